@@ -1,0 +1,9 @@
+DROP TABLE audit_events;
+DROP TABLE assets;
+DROP TABLE sites;
+DROP TABLE service_regions;
+DROP TABLE contacts;
+DROP TABLE customers;
+DROP TABLE login_failures;
+DROP TABLE refresh_tokens;
+DROP TABLE users;

@@ -1,0 +1,134 @@
+//! A typed async client for the Fieldline API (feature `client`).
+
+use crate::error::Problem;
+use crate::types::*;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The request did not get an answer (connection refused, timed out...).
+    #[error("transport: {0}")]
+    Transport(#[from] reqwest::Error),
+    /// The service answered with an error.
+    #[error("{0}")]
+    Api(Problem),
+}
+
+impl ClientError {
+    /// The problem the service answered with, if it answered.
+    pub fn problem(&self) -> Option<&Problem> {
+        match self {
+            ClientError::Api(p) => Some(p),
+            ClientError::Transport(_) => None,
+        }
+    }
+}
+
+/// A client for one base URL; it keeps the access and refresh tokens of the last sign-in.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    access_token: Option<String>,
+    refresh_token: Option<String>,
+}
+
+impl Client {
+    /// `base` is the service's root, e.g. `http://127.0.0.1:8080`.
+    pub fn new(base: impl Into<String>) -> Self {
+        Client {
+            http: reqwest::Client::new(),
+            base: base.into().trim_end_matches('/').to_string(),
+            access_token: None,
+            refresh_token: None,
+        }
+    }
+
+    pub fn access_token(&self) -> Option<&str> {
+        self.access_token.as_deref()
+    }
+
+    pub fn refresh_token(&self) -> Option<&str> {
+        self.refresh_token.as_deref()
+    }
+
+    fn keep(&mut self, t: &TokenResponse) {
+        self.access_token = Some(t.access_token.clone());
+        self.refresh_token = Some(t.refresh_token.clone());
+    }
+
+    pub async fn login(&mut self, username: &str, password: &str) -> Result<TokenResponse, ClientError> {
+        let body = LoginRequest { username: username.into(), password: password.into() };
+        let t: TokenResponse = self.post("/api/v1/auth/login", &body).await?;
+        self.keep(&t);
+        Ok(t)
+    }
+
+    /// Exchanges the kept refresh token for a new pair.
+    pub async fn refresh(&mut self) -> Result<TokenResponse, ClientError> {
+        let body = RefreshRequest { refresh_token: self.refresh_token.clone().unwrap_or_default() };
+        let t: TokenResponse = self.post("/api/v1/auth/refresh", &body).await?;
+        self.keep(&t);
+        Ok(t)
+    }
+
+    pub async fn logout(&mut self) -> Result<(), ClientError> {
+        let body = RefreshRequest { refresh_token: self.refresh_token.clone().unwrap_or_default() };
+        let req = self.request(reqwest::Method::POST, "/api/v1/auth/logout").json(&body);
+        let resp = req.send().await?;
+        if !resp.status().is_success() {
+            return Err(Self::problem(resp).await);
+        }
+        self.access_token = None;
+        self.refresh_token = None;
+        Ok(())
+    }
+
+    pub async fn me(&self) -> Result<User, ClientError> {
+        self.get("/api/v1/me").await
+    }
+
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let mut req = self.http.request(method, format!("{}{}", self.base, path));
+        if let Some(t) = &self.access_token {
+            req = req.bearer_auth(t);
+        }
+        req
+    }
+
+    async fn problem(resp: reqwest::Response) -> ClientError {
+        let status = resp.status().as_u16();
+        match resp.json::<Problem>().await {
+            Ok(p) => ClientError::Api(p),
+            Err(_) => ClientError::Api(Problem::new(
+                crate::ErrorCode::Internal,
+                format!("unexpected response with status {status}"),
+                None,
+            )),
+        }
+    }
+
+    async fn decode<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, ClientError> {
+        if resp.status().is_success() {
+            Ok(resp.json().await?)
+        } else {
+            Err(Self::problem(resp).await)
+        }
+    }
+
+    /// GET a path (with its query string) and decode the JSON answer.
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+        Self::decode(self.request(reqwest::Method::GET, path).send().await?).await
+    }
+
+    /// POST a JSON body and decode the JSON answer.
+    pub async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ClientError> {
+        Self::decode(self.request(reqwest::Method::POST, path).json(body).send().await?).await
+    }
+
+    /// PATCH a JSON body and decode the JSON answer.
+    pub async fn patch<B: Serialize + ?Sized, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ClientError> {
+        Self::decode(self.request(reqwest::Method::PATCH, path).json(body).send().await?).await
+    }
+}

@@ -1,0 +1,160 @@
+//! Error codes and the `application/problem+json` body every error response carries.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A stable, machine-readable error code. Clients match on this, never on the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The request body is not well-formed JSON.
+    MalformedJson,
+    /// A field is missing, has the wrong type, or holds a value that is not allowed.
+    ValidationFailed,
+    /// The request is not understood (bad query string, bad path parameter, bad header).
+    BadRequest,
+    /// The body is not `application/json`.
+    UnsupportedMediaType,
+    /// No credentials were given, or they are not a bearer token.
+    Unauthorized,
+    /// Username or password is wrong, or the account is disabled.
+    InvalidCredentials,
+    /// The access token has expired; refresh it.
+    TokenExpired,
+    /// The token is not valid (bad signature, wrong issuer or audience, bad algorithm, revoked).
+    TokenInvalid,
+    /// The caller's role may not do this.
+    Forbidden,
+    /// No such object, or not one the caller may see.
+    NotFound,
+    /// The HTTP method is not allowed on this path.
+    MethodNotAllowed,
+    /// The object already exists (a unique value is taken).
+    Duplicate,
+    /// The request conflicts with the object's current state.
+    Conflict,
+    /// The body is larger than the service accepts.
+    PayloadTooLarge,
+    /// Too many attempts; wait for the time in `Retry-After`.
+    TooManyRequests,
+    /// The service cannot reach its database right now.
+    Unavailable,
+    /// Something failed inside the service; the details are in its log.
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::MalformedJson => "malformed_json",
+            ErrorCode::ValidationFailed => "validation_failed",
+            ErrorCode::BadRequest => "bad_request",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::InvalidCredentials => "invalid_credentials",
+            ErrorCode::TokenExpired => "token_expired",
+            ErrorCode::TokenInvalid => "token_invalid",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::Duplicate => "duplicate",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::TooManyRequests => "too_many_requests",
+            ErrorCode::Unavailable => "unavailable",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    /// The HTTP status that goes with the code.
+    pub fn status(self) -> u16 {
+        match self {
+            ErrorCode::MalformedJson | ErrorCode::BadRequest => 400,
+            ErrorCode::Unauthorized
+            | ErrorCode::InvalidCredentials
+            | ErrorCode::TokenExpired
+            | ErrorCode::TokenInvalid => 401,
+            ErrorCode::Forbidden => 403,
+            ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::Duplicate | ErrorCode::Conflict => 409,
+            ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::UnsupportedMediaType => 415,
+            ErrorCode::ValidationFailed => 422,
+            ErrorCode::TooManyRequests => 429,
+            ErrorCode::Internal => 500,
+            ErrorCode::Unavailable => 503,
+        }
+    }
+
+    /// A short human title for the code.
+    pub fn title(self) -> &'static str {
+        match self {
+            ErrorCode::MalformedJson => "Malformed JSON",
+            ErrorCode::ValidationFailed => "Validation failed",
+            ErrorCode::BadRequest => "Bad request",
+            ErrorCode::UnsupportedMediaType => "Unsupported media type",
+            ErrorCode::Unauthorized => "Unauthorized",
+            ErrorCode::InvalidCredentials => "Invalid credentials",
+            ErrorCode::TokenExpired => "Token expired",
+            ErrorCode::TokenInvalid => "Token invalid",
+            ErrorCode::Forbidden => "Forbidden",
+            ErrorCode::NotFound => "Not found",
+            ErrorCode::MethodNotAllowed => "Method not allowed",
+            ErrorCode::Duplicate => "Duplicate",
+            ErrorCode::Conflict => "Conflict",
+            ErrorCode::PayloadTooLarge => "Payload too large",
+            ErrorCode::TooManyRequests => "Too many requests",
+            ErrorCode::Unavailable => "Service unavailable",
+            ErrorCode::Internal => "Internal error",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The body of every error response (`application/problem+json`, RFC 9457).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Problem {
+    /// `urn:fieldline:problem:<code>`
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub title: String,
+    pub status: u16,
+    pub code: ErrorCode,
+    pub detail: String,
+    /// The offending field, for validation errors (a dotted path such as `contacts[0].email`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl Problem {
+    pub fn new(code: ErrorCode, detail: impl Into<String>, field: Option<String>) -> Self {
+        Problem {
+            type_: format!("urn:fieldline:problem:{code}"),
+            title: code.title().to_string(),
+            status: code.status(),
+            code,
+            detail: detail.into(),
+            field,
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({}): {}", self.status, self.code, self.detail)?;
+        if let Some(field) = &self.field {
+            write!(f, " [field {field}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Problem {}

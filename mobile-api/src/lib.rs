@@ -1,0 +1,14 @@
+//! Fieldline's wire format: the ids, enums, requests, responses and error codes that the
+//! server speaks, shared by the server, its tests and any client. With the `client` feature it
+//! also provides a typed async client.
+
+pub mod error;
+pub mod ids;
+pub mod types;
+
+#[cfg(feature = "client")]
+pub mod client;
+
+pub use error::{ErrorCode, Problem};
+pub use ids::*;
+pub use types::*;

@@ -1,0 +1,34 @@
+//! The audit trail, for admins.
+
+use super::extract::Query;
+use super::run;
+use crate::auth::CurrentUser;
+use crate::db::audit::{self as store, AuditFilter};
+use crate::db::Paging;
+use crate::error::AppResult;
+use crate::AppState;
+use actix_web::{web, HttpResponse};
+use fieldline_mobile_api::{AuditEvent, Page, Problem};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct AuditQuery {
+    /// `user`, `customer`, `contact`, `region`, `site`, `asset`...
+    pub entity: Option<String>,
+    pub entity_id: Option<i64>,
+    pub actor_id: Option<i64>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// Every recorded change, newest first (admin).
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", security(("bearer" = [])), params(AuditQuery),
+    responses((status = 200, body = Page<AuditEvent>), (status = 403, body = Problem)))]
+pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<AuditQuery>) -> AppResult<HttpResponse> {
+    user.require_admin()?;
+    let q = q.0;
+    let paging = Paging::new(q.limit, q.offset)?;
+    let filter = AuditFilter { entity: q.entity, entity_id: q.entity_id, actor_id: q.actor_id };
+    let out = run(&state, move |c, _| store::list(c, &filter, paging)).await?;
+    Ok(HttpResponse::Ok().json(out))
+}

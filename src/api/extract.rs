@@ -1,0 +1,180 @@
+//! Request extractors whose every failure is a problem+json naming the field: JSON bodies
+//! (size-limited, content-type checked) and query strings.
+
+use crate::error::AppError;
+use crate::AppState;
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+/// Default body limit when the state is not registered (unit tests of extractors).
+const FALLBACK_LIMIT: usize = 1024 * 1024;
+
+/// A JSON body. Malformed JSON is `malformed_json`; a missing, unknown or wrong-typed field is
+/// `validation_failed` with the field's path; a body over the limit is `payload_too_large`.
+pub struct Json<T>(pub T);
+
+impl<T> std::ops::Deref for Json<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    let Some(ct) = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req
+            .app_data::<web::Data<AppState>>()
+            .map(|s| s.settings.max_body_bytes)
+            .unwrap_or(FALLBACK_LIMIT);
+        let json = is_json(req);
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if declared.is_some_and(|n| n > limit) {
+                return Err(AppError::PayloadTooLarge(limit));
+            }
+            if !json {
+                return Err(AppError::UnsupportedMediaType("send the body as `Content-Type: application/json`".into()));
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|e| AppError::BadRequest(format!("the body could not be read: {e}")))?;
+                if body.len() + chunk.len() > limit {
+                    return Err(AppError::PayloadTooLarge(limit));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            parse_json(&body).map(Json)
+        })
+    }
+}
+
+/// Parses JSON, naming the offending field on a data error.
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        use serde_json::error::Category;
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        match inner.classify() {
+            Category::Syntax | Category::Eof => AppError::MalformedJson(inner.to_string()),
+            Category::Io => AppError::BadRequest(inner.to_string()),
+            Category::Data => {
+                let message = strip_position(&inner.to_string());
+                AppError::validation(field_of(&path, &message), message)
+            }
+        }
+    })?;
+    de.end().map_err(|e| AppError::MalformedJson(e.to_string()))?;
+    Ok(value)
+}
+
+/// serde_json adds " at line L column C" to data errors; the field already says where.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// The field a deserialisation error is about: the path, plus the name in "missing field `x`"
+/// and "unknown field `x`" messages (whose path is the parent object).
+fn field_of(path: &str, message: &str) -> String {
+    let base = if path == "." || path == "?" { "" } else { path };
+    let named = ["missing field `", "unknown field `"]
+        .iter()
+        .find_map(|p| message.strip_prefix(p).and_then(|rest| rest.split('`').next()));
+    match (named, base) {
+        (Some(n), "") => n.to_string(),
+        (Some(n), b) => format!("{b}.{n}"),
+        (None, "") => "body".to_string(),
+        (None, b) => b.to_string(),
+    }
+}
+
+/// A query string, with the field named on a bad value.
+pub struct Query<T>(pub T);
+
+impl<T> std::ops::Deref for Query<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest for Query<T> {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(parse_query(req.query_string()).map(Query))
+    }
+}
+
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, AppError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.into_inner().to_string();
+        AppError::validation(field_of(&path, &message), message)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fieldline_mobile_api::{ErrorCode, NewSite};
+
+    #[test]
+    fn malformed_json_is_its_own_code() {
+        let e = parse_json::<NewSite>(b"{\"name\": ").unwrap_err();
+        assert_eq!(e.code(), ErrorCode::MalformedJson);
+        assert_eq!(parse_json::<NewSite>(b"").unwrap_err().code(), ErrorCode::MalformedJson);
+        assert_eq!(parse_json::<serde_json::Value>(b"{} x").unwrap_err().code(), ErrorCode::MalformedJson);
+    }
+
+    #[test]
+    fn missing_wrong_and_unknown_fields_are_named() {
+        let e = parse_json::<NewSite>(br#"{"customer_id": 1, "name": "a", "address": "b", "latitude": 1}"#).unwrap_err();
+        assert_eq!(e.problem().field.as_deref(), Some("longitude"));
+        let e = parse_json::<NewSite>(br#"{"customer_id": "x", "name": "a"}"#).unwrap_err();
+        assert_eq!(e.problem().field.as_deref(), Some("customer_id"));
+        let e = parse_json::<NewSite>(br#"{"customer_id": 1, "nmae": "a"}"#).unwrap_err();
+        assert_eq!(e.problem().field.as_deref(), Some("nmae"));
+        let e = parse_json::<NewSite>(b"[]").unwrap_err();
+        assert_eq!(e.problem().field.as_deref(), Some("body"));
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Q {
+        limit: Option<i64>,
+        tier: Option<fieldline_mobile_api::Tier>,
+    }
+
+    #[test]
+    fn query_errors_name_the_parameter() {
+        assert!(parse_query::<Q>("limit=5&tier=gold").is_ok());
+        assert_eq!(parse_query::<Q>("limit=abc").unwrap_err().problem().field.as_deref(), Some("limit"));
+        assert_eq!(parse_query::<Q>("tier=bronze").unwrap_err().problem().field.as_deref(), Some("tier"));
+    }
+}

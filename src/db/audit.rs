@@ -1,0 +1,116 @@
+//! The audit trail: every write records who did what to which object, before and after, in the
+//! same transaction as the write.
+
+use super::schema::audit_events;
+use super::{ts, utc, DbConn, Paging};
+use crate::error::AppResult;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use fieldline_mobile_api::{AuditEvent, AuditEventId, Page, UserId};
+use serde::Serialize;
+use serde_json::Value;
+
+/// Who makes a change and when. `id` is None for the service itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor {
+    pub id: Option<UserId>,
+    pub at: DateTime<Utc>,
+}
+
+impl Actor {
+    pub fn user(id: UserId, at: DateTime<Utc>) -> Actor {
+        Actor { id: Some(id), at }
+    }
+
+    pub fn system(at: DateTime<Utc>) -> Actor {
+        Actor { id: None, at }
+    }
+}
+
+/// A value as it goes into the trail.
+pub fn snapshot<T: Serialize>(v: &T) -> Option<Value> {
+    serde_json::to_value(v).ok()
+}
+
+/// Records one event. Call it inside the transaction that makes the change.
+pub fn record(
+    conn: &mut DbConn,
+    actor: &Actor,
+    entity: &str,
+    entity_id: i64,
+    action: &str,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> QueryResult<()> {
+    diesel::insert_into(audit_events::table)
+        .values((
+            audit_events::at.eq(ts(actor.at)),
+            audit_events::actor_id.eq(actor.id.map(|u| u.0)),
+            audit_events::entity.eq(entity),
+            audit_events::entity_id.eq(entity_id),
+            audit_events::action.eq(action),
+            audit_events::before_json.eq(before.map(|v| v.to_string())),
+            audit_events::after_json.eq(after.map(|v| v.to_string())),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct AuditFilter {
+    pub entity: Option<String>,
+    pub entity_id: Option<i64>,
+    pub actor_id: Option<i64>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = audit_events)]
+struct Row {
+    id: i64,
+    at: chrono::NaiveDateTime,
+    actor_id: Option<i64>,
+    entity: String,
+    entity_id: i64,
+    action: String,
+    before_json: Option<String>,
+    after_json: Option<String>,
+}
+
+/// The trail, newest first.
+pub fn list(conn: &mut DbConn, f: &AuditFilter, paging: Paging) -> AppResult<Page<AuditEvent>> {
+    let query = || {
+        let mut q = audit_events::table.into_boxed();
+        if let Some(e) = &f.entity {
+            q = q.filter(audit_events::entity.eq(e.clone()));
+        }
+        if let Some(id) = f.entity_id {
+            q = q.filter(audit_events::entity_id.eq(id));
+        }
+        if let Some(a) = f.actor_id {
+            q = q.filter(audit_events::actor_id.eq(a));
+        }
+        q
+    };
+    let total: i64 = query().count().get_result(conn)?;
+    let rows: Vec<Row> = query()
+        .order(audit_events::id.desc())
+        .limit(paging.limit)
+        .offset(paging.offset)
+        .select(Row::as_select())
+        .load(conn)?;
+    let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
+    let items = rows
+        .into_iter()
+        .map(|r| AuditEvent {
+            id: AuditEventId(r.id),
+            at: utc(r.at),
+            actor_id: r.actor_id.map(UserId),
+            entity: r.entity,
+            entity_id: r.entity_id,
+            action: r.action,
+            before: parse(r.before_json),
+            after: parse(r.after_json),
+        })
+        .collect();
+    Ok(paging.page(items, total))
+}

@@ -1,0 +1,240 @@
+//! The database: one connection type over SQLite and PostgreSQL, the pool, the embedded
+//! migrations, and the one place where backend-specific SQL lives.
+
+pub mod audit;
+pub mod customers;
+pub mod regions;
+pub mod schema;
+pub mod sites;
+pub mod users;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::{self, CustomizeConnection, ManageConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::time::Duration;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A connection to either backend. Queries written against it run on both.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackendKind {
+    Postgres,
+    Sqlite,
+}
+
+/// Which backend a URL names: `postgres://` / `postgresql://` is PostgreSQL, anything else is a
+/// SQLite file (`sqlite://path`, `sqlite:path` or a plain path).
+pub fn backend_of(url: &str) -> BackendKind {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        BackendKind::Postgres
+    } else {
+        BackendKind::Sqlite
+    }
+}
+
+/// The SQLite file path a URL names.
+pub fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url)
+}
+
+/// Opens connections of the backend the URL names (never by trial, since SQLite accepts any string).
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: String,
+    kind: BackendKind,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        match self.kind {
+            BackendKind::Postgres => {
+                PgConnection::establish(&self.url).map(DbConn::Pg).map_err(r2d2::Error::ConnectionError)
+            }
+            BackendKind::Sqlite => SqliteConnection::establish(sqlite_path(&self.url))
+                .map(DbConn::Sqlite)
+                .map_err(r2d2::Error::ConnectionError),
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        conn.is_broken()
+    }
+}
+
+/// Sets each new SQLite connection up: busy timeout first, then WAL, NORMAL sync, foreign keys.
+#[derive(Debug)]
+struct Pragmas;
+
+impl CustomizeConnection<DbConn, r2d2::Error> for Pragmas {
+    fn on_acquire(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        if let DbConn::Sqlite(c) = conn {
+            for pragma in [
+                "PRAGMA busy_timeout = 10000",
+                "PRAGMA journal_mode = WAL",
+                "PRAGMA synchronous = NORMAL",
+                "PRAGMA foreign_keys = ON",
+            ] {
+                c.batch_execute(pragma).map_err(r2d2::Error::QueryError)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbSetupError {
+    #[error("cannot create the folder for the SQLite file {0}: {1}")]
+    Folder(String, std::io::Error),
+    #[error("cannot open the database: {0}")]
+    Pool(#[from] r2d2::PoolError),
+    #[error("migrations failed: {0}")]
+    Migrations(String),
+}
+
+/// Builds the pool for a URL (creating the SQLite file's folder) and runs pending migrations.
+pub fn connect(url: &str, size: u32) -> Result<Pool, DbSetupError> {
+    let kind = backend_of(url);
+    if kind == BackendKind::Sqlite {
+        let path = std::path::Path::new(sqlite_path(url));
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| DbSetupError::Folder(dir.display().to_string(), e))?;
+        }
+    }
+    let pool = r2d2::Pool::builder()
+        .max_size(size)
+        .connection_timeout(Duration::from_secs(10))
+        .connection_customizer(Box::new(Pragmas))
+        .build(Manager { url: url.to_string(), kind })?;
+    let mut conn = pool.get()?;
+    migrate(&mut conn)?;
+    Ok(pool)
+}
+
+/// Runs the pending migrations of the connection's backend.
+pub fn migrate(conn: &mut DbConn) -> Result<(), DbSetupError> {
+    let res = match conn {
+        DbConn::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+    };
+    res.map_err(|e| DbSetupError::Migrations(e.to_string()))
+}
+
+impl DbConn {
+    pub fn kind(&self) -> BackendKind {
+        match self {
+            DbConn::Pg(_) => BackendKind::Postgres,
+            DbConn::Sqlite(_) => BackendKind::Sqlite,
+        }
+    }
+}
+
+/// Runs `f` in a write transaction: `BEGIN IMMEDIATE` on SQLite (so the write lock is taken up
+/// front and waits for the busy timeout instead of failing on upgrade), a plain transaction on
+/// PostgreSQL. Rolls back when `f` fails.
+pub fn write<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConn::Pg(_) => conn.transaction(f),
+        DbConn::Sqlite(inner) => {
+            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+            match f(conn) {
+                Ok(v) => {
+                    <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
+                    Ok(v)
+                }
+                Err(e) => {
+                    <DbConn as Connection>::TransactionManager::rollback_transaction(conn)?;
+                    Err(e)
+                }
+            }
+        }
+    }
+}
+
+/// The current UTC time as stored in `Timestamp` columns.
+pub fn ts(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
+    t.naive_utc()
+}
+
+/// A stored `Timestamp` read back as UTC.
+pub fn utc(t: chrono::NaiveDateTime) -> chrono::DateTime<chrono::Utc> {
+    t.and_utc()
+}
+
+/// `limit`/`offset` after defaults and bounds: 50 by default, at most 200.
+#[derive(Debug, Clone, Copy)]
+pub struct Paging {
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl Paging {
+    pub const DEFAULT_LIMIT: i64 = 50;
+    pub const MAX_LIMIT: i64 = 200;
+
+    pub fn new(limit: Option<i64>, offset: Option<i64>) -> Result<Paging, crate::error::AppError> {
+        let limit = limit.unwrap_or(Self::DEFAULT_LIMIT);
+        if !(1..=Self::MAX_LIMIT).contains(&limit) {
+            return Err(crate::error::AppError::validation(
+                "limit",
+                format!("must be between 1 and {}", Self::MAX_LIMIT),
+            ));
+        }
+        let offset = offset.unwrap_or(0);
+        if offset < 0 {
+            return Err(crate::error::AppError::validation("offset", "must not be negative"));
+        }
+        Ok(Paging { limit, offset })
+    }
+
+    pub fn page<T>(self, items: Vec<T>, total: i64) -> fieldline_mobile_api::Page<T> {
+        fieldline_mobile_api::Page { items, total, limit: self.limit, offset: self.offset }
+    }
+}
+
+diesel::define_sql_function! {
+    /// `lower(text)`, the same on both backends.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// The escape character of `like_pattern`.
+pub fn escape_like() -> char {
+    '\\'
+}
+
+/// A case-insensitive "contains" pattern for `lower(column) LIKE pattern`, with `%` and `_`
+/// in the search text taken literally.
+pub fn like_pattern(text: &str) -> String {
+    let escaped: String = text
+        .trim()
+        .to_lowercase()
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("%{escaped}%")
+}

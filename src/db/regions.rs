@@ -1,0 +1,217 @@
+//! Service regions (a boundary and a class) and the lookup of the region a point lies in.
+
+use super::audit::{self, snapshot, Actor};
+use super::schema::{service_regions, sites};
+use super::{like_pattern, escape_like, lower, ts, utc, write, DbConn, Paging};
+use crate::domain::geo::{region_of, BBox, Boundary, Location};
+use crate::error::{AppError, AppResult};
+use diesel::prelude::*;
+use fieldline_mobile_api::{Page, Region, RegionClass, RegionId};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = service_regions)]
+pub struct RegionRow {
+    pub id: i64,
+    pub name: String,
+    pub class: String,
+    pub boundary: String,
+    pub min_lat: f64,
+    pub min_lon: f64,
+    pub max_lat: f64,
+    pub max_lon: f64,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+impl RegionRow {
+    pub fn class(&self) -> AppResult<RegionClass> {
+        RegionClass::parse(&self.class).ok_or_else(|| AppError::internal(format!("region {} has unknown class {}", self.id, self.class)))
+    }
+
+    pub fn boundary(&self) -> AppResult<Boundary> {
+        crate::geojson::parse_boundary(&self.boundary)
+            .map_err(|e| AppError::internal(format!("region {} has an unreadable boundary: {e}", self.id)))
+    }
+
+    pub fn to_wire(&self) -> AppResult<Region> {
+        Ok(Region {
+            id: RegionId(self.id),
+            name: self.name.clone(),
+            class: self.class()?,
+            boundary: serde_json::from_str(&self.boundary)
+                .map_err(|e| AppError::internal(format!("region {} boundary: {e}", self.id)))?,
+            created_at: utc(self.created_at),
+            updated_at: utc(self.updated_at),
+        })
+    }
+}
+
+/// A validated region: its boundary as checked by the domain and as GeoJSON text to store.
+#[derive(Debug, Clone)]
+pub struct RegionFields {
+    pub name: String,
+    pub class: RegionClass,
+    pub boundary: Boundary,
+    pub boundary_json: String,
+}
+
+pub fn get(conn: &mut DbConn, id: i64) -> AppResult<RegionRow> {
+    service_regions::table
+        .find(id)
+        .select(RegionRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::not_found("region", id))
+}
+
+#[derive(Debug, Default)]
+pub struct RegionFilter {
+    pub class: Option<RegionClass>,
+    pub q: Option<String>,
+}
+
+pub fn list(conn: &mut DbConn, f: &RegionFilter, paging: Paging) -> AppResult<Page<Region>> {
+    let query = || {
+        let mut q = service_regions::table.into_boxed();
+        if let Some(class) = f.class {
+            q = q.filter(service_regions::class.eq(class.as_str()));
+        }
+        if let Some(text) = &f.q {
+            q = q.filter(lower(service_regions::name).like(like_pattern(text)).escape(escape_like()));
+        }
+        q
+    };
+    let total = query().count().get_result(conn)?;
+    let rows: Vec<RegionRow> = query()
+        .order(service_regions::id)
+        .limit(paging.limit)
+        .offset(paging.offset)
+        .select(RegionRow::as_select())
+        .load(conn)?;
+    let items = rows.iter().map(RegionRow::to_wire).collect::<AppResult<_>>()?;
+    Ok(paging.page(items, total))
+}
+
+/// The region a location lies in: candidates by bounding box from the index, then
+/// point-in-polygon, the lowest id winning where regions overlap.
+pub fn locate(conn: &mut DbConn, at: &Location) -> AppResult<Option<i64>> {
+    let rows: Vec<RegionRow> = service_regions::table
+        .filter(service_regions::min_lat.le(at.lat()))
+        .filter(service_regions::max_lat.ge(at.lat()))
+        .filter(service_regions::min_lon.le(at.lon()))
+        .filter(service_regions::max_lon.ge(at.lon()))
+        .order(service_regions::id)
+        .select(RegionRow::as_select())
+        .load(conn)?;
+    let bounds = rows.iter().map(|r| Ok((r.id, r.boundary()?))).collect::<AppResult<Vec<_>>>()?;
+    Ok(region_of(bounds.iter().map(|(id, b)| (*id, b)), at))
+}
+
+/// Finds the region again for every site in the box (after a region is drawn or redrawn) and for
+/// every site that was in `region_id`.
+fn relocate_sites(c: &mut DbConn, actor: &Actor, bbox: BBox, region_id: i64) -> AppResult<()> {
+    let affected: Vec<(i64, f64, f64, Option<i64>)> = sites::table
+        .filter(
+            sites::region_id.eq(region_id).or(sites::latitude
+                .between(bbox.min_lat, bbox.max_lat)
+                .and(sites::longitude.between(bbox.min_lon, bbox.max_lon))),
+        )
+        .select((sites::id, sites::latitude, sites::longitude, sites::region_id))
+        .load(c)?;
+    for (id, lat, lon, old) in affected {
+        let at = Location::parse(lat, lon).map_err(|e| AppError::internal(format!("site {id}: {e}")))?;
+        let new = locate(c, &at)?;
+        if new != old {
+            diesel::update(sites::table.find(id))
+                .set((sites::region_id.eq(new), sites::updated_at.eq(ts(actor.at))))
+                .execute(c)?;
+            audit::record(
+                c,
+                actor,
+                "site",
+                id,
+                "region_changed",
+                Some(serde_json::json!({ "region_id": old })),
+                Some(serde_json::json!({ "region_id": new })),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn name_taken(c: &mut DbConn, name: &str, except: Option<i64>) -> AppResult<bool> {
+    let mut q = service_regions::table.filter(service_regions::name.eq(name)).into_boxed();
+    if let Some(id) = except {
+        q = q.filter(service_regions::id.ne(id));
+    }
+    Ok(q.count().get_result::<i64>(c)? > 0)
+}
+
+pub fn create(conn: &mut DbConn, actor: &Actor, f: RegionFields) -> AppResult<Region> {
+    write(conn, |c| {
+        if name_taken(c, &f.name, None)? {
+            return Err(AppError::duplicate("name", format!("a region named `{}` exists", f.name)));
+        }
+        let b = f.boundary.bbox();
+        let row: RegionRow = diesel::insert_into(service_regions::table)
+            .values((
+                service_regions::name.eq(&f.name),
+                service_regions::class.eq(f.class.as_str()),
+                service_regions::boundary.eq(&f.boundary_json),
+                service_regions::min_lat.eq(b.min_lat),
+                service_regions::min_lon.eq(b.min_lon),
+                service_regions::max_lat.eq(b.max_lat),
+                service_regions::max_lon.eq(b.max_lon),
+                service_regions::created_at.eq(ts(actor.at)),
+                service_regions::updated_at.eq(ts(actor.at)),
+            ))
+            .returning(service_regions::all_columns)
+            .get_result(c)?;
+        let out = row.to_wire()?;
+        audit::record(c, actor, "region", row.id, "create", None, snapshot(&out))?;
+        relocate_sites(c, actor, b, row.id)?;
+        Ok(out)
+    })
+}
+
+pub fn update(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    change: impl FnOnce(RegionFields) -> AppResult<RegionFields>,
+) -> AppResult<Region> {
+    write(conn, |c| {
+        let before = get(c, id)?;
+        let old_bbox = before.boundary()?.bbox();
+        let f = change(RegionFields {
+            name: before.name.clone(),
+            class: before.class()?,
+            boundary: before.boundary()?,
+            boundary_json: before.boundary.clone(),
+        })?;
+        if name_taken(c, &f.name, Some(id))? {
+            return Err(AppError::duplicate("name", format!("a region named `{}` exists", f.name)));
+        }
+        let b = f.boundary.bbox();
+        let row: RegionRow = diesel::update(service_regions::table.find(id))
+            .set((
+                service_regions::name.eq(&f.name),
+                service_regions::class.eq(f.class.as_str()),
+                service_regions::boundary.eq(&f.boundary_json),
+                service_regions::min_lat.eq(b.min_lat),
+                service_regions::min_lon.eq(b.min_lon),
+                service_regions::max_lat.eq(b.max_lat),
+                service_regions::max_lon.eq(b.max_lon),
+                service_regions::updated_at.eq(ts(actor.at)),
+            ))
+            .returning(service_regions::all_columns)
+            .get_result(c)?;
+        let out = row.to_wire()?;
+        audit::record(c, actor, "region", id, "update", snapshot(&before.to_wire()?), snapshot(&out))?;
+        if before.boundary != f.boundary_json {
+            relocate_sites(c, actor, old_bbox, id)?;
+            relocate_sites(c, actor, b, id)?;
+        }
+        Ok(out)
+    })
+}

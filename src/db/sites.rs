@@ -1,0 +1,341 @@
+//! Sites (where a customer's installations stand) and the assets at them.
+
+use super::audit::{self, snapshot, Actor};
+use super::schema::{assets, sites};
+use super::{customers, escape_like, like_pattern, lower, regions, ts, utc, write, DbConn, Paging};
+use crate::domain::geo::Location;
+use crate::error::{AppError, AppResult};
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use fieldline_mobile_api::{Asset, AssetId, CustomerId, Page, RegionId, Site, SiteId};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = sites)]
+pub struct SiteRow {
+    pub id: i64,
+    pub customer_id: i64,
+    pub name: String,
+    pub address: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub region_id: Option<i64>,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+impl SiteRow {
+    pub fn to_wire(&self) -> Site {
+        Site {
+            id: SiteId(self.id),
+            customer_id: CustomerId(self.customer_id),
+            name: self.name.clone(),
+            address: self.address.clone(),
+            latitude: self.latitude,
+            longitude: self.longitude,
+            region_id: self.region_id.map(RegionId),
+            created_at: utc(self.created_at),
+            updated_at: utc(self.updated_at),
+        }
+    }
+}
+
+/// A validated site.
+#[derive(Debug, Clone)]
+pub struct SiteFields {
+    pub name: String,
+    pub address: String,
+    pub location: Location,
+}
+
+pub fn get(conn: &mut DbConn, id: i64) -> AppResult<SiteRow> {
+    sites::table
+        .find(id)
+        .select(SiteRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::not_found("site", id))
+}
+
+#[derive(Debug, Default)]
+pub struct SiteFilter {
+    pub customer_id: Option<i64>,
+    pub region_id: Option<i64>,
+    pub q: Option<String>,
+}
+
+pub fn list(conn: &mut DbConn, f: &SiteFilter, paging: Paging) -> AppResult<Page<Site>> {
+    let query = || {
+        let mut q = sites::table.into_boxed();
+        if let Some(id) = f.customer_id {
+            q = q.filter(sites::customer_id.eq(id));
+        }
+        if let Some(id) = f.region_id {
+            q = q.filter(sites::region_id.eq(id));
+        }
+        if let Some(text) = &f.q {
+            let pat = like_pattern(text);
+            q = q.filter(
+                lower(sites::name)
+                    .like(pat.clone())
+                    .escape(escape_like())
+                    .or(lower(sites::address).like(pat).escape(escape_like())),
+            );
+        }
+        q
+    };
+    let total = query().count().get_result(conn)?;
+    let rows: Vec<SiteRow> = query()
+        .order(sites::id)
+        .limit(paging.limit)
+        .offset(paging.offset)
+        .select(SiteRow::as_select())
+        .load(conn)?;
+    Ok(paging.page(rows.iter().map(SiteRow::to_wire).collect(), total))
+}
+
+pub fn create(conn: &mut DbConn, actor: &Actor, customer_id: i64, f: SiteFields) -> AppResult<Site> {
+    write(conn, |c| {
+        customers::get(c, customer_id)
+            .map_err(|_| AppError::validation("customer_id", format!("no customer with id {customer_id}")))?;
+        let region = regions::locate(c, &f.location)?;
+        let row: SiteRow = diesel::insert_into(sites::table)
+            .values((
+                sites::customer_id.eq(customer_id),
+                sites::name.eq(&f.name),
+                sites::address.eq(&f.address),
+                sites::latitude.eq(f.location.lat()),
+                sites::longitude.eq(f.location.lon()),
+                sites::region_id.eq(region),
+                sites::created_at.eq(ts(actor.at)),
+                sites::updated_at.eq(ts(actor.at)),
+            ))
+            .returning(sites::all_columns)
+            .get_result(c)?;
+        let out = row.to_wire();
+        audit::record(c, actor, "site", row.id, "create", None, snapshot(&out))?;
+        Ok(out)
+    })
+}
+
+pub fn update(conn: &mut DbConn, actor: &Actor, id: i64, change: impl FnOnce(SiteFields) -> AppResult<SiteFields>) -> AppResult<Site> {
+    write(conn, |c| {
+        let before = get(c, id)?;
+        let location = Location::parse(before.latitude, before.longitude)
+            .map_err(|e| AppError::internal(format!("site {id}: {e}")))?;
+        let f = change(SiteFields { name: before.name.clone(), address: before.address.clone(), location })?;
+        let region = if f.location == location { before.region_id } else { regions::locate(c, &f.location)? };
+        let row: SiteRow = diesel::update(sites::table.find(id))
+            .set((
+                sites::name.eq(&f.name),
+                sites::address.eq(&f.address),
+                sites::latitude.eq(f.location.lat()),
+                sites::longitude.eq(f.location.lon()),
+                sites::region_id.eq(region),
+                sites::updated_at.eq(ts(actor.at)),
+            ))
+            .returning(sites::all_columns)
+            .get_result(c)?;
+        let out = row.to_wire();
+        audit::record(c, actor, "site", id, "update", snapshot(&before.to_wire()), snapshot(&out))?;
+        Ok(out)
+    })
+}
+
+// ---------------------------------------------------------------- assets
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = assets)]
+pub struct AssetRow {
+    pub id: i64,
+    pub site_id: i64,
+    pub customer_id: i64,
+    pub model: String,
+    pub serial_number: String,
+    pub purchase_date: Option<NaiveDate>,
+    pub acceptance_date: Option<NaiveDate>,
+    pub warranty_end: Option<NaiveDate>,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+impl AssetRow {
+    pub fn to_wire(&self) -> Asset {
+        Asset {
+            id: AssetId(self.id),
+            site_id: SiteId(self.site_id),
+            customer_id: CustomerId(self.customer_id),
+            model: self.model.clone(),
+            serial_number: self.serial_number.clone(),
+            purchase_date: self.purchase_date,
+            acceptance_date: self.acceptance_date,
+            warranty_end: self.warranty_end,
+            created_at: utc(self.created_at),
+            updated_at: utc(self.updated_at),
+        }
+    }
+}
+
+/// A validated asset.
+#[derive(Debug, Clone)]
+pub struct AssetFields {
+    pub site_id: i64,
+    pub model: String,
+    pub serial_number: String,
+    pub purchase_date: Option<NaiveDate>,
+    pub acceptance_date: Option<NaiveDate>,
+    pub warranty_end: Option<NaiveDate>,
+}
+
+impl AssetFields {
+    /// Dates in order: acceptance and warranty end not before purchase.
+    pub fn check_dates(&self) -> AppResult<()> {
+        if let (Some(p), Some(a)) = (self.purchase_date, self.acceptance_date) {
+            if a < p {
+                return Err(AppError::validation("acceptance_date", "must not be before the purchase date"));
+            }
+        }
+        if let (Some(p), Some(w)) = (self.purchase_date, self.warranty_end) {
+            if w < p {
+                return Err(AppError::validation("warranty_end", "must not be before the purchase date"));
+            }
+        }
+        Ok(())
+    }
+}
+
+pub fn get_asset(conn: &mut DbConn, id: i64) -> AppResult<AssetRow> {
+    assets::table
+        .find(id)
+        .select(AssetRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::not_found("asset", id))
+}
+
+#[derive(Debug, Default)]
+pub struct AssetFilter {
+    pub site_id: Option<i64>,
+    pub customer_id: Option<i64>,
+    pub serial_number: Option<String>,
+    pub q: Option<String>,
+}
+
+pub fn list_assets(conn: &mut DbConn, f: &AssetFilter, paging: Paging) -> AppResult<Page<Asset>> {
+    let query = || {
+        let mut q = assets::table.into_boxed();
+        if let Some(id) = f.site_id {
+            q = q.filter(assets::site_id.eq(id));
+        }
+        if let Some(id) = f.customer_id {
+            q = q.filter(assets::customer_id.eq(id));
+        }
+        if let Some(s) = &f.serial_number {
+            q = q.filter(assets::serial_number.eq(s.trim().to_string()));
+        }
+        if let Some(text) = &f.q {
+            let pat = like_pattern(text);
+            q = q.filter(
+                lower(assets::model)
+                    .like(pat.clone())
+                    .escape(escape_like())
+                    .or(lower(assets::serial_number).like(pat).escape(escape_like())),
+            );
+        }
+        q
+    };
+    let total = query().count().get_result(conn)?;
+    let rows: Vec<AssetRow> = query()
+        .order(assets::id)
+        .limit(paging.limit)
+        .offset(paging.offset)
+        .select(AssetRow::as_select())
+        .load(conn)?;
+    Ok(paging.page(rows.iter().map(AssetRow::to_wire).collect(), total))
+}
+
+fn serial_taken(c: &mut DbConn, serial: &str, except: Option<i64>) -> AppResult<bool> {
+    let mut q = assets::table.filter(assets::serial_number.eq(serial)).into_boxed();
+    if let Some(id) = except {
+        q = q.filter(assets::id.ne(id));
+    }
+    Ok(q.count().get_result::<i64>(c)? > 0)
+}
+
+fn site_customer(c: &mut DbConn, site_id: i64) -> AppResult<i64> {
+    get(c, site_id)
+        .map(|s| s.customer_id)
+        .map_err(|_| AppError::validation("site_id", format!("no site with id {site_id}")))
+}
+
+pub fn create_asset(conn: &mut DbConn, actor: &Actor, f: AssetFields) -> AppResult<Asset> {
+    f.check_dates()?;
+    write(conn, |c| {
+        let customer_id = site_customer(c, f.site_id)?;
+        if serial_taken(c, &f.serial_number, None)? {
+            return Err(AppError::duplicate(
+                "serial_number",
+                format!("an asset with serial number `{}` exists", f.serial_number),
+            ));
+        }
+        let row: AssetRow = diesel::insert_into(assets::table)
+            .values((
+                assets::site_id.eq(f.site_id),
+                assets::customer_id.eq(customer_id),
+                assets::model.eq(&f.model),
+                assets::serial_number.eq(&f.serial_number),
+                assets::purchase_date.eq(f.purchase_date),
+                assets::acceptance_date.eq(f.acceptance_date),
+                assets::warranty_end.eq(f.warranty_end),
+                assets::created_at.eq(ts(actor.at)),
+                assets::updated_at.eq(ts(actor.at)),
+            ))
+            .returning(assets::all_columns)
+            .get_result(c)?;
+        let out = row.to_wire();
+        audit::record(c, actor, "asset", row.id, "create", None, snapshot(&out))?;
+        Ok(out)
+    })
+}
+
+pub fn update_asset(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    change: impl FnOnce(AssetFields) -> AppResult<AssetFields>,
+) -> AppResult<Asset> {
+    write(conn, |c| {
+        let before = get_asset(c, id)?;
+        let f = change(AssetFields {
+            site_id: before.site_id,
+            model: before.model.clone(),
+            serial_number: before.serial_number.clone(),
+            purchase_date: before.purchase_date,
+            acceptance_date: before.acceptance_date,
+            warranty_end: before.warranty_end,
+        })?;
+        f.check_dates()?;
+        let customer_id = if f.site_id == before.site_id { before.customer_id } else { site_customer(c, f.site_id)? };
+        if f.serial_number != before.serial_number && serial_taken(c, &f.serial_number, Some(id))? {
+            return Err(AppError::duplicate(
+                "serial_number",
+                format!("an asset with serial number `{}` exists", f.serial_number),
+            ));
+        }
+        let row: AssetRow = diesel::update(assets::table.find(id))
+            .set((
+                assets::site_id.eq(f.site_id),
+                assets::customer_id.eq(customer_id),
+                assets::model.eq(&f.model),
+                assets::serial_number.eq(&f.serial_number),
+                assets::purchase_date.eq(f.purchase_date),
+                assets::acceptance_date.eq(f.acceptance_date),
+                assets::warranty_end.eq(f.warranty_end),
+                assets::updated_at.eq(ts(actor.at)),
+            ))
+            .returning(assets::all_columns)
+            .get_result(c)?;
+        let out = row.to_wire();
+        audit::record(c, actor, "asset", id, "update", snapshot(&before.to_wire()), snapshot(&out))?;
+        Ok(out)
+    })
+}

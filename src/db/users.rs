@@ -1,0 +1,352 @@
+//! Users, their refresh-token sessions, and failed-login records.
+
+use super::audit::{self, snapshot, Actor};
+use super::schema::{login_failures, refresh_tokens, users};
+use super::{ts, utc, write, DbConn, Paging};
+use crate::error::{AppError, AppResult};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use fieldline_mobile_api::{Page, Role, User, UserId};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub role: String,
+    pub password_hash: String,
+    pub active: bool,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+impl UserRow {
+    pub fn role(&self) -> AppResult<Role> {
+        Role::parse(&self.role).ok_or_else(|| AppError::internal(format!("user {} has unknown role {}", self.id, self.role)))
+    }
+
+    pub fn to_wire(&self) -> AppResult<User> {
+        Ok(User {
+            id: UserId(self.id),
+            username: self.username.clone(),
+            display_name: self.display_name.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            role: self.role()?,
+            active: self.active,
+            created_at: utc(self.created_at),
+            updated_at: utc(self.updated_at),
+        })
+    }
+}
+
+/// A new user whose fields have passed validation and whose password is hashed.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUserRow {
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub role: String,
+    pub password_hash: String,
+    pub active: bool,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = users)]
+pub struct UserChanges {
+    pub display_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub role: Option<String>,
+    pub password_hash: Option<String>,
+    pub active: Option<bool>,
+    pub updated_at: Option<chrono::NaiveDateTime>,
+}
+
+pub fn get(conn: &mut DbConn, id: i64) -> AppResult<UserRow> {
+    users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::not_found("user", id))
+}
+
+pub fn by_username(conn: &mut DbConn, username: &str) -> AppResult<Option<UserRow>> {
+    Ok(users::table
+        .filter(users::username.eq(username))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn count(conn: &mut DbConn) -> AppResult<i64> {
+    Ok(users::table.count().get_result(conn)?)
+}
+
+#[derive(Debug, Default)]
+pub struct UserFilter {
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+    pub q: Option<String>,
+}
+
+pub fn list(conn: &mut DbConn, f: &UserFilter, paging: Paging) -> AppResult<Page<User>> {
+    let query = || {
+        let mut q = users::table.into_boxed();
+        if let Some(r) = f.role {
+            q = q.filter(users::role.eq(r.as_str()));
+        }
+        if let Some(a) = f.active {
+            q = q.filter(users::active.eq(a));
+        }
+        if let Some(text) = &f.q {
+            let pat = super::like_pattern(text);
+            q = q.filter(
+                super::lower(users::username)
+                    .like(pat.clone()).escape(super::escape_like())
+                    .or(super::lower(users::display_name).like(pat).escape(super::escape_like())),
+            );
+        }
+        q
+    };
+    let total = query().count().get_result(conn)?;
+    let rows: Vec<UserRow> = query()
+        .order(users::id)
+        .limit(paging.limit)
+        .offset(paging.offset)
+        .select(UserRow::as_select())
+        .load(conn)?;
+    let items = rows.iter().map(UserRow::to_wire).collect::<AppResult<_>>()?;
+    Ok(paging.page(items, total))
+}
+
+pub fn create(conn: &mut DbConn, actor: &Actor, new: NewUserRow) -> AppResult<User> {
+    write(conn, |c| {
+        if by_username(c, &new.username)?.is_some() {
+            return Err(AppError::duplicate("username", format!("the username `{}` is taken", new.username)));
+        }
+        let row: UserRow = diesel::insert_into(users::table)
+            .values(&new)
+            .returning(users::all_columns)
+            .get_result(c)?;
+        let user = row.to_wire()?;
+        audit::record(c, actor, "user", row.id, "create", None, snapshot(&user))?;
+        Ok(user)
+    })
+}
+
+/// Applies changes; disabling a user or setting a password revokes their refresh tokens.
+pub fn update(conn: &mut DbConn, actor: &Actor, id: i64, mut changes: UserChanges) -> AppResult<User> {
+    write(conn, |c| {
+        let before = get(c, id)?.to_wire()?;
+        let revoke = changes.active == Some(false) || changes.password_hash.is_some();
+        changes.updated_at = Some(ts(actor.at));
+        let row: UserRow = diesel::update(users::table.find(id))
+            .set(&changes)
+            .returning(users::all_columns)
+            .get_result(c)?;
+        if revoke {
+            revoke_user_sessions(c, id, actor.at)?;
+        }
+        let after = row.to_wire()?;
+        let mut after_snapshot = snapshot(&after);
+        if let (Some(obj), true) = (after_snapshot.as_mut().and_then(|v| v.as_object_mut()), changes.password_hash.is_some()) {
+            obj.insert("password_changed".into(), true.into());
+        }
+        audit::record(c, actor, "user", id, "update", snapshot(&before), after_snapshot)?;
+        Ok(after)
+    })
+}
+
+/// Creates the first admin when there is no user at all; returns whether one was made.
+pub fn ensure_first_admin(conn: &mut DbConn, at: DateTime<Utc>, password_hash: &str) -> AppResult<bool> {
+    write(conn, |c| {
+        if count(c)? > 0 {
+            return Ok(false);
+        }
+        let new = NewUserRow {
+            username: "admin".into(),
+            display_name: "Administrator".into(),
+            email: None,
+            phone: None,
+            role: Role::Admin.as_str().into(),
+            password_hash: password_hash.into(),
+            active: true,
+            created_at: ts(at),
+            updated_at: ts(at),
+        };
+        let row: UserRow = diesel::insert_into(users::table)
+            .values(&new)
+            .returning(users::all_columns)
+            .get_result(c)?;
+        audit::record(c, &Actor::system(at), "user", row.id, "create_first_admin", None, snapshot(&row.to_wire()?))?;
+        Ok(true)
+    })
+}
+
+// ---------------------------------------------------------------- failed logins
+
+/// Failed logins for a username and from an address since a moment.
+pub fn recent_failures(conn: &mut DbConn, username: &str, address: &str, since: DateTime<Utc>) -> AppResult<(i64, i64)> {
+    let by_user = login_failures::table
+        .filter(login_failures::username.eq(username))
+        .filter(login_failures::at.gt(ts(since)))
+        .count()
+        .get_result(conn)?;
+    let by_address = login_failures::table
+        .filter(login_failures::address.eq(address))
+        .filter(login_failures::at.gt(ts(since)))
+        .count()
+        .get_result(conn)?;
+    Ok((by_user, by_address))
+}
+
+/// The oldest failure in the window, for `Retry-After`.
+pub fn oldest_failure_since(conn: &mut DbConn, username: &str, address: &str, since: DateTime<Utc>) -> AppResult<Option<DateTime<Utc>>> {
+    let t: Option<chrono::NaiveDateTime> = login_failures::table
+        .filter(login_failures::username.eq(username).or(login_failures::address.eq(address)))
+        .filter(login_failures::at.gt(ts(since)))
+        .select(diesel::dsl::min(login_failures::at))
+        .first(conn)?;
+    Ok(t.map(utc))
+}
+
+/// Records a failed login, and forgets failures older than `forget_before`.
+pub fn record_failure(conn: &mut DbConn, username: &str, address: &str, at: DateTime<Utc>, forget_before: DateTime<Utc>) -> AppResult<()> {
+    write(conn, |c| {
+        diesel::delete(login_failures::table.filter(login_failures::at.lt(ts(forget_before)))).execute(c)?;
+        diesel::insert_into(login_failures::table)
+            .values((
+                login_failures::username.eq(username),
+                login_failures::address.eq(address),
+                login_failures::at.eq(ts(at)),
+            ))
+            .execute(c)?;
+        Ok(())
+    })
+}
+
+// ---------------------------------------------------------------- sessions (refresh tokens)
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = refresh_tokens)]
+pub struct RefreshRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub family: String,
+    pub token_hash: String,
+    pub issued_at: chrono::NaiveDateTime,
+    pub expires_at: chrono::NaiveDateTime,
+    pub used_at: Option<chrono::NaiveDateTime>,
+    pub revoked_at: Option<chrono::NaiveDateTime>,
+}
+
+fn insert_refresh(c: &mut DbConn, user_id: i64, family: &str, token_hash: &str, at: DateTime<Utc>, expires: DateTime<Utc>) -> QueryResult<()> {
+    diesel::insert_into(refresh_tokens::table)
+        .values((
+            refresh_tokens::user_id.eq(user_id),
+            refresh_tokens::family.eq(family),
+            refresh_tokens::token_hash.eq(token_hash),
+            refresh_tokens::issued_at.eq(ts(at)),
+            refresh_tokens::expires_at.eq(ts(expires)),
+        ))
+        .execute(c)?;
+    Ok(())
+}
+
+/// After a good password: forgets the user's failures, starts a session family, records the login.
+pub fn start_session(conn: &mut DbConn, user: &UserRow, token_hash: &str, at: DateTime<Utc>, expires: DateTime<Utc>) -> AppResult<()> {
+    write(conn, |c| {
+        diesel::delete(login_failures::table.filter(login_failures::username.eq(&user.username))).execute(c)?;
+        let family = uuid::Uuid::new_v4().to_string();
+        insert_refresh(c, user.id, &family, token_hash, at, expires)?;
+        audit::record(c, &Actor::user(UserId(user.id), at), "user", user.id, "login", None, None)?;
+        Ok(())
+    })
+}
+
+/// What presenting a refresh token led to.
+pub enum Rotation {
+    /// The token was good: here is the user; the new token is stored.
+    Rotated(UserRow),
+    /// The token was already used: the whole family is now revoked.
+    Reused,
+    /// Unknown, revoked, expired, or the user is disabled.
+    Refused(&'static str),
+}
+
+/// Exchanges a refresh token for a new one in the same family. Presenting a token that was
+/// already exchanged revokes the whole family (someone else holds a copy).
+pub fn rotate_session(conn: &mut DbConn, presented_hash: &str, new_hash: &str, at: DateTime<Utc>, expires: DateTime<Utc>) -> AppResult<Rotation> {
+    write(conn, |c| {
+        let Some(tok) = refresh_tokens::table
+            .filter(refresh_tokens::token_hash.eq(presented_hash))
+            .select(RefreshRow::as_select())
+            .first(c)
+            .optional()?
+        else {
+            return Ok(Rotation::Refused("the refresh token is unknown"));
+        };
+        if tok.revoked_at.is_some() {
+            return Ok(Rotation::Refused("the refresh token has been revoked"));
+        }
+        // Mark it used only if nobody else did first; losing that race counts as reuse.
+        let claimed = diesel::update(
+            refresh_tokens::table.filter(refresh_tokens::id.eq(tok.id)).filter(refresh_tokens::used_at.is_null()),
+        )
+        .set(refresh_tokens::used_at.eq(ts(at)))
+        .execute(c)?;
+        if claimed == 0 {
+            revoke_family(c, &tok.family, at)?;
+            audit::record(c, &Actor::system(at), "user", tok.user_id, "refresh_token_reuse", None, None)?;
+            return Ok(Rotation::Reused);
+        }
+        if utc(tok.expires_at) <= at {
+            return Ok(Rotation::Refused("the refresh token has expired"));
+        }
+        let user = get(c, tok.user_id)?;
+        if !user.active {
+            revoke_family(c, &tok.family, at)?;
+            return Ok(Rotation::Refused("the account is disabled"));
+        }
+        insert_refresh(c, user.id, &tok.family, new_hash, at, expires)?;
+        audit::record(c, &Actor::user(UserId(user.id), at), "user", user.id, "refresh", None, None)?;
+        Ok(Rotation::Rotated(user))
+    })
+}
+
+/// Log-out: revokes the family of the presented token. Unknown tokens are ignored.
+pub fn end_session(conn: &mut DbConn, presented_hash: &str, at: DateTime<Utc>) -> AppResult<()> {
+    write(conn, |c| {
+        let tok: Option<RefreshRow> = refresh_tokens::table
+            .filter(refresh_tokens::token_hash.eq(presented_hash))
+            .select(RefreshRow::as_select())
+            .first(c)
+            .optional()?;
+        if let Some(tok) = tok {
+            revoke_family(c, &tok.family, at)?;
+            audit::record(c, &Actor::user(UserId(tok.user_id), at), "user", tok.user_id, "logout", None, None)?;
+        }
+        Ok(())
+    })
+}
+
+fn revoke_family(c: &mut DbConn, family: &str, at: DateTime<Utc>) -> QueryResult<usize> {
+    diesel::update(refresh_tokens::table.filter(refresh_tokens::family.eq(family)).filter(refresh_tokens::revoked_at.is_null()))
+        .set(refresh_tokens::revoked_at.eq(ts(at)))
+        .execute(c)
+}
+
+fn revoke_user_sessions(c: &mut DbConn, user_id: i64, at: DateTime<Utc>) -> QueryResult<usize> {
+    diesel::update(refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id)).filter(refresh_tokens::revoked_at.is_null()))
+        .set(refresh_tokens::revoked_at.eq(ts(at)))
+        .execute(c)
+}

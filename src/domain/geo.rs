@@ -1,0 +1,173 @@
+//! Places on the earth: validated site locations, service-region boundaries and the
+//! point-in-polygon test that finds a site's region.
+
+use super::Invalid;
+use geo::{BoundingRect, Contains, Coord, LineString, MultiPolygon, Point, Polygon};
+
+/// A latitude/longitude pair that is known to be on the earth.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Location {
+    lat: f64,
+    lon: f64,
+}
+
+impl Location {
+    /// Latitude -90..=90, longitude -180..=180, both finite.
+    pub fn parse(lat: f64, lon: f64) -> Result<Location, Invalid> {
+        if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
+            return Err(Invalid::new("latitude", format!("{lat} is not between -90 and 90")));
+        }
+        if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
+            return Err(Invalid::new("longitude", format!("{lon} is not between -180 and 180")));
+        }
+        Ok(Location { lat, lon })
+    }
+
+    pub fn lat(&self) -> f64 {
+        self.lat
+    }
+
+    pub fn lon(&self) -> f64 {
+        self.lon
+    }
+
+    pub fn point(&self) -> Point<f64> {
+        Point::new(self.lon, self.lat)
+    }
+}
+
+/// A service region's outline: one or more polygons, each ring closed and on the earth.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Boundary {
+    shape: MultiPolygon<f64>,
+    bbox: BBox,
+}
+
+/// The boundary's bounding box, stored beside it so a site's candidate regions are found by index.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BBox {
+    pub min_lat: f64,
+    pub min_lon: f64,
+    pub max_lat: f64,
+    pub max_lon: f64,
+}
+
+impl BBox {
+    pub fn contains(&self, at: &Location) -> bool {
+        (self.min_lat..=self.max_lat).contains(&at.lat) && (self.min_lon..=self.max_lon).contains(&at.lon)
+    }
+}
+
+fn check_ring(ring: &LineString<f64>, field: &str) -> Result<(), Invalid> {
+    let pts = &ring.0;
+    if pts.len() < 4 {
+        return Err(Invalid::new(field, "a ring needs at least four positions (the first repeated last)"));
+    }
+    if pts.first() != pts.last() {
+        return Err(Invalid::new(field, "a ring must end where it starts"));
+    }
+    for c in pts {
+        Location::parse(c.y, c.x).map_err(|e| Invalid::new(field, format!("position off the earth: {}", e.reason)))?;
+    }
+    Ok(())
+}
+
+impl Boundary {
+    /// Checks every ring (closed, at least a triangle, positions on the earth) and a non-zero area.
+    pub fn new(shape: MultiPolygon<f64>) -> Result<Boundary, Invalid> {
+        const FIELD: &str = "boundary";
+        if shape.0.is_empty() {
+            return Err(Invalid::new(FIELD, "needs at least one polygon"));
+        }
+        for poly in &shape.0 {
+            check_ring(poly.exterior(), FIELD)?;
+            for hole in poly.interiors() {
+                check_ring(hole, FIELD)?;
+            }
+        }
+        let rect = shape.bounding_rect().ok_or_else(|| Invalid::new(FIELD, "has no extent"))?;
+        if rect.width() <= 0.0 || rect.height() <= 0.0 {
+            return Err(Invalid::new(FIELD, "has no area"));
+        }
+        let bbox = BBox { min_lat: rect.min().y, min_lon: rect.min().x, max_lat: rect.max().y, max_lon: rect.max().x };
+        Ok(Boundary { shape, bbox })
+    }
+
+    /// Builds a single polygon from (longitude, latitude) positions; the ring is closed if open.
+    pub fn from_ring(positions: &[(f64, f64)]) -> Result<Boundary, Invalid> {
+        let mut ring: Vec<Coord<f64>> = positions.iter().map(|&(x, y)| Coord { x, y }).collect();
+        if ring.first() != ring.last() {
+            if let Some(first) = ring.first().copied() {
+                ring.push(first);
+            }
+        }
+        Boundary::new(MultiPolygon(vec![Polygon::new(LineString(ring), vec![])]))
+    }
+
+    pub fn bbox(&self) -> BBox {
+        self.bbox
+    }
+
+    pub fn shape(&self) -> &MultiPolygon<f64> {
+        &self.shape
+    }
+
+    /// True when the location lies inside (a point on the edge counts as outside).
+    pub fn contains(&self, at: &Location) -> bool {
+        self.bbox.contains(at) && self.shape.contains(&at.point())
+    }
+}
+
+/// The region that contains a location: the first match among `regions`, which the caller
+/// orders (the smallest id first, so the answer does not depend on storage order).
+pub fn region_of<'a, K: Copy>(regions: impl IntoIterator<Item = (K, &'a Boundary)>, at: &Location) -> Option<K> {
+    regions.into_iter().find(|(_, b)| b.contains(at)).map(|(k, _)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn square(x0: f64, y0: f64, x1: f64, y1: f64) -> Boundary {
+        Boundary::from_ring(&[(x0, y0), (x1, y0), (x1, y1), (x0, y1)]).unwrap()
+    }
+
+    #[test]
+    fn latitude_91_is_refused_naming_the_field() {
+        let e = Location::parse(91.0, 0.0).unwrap_err();
+        assert_eq!(e.field, "latitude");
+        assert_eq!(Location::parse(0.0, 180.5).unwrap_err().field, "longitude");
+        assert!(Location::parse(f64::NAN, 0.0).is_err());
+        assert!(Location::parse(-90.0, -180.0).is_ok());
+    }
+
+    #[test]
+    fn point_in_polygon_finds_the_region() {
+        let urban = square(120.0, 30.0, 120.5, 30.5);
+        let rural = square(119.0, 29.0, 121.0, 31.0);
+        let regions = [(1, &urban), (2, &rural)];
+        let centre = Location::parse(30.25, 120.25).unwrap();
+        let outskirts = Location::parse(29.5, 119.5).unwrap();
+        let far = Location::parse(40.0, 116.0).unwrap();
+        assert_eq!(region_of(regions, &centre), Some(1));
+        assert_eq!(region_of(regions, &outskirts), Some(2));
+        assert_eq!(region_of(regions, &far), None);
+    }
+
+    #[test]
+    fn a_hole_is_outside() {
+        let outer = LineString::from(vec![(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0), (0.0, 0.0)]);
+        let hole = LineString::from(vec![(4.0, 4.0), (6.0, 4.0), (6.0, 6.0), (4.0, 6.0), (4.0, 4.0)]);
+        let b = Boundary::new(MultiPolygon(vec![Polygon::new(outer, vec![hole])])).unwrap();
+        assert!(b.contains(&Location::parse(2.0, 2.0).unwrap()));
+        assert!(!b.contains(&Location::parse(5.0, 5.0).unwrap()));
+    }
+
+    #[test]
+    fn degenerate_boundaries_are_refused() {
+        assert!(Boundary::from_ring(&[(0.0, 0.0), (1.0, 1.0)]).is_err());
+        assert!(Boundary::from_ring(&[(0.0, 0.0), (1.0, 0.0), (2.0, 0.0)]).is_err());
+        assert!(Boundary::from_ring(&[(0.0, 0.0), (1.0, 0.0), (1.0, 95.0)]).is_err());
+        assert!(Boundary::new(MultiPolygon(vec![])).is_err());
+    }
+}

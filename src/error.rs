@@ -1,0 +1,194 @@
+//! The one error type of the service and its one mapping to HTTP (`application/problem+json`).
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use fieldline_mobile_api::{ErrorCode, Problem};
+
+pub type AppResult<T> = Result<T, AppError>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{field}: {detail}")]
+    Validation { field: String, detail: String },
+    #[error("malformed JSON: {0}")]
+    MalformedJson(String),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("token expired")]
+    TokenExpired,
+    #[error("token invalid: {0}")]
+    TokenInvalid(String),
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("duplicate: {detail}")]
+    Duplicate { field: Option<String>, detail: String },
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("body larger than {0} bytes")]
+    PayloadTooLarge(usize),
+    #[error("too many requests; retry after {retry_after} s")]
+    TooManyRequests { retry_after: u64 },
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal: {0:#}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    pub fn validation(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        AppError::Validation { field: field.into(), detail: detail.into() }
+    }
+
+    pub fn not_found(what: impl std::fmt::Display, id: impl std::fmt::Display) -> Self {
+        AppError::NotFound(format!("no {what} with id {id}"))
+    }
+
+    pub fn duplicate(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        AppError::Duplicate { field: Some(field.into()), detail: detail.into() }
+    }
+
+    pub fn internal(msg: impl std::fmt::Display) -> Self {
+        AppError::Internal(anyhow::anyhow!("{msg}"))
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            AppError::Validation { .. } => ErrorCode::ValidationFailed,
+            AppError::MalformedJson(_) => ErrorCode::MalformedJson,
+            AppError::BadRequest(_) => ErrorCode::BadRequest,
+            AppError::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
+            AppError::Unauthorized(_) => ErrorCode::Unauthorized,
+            AppError::InvalidCredentials => ErrorCode::InvalidCredentials,
+            AppError::TokenExpired => ErrorCode::TokenExpired,
+            AppError::TokenInvalid(_) => ErrorCode::TokenInvalid,
+            AppError::Forbidden(_) => ErrorCode::Forbidden,
+            AppError::NotFound(_) => ErrorCode::NotFound,
+            AppError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            AppError::Duplicate { .. } => ErrorCode::Duplicate,
+            AppError::Conflict(_) => ErrorCode::Conflict,
+            AppError::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
+            AppError::TooManyRequests { .. } => ErrorCode::TooManyRequests,
+            AppError::Unavailable(_) => ErrorCode::Unavailable,
+            AppError::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// The body sent to the client. Internal and availability errors never carry their cause.
+    pub fn problem(&self) -> Problem {
+        let code = self.code();
+        let (detail, field) = match self {
+            AppError::Validation { field, detail } => (detail.clone(), Some(field.clone())),
+            AppError::MalformedJson(d)
+            | AppError::BadRequest(d)
+            | AppError::UnsupportedMediaType(d)
+            | AppError::Unauthorized(d)
+            | AppError::TokenInvalid(d)
+            | AppError::Forbidden(d)
+            | AppError::NotFound(d)
+            | AppError::Conflict(d) => (d.clone(), None),
+            AppError::Duplicate { field, detail } => (detail.clone(), field.clone()),
+            AppError::InvalidCredentials => ("username or password is wrong".into(), None),
+            AppError::TokenExpired => ("the access token has expired; refresh it".into(), None),
+            AppError::MethodNotAllowed => ("this method is not allowed on this path".into(), None),
+            AppError::PayloadTooLarge(n) => (format!("the body is larger than {n} bytes"), None),
+            AppError::TooManyRequests { retry_after } => {
+                (format!("too many attempts; try again in {retry_after} s"), None)
+            }
+            AppError::Unavailable(_) => ("the database is not reachable right now; try again".into(), None),
+            AppError::Internal(_) => ("an internal error occurred; it has been logged".into(), None),
+        };
+        Problem::new(code, detail, field)
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.code().status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            AppError::Internal(e) => tracing::error!(error = %format!("{e:#}"), "internal error"),
+            AppError::Unavailable(e) => tracing::warn!(error = %e, "database unavailable"),
+            _ => {}
+        }
+        let mut resp = HttpResponse::build(self.status_code());
+        resp.insert_header((header::CONTENT_TYPE, "application/problem+json"));
+        if let AppError::TooManyRequests { retry_after } = self {
+            resp.insert_header((header::RETRY_AFTER, retry_after.to_string()));
+        }
+        if matches!(self, AppError::Unauthorized(_) | AppError::TokenExpired | AppError::TokenInvalid(_)) {
+            resp.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        resp.body(serde_json::to_string(&self.problem()).unwrap_or_default())
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::NotFound => AppError::NotFound("not found".into()),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => AppError::Duplicate {
+                field: None,
+                detail: format!("a unique value is already taken ({})", info.message()),
+            },
+            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
+                AppError::Conflict("the change refers to an object that does not exist or is still referred to".into())
+            }
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
+                AppError::Conflict("the change collided with another; try again".into())
+            }
+            other => AppError::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
+impl From<r2d2::Error> for AppError {
+    fn from(e: r2d2::Error) -> Self {
+        AppError::Unavailable(e.to_string())
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        AppError::internal(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_do_not_leak_their_cause() {
+        let e = AppError::internal("password=hunter2 at /secret/path");
+        let p = e.problem();
+        assert_eq!(p.status, 500);
+        assert!(!p.detail.contains("hunter2"));
+    }
+
+    #[test]
+    fn validation_names_the_field() {
+        let p = AppError::validation("latitude", "must be between -90 and 90").problem();
+        assert_eq!(p.status, 422);
+        assert_eq!(p.code, ErrorCode::ValidationFailed);
+        assert_eq!(p.field.as_deref(), Some("latitude"));
+    }
+}
+
+impl From<crate::domain::Invalid> for AppError {
+    fn from(e: crate::domain::Invalid) -> Self {
+        AppError::Validation { field: e.field, detail: e.reason }
+    }
+}

@@ -1,0 +1,99 @@
+//! Fieldline: field-service dispatch and fault tracking.
+//!
+//! `Application::build(settings)` opens the database (running its migrations), makes sure there
+//! is a first admin, binds the listener and returns the server ready to run.
+
+pub mod api;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod geojson;
+pub mod telemetry;
+
+use actix_web::dev::Server;
+use actix_web::{web, App, HttpServer};
+use clock::Clock;
+use config::Settings;
+use std::net::TcpListener;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub pool: db::Pool,
+    pub settings: Settings,
+    pub keys: auth::tokens::TokenKeys,
+    pub clock: Clock,
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+/// The first admin's password when start-up had to generate one (print it once).
+#[derive(Debug, Clone)]
+pub struct Bootstrap {
+    pub generated_admin_password: Option<String>,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<(Application, Bootstrap)> {
+        Self::build_with_clock(settings, Clock::System).await
+    }
+
+    pub async fn build_with_clock(settings: Settings, clock: Clock) -> anyhow::Result<(Application, Bootstrap)> {
+        settings.validate()?;
+        let pool = {
+            let url = settings.database_url.clone();
+            let size = settings.database_pool_size;
+            tokio::task::spawn_blocking(move || db::connect(&url, size)).await??
+        };
+        let bootstrap = {
+            let pool = pool.clone();
+            let configured = settings.admin_password.clone();
+            let now = clock.now();
+            tokio::task::spawn_blocking(move || first_admin(&pool, configured, now)).await??
+        };
+        let listener = TcpListener::bind((settings.host.as_str(), settings.port))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState { keys: auth::tokens::TokenKeys::new(&settings), pool, settings, clock });
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(tracing_actix_web::TracingLogger::default())
+                .app_data(state.clone())
+                .configure(api::configure)
+        })
+        .listen(listener)?
+        .run();
+        Ok((Application { port, server }, bootstrap))
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Creates the admin account on an empty database.
+fn first_admin(pool: &db::Pool, configured: Option<String>, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<Bootstrap> {
+    let mut conn = pool.get()?;
+    if db::users::count(&mut conn)? > 0 {
+        return Ok(Bootstrap { generated_admin_password: None });
+    }
+    let (password, generated) = match configured {
+        Some(p) => {
+            domain::validate::password("FIELDLINE_ADMIN_PASSWORD", &p)?;
+            (p, false)
+        }
+        None => (auth::password::generate(), true),
+    };
+    let hash = auth::password::hash(&password)?;
+    let created = db::users::ensure_first_admin(&mut conn, now, &hash)?;
+    Ok(Bootstrap { generated_admin_password: (created && generated).then_some(password) })
+}
