@@ -1,10 +1,18 @@
 //! Command-line data tasks: creating a user, and the demo data set.
 
 use crate::db::audit::Actor;
+use crate::db::customers::{self, ContactFields, CustomerFields};
+use crate::db::regions::{self, RegionFields};
+use crate::db::schema::{assets, service_regions};
+use crate::db::sites::{self, AssetFields, SiteFields};
 use crate::db::users::{self, NewUserRow};
-use crate::db::ts;
+use crate::db::{ts, DbConn};
+use crate::domain::geo::{Boundary, Location};
 use crate::domain::validate;
-use fieldline_mobile_api::{Role, User};
+use chrono::{Days, Months, NaiveDate};
+use diesel::prelude::*;
+use fieldline_mobile_api::{RegionClass, Role, Tier, User};
+use std::fmt::Write as _;
 
 /// Creates a user from the command line (recorded in the audit trail as done by the service).
 pub fn create_user(
@@ -41,8 +49,851 @@ pub fn create_user(
     Ok(user)
 }
 
+// ---------------------------------------------------------------- the demo data set
+
+/// The environment variable that sets the demo users' password.
+pub const DEMO_PASSWORD_VAR: &str = "FIELDLINE_DEMO_PASSWORD";
+
+/// The demo users' password when `FIELDLINE_DEMO_PASSWORD` is unset.
+pub const DEFAULT_DEMO_PASSWORD: &str = "fieldline-demo-password";
+
+/// A service region: a name, a class and an outline as (longitude, latitude) positions.
+struct RegionSpec {
+    name: &'static str,
+    class: RegionClass,
+    ring: &'static [(f64, f64)],
+}
+
+/// Hangzhou: the city centre as the urban region, and rural regions around it that share its
+/// edges (so no two regions overlap). Jiande, Chun'an, Tonglu and Lin'an lie outside all four.
+const REGIONS: &[RegionSpec] = &[
+    RegionSpec {
+        name: "Hangzhou Central (urban)",
+        class: RegionClass::Urban,
+        ring: &[
+            (120.08, 30.21),
+            (120.17, 30.20),
+            (120.25, 30.22),
+            (120.25, 30.33),
+            (120.16, 30.33),
+            (120.08, 30.31),
+        ],
+    },
+    RegionSpec {
+        name: "Yuhang (rural)",
+        class: RegionClass::Rural,
+        ring: &[
+            (119.85, 30.21),
+            (120.08, 30.21),
+            (120.08, 30.31),
+            (120.16, 30.33),
+            (120.25, 30.33),
+            (120.40, 30.33),
+            (120.40, 30.55),
+            (119.85, 30.55),
+        ],
+    },
+    RegionSpec {
+        name: "Xiaoshan (rural)",
+        class: RegionClass::Rural,
+        ring: &[
+            (120.25, 30.22),
+            (120.25, 30.33),
+            (120.55, 30.33),
+            (120.55, 29.95),
+            (120.17, 29.95),
+            (120.17, 30.20),
+        ],
+    },
+    RegionSpec {
+        name: "Fuyang (rural)",
+        class: RegionClass::Rural,
+        ring: &[
+            (119.85, 29.95),
+            (120.17, 29.95),
+            (120.17, 30.20),
+            (120.08, 30.21),
+            (119.85, 30.21),
+        ],
+    },
+];
+
+struct UserSpec {
+    username: &'static str,
+    display_name: &'static str,
+    role: Role,
+    phone: &'static str,
+}
+
+/// Staff of every role; the e-mail address is `<username>@example.com`.
+const USERS: &[UserSpec] = &[
+    UserSpec {
+        username: "chen.jing",
+        display_name: "Chen Jing",
+        role: Role::Admin,
+        phone: "+86 138 5710 0101",
+    },
+    UserSpec {
+        username: "wang.fang",
+        display_name: "Wang Fang",
+        role: Role::Agent,
+        phone: "+86 138 5710 0102",
+    },
+    UserSpec {
+        username: "li.na",
+        display_name: "Li Na",
+        role: Role::Agent,
+        phone: "+86 138 5710 0103",
+    },
+    UserSpec {
+        username: "zhao.lei",
+        display_name: "Zhao Lei",
+        role: Role::RemoteEngineer,
+        phone: "+86 138 5710 0104",
+    },
+    UserSpec {
+        username: "sun.hao",
+        display_name: "Sun Hao",
+        role: Role::Dispatcher,
+        phone: "+86 138 5710 0105",
+    },
+    UserSpec {
+        username: "liu.yang",
+        display_name: "Liu Yang",
+        role: Role::Technician,
+        phone: "+86 139 5710 0201",
+    },
+    UserSpec {
+        username: "zhang.wei",
+        display_name: "Zhang Wei",
+        role: Role::Technician,
+        phone: "+86 139 5710 0202",
+    },
+    UserSpec {
+        username: "huang.jun",
+        display_name: "Huang Jun",
+        role: Role::Supervisor,
+        phone: "+86 138 5710 0106",
+    },
+    UserSpec {
+        username: "xu.li",
+        display_name: "Xu Li",
+        role: Role::AccountManager,
+        phone: "+86 138 5710 0107",
+    },
+    UserSpec {
+        username: "lin.tao",
+        display_name: "Lin Tao",
+        role: Role::Manager,
+        phone: "+86 138 5710 0108",
+    },
+];
+
+struct CustomerSpec {
+    name: &'static str,
+    tier: Tier,
+    contacts: &'static [ContactSpec],
+    sites: &'static [SiteSpec],
+}
+
+struct ContactSpec {
+    name: &'static str,
+    phone: &'static str,
+    email: &'static str,
+}
+
+struct SiteSpec {
+    name: &'static str,
+    address: &'static str,
+    lat: f64,
+    lon: f64,
+    /// The region the site lies in (None: deliberately outside every region).
+    #[cfg_attr(not(test), allow(dead_code))]
+    region: Option<&'static str>,
+    assets: &'static [AssetSpec],
+}
+
+/// An asset; its dates count back from the day the data is loaded, so the mix of assets in and
+/// out of warranty stays the same whenever it is loaded.
+struct AssetSpec {
+    model: &'static str,
+    serial: &'static str,
+    purchased_months_ago: u32,
+    accepted_days_after_purchase: u64,
+    warranty_years: u32,
+}
+
+const fn asset(
+    model: &'static str,
+    serial: &'static str,
+    purchased_months_ago: u32,
+    accepted_days_after_purchase: u64,
+    warranty_years: u32,
+) -> AssetSpec {
+    AssetSpec {
+        model,
+        serial,
+        purchased_months_ago,
+        accepted_days_after_purchase,
+        warranty_years,
+    }
+}
+
+const CENTRAL: Option<&str> = Some("Hangzhou Central (urban)");
+const YUHANG: Option<&str> = Some("Yuhang (rural)");
+const XIAOSHAN: Option<&str> = Some("Xiaoshan (rural)");
+const FUYANG: Option<&str> = Some("Fuyang (rural)");
+
+const CUSTOMERS: &[CustomerSpec] = &[
+    CustomerSpec {
+        name: "Qiantang Grid Power Supply Co.",
+        tier: Tier::Platinum,
+        contacts: &[
+            ContactSpec { name: "Zhou Qiang", phone: "+86 571 8705 1200", email: "zhou.qiang@example.com" },
+            ContactSpec { name: "Ma Lin", phone: "+86 139 0651 2277", email: "ma.lin@example.com" },
+        ],
+        sites: &[
+            SiteSpec {
+                name: "Grid Dispatch and Control Centre",
+                address: "No. 219 Moganshan Road, Gongshu District, Hangzhou",
+                lat: 30.2860,
+                lon: 120.1530,
+                region: CENTRAL,
+                assets: &[
+                    asset("Huawei UPS5000-E 400 kVA modular UPS", "HW-UPS5KE-0412876", 20, 30, 3),
+                    asset("Vertiv Liebert PEX4 precision air conditioner 45 kW", "VT-PEX4-2207731", 50, 21, 3),
+                    asset("Huawei CloudEngine S6730-H core switch", "HW-S6730H-5566102", 8, 14, 5),
+                ],
+            },
+            SiteSpec {
+                name: "Liangzhu 220 kV Substation",
+                address: "No. 9 Liangmu Road, Liangzhu Street, Yuhang District, Hangzhou",
+                lat: 30.3740,
+                lon: 120.0350,
+                region: YUHANG,
+                assets: &[
+                    asset("ABB UniGear ZS1 12 kV switchgear", "ABB-ZS1-1608832", 96, 60, 5),
+                    asset("ABB REF615 feeder protection relay", "ABB-REF615-3391042", 30, 30, 5),
+                ],
+            },
+            SiteSpec {
+                name: "Xin'anjiang Hydro Control Room",
+                address: "No. 1 Xin'an East Road, Xin'anjiang Street, Jiande, Hangzhou",
+                lat: 29.4850,
+                lon: 119.2880,
+                region: None,
+                assets: &[asset("Cummins C1100D5 diesel generator set 1100 kVA", "CUM-C1100-7720145", 64, 45, 2)],
+            },
+        ],
+    },
+    CustomerSpec {
+        name: "Hangzhou West Lake Hospital",
+        tier: Tier::Diamond,
+        contacts: &[
+            ContactSpec { name: "Shen Yu", phone: "+86 571 8723 6000", email: "shen.yu@example.com" },
+            ContactSpec { name: "Qian Hui", phone: "+86 137 5800 4312", email: "qian.hui@example.com" },
+        ],
+        sites: &[
+            SiteSpec {
+                name: "Main Campus, Building 3 Plant Room",
+                address: "No. 88 Qingchun Road, Shangcheng District, Hangzhou",
+                lat: 30.2590,
+                lon: 120.1780,
+                region: CENTRAL,
+                assets: &[
+                    asset("Carrier AquaEdge 19DV water-cooled chiller 1500 kW", "CAR-19DV-4410273", 40, 30, 3),
+                    asset("Schneider Electric Galaxy VX 500 kVA UPS", "SE-GVX500-118204", 14, 20, 5),
+                    asset("Siemens SIVACON S8 low-voltage switchboard", "SIE-S8-0066310", 110, 60, 5),
+                ],
+            },
+            SiteSpec {
+                name: "Xiaoshan Branch Hospital",
+                address: "No. 728 Yucai North Road, Xiaoshan District, Hangzhou",
+                lat: 30.1750,
+                lon: 120.2680,
+                region: XIAOSHAN,
+                assets: &[
+                    asset("Vertiv Liebert EXM 160 kVA UPS", "VT-EXM160-1608821", 5, 10, 3),
+                    asset("Midea CCWE magnetic-bearing centrifugal chiller 1000 kW", "MD-CCWE-3300917", 26, 35, 3),
+                ],
+            },
+        ],
+    },
+    CustomerSpec {
+        name: "Tianmu Commercial Bank",
+        tier: Tier::Gold,
+        contacts: &[ContactSpec { name: "Gao Ming", phone: "+86 571 8688 3000", email: "gao.ming@example.com" }],
+        sites: &[
+            SiteSpec {
+                name: "Wulin Branch",
+                address: "No. 310 Yan'an Road, Shangcheng District, Hangzhou",
+                lat: 30.2700,
+                lon: 120.1640,
+                region: CENTRAL,
+                assets: &[
+                    asset("APC Smart-UPS SRT 10 kVA", "APC-SRT10K-9035517", 44, 7, 3),
+                    asset("H3C S5130S-28P-EI access switch", "H3C-S5130-2107734", 70, 7, 3),
+                ],
+            },
+            SiteSpec {
+                name: "Wen'er Road Branch",
+                address: "No. 858 Wen'er Road, Xihu District, Hangzhou",
+                lat: 30.2860,
+                lon: 120.1080,
+                region: CENTRAL,
+                assets: &[asset("APC Smart-UPS SRT 6 kVA", "APC-SRT6K-9041208", 11, 7, 3)],
+            },
+            SiteSpec {
+                name: "Linping Data Centre",
+                address: "No. 1 Jinhong Road, Linping District, Hangzhou",
+                lat: 30.4210,
+                lon: 120.3010,
+                region: YUHANG,
+                assets: &[
+                    asset("Huawei UPS5000-H 800 kVA modular UPS", "HW-UPS5KH-7781236", 18, 45, 5),
+                    asset("Huawei CloudEngine 16808 core switch", "HW-CE16808-0031928", 18, 45, 5),
+                    asset("Vertiv Liebert PDX precision air conditioner 60 kW", "VT-PDX60-6003374", 62, 30, 3),
+                ],
+            },
+        ],
+    },
+    CustomerSpec {
+        name: "Xinghe Precision Machinery Co.",
+        tier: Tier::Silver,
+        contacts: &[
+            ContactSpec { name: "Jiang Tao", phone: "+86 571 6331 2088", email: "jiang.tao@example.com" },
+            ContactSpec { name: "Fang Li", phone: "+86 135 8801 7621", email: "fang.li@example.com" },
+        ],
+        sites: &[
+            SiteSpec {
+                name: "Yinhu Plant",
+                address: "No. 18 Jinqiao North Road, Yinhu Street, Fuyang District, Hangzhou",
+                lat: 30.0750,
+                lon: 120.0090,
+                region: FUYANG,
+                assets: &[
+                    asset("ABB ACS880 variable-frequency drive 250 kW", "ABB-ACS880-5521907", 34, 20, 2),
+                    asset("Atlas Copco GA 90 VSD air compressor", "AC-GA90-API811204", 9, 15, 3),
+                    asset("Schneider Electric Premset 12 kV switchgear", "SE-PREM-4420318", 75, 40, 5),
+                ],
+            },
+            SiteSpec {
+                name: "Dongzhou Warehouse",
+                address: "No. 66 Dongzhou Road, Dongzhou Street, Fuyang District, Hangzhou",
+                lat: 30.0550,
+                lon: 120.0600,
+                region: FUYANG,
+                assets: &[asset("Daikin VRV IV outdoor unit 40 HP", "DK-VRV4-8830125", 28, 14, 3)],
+            },
+        ],
+    },
+    CustomerSpec {
+        name: "Xiaoshan Hongda Auto Parts Co.",
+        tier: Tier::Silver,
+        contacts: &[ContactSpec { name: "Wu Gang", phone: "+86 571 8287 5510", email: "wu.gang@example.com" }],
+        sites: &[SiteSpec {
+            name: "Development Zone Plant",
+            address: "No. 1288 Jianshe 2nd Road, Xiaoshan Economic and Technological Development Zone, Hangzhou",
+            lat: 30.2150,
+            lon: 120.3050,
+            region: XIAOSHAN,
+            assets: &[
+                asset("Siemens SINAMICS G120 drive cabinet", "SIE-G120-7714402", 38, 25, 2),
+                asset("Vertiv Liebert NXr 60 kVA UPS", "VT-NXR60-6017740", 3, 10, 3),
+            ],
+        }],
+    },
+    CustomerSpec {
+        name: "Shuguang Experimental Middle School",
+        tier: Tier::Standard,
+        contacts: &[ContactSpec {
+            name: "Tang Xiaoyan",
+            phone: "+86 571 8517 3626",
+            email: "tang.xiaoyan@example.com",
+        }],
+        sites: &[SiteSpec {
+            name: "Main Campus",
+            address: "No. 60 Shuguang Road, Xihu District, Hangzhou",
+            lat: 30.2720,
+            lon: 120.1450,
+            region: CENTRAL,
+            assets: &[
+                asset("Ruijie RG-S5750C-28GT4XS-H switch", "RJ-S5750-G1TQ8820", 48, 10, 3),
+                asset("Gree GMV6 VRF outdoor unit 24 HP", "GR-GMV6-2408817", 16, 20, 3),
+            ],
+        }],
+    },
+    CustomerSpec {
+        name: "Lakeview Garden Hotel",
+        tier: Tier::Standard,
+        contacts: &[
+            ContactSpec { name: "He Ping", phone: "+86 571 8799 8888", email: "he.ping@example.com" },
+            ContactSpec { name: "Yu Jie", phone: "+86 186 5712 3409", email: "yu.jie@example.com" },
+        ],
+        sites: &[SiteSpec {
+            name: "Hotel Main Building",
+            address: "No. 2 Beishan Street, Xihu District, Hangzhou",
+            lat: 30.2600,
+            lon: 120.1500,
+            region: CENTRAL,
+            assets: &[
+                asset("Trane CenTraVac CVHE centrifugal chiller 1200 kW", "TR-CVHE-L1604477", 84, 30, 5),
+                asset("Cummins C500D5 diesel generator set 500 kVA", "CUM-C500-7731098", 22, 30, 2),
+            ],
+        }],
+    },
+];
+
+/// The demo users' password: `FIELDLINE_DEMO_PASSWORD`, or the default when it is unset or blank.
+fn demo_password() -> (String, bool) {
+    match std::env::var(DEMO_PASSWORD_VAR) {
+        Ok(p) if !p.trim().is_empty() => (p, true),
+        _ => (DEFAULT_DEMO_PASSWORD.to_string(), false),
+    }
+}
+
 /// Loads the demo data set; returns a summary to print.
 pub fn load(url: &str) -> anyhow::Result<String> {
-    let _ = url;
-    anyhow::bail!("the demo data set is not written yet")
+    let (password, from_env) = demo_password();
+    load_with_password(url, &password, from_env)
+}
+
+fn region_exists(c: &mut DbConn, name: &str) -> anyhow::Result<bool> {
+    let n: i64 = service_regions::table
+        .filter(service_regions::name.eq(name))
+        .count()
+        .get_result(c)?;
+    Ok(n > 0)
+}
+
+fn serial_exists(c: &mut DbConn, serial: &str) -> anyhow::Result<bool> {
+    let n: i64 = assets::table
+        .filter(assets::serial_number.eq(serial))
+        .count()
+        .get_result(c)?;
+    Ok(n > 0)
+}
+
+/// Refuses to load twice, and refuses to load into a database where a demo name is already taken
+/// (which would stop the load half-way).
+fn check_not_loaded(c: &mut DbConn) -> anyhow::Result<()> {
+    let first = REGIONS[0].name;
+    if region_exists(c, first)? {
+        anyhow::bail!("the demo data set is already loaded (a service region named `{first}` exists); nothing was added");
+    }
+    let mut taken = Vec::new();
+    for r in &REGIONS[1..] {
+        if region_exists(c, r.name)? {
+            taken.push(format!("service region `{}`", r.name));
+        }
+    }
+    for u in USERS {
+        if users::by_username(c, u.username)?.is_some() {
+            taken.push(format!("username `{}`", u.username));
+        }
+    }
+    for a in CUSTOMERS
+        .iter()
+        .flat_map(|cs| cs.sites)
+        .flat_map(|s| s.assets)
+    {
+        if serial_exists(c, a.serial)? {
+            taken.push(format!("asset serial number `{}`", a.serial));
+        }
+    }
+    if !taken.is_empty() {
+        anyhow::bail!(
+            "cannot load the demo data set: these already exist: {}; load it into an empty database (nothing was added)",
+            taken.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// What the load created, for the summary.
+#[derive(Default)]
+struct Loaded {
+    urban_regions: usize,
+    rural_regions: usize,
+    users: Vec<(String, Role)>,
+    customers_by_tier: Vec<(Tier, usize)>,
+    contacts: usize,
+    sites_in_region: usize,
+    sites_outside: Vec<String>,
+    assets: usize,
+    assets_out_of_warranty: usize,
+}
+
+fn asset_dates(
+    a: &AssetSpec,
+    today: NaiveDate,
+) -> anyhow::Result<(NaiveDate, NaiveDate, NaiveDate)> {
+    let bad = || anyhow::anyhow!("the dates of demo asset {} are out of range", a.serial);
+    let purchase = today
+        .checked_sub_months(Months::new(a.purchased_months_ago))
+        .ok_or_else(bad)?;
+    let acceptance = purchase
+        .checked_add_days(Days::new(a.accepted_days_after_purchase))
+        .ok_or_else(bad)?;
+    let warranty_end = acceptance
+        .checked_add_months(Months::new(12 * a.warranty_years))
+        .ok_or_else(bad)?;
+    Ok((purchase, acceptance, warranty_end))
+}
+
+fn load_with_password(url: &str, password: &str, from_env: bool) -> anyhow::Result<String> {
+    validate::password(DEMO_PASSWORD_VAR, password)?;
+    let pool = crate::db::connect(url, 1)?;
+    let mut conn = pool.get()?;
+    let c = &mut *conn;
+    check_not_loaded(c)?;
+
+    let now = chrono::Utc::now();
+    let actor = Actor::system(now);
+    let today = now.date_naive();
+    let mut out = Loaded::default();
+
+    for r in REGIONS {
+        let boundary = Boundary::from_ring(r.ring)?;
+        let boundary_json = crate::geojson::boundary_to_value(&boundary).to_string();
+        let fields = RegionFields {
+            name: r.name.to_string(),
+            class: r.class,
+            boundary,
+            boundary_json,
+        };
+        regions::create(c, &actor, fields)?;
+        match r.class {
+            RegionClass::Urban => out.urban_regions += 1,
+            RegionClass::Rural => out.rural_regions += 1,
+        }
+    }
+
+    // argon2 is slow on purpose: hash once, share the hash.
+    let password_hash = crate::auth::password::hash(password)?;
+    let mut account_manager = None;
+    for u in USERS {
+        let email = format!("{}@example.com", u.username);
+        let user = users::create(
+            c,
+            &actor,
+            NewUserRow {
+                username: validate::username(u.username)?,
+                display_name: validate::text("display_name", u.display_name, 200)?,
+                email: Some(validate::email("email", &email)?),
+                phone: Some(validate::phone("phone", u.phone)?),
+                role: u.role.as_str().into(),
+                password_hash: password_hash.clone(),
+                active: true,
+                created_at: ts(now),
+                updated_at: ts(now),
+            },
+        )?;
+        if u.role == Role::AccountManager && account_manager.is_none() {
+            account_manager = Some(user.id.0);
+        }
+        out.users.push((user.username, user.role));
+    }
+    let account_manager = account_manager
+        .ok_or_else(|| anyhow::anyhow!("the demo data set has no account manager"))?;
+
+    for cs in CUSTOMERS {
+        let customer = customers::create(
+            c,
+            &actor,
+            CustomerFields {
+                name: validate::text("name", cs.name, 200)?,
+                tier: cs.tier,
+                account_manager_id: Some(account_manager),
+            },
+        )?;
+        match out
+            .customers_by_tier
+            .iter_mut()
+            .find(|(t, _)| *t == cs.tier)
+        {
+            Some((_, n)) => *n += 1,
+            None => out.customers_by_tier.push((cs.tier, 1)),
+        }
+        for k in cs.contacts {
+            customers::create_contact(
+                c,
+                &actor,
+                customer.id.0,
+                ContactFields {
+                    name: validate::text("name", k.name, 200)?,
+                    phone: Some(validate::phone("phone", k.phone)?),
+                    email: Some(validate::email("email", k.email)?),
+                },
+            )?;
+            out.contacts += 1;
+        }
+        for s in cs.sites {
+            let site = sites::create(
+                c,
+                &actor,
+                customer.id.0,
+                SiteFields {
+                    name: validate::text("name", s.name, 200)?,
+                    address: validate::text("address", s.address, 500)?,
+                    location: Location::parse(s.lat, s.lon)?,
+                },
+            )?;
+            if site.region_id.is_some() {
+                out.sites_in_region += 1;
+            } else {
+                out.sites_outside.push(format!("{} ({})", s.name, cs.name));
+            }
+            for a in s.assets {
+                let (purchase, acceptance, warranty_end) = asset_dates(a, today)?;
+                sites::create_asset(
+                    c,
+                    &actor,
+                    AssetFields {
+                        site_id: site.id.0,
+                        model: validate::text("model", a.model, 200)?,
+                        serial_number: validate::text("serial_number", a.serial, 100)?,
+                        purchase_date: Some(purchase),
+                        acceptance_date: Some(acceptance),
+                        warranty_end: Some(warranty_end),
+                    },
+                )?;
+                out.assets += 1;
+                if warranty_end < today {
+                    out.assets_out_of_warranty += 1;
+                }
+            }
+        }
+    }
+    Ok(summary(&out, from_env))
+}
+
+fn summary(l: &Loaded, password_from_env: bool) -> String {
+    let mut s = String::from("Loaded the demo data set (Hangzhou):\n");
+    let tiers: Vec<String> = Tier::ALL
+        .iter()
+        .filter_map(|t| {
+            l.customers_by_tier
+                .iter()
+                .find(|(x, _)| x == t)
+                .map(|(t, n)| format!("{n} {t}"))
+        })
+        .collect();
+    let customers: usize = l.customers_by_tier.iter().map(|(_, n)| n).sum();
+    let sites = l.sites_in_region + l.sites_outside.len();
+    let _ = writeln!(
+        s,
+        "  service regions  {:>3}  ({} urban, {} rural)",
+        l.urban_regions + l.rural_regions,
+        l.urban_regions,
+        l.rural_regions
+    );
+    let _ = writeln!(s, "  users            {:>3}  (every role)", l.users.len());
+    let _ = writeln!(
+        s,
+        "  customers        {:>3}  ({})",
+        customers,
+        tiers.join(", ")
+    );
+    let _ = writeln!(s, "  contacts         {:>3}", l.contacts);
+    let _ = writeln!(
+        s,
+        "  sites            {:>3}  ({} in a service region, {} outside every region)",
+        sites,
+        l.sites_in_region,
+        l.sites_outside.len()
+    );
+    let _ = writeln!(
+        s,
+        "  assets           {:>3}  ({} out of warranty)",
+        l.assets, l.assets_out_of_warranty
+    );
+    for site in &l.sites_outside {
+        let _ = writeln!(s, "  outside every region: {site}");
+    }
+    s.push('\n');
+    if password_from_env {
+        let _ = writeln!(
+            s,
+            "Demo users (password: the value of {DEMO_PASSWORD_VAR}):"
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "Demo users (password: `{DEFAULT_DEMO_PASSWORD}`, the default; set {DEMO_PASSWORD_VAR} before loading to choose another):"
+        );
+    }
+    let width = l.users.iter().map(|(u, _)| u.len()).max().unwrap_or(0);
+    for (username, role) in &l.users {
+        let _ = writeln!(s, "  {username:<width$}  {role}");
+    }
+    s.truncate(s.trim_end().len());
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::schema::{audit_events, contacts, customers, sites, users};
+    use std::collections::{BTreeSet, HashMap};
+
+    struct TempDb(std::path::PathBuf);
+
+    impl Drop for TempDb {
+        fn drop(&mut self) {
+            for suffix in ["", "-wal", "-shm"] {
+                let mut p = self.0.clone().into_os_string();
+                p.push(suffix);
+                let _ = std::fs::remove_file(p);
+            }
+        }
+    }
+
+    fn counts(c: &mut DbConn) -> [i64; 7] {
+        [
+            service_regions::table.count().get_result(c).unwrap(),
+            users::table.count().get_result(c).unwrap(),
+            customers::table.count().get_result(c).unwrap(),
+            contacts::table.count().get_result(c).unwrap(),
+            sites::table.count().get_result(c).unwrap(),
+            assets::table.count().get_result(c).unwrap(),
+            audit_events::table.count().get_result(c).unwrap(),
+        ]
+    }
+
+    #[test]
+    fn the_demo_data_set_loads_once_and_covers_every_role_tier_and_region() {
+        let db = TempDb(
+            std::env::temp_dir().join(format!("fieldline-demo-{}.db", uuid::Uuid::new_v4())),
+        );
+        let url = format!("sqlite://{}", db.0.display());
+
+        let summary = load_with_password(&url, "a-demo-password-for-tests", true).unwrap();
+        assert!(summary.contains("FIELDLINE_DEMO_PASSWORD"), "{summary}");
+        assert!(
+            summary.contains("xu.li") && summary.contains("account_manager"),
+            "{summary}"
+        );
+        assert!(
+            !summary.contains("a-demo-password-for-tests"),
+            "the summary must not echo the password"
+        );
+
+        let pool = crate::db::connect(&url, 1).unwrap();
+        let mut conn = pool.get().unwrap();
+        let c = &mut *conn;
+
+        let roles: BTreeSet<String> = users::table
+            .select(users::role)
+            .load(c)
+            .unwrap()
+            .into_iter()
+            .collect();
+        let all_roles: BTreeSet<String> =
+            Role::ALL.iter().map(|r| r.as_str().to_string()).collect();
+        assert_eq!(roles, all_roles);
+
+        let tiers: BTreeSet<String> = customers::table
+            .select(customers::tier)
+            .load(c)
+            .unwrap()
+            .into_iter()
+            .collect();
+        let all_tiers: BTreeSet<String> =
+            Tier::ALL.iter().map(|t| t.as_str().to_string()).collect();
+        assert_eq!(tiers, all_tiers);
+        let without_manager: i64 = customers::table
+            .filter(customers::account_manager_id.is_null())
+            .count()
+            .get_result(c)
+            .unwrap();
+        assert_eq!(without_manager, 0);
+
+        // Every site is in the region its spec names; only the deliberately outside ones have none.
+        let region_names: HashMap<i64, String> = service_regions::table
+            .select((service_regions::id, service_regions::name))
+            .load(c)
+            .unwrap()
+            .into_iter()
+            .collect();
+        let placed: HashMap<String, Option<i64>> = sites::table
+            .select((sites::name, sites::region_id))
+            .load(c)
+            .unwrap()
+            .into_iter()
+            .collect();
+        let specs: Vec<&SiteSpec> = CUSTOMERS.iter().flat_map(|c| c.sites).collect();
+        assert_eq!(
+            placed.len(),
+            specs.len(),
+            "site names are unique in the demo data"
+        );
+        for s in &specs {
+            let got = placed[s.name].map(|id| region_names[&id].as_str());
+            assert_eq!(got, s.region, "site {}", s.name);
+        }
+        assert!(
+            specs.iter().any(|s| s.region.is_none()),
+            "one site lies outside every region"
+        );
+        for r in REGIONS {
+            assert!(
+                specs.iter().any(|s| s.region == Some(r.name)),
+                "region {} has a site",
+                r.name
+            );
+        }
+
+        // Warranty: some in, some out; dates in order.
+        let dates: Vec<(Option<NaiveDate>, Option<NaiveDate>, Option<NaiveDate>)> = assets::table
+            .select((
+                assets::purchase_date,
+                assets::acceptance_date,
+                assets::warranty_end,
+            ))
+            .load(c)
+            .unwrap();
+        let today = chrono::Utc::now().date_naive();
+        for (p, a, w) in &dates {
+            let (p, a, w) = (p.unwrap(), a.unwrap(), w.unwrap());
+            assert!(p <= a && a < w);
+        }
+        assert!(dates.iter().any(|(_, _, w)| w.unwrap() < today));
+        assert!(dates.iter().any(|(_, _, w)| w.unwrap() >= today));
+
+        // Every row was written through the db functions, each with its audit event.
+        let before = counts(c);
+        let rows: i64 = before[..6].iter().sum();
+        assert_eq!(before[6], rows, "one audit event per created row");
+
+        let again = load_with_password(&url, "a-demo-password-for-tests", true)
+            .unwrap_err()
+            .to_string();
+        assert!(again.contains("already loaded"), "{again}");
+        assert_eq!(counts(c), before, "a second load adds nothing");
+    }
+
+    #[test]
+    fn every_spec_is_valid_and_serials_are_unique() {
+        for r in REGIONS {
+            Boundary::from_ring(r.ring).unwrap();
+        }
+        let serials: Vec<&str> = CUSTOMERS
+            .iter()
+            .flat_map(|c| c.sites)
+            .flat_map(|s| s.assets)
+            .map(|a| a.serial)
+            .collect();
+        assert_eq!(serials.iter().collect::<BTreeSet<_>>().len(), serials.len());
+        let usernames: BTreeSet<&str> = USERS.iter().map(|u| u.username).collect();
+        assert_eq!(usernames.len(), USERS.len());
+        for c in CUSTOMERS {
+            assert!((1..=2).contains(&c.contacts.len()), "{}", c.name);
+            assert!((1..=3).contains(&c.sites.len()), "{}", c.name);
+            for s in c.sites {
+                assert!((1..=3).contains(&s.assets.len()), "{}", s.name);
+            }
+        }
+        assert!(validate::password(DEMO_PASSWORD_VAR, DEFAULT_DEMO_PASSWORD).is_ok());
+    }
 }

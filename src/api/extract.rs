@@ -68,24 +68,22 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
-/// Parses JSON, naming the offending field on a data error.
+/// Parses a JSON object, naming the offending field on a data error. Every body of the API is
+/// an object, so an array or a scalar is refused as a whole (serde would otherwise read a
+/// struct from an array).
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        use serde_json::error::Category;
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        match inner.classify() {
-            Category::Syntax | Category::Eof => AppError::MalformedJson(inner.to_string()),
-            Category::Io => AppError::BadRequest(inner.to_string()),
-            Category::Data => {
-                let message = strip_position(&inner.to_string());
-                AppError::validation(field_of(&path, &message), message)
-            }
-        }
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| match e.classify() {
+        serde_json::error::Category::Io => AppError::BadRequest(e.to_string()),
+        _ => AppError::MalformedJson(e.to_string()),
     })?;
-    de.end().map_err(|e| AppError::MalformedJson(e.to_string()))?;
-    Ok(value)
+    if !value.is_object() {
+        return Err(AppError::validation("body", "the body must be a JSON object"));
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let message = strip_position(&e.into_inner().to_string());
+        AppError::validation(field_of(&path, &message), message)
+    })
 }
 
 /// serde_json adds " at line L column C" to data errors; the field already says where.
@@ -96,13 +94,11 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-/// The field a deserialisation error is about: the path, plus the name in "missing field `x`"
-/// and "unknown field `x`" messages (whose path is the parent object).
+/// The field a deserialisation error is about: the path, plus the name in a "missing field `x`"
+/// message (whose path is the parent object).
 fn field_of(path: &str, message: &str) -> String {
     let base = if path == "." || path == "?" { "" } else { path };
-    let named = ["missing field `", "unknown field `"]
-        .iter()
-        .find_map(|p| message.strip_prefix(p).and_then(|rest| rest.split('`').next()));
+    let named = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next());
     match (named, base) {
         (Some(n), "") => n.to_string(),
         (Some(n), b) => format!("{b}.{n}"),

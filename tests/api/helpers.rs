@@ -1,0 +1,186 @@
+//! `spawn_app` and the `TestApp` that hands out signed-in users of any role.
+
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+use fieldline::config::Settings;
+use fieldline::Application;
+use fieldline_mobile_api::{NewUser, Problem, Role, TokenResponse, User};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
+pub const USER_PASSWORD: &str = "user-password-for-tests";
+pub const JWT_SECRET: &str = "a-test-signing-secret-of-enough-length";
+
+pub struct TestApp {
+    pub address: String,
+    pub http: reqwest::Client,
+    pub admin: String,
+    pub settings: Settings,
+}
+
+/// A database URL of its own for one test.
+fn fresh_database() -> String {
+    let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+    match std::env::var("FIELDLINE_TEST_DATABASE_URL").ok().filter(|v| !v.is_empty()) {
+        Some(base) => {
+            let mut conn = diesel::PgConnection::establish(&base).expect("FIELDLINE_TEST_DATABASE_URL is not reachable");
+            conn.batch_execute(&format!("CREATE SCHEMA {name}")).expect("create test schema");
+            let sep = if base.contains('?') { '&' } else { '?' };
+            format!("{base}{sep}options=-csearch_path%3D{name}")
+        }
+        None => {
+            let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-db");
+            std::fs::create_dir_all(&dir).expect("test db folder");
+            format!("sqlite://{}", dir.join(format!("{name}.db")).display())
+        }
+    }
+}
+
+pub fn test_settings() -> Settings {
+    Settings {
+        database_url: fresh_database(),
+        database_pool_size: 4,
+        port: 0,
+        jwt_secret: JWT_SECRET.into(),
+        admin_password: Some(ADMIN_PASSWORD.into()),
+        ..Settings::default()
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
+    if std::env::var("TEST_LOG").is_ok() {
+        fieldline::telemetry::init();
+    }
+    let mut settings = test_settings();
+    change(&mut settings);
+    let (app, _) = Application::build(settings.clone()).await.expect("the application builds");
+    let port = app.port();
+    tokio::spawn(app.run_until_stopped());
+    let mut t = TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        http: reqwest::Client::new(),
+        admin: String::new(),
+        settings,
+    };
+    t.admin = t.login("admin", ADMIN_PASSWORD).await.access_token;
+    t
+}
+
+static NEXT_USER: AtomicUsize = AtomicUsize::new(1);
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> TokenResponse {
+        let resp = self.post_anon("/api/v1/auth/login", &serde_json::json!({"username": username, "password": password})).await;
+        assert_eq!(resp.status(), 200, "login of {username} failed");
+        resp.json().await.expect("token response")
+    }
+
+    /// A new active user of the role, and their access token.
+    pub async fn user(&self, role: Role) -> (User, String) {
+        let n = NEXT_USER.fetch_add(1, Ordering::Relaxed);
+        let username = format!("{}{n}", role.as_str().replace('_', "-"));
+        let body = NewUser {
+            username: username.clone(),
+            display_name: format!("Test {role} {n}"),
+            email: Some(format!("{username}@example.com")),
+            phone: None,
+            role,
+            password: USER_PASSWORD.into(),
+        };
+        let user: User = self.ok(self.post("/api/v1/users", &self.admin, &body).await, 201).await;
+        let token = self.login(&username, USER_PASSWORD).await.access_token;
+        (user, token)
+    }
+
+    pub async fn token(&self, role: Role) -> String {
+        self.user(role).await.1
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> reqwest::Response {
+        self.http.get(self.url(path)).bearer_auth(token).send().await.expect("request")
+    }
+
+    pub async fn post<B: serde::Serialize + ?Sized>(&self, path: &str, token: &str, body: &B) -> reqwest::Response {
+        self.http.post(self.url(path)).bearer_auth(token).json(body).send().await.expect("request")
+    }
+
+    pub async fn post_anon<B: serde::Serialize + ?Sized>(&self, path: &str, body: &B) -> reqwest::Response {
+        self.http.post(self.url(path)).json(body).send().await.expect("request")
+    }
+
+    /// POSTs raw bytes as JSON.
+    pub async fn post_raw(&self, path: &str, token: &str, body: impl Into<reqwest::Body>) -> reqwest::Response {
+        self.http
+            .post(self.url(path))
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn patch<B: serde::Serialize + ?Sized>(&self, path: &str, token: &str, body: &B) -> reqwest::Response {
+        self.http.patch(self.url(path)).bearer_auth(token).json(body).send().await.expect("request")
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> reqwest::Response {
+        self.http.delete(self.url(path)).bearer_auth(token).send().await.expect("request")
+    }
+
+    /// Asserts the status and decodes the body.
+    pub async fn ok<T: DeserializeOwned>(&self, resp: reqwest::Response, status: u16) -> T {
+        let got = resp.status().as_u16();
+        let text = resp.text().await.expect("body");
+        assert_eq!(got, status, "unexpected status; body: {text}");
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("cannot decode {text}: {e}"))
+    }
+
+    /// Creates a customer, one site at the given position, and returns their ids.
+    pub async fn customer_with_site(&self, lat: f64, lon: f64) -> (i64, i64) {
+        let c: Value = self
+            .ok(self.post("/api/v1/customers", &self.admin, &serde_json::json!({"name": "Acme Power", "tier": "gold"})).await, 201)
+            .await;
+        let cid = c["id"].as_i64().unwrap();
+        let s: Value = self
+            .ok(
+                self.post(
+                    "/api/v1/sites",
+                    &self.admin,
+                    &serde_json::json!({"customer_id": cid, "name": "Substation 1", "address": "1 Wensan Rd", "latitude": lat, "longitude": lon}),
+                )
+                .await,
+                201,
+            )
+            .await;
+        (cid, s["id"].as_i64().unwrap())
+    }
+}
+
+/// Asserts a problem+json answer with the status and code; returns it.
+pub async fn problem(resp: reqwest::Response, status: u16, code: &str) -> Problem {
+    let got = resp.status().as_u16();
+    let ct = resp.headers().get("content-type").map(|v| v.to_str().unwrap_or("").to_string()).unwrap_or_default();
+    let text = resp.text().await.expect("body");
+    assert_eq!(got, status, "unexpected status; body: {text}");
+    assert_eq!(ct, "application/problem+json", "content type of {text}");
+    let p: Problem = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not a problem body {text}: {e}"));
+    assert_eq!(p.code.as_str(), code, "code of {text}");
+    assert_eq!(p.status, status);
+    p
+}
+
+/// A square polygon as GeoJSON, from (lon, lat) corners.
+pub fn square(lon0: f64, lat0: f64, lon1: f64, lat1: f64) -> Value {
+    serde_json::json!({"type": "Polygon", "coordinates": [[[lon0, lat0], [lon1, lat0], [lon1, lat1], [lon0, lat1], [lon0, lat0]]]})
+}

@@ -1,0 +1,14 @@
+//! The one integration-test binary: every test drives a real server on port 0 over HTTP,
+//! on its own fresh database (a SQLite file, or a PostgreSQL schema when
+//! FIELDLINE_TEST_DATABASE_URL is set).
+
+mod helpers;
+
+mod audit;
+mod auth;
+mod customers;
+mod errors;
+mod health;
+mod openapi;
+mod schema;
+mod sites;
