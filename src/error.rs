@@ -166,6 +166,12 @@ impl From<actix_web::error::BlockingError> for AppError {
     }
 }
 
+impl From<crate::domain::Invalid> for AppError {
+    fn from(e: crate::domain::Invalid) -> Self {
+        AppError::Validation { field: e.field, detail: e.reason }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,11 +190,5 @@ mod tests {
         assert_eq!(p.status, 422);
         assert_eq!(p.code, ErrorCode::ValidationFailed);
         assert_eq!(p.field.as_deref(), Some("latitude"));
-    }
-}
-
-impl From<crate::domain::Invalid> for AppError {
-    fn from(e: crate::domain::Invalid) -> Self {
-        AppError::Validation { field: e.field, detail: e.reason }
     }
 }
