@@ -30,7 +30,7 @@ pub fn create_user(
     validate::password("password", password)?;
     let pool = crate::db::connect(url, 1)?;
     let mut conn = pool.get()?;
-    let now = chrono::Utc::now();
+    let now = crate::clock::Clock::System.now();
     let user = users::create(
         &mut conn,
         &Actor::system(now),
@@ -66,55 +66,28 @@ struct RegionSpec {
 
 /// Hangzhou: the city centre as the urban region, and rural regions around it that share its
 /// edges (so no two regions overlap). Jiande, Chun'an, Tonglu and Lin'an lie outside all four.
+#[rustfmt::skip]
 const REGIONS: &[RegionSpec] = &[
     RegionSpec {
         name: "Hangzhou Central (urban)",
         class: RegionClass::Urban,
-        ring: &[
-            (120.08, 30.21),
-            (120.17, 30.20),
-            (120.25, 30.22),
-            (120.25, 30.33),
-            (120.16, 30.33),
-            (120.08, 30.31),
-        ],
+        ring: &[(120.08, 30.21), (120.17, 30.20), (120.25, 30.22), (120.25, 30.33), (120.16, 30.33), (120.08, 30.31)],
     },
     RegionSpec {
         name: "Yuhang (rural)",
         class: RegionClass::Rural,
-        ring: &[
-            (119.85, 30.21),
-            (120.08, 30.21),
-            (120.08, 30.31),
-            (120.16, 30.33),
-            (120.25, 30.33),
-            (120.40, 30.33),
-            (120.40, 30.55),
-            (119.85, 30.55),
-        ],
+        ring: &[(119.85, 30.21), (120.08, 30.21), (120.08, 30.31), (120.16, 30.33), (120.25, 30.33), (120.40, 30.33),
+                (120.40, 30.55), (119.85, 30.55)],
     },
     RegionSpec {
         name: "Xiaoshan (rural)",
         class: RegionClass::Rural,
-        ring: &[
-            (120.25, 30.22),
-            (120.25, 30.33),
-            (120.55, 30.33),
-            (120.55, 29.95),
-            (120.17, 29.95),
-            (120.17, 30.20),
-        ],
+        ring: &[(120.25, 30.22), (120.25, 30.33), (120.55, 30.33), (120.55, 29.95), (120.17, 29.95), (120.17, 30.20)],
     },
     RegionSpec {
         name: "Fuyang (rural)",
         class: RegionClass::Rural,
-        ring: &[
-            (119.85, 29.95),
-            (120.17, 29.95),
-            (120.17, 30.20),
-            (120.08, 30.21),
-            (119.85, 30.21),
-        ],
+        ring: &[(119.85, 29.95), (120.17, 29.95), (120.17, 30.20), (120.08, 30.21), (119.85, 30.21)],
     },
 ];
 
@@ -125,68 +98,28 @@ struct UserSpec {
     phone: &'static str,
 }
 
+const fn user(username: &'static str, display_name: &'static str, role: Role, phone: &'static str) -> UserSpec {
+    UserSpec {
+        username,
+        display_name,
+        role,
+        phone,
+    }
+}
+
 /// Staff of every role; the e-mail address is `<username>@example.com`.
+#[rustfmt::skip]
 const USERS: &[UserSpec] = &[
-    UserSpec {
-        username: "chen.jing",
-        display_name: "Chen Jing",
-        role: Role::Admin,
-        phone: "+86 138 5710 0101",
-    },
-    UserSpec {
-        username: "wang.fang",
-        display_name: "Wang Fang",
-        role: Role::Agent,
-        phone: "+86 138 5710 0102",
-    },
-    UserSpec {
-        username: "li.na",
-        display_name: "Li Na",
-        role: Role::Agent,
-        phone: "+86 138 5710 0103",
-    },
-    UserSpec {
-        username: "zhao.lei",
-        display_name: "Zhao Lei",
-        role: Role::RemoteEngineer,
-        phone: "+86 138 5710 0104",
-    },
-    UserSpec {
-        username: "sun.hao",
-        display_name: "Sun Hao",
-        role: Role::Dispatcher,
-        phone: "+86 138 5710 0105",
-    },
-    UserSpec {
-        username: "liu.yang",
-        display_name: "Liu Yang",
-        role: Role::Technician,
-        phone: "+86 139 5710 0201",
-    },
-    UserSpec {
-        username: "zhang.wei",
-        display_name: "Zhang Wei",
-        role: Role::Technician,
-        phone: "+86 139 5710 0202",
-    },
-    UserSpec {
-        username: "huang.jun",
-        display_name: "Huang Jun",
-        role: Role::Supervisor,
-        phone: "+86 138 5710 0106",
-    },
-    UserSpec {
-        username: "xu.li",
-        display_name: "Xu Li",
-        role: Role::AccountManager,
-        phone: "+86 138 5710 0107",
-    },
-    UserSpec {
-        username: "lin.tao",
-        display_name: "Lin Tao",
-        role: Role::Manager,
-        phone: "+86 138 5710 0108",
-    },
+    user("chen.jing", "Chen Jing", Role::Admin, "+86 138 5710 0101"),
+    user("wang.fang", "Wang Fang", Role::Agent, "+86 138 5710 0102"),
+    user("li.na", "Li Na", Role::Agent, "+86 138 5710 0103"),
+    user("zhao.lei", "Zhao Lei", Role::RemoteEngineer, "+86 138 5710 0104"),
+    user("sun.hao", "Sun Hao", Role::Dispatcher, "+86 138 5710 0105"),
+    user("liu.yang", "Liu Yang", Role::Technician, "+86 139 5710 0201"),
+    user("zhang.wei", "Zhang Wei", Role::Technician, "+86 139 5710 0202"),
+    user("huang.jun", "Huang Jun", Role::Supervisor, "+86 138 5710 0106"),
+    user("xu.li", "Xu Li", Role::AccountManager, "+86 138 5710 0107"),
+    user("lin.tao", "Lin Tao", Role::Manager, "+86 138 5710 0108"),
 ];
 
 struct CustomerSpec {
@@ -200,6 +133,10 @@ struct ContactSpec {
     name: &'static str,
     phone: &'static str,
     email: &'static str,
+}
+
+const fn contact(name: &'static str, phone: &'static str, email: &'static str) -> ContactSpec {
+    ContactSpec { name, phone, email }
 }
 
 struct SiteSpec {
@@ -223,6 +160,8 @@ struct AssetSpec {
     warranty_years: u32,
 }
 
+/// An asset: model, serial number, purchased this many months ago, accepted this many days after
+/// purchase, with a warranty of this many years from acceptance.
 const fn asset(
     model: &'static str,
     serial: &'static str,
@@ -244,21 +183,20 @@ const YUHANG: Option<&str> = Some("Yuhang (rural)");
 const XIAOSHAN: Option<&str> = Some("Xiaoshan (rural)");
 const FUYANG: Option<&str> = Some("Fuyang (rural)");
 
+#[rustfmt::skip]
 const CUSTOMERS: &[CustomerSpec] = &[
     CustomerSpec {
         name: "Qiantang Grid Power Supply Co.",
         tier: Tier::Platinum,
         contacts: &[
-            ContactSpec { name: "Zhou Qiang", phone: "+86 571 8705 1200", email: "zhou.qiang@example.com" },
-            ContactSpec { name: "Ma Lin", phone: "+86 139 0651 2277", email: "ma.lin@example.com" },
+            contact("Zhou Qiang", "+86 571 8705 1200", "zhou.qiang@example.com"),
+            contact("Ma Lin", "+86 139 0651 2277", "ma.lin@example.com"),
         ],
         sites: &[
             SiteSpec {
                 name: "Grid Dispatch and Control Centre",
                 address: "No. 219 Moganshan Road, Gongshu District, Hangzhou",
-                lat: 30.2860,
-                lon: 120.1530,
-                region: CENTRAL,
+                lat: 30.2860, lon: 120.1530, region: CENTRAL,
                 assets: &[
                     asset("Huawei UPS5000-E 400 kVA modular UPS", "HW-UPS5KE-0412876", 20, 30, 3),
                     asset("Vertiv Liebert PEX4 precision air conditioner 45 kW", "VT-PEX4-2207731", 50, 21, 3),
@@ -268,9 +206,7 @@ const CUSTOMERS: &[CustomerSpec] = &[
             SiteSpec {
                 name: "Liangzhu 220 kV Substation",
                 address: "No. 9 Liangmu Road, Liangzhu Street, Yuhang District, Hangzhou",
-                lat: 30.3740,
-                lon: 120.0350,
-                region: YUHANG,
+                lat: 30.3740, lon: 120.0350, region: YUHANG,
                 assets: &[
                     asset("ABB UniGear ZS1 12 kV switchgear", "ABB-ZS1-1608832", 96, 60, 5),
                     asset("ABB REF615 feeder protection relay", "ABB-REF615-3391042", 30, 30, 5),
@@ -279,9 +215,7 @@ const CUSTOMERS: &[CustomerSpec] = &[
             SiteSpec {
                 name: "Xin'anjiang Hydro Control Room",
                 address: "No. 1 Xin'an East Road, Xin'anjiang Street, Jiande, Hangzhou",
-                lat: 29.4850,
-                lon: 119.2880,
-                region: None,
+                lat: 29.4850, lon: 119.2880, region: None,
                 assets: &[asset("Cummins C1100D5 diesel generator set 1100 kVA", "CUM-C1100-7720145", 64, 45, 2)],
             },
         ],
@@ -290,16 +224,14 @@ const CUSTOMERS: &[CustomerSpec] = &[
         name: "Hangzhou West Lake Hospital",
         tier: Tier::Diamond,
         contacts: &[
-            ContactSpec { name: "Shen Yu", phone: "+86 571 8723 6000", email: "shen.yu@example.com" },
-            ContactSpec { name: "Qian Hui", phone: "+86 137 5800 4312", email: "qian.hui@example.com" },
+            contact("Shen Yu", "+86 571 8723 6000", "shen.yu@example.com"),
+            contact("Qian Hui", "+86 137 5800 4312", "qian.hui@example.com"),
         ],
         sites: &[
             SiteSpec {
                 name: "Main Campus, Building 3 Plant Room",
                 address: "No. 88 Qingchun Road, Shangcheng District, Hangzhou",
-                lat: 30.2590,
-                lon: 120.1780,
-                region: CENTRAL,
+                lat: 30.2590, lon: 120.1780, region: CENTRAL,
                 assets: &[
                     asset("Carrier AquaEdge 19DV water-cooled chiller 1500 kW", "CAR-19DV-4410273", 40, 30, 3),
                     asset("Schneider Electric Galaxy VX 500 kVA UPS", "SE-GVX500-118204", 14, 20, 5),
@@ -309,9 +241,7 @@ const CUSTOMERS: &[CustomerSpec] = &[
             SiteSpec {
                 name: "Xiaoshan Branch Hospital",
                 address: "No. 728 Yucai North Road, Xiaoshan District, Hangzhou",
-                lat: 30.1750,
-                lon: 120.2680,
-                region: XIAOSHAN,
+                lat: 30.1750, lon: 120.2680, region: XIAOSHAN,
                 assets: &[
                     asset("Vertiv Liebert EXM 160 kVA UPS", "VT-EXM160-1608821", 5, 10, 3),
                     asset("Midea CCWE magnetic-bearing centrifugal chiller 1000 kW", "MD-CCWE-3300917", 26, 35, 3),
@@ -322,14 +252,12 @@ const CUSTOMERS: &[CustomerSpec] = &[
     CustomerSpec {
         name: "Tianmu Commercial Bank",
         tier: Tier::Gold,
-        contacts: &[ContactSpec { name: "Gao Ming", phone: "+86 571 8688 3000", email: "gao.ming@example.com" }],
+        contacts: &[contact("Gao Ming", "+86 571 8688 3000", "gao.ming@example.com")],
         sites: &[
             SiteSpec {
                 name: "Wulin Branch",
                 address: "No. 310 Yan'an Road, Shangcheng District, Hangzhou",
-                lat: 30.2700,
-                lon: 120.1640,
-                region: CENTRAL,
+                lat: 30.2700, lon: 120.1640, region: CENTRAL,
                 assets: &[
                     asset("APC Smart-UPS SRT 10 kVA", "APC-SRT10K-9035517", 44, 7, 3),
                     asset("H3C S5130S-28P-EI access switch", "H3C-S5130-2107734", 70, 7, 3),
@@ -338,17 +266,13 @@ const CUSTOMERS: &[CustomerSpec] = &[
             SiteSpec {
                 name: "Wen'er Road Branch",
                 address: "No. 858 Wen'er Road, Xihu District, Hangzhou",
-                lat: 30.2860,
-                lon: 120.1080,
-                region: CENTRAL,
+                lat: 30.2860, lon: 120.1080, region: CENTRAL,
                 assets: &[asset("APC Smart-UPS SRT 6 kVA", "APC-SRT6K-9041208", 11, 7, 3)],
             },
             SiteSpec {
                 name: "Linping Data Centre",
                 address: "No. 1 Jinhong Road, Linping District, Hangzhou",
-                lat: 30.4210,
-                lon: 120.3010,
-                region: YUHANG,
+                lat: 30.4210, lon: 120.3010, region: YUHANG,
                 assets: &[
                     asset("Huawei UPS5000-H 800 kVA modular UPS", "HW-UPS5KH-7781236", 18, 45, 5),
                     asset("Huawei CloudEngine 16808 core switch", "HW-CE16808-0031928", 18, 45, 5),
@@ -361,16 +285,14 @@ const CUSTOMERS: &[CustomerSpec] = &[
         name: "Xinghe Precision Machinery Co.",
         tier: Tier::Silver,
         contacts: &[
-            ContactSpec { name: "Jiang Tao", phone: "+86 571 6331 2088", email: "jiang.tao@example.com" },
-            ContactSpec { name: "Fang Li", phone: "+86 135 8801 7621", email: "fang.li@example.com" },
+            contact("Jiang Tao", "+86 571 6331 2088", "jiang.tao@example.com"),
+            contact("Fang Li", "+86 135 8801 7621", "fang.li@example.com"),
         ],
         sites: &[
             SiteSpec {
                 name: "Yinhu Plant",
                 address: "No. 18 Jinqiao North Road, Yinhu Street, Fuyang District, Hangzhou",
-                lat: 30.0750,
-                lon: 120.0090,
-                region: FUYANG,
+                lat: 30.0750, lon: 120.0090, region: FUYANG,
                 assets: &[
                     asset("ABB ACS880 variable-frequency drive 250 kW", "ABB-ACS880-5521907", 34, 20, 2),
                     asset("Atlas Copco GA 90 VSD air compressor", "AC-GA90-API811204", 9, 15, 3),
@@ -380,9 +302,7 @@ const CUSTOMERS: &[CustomerSpec] = &[
             SiteSpec {
                 name: "Dongzhou Warehouse",
                 address: "No. 66 Dongzhou Road, Dongzhou Street, Fuyang District, Hangzhou",
-                lat: 30.0550,
-                lon: 120.0600,
-                region: FUYANG,
+                lat: 30.0550, lon: 120.0600, region: FUYANG,
                 assets: &[asset("Daikin VRV IV outdoor unit 40 HP", "DK-VRV4-8830125", 28, 14, 3)],
             },
         ],
@@ -390,13 +310,11 @@ const CUSTOMERS: &[CustomerSpec] = &[
     CustomerSpec {
         name: "Xiaoshan Hongda Auto Parts Co.",
         tier: Tier::Silver,
-        contacts: &[ContactSpec { name: "Wu Gang", phone: "+86 571 8287 5510", email: "wu.gang@example.com" }],
+        contacts: &[contact("Wu Gang", "+86 571 8287 5510", "wu.gang@example.com")],
         sites: &[SiteSpec {
             name: "Development Zone Plant",
             address: "No. 1288 Jianshe 2nd Road, Xiaoshan Economic and Technological Development Zone, Hangzhou",
-            lat: 30.2150,
-            lon: 120.3050,
-            region: XIAOSHAN,
+            lat: 30.2150, lon: 120.3050, region: XIAOSHAN,
             assets: &[
                 asset("Siemens SINAMICS G120 drive cabinet", "SIE-G120-7714402", 38, 25, 2),
                 asset("Vertiv Liebert NXr 60 kVA UPS", "VT-NXR60-6017740", 3, 10, 3),
@@ -406,17 +324,11 @@ const CUSTOMERS: &[CustomerSpec] = &[
     CustomerSpec {
         name: "Shuguang Experimental Middle School",
         tier: Tier::Standard,
-        contacts: &[ContactSpec {
-            name: "Tang Xiaoyan",
-            phone: "+86 571 8517 3626",
-            email: "tang.xiaoyan@example.com",
-        }],
+        contacts: &[contact("Tang Xiaoyan", "+86 571 8517 3626", "tang.xiaoyan@example.com")],
         sites: &[SiteSpec {
             name: "Main Campus",
             address: "No. 60 Shuguang Road, Xihu District, Hangzhou",
-            lat: 30.2720,
-            lon: 120.1450,
-            region: CENTRAL,
+            lat: 30.2720, lon: 120.1450, region: CENTRAL,
             assets: &[
                 asset("Ruijie RG-S5750C-28GT4XS-H switch", "RJ-S5750-G1TQ8820", 48, 10, 3),
                 asset("Gree GMV6 VRF outdoor unit 24 HP", "GR-GMV6-2408817", 16, 20, 3),
@@ -427,15 +339,13 @@ const CUSTOMERS: &[CustomerSpec] = &[
         name: "Lakeview Garden Hotel",
         tier: Tier::Standard,
         contacts: &[
-            ContactSpec { name: "He Ping", phone: "+86 571 8799 8888", email: "he.ping@example.com" },
-            ContactSpec { name: "Yu Jie", phone: "+86 186 5712 3409", email: "yu.jie@example.com" },
+            contact("He Ping", "+86 571 8799 8888", "he.ping@example.com"),
+            contact("Yu Jie", "+86 186 5712 3409", "yu.jie@example.com"),
         ],
         sites: &[SiteSpec {
             name: "Hotel Main Building",
             address: "No. 2 Beishan Street, Xihu District, Hangzhou",
-            lat: 30.2600,
-            lon: 120.1500,
-            region: CENTRAL,
+            lat: 30.2600, lon: 120.1500, region: CENTRAL,
             assets: &[
                 asset("Trane CenTraVac CVHE centrifugal chiller 1200 kW", "TR-CVHE-L1604477", 84, 30, 5),
                 asset("Cummins C500D5 diesel generator set 500 kVA", "CUM-C500-7731098", 22, 30, 2),
@@ -479,7 +389,9 @@ fn serial_exists(c: &mut DbConn, serial: &str) -> anyhow::Result<bool> {
 fn check_not_loaded(c: &mut DbConn) -> anyhow::Result<()> {
     let first = REGIONS[0].name;
     if region_exists(c, first)? {
-        anyhow::bail!("the demo data set is already loaded (a service region named `{first}` exists); nothing was added");
+        anyhow::bail!(
+            "the demo data set is already loaded (a service region named `{first}` exists); nothing was added"
+        );
     }
     let mut taken = Vec::new();
     for r in &REGIONS[1..] {
@@ -492,11 +404,7 @@ fn check_not_loaded(c: &mut DbConn) -> anyhow::Result<()> {
             taken.push(format!("username `{}`", u.username));
         }
     }
-    for a in CUSTOMERS
-        .iter()
-        .flat_map(|cs| cs.sites)
-        .flat_map(|s| s.assets)
-    {
+    for a in CUSTOMERS.iter().flat_map(|cs| cs.sites).flat_map(|s| s.assets) {
         if serial_exists(c, a.serial)? {
             taken.push(format!("asset serial number `{}`", a.serial));
         }
@@ -524,10 +432,7 @@ struct Loaded {
     assets_out_of_warranty: usize,
 }
 
-fn asset_dates(
-    a: &AssetSpec,
-    today: NaiveDate,
-) -> anyhow::Result<(NaiveDate, NaiveDate, NaiveDate)> {
+fn asset_dates(a: &AssetSpec, today: NaiveDate) -> anyhow::Result<(NaiveDate, NaiveDate, NaiveDate)> {
     let bad = || anyhow::anyhow!("the dates of demo asset {} are out of range", a.serial);
     let purchase = today
         .checked_sub_months(Months::new(a.purchased_months_ago))
@@ -548,7 +453,8 @@ fn load_with_password(url: &str, password: &str, from_env: bool) -> anyhow::Resu
     let c = &mut *conn;
     check_not_loaded(c)?;
 
-    let now = chrono::Utc::now();
+    // To the microsecond, as both databases store it (and as the API's clock gives it).
+    let now = crate::clock::Clock::System.now();
     let actor = Actor::system(now);
     let today = now.date_naive();
     let mut out = Loaded::default();
@@ -594,8 +500,7 @@ fn load_with_password(url: &str, password: &str, from_env: bool) -> anyhow::Resu
         }
         out.users.push((user.username, user.role));
     }
-    let account_manager = account_manager
-        .ok_or_else(|| anyhow::anyhow!("the demo data set has no account manager"))?;
+    let account_manager = account_manager.ok_or_else(|| anyhow::anyhow!("the demo data set has no account manager"))?;
 
     for cs in CUSTOMERS {
         let customer = customers::create(
@@ -607,11 +512,7 @@ fn load_with_password(url: &str, password: &str, from_env: bool) -> anyhow::Resu
                 account_manager_id: Some(account_manager),
             },
         )?;
-        match out
-            .customers_by_tier
-            .iter_mut()
-            .find(|(t, _)| *t == cs.tier)
-        {
+        match out.customers_by_tier.iter_mut().find(|(t, _)| *t == cs.tier) {
             Some((_, n)) => *n += 1,
             None => out.customers_by_tier.push((cs.tier, 1)),
         }
@@ -689,12 +590,7 @@ fn summary(l: &Loaded, password_from_env: bool) -> String {
         l.rural_regions
     );
     let _ = writeln!(s, "  users            {:>3}  (every role)", l.users.len());
-    let _ = writeln!(
-        s,
-        "  customers        {:>3}  ({})",
-        customers,
-        tiers.join(", ")
-    );
+    let _ = writeln!(s, "  customers        {:>3}  ({})", customers, tiers.join(", "));
     let _ = writeln!(s, "  contacts         {:>3}", l.contacts);
     let _ = writeln!(
         s,
@@ -713,10 +609,7 @@ fn summary(l: &Loaded, password_from_env: bool) -> String {
     }
     s.push('\n');
     if password_from_env {
-        let _ = writeln!(
-            s,
-            "Demo users (password: the value of {DEMO_PASSWORD_VAR}):"
-        );
+        let _ = writeln!(s, "Demo users (password: the value of {DEMO_PASSWORD_VAR}):");
     } else {
         let _ = writeln!(
             s,
@@ -763,9 +656,7 @@ mod tests {
 
     #[test]
     fn the_demo_data_set_loads_once_and_covers_every_role_tier_and_region() {
-        let db = TempDb(
-            std::env::temp_dir().join(format!("fieldline-demo-{}.db", uuid::Uuid::new_v4())),
-        );
+        let db = TempDb(std::env::temp_dir().join(format!("fieldline-demo-{}.db", uuid::Uuid::new_v4())));
         let url = format!("sqlite://{}", db.0.display());
 
         let summary = load_with_password(&url, "a-demo-password-for-tests", true).unwrap();
@@ -783,14 +674,8 @@ mod tests {
         let mut conn = pool.get().unwrap();
         let c = &mut *conn;
 
-        let roles: BTreeSet<String> = users::table
-            .select(users::role)
-            .load(c)
-            .unwrap()
-            .into_iter()
-            .collect();
-        let all_roles: BTreeSet<String> =
-            Role::ALL.iter().map(|r| r.as_str().to_string()).collect();
+        let roles: BTreeSet<String> = users::table.select(users::role).load(c).unwrap().into_iter().collect();
+        let all_roles: BTreeSet<String> = Role::ALL.iter().map(|r| r.as_str().to_string()).collect();
         assert_eq!(roles, all_roles);
 
         let tiers: BTreeSet<String> = customers::table
@@ -799,8 +684,7 @@ mod tests {
             .unwrap()
             .into_iter()
             .collect();
-        let all_tiers: BTreeSet<String> =
-            Tier::ALL.iter().map(|t| t.as_str().to_string()).collect();
+        let all_tiers: BTreeSet<String> = Tier::ALL.iter().map(|t| t.as_str().to_string()).collect();
         assert_eq!(tiers, all_tiers);
         let without_manager: i64 = customers::table
             .filter(customers::account_manager_id.is_null())
@@ -823,11 +707,7 @@ mod tests {
             .into_iter()
             .collect();
         let specs: Vec<&SiteSpec> = CUSTOMERS.iter().flat_map(|c| c.sites).collect();
-        assert_eq!(
-            placed.len(),
-            specs.len(),
-            "site names are unique in the demo data"
-        );
+        assert_eq!(placed.len(), specs.len(), "site names are unique in the demo data");
         for s in &specs {
             let got = placed[s.name].map(|id| region_names[&id].as_str());
             assert_eq!(got, s.region, "site {}", s.name);
@@ -846,11 +726,7 @@ mod tests {
 
         // Warranty: some in, some out; dates in order.
         let dates: Vec<(Option<NaiveDate>, Option<NaiveDate>, Option<NaiveDate>)> = assets::table
-            .select((
-                assets::purchase_date,
-                assets::acceptance_date,
-                assets::warranty_end,
-            ))
+            .select((assets::purchase_date, assets::acceptance_date, assets::warranty_end))
             .load(c)
             .unwrap();
         let today = chrono::Utc::now().date_naive();

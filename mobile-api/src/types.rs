@@ -404,3 +404,73 @@ pub struct AuditEvent {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub after: Option<serde_json::Value>,
 }
+
+// ---------------------------------------------------------------- tickets (the service ladder)
+
+wire_enum!(
+    /// The rung of the service ladder a ticket stands on.
+    LadderTier {
+        Hotline => "hotline",
+        Remote => "remote",
+        Onsite => "onsite",
+    }
+);
+
+impl LadderTier {
+    /// 0, 1, 2 from the bottom of the ladder.
+    pub fn rank(self) -> u8 {
+        match self {
+            LadderTier::Hotline => 0,
+            LadderTier::Remote => 1,
+            LadderTier::Onsite => 2,
+        }
+    }
+}
+
+wire_enum!(
+    /// Where a ticket is in its life.
+    TicketStatus {
+        New => "new",
+        InProgress => "in_progress",
+        WaitingOnCustomer => "waiting_on_customer",
+        Resolved => "resolved",
+        Closed => "closed",
+        Reopened => "reopened",
+    }
+);
+
+impl TicketStatus {
+    /// Open tickets are all but closed ones; a resolved ticket waits for the customer's acceptance.
+    pub fn is_open(self) -> bool {
+        self != TicketStatus::Closed
+    }
+}
+
+wire_enum!(
+    /// P1 is the most urgent.
+    Priority {
+        P1 => "p1",
+        P2 => "p2",
+        P3 => "p3",
+        P4 => "p4",
+    }
+);
+
+wire_enum!(
+    /// How a request reached the service.
+    Channel {
+        Phone => "phone",
+        Email => "email",
+        Web => "web",
+        Mobile => "mobile",
+        Inspection => "inspection",
+    }
+);
+
+wire_enum!(
+    /// Whether an SLA clock counts business hours only or every hour.
+    ClockMode {
+        Business => "business",
+        Continuous => "continuous",
+    }
+);

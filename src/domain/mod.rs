@@ -1,6 +1,8 @@
 //! Pure business rules: no I/O, no database, no HTTP. Each rule is unit-tested beside its code.
 
 pub mod geo;
+pub mod ladder;
+pub mod sla;
 pub mod validate;
 
 /// A value that breaks a rule, naming the field it came from.

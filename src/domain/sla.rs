@@ -1,0 +1,1 @@
+//! Service levels (being written).
