@@ -34,6 +34,12 @@ pub struct Settings {
     /// Failed logins from one address within the window before further attempts get 429.
     pub login_max_failures_per_ip: i64,
     pub login_failure_window: Duration,
+    /// The zone of the business calendar created on first start (admins can change it later).
+    pub time_zone: String,
+    /// Time between SLA alert steps after a breach (owner, then supervisors, then managers).
+    pub escalation_step: Duration,
+    /// When the SLA breach scan runs (cron with seconds); empty disables it.
+    pub sla_scan_cron: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,7 +58,10 @@ where
 {
     match var(name) {
         None => Ok(default),
-        Some(v) => v.trim().parse().map_err(|e: T::Err| ConfigError::Invalid { name, why: e.to_string() }),
+        Some(v) => v.trim().parse().map_err(|e: T::Err| ConfigError::Invalid {
+            name,
+            why: e.to_string(),
+        }),
     }
 }
 
@@ -75,11 +84,19 @@ impl Default for Settings {
             login_max_failures_per_user: 5,
             login_max_failures_per_ip: 20,
             login_failure_window: Duration::from_secs(15 * 60),
+            time_zone: "Asia/Shanghai".into(),
+            escalation_step: Duration::from_secs(60 * 60),
+            sla_scan_cron: "0 * * * * *".into(),
         }
     }
 }
 
 impl Settings {
+    /// The alert step interval as the domain counts it.
+    pub fn escalation_step(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.escalation_step).unwrap_or(chrono::Duration::hours(1))
+    }
+
     /// Reads the environment; see the README for every variable.
     pub fn from_env() -> Result<Settings, ConfigError> {
         let d = Settings::default();
@@ -109,6 +126,12 @@ impl Settings {
             login_max_failures_per_user: parse("FIELDLINE_LOGIN_MAX_FAILURES_PER_USER", d.login_max_failures_per_user)?,
             login_max_failures_per_ip: parse("FIELDLINE_LOGIN_MAX_FAILURES_PER_IP", d.login_max_failures_per_ip)?,
             login_failure_window: Duration::from_secs(parse("FIELDLINE_LOGIN_WINDOW_SECONDS", 900u64)?),
+            time_zone: var("FIELDLINE_TIME_ZONE").unwrap_or(d.time_zone),
+            escalation_step: Duration::from_secs(60 * parse("FIELDLINE_ESCALATION_STEP_MINUTES", 60u64)?),
+            sla_scan_cron: std::env::var("FIELDLINE_SLA_SCAN_CRON")
+                .unwrap_or(d.sla_scan_cron)
+                .trim()
+                .to_string(),
         };
         s.validate()?;
         Ok(s)
@@ -131,10 +154,28 @@ impl Settings {
             }
         }
         if self.database_pool_size == 0 {
-            return Err(ConfigError::Invalid { name: "FIELDLINE_DB_POOL_SIZE", why: "must be at least 1".into() });
+            return Err(ConfigError::Invalid {
+                name: "FIELDLINE_DB_POOL_SIZE",
+                why: "must be at least 1".into(),
+            });
+        }
+        if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(ConfigError::Invalid {
+                name: "FIELDLINE_TIME_ZONE",
+                why: format!("`{}` is not an IANA zone", self.time_zone),
+            });
+        }
+        if self.escalation_step.is_zero() {
+            return Err(ConfigError::Invalid {
+                name: "FIELDLINE_ESCALATION_STEP_MINUTES",
+                why: "must be at least 1".into(),
+            });
         }
         if self.access_token_ttl.is_zero() {
-            return Err(ConfigError::Invalid { name: "FIELDLINE_ACCESS_TOKEN_SECONDS", why: "must be at least 1".into() });
+            return Err(ConfigError::Invalid {
+                name: "FIELDLINE_ACCESS_TOKEN_SECONDS",
+                why: "must be at least 1".into(),
+            });
         }
         Ok(())
     }
@@ -146,7 +187,10 @@ mod tests {
 
     #[test]
     fn production_refuses_default_and_short_secrets() {
-        let mut s = Settings { environment: Environment::Production, ..Settings::default() };
+        let mut s = Settings {
+            environment: Environment::Production,
+            ..Settings::default()
+        };
         assert!(s.validate().is_err());
         s.jwt_secret = "short".into();
         assert!(s.validate().is_err());

@@ -34,6 +34,8 @@ pub enum AppError {
     Duplicate { field: Option<String>, detail: String },
     #[error("conflict: {0}")]
     Conflict(String),
+    #[error("invalid transition: {0}")]
+    InvalidTransition(String),
     #[error("body larger than {0} bytes")]
     PayloadTooLarge(usize),
     #[error("too many requests; retry after {retry_after} s")]
@@ -46,7 +48,10 @@ pub enum AppError {
 
 impl AppError {
     pub fn validation(field: impl Into<String>, detail: impl Into<String>) -> Self {
-        AppError::Validation { field: field.into(), detail: detail.into() }
+        AppError::Validation {
+            field: field.into(),
+            detail: detail.into(),
+        }
     }
 
     pub fn not_found(what: impl std::fmt::Display, id: impl std::fmt::Display) -> Self {
@@ -54,7 +59,10 @@ impl AppError {
     }
 
     pub fn duplicate(field: impl Into<String>, detail: impl Into<String>) -> Self {
-        AppError::Duplicate { field: Some(field.into()), detail: detail.into() }
+        AppError::Duplicate {
+            field: Some(field.into()),
+            detail: detail.into(),
+        }
     }
 
     pub fn internal(msg: impl std::fmt::Display) -> Self {
@@ -76,6 +84,7 @@ impl AppError {
             AppError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             AppError::Duplicate { .. } => ErrorCode::Duplicate,
             AppError::Conflict(_) => ErrorCode::Conflict,
+            AppError::InvalidTransition(_) => ErrorCode::InvalidTransition,
             AppError::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
             AppError::TooManyRequests { .. } => ErrorCode::TooManyRequests,
             AppError::Unavailable(_) => ErrorCode::Unavailable,
@@ -95,7 +104,8 @@ impl AppError {
             | AppError::TokenInvalid(d)
             | AppError::Forbidden(d)
             | AppError::NotFound(d)
-            | AppError::Conflict(d) => (d.clone(), None),
+            | AppError::Conflict(d)
+            | AppError::InvalidTransition(d) => (d.clone(), None),
             AppError::Duplicate { field, detail } => (detail.clone(), field.clone()),
             AppError::InvalidCredentials => ("username or password is wrong".into(), None),
             AppError::TokenExpired => ("the access token has expired; refresh it".into(), None),
@@ -127,7 +137,10 @@ impl ResponseError for AppError {
         if let AppError::TooManyRequests { retry_after } = self {
             resp.insert_header((header::RETRY_AFTER, retry_after.to_string()));
         }
-        if matches!(self, AppError::Unauthorized(_) | AppError::TokenExpired | AppError::TokenInvalid(_)) {
+        if matches!(
+            self,
+            AppError::Unauthorized(_) | AppError::TokenExpired | AppError::TokenInvalid(_)
+        ) {
             resp.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
         resp.body(serde_json::to_string(&self.problem()).unwrap_or_default())
@@ -168,7 +181,10 @@ impl From<actix_web::error::BlockingError> for AppError {
 
 impl From<crate::domain::Invalid> for AppError {
     fn from(e: crate::domain::Invalid) -> Self {
-        AppError::Validation { field: e.field, detail: e.reason }
+        AppError::Validation {
+            field: e.field,
+            detail: e.reason,
+        }
     }
 }
 

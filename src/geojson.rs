@@ -12,9 +12,14 @@ pub fn boundary_from_value(value: &serde_json::Value) -> Result<(Boundary, Strin
         .map_err(|e| Invalid::new(FIELD, format!("not GeoJSON: {e}")))?;
     let geometry = match gj {
         geojson::GeoJson::Geometry(g) => g,
-        geojson::GeoJson::Feature(f) => f.geometry.ok_or_else(|| Invalid::new(FIELD, "the feature has no geometry"))?,
+        geojson::GeoJson::Feature(f) => f
+            .geometry
+            .ok_or_else(|| Invalid::new(FIELD, "the feature has no geometry"))?,
         geojson::GeoJson::FeatureCollection(_) => {
-            return Err(Invalid::new(FIELD, "give one Polygon or MultiPolygon, not a FeatureCollection"))
+            return Err(Invalid::new(
+                FIELD,
+                "give one Polygon or MultiPolygon, not a FeatureCollection",
+            ))
         }
     };
     let shape: MultiPolygon<f64> = match geo::Geometry::<f64>::try_from(geometry.clone()) {

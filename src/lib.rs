@@ -12,6 +12,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod geojson;
+pub mod jobs;
 pub mod telemetry;
 
 use actix_web::dev::Server;
@@ -31,6 +32,7 @@ pub struct AppState {
 pub struct Application {
     port: u16,
     server: Server,
+    scheduler: Option<tokio_cron_scheduler::JobScheduler>,
 }
 
 /// The first admin's password when start-up had to generate one (print it once).
@@ -55,36 +57,72 @@ impl Application {
             let pool = pool.clone();
             let configured = settings.admin_password.clone();
             let now = clock.now();
-            tokio::task::spawn_blocking(move || first_admin(&pool, configured, now)).await??
+            let tz: chrono_tz::Tz = settings
+                .time_zone
+                .parse()
+                .map_err(|e| anyhow::anyhow!("FIELDLINE_TIME_ZONE: {e}"))?;
+            tokio::task::spawn_blocking(move || -> anyhow::Result<Bootstrap> {
+                let mut conn = pool.get()?;
+                let system = db::audit::Actor::system(now);
+                db::sla::ensure_default_policies(&mut conn, &system)?;
+                db::sla::ensure_calendar(&mut conn, &system, tz)?;
+                first_admin(&pool, configured, now)
+            })
+            .await??
         };
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))?;
         let port = listener.local_addr()?.port();
-        let state = web::Data::new(AppState { keys: auth::tokens::TokenKeys::new(&settings), pool, settings, clock });
+        let state = web::Data::new(AppState {
+            keys: auth::tokens::TokenKeys::new(&settings),
+            pool,
+            settings,
+            clock,
+        });
+        let app_state = state.clone();
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(tracing_actix_web::TracingLogger::default())
-                .app_data(state.clone())
+                .app_data(app_state.clone())
                 .configure(api::configure)
         })
         .listen(listener)?
         .run();
-        Ok((Application { port, server }, bootstrap))
+        let scheduler = jobs::start(state).await?;
+        Ok((
+            Application {
+                port,
+                server,
+                scheduler,
+            },
+            bootstrap,
+        ))
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
+    /// Serves until the server stops, then stops the scheduler.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let result = self.server.await;
+        if let Some(mut s) = self.scheduler {
+            let _ = s.shutdown().await;
+        }
+        result
     }
 }
 
 /// Creates the admin account on an empty database.
-fn first_admin(pool: &db::Pool, configured: Option<String>, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<Bootstrap> {
+fn first_admin(
+    pool: &db::Pool,
+    configured: Option<String>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<Bootstrap> {
     let mut conn = pool.get()?;
     if db::users::count(&mut conn)? > 0 {
-        return Ok(Bootstrap { generated_admin_password: None });
+        return Ok(Bootstrap {
+            generated_admin_password: None,
+        });
     }
     let (password, generated) = match configured {
         Some(p) => {
@@ -95,5 +133,7 @@ fn first_admin(pool: &db::Pool, configured: Option<String>, now: chrono::DateTim
     };
     let hash = auth::password::hash(&password)?;
     let created = db::users::ensure_first_admin(&mut conn, now, &hash)?;
-    Ok(Bootstrap { generated_admin_password: (created && generated).then_some(password) })
+    Ok(Bootstrap {
+        generated_admin_password: (created && generated).then_some(password),
+    })
 }

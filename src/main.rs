@@ -66,12 +66,27 @@ async fn main() -> anyhow::Result<()> {
             tokio::task::spawn_blocking(move || db::connect(&url, 1)).await??;
             println!("migrations are up to date");
         }
-        Command::User { command: UserCommand::Create { username, role, display_name, email } } => {
+        Command::User {
+            command:
+                UserCommand::Create {
+                    username,
+                    role,
+                    display_name,
+                    email,
+                },
+        } => {
             let password = std::env::var("FIELDLINE_NEW_USER_PASSWORD")
                 .map_err(|_| anyhow::anyhow!("set FIELDLINE_NEW_USER_PASSWORD to the new user's password"))?;
             let url = settings.database_url.clone();
             let user = tokio::task::spawn_blocking(move || {
-                fieldline::demo::create_user(&url, &username, &role, display_name.as_deref(), email.as_deref(), &password)
+                fieldline::demo::create_user(
+                    &url,
+                    &username,
+                    &role,
+                    display_name.as_deref(),
+                    email.as_deref(),
+                    &password,
+                )
             })
             .await??;
             println!("created user {} ({}) with id {}", user.username, user.role, user.id);

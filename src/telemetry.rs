@@ -5,7 +5,10 @@ use tracing_subscriber::EnvFilter;
 /// Installs the subscriber (`RUST_LOG` filters; `info` by default). Safe to call twice.
 pub fn init() {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
 }
 
 /// Runs blocking work on the blocking pool inside the caller's span.

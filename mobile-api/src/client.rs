@@ -59,7 +59,10 @@ impl Client {
     }
 
     pub async fn login(&mut self, username: &str, password: &str) -> Result<TokenResponse, ClientError> {
-        let body = LoginRequest { username: username.into(), password: password.into() };
+        let body = LoginRequest {
+            username: username.into(),
+            password: password.into(),
+        };
         let t: TokenResponse = self.post("/api/v1/auth/login", &body).await?;
         self.keep(&t);
         Ok(t)
@@ -67,14 +70,18 @@ impl Client {
 
     /// Exchanges the kept refresh token for a new pair.
     pub async fn refresh(&mut self) -> Result<TokenResponse, ClientError> {
-        let body = RefreshRequest { refresh_token: self.refresh_token.clone().unwrap_or_default() };
+        let body = RefreshRequest {
+            refresh_token: self.refresh_token.clone().unwrap_or_default(),
+        };
         let t: TokenResponse = self.post("/api/v1/auth/refresh", &body).await?;
         self.keep(&t);
         Ok(t)
     }
 
     pub async fn logout(&mut self) -> Result<(), ClientError> {
-        let body = RefreshRequest { refresh_token: self.refresh_token.clone().unwrap_or_default() };
+        let body = RefreshRequest {
+            refresh_token: self.refresh_token.clone().unwrap_or_default(),
+        };
         let req = self.request(reqwest::Method::POST, "/api/v1/auth/logout").json(&body);
         let resp = req.send().await?;
         if !resp.status().is_success() {
@@ -123,12 +130,20 @@ impl Client {
     }
 
     /// POST a JSON body and decode the JSON answer.
-    pub async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ClientError> {
+    pub async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ClientError> {
         Self::decode(self.request(reqwest::Method::POST, path).json(body).send().await?).await
     }
 
     /// PATCH a JSON body and decode the JSON answer.
-    pub async fn patch<B: Serialize + ?Sized, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ClientError> {
+    pub async fn patch<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ClientError> {
         Self::decode(self.request(reqwest::Method::PATCH, path).json(body).send().await?).await
     }
 }

@@ -34,6 +34,9 @@ pub enum ErrorCode {
     Duplicate,
     /// The request conflicts with the object's current state.
     Conflict,
+    /// The ticket's state does not allow this step (e.g. escalating a closed ticket, or remote
+    /// service without the customer's authorization).
+    InvalidTransition,
     /// The body is larger than the service accepts.
     PayloadTooLarge,
     /// Too many attempts; wait for the time in `Retry-After`.
@@ -60,6 +63,7 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::Duplicate => "duplicate",
             ErrorCode::Conflict => "conflict",
+            ErrorCode::InvalidTransition => "invalid_transition",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::TooManyRequests => "too_many_requests",
             ErrorCode::Unavailable => "unavailable",
@@ -78,7 +82,7 @@ impl ErrorCode {
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
-            ErrorCode::Duplicate | ErrorCode::Conflict => 409,
+            ErrorCode::Duplicate | ErrorCode::Conflict | ErrorCode::InvalidTransition => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::ValidationFailed => 422,
@@ -104,6 +108,7 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => "Method not allowed",
             ErrorCode::Duplicate => "Duplicate",
             ErrorCode::Conflict => "Conflict",
+            ErrorCode::InvalidTransition => "Invalid transition",
             ErrorCode::PayloadTooLarge => "Payload too large",
             ErrorCode::TooManyRequests => "Too many requests",
             ErrorCode::Unavailable => "Service unavailable",

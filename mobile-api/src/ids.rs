@@ -25,4 +25,18 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(UserId, CustomerId, ContactId, RegionId, SiteId, AssetId, AuditEventId);
+id_type!(
+    UserId,
+    CustomerId,
+    ContactId,
+    RegionId,
+    SiteId,
+    AssetId,
+    AuditEventId,
+    TicketId,
+    TicketEventId,
+    OnsiteRequestId,
+    SlaPolicyId,
+    HolidayId,
+    NotificationId,
+);

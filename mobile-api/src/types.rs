@@ -474,3 +474,361 @@ wire_enum!(
         Continuous => "continuous",
     }
 );
+
+wire_enum!(
+    /// How the customer authorized remote access.
+    AuthorizationMethod {
+        Phone => "phone",
+        Email => "email",
+        SignedForm => "signed_form",
+    }
+);
+
+wire_enum!(
+    /// The state of an on-site service registration (a request for a visit).
+    OnsiteRequestStatus {
+        Open => "open",
+        Scheduled => "scheduled",
+        Cancelled => "cancelled",
+        Done => "done",
+    }
+);
+
+/// A ticket: one customer request, from registration to the customer's acceptance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Ticket {
+    pub id: TicketId,
+    /// The human number, e.g. `FL-2026-000123`.
+    pub number: String,
+    pub customer_id: CustomerId,
+    pub customer_tier: Tier,
+    pub contact_id: Option<ContactId>,
+    pub site_id: Option<SiteId>,
+    pub region_id: Option<RegionId>,
+    pub region_class: RegionClass,
+    pub asset_id: Option<AssetId>,
+    pub channel: Channel,
+    pub priority: Priority,
+    pub title: String,
+    pub description: String,
+    /// Copied from the asset at registration.
+    pub product_model: Option<String>,
+    pub serial_number: Option<String>,
+    pub purchase_date: Option<NaiveDate>,
+    /// Copied from the contact at registration.
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_email: Option<String>,
+    pub ladder_tier: LadderTier,
+    pub status: TicketStatus,
+    /// The first responder: owns the ticket for its whole life unless handed off.
+    pub owner_id: UserId,
+    /// Who is working it now.
+    pub assignee_id: Option<UserId>,
+    pub major_fault: bool,
+    pub remote_authorized: bool,
+    pub opened_at: DateTime<Utc>,
+    pub clock_mode: ClockMode,
+    pub response_due_at: DateTime<Utc>,
+    pub arrival_due_at: Option<DateTime<Utc>>,
+    pub resolution_due_at: DateTime<Utc>,
+    pub callback_due_at: Option<DateTime<Utc>>,
+    pub responded_at: Option<DateTime<Utc>>,
+    pub arrived_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub callback_done_at: Option<DateTime<Utc>>,
+    /// Set while the ticket waits on the customer (the SLA clock is stopped).
+    pub paused_at: Option<DateTime<Utc>>,
+    /// SLA clock time spent waiting on the customer so far, in seconds.
+    pub paused_seconds: i64,
+    /// Any due time was missed.
+    pub breached: bool,
+    /// 0 none, 1 owner alerted, 2 supervisors alerted, 3 managers alerted.
+    pub escalation_step: i32,
+    /// The on-site registration was flagged to dispatch because of a breach.
+    pub flagged_for_dispatch: bool,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A request as it is registered.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewTicket {
+    pub customer_id: CustomerId,
+    #[serde(default)]
+    pub contact_id: Option<ContactId>,
+    #[serde(default)]
+    pub site_id: Option<SiteId>,
+    /// The asset's model, serial number and purchase date are copied to the ticket.
+    #[serde(default)]
+    pub asset_id: Option<AssetId>,
+    pub channel: Channel,
+    pub priority: Priority,
+    pub title: String,
+    pub description: String,
+    /// When the request came in; defaults to now. At most a day in the past, never in the future.
+    #[serde(default)]
+    pub received_at: Option<DateTime<Utc>>,
+}
+
+/// Changing priority or site recomputes the due times (and records it).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateTicket {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_id: Option<SiteId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Why (recorded in the timeline).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// One entry of a ticket's timeline: who did what, when, from what to what, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketEvent {
+    pub id: TicketEventId,
+    pub ticket_id: TicketId,
+    pub at: DateTime<Utc>,
+    /// None for the service itself (the SLA scan).
+    pub actor_id: Option<UserId>,
+    /// `registered`, `started`, `waiting`, `resumed`, `escalated`, `handoff`, `assigned`,
+    /// `authorization`, `onsite_requested`, `callback_requested`, `callback_done`, `arrived`, `resolved`,
+    /// `accepted`, `reopened`, `major_fault`, `updated`, `dues_recomputed`, `sla_breach`, `sla_alert`,
+    /// `dispatch_flagged`, `comment`.
+    pub kind: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub reason: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub data: Option<serde_json::Value>,
+}
+
+/// A reason or note for an action.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EscalateRequest {
+    pub to: LadderTier,
+    /// Required when a tier is skipped.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// The agreed visit window, required when escalating to on-site.
+    #[serde(default)]
+    pub window_start: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub window_end: Option<DateTime<Utc>>,
+}
+
+/// Hands the ticket's ownership to a named user.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HandoffRequest {
+    pub to_user_id: UserId,
+    pub reason: String,
+}
+
+/// Sets who works the ticket now (null clears it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AssignRequest {
+    pub assignee_id: Option<UserId>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewAuthorization {
+    /// The customer's person who authorized.
+    pub authorized_by: String,
+    pub method: AuthorizationMethod,
+    /// Defaults to now.
+    #[serde(default)]
+    pub authorized_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RemoteAuthorization {
+    pub id: i64,
+    pub ticket_id: TicketId,
+    pub authorized_by: String,
+    pub method: AuthorizationMethod,
+    pub authorized_at: DateTime<Utc>,
+    pub recorded_by: UserId,
+    pub note: Option<String>,
+}
+
+/// The customer's verdict on a resolved ticket.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AcceptanceRequest {
+    /// The customer's person who accepted (or refused).
+    pub accepted_by: String,
+    pub satisfied: bool,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// When the technician reached the site (recorded by dispatch or from the visit's check-in).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ArrivalRequest {
+    /// Defaults to now.
+    #[serde(default)]
+    pub arrived_at: Option<DateTime<Utc>>,
+}
+
+/// An on-site service registration: the request for a visit, with the window agreed with the customer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OnsiteRequest {
+    pub id: OnsiteRequestId,
+    pub ticket_id: TicketId,
+    pub window_start: DateTime<Utc>,
+    pub window_end: DateTime<Utc>,
+    pub status: OnsiteRequestStatus,
+    pub notes: Option<String>,
+    /// Set when an SLA breach flagged it to dispatch.
+    pub flagged_at: Option<DateTime<Utc>>,
+    pub created_by: UserId,
+    pub created_at: DateTime<Utc>,
+}
+
+// ---------------------------------------------------------------- SLA policy and calendar
+
+/// The targets for one customer tier x priority x region class.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SlaPolicy {
+    pub id: SlaPolicyId,
+    pub customer_tier: Tier,
+    pub priority: Priority,
+    pub region_class: RegionClass,
+    pub response_minutes: i32,
+    pub arrival_minutes: i32,
+    pub resolution_minutes: i32,
+    pub clock_mode: ClockMode,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Fields left out are not changed. Tickets registered later use the new targets.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateSlaPolicy {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_minutes: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrival_minutes: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution_minutes: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_mode: Option<ClockMode>,
+}
+
+/// Opening hours of a day, local time `HH:MM`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DayHours {
+    pub start: String,
+    pub end: String,
+}
+
+/// The business calendar that business-hour SLA clocks run on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BusinessCalendar {
+    /// An IANA zone, e.g. `Asia/Shanghai`.
+    pub time_zone: String,
+    /// Seven entries, Monday first; null = closed.
+    pub week: Vec<Option<DayHours>>,
+    /// The hours of a make-up working day (a weekend worked in exchange for a holiday).
+    pub makeup_hours: DayHours,
+}
+
+wire_enum!(
+    /// A dated exception to the weekly hours.
+    HolidayKind {
+        Holiday => "holiday",
+        Working => "working",
+    }
+);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Holiday {
+    pub id: HolidayId,
+    pub day: NaiveDate,
+    pub name: String,
+    pub kind: HolidayKind,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewHoliday {
+    pub day: NaiveDate,
+    pub name: String,
+    /// `holiday` (default) or `working` (a make-up working day).
+    #[serde(default)]
+    pub kind: Option<HolidayKind>,
+}
+
+// ---------------------------------------------------------------- notifications and jobs
+
+/// An alert in a user's inbox (SLA alerts, handoffs, dispatch flags).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Notification {
+    pub id: NotificationId,
+    pub user_id: UserId,
+    pub ticket_id: Option<TicketId>,
+    pub kind: String,
+    pub message: String,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// What one run of a scheduled job did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JobRun {
+    pub job: String,
+    /// The run's slot key; a slot runs once across all nodes.
+    pub slot: String,
+    /// False when another run already claimed the slot.
+    pub ran: bool,
+    /// Objects looked at and steps taken.
+    pub examined: i64,
+    pub actions: i64,
+}

@@ -35,7 +35,12 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<AssetQ
     user.require(OFFICE_ROLES)?;
     let q = q.0;
     let paging = Paging::new(q.limit, q.offset)?;
-    let filter = AssetFilter { site_id: q.site_id, customer_id: q.customer_id, serial_number: q.serial_number, q: q.q };
+    let filter = AssetFilter {
+        site_id: q.site_id,
+        customer_id: q.customer_id,
+        serial_number: q.serial_number,
+        q: q.q,
+    };
     let out = run(&state, move |c, _| store::list_assets(c, &filter, paging)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
@@ -82,7 +87,11 @@ pub async fn update(
 ) -> AppResult<HttpResponse> {
     user.require(CUSTOMER_EDITORS)?;
     let b = body.0;
-    let model = b.model.as_deref().map(|v| validate::text("model", v, 200)).transpose()?;
+    let model = b
+        .model
+        .as_deref()
+        .map(|v| validate::text("model", v, 200))
+        .transpose()?;
     let serial_number = b.serial_number.as_deref().map(serial).transpose()?;
     let who = actor(&user, &state);
     let id = id.into_inner();

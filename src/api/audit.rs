@@ -28,7 +28,11 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<AuditQ
     user.require_admin()?;
     let q = q.0;
     let paging = Paging::new(q.limit, q.offset)?;
-    let filter = AuditFilter { entity: q.entity, entity_id: q.entity_id, actor_id: q.actor_id };
+    let filter = AuditFilter {
+        entity: q.entity,
+        entity_id: q.entity_id,
+        actor_id: q.actor_id,
+    };
     let out = run(&state, move |c, _| store::list(c, &filter, paging)).await?;
     Ok(HttpResponse::Ok().json(out))
 }

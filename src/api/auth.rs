@@ -13,9 +13,15 @@ use fieldline_mobile_api::{LoginRequest, Problem, RefreshRequest, TokenResponse}
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = TokenResponse), (status = 401, body = Problem), (status = 429, body = Problem)))]
 pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: Json<LoginRequest>) -> AppResult<HttpResponse> {
-    let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into());
+    let address = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
     let LoginRequest { username, password } = body.0;
-    let tokens = run(&state, move |c, st| session::login(c, st, &username, &password, &address)).await?;
+    let tokens = run(&state, move |c, st| {
+        session::login(c, st, &username, &password, &address)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(tokens))
 }
 

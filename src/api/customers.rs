@@ -37,7 +37,11 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<Custom
     user.require(OFFICE_ROLES)?;
     let q = q.0;
     let paging = Paging::new(q.limit, q.offset)?;
-    let filter = CustomerFilter { tier: q.tier, account_manager_id: q.account_manager_id, q: q.q };
+    let filter = CustomerFilter {
+        tier: q.tier,
+        account_manager_id: q.account_manager_id,
+        q: q.q,
+    };
     let out = run(&state, move |c, _| store::list(c, &filter, paging)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
@@ -84,8 +88,8 @@ pub async fn update(
     let name = b.name.as_deref().map(|v| validate::text("name", v, 200)).transpose()?;
     let who = actor(&user, &state);
     let id = id.into_inner();
-    let out = run(&state, move |c, _| {
-        store::update(c, &who, id, |mut f| {
+    let out = run(&state, move |c, st| {
+        store::update(c, &who, id, st.settings.escalation_step(), |mut f| {
             if let Some(n) = name {
                 f.name = n;
             }
@@ -110,7 +114,10 @@ fn contact_fields(name: &str, phone: Option<&str>, email: Option<&str>) -> AppRe
         email: validate::optional(email, |v| validate::email("email", v))?,
     };
     if f.phone.is_none() && f.email.is_none() {
-        return Err(AppError::validation("phone", "give a phone number or an e-mail address"));
+        return Err(AppError::validation(
+            "phone",
+            "give a phone number or an e-mail address",
+        ));
     }
     Ok(f)
 }
@@ -182,7 +189,11 @@ pub async fn update_contact(
 #[utoipa::path(delete, path = "/api/v1/contacts/{id}", tag = "customers", security(("bearer" = [])),
     params(("id" = i64, Path, description = "contact id")),
     responses((status = 204, description = "removed"), (status = 404, body = Problem)))]
-pub async fn delete_contact(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
+pub async fn delete_contact(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
     user.require(CUSTOMER_EDITORS)?;
     let who = actor(&user, &state);
     let id = id.into_inner();

@@ -53,7 +53,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 return Err(AppError::PayloadTooLarge(limit));
             }
             if !json {
-                return Err(AppError::UnsupportedMediaType("send the body as `Content-Type: application/json`".into()));
+                return Err(AppError::UnsupportedMediaType(
+                    "send the body as `Content-Type: application/json`".into(),
+                ));
             }
             let mut body = web::BytesMut::new();
             while let Some(chunk) = payload.next().await {
@@ -98,7 +100,9 @@ fn strip_position(message: &str) -> String {
 /// message (whose path is the parent object).
 fn field_of(path: &str, message: &str) -> String {
     let base = if path == "." || path == "?" { "" } else { path };
-    let named = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next());
+    let named = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next());
     match (named, base) {
         (Some(n), "") => n.to_string(),
         (Some(n), b) => format!("{b}.{n}"),
@@ -145,12 +149,16 @@ mod tests {
         let e = parse_json::<NewSite>(b"{\"name\": ").unwrap_err();
         assert_eq!(e.code(), ErrorCode::MalformedJson);
         assert_eq!(parse_json::<NewSite>(b"").unwrap_err().code(), ErrorCode::MalformedJson);
-        assert_eq!(parse_json::<serde_json::Value>(b"{} x").unwrap_err().code(), ErrorCode::MalformedJson);
+        assert_eq!(
+            parse_json::<serde_json::Value>(b"{} x").unwrap_err().code(),
+            ErrorCode::MalformedJson
+        );
     }
 
     #[test]
     fn missing_wrong_and_unknown_fields_are_named() {
-        let e = parse_json::<NewSite>(br#"{"customer_id": 1, "name": "a", "address": "b", "latitude": 1}"#).unwrap_err();
+        let e =
+            parse_json::<NewSite>(br#"{"customer_id": 1, "name": "a", "address": "b", "latitude": 1}"#).unwrap_err();
         assert_eq!(e.problem().field.as_deref(), Some("longitude"));
         let e = parse_json::<NewSite>(br#"{"customer_id": "x", "name": "a"}"#).unwrap_err();
         assert_eq!(e.problem().field.as_deref(), Some("customer_id"));
@@ -170,7 +178,13 @@ mod tests {
     #[test]
     fn query_errors_name_the_parameter() {
         assert!(parse_query::<Q>("limit=5&tier=gold").is_ok());
-        assert_eq!(parse_query::<Q>("limit=abc").unwrap_err().problem().field.as_deref(), Some("limit"));
-        assert_eq!(parse_query::<Q>("tier=bronze").unwrap_err().problem().field.as_deref(), Some("tier"));
+        assert_eq!(
+            parse_query::<Q>("limit=abc").unwrap_err().problem().field.as_deref(),
+            Some("limit")
+        );
+        assert_eq!(
+            parse_query::<Q>("tier=bronze").unwrap_err().problem().field.as_deref(),
+            Some("tier")
+        );
     }
 }

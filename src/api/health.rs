@@ -10,7 +10,10 @@ use fieldline_mobile_api::Health;
 /// The process answers.
 #[utoipa::path(get, path = "/health", tag = "health", responses((status = 200, body = Health)))]
 pub async fn health() -> HttpResponse {
-    HttpResponse::Ok().json(Health { status: "ok".into(), database: None })
+    HttpResponse::Ok().json(Health {
+        status: "ok".into(),
+        database: None,
+    })
 }
 
 /// The database answers too.
@@ -18,7 +21,8 @@ pub async fn health() -> HttpResponse {
     responses((status = 200, body = Health), (status = 503, body = fieldline_mobile_api::Problem)))]
 pub async fn ready(state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let kind = run(&state, |c, _| {
-        c.batch_execute("SELECT 1").map_err(|e| AppError::Unavailable(e.to_string()))?;
+        c.batch_execute("SELECT 1")
+            .map_err(|e| AppError::Unavailable(e.to_string()))?;
         Ok(c.kind())
     })
     .await?;
@@ -26,5 +30,8 @@ pub async fn ready(state: web::Data<AppState>) -> AppResult<HttpResponse> {
         crate::db::BackendKind::Postgres => "postgresql",
         crate::db::BackendKind::Sqlite => "sqlite",
     };
-    Ok(HttpResponse::Ok().json(Health { status: "ok".into(), database: Some(database.into()) }))
+    Ok(HttpResponse::Ok().json(Health {
+        status: "ok".into(),
+        database: Some(database.into()),
+    }))
 }

@@ -6,8 +6,11 @@ pub mod auth;
 pub mod customers;
 pub mod extract;
 pub mod health;
+pub mod notifications;
 pub mod regions;
 pub mod sites;
+pub mod sla;
+pub mod tickets;
 pub mod users;
 
 use crate::auth::CurrentUser;
@@ -52,7 +55,9 @@ async fn no_route(req: HttpRequest) -> AppResult<HttpResponse> {
 }
 
 async fn openapi_json() -> HttpResponse {
-    HttpResponse::Ok().content_type("application/json").body(openapi_document())
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(openapi_document())
 }
 
 /// The OpenAPI document, pretty-printed, as served and as committed in `mobile-api/openapi.json`.
@@ -64,9 +69,9 @@ pub fn openapi_document() -> String {
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(web::PathConfig::default().error_handler(|e, _| {
-        AppError::NotFound(format!("no such resource: {e}")).into()
-    }))
+    cfg.app_data(
+        web::PathConfig::default().error_handler(|e, _| AppError::NotFound(format!("no such resource: {e}")).into()),
+    )
     .service(resource("/health").route(web::get().to(health::health)))
     .service(resource("/ready").route(web::get().to(health::ready)))
     .service(resource("/openapi.json").route(web::get().to(openapi_json)))
@@ -76,10 +81,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/auth/refresh").route(web::post().to(auth::refresh)))
             .service(resource("/auth/logout").route(web::post().to(auth::logout)))
             .service(resource("/me").route(web::get().to(users::me)))
-            .service(resource("/users").route(web::get().to(users::list)).route(web::post().to(users::create)))
-            .service(resource("/users/{id}").route(web::get().to(users::get)).route(web::patch().to(users::update)))
             .service(
-                resource("/customers").route(web::get().to(customers::list)).route(web::post().to(customers::create)),
+                resource("/users")
+                    .route(web::get().to(users::list))
+                    .route(web::post().to(users::create)),
+            )
+            .service(
+                resource("/users/{id}")
+                    .route(web::get().to(users::get))
+                    .route(web::patch().to(users::update)),
+            )
+            .service(
+                resource("/customers")
+                    .route(web::get().to(customers::list))
+                    .route(web::post().to(customers::create)),
             )
             .service(
                 resource("/customers/{id}")
@@ -96,15 +111,82 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::patch().to(customers::update_contact))
                     .route(web::delete().to(customers::delete_contact)),
             )
-            .service(resource("/regions").route(web::get().to(regions::list)).route(web::post().to(regions::create)))
             .service(
-                resource("/regions/{id}").route(web::get().to(regions::get)).route(web::patch().to(regions::update)),
+                resource("/regions")
+                    .route(web::get().to(regions::list))
+                    .route(web::post().to(regions::create)),
             )
-            .service(resource("/sites").route(web::get().to(sites::list)).route(web::post().to(sites::create)))
-            .service(resource("/sites/{id}").route(web::get().to(sites::get)).route(web::patch().to(sites::update)))
-            .service(resource("/assets").route(web::get().to(assets::list)).route(web::post().to(assets::create)))
-            .service(resource("/assets/{id}").route(web::get().to(assets::get)).route(web::patch().to(assets::update)))
-            .service(resource("/audit").route(web::get().to(audit::list))),
+            .service(
+                resource("/regions/{id}")
+                    .route(web::get().to(regions::get))
+                    .route(web::patch().to(regions::update)),
+            )
+            .service(
+                resource("/sites")
+                    .route(web::get().to(sites::list))
+                    .route(web::post().to(sites::create)),
+            )
+            .service(
+                resource("/sites/{id}")
+                    .route(web::get().to(sites::get))
+                    .route(web::patch().to(sites::update)),
+            )
+            .service(
+                resource("/assets")
+                    .route(web::get().to(assets::list))
+                    .route(web::post().to(assets::create)),
+            )
+            .service(
+                resource("/assets/{id}")
+                    .route(web::get().to(assets::get))
+                    .route(web::patch().to(assets::update)),
+            )
+            .service(resource("/audit").route(web::get().to(audit::list)))
+            .service(
+                resource("/tickets")
+                    .route(web::get().to(tickets::list))
+                    .route(web::post().to(tickets::create)),
+            )
+            .service(
+                resource("/tickets/{id}")
+                    .route(web::get().to(tickets::get))
+                    .route(web::patch().to(tickets::update)),
+            )
+            .service(resource("/tickets/{id}/timeline").route(web::get().to(tickets::timeline)))
+            .service(resource("/tickets/{id}/start").route(web::post().to(tickets::start)))
+            .service(resource("/tickets/{id}/wait").route(web::post().to(tickets::wait)))
+            .service(resource("/tickets/{id}/resume").route(web::post().to(tickets::resume)))
+            .service(resource("/tickets/{id}/resolve").route(web::post().to(tickets::resolve)))
+            .service(resource("/tickets/{id}/escalate").route(web::post().to(tickets::escalate)))
+            .service(resource("/tickets/{id}/handoff").route(web::post().to(tickets::handoff)))
+            .service(resource("/tickets/{id}/assign").route(web::post().to(tickets::assign)))
+            .service(
+                resource("/tickets/{id}/authorizations")
+                    .route(web::get().to(tickets::list_authorizations))
+                    .route(web::post().to(tickets::authorize)),
+            )
+            .service(resource("/tickets/{id}/acceptance").route(web::post().to(tickets::accept)))
+            .service(resource("/tickets/{id}/callback").route(web::post().to(tickets::request_callback)))
+            .service(resource("/tickets/{id}/callback/done").route(web::post().to(tickets::callback_done)))
+            .service(resource("/tickets/{id}/arrival").route(web::post().to(tickets::arrival)))
+            .service(resource("/tickets/{id}/major-fault").route(web::post().to(tickets::major_fault)))
+            .service(resource("/onsite-requests").route(web::get().to(tickets::onsite_requests)))
+            .service(resource("/sla/policies").route(web::get().to(sla::list_policies)))
+            .service(resource("/sla/policies/{id}").route(web::patch().to(sla::update_policy)))
+            .service(
+                resource("/calendar")
+                    .route(web::get().to(sla::get_calendar))
+                    .route(web::put().to(sla::put_calendar)),
+            )
+            .service(
+                resource("/calendar/holidays")
+                    .route(web::get().to(sla::list_holidays))
+                    .route(web::post().to(sla::add_holiday)),
+            )
+            .service(resource("/calendar/holidays/{id}").route(web::delete().to(sla::delete_holiday)))
+            .service(resource("/notifications").route(web::get().to(notifications::list)))
+            .service(resource("/notifications/{id}/read").route(web::post().to(notifications::read)))
+            .service(resource("/jobs/{name}/run").route(web::post().to(notifications::run_job))),
     )
     .default_service(web::to(no_route));
 }
@@ -117,7 +199,12 @@ impl utoipa::Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
         );
     }
 }
@@ -136,6 +223,14 @@ impl utoipa::Modify for BearerAuth {
         sites::list, sites::create, sites::get, sites::update,
         assets::list, assets::create, assets::get, assets::update,
         audit::list,
+        tickets::list, tickets::create, tickets::get, tickets::update, tickets::timeline,
+        tickets::start, tickets::wait, tickets::resume, tickets::resolve, tickets::escalate,
+        tickets::handoff, tickets::assign, tickets::list_authorizations, tickets::authorize, tickets::accept,
+        tickets::request_callback, tickets::callback_done, tickets::arrival, tickets::major_fault,
+        tickets::onsite_requests,
+        sla::list_policies, sla::update_policy, sla::get_calendar, sla::put_calendar,
+        sla::list_holidays, sla::add_holiday, sla::delete_holiday,
+        notifications::list, notifications::read, notifications::run_job,
     ),
     components(schemas(fieldline_mobile_api::Problem, fieldline_mobile_api::ErrorCode))
 )]

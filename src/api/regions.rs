@@ -40,7 +40,12 @@ pub async fn create(state: web::Data<AppState>, user: CurrentUser, body: Json<Ne
     user.require_admin()?;
     let b = body.0;
     let (boundary, boundary_json) = boundary_from_value(&b.boundary)?;
-    let fields = RegionFields { name: validate::text("name", &b.name, 200)?, class: b.class, boundary, boundary_json };
+    let fields = RegionFields {
+        name: validate::text("name", &b.name, 200)?,
+        class: b.class,
+        boundary,
+        boundary_json,
+    };
     let who = actor(&user, &state);
     let out = run(&state, move |c, _| store::create(c, &who, fields)).await?;
     Ok(HttpResponse::Created().json(out))

@@ -30,7 +30,11 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<SiteQu
     user.require(OFFICE_ROLES)?;
     let q = q.0;
     let paging = Paging::new(q.limit, q.offset)?;
-    let filter = SiteFilter { customer_id: q.customer_id, region_id: q.region_id, q: q.q };
+    let filter = SiteFilter {
+        customer_id: q.customer_id,
+        region_id: q.region_id,
+        q: q.q,
+    };
     let out = run(&state, move |c, _| store::list(c, &filter, paging)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
@@ -76,11 +80,20 @@ pub async fn update(
     user.require(CUSTOMER_EDITORS)?;
     let b = body.0;
     let name = b.name.as_deref().map(|v| validate::text("name", v, 200)).transpose()?;
-    let address = b.address.as_deref().map(|v| validate::text("address", v, 500)).transpose()?;
+    let address = b
+        .address
+        .as_deref()
+        .map(|v| validate::text("address", v, 500))
+        .transpose()?;
     let location = match (b.latitude, b.longitude) {
         (Some(lat), Some(lon)) => Some(Location::parse(lat, lon)?),
         (None, None) => None,
-        (Some(_), None) => return Err(AppError::validation("longitude", "give latitude and longitude together")),
+        (Some(_), None) => {
+            return Err(AppError::validation(
+                "longitude",
+                "give latitude and longitude together",
+            ))
+        }
         (None, Some(_)) => return Err(AppError::validation("latitude", "give latitude and longitude together")),
     };
     let who = actor(&user, &state);

@@ -39,7 +39,11 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<UserQu
     user.require_admin()?;
     let q = q.0;
     let paging = Paging::new(q.limit, q.offset)?;
-    let filter = UserFilter { role: q.role, active: q.active, q: q.q };
+    let filter = UserFilter {
+        role: q.role,
+        active: q.active,
+        q: q.q,
+    };
     let out = run(&state, move |c, _| store::list(c, &filter, paging)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
@@ -109,7 +113,11 @@ pub async fn update(
         return Err(AppError::Conflict("an admin cannot disable or demote themself".into()));
     }
     let mut changes = UserChanges {
-        display_name: b.display_name.as_deref().map(|v| validate::text("display_name", v, 200)).transpose()?,
+        display_name: b
+            .display_name
+            .as_deref()
+            .map(|v| validate::text("display_name", v, 200))
+            .transpose()?,
         email: b.email.as_deref().map(|v| validate::email("email", v)).transpose()?,
         phone: b.phone.as_deref().map(|v| validate::phone("phone", v)).transpose()?,
         role: b.role.map(|r| r.as_str().to_string()),

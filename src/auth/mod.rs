@@ -61,7 +61,9 @@ fn bearer(req: &HttpRequest) -> Result<&str, AppError> {
         .map_err(|_| AppError::Unauthorized("the Authorization header is not readable".into()))?;
     match value.split_once(' ') {
         Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => Ok(token.trim()),
-        _ => Err(AppError::Unauthorized("the Authorization header must be `Bearer <token>`".into())),
+        _ => Err(AppError::Unauthorized(
+            "the Authorization header must be `Bearer <token>`".into(),
+        )),
     }
 }
 
@@ -71,7 +73,11 @@ fn extract(req: &HttpRequest) -> Result<CurrentUser, AppError> {
         .ok_or_else(|| AppError::internal("application state is not registered"))?;
     let claims = state.keys.verify(bearer(req)?)?;
     let role = Role::parse(&claims.role).ok_or_else(|| AppError::TokenInvalid("the token's role is unknown".into()))?;
-    Ok(CurrentUser { id: UserId(claims.sub), role, username: claims.name })
+    Ok(CurrentUser {
+        id: UserId(claims.sub),
+        role,
+        username: claims.name,
+    })
 }
 
 impl FromRequest for CurrentUser {

@@ -10,8 +10,16 @@ fn window(st: &AppState) -> chrono::Duration {
     chrono::Duration::from_std(st.settings.login_failure_window).unwrap_or(chrono::Duration::minutes(15))
 }
 
-fn tokens_for(st: &AppState, user: &users::UserRow, refresh_plain: String, refresh_expires: chrono::DateTime<chrono::Utc>) -> AppResult<TokenResponse> {
-    let (access_token, expires_in) = st.keys.issue(UserId(user.id), user.role()?, &user.username, st.clock.now())?;
+fn tokens_for(
+    st: &AppState,
+    user: &users::UserRow,
+    refresh_plain: String,
+    refresh_expires: chrono::DateTime<chrono::Utc>,
+) -> AppResult<TokenResponse> {
+    // Access tokens are checked against the real time, so they are issued on it too.
+    let (access_token, expires_in) =
+        st.keys
+            .issue(UserId(user.id), user.role()?, &user.username, chrono::Utc::now())?;
     Ok(TokenResponse {
         access_token,
         token_type: "Bearer".into(),
@@ -24,7 +32,13 @@ fn tokens_for(st: &AppState, user: &users::UserRow, refresh_plain: String, refre
 
 /// Checks the password; too many recent failures for the username or the address give 429
 /// before the password is even looked at.
-pub fn login(c: &mut DbConn, st: &AppState, username: &str, password_given: &str, address: &str) -> AppResult<TokenResponse> {
+pub fn login(
+    c: &mut DbConn,
+    st: &AppState,
+    username: &str,
+    password_given: &str,
+    address: &str,
+) -> AppResult<TokenResponse> {
     let now = st.clock.now();
     let username = username.trim().to_lowercase();
     let since = now - window(st);

@@ -82,20 +82,25 @@ impl TokenKeys {
     /// Checks signature, algorithm, issuer, audience, expiry, not-before and purpose.
     pub fn verify(&self, token: &str) -> Result<AccessClaims, AppError> {
         use jsonwebtoken::errors::ErrorKind;
-        let data = jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation).map_err(|e| {
-            match e.kind() {
-                ErrorKind::ExpiredSignature => AppError::TokenExpired,
-                ErrorKind::ImmatureSignature => AppError::TokenInvalid("the token is not valid yet".into()),
-                ErrorKind::InvalidSignature => AppError::TokenInvalid("the token's signature does not match".into()),
-                ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => {
-                    AppError::TokenInvalid("the token's algorithm is not accepted".into())
+        let data =
+            jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation).map_err(|e| {
+                match e.kind() {
+                    ErrorKind::ExpiredSignature => AppError::TokenExpired,
+                    ErrorKind::ImmatureSignature => AppError::TokenInvalid("the token is not valid yet".into()),
+                    ErrorKind::InvalidSignature => {
+                        AppError::TokenInvalid("the token's signature does not match".into())
+                    }
+                    ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => {
+                        AppError::TokenInvalid("the token's algorithm is not accepted".into())
+                    }
+                    ErrorKind::InvalidIssuer => AppError::TokenInvalid("the token's issuer is not accepted".into()),
+                    ErrorKind::InvalidAudience => AppError::TokenInvalid("the token's audience is not accepted".into()),
+                    ErrorKind::MissingRequiredClaim(c) => {
+                        AppError::TokenInvalid(format!("the token has no `{c}` claim"))
+                    }
+                    _ => AppError::TokenInvalid("the token cannot be read".into()),
                 }
-                ErrorKind::InvalidIssuer => AppError::TokenInvalid("the token's issuer is not accepted".into()),
-                ErrorKind::InvalidAudience => AppError::TokenInvalid("the token's audience is not accepted".into()),
-                ErrorKind::MissingRequiredClaim(c) => AppError::TokenInvalid(format!("the token has no `{c}` claim")),
-                _ => AppError::TokenInvalid("the token cannot be read".into()),
-            }
-        })?;
+            })?;
         if data.claims.purpose != ACCESS_PURPOSE {
             return Err(AppError::TokenInvalid("the token is not an access token".into()));
         }
@@ -122,7 +127,10 @@ mod tests {
     use super::*;
 
     fn keys(secret: &str) -> TokenKeys {
-        TokenKeys::new(&Settings { jwt_secret: secret.into(), ..Settings::default() })
+        TokenKeys::new(&Settings {
+            jwt_secret: secret.into(),
+            ..Settings::default()
+        })
     }
 
     #[test]
@@ -138,7 +146,9 @@ mod tests {
     #[test]
     fn expired_foreign_and_unsigned_tokens_are_refused() {
         let k = keys("a-secret-that-is-long-enough-for-tests");
-        let (old, _) = k.issue(UserId(1), Role::Admin, "a", Utc::now() - chrono::Duration::hours(1)).unwrap();
+        let (old, _) = k
+            .issue(UserId(1), Role::Admin, "a", Utc::now() - chrono::Duration::hours(1))
+            .unwrap();
         assert!(matches!(k.verify(&old), Err(AppError::TokenExpired)));
         let other = keys("another-secret-that-is-long-enough");
         let (foreign, _) = other.issue(UserId(1), Role::Admin, "a", Utc::now()).unwrap();
@@ -147,7 +157,11 @@ mod tests {
         let payload = serde_json::json!({"sub": 1, "role": "admin", "name": "a", "purpose": "access",
             "iss": "fieldline", "aud": "fieldline-api", "exp": Utc::now().timestamp() + 600,
             "nbf": 0, "iat": 0, "jti": "x"});
-        let none = format!("{}.{}.", b64(r#"{"alg":"none","typ":"JWT"}"#), b64(&payload.to_string()));
+        let none = format!(
+            "{}.{}.",
+            b64(r#"{"alg":"none","typ":"JWT"}"#),
+            b64(&payload.to_string())
+        );
         assert!(matches!(k.verify(&none), Err(AppError::TokenInvalid(_))));
     }
 

@@ -20,7 +20,8 @@ pub struct CustomerRow {
 
 impl CustomerRow {
     pub fn tier(&self) -> AppResult<Tier> {
-        Tier::parse(&self.tier).ok_or_else(|| AppError::internal(format!("customer {} has unknown tier {}", self.id, self.tier)))
+        Tier::parse(&self.tier)
+            .ok_or_else(|| AppError::internal(format!("customer {} has unknown tier {}", self.id, self.tier)))
     }
 
     pub fn to_wire(&self) -> AppResult<Customer> {
@@ -62,8 +63,14 @@ fn check_account_manager(c: &mut DbConn, id: Option<i64>) -> AppResult<()> {
         .optional()?;
     match found {
         Some((role, true)) if role == Role::AccountManager.as_str() => Ok(()),
-        Some(_) => Err(AppError::validation("account_manager_id", format!("user {id} is not an active account manager"))),
-        None => Err(AppError::validation("account_manager_id", format!("no user with id {id}"))),
+        Some(_) => Err(AppError::validation(
+            "account_manager_id",
+            format!("user {id} is not an active account manager"),
+        )),
+        None => Err(AppError::validation(
+            "account_manager_id",
+            format!("no user with id {id}"),
+        )),
     }
 }
 
@@ -118,11 +125,13 @@ pub fn create(conn: &mut DbConn, actor: &Actor, f: CustomerFields) -> AppResult<
     })
 }
 
-/// Changes a customer: `change` gets the current fields and returns the new ones.
+/// Changes a customer: `change` gets the current fields and returns the new ones. A new tier
+/// gives the customer's open tickets new SLA targets and due times, in the same transaction.
 pub fn update(
     conn: &mut DbConn,
     actor: &Actor,
     id: i64,
+    step_interval: chrono::Duration,
     change: impl FnOnce(CustomerFields) -> AppResult<CustomerFields>,
 ) -> AppResult<Customer> {
     write(conn, |c| {
@@ -145,7 +154,18 @@ pub fn update(
             .returning(customers::all_columns)
             .get_result(c)?;
         let out = row.to_wire()?;
-        audit::record(c, actor, "customer", id, "update", snapshot(&before.to_wire()?), snapshot(&out))?;
+        audit::record(
+            c,
+            actor,
+            "customer",
+            id,
+            "update",
+            snapshot(&before.to_wire()?),
+            snapshot(&out),
+        )?;
+        if f.tier.as_str() != before.tier {
+            super::tickets::retier_customer(c, actor, id, f.tier, step_interval)?;
+        }
         Ok(out)
     })
 }
@@ -197,7 +217,10 @@ pub fn get_contact(conn: &mut DbConn, id: i64) -> AppResult<ContactRow> {
 
 pub fn list_contacts(conn: &mut DbConn, customer_id: i64, paging: Paging) -> AppResult<Page<Contact>> {
     get(conn, customer_id)?;
-    let total = contacts::table.filter(contacts::customer_id.eq(customer_id)).count().get_result(conn)?;
+    let total = contacts::table
+        .filter(contacts::customer_id.eq(customer_id))
+        .count()
+        .get_result(conn)?;
     let rows: Vec<ContactRow> = contacts::table
         .filter(contacts::customer_id.eq(customer_id))
         .order(contacts::id)
@@ -236,7 +259,11 @@ pub fn update_contact(
 ) -> AppResult<Contact> {
     write(conn, |c| {
         let before = get_contact(c, id)?;
-        let f = change(ContactFields { name: before.name.clone(), phone: before.phone.clone(), email: before.email.clone() })?;
+        let f = change(ContactFields {
+            name: before.name.clone(),
+            phone: before.phone.clone(),
+            email: before.email.clone(),
+        })?;
         let row: ContactRow = diesel::update(contacts::table.find(id))
             .set((
                 contacts::name.eq(&f.name),
@@ -247,7 +274,15 @@ pub fn update_contact(
             .returning(contacts::all_columns)
             .get_result(c)?;
         let out = row.to_wire();
-        audit::record(c, actor, "contact", id, "update", snapshot(&before.to_wire()), snapshot(&out))?;
+        audit::record(
+            c,
+            actor,
+            "contact",
+            id,
+            "update",
+            snapshot(&before.to_wire()),
+            snapshot(&out),
+        )?;
         Ok(out)
     })
 }

@@ -3,9 +3,12 @@
 
 pub mod audit;
 pub mod customers;
+pub mod notifications;
 pub mod regions;
 pub mod schema;
 pub mod sites;
+pub mod sla;
+pub mod tickets;
 pub mod users;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
@@ -45,7 +48,9 @@ pub fn backend_of(url: &str) -> BackendKind {
 
 /// The SQLite file path a URL names.
 pub fn sqlite_path(url: &str) -> &str {
-    url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url)
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url)
 }
 
 /// Opens connections of the backend the URL names (never by trial, since SQLite accepts any string).
@@ -61,9 +66,9 @@ impl ManageConnection for Manager {
 
     fn connect(&self) -> Result<DbConn, r2d2::Error> {
         match self.kind {
-            BackendKind::Postgres => {
-                PgConnection::establish(&self.url).map(DbConn::Pg).map_err(r2d2::Error::ConnectionError)
-            }
+            BackendKind::Postgres => PgConnection::establish(&self.url)
+                .map(DbConn::Pg)
+                .map_err(r2d2::Error::ConnectionError),
             BackendKind::Sqlite => SqliteConnection::establish(sqlite_path(&self.url))
                 .map(DbConn::Sqlite)
                 .map_err(r2d2::Error::ConnectionError),
@@ -123,7 +128,10 @@ pub fn connect(url: &str, size: u32) -> Result<Pool, DbSetupError> {
         .max_size(size)
         .connection_timeout(Duration::from_secs(10))
         .connection_customizer(Box::new(Pragmas))
-        .build(Manager { url: url.to_string(), kind })?;
+        .build(Manager {
+            url: url.to_string(),
+            kind,
+        })?;
     let mut conn = pool.get()?;
     migrate(&mut conn)?;
     Ok(pool)
@@ -210,7 +218,12 @@ impl Paging {
     }
 
     pub fn page<T>(self, items: Vec<T>, total: i64) -> fieldline_mobile_api::Page<T> {
-        fieldline_mobile_api::Page { items, total, limit: self.limit, offset: self.offset }
+        fieldline_mobile_api::Page {
+            items,
+            total,
+            limit: self.limit,
+            offset: self.offset,
+        }
     }
 }
 
@@ -237,4 +250,69 @@ pub fn like_pattern(text: &str) -> String {
         })
         .collect();
     format!("%{escaped}%")
+}
+
+/// The next ticket number of a year, allocated inside the caller's transaction (an upsert, so
+/// two registrations never get the same number).
+pub fn next_ticket_number(conn: &mut DbConn, year: i32) -> QueryResult<i64> {
+    use diesel::sql_types::{BigInt, Integer};
+    #[derive(QueryableByName)]
+    struct Last {
+        #[diesel(sql_type = BigInt)]
+        last_number: i64,
+    }
+    let sql = match conn {
+        DbConn::Pg(_) => {
+            "INSERT INTO ticket_counters (year, last_number) VALUES ($1, 1) \
+             ON CONFLICT (year) DO UPDATE SET last_number = ticket_counters.last_number + 1 RETURNING last_number"
+        }
+        DbConn::Sqlite(_) => {
+            "INSERT INTO ticket_counters (year, last_number) VALUES (?, 1) \
+             ON CONFLICT (year) DO UPDATE SET last_number = ticket_counters.last_number + 1 RETURNING last_number"
+        }
+    };
+    let row: Last = diesel::sql_query(sql).bind::<Integer, _>(year).get_result(conn)?;
+    Ok(row.last_number)
+}
+
+/// Claims a job's run slot; false when a run (on any node) already claimed it.
+pub fn claim_job_slot(
+    conn: &mut DbConn,
+    job: &str,
+    slot: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> QueryResult<Option<i64>> {
+    use schema::job_runs;
+    let res = diesel::insert_into(job_runs::table)
+        .values((
+            job_runs::job.eq(job),
+            job_runs::slot.eq(slot),
+            job_runs::started_at.eq(ts(at)),
+        ))
+        .returning(job_runs::id)
+        .get_result::<i64>(conn);
+    match res {
+        Ok(id) => Ok(Some(id)),
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Records how a claimed run ended.
+pub fn finish_job_run(
+    conn: &mut DbConn,
+    id: i64,
+    at: chrono::DateTime<chrono::Utc>,
+    examined: i64,
+    actions: i64,
+) -> QueryResult<()> {
+    use schema::job_runs;
+    diesel::update(job_runs::table.find(id))
+        .set((
+            job_runs::finished_at.eq(ts(at)),
+            job_runs::examined.eq(examined),
+            job_runs::actions.eq(actions),
+        ))
+        .execute(conn)?;
+    Ok(())
 }

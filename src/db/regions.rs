@@ -2,7 +2,7 @@
 
 use super::audit::{self, snapshot, Actor};
 use super::schema::{service_regions, sites};
-use super::{like_pattern, escape_like, lower, ts, utc, write, DbConn, Paging};
+use super::{escape_like, like_pattern, lower, ts, utc, write, DbConn, Paging};
 use crate::domain::geo::{region_of, BBox, Boundary, Location};
 use crate::error::{AppError, AppResult};
 use diesel::prelude::*;
@@ -25,7 +25,8 @@ pub struct RegionRow {
 
 impl RegionRow {
     pub fn class(&self) -> AppResult<RegionClass> {
-        RegionClass::parse(&self.class).ok_or_else(|| AppError::internal(format!("region {} has unknown class {}", self.id, self.class)))
+        RegionClass::parse(&self.class)
+            .ok_or_else(|| AppError::internal(format!("region {} has unknown class {}", self.id, self.class)))
     }
 
     pub fn boundary(&self) -> AppResult<Boundary> {
@@ -77,7 +78,11 @@ pub fn list(conn: &mut DbConn, f: &RegionFilter, paging: Paging) -> AppResult<Pa
             q = q.filter(service_regions::class.eq(class.as_str()));
         }
         if let Some(text) = &f.q {
-            q = q.filter(lower(service_regions::name).like(like_pattern(text)).escape(escape_like()));
+            q = q.filter(
+                lower(service_regions::name)
+                    .like(like_pattern(text))
+                    .escape(escape_like()),
+            );
         }
         q
     };
@@ -103,7 +108,10 @@ pub fn locate(conn: &mut DbConn, at: &Location) -> AppResult<Option<i64>> {
         .order(service_regions::id)
         .select(RegionRow::as_select())
         .load(conn)?;
-    let bounds = rows.iter().map(|r| Ok((r.id, r.boundary()?))).collect::<AppResult<Vec<_>>>()?;
+    let bounds = rows
+        .iter()
+        .map(|r| Ok((r.id, r.boundary()?)))
+        .collect::<AppResult<Vec<_>>>()?;
     Ok(region_of(bounds.iter().map(|(id, b)| (*id, b)), at))
 }
 
@@ -140,7 +148,9 @@ fn relocate_sites(c: &mut DbConn, actor: &Actor, bbox: BBox, region_id: i64) -> 
 }
 
 fn name_taken(c: &mut DbConn, name: &str, except: Option<i64>) -> AppResult<bool> {
-    let mut q = service_regions::table.filter(service_regions::name.eq(name)).into_boxed();
+    let mut q = service_regions::table
+        .filter(service_regions::name.eq(name))
+        .into_boxed();
     if let Some(id) = except {
         q = q.filter(service_regions::id.ne(id));
     }
@@ -150,7 +160,10 @@ fn name_taken(c: &mut DbConn, name: &str, except: Option<i64>) -> AppResult<bool
 pub fn create(conn: &mut DbConn, actor: &Actor, f: RegionFields) -> AppResult<Region> {
     write(conn, |c| {
         if name_taken(c, &f.name, None)? {
-            return Err(AppError::duplicate("name", format!("a region named `{}` exists", f.name)));
+            return Err(AppError::duplicate(
+                "name",
+                format!("a region named `{}` exists", f.name),
+            ));
         }
         let b = f.boundary.bbox();
         let row: RegionRow = diesel::insert_into(service_regions::table)
@@ -190,7 +203,10 @@ pub fn update(
             boundary_json: before.boundary.clone(),
         })?;
         if name_taken(c, &f.name, Some(id))? {
-            return Err(AppError::duplicate("name", format!("a region named `{}` exists", f.name)));
+            return Err(AppError::duplicate(
+                "name",
+                format!("a region named `{}` exists", f.name),
+            ));
         }
         let b = f.boundary.bbox();
         let row: RegionRow = diesel::update(service_regions::table.find(id))
@@ -207,7 +223,15 @@ pub fn update(
             .returning(service_regions::all_columns)
             .get_result(c)?;
         let out = row.to_wire()?;
-        audit::record(c, actor, "region", id, "update", snapshot(&before.to_wire()?), snapshot(&out))?;
+        audit::record(
+            c,
+            actor,
+            "region",
+            id,
+            "update",
+            snapshot(&before.to_wire()?),
+            snapshot(&out),
+        )?;
         if before.boundary != f.boundary_json {
             relocate_sites(c, actor, old_bbox, id)?;
             relocate_sites(c, actor, b, id)?;

@@ -117,12 +117,195 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    business_calendar (id) {
+        id -> BigInt,
+        time_zone -> Text,
+        hours_json -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    holidays (id) {
+        id -> BigInt,
+        day -> Date,
+        name -> Text,
+        kind -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sla_policies (id) {
+        id -> BigInt,
+        customer_tier -> Text,
+        priority -> Text,
+        region_class -> Text,
+        response_minutes -> Integer,
+        arrival_minutes -> Integer,
+        resolution_minutes -> Integer,
+        clock_mode -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ticket_counters (year) {
+        year -> Integer,
+        last_number -> BigInt,
+    }
+}
+
+diesel::table! {
+    tickets (id) {
+        id -> BigInt,
+        number -> Text,
+        customer_id -> BigInt,
+        customer_tier -> Text,
+        contact_id -> Nullable<BigInt>,
+        site_id -> Nullable<BigInt>,
+        region_id -> Nullable<BigInt>,
+        region_class -> Text,
+        asset_id -> Nullable<BigInt>,
+        channel -> Text,
+        priority -> Text,
+        title -> Text,
+        description -> Text,
+        product_model -> Nullable<Text>,
+        serial_number -> Nullable<Text>,
+        purchase_date -> Nullable<Date>,
+        contact_name -> Nullable<Text>,
+        contact_phone -> Nullable<Text>,
+        contact_email -> Nullable<Text>,
+        ladder_tier -> Text,
+        status -> Text,
+        owner_id -> BigInt,
+        assignee_id -> Nullable<BigInt>,
+        created_by -> BigInt,
+        major_fault -> Bool,
+        remote_authorized -> Bool,
+        opened_at -> Timestamp,
+        clock_mode -> Text,
+        response_minutes -> Integer,
+        arrival_minutes -> Integer,
+        resolution_minutes -> Integer,
+        paused_seconds -> BigInt,
+        paused_at -> Nullable<Timestamp>,
+        onsite_at -> Nullable<Timestamp>,
+        onsite_paused_seconds -> BigInt,
+        response_due_at -> Timestamp,
+        arrival_due_at -> Nullable<Timestamp>,
+        resolution_due_at -> Timestamp,
+        callback_due_at -> Nullable<Timestamp>,
+        responded_at -> Nullable<Timestamp>,
+        arrived_at -> Nullable<Timestamp>,
+        resolved_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        callback_done_at -> Nullable<Timestamp>,
+        breached -> Bool,
+        response_breached_at -> Nullable<Timestamp>,
+        arrival_breached_at -> Nullable<Timestamp>,
+        resolution_breached_at -> Nullable<Timestamp>,
+        callback_breached_at -> Nullable<Timestamp>,
+        escalation_step -> Integer,
+        next_check_at -> Nullable<Timestamp>,
+        flagged_for_dispatch -> Bool,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ticket_events (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        at -> Timestamp,
+        actor_id -> Nullable<BigInt>,
+        kind -> Text,
+        from_value -> Nullable<Text>,
+        to_value -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        data_json -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    remote_authorizations (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        authorized_by -> Text,
+        method -> Text,
+        authorized_at -> Timestamp,
+        recorded_by -> BigInt,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    onsite_requests (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        window_start -> Timestamp,
+        window_end -> Timestamp,
+        status -> Text,
+        notes -> Nullable<Text>,
+        flagged_at -> Nullable<Timestamp>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    acceptances (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        accepted_by -> Text,
+        satisfied -> Bool,
+        comment -> Nullable<Text>,
+        recorded_by -> BigInt,
+        accepted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        ticket_id -> Nullable<BigInt>,
+        kind -> Text,
+        message -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    job_runs (id) {
+        id -> BigInt,
+        job -> Text,
+        slot -> Text,
+        started_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+        examined -> BigInt,
+        actions -> BigInt,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(customers -> users (account_manager_id));
 diesel::joinable!(contacts -> customers (customer_id));
 diesel::joinable!(sites -> customers (customer_id));
 diesel::joinable!(sites -> service_regions (region_id));
 diesel::joinable!(assets -> sites (site_id));
+diesel::joinable!(tickets -> customers (customer_id));
+diesel::joinable!(ticket_events -> tickets (ticket_id));
+diesel::joinable!(remote_authorizations -> tickets (ticket_id));
+diesel::joinable!(onsite_requests -> tickets (ticket_id));
+diesel::joinable!(acceptances -> tickets (ticket_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -134,4 +317,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     sites,
     assets,
     audit_events,
+    business_calendar,
+    holidays,
+    sla_policies,
+    ticket_counters,
+    tickets,
+    ticket_events,
+    remote_authorizations,
+    onsite_requests,
+    acceptances,
+    notifications,
+    job_runs,
 );

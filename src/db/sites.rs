@@ -117,13 +117,26 @@ pub fn create(conn: &mut DbConn, actor: &Actor, customer_id: i64, f: SiteFields)
     })
 }
 
-pub fn update(conn: &mut DbConn, actor: &Actor, id: i64, change: impl FnOnce(SiteFields) -> AppResult<SiteFields>) -> AppResult<Site> {
+pub fn update(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    change: impl FnOnce(SiteFields) -> AppResult<SiteFields>,
+) -> AppResult<Site> {
     write(conn, |c| {
         let before = get(c, id)?;
         let location = Location::parse(before.latitude, before.longitude)
             .map_err(|e| AppError::internal(format!("site {id}: {e}")))?;
-        let f = change(SiteFields { name: before.name.clone(), address: before.address.clone(), location })?;
-        let region = if f.location == location { before.region_id } else { regions::locate(c, &f.location)? };
+        let f = change(SiteFields {
+            name: before.name.clone(),
+            address: before.address.clone(),
+            location,
+        })?;
+        let region = if f.location == location {
+            before.region_id
+        } else {
+            regions::locate(c, &f.location)?
+        };
         let row: SiteRow = diesel::update(sites::table.find(id))
             .set((
                 sites::name.eq(&f.name),
@@ -136,7 +149,15 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: i64, change: impl FnOnce(Sit
             .returning(sites::all_columns)
             .get_result(c)?;
         let out = row.to_wire();
-        audit::record(c, actor, "site", id, "update", snapshot(&before.to_wire()), snapshot(&out))?;
+        audit::record(
+            c,
+            actor,
+            "site",
+            id,
+            "update",
+            snapshot(&before.to_wire()),
+            snapshot(&out),
+        )?;
         Ok(out)
     })
 }
@@ -191,12 +212,18 @@ impl AssetFields {
     pub fn check_dates(&self) -> AppResult<()> {
         if let (Some(p), Some(a)) = (self.purchase_date, self.acceptance_date) {
             if a < p {
-                return Err(AppError::validation("acceptance_date", "must not be before the purchase date"));
+                return Err(AppError::validation(
+                    "acceptance_date",
+                    "must not be before the purchase date",
+                ));
             }
         }
         if let (Some(p), Some(w)) = (self.purchase_date, self.warranty_end) {
             if w < p {
-                return Err(AppError::validation("warranty_end", "must not be before the purchase date"));
+                return Err(AppError::validation(
+                    "warranty_end",
+                    "must not be before the purchase date",
+                ));
             }
         }
         Ok(())
@@ -314,7 +341,11 @@ pub fn update_asset(
             warranty_end: before.warranty_end,
         })?;
         f.check_dates()?;
-        let customer_id = if f.site_id == before.site_id { before.customer_id } else { site_customer(c, f.site_id)? };
+        let customer_id = if f.site_id == before.site_id {
+            before.customer_id
+        } else {
+            site_customer(c, f.site_id)?
+        };
         if f.serial_number != before.serial_number && serial_taken(c, &f.serial_number, Some(id))? {
             return Err(AppError::duplicate(
                 "serial_number",
@@ -335,7 +366,15 @@ pub fn update_asset(
             .returning(assets::all_columns)
             .get_result(c)?;
         let out = row.to_wire();
-        audit::record(c, actor, "asset", id, "update", snapshot(&before.to_wire()), snapshot(&out))?;
+        audit::record(
+            c,
+            actor,
+            "asset",
+            id,
+            "update",
+            snapshot(&before.to_wire()),
+            snapshot(&out),
+        )?;
         Ok(out)
     })
 }

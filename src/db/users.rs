@@ -25,7 +25,8 @@ pub struct UserRow {
 
 impl UserRow {
     pub fn role(&self) -> AppResult<Role> {
-        Role::parse(&self.role).ok_or_else(|| AppError::internal(format!("user {} has unknown role {}", self.id, self.role)))
+        Role::parse(&self.role)
+            .ok_or_else(|| AppError::internal(format!("user {} has unknown role {}", self.id, self.role)))
     }
 
     pub fn to_wire(&self) -> AppResult<User> {
@@ -111,7 +112,8 @@ pub fn list(conn: &mut DbConn, f: &UserFilter, paging: Paging) -> AppResult<Page
             let pat = super::like_pattern(text);
             q = q.filter(
                 super::lower(users::username)
-                    .like(pat.clone()).escape(super::escape_like())
+                    .like(pat.clone())
+                    .escape(super::escape_like())
                     .or(super::lower(users::display_name).like(pat).escape(super::escape_like())),
             );
         }
@@ -131,7 +133,10 @@ pub fn list(conn: &mut DbConn, f: &UserFilter, paging: Paging) -> AppResult<Page
 pub fn create(conn: &mut DbConn, actor: &Actor, new: NewUserRow) -> AppResult<User> {
     write(conn, |c| {
         if by_username(c, &new.username)?.is_some() {
-            return Err(AppError::duplicate("username", format!("the username `{}` is taken", new.username)));
+            return Err(AppError::duplicate(
+                "username",
+                format!("the username `{}` is taken", new.username),
+            ));
         }
         let row: UserRow = diesel::insert_into(users::table)
             .values(&new)
@@ -158,7 +163,10 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: i64, mut changes: UserChange
         }
         let after = row.to_wire()?;
         let mut after_snapshot = snapshot(&after);
-        if let (Some(obj), true) = (after_snapshot.as_mut().and_then(|v| v.as_object_mut()), changes.password_hash.is_some()) {
+        if let (Some(obj), true) = (
+            after_snapshot.as_mut().and_then(|v| v.as_object_mut()),
+            changes.password_hash.is_some(),
+        ) {
             obj.insert("password_changed".into(), true.into());
         }
         audit::record(c, actor, "user", id, "update", snapshot(&before), after_snapshot)?;
@@ -187,7 +195,15 @@ pub fn ensure_first_admin(conn: &mut DbConn, at: DateTime<Utc>, password_hash: &
             .values(&new)
             .returning(users::all_columns)
             .get_result(c)?;
-        audit::record(c, &Actor::system(at), "user", row.id, "create_first_admin", None, snapshot(&row.to_wire()?))?;
+        audit::record(
+            c,
+            &Actor::system(at),
+            "user",
+            row.id,
+            "create_first_admin",
+            None,
+            snapshot(&row.to_wire()?),
+        )?;
         Ok(true)
     })
 }
@@ -195,7 +211,12 @@ pub fn ensure_first_admin(conn: &mut DbConn, at: DateTime<Utc>, password_hash: &
 // ---------------------------------------------------------------- failed logins
 
 /// Failed logins for a username and from an address since a moment.
-pub fn recent_failures(conn: &mut DbConn, username: &str, address: &str, since: DateTime<Utc>) -> AppResult<(i64, i64)> {
+pub fn recent_failures(
+    conn: &mut DbConn,
+    username: &str,
+    address: &str,
+    since: DateTime<Utc>,
+) -> AppResult<(i64, i64)> {
     let by_user = login_failures::table
         .filter(login_failures::username.eq(username))
         .filter(login_failures::at.gt(ts(since)))
@@ -210,9 +231,18 @@ pub fn recent_failures(conn: &mut DbConn, username: &str, address: &str, since: 
 }
 
 /// The oldest failure in the window, for `Retry-After`.
-pub fn oldest_failure_since(conn: &mut DbConn, username: &str, address: &str, since: DateTime<Utc>) -> AppResult<Option<DateTime<Utc>>> {
+pub fn oldest_failure_since(
+    conn: &mut DbConn,
+    username: &str,
+    address: &str,
+    since: DateTime<Utc>,
+) -> AppResult<Option<DateTime<Utc>>> {
     let t: Option<chrono::NaiveDateTime> = login_failures::table
-        .filter(login_failures::username.eq(username).or(login_failures::address.eq(address)))
+        .filter(
+            login_failures::username
+                .eq(username)
+                .or(login_failures::address.eq(address)),
+        )
         .filter(login_failures::at.gt(ts(since)))
         .select(diesel::dsl::min(login_failures::at))
         .first(conn)?;
@@ -220,7 +250,13 @@ pub fn oldest_failure_since(conn: &mut DbConn, username: &str, address: &str, si
 }
 
 /// Records a failed login, and forgets failures older than `forget_before`.
-pub fn record_failure(conn: &mut DbConn, username: &str, address: &str, at: DateTime<Utc>, forget_before: DateTime<Utc>) -> AppResult<()> {
+pub fn record_failure(
+    conn: &mut DbConn,
+    username: &str,
+    address: &str,
+    at: DateTime<Utc>,
+    forget_before: DateTime<Utc>,
+) -> AppResult<()> {
     write(conn, |c| {
         diesel::delete(login_failures::table.filter(login_failures::at.lt(ts(forget_before)))).execute(c)?;
         diesel::insert_into(login_failures::table)
@@ -249,7 +285,14 @@ pub struct RefreshRow {
     pub revoked_at: Option<chrono::NaiveDateTime>,
 }
 
-fn insert_refresh(c: &mut DbConn, user_id: i64, family: &str, token_hash: &str, at: DateTime<Utc>, expires: DateTime<Utc>) -> QueryResult<()> {
+fn insert_refresh(
+    c: &mut DbConn,
+    user_id: i64,
+    family: &str,
+    token_hash: &str,
+    at: DateTime<Utc>,
+    expires: DateTime<Utc>,
+) -> QueryResult<()> {
     diesel::insert_into(refresh_tokens::table)
         .values((
             refresh_tokens::user_id.eq(user_id),
@@ -263,12 +306,26 @@ fn insert_refresh(c: &mut DbConn, user_id: i64, family: &str, token_hash: &str, 
 }
 
 /// After a good password: forgets the user's failures, starts a session family, records the login.
-pub fn start_session(conn: &mut DbConn, user: &UserRow, token_hash: &str, at: DateTime<Utc>, expires: DateTime<Utc>) -> AppResult<()> {
+pub fn start_session(
+    conn: &mut DbConn,
+    user: &UserRow,
+    token_hash: &str,
+    at: DateTime<Utc>,
+    expires: DateTime<Utc>,
+) -> AppResult<()> {
     write(conn, |c| {
         diesel::delete(login_failures::table.filter(login_failures::username.eq(&user.username))).execute(c)?;
         let family = uuid::Uuid::new_v4().to_string();
         insert_refresh(c, user.id, &family, token_hash, at, expires)?;
-        audit::record(c, &Actor::user(UserId(user.id), at), "user", user.id, "login", None, None)?;
+        audit::record(
+            c,
+            &Actor::user(UserId(user.id), at),
+            "user",
+            user.id,
+            "login",
+            None,
+            None,
+        )?;
         Ok(())
     })
 }
@@ -285,7 +342,13 @@ pub enum Rotation {
 
 /// Exchanges a refresh token for a new one in the same family. Presenting a token that was
 /// already exchanged revokes the whole family (someone else holds a copy).
-pub fn rotate_session(conn: &mut DbConn, presented_hash: &str, new_hash: &str, at: DateTime<Utc>, expires: DateTime<Utc>) -> AppResult<Rotation> {
+pub fn rotate_session(
+    conn: &mut DbConn,
+    presented_hash: &str,
+    new_hash: &str,
+    at: DateTime<Utc>,
+    expires: DateTime<Utc>,
+) -> AppResult<Rotation> {
     write(conn, |c| {
         let Some(tok) = refresh_tokens::table
             .filter(refresh_tokens::token_hash.eq(presented_hash))
@@ -300,13 +363,23 @@ pub fn rotate_session(conn: &mut DbConn, presented_hash: &str, new_hash: &str, a
         }
         // Mark it used only if nobody else did first; losing that race counts as reuse.
         let claimed = diesel::update(
-            refresh_tokens::table.filter(refresh_tokens::id.eq(tok.id)).filter(refresh_tokens::used_at.is_null()),
+            refresh_tokens::table
+                .filter(refresh_tokens::id.eq(tok.id))
+                .filter(refresh_tokens::used_at.is_null()),
         )
         .set(refresh_tokens::used_at.eq(ts(at)))
         .execute(c)?;
         if claimed == 0 {
             revoke_family(c, &tok.family, at)?;
-            audit::record(c, &Actor::system(at), "user", tok.user_id, "refresh_token_reuse", None, None)?;
+            audit::record(
+                c,
+                &Actor::system(at),
+                "user",
+                tok.user_id,
+                "refresh_token_reuse",
+                None,
+                None,
+            )?;
             return Ok(Rotation::Reused);
         }
         if utc(tok.expires_at) <= at {
@@ -318,7 +391,15 @@ pub fn rotate_session(conn: &mut DbConn, presented_hash: &str, new_hash: &str, a
             return Ok(Rotation::Refused("the account is disabled"));
         }
         insert_refresh(c, user.id, &tok.family, new_hash, at, expires)?;
-        audit::record(c, &Actor::user(UserId(user.id), at), "user", user.id, "refresh", None, None)?;
+        audit::record(
+            c,
+            &Actor::user(UserId(user.id), at),
+            "user",
+            user.id,
+            "refresh",
+            None,
+            None,
+        )?;
         Ok(Rotation::Rotated(user))
     })
 }
@@ -333,20 +414,36 @@ pub fn end_session(conn: &mut DbConn, presented_hash: &str, at: DateTime<Utc>) -
             .optional()?;
         if let Some(tok) = tok {
             revoke_family(c, &tok.family, at)?;
-            audit::record(c, &Actor::user(UserId(tok.user_id), at), "user", tok.user_id, "logout", None, None)?;
+            audit::record(
+                c,
+                &Actor::user(UserId(tok.user_id), at),
+                "user",
+                tok.user_id,
+                "logout",
+                None,
+                None,
+            )?;
         }
         Ok(())
     })
 }
 
 fn revoke_family(c: &mut DbConn, family: &str, at: DateTime<Utc>) -> QueryResult<usize> {
-    diesel::update(refresh_tokens::table.filter(refresh_tokens::family.eq(family)).filter(refresh_tokens::revoked_at.is_null()))
-        .set(refresh_tokens::revoked_at.eq(ts(at)))
-        .execute(c)
+    diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::family.eq(family))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(ts(at)))
+    .execute(c)
 }
 
 fn revoke_user_sessions(c: &mut DbConn, user_id: i64, at: DateTime<Utc>) -> QueryResult<usize> {
-    diesel::update(refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id)).filter(refresh_tokens::revoked_at.is_null()))
-        .set(refresh_tokens::revoked_at.eq(ts(at)))
-        .execute(c)
+    diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::user_id.eq(user_id))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(ts(at)))
+    .execute(c)
 }

@@ -61,7 +61,10 @@ impl BBox {
 fn check_ring(ring: &LineString<f64>, field: &str) -> Result<(), Invalid> {
     let pts = &ring.0;
     if pts.len() < 4 {
-        return Err(Invalid::new(field, "a ring needs at least four positions (the first repeated last)"));
+        return Err(Invalid::new(
+            field,
+            "a ring needs at least four positions (the first repeated last)",
+        ));
     }
     if pts.first() != pts.last() {
         return Err(Invalid::new(field, "a ring must end where it starts"));
@@ -85,11 +88,18 @@ impl Boundary {
                 check_ring(hole, FIELD)?;
             }
         }
-        let rect = shape.bounding_rect().ok_or_else(|| Invalid::new(FIELD, "has no extent"))?;
+        let rect = shape
+            .bounding_rect()
+            .ok_or_else(|| Invalid::new(FIELD, "has no extent"))?;
         if rect.width() <= 0.0 || rect.height() <= 0.0 {
             return Err(Invalid::new(FIELD, "has no area"));
         }
-        let bbox = BBox { min_lat: rect.min().y, min_lon: rect.min().x, max_lat: rect.max().y, max_lon: rect.max().x };
+        let bbox = BBox {
+            min_lat: rect.min().y,
+            min_lon: rect.min().x,
+            max_lat: rect.max().y,
+            max_lon: rect.max().x,
+        };
         Ok(Boundary { shape, bbox })
     }
 

@@ -85,13 +85,27 @@ impl std::fmt::Display for Refusal {
 /// Decides an action. Closed tickets accept nothing; a resolved ticket only a verdict.
 pub fn apply(state: &State, action: &Action) -> Result<Next, Refusal> {
     use TicketStatus::*;
-    let stay = |status| Next { tier: state.tier, status, skipped_tier: false, pause: None };
-    let not_now = || Refusal::NotNow { action: action.name(), status: state.status };
+    let stay = |status| Next {
+        tier: state.tier,
+        status,
+        skipped_tier: false,
+        pause: None,
+    };
+    let not_now = || Refusal::NotNow {
+        action: action.name(),
+        status: state.status,
+    };
     match (*action, state.status) {
         (_, Closed) => Err(not_now()),
         (Action::Start, New | Reopened) => Ok(stay(InProgress)),
-        (Action::WaitOnCustomer, New | InProgress | Reopened) => Ok(Next { pause: Some(true), ..stay(WaitingOnCustomer) }),
-        (Action::Resume, WaitingOnCustomer) => Ok(Next { pause: Some(false), ..stay(InProgress) }),
+        (Action::WaitOnCustomer, New | InProgress | Reopened) => Ok(Next {
+            pause: Some(true),
+            ..stay(WaitingOnCustomer)
+        }),
+        (Action::Resume, WaitingOnCustomer) => Ok(Next {
+            pause: Some(false),
+            ..stay(InProgress)
+        }),
         (Action::Escalate { to, reason }, New | InProgress | Reopened | WaitingOnCustomer) => {
             if to.rank() <= state.tier.rank() {
                 return Err(Refusal::NotUpward { from: state.tier, to });
@@ -104,11 +118,19 @@ pub fn apply(state: &State, action: &Action) -> Result<Next, Refusal> {
                 return Err(Refusal::AuthorizationRequired);
             }
             let resume = (state.status == WaitingOnCustomer).then_some(false);
-            Ok(Next { tier: to, status: InProgress, skipped_tier: skipped, pause: resume })
+            Ok(Next {
+                tier: to,
+                status: InProgress,
+                skipped_tier: skipped,
+                pause: resume,
+            })
         }
         (Action::Resolve, New | InProgress | Reopened | WaitingOnCustomer) => {
             let resume = (state.status == WaitingOnCustomer).then_some(false);
-            Ok(Next { pause: resume, ..stay(Resolved) })
+            Ok(Next {
+                pause: resume,
+                ..stay(Resolved)
+            })
         }
         (Action::Accept { satisfied: true }, Resolved) => Ok(stay(Closed)),
         (Action::Accept { satisfied: false }, Resolved) => Ok(stay(Reopened)),
@@ -123,7 +145,11 @@ mod tests {
     use TicketStatus::*;
 
     fn st(tier: LadderTier, status: TicketStatus) -> State {
-        State { tier, status, remote_authorized: false }
+        State {
+            tier,
+            status,
+            remote_authorized: false,
+        }
     }
 
     #[test]
@@ -132,12 +158,35 @@ mod tests {
         let n = apply(&s, &Action::Start).unwrap();
         assert_eq!((n.tier, n.status), (Hotline, InProgress));
         s.status = n.status;
-        assert_eq!(apply(&s, &Action::Escalate { to: Remote, reason: None }), Err(Refusal::AuthorizationRequired));
+        assert_eq!(
+            apply(
+                &s,
+                &Action::Escalate {
+                    to: Remote,
+                    reason: None
+                }
+            ),
+            Err(Refusal::AuthorizationRequired)
+        );
         s.remote_authorized = true;
-        let n = apply(&s, &Action::Escalate { to: Remote, reason: None }).unwrap();
+        let n = apply(
+            &s,
+            &Action::Escalate {
+                to: Remote,
+                reason: None,
+            },
+        )
+        .unwrap();
         assert_eq!((n.tier, n.status, n.skipped_tier), (Remote, InProgress, false));
         s.tier = n.tier;
-        let n = apply(&s, &Action::Escalate { to: Onsite, reason: None }).unwrap();
+        let n = apply(
+            &s,
+            &Action::Escalate {
+                to: Onsite,
+                reason: None,
+            },
+        )
+        .unwrap();
         s.tier = n.tier;
         let n = apply(&s, &Action::Resolve).unwrap();
         assert_eq!(n.status, Resolved);
@@ -158,18 +207,65 @@ mod tests {
     #[test]
     fn skipping_a_tier_needs_a_reason() {
         let s = st(Hotline, InProgress);
-        assert_eq!(apply(&s, &Action::Escalate { to: Onsite, reason: None }), Err(Refusal::ReasonRequired));
-        assert_eq!(apply(&s, &Action::Escalate { to: Onsite, reason: Some("  ") }), Err(Refusal::ReasonRequired));
-        let n = apply(&s, &Action::Escalate { to: Onsite, reason: Some("the power supply is burnt") }).unwrap();
+        assert_eq!(
+            apply(
+                &s,
+                &Action::Escalate {
+                    to: Onsite,
+                    reason: None
+                }
+            ),
+            Err(Refusal::ReasonRequired)
+        );
+        assert_eq!(
+            apply(
+                &s,
+                &Action::Escalate {
+                    to: Onsite,
+                    reason: Some("  ")
+                }
+            ),
+            Err(Refusal::ReasonRequired)
+        );
+        let n = apply(
+            &s,
+            &Action::Escalate {
+                to: Onsite,
+                reason: Some("the power supply is burnt"),
+            },
+        )
+        .unwrap();
         assert!(n.skipped_tier);
         assert_eq!(n.tier, Onsite);
     }
 
     #[test]
     fn escalation_goes_up_only() {
-        let s = State { tier: Remote, status: InProgress, remote_authorized: true };
-        assert!(matches!(apply(&s, &Action::Escalate { to: Hotline, reason: Some("x") }), Err(Refusal::NotUpward { .. })));
-        assert!(matches!(apply(&s, &Action::Escalate { to: Remote, reason: Some("x") }), Err(Refusal::NotUpward { .. })));
+        let s = State {
+            tier: Remote,
+            status: InProgress,
+            remote_authorized: true,
+        };
+        assert!(matches!(
+            apply(
+                &s,
+                &Action::Escalate {
+                    to: Hotline,
+                    reason: Some("x")
+                }
+            ),
+            Err(Refusal::NotUpward { .. })
+        ));
+        assert!(matches!(
+            apply(
+                &s,
+                &Action::Escalate {
+                    to: Remote,
+                    reason: Some("x")
+                }
+            ),
+            Err(Refusal::NotUpward { .. })
+        ));
     }
 
     #[test]
@@ -181,8 +277,22 @@ mod tests {
         assert_eq!(apply(&s, &Action::Resume).unwrap().pause, Some(false));
         // Escalating or resolving a waiting ticket starts the clock again.
         assert_eq!(apply(&s, &Action::Resolve).unwrap().pause, Some(false));
-        let s = State { remote_authorized: true, ..s };
-        assert_eq!(apply(&s, &Action::Escalate { to: Remote, reason: None }).unwrap().pause, Some(false));
+        let s = State {
+            remote_authorized: true,
+            ..s
+        };
+        assert_eq!(
+            apply(
+                &s,
+                &Action::Escalate {
+                    to: Remote,
+                    reason: None
+                }
+            )
+            .unwrap()
+            .pause,
+            Some(false)
+        );
     }
 
     #[test]
@@ -194,14 +304,33 @@ mod tests {
             (WaitingOnCustomer, Action::WaitOnCustomer),
             (Resolved, Action::Start),
             (Resolved, Action::Resolve),
-            (Resolved, Action::Escalate { to: Onsite, reason: Some("x") }),
+            (
+                Resolved,
+                Action::Escalate {
+                    to: Onsite,
+                    reason: Some("x"),
+                },
+            ),
             (Closed, Action::Start),
             (Closed, Action::Accept { satisfied: false }),
-            (Closed, Action::Escalate { to: Onsite, reason: Some("x") }),
+            (
+                Closed,
+                Action::Escalate {
+                    to: Onsite,
+                    reason: Some("x"),
+                },
+            ),
         ];
         for (status, action) in refused {
-            let s = State { tier: Hotline, status, remote_authorized: true };
-            assert!(matches!(apply(&s, &action), Err(Refusal::NotNow { .. })), "{status} {action:?}");
+            let s = State {
+                tier: Hotline,
+                status,
+                remote_authorized: true,
+            };
+            assert!(
+                matches!(apply(&s, &action), Err(Refusal::NotNow { .. })),
+                "{status} {action:?}"
+            );
         }
     }
 
@@ -214,13 +343,26 @@ mod tests {
                     Action::Start,
                     Action::WaitOnCustomer,
                     Action::Resume,
-                    Action::Escalate { to: Onsite, reason: Some("r") },
-                    Action::Escalate { to: Remote, reason: None },
+                    Action::Escalate {
+                        to: Onsite,
+                        reason: Some("r"),
+                    },
+                    Action::Escalate {
+                        to: Remote,
+                        reason: None,
+                    },
                     Action::Resolve,
                     Action::Accept { satisfied: true },
                     Action::Accept { satisfied: false },
                 ] {
-                    let r = apply(&State { tier, status, remote_authorized: true }, &action);
+                    let r = apply(
+                        &State {
+                            tier,
+                            status,
+                            remote_authorized: true,
+                        },
+                        &action,
+                    );
                     if status == Closed {
                         assert!(r.is_err());
                     }

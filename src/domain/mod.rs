@@ -1,5 +1,6 @@
 //! Pure business rules: no I/O, no database, no HTTP. Each rule is unit-tested beside its code.
 
+pub mod escalation;
 pub mod geo;
 pub mod ladder;
 pub mod sla;
@@ -14,7 +15,10 @@ pub struct Invalid {
 
 impl Invalid {
     pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Invalid { field: field.into(), reason: reason.into() }
+        Invalid {
+            field: field.into(),
+            reason: reason.into(),
+        }
     }
 }
 

@@ -23,8 +23,14 @@ pub fn username(value: &str) -> Result<String, Invalid> {
     if !(3..=64).contains(&v.chars().count()) {
         return Err(Invalid::new("username", "must be 3 to 64 characters"));
     }
-    if !v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')) {
-        return Err(Invalid::new("username", "may hold only letters, digits, '.', '_' and '-'"));
+    if !v
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    {
+        return Err(Invalid::new(
+            "username",
+            "may hold only letters, digits, '.', '_' and '-'",
+        ));
     }
     Ok(v)
 }
@@ -35,7 +41,10 @@ pub const MIN_PASSWORD_CHARS: usize = 12;
 pub fn password(field: &str, value: &str) -> Result<(), Invalid> {
     let n = value.chars().count();
     if n < MIN_PASSWORD_CHARS {
-        return Err(Invalid::new(field, format!("must be at least {MIN_PASSWORD_CHARS} characters")));
+        return Err(Invalid::new(
+            field,
+            format!("must be at least {MIN_PASSWORD_CHARS} characters"),
+        ));
     }
     if n > 256 {
         return Err(Invalid::new(field, "must be at most 256 characters"));
@@ -50,7 +59,10 @@ pub fn password(field: &str, value: &str) -> Result<(), Invalid> {
 pub fn email(field: &str, value: &str) -> Result<String, Invalid> {
     let v = value.trim();
     let bad = || Invalid::new(field, format!("`{v}` is not an e-mail address"));
-    if v.len() > 254 || v.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';')) {
+    if v.len() > 254
+        || v.chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';'))
+    {
         return Err(bad());
     }
     let (local, domain) = v.rsplit_once('@').ok_or_else(bad)?;
@@ -60,7 +72,11 @@ pub fn email(field: &str, value: &str) -> Result<String, Invalid> {
     let labels: Vec<&str> = domain.split('.').collect();
     if labels.len() < 2
         || labels.iter().any(|l| {
-            l.is_empty() || l.len() > 63 || l.starts_with('-') || l.ends_with('-') || !l.chars().all(|c| c.is_alphanumeric() || c == '-')
+            l.is_empty()
+                || l.len() > 63
+                || l.starts_with('-')
+                || l.ends_with('-')
+                || !l.chars().all(|c| c.is_alphanumeric() || c == '-')
         })
     {
         return Err(bad());

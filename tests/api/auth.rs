@@ -26,21 +26,37 @@ async fn login_gives_a_short_lived_jwt_with_the_required_claims() {
     assert_eq!(t.token_type, "Bearer");
     assert_eq!(t.expires_in, 900);
     let payload = t.access_token.split('.').nth(1).unwrap();
-    let c: Value = serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+    let c: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap();
     assert_eq!(c["iss"], "fieldline");
     assert_eq!(c["aud"], "fieldline-api");
     assert_eq!(c["exp"].as_i64().unwrap() - c["nbf"].as_i64().unwrap(), 900);
     let header = t.access_token.split('.').next().unwrap();
-    let h: Value = serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header).unwrap()).unwrap();
+    let h: Value =
+        serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header).unwrap()).unwrap();
     assert_eq!(h["alg"], "HS256");
 }
 
 #[tokio::test]
 async fn wrong_password_and_unknown_user_look_the_same() {
     let app = spawn_app().await;
-    let a = app.post_anon("/api/v1/auth/login", &json!({"username": "admin", "password": "not-the-password"})).await;
+    let a = app
+        .post_anon(
+            "/api/v1/auth/login",
+            &json!({"username": "admin", "password": "not-the-password"}),
+        )
+        .await;
     let pa = problem(a, 401, "invalid_credentials").await;
-    let b = app.post_anon("/api/v1/auth/login", &json!({"username": "nobody", "password": "not-the-password"})).await;
+    let b = app
+        .post_anon(
+            "/api/v1/auth/login",
+            &json!({"username": "nobody", "password": "not-the-password"}),
+        )
+        .await;
     let pb = problem(b, 401, "invalid_credentials").await;
     assert_eq!(pa.detail, pb.detail);
 }
@@ -49,12 +65,29 @@ async fn wrong_password_and_unknown_user_look_the_same() {
 async fn repeated_failures_for_an_account_are_throttled() {
     let app = spawn_app().await;
     for _ in 0..5 {
-        let r = app.post_anon("/api/v1/auth/login", &json!({"username": "admin", "password": "wrong-password!"})).await;
+        let r = app
+            .post_anon(
+                "/api/v1/auth/login",
+                &json!({"username": "admin", "password": "wrong-password!"}),
+            )
+            .await;
         problem(r, 401, "invalid_credentials").await;
     }
     // Even the right password is refused while the account is throttled.
-    let r = app.post_anon("/api/v1/auth/login", &json!({"username": "admin", "password": ADMIN_PASSWORD})).await;
-    let retry: u64 = r.headers().get("retry-after").expect("Retry-After").to_str().unwrap().parse().unwrap();
+    let r = app
+        .post_anon(
+            "/api/v1/auth/login",
+            &json!({"username": "admin", "password": ADMIN_PASSWORD}),
+        )
+        .await;
+    let retry: u64 = r
+        .headers()
+        .get("retry-after")
+        .expect("Retry-After")
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(retry > 0 && retry <= 900);
     problem(r, 429, "too_many_requests").await;
 }
@@ -63,10 +96,20 @@ async fn repeated_failures_for_an_account_are_throttled() {
 async fn repeated_failures_from_one_address_are_throttled() {
     let app = spawn_app_with(|s| s.login_max_failures_per_ip = 3).await;
     for i in 0..3 {
-        let r = app.post_anon("/api/v1/auth/login", &json!({"username": format!("someone{i}"), "password": "wrong-password!"})).await;
+        let r = app
+            .post_anon(
+                "/api/v1/auth/login",
+                &json!({"username": format!("someone{i}"), "password": "wrong-password!"}),
+            )
+            .await;
         problem(r, 401, "invalid_credentials").await;
     }
-    let r = app.post_anon("/api/v1/auth/login", &json!({"username": "someone-else", "password": "wrong-password!"})).await;
+    let r = app
+        .post_anon(
+            "/api/v1/auth/login",
+            &json!({"username": "someone-else", "password": "wrong-password!"}),
+        )
+        .await;
     problem(r, 429, "too_many_requests").await;
 }
 
@@ -74,12 +117,22 @@ async fn repeated_failures_from_one_address_are_throttled() {
 async fn a_successful_login_clears_the_failures() {
     let app = spawn_app().await;
     for _ in 0..4 {
-        let r = app.post_anon("/api/v1/auth/login", &json!({"username": "admin", "password": "wrong-password!"})).await;
+        let r = app
+            .post_anon(
+                "/api/v1/auth/login",
+                &json!({"username": "admin", "password": "wrong-password!"}),
+            )
+            .await;
         problem(r, 401, "invalid_credentials").await;
     }
     app.login("admin", ADMIN_PASSWORD).await;
     for _ in 0..4 {
-        let r = app.post_anon("/api/v1/auth/login", &json!({"username": "admin", "password": "wrong-password!"})).await;
+        let r = app
+            .post_anon(
+                "/api/v1/auth/login",
+                &json!({"username": "admin", "password": "wrong-password!"}),
+            )
+            .await;
         problem(r, 401, "invalid_credentials").await;
     }
     app.login("admin", ADMIN_PASSWORD).await;
@@ -94,7 +147,9 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
     assert_ne!(first.refresh_token, second.refresh_token);
     assert_eq!(client.me().await.unwrap().username, "admin");
     // The first token is used up: presenting it again is reuse, which revokes the family...
-    let reuse = app.post_anon("/api/v1/auth/refresh", &json!({"refresh_token": first.refresh_token})).await;
+    let reuse = app
+        .post_anon("/api/v1/auth/refresh", &json!({"refresh_token": first.refresh_token}))
+        .await;
     problem(reuse, 401, "token_invalid").await;
     // ...so the second (current) token no longer works either.
     let err = client.refresh().await.unwrap_err();
@@ -109,11 +164,17 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
 async fn logout_revokes_the_refresh_token() {
     let app = spawn_app().await;
     let t = app.login("admin", ADMIN_PASSWORD).await;
-    let r = app.post_anon("/api/v1/auth/logout", &json!({"refresh_token": t.refresh_token})).await;
+    let r = app
+        .post_anon("/api/v1/auth/logout", &json!({"refresh_token": t.refresh_token}))
+        .await;
     assert_eq!(r.status(), 204);
-    let r = app.post_anon("/api/v1/auth/refresh", &json!({"refresh_token": t.refresh_token})).await;
+    let r = app
+        .post_anon("/api/v1/auth/refresh", &json!({"refresh_token": t.refresh_token}))
+        .await;
     problem(r, 401, "token_invalid").await;
-    let r = app.post_anon("/api/v1/auth/refresh", &json!({"refresh_token": "never-issued"})).await;
+    let r = app
+        .post_anon("/api/v1/auth/refresh", &json!({"refresh_token": "never-issued"}))
+        .await;
     problem(r, 401, "token_invalid").await;
 }
 
@@ -122,11 +183,24 @@ async fn a_disabled_user_cannot_sign_in_or_refresh() {
     let app = spawn_app().await;
     let (user, _) = app.user(Role::Agent).await;
     let t: TokenResponse = app.login(&user.username, USER_PASSWORD).await;
-    let r = app.patch(&format!("/api/v1/users/{}", user.id), &app.admin, &json!({"active": false})).await;
+    let r = app
+        .patch(
+            &format!("/api/v1/users/{}", user.id),
+            &app.admin,
+            &json!({"active": false}),
+        )
+        .await;
     assert_eq!(r.status(), 200);
-    let r = app.post_anon("/api/v1/auth/login", &json!({"username": user.username, "password": USER_PASSWORD})).await;
+    let r = app
+        .post_anon(
+            "/api/v1/auth/login",
+            &json!({"username": user.username, "password": USER_PASSWORD}),
+        )
+        .await;
     problem(r, 401, "invalid_credentials").await;
-    let r = app.post_anon("/api/v1/auth/refresh", &json!({"refresh_token": t.refresh_token})).await;
+    let r = app
+        .post_anon("/api/v1/auth/refresh", &json!({"refresh_token": t.refresh_token}))
+        .await;
     problem(r, 401, "token_invalid").await;
 }
 
@@ -135,9 +209,17 @@ async fn a_password_change_revokes_sessions_and_the_new_password_works() {
     let app = spawn_app().await;
     let (user, _) = app.user(Role::Dispatcher).await;
     let t = app.login(&user.username, USER_PASSWORD).await;
-    let r = app.patch(&format!("/api/v1/users/{}", user.id), &app.admin, &json!({"password": "a-brand-new-password"})).await;
+    let r = app
+        .patch(
+            &format!("/api/v1/users/{}", user.id),
+            &app.admin,
+            &json!({"password": "a-brand-new-password"}),
+        )
+        .await;
     assert_eq!(r.status(), 200);
-    let r = app.post_anon("/api/v1/auth/refresh", &json!({"refresh_token": t.refresh_token})).await;
+    let r = app
+        .post_anon("/api/v1/auth/refresh", &json!({"refresh_token": t.refresh_token}))
+        .await;
     problem(r, 401, "token_invalid").await;
     app.login(&user.username, "a-brand-new-password").await;
 }
@@ -147,15 +229,35 @@ async fn bad_tokens_are_refused() {
     let app = spawn_app().await;
     let me = "/api/v1/me";
     problem(app.http.get(app.url(me)).send().await.unwrap(), 401, "unauthorized").await;
-    problem(app.http.get(app.url(me)).header("authorization", "Basic abc").send().await.unwrap(), 401, "unauthorized").await;
+    problem(
+        app.http
+            .get(app.url(me))
+            .header("authorization", "Basic abc")
+            .send()
+            .await
+            .unwrap(),
+        401,
+        "unauthorized",
+    )
+    .await;
     problem(app.get(me, "not.a.jwt").await, 401, "token_invalid").await;
     // Expired.
     problem(app.get(me, &sign(&claims(-60), JWT_SECRET)).await, 401, "token_expired").await;
     // Signed with another key.
-    problem(app.get(me, &sign(&claims(600), "another-key-of-sufficient-length")).await, 401, "token_invalid").await;
+    problem(
+        app.get(me, &sign(&claims(600), "another-key-of-sufficient-length"))
+            .await,
+        401,
+        "token_invalid",
+    )
+    .await;
     // alg: none.
     let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
-    let none = format!("{}.{}.", b64(r#"{"alg":"none","typ":"JWT"}"#), b64(&claims(600).to_string()));
+    let none = format!(
+        "{}.{}.",
+        b64(r#"{"alg":"none","typ":"JWT"}"#),
+        b64(&claims(600).to_string())
+    );
     problem(app.get(me, &none).await, 401, "token_invalid").await;
     // Wrong audience, wrong issuer, missing nbf, not yet valid.
     let mut c = claims(600);
@@ -182,48 +284,125 @@ async fn roles_are_checked_on_every_endpoint() {
     let agent = app.token(Role::Agent).await;
     let dispatcher = app.token(Role::Dispatcher).await;
     // A technician calling admin and office endpoints.
-    for path in ["/api/v1/users", "/api/v1/audit", "/api/v1/customers", "/api/v1/sites", "/api/v1/assets", "/api/v1/regions"] {
+    for path in [
+        "/api/v1/users",
+        "/api/v1/audit",
+        "/api/v1/customers",
+        "/api/v1/sites",
+        "/api/v1/assets",
+        "/api/v1/regions",
+    ] {
         problem(app.get(path, &tech).await, 403, "forbidden").await;
     }
-    let r = app.post("/api/v1/users", &tech, &json!({"username": "x", "display_name": "x", "role": "admin", "password": "p"})).await;
+    let r = app
+        .post(
+            "/api/v1/users",
+            &tech,
+            &json!({"username": "x", "display_name": "x", "role": "admin", "password": "p"}),
+        )
+        .await;
     problem(r, 403, "forbidden").await;
     // Agents register customers; dispatchers only read them; only admins draw regions.
-    let r = app.post("/api/v1/customers", &agent, &json!({"name": "Hangzhou Water", "tier": "silver"})).await;
+    let r = app
+        .post(
+            "/api/v1/customers",
+            &agent,
+            &json!({"name": "Hangzhou Water", "tier": "silver"}),
+        )
+        .await;
     assert_eq!(r.status(), 201);
-    let r = app.post("/api/v1/customers", &dispatcher, &json!({"name": "Hangzhou Water", "tier": "silver"})).await;
+    let r = app
+        .post(
+            "/api/v1/customers",
+            &dispatcher,
+            &json!({"name": "Hangzhou Water", "tier": "silver"}),
+        )
+        .await;
     problem(r, 403, "forbidden").await;
     assert_eq!(app.get("/api/v1/customers", &dispatcher).await.status(), 200);
     let r = app
-        .post("/api/v1/regions", &agent, &json!({"name": "R", "class": "urban", "boundary": crate::helpers::square(0.0, 0.0, 1.0, 1.0)}))
+        .post(
+            "/api/v1/regions",
+            &agent,
+            &json!({"name": "R", "class": "urban", "boundary": crate::helpers::square(0.0, 0.0, 1.0, 1.0)}),
+        )
         .await;
     problem(r, 403, "forbidden").await;
     // A user may read themself but not others.
     let (other, _) = app.user(Role::Agent).await;
-    problem(app.get(&format!("/api/v1/users/{}", other.id), &agent).await, 403, "forbidden").await;
-    assert_eq!(app.get(&format!("/api/v1/users/{}", other.id), &app.admin).await.status(), 200);
+    problem(
+        app.get(&format!("/api/v1/users/{}", other.id), &agent).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_eq!(
+        app.get(&format!("/api/v1/users/{}", other.id), &app.admin)
+            .await
+            .status(),
+        200
+    );
 }
 
 #[tokio::test]
 async fn admins_manage_users_and_roles() {
     let app = spawn_app().await;
     let (user, _) = app.user(Role::Agent).await;
-    let r = app.patch(&format!("/api/v1/users/{}", user.id), &app.admin, &json!({"role": "supervisor"})).await;
+    let r = app
+        .patch(
+            &format!("/api/v1/users/{}", user.id),
+            &app.admin,
+            &json!({"role": "supervisor"}),
+        )
+        .await;
     let u: Value = app.ok(r, 200).await;
     assert_eq!(u["role"], "supervisor");
     // The new role takes effect at the next sign-in.
     let t = app.login(&user.username, USER_PASSWORD).await;
     assert_eq!(t.user.role, Role::Supervisor);
-    let r = app.post("/api/v1/users", &app.admin, &json!({"username": user.username, "display_name": "Again", "role": "agent", "password": USER_PASSWORD})).await;
+    let r = app
+        .post(
+            "/api/v1/users",
+            &app.admin,
+            &json!({"username": user.username, "display_name": "Again", "role": "agent", "password": USER_PASSWORD}),
+        )
+        .await;
     let p = problem(r, 409, "duplicate").await;
     assert_eq!(p.field.as_deref(), Some("username"));
-    let r = app.post("/api/v1/users", &app.admin, &json!({"username": "shorty", "display_name": "S", "role": "agent", "password": "short"})).await;
-    assert_eq!(problem(r, 422, "validation_failed").await.field.as_deref(), Some("password"));
-    let r = app.post("/api/v1/users", &app.admin, &json!({"username": "wizard", "display_name": "W", "role": "wizard", "password": USER_PASSWORD})).await;
-    assert_eq!(problem(r, 422, "validation_failed").await.field.as_deref(), Some("role"));
+    let r = app
+        .post(
+            "/api/v1/users",
+            &app.admin,
+            &json!({"username": "shorty", "display_name": "S", "role": "agent", "password": "short"}),
+        )
+        .await;
+    assert_eq!(
+        problem(r, 422, "validation_failed").await.field.as_deref(),
+        Some("password")
+    );
+    let r = app
+        .post(
+            "/api/v1/users",
+            &app.admin,
+            &json!({"username": "wizard", "display_name": "W", "role": "wizard", "password": USER_PASSWORD}),
+        )
+        .await;
+    assert_eq!(
+        problem(r, 422, "validation_failed").await.field.as_deref(),
+        Some("role")
+    );
     // An admin cannot lock themself out.
     let me: Value = app.ok(app.get("/api/v1/me", &app.admin).await, 200).await;
-    let r = app.patch(&format!("/api/v1/users/{}", me["id"]), &app.admin, &json!({"active": false})).await;
+    let r = app
+        .patch(
+            &format!("/api/v1/users/{}", me["id"]),
+            &app.admin,
+            &json!({"active": false}),
+        )
+        .await;
     problem(r, 409, "conflict").await;
-    let list: Value = app.ok(app.get("/api/v1/users?role=supervisor", &app.admin).await, 200).await;
+    let list: Value = app
+        .ok(app.get("/api/v1/users?role=supervisor", &app.admin).await, 200)
+        .await;
     assert_eq!(list["total"], 1);
 }

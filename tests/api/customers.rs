@@ -6,9 +6,22 @@ use serde_json::{json, Value};
 async fn customers_are_created_listed_filtered_and_paged() {
     let app = spawn_app().await;
     let (am, _) = app.user(Role::AccountManager).await;
-    let names = [("Zhejiang Grid", "platinum"), ("West Lake Hospital", "diamond"), ("Qiantang Bank", "gold"), ("Binjiang School", "silver"), ("Corner Shop", "standard"), ("Grid Services", "gold")];
+    let names = [
+        ("Zhejiang Grid", "platinum"),
+        ("West Lake Hospital", "diamond"),
+        ("Qiantang Bank", "gold"),
+        ("Binjiang School", "silver"),
+        ("Corner Shop", "standard"),
+        ("Grid Services", "gold"),
+    ];
     for (name, tier) in names {
-        let r = app.post("/api/v1/customers", &app.admin, &json!({"name": name, "tier": tier, "account_manager_id": am.id})).await;
+        let r = app
+            .post(
+                "/api/v1/customers",
+                &app.admin,
+                &json!({"name": name, "tier": tier, "account_manager_id": am.id}),
+            )
+            .await;
         let c: Customer = app.ok(r, 201).await;
         assert_eq!(c.name, name);
         assert_eq!(c.account_manager_id, Some(am.id));
@@ -19,16 +32,26 @@ async fn customers_are_created_listed_filtered_and_paged() {
     let mut expected = sorted.clone();
     expected.sort();
     assert_eq!(sorted, expected, "sorted by name");
-    let gold: Page<Customer> = app.ok(app.get("/api/v1/customers?tier=gold", &app.admin).await, 200).await;
+    let gold: Page<Customer> = app
+        .ok(app.get("/api/v1/customers?tier=gold", &app.admin).await, 200)
+        .await;
     assert_eq!(gold.total, 2);
     let grid: Page<Customer> = app.ok(app.get("/api/v1/customers?q=GRID", &app.admin).await, 200).await;
     assert_eq!(grid.total, 2, "name search ignores case");
     let none: Page<Customer> = app.ok(app.get("/api/v1/customers?q=%25", &app.admin).await, 200).await;
     assert_eq!(none.total, 0, "% is taken literally");
-    let page: Page<Customer> = app.ok(app.get("/api/v1/customers?limit=2&offset=2", &app.admin).await, 200).await;
+    let page: Page<Customer> = app
+        .ok(app.get("/api/v1/customers?limit=2&offset=2", &app.admin).await, 200)
+        .await;
     assert_eq!((page.total, page.items.len(), page.limit, page.offset), (6, 2, 2, 2));
     assert_eq!(page.items[0].name, expected[2]);
-    let by_am: Page<Customer> = app.ok(app.get(&format!("/api/v1/customers?account_manager_id={}", am.id), &app.admin).await, 200).await;
+    let by_am: Page<Customer> = app
+        .ok(
+            app.get(&format!("/api/v1/customers?account_manager_id={}", am.id), &app.admin)
+                .await,
+            200,
+        )
+        .await;
     assert_eq!(by_am.total, 6);
 }
 
@@ -36,10 +59,28 @@ async fn customers_are_created_listed_filtered_and_paged() {
 async fn the_account_manager_must_be_an_account_manager() {
     let app = spawn_app().await;
     let (agent, _) = app.user(Role::Agent).await;
-    let r = app.post("/api/v1/customers", &app.admin, &json!({"name": "A", "tier": "gold", "account_manager_id": agent.id})).await;
-    assert_eq!(problem(r, 422, "validation_failed").await.field.as_deref(), Some("account_manager_id"));
-    let r = app.post("/api/v1/customers", &app.admin, &json!({"name": "A", "tier": "gold", "account_manager_id": 4242})).await;
-    assert_eq!(problem(r, 422, "validation_failed").await.field.as_deref(), Some("account_manager_id"));
+    let r = app
+        .post(
+            "/api/v1/customers",
+            &app.admin,
+            &json!({"name": "A", "tier": "gold", "account_manager_id": agent.id}),
+        )
+        .await;
+    assert_eq!(
+        problem(r, 422, "validation_failed").await.field.as_deref(),
+        Some("account_manager_id")
+    );
+    let r = app
+        .post(
+            "/api/v1/customers",
+            &app.admin,
+            &json!({"name": "A", "tier": "gold", "account_manager_id": 4242}),
+        )
+        .await;
+    assert_eq!(
+        problem(r, 422, "validation_failed").await.field.as_deref(),
+        Some("account_manager_id")
+    );
 }
 
 #[tokio::test]
@@ -47,13 +88,31 @@ async fn a_customer_is_updated() {
     let app = spawn_app().await;
     let agent = app.token(Role::Agent).await;
     let (am, _) = app.user(Role::AccountManager).await;
-    let c: Customer = app.ok(app.post("/api/v1/customers", &agent, &json!({"name": "Acme", "tier": "standard"})).await, 201).await;
-    let r = app.patch(&format!("/api/v1/customers/{}", c.id), &agent, &json!({"tier": "gold", "account_manager_id": am.id})).await;
+    let c: Customer = app
+        .ok(
+            app.post(
+                "/api/v1/customers",
+                &agent,
+                &json!({"name": "Acme", "tier": "standard"}),
+            )
+            .await,
+            201,
+        )
+        .await;
+    let r = app
+        .patch(
+            &format!("/api/v1/customers/{}", c.id),
+            &agent,
+            &json!({"tier": "gold", "account_manager_id": am.id}),
+        )
+        .await;
     let u: Customer = app.ok(r, 200).await;
     assert_eq!(u.name, "Acme");
     assert_eq!(u.tier, fieldline_mobile_api::Tier::Gold);
     assert_eq!(u.account_manager_id, Some(am.id));
-    let got: Customer = app.ok(app.get(&format!("/api/v1/customers/{}", c.id), &agent).await, 200).await;
+    let got: Customer = app
+        .ok(app.get(&format!("/api/v1/customers/{}", c.id), &agent).await, 200)
+        .await;
     assert_eq!(got, u);
 }
 
@@ -62,16 +121,55 @@ async fn contacts_are_managed_and_validated() {
     let app = spawn_app().await;
     let (cid, _) = app.customer_with_site(30.25, 120.15).await;
     let path = format!("/api/v1/customers/{cid}/contacts");
-    let c: Value = app.ok(app.post(&path, &app.admin, &json!({"name": "Li Wei", "phone": "+86 571 8888 1234", "email": "li.wei@example.com"})).await, 201).await;
+    let c: Value = app
+        .ok(
+            app.post(
+                &path,
+                &app.admin,
+                &json!({"name": "Li Wei", "phone": "+86 571 8888 1234", "email": "li.wei@example.com"}),
+            )
+            .await,
+            201,
+        )
+        .await;
     let r = app.post(&path, &app.admin, &json!({"name": "No Way"})).await;
-    assert_eq!(problem(r, 422, "validation_failed").await.field.as_deref(), Some("phone"));
-    let r = app.post(&path, &app.admin, &json!({"name": "Bad Mail", "email": "not-an-address"})).await;
-    assert_eq!(problem(r, 422, "validation_failed").await.field.as_deref(), Some("email"));
-    let r = app.post(&path, &app.admin, &json!({"name": "Bad Phone", "phone": "call me"})).await;
-    assert_eq!(problem(r, 422, "validation_failed").await.field.as_deref(), Some("phone"));
-    problem(app.post("/api/v1/customers/999/contacts", &app.admin, &json!({"name": "X", "phone": "12345678"})).await, 404, "not_found").await;
+    assert_eq!(
+        problem(r, 422, "validation_failed").await.field.as_deref(),
+        Some("phone")
+    );
+    let r = app
+        .post(
+            &path,
+            &app.admin,
+            &json!({"name": "Bad Mail", "email": "not-an-address"}),
+        )
+        .await;
+    assert_eq!(
+        problem(r, 422, "validation_failed").await.field.as_deref(),
+        Some("email")
+    );
+    let r = app
+        .post(&path, &app.admin, &json!({"name": "Bad Phone", "phone": "call me"}))
+        .await;
+    assert_eq!(
+        problem(r, 422, "validation_failed").await.field.as_deref(),
+        Some("phone")
+    );
+    problem(
+        app.post(
+            "/api/v1/customers/999/contacts",
+            &app.admin,
+            &json!({"name": "X", "phone": "12345678"}),
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
     let contact_path = format!("/api/v1/contacts/{}", c["id"]);
-    let u: Value = app.ok(app.patch(&contact_path, &app.admin, &json!({"phone": ""})).await, 200).await;
+    let u: Value = app
+        .ok(app.patch(&contact_path, &app.admin, &json!({"phone": ""})).await, 200)
+        .await;
     assert_eq!(u["phone"], Value::Null);
     assert_eq!(u["email"], "li.wei@example.com");
     let r = app.patch(&contact_path, &app.admin, &json!({"email": ""})).await;

@@ -5,40 +5,103 @@ use serde_json::json;
 #[tokio::test]
 async fn malformed_json_is_400_malformed_json() {
     let app = spawn_app().await;
-    for body in ["{\"name\": ", "", "{name: 1}", "{\"name\": \"a\", \"tier\": \"gold\"} trailing"] {
-        problem(app.post_raw("/api/v1/customers", &app.admin, body).await, 400, "malformed_json").await;
+    for body in [
+        "{\"name\": ",
+        "",
+        "{name: 1}",
+        "{\"name\": \"a\", \"tier\": \"gold\"} trailing",
+    ] {
+        problem(
+            app.post_raw("/api/v1/customers", &app.admin, body).await,
+            400,
+            "malformed_json",
+        )
+        .await;
     }
 }
 
 #[tokio::test]
 async fn missing_wrong_typed_and_unknown_fields_are_named() {
     let app = spawn_app().await;
-    let p = problem(app.post("/api/v1/customers", &app.admin, &json!({"tier": "gold"})).await, 422, "validation_failed").await;
-    assert_eq!(p.field.as_deref(), Some("name"));
-    let p = problem(app.post("/api/v1/customers", &app.admin, &json!({"name": 5, "tier": "gold"})).await, 422, "validation_failed").await;
+    let p = problem(
+        app.post("/api/v1/customers", &app.admin, &json!({"tier": "gold"}))
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(p.field.as_deref(), Some("name"));
     let p = problem(
-        app.post("/api/v1/customers", &app.admin, &json!({"name": "A", "tier": "gold", "account_manager_id": "seven"})).await,
+        app.post("/api/v1/customers", &app.admin, &json!({"name": 5, "tier": "gold"}))
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(p.field.as_deref(), Some("name"));
+    let p = problem(
+        app.post(
+            "/api/v1/customers",
+            &app.admin,
+            &json!({"name": "A", "tier": "gold", "account_manager_id": "seven"}),
+        )
+        .await,
         422,
         "validation_failed",
     )
     .await;
     assert_eq!(p.field.as_deref(), Some("account_manager_id"));
-    let p = problem(app.post("/api/v1/customers", &app.admin, &json!({"name": "A", "tier": "gold", "colour": "red"})).await, 422, "validation_failed").await;
+    let p = problem(
+        app.post(
+            "/api/v1/customers",
+            &app.admin,
+            &json!({"name": "A", "tier": "gold", "colour": "red"}),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(p.field.as_deref(), Some("colour"));
-    let p = problem(app.post("/api/v1/customers", &app.admin, &json!([1, 2])).await, 422, "validation_failed").await;
+    let p = problem(
+        app.post("/api/v1/customers", &app.admin, &json!([1, 2])).await,
+        422,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(p.field.as_deref(), Some("body"));
-    let p = problem(app.post("/api/v1/customers", &app.admin, &json!({"name": "   ", "tier": "gold"})).await, 422, "validation_failed").await;
+    let p = problem(
+        app.post("/api/v1/customers", &app.admin, &json!({"name": "   ", "tier": "gold"}))
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(p.field.as_deref(), Some("name"));
 }
 
 #[tokio::test]
 async fn an_unknown_tier_is_refused_naming_the_field() {
     let app = spawn_app().await;
-    let p = problem(app.post("/api/v1/customers", &app.admin, &json!({"name": "Acme", "tier": "bronze"})).await, 422, "validation_failed").await;
+    let p = problem(
+        app.post(
+            "/api/v1/customers",
+            &app.admin,
+            &json!({"name": "Acme", "tier": "bronze"}),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(p.field.as_deref(), Some("tier"));
     assert!(p.detail.contains("bronze"));
-    let p = problem(app.get("/api/v1/customers?tier=bronze", &app.admin).await, 422, "validation_failed").await;
+    let p = problem(
+        app.get("/api/v1/customers?tier=bronze", &app.admin).await,
+        422,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(p.field.as_deref(), Some("tier"));
 }
 
@@ -47,10 +110,20 @@ async fn latitude_91_is_refused_naming_the_field() {
     let app = spawn_app().await;
     let (cid, _) = app.customer_with_site(30.25, 120.15).await;
     let body = json!({"customer_id": cid, "name": "North Pole", "address": "Top", "latitude": 91.0, "longitude": 0.0});
-    let p = problem(app.post("/api/v1/sites", &app.admin, &body).await, 422, "validation_failed").await;
+    let p = problem(
+        app.post("/api/v1/sites", &app.admin, &body).await,
+        422,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(p.field.as_deref(), Some("latitude"));
     let body = json!({"customer_id": cid, "name": "X", "address": "Y", "latitude": 0.0, "longitude": -181.0});
-    let p = problem(app.post("/api/v1/sites", &app.admin, &body).await, 422, "validation_failed").await;
+    let p = problem(
+        app.post("/api/v1/sites", &app.admin, &body).await,
+        422,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(p.field.as_deref(), Some("longitude"));
 }
 
@@ -68,23 +141,52 @@ async fn a_duplicate_serial_number_is_409() {
 async fn a_10_mb_body_is_413() {
     let app = spawn_app().await;
     let big = format!("{{\"name\": \"{}\", \"tier\": \"gold\"}}", "x".repeat(10 * 1024 * 1024));
-    problem(app.post_raw("/api/v1/customers", &app.admin, big.clone()).await, 413, "payload_too_large").await;
+    problem(
+        app.post_raw("/api/v1/customers", &app.admin, big.clone()).await,
+        413,
+        "payload_too_large",
+    )
+    .await;
     // Without a Content-Length (chunked), the limit holds while reading.
-    let stream = futures::stream::iter(big.into_bytes().chunks(64 * 1024).map(|c| Ok::<_, std::io::Error>(c.to_vec())).collect::<Vec<_>>());
-    let resp = app.post_raw("/api/v1/customers", &app.admin, reqwest::Body::wrap_stream(stream)).await;
+    let stream = futures::stream::iter(
+        big.into_bytes()
+            .chunks(64 * 1024)
+            .map(|c| Ok::<_, std::io::Error>(c.to_vec()))
+            .collect::<Vec<_>>(),
+    );
+    let resp = app
+        .post_raw("/api/v1/customers", &app.admin, reqwest::Body::wrap_stream(stream))
+        .await;
     problem(resp, 413, "payload_too_large").await;
 }
 
 #[tokio::test]
 async fn unknown_ids_paths_and_methods() {
     let app = spawn_app().await;
-    for path in ["/api/v1/customers/999", "/api/v1/sites/999", "/api/v1/assets/999", "/api/v1/regions/999", "/api/v1/users/999"] {
+    for path in [
+        "/api/v1/customers/999",
+        "/api/v1/sites/999",
+        "/api/v1/assets/999",
+        "/api/v1/regions/999",
+        "/api/v1/users/999",
+    ] {
         problem(app.get(path, &app.admin).await, 404, "not_found").await;
     }
     problem(app.get("/api/v1/customers/abc", &app.admin).await, 404, "not_found").await;
     problem(app.get("/api/v1/nothing-here", &app.admin).await, 404, "not_found").await;
-    problem(app.patch("/api/v1/customers/999", &app.admin, &json!({"name": "x"})).await, 404, "not_found").await;
-    problem(app.delete("/api/v1/customers", &app.admin).await, 405, "method_not_allowed").await;
+    problem(
+        app.patch("/api/v1/customers/999", &app.admin, &json!({"name": "x"}))
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
+    problem(
+        app.delete("/api/v1/customers", &app.admin).await,
+        405,
+        "method_not_allowed",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -105,8 +207,18 @@ async fn a_body_that_is_not_json_is_415() {
 #[tokio::test]
 async fn bad_paging_is_refused_naming_the_parameter() {
     let app = spawn_app().await;
-    for (q, field) in [("limit=0", "limit"), ("limit=201", "limit"), ("offset=-1", "offset"), ("limit=ten", "limit")] {
-        let p = problem(app.get(&format!("/api/v1/customers?{q}"), &app.admin).await, 422, "validation_failed").await;
+    for (q, field) in [
+        ("limit=0", "limit"),
+        ("limit=201", "limit"),
+        ("offset=-1", "offset"),
+        ("limit=ten", "limit"),
+    ] {
+        let p = problem(
+            app.get(&format!("/api/v1/customers?{q}"), &app.admin).await,
+            422,
+            "validation_failed",
+        )
+        .await;
         assert_eq!(p.field.as_deref(), Some(field), "{q}");
     }
 }
@@ -170,7 +282,11 @@ async fn no_input_breaks_the_server() {
                     .await
                     .unwrap();
                 // `{"name": null}` is a PATCH that changes nothing; everything else is refused.
-                assert!(r.status().is_client_error() || r.status() == 200, "{path} {body:.40}: {}", r.status());
+                assert!(
+                    r.status().is_client_error() || r.status() == 200,
+                    "{path} {body:.40}: {}",
+                    r.status()
+                );
             }
         }
     }

@@ -4,12 +4,24 @@ use serde_json::Value;
 #[tokio::test]
 async fn health_and_ready_answer() {
     let app = spawn_app().await;
-    let h: Value = app.http.get(app.url("/health")).send().await.unwrap().json().await.unwrap();
+    let h: Value = app
+        .http
+        .get(app.url("/health"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(h["status"], "ok");
     let r = app.http.get(app.url("/ready")).send().await.unwrap();
     assert_eq!(r.status(), 200);
     let r: Value = r.json().await.unwrap();
-    let expected = if app.settings.database_url.starts_with("postgres") { "postgresql" } else { "sqlite" };
+    let expected = if app.settings.database_url.starts_with("postgres") {
+        "postgresql"
+    } else {
+        "sqlite"
+    };
     assert_eq!(r["database"], expected);
 }
 
@@ -28,7 +40,10 @@ async fn the_first_admin_is_created_once() {
 
 #[tokio::test]
 async fn a_generated_admin_password_is_returned_once() {
-    let settings = fieldline::config::Settings { admin_password: None, ..crate::helpers::test_settings() };
+    let settings = fieldline::config::Settings {
+        admin_password: None,
+        ..crate::helpers::test_settings()
+    };
     let (app, boot) = fieldline::Application::build(settings.clone()).await.unwrap();
     let password = boot.generated_admin_password.expect("a generated password");
     assert!(password.len() >= 12);

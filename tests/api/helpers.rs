@@ -2,6 +2,7 @@
 
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
+use fieldline::clock::Clock;
 use fieldline::config::Settings;
 use fieldline::Application;
 use fieldline_mobile_api::{NewUser, Problem, Role, TokenResponse, User};
@@ -18,15 +19,21 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub admin: String,
     pub settings: Settings,
+    pub clock: Clock,
 }
 
 /// A database URL of its own for one test.
 fn fresh_database() -> String {
     let name = format!("t_{}", uuid::Uuid::new_v4().simple());
-    match std::env::var("FIELDLINE_TEST_DATABASE_URL").ok().filter(|v| !v.is_empty()) {
+    match std::env::var("FIELDLINE_TEST_DATABASE_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
+    {
         Some(base) => {
-            let mut conn = diesel::PgConnection::establish(&base).expect("FIELDLINE_TEST_DATABASE_URL is not reachable");
-            conn.batch_execute(&format!("CREATE SCHEMA {name}")).expect("create test schema");
+            let mut conn =
+                diesel::PgConnection::establish(&base).expect("FIELDLINE_TEST_DATABASE_URL is not reachable");
+            conn.batch_execute(&format!("CREATE SCHEMA {name}"))
+                .expect("create test schema");
             let sep = if base.contains('?') { '&' } else { '?' };
             format!("{base}{sep}options=-csearch_path%3D{name}")
         }
@@ -45,6 +52,7 @@ pub fn test_settings() -> Settings {
         port: 0,
         jwt_secret: JWT_SECRET.into(),
         admin_password: Some(ADMIN_PASSWORD.into()),
+        sla_scan_cron: String::new(),
         ..Settings::default()
     }
 }
@@ -54,12 +62,23 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_app_full(change, Clock::System).await
+}
+
+/// An application whose clock stands still at `at` until the test moves it.
+pub async fn spawn_app_at(at: &str) -> TestApp {
+    spawn_app_full(|_| {}, Clock::fake(at.parse().expect("an RFC 3339 time"))).await
+}
+
+pub async fn spawn_app_full(change: impl FnOnce(&mut Settings), clock: Clock) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         fieldline::telemetry::init();
     }
     let mut settings = test_settings();
     change(&mut settings);
-    let (app, _) = Application::build(settings.clone()).await.expect("the application builds");
+    let (app, _) = Application::build_with_clock(settings.clone(), clock.clone())
+        .await
+        .expect("the application builds");
     let port = app.port();
     tokio::spawn(app.run_until_stopped());
     let mut t = TestApp {
@@ -67,6 +86,7 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
         http: reqwest::Client::new(),
         admin: String::new(),
         settings,
+        clock,
     };
     t.admin = t.login("admin", ADMIN_PASSWORD).await.access_token;
     t
@@ -80,7 +100,12 @@ impl TestApp {
     }
 
     pub async fn login(&self, username: &str, password: &str) -> TokenResponse {
-        let resp = self.post_anon("/api/v1/auth/login", &serde_json::json!({"username": username, "password": password})).await;
+        let resp = self
+            .post_anon(
+                "/api/v1/auth/login",
+                &serde_json::json!({"username": username, "password": password}),
+            )
+            .await;
         assert_eq!(resp.status(), 200, "login of {username} failed");
         resp.json().await.expect("token response")
     }
@@ -107,11 +132,22 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str, token: &str) -> reqwest::Response {
-        self.http.get(self.url(path)).bearer_auth(token).send().await.expect("request")
+        self.http
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
     }
 
     pub async fn post<B: serde::Serialize + ?Sized>(&self, path: &str, token: &str, body: &B) -> reqwest::Response {
-        self.http.post(self.url(path)).bearer_auth(token).json(body).send().await.expect("request")
+        self.http
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
     }
 
     pub async fn post_anon<B: serde::Serialize + ?Sized>(&self, path: &str, body: &B) -> reqwest::Response {
@@ -131,11 +167,22 @@ impl TestApp {
     }
 
     pub async fn patch<B: serde::Serialize + ?Sized>(&self, path: &str, token: &str, body: &B) -> reqwest::Response {
-        self.http.patch(self.url(path)).bearer_auth(token).json(body).send().await.expect("request")
+        self.http
+            .patch(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
     }
 
     pub async fn delete(&self, path: &str, token: &str) -> reqwest::Response {
-        self.http.delete(self.url(path)).bearer_auth(token).send().await.expect("request")
+        self.http
+            .delete(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
     }
 
     /// Asserts the status and decodes the body.
@@ -149,7 +196,15 @@ impl TestApp {
     /// Creates a customer, one site at the given position, and returns their ids.
     pub async fn customer_with_site(&self, lat: f64, lon: f64) -> (i64, i64) {
         let c: Value = self
-            .ok(self.post("/api/v1/customers", &self.admin, &serde_json::json!({"name": "Acme Power", "tier": "gold"})).await, 201)
+            .ok(
+                self.post(
+                    "/api/v1/customers",
+                    &self.admin,
+                    &serde_json::json!({"name": "Acme Power", "tier": "gold"}),
+                )
+                .await,
+                201,
+            )
             .await;
         let cid = c["id"].as_i64().unwrap();
         let s: Value = self
@@ -170,7 +225,11 @@ impl TestApp {
 /// Asserts a problem+json answer with the status and code; returns it.
 pub async fn problem(resp: reqwest::Response, status: u16, code: &str) -> Problem {
     let got = resp.status().as_u16();
-    let ct = resp.headers().get("content-type").map(|v| v.to_str().unwrap_or("").to_string()).unwrap_or_default();
+    let ct = resp
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap_or("").to_string())
+        .unwrap_or_default();
     let text = resp.text().await.expect("body");
     assert_eq!(got, status, "unexpected status; body: {text}");
     assert_eq!(ct, "application/problem+json", "content type of {text}");

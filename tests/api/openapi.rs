@@ -5,7 +5,15 @@ use crate::helpers::spawn_app;
 #[tokio::test]
 async fn the_committed_openapi_document_is_current() {
     let app = spawn_app().await;
-    let served = app.http.get(app.url("/openapi.json")).send().await.unwrap().text().await.unwrap();
+    let served = app
+        .http
+        .get(app.url("/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let generated = fieldline::api::openapi_document();
     assert_eq!(served, generated);
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("mobile-api/openapi.json");
@@ -18,7 +26,12 @@ async fn the_committed_openapi_document_is_current() {
         "mobile-api/openapi.json is stale: run `UPDATE_OPENAPI=1 cargo test openapi` (or `fieldline openapi > mobile-api/openapi.json`)"
     );
     let doc: serde_json::Value = serde_json::from_str(&generated).unwrap();
-    for p in ["/api/v1/auth/login", "/api/v1/customers", "/api/v1/sites/{id}", "/api/v1/audit"] {
+    for p in [
+        "/api/v1/auth/login",
+        "/api/v1/customers",
+        "/api/v1/sites/{id}",
+        "/api/v1/audit",
+    ] {
         assert!(doc["paths"].get(p).is_some(), "{p} is documented");
     }
     assert!(doc["components"]["schemas"].get("Problem").is_some());

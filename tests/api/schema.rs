@@ -16,11 +16,18 @@ fn both_backends_have_the_same_migrations() {
     let sqlite = folders("sqlite");
     let postgres = folders("postgres");
     assert!(!sqlite.is_empty());
-    assert_eq!(sqlite, postgres, "migrations/sqlite and migrations/postgres must have the same folder names");
+    assert_eq!(
+        sqlite, postgres,
+        "migrations/sqlite and migrations/postgres must have the same folder names"
+    );
     for name in &sqlite {
         for dialect in ["sqlite", "postgres"] {
             for file in ["up.sql", "down.sql"] {
-                let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(dialect).join(name).join(file);
+                let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("migrations")
+                    .join(dialect)
+                    .join(name)
+                    .join(file);
                 assert!(p.is_file(), "{} is missing", p.display());
             }
         }

@@ -1,0 +1,11 @@
+DROP TABLE job_runs;
+DROP TABLE notifications;
+DROP TABLE acceptances;
+DROP TABLE onsite_requests;
+DROP TABLE remote_authorizations;
+DROP TABLE ticket_events;
+DROP TABLE tickets;
+DROP TABLE ticket_counters;
+DROP TABLE sla_policies;
+DROP TABLE holidays;
+DROP TABLE business_calendar;

@@ -1,0 +1,133 @@
+//! SLA policies, the business calendar and its holidays (admins change them; staff read them).
+
+use super::extract::{Json, Query};
+use super::{actor, run};
+use crate::auth::{CurrentUser, OFFICE_ROLES};
+use crate::db::sla::{self as store, PolicyChange};
+use crate::domain::validate;
+use crate::error::AppResult;
+use crate::AppState;
+use actix_web::{web, HttpResponse};
+use fieldline_mobile_api::{
+    BusinessCalendar, Holiday, HolidayKind, NewHoliday, Problem, SlaPolicy, Tier, UpdateSlaPolicy,
+};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct PolicyQuery {
+    pub customer_tier: Option<Tier>,
+}
+
+/// Every policy: customer tier x priority x region class.
+#[utoipa::path(get, path = "/api/v1/sla/policies", tag = "sla", security(("bearer" = [])), params(PolicyQuery),
+    responses((status = 200, body = Vec<SlaPolicy>), (status = 403, body = Problem)))]
+pub async fn list_policies(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    q: Query<PolicyQuery>,
+) -> AppResult<HttpResponse> {
+    user.require(OFFICE_ROLES)?;
+    let tier = q.customer_tier;
+    let out = run(&state, move |c, _| store::list_policies(c, tier)).await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// Changes a policy's targets (admin). Tickets registered afterwards use them.
+#[utoipa::path(patch, path = "/api/v1/sla/policies/{id}", tag = "sla", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "policy id")), request_body = UpdateSlaPolicy,
+    responses((status = 200, body = SlaPolicy), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_policy(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+    body: Json<UpdateSlaPolicy>,
+) -> AppResult<HttpResponse> {
+    user.require_admin()?;
+    let b = body.0;
+    let change = PolicyChange {
+        response_minutes: b.response_minutes,
+        arrival_minutes: b.arrival_minutes,
+        resolution_minutes: b.resolution_minutes,
+        clock_mode: b.clock_mode,
+    };
+    let who = actor(&user, &state);
+    let id = id.into_inner();
+    let out = run(&state, move |c, _| store::update_policy(c, &who, id, change)).await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// The business calendar: time zone and weekly hours.
+#[utoipa::path(get, path = "/api/v1/calendar", tag = "sla", security(("bearer" = [])),
+    responses((status = 200, body = BusinessCalendar)))]
+pub async fn get_calendar(state: web::Data<AppState>, user: CurrentUser) -> AppResult<HttpResponse> {
+    user.require(OFFICE_ROLES)?;
+    let out = run(&state, |c, _| store::calendar_wire(c)).await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// Replaces the calendar (admin). Due times already set are kept; new clocks use it.
+#[utoipa::path(put, path = "/api/v1/calendar", tag = "sla", security(("bearer" = [])), request_body = BusinessCalendar,
+    responses((status = 200, body = BusinessCalendar), (status = 422, body = Problem)))]
+pub async fn put_calendar(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: Json<BusinessCalendar>,
+) -> AppResult<HttpResponse> {
+    user.require_admin()?;
+    let who = actor(&user, &state);
+    let b = body.0;
+    let out = run(&state, move |c, _| store::update_calendar(c, &who, b)).await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct HolidayQuery {
+    pub year: Option<i32>,
+}
+
+/// Holidays and make-up working days.
+#[utoipa::path(get, path = "/api/v1/calendar/holidays", tag = "sla", security(("bearer" = [])), params(HolidayQuery),
+    responses((status = 200, body = Vec<Holiday>)))]
+pub async fn list_holidays(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    q: Query<HolidayQuery>,
+) -> AppResult<HttpResponse> {
+    user.require(OFFICE_ROLES)?;
+    let year = q.year;
+    let out = run(&state, move |c, _| store::list_holidays(c, year)).await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// Adds a holiday or a make-up working day (admin).
+#[utoipa::path(post, path = "/api/v1/calendar/holidays", tag = "sla", security(("bearer" = [])), request_body = NewHoliday,
+    responses((status = 201, body = Holiday), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_holiday(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: Json<NewHoliday>,
+) -> AppResult<HttpResponse> {
+    user.require_admin()?;
+    let b = body.0;
+    let name = validate::text("name", &b.name, 100)?;
+    let kind = b.kind.unwrap_or(HolidayKind::Holiday);
+    let who = actor(&user, &state);
+    let out = run(&state, move |c, _| store::add_holiday(c, &who, b.day, name, kind)).await?;
+    Ok(HttpResponse::Created().json(out))
+}
+
+/// Removes a holiday (admin).
+#[utoipa::path(delete, path = "/api/v1/calendar/holidays/{id}", tag = "sla", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "holiday id")),
+    responses((status = 204, description = "removed"), (status = 404, body = Problem)))]
+pub async fn delete_holiday(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    user.require_admin()?;
+    let who = actor(&user, &state);
+    let id = id.into_inner();
+    run(&state, move |c, _| store::delete_holiday(c, &who, id)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

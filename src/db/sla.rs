@@ -1,0 +1,430 @@
+//! SLA policies (tier x priority x region class), the business calendar and its holidays.
+
+use super::audit::{self, snapshot, Actor};
+use super::schema::{business_calendar, holidays, sla_policies};
+use super::{ts, utc, write, DbConn};
+use crate::domain::sla::{default_targets, Calendar, DayOverride, Targets, WorkingHours};
+use crate::error::{AppError, AppResult};
+use chrono::{Duration, NaiveTime};
+use diesel::prelude::*;
+use fieldline_mobile_api::{
+    BusinessCalendar, ClockMode, DayHours, Holiday, HolidayId, HolidayKind, Priority, RegionClass, SlaPolicy,
+    SlaPolicyId, Tier,
+};
+
+// ---------------------------------------------------------------- policies
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = sla_policies)]
+pub struct PolicyRow {
+    pub id: i64,
+    pub customer_tier: String,
+    pub priority: String,
+    pub region_class: String,
+    pub response_minutes: i32,
+    pub arrival_minutes: i32,
+    pub resolution_minutes: i32,
+    pub clock_mode: String,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+fn bad(what: &str, v: &str) -> AppError {
+    AppError::internal(format!("stored {what} `{v}` is unknown"))
+}
+
+impl PolicyRow {
+    pub fn to_wire(&self) -> AppResult<SlaPolicy> {
+        Ok(SlaPolicy {
+            id: SlaPolicyId(self.id),
+            customer_tier: Tier::parse(&self.customer_tier).ok_or_else(|| bad("tier", &self.customer_tier))?,
+            priority: Priority::parse(&self.priority).ok_or_else(|| bad("priority", &self.priority))?,
+            region_class: RegionClass::parse(&self.region_class).ok_or_else(|| bad("class", &self.region_class))?,
+            response_minutes: self.response_minutes,
+            arrival_minutes: self.arrival_minutes,
+            resolution_minutes: self.resolution_minutes,
+            clock_mode: ClockMode::parse(&self.clock_mode).ok_or_else(|| bad("clock mode", &self.clock_mode))?,
+            updated_at: utc(self.updated_at),
+        })
+    }
+
+    pub fn targets(&self) -> AppResult<Targets> {
+        Ok(Targets {
+            response: Duration::minutes(self.response_minutes.into()),
+            arrival: Duration::minutes(self.arrival_minutes.into()),
+            resolution: Duration::minutes(self.resolution_minutes.into()),
+            mode: ClockMode::parse(&self.clock_mode).ok_or_else(|| bad("clock mode", &self.clock_mode))?,
+        })
+    }
+}
+
+/// Adds the shipped default for every tier x priority x class that has no policy yet.
+pub fn ensure_default_policies(conn: &mut DbConn, actor: &Actor) -> AppResult<usize> {
+    write(conn, |c| {
+        let existing: Vec<(String, String, String)> = sla_policies::table
+            .select((
+                sla_policies::customer_tier,
+                sla_policies::priority,
+                sla_policies::region_class,
+            ))
+            .load(c)?;
+        let mut added = 0;
+        for &tier in Tier::ALL {
+            for &priority in Priority::ALL {
+                for &class in RegionClass::ALL {
+                    let key = (
+                        tier.as_str().to_string(),
+                        priority.as_str().to_string(),
+                        class.as_str().to_string(),
+                    );
+                    if existing.contains(&key) {
+                        continue;
+                    }
+                    let t = default_targets(tier, priority, class);
+                    let row: PolicyRow = diesel::insert_into(sla_policies::table)
+                        .values((
+                            sla_policies::customer_tier.eq(tier.as_str()),
+                            sla_policies::priority.eq(priority.as_str()),
+                            sla_policies::region_class.eq(class.as_str()),
+                            sla_policies::response_minutes.eq(t.response.num_minutes() as i32),
+                            sla_policies::arrival_minutes.eq(t.arrival.num_minutes() as i32),
+                            sla_policies::resolution_minutes.eq(t.resolution.num_minutes() as i32),
+                            sla_policies::clock_mode.eq(t.mode.as_str()),
+                            sla_policies::updated_at.eq(ts(actor.at)),
+                        ))
+                        .returning(sla_policies::all_columns)
+                        .get_result(c)?;
+                    audit::record(
+                        c,
+                        actor,
+                        "sla_policy",
+                        row.id,
+                        "create_default",
+                        None,
+                        snapshot(&row.to_wire()?),
+                    )?;
+                    added += 1;
+                }
+            }
+        }
+        Ok(added)
+    })
+}
+
+pub fn list_policies(conn: &mut DbConn, tier: Option<Tier>) -> AppResult<Vec<SlaPolicy>> {
+    let mut q = sla_policies::table.into_boxed();
+    if let Some(t) = tier {
+        q = q.filter(sla_policies::customer_tier.eq(t.as_str()));
+    }
+    let rows: Vec<PolicyRow> = q.order(sla_policies::id).select(PolicyRow::as_select()).load(conn)?;
+    rows.iter().map(PolicyRow::to_wire).collect()
+}
+
+/// The targets for a ticket; the shipped default if the row is missing.
+pub fn targets_for(conn: &mut DbConn, tier: Tier, priority: Priority, class: RegionClass) -> AppResult<Targets> {
+    let row: Option<PolicyRow> = sla_policies::table
+        .filter(sla_policies::customer_tier.eq(tier.as_str()))
+        .filter(sla_policies::priority.eq(priority.as_str()))
+        .filter(sla_policies::region_class.eq(class.as_str()))
+        .select(PolicyRow::as_select())
+        .first(conn)
+        .optional()?;
+    match row {
+        Some(r) => r.targets(),
+        None => Ok(default_targets(tier, priority, class)),
+    }
+}
+
+/// Validated new values for a policy.
+pub struct PolicyChange {
+    pub response_minutes: Option<i32>,
+    pub arrival_minutes: Option<i32>,
+    pub resolution_minutes: Option<i32>,
+    pub clock_mode: Option<ClockMode>,
+}
+
+pub fn update_policy(conn: &mut DbConn, actor: &Actor, id: i64, ch: PolicyChange) -> AppResult<SlaPolicy> {
+    write(conn, |c| {
+        let before: PolicyRow = sla_policies::table
+            .find(id)
+            .select(PolicyRow::as_select())
+            .first(c)
+            .optional()?
+            .ok_or_else(|| AppError::not_found("SLA policy", id))?;
+        let response = ch.response_minutes.unwrap_or(before.response_minutes);
+        let arrival = ch.arrival_minutes.unwrap_or(before.arrival_minutes);
+        let resolution = ch.resolution_minutes.unwrap_or(before.resolution_minutes);
+        for (field, v) in [
+            ("response_minutes", response),
+            ("arrival_minutes", arrival),
+            ("resolution_minutes", resolution),
+        ] {
+            if !(1..=60 * 24 * 90).contains(&v) {
+                return Err(AppError::validation(field, "must be between 1 minute and 90 days"));
+            }
+        }
+        if response > resolution {
+            return Err(AppError::validation(
+                "response_minutes",
+                "must not exceed the resolution target",
+            ));
+        }
+        if arrival > resolution {
+            return Err(AppError::validation(
+                "arrival_minutes",
+                "must not exceed the resolution target",
+            ));
+        }
+        let mode = ch
+            .clock_mode
+            .map(|m| m.as_str().to_string())
+            .unwrap_or(before.clock_mode.clone());
+        let row: PolicyRow = diesel::update(sla_policies::table.find(id))
+            .set((
+                sla_policies::response_minutes.eq(response),
+                sla_policies::arrival_minutes.eq(arrival),
+                sla_policies::resolution_minutes.eq(resolution),
+                sla_policies::clock_mode.eq(mode),
+                sla_policies::updated_at.eq(ts(actor.at)),
+            ))
+            .returning(sla_policies::all_columns)
+            .get_result(c)?;
+        let out = row.to_wire()?;
+        audit::record(
+            c,
+            actor,
+            "sla_policy",
+            id,
+            "update",
+            snapshot(&before.to_wire()?),
+            snapshot(&out),
+        )?;
+        Ok(out)
+    })
+}
+
+// ---------------------------------------------------------------- calendar
+
+const CALENDAR_ID: i64 = 1;
+
+fn parse_time(field: &str, v: &str) -> AppResult<NaiveTime> {
+    NaiveTime::parse_from_str(v.trim(), "%H:%M").map_err(|_| AppError::validation(field, format!("`{v}` is not HH:MM")))
+}
+
+fn hours(field: &str, h: &DayHours) -> AppResult<WorkingHours> {
+    let start = parse_time(field, &h.start)?;
+    let end = parse_time(field, &h.end)?;
+    if end <= start {
+        return Err(AppError::validation(field, "must end after it starts"));
+    }
+    Ok(WorkingHours { start, end })
+}
+
+fn day_hours(h: &WorkingHours) -> DayHours {
+    DayHours {
+        start: h.start.format("%H:%M").to_string(),
+        end: h.end.format("%H:%M").to_string(),
+    }
+}
+
+/// Checks a calendar as sent by an admin and turns it into the domain's (without its overrides).
+pub fn calendar_from_wire(w: &BusinessCalendar) -> AppResult<Calendar> {
+    let tz: chrono_tz::Tz = w
+        .time_zone
+        .trim()
+        .parse()
+        .map_err(|_| AppError::validation("time_zone", format!("`{}` is not an IANA time zone", w.time_zone)))?;
+    if w.week.len() != 7 {
+        return Err(AppError::validation("week", "must have seven entries, Monday first"));
+    }
+    let mut week = [None; 7];
+    for (i, d) in w.week.iter().enumerate() {
+        if let Some(h) = d {
+            week[i] = Some(hours(&format!("week[{i}]"), h)?);
+        }
+    }
+    let makeup_hours = hours("makeup_hours", &w.makeup_hours)?;
+    Ok(Calendar {
+        tz,
+        week,
+        makeup_hours,
+        overrides: Default::default(),
+    })
+}
+
+pub fn calendar_to_wire(c: &Calendar) -> BusinessCalendar {
+    BusinessCalendar {
+        time_zone: c.tz.name().to_string(),
+        week: c.week.iter().map(|d| d.as_ref().map(day_hours)).collect(),
+        makeup_hours: day_hours(&c.makeup_hours),
+    }
+}
+
+/// Stores the standard calendar in the zone when there is none yet.
+pub fn ensure_calendar(conn: &mut DbConn, actor: &Actor, tz: chrono_tz::Tz) -> AppResult<()> {
+    write(conn, |c| {
+        let exists: i64 = business_calendar::table.count().get_result(c)?;
+        if exists == 0 {
+            let wire = calendar_to_wire(&Calendar::standard(tz));
+            store_calendar(c, &wire, actor)?;
+            audit::record(
+                c,
+                actor,
+                "calendar",
+                CALENDAR_ID,
+                "create_default",
+                None,
+                snapshot(&wire),
+            )?;
+        }
+        Ok(())
+    })
+}
+
+fn store_calendar(c: &mut DbConn, w: &BusinessCalendar, actor: &Actor) -> AppResult<()> {
+    let hours_json = serde_json::to_string(&(&w.week, &w.makeup_hours)).map_err(AppError::internal)?;
+    let n = diesel::update(business_calendar::table.find(CALENDAR_ID))
+        .set((
+            business_calendar::time_zone.eq(&w.time_zone),
+            business_calendar::hours_json.eq(&hours_json),
+            business_calendar::updated_at.eq(ts(actor.at)),
+        ))
+        .execute(c)?;
+    if n == 0 {
+        diesel::insert_into(business_calendar::table)
+            .values((
+                business_calendar::id.eq(CALENDAR_ID),
+                business_calendar::time_zone.eq(&w.time_zone),
+                business_calendar::hours_json.eq(&hours_json),
+                business_calendar::updated_at.eq(ts(actor.at)),
+            ))
+            .execute(c)?;
+    }
+    Ok(())
+}
+
+/// The calendar as stored (weekly hours and zone), without holidays.
+pub fn calendar_wire(conn: &mut DbConn) -> AppResult<BusinessCalendar> {
+    let (time_zone, hours_json): (String, String) = business_calendar::table
+        .find(CALENDAR_ID)
+        .select((business_calendar::time_zone, business_calendar::hours_json))
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::internal("the business calendar is missing"))?;
+    let (week, makeup_hours): (Vec<Option<DayHours>>, DayHours) =
+        serde_json::from_str(&hours_json).map_err(|e| AppError::internal(format!("stored calendar: {e}")))?;
+    Ok(BusinessCalendar {
+        time_zone,
+        week,
+        makeup_hours,
+    })
+}
+
+/// The calendar with its holidays and make-up days: what SLA clocks run on.
+pub fn calendar(conn: &mut DbConn) -> AppResult<Calendar> {
+    let mut cal = calendar_from_wire(&calendar_wire(conn)?)?;
+    let days: Vec<(chrono::NaiveDate, String)> = holidays::table.select((holidays::day, holidays::kind)).load(conn)?;
+    for (day, kind) in days {
+        let o = if kind == HolidayKind::Working.as_str() {
+            DayOverride::Working
+        } else {
+            DayOverride::Holiday
+        };
+        cal.overrides.insert(day, o);
+    }
+    Ok(cal)
+}
+
+pub fn update_calendar(conn: &mut DbConn, actor: &Actor, w: BusinessCalendar) -> AppResult<BusinessCalendar> {
+    let checked = calendar_to_wire(&calendar_from_wire(&w)?);
+    write(conn, |c| {
+        let before = calendar_wire(c)?;
+        store_calendar(c, &checked, actor)?;
+        audit::record(
+            c,
+            actor,
+            "calendar",
+            CALENDAR_ID,
+            "update",
+            snapshot(&before),
+            snapshot(&checked),
+        )?;
+        Ok(checked)
+    })
+}
+
+// ---------------------------------------------------------------- holidays
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = holidays)]
+pub struct HolidayRow {
+    pub id: i64,
+    pub day: chrono::NaiveDate,
+    pub name: String,
+    pub kind: String,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+impl HolidayRow {
+    pub fn to_wire(&self) -> Holiday {
+        Holiday {
+            id: HolidayId(self.id),
+            day: self.day,
+            name: self.name.clone(),
+            kind: HolidayKind::parse(&self.kind).unwrap_or(HolidayKind::Holiday),
+        }
+    }
+}
+
+pub fn list_holidays(conn: &mut DbConn, year: Option<i32>) -> AppResult<Vec<Holiday>> {
+    let mut q = holidays::table.into_boxed();
+    if let Some(y) = year {
+        let from =
+            chrono::NaiveDate::from_ymd_opt(y, 1, 1).ok_or_else(|| AppError::validation("year", "out of range"))?;
+        let to =
+            chrono::NaiveDate::from_ymd_opt(y, 12, 31).ok_or_else(|| AppError::validation("year", "out of range"))?;
+        q = q.filter(holidays::day.between(from, to));
+    }
+    let rows: Vec<HolidayRow> = q.order(holidays::day).select(HolidayRow::as_select()).load(conn)?;
+    Ok(rows.iter().map(HolidayRow::to_wire).collect())
+}
+
+pub fn add_holiday(
+    conn: &mut DbConn,
+    actor: &Actor,
+    day: chrono::NaiveDate,
+    name: String,
+    kind: HolidayKind,
+) -> AppResult<Holiday> {
+    write(conn, |c| {
+        let taken: i64 = holidays::table.filter(holidays::day.eq(day)).count().get_result(c)?;
+        if taken > 0 {
+            return Err(AppError::duplicate("day", format!("{day} is already in the calendar")));
+        }
+        let row: HolidayRow = diesel::insert_into(holidays::table)
+            .values((
+                holidays::day.eq(day),
+                holidays::name.eq(&name),
+                holidays::kind.eq(kind.as_str()),
+                holidays::created_at.eq(ts(actor.at)),
+            ))
+            .returning(holidays::all_columns)
+            .get_result(c)?;
+        let out = row.to_wire();
+        audit::record(c, actor, "holiday", row.id, "create", None, snapshot(&out))?;
+        Ok(out)
+    })
+}
+
+pub fn delete_holiday(conn: &mut DbConn, actor: &Actor, id: i64) -> AppResult<()> {
+    write(conn, |c| {
+        let row: HolidayRow = holidays::table
+            .find(id)
+            .select(HolidayRow::as_select())
+            .first(c)
+            .optional()?
+            .ok_or_else(|| AppError::not_found("holiday", id))?;
+        diesel::delete(holidays::table.find(id)).execute(c)?;
+        audit::record(c, actor, "holiday", id, "delete", snapshot(&row.to_wire()), None)?;
+        Ok(())
+    })
+}
