@@ -190,8 +190,14 @@ impl TicketRow {
         let opened = utc(self.opened_at);
         let d = sla::dues(cal, &t, opened, paused);
         let response = if self.channel == Channel::Email.as_str() {
-            // An e-mailed request is answered by the end of the first working day.
-            sla::add(cal, t.mode, cal.end_of_first_working_day(opened), paused)
+            // An e-mailed request is answered by the end of the first working day (the day it
+            // arrives, or the next one when it arrives after hours), moved by any pause.
+            let due = cal.end_of_first_working_day(opened);
+            if paused > Duration::zero() {
+                sla::add(cal, t.mode, due, paused)
+            } else {
+                due
+            }
         } else {
             d.response
         };

@@ -12,3 +12,5 @@ mod health;
 mod openapi;
 mod schema;
 mod sites;
+mod sla;
+mod tickets;
