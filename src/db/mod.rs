@@ -155,6 +155,8 @@ impl DbConn {
     }
 }
 
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Runs `f` in a write transaction: `BEGIN IMMEDIATE` on SQLite (so the write lock is taken up
 /// front and waits for the busy timeout instead of failing on upgrade), a plain transaction on
 /// PostgreSQL. Rolls back when `f` fails.
@@ -166,6 +168,11 @@ where
     match conn {
         DbConn::Pg(_) => conn.transaction(f),
         DbConn::Sqlite(inner) => {
+            // SQLite has one writer at a time. Writers of this process queue on a mutex and wake
+            // as soon as it is free, instead of polling the file lock with SQLite's sleeping busy
+            // handler (which adds up to 100 ms per retry under load). Other processes on the same
+            // file still wait through the busy timeout.
+            let _turn = SQLITE_WRITER.lock().unwrap_or_else(|e| e.into_inner());
             AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
             match f(conn) {
                 Ok(v) => {

@@ -447,141 +447,166 @@ fn place(c: &mut DbConn, site_id: Option<i64>) -> AppResult<(Option<i64>, Region
     Ok((region, class))
 }
 
+/// Everything a registration reads (the customer's tier, the contact and asset copied onto the
+/// ticket, the site's region, the policy, the calendar) and the row with its due times; the
+/// number is given when it is stored.
+fn prepare(
+    c: &mut DbConn,
+    actor: &Actor,
+    owner: i64,
+    r: &Registration,
+    step_interval: Duration,
+) -> AppResult<TicketRow> {
+    let tier: String = customers::table
+        .find(r.customer_id)
+        .select(customers::tier)
+        .first(c)
+        .optional()?
+        .ok_or_else(|| AppError::validation("customer_id", format!("no customer with id {}", r.customer_id)))?;
+    let tier_enum = parse("tier", &tier, Tier::parse)?;
+    let contact = match r.contact_id {
+        Some(id) => {
+            let (customer, name, phone, email): (i64, String, Option<String>, Option<String>) = contacts::table
+                .find(id)
+                .select((contacts::customer_id, contacts::name, contacts::phone, contacts::email))
+                .first(c)
+                .optional()?
+                .ok_or_else(|| AppError::validation("contact_id", format!("no contact with id {id}")))?;
+            if customer != r.customer_id {
+                return Err(AppError::validation(
+                    "contact_id",
+                    "the contact belongs to another customer",
+                ));
+            }
+            Some((name, phone, email))
+        }
+        None => None,
+    };
+    let asset = match r.asset_id {
+        Some(id) => {
+            let a: (i64, i64, String, String, Option<NaiveDate>) = assets::table
+                .find(id)
+                .select((
+                    assets::customer_id,
+                    assets::site_id,
+                    assets::model,
+                    assets::serial_number,
+                    assets::purchase_date,
+                ))
+                .first(c)
+                .optional()?
+                .ok_or_else(|| AppError::validation("asset_id", format!("no asset with id {id}")))?;
+            if a.0 != r.customer_id {
+                return Err(AppError::validation(
+                    "asset_id",
+                    "the asset belongs to another customer",
+                ));
+            }
+            if r.site_id.is_some_and(|s| s != a.1) {
+                return Err(AppError::validation("asset_id", "the asset stands at another site"));
+            }
+            Some(a)
+        }
+        None => None,
+    };
+    let site_id = r.site_id.or(asset.as_ref().map(|a| a.1));
+    if let Some(s) = r.site_id {
+        let customer: i64 = sites::table
+            .find(s)
+            .select(sites::customer_id)
+            .first(c)
+            .optional()?
+            .ok_or_else(|| AppError::validation("site_id", format!("no site with id {s}")))?;
+        if customer != r.customer_id {
+            return Err(AppError::validation("site_id", "the site belongs to another customer"));
+        }
+    }
+    let (region_id, class) = place(c, site_id)?;
+    let targets = policy::targets_for(c, tier_enum, r.priority, class)?;
+    let cal = policy::calendar(c)?;
+    let now = ts(actor.at);
+    let opened = ts(r.received_at);
+    let mut row = TicketRow {
+        id: 0,
+        number: String::new(),
+        customer_id: r.customer_id,
+        customer_tier: tier,
+        contact_id: r.contact_id,
+        site_id,
+        region_id,
+        region_class: class.as_str().into(),
+        asset_id: r.asset_id,
+        channel: r.channel.as_str().into(),
+        priority: r.priority.as_str().into(),
+        title: r.title.clone(),
+        description: r.description.clone(),
+        product_model: asset.as_ref().map(|a| a.2.clone()),
+        serial_number: asset.as_ref().map(|a| a.3.clone()),
+        purchase_date: asset.as_ref().and_then(|a| a.4),
+        contact_name: contact.as_ref().map(|x| x.0.clone()),
+        contact_phone: contact.as_ref().and_then(|x| x.1.clone()),
+        contact_email: contact.as_ref().and_then(|x| x.2.clone()),
+        ladder_tier: LadderTier::Hotline.as_str().into(),
+        status: TicketStatus::New.as_str().into(),
+        owner_id: owner,
+        assignee_id: Some(owner),
+        created_by: owner,
+        major_fault: false,
+        remote_authorized: false,
+        opened_at: opened,
+        clock_mode: targets.mode.as_str().into(),
+        response_minutes: targets.response.num_minutes() as i32,
+        arrival_minutes: targets.arrival.num_minutes() as i32,
+        resolution_minutes: targets.resolution.num_minutes() as i32,
+        paused_seconds: 0,
+        paused_at: None,
+        onsite_at: None,
+        onsite_paused_seconds: 0,
+        response_due_at: opened,
+        arrival_due_at: None,
+        resolution_due_at: opened,
+        callback_due_at: None,
+        responded_at: None,
+        arrived_at: None,
+        resolved_at: None,
+        closed_at: None,
+        callback_done_at: None,
+        breached: false,
+        response_breached_at: None,
+        arrival_breached_at: None,
+        resolution_breached_at: None,
+        callback_breached_at: None,
+        escalation_step: 0,
+        next_check_at: None,
+        flagged_for_dispatch: false,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    row.recompute_dues(&cal, step_interval)?;
+    Ok(row)
+}
+
 pub fn register(c: &mut DbConn, actor: &Actor, r: Registration, step_interval: Duration) -> AppResult<Ticket> {
     let owner = actor
         .id
-        .ok_or_else(|| AppError::internal("a ticket needs a registering user"))?;
+        .ok_or_else(|| AppError::internal("a ticket needs a registering user"))?
+        .0;
+    // The reads need no write lock, so they run beside other registrations' writes.
+    let mut row = prepare(c, actor, owner, &r, step_interval)?;
     write(c, |c| {
-        let tier: String = customers::table
+        // The tier decides the targets; if it changed meanwhile, read everything again here.
+        let tier: Option<String> = customers::table
             .find(r.customer_id)
             .select(customers::tier)
             .first(c)
-            .optional()?
-            .ok_or_else(|| AppError::validation("customer_id", format!("no customer with id {}", r.customer_id)))?;
-        let tier_enum = parse("tier", &tier, Tier::parse)?;
-        let contact = match r.contact_id {
-            Some(id) => {
-                let (customer, name, phone, email): (i64, String, Option<String>, Option<String>) = contacts::table
-                    .find(id)
-                    .select((contacts::customer_id, contacts::name, contacts::phone, contacts::email))
-                    .first(c)
-                    .optional()?
-                    .ok_or_else(|| AppError::validation("contact_id", format!("no contact with id {id}")))?;
-                if customer != r.customer_id {
-                    return Err(AppError::validation(
-                        "contact_id",
-                        "the contact belongs to another customer",
-                    ));
-                }
-                Some((name, phone, email))
-            }
-            None => None,
-        };
-        let asset = match r.asset_id {
-            Some(id) => {
-                let a: (i64, i64, String, String, Option<NaiveDate>) = assets::table
-                    .find(id)
-                    .select((
-                        assets::customer_id,
-                        assets::site_id,
-                        assets::model,
-                        assets::serial_number,
-                        assets::purchase_date,
-                    ))
-                    .first(c)
-                    .optional()?
-                    .ok_or_else(|| AppError::validation("asset_id", format!("no asset with id {id}")))?;
-                if a.0 != r.customer_id {
-                    return Err(AppError::validation(
-                        "asset_id",
-                        "the asset belongs to another customer",
-                    ));
-                }
-                if r.site_id.is_some_and(|s| s != a.1) {
-                    return Err(AppError::validation("asset_id", "the asset stands at another site"));
-                }
-                Some(a)
-            }
-            None => None,
-        };
-        let site_id = r.site_id.or(asset.as_ref().map(|a| a.1));
-        if let Some(s) = r.site_id {
-            let customer: i64 = sites::table
-                .find(s)
-                .select(sites::customer_id)
-                .first(c)
-                .optional()?
-                .ok_or_else(|| AppError::validation("site_id", format!("no site with id {s}")))?;
-            if customer != r.customer_id {
-                return Err(AppError::validation("site_id", "the site belongs to another customer"));
-            }
+            .optional()?;
+        if tier.as_deref() != Some(row.customer_tier.as_str()) {
+            row = prepare(c, actor, owner, &r, step_interval)?;
         }
-        let (region_id, class) = place(c, site_id)?;
-        let targets = policy::targets_for(c, tier_enum, r.priority, class)?;
-        let cal = policy::calendar(c)?;
         let year = r.received_at.year();
         let seq = super::next_ticket_number(c, year)?;
-        let number = format!("FL-{year}-{seq:06}");
-        let now = ts(actor.at);
-        let opened = ts(r.received_at);
-        let mut row = TicketRow {
-            id: 0,
-            number,
-            customer_id: r.customer_id,
-            customer_tier: tier,
-            contact_id: r.contact_id,
-            site_id,
-            region_id,
-            region_class: class.as_str().into(),
-            asset_id: r.asset_id,
-            channel: r.channel.as_str().into(),
-            priority: r.priority.as_str().into(),
-            title: r.title.clone(),
-            description: r.description.clone(),
-            product_model: asset.as_ref().map(|a| a.2.clone()),
-            serial_number: asset.as_ref().map(|a| a.3.clone()),
-            purchase_date: asset.as_ref().and_then(|a| a.4),
-            contact_name: contact.as_ref().map(|x| x.0.clone()),
-            contact_phone: contact.as_ref().and_then(|x| x.1.clone()),
-            contact_email: contact.as_ref().and_then(|x| x.2.clone()),
-            ladder_tier: LadderTier::Hotline.as_str().into(),
-            status: TicketStatus::New.as_str().into(),
-            owner_id: owner.0,
-            assignee_id: Some(owner.0),
-            created_by: owner.0,
-            major_fault: false,
-            remote_authorized: false,
-            opened_at: opened,
-            clock_mode: targets.mode.as_str().into(),
-            response_minutes: targets.response.num_minutes() as i32,
-            arrival_minutes: targets.arrival.num_minutes() as i32,
-            resolution_minutes: targets.resolution.num_minutes() as i32,
-            paused_seconds: 0,
-            paused_at: None,
-            onsite_at: None,
-            onsite_paused_seconds: 0,
-            response_due_at: opened,
-            arrival_due_at: None,
-            resolution_due_at: opened,
-            callback_due_at: None,
-            responded_at: None,
-            arrived_at: None,
-            resolved_at: None,
-            closed_at: None,
-            callback_done_at: None,
-            breached: false,
-            response_breached_at: None,
-            arrival_breached_at: None,
-            resolution_breached_at: None,
-            callback_breached_at: None,
-            escalation_step: 0,
-            next_check_at: None,
-            flagged_for_dispatch: false,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        };
-        row.recompute_dues(&cal, step_interval)?;
+        row.number = format!("FL-{year}-{seq:06}");
         let id: i64 = diesel::insert_into(tickets::table)
             .values((
                 TicketChanges::from(&row),
@@ -1429,26 +1454,17 @@ pub fn onsite_requests(
 /// so running the scan again (or on another node) never repeats a step. Returns (tickets
 /// examined, breaches and steps taken).
 pub fn scan(c: &mut DbConn, now: DateTime<Utc>, step_interval: Duration) -> AppResult<(i64, i64)> {
-    const BATCH: i64 = 500;
-    let mut examined = 0;
+    // One range read of the next-check index; each ticket found is then handled on its own.
+    let due: Vec<i64> = tickets::table
+        .filter(tickets::next_check_at.le(ts(now)))
+        .order((tickets::next_check_at, tickets::id))
+        .select(tickets::id)
+        .load(c)?;
     let mut actions = 0;
-    let mut after_id = 0;
-    loop {
-        let ids: Vec<i64> = tickets::table
-            .filter(tickets::next_check_at.le(ts(now)))
-            .filter(tickets::id.gt(after_id))
-            .order(tickets::id)
-            .limit(BATCH)
-            .select(tickets::id)
-            .load(c)?;
-        let Some(&last) = ids.last() else { break };
-        after_id = last;
-        for id in ids {
-            examined += 1;
-            actions += scan_one(c, id, now, step_interval)?;
-        }
+    for &id in &due {
+        actions += scan_one(c, id, now, step_interval)?;
     }
-    Ok((examined, actions))
+    Ok((due.len() as i64, actions))
 }
 
 fn scan_one(c: &mut DbConn, id: i64, now: DateTime<Utc>, step_interval: Duration) -> AppResult<i64> {
