@@ -50,7 +50,12 @@ customer="$(post /api/v1/customers "$admin" '{"name":"Bench Customer","tier":"go
 site="$(post /api/v1/sites "$admin" "{\"customer_id\":$customer,\"name\":\"Depot\",\"address\":\"1 Rd\",\"latitude\":30.25,\"longitude\":120.15}" | json '["id"]')"
 asset="$(post /api/v1/assets "$admin" "{\"site_id\":$site,\"model\":\"UPS\",\"serial_number\":\"BENCH-1\"}" | json '["id"]')"
 
+echo "== HTTP ceiling: GET /health for ${seconds}s at $connections connections ($(nproc) cores)"
+wrk -t2 -c"$connections" -d"${seconds}s" --latency "$base/health" | tee "$work/health.txt"
 echo "== $backend: POST /api/v1/tickets for ${seconds}s at $connections connections ($(nproc) cores)"
-wrk -t2 -c"$connections" -d"${seconds}s" --latency -s scripts/wrk/post-ticket.lua "$base/api/v1/tickets" -- "$agent" "$customer" "$asset"
+wrk -t2 -c"$connections" -d"${seconds}s" --latency -s scripts/wrk/post-ticket.lua "$base/api/v1/tickets" -- "$agent" "$customer" "$asset" | tee "$work/tickets.txt"
+rate() { awk '/^Requests\/sec/ {print $2}' "$1"; }
+python3 -c "import sys; t, h = float(sys.argv[1]), float(sys.argv[2]); print(f'ticket registrations: {t:.0f}/s = {t / h:.2%} of the HTTP ceiling ({h:.0f}/s)')" \
+    "$(rate "$work/tickets.txt")" "$(rate "$work/health.txt")"
 stored="$(curl -fs "$base/api/v1/tickets?limit=1" -H "authorization: Bearer $admin" | json '["total"]')"
 echo "tickets stored: $stored"

@@ -1462,7 +1462,12 @@ pub fn scan(c: &mut DbConn, now: DateTime<Utc>, step_interval: Duration) -> AppR
         .load(c)?;
     let mut actions = 0;
     for &id in &due {
-        actions += scan_one(c, id, now, step_interval)?;
+        // A ticket changed by someone at the same moment (or failing for any reason) is left
+        // for the next run; it must not hold up the others.
+        match scan_one(c, id, now, step_interval) {
+            Ok(n) => actions += n,
+            Err(e) => tracing::warn!(ticket = id, error = %e, "SLA scan skipped a ticket; the next run retries it"),
+        }
     }
     Ok((due.len() as i64, actions))
 }

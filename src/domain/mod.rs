@@ -1,5 +1,6 @@
 //! Pure business rules: no I/O, no database, no HTTP. Each rule is unit-tested beside its code.
 
+pub mod dispatch;
 pub mod escalation;
 pub mod geo;
 pub mod ladder;

@@ -1,0 +1,5 @@
+DROP TABLE visits;
+DROP TABLE location_pings;
+DROP TABLE duty_shifts;
+DROP TABLE technician_skills;
+DROP TABLE technicians;

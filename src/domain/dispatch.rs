@@ -1,0 +1,300 @@
+//! Ranking technicians for an on-site visit. Pure: the caller gathers each technician's skills,
+//! position, shifts, bookings and load; this decides who can go and in what order, and says why.
+
+use super::geo::Location;
+use chrono::{DateTime, Duration, Utc};
+
+/// What the visit needs.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub site: Location,
+    pub region_id: Option<i64>,
+    pub window_start: DateTime<Utc>,
+    pub window_end: DateTime<Utc>,
+    /// A skill and the lowest level that will do (1-5).
+    pub skill: Option<(String, i32)>,
+    /// The ticket's SLA due time for the visit (arrival, or resolution), if any.
+    pub due: Option<DateTime<Utc>>,
+}
+
+/// What is known of one technician.
+#[derive(Debug, Clone)]
+pub struct Technician {
+    pub id: i64,
+    pub skills: Vec<(String, i32)>,
+    pub home: Location,
+    /// The last position from the phone and when it was sent.
+    pub last_ping: Option<(Location, DateTime<Utc>)>,
+    /// On shift or on the duty roster for the whole window (the caller decides this from the
+    /// working hours and the roster).
+    pub available: bool,
+    /// The regions the technician serves; empty serves every region.
+    pub regions: Vec<i64>,
+    /// Windows of the visits already assigned to them.
+    pub booked: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Visits already assigned on the window's day, and how many a day they take.
+    pub visits_that_day: i32,
+    pub daily_capacity: i32,
+}
+
+/// Tuning of the ranking.
+#[derive(Debug, Clone, Copy)]
+pub struct Params {
+    /// A ping older than this is not trusted; the home base is used instead.
+    pub stale_after: Duration,
+    /// Average travel speed, road detours included.
+    pub speed_kmh: f64,
+    /// Minutes of travel one already-booked visit that day is worth in the ranking.
+    pub minutes_per_booked_visit: f64,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params { stale_after: Duration::minutes(30), speed_kmh: 30.0, minutes_per_booked_visit: 20.0 }
+    }
+}
+
+/// Why a technician cannot take the visit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exclusion {
+    MissingSkill(String),
+    LevelTooLow { skill: String, has: i32, needs: i32 },
+    NotOnShift,
+    OutsideRegion,
+    DoubleBooked,
+    AtCapacity,
+}
+
+impl std::fmt::Display for Exclusion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Exclusion::MissingSkill(s) => write!(f, "lacks the skill {s}"),
+            Exclusion::LevelTooLow { skill, has, needs } => write!(f, "{skill} level {has}, needs {needs}"),
+            Exclusion::NotOnShift => f.write_str("not on shift or on duty in the window"),
+            Exclusion::OutsideRegion => f.write_str("does not serve the site's region"),
+            Exclusion::DoubleBooked => f.write_str("already booked in the window"),
+            Exclusion::AtCapacity => f.write_str("has no visit left that day"),
+        }
+    }
+}
+
+/// One technician who can go, with the figures the order comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranked {
+    pub technician_id: i64,
+    pub distance_km: f64,
+    pub eta_minutes: f64,
+    /// From the last ping (true) or the home base (false).
+    pub from_ping: bool,
+    pub visits_that_day: i32,
+    /// Minutes between arrival (now + ETA) and the SLA due time; negative means late.
+    pub sla_slack_minutes: Option<f64>,
+    /// Lower is better.
+    pub score: f64,
+    pub reasons: Vec<String>,
+}
+
+/// The great-circle distance in kilometres.
+pub fn distance_km(a: &Location, b: &Location) -> f64 {
+    use geo::{Distance, Haversine};
+    Haversine.distance(a.point(), b.point()) / 1000.0
+}
+
+fn overlaps(a: (DateTime<Utc>, DateTime<Utc>), b: (DateTime<Utc>, DateTime<Utc>)) -> bool {
+    a.0 < b.1 && b.0 < a.1
+}
+
+/// Whether a technician can take the job at all.
+pub fn exclusion(job: &Job, t: &Technician) -> Option<Exclusion> {
+    if let Some((skill, needs)) = &job.skill {
+        match t.skills.iter().find(|(s, _)| s == skill) {
+            None => return Some(Exclusion::MissingSkill(skill.clone())),
+            Some((_, has)) if has < needs => {
+                return Some(Exclusion::LevelTooLow { skill: skill.clone(), has: *has, needs: *needs })
+            }
+            _ => {}
+        }
+    }
+    if !t.available {
+        return Some(Exclusion::NotOnShift);
+    }
+    if let Some(r) = job.region_id {
+        if !t.regions.is_empty() && !t.regions.contains(&r) {
+            return Some(Exclusion::OutsideRegion);
+        }
+    }
+    if t.booked.iter().any(|b| overlaps(*b, (job.window_start, job.window_end))) {
+        return Some(Exclusion::DoubleBooked);
+    }
+    if t.visits_that_day >= t.daily_capacity {
+        return Some(Exclusion::AtCapacity);
+    }
+    None
+}
+
+/// Ranks who can go: shortest estimated travel first, each visit already booked that day
+/// counting as extra minutes, a candidate who would miss the SLA after one who would not.
+/// Returns the ranked list and the excluded technicians with the reason.
+pub fn rank(job: &Job, technicians: &[Technician], now: DateTime<Utc>, p: Params) -> (Vec<Ranked>, Vec<(i64, Exclusion)>) {
+    let mut ranked = Vec::new();
+    let mut excluded = Vec::new();
+    for t in technicians {
+        if let Some(e) = exclusion(job, t) {
+            excluded.push((t.id, e));
+            continue;
+        }
+        let fresh = t.last_ping.filter(|(_, at)| now - *at <= p.stale_after);
+        let (from, from_ping) = match fresh {
+            Some((loc, _)) => (loc, true),
+            None => (t.home, false),
+        };
+        let distance = distance_km(&from, &job.site);
+        let eta = distance / p.speed_kmh.max(1.0) * 60.0;
+        let arrival = now.max(job.window_start - Duration::minutes(eta.ceil() as i64)) + Duration::minutes(eta.ceil() as i64);
+        let slack = job.due.map(|d| (d - arrival).num_seconds() as f64 / 60.0);
+        let late = slack.is_some_and(|s| s < 0.0);
+        let score = eta + p.minutes_per_booked_visit * f64::from(t.visits_that_day) + if late { 10_000.0 } else { 0.0 };
+        let mut reasons = vec![format!(
+            "{distance:.1} km from {}, about {eta:.0} min away",
+            if from_ping { "the last position" } else { "the home base (no recent position)" }
+        )];
+        if let Some((skill, needs)) = &job.skill {
+            let has = t.skills.iter().find(|(s, _)| s == skill).map_or(0, |s| s.1);
+            reasons.push(format!("{skill} level {has} (needs {needs})"));
+        }
+        reasons.push(format!("{} of {} visits booked that day", t.visits_that_day, t.daily_capacity));
+        match slack {
+            Some(s) if s < 0.0 => reasons.push(format!("would arrive {:.0} min after the SLA due time", -s)),
+            Some(s) => reasons.push(format!("{s:.0} min of SLA slack")),
+            None => {}
+        }
+        ranked.push(Ranked {
+            technician_id: t.id,
+            distance_km: distance,
+            eta_minutes: eta,
+            from_ping,
+            visits_that_day: t.visits_that_day,
+            sla_slack_minutes: slack,
+            score,
+            reasons,
+        });
+    }
+    ranked.sort_by(|a, b| a.score.total_cmp(&b.score).then(a.technician_id.cmp(&b.technician_id)));
+    (ranked, excluded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn loc(lat: f64, lon: f64) -> Location {
+        Location::parse(lat, lon).unwrap()
+    }
+
+    fn job() -> Job {
+        Job {
+            site: loc(30.25, 120.15),
+            region_id: Some(1),
+            window_start: t("2026-11-24T02:00:00Z"),
+            window_end: t("2026-11-24T04:00:00Z"),
+            skill: Some(("ups".into(), 3)),
+            due: Some(t("2026-11-24T06:00:00Z")),
+        }
+    }
+
+    fn tech(id: i64, lat: f64, lon: f64) -> Technician {
+        Technician {
+            id,
+            skills: vec![("ups".into(), 4)],
+            home: loc(lat, lon),
+            last_ping: None,
+            available: true,
+            regions: vec![],
+            booked: vec![],
+            visits_that_day: 0,
+            daily_capacity: 6,
+        }
+    }
+
+    const NOW: &str = "2026-11-24T01:00:00Z";
+
+    #[test]
+    fn the_nearest_able_technician_ranks_first() {
+        let near = tech(1, 30.26, 120.16);
+        let far = tech(2, 30.40, 120.30);
+        let (r, ex) = rank(&job(), &[far, near], t(NOW), Params::default());
+        assert!(ex.is_empty());
+        assert_eq!(r.iter().map(|x| x.technician_id).collect::<Vec<_>>(), [1, 2]);
+        assert!(r[0].distance_km < 2.0 && r[1].distance_km > 15.0);
+        assert!(r[0].reasons[0].contains("home base"));
+    }
+
+    #[test]
+    fn a_fresh_ping_beats_the_home_base_and_a_stale_one_does_not() {
+        let mut a = tech(1, 30.60, 120.60); // home far away
+        a.last_ping = Some((loc(30.251, 120.151), t("2026-11-24T00:50:00Z")));
+        let mut b = tech(2, 30.60, 120.60);
+        b.last_ping = Some((loc(30.251, 120.151), t("2026-11-23T20:00:00Z")));
+        let (r, _) = rank(&job(), &[b, a], t(NOW), Params::default());
+        assert_eq!(r[0].technician_id, 1);
+        assert!(r[0].from_ping);
+        assert!(!r[1].from_ping);
+    }
+
+    #[test]
+    fn skills_shifts_regions_bookings_and_capacity_exclude() {
+        let mut no_skill = tech(1, 30.25, 120.15);
+        no_skill.skills = vec![("hvac".into(), 5)];
+        let mut low = tech(2, 30.25, 120.15);
+        low.skills = vec![("ups".into(), 2)];
+        let mut off = tech(3, 30.25, 120.15);
+        off.available = false;
+        let mut elsewhere = tech(4, 30.25, 120.15);
+        elsewhere.regions = vec![7];
+        let mut booked = tech(5, 30.25, 120.15);
+        booked.booked = vec![(t("2026-11-24T03:30:00Z"), t("2026-11-24T05:00:00Z"))];
+        let mut full = tech(6, 30.25, 120.15);
+        full.visits_that_day = 6;
+        let mut adjacent = tech(7, 30.25, 120.15);
+        adjacent.booked = vec![(t("2026-11-24T04:00:00Z"), t("2026-11-24T05:00:00Z"))];
+        let (r, ex) = rank(&job(), &[no_skill, low, off, elsewhere, booked, full, adjacent], t(NOW), Params::default());
+        assert_eq!(r.iter().map(|x| x.technician_id).collect::<Vec<_>>(), [7], "back-to-back windows do not overlap");
+        let reasons: Vec<_> = ex.iter().map(|(id, e)| (*id, e.clone())).collect();
+        assert_eq!(reasons[0], (1, Exclusion::MissingSkill("ups".into())));
+        assert_eq!(reasons[1], (2, Exclusion::LevelTooLow { skill: "ups".into(), has: 2, needs: 3 }));
+        assert_eq!(reasons[2].1, Exclusion::NotOnShift);
+        assert_eq!(reasons[3].1, Exclusion::OutsideRegion);
+        assert_eq!(reasons[4].1, Exclusion::DoubleBooked);
+        assert_eq!(reasons[5].1, Exclusion::AtCapacity);
+    }
+
+    #[test]
+    fn workload_and_sla_slack_shift_the_order() {
+        let mut busy = tech(1, 30.26, 120.16);
+        busy.visits_that_day = 4; // 80 min of penalty
+        let idle = tech(2, 30.30, 120.20); // ~7 km, ~15 min
+        let (r, _) = rank(&job(), &[busy, idle], t(NOW), Params::default());
+        assert_eq!(r[0].technician_id, 2);
+        // One who would arrive after the due time goes last, whatever the distance.
+        let mut j = job();
+        j.due = Some(t("2026-11-24T02:10:00Z"));
+        let near = tech(3, 30.26, 120.16);
+        let far = tech(4, 30.50, 120.50); // ~45 km: arrives after 02:10
+        let (r, _) = rank(&j, &[far, near], t(NOW), Params::default());
+        assert_eq!(r[0].technician_id, 3);
+        assert!(r[1].sla_slack_minutes.unwrap() < 0.0);
+        assert!(r[1].reasons.iter().any(|x| x.contains("after the SLA due time")));
+    }
+
+    #[test]
+    fn haversine_distance() {
+        let hangzhou = loc(30.2741, 120.1551);
+        let shanghai = loc(31.2304, 121.4737);
+        let d = distance_km(&hangzhou, &shanghai);
+        assert!((160.0..170.0).contains(&d), "{d}");
+    }
+}
