@@ -39,4 +39,5 @@ id_type!(
     SlaPolicyId,
     HolidayId,
     NotificationId,
+    VisitId,
 );

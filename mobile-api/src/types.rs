@@ -832,3 +832,202 @@ pub struct JobRun {
     pub examined: i64,
     pub actions: i64,
 }
+
+// ---------------------------------------------------------------- dispatch
+
+/// A skill and its level (1 = basic, 5 = expert).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Skill {
+    pub skill: String,
+    pub level: i32,
+}
+
+/// A technician's dispatch profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Technician {
+    pub user_id: UserId,
+    pub display_name: String,
+    pub home_latitude: f64,
+    pub home_longitude: f64,
+    pub daily_capacity: i32,
+    /// Working hours, Monday first, in the business calendar's zone; null = off.
+    pub week: Vec<Option<DayHours>>,
+    /// The regions served; empty = every region.
+    pub regions: Vec<RegionId>,
+    pub skills: Vec<Skill>,
+    pub last_latitude: Option<f64>,
+    pub last_longitude: Option<f64>,
+    pub last_accuracy_m: Option<f64>,
+    pub last_ping_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Creates or replaces a technician's profile.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PutTechnician {
+    pub home_latitude: f64,
+    pub home_longitude: f64,
+    /// Visits a day, 1-50.
+    pub daily_capacity: i32,
+    /// Seven entries, Monday first.
+    pub week: Vec<Option<DayHours>>,
+    #[serde(default)]
+    pub regions: Vec<RegionId>,
+    #[serde(default)]
+    pub skills: Vec<Skill>,
+}
+
+/// A period on the on-duty roster (nights, weekends, holidays).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DutyShift {
+    pub id: i64,
+    pub user_id: UserId,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewDutyShift {
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// One position from the phone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LocationPing {
+    pub at: DateTime<Utc>,
+    pub latitude: f64,
+    pub longitude: f64,
+    /// Metres, as the phone reports it.
+    pub accuracy_m: f64,
+}
+
+/// Positions sent together (1-100), e.g. after the phone was offline.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PingBatch {
+    pub pings: Vec<LocationPing>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PingReceipt {
+    pub stored: usize,
+    /// The newest position now on record.
+    pub last_ping_at: Option<DateTime<Utc>>,
+}
+
+wire_enum!(
+    /// A visit's life.
+    VisitStatus {
+        Scheduled => "scheduled",
+        Assigned => "assigned",
+        Accepted => "accepted",
+        EnRoute => "en_route",
+        OnSite => "on_site",
+        Completed => "completed",
+        Failed => "failed",
+        NeedsRevisit => "needs_revisit",
+    }
+);
+
+/// A technician's trip to a site for a ticket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Visit {
+    pub id: VisitId,
+    pub ticket_id: TicketId,
+    pub onsite_request_id: OnsiteRequestId,
+    pub site_id: Option<SiteId>,
+    pub region_id: Option<RegionId>,
+    pub window_start: DateTime<Utc>,
+    pub window_end: DateTime<Utc>,
+    pub required_skill: Option<String>,
+    pub required_level: i32,
+    pub technician_id: Option<UserId>,
+    pub status: VisitStatus,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Turns an on-site registration into a visit.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewVisit {
+    pub onsite_request_id: OnsiteRequestId,
+    #[serde(default)]
+    pub required_skill: Option<String>,
+    /// 1-5, default 1.
+    #[serde(default)]
+    pub required_level: Option<i32>,
+}
+
+/// Who can go, best first, and who cannot and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Candidates {
+    pub visit_id: VisitId,
+    pub candidates: Vec<Candidate>,
+    pub excluded: Vec<Excluded>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Candidate {
+    pub technician_id: UserId,
+    pub display_name: String,
+    pub distance_km: f64,
+    pub eta_minutes: f64,
+    /// Measured from the last ping (true) or the home base (false).
+    pub from_ping: bool,
+    pub visits_that_day: i32,
+    /// Minutes between the estimated arrival and the SLA due time; negative is late.
+    pub sla_slack_minutes: Option<f64>,
+    /// Lower ranks first.
+    pub score: f64,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Excluded {
+    pub technician_id: UserId,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VisitAssignment {
+    pub technician_id: UserId,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// One row of the dispatch board.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BoardEntry {
+    pub visit: Visit,
+    pub ticket_number: String,
+    pub priority: Priority,
+    /// The ticket's arrival due time (or its resolution due time when it has none).
+    pub sla_due_at: DateTime<Utc>,
+    pub flagged_for_dispatch: bool,
+}

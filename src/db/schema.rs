@@ -295,6 +295,74 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    technicians (user_id) {
+        user_id -> BigInt,
+        home_lat -> Double,
+        home_lon -> Double,
+        daily_capacity -> Integer,
+        hours_json -> Text,
+        regions_json -> Text,
+        last_lat -> Nullable<Double>,
+        last_lon -> Nullable<Double>,
+        last_accuracy_m -> Nullable<Double>,
+        last_ping_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    technician_skills (user_id, skill) {
+        user_id -> BigInt,
+        skill -> Text,
+        level -> Integer,
+    }
+}
+
+diesel::table! {
+    duty_shifts (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    location_pings (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        at -> Timestamp,
+        lat -> Double,
+        lon -> Double,
+        accuracy_m -> Double,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    visits (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        onsite_request_id -> BigInt,
+        site_id -> Nullable<BigInt>,
+        region_id -> Nullable<BigInt>,
+        window_start -> Timestamp,
+        window_end -> Timestamp,
+        required_skill -> Nullable<Text>,
+        required_level -> Integer,
+        technician_id -> Nullable<BigInt>,
+        status -> Text,
+        version -> Integer,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(customers -> users (account_manager_id));
 diesel::joinable!(contacts -> customers (customer_id));
@@ -306,6 +374,9 @@ diesel::joinable!(ticket_events -> tickets (ticket_id));
 diesel::joinable!(remote_authorizations -> tickets (ticket_id));
 diesel::joinable!(onsite_requests -> tickets (ticket_id));
 diesel::joinable!(acceptances -> tickets (ticket_id));
+diesel::joinable!(technician_skills -> technicians (user_id));
+diesel::joinable!(technicians -> users (user_id));
+diesel::joinable!(visits -> tickets (ticket_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -328,4 +399,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     acceptances,
     notifications,
     job_runs,
+    technicians,
+    technician_skills,
+    duty_shifts,
+    location_pings,
+    visits,
 );

@@ -2,7 +2,31 @@
 //! position, shifts, bookings and load; this decides who can go and in what order, and says why.
 
 use super::geo::Location;
+use super::sla::{Calendar, WorkingHours};
 use chrono::{DateTime, Duration, Utc};
+
+/// Whether a technician works the whole window: inside the working hours of the window's day
+/// (their own weekly hours, in the business calendar's zone, holidays off), or inside one shift
+/// of the on-duty roster.
+pub fn available(
+    week: &[Option<WorkingHours>; 7],
+    cal: &Calendar,
+    duty: &[(DateTime<Utc>, DateTime<Utc>)],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> bool {
+    if duty.iter().any(|(s, e)| *s <= start && end <= *e) {
+        return true;
+    }
+    let own = Calendar {
+        week: *week,
+        ..cal.clone()
+    };
+    match own.working_interval(own.local_date(start)) {
+        Some((open, close)) => open <= start && end <= close,
+        None => false,
+    }
+}
 
 /// What the visit needs.
 #[derive(Debug, Clone)]
@@ -50,7 +74,11 @@ pub struct Params {
 
 impl Default for Params {
     fn default() -> Self {
-        Params { stale_after: Duration::minutes(30), speed_kmh: 30.0, minutes_per_booked_visit: 20.0 }
+        Params {
+            stale_after: Duration::minutes(30),
+            speed_kmh: 30.0,
+            minutes_per_booked_visit: 20.0,
+        }
     }
 }
 
@@ -110,7 +138,11 @@ pub fn exclusion(job: &Job, t: &Technician) -> Option<Exclusion> {
         match t.skills.iter().find(|(s, _)| s == skill) {
             None => return Some(Exclusion::MissingSkill(skill.clone())),
             Some((_, has)) if has < needs => {
-                return Some(Exclusion::LevelTooLow { skill: skill.clone(), has: *has, needs: *needs })
+                return Some(Exclusion::LevelTooLow {
+                    skill: skill.clone(),
+                    has: *has,
+                    needs: *needs,
+                })
             }
             _ => {}
         }
@@ -123,7 +155,10 @@ pub fn exclusion(job: &Job, t: &Technician) -> Option<Exclusion> {
             return Some(Exclusion::OutsideRegion);
         }
     }
-    if t.booked.iter().any(|b| overlaps(*b, (job.window_start, job.window_end))) {
+    if t.booked
+        .iter()
+        .any(|b| overlaps(*b, (job.window_start, job.window_end)))
+    {
         return Some(Exclusion::DoubleBooked);
     }
     if t.visits_that_day >= t.daily_capacity {
@@ -135,7 +170,12 @@ pub fn exclusion(job: &Job, t: &Technician) -> Option<Exclusion> {
 /// Ranks who can go: shortest estimated travel first, each visit already booked that day
 /// counting as extra minutes, a candidate who would miss the SLA after one who would not.
 /// Returns the ranked list and the excluded technicians with the reason.
-pub fn rank(job: &Job, technicians: &[Technician], now: DateTime<Utc>, p: Params) -> (Vec<Ranked>, Vec<(i64, Exclusion)>) {
+pub fn rank(
+    job: &Job,
+    technicians: &[Technician],
+    now: DateTime<Utc>,
+    p: Params,
+) -> (Vec<Ranked>, Vec<(i64, Exclusion)>) {
     let mut ranked = Vec::new();
     let mut excluded = Vec::new();
     for t in technicians {
@@ -150,19 +190,27 @@ pub fn rank(job: &Job, technicians: &[Technician], now: DateTime<Utc>, p: Params
         };
         let distance = distance_km(&from, &job.site);
         let eta = distance / p.speed_kmh.max(1.0) * 60.0;
-        let arrival = now.max(job.window_start - Duration::minutes(eta.ceil() as i64)) + Duration::minutes(eta.ceil() as i64);
+        let arrival =
+            now.max(job.window_start - Duration::minutes(eta.ceil() as i64)) + Duration::minutes(eta.ceil() as i64);
         let slack = job.due.map(|d| (d - arrival).num_seconds() as f64 / 60.0);
         let late = slack.is_some_and(|s| s < 0.0);
         let score = eta + p.minutes_per_booked_visit * f64::from(t.visits_that_day) + if late { 10_000.0 } else { 0.0 };
         let mut reasons = vec![format!(
             "{distance:.1} km from {}, about {eta:.0} min away",
-            if from_ping { "the last position" } else { "the home base (no recent position)" }
+            if from_ping {
+                "the last position"
+            } else {
+                "the home base (no recent position)"
+            }
         )];
         if let Some((skill, needs)) = &job.skill {
             let has = t.skills.iter().find(|(s, _)| s == skill).map_or(0, |s| s.1);
             reasons.push(format!("{skill} level {has} (needs {needs})"));
         }
-        reasons.push(format!("{} of {} visits booked that day", t.visits_that_day, t.daily_capacity));
+        reasons.push(format!(
+            "{} of {} visits booked that day",
+            t.visits_that_day, t.daily_capacity
+        ));
         match slack {
             Some(s) if s < 0.0 => reasons.push(format!("would arrive {:.0} min after the SLA due time", -s)),
             Some(s) => reasons.push(format!("{s:.0} min of SLA slack")),
@@ -261,11 +309,30 @@ mod tests {
         full.visits_that_day = 6;
         let mut adjacent = tech(7, 30.25, 120.15);
         adjacent.booked = vec![(t("2026-11-24T04:00:00Z"), t("2026-11-24T05:00:00Z"))];
-        let (r, ex) = rank(&job(), &[no_skill, low, off, elsewhere, booked, full, adjacent], t(NOW), Params::default());
-        assert_eq!(r.iter().map(|x| x.technician_id).collect::<Vec<_>>(), [7], "back-to-back windows do not overlap");
+        let (r, ex) = rank(
+            &job(),
+            &[no_skill, low, off, elsewhere, booked, full, adjacent],
+            t(NOW),
+            Params::default(),
+        );
+        assert_eq!(
+            r.iter().map(|x| x.technician_id).collect::<Vec<_>>(),
+            [7],
+            "back-to-back windows do not overlap"
+        );
         let reasons: Vec<_> = ex.iter().map(|(id, e)| (*id, e.clone())).collect();
         assert_eq!(reasons[0], (1, Exclusion::MissingSkill("ups".into())));
-        assert_eq!(reasons[1], (2, Exclusion::LevelTooLow { skill: "ups".into(), has: 2, needs: 3 }));
+        assert_eq!(
+            reasons[1],
+            (
+                2,
+                Exclusion::LevelTooLow {
+                    skill: "ups".into(),
+                    has: 2,
+                    needs: 3
+                }
+            )
+        );
         assert_eq!(reasons[2].1, Exclusion::NotOnShift);
         assert_eq!(reasons[3].1, Exclusion::OutsideRegion);
         assert_eq!(reasons[4].1, Exclusion::DoubleBooked);
@@ -288,6 +355,47 @@ mod tests {
         assert_eq!(r[0].technician_id, 3);
         assert!(r[1].sla_slack_minutes.unwrap() < 0.0);
         assert!(r[1].reasons.iter().any(|x| x.contains("after the SLA due time")));
+    }
+
+    #[test]
+    fn availability_follows_hours_holidays_and_the_roster() {
+        let cal = Calendar::standard(chrono_tz::Asia::Shanghai);
+        let week = cal.week;
+        // Tuesday 10:00-12:00 local is inside 08:30-17:00.
+        let (s, e) = (t("2026-11-24T02:00:00Z"), t("2026-11-24T04:00:00Z"));
+        assert!(available(&week, &cal, &[], s, e));
+        // Tuesday 16:00-18:00 local runs past closing.
+        assert!(!available(
+            &week,
+            &cal,
+            &[],
+            t("2026-11-24T08:00:00Z"),
+            t("2026-11-24T10:00:00Z")
+        ));
+        // Saturday: off, unless on the duty roster for the whole window.
+        let (ss, se) = (t("2026-11-28T02:00:00Z"), t("2026-11-28T04:00:00Z"));
+        assert!(!available(&week, &cal, &[], ss, se));
+        assert!(available(
+            &week,
+            &cal,
+            &[(t("2026-11-28T00:00:00Z"), t("2026-11-28T12:00:00Z"))],
+            ss,
+            se
+        ));
+        assert!(!available(
+            &week,
+            &cal,
+            &[(t("2026-11-28T03:00:00Z"), t("2026-11-28T12:00:00Z"))],
+            ss,
+            se
+        ));
+        // A holiday is off.
+        let mut hol = cal.clone();
+        hol.overrides.insert(
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+            crate::domain::sla::DayOverride::Holiday,
+        );
+        assert!(!available(&week, &hol, &[], s, e));
     }
 
     #[test]
