@@ -96,6 +96,21 @@ impl Client {
         self.get("/api/v1/me").await
     }
 
+    /// Sends the phone's positions (1-100 at a time).
+    pub async fn send_pings(&self, pings: Vec<LocationPing>) -> Result<PingReceipt, ClientError> {
+        self.post("/api/v1/mobile/pings", &PingBatch { pings }).await
+    }
+
+    /// A technician's profile (a technician may read their own).
+    pub async fn technician(&self, user_id: crate::UserId) -> Result<Technician, ClientError> {
+        self.get(&format!("/api/v1/technicians/{user_id}")).await
+    }
+
+    /// One visit (a technician sees only their own).
+    pub async fn visit(&self, id: crate::VisitId) -> Result<Visit, ClientError> {
+        self.get(&format!("/api/v1/visits/{id}")).await
+    }
+
     fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         let mut req = self.http.request(method, format!("{}{}", self.base, path));
         if let Some(t) = &self.access_token {

@@ -4,8 +4,10 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod customers;
+pub mod dispatch;
 pub mod extract;
 pub mod health;
+pub mod mobile;
 pub mod notifications;
 pub mod regions;
 pub mod sites;
@@ -186,7 +188,26 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/calendar/holidays/{id}").route(web::delete().to(sla::delete_holiday)))
             .service(resource("/notifications").route(web::get().to(notifications::list)))
             .service(resource("/notifications/{id}/read").route(web::post().to(notifications::read)))
-            .service(resource("/jobs/{name}/run").route(web::post().to(notifications::run_job))),
+            .service(resource("/jobs/{name}/run").route(web::post().to(notifications::run_job)))
+            .service(resource("/technicians").route(web::get().to(dispatch::list_technicians)))
+            .service(
+                resource("/technicians/{id}")
+                    .route(web::get().to(dispatch::get_technician))
+                    .route(web::put().to(dispatch::put_technician)),
+            )
+            .service(
+                resource("/technicians/{id}/duty")
+                    .route(web::get().to(dispatch::list_duty))
+                    .route(web::post().to(dispatch::add_duty)),
+            )
+            .service(resource("/visits").route(web::post().to(dispatch::create_visit)))
+            .service(resource("/visits/{id}").route(web::get().to(dispatch::get_visit)))
+            .service(resource("/visits/{id}/assign").route(web::post().to(dispatch::assign)))
+            .service(resource("/visits/{id}/auto-assign").route(web::post().to(dispatch::auto_assign)))
+            .service(resource("/visits/{id}/unassign").route(web::post().to(dispatch::unassign)))
+            .service(resource("/dispatch/candidates").route(web::get().to(dispatch::candidates)))
+            .service(resource("/dispatch/board").route(web::get().to(dispatch::board)))
+            .service(resource("/mobile/pings").route(web::post().to(mobile::pings))),
     )
     .default_service(web::to(no_route));
 }
@@ -231,6 +252,10 @@ impl utoipa::Modify for BearerAuth {
         sla::list_policies, sla::update_policy, sla::get_calendar, sla::put_calendar,
         sla::list_holidays, sla::add_holiday, sla::delete_holiday,
         notifications::list, notifications::read, notifications::run_job,
+        dispatch::list_technicians, dispatch::get_technician, dispatch::put_technician,
+        dispatch::list_duty, dispatch::add_duty, dispatch::create_visit, dispatch::get_visit,
+        dispatch::candidates, dispatch::assign, dispatch::auto_assign, dispatch::unassign, dispatch::board,
+        mobile::pings,
     ),
     components(schemas(fieldline_mobile_api::Problem, fieldline_mobile_api::ErrorCode))
 )]

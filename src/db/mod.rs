@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod customers;
+pub mod dispatch;
 pub mod notifications;
 pub mod regions;
 pub mod schema;
@@ -34,6 +35,18 @@ pub type PooledConn = r2d2::PooledConnection<Manager>;
 pub enum BackendKind {
     Postgres,
     Sqlite,
+}
+
+/// Runs a query on the connection's own backend. For what diesel's multi-backend cannot express
+/// but both backends run the same way (a multi-row insert); written once, here.
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConn::Pg($c) => $body,
+            $crate::db::DbConn::Sqlite($c) => $body,
+        }
+    };
 }
 
 /// Which backend a URL names: `postgres://` / `postgresql://` is PostgreSQL, anything else is a
@@ -321,5 +334,17 @@ pub fn finish_job_run(
             job_runs::actions.eq(actions),
         ))
         .execute(conn)?;
+    Ok(())
+}
+
+/// Holds a technician's row until the transaction ends, so two dispatchers booking the same
+/// technician at once are served one after the other (SQLite's write transactions already are).
+pub fn lock_technician(conn: &mut DbConn, user_id: i64) -> QueryResult<()> {
+    use diesel::sql_types::BigInt;
+    if let DbConn::Pg(_) = conn {
+        diesel::sql_query("SELECT user_id FROM technicians WHERE user_id = $1 FOR UPDATE")
+            .bind::<BigInt, _>(user_id)
+            .execute(conn)?;
+    }
     Ok(())
 }

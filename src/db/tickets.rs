@@ -356,9 +356,9 @@ fn save(c: &mut DbConn, before: &TicketRow, row: &mut TicketRow, at: DateTime<Ut
     Ok(())
 }
 
-/// One timeline entry.
+/// One timeline entry (also for other parts, such as dispatch, that change a ticket's story).
 #[allow(clippy::too_many_arguments)]
-fn event(
+pub fn record_event(
     c: &mut DbConn,
     ticket_id: i64,
     actor: &Actor,
@@ -383,7 +383,7 @@ fn event(
     Ok(())
 }
 
-fn notify(
+pub fn notify_users(
     c: &mut DbConn,
     user_ids: &[i64],
     ticket_id: i64,
@@ -630,7 +630,7 @@ pub fn register(c: &mut DbConn, actor: &Actor, r: Registration, step_interval: D
             .get_result(c)?;
         row.id = id;
         let out = row.to_wire()?;
-        event(
+        record_event(
             c,
             id,
             actor,
@@ -778,7 +778,7 @@ pub fn act(
                   from: Option<&str>,
                   to: Option<&str>,
                   reason: Option<&str>,
-                  data: Option<Value>| { event(c, id, actor, kind, from, to, reason, data) };
+                  data: Option<Value>| { record_event(c, id, actor, kind, from, to, reason, data) };
         match &change {
             Change::Ladder { action, reason, window } => {
                 let domain_action = match *action {
@@ -970,7 +970,7 @@ pub fn act(
                     None,
                 )?;
                 let msg = format!("Ticket {} was handed to you: {reason}", row.number);
-                notify(c, &[*to], id, "handoff", &msg, now)?;
+                notify_users(c, &[*to], id, "handoff", &msg, now)?;
             }
             Change::Assign { to, reason } => {
                 if let Some(u) = to {
@@ -985,7 +985,7 @@ pub fn act(
                         ));
                     }
                     let msg = format!("Ticket {} was assigned to you", row.number);
-                    notify(c, &[*u], id, "assigned", &msg, now)?;
+                    notify_users(c, &[*u], id, "assigned", &msg, now)?;
                 }
                 row.assignee_id = *to;
                 let from = before.assignee_id.map(|u| u.to_string());
@@ -1197,7 +1197,7 @@ fn retarget(
         "after": {"response_due_at": utc(row.response_due_at), "arrival_due_at": opt_utc(row.arrival_due_at),
                   "resolution_due_at": utc(row.resolution_due_at), "clock_mode": row.clock_mode},
     });
-    event(c, row.id, actor, "dues_recomputed", None, None, reason, Some(data))?;
+    record_event(c, row.id, actor, "dues_recomputed", None, None, reason, Some(data))?;
     Ok(())
 }
 
@@ -1484,7 +1484,7 @@ fn scan_one(c: &mut DbConn, id: i64, now: DateTime<Utc>, step_interval: Duration
         for clock in &decision.breaches {
             row.stamp_breach(*clock, now);
             let due = row.sla_state()?.clock(*clock).due;
-            event(
+            record_event(
                 c,
                 id,
                 &actor,
@@ -1512,8 +1512,8 @@ fn scan_one(c: &mut DbConn, id: i64, now: DateTime<Utc>, step_interval: Duration
                 "Ticket {} has missed its service level ({}); alert step {step}: {who}",
                 row.number, row.title
             );
-            notify(c, &recipients, id, "sla_alert", &msg, now)?;
-            event(
+            notify_users(c, &recipients, id, "sla_alert", &msg, now)?;
+            record_event(
                 c,
                 id,
                 &actor,
@@ -1538,8 +1538,8 @@ fn scan_one(c: &mut DbConn, id: i64, now: DateTime<Utc>, step_interval: Duration
                     "On-site ticket {} is past its service level: dispatch it first",
                     row.number
                 );
-                notify(c, &dispatchers, id, "dispatch_flag", &msg, now)?;
-                event(c, id, &actor, "dispatch_flagged", None, None, None, None)?;
+                notify_users(c, &dispatchers, id, "dispatch_flag", &msg, now)?;
+                record_event(c, id, &actor, "dispatch_flagged", None, None, None, None)?;
             }
             row.escalation_step = step;
         }

@@ -7,6 +7,7 @@ mod helpers;
 mod audit;
 mod auth;
 mod customers;
+mod dispatch;
 mod errors;
 mod health;
 mod openapi;

@@ -1,0 +1,822 @@
+//! Technicians (profiles, skills, duty roster, positions) and visits: creating them from on-site
+//! registrations, ranking candidates, assigning without double-booking, and the board.
+
+use super::audit::{self, snapshot, Actor};
+use super::schema::{
+    duty_shifts, location_pings, onsite_requests, technician_skills, technicians, tickets, users, visits,
+};
+use super::{sla as calendar, tickets as ticket_store, ts, utc, write, DbConn, Paging};
+use crate::domain::dispatch::{self, Job, Params};
+use crate::domain::geo::Location;
+use crate::domain::sla::WorkingHours;
+use crate::error::{AppError, AppResult};
+use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
+use diesel::prelude::*;
+use fieldline_mobile_api::{
+    BoardEntry, Candidate, Candidates, DayHours, DutyShift, Excluded, LocationPing, OnsiteRequestId,
+    OnsiteRequestStatus, Page, Priority, RegionId, Role, Skill, Technician, TicketId, UserId, Visit, VisitId,
+    VisitStatus,
+};
+use serde_json::json;
+
+// ---------------------------------------------------------------- technicians
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = technicians)]
+pub struct TechnicianRow {
+    pub user_id: i64,
+    pub home_lat: f64,
+    pub home_lon: f64,
+    pub daily_capacity: i32,
+    pub hours_json: String,
+    pub regions_json: String,
+    pub last_lat: Option<f64>,
+    pub last_lon: Option<f64>,
+    pub last_accuracy_m: Option<f64>,
+    pub last_ping_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+fn week_of(json: &str) -> AppResult<Vec<Option<DayHours>>> {
+    serde_json::from_str(json).map_err(|e| AppError::internal(format!("stored technician hours: {e}")))
+}
+
+fn regions_of(json: &str) -> AppResult<Vec<i64>> {
+    serde_json::from_str(json).map_err(|e| AppError::internal(format!("stored technician regions: {e}")))
+}
+
+/// Weekly hours as the domain reads them.
+fn working_week(week: &[Option<DayHours>]) -> AppResult<[Option<WorkingHours>; 7]> {
+    let mut out = [None; 7];
+    for (i, d) in week.iter().enumerate().take(7) {
+        if let Some(h) = d {
+            let parse = |v: &str| chrono::NaiveTime::parse_from_str(v, "%H:%M");
+            let (Ok(start), Ok(end)) = (parse(&h.start), parse(&h.end)) else {
+                return Err(AppError::validation(format!("week[{i}]"), "times are HH:MM"));
+            };
+            out[i] = Some(
+                WorkingHours::new(start, end)
+                    .ok_or_else(|| AppError::validation(format!("week[{i}]"), "must end after it starts"))?,
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// A validated profile.
+#[derive(Debug, Clone)]
+pub struct TechnicianFields {
+    pub home: Location,
+    pub daily_capacity: i32,
+    pub week: Vec<Option<DayHours>>,
+    pub regions: Vec<i64>,
+    pub skills: Vec<Skill>,
+}
+
+impl TechnicianFields {
+    pub fn check(&self) -> AppResult<()> {
+        if !(1..=50).contains(&self.daily_capacity) {
+            return Err(AppError::validation("daily_capacity", "must be between 1 and 50"));
+        }
+        if self.week.len() != 7 {
+            return Err(AppError::validation("week", "must have seven entries, Monday first"));
+        }
+        working_week(&self.week)?;
+        for (i, s) in self.skills.iter().enumerate() {
+            if !(1..=5).contains(&s.level) {
+                return Err(AppError::validation(
+                    format!("skills[{i}].level"),
+                    "must be between 1 and 5",
+                ));
+            }
+            if s.skill.trim().is_empty() || s.skill.len() > 50 {
+                return Err(AppError::validation(
+                    format!("skills[{i}].skill"),
+                    "must be 1 to 50 characters",
+                ));
+            }
+            if self.skills[..i].iter().any(|o| o.skill == s.skill) {
+                return Err(AppError::validation(format!("skills[{i}].skill"), "is listed twice"));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn to_wire(c: &mut DbConn, row: &TechnicianRow) -> AppResult<Technician> {
+    let name: String = users::table.find(row.user_id).select(users::display_name).first(c)?;
+    let skills: Vec<(String, i32)> = technician_skills::table
+        .filter(technician_skills::user_id.eq(row.user_id))
+        .order(technician_skills::skill)
+        .select((technician_skills::skill, technician_skills::level))
+        .load(c)?;
+    Ok(Technician {
+        user_id: UserId(row.user_id),
+        display_name: name,
+        home_latitude: row.home_lat,
+        home_longitude: row.home_lon,
+        daily_capacity: row.daily_capacity,
+        week: week_of(&row.hours_json)?,
+        regions: regions_of(&row.regions_json)?.into_iter().map(RegionId).collect(),
+        skills: skills
+            .into_iter()
+            .map(|(skill, level)| Skill { skill, level })
+            .collect(),
+        last_latitude: row.last_lat,
+        last_longitude: row.last_lon,
+        last_accuracy_m: row.last_accuracy_m,
+        last_ping_at: row.last_ping_at.map(utc),
+        updated_at: utc(row.updated_at),
+    })
+}
+
+fn find(c: &mut DbConn, user_id: i64) -> AppResult<Option<TechnicianRow>> {
+    Ok(technicians::table
+        .find(user_id)
+        .select(TechnicianRow::as_select())
+        .first(c)
+        .optional()?)
+}
+
+pub fn get_technician(c: &mut DbConn, user_id: i64) -> AppResult<Technician> {
+    let row = find(c, user_id)?.ok_or_else(|| AppError::not_found("technician", user_id))?;
+    to_wire(c, &row)
+}
+
+pub fn list_technicians(c: &mut DbConn, skill: Option<&str>, paging: Paging) -> AppResult<Page<Technician>> {
+    let query = || {
+        let mut q = technicians::table.into_boxed();
+        if let Some(s) = skill {
+            q = q.filter(
+                technicians::user_id.eq_any(
+                    technician_skills::table
+                        .filter(technician_skills::skill.eq(s.to_string()))
+                        .select(technician_skills::user_id),
+                ),
+            );
+        }
+        q
+    };
+    let total = query().count().get_result(c)?;
+    let rows: Vec<TechnicianRow> = query()
+        .order(technicians::user_id)
+        .limit(paging.limit)
+        .offset(paging.offset)
+        .select(TechnicianRow::as_select())
+        .load(c)?;
+    let items = rows.iter().map(|r| to_wire(c, r)).collect::<AppResult<_>>()?;
+    Ok(paging.page(items, total))
+}
+
+/// Creates or replaces the profile of a user with the technician role.
+pub fn put_technician(c: &mut DbConn, actor: &Actor, user_id: i64, f: TechnicianFields) -> AppResult<Technician> {
+    f.check()?;
+    write(c, |c| {
+        let role: Option<String> = users::table.find(user_id).select(users::role).first(c).optional()?;
+        match role {
+            None => return Err(AppError::not_found("user", user_id)),
+            Some(r) if r != Role::Technician.as_str() => {
+                return Err(AppError::validation(
+                    "user_id",
+                    format!("user {user_id} is not a technician"),
+                ))
+            }
+            _ => {}
+        }
+        let before = match find(c, user_id)? {
+            Some(r) => Some(to_wire(c, &r)?),
+            None => None,
+        };
+        let hours = serde_json::to_string(&f.week).map_err(AppError::internal)?;
+        let regions = serde_json::to_string(&f.regions).map_err(AppError::internal)?;
+        let n = diesel::update(technicians::table.find(user_id))
+            .set((
+                technicians::home_lat.eq(f.home.lat()),
+                technicians::home_lon.eq(f.home.lon()),
+                technicians::daily_capacity.eq(f.daily_capacity),
+                technicians::hours_json.eq(&hours),
+                technicians::regions_json.eq(&regions),
+                technicians::updated_at.eq(ts(actor.at)),
+            ))
+            .execute(c)?;
+        if n == 0 {
+            diesel::insert_into(technicians::table)
+                .values((
+                    technicians::user_id.eq(user_id),
+                    technicians::home_lat.eq(f.home.lat()),
+                    technicians::home_lon.eq(f.home.lon()),
+                    technicians::daily_capacity.eq(f.daily_capacity),
+                    technicians::hours_json.eq(&hours),
+                    technicians::regions_json.eq(&regions),
+                    technicians::created_at.eq(ts(actor.at)),
+                    technicians::updated_at.eq(ts(actor.at)),
+                ))
+                .execute(c)?;
+        }
+        diesel::delete(technician_skills::table.filter(technician_skills::user_id.eq(user_id))).execute(c)?;
+        for s in &f.skills {
+            diesel::insert_into(technician_skills::table)
+                .values((
+                    technician_skills::user_id.eq(user_id),
+                    technician_skills::skill.eq(s.skill.trim()),
+                    technician_skills::level.eq(s.level),
+                ))
+                .execute(c)?;
+        }
+        let out = get_technician(c, user_id)?;
+        let action = if before.is_some() { "update" } else { "create" };
+        audit::record(
+            c,
+            actor,
+            "technician",
+            user_id,
+            action,
+            before.as_ref().and_then(snapshot),
+            snapshot(&out),
+        )?;
+        Ok(out)
+    })
+}
+
+pub fn add_duty(
+    c: &mut DbConn,
+    actor: &Actor,
+    user_id: i64,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    note: Option<String>,
+) -> AppResult<DutyShift> {
+    if end <= start {
+        return Err(AppError::validation("ends_at", "must be after starts_at"));
+    }
+    if end - start > Duration::days(14) {
+        return Err(AppError::validation("ends_at", "a shift lasts at most 14 days"));
+    }
+    write(c, |c| {
+        find(c, user_id)?.ok_or_else(|| AppError::not_found("technician", user_id))?;
+        let id: i64 = diesel::insert_into(duty_shifts::table)
+            .values((
+                duty_shifts::user_id.eq(user_id),
+                duty_shifts::starts_at.eq(ts(start)),
+                duty_shifts::ends_at.eq(ts(end)),
+                duty_shifts::note.eq(note.as_deref()),
+                duty_shifts::created_at.eq(ts(actor.at)),
+            ))
+            .returning(duty_shifts::id)
+            .get_result(c)?;
+        let out = DutyShift {
+            id,
+            user_id: UserId(user_id),
+            starts_at: start,
+            ends_at: end,
+            note,
+        };
+        audit::record(c, actor, "duty_shift", id, "create", None, snapshot(&out))?;
+        Ok(out)
+    })
+}
+
+pub fn list_duty(c: &mut DbConn, user_id: i64, from: DateTime<Utc>) -> AppResult<Vec<DutyShift>> {
+    find(c, user_id)?.ok_or_else(|| AppError::not_found("technician", user_id))?;
+    let rows: Vec<(i64, NaiveDateTime, NaiveDateTime, Option<String>)> = duty_shifts::table
+        .filter(duty_shifts::user_id.eq(user_id))
+        .filter(duty_shifts::ends_at.gt(ts(from)))
+        .order(duty_shifts::starts_at)
+        .select((
+            duty_shifts::id,
+            duty_shifts::starts_at,
+            duty_shifts::ends_at,
+            duty_shifts::note,
+        ))
+        .load(c)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, s, e, note)| DutyShift {
+            id,
+            user_id: UserId(user_id),
+            starts_at: utc(s),
+            ends_at: utc(e),
+            note,
+        })
+        .collect())
+}
+
+/// Stores a batch of positions; the newest becomes the technician's last known position.
+/// Positions are telemetry, kept for the retention period, not audited one by one.
+pub fn store_pings(
+    c: &mut DbConn,
+    user_id: i64,
+    pings: &[LocationPing],
+    now: DateTime<Utc>,
+) -> AppResult<Option<DateTime<Utc>>> {
+    write(c, |c| {
+        let tech = find(c, user_id)?.ok_or_else(|| AppError::not_found("technician profile for user", user_id))?;
+        let rows: Vec<_> = pings
+            .iter()
+            .map(|p| {
+                (
+                    location_pings::user_id.eq(user_id),
+                    location_pings::at.eq(ts(p.at)),
+                    location_pings::lat.eq(p.latitude),
+                    location_pings::lon.eq(p.longitude),
+                    location_pings::accuracy_m.eq(p.accuracy_m),
+                    location_pings::received_at.eq(ts(now)),
+                )
+            })
+            .collect();
+        crate::on_backend!(c, |b| diesel::insert_into(location_pings::table)
+            .values(&rows)
+            .execute(b))?;
+        let newest = pings.iter().max_by_key(|p| p.at);
+        let last = tech.last_ping_at.map(utc);
+        match newest {
+            Some(p) if last.is_none_or(|l| p.at > l) => {
+                diesel::update(technicians::table.find(user_id))
+                    .set((
+                        technicians::last_lat.eq(p.latitude),
+                        technicians::last_lon.eq(p.longitude),
+                        technicians::last_accuracy_m.eq(p.accuracy_m),
+                        technicians::last_ping_at.eq(ts(p.at)),
+                    ))
+                    .execute(c)?;
+                Ok(Some(p.at))
+            }
+            _ => Ok(last),
+        }
+    })
+}
+
+/// Deletes positions older than the retention period; returns how many.
+pub fn prune_pings(c: &mut DbConn, before: DateTime<Utc>) -> AppResult<usize> {
+    write(c, |c| {
+        Ok(diesel::delete(location_pings::table.filter(location_pings::at.lt(ts(before)))).execute(c)?)
+    })
+}
+
+// ---------------------------------------------------------------- visits
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = visits)]
+pub struct VisitRow {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub onsite_request_id: i64,
+    pub site_id: Option<i64>,
+    pub region_id: Option<i64>,
+    pub window_start: NaiveDateTime,
+    pub window_end: NaiveDateTime,
+    pub required_skill: Option<String>,
+    pub required_level: i32,
+    pub technician_id: Option<i64>,
+    pub status: String,
+    pub version: i32,
+    pub created_by: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl VisitRow {
+    pub fn status(&self) -> AppResult<VisitStatus> {
+        VisitStatus::parse(&self.status)
+            .ok_or_else(|| AppError::internal(format!("visit {} has unknown status", self.id)))
+    }
+
+    pub fn to_wire(&self) -> AppResult<Visit> {
+        Ok(Visit {
+            id: VisitId(self.id),
+            ticket_id: TicketId(self.ticket_id),
+            onsite_request_id: OnsiteRequestId(self.onsite_request_id),
+            site_id: self.site_id.map(Into::into),
+            region_id: self.region_id.map(RegionId),
+            window_start: utc(self.window_start),
+            window_end: utc(self.window_end),
+            required_skill: self.required_skill.clone(),
+            required_level: self.required_level,
+            technician_id: self.technician_id.map(UserId),
+            status: self.status()?,
+            version: self.version,
+            created_at: utc(self.created_at),
+            updated_at: utc(self.updated_at),
+        })
+    }
+}
+
+/// The statuses in which a visit holds its technician's time.
+const BOOKING: &[&str] = &["assigned", "accepted", "en_route", "on_site"];
+
+pub fn get_visit(c: &mut DbConn, id: i64) -> AppResult<VisitRow> {
+    visits::table
+        .find(id)
+        .select(VisitRow::as_select())
+        .first(c)
+        .optional()?
+        .ok_or_else(|| AppError::not_found("visit", id))
+}
+
+/// Turns an open on-site registration into a visit in the agreed window.
+pub fn create_visit(
+    c: &mut DbConn,
+    actor: &Actor,
+    request_id: i64,
+    skill: Option<String>,
+    level: i32,
+) -> AppResult<Visit> {
+    if !(1..=5).contains(&level) {
+        return Err(AppError::validation("required_level", "must be between 1 and 5"));
+    }
+    write(c, |c| {
+        let (ticket_id, start, end, status): (i64, NaiveDateTime, NaiveDateTime, String) = onsite_requests::table
+            .find(request_id)
+            .select((
+                onsite_requests::ticket_id,
+                onsite_requests::window_start,
+                onsite_requests::window_end,
+                onsite_requests::status,
+            ))
+            .first(c)
+            .optional()?
+            .ok_or_else(|| {
+                AppError::validation(
+                    "onsite_request_id",
+                    format!("no on-site registration with id {request_id}"),
+                )
+            })?;
+        if status != OnsiteRequestStatus::Open.as_str() {
+            return Err(AppError::InvalidTransition(format!(
+                "the on-site registration is {status}, not open"
+            )));
+        }
+        let (site_id, region_id): (Option<i64>, Option<i64>) = tickets::table
+            .find(ticket_id)
+            .select((tickets::site_id, tickets::region_id))
+            .first(c)?;
+        let row: VisitRow = diesel::insert_into(visits::table)
+            .values((
+                visits::ticket_id.eq(ticket_id),
+                visits::onsite_request_id.eq(request_id),
+                visits::site_id.eq(site_id),
+                visits::region_id.eq(region_id),
+                visits::window_start.eq(start),
+                visits::window_end.eq(end),
+                visits::required_skill.eq(skill.as_deref()),
+                visits::required_level.eq(level),
+                visits::status.eq(VisitStatus::Scheduled.as_str()),
+                visits::created_by.eq(actor.id.map_or(0, |u| u.0)),
+                visits::created_at.eq(ts(actor.at)),
+                visits::updated_at.eq(ts(actor.at)),
+            ))
+            .returning(visits::all_columns)
+            .get_result(c)?;
+        diesel::update(onsite_requests::table.find(request_id))
+            .set((
+                onsite_requests::status.eq(OnsiteRequestStatus::Scheduled.as_str()),
+                onsite_requests::updated_at.eq(ts(actor.at)),
+            ))
+            .execute(c)?;
+        let out = row.to_wire()?;
+        ticket_store::record_event(
+            c,
+            ticket_id,
+            actor,
+            "visit_created",
+            None,
+            Some(&row.id.to_string()),
+            None,
+            snapshot(&out),
+        )?;
+        audit::record(c, actor, "visit", row.id, "create", None, snapshot(&out))?;
+        Ok(out)
+    })
+}
+
+/// The ticket's due time a visit works against: arrival, or resolution when there is none.
+fn visit_due(c: &mut DbConn, ticket_id: i64) -> AppResult<(String, Priority, DateTime<Utc>, bool)> {
+    let (number, priority, arrival, resolution, flagged): (String, String, Option<NaiveDateTime>, NaiveDateTime, bool) =
+        tickets::table
+            .find(ticket_id)
+            .select((
+                tickets::number,
+                tickets::priority,
+                tickets::arrival_due_at,
+                tickets::resolution_due_at,
+                tickets::flagged_for_dispatch,
+            ))
+            .first(c)?;
+    let priority = Priority::parse(&priority).ok_or_else(|| AppError::internal("stored priority is unknown"))?;
+    Ok((number, priority, utc(arrival.unwrap_or(resolution)), flagged))
+}
+
+/// Ranks every technician for the visit; see `domain::dispatch::rank`.
+pub fn candidates(c: &mut DbConn, visit_id: i64, now: DateTime<Utc>, params: Params) -> AppResult<Candidates> {
+    let v = get_visit(c, visit_id)?;
+    let site = match v.site_id {
+        Some(s) => {
+            let (lat, lon): (f64, f64) = super::schema::sites::table
+                .find(s)
+                .select((super::schema::sites::latitude, super::schema::sites::longitude))
+                .first(c)?;
+            Location::parse(lat, lon).map_err(|e| AppError::internal(format!("site {s}: {e}")))?
+        }
+        None => {
+            return Err(AppError::InvalidTransition(
+                "the visit's ticket has no site to travel to".into(),
+            ))
+        }
+    };
+    let (_, _, due, _) = visit_due(c, v.ticket_id)?;
+    let (start, end) = (utc(v.window_start), utc(v.window_end));
+    let job = Job {
+        site,
+        region_id: v.region_id,
+        window_start: start,
+        window_end: end,
+        skill: v.required_skill.clone().map(|s| (s, v.required_level)),
+        due: Some(due),
+    };
+    let cal = calendar::calendar(c)?;
+    let day = cal.local_date(start);
+    let (day_start, day_end) = {
+        let open = cal
+            .tz
+            .from_local_datetime(&day.and_hms_opt(0, 0, 0).expect("midnight"))
+            .earliest();
+        let open = open
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or(start - Duration::hours(12));
+        (open, open + Duration::days(1))
+    };
+    let rows: Vec<TechnicianRow> = technicians::table
+        .order(technicians::user_id)
+        .select(TechnicianRow::as_select())
+        .load(c)?;
+    let skills: Vec<(i64, String, i32)> = technician_skills::table
+        .select((
+            technician_skills::user_id,
+            technician_skills::skill,
+            technician_skills::level,
+        ))
+        .load(c)?;
+    let bookings: Vec<(i64, i64, NaiveDateTime, NaiveDateTime)> = visits::table
+        .filter(visits::technician_id.is_not_null())
+        .filter(visits::status.eq_any(BOOKING))
+        .filter(visits::id.ne(v.id))
+        .filter(visits::window_start.lt(ts(day_end.max(end))))
+        .filter(visits::window_end.gt(ts(day_start.min(start))))
+        .select((
+            visits::technician_id.assume_not_null(),
+            visits::id,
+            visits::window_start,
+            visits::window_end,
+        ))
+        .load(c)?;
+    let duty: Vec<(i64, NaiveDateTime, NaiveDateTime)> = duty_shifts::table
+        .filter(duty_shifts::starts_at.le(ts(start)))
+        .filter(duty_shifts::ends_at.ge(ts(end)))
+        .select((duty_shifts::user_id, duty_shifts::starts_at, duty_shifts::ends_at))
+        .load(c)?;
+    let names: Vec<(i64, String)> = users::table
+        .filter(users::role.eq(Role::Technician.as_str()))
+        .filter(users::active.eq(true))
+        .select((users::id, users::display_name))
+        .load(c)?;
+    let names: std::collections::HashMap<i64, String> = names.into_iter().collect();
+    let mut techs = Vec::with_capacity(rows.len());
+    for r in rows.iter().filter(|r| names.contains_key(&r.user_id)) {
+        let week = working_week(&week_of(&r.hours_json)?)?;
+        let shifts: Vec<_> = duty
+            .iter()
+            .filter(|d| d.0 == r.user_id)
+            .map(|d| (utc(d.1), utc(d.2)))
+            .collect();
+        let booked: Vec<_> = bookings
+            .iter()
+            .filter(|b| b.0 == r.user_id)
+            .map(|b| (utc(b.2), utc(b.3)))
+            .collect();
+        let that_day = booked.iter().filter(|b| b.0 >= day_start && b.0 < day_end).count() as i32;
+        let home = Location::parse(r.home_lat, r.home_lon)
+            .map_err(|e| AppError::internal(format!("technician {}: {e}", r.user_id)))?;
+        let last_ping = match (r.last_lat, r.last_lon, r.last_ping_at) {
+            (Some(lat), Some(lon), Some(at)) => Location::parse(lat, lon).ok().map(|l| (l, utc(at))),
+            _ => None,
+        };
+        techs.push(dispatch::Technician {
+            id: r.user_id,
+            skills: skills
+                .iter()
+                .filter(|s| s.0 == r.user_id)
+                .map(|s| (s.1.clone(), s.2))
+                .collect(),
+            home,
+            last_ping,
+            available: dispatch::available(&week, &cal, &shifts, start, end),
+            regions: regions_of(&r.regions_json)?,
+            booked,
+            visits_that_day: that_day,
+            daily_capacity: r.daily_capacity,
+        });
+    }
+    let (ranked, excluded) = dispatch::rank(&job, &techs, now, params);
+    let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+    Ok(Candidates {
+        visit_id: VisitId(v.id),
+        candidates: ranked
+            .into_iter()
+            .map(|r| Candidate {
+                technician_id: UserId(r.technician_id),
+                display_name: name(r.technician_id),
+                distance_km: (r.distance_km * 100.0).round() / 100.0,
+                eta_minutes: r.eta_minutes.round(),
+                from_ping: r.from_ping,
+                visits_that_day: r.visits_that_day,
+                sla_slack_minutes: r.sla_slack_minutes.map(f64::round),
+                score: (r.score * 10.0).round() / 10.0,
+                reasons: r.reasons,
+            })
+            .collect(),
+        excluded: excluded
+            .into_iter()
+            .map(|(id, e)| Excluded {
+                technician_id: UserId(id),
+                reason: e.to_string(),
+            })
+            .collect(),
+    })
+}
+
+/// Books a technician for the visit. The technician's row is locked first and their bookings
+/// checked inside the same transaction, so two dispatchers booking the same technician into
+/// overlapping windows at once end with one booking and one 409.
+pub fn assign(
+    c: &mut DbConn,
+    actor: &Actor,
+    visit_id: i64,
+    technician: i64,
+    reason: Option<String>,
+) -> AppResult<Visit> {
+    write(c, |c| {
+        super::lock_technician(c, technician)?;
+        find(c, technician)?
+            .ok_or_else(|| AppError::validation("technician_id", format!("no technician with id {technician}")))?;
+        let active: bool = users::table.find(technician).select(users::active).first(c)?;
+        if !active {
+            return Err(AppError::validation(
+                "technician_id",
+                format!("technician {technician} is disabled"),
+            ));
+        }
+        let before = get_visit(c, visit_id)?;
+        let status = before.status()?;
+        if !matches!(status, VisitStatus::Scheduled | VisitStatus::Assigned) {
+            return Err(AppError::InvalidTransition(format!(
+                "a visit that is {status} cannot be reassigned"
+            )));
+        }
+        let clash: Option<i64> = visits::table
+            .filter(visits::technician_id.eq(technician))
+            .filter(visits::status.eq_any(BOOKING))
+            .filter(visits::id.ne(visit_id))
+            .filter(visits::window_start.lt(before.window_end))
+            .filter(visits::window_end.gt(before.window_start))
+            .select(visits::id)
+            .first(c)
+            .optional()?;
+        if let Some(other) = clash {
+            return Err(AppError::Conflict(format!(
+                "technician {technician} is already booked in that window (visit {other})"
+            )));
+        }
+        let n = diesel::update(
+            visits::table
+                .filter(visits::id.eq(visit_id))
+                .filter(visits::version.eq(before.version)),
+        )
+        .set((
+            visits::technician_id.eq(Some(technician)),
+            visits::status.eq(VisitStatus::Assigned.as_str()),
+            visits::version.eq(before.version + 1),
+            visits::updated_at.eq(ts(actor.at)),
+        ))
+        .execute(c)?;
+        if n == 0 {
+            return Err(AppError::Conflict(
+                "the visit was changed meanwhile; reload it and try again".into(),
+            ));
+        }
+        let after = get_visit(c, visit_id)?.to_wire()?;
+        let kind = if before.technician_id.is_some() {
+            "visit_reassigned"
+        } else {
+            "visit_assigned"
+        };
+        let from = before.technician_id.map(|t| t.to_string());
+        let data = json!({"visit_id": visit_id});
+        ticket_store::record_event(
+            c,
+            before.ticket_id,
+            actor,
+            kind,
+            from.as_deref(),
+            Some(&technician.to_string()),
+            reason.as_deref(),
+            Some(data),
+        )?;
+        ticket_store::notify_users(
+            c,
+            &[technician],
+            before.ticket_id,
+            "visit_assigned",
+            &format!("Visit {visit_id} was assigned to you"),
+            actor.at,
+        )?;
+        audit::record(
+            c,
+            actor,
+            "visit",
+            visit_id,
+            kind,
+            snapshot(&before.to_wire()?),
+            snapshot(&after),
+        )?;
+        Ok(after)
+    })
+}
+
+/// Takes the technician off a visit that has not started; it goes back to the queue.
+pub fn unassign(c: &mut DbConn, actor: &Actor, visit_id: i64, reason: String) -> AppResult<Visit> {
+    write(c, |c| {
+        let before = get_visit(c, visit_id)?;
+        if before.status()? != VisitStatus::Assigned {
+            return Err(AppError::InvalidTransition(format!(
+                "only an assigned visit can be unassigned; this one is {}",
+                before.status
+            )));
+        }
+        diesel::update(visits::table.find(visit_id))
+            .set((
+                visits::technician_id.eq(None::<i64>),
+                visits::status.eq(VisitStatus::Scheduled.as_str()),
+                visits::version.eq(before.version + 1),
+                visits::updated_at.eq(ts(actor.at)),
+            ))
+            .execute(c)?;
+        let after = get_visit(c, visit_id)?.to_wire()?;
+        let from = before.technician_id.map(|t| t.to_string());
+        ticket_store::record_event(
+            c,
+            before.ticket_id,
+            actor,
+            "visit_unassigned",
+            from.as_deref(),
+            None,
+            Some(&reason),
+            Some(json!({"visit_id": visit_id})),
+        )?;
+        audit::record(
+            c,
+            actor,
+            "visit",
+            visit_id,
+            "unassign",
+            snapshot(&before.to_wire()?),
+            snapshot(&after),
+        )?;
+        Ok(after)
+    })
+}
+
+/// Open visits of a local day (optionally one region): unassigned first, then by window.
+pub fn board(c: &mut DbConn, day: chrono::NaiveDate, region: Option<i64>) -> AppResult<Vec<BoardEntry>> {
+    let cal = calendar::calendar(c)?;
+    let open = cal
+        .tz
+        .from_local_datetime(&day.and_hms_opt(0, 0, 0).expect("midnight"))
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| AppError::validation("day", "has no midnight in the calendar's zone"))?;
+    let mut q = visits::table
+        .filter(visits::window_start.ge(ts(open)))
+        .filter(visits::window_start.lt(ts(open + Duration::days(1))))
+        .filter(visits::status.eq_any(["scheduled", "assigned", "accepted", "en_route", "on_site"]))
+        .into_boxed();
+    if let Some(r) = region {
+        q = q.filter(visits::region_id.eq(r));
+    }
+    let rows: Vec<VisitRow> = q
+        .order((visits::technician_id.is_not_null(), visits::window_start, visits::id))
+        .select(VisitRow::as_select())
+        .load(c)?;
+    rows.iter()
+        .map(|v| {
+            let (ticket_number, priority, sla_due_at, flagged) = visit_due(c, v.ticket_id)?;
+            Ok(BoardEntry {
+                visit: v.to_wire()?,
+                ticket_number,
+                priority,
+                sla_due_at,
+                flagged_for_dispatch: flagged,
+            })
+        })
+        .collect()
+}

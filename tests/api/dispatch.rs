@@ -1,0 +1,418 @@
+use crate::helpers::{problem, spawn_app_at, TestApp};
+use crate::tickets::{at, fixture, register, Fixture};
+use chrono::Duration;
+use fieldline_mobile_api::client::Client;
+use fieldline_mobile_api::{
+    BoardEntry, Candidates, ErrorCode, LocationPing, OnsiteRequest, Page, Role, Technician, Visit, VisitStatus,
+};
+use serde_json::{json, Value};
+
+/// Tuesday 2026-11-24 09:00 in Shanghai.
+const TUESDAY_0900: &str = "2026-11-24T01:00:00Z";
+const WEEKDAYS: &str = r#"[{"start":"08:30","end":"17:00"},{"start":"08:30","end":"17:00"},{"start":"08:30","end":"17:00"},{"start":"08:30","end":"17:00"},{"start":"08:30","end":"17:00"},null,null]"#;
+
+async fn technician(app: &TestApp, lat: f64, lon: f64, skills: Value) -> (i64, String) {
+    let (user, token) = app.user(Role::Technician).await;
+    let body = json!({"home_latitude": lat, "home_longitude": lon, "daily_capacity": 4,
+        "week": serde_json::from_str::<Value>(WEEKDAYS).unwrap(), "skills": skills});
+    let t: Technician = app
+        .ok(
+            app.http
+                .put(app.url(&format!("/api/v1/technicians/{}", user.id)))
+                .bearer_auth(&app.admin)
+                .json(&body)
+                .send()
+                .await
+                .unwrap(),
+            200,
+        )
+        .await;
+    assert_eq!(t.user_id, user.id);
+    (user.id.0, token)
+}
+
+/// An on-site ticket with a visit in the window 10:00-12:00 local on Tuesday.
+async fn visit(app: &TestApp, f: &Fixture, skill: &str, level: i32) -> Visit {
+    let t = register(app, f, "p2", "phone").await;
+    let body = json!({"to": "onsite", "reason": "needs hands on site", "window_start": "2026-11-24T02:00:00Z", "window_end": "2026-11-24T04:00:00Z"});
+    let r = app
+        .post(&format!("/api/v1/tickets/{}/escalate", t.id), &f.token, &body)
+        .await;
+    assert_eq!(r.status(), 200);
+    let reqs: Page<OnsiteRequest> = app
+        .ok(
+            app.get(&format!("/api/v1/onsite-requests?ticket_id={}", t.id), &app.admin)
+                .await,
+            200,
+        )
+        .await;
+    let body = json!({"onsite_request_id": reqs.items[0].id, "required_skill": skill, "required_level": level});
+    app.ok(app.post("/api/v1/visits", &app.admin, &body).await, 201).await
+}
+
+#[tokio::test]
+async fn technician_profiles_are_validated() {
+    let app = spawn_app_at(TUESDAY_0900).await;
+    let (tech, _) = technician(&app, 30.26, 120.16, json!([{"skill": "ups", "level": 4}])).await;
+    let (agent, _) = app.user(Role::Agent).await;
+    let put = |id: i64, body: Value| {
+        let app = &app;
+        async move {
+            app.http
+                .put(app.url(&format!("/api/v1/technicians/{id}")))
+                .bearer_auth(&app.admin)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let week: Value = serde_json::from_str(WEEKDAYS).unwrap();
+    let base = json!({"home_latitude": 30.2, "home_longitude": 120.1, "daily_capacity": 4, "week": week});
+    let with = |k: &str, v: Value| {
+        let mut b = base.clone();
+        b[k] = v;
+        b
+    };
+    for (body, field) in [
+        (with("daily_capacity", json!(0)), "daily_capacity"),
+        (with("home_latitude", json!(95.0)), "home_latitude"),
+        (with("week", json!([null])), "week"),
+        (with("skills", json!([{"skill": "ups", "level": 6}])), "skills[0].level"),
+        (
+            with(
+                "skills",
+                json!([{"skill": "ups", "level": 2}, {"skill": "ups", "level": 3}]),
+            ),
+            "skills[1].skill",
+        ),
+    ] {
+        assert_eq!(
+            problem(put(tech, body).await, 422, "validation_failed")
+                .await
+                .field
+                .as_deref(),
+            Some(field)
+        );
+    }
+    assert_eq!(
+        problem(put(agent.id.0, base.clone()).await, 422, "validation_failed")
+            .await
+            .field
+            .as_deref(),
+        Some("user_id")
+    );
+    problem(put(9999, base.clone()).await, 404, "not_found").await;
+    let list: Page<Technician> = app
+        .ok(app.get("/api/v1/technicians?skill=ups", &app.admin).await, 200)
+        .await;
+    assert_eq!(list.total, 1);
+    assert_eq!(list.items[0].skills[0].level, 4);
+}
+
+#[tokio::test]
+async fn the_phone_sends_positions_in_batches() {
+    let app = spawn_app_at(TUESDAY_0900).await;
+    let (id, _) = technician(&app, 30.26, 120.16, json!([])).await;
+    let user: Value = app
+        .ok(app.get(&format!("/api/v1/users/{id}"), &app.admin).await, 200)
+        .await;
+    let mut phone = Client::new(&app.address);
+    phone
+        .login(user["username"].as_str().unwrap(), crate::helpers::USER_PASSWORD)
+        .await
+        .unwrap();
+    let now = at(TUESDAY_0900);
+    let batch: Vec<LocationPing> = (0..20)
+        .map(|i| LocationPing {
+            at: now - Duration::minutes(20 - i),
+            latitude: 30.25 + i as f64 * 0.001,
+            longitude: 120.15,
+            accuracy_m: 12.0,
+        })
+        .collect();
+    let r = phone.send_pings(batch).await.unwrap();
+    assert_eq!(r.stored, 20);
+    assert_eq!(r.last_ping_at, Some(now - Duration::minutes(1)));
+    let me = phone.technician(fieldline_mobile_api::UserId(id)).await.unwrap();
+    assert_eq!(me.last_latitude, Some(30.269));
+    // A late-arriving older position is stored but does not move the last known one.
+    let old = vec![LocationPing {
+        at: now - Duration::hours(2),
+        latitude: 30.0,
+        longitude: 120.0,
+        accuracy_m: 5.0,
+    }];
+    assert_eq!(
+        phone.send_pings(old).await.unwrap().last_ping_at,
+        Some(now - Duration::minutes(1))
+    );
+    for (bad, field) in [
+        (
+            LocationPing {
+                at: now,
+                latitude: 91.0,
+                longitude: 0.0,
+                accuracy_m: 1.0,
+            },
+            "pings[0].latitude",
+        ),
+        (
+            LocationPing {
+                at: now,
+                latitude: 30.0,
+                longitude: 120.0,
+                accuracy_m: -1.0,
+            },
+            "pings[0].accuracy_m",
+        ),
+        (
+            LocationPing {
+                at: now + Duration::hours(1),
+                latitude: 30.0,
+                longitude: 120.0,
+                accuracy_m: 1.0,
+            },
+            "pings[0].at",
+        ),
+    ] {
+        let e = phone.send_pings(vec![bad]).await.unwrap_err();
+        assert_eq!(e.problem().unwrap().field.as_deref(), Some(field));
+    }
+    let e = phone.send_pings(vec![]).await.unwrap_err();
+    assert_eq!(e.problem().unwrap().code, ErrorCode::ValidationFailed);
+    let agent = app.token(Role::Agent).await;
+    problem(
+        app.post("/api/v1/mobile/pings", &agent, &json!({"pings": []})).await,
+        403,
+        "forbidden",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn candidates_are_ranked_with_reasons_and_the_unable_are_excluded() {
+    let app = spawn_app_at(TUESDAY_0900).await;
+    let f = fixture(&app, "standard").await;
+    let (near, near_token) = technician(&app, 30.40, 120.40, json!([{"skill": "ups", "level": 4}])).await;
+    let (far, _) = technician(&app, 30.35, 120.30, json!([{"skill": "ups", "level": 3}])).await;
+    let (unskilled, _) = technician(&app, 30.25, 120.15, json!([{"skill": "hvac", "level": 5}])).await;
+    let (junior, _) = technician(&app, 30.25, 120.15, json!([{"skill": "ups", "level": 1}])).await;
+    // `near` lives far away but its phone says it is two streets from the site.
+    let user: Value = app
+        .ok(app.get(&format!("/api/v1/users/{near}"), &app.admin).await, 200)
+        .await;
+    let _ = near_token;
+    let mut phone = Client::new(&app.address);
+    phone
+        .login(user["username"].as_str().unwrap(), crate::helpers::USER_PASSWORD)
+        .await
+        .unwrap();
+    phone
+        .send_pings(vec![LocationPing {
+            at: at(TUESDAY_0900) - Duration::minutes(5),
+            latitude: 30.252,
+            longitude: 120.152,
+            accuracy_m: 8.0,
+        }])
+        .await
+        .unwrap();
+    let v = visit(&app, &f, "ups", 3).await;
+    assert_eq!(v.status, VisitStatus::Scheduled);
+    let dispatcher = app.token(Role::Dispatcher).await;
+    let c: Candidates = app
+        .ok(
+            app.get(&format!("/api/v1/dispatch/candidates?visit={}", v.id), &dispatcher)
+                .await,
+            200,
+        )
+        .await;
+    let order: Vec<i64> = c.candidates.iter().map(|x| x.technician_id.0).collect();
+    assert_eq!(order, [near, far]);
+    assert!(c.candidates[0].from_ping && c.candidates[0].distance_km < 1.0);
+    assert!(!c.candidates[1].from_ping);
+    assert!(c.candidates[0].reasons.iter().any(|r| r.contains("ups level 4")));
+    assert!(c.candidates[0].sla_slack_minutes.is_some());
+    let excluded: Vec<(i64, String)> = c
+        .excluded
+        .iter()
+        .map(|e| (e.technician_id.0, e.reason.clone()))
+        .collect();
+    assert!(excluded.contains(&(unskilled, "lacks the skill ups".into())));
+    assert!(excluded.contains(&(junior, "ups level 1, needs 3".into())));
+    let agent = app.token(Role::Agent).await;
+    problem(
+        app.get(&format!("/api/v1/dispatch/candidates?visit={}", v.id), &agent)
+            .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    problem(
+        app.get("/api/v1/dispatch/candidates?visit=999", &dispatcher).await,
+        404,
+        "not_found",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_technician_is_never_double_booked() {
+    let app = spawn_app_at(TUESDAY_0900).await;
+    let f = fixture(&app, "standard").await;
+    let (tech, tech_token) = technician(&app, 30.26, 120.16, json!([{"skill": "ups", "level": 4}])).await;
+    let (other, _) = technician(&app, 30.27, 120.17, json!([{"skill": "ups", "level": 4}])).await;
+    let a = visit(&app, &f, "ups", 1).await;
+    let b = visit(&app, &f, "ups", 1).await;
+    let dispatcher = app.token(Role::Dispatcher).await;
+    let assign = |visit: i64, who: i64| {
+        let app = &app;
+        let token = dispatcher.clone();
+        async move {
+            app.post(
+                &format!("/api/v1/visits/{visit}/assign"),
+                &token,
+                &json!({"technician_id": who, "reason": "nearest"}),
+            )
+            .await
+        }
+    };
+    let va: Visit = app.ok(assign(a.id.0, tech).await, 200).await;
+    assert_eq!(
+        (va.status, va.technician_id.map(|t| t.0)),
+        (VisitStatus::Assigned, Some(tech))
+    );
+    let p = problem(assign(b.id.0, tech).await, 409, "conflict").await;
+    assert!(p.detail.contains("already booked"));
+    // The technician sees the visit assigned to them; the other visit is not theirs.
+    let mut phone = Client::new(&app.address);
+    let user: Value = app
+        .ok(app.get(&format!("/api/v1/users/{tech}"), &app.admin).await, 200)
+        .await;
+    phone
+        .login(user["username"].as_str().unwrap(), crate::helpers::USER_PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(phone.visit(a.id).await.unwrap().id, a.id);
+    assert_eq!(
+        phone.visit(b.id).await.unwrap_err().problem().unwrap().code,
+        ErrorCode::NotFound
+    );
+    let _ = tech_token;
+    // Unassigning frees the window; the timeline tells the story.
+    problem(
+        app.post(&format!("/api/v1/visits/{}/unassign", a.id), &dispatcher, &json!({}))
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    let u: Visit = app
+        .ok(
+            app.post(
+                &format!("/api/v1/visits/{}/unassign", a.id),
+                &dispatcher,
+                &json!({"reason": "customer moved the visit"}),
+            )
+            .await,
+            200,
+        )
+        .await;
+    assert_eq!(u.status, VisitStatus::Scheduled);
+    let vb: Visit = app.ok(assign(b.id.0, tech).await, 200).await;
+    assert_eq!(vb.technician_id.map(|t| t.0), Some(tech));
+    let moved: Visit = app.ok(assign(b.id.0, other).await, 200).await;
+    assert_eq!(moved.technician_id.map(|t| t.0), Some(other));
+    let events: Vec<Value> = app
+        .ok(
+            app.get(&format!("/api/v1/tickets/{}/timeline", b.ticket_id), &app.admin)
+                .await,
+            200,
+        )
+        .await;
+    let kinds: Vec<&str> = events.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert!(
+        kinds.ends_with(&["visit_created", "visit_assigned", "visit_reassigned"]),
+        "{kinds:?}"
+    );
+}
+
+#[tokio::test]
+async fn two_dispatchers_booking_one_technician_at_once_get_one_success_and_one_409() {
+    let app = spawn_app_at(TUESDAY_0900).await;
+    let f = fixture(&app, "standard").await;
+    let (tech, _) = technician(&app, 30.26, 120.16, json!([])).await;
+    for round in 0..5 {
+        let a = visit(&app, &f, "ups", 1).await;
+        let b = visit(&app, &f, "ups", 1).await;
+        let (d1, d2) = (app.token(Role::Dispatcher).await, app.token(Role::Dispatcher).await);
+        let body = json!({"technician_id": tech});
+        let (pa, pb) = (
+            format!("/api/v1/visits/{}/assign", a.id),
+            format!("/api/v1/visits/{}/assign", b.id),
+        );
+        let (r1, r2) = tokio::join!(app.post(&pa, &d1, &body), app.post(&pb, &d2, &body));
+        let mut statuses = [r1.status().as_u16(), r2.status().as_u16()];
+        statuses.sort();
+        assert_eq!(statuses, [200, 409], "round {round}");
+        // Free the technician for the next round.
+        let booked = if r1.status() == 200 { a.id } else { b.id };
+        let r = app
+            .post(
+                &format!("/api/v1/visits/{booked}/unassign"),
+                &d1,
+                &json!({"reason": "next round"}),
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+    }
+}
+
+#[tokio::test]
+async fn auto_assign_books_the_best_candidate_and_the_board_shows_the_day() {
+    let app = spawn_app_at(TUESDAY_0900).await;
+    let f = fixture(&app, "standard").await;
+    let (best, _) = technician(&app, 30.251, 120.151, json!([{"skill": "ups", "level": 4}])).await;
+    let (_second, _) = technician(&app, 30.30, 120.25, json!([{"skill": "ups", "level": 4}])).await;
+    let a = visit(&app, &f, "ups", 2).await;
+    let b = visit(&app, &f, "ups", 2).await;
+    let dispatcher = app.token(Role::Dispatcher).await;
+    let v: Visit = app
+        .ok(
+            app.post(&format!("/api/v1/visits/{}/auto-assign", a.id), &dispatcher, &json!({}))
+                .await,
+            200,
+        )
+        .await;
+    assert_eq!(v.technician_id.map(|t| t.0), Some(best));
+    let board: Vec<BoardEntry> = app
+        .ok(app.get("/api/v1/dispatch/board?day=2026-11-24", &dispatcher).await, 200)
+        .await;
+    assert_eq!(board.len(), 2);
+    assert_eq!(board[0].visit.id, b.id, "unassigned first");
+    assert!(board[0].ticket_number.starts_with("FL-2026-"));
+    assert!(board[0].sla_due_at > at(TUESDAY_0900));
+    let next_day: Vec<BoardEntry> = app
+        .ok(app.get("/api/v1/dispatch/board?day=2026-11-25", &dispatcher).await, 200)
+        .await;
+    assert!(next_day.is_empty());
+    // The second visit overlaps: auto-assign takes the next candidate.
+    let v2: Visit = app
+        .ok(
+            app.post(&format!("/api/v1/visits/{}/auto-assign", b.id), &dispatcher, &json!({}))
+                .await,
+            200,
+        )
+        .await;
+    assert_ne!(v2.technician_id.map(|t| t.0), Some(best));
+    let c = visit(&app, &f, "ups", 2).await;
+    let p = problem(
+        app.post(&format!("/api/v1/visits/{}/auto-assign", c.id), &dispatcher, &json!({}))
+            .await,
+        409,
+        "conflict",
+    )
+    .await;
+    assert!(p.detail.contains("no technician"));
+    app.clock.advance(Duration::days(1));
+}
