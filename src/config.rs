@@ -40,6 +40,8 @@ pub struct Settings {
     pub escalation_step: Duration,
     /// When the SLA breach scan runs (cron with seconds); empty disables it.
     pub sla_scan_cron: String,
+    /// A check-in farther than this from the site (metres) needs a reason.
+    pub checkin_radius_m: f64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -87,6 +89,7 @@ impl Default for Settings {
             time_zone: "Asia/Shanghai".into(),
             escalation_step: Duration::from_secs(60 * 60),
             sla_scan_cron: "0 * * * * *".into(),
+            checkin_radius_m: 500.0,
         }
     }
 }
@@ -132,6 +135,7 @@ impl Settings {
                 .unwrap_or(d.sla_scan_cron)
                 .trim()
                 .to_string(),
+            checkin_radius_m: parse("FIELDLINE_CHECKIN_RADIUS_M", d.checkin_radius_m)?,
         };
         s.validate()?;
         Ok(s)

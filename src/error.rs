@@ -38,6 +38,12 @@ pub enum AppError {
     InvalidTransition(String),
     #[error("body larger than {0} bytes")]
     PayloadTooLarge(usize),
+    #[error("stale version")]
+    PreconditionFailed { current: serde_json::Value },
+    #[error("If-Match required")]
+    PreconditionRequired,
+    #[error("idempotency key reused")]
+    IdempotencyKeyReused,
     #[error("too many requests; retry after {retry_after} s")]
     TooManyRequests { retry_after: u64 },
     #[error("unavailable: {0}")]
@@ -86,6 +92,9 @@ impl AppError {
             AppError::Conflict(_) => ErrorCode::Conflict,
             AppError::InvalidTransition(_) => ErrorCode::InvalidTransition,
             AppError::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
+            AppError::PreconditionFailed { .. } => ErrorCode::PreconditionFailed,
+            AppError::PreconditionRequired => ErrorCode::PreconditionRequired,
+            AppError::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
             AppError::TooManyRequests { .. } => ErrorCode::TooManyRequests,
             AppError::Unavailable(_) => ErrorCode::Unavailable,
             AppError::Internal(_) => ErrorCode::Internal,
@@ -111,13 +120,29 @@ impl AppError {
             AppError::TokenExpired => ("the access token has expired; refresh it".into(), None),
             AppError::MethodNotAllowed => ("this method is not allowed on this path".into(), None),
             AppError::PayloadTooLarge(n) => (format!("the body is larger than {n} bytes"), None),
+            AppError::PreconditionFailed { .. } => (
+                "the object changed since that version; `current` holds it as it is now".into(),
+                None,
+            ),
+            AppError::PreconditionRequired => (
+                "send `If-Match` with the version from the object's ETag".into(),
+                Some("If-Match".into()),
+            ),
+            AppError::IdempotencyKeyReused => (
+                "this Idempotency-Key was used for a different request".into(),
+                Some("Idempotency-Key".into()),
+            ),
             AppError::TooManyRequests { retry_after } => {
                 (format!("too many attempts; try again in {retry_after} s"), None)
             }
             AppError::Unavailable(_) => ("the database is not reachable right now; try again".into(), None),
             AppError::Internal(_) => ("an internal error occurred; it has been logged".into(), None),
         };
-        Problem::new(code, detail, field)
+        let mut p = Problem::new(code, detail, field);
+        if let AppError::PreconditionFailed { current } = self {
+            p.current = Some(current.clone());
+        }
+        p
     }
 }
 

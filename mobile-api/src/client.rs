@@ -96,9 +96,40 @@ impl Client {
         self.get("/api/v1/me").await
     }
 
-    /// Sends the phone's positions (1-100 at a time).
-    pub async fn send_pings(&self, pings: Vec<LocationPing>) -> Result<PingReceipt, ClientError> {
-        self.post("/api/v1/mobile/pings", &PingBatch { pings }).await
+    /// Sends the phone's positions (1-100 at a time). `key` is the request's Idempotency-Key:
+    /// keep it with the queued request and send the same key when retrying.
+    pub async fn send_pings(&self, key: &str, pings: Vec<LocationPing>) -> Result<PingReceipt, ClientError> {
+        let req = self
+            .request(reqwest::Method::POST, "/api/v1/mobile/pings")
+            .header("Idempotency-Key", key);
+        Self::decode(req.json(&PingBatch { pings }).send().await?).await
+    }
+
+    /// My visits, soonest first.
+    pub async fn my_visits(&self) -> Result<Page<Visit>, ClientError> {
+        self.get("/api/v1/mobile/visits").await
+    }
+
+    /// One of my visits with the job's details.
+    pub async fn my_visit(&self, id: crate::VisitId) -> Result<VisitDetail, ClientError> {
+        self.get(&format!("/api/v1/mobile/visits/{id}")).await
+    }
+
+    /// A step of my visit (`accept`, `decline`, `en-route`, `check-in`, `complete`, `fail`), sent
+    /// with its Idempotency-Key and the version it was decided on (`If-Match`).
+    pub async fn visit_step<B: Serialize + ?Sized>(
+        &self,
+        id: crate::VisitId,
+        step: &str,
+        key: &str,
+        version: i32,
+        body: &B,
+    ) -> Result<Visit, ClientError> {
+        let req = self
+            .request(reqwest::Method::POST, &format!("/api/v1/mobile/visits/{id}/{step}"))
+            .header("Idempotency-Key", key)
+            .header("If-Match", format!("\"{version}\""));
+        Self::decode(req.json(body).send().await?).await
     }
 
     /// A technician's profile (a technician may read their own).

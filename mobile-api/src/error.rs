@@ -39,6 +39,12 @@ pub enum ErrorCode {
     InvalidTransition,
     /// The body is larger than the service accepts.
     PayloadTooLarge,
+    /// `If-Match` names an older version; `current` holds the object as it is now.
+    PreconditionFailed,
+    /// The change needs `If-Match` with the version from the object's `ETag`.
+    PreconditionRequired,
+    /// The `Idempotency-Key` was used before for a different request.
+    IdempotencyKeyReused,
     /// Too many attempts; wait for the time in `Retry-After`.
     TooManyRequests,
     /// The service cannot reach its database right now.
@@ -65,6 +71,9 @@ impl ErrorCode {
             ErrorCode::Conflict => "conflict",
             ErrorCode::InvalidTransition => "invalid_transition",
             ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::PreconditionFailed => "precondition_failed",
+            ErrorCode::PreconditionRequired => "precondition_required",
+            ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
             ErrorCode::TooManyRequests => "too_many_requests",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Internal => "internal",
@@ -84,6 +93,9 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::Duplicate | ErrorCode::Conflict | ErrorCode::InvalidTransition => 409,
             ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::PreconditionFailed => 412,
+            ErrorCode::PreconditionRequired => 428,
+            ErrorCode::IdempotencyKeyReused => 422,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::ValidationFailed => 422,
             ErrorCode::TooManyRequests => 429,
@@ -110,6 +122,9 @@ impl ErrorCode {
             ErrorCode::Conflict => "Conflict",
             ErrorCode::InvalidTransition => "Invalid transition",
             ErrorCode::PayloadTooLarge => "Payload too large",
+            ErrorCode::PreconditionFailed => "Precondition failed",
+            ErrorCode::PreconditionRequired => "Precondition required",
+            ErrorCode::IdempotencyKeyReused => "Idempotency key reused",
             ErrorCode::TooManyRequests => "Too many requests",
             ErrorCode::Unavailable => "Service unavailable",
             ErrorCode::Internal => "Internal error",
@@ -137,6 +152,10 @@ pub struct Problem {
     /// The offending field, for validation errors (a dotted path such as `contacts[0].email`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// For `precondition_failed`: the object as it is now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub current: Option<serde_json::Value>,
 }
 
 impl Problem {
@@ -148,6 +167,7 @@ impl Problem {
             code,
             detail: detail.into(),
             field,
+            current: None,
         }
     }
 }

@@ -960,9 +960,106 @@ pub struct Visit {
     pub required_level: i32,
     pub technician_id: Option<UserId>,
     pub status: VisitStatus,
+    /// Changes with every update; send it back in `If-Match` (the `ETag` header carries it too).
     pub version: i32,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub en_route_at: Option<DateTime<Utc>>,
+    pub checked_in_at: Option<DateTime<Utc>>,
+    /// How far from the site the phone was at check-in.
+    pub checkin_distance_m: Option<f64>,
+    /// Why a check-in beyond the radius was accepted.
+    pub checkin_reason: Option<String>,
+    /// Completed, failed or needing another visit at.
+    pub finished_at: Option<DateTime<Utc>>,
+    /// Why it failed or needs another visit.
+    pub outcome_reason: Option<String>,
+    pub work_notes: Option<String>,
+    /// From the asset's warranty at completion; false means billable at `quote_amount`.
+    pub under_warranty: Option<bool>,
+    pub quote_amount: Option<f64>,
+    pub time_spent_minutes: Option<i32>,
+    pub signoff_name: Option<String>,
+    pub has_signature: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// A visit with what the technician needs for the job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VisitDetail {
+    pub visit: Visit,
+    pub ticket_number: String,
+    pub title: String,
+    pub description: String,
+    pub priority: Priority,
+    pub site_name: Option<String>,
+    pub site_address: Option<String>,
+    pub site_latitude: Option<f64>,
+    pub site_longitude: Option<f64>,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub product_model: Option<String>,
+    pub serial_number: Option<String>,
+    pub warranty_end: Option<NaiveDate>,
+    pub parts: Vec<PartUsed>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PartUsed {
+    pub part_number: String,
+    /// 1-1000.
+    pub quantity: i32,
+}
+
+/// Declining returns the visit to dispatch.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DeclineRequest {
+    pub reason: String,
+}
+
+/// The phone's position on arrival. Farther from the site than the radius needs a reason.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CheckInRequest {
+    pub latitude: f64,
+    pub longitude: f64,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// The work done and the customer's sign-off.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CompleteRequest {
+    pub work_notes: String,
+    #[serde(default)]
+    pub parts: Vec<PartUsed>,
+    /// 1-1440.
+    pub time_spent_minutes: i32,
+    /// Required when the asset is out of warranty: the price the customer was told beforehand.
+    #[serde(default)]
+    pub quote_amount: Option<f64>,
+    pub signoff_name: String,
+    /// The customer's signature: a PNG, base64, at most 256 KiB.
+    pub signature_png_base64: String,
+}
+
+/// The visit could not finish the job.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FailRequest {
+    pub reason: String,
+    /// Another visit is needed (true) or the visit failed (false).
+    #[serde(default)]
+    pub needs_revisit: bool,
 }
 
 /// Turns an on-site registration into a visit.

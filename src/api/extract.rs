@@ -81,6 +81,11 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     if !value.is_object() {
         return Err(AppError::validation("body", "the body must be a JSON object"));
     }
+    from_value(value)
+}
+
+/// Reads a value already parsed as JSON into a type, naming the offending field.
+pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, AppError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let message = strip_position(&e.into_inner().to_string());

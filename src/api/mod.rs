@@ -207,7 +207,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/visits/{id}/unassign").route(web::post().to(dispatch::unassign)))
             .service(resource("/dispatch/candidates").route(web::get().to(dispatch::candidates)))
             .service(resource("/dispatch/board").route(web::get().to(dispatch::board)))
-            .service(resource("/mobile/pings").route(web::post().to(mobile::pings))),
+            .service(resource("/mobile/pings").route(web::post().to(mobile::pings)))
+            .service(resource("/mobile/visits").route(web::get().to(mobile::my_visits)))
+            .service(resource("/mobile/visits/{id}").route(web::get().to(mobile::my_visit)))
+            .service(resource("/mobile/visits/{id}/accept").route(web::post().to(mobile::accept)))
+            .service(resource("/mobile/visits/{id}/decline").route(web::post().to(mobile::decline)))
+            .service(resource("/mobile/visits/{id}/en-route").route(web::post().to(mobile::en_route)))
+            .service(resource("/mobile/visits/{id}/check-in").route(web::post().to(mobile::check_in)))
+            .service(resource("/mobile/visits/{id}/complete").route(web::post().to(mobile::complete)))
+            .service(resource("/mobile/visits/{id}/fail").route(web::post().to(mobile::fail))),
     )
     .default_service(web::to(no_route));
 }
@@ -255,7 +263,8 @@ impl utoipa::Modify for BearerAuth {
         dispatch::list_technicians, dispatch::get_technician, dispatch::put_technician,
         dispatch::list_duty, dispatch::add_duty, dispatch::create_visit, dispatch::get_visit,
         dispatch::candidates, dispatch::assign, dispatch::auto_assign, dispatch::unassign, dispatch::board,
-        mobile::pings,
+        mobile::pings, mobile::my_visits, mobile::my_visit, mobile::accept, mobile::decline,
+        mobile::en_route, mobile::check_in, mobile::complete, mobile::fail,
     ),
     components(schemas(fieldline_mobile_api::Problem, fieldline_mobile_api::ErrorCode))
 )]

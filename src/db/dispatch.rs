@@ -3,7 +3,7 @@
 
 use super::audit::{self, snapshot, Actor};
 use super::schema::{
-    duty_shifts, location_pings, onsite_requests, technician_skills, technicians, tickets, users, visits,
+    duty_shifts, location_pings, onsite_requests, technician_skills, technicians, tickets, users, visit_parts, visits,
 };
 use super::{sla as calendar, tickets as ticket_store, ts, utc, write, DbConn, Paging};
 use crate::domain::dispatch::{self, Job, Params};
@@ -302,7 +302,8 @@ pub fn list_duty(c: &mut DbConn, user_id: i64, from: DateTime<Utc>) -> AppResult
         .collect())
 }
 
-/// Stores a batch of positions; the newest becomes the technician's last known position.
+/// Stores a batch of positions, inside the caller's transaction (the one that also stores the
+/// request's idempotency key); the newest becomes the technician's last known position.
 /// Positions are telemetry, kept for the retention period, not audited one by one.
 pub fn store_pings(
     c: &mut DbConn,
@@ -310,7 +311,7 @@ pub fn store_pings(
     pings: &[LocationPing],
     now: DateTime<Utc>,
 ) -> AppResult<Option<DateTime<Utc>>> {
-    write(c, |c| {
+    {
         let tech = find(c, user_id)?.ok_or_else(|| AppError::not_found("technician profile for user", user_id))?;
         let rows: Vec<_> = pings
             .iter()
@@ -344,7 +345,7 @@ pub fn store_pings(
             }
             _ => Ok(last),
         }
-    })
+    }
 }
 
 /// Deletes positions older than the retention period; returns how many.
@@ -371,6 +372,21 @@ pub struct VisitRow {
     pub technician_id: Option<i64>,
     pub status: String,
     pub version: i32,
+    pub accepted_at: Option<NaiveDateTime>,
+    pub en_route_at: Option<NaiveDateTime>,
+    pub checked_in_at: Option<NaiveDateTime>,
+    pub checkin_lat: Option<f64>,
+    pub checkin_lon: Option<f64>,
+    pub checkin_distance_m: Option<f64>,
+    pub checkin_reason: Option<String>,
+    pub finished_at: Option<NaiveDateTime>,
+    pub outcome_reason: Option<String>,
+    pub work_notes: Option<String>,
+    pub under_warranty: Option<bool>,
+    pub quote_amount: Option<f64>,
+    pub time_spent_minutes: Option<i32>,
+    pub signoff_name: Option<String>,
+    pub signature_png: Option<Vec<u8>>,
     pub created_by: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -396,6 +412,19 @@ impl VisitRow {
             technician_id: self.technician_id.map(UserId),
             status: self.status()?,
             version: self.version,
+            accepted_at: self.accepted_at.map(utc),
+            en_route_at: self.en_route_at.map(utc),
+            checked_in_at: self.checked_in_at.map(utc),
+            checkin_distance_m: self.checkin_distance_m,
+            checkin_reason: self.checkin_reason.clone(),
+            finished_at: self.finished_at.map(utc),
+            outcome_reason: self.outcome_reason.clone(),
+            work_notes: self.work_notes.clone(),
+            under_warranty: self.under_warranty,
+            quote_amount: self.quote_amount,
+            time_spent_minutes: self.time_spent_minutes,
+            signoff_name: self.signoff_name.clone(),
+            has_signature: self.signature_png.is_some(),
             created_at: utc(self.created_at),
             updated_at: utc(self.updated_at),
         })
@@ -819,4 +848,329 @@ pub fn board(c: &mut DbConn, day: chrono::NaiveDate, region: Option<i64>) -> App
             })
         })
         .collect()
+}
+
+// ---------------------------------------------------------------- the technician's phone
+
+/// The technician's own visits, soonest window first.
+pub fn technician_visits(
+    c: &mut DbConn,
+    tech: i64,
+    status: Option<VisitStatus>,
+    paging: Paging,
+) -> AppResult<Page<Visit>> {
+    let query = || {
+        let mut q = visits::table.filter(visits::technician_id.eq(tech)).into_boxed();
+        if let Some(s) = status {
+            q = q.filter(visits::status.eq(s.as_str()));
+        }
+        q
+    };
+    let total = query().count().get_result(c)?;
+    let rows: Vec<VisitRow> = query()
+        .order((visits::window_start, visits::id))
+        .limit(paging.limit)
+        .offset(paging.offset)
+        .select(VisitRow::as_select())
+        .load(c)?;
+    let items = rows.iter().map(VisitRow::to_wire).collect::<AppResult<_>>()?;
+    Ok(paging.page(items, total))
+}
+
+/// One of the technician's visits; anyone else's is "not found".
+pub fn own_visit(c: &mut DbConn, tech: i64, id: i64) -> AppResult<VisitRow> {
+    let v = get_visit(c, id)?;
+    if v.technician_id != Some(tech) {
+        return Err(AppError::not_found("visit", id));
+    }
+    Ok(v)
+}
+
+/// A visit with the ticket, site, contact and asset details the job needs.
+pub fn visit_detail(c: &mut DbConn, tech: i64, id: i64) -> AppResult<fieldline_mobile_api::VisitDetail> {
+    use super::schema::{assets, sites};
+    let v = own_visit(c, tech, id)?;
+    let t = ticket_store::get(c, v.ticket_id)?;
+    let site: Option<(String, String, f64, f64)> = match v.site_id {
+        Some(s) => Some(
+            sites::table
+                .find(s)
+                .select((sites::name, sites::address, sites::latitude, sites::longitude))
+                .first(c)?,
+        ),
+        None => None,
+    };
+    let warranty_end: Option<chrono::NaiveDate> = match t.asset_id {
+        Some(a) => assets::table.find(a).select(assets::warranty_end).first(c)?,
+        None => None,
+    };
+    let parts: Vec<(String, i32)> = visit_parts::table
+        .filter(visit_parts::visit_id.eq(id))
+        .order(visit_parts::id)
+        .select((visit_parts::part_number, visit_parts::quantity))
+        .load(c)?;
+    Ok(fieldline_mobile_api::VisitDetail {
+        visit: v.to_wire()?,
+        ticket_number: t.number.clone(),
+        title: t.title.clone(),
+        description: t.description.clone(),
+        priority: Priority::parse(&t.priority).ok_or_else(|| AppError::internal("stored priority is unknown"))?,
+        site_name: site.as_ref().map(|s| s.0.clone()),
+        site_address: site.as_ref().map(|s| s.1.clone()),
+        site_latitude: site.as_ref().map(|s| s.2),
+        site_longitude: site.as_ref().map(|s| s.3),
+        contact_name: t.contact_name.clone(),
+        contact_phone: t.contact_phone.clone(),
+        product_model: t.product_model.clone(),
+        serial_number: t.serial_number.clone(),
+        warranty_end,
+        parts: parts
+            .into_iter()
+            .map(|(part_number, quantity)| fieldline_mobile_api::PartUsed { part_number, quantity })
+            .collect(),
+    })
+}
+
+/// What a step carries, after validation.
+#[derive(Debug, Clone)]
+pub enum StepData {
+    Accept,
+    Decline {
+        reason: String,
+    },
+    EnRoute,
+    CheckIn {
+        at: Location,
+        reason: Option<String>,
+    },
+    Complete {
+        work_notes: String,
+        parts: Vec<fieldline_mobile_api::PartUsed>,
+        time_spent_minutes: i32,
+        quote_amount: Option<f64>,
+        signoff_name: String,
+        signature_png: Vec<u8>,
+    },
+    Fail {
+        reason: String,
+        needs_revisit: bool,
+    },
+}
+
+impl StepData {
+    fn step(&self) -> crate::domain::visit::Step {
+        use crate::domain::visit::Step;
+        match self {
+            StepData::Accept => Step::Accept,
+            StepData::Decline { .. } => Step::Decline,
+            StepData::EnRoute => Step::EnRoute,
+            StepData::CheckIn { .. } => Step::CheckIn,
+            StepData::Complete { .. } => Step::Complete,
+            StepData::Fail { needs_revisit, .. } => Step::Fail {
+                needs_revisit: *needs_revisit,
+            },
+        }
+    }
+}
+
+/// One step of the technician's visit, inside the caller's transaction. `expected_version` is the
+/// version the phone last saw (`If-Match`); an older one gets the current visit back (412).
+pub fn visit_step(
+    c: &mut DbConn,
+    actor: &Actor,
+    tech: i64,
+    id: i64,
+    expected_version: i32,
+    data: StepData,
+    settings: &crate::config::Settings,
+) -> AppResult<Visit> {
+    let (checkin_radius_m, step_interval) = (settings.checkin_radius_m, settings.escalation_step());
+    let before = own_visit(c, tech, id)?;
+    if before.version != expected_version {
+        return Err(AppError::PreconditionFailed {
+            current: serde_json::to_value(before.to_wire()?).map_err(AppError::internal)?,
+        });
+    }
+    let status = before.status()?;
+    let step = data.step();
+    let next = crate::domain::visit::next(status, step)
+        .ok_or_else(|| AppError::InvalidTransition(format!("a visit that is {status} cannot {}", step.name())))?;
+    let now = ts(actor.at);
+    let claimed = diesel::update(
+        visits::table
+            .filter(visits::id.eq(id))
+            .filter(visits::version.eq(before.version)),
+    )
+    .set((
+        visits::status.eq(next.as_str()),
+        visits::version.eq(before.version + 1),
+        visits::updated_at.eq(now),
+    ))
+    .execute(c)?;
+    if claimed == 0 {
+        let current = get_visit(c, id)?.to_wire()?;
+        return Err(AppError::PreconditionFailed {
+            current: serde_json::to_value(current).map_err(AppError::internal)?,
+        });
+    }
+    let target = visits::table.find(id);
+    let (kind, reason): (&str, Option<String>) = match data {
+        StepData::Accept => {
+            diesel::update(target)
+                .set(visits::accepted_at.eq(Some(now)))
+                .execute(c)?;
+            ("visit_accepted", None)
+        }
+        StepData::Decline { reason } => {
+            diesel::update(target)
+                .set((
+                    visits::technician_id.eq(None::<i64>),
+                    visits::accepted_at.eq(None::<NaiveDateTime>),
+                    visits::outcome_reason.eq(&reason),
+                ))
+                .execute(c)?;
+            let dispatchers: Vec<i64> = users::table
+                .filter(users::role.eq(Role::Dispatcher.as_str()))
+                .filter(users::active.eq(true))
+                .select(users::id)
+                .load(c)?;
+            let msg = format!("Visit {id} was declined and needs a technician: {reason}");
+            ticket_store::notify_users(c, &dispatchers, before.ticket_id, "visit_declined", &msg, actor.at)?;
+            ("visit_declined", Some(reason))
+        }
+        StepData::EnRoute => {
+            diesel::update(target)
+                .set(visits::en_route_at.eq(Some(now)))
+                .execute(c)?;
+            ("visit_en_route", None)
+        }
+        StepData::CheckIn { at, reason } => {
+            let site = before
+                .site_id
+                .ok_or_else(|| AppError::InvalidTransition("the visit has no site".into()))?;
+            let (lat, lon): (f64, f64) = super::schema::sites::table
+                .find(site)
+                .select((super::schema::sites::latitude, super::schema::sites::longitude))
+                .first(c)?;
+            let site_at = Location::parse(lat, lon).map_err(|e| AppError::internal(format!("site {site}: {e}")))?;
+            let distance = dispatch::distance_km(&at, &site_at) * 1000.0;
+            if !crate::domain::visit::within_radius(distance, checkin_radius_m) && reason.is_none() {
+                return Err(AppError::validation(
+                    "reason",
+                    format!("the phone is {distance:.0} m from the site (the limit is {checkin_radius_m:.0} m): give a reason"),
+                ));
+            }
+            diesel::update(target)
+                .set((
+                    visits::checked_in_at.eq(Some(now)),
+                    visits::checkin_lat.eq(Some(at.lat())),
+                    visits::checkin_lon.eq(Some(at.lon())),
+                    visits::checkin_distance_m.eq(Some((distance * 10.0).round() / 10.0)),
+                    visits::checkin_reason.eq(reason.as_deref()),
+                ))
+                .execute(c)?;
+            // The technician's arrival stops the ticket's arrival clock.
+            let t = ticket_store::get(c, before.ticket_id)?;
+            if t.arrived_at.is_none()
+                && t.ladder_tier == fieldline_mobile_api::LadderTier::Onsite.as_str()
+                && t.status()?.is_open()
+            {
+                ticket_store::change_in_tx(
+                    c,
+                    actor,
+                    None,
+                    before.ticket_id,
+                    ticket_store::Change::Arrived { at: actor.at },
+                    step_interval,
+                )?;
+            }
+            ("visit_checked_in", reason)
+        }
+        StepData::Complete {
+            work_notes,
+            parts,
+            time_spent_minutes,
+            quote_amount,
+            signoff_name,
+            signature_png,
+        } => {
+            use super::schema::assets;
+            let t = ticket_store::get(c, before.ticket_id)?;
+            let warranty_end: Option<chrono::NaiveDate> = match t.asset_id {
+                Some(a) => assets::table.find(a).select(assets::warranty_end).first(c)?,
+                None => None,
+            };
+            let under_warranty = warranty_end.is_some_and(|w| w >= actor.at.date_naive());
+            if !under_warranty && quote_amount.is_none() {
+                return Err(AppError::validation(
+                    "quote_amount",
+                    "the asset is out of warranty: give the price the customer was told",
+                ));
+            }
+            diesel::update(target)
+                .set((
+                    visits::finished_at.eq(Some(now)),
+                    visits::work_notes.eq(Some(&work_notes)),
+                    visits::under_warranty.eq(Some(under_warranty)),
+                    visits::quote_amount.eq(if under_warranty { None } else { quote_amount }),
+                    visits::time_spent_minutes.eq(Some(time_spent_minutes)),
+                    visits::signoff_name.eq(Some(&signoff_name)),
+                    visits::signature_png.eq(Some(&signature_png)),
+                ))
+                .execute(c)?;
+            for p in &parts {
+                diesel::insert_into(visit_parts::table)
+                    .values((
+                        visit_parts::visit_id.eq(id),
+                        visit_parts::part_number.eq(&p.part_number),
+                        visit_parts::quantity.eq(p.quantity),
+                    ))
+                    .execute(c)?;
+            }
+            ("visit_completed", None)
+        }
+        StepData::Fail { reason, needs_revisit } => {
+            diesel::update(target)
+                .set((visits::finished_at.eq(Some(now)), visits::outcome_reason.eq(&reason)))
+                .execute(c)?;
+            if needs_revisit {
+                // The on-site registration goes back to dispatch for another visit.
+                diesel::update(onsite_requests::table.find(before.onsite_request_id))
+                    .set((
+                        onsite_requests::status.eq(OnsiteRequestStatus::Open.as_str()),
+                        onsite_requests::updated_at.eq(now),
+                    ))
+                    .execute(c)?;
+            }
+            (
+                if needs_revisit {
+                    "visit_needs_revisit"
+                } else {
+                    "visit_failed"
+                },
+                Some(reason),
+            )
+        }
+    };
+    let after = get_visit(c, id)?.to_wire()?;
+    ticket_store::record_event(
+        c,
+        before.ticket_id,
+        actor,
+        kind,
+        Some(status.as_str()),
+        Some(next.as_str()),
+        reason.as_deref(),
+        Some(json!({"visit_id": id})),
+    )?;
+    audit::record(
+        c,
+        actor,
+        "visit",
+        id,
+        step.name(),
+        snapshot(&before.to_wire()?),
+        snapshot(&after),
+    )?;
+    Ok(after)
 }

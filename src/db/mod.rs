@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod customers;
 pub mod dispatch;
+pub mod idempotency;
 pub mod notifications;
 pub mod regions;
 pub mod schema;
@@ -185,6 +186,15 @@ where
             // as soon as it is free, instead of polling the file lock with SQLite's sleeping busy
             // handler (which adds up to 100 ms per retry under load). Other processes on the same
             // file still wait through the busy timeout.
+            // A write inside a write would wait for itself: it is a bug, so say so instead of hanging.
+            if AnsiTransactionManager::transaction_manager_status_mut(inner)
+                .transaction_depth()
+                .ok()
+                .flatten()
+                .is_some()
+            {
+                return Err(diesel::result::Error::AlreadyInTransaction.into());
+            }
             let _turn = SQLITE_WRITER.lock().unwrap_or_else(|e| e.into_inner());
             AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
             match f(conn) {

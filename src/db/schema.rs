@@ -357,9 +357,45 @@ diesel::table! {
         technician_id -> Nullable<BigInt>,
         status -> Text,
         version -> Integer,
+        accepted_at -> Nullable<Timestamp>,
+        en_route_at -> Nullable<Timestamp>,
+        checked_in_at -> Nullable<Timestamp>,
+        checkin_lat -> Nullable<Double>,
+        checkin_lon -> Nullable<Double>,
+        checkin_distance_m -> Nullable<Double>,
+        checkin_reason -> Nullable<Text>,
+        finished_at -> Nullable<Timestamp>,
+        outcome_reason -> Nullable<Text>,
+        work_notes -> Nullable<Text>,
+        under_warranty -> Nullable<Bool>,
+        quote_amount -> Nullable<Double>,
+        time_spent_minutes -> Nullable<Integer>,
+        signoff_name -> Nullable<Text>,
+        signature_png -> Nullable<Binary>,
         created_by -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    visit_parts (id) {
+        id -> BigInt,
+        visit_id -> BigInt,
+        part_number -> Text,
+        quantity -> Integer,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        status_code -> Integer,
+        response_body -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -404,4 +440,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     duty_shifts,
     location_pings,
     visits,
+    visit_parts,
+    idempotency_keys,
 );

@@ -6,6 +6,7 @@ pub mod geo;
 pub mod ladder;
 pub mod sla;
 pub mod validate;
+pub mod visit;
 
 /// A value that breaks a rule, naming the field it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]

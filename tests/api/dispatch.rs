@@ -131,7 +131,7 @@ async fn the_phone_sends_positions_in_batches() {
             accuracy_m: 12.0,
         })
         .collect();
-    let r = phone.send_pings(batch).await.unwrap();
+    let r = phone.send_pings("batch-1", batch.clone()).await.unwrap();
     assert_eq!(r.stored, 20);
     assert_eq!(r.last_ping_at, Some(now - Duration::minutes(1)));
     let me = phone.technician(fieldline_mobile_api::UserId(id)).await.unwrap();
@@ -144,10 +144,14 @@ async fn the_phone_sends_positions_in_batches() {
         accuracy_m: 5.0,
     }];
     assert_eq!(
-        phone.send_pings(old).await.unwrap().last_ping_at,
+        phone.send_pings("batch-2", old).await.unwrap().last_ping_at,
         Some(now - Duration::minutes(1))
     );
-    for (bad, field) in [
+    // Sent again after a lost answer: the first answer, nothing stored twice.
+    assert_eq!(phone.send_pings("batch-1", batch.clone()).await.unwrap().stored, 20);
+    let e = phone.send_pings("batch-1", batch[..2].to_vec()).await.unwrap_err();
+    assert_eq!(e.problem().unwrap().code, ErrorCode::IdempotencyKeyReused);
+    for (n, (bad, field)) in [
         (
             LocationPing {
                 at: now,
@@ -175,11 +179,14 @@ async fn the_phone_sends_positions_in_batches() {
             },
             "pings[0].at",
         ),
-    ] {
-        let e = phone.send_pings(vec![bad]).await.unwrap_err();
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let e = phone.send_pings(&format!("bad-{n}"), vec![bad]).await.unwrap_err();
         assert_eq!(e.problem().unwrap().field.as_deref(), Some(field));
     }
-    let e = phone.send_pings(vec![]).await.unwrap_err();
+    let e = phone.send_pings("empty", vec![]).await.unwrap_err();
     assert_eq!(e.problem().unwrap().code, ErrorCode::ValidationFailed);
     let agent = app.token(Role::Agent).await;
     problem(
@@ -209,12 +216,15 @@ async fn candidates_are_ranked_with_reasons_and_the_unable_are_excluded() {
         .await
         .unwrap();
     phone
-        .send_pings(vec![LocationPing {
-            at: at(TUESDAY_0900) - Duration::minutes(5),
-            latitude: 30.252,
-            longitude: 120.152,
-            accuracy_m: 8.0,
-        }])
+        .send_pings(
+            "p1",
+            vec![LocationPing {
+                at: at(TUESDAY_0900) - Duration::minutes(5),
+                latitude: 30.252,
+                longitude: 120.152,
+                accuracy_m: 8.0,
+            }],
+        )
         .await
         .unwrap();
     let v = visit(&app, &f, "ups", 3).await;

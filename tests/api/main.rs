@@ -10,6 +10,7 @@ mod customers;
 mod dispatch;
 mod errors;
 mod health;
+mod mobile;
 mod openapi;
 mod schema;
 mod sites;

@@ -58,6 +58,21 @@ CREATE TABLE visits (
     technician_id BIGINT REFERENCES technicians (user_id),
     status TEXT NOT NULL,
     version INTEGER NOT NULL DEFAULT 1,
+    accepted_at TIMESTAMP,
+    en_route_at TIMESTAMP,
+    checked_in_at TIMESTAMP,
+    checkin_lat DOUBLE,
+    checkin_lon DOUBLE,
+    checkin_distance_m DOUBLE,
+    checkin_reason TEXT,
+    finished_at TIMESTAMP,
+    outcome_reason TEXT,
+    work_notes TEXT,
+    under_warranty BOOLEAN,
+    quote_amount DOUBLE,
+    time_spent_minutes INTEGER,
+    signoff_name TEXT,
+    signature_png BLOB,
     created_by BIGINT NOT NULL REFERENCES users (id),
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL
@@ -67,3 +82,24 @@ CREATE INDEX visits_status ON visits (status, window_start);
 CREATE INDEX visits_region ON visits (region_id, window_start);
 CREATE INDEX visits_ticket ON visits (ticket_id);
 
+
+CREATE TABLE visit_parts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    visit_id BIGINT NOT NULL REFERENCES visits (id),
+    part_number TEXT NOT NULL,
+    quantity INTEGER NOT NULL
+);
+CREATE INDEX visit_parts_visit ON visit_parts (visit_id);
+
+-- The first answer to each (user, Idempotency-Key), so a replayed request does nothing again.
+CREATE TABLE idempotency_keys (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id BIGINT NOT NULL REFERENCES users (id),
+    idempotency_key TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    status_code INTEGER NOT NULL,
+    response_body TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    UNIQUE (user_id, idempotency_key)
+);
+CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
