@@ -42,6 +42,10 @@ pub struct Settings {
     pub sla_scan_cron: String,
     /// A check-in farther than this from the site (metres) needs a reason.
     pub checkin_radius_m: f64,
+    /// Days of technicians' position history kept.
+    pub ping_retention_days: u32,
+    /// When positions older than that are deleted (cron with seconds); empty disables it.
+    pub ping_retention_cron: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -90,6 +94,8 @@ impl Default for Settings {
             escalation_step: Duration::from_secs(60 * 60),
             sla_scan_cron: "0 * * * * *".into(),
             checkin_radius_m: 500.0,
+            ping_retention_days: 30,
+            ping_retention_cron: "0 30 3 * * *".into(),
         }
     }
 }
@@ -136,6 +142,11 @@ impl Settings {
                 .trim()
                 .to_string(),
             checkin_radius_m: parse("FIELDLINE_CHECKIN_RADIUS_M", d.checkin_radius_m)?,
+            ping_retention_days: parse("FIELDLINE_PING_RETENTION_DAYS", d.ping_retention_days)?,
+            ping_retention_cron: std::env::var("FIELDLINE_PING_RETENTION_CRON")
+                .unwrap_or(d.ping_retention_cron)
+                .trim()
+                .to_string(),
         };
         s.validate()?;
         Ok(s)
@@ -167,6 +178,18 @@ impl Settings {
             return Err(ConfigError::Invalid {
                 name: "FIELDLINE_TIME_ZONE",
                 why: format!("`{}` is not an IANA zone", self.time_zone),
+            });
+        }
+        if self.ping_retention_days == 0 {
+            return Err(ConfigError::Invalid {
+                name: "FIELDLINE_PING_RETENTION_DAYS",
+                why: "must be at least 1".into(),
+            });
+        }
+        if !(self.checkin_radius_m.is_finite() && self.checkin_radius_m > 0.0) {
+            return Err(ConfigError::Invalid {
+                name: "FIELDLINE_CHECKIN_RADIUS_M",
+                why: "must be a positive number".into(),
             });
         }
         if self.escalation_step.is_zero() {

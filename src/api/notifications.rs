@@ -46,7 +46,7 @@ pub async fn read(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i
 /// Runs a scheduled job now (admin), in a slot of its own. The jobs are idempotent scans, so an
 /// extra run only does what is due.
 #[utoipa::path(post, path = "/api/v1/jobs/{name}/run", tag = "jobs", security(("bearer" = [])),
-    params(("name" = String, Path, description = "`sla_scan`")),
+    params(("name" = String, Path, description = "`sla_scan` or `ping_retention`")),
     responses((status = 200, body = JobRun), (status = 404, body = Problem)))]
 pub async fn run_job(
     state: web::Data<AppState>,

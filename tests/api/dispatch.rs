@@ -195,6 +195,32 @@ async fn the_phone_sends_positions_in_batches() {
         "forbidden",
     )
     .await;
+    // The history is kept for 30 days (the last known position stays on the profile).
+    app.clock.advance(Duration::days(31));
+    let run: fieldline_mobile_api::JobRun = app
+        .ok(
+            app.post("/api/v1/jobs/ping_retention/run", &app.admin, &json!({}))
+                .await,
+            200,
+        )
+        .await;
+    assert_eq!(run.actions, 21, "the 20 + 1 stored positions, each once");
+    let again: fieldline_mobile_api::JobRun = app
+        .ok(
+            app.post("/api/v1/jobs/ping_retention/run", &app.admin, &json!({}))
+                .await,
+            200,
+        )
+        .await;
+    assert_eq!(again.actions, 0);
+    assert_eq!(
+        phone
+            .technician(fieldline_mobile_api::UserId(id))
+            .await
+            .unwrap()
+            .last_latitude,
+        Some(30.269)
+    );
 }
 
 #[tokio::test]

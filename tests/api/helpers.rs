@@ -53,6 +53,7 @@ pub fn test_settings() -> Settings {
         jwt_secret: JWT_SECRET.into(),
         admin_password: Some(ADMIN_PASSWORD.into()),
         sla_scan_cron: String::new(),
+        ping_retention_cron: String::new(),
         ..Settings::default()
     }
 }
