@@ -18,6 +18,7 @@ use fieldline_mobile_api::{
     VisitStatus,
 };
 use serde_json::json;
+use std::collections::HashMap;
 
 // ---------------------------------------------------------------- technicians
 
@@ -311,40 +312,38 @@ pub fn store_pings(
     pings: &[LocationPing],
     now: DateTime<Utc>,
 ) -> AppResult<Option<DateTime<Utc>>> {
-    {
-        let tech = find(c, user_id)?.ok_or_else(|| AppError::not_found("technician profile for user", user_id))?;
-        let rows: Vec<_> = pings
-            .iter()
-            .map(|p| {
-                (
-                    location_pings::user_id.eq(user_id),
-                    location_pings::at.eq(ts(p.at)),
-                    location_pings::lat.eq(p.latitude),
-                    location_pings::lon.eq(p.longitude),
-                    location_pings::accuracy_m.eq(p.accuracy_m),
-                    location_pings::received_at.eq(ts(now)),
-                )
-            })
-            .collect();
-        crate::on_backend!(c, |b| diesel::insert_into(location_pings::table)
-            .values(&rows)
-            .execute(b))?;
-        let newest = pings.iter().max_by_key(|p| p.at);
-        let last = tech.last_ping_at.map(utc);
-        match newest {
-            Some(p) if last.is_none_or(|l| p.at > l) => {
-                diesel::update(technicians::table.find(user_id))
-                    .set((
-                        technicians::last_lat.eq(p.latitude),
-                        technicians::last_lon.eq(p.longitude),
-                        technicians::last_accuracy_m.eq(p.accuracy_m),
-                        technicians::last_ping_at.eq(ts(p.at)),
-                    ))
-                    .execute(c)?;
-                Ok(Some(p.at))
-            }
-            _ => Ok(last),
+    let tech = find(c, user_id)?.ok_or_else(|| AppError::not_found("technician profile for user", user_id))?;
+    let rows: Vec<_> = pings
+        .iter()
+        .map(|p| {
+            (
+                location_pings::user_id.eq(user_id),
+                location_pings::at.eq(ts(p.at)),
+                location_pings::lat.eq(p.latitude),
+                location_pings::lon.eq(p.longitude),
+                location_pings::accuracy_m.eq(p.accuracy_m),
+                location_pings::received_at.eq(ts(now)),
+            )
+        })
+        .collect();
+    crate::on_backend!(c, |b| diesel::insert_into(location_pings::table)
+        .values(&rows)
+        .execute(b))?;
+    let newest = pings.iter().max_by_key(|p| p.at);
+    let last = tech.last_ping_at.map(utc);
+    match newest {
+        Some(p) if last.is_none_or(|l| p.at > l) => {
+            diesel::update(technicians::table.find(user_id))
+                .set((
+                    technicians::last_lat.eq(p.latitude),
+                    technicians::last_lon.eq(p.longitude),
+                    technicians::last_accuracy_m.eq(p.accuracy_m),
+                    technicians::last_ping_at.eq(ts(p.at)),
+                ))
+                .execute(c)?;
+            Ok(Some(p.at))
         }
+        _ => Ok(last),
     }
 }
 
@@ -431,8 +430,13 @@ impl VisitRow {
     }
 }
 
+/// A stretch of time: a booked window or a duty shift.
+type Span = (DateTime<Utc>, DateTime<Utc>);
+
 /// The statuses in which a visit holds its technician's time.
 const BOOKING: &[&str] = &["assigned", "accepted", "en_route", "on_site"];
+/// The statuses of a visit still to be done (on the board).
+const OPEN_VISIT: &[&str] = &["scheduled", "assigned", "accepted", "en_route", "on_site"];
 
 pub fn get_visit(c: &mut DbConn, id: i64) -> AppResult<VisitRow> {
     visits::table
@@ -519,21 +523,42 @@ pub fn create_visit(
     })
 }
 
-/// The ticket's due time a visit works against: arrival, or resolution when there is none.
-fn visit_due(c: &mut DbConn, ticket_id: i64) -> AppResult<(String, Priority, DateTime<Utc>, bool)> {
-    let (number, priority, arrival, resolution, flagged): (String, String, Option<NaiveDateTime>, NaiveDateTime, bool) =
-        tickets::table
-            .find(ticket_id)
-            .select((
-                tickets::number,
-                tickets::priority,
-                tickets::arrival_due_at,
-                tickets::resolution_due_at,
-                tickets::flagged_for_dispatch,
-            ))
-            .first(c)?;
+/// What a visit needs of its ticket: number, priority, due times and the dispatch flag.
+type TicketDue = (String, String, Option<NaiveDateTime>, NaiveDateTime, bool);
+
+fn ticket_due_columns() -> (
+    tickets::number,
+    tickets::priority,
+    tickets::arrival_due_at,
+    tickets::resolution_due_at,
+    tickets::flagged_for_dispatch,
+) {
+    (
+        tickets::number,
+        tickets::priority,
+        tickets::arrival_due_at,
+        tickets::resolution_due_at,
+        tickets::flagged_for_dispatch,
+    )
+}
+
+/// The ticket's number and priority, the due time a visit works against (arrival, or resolution
+/// when there is none) and whether it is flagged to dispatch.
+fn ticket_due(t: TicketDue) -> AppResult<(String, Priority, DateTime<Utc>, bool)> {
+    let (number, priority, arrival, resolution, flagged) = t;
     let priority = Priority::parse(&priority).ok_or_else(|| AppError::internal("stored priority is unknown"))?;
     Ok((number, priority, utc(arrival.unwrap_or(resolution)), flagged))
+}
+
+/// The start and end of a local day of the calendar, or None when its midnight does not exist
+/// (a clock change at midnight).
+fn day_bounds(cal: &crate::domain::sla::Calendar, day: chrono::NaiveDate) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let open = cal
+        .tz
+        .from_local_datetime(&day.and_hms_opt(0, 0, 0)?)
+        .earliest()?
+        .with_timezone(&Utc);
+    Some((open, open + Duration::days(1)))
 }
 
 /// Ranks every technician for the visit; see `domain::dispatch::rank`.
@@ -553,7 +578,7 @@ pub fn candidates(c: &mut DbConn, visit_id: i64, now: DateTime<Utc>, params: Par
             ))
         }
     };
-    let (_, _, due, _) = visit_due(c, v.ticket_id)?;
+    let (_, _, due, _) = ticket_due(tickets::table.find(v.ticket_id).select(ticket_due_columns()).first(c)?)?;
     let (start, end) = (utc(v.window_start), utc(v.window_end));
     let job = Job {
         site,
@@ -565,16 +590,8 @@ pub fn candidates(c: &mut DbConn, visit_id: i64, now: DateTime<Utc>, params: Par
     };
     let cal = calendar::calendar(c)?;
     let day = cal.local_date(start);
-    let (day_start, day_end) = {
-        let open = cal
-            .tz
-            .from_local_datetime(&day.and_hms_opt(0, 0, 0).expect("midnight"))
-            .earliest();
-        let open = open
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or(start - Duration::hours(12));
-        (open, open + Duration::days(1))
-    };
+    let (day_start, day_end) =
+        day_bounds(&cal, day).unwrap_or((start - Duration::hours(12), start + Duration::hours(12)));
     let rows: Vec<TechnicianRow> = technicians::table
         .order(technicians::user_id)
         .select(TechnicianRow::as_select())
@@ -586,7 +603,7 @@ pub fn candidates(c: &mut DbConn, visit_id: i64, now: DateTime<Utc>, params: Par
             technician_skills::level,
         ))
         .load(c)?;
-    let bookings: Vec<(i64, i64, NaiveDateTime, NaiveDateTime)> = visits::table
+    let bookings: Vec<(i64, NaiveDateTime, NaiveDateTime)> = visits::table
         .filter(visits::technician_id.is_not_null())
         .filter(visits::status.eq_any(BOOKING))
         .filter(visits::id.ne(v.id))
@@ -594,7 +611,6 @@ pub fn candidates(c: &mut DbConn, visit_id: i64, now: DateTime<Utc>, params: Par
         .filter(visits::window_end.gt(ts(day_start.min(start))))
         .select((
             visits::technician_id.assume_not_null(),
-            visits::id,
             visits::window_start,
             visits::window_end,
         ))
@@ -609,20 +625,25 @@ pub fn candidates(c: &mut DbConn, visit_id: i64, now: DateTime<Utc>, params: Par
         .filter(users::active.eq(true))
         .select((users::id, users::display_name))
         .load(c)?;
-    let names: std::collections::HashMap<i64, String> = names.into_iter().collect();
+    let names: HashMap<i64, String> = names.into_iter().collect();
+    // Grouped once by technician, so ranking many technicians stays linear.
+    let mut skills_of: HashMap<i64, Vec<(String, i32)>> = HashMap::new();
+    for (user, skill, level) in skills {
+        skills_of.entry(user).or_default().push((skill, level));
+    }
+    let mut booked_of: HashMap<i64, Vec<Span>> = HashMap::new();
+    for (user, s, e) in bookings {
+        booked_of.entry(user).or_default().push((utc(s), utc(e)));
+    }
+    let mut duty_of: HashMap<i64, Vec<Span>> = HashMap::new();
+    for (user, s, e) in duty {
+        duty_of.entry(user).or_default().push((utc(s), utc(e)));
+    }
     let mut techs = Vec::with_capacity(rows.len());
     for r in rows.iter().filter(|r| names.contains_key(&r.user_id)) {
         let week = working_week(&week_of(&r.hours_json)?)?;
-        let shifts: Vec<_> = duty
-            .iter()
-            .filter(|d| d.0 == r.user_id)
-            .map(|d| (utc(d.1), utc(d.2)))
-            .collect();
-        let booked: Vec<_> = bookings
-            .iter()
-            .filter(|b| b.0 == r.user_id)
-            .map(|b| (utc(b.2), utc(b.3)))
-            .collect();
+        let shifts = duty_of.remove(&r.user_id).unwrap_or_default();
+        let booked = booked_of.remove(&r.user_id).unwrap_or_default();
         let that_day = booked.iter().filter(|b| b.0 >= day_start && b.0 < day_end).count() as i32;
         let home = Location::parse(r.home_lat, r.home_lon)
             .map_err(|e| AppError::internal(format!("technician {}: {e}", r.user_id)))?;
@@ -632,11 +653,7 @@ pub fn candidates(c: &mut DbConn, visit_id: i64, now: DateTime<Utc>, params: Par
         };
         techs.push(dispatch::Technician {
             id: r.user_id,
-            skills: skills
-                .iter()
-                .filter(|s| s.0 == r.user_id)
-                .map(|s| (s.1.clone(), s.2))
-                .collect(),
+            skills: skills_of.remove(&r.user_id).unwrap_or_default(),
             home,
             last_ping,
             available: dispatch::available(&week, &cal, &shifts, start, end),
@@ -818,27 +835,24 @@ pub fn unassign(c: &mut DbConn, actor: &Actor, visit_id: i64, reason: String) ->
 /// Open visits of a local day (optionally one region): unassigned first, then by window.
 pub fn board(c: &mut DbConn, day: chrono::NaiveDate, region: Option<i64>) -> AppResult<Vec<BoardEntry>> {
     let cal = calendar::calendar(c)?;
-    let open = cal
-        .tz
-        .from_local_datetime(&day.and_hms_opt(0, 0, 0).expect("midnight"))
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| AppError::validation("day", "has no midnight in the calendar's zone"))?;
+    let (open, close) =
+        day_bounds(&cal, day).ok_or_else(|| AppError::validation("day", "has no midnight in the calendar's zone"))?;
     let mut q = visits::table
+        .inner_join(tickets::table)
         .filter(visits::window_start.ge(ts(open)))
-        .filter(visits::window_start.lt(ts(open + Duration::days(1))))
-        .filter(visits::status.eq_any(["scheduled", "assigned", "accepted", "en_route", "on_site"]))
+        .filter(visits::window_start.lt(ts(close)))
+        .filter(visits::status.eq_any(OPEN_VISIT))
         .into_boxed();
     if let Some(r) = region {
         q = q.filter(visits::region_id.eq(r));
     }
-    let rows: Vec<VisitRow> = q
+    let rows: Vec<(VisitRow, TicketDue)> = q
         .order((visits::technician_id.is_not_null(), visits::window_start, visits::id))
-        .select(VisitRow::as_select())
+        .select((VisitRow::as_select(), ticket_due_columns()))
         .load(c)?;
-    rows.iter()
-        .map(|v| {
-            let (ticket_number, priority, sla_due_at, flagged) = visit_due(c, v.ticket_id)?;
+    rows.into_iter()
+        .map(|(v, t)| {
+            let (ticket_number, priority, sla_due_at, flagged) = ticket_due(t)?;
             Ok(BoardEntry {
                 visit: v.to_wire()?,
                 ticket_number,
