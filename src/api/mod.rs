@@ -7,6 +7,7 @@ pub mod customers;
 pub mod dispatch;
 pub mod extract;
 pub mod health;
+pub mod jobs;
 pub mod mobile;
 pub mod notifications;
 pub mod regions;
@@ -188,7 +189,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/calendar/holidays/{id}").route(web::delete().to(sla::delete_holiday)))
             .service(resource("/notifications").route(web::get().to(notifications::list)))
             .service(resource("/notifications/{id}/read").route(web::post().to(notifications::read)))
-            .service(resource("/jobs/{name}/run").route(web::post().to(notifications::run_job)))
+            .service(resource("/jobs/{name}/run").route(web::post().to(jobs::run_job)))
             .service(resource("/technicians").route(web::get().to(dispatch::list_technicians)))
             .service(
                 resource("/technicians/{id}")
@@ -259,7 +260,7 @@ impl utoipa::Modify for BearerAuth {
         tickets::onsite_requests,
         sla::list_policies, sla::update_policy, sla::get_calendar, sla::put_calendar,
         sla::list_holidays, sla::add_holiday, sla::delete_holiday,
-        notifications::list, notifications::read, notifications::run_job,
+        notifications::list, notifications::read, jobs::run_job,
         dispatch::list_technicians, dispatch::get_technician, dispatch::put_technician,
         dispatch::list_duty, dispatch::add_duty, dispatch::create_visit, dispatch::get_visit,
         dispatch::candidates, dispatch::assign, dispatch::auto_assign, dispatch::unassign, dispatch::board,

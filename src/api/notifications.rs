@@ -1,4 +1,4 @@
-//! The signed-in user's alerts, and running a scheduled job by hand (admins).
+//! The signed-in user's alerts.
 
 use super::extract::Query;
 use super::run;
@@ -7,7 +7,7 @@ use crate::db::{notifications as store, Paging};
 use crate::error::AppResult;
 use crate::AppState;
 use actix_web::{web, HttpResponse};
-use fieldline_mobile_api::{JobRun, Notification, Page, Problem};
+use fieldline_mobile_api::{Notification, Page, Problem};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -40,25 +40,5 @@ pub async fn list(
 pub async fn read(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
     let (me, id) = (user.id.0, id.into_inner());
     let out = run(&state, move |c, st| store::mark_read(c, me, id, st.clock.now())).await?;
-    Ok(HttpResponse::Ok().json(out))
-}
-
-/// Runs a scheduled job now (admin), in a slot of its own. The jobs are idempotent scans, so an
-/// extra run only does what is due.
-#[utoipa::path(post, path = "/api/v1/jobs/{name}/run", tag = "jobs", security(("bearer" = [])),
-    params(("name" = String, Path, description = "`sla_scan` or `ping_retention`")),
-    responses((status = 200, body = JobRun), (status = 404, body = Problem)))]
-pub async fn run_job(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    name: web::Path<String>,
-) -> AppResult<HttpResponse> {
-    user.require_admin()?;
-    let name = name.into_inner();
-    let out = run(&state, move |c, st| {
-        let slot = format!("manual:{}", uuid::Uuid::new_v4());
-        crate::jobs::run(c, st, &name, &slot)
-    })
-    .await?;
     Ok(HttpResponse::Ok().json(out))
 }
