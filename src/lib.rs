@@ -66,7 +66,7 @@ impl Application {
                 let system = db::audit::Actor::system(now);
                 db::sla::ensure_default_policies(&mut conn, &system)?;
                 db::sla::ensure_calendar(&mut conn, &system, tz)?;
-                first_admin(&pool, configured, now)
+                first_admin(&mut conn, configured, now)
             })
             .await??
         };
@@ -114,12 +114,12 @@ impl Application {
 
 /// Creates the admin account on an empty database.
 fn first_admin(
-    pool: &db::Pool,
+    conn: &mut db::DbConn,
     configured: Option<String>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<Bootstrap> {
-    let mut conn = pool.get()?;
-    if db::users::count(&mut conn)? > 0 {
+    // Checked before hashing, so a start on a database with users costs no argon2 hash.
+    if db::users::count(conn)? > 0 {
         return Ok(Bootstrap {
             generated_admin_password: None,
         });
@@ -132,7 +132,7 @@ fn first_admin(
         None => (auth::password::generate(), true),
     };
     let hash = auth::password::hash(&password)?;
-    let created = db::users::ensure_first_admin(&mut conn, now, &hash)?;
+    let created = db::users::ensure_first_admin(conn, now, &hash)?;
     Ok(Bootstrap {
         generated_admin_password: (created && generated).then_some(password),
     })

@@ -766,403 +766,401 @@ pub fn change_in_tx(
     step_interval: Duration,
 ) -> AppResult<Ticket> {
     let user = actor.id.ok_or_else(|| AppError::internal("a change needs a user"))?.0;
-    {
-        let before = get(c, id)?;
-        if let Some(role) = role {
-            if role == Role::Technician && !(before.owner_id == user || before.assignee_id == Some(user)) {
-                return Err(AppError::not_found("ticket", id));
-            }
-            if !may(role, user, &before, &change) {
-                return Err(AppError::Forbidden(format!(
-                    "the {role} role may not do this to a ticket it does not own"
-                )));
-            }
+    let before = get(c, id)?;
+    if let Some(role) = role {
+        if role == Role::Technician && !(before.owner_id == user || before.assignee_id == Some(user)) {
+            return Err(AppError::not_found("ticket", id));
         }
-        let status = before.status()?;
-        if status == TicketStatus::Closed {
-            return Err(AppError::InvalidTransition(format!(
-                "ticket {} is closed",
-                before.number
+        if !may(role, user, &before, &change) {
+            return Err(AppError::Forbidden(format!(
+                "the {role} role may not do this to a ticket it does not own"
             )));
         }
-        let now = actor.at;
-        let cal = policy::calendar(c)?;
-        let mut row = before.clone();
-        let ev = |c: &mut DbConn,
-                  kind: &str,
-                  from: Option<&str>,
-                  to: Option<&str>,
-                  reason: Option<&str>,
-                  data: Option<Value>| { record_event(c, id, actor, kind, from, to, reason, data) };
-        match &change {
-            Change::Ladder { action, reason, window } => {
-                let domain_action = match *action {
-                    LadderAction::Start => Action::Start,
-                    LadderAction::Wait => Action::WaitOnCustomer,
-                    LadderAction::Resume => Action::Resume,
-                    LadderAction::Escalate(to) => Action::Escalate {
-                        to,
-                        reason: reason.as_deref(),
-                    },
-                    LadderAction::Resolve => Action::Resolve,
-                };
-                let state = ladder::State {
-                    tier: before.tier()?,
-                    status,
-                    remote_authorized: before.remote_authorized,
-                };
-                let next = ladder::apply(&state, &domain_action).map_err(refusal)?;
-                if let LadderAction::Escalate(LadderTier::Onsite) = action {
-                    let (start, end) = window.ok_or_else(|| {
-                        AppError::validation("window_start", "give the visit window agreed with the customer")
-                    })?;
-                    if end <= start {
-                        return Err(AppError::validation("window_end", "must be after window_start"));
-                    }
-                    if end <= now {
-                        return Err(AppError::validation("window_end", "must be in the future"));
+    }
+    let status = before.status()?;
+    if status == TicketStatus::Closed {
+        return Err(AppError::InvalidTransition(format!(
+            "ticket {} is closed",
+            before.number
+        )));
+    }
+    let now = actor.at;
+    let cal = policy::calendar(c)?;
+    let mut row = before.clone();
+    let ev = |c: &mut DbConn,
+              kind: &str,
+              from: Option<&str>,
+              to: Option<&str>,
+              reason: Option<&str>,
+              data: Option<Value>| { record_event(c, id, actor, kind, from, to, reason, data) };
+    match &change {
+        Change::Ladder { action, reason, window } => {
+            let domain_action = match *action {
+                LadderAction::Start => Action::Start,
+                LadderAction::Wait => Action::WaitOnCustomer,
+                LadderAction::Resume => Action::Resume,
+                LadderAction::Escalate(to) => Action::Escalate {
+                    to,
+                    reason: reason.as_deref(),
+                },
+                LadderAction::Resolve => Action::Resolve,
+            };
+            let state = ladder::State {
+                tier: before.tier()?,
+                status,
+                remote_authorized: before.remote_authorized,
+            };
+            let next = ladder::apply(&state, &domain_action).map_err(refusal)?;
+            if let LadderAction::Escalate(LadderTier::Onsite) = action {
+                let (start, end) = window.ok_or_else(|| {
+                    AppError::validation("window_start", "give the visit window agreed with the customer")
+                })?;
+                if end <= start {
+                    return Err(AppError::validation("window_end", "must be after window_start"));
+                }
+                if end <= now {
+                    return Err(AppError::validation("window_end", "must be in the future"));
+                }
+            }
+            // The first thing done on a ticket is its response.
+            if row.responded_at.is_none() {
+                row.responded_at = Some(ts(now));
+                if escalation::late(utc(row.response_due_at), now) {
+                    row.stamp_breach(SlaClock::Response, now);
+                }
+            }
+            match next.pause {
+                Some(true) => row.paused_at = Some(ts(now)),
+                Some(false) => {
+                    if let Some(p) = row.paused_at.take() {
+                        row.paused_seconds += sla::elapsed(&cal, row.mode()?, utc(p), now).num_seconds();
                     }
                 }
-                // The first thing done on a ticket is its response.
-                if row.responded_at.is_none() {
-                    row.responded_at = Some(ts(now));
-                    if escalation::late(utc(row.response_due_at), now) {
-                        row.stamp_breach(SlaClock::Response, now);
-                    }
-                }
-                match next.pause {
-                    Some(true) => row.paused_at = Some(ts(now)),
-                    Some(false) => {
-                        if let Some(p) = row.paused_at.take() {
-                            row.paused_seconds += sla::elapsed(&cal, row.mode()?, utc(p), now).num_seconds();
-                        }
-                    }
-                    None => {}
-                }
-                row.ladder_tier = next.tier.as_str().into();
-                row.status = next.status.as_str().into();
-                match action {
-                    LadderAction::Escalate(to) => {
-                        let data = json!({"skipped_tier": next.skipped_tier});
-                        ev(
-                            c,
-                            "escalated",
-                            Some(&before.ladder_tier),
-                            Some(to.as_str()),
-                            reason.as_deref(),
-                            Some(data),
-                        )?;
-                        if *to == LadderTier::Onsite {
-                            row.onsite_at = Some(ts(now));
-                            row.onsite_paused_seconds = row.paused_seconds;
-                            let (start, end) = window.expect("checked above");
-                            let req: i64 = diesel::insert_into(onsite_requests::table)
-                                .values((
-                                    onsite_requests::ticket_id.eq(id),
-                                    onsite_requests::window_start.eq(ts(start)),
-                                    onsite_requests::window_end.eq(ts(end)),
-                                    onsite_requests::status.eq(OnsiteRequestStatus::Open.as_str()),
-                                    onsite_requests::notes.eq(reason.as_deref()),
-                                    onsite_requests::created_by.eq(user),
-                                    onsite_requests::created_at.eq(ts(now)),
-                                    onsite_requests::updated_at.eq(ts(now)),
-                                ))
-                                .returning(onsite_requests::id)
-                                .get_result(c)?;
-                            let data = json!({"onsite_request_id": req, "window_start": start, "window_end": end});
-                            ev(c, "onsite_requested", None, None, None, Some(data))?;
-                        }
-                    }
-                    LadderAction::Resolve => {
-                        row.resolved_at = Some(ts(now));
-                        if escalation::late(utc(row.resolution_due_at), now) {
-                            row.stamp_breach(SlaClock::Resolution, now);
-                        }
-                        ev(
-                            c,
-                            "resolved",
-                            Some(&before.status),
-                            Some(&row.status),
-                            reason.as_deref(),
-                            None,
-                        )?;
-                    }
-                    LadderAction::Start => ev(
+                None => {}
+            }
+            row.ladder_tier = next.tier.as_str().into();
+            row.status = next.status.as_str().into();
+            match action {
+                LadderAction::Escalate(to) => {
+                    let data = json!({"skipped_tier": next.skipped_tier});
+                    ev(
                         c,
-                        "started",
+                        "escalated",
+                        Some(&before.ladder_tier),
+                        Some(to.as_str()),
+                        reason.as_deref(),
+                        Some(data),
+                    )?;
+                    if *to == LadderTier::Onsite {
+                        row.onsite_at = Some(ts(now));
+                        row.onsite_paused_seconds = row.paused_seconds;
+                        let (start, end) = window.expect("checked above");
+                        let req: i64 = diesel::insert_into(onsite_requests::table)
+                            .values((
+                                onsite_requests::ticket_id.eq(id),
+                                onsite_requests::window_start.eq(ts(start)),
+                                onsite_requests::window_end.eq(ts(end)),
+                                onsite_requests::status.eq(OnsiteRequestStatus::Open.as_str()),
+                                onsite_requests::notes.eq(reason.as_deref()),
+                                onsite_requests::created_by.eq(user),
+                                onsite_requests::created_at.eq(ts(now)),
+                                onsite_requests::updated_at.eq(ts(now)),
+                            ))
+                            .returning(onsite_requests::id)
+                            .get_result(c)?;
+                        let data = json!({"onsite_request_id": req, "window_start": start, "window_end": end});
+                        ev(c, "onsite_requested", None, None, None, Some(data))?;
+                    }
+                }
+                LadderAction::Resolve => {
+                    row.resolved_at = Some(ts(now));
+                    if escalation::late(utc(row.resolution_due_at), now) {
+                        row.stamp_breach(SlaClock::Resolution, now);
+                    }
+                    ev(
+                        c,
+                        "resolved",
                         Some(&before.status),
                         Some(&row.status),
                         reason.as_deref(),
                         None,
-                    )?,
-                    LadderAction::Wait => ev(
-                        c,
-                        "waiting",
-                        Some(&before.status),
-                        Some(&row.status),
-                        reason.as_deref(),
-                        None,
-                    )?,
-                    LadderAction::Resume => {
-                        let data = json!({"paused_seconds": row.paused_seconds});
-                        ev(
-                            c,
-                            "resumed",
-                            Some(&before.status),
-                            Some(&row.status),
-                            reason.as_deref(),
-                            Some(data),
-                        )?
-                    }
-                }
-                row.recompute_dues(&cal, step_interval)?;
-            }
-            Change::Accept {
-                accepted_by,
-                satisfied,
-                comment,
-            } => {
-                let state = ladder::State {
-                    tier: before.tier()?,
-                    status,
-                    remote_authorized: before.remote_authorized,
-                };
-                let next = ladder::apply(&state, &Action::Accept { satisfied: *satisfied }).map_err(refusal)?;
-                diesel::insert_into(acceptances::table)
-                    .values((
-                        acceptances::ticket_id.eq(id),
-                        acceptances::accepted_by.eq(accepted_by),
-                        acceptances::satisfied.eq(*satisfied),
-                        acceptances::comment.eq(comment.as_deref()),
-                        acceptances::recorded_by.eq(user),
-                        acceptances::accepted_at.eq(ts(now)),
-                    ))
-                    .execute(c)?;
-                row.status = next.status.as_str().into();
-                let data = json!({"accepted_by": accepted_by, "satisfied": satisfied});
-                if *satisfied {
-                    row.closed_at = Some(ts(now));
-                    ev(
-                        c,
-                        "accepted",
-                        Some(&before.status),
-                        Some(&row.status),
-                        comment.as_deref(),
-                        Some(data),
-                    )?;
-                } else {
-                    // Work goes on: the resolution clock runs again against the original due time.
-                    row.resolved_at = None;
-                    ev(
-                        c,
-                        "reopened",
-                        Some(&before.status),
-                        Some(&row.status),
-                        comment.as_deref(),
-                        Some(data),
                     )?;
                 }
-                row.refresh_next_check(step_interval)?;
-            }
-            Change::Handoff { to, reason } => {
-                if *to == before.owner_id {
-                    return Err(AppError::validation(
-                        "to_user_id",
-                        "the ticket already belongs to this user",
-                    ));
-                }
-                let r = user_role(c, *to, "to_user_id")?;
-                if !matches!(r, Role::Agent | Role::Supervisor | Role::RemoteEngineer) {
-                    return Err(AppError::validation("to_user_id", format!("a {r} cannot own tickets")));
-                }
-                row.owner_id = *to;
-                ev(
+                LadderAction::Start => ev(
                     c,
-                    "handoff",
-                    Some(&before.owner_id.to_string()),
-                    Some(&to.to_string()),
-                    Some(reason),
-                    None,
-                )?;
-                let msg = format!("Ticket {} was handed to you: {reason}", row.number);
-                notify_users(c, &[*to], id, "handoff", &msg, now)?;
-            }
-            Change::Assign { to, reason } => {
-                if let Some(u) = to {
-                    let r = user_role(c, *u, "assignee_id")?;
-                    if !matches!(
-                        r,
-                        Role::Agent | Role::Supervisor | Role::RemoteEngineer | Role::Technician
-                    ) {
-                        return Err(AppError::validation(
-                            "assignee_id",
-                            format!("a {r} cannot work tickets"),
-                        ));
-                    }
-                    let msg = format!("Ticket {} was assigned to you", row.number);
-                    notify_users(c, &[*u], id, "assigned", &msg, now)?;
-                }
-                row.assignee_id = *to;
-                let from = before.assignee_id.map(|u| u.to_string());
-                ev(
-                    c,
-                    "assigned",
-                    from.as_deref(),
-                    to.map(|u| u.to_string()).as_deref(),
+                    "started",
+                    Some(&before.status),
+                    Some(&row.status),
                     reason.as_deref(),
                     None,
-                )?;
+                )?,
+                LadderAction::Wait => ev(
+                    c,
+                    "waiting",
+                    Some(&before.status),
+                    Some(&row.status),
+                    reason.as_deref(),
+                    None,
+                )?,
+                LadderAction::Resume => {
+                    let data = json!({"paused_seconds": row.paused_seconds});
+                    ev(
+                        c,
+                        "resumed",
+                        Some(&before.status),
+                        Some(&row.status),
+                        reason.as_deref(),
+                        Some(data),
+                    )?
+                }
             }
-            Change::Authorize { by, method, at, note } => {
-                diesel::insert_into(remote_authorizations::table)
-                    .values((
-                        remote_authorizations::ticket_id.eq(id),
-                        remote_authorizations::authorized_by.eq(by),
-                        remote_authorizations::method.eq(method.as_str()),
-                        remote_authorizations::authorized_at.eq(ts(*at)),
-                        remote_authorizations::recorded_by.eq(user),
-                        remote_authorizations::note.eq(note.as_deref()),
-                        remote_authorizations::created_at.eq(ts(now)),
-                    ))
-                    .execute(c)?;
-                row.remote_authorized = true;
-                let data = json!({"authorized_by": by, "method": method, "authorized_at": at});
+            row.recompute_dues(&cal, step_interval)?;
+        }
+        Change::Accept {
+            accepted_by,
+            satisfied,
+            comment,
+        } => {
+            let state = ladder::State {
+                tier: before.tier()?,
+                status,
+                remote_authorized: before.remote_authorized,
+            };
+            let next = ladder::apply(&state, &Action::Accept { satisfied: *satisfied }).map_err(refusal)?;
+            diesel::insert_into(acceptances::table)
+                .values((
+                    acceptances::ticket_id.eq(id),
+                    acceptances::accepted_by.eq(accepted_by),
+                    acceptances::satisfied.eq(*satisfied),
+                    acceptances::comment.eq(comment.as_deref()),
+                    acceptances::recorded_by.eq(user),
+                    acceptances::accepted_at.eq(ts(now)),
+                ))
+                .execute(c)?;
+            row.status = next.status.as_str().into();
+            let data = json!({"accepted_by": accepted_by, "satisfied": satisfied});
+            if *satisfied {
+                row.closed_at = Some(ts(now));
                 ev(
                     c,
-                    "authorization",
-                    None,
-                    Some(method.as_str()),
-                    note.as_deref(),
+                    "accepted",
+                    Some(&before.status),
+                    Some(&row.status),
+                    comment.as_deref(),
+                    Some(data),
+                )?;
+            } else {
+                // Work goes on: the resolution clock runs again against the original due time.
+                row.resolved_at = None;
+                ev(
+                    c,
+                    "reopened",
+                    Some(&before.status),
+                    Some(&row.status),
+                    comment.as_deref(),
                     Some(data),
                 )?;
             }
-            Change::RequestCallback { reason } => {
-                if row.callback_due_at.is_some() && row.callback_done_at.is_none() {
-                    return Err(AppError::InvalidTransition("a callback is already due".into()));
-                }
-                row.callback_due_at = Some(ts(now + Duration::hours(sla::CALLBACK_HOURS)));
-                row.callback_done_at = None;
-                row.callback_breached_at = None;
-                let due = row.callback_due_at.map(utc);
-                ev(
-                    c,
-                    "callback_requested",
-                    None,
-                    None,
-                    reason.as_deref(),
-                    Some(json!({"callback_due_at": due})),
-                )?;
-                row.refresh_next_check(step_interval)?;
+            row.refresh_next_check(step_interval)?;
+        }
+        Change::Handoff { to, reason } => {
+            if *to == before.owner_id {
+                return Err(AppError::validation(
+                    "to_user_id",
+                    "the ticket already belongs to this user",
+                ));
             }
-            Change::CallbackDone { reason } => {
-                let due = match (row.callback_due_at, row.callback_done_at) {
-                    (Some(d), None) => utc(d),
-                    _ => return Err(AppError::InvalidTransition("no callback is due".into())),
-                };
-                row.callback_done_at = Some(ts(now));
-                if escalation::late(due, now) {
-                    row.stamp_breach(SlaClock::Callback, now);
-                }
-                ev(c, "callback_done", None, None, reason.as_deref(), None)?;
-                row.refresh_next_check(step_interval)?;
+            let r = user_role(c, *to, "to_user_id")?;
+            if !matches!(r, Role::Agent | Role::Supervisor | Role::RemoteEngineer) {
+                return Err(AppError::validation("to_user_id", format!("a {r} cannot own tickets")));
             }
-            Change::Arrived { at } => {
-                if before.tier()? != LadderTier::Onsite {
-                    return Err(AppError::InvalidTransition(
-                        "only an on-site ticket has an arrival".into(),
+            row.owner_id = *to;
+            ev(
+                c,
+                "handoff",
+                Some(&before.owner_id.to_string()),
+                Some(&to.to_string()),
+                Some(reason),
+                None,
+            )?;
+            let msg = format!("Ticket {} was handed to you: {reason}", row.number);
+            notify_users(c, &[*to], id, "handoff", &msg, now)?;
+        }
+        Change::Assign { to, reason } => {
+            if let Some(u) = to {
+                let r = user_role(c, *u, "assignee_id")?;
+                if !matches!(
+                    r,
+                    Role::Agent | Role::Supervisor | Role::RemoteEngineer | Role::Technician
+                ) {
+                    return Err(AppError::validation(
+                        "assignee_id",
+                        format!("a {r} cannot work tickets"),
                     ));
                 }
-                if row.arrived_at.is_some() {
-                    return Err(AppError::InvalidTransition("the arrival is already recorded".into()));
-                }
-                if *at > now {
-                    return Err(AppError::validation("arrived_at", "must not be in the future"));
-                }
-                row.arrived_at = Some(ts(*at));
-                if row.arrival_due_at.is_some_and(|d| escalation::late(utc(d), *at)) {
-                    row.stamp_breach(SlaClock::Arrival, now);
-                }
-                ev(c, "arrived", None, None, None, Some(json!({"arrived_at": at})))?;
-                row.refresh_next_check(step_interval)?;
+                let msg = format!("Ticket {} was assigned to you", row.number);
+                notify_users(c, &[*u], id, "assigned", &msg, now)?;
             }
-            Change::MajorFault { reason } => {
-                if row.major_fault {
-                    return Err(AppError::InvalidTransition(
-                        "the ticket is already a major fault".into(),
-                    ));
-                }
-                row.major_fault = true;
-                ev(c, "major_fault", None, None, reason.as_deref(), None)?;
+            row.assignee_id = *to;
+            let from = before.assignee_id.map(|u| u.to_string());
+            ev(
+                c,
+                "assigned",
+                from.as_deref(),
+                to.map(|u| u.to_string()).as_deref(),
+                reason.as_deref(),
+                None,
+            )?;
+        }
+        Change::Authorize { by, method, at, note } => {
+            diesel::insert_into(remote_authorizations::table)
+                .values((
+                    remote_authorizations::ticket_id.eq(id),
+                    remote_authorizations::authorized_by.eq(by),
+                    remote_authorizations::method.eq(method.as_str()),
+                    remote_authorizations::authorized_at.eq(ts(*at)),
+                    remote_authorizations::recorded_by.eq(user),
+                    remote_authorizations::note.eq(note.as_deref()),
+                    remote_authorizations::created_at.eq(ts(now)),
+                ))
+                .execute(c)?;
+            row.remote_authorized = true;
+            let data = json!({"authorized_by": by, "method": method, "authorized_at": at});
+            ev(
+                c,
+                "authorization",
+                None,
+                Some(method.as_str()),
+                note.as_deref(),
+                Some(data),
+            )?;
+        }
+        Change::RequestCallback { reason } => {
+            if row.callback_due_at.is_some() && row.callback_done_at.is_none() {
+                return Err(AppError::InvalidTransition("a callback is already due".into()));
             }
-            Change::Update {
-                priority,
-                site_id,
-                title,
-                description,
-                reason,
-            } => {
-                if let Some(t) = title {
-                    row.title = t.clone();
+            row.callback_due_at = Some(ts(now + Duration::hours(sla::CALLBACK_HOURS)));
+            row.callback_done_at = None;
+            row.callback_breached_at = None;
+            let due = row.callback_due_at.map(utc);
+            ev(
+                c,
+                "callback_requested",
+                None,
+                None,
+                reason.as_deref(),
+                Some(json!({"callback_due_at": due})),
+            )?;
+            row.refresh_next_check(step_interval)?;
+        }
+        Change::CallbackDone { reason } => {
+            let due = match (row.callback_due_at, row.callback_done_at) {
+                (Some(d), None) => utc(d),
+                _ => return Err(AppError::InvalidTransition("no callback is due".into())),
+            };
+            row.callback_done_at = Some(ts(now));
+            if escalation::late(due, now) {
+                row.stamp_breach(SlaClock::Callback, now);
+            }
+            ev(c, "callback_done", None, None, reason.as_deref(), None)?;
+            row.refresh_next_check(step_interval)?;
+        }
+        Change::Arrived { at } => {
+            if before.tier()? != LadderTier::Onsite {
+                return Err(AppError::InvalidTransition(
+                    "only an on-site ticket has an arrival".into(),
+                ));
+            }
+            if row.arrived_at.is_some() {
+                return Err(AppError::InvalidTransition("the arrival is already recorded".into()));
+            }
+            if *at > now {
+                return Err(AppError::validation("arrived_at", "must not be in the future"));
+            }
+            row.arrived_at = Some(ts(*at));
+            if row.arrival_due_at.is_some_and(|d| escalation::late(utc(d), *at)) {
+                row.stamp_breach(SlaClock::Arrival, now);
+            }
+            ev(c, "arrived", None, None, None, Some(json!({"arrived_at": at})))?;
+            row.refresh_next_check(step_interval)?;
+        }
+        Change::MajorFault { reason } => {
+            if row.major_fault {
+                return Err(AppError::InvalidTransition(
+                    "the ticket is already a major fault".into(),
+                ));
+            }
+            row.major_fault = true;
+            ev(c, "major_fault", None, None, reason.as_deref(), None)?;
+        }
+        Change::Update {
+            priority,
+            site_id,
+            title,
+            description,
+            reason,
+        } => {
+            if let Some(t) = title {
+                row.title = t.clone();
+            }
+            if let Some(d) = description {
+                row.description = d.clone();
+            }
+            if let Some(p) = priority {
+                row.priority = p.as_str().into();
+            }
+            if let Some(s) = site_id {
+                let customer: i64 = sites::table
+                    .find(*s)
+                    .select(sites::customer_id)
+                    .first(c)
+                    .optional()?
+                    .ok_or_else(|| AppError::validation("site_id", format!("no site with id {s}")))?;
+                if customer != row.customer_id {
+                    return Err(AppError::validation("site_id", "the site belongs to another customer"));
                 }
-                if let Some(d) = description {
-                    row.description = d.clone();
-                }
-                if let Some(p) = priority {
-                    row.priority = p.as_str().into();
-                }
-                if let Some(s) = site_id {
-                    let customer: i64 = sites::table
-                        .find(*s)
-                        .select(sites::customer_id)
-                        .first(c)
-                        .optional()?
-                        .ok_or_else(|| AppError::validation("site_id", format!("no site with id {s}")))?;
-                    if customer != row.customer_id {
-                        return Err(AppError::validation("site_id", "the site belongs to another customer"));
-                    }
-                    row.site_id = Some(*s);
-                    let (region, class) = place(c, Some(*s))?;
-                    row.region_id = region;
-                    row.region_class = class.as_str().into();
-                }
-                let changed: Vec<&str> = [
-                    ("priority", row.priority != before.priority),
-                    ("site_id", row.site_id != before.site_id),
-                    ("title", row.title != before.title),
-                    ("description", row.description != before.description),
-                ]
-                .into_iter()
-                .filter_map(|(f, c)| c.then_some(f))
-                .collect();
-                if changed.is_empty() {
-                    return before.to_wire();
-                }
-                ev(
-                    c,
-                    "updated",
-                    None,
-                    None,
-                    reason.as_deref(),
-                    Some(json!({"fields": changed})),
-                )?;
-                if row.priority != before.priority || row.region_class != before.region_class {
-                    retarget(c, actor, &mut row, &before, &cal, step_interval, reason.as_deref())?;
-                }
+                row.site_id = Some(*s);
+                let (region, class) = place(c, Some(*s))?;
+                row.region_id = region;
+                row.region_class = class.as_str().into();
+            }
+            let changed: Vec<&str> = [
+                ("priority", row.priority != before.priority),
+                ("site_id", row.site_id != before.site_id),
+                ("title", row.title != before.title),
+                ("description", row.description != before.description),
+            ]
+            .into_iter()
+            .filter_map(|(f, c)| c.then_some(f))
+            .collect();
+            if changed.is_empty() {
+                return before.to_wire();
+            }
+            ev(
+                c,
+                "updated",
+                None,
+                None,
+                reason.as_deref(),
+                Some(json!({"fields": changed})),
+            )?;
+            if row.priority != before.priority || row.region_class != before.region_class {
+                retarget(c, actor, &mut row, &before, &cal, step_interval, reason.as_deref())?;
             }
         }
-        save(c, &before, &mut row, now)?;
-        let out = row.to_wire()?;
-        audit::record(
-            c,
-            actor,
-            "ticket",
-            id,
-            change_name(&change),
-            snapshot(&before.to_wire()?),
-            snapshot(&out),
-        )?;
-        Ok(out)
     }
+    save(c, &before, &mut row, now)?;
+    let out = row.to_wire()?;
+    audit::record(
+        c,
+        actor,
+        "ticket",
+        id,
+        change_name(&change),
+        snapshot(&before.to_wire()?),
+        snapshot(&out),
+    )?;
+    Ok(out)
 }
 
 fn change_name(c: &Change) -> &'static str {

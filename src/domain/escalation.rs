@@ -77,10 +77,9 @@ impl SlaState {
         }
     }
 
-    /// When the first breach was recorded (or is being recorded now).
-    fn first_breach(&self, now: DateTime<Utc>, new: &[SlaClock]) -> Option<DateTime<Utc>> {
-        let recorded = SlaClock::ALL.iter().filter_map(|c| self.clock(*c).breached).min();
-        recorded.or_else(|| (!new.is_empty()).then_some(now))
+    /// When the first breach was recorded.
+    fn first_breach(&self) -> Option<DateTime<Utc>> {
+        SlaClock::ALL.iter().filter_map(|c| self.clock(*c).breached).min()
     }
 }
 
@@ -108,7 +107,9 @@ pub fn decide(s: &SlaState, now: DateTime<Utc>, step_interval: Duration) -> Deci
         .collect();
     let mut steps = Vec::new();
     if !s.finished && s.paused_at.is_none() {
-        if let Some(first) = s.first_breach(now, &breaches) {
+        // A breach found now counts from now.
+        let first = s.first_breach().or_else(|| (!breaches.is_empty()).then_some(now));
+        if let Some(first) = first {
             let due_step = step_due_at(first, now, step_interval);
             steps = (s.step + 1..=due_step).collect();
         }
@@ -137,8 +138,7 @@ pub fn next_check(s: &SlaState, step_interval: Duration) -> Option<DateTime<Utc>
     }
     let due = SlaClock::ALL.iter().filter_map(|c| s.clock(*c).pending()).min();
     let step = if !s.finished && s.step < LAST_STEP {
-        s.first_breach(DateTime::<Utc>::MAX_UTC, &[])
-            .map(|first| first + step_interval * s.step)
+        s.first_breach().map(|first| first + step_interval * s.step)
     } else {
         None
     };

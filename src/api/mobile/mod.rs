@@ -226,10 +226,6 @@ async fn step(
     Ok(json_response(status, out))
 }
 
-fn empty(_: serde_json::Value) -> AppResult<store::StepData> {
-    Ok(store::StepData::Accept)
-}
-
 /// Accepts an assigned visit.
 #[utoipa::path(post, path = "/api/v1/mobile/visits/{id}/accept", tag = "mobile", security(("bearer" = [])),
     params(("id" = i64, Path, description = "visit id"), ("Idempotency-Key" = String, Header, description = "unique per request"), ("If-Match" = String, Header, description = "the visit's ETag")),
@@ -241,7 +237,10 @@ pub async fn accept(
     id: web::Path<i64>,
     body: Json<serde_json::Value>,
 ) -> AppResult<HttpResponse> {
-    step(state, user, req, id.into_inner(), body.0, empty).await
+    step(state, user, req, id.into_inner(), body.0, |_| {
+        Ok(store::StepData::Accept)
+    })
+    .await
 }
 
 /// Declines an assigned visit with a reason; it returns to dispatch.
