@@ -1080,7 +1080,12 @@ pub struct NewVisit {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Candidates {
     pub visit_id: VisitId,
+    /// The radius around the site searched (km): nobody farther away could rank among these.
+    /// Null when every technician was considered.
+    pub searched_km: Option<f64>,
+    /// The best, at most `limit`.
     pub candidates: Vec<Candidate>,
+    /// The nearest of those searched who cannot go, at most `limit`.
     pub excluded: Vec<Excluded>,
 }
 
@@ -1105,6 +1110,7 @@ pub struct Candidate {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Excluded {
     pub technician_id: UserId,
+    pub display_name: String,
     pub reason: String,
 }
 

@@ -180,7 +180,12 @@ pub async fn get_visit(state: web::Data<AppState>, user: CurrentUser, id: web::P
 pub struct CandidateQuery {
     /// The visit to rank technicians for.
     pub visit: i64,
+    /// How many candidates (and excluded technicians) to list: 1-50, default 10.
+    pub limit: Option<i64>,
 }
+
+/// Candidates listed unless the request asks for another number.
+const CANDIDATES: i64 = 10;
 
 /// Technicians who can take the visit, best first, with distance, ETA and the reasons; and those
 /// who cannot, with why.
@@ -193,8 +198,12 @@ pub async fn candidates(
 ) -> AppResult<HttpResponse> {
     user.require(DISPATCHERS)?;
     let visit = q.visit;
+    let limit = q.limit.unwrap_or(CANDIDATES);
+    if !(1..=50).contains(&limit) {
+        return Err(AppError::validation("limit", "must be between 1 and 50"));
+    }
     let out = run(&state, move |c, st| {
-        store::candidates(c, visit, st.clock.now(), Params::default())
+        store::candidates(c, visit, st.clock.now(), Params::default(), limit as usize)
     })
     .await?;
     Ok(HttpResponse::Ok().json(out))
@@ -232,9 +241,9 @@ pub async fn auto_assign(state: web::Data<AppState>, user: CurrentUser, id: web:
     let who = actor(&user, &state);
     let id = id.into_inner();
     let out = run(&state, move |c, st| {
-        let ranked = store::candidates(c, id, st.clock.now(), Params::default())?;
         // The best may have been booked by someone else a moment ago: try the next ones.
-        for cand in ranked.candidates.iter().take(5) {
+        let ranked = store::candidates(c, id, st.clock.now(), Params::default(), 5)?;
+        for cand in &ranked.candidates {
             let reason = format!("auto-assigned: {}", cand.reasons.join("; "));
             match store::assign(c, &who, id, cand.technician_id.0, Some(reason)) {
                 Err(AppError::Conflict(_)) => continue,
@@ -244,8 +253,7 @@ pub async fn auto_assign(state: web::Data<AppState>, user: CurrentUser, id: web:
         let why: Vec<String> = ranked
             .excluded
             .iter()
-            .take(5)
-            .map(|e| format!("{}: {}", e.technician_id, e.reason))
+            .map(|e| format!("{}: {}", e.display_name, e.reason))
             .collect();
         Err(AppError::Conflict(format!(
             "no technician can take the visit ({})",

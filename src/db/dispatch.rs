@@ -561,8 +561,24 @@ fn day_bounds(cal: &crate::domain::sla::Calendar, day: chrono::NaiveDate) -> Opt
     Some((open, open + Duration::days(1)))
 }
 
-/// Ranks every technician for the visit; see `domain::dispatch::rank`.
-pub fn candidates(c: &mut DbConn, visit_id: i64, now: DateTime<Utc>, params: Params) -> AppResult<Candidates> {
+/// The first search radius around the site; it doubles until the best are known.
+const FIRST_RADIUS_KM: f64 = 10.0;
+/// Ids in one `IN (...)` list, well under both backends' bound-parameter limits.
+const IDS_PER_QUERY: usize = 5_000;
+
+/// Ranks the technicians for the visit (see `domain::dispatch::rank`) and returns the best
+/// `limit`, with the reasons of the nearest `limit` who cannot go.
+///
+/// Only technicians near the site are read: those whose home or last position lies within a
+/// radius, doubled until the ranking is settled (`domain::dispatch::settled`: nobody farther
+/// away could rank among the best), or until the whole earth is searched.
+pub fn candidates(
+    c: &mut DbConn,
+    visit_id: i64,
+    now: DateTime<Utc>,
+    params: Params,
+    limit: usize,
+) -> AppResult<Candidates> {
     let v = get_visit(c, visit_id)?;
     let site = match v.site_id {
         Some(s) => {
@@ -592,52 +608,134 @@ pub fn candidates(c: &mut DbConn, visit_id: i64, now: DateTime<Utc>, params: Par
     let day = cal.local_date(start);
     let (day_start, day_end) =
         day_bounds(&cal, day).unwrap_or((start - Duration::hours(12), start + Duration::hours(12)));
-    let rows: Vec<TechnicianRow> = technicians::table
-        .order(technicians::user_id)
-        .select(TechnicianRow::as_select())
-        .load(c)?;
-    let skills: Vec<(i64, String, i32)> = technician_skills::table
-        .select((
-            technician_skills::user_id,
-            technician_skills::skill,
-            technician_skills::level,
-        ))
-        .load(c)?;
-    let bookings: Vec<(i64, NaiveDateTime, NaiveDateTime)> = visits::table
-        .filter(visits::technician_id.is_not_null())
-        .filter(visits::status.eq_any(BOOKING))
-        .filter(visits::id.ne(v.id))
-        .filter(visits::window_start.lt(ts(day_end.max(end))))
-        .filter(visits::window_end.gt(ts(day_start.min(start))))
-        .select((
-            visits::technician_id.assume_not_null(),
-            visits::window_start,
-            visits::window_end,
-        ))
-        .load(c)?;
-    let duty: Vec<(i64, NaiveDateTime, NaiveDateTime)> = duty_shifts::table
-        .filter(duty_shifts::starts_at.le(ts(start)))
-        .filter(duty_shifts::ends_at.ge(ts(end)))
-        .select((duty_shifts::user_id, duty_shifts::starts_at, duty_shifts::ends_at))
-        .load(c)?;
-    let names: Vec<(i64, String)> = users::table
-        .filter(users::role.eq(Role::Technician.as_str()))
-        .filter(users::active.eq(true))
-        .select((users::id, users::display_name))
-        .load(c)?;
-    let names: HashMap<i64, String> = names.into_iter().collect();
+    let around = Around {
+        visit_id: v.id,
+        start: day_start.min(start),
+        end: day_end.max(end),
+    };
+    let mut radius = FIRST_RADIUS_KM;
+    let (ranked, excluded, names, searched) = loop {
+        let area = crate::domain::geo::around(&site, radius);
+        let (techs, names) = nearby(c, area, &around, &cal, (start, end), (day_start, day_end))?;
+        let (ranked, excluded) = dispatch::rank(&job, &techs, now, params);
+        if area.is_none() || dispatch::settled(&ranked, limit, radius, params) {
+            break (ranked, excluded, names, area.map(|_| radius));
+        }
+        radius *= 2.0;
+    };
+    let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+    Ok(Candidates {
+        visit_id: VisitId(v.id),
+        searched_km: searched,
+        candidates: ranked
+            .into_iter()
+            .take(limit)
+            .map(|r| Candidate {
+                technician_id: UserId(r.technician_id),
+                display_name: name(r.technician_id),
+                distance_km: (r.distance_km * 100.0).round() / 100.0,
+                eta_minutes: r.eta_minutes.round(),
+                from_ping: r.from_ping,
+                visits_that_day: r.visits_that_day,
+                sla_slack_minutes: r.sla_slack_minutes.map(f64::round),
+                score: (r.score * 10.0).round() / 10.0,
+                reasons: r.reasons,
+            })
+            .collect(),
+        excluded: excluded
+            .into_iter()
+            .take(limit)
+            .map(|(id, e)| Excluded {
+                technician_id: UserId(id),
+                display_name: name(id),
+                reason: e.to_string(),
+            })
+            .collect(),
+    })
+}
+
+/// The bookings that matter for one ranking: those of other visits overlapping the window's day.
+struct Around {
+    visit_id: i64,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+}
+
+/// The active technicians whose home or last position is in the area (everyone when None), as
+/// the ranking needs them, and their names.
+fn nearby(
+    c: &mut DbConn,
+    area: Option<crate::domain::geo::BBox>,
+    around: &Around,
+    cal: &crate::domain::sla::Calendar,
+    (start, end): Span,
+    (day_start, day_end): Span,
+) -> AppResult<(Vec<dispatch::Technician>, HashMap<i64, String>)> {
+    // The technicians table alone, so that the position indexes serve the area whatever the
+    // statistics say; their accounts are read next.
+    let mut q = technicians::table.select(TechnicianRow::as_select()).into_boxed();
+    if let Some(b) = area {
+        q = q.filter(
+            technicians::home_lat
+                .between(b.min_lat, b.max_lat)
+                .and(technicians::home_lon.between(b.min_lon, b.max_lon))
+                .or(technicians::last_lat
+                    .between(b.min_lat, b.max_lat)
+                    .and(technicians::last_lon.between(b.min_lon, b.max_lon))),
+        );
+    }
+    let rows: Vec<TechnicianRow> = q.load(c)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.user_id).collect();
     // Grouped once by technician, so ranking many technicians stays linear.
+    let mut names: HashMap<i64, String> = HashMap::with_capacity(rows.len());
     let mut skills_of: HashMap<i64, Vec<(String, i32)>> = HashMap::new();
-    for (user, skill, level) in skills {
-        skills_of.entry(user).or_default().push((skill, level));
-    }
     let mut booked_of: HashMap<i64, Vec<Span>> = HashMap::new();
-    for (user, s, e) in bookings {
-        booked_of.entry(user).or_default().push((utc(s), utc(e)));
-    }
     let mut duty_of: HashMap<i64, Vec<Span>> = HashMap::new();
-    for (user, s, e) in duty {
-        duty_of.entry(user).or_default().push((utc(s), utc(e)));
+    for ids in ids.chunks(IDS_PER_QUERY) {
+        let active: Vec<(i64, String)> = users::table
+            .filter(users::id.eq_any(ids))
+            .filter(users::active.eq(true))
+            .filter(users::role.eq(Role::Technician.as_str()))
+            .select((users::id, users::display_name))
+            .load(c)?;
+        names.extend(active);
+        let skills: Vec<(i64, String, i32)> = technician_skills::table
+            .filter(technician_skills::user_id.eq_any(ids))
+            .select((
+                technician_skills::user_id,
+                technician_skills::skill,
+                technician_skills::level,
+            ))
+            .load(c)?;
+        for (user, skill, level) in skills {
+            skills_of.entry(user).or_default().push((skill, level));
+        }
+        // By technician and window only (the status is checked here), so the technician's
+        // index serves it whatever the statistics say.
+        let bookings: Vec<(i64, String, NaiveDateTime, NaiveDateTime)> = visits::table
+            .filter(visits::technician_id.eq_any(ids))
+            .filter(visits::window_start.lt(ts(around.end)))
+            .filter(visits::window_end.gt(ts(around.start)))
+            .filter(visits::id.ne(around.visit_id))
+            .select((
+                visits::technician_id.assume_not_null(),
+                visits::status,
+                visits::window_start,
+                visits::window_end,
+            ))
+            .load(c)?;
+        for (user, _, s, e) in bookings.into_iter().filter(|b| BOOKING.contains(&b.1.as_str())) {
+            booked_of.entry(user).or_default().push((utc(s), utc(e)));
+        }
+        let duty: Vec<(i64, NaiveDateTime, NaiveDateTime)> = duty_shifts::table
+            .filter(duty_shifts::user_id.eq_any(ids))
+            .filter(duty_shifts::starts_at.le(ts(start)))
+            .filter(duty_shifts::ends_at.ge(ts(end)))
+            .select((duty_shifts::user_id, duty_shifts::starts_at, duty_shifts::ends_at))
+            .load(c)?;
+        for (user, s, e) in duty {
+            duty_of.entry(user).or_default().push((utc(s), utc(e)));
+        }
     }
     let mut techs = Vec::with_capacity(rows.len());
     for r in rows.iter().filter(|r| names.contains_key(&r.user_id)) {
@@ -656,39 +754,14 @@ pub fn candidates(c: &mut DbConn, visit_id: i64, now: DateTime<Utc>, params: Par
             skills: skills_of.remove(&r.user_id).unwrap_or_default(),
             home,
             last_ping,
-            available: dispatch::available(&week, &cal, &shifts, start, end),
+            available: dispatch::available(&week, cal, &shifts, start, end),
             regions: regions_of(&r.regions_json)?,
             booked,
             visits_that_day: that_day,
             daily_capacity: r.daily_capacity,
         });
     }
-    let (ranked, excluded) = dispatch::rank(&job, &techs, now, params);
-    let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
-    Ok(Candidates {
-        visit_id: VisitId(v.id),
-        candidates: ranked
-            .into_iter()
-            .map(|r| Candidate {
-                technician_id: UserId(r.technician_id),
-                display_name: name(r.technician_id),
-                distance_km: (r.distance_km * 100.0).round() / 100.0,
-                eta_minutes: r.eta_minutes.round(),
-                from_ping: r.from_ping,
-                visits_that_day: r.visits_that_day,
-                sla_slack_minutes: r.sla_slack_minutes.map(f64::round),
-                score: (r.score * 10.0).round() / 10.0,
-                reasons: r.reasons,
-            })
-            .collect(),
-        excluded: excluded
-            .into_iter()
-            .map(|(id, e)| Excluded {
-                technician_id: UserId(id),
-                reason: e.to_string(),
-            })
-            .collect(),
-    })
+    Ok((techs, names))
 }
 
 /// Books a technician for the visit. The technician's row is locked first and their bookings

@@ -169,7 +169,7 @@ pub fn exclusion(job: &Job, t: &Technician) -> Option<Exclusion> {
 
 /// Ranks who can go: shortest estimated travel first, each visit already booked that day
 /// counting as extra minutes, a candidate who would miss the SLA after one who would not.
-/// Returns the ranked list and the excluded technicians with the reason.
+/// Returns the ranked list and the excluded technicians with the reason, nearest first.
 pub fn rank(
     job: &Job,
     technicians: &[Technician],
@@ -179,16 +179,12 @@ pub fn rank(
     let mut ranked = Vec::new();
     let mut excluded = Vec::new();
     for t in technicians {
+        let (from, from_ping) = position(t, now, p);
+        let distance = distance_km(&from, &job.site);
         if let Some(e) = exclusion(job, t) {
-            excluded.push((t.id, e));
+            excluded.push((distance, t.id, e));
             continue;
         }
-        let fresh = t.last_ping.filter(|(_, at)| now - *at <= p.stale_after);
-        let (from, from_ping) = match fresh {
-            Some((loc, _)) => (loc, true),
-            None => (t.home, false),
-        };
-        let distance = distance_km(&from, &job.site);
         let eta = distance / p.speed_kmh.max(1.0) * 60.0;
         let arrival =
             now.max(job.window_start - Duration::minutes(eta.ceil() as i64)) + Duration::minutes(eta.ceil() as i64);
@@ -228,7 +224,25 @@ pub fn rank(
         });
     }
     ranked.sort_by(|a, b| a.score.total_cmp(&b.score).then(a.technician_id.cmp(&b.technician_id)));
-    (ranked, excluded)
+    excluded.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    (ranked, excluded.into_iter().map(|(_, id, e)| (id, e)).collect())
+}
+
+/// Where a technician starts from: the last position when it is recent (true), else the home base.
+pub fn position(t: &Technician, now: DateTime<Utc>, p: Params) -> (Location, bool) {
+    match t.last_ping.filter(|(_, at)| now - *at <= p.stale_after) {
+        Some((loc, _)) => (loc, true),
+        None => (t.home, false),
+    }
+}
+
+/// Whether the best `limit` of a ranking made from the technicians within `radius_km` of the
+/// site are the best of all: anyone farther away needs more than the radius's travel time, and
+/// the score is never below the travel time, so once the `limit`-th score is within that, no one
+/// outside can rank above it.
+pub fn settled(ranked: &[Ranked], limit: usize, radius_km: f64, p: Params) -> bool {
+    let outside = radius_km / p.speed_kmh.max(1.0) * 60.0;
+    limit > 0 && ranked.len() >= limit && ranked[limit - 1].score <= outside
 }
 
 #[cfg(test)]
@@ -337,6 +351,49 @@ mod tests {
         assert_eq!(reasons[3].1, Exclusion::OutsideRegion);
         assert_eq!(reasons[4].1, Exclusion::DoubleBooked);
         assert_eq!(reasons[5].1, Exclusion::AtCapacity);
+    }
+
+    #[test]
+    fn a_settled_ranking_of_those_nearby_is_the_ranking_of_all() {
+        use crate::domain::geo::around;
+        // A technician every 1.1 km north of the site, some with visits booked that day, one
+        // far away whose fresh ping puts them next to the site, and an excluded one beside it.
+        let mut all: Vec<Technician> = (0..60)
+            .map(|i| {
+                let mut x = tech(i, 30.25 + i as f64 * 0.01, 120.15);
+                x.visits_that_day = (i % 3) as i32;
+                x
+            })
+            .collect();
+        let mut pinged = tech(100, 35.0, 110.0);
+        pinged.last_ping = Some((loc(30.2501, 120.1501), t(NOW)));
+        all.push(pinged);
+        let mut unable = tech(101, 30.2502, 120.1502);
+        unable.available = false;
+        all.push(unable);
+        let p = Params::default();
+        let (full, excluded) = rank(&job(), &all, t(NOW), p);
+        assert_eq!(excluded[0].0, 101);
+        let ids = |r: &[Ranked]| r.iter().map(|x| x.technician_id).collect::<Vec<_>>();
+        let mut first_settled = None;
+        for radius in [0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 40.0, 80.0] {
+            let b = around(&job().site, radius).unwrap();
+            let near: Vec<Technician> = all
+                .iter()
+                .filter(|x| b.contains(&x.home) || x.last_ping.is_some_and(|(l, _)| b.contains(&l)))
+                .cloned()
+                .collect();
+            let (r, _) = rank(&job(), &near, t(NOW), p);
+            if settled(&r, 5, radius, p) {
+                first_settled.get_or_insert(radius);
+                assert_eq!(ids(&r[..5]), ids(&full[..5]), "radius {radius}");
+            }
+        }
+        // Small areas hold too few or too uncertain a ranking; a larger one settles it.
+        assert!(first_settled.is_some_and(|r| r > 1.0 && r < 80.0), "{first_settled:?}");
+        assert_eq!(ids(&full[..2]), [0, 100]);
+        assert!(!settled(&full[..3], 5, 10_000.0, p));
+        assert!(!settled(&full, 0, 10_000.0, p));
     }
 
     #[test]

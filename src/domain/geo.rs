@@ -58,6 +58,36 @@ impl BBox {
     }
 }
 
+/// The mean earth radius the haversine distances use, in kilometres.
+const EARTH_RADIUS_KM: f64 = 6371.0088;
+
+/// A box of latitudes and longitudes holding every point within `radius_km` of `centre` (great
+/// circle), or None when such a box would reach a pole or cross the antimeridian (then search
+/// everywhere). Points outside the box are farther than the radius.
+pub fn around(centre: &Location, radius_km: f64) -> Option<BBox> {
+    let r = radius_km / EARTH_RADIUS_KM; // angular radius
+    let lat = centre.lat.to_radians();
+    let (min_lat, max_lat) = (lat - r, lat + r);
+    if max_lat >= std::f64::consts::FRAC_PI_2 || min_lat <= -std::f64::consts::FRAC_PI_2 {
+        return None;
+    }
+    let spread = r.sin() / lat.cos();
+    if spread >= 1.0 {
+        return None;
+    }
+    let dlon = spread.asin().to_degrees();
+    let (min_lon, max_lon) = (centre.lon - dlon, centre.lon + dlon);
+    if min_lon < -180.0 || max_lon > 180.0 {
+        return None;
+    }
+    Some(BBox {
+        min_lat: min_lat.to_degrees(),
+        min_lon,
+        max_lat: max_lat.to_degrees(),
+        max_lon,
+    })
+}
+
 fn check_ring(ring: &LineString<f64>, field: &str) -> Result<(), Invalid> {
     let pts = &ring.0;
     if pts.len() < 4 {
@@ -140,6 +170,32 @@ mod tests {
 
     fn square(x0: f64, y0: f64, x1: f64, y1: f64) -> Boundary {
         Boundary::from_ring(&[(x0, y0), (x1, y0), (x1, y1), (x0, y1)]).unwrap()
+    }
+
+    #[test]
+    fn the_box_around_a_point_holds_the_whole_circle_and_little_more() {
+        use geo::{Destination, Distance, Haversine};
+        for (lat, lon) in [(0.0, 0.0), (31.23, 121.47), (-45.0, 170.0), (69.6, 18.9)] {
+            let centre = Location::parse(lat, lon).unwrap();
+            for radius in [0.5, 10.0, 250.0] {
+                let b = around(&centre, radius).unwrap();
+                for bearing in (0..360).step_by(5) {
+                    let p = Haversine.destination(centre.point(), f64::from(bearing), radius * 1000.0 * 0.999_999);
+                    let at = Location::parse(p.y(), p.x()).unwrap();
+                    assert!(b.contains(&at), "{lat},{lon} r={radius} bearing {bearing}");
+                }
+                // The box's edges touch the circle: its middles are at the radius.
+                let north = Location::parse(b.max_lat, lon).unwrap();
+                let east = Location::parse(lat, b.max_lon).unwrap();
+                let km = |a: &Location| Haversine.distance(centre.point(), a.point()) / 1000.0;
+                assert!((km(&north) - radius).abs() < radius * 1e-6);
+                assert!(km(&east) >= radius * (1.0 - 1e-6) && km(&east) < radius * 1.02);
+            }
+        }
+        // Near a pole, or across the antimeridian, there is no such box: search everywhere.
+        assert!(around(&Location::parse(89.95, 0.0).unwrap(), 10.0).is_none());
+        assert!(around(&Location::parse(10.0, 179.99).unwrap(), 10.0).is_none());
+        assert!(around(&Location::parse(0.0, 0.0).unwrap(), 30_000.0).is_none());
     }
 
     #[test]

@@ -231,6 +231,7 @@ async fn candidates_are_ranked_with_reasons_and_the_unable_are_excluded() {
     let (far, _) = technician(&app, 30.35, 120.30, json!([{"skill": "ups", "level": 3}])).await;
     let (unskilled, _) = technician(&app, 30.25, 120.15, json!([{"skill": "hvac", "level": 5}])).await;
     let (junior, _) = technician(&app, 30.25, 120.15, json!([{"skill": "ups", "level": 1}])).await;
+    let (elsewhere, _) = technician(&app, 39.90, 116.40, json!([{"skill": "fire", "level": 5}])).await;
     // `near` lives far away but its phone says it is two streets from the site.
     let user: Value = app
         .ok(app.get(&format!("/api/v1/users/{near}"), &app.admin).await, 200)
@@ -276,6 +277,40 @@ async fn candidates_are_ranked_with_reasons_and_the_unable_are_excluded() {
         .collect();
     assert!(excluded.contains(&(unskilled, "lacks the skill ups".into())));
     assert!(excluded.contains(&(junior, "ups level 1, needs 3".into())));
+    // Everyone was searched: too few can go for the default ten.
+    assert_eq!(c.searched_km, None);
+    assert_eq!(excluded.last().map(|e| e.0), Some(elsewhere));
+
+    // Asked for the best one only: the search stays near the site, since nobody outside ten
+    // kilometres could beat a technician two streets away.
+    let c: Candidates = app
+        .ok(
+            app.get(
+                &format!("/api/v1/dispatch/candidates?visit={}&limit=1", v.id),
+                &dispatcher,
+            )
+            .await,
+            200,
+        )
+        .await;
+    assert_eq!(c.searched_km, Some(10.0));
+    assert_eq!(
+        c.candidates.iter().map(|x| x.technician_id.0).collect::<Vec<_>>(),
+        [near]
+    );
+    assert_eq!(c.excluded.len(), 1);
+    assert_ne!(c.excluded[0].technician_id.0, elsewhere);
+    let bad = problem(
+        app.get(
+            &format!("/api/v1/dispatch/candidates?visit={}&limit=0", v.id),
+            &dispatcher,
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(bad.field.as_deref(), Some("limit"));
     let agent = app.token(Role::Agent).await;
     problem(
         app.get(&format!("/api/v1/dispatch/candidates?visit={}", v.id), &agent)

@@ -1,0 +1,2 @@
+DROP INDEX technicians_last;
+DROP INDEX technicians_home;
