@@ -13,6 +13,7 @@ pub mod domain;
 pub mod error;
 pub mod geojson;
 pub mod jobs;
+pub mod mail;
 pub mod telemetry;
 
 use actix_web::dev::Server;

@@ -40,4 +40,5 @@ id_type!(
     HolidayId,
     NotificationId,
     VisitId,
+    OutboxMessageId,
 );

@@ -1128,3 +1128,59 @@ pub struct BoardEntry {
     pub sla_due_at: DateTime<Utc>,
     pub flagged_for_dispatch: bool,
 }
+
+// ---------------------------------------------------------------- e-mail outbox
+
+wire_enum!(
+    /// Where an outgoing e-mail is: waiting to be sent (also between retries), sent, or given up
+    /// after the last attempt (an admin can retry it).
+    OutboxStatus {
+        Pending => "pending",
+        Sent => "sent",
+        Dead => "dead",
+    }
+);
+
+wire_enum!(
+    /// What an e-mail is about.
+    MailKind {
+        MajorFaultNotice => "major_fault_notice",
+        MajorFaultUpdate => "major_fault_update",
+        MajorFaultEnd => "major_fault_end",
+        FaultReport => "fault_report",
+    }
+);
+
+/// A file sent with an e-mail (its bytes are not shown).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OutboxAttachment {
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+}
+
+/// An outgoing e-mail as the relay sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OutboxMessage {
+    pub id: OutboxMessageId,
+    /// The `Message-ID` header, the same on every attempt (`<uuid@domain>`).
+    pub message_id: String,
+    pub kind: MailKind,
+    pub customer_id: Option<CustomerId>,
+    pub ticket_id: Option<TicketId>,
+    pub recipients: Vec<String>,
+    pub subject: String,
+    pub status: OutboxStatus,
+    /// Failed attempts so far.
+    pub attempts: i32,
+    /// When the relay tries next (while pending).
+    pub next_attempt_at: DateTime<Utc>,
+    /// The last attempt's error.
+    pub last_error: Option<String>,
+    pub has_html: bool,
+    pub attachments: Vec<OutboxAttachment>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
