@@ -10,6 +10,7 @@ pub mod health;
 pub mod jobs;
 pub mod mobile;
 pub mod notifications;
+pub mod outbox;
 pub mod regions;
 pub mod sites;
 pub mod sla;
@@ -30,13 +31,7 @@ where
     F: FnOnce(&mut DbConn, &AppState) -> AppResult<T> + Send + 'static,
     T: Send + 'static,
 {
-    let st = state.clone();
-    crate::telemetry::spawn_blocking_with_span(move || {
-        let mut conn = st.pool.get()?;
-        f(&mut conn, &st)
-    })
-    .await
-    .map_err(AppError::internal)?
+    crate::blocking(state, f).await
 }
 
 /// The actor of a change made by the signed-in user, now.
@@ -190,6 +185,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/notifications").route(web::get().to(notifications::list)))
             .service(resource("/notifications/{id}/read").route(web::post().to(notifications::read)))
             .service(resource("/jobs/{name}/run").route(web::post().to(jobs::run_job)))
+            .service(resource("/outbox").route(web::get().to(outbox::list)))
+            .service(resource("/outbox/{id}/retry").route(web::post().to(outbox::retry)))
             .service(resource("/technicians").route(web::get().to(dispatch::list_technicians)))
             .service(
                 resource("/technicians/{id}")
@@ -261,6 +258,7 @@ impl utoipa::Modify for BearerAuth {
         sla::list_policies, sla::update_policy, sla::get_calendar, sla::put_calendar,
         sla::list_holidays, sla::add_holiday, sla::delete_holiday,
         notifications::list, notifications::read, jobs::run_job,
+        outbox::list, outbox::retry,
         dispatch::list_technicians, dispatch::get_technician, dispatch::put_technician,
         dispatch::list_duty, dispatch::add_duty, dispatch::create_visit, dispatch::get_visit,
         dispatch::candidates, dispatch::assign, dispatch::auto_assign, dispatch::unassign, dispatch::board,
