@@ -41,4 +41,5 @@ id_type!(
     NotificationId,
     VisitId,
     OutboxMessageId,
+    MajorFaultId,
 );

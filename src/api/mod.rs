@@ -8,6 +8,7 @@ pub mod dispatch;
 pub mod extract;
 pub mod health;
 pub mod jobs;
+pub mod major_faults;
 pub mod mobile;
 pub mod notifications;
 pub mod outbox;
@@ -167,7 +168,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/tickets/{id}/callback").route(web::post().to(tickets::request_callback)))
             .service(resource("/tickets/{id}/callback/done").route(web::post().to(tickets::callback_done)))
             .service(resource("/tickets/{id}/arrival").route(web::post().to(tickets::arrival)))
-            .service(resource("/tickets/{id}/major-fault").route(web::post().to(tickets::major_fault)))
+            .service(
+                resource("/tickets/{id}/major-fault")
+                    .route(web::get().to(major_faults::get))
+                    .route(web::post().to(major_faults::declare)),
+            )
+            .service(resource("/tickets/{id}/major-fault/updates").route(web::post().to(major_faults::progress)))
+            .service(resource("/tickets/{id}/major-fault/end").route(web::post().to(major_faults::end)))
+            .service(resource("/major-faults").route(web::get().to(major_faults::list)))
             .service(resource("/onsite-requests").route(web::get().to(tickets::onsite_requests)))
             .service(resource("/sla/policies").route(web::get().to(sla::list_policies)))
             .service(resource("/sla/policies/{id}").route(web::patch().to(sla::update_policy)))
@@ -253,8 +261,9 @@ impl utoipa::Modify for BearerAuth {
         tickets::list, tickets::create, tickets::get, tickets::update, tickets::timeline,
         tickets::start, tickets::wait, tickets::resume, tickets::resolve, tickets::escalate,
         tickets::handoff, tickets::assign, tickets::list_authorizations, tickets::authorize, tickets::accept,
-        tickets::request_callback, tickets::callback_done, tickets::arrival, tickets::major_fault,
+        tickets::request_callback, tickets::callback_done, tickets::arrival,
         tickets::onsite_requests,
+        major_faults::declare, major_faults::get, major_faults::progress, major_faults::end, major_faults::list,
         sla::list_policies, sla::update_policy, sla::get_calendar, sla::put_calendar,
         sla::list_holidays, sla::add_holiday, sla::delete_holiday,
         notifications::list, notifications::read, jobs::run_job,

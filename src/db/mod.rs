@@ -5,6 +5,7 @@ pub mod audit;
 pub mod customers;
 pub mod dispatch;
 pub mod idempotency;
+pub mod major_faults;
 pub mod notifications;
 pub mod outbox;
 pub mod regions;

@@ -434,6 +434,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    major_faults (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        occurred_at -> Timestamp,
+        location -> Text,
+        symptoms -> Text,
+        handling_plan -> Text,
+        reason -> Nullable<Text>,
+        extra_recipients_json -> Text,
+        reported_by -> BigInt,
+        reported_at -> Timestamp,
+        updates -> Integer,
+        ended_at -> Nullable<Timestamp>,
+        ended_by -> Nullable<BigInt>,
+        end_summary -> Nullable<Text>,
+        version -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(customers -> users (account_manager_id));
 diesel::joinable!(contacts -> customers (customer_id));
@@ -449,6 +470,7 @@ diesel::joinable!(technician_skills -> technicians (user_id));
 diesel::joinable!(technicians -> users (user_id));
 diesel::joinable!(visits -> tickets (ticket_id));
 diesel::joinable!(outbox_attachments -> outbox (outbox_id));
+diesel::joinable!(major_faults -> tickets (ticket_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -480,4 +502,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     outbox,
     outbox_attachments,
+    major_faults,
 );

@@ -5,6 +5,8 @@
 //! Nothing here is called from a request: a request writes an outbox row
 //! (`db::outbox::enqueue`) in its own transaction, and the relay (`jobs::mail`) sends it.
 
+pub mod templates;
+
 use crate::config::{MailSettings, MailTransport, SmtpSecurity};
 use crate::domain::Invalid;
 use chrono::{DateTime, Utc};
