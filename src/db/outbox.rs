@@ -378,18 +378,19 @@ pub fn claim(
 ) -> AppResult<Claim> {
     write(c, |c| {
         super::lock_outbox_claims(c)?;
-        let due: Vec<Row> = outbox::table
+        // (id, customer) of the due messages, oldest due first.
+        let due: Vec<(i64, Option<i64>)> = outbox::table
             .filter(outbox::status.eq(OutboxStatus::Pending.as_str()))
             .filter(outbox::next_attempt_at.le(ts(now)))
             .filter(outbox::lease_until.is_null().or(outbox::lease_until.le(ts(now))))
             .order((outbox::next_attempt_at, outbox::id))
             .limit(batch)
-            .select(Row::as_select())
+            .select((outbox::id, outbox::customer_id))
             .load(c)?;
         if due.is_empty() {
             return Ok(Claim::default());
         }
-        let mut customers: Vec<i64> = due.iter().filter_map(|r| r.customer_id).collect();
+        let mut customers: Vec<i64> = due.iter().filter_map(|r| r.1).collect();
         customers.sort_unstable();
         customers.dedup();
         let mut recent: HashMap<i64, Vec<DateTime<Utc>>> = HashMap::new();
@@ -419,11 +420,11 @@ pub fn claim(
         }
         let mut take: Vec<i64> = Vec::new();
         let mut deferred = 0;
-        for r in &due {
-            if let Some(cu) = r.customer_id {
+        for &(id, customer) in &due {
+            if let Some(cu) = customer {
                 let times = recent.entry(cu).or_default();
                 if let Some(wait_until) = rules::rate_wait(times, per_customer_per_hour, now) {
-                    diesel::update(outbox::table.find(r.id))
+                    diesel::update(outbox::table.find(id))
                         .set((
                             outbox::next_attempt_at.eq(ts(wait_until)),
                             outbox::updated_at.eq(ts(now)),
@@ -434,7 +435,7 @@ pub fn claim(
                 }
                 times.push(now);
             }
-            take.push(r.id);
+            take.push(id);
         }
         let token = uuid::Uuid::new_v4().to_string();
         let until = now + lease;

@@ -91,9 +91,11 @@ pub async fn start(state: web::Data<AppState>) -> anyhow::Result<Option<JobSched
                 // The slot is the tick's wall-clock second: every node firing this tick claims the same one.
                 let slot = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string();
                 match run(&st, name, &slot).await {
-                    Ok(r) if r.ran => {
+                    Ok(r) if r.ran && r.examined + r.actions > 0 => {
                         tracing::info!(job = %r.job, slot = %r.slot, examined = r.examined, actions = r.actions, "job ran")
                     }
+                    // The relay runs every few seconds: an idle run is not worth a line at info.
+                    Ok(r) if r.ran => tracing::debug!(job = %r.job, slot = %r.slot, "job ran; nothing was due"),
                     Ok(r) => tracing::debug!(job = %r.job, slot = %r.slot, "slot already taken"),
                     Err(e) => tracing::error!(job = name, error = %e, "job failed"),
                 }
