@@ -16,7 +16,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use fieldline::clock::Clock;
-use fieldline::config::Settings;
+use fieldline::config::{MailSettings, MailTransport, Settings};
 use fieldline::scale::{self, Scale};
 use fieldline::{db, Application};
 use serde_json::{json, Value};
@@ -76,6 +76,11 @@ async fn main() -> anyhow::Result<()> {
         admin_password: Some(admin_password.into()),
         sla_scan_cron: String::new(),
         ping_retention_cron: String::new(),
+        mail: MailSettings {
+            transport: MailTransport::Memory,
+            relay_cron: String::new(),
+            ..MailSettings::default()
+        },
         ..Settings::default()
     };
     let (app, _) = Application::build_with_clock(settings, Clock::fake(now)).await?;

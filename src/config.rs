@@ -1,5 +1,6 @@
 //! Settings, read once from the environment (`FIELDLINE_*`, `DATABASE_URL`) with safe defaults.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// The development signing key; refused when `FIELDLINE_ENV=production`.
@@ -46,6 +47,174 @@ pub struct Settings {
     pub ping_retention_days: u32,
     /// When positions older than that are deleted (cron with seconds); empty disables it.
     pub ping_retention_cron: String,
+    /// Outgoing e-mail: the transport, the sender, the relay's schedule and bounds.
+    pub mail: MailSettings,
+}
+
+/// Where the relay hands e-mails over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailTransport {
+    /// One `.eml` file per message in `MailSettings::dir` (the embedded default).
+    File,
+    /// An SMTP server.
+    Smtp,
+    /// Kept in memory (tests only; not selectable from the environment).
+    Memory,
+}
+
+/// How the SMTP connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// Plain connection upgraded with STARTTLS, which is required (port 587 by default).
+    StartTls,
+    /// TLS from the first byte (port 465 by default).
+    Tls,
+    /// No encryption (port 25 by default): only for a relay on the same host or network.
+    None,
+}
+
+impl SmtpSecurity {
+    pub fn default_port(self) -> u16 {
+        match self {
+            SmtpSecurity::StartTls => 587,
+            SmtpSecurity::Tls => 465,
+            SmtpSecurity::None => 25,
+        }
+    }
+}
+
+/// A value that is never printed (passwords).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("\"***\"")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    pub transport: MailTransport,
+    /// The folder of the file transport.
+    pub dir: PathBuf,
+    /// The `From` of every e-mail: `address` or `Name <address>`.
+    pub from: String,
+    /// The right-hand side of Message-IDs (`<uuid@domain>`); the From address's domain when unset.
+    pub message_id_domain: Option<String>,
+    pub smtp_host: String,
+    /// None: the security's usual port.
+    pub smtp_port: Option<u16>,
+    pub smtp_security: SmtpSecurity,
+    pub smtp_username: Option<String>,
+    pub smtp_password: Option<Secret>,
+    /// The SMTP client's timeout for each step of the conversation.
+    pub smtp_timeout: Duration,
+    /// Attempts per message before it is given up (dead).
+    pub max_attempts: u32,
+    /// When the relay runs (cron with seconds); empty disables it.
+    pub relay_cron: String,
+    /// E-mails about one customer sent within any hour, at most; the excess waits.
+    pub per_customer_per_hour: u32,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        MailSettings {
+            transport: MailTransport::File,
+            dir: PathBuf::from("data/mail"),
+            from: "Fieldline <fieldline@localhost>".into(),
+            message_id_domain: None,
+            smtp_host: String::new(),
+            smtp_port: None,
+            smtp_security: SmtpSecurity::StartTls,
+            smtp_username: None,
+            smtp_password: None,
+            smtp_timeout: Duration::from_secs(30),
+            max_attempts: 8,
+            relay_cron: "*/10 * * * * *".into(),
+            per_customer_per_hour: 20,
+        }
+    }
+}
+
+impl MailSettings {
+    /// The SMTP port in use.
+    pub fn port(&self) -> u16 {
+        self.smtp_port.unwrap_or(self.smtp_security.default_port())
+    }
+
+    /// The domain of Message-IDs: the configured one, else the From address's domain.
+    pub fn id_domain(&self) -> String {
+        if let Some(d) = self.message_id_domain.as_deref().filter(|d| !d.is_empty()) {
+            return d.to_string();
+        }
+        self.from
+            .parse::<lettre::message::Mailbox>()
+            .map(|m| m.email.domain().to_string())
+            .unwrap_or_else(|_| "localhost".into())
+    }
+
+    fn validate(&self, environment: Environment) -> Result<(), ConfigError> {
+        let invalid = |name: &'static str, why: String| Err(ConfigError::Invalid { name, why });
+        let from = match self.from.parse::<lettre::message::Mailbox>() {
+            Ok(m) => m,
+            Err(e) => return invalid("FIELDLINE_MAIL_FROM", format!("`{}` is not an address: {e}", self.from)),
+        };
+        if let Some(d) = &self.message_id_domain {
+            let ok = !d.is_empty()
+                && d.len() <= 253
+                && d.split('.')
+                    .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+            if !ok {
+                return invalid(
+                    "FIELDLINE_MAIL_MESSAGE_ID_DOMAIN",
+                    format!("`{d}` is not a domain name"),
+                );
+            }
+        }
+        if self.max_attempts == 0 {
+            return invalid("FIELDLINE_MAIL_MAX_ATTEMPTS", "must be at least 1".into());
+        }
+        if self.per_customer_per_hour == 0 {
+            return invalid("FIELDLINE_MAIL_PER_CUSTOMER_PER_HOUR", "must be at least 1".into());
+        }
+        if self.transport == MailTransport::Smtp {
+            if self.smtp_host.trim().is_empty() {
+                return invalid(
+                    "FIELDLINE_SMTP_HOST",
+                    "must be set when FIELDLINE_MAIL_TRANSPORT=smtp".into(),
+                );
+            }
+            if self.smtp_port == Some(0) {
+                return invalid("FIELDLINE_SMTP_PORT", "must be between 1 and 65535".into());
+            }
+            if self.smtp_username.is_some() != self.smtp_password.is_some() {
+                return invalid(
+                    "FIELDLINE_SMTP_PASSWORD",
+                    "set FIELDLINE_SMTP_USERNAME and FIELDLINE_SMTP_PASSWORD together, or neither".into(),
+                );
+            }
+            if self.smtp_timeout.is_zero() {
+                return invalid("FIELDLINE_SMTP_TIMEOUT_SECONDS", "must be at least 1".into());
+            }
+            if environment == Environment::Production {
+                if self.smtp_security == SmtpSecurity::None && self.smtp_username.is_some() {
+                    return invalid(
+                        "FIELDLINE_SMTP_SECURITY",
+                        "credentials are not sent over an unencrypted connection in production".into(),
+                    );
+                }
+                if from.email.domain() == "localhost" {
+                    return invalid(
+                        "FIELDLINE_MAIL_FROM",
+                        "set a real sender address for SMTP in production".into(),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -96,6 +265,7 @@ impl Default for Settings {
             checkin_radius_m: 500.0,
             ping_retention_days: 30,
             ping_retention_cron: "0 30 3 * * *".into(),
+            mail: MailSettings::default(),
         }
     }
 }
@@ -147,6 +317,7 @@ impl Settings {
                 .unwrap_or(d.ping_retention_cron)
                 .trim()
                 .to_string(),
+            mail: mail_from_env(d.mail)?,
         };
         s.validate()?;
         Ok(s)
@@ -204,8 +375,72 @@ impl Settings {
                 why: "must be at least 1".into(),
             });
         }
-        Ok(())
+        self.mail.validate(self.environment)
     }
+}
+
+fn mail_from_env(d: MailSettings) -> Result<MailSettings, ConfigError> {
+    let transport = match var("FIELDLINE_MAIL_TRANSPORT")
+        .map(|v| v.trim().to_ascii_lowercase())
+        .as_deref()
+    {
+        None => d.transport,
+        Some("file") => MailTransport::File,
+        Some("smtp") => MailTransport::Smtp,
+        Some(other) => {
+            return Err(ConfigError::Invalid {
+                name: "FIELDLINE_MAIL_TRANSPORT",
+                why: format!("`{other}` is neither file nor smtp"),
+            })
+        }
+    };
+    let smtp_security = match var("FIELDLINE_SMTP_SECURITY")
+        .map(|v| v.trim().to_ascii_lowercase())
+        .as_deref()
+    {
+        None => d.smtp_security,
+        Some("starttls") => SmtpSecurity::StartTls,
+        Some("tls") => SmtpSecurity::Tls,
+        Some("none") => SmtpSecurity::None,
+        Some(other) => {
+            return Err(ConfigError::Invalid {
+                name: "FIELDLINE_SMTP_SECURITY",
+                why: format!("`{other}` is not one of starttls, tls, none"),
+            })
+        }
+    };
+    let smtp_port = match var("FIELDLINE_SMTP_PORT") {
+        None => d.smtp_port,
+        Some(_) => Some(parse("FIELDLINE_SMTP_PORT", 0u16)?),
+    };
+    Ok(MailSettings {
+        transport,
+        dir: var("FIELDLINE_MAIL_DIR").map(PathBuf::from).unwrap_or(d.dir),
+        from: var("FIELDLINE_MAIL_FROM")
+            .map(|v| v.trim().to_string())
+            .unwrap_or(d.from),
+        message_id_domain: var("FIELDLINE_MAIL_MESSAGE_ID_DOMAIN")
+            .map(|v| v.trim().to_string())
+            .or(d.message_id_domain),
+        smtp_host: var("FIELDLINE_SMTP_HOST")
+            .map(|v| v.trim().to_string())
+            .unwrap_or(d.smtp_host),
+        smtp_port,
+        smtp_security,
+        smtp_username: var("FIELDLINE_SMTP_USERNAME").or(d.smtp_username),
+        smtp_password: std::env::var("FIELDLINE_SMTP_PASSWORD")
+            .ok()
+            .filter(|v| !v.is_empty())
+            .map(Secret)
+            .or(d.smtp_password),
+        smtp_timeout: Duration::from_secs(parse("FIELDLINE_SMTP_TIMEOUT_SECONDS", d.smtp_timeout.as_secs())?),
+        max_attempts: parse("FIELDLINE_MAIL_MAX_ATTEMPTS", d.max_attempts)?,
+        relay_cron: std::env::var("FIELDLINE_MAIL_RELAY_CRON")
+            .unwrap_or(d.relay_cron)
+            .trim()
+            .to_string(),
+        per_customer_per_hour: parse("FIELDLINE_MAIL_PER_CUSTOMER_PER_HOUR", d.per_customer_per_hour)?,
+    })
 }
 
 #[cfg(test)]
@@ -228,5 +463,72 @@ mod tests {
     #[test]
     fn development_accepts_the_default_secret() {
         assert!(Settings::default().validate().is_ok());
+    }
+
+    #[test]
+    fn mail_settings_are_checked() {
+        let ok = MailSettings::default();
+        assert!(ok.validate(Environment::Development).is_ok());
+        assert_eq!(ok.id_domain(), "localhost", "the From address's domain");
+        let bad = |m: MailSettings, env: Environment| match m.validate(env) {
+            Err(ConfigError::Invalid { name, .. }) => name,
+            Ok(()) => panic!("accepted {m:?}"),
+        };
+        let dev = Environment::Development;
+        let with = |f: fn(&mut MailSettings)| {
+            let mut m = MailSettings::default();
+            f(&mut m);
+            m
+        };
+        assert_eq!(
+            bad(with(|m| m.from = "not an address".into()), dev),
+            "FIELDLINE_MAIL_FROM"
+        );
+        assert_eq!(bad(with(|m| m.max_attempts = 0), dev), "FIELDLINE_MAIL_MAX_ATTEMPTS");
+        assert_eq!(
+            bad(with(|m| m.per_customer_per_hour = 0), dev),
+            "FIELDLINE_MAIL_PER_CUSTOMER_PER_HOUR"
+        );
+        assert_eq!(
+            bad(with(|m| m.message_id_domain = Some("a b".into())), dev),
+            "FIELDLINE_MAIL_MESSAGE_ID_DOMAIN"
+        );
+        assert_eq!(
+            bad(with(|m| m.transport = MailTransport::Smtp), dev),
+            "FIELDLINE_SMTP_HOST"
+        );
+        let smtp = |f: fn(&mut MailSettings)| {
+            let mut m = MailSettings {
+                transport: MailTransport::Smtp,
+                smtp_host: "mail.example.com".into(),
+                from: "Service <service@example.com>".into(),
+                ..MailSettings::default()
+            };
+            f(&mut m);
+            m
+        };
+        assert!(smtp(|_| {}).validate(Environment::Production).is_ok());
+        assert_eq!(smtp(|_| {}).id_domain(), "example.com");
+        assert_eq!(
+            bad(smtp(|m| m.smtp_username = Some("u".into())), dev),
+            "FIELDLINE_SMTP_PASSWORD"
+        );
+        assert_eq!(
+            bad(
+                smtp(|m| {
+                    m.smtp_security = SmtpSecurity::None;
+                    m.smtp_username = Some("u".into());
+                    m.smtp_password = Some(Secret("p".into()));
+                }),
+                Environment::Production
+            ),
+            "FIELDLINE_SMTP_SECURITY"
+        );
+        assert_eq!(
+            bad(smtp(|m| m.from = "fieldline@localhost".into()), Environment::Production),
+            "FIELDLINE_MAIL_FROM"
+        );
+        assert_eq!(smtp(|m| m.smtp_security = SmtpSecurity::Tls).port(), 465);
+        assert!(!format!("{:?}", Secret("hunter2".into())).contains("hunter2"));
     }
 }

@@ -13,6 +13,7 @@ pub mod domain;
 pub mod error;
 pub mod geojson;
 pub mod jobs;
+pub mod mail;
 pub mod scale;
 pub mod telemetry;
 
@@ -28,12 +29,30 @@ pub struct AppState {
     pub settings: Settings,
     pub keys: auth::tokens::TokenKeys,
     pub clock: Clock,
+    /// Where the outbox relay hands e-mails over.
+    pub mailer: mail::Mailer,
+}
+
+/// Runs database work on the blocking pool, in the caller's span, with a pooled connection.
+pub async fn blocking<T, F>(state: &web::Data<AppState>, f: F) -> error::AppResult<T>
+where
+    F: FnOnce(&mut db::DbConn, &AppState) -> error::AppResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let st = state.clone();
+    telemetry::spawn_blocking_with_span(move || {
+        let mut conn = st.pool.get()?;
+        f(&mut conn, &st)
+    })
+    .await
+    .map_err(error::AppError::internal)?
 }
 
 pub struct Application {
     port: u16,
     server: Server,
     scheduler: Option<tokio_cron_scheduler::JobScheduler>,
+    mailer: mail::Mailer,
 }
 
 /// The first admin's password when start-up had to generate one (print it once).
@@ -71,6 +90,7 @@ impl Application {
             })
             .await??
         };
+        let mailer = mail::Mailer::from_settings(&settings.mail)?;
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))?;
         let port = listener.local_addr()?.port();
         let state = web::Data::new(AppState {
@@ -78,6 +98,7 @@ impl Application {
             pool,
             settings,
             clock,
+            mailer: mailer.clone(),
         });
         let app_state = state.clone();
         let server = HttpServer::new(move || {
@@ -94,6 +115,7 @@ impl Application {
                 port,
                 server,
                 scheduler,
+                mailer,
             },
             bootstrap,
         ))
@@ -101,6 +123,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The mailer the relay uses (a memory mailer's clone shares its store).
+    pub fn mailer(&self) -> mail::Mailer {
+        self.mailer.clone()
     }
 
     /// Serves until the server stops, then stops the scheduler.

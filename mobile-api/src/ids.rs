@@ -40,4 +40,6 @@ id_type!(
     HolidayId,
     NotificationId,
     VisitId,
+    OutboxMessageId,
+    MajorFaultId,
 );

@@ -605,8 +605,10 @@ pub struct TicketEvent {
     pub actor_id: Option<UserId>,
     /// `registered`, `started`, `waiting`, `resumed`, `escalated`, `handoff`, `assigned`,
     /// `authorization`, `onsite_requested`, `callback_requested`, `callback_done`, `arrived`, `resolved`,
-    /// `accepted`, `reopened`, `major_fault`, `updated`, `dues_recomputed`, `sla_breach`, `sla_alert`,
-    /// `dispatch_flagged`, `comment`.
+    /// `accepted`, `reopened`, `major_fault`, `major_fault_updated`, `major_fault_ended`, `updated`,
+    /// `dues_recomputed`, `sla_breach`, `sla_alert`, `dispatch_flagged`, `comment`; `mail_queued` (an
+    /// e-mail about the ticket went into the outbox; `to` is its kind) and `mail_skipped` (nobody had
+    /// an address to send it to).
     pub kind: String,
     pub from: Option<String>,
     pub to: Option<String>,
@@ -1133,4 +1135,153 @@ pub struct BoardEntry {
     /// The ticket's arrival due time (or its resolution due time when it has none).
     pub sla_due_at: DateTime<Utc>,
     pub flagged_for_dispatch: bool,
+}
+
+// ---------------------------------------------------------------- major faults
+
+/// Marks a ticket a major fault and sends the notice at once, by e-mail, to the customer's
+/// account manager, every active manager with an e-mail address, and `extra_recipients`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewMajorFault {
+    /// When the fault began; not in the future.
+    pub occurred_at: DateTime<Utc>,
+    /// Where: site, building, equipment (at most 500 characters).
+    pub location: String,
+    /// What is seen (at most 4000 characters; several lines allowed).
+    pub symptoms: String,
+    /// What is being done about it (at most 4000 characters; several lines allowed).
+    pub handling_plan: String,
+    /// Why the ticket is a major fault (at most 2000 characters).
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Further e-mail addresses to notify, e.g. the customer's duty officer (at most 20). They
+    /// get every notice of this fault.
+    #[serde(default)]
+    pub extra_recipients: Vec<String>,
+}
+
+/// A new handling plan for an open major fault; sends a follow-up notice.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MajorFaultProgress {
+    /// The plan as it stands now (at most 4000 characters).
+    pub handling_plan: String,
+    /// What happened since the last notice (at most 4000 characters).
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The end of a major fault; sends the closing notice.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EndMajorFault {
+    /// When the fault ended; defaults to now. Not in the future, not before `occurred_at`.
+    #[serde(default)]
+    pub ended_at: Option<DateTime<Utc>>,
+    /// How it ended (at most 4000 characters).
+    #[serde(default)]
+    pub summary: Option<String>,
+}
+
+/// One e-mail sent (or to be sent) about a major fault.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MajorFaultNotice {
+    pub outbox_id: OutboxMessageId,
+    pub kind: MailKind,
+    pub recipients: Vec<String>,
+    pub status: OutboxStatus,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// A major fault: the notice's details, kept up to date until the fault ends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MajorFault {
+    pub id: MajorFaultId,
+    pub ticket_id: TicketId,
+    pub ticket_number: String,
+    pub customer_id: CustomerId,
+    pub customer_name: String,
+    pub occurred_at: DateTime<Utc>,
+    pub location: String,
+    pub symptoms: String,
+    pub handling_plan: String,
+    pub reason: Option<String>,
+    pub extra_recipients: Vec<String>,
+    pub reported_by: UserId,
+    pub reported_at: DateTime<Utc>,
+    /// How many handling-plan updates were sent.
+    pub updates: i32,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub ended_by: Option<UserId>,
+    pub end_summary: Option<String>,
+    /// Not ended yet.
+    pub open: bool,
+    /// Minutes since the fault occurred (until its end, once it ended).
+    pub elapsed_minutes: i64,
+    /// The e-mails about it, oldest first; empty when nobody with an e-mail address could be
+    /// notified.
+    pub notices: Vec<MajorFaultNotice>,
+}
+
+// ---------------------------------------------------------------- e-mail outbox
+
+wire_enum!(
+    /// Where an outgoing e-mail is: waiting to be sent (also between retries), sent, or given up
+    /// after the last attempt (an admin can retry it).
+    OutboxStatus {
+        Pending => "pending",
+        Sent => "sent",
+        Dead => "dead",
+    }
+);
+
+wire_enum!(
+    /// What an e-mail is about.
+    MailKind {
+        MajorFaultNotice => "major_fault_notice",
+        MajorFaultUpdate => "major_fault_update",
+        MajorFaultEnd => "major_fault_end",
+        FaultReport => "fault_report",
+    }
+);
+
+/// A file sent with an e-mail (its bytes are not shown).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OutboxAttachment {
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+}
+
+/// An outgoing e-mail as the relay sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OutboxMessage {
+    pub id: OutboxMessageId,
+    /// The `Message-ID` header, the same on every attempt (`<uuid@domain>`).
+    pub message_id: String,
+    pub kind: MailKind,
+    pub customer_id: Option<CustomerId>,
+    pub ticket_id: Option<TicketId>,
+    pub recipients: Vec<String>,
+    pub subject: String,
+    pub status: OutboxStatus,
+    /// Failed attempts so far.
+    pub attempts: i32,
+    /// When the relay tries next (while pending).
+    pub next_attempt_at: DateTime<Utc>,
+    /// The last attempt's error.
+    pub last_error: Option<String>,
+    pub has_html: bool,
+    pub attachments: Vec<OutboxAttachment>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
 }

@@ -1,6 +1,5 @@
 //! Running a scheduled job by hand (admins).
 
-use super::run;
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
 use crate::AppState;
@@ -10,7 +9,7 @@ use fieldline_mobile_api::{JobRun, Problem};
 /// Runs a scheduled job now (admin), in a slot of its own. The jobs are idempotent scans, so an
 /// extra run only does what is due.
 #[utoipa::path(post, path = "/api/v1/jobs/{name}/run", tag = "jobs", security(("bearer" = [])),
-    params(("name" = String, Path, description = "`sla_scan` or `ping_retention`")),
+    params(("name" = String, Path, description = "`sla_scan`, `ping_retention` or `mail_relay`")),
     responses((status = 200, body = JobRun), (status = 404, body = Problem)))]
 pub async fn run_job(
     state: web::Data<AppState>,
@@ -18,11 +17,7 @@ pub async fn run_job(
     name: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     user.require_admin()?;
-    let name = name.into_inner();
-    let out = run(&state, move |c, st| {
-        let slot = format!("manual:{}", uuid::Uuid::new_v4());
-        crate::jobs::run(c, st, &name, &slot)
-    })
-    .await?;
+    let slot = format!("manual:{}", uuid::Uuid::new_v4());
+    let out = crate::jobs::run(&state, &name, &slot).await?;
     Ok(HttpResponse::Ok().json(out))
 }

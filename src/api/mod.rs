@@ -8,8 +8,10 @@ pub mod dispatch;
 pub mod extract;
 pub mod health;
 pub mod jobs;
+pub mod major_faults;
 pub mod mobile;
 pub mod notifications;
+pub mod outbox;
 pub mod regions;
 pub mod sites;
 pub mod sla;
@@ -30,13 +32,7 @@ where
     F: FnOnce(&mut DbConn, &AppState) -> AppResult<T> + Send + 'static,
     T: Send + 'static,
 {
-    let st = state.clone();
-    crate::telemetry::spawn_blocking_with_span(move || {
-        let mut conn = st.pool.get()?;
-        f(&mut conn, &st)
-    })
-    .await
-    .map_err(AppError::internal)?
+    crate::blocking(state, f).await
 }
 
 /// The actor of a change made by the signed-in user, now.
@@ -172,7 +168,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/tickets/{id}/callback").route(web::post().to(tickets::request_callback)))
             .service(resource("/tickets/{id}/callback/done").route(web::post().to(tickets::callback_done)))
             .service(resource("/tickets/{id}/arrival").route(web::post().to(tickets::arrival)))
-            .service(resource("/tickets/{id}/major-fault").route(web::post().to(tickets::major_fault)))
+            .service(
+                resource("/tickets/{id}/major-fault")
+                    .route(web::get().to(major_faults::get))
+                    .route(web::post().to(major_faults::declare)),
+            )
+            .service(resource("/tickets/{id}/major-fault/updates").route(web::post().to(major_faults::progress)))
+            .service(resource("/tickets/{id}/major-fault/end").route(web::post().to(major_faults::end)))
+            .service(resource("/major-faults").route(web::get().to(major_faults::list)))
             .service(resource("/onsite-requests").route(web::get().to(tickets::onsite_requests)))
             .service(resource("/sla/policies").route(web::get().to(sla::list_policies)))
             .service(resource("/sla/policies/{id}").route(web::patch().to(sla::update_policy)))
@@ -190,6 +193,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/notifications").route(web::get().to(notifications::list)))
             .service(resource("/notifications/{id}/read").route(web::post().to(notifications::read)))
             .service(resource("/jobs/{name}/run").route(web::post().to(jobs::run_job)))
+            .service(resource("/outbox").route(web::get().to(outbox::list)))
+            .service(resource("/outbox/{id}/retry").route(web::post().to(outbox::retry)))
             .service(resource("/technicians").route(web::get().to(dispatch::list_technicians)))
             .service(
                 resource("/technicians/{id}")
@@ -256,11 +261,13 @@ impl utoipa::Modify for BearerAuth {
         tickets::list, tickets::create, tickets::get, tickets::update, tickets::timeline,
         tickets::start, tickets::wait, tickets::resume, tickets::resolve, tickets::escalate,
         tickets::handoff, tickets::assign, tickets::list_authorizations, tickets::authorize, tickets::accept,
-        tickets::request_callback, tickets::callback_done, tickets::arrival, tickets::major_fault,
+        tickets::request_callback, tickets::callback_done, tickets::arrival,
         tickets::onsite_requests,
+        major_faults::declare, major_faults::get, major_faults::progress, major_faults::end, major_faults::list,
         sla::list_policies, sla::update_policy, sla::get_calendar, sla::put_calendar,
         sla::list_holidays, sla::add_holiday, sla::delete_holiday,
         notifications::list, notifications::read, jobs::run_job,
+        outbox::list, outbox::retry,
         dispatch::list_technicians, dispatch::get_technician, dispatch::put_technician,
         dispatch::list_duty, dispatch::add_duty, dispatch::create_visit, dispatch::get_visit,
         dispatch::candidates, dispatch::assign, dispatch::auto_assign, dispatch::unassign, dispatch::board,

@@ -1,6 +1,6 @@
 //! Tickets: registration, the ladder (start, wait, resume, escalate, resolve, accept), ownership
-//! (handoff, assign), the remote authorization, callbacks, arrival, major faults, the list and
-//! the timeline.
+//! (handoff, assign), the remote authorization, callbacks, arrival, the list and the timeline.
+//! Major faults are in `major_faults.rs`.
 
 use super::extract::{Json, Query};
 use super::{actor, run};
@@ -22,7 +22,7 @@ use serde::Deserialize;
 /// Who registers tickets: the hotline, remote engineers and supervisors (inspections).
 const REGISTRARS: &[Role] = &[Role::Agent, Role::RemoteEngineer, Role::Supervisor];
 
-fn reason(field: &str, r: Option<&str>) -> AppResult<Option<String>> {
+pub fn reason(field: &str, r: Option<&str>) -> AppResult<Option<String>> {
     Ok(validate::optional(r, |v| validate::text(field, v, 2000))?)
 }
 
@@ -142,7 +142,7 @@ pub async fn create(state: web::Data<AppState>, user: CurrentUser, body: Json<Ne
     Ok(HttpResponse::Created().json(out))
 }
 
-fn visible(user: &CurrentUser, t: &Ticket) -> AppResult<()> {
+pub fn visible(user: &CurrentUser, t: &Ticket) -> AppResult<()> {
     if user.is(Role::Technician) && t.owner_id != user.id && t.assignee_id != Some(user.id) {
         return Err(AppError::not_found("ticket", t.id));
     }
@@ -422,22 +422,6 @@ pub async fn arrival(
 ) -> AppResult<HttpResponse> {
     let at = recent("arrived_at", body.arrived_at, state.clock.now())?;
     apply(&state, &user, id.into_inner(), Change::Arrived { at }).await
-}
-
-/// Marks the ticket a major fault (whoever learns of it first).
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/major-fault", tag = "tickets", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "ticket id")), request_body = Note,
-    responses((status = 200, body = Ticket), (status = 409, body = Problem)))]
-pub async fn major_fault(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<i64>,
-    note: Json<Note>,
-) -> AppResult<HttpResponse> {
-    let change = Change::MajorFault {
-        reason: reason("reason", note.reason.as_deref())?,
-    };
-    apply(&state, &user, id.into_inner(), change).await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -5,7 +5,9 @@ pub mod audit;
 pub mod customers;
 pub mod dispatch;
 pub mod idempotency;
+pub mod major_faults;
 pub mod notifications;
+pub mod outbox;
 pub mod regions;
 pub mod schema;
 pub mod sites;
@@ -262,6 +264,21 @@ diesel::define_sql_function! {
     fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
 
+diesel::define_sql_function! {
+    /// `length(blob)`: the size in bytes, the same on both backends.
+    fn length(x: diesel::sql_types::Binary) -> diesel::sql_types::Integer;
+}
+
+/// Whether the connection is inside a transaction (for functions that must run in their
+/// caller's transaction).
+pub fn in_transaction(conn: &mut DbConn) -> bool {
+    on_backend!(conn, |c| AnsiTransactionManager::transaction_manager_status_mut(c)
+        .transaction_depth()
+        .ok()
+        .flatten()
+        .is_some())
+}
+
 /// The escape character of `like_pattern`.
 pub fn escape_like() -> char {
     '\\'
@@ -354,6 +371,22 @@ pub fn lock_technician(conn: &mut DbConn, user_id: i64) -> QueryResult<()> {
     if let DbConn::Pg(_) = conn {
         diesel::sql_query("SELECT user_id FROM technicians WHERE user_id = $1 FOR UPDATE")
             .bind::<BigInt, _>(user_id)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Serialises the relays' claims on the outbox until the transaction ends, so the per-customer
+/// bound is counted by one relay at a time across nodes (an advisory lock on PostgreSQL;
+/// SQLite's write transactions already are one at a time). Rows are claimed with a lease, so
+/// this is for the count, not for exclusivity.
+pub fn lock_outbox_claims(conn: &mut DbConn) -> QueryResult<()> {
+    /// The advisory lock's key: "outbox" in ASCII.
+    const OUTBOX_CLAIM_LOCK: i64 = 0x6f75_7462_6f78;
+    use diesel::sql_types::BigInt;
+    if let DbConn::Pg(_) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+            .bind::<BigInt, _>(OUTBOX_CLAIM_LOCK)
             .execute(conn)?;
     }
     Ok(())

@@ -399,6 +399,62 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        message_id -> Text,
+        kind -> Text,
+        customer_id -> Nullable<BigInt>,
+        ticket_id -> Nullable<BigInt>,
+        recipients_json -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        lease_token -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox_attachments (id) {
+        id -> BigInt,
+        outbox_id -> BigInt,
+        position -> Integer,
+        filename -> Text,
+        content_type -> Text,
+        content -> Binary,
+    }
+}
+
+diesel::table! {
+    major_faults (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        occurred_at -> Timestamp,
+        location -> Text,
+        symptoms -> Text,
+        handling_plan -> Text,
+        reason -> Nullable<Text>,
+        extra_recipients_json -> Text,
+        reported_by -> BigInt,
+        reported_at -> Timestamp,
+        updates -> Integer,
+        ended_at -> Nullable<Timestamp>,
+        ended_by -> Nullable<BigInt>,
+        end_summary -> Nullable<Text>,
+        version -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(customers -> users (account_manager_id));
 diesel::joinable!(contacts -> customers (customer_id));
@@ -413,6 +469,8 @@ diesel::joinable!(acceptances -> tickets (ticket_id));
 diesel::joinable!(technician_skills -> technicians (user_id));
 diesel::joinable!(technicians -> users (user_id));
 diesel::joinable!(visits -> tickets (ticket_id));
+diesel::joinable!(outbox_attachments -> outbox (outbox_id));
+diesel::joinable!(major_faults -> tickets (ticket_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -442,4 +500,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     visits,
     visit_parts,
     idempotency_keys,
+    outbox,
+    outbox_attachments,
+    major_faults,
 );

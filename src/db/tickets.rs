@@ -405,7 +405,7 @@ pub fn notify_users(
     Ok(())
 }
 
-fn active_users_with(c: &mut DbConn, role: Role) -> QueryResult<Vec<i64>> {
+pub fn active_users_with(c: &mut DbConn, role: Role) -> QueryResult<Vec<i64>> {
     users::table
         .filter(users::role.eq(role.as_str()))
         .filter(users::active.eq(true))
@@ -687,8 +687,10 @@ pub enum Change {
     Arrived {
         at: DateTime<Utc>,
     },
+    /// Marks the ticket a major fault; `details` go into the timeline entry.
     MajorFault {
         reason: Option<String>,
+        details: Option<Value>,
     },
     Update {
         priority: Option<Priority>,
@@ -711,7 +713,7 @@ pub enum LadderAction {
 
 /// Who may touch a ticket: its owner and assignee, supervisors and admins; dispatchers record
 /// arrivals and assign; anyone in the office may raise a major fault.
-fn may(role: Role, user: i64, row: &TicketRow, change: &Change) -> bool {
+pub fn may(role: Role, user: i64, row: &TicketRow, change: &Change) -> bool {
     let involved = row.owner_id == user || row.assignee_id == Some(user);
     let lead = matches!(role, Role::Admin | Role::Supervisor);
     match change {
@@ -1084,14 +1086,14 @@ pub fn change_in_tx(
             ev(c, "arrived", None, None, None, Some(json!({"arrived_at": at})))?;
             row.refresh_next_check(step_interval)?;
         }
-        Change::MajorFault { reason } => {
+        Change::MajorFault { reason, details } => {
             if row.major_fault {
                 return Err(AppError::InvalidTransition(
                     "the ticket is already a major fault".into(),
                 ));
             }
             row.major_fault = true;
-            ev(c, "major_fault", None, None, reason.as_deref(), None)?;
+            ev(c, "major_fault", None, None, reason.as_deref(), details.clone())?;
         }
         Change::Update {
             priority,

@@ -4,6 +4,8 @@ pub mod dispatch;
 pub mod escalation;
 pub mod geo;
 pub mod ladder;
+pub mod major_fault;
+pub mod outbox;
 pub mod sla;
 pub mod validate;
 pub mod visit;

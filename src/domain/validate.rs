@@ -17,6 +17,22 @@ pub fn text(field: &str, value: &str, max: usize) -> Result<String, Invalid> {
     Ok(v.to_string())
 }
 
+/// Required free text that may run over several lines: like `text`, but line breaks and tabs
+/// are allowed (`\r\n` is stored as `\n`).
+pub fn multiline(field: &str, value: &str, max: usize) -> Result<String, Invalid> {
+    let v = value.trim().replace("\r\n", "\n");
+    if v.is_empty() {
+        return Err(Invalid::new(field, "must not be empty"));
+    }
+    if v.chars().count() > max {
+        return Err(Invalid::new(field, format!("must be at most {max} characters")));
+    }
+    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(Invalid::new(field, "must not contain control characters"));
+    }
+    Ok(v)
+}
+
 /// 3-64 characters of letters, digits, `.`, `_`, `-`; stored lower-case.
 pub fn username(value: &str) -> Result<String, Invalid> {
     let v = value.trim().to_lowercase();
@@ -119,6 +135,14 @@ mod tests {
         assert!(text("name", "abcdefghijk", 10).is_err());
         assert!(text("name", "a\u{0}b", 10).is_err());
         assert!(text("name", "上海电力", 4).is_ok());
+    }
+
+    #[test]
+    fn multiline_text_keeps_its_lines() {
+        assert_eq!(multiline("plan", " a\r\nb\tc ", 10).unwrap(), "a\nb\tc");
+        assert_eq!(multiline("plan", "\n\n", 10).unwrap_err().field, "plan");
+        assert!(multiline("plan", "a\u{7}b", 10).is_err());
+        assert!(multiline("plan", "abcdefghijk", 10).is_err());
     }
 
     #[test]

@@ -2,29 +2,34 @@
 //! in `job_runs`, so two nodes sharing a database never run the same slot twice and a missed tick
 //! is caught up by the next one.
 
+pub mod mail;
 pub mod pings;
 pub mod sla;
 
-use crate::db::{self, DbConn};
+use crate::db;
 use crate::error::{AppError, AppResult};
-use crate::AppState;
+use crate::{blocking, AppState};
 use actix_web::web;
 use fieldline_mobile_api::JobRun;
 use tokio_cron_scheduler::{Job, JobScheduler};
 
 /// The jobs there are, by name.
-pub const JOBS: &[&str] = &[sla::NAME, pings::NAME];
+pub const JOBS: &[&str] = &[sla::NAME, pings::NAME, mail::NAME];
 
 /// Claims the slot and, if it was free, runs the job.
-pub fn run(conn: &mut DbConn, st: &AppState, job: &str, slot: &str) -> AppResult<JobRun> {
-    if !JOBS.contains(&job) {
+pub async fn run(state: &web::Data<AppState>, job: &str, slot: &str) -> AppResult<JobRun> {
+    let Some(&job) = JOBS.iter().find(|j| **j == job) else {
         return Err(AppError::NotFound(format!(
             "no job named `{job}`; the jobs are {}",
             JOBS.join(", ")
         )));
-    }
-    let now = st.clock.now();
-    let Some(run_id) = db::claim_job_slot(conn, job, slot, now)? else {
+    };
+    let slot_key = slot.to_string();
+    let claimed = blocking(state, move |c, st| {
+        Ok(db::claim_job_slot(c, job, &slot_key, st.clock.now())?)
+    })
+    .await?;
+    let Some(run_id) = claimed else {
         return Ok(JobRun {
             job: job.into(),
             slot: slot.into(),
@@ -34,11 +39,15 @@ pub fn run(conn: &mut DbConn, st: &AppState, job: &str, slot: &str) -> AppResult
         });
     };
     let (examined, actions) = match job {
-        sla::NAME => sla::run(conn, st)?,
-        pings::NAME => pings::run(conn, st)?,
+        sla::NAME => blocking(state, sla::run).await?,
+        pings::NAME => blocking(state, pings::run).await?,
+        mail::NAME => mail::run(state).await?,
         _ => unreachable!("checked above"),
     };
-    db::finish_job_run(conn, run_id, st.clock.now(), examined, actions)?;
+    blocking(state, move |c, st| {
+        Ok(db::finish_job_run(c, run_id, st.clock.now(), examined, actions)?)
+    })
+    .await?;
     Ok(JobRun {
         job: job.into(),
         slot: slot.into(),
@@ -61,6 +70,11 @@ pub async fn start(state: web::Data<AppState>) -> anyhow::Result<Option<JobSched
             "FIELDLINE_PING_RETENTION_CRON",
             state.settings.ping_retention_cron.clone(),
         ),
+        (
+            mail::NAME,
+            "FIELDLINE_MAIL_RELAY_CRON",
+            state.settings.mail.relay_cron.clone(),
+        ),
     ];
     if crons.iter().all(|(_, _, cron)| cron.is_empty()) {
         return Ok(None);
@@ -76,18 +90,14 @@ pub async fn start(state: web::Data<AppState>) -> anyhow::Result<Option<JobSched
             Box::pin(async move {
                 // The slot is the tick's wall-clock second: every node firing this tick claims the same one.
                 let slot = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string();
-                let res = crate::telemetry::spawn_blocking_with_span(move || -> AppResult<JobRun> {
-                    let mut conn = st.pool.get()?;
-                    run(&mut conn, &st, name, &slot)
-                })
-                .await;
-                match res {
-                    Ok(Ok(r)) if r.ran => {
+                match run(&st, name, &slot).await {
+                    Ok(r) if r.ran && r.examined + r.actions > 0 => {
                         tracing::info!(job = %r.job, slot = %r.slot, examined = r.examined, actions = r.actions, "job ran")
                     }
-                    Ok(Ok(r)) => tracing::debug!(job = %r.job, slot = %r.slot, "slot already taken"),
-                    Ok(Err(e)) => tracing::error!(job = name, error = %e, "job failed"),
-                    Err(e) => tracing::error!(job = name, error = %e, "job panicked"),
+                    // The relay runs every few seconds: an idle run is not worth a line at info.
+                    Ok(r) if r.ran => tracing::debug!(job = %r.job, slot = %r.slot, "job ran; nothing was due"),
+                    Ok(r) => tracing::debug!(job = %r.job, slot = %r.slot, "slot already taken"),
+                    Err(e) => tracing::error!(job = name, error = %e, "job failed"),
                 }
             })
         })

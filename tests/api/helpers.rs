@@ -3,7 +3,7 @@
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
 use fieldline::clock::Clock;
-use fieldline::config::Settings;
+use fieldline::config::{MailSettings, MailTransport, Settings};
 use fieldline::Application;
 use fieldline_mobile_api::{NewUser, Problem, Role, TokenResponse, User};
 use serde::de::DeserializeOwned;
@@ -54,6 +54,12 @@ pub fn test_settings() -> Settings {
         admin_password: Some(ADMIN_PASSWORD.into()),
         sla_scan_cron: String::new(),
         ping_retention_cron: String::new(),
+        mail: MailSettings {
+            // Nothing leaves a test unless it says so; the relay runs only when a test runs it.
+            transport: MailTransport::Memory,
+            relay_cron: String::new(),
+            ..MailSettings::default()
+        },
         ..Settings::default()
     }
 }

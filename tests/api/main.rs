@@ -3,6 +3,7 @@
 //! FIELDLINE_TEST_DATABASE_URL is set).
 
 mod helpers;
+mod smtp;
 
 mod audit;
 mod auth;
@@ -10,6 +11,7 @@ mod customers;
 mod dispatch;
 mod errors;
 mod health;
+mod mail;
 mod mobile;
 mod openapi;
 mod schema;

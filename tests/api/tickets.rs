@@ -328,9 +328,15 @@ async fn a_ticket_climbs_the_ladder_and_closes_only_on_acceptance() {
     .await;
     assert_eq!(closed.status, TicketStatus::Closed);
     assert!(closed.closed_at.is_some());
-    for step in ["start", "resolve", "major-fault"] {
+    for step in ["start", "resolve"] {
         problem(act(&app, tok, id, step, json!({})).await, 409, "invalid_transition").await;
     }
+    problem(
+        act(&app, tok, id, "major-fault", major_fault_body(&app)).await,
+        409,
+        "invalid_transition",
+    )
+    .await;
     let kinds: Vec<String> = timeline(&app, id).await.into_iter().map(|e| e.kind).collect();
     assert_eq!(
         kinds,
@@ -727,23 +733,32 @@ async fn a_promised_callback_is_due_in_24_hours() {
     .await;
 }
 
+/// A valid major fault report, occurred ten minutes ago on the app's clock.
+pub fn major_fault_body(app: &TestApp) -> Value {
+    json!({"occurred_at": app.clock.now() - Duration::minutes(10), "location": "Line 1 depot, UPS room",
+        "symptoms": "The UPS is down; the whole line runs on battery.", "handling_plan": "Switch to the backup feed.",
+        "reason": "whole line down"})
+}
+
 #[tokio::test]
 async fn major_faults_are_marked_once() {
     let app = spawn_app_at(FRIDAY_1650).await;
     let f = fixture(&app, "standard").await;
     let t = register(&app, &f, "p1", "phone").await;
     let dispatcher = app.token(Role::Dispatcher).await;
-    let m = ok_act(
-        &app,
-        &dispatcher,
-        t.id.0,
-        "major-fault",
-        json!({"reason": "whole line down"}),
-    )
-    .await;
-    assert!(m.major_fault);
+    let m: Value = app
+        .ok(
+            act(&app, &dispatcher, t.id.0, "major-fault", major_fault_body(&app)).await,
+            201,
+        )
+        .await;
+    assert_eq!(m["ticket_id"], t.id.0);
+    let ticket: Ticket = app
+        .ok(app.get(&format!("/api/v1/tickets/{}", t.id.0), &app.admin).await, 200)
+        .await;
+    assert!(ticket.major_fault);
     problem(
-        act(&app, &f.token, t.id.0, "major-fault", json!({})).await,
+        act(&app, &f.token, t.id.0, "major-fault", major_fault_body(&app)).await,
         409,
         "invalid_transition",
     )

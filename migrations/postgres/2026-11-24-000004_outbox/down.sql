@@ -1,0 +1,2 @@
+DROP TABLE outbox_attachments;
+DROP TABLE outbox;

@@ -1,0 +1,614 @@
+//! The e-mail outbox. A message is a row written by `enqueue` inside the transaction of the
+//! change that causes it, so it exists exactly when the change does. The relay (`jobs::mail`)
+//! claims due rows with a lease in a short transaction, sends them outside any transaction,
+//! and records the outcome: sent, or a failed attempt with its error and the next attempt's
+//! time (exponential backoff), or dead after the last attempt. Admins list the messages and
+//! retry dead ones.
+
+use super::audit::{self, snapshot, Actor};
+use super::schema::{outbox, outbox_attachments};
+use super::{length, tickets, ts, utc, write, DbConn, Paging};
+use crate::domain::outbox::{self as rules, AfterFailure};
+use crate::error::{AppError, AppResult};
+use crate::mail::{self, Attachment, Outgoing};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use fieldline_mobile_api::{
+    CustomerId, MailKind, OutboxAttachment, OutboxMessage, OutboxMessageId, OutboxStatus, Page, TicketId,
+};
+use serde_json::json;
+use std::collections::HashMap;
+
+/// Errors kept on a message are cut to this many characters.
+const ERROR_MAX: usize = 1000;
+/// The attachments of one message, together, at most (mail servers refuse larger messages).
+pub const ATTACHMENTS_MAX_BYTES: usize = 10 * 1024 * 1024;
+
+/// An e-mail to send, as the code that causes it writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxMail {
+    /// `<uuid@domain>`; `OutboxMail::new` makes one.
+    pub message_id: String,
+    pub kind: MailKind,
+    /// The customer it is about: the per-customer hourly bound counts it.
+    pub customer_id: Option<i64>,
+    /// The ticket it is about: its timeline records the message.
+    pub ticket_id: Option<i64>,
+    /// Addresses, checked with `mail::parse_recipients` when they come from a user.
+    pub to: Vec<String>,
+    pub subject: String,
+    pub text: String,
+    pub html: Option<String>,
+    pub attachments: Vec<Attachment>,
+}
+
+impl OutboxMail {
+    /// A message with a new Message-ID on `id_domain` (`settings.mail.id_domain()`).
+    pub fn new(
+        id_domain: &str,
+        kind: MailKind,
+        to: Vec<String>,
+        subject: impl Into<String>,
+        text: impl Into<String>,
+    ) -> OutboxMail {
+        OutboxMail {
+            message_id: mail::new_message_id(id_domain),
+            kind,
+            customer_id: None,
+            ticket_id: None,
+            to,
+            subject: subject.into(),
+            text: text.into(),
+            html: None,
+            attachments: Vec::new(),
+        }
+    }
+
+    pub fn html(mut self, html: impl Into<String>) -> Self {
+        self.html = Some(html.into());
+        self
+    }
+
+    pub fn customer(mut self, id: i64) -> Self {
+        self.customer_id = Some(id);
+        self
+    }
+
+    pub fn ticket(mut self, id: i64) -> Self {
+        self.ticket_id = Some(id);
+        self
+    }
+
+    pub fn attach(mut self, a: Attachment) -> Self {
+        self.attachments.push(a);
+        self
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+struct Row {
+    id: i64,
+    message_id: String,
+    kind: String,
+    customer_id: Option<i64>,
+    ticket_id: Option<i64>,
+    recipients_json: String,
+    subject: String,
+    body_text: String,
+    body_html: Option<String>,
+    status: String,
+    attempts: i32,
+    next_attempt_at: NaiveDateTime,
+    last_error: Option<String>,
+    lease_token: Option<String>,
+    created_at: NaiveDateTime,
+    sent_at: Option<NaiveDateTime>,
+}
+
+fn stored<T>(what: &str, v: &str, f: fn(&str) -> Option<T>) -> AppResult<T> {
+    f(v).ok_or_else(|| AppError::internal(format!("stored outbox {what} `{v}` is unknown")))
+}
+
+impl Row {
+    fn recipients(&self) -> AppResult<Vec<String>> {
+        serde_json::from_str(&self.recipients_json)
+            .map_err(|e| AppError::internal(format!("outbox {} recipients: {e}", self.id)))
+    }
+
+    fn status(&self) -> AppResult<OutboxStatus> {
+        stored("status", &self.status, OutboxStatus::parse)
+    }
+
+    fn to_wire(&self, attachments: Vec<OutboxAttachment>) -> AppResult<OutboxMessage> {
+        Ok(OutboxMessage {
+            id: OutboxMessageId(self.id),
+            message_id: self.message_id.clone(),
+            kind: stored("kind", &self.kind, MailKind::parse)?,
+            customer_id: self.customer_id.map(CustomerId),
+            ticket_id: self.ticket_id.map(TicketId),
+            recipients: self.recipients()?,
+            subject: self.subject.clone(),
+            status: self.status()?,
+            attempts: self.attempts,
+            next_attempt_at: utc(self.next_attempt_at),
+            last_error: self.last_error.clone(),
+            has_html: self.body_html.is_some(),
+            attachments,
+            created_at: utc(self.created_at),
+            sent_at: self.sent_at.map(utc),
+        })
+    }
+}
+
+/// Writes a message to the outbox. Call it INSIDE the transaction of the change that causes
+/// the message (it opens none of its own), so the message exists exactly when the change does.
+/// Records the audit event and, for a message about a ticket, a `mail_queued` timeline event.
+/// The relay sends it from `actor.at` on.
+pub fn enqueue(c: &mut DbConn, actor: &Actor, m: OutboxMail) -> AppResult<OutboxMessageId> {
+    if !super::in_transaction(c) {
+        return Err(AppError::internal(
+            "outbox::enqueue must run inside the caller's transaction",
+        ));
+    }
+    if m.to.is_empty() {
+        return Err(AppError::validation("recipients", "give at least one address"));
+    }
+    let to = mail::parse_recipients("recipients", &m.to)?;
+    let subject = m.subject.trim();
+    if subject.is_empty() || subject.chars().any(char::is_control) {
+        return Err(AppError::validation("subject", "must be one line of text"));
+    }
+    if m.attachments.iter().map(|a| a.content.len()).sum::<usize>() > ATTACHMENTS_MAX_BYTES {
+        return Err(AppError::validation(
+            "attachments",
+            format!("at most {} MiB together", ATTACHMENTS_MAX_BYTES / (1024 * 1024)),
+        ));
+    }
+    if !m.message_id.starts_with('<') || !m.message_id.ends_with('>') || !m.message_id.contains('@') {
+        return Err(AppError::internal(format!("`{}` is not a Message-ID", m.message_id)));
+    }
+    let recipients_json = serde_json::to_string(&to).map_err(AppError::internal)?;
+    let now = ts(actor.at);
+    let id: i64 = diesel::insert_into(outbox::table)
+        .values((
+            outbox::message_id.eq(&m.message_id),
+            outbox::kind.eq(m.kind.as_str()),
+            outbox::customer_id.eq(m.customer_id),
+            outbox::ticket_id.eq(m.ticket_id),
+            outbox::recipients_json.eq(&recipients_json),
+            outbox::subject.eq(subject),
+            outbox::body_text.eq(&m.text),
+            outbox::body_html.eq(&m.html),
+            outbox::status.eq(OutboxStatus::Pending.as_str()),
+            outbox::attempts.eq(0),
+            outbox::next_attempt_at.eq(now),
+            outbox::created_by.eq(actor.id.map(|u| u.0)),
+            outbox::created_at.eq(now),
+            outbox::updated_at.eq(now),
+        ))
+        .returning(outbox::id)
+        .get_result(c)?;
+    for (i, a) in m.attachments.iter().enumerate() {
+        diesel::insert_into(outbox_attachments::table)
+            .values((
+                outbox_attachments::outbox_id.eq(id),
+                outbox_attachments::position.eq(i as i32),
+                outbox_attachments::filename.eq(&a.filename),
+                outbox_attachments::content_type.eq(&a.content_type),
+                outbox_attachments::content.eq(&a.content),
+            ))
+            .execute(c)?;
+    }
+    let out = get_in(c, id)?;
+    audit::record(c, actor, "outbox_message", id, "create", None, snapshot(&out))?;
+    if let Some(ticket) = m.ticket_id {
+        tickets::record_event(
+            c,
+            ticket,
+            actor,
+            "mail_queued",
+            None,
+            Some(m.kind.as_str()),
+            None,
+            Some(json!({"outbox_id": id, "message_id": m.message_id, "recipients": to, "subject": subject})),
+        )?;
+    }
+    Ok(OutboxMessageId(id))
+}
+
+fn attachment_infos(c: &mut DbConn, ids: &[i64]) -> AppResult<HashMap<i64, Vec<OutboxAttachment>>> {
+    let rows: Vec<(i64, String, String, i32)> = outbox_attachments::table
+        .filter(outbox_attachments::outbox_id.eq_any(ids))
+        .order((outbox_attachments::outbox_id, outbox_attachments::position))
+        .select((
+            outbox_attachments::outbox_id,
+            outbox_attachments::filename,
+            outbox_attachments::content_type,
+            length(outbox_attachments::content),
+        ))
+        .load(c)?;
+    let mut out: HashMap<i64, Vec<OutboxAttachment>> = HashMap::new();
+    for (id, filename, content_type, size) in rows {
+        out.entry(id).or_default().push(OutboxAttachment {
+            filename,
+            content_type,
+            size_bytes: size.into(),
+        });
+    }
+    Ok(out)
+}
+
+fn row(c: &mut DbConn, id: i64) -> AppResult<Row> {
+    outbox::table
+        .find(id)
+        .select(Row::as_select())
+        .first(c)
+        .optional()?
+        .ok_or_else(|| AppError::not_found("outbox message", id))
+}
+
+fn get_in(c: &mut DbConn, id: i64) -> AppResult<OutboxMessage> {
+    let r = row(c, id)?;
+    let mut atts = attachment_infos(c, &[id])?;
+    r.to_wire(atts.remove(&id).unwrap_or_default())
+}
+
+/// One message (without its bodies and attachment bytes).
+pub fn get(c: &mut DbConn, id: i64) -> AppResult<OutboxMessage> {
+    get_in(c, id)
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct OutboxFilter {
+    pub status: Option<OutboxStatus>,
+    pub ticket_id: Option<i64>,
+}
+
+/// The messages, newest first.
+pub fn list(c: &mut DbConn, f: &OutboxFilter, paging: Paging) -> AppResult<Page<OutboxMessage>> {
+    let query = || {
+        let mut q = outbox::table.into_boxed();
+        if let Some(s) = f.status {
+            q = q.filter(outbox::status.eq(s.as_str()));
+        }
+        if let Some(t) = f.ticket_id {
+            q = q.filter(outbox::ticket_id.eq(t));
+        }
+        q
+    };
+    let total = query().count().get_result(c)?;
+    let rows: Vec<Row> = query()
+        .order(outbox::id.desc())
+        .limit(paging.limit)
+        .offset(paging.offset)
+        .select(Row::as_select())
+        .load(c)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut atts = attachment_infos(c, &ids)?;
+    let items = rows
+        .iter()
+        .map(|r| r.to_wire(atts.remove(&r.id).unwrap_or_default()))
+        .collect::<AppResult<_>>()?;
+    Ok(paging.page(items, total))
+}
+
+/// The messages about some tickets, of some kinds, oldest first.
+pub fn for_tickets(c: &mut DbConn, ticket_ids: &[i64], kinds: &[MailKind]) -> AppResult<Vec<OutboxMessage>> {
+    if ticket_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    let rows: Vec<Row> = outbox::table
+        .filter(outbox::ticket_id.eq_any(ticket_ids))
+        .filter(outbox::kind.eq_any(kinds))
+        .order(outbox::id)
+        .select(Row::as_select())
+        .load(c)?;
+    rows.iter().map(|r| r.to_wire(Vec::new())).collect()
+}
+
+/// Puts a dead message back in the queue (admins): pending, due now, with its attempts reset
+/// to 0 so it gets the full number of attempts again; the last error stays until the next
+/// attempt. Only a dead message can be retried.
+pub fn retry(c: &mut DbConn, actor: &Actor, id: i64) -> AppResult<OutboxMessage> {
+    write(c, |c| {
+        let before = get_in(c, id)?;
+        if before.status != OutboxStatus::Dead {
+            return Err(AppError::InvalidTransition(format!(
+                "only a dead message can be retried; this one is {}",
+                before.status
+            )));
+        }
+        let now = ts(actor.at);
+        diesel::update(outbox::table.find(id))
+            .set((
+                outbox::status.eq(OutboxStatus::Pending.as_str()),
+                outbox::attempts.eq(0),
+                outbox::next_attempt_at.eq(now),
+                outbox::lease_token.eq(None::<String>),
+                outbox::lease_until.eq(None::<NaiveDateTime>),
+                outbox::updated_at.eq(now),
+            ))
+            .execute(c)?;
+        let after = get_in(c, id)?;
+        audit::record(
+            c,
+            actor,
+            "outbox_message",
+            id,
+            "retry",
+            snapshot(&before),
+            snapshot(&after),
+        )?;
+        Ok(after)
+    })
+}
+
+// ---------------------------------------------------------------- the relay
+
+/// A message the relay holds the lease of.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub id: i64,
+    pub lease_token: String,
+    pub lease_until: DateTime<Utc>,
+    pub mail: Outgoing,
+}
+
+#[derive(Debug, Default)]
+pub struct Claim {
+    pub claimed: Vec<Claimed>,
+    /// Due messages held back by the per-customer bound (moved to when it has room again).
+    pub deferred: i64,
+}
+
+/// Leases up to `batch` due messages (pending, next attempt due, no live lease) to the caller
+/// until `now + lease`, oldest due first. A message about a customer who already had
+/// `per_customer_per_hour` messages sent (or being sent) within the last hour is not leased:
+/// its next attempt moves to when the hour has room again, without counting an attempt.
+/// Claims are serialised across relays (`db::lock_outbox_claims`), so the bound holds with
+/// several nodes too. Leases and deferrals are the relay's bookkeeping and are not audited.
+pub fn claim(
+    c: &mut DbConn,
+    now: DateTime<Utc>,
+    batch: i64,
+    per_customer_per_hour: u32,
+    lease: Duration,
+) -> AppResult<Claim> {
+    write(c, |c| {
+        super::lock_outbox_claims(c)?;
+        // (id, customer) of the due messages, oldest due first.
+        let due: Vec<(i64, Option<i64>)> = outbox::table
+            .filter(outbox::status.eq(OutboxStatus::Pending.as_str()))
+            .filter(outbox::next_attempt_at.le(ts(now)))
+            .filter(outbox::lease_until.is_null().or(outbox::lease_until.le(ts(now))))
+            .order((outbox::next_attempt_at, outbox::id))
+            .limit(batch)
+            .select((outbox::id, outbox::customer_id))
+            .load(c)?;
+        if due.is_empty() {
+            return Ok(Claim::default());
+        }
+        let mut customers: Vec<i64> = due.iter().filter_map(|r| r.1).collect();
+        customers.sort_unstable();
+        customers.dedup();
+        let mut recent: HashMap<i64, Vec<DateTime<Utc>>> = HashMap::new();
+        if !customers.is_empty() {
+            let since = ts(now - rules::rate_window());
+            let sent: Vec<(Option<i64>, Option<NaiveDateTime>)> = outbox::table
+                .filter(outbox::customer_id.eq_any(&customers))
+                .filter(outbox::status.eq(OutboxStatus::Sent.as_str()))
+                .filter(outbox::sent_at.gt(since))
+                .select((outbox::customer_id, outbox::sent_at))
+                .load(c)?;
+            for (customer, at) in sent {
+                if let (Some(cu), Some(at)) = (customer, at) {
+                    recent.entry(cu).or_default().push(utc(at));
+                }
+            }
+            // Messages another relay is sending right now count as sent now.
+            let in_flight: Vec<Option<i64>> = outbox::table
+                .filter(outbox::customer_id.eq_any(&customers))
+                .filter(outbox::status.eq(OutboxStatus::Pending.as_str()))
+                .filter(outbox::lease_until.gt(ts(now)))
+                .select(outbox::customer_id)
+                .load(c)?;
+            for cu in in_flight.into_iter().flatten() {
+                recent.entry(cu).or_default().push(now);
+            }
+        }
+        let mut take: Vec<i64> = Vec::new();
+        let mut deferred = 0;
+        for &(id, customer) in &due {
+            if let Some(cu) = customer {
+                let times = recent.entry(cu).or_default();
+                if let Some(wait_until) = rules::rate_wait(times, per_customer_per_hour, now) {
+                    diesel::update(outbox::table.find(id))
+                        .set((
+                            outbox::next_attempt_at.eq(ts(wait_until)),
+                            outbox::updated_at.eq(ts(now)),
+                        ))
+                        .execute(c)?;
+                    deferred += 1;
+                    continue;
+                }
+                times.push(now);
+            }
+            take.push(id);
+        }
+        let token = uuid::Uuid::new_v4().to_string();
+        let until = now + lease;
+        if !take.is_empty() {
+            diesel::update(
+                outbox::table
+                    .filter(outbox::id.eq_any(&take))
+                    .filter(outbox::status.eq(OutboxStatus::Pending.as_str()))
+                    .filter(outbox::lease_until.is_null().or(outbox::lease_until.le(ts(now)))),
+            )
+            .set((outbox::lease_token.eq(&token), outbox::lease_until.eq(ts(until))))
+            .execute(c)?;
+        }
+        let rows: Vec<Row> = outbox::table
+            .filter(outbox::lease_token.eq(&token))
+            .order((outbox::next_attempt_at, outbox::id))
+            .select(Row::as_select())
+            .load(c)?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let files: Vec<(i64, String, String, Vec<u8>)> = outbox_attachments::table
+            .filter(outbox_attachments::outbox_id.eq_any(&ids))
+            .order((outbox_attachments::outbox_id, outbox_attachments::position))
+            .select((
+                outbox_attachments::outbox_id,
+                outbox_attachments::filename,
+                outbox_attachments::content_type,
+                outbox_attachments::content,
+            ))
+            .load(c)?;
+        let mut by_message: HashMap<i64, Vec<Attachment>> = HashMap::new();
+        for (id, filename, content_type, content) in files {
+            by_message.entry(id).or_default().push(Attachment {
+                filename,
+                content_type,
+                content,
+            });
+        }
+        let claimed = rows
+            .into_iter()
+            .map(|r| {
+                Ok(Claimed {
+                    id: r.id,
+                    lease_token: token.clone(),
+                    lease_until: until,
+                    mail: Outgoing {
+                        to: r.recipients()?,
+                        message_id: r.message_id,
+                        subject: r.subject,
+                        text: r.body_text,
+                        html: r.body_html,
+                        attachments: by_message.remove(&r.id).unwrap_or_default(),
+                        date: now,
+                    },
+                })
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        Ok(Claim { claimed, deferred })
+    })
+}
+
+/// Records a message sent by the holder of its lease. False when the lease was lost (it ran
+/// out and another relay took the message over): nothing is changed then.
+pub fn mark_sent(c: &mut DbConn, id: i64, lease_token: &str, at: DateTime<Utc>) -> AppResult<bool> {
+    let actor = Actor::system(at);
+    write(c, |c| {
+        let before = get_in(c, id)?;
+        let n = diesel::update(
+            outbox::table
+                .filter(outbox::id.eq(id))
+                .filter(outbox::lease_token.eq(lease_token))
+                .filter(outbox::status.eq(OutboxStatus::Pending.as_str())),
+        )
+        .set((
+            outbox::status.eq(OutboxStatus::Sent.as_str()),
+            outbox::sent_at.eq(ts(at)),
+            outbox::lease_token.eq(None::<String>),
+            outbox::lease_until.eq(None::<NaiveDateTime>),
+            outbox::updated_at.eq(ts(at)),
+        ))
+        .execute(c)?;
+        if n == 0 {
+            return Ok(false);
+        }
+        let after = get_in(c, id)?;
+        audit::record(
+            c,
+            &actor,
+            "outbox_message",
+            id,
+            "sent",
+            snapshot(&before),
+            snapshot(&after),
+        )?;
+        Ok(true)
+    })
+}
+
+/// Records a failed attempt by the holder of the lease: the error, one more attempt, and the
+/// next attempt's time (backoff), or dead after the last allowed attempt or when the message
+/// can never be sent (`hopeless`). Returns the new status; None when the lease was lost.
+pub fn mark_failed(
+    c: &mut DbConn,
+    id: i64,
+    lease_token: &str,
+    at: DateTime<Utc>,
+    error: &str,
+    max_attempts: u32,
+    hopeless: bool,
+) -> AppResult<Option<OutboxStatus>> {
+    let actor = Actor::system(at);
+    let error: String = error.chars().take(ERROR_MAX).collect();
+    write(c, |c| {
+        let r = row(c, id)?;
+        if r.lease_token.as_deref() != Some(lease_token) || r.status()? != OutboxStatus::Pending {
+            return Ok(None);
+        }
+        let before = get_in(c, id)?;
+        let attempts = r.attempts.saturating_add(1);
+        let next = if hopeless {
+            AfterFailure::Dead
+        } else {
+            rules::after_failure(attempts, max_attempts, at)
+        };
+        let (status, next_at) = match next {
+            AfterFailure::Retry(when) => (OutboxStatus::Pending, when),
+            AfterFailure::Dead => (OutboxStatus::Dead, at),
+        };
+        diesel::update(outbox::table.find(id))
+            .set((
+                outbox::status.eq(status.as_str()),
+                outbox::attempts.eq(attempts),
+                outbox::next_attempt_at.eq(ts(next_at)),
+                outbox::last_error.eq(&error),
+                outbox::lease_token.eq(None::<String>),
+                outbox::lease_until.eq(None::<NaiveDateTime>),
+                outbox::updated_at.eq(ts(at)),
+            ))
+            .execute(c)?;
+        let after = get_in(c, id)?;
+        let action = if status == OutboxStatus::Dead {
+            "dead"
+        } else {
+            "send_failed"
+        };
+        audit::record(
+            c,
+            &actor,
+            "outbox_message",
+            id,
+            action,
+            snapshot(&before),
+            snapshot(&after),
+        )?;
+        Ok(Some(status))
+    })
+}
+
+/// Gives leases back unused (the relay stopped before sending these), without an attempt.
+pub fn release(c: &mut DbConn, ids: &[i64], lease_token: &str) -> AppResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    write(c, |c| {
+        diesel::update(
+            outbox::table
+                .filter(outbox::id.eq_any(ids))
+                .filter(outbox::lease_token.eq(lease_token)),
+        )
+        .set((
+            outbox::lease_token.eq(None::<String>),
+            outbox::lease_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(c)?;
+        Ok(())
+    })
+}

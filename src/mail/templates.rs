@@ -1,0 +1,201 @@
+//! The notices' subjects and bodies: a plain-text and an HTML template per kind (in
+//! `templates/`, compiled into the binary). The HTML templates escape every value.
+
+use minijinja::syntax::SyntaxConfig;
+use minijinja::{context, Environment};
+use std::sync::OnceLock;
+
+/// A notice, ready for the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+fn env() -> Result<&'static Environment<'static>, minijinja::Error> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    if let Some(env) = ENV.get() {
+        return Ok(env);
+    }
+    let mut env = Environment::new();
+    env.set_syntax(SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build()?);
+    // `.html` templates escape HTML (minijinja's default by extension); `.txt` ones do not.
+    env.add_template("major_fault.txt", include_str!("templates/major_fault.txt"))?;
+    env.add_template("major_fault.html", include_str!("templates/major_fault.html"))?;
+    Ok(ENV.get_or_init(|| env))
+}
+
+/// Which notice of a major fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MajorFaultEvent {
+    Opened,
+    /// The n-th update of the handling plan.
+    Updated(i32),
+    Ended,
+}
+
+/// What a major fault notice shows; times already in the business calendar's zone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MajorFaultNotice {
+    pub event: MajorFaultEvent,
+    pub ticket_number: String,
+    pub ticket_title: String,
+    pub customer_name: String,
+    /// The site's name and address.
+    pub site: Option<String>,
+    pub location: String,
+    pub occurred_at: String,
+    pub ended_at: Option<String>,
+    /// Open for (or, once ended, lasted) this long, in words.
+    pub duration: String,
+    pub reported_by: String,
+    pub reason: Option<String>,
+    pub symptoms: String,
+    pub handling_plan: String,
+    pub note: Option<String>,
+    pub end_summary: Option<String>,
+    /// Who sends this notice.
+    pub sender: String,
+}
+
+/// A subject line: one line, at most 250 characters.
+fn one_line(s: &str) -> String {
+    let line: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    line.chars().take(250).collect()
+}
+
+pub fn major_fault(n: &MajorFaultNotice) -> Result<Rendered, minijinja::Error> {
+    let (event, update_number, what) = match n.event {
+        MajorFaultEvent::Opened => ("opened", 0, "Major fault".to_string()),
+        MajorFaultEvent::Updated(k) => ("updated", k, format!("Major fault update {k}")),
+        MajorFaultEvent::Ended => ("ended", 0, "Major fault ended".to_string()),
+    };
+    let subject = one_line(&format!(
+        "{what}: {}, {} - {}",
+        n.ticket_number, n.customer_name, n.ticket_title
+    ));
+    let ctx = context! {
+        subject => subject.clone(),
+        event => event,
+        update_number => update_number,
+        ticket_number => n.ticket_number.clone(),
+        ticket_title => n.ticket_title.clone(),
+        customer_name => n.customer_name.clone(),
+        site => n.site.clone(),
+        location => n.location.clone(),
+        occurred_at => n.occurred_at.clone(),
+        ended_at => n.ended_at.clone(),
+        duration => n.duration.clone(),
+        reported_by => n.reported_by.clone(),
+        reason => n.reason.clone(),
+        symptoms => n.symptoms.clone(),
+        handling_plan => n.handling_plan.clone(),
+        note => n.note.clone(),
+        end_summary => n.end_summary.clone(),
+        sender => n.sender.clone(),
+    };
+    let env = env()?;
+    let mut text = env.get_template("major_fault.txt")?.render(ctx.clone())?;
+    text.push('\n');
+    let html = env.get_template("major_fault.html")?.render(ctx)?;
+    Ok(Rendered { subject, text, html })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn notice() -> MajorFaultNotice {
+        MajorFaultNotice {
+            event: MajorFaultEvent::Opened,
+            ticket_number: "FL-2026-000001".into(),
+            ticket_title: "UPS alarm".into(),
+            customer_name: "Hangzhou Metro".into(),
+            site: Some("Line 1 depot, 1 Depot Rd".into()),
+            location: "Substation B <east>".into(),
+            occurred_at: "2026-11-20 16:00 (Asia/Shanghai)".into(),
+            ended_at: None,
+            duration: "50 min".into(),
+            reported_by: "Wang Fang".into(),
+            reason: Some("whole line down".into()),
+            symptoms: "No power on line 1.\n<script>alert(1)</script> & smoke".into(),
+            handling_plan: "Switch to the backup feed.".into(),
+            note: None,
+            end_summary: None,
+            sender: "Wang Fang".into(),
+        }
+    }
+
+    #[test]
+    fn a_notice_has_its_facts_in_both_bodies() {
+        let r = major_fault(&notice()).unwrap();
+        assert_eq!(r.subject, "Major fault: FL-2026-000001, Hangzhou Metro - UPS alarm");
+        for (part, html) in [(&r.text, false), (&r.html, true)] {
+            for fact in [
+                "FL-2026-000001",
+                "Hangzhou Metro",
+                "Line 1 depot, 1 Depot Rd",
+                "2026-11-20 16:00 (Asia/Shanghai)",
+                "No power on line 1.",
+                "Switch to the backup feed.",
+                "whole line down",
+            ] {
+                // HTML escapes `/` too.
+                let fact = if html {
+                    fact.replace('/', "&#x2f;")
+                } else {
+                    fact.to_string()
+                };
+                assert!(part.contains(&fact), "{fact} in {part}");
+            }
+        }
+        assert!(r.text.contains("<script>alert(1)</script> & smoke"), "text is as typed");
+        assert!(!r.html.contains("<script>"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt; &amp; smoke"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("Substation B &lt;east&gt;"));
+        assert!(!r.text.contains("Progress:") && !r.text.contains("Ended at:"));
+    }
+
+    #[test]
+    fn updates_and_the_end_say_what_changed() {
+        let mut n = notice();
+        n.event = MajorFaultEvent::Updated(2);
+        n.note = Some("Backup feed connected.".into());
+        let r = major_fault(&n).unwrap();
+        assert!(r.subject.starts_with("Major fault update 2: FL-2026-000001"));
+        assert!(r.text.contains("Progress:\nBackup feed connected."), "{}", r.text);
+        n.event = MajorFaultEvent::Ended;
+        n.ended_at = Some("2026-11-20 18:00 (Asia/Shanghai)".into());
+        n.duration = "2 h 0 min".into();
+        n.end_summary = Some("Power restored.".into());
+        let r = major_fault(&n).unwrap();
+        assert!(r.subject.starts_with("Major fault ended: "));
+        assert!(
+            r.text
+                .contains("Ended at:     2026-11-20 18:00 (Asia/Shanghai) (after 2 h 0 min)"),
+            "{}",
+            r.text
+        );
+        assert!(r.html.contains("Power restored."));
+    }
+
+    #[test]
+    fn a_subject_is_one_line() {
+        let mut n = notice();
+        n.ticket_title = "a\r\nBcc: someone@example.com".into();
+        let r = major_fault(&n).unwrap();
+        assert!(!r.subject.contains('\n') && !r.subject.contains('\r'));
+    }
+}
