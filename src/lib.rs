@@ -31,6 +31,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Where the outbox relay hands e-mails over.
     pub mailer: mail::Mailer,
+    /// Writes technicians' positions in groups.
+    pub pings: db::ping_writer::PingWriter,
 }
 
 /// Runs database work on the blocking pool, in the caller's span, with a pooled connection.
@@ -95,6 +97,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let state = web::Data::new(AppState {
             keys: auth::tokens::TokenKeys::new(&settings),
+            pings: db::ping_writer::PingWriter::start(pool.clone())?,
             pool,
             settings,
             clock,

@@ -8,6 +8,7 @@ pub mod idempotency;
 pub mod major_faults;
 pub mod notifications;
 pub mod outbox;
+pub mod ping_writer;
 pub mod regions;
 pub mod schema;
 pub mod sites;

@@ -223,6 +223,73 @@ async fn the_phone_sends_positions_in_batches() {
     );
 }
 
+/// Batches sent at the same moment are written together; each is still answered on its own.
+#[tokio::test]
+async fn positions_sent_at_once_are_each_stored_once_and_answered_on_their_own() {
+    let app = spawn_app_at(TUESDAY_0900).await;
+    let now = at(TUESDAY_0900);
+    let mut phones = Vec::new();
+    for i in 0..4 {
+        let (id, _) = technician(&app, 30.25, 120.15 + f64::from(i) * 0.01, json!([])).await;
+        let user: Value = app
+            .ok(app.get(&format!("/api/v1/users/{id}"), &app.admin).await, 200)
+            .await;
+        let mut phone = Client::new(&app.address);
+        phone
+            .login(user["username"].as_str().unwrap(), crate::helpers::USER_PASSWORD)
+            .await
+            .unwrap();
+        phones.push(phone);
+    }
+    // A technician account without a profile yet: its positions are refused, nobody else's.
+    let (profile_less, _) = app.user(Role::Technician).await;
+    let mut orphan = Client::new(&app.address);
+    orphan
+        .login(&profile_less.username, crate::helpers::USER_PASSWORD)
+        .await
+        .unwrap();
+    let batch = |n: i64| -> Vec<LocationPing> {
+        (0..n)
+            .map(|k| LocationPing {
+                at: now - Duration::seconds(60 - k),
+                latitude: 30.25,
+                longitude: 120.15,
+                accuracy_m: 10.0,
+            })
+            .collect()
+    };
+    let mut sends = Vec::new();
+    for round in 0..10 {
+        for (i, phone) in phones.iter().enumerate() {
+            let key = format!("r{round}-p{i}");
+            let pings = batch(1 + (round + i as i64) % 5);
+            sends.push(async move { (pings.len(), phone.send_pings(&key, pings).await) });
+        }
+    }
+    let orphan_send = orphan.send_pings("o-1", batch(3));
+    // One request sent twice at once (a retry racing the original): one answer, stored once.
+    let first = phones[1].send_pings("dup", batch(3));
+    let retry = phones[1].send_pings("dup", batch(3));
+    let (results, orphan_result, first, retry) =
+        futures::join!(futures::future::join_all(sends), orphan_send, first, retry);
+    let mut sent = 3;
+    for (n, r) in results {
+        assert_eq!(r.unwrap().stored, n);
+        sent += n;
+    }
+    assert_eq!(orphan_result.unwrap_err().problem().unwrap().code, ErrorCode::NotFound);
+    assert_eq!(first.unwrap(), retry.unwrap());
+    app.clock.advance(Duration::days(31));
+    let run: fieldline_mobile_api::JobRun = app
+        .ok(
+            app.post("/api/v1/jobs/ping_retention/run", &app.admin, &json!({}))
+                .await,
+            200,
+        )
+        .await;
+    assert_eq!(run.actions as usize, sent, "every accepted position stored once");
+}
+
 #[tokio::test]
 async fn candidates_are_ranked_with_reasons_and_the_unable_are_excluded() {
     let app = spawn_app_at(TUESDAY_0900).await;

@@ -8,6 +8,7 @@
 use super::extract::{from_value, Json, Query};
 use super::run;
 use crate::auth::CurrentUser;
+use crate::db::ping_writer::PingRequest;
 use crate::db::{dispatch as store, idempotency, write, Paging};
 use crate::domain::geo::Location;
 use crate::domain::validate;
@@ -157,16 +158,16 @@ pub async fn pings(
             ));
         }
     }
-    let (status, out) = once(&state, me, key, hash, move |c, _| {
-        let stored = batch.len();
-        let last = store::store_pings(c, me, &batch, now)?;
-        serde_json::to_string(&PingReceipt {
-            stored,
-            last_ping_at: last,
+    let (status, out) = state
+        .pings
+        .store(PingRequest {
+            user: me,
+            idempotency_key: key,
+            request_hash: hash,
+            pings: batch,
+            now,
         })
-        .map_err(AppError::internal)
-    })
-    .await?;
+        .await?;
     Ok(json_response(status, out))
 }
 
