@@ -663,6 +663,21 @@ struct Around {
 
 /// The active technicians whose home or last position is in the area (everyone when None), as
 /// the ranking needs them, and their names.
+/// What the ranking reads of a technician's row.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = technicians)]
+struct RankingRow {
+    user_id: i64,
+    home_lat: f64,
+    home_lon: f64,
+    daily_capacity: i32,
+    hours_json: String,
+    regions_json: String,
+    last_lat: Option<f64>,
+    last_lon: Option<f64>,
+    last_ping_at: Option<NaiveDateTime>,
+}
+
 fn nearby(
     c: &mut DbConn,
     area: Option<crate::domain::geo::BBox>,
@@ -673,7 +688,7 @@ fn nearby(
 ) -> AppResult<(Vec<dispatch::Technician>, HashMap<i64, String>)> {
     // The technicians table alone, so that the position indexes serve the area whatever the
     // statistics say; their accounts are read next.
-    let mut q = technicians::table.select(TechnicianRow::as_select()).into_boxed();
+    let mut q = technicians::table.select(RankingRow::as_select()).into_boxed();
     if let Some(b) = area {
         q = q.filter(
             technicians::home_lat
@@ -684,7 +699,7 @@ fn nearby(
                     .and(technicians::last_lon.between(b.min_lon, b.max_lon))),
         );
     }
-    let rows: Vec<TechnicianRow> = q.load(c)?;
+    let rows: Vec<RankingRow> = q.load(c)?;
     let ids: Vec<i64> = rows.iter().map(|r| r.user_id).collect();
     // Grouped once by technician, so ranking many technicians stays linear.
     let mut names: HashMap<i64, String> = HashMap::with_capacity(rows.len());
@@ -738,8 +753,15 @@ fn nearby(
         }
     }
     let mut techs = Vec::with_capacity(rows.len());
+    // Most technicians share a handful of weekly timetables: each is read once.
+    let mut weeks: HashMap<&str, [Option<WorkingHours>; 7]> = HashMap::new();
     for r in rows.iter().filter(|r| names.contains_key(&r.user_id)) {
-        let week = working_week(&week_of(&r.hours_json)?)?;
+        let week = match weeks.get(r.hours_json.as_str()) {
+            Some(w) => *w,
+            None => *weeks
+                .entry(&r.hours_json)
+                .or_insert(working_week(&week_of(&r.hours_json)?)?),
+        };
         let shifts = duty_of.remove(&r.user_id).unwrap_or_default();
         let booked = booked_of.remove(&r.user_id).unwrap_or_default();
         let that_day = booked.iter().filter(|b| b.0 >= day_start && b.0 < day_end).count() as i32;

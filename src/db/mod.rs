@@ -114,6 +114,7 @@ impl CustomizeConnection<DbConn, r2d2::Error> for Pragmas {
                 "PRAGMA journal_mode = WAL",
                 "PRAGMA synchronous = NORMAL",
                 "PRAGMA foreign_keys = ON",
+                "PRAGMA cache_size = -16000",
             ] {
                 c.batch_execute(pragma).map_err(r2d2::Error::QueryError)?;
             }

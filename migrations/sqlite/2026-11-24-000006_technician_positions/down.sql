@@ -1,2 +1,0 @@
-DROP INDEX technicians_last;
-DROP INDEX technicians_home;
