@@ -563,8 +563,6 @@ fn day_bounds(cal: &crate::domain::sla::Calendar, day: chrono::NaiveDate) -> Opt
 
 /// The first search radius around the site; it doubles until the best are known.
 const FIRST_RADIUS_KM: f64 = 10.0;
-/// Ids in one `IN (...)` list, well under both backends' bound-parameter limits.
-const IDS_PER_QUERY: usize = 5_000;
 
 /// Ranks the technicians for the visit (see `domain::dispatch::rank`) and returns the best
 /// `limit`, with the reasons of the nearest `limit` who cannot go.
@@ -680,77 +678,81 @@ struct RankingRow {
 
 fn nearby(
     c: &mut DbConn,
-    area: Option<crate::domain::geo::BBox>,
+    searched: Option<crate::domain::geo::BBox>,
     around: &Around,
     cal: &crate::domain::sla::Calendar,
     (start, end): Span,
     (day_start, day_end): Span,
 ) -> AppResult<(Vec<dispatch::Technician>, HashMap<i64, String>)> {
+    // Everywhere is the widest box: one shape of query, prepared once per connection.
+    let b = searched.unwrap_or(crate::domain::geo::BBox {
+        min_lat: -90.0,
+        min_lon: -180.0,
+        max_lat: 90.0,
+        max_lon: 180.0,
+    });
     // The technicians table alone, so that the position indexes serve the area whatever the
-    // statistics say; their accounts are read next.
-    let mut q = technicians::table.select(RankingRow::as_select()).into_boxed();
-    if let Some(b) = area {
-        q = q.filter(
+    // statistics say; the other reads take their technicians from the same area.
+    let area = || {
+        technicians::table.filter(
             technicians::home_lat
                 .between(b.min_lat, b.max_lat)
                 .and(technicians::home_lon.between(b.min_lon, b.max_lon))
                 .or(technicians::last_lat
                     .between(b.min_lat, b.max_lat)
                     .and(technicians::last_lon.between(b.min_lon, b.max_lon))),
-        );
-    }
-    let rows: Vec<RankingRow> = q.load(c)?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.user_id).collect();
+        )
+    };
+    let in_area = || area().select(technicians::user_id);
+    let rows: Vec<RankingRow> = area().select(RankingRow::as_select()).load(c)?;
+    let names: HashMap<i64, String> = users::table
+        .filter(users::id.eq_any(in_area()))
+        .filter(users::active.eq(true))
+        .filter(users::role.eq(Role::Technician.as_str()))
+        .select((users::id, users::display_name))
+        .load::<(i64, String)>(c)?
+        .into_iter()
+        .collect();
     // Grouped once by technician, so ranking many technicians stays linear.
-    let mut names: HashMap<i64, String> = HashMap::with_capacity(rows.len());
     let mut skills_of: HashMap<i64, Vec<(String, i32)>> = HashMap::new();
+    let skills: Vec<(i64, String, i32)> = technician_skills::table
+        .filter(technician_skills::user_id.eq_any(in_area()))
+        .select((
+            technician_skills::user_id,
+            technician_skills::skill,
+            technician_skills::level,
+        ))
+        .load(c)?;
+    for (user, skill, level) in skills {
+        skills_of.entry(user).or_default().push((skill, level));
+    }
+    // By technician and window only (the status is checked here), so the technician's index
+    // serves it whatever the statistics say.
     let mut booked_of: HashMap<i64, Vec<Span>> = HashMap::new();
+    let bookings: Vec<(i64, String, NaiveDateTime, NaiveDateTime)> = visits::table
+        .filter(visits::technician_id.eq_any(area().select(technicians::user_id.nullable())))
+        .filter(visits::window_start.lt(ts(around.end)))
+        .filter(visits::window_end.gt(ts(around.start)))
+        .filter(visits::id.ne(around.visit_id))
+        .select((
+            visits::technician_id.assume_not_null(),
+            visits::status,
+            visits::window_start,
+            visits::window_end,
+        ))
+        .load(c)?;
+    for (user, _, s, e) in bookings.into_iter().filter(|b| BOOKING.contains(&b.1.as_str())) {
+        booked_of.entry(user).or_default().push((utc(s), utc(e)));
+    }
     let mut duty_of: HashMap<i64, Vec<Span>> = HashMap::new();
-    for ids in ids.chunks(IDS_PER_QUERY) {
-        let active: Vec<(i64, String)> = users::table
-            .filter(users::id.eq_any(ids))
-            .filter(users::active.eq(true))
-            .filter(users::role.eq(Role::Technician.as_str()))
-            .select((users::id, users::display_name))
-            .load(c)?;
-        names.extend(active);
-        let skills: Vec<(i64, String, i32)> = technician_skills::table
-            .filter(technician_skills::user_id.eq_any(ids))
-            .select((
-                technician_skills::user_id,
-                technician_skills::skill,
-                technician_skills::level,
-            ))
-            .load(c)?;
-        for (user, skill, level) in skills {
-            skills_of.entry(user).or_default().push((skill, level));
-        }
-        // By technician and window only (the status is checked here), so the technician's
-        // index serves it whatever the statistics say.
-        let bookings: Vec<(i64, String, NaiveDateTime, NaiveDateTime)> = visits::table
-            .filter(visits::technician_id.eq_any(ids))
-            .filter(visits::window_start.lt(ts(around.end)))
-            .filter(visits::window_end.gt(ts(around.start)))
-            .filter(visits::id.ne(around.visit_id))
-            .select((
-                visits::technician_id.assume_not_null(),
-                visits::status,
-                visits::window_start,
-                visits::window_end,
-            ))
-            .load(c)?;
-        for (user, _, s, e) in bookings.into_iter().filter(|b| BOOKING.contains(&b.1.as_str())) {
-            booked_of.entry(user).or_default().push((utc(s), utc(e)));
-        }
-        let duty: Vec<(i64, NaiveDateTime, NaiveDateTime)> = duty_shifts::table
-            .filter(duty_shifts::user_id.eq_any(ids))
-            .filter(duty_shifts::starts_at.le(ts(start)))
-            .filter(duty_shifts::ends_at.ge(ts(end)))
-            .select((duty_shifts::user_id, duty_shifts::starts_at, duty_shifts::ends_at))
-            .load(c)?;
-        for (user, s, e) in duty {
-            duty_of.entry(user).or_default().push((utc(s), utc(e)));
-        }
+    let duty: Vec<(i64, NaiveDateTime, NaiveDateTime)> = duty_shifts::table
+        .filter(duty_shifts::user_id.eq_any(in_area()))
+        .filter(duty_shifts::starts_at.le(ts(start)))
+        .filter(duty_shifts::ends_at.ge(ts(end)))
+        .select((duty_shifts::user_id, duty_shifts::starts_at, duty_shifts::ends_at))
+        .load(c)?;
+    for (user, s, e) in duty {
+        duty_of.entry(user).or_default().push((utc(s), utc(e)));
     }
     let mut techs = Vec::with_capacity(rows.len());
     // Most technicians share a handful of weekly timetables: each is read once.
