@@ -42,4 +42,5 @@ id_type!(
     VisitId,
     OutboxMessageId,
     MajorFaultId,
+    FaultReportId,
 );

@@ -608,7 +608,10 @@ pub struct TicketEvent {
     /// `accepted`, `reopened`, `major_fault`, `major_fault_updated`, `major_fault_ended`, `updated`,
     /// `dues_recomputed`, `sla_breach`, `sla_alert`, `dispatch_flagged`, `comment`; `mail_queued` (an
     /// e-mail about the ticket went into the outbox; `to` is its kind) and `mail_skipped` (nobody had
-    /// an address to send it to).
+    /// an address to send it to); the fault analysis report's `fault_report_drafted`,
+    /// `fault_report_author`, `fault_report_submitted`, `fault_report_returned`,
+    /// `fault_report_approved`, `fault_report_sent` and `fault_report_revised` (`data` holds
+    /// `fault_report_id` and `revision`).
     pub kind: String,
     pub from: Option<String>,
     pub to: Option<String>,
@@ -1284,4 +1287,190 @@ pub struct OutboxMessage {
     pub attachments: Vec<OutboxAttachment>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+}
+
+// ---------------------------------------------------------------- fault analysis reports
+
+wire_enum!(
+    /// Where a fault analysis report is in its review: a draft (editable), submitted for review,
+    /// returned to the author with comments (editable again), approved (read-only) or sent.
+    FaultReportStatus {
+        Draft => "draft",
+        Submitted => "submitted",
+        Returned => "returned",
+        Approved => "approved",
+        Sent => "sent",
+    }
+);
+
+/// What the fault did to the customer's service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FaultImpact {
+    /// What was affected and how (at most 4000 characters; may be empty in a draft, required to
+    /// submit).
+    pub description: String,
+    /// 0 to 1,000,000.
+    pub customers_affected: i32,
+    /// 0 to 1,000,000.
+    pub sites_affected: i32,
+    /// 0 to 1,000,000.
+    pub assets_affected: i32,
+    /// How long the service was down, in minutes (0 to ten years).
+    pub downtime_minutes: i32,
+}
+
+/// One step of how the fault was handled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FaultTimelineEntry {
+    /// When; not in the future.
+    pub at: DateTime<Utc>,
+    /// What happened (1 to 2000 characters; several lines allowed).
+    pub text: String,
+}
+
+/// A corrective or preventive action: what, who owns it (a user of the service by id, or a
+/// person named in words), and by when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FaultReportAction {
+    /// What is to be done (1 to 2000 characters).
+    pub description: String,
+    /// The owner when they are a user of the service (an active user); or give `owner_name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_user_id: Option<UserId>,
+    /// The owner named in words (at most 200 characters), e.g. the customer's engineer or a
+    /// supplier; or give `owner_user_id`. The e-mailed report shows a user owner's display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_name: Option<String>,
+    /// Due by this day; not before the ticket was opened, at most five years ahead.
+    pub due_date: NaiveDate,
+}
+
+/// Someone a report was sent to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FaultReportRecipient {
+    pub name: String,
+    pub email: String,
+    /// Set for the customer's contacts.
+    pub contact_id: Option<ContactId>,
+    /// Set for the account manager.
+    pub user_id: Option<UserId>,
+}
+
+/// A fault analysis report on a ticket: impact, handling timeline, root cause, corrective and
+/// preventive actions, and who it goes to; reviewed, then e-mailed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FaultReport {
+    pub id: FaultReportId,
+    pub ticket_id: TicketId,
+    pub ticket_number: String,
+    pub ticket_title: String,
+    pub customer_id: CustomerId,
+    pub customer_name: String,
+    /// The ticket's major fault, when it was one.
+    pub major_fault_id: Option<MajorFaultId>,
+    /// 1 for the first report of the ticket; each correction is the next revision.
+    pub revision: i32,
+    /// The revision this one corrects.
+    pub previous_id: Option<FaultReportId>,
+    /// The revision that corrects this one, once there is one.
+    pub next_id: Option<FaultReportId>,
+    pub status: FaultReportStatus,
+    /// Who writes it: a supervisor, or a technician the supervisor named.
+    pub author_id: UserId,
+    pub created_by: UserId,
+    pub impact: FaultImpact,
+    /// Oldest first.
+    pub timeline: Vec<FaultTimelineEntry>,
+    pub root_cause: String,
+    pub corrective_actions: Vec<FaultReportAction>,
+    pub preventive_actions: Vec<FaultReportAction>,
+    /// The customer's contacts chosen to receive it (the account manager receives it anyway).
+    pub contact_ids: Vec<ContactId>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// The supervisor who last approved or returned it.
+    pub reviewer_id: Option<UserId>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    /// The comments of the last review (why it was returned).
+    pub review_comments: Option<String>,
+    pub approved_at: Option<DateTime<Utc>>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub sent_by: Option<UserId>,
+    /// Who it was sent to (empty until it is sent).
+    pub recipients: Vec<FaultReportRecipient>,
+    /// The e-mail that carries it (see `/api/v1/outbox`).
+    pub outbox_id: Option<OutboxMessageId>,
+    /// Changes with every change; send it back as `If-Match` to edit (the `ETag` carries it too).
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Starts the fault analysis report of a ticket whose fault is over. Its impact and timeline are
+/// prefilled from the ticket, its major fault and its visits.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewFaultReport {
+    pub ticket_id: TicketId,
+    /// Who writes it: an active supervisor or technician; defaults to the caller.
+    #[serde(default)]
+    pub author_id: Option<UserId>,
+}
+
+/// Changes a draft or returned report; every field given replaces the one stored (lists whole).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateFaultReport {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<FaultImpact>,
+    /// At most 200 entries; kept in time order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<Vec<FaultTimelineEntry>>,
+    /// At most 10,000 characters (may be empty in a draft, required to submit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root_cause: Option<String>,
+    /// At most 50.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrective_actions: Option<Vec<FaultReportAction>>,
+    /// At most 50.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preventive_actions: Option<Vec<FaultReportAction>>,
+    /// Contacts of the ticket's customer, each with an e-mail address (at most 20).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_ids: Option<Vec<ContactId>>,
+    /// A new author (supervisors only): an active supervisor or technician.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author_id: Option<UserId>,
+}
+
+/// A step of the review: submit, approve, return (comments required), send.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FaultReportStep {
+    /// At most 4000 characters; required to return a report (what must change).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+}
+
+/// Starts a corrected revision of an approved or sent report.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewFaultReportRevision {
+    /// Who writes the revision; defaults to the author of the report it corrects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author_id: Option<UserId>,
+    /// Why it is corrected (at most 4000 characters; recorded in the timeline).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }

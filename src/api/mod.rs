@@ -6,6 +6,7 @@ pub mod auth;
 pub mod customers;
 pub mod dispatch;
 pub mod extract;
+pub mod fault_reports;
 pub mod health;
 pub mod jobs;
 pub mod major_faults;
@@ -23,6 +24,7 @@ use crate::db::audit::Actor;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::AppState;
+use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use utoipa::OpenApi;
 
@@ -38,6 +40,23 @@ where
 /// The actor of a change made by the signed-in user, now.
 pub fn actor(user: &CurrentUser, state: &AppState) -> Actor {
     Actor::user(user.id, state.clock.now())
+}
+
+/// The version an `If-Match` header names (`"3"`, or `W/"3"`), if there is one.
+pub fn if_match(req: &HttpRequest) -> AppResult<Option<i32>> {
+    let Some(v) = req.headers().get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let text = v.to_str().unwrap_or("").trim();
+    let text = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
+    text.parse()
+        .map(Some)
+        .map_err(|_| AppError::validation("If-Match", "must be the object's ETag, e.g. \"3\""))
+}
+
+/// The `ETag` header of an object's version.
+pub fn etag(version: i32) -> (header::HeaderName, String) {
+    (header::ETAG, format!("\"{version}\""))
 }
 
 /// A resource whose unknown methods answer 405 problem+json.
@@ -176,6 +195,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/tickets/{id}/major-fault/updates").route(web::post().to(major_faults::progress)))
             .service(resource("/tickets/{id}/major-fault/end").route(web::post().to(major_faults::end)))
             .service(resource("/major-faults").route(web::get().to(major_faults::list)))
+            .service(
+                resource("/fault-reports")
+                    .route(web::get().to(fault_reports::list))
+                    .route(web::post().to(fault_reports::create)),
+            )
+            .service(
+                resource("/fault-reports/{id}")
+                    .route(web::get().to(fault_reports::get))
+                    .route(web::patch().to(fault_reports::update)),
+            )
+            .service(resource("/fault-reports/{id}/submit").route(web::post().to(fault_reports::submit)))
+            .service(resource("/fault-reports/{id}/approve").route(web::post().to(fault_reports::approve)))
+            .service(resource("/fault-reports/{id}/return").route(web::post().to(fault_reports::return_to_author)))
+            .service(resource("/fault-reports/{id}/send").route(web::post().to(fault_reports::send)))
+            .service(resource("/fault-reports/{id}/revisions").route(web::post().to(fault_reports::revise)))
             .service(resource("/onsite-requests").route(web::get().to(tickets::onsite_requests)))
             .service(resource("/sla/policies").route(web::get().to(sla::list_policies)))
             .service(resource("/sla/policies/{id}").route(web::patch().to(sla::update_policy)))
@@ -264,6 +298,9 @@ impl utoipa::Modify for BearerAuth {
         tickets::request_callback, tickets::callback_done, tickets::arrival,
         tickets::onsite_requests,
         major_faults::declare, major_faults::get, major_faults::progress, major_faults::end, major_faults::list,
+        fault_reports::create, fault_reports::list, fault_reports::get, fault_reports::update,
+        fault_reports::submit, fault_reports::approve, fault_reports::return_to_author, fault_reports::send,
+        fault_reports::revise,
         sla::list_policies, sla::update_policy, sla::get_calendar, sla::put_calendar,
         sla::list_holidays, sla::add_holiday, sla::delete_holiday,
         notifications::list, notifications::read, jobs::run_job,

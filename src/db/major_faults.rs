@@ -342,7 +342,8 @@ fn audience(c: &mut DbConn, account_manager: Option<i64>, extra: &[String]) -> A
     Ok((addresses, people.into_iter().map(|p| p.0).collect()))
 }
 
-fn display_name(c: &mut DbConn, id: Option<i64>) -> AppResult<String> {
+/// A user's display name (`Fieldline` for the service itself).
+pub(crate) fn display_name(c: &mut DbConn, id: Option<i64>) -> AppResult<String> {
     Ok(match id {
         Some(id) => users::table
             .find(id)
@@ -355,7 +356,7 @@ fn display_name(c: &mut DbConn, id: Option<i64>) -> AppResult<String> {
 }
 
 /// A time as the business reads it: in the calendar's zone.
-fn local(t: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
+pub(crate) fn local(t: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
     format!("{} ({})", t.with_timezone(&tz).format("%Y-%m-%d %H:%M"), tz.name())
 }
 

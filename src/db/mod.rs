@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod customers;
 pub mod dispatch;
+pub mod fault_reports;
 pub mod idempotency;
 pub mod major_faults;
 pub mod notifications;

@@ -455,6 +455,53 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    fault_reports (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        customer_id -> BigInt,
+        major_fault_id -> Nullable<BigInt>,
+        revision -> Integer,
+        previous_id -> Nullable<BigInt>,
+        status -> Text,
+        author_id -> BigInt,
+        created_by -> BigInt,
+        impact_description -> Text,
+        customers_affected -> Integer,
+        sites_affected -> Integer,
+        assets_affected -> Integer,
+        downtime_minutes -> Integer,
+        timeline_json -> Text,
+        root_cause -> Text,
+        contact_ids_json -> Text,
+        submitted_at -> Nullable<Timestamp>,
+        reviewer_id -> Nullable<BigInt>,
+        reviewed_at -> Nullable<Timestamp>,
+        review_comments -> Nullable<Text>,
+        approved_at -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        sent_by -> Nullable<BigInt>,
+        recipients_json -> Nullable<Text>,
+        outbox_id -> Nullable<BigInt>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    fault_report_actions (id) {
+        id -> BigInt,
+        report_id -> BigInt,
+        kind -> Text,
+        position -> Integer,
+        description -> Text,
+        owner_user_id -> Nullable<BigInt>,
+        owner_name -> Nullable<Text>,
+        due_date -> Date,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(customers -> users (account_manager_id));
 diesel::joinable!(contacts -> customers (customer_id));
@@ -471,6 +518,9 @@ diesel::joinable!(technicians -> users (user_id));
 diesel::joinable!(visits -> tickets (ticket_id));
 diesel::joinable!(outbox_attachments -> outbox (outbox_id));
 diesel::joinable!(major_faults -> tickets (ticket_id));
+diesel::joinable!(fault_reports -> tickets (ticket_id));
+diesel::joinable!(fault_reports -> customers (customer_id));
+diesel::joinable!(fault_report_actions -> fault_reports (report_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -503,4 +553,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     outbox_attachments,
     major_faults,
+    fault_reports,
+    fault_report_actions,
 );

@@ -2,6 +2,7 @@
 
 pub mod dispatch;
 pub mod escalation;
+pub mod fault_report;
 pub mod geo;
 pub mod ladder;
 pub mod major_fault;

@@ -23,6 +23,16 @@ fn env() -> Result<&'static Environment<'static>, minijinja::Error> {
     // `.html` templates escape HTML (minijinja's default by extension); `.txt` ones do not.
     env.add_template("major_fault.txt", include_str!("templates/major_fault.txt"))?;
     env.add_template("major_fault.html", include_str!("templates/major_fault.html"))?;
+    env.add_template("fault_report.txt", include_str!("templates/fault_report.txt"))?;
+    env.add_template("fault_report.html", include_str!("templates/fault_report.html"))?;
+    env.add_template(
+        "fault_report_body.html",
+        include_str!("templates/fault_report_body.html"),
+    )?;
+    env.add_template(
+        "fault_report_document.html",
+        include_str!("templates/fault_report_document.html"),
+    )?;
     Ok(ENV.get_or_init(|| env))
 }
 
@@ -106,6 +116,106 @@ pub fn major_fault(n: &MajorFaultNotice) -> Result<Rendered, minijinja::Error> {
     text.push('\n');
     let html = env.get_template("major_fault.html")?.render(ctx)?;
     Ok(Rendered { subject, text, html })
+}
+
+/// A fault analysis report as its e-mail and its document show it; times already in the
+/// business calendar's zone.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FaultReportView {
+    pub ticket_number: String,
+    pub ticket_title: String,
+    pub customer_name: String,
+    /// The site's name and address.
+    pub site: Option<String>,
+    pub major_fault: Option<MajorFaultLine>,
+    pub revision: i32,
+    pub author: String,
+    pub reviewer: Option<String>,
+    pub approved_at: Option<String>,
+    /// When it is sent.
+    pub issued_at: Option<String>,
+    pub impact_description: String,
+    pub customers_affected: i32,
+    pub sites_affected: i32,
+    pub assets_affected: i32,
+    /// The downtime in words.
+    pub downtime: String,
+    pub timeline: Vec<TimelineLine>,
+    /// The zone of the times.
+    pub time_zone: String,
+    pub root_cause: String,
+    pub corrective: Vec<ActionLine>,
+    pub preventive: Vec<ActionLine>,
+    /// `Name <address>` of each recipient.
+    pub recipients: Vec<String>,
+    /// Who sends it.
+    pub sender: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MajorFaultLine {
+    pub location: String,
+    pub occurred_at: String,
+    pub ended_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TimelineLine {
+    pub at: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ActionLine {
+    pub description: String,
+    pub owner: String,
+    pub due_date: String,
+}
+
+/// A report's e-mail (subject, text and HTML parts) and the document attached to it: a
+/// self-contained HTML page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedReport {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub document: String,
+    /// The attachment's file name, e.g. `FL-2026-000001-fault-report-r1.html`.
+    pub filename: String,
+}
+
+pub fn fault_report(r: &FaultReportView) -> Result<RenderedReport, minijinja::Error> {
+    let what = if r.revision > 1 {
+        format!("Fault analysis report (revision {})", r.revision)
+    } else {
+        "Fault analysis report".to_string()
+    };
+    let subject = one_line(&format!(
+        "{what}: {}, {} - {}",
+        r.ticket_number, r.customer_name, r.ticket_title
+    ));
+    let ctx = context! {
+        subject => subject.clone(),
+        r => minijinja::Value::from(minijinja::value::Serde(r)),
+    };
+    let env = env()?;
+    let mut text = env.get_template("fault_report.txt")?.render(ctx.clone())?;
+    text.push('\n');
+    let html = env.get_template("fault_report.html")?.render(ctx.clone())?;
+    let document = env.get_template("fault_report_document.html")?.render(ctx)?;
+    let number: String = r
+        .ticket_number
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .collect();
+    let filename = format!("{number}-fault-report-r{}.html", r.revision);
+    Ok(RenderedReport {
+        subject,
+        text,
+        html,
+        document,
+        filename,
+    })
 }
 
 #[cfg(test)]
@@ -197,5 +307,97 @@ mod tests {
         n.ticket_title = "a\r\nBcc: someone@example.com".into();
         let r = major_fault(&n).unwrap();
         assert!(!r.subject.contains('\n') && !r.subject.contains('\r'));
+    }
+
+    fn report() -> FaultReportView {
+        let action = |d: &str, o: &str| ActionLine {
+            description: d.into(),
+            owner: o.into(),
+            due_date: "2026-12-01".into(),
+        };
+        FaultReportView {
+            ticket_number: "FL-2026-000001".into(),
+            ticket_title: "UPS alarm".into(),
+            customer_name: "Hangzhou Metro".into(),
+            site: Some("Line 1 depot, 1 Depot Rd".into()),
+            major_fault: Some(MajorFaultLine {
+                location: "UPS room".into(),
+                occurred_at: "2026-11-20 16:40 (Asia/Shanghai)".into(),
+                ended_at: Some("2026-11-20 18:10 (Asia/Shanghai)".into()),
+            }),
+            revision: 1,
+            author: "Li Wei".into(),
+            reviewer: Some("Zhang Min".into()),
+            approved_at: Some("2026-11-24 10:00 (Asia/Shanghai)".into()),
+            issued_at: Some("2026-11-24 11:00 (Asia/Shanghai)".into()),
+            impact_description: "Line 1 ran on battery <for> 90 minutes & more".into(),
+            customers_affected: 1,
+            sites_affected: 1,
+            assets_affected: 2,
+            downtime: "1 h 30 min".into(),
+            timeline: vec![TimelineLine {
+                at: "2026-11-20 16:40".into(),
+                text: "UPS down".into(),
+            }],
+            time_zone: "Asia/Shanghai".into(),
+            root_cause: "A capacitor in module 3 aged beyond its rated life.\n<script>x</script>".into(),
+            corrective: vec![action("Replace module 3", "Eaton service")],
+            preventive: vec![action("Check capacitors every quarter", "Li Wei")],
+            recipients: vec!["Xu Li <xu.li@example.com>".into()],
+            sender: "Zhang Min".into(),
+        }
+    }
+
+    #[test]
+    fn a_report_has_its_sections_in_every_part() {
+        let r = fault_report(&report()).unwrap();
+        assert_eq!(
+            r.subject,
+            "Fault analysis report: FL-2026-000001, Hangzhou Metro - UPS alarm"
+        );
+        assert_eq!(r.filename, "FL-2026-000001-fault-report-r1.html");
+        for part in [&r.text, &r.html, &r.document] {
+            for fact in [
+                "FL-2026-000001",
+                "Hangzhou Metro",
+                "A capacitor in module 3 aged beyond its rated life.",
+                "Replace module 3",
+                "Check capacitors every quarter",
+                "Eaton service",
+                "1 h 30 min",
+                "UPS down",
+                "Zhang Min",
+            ] {
+                assert!(part.contains(fact), "{fact} in {part}");
+            }
+        }
+        assert!(r.text.contains("<script>x</script>"), "text is as typed");
+        for html in [&r.html, &r.document] {
+            assert!(!html.contains("<script>"), "{html}");
+            assert!(html.contains("&lt;script&gt;x&lt;&#x2f;script&gt;"), "{html}");
+            assert!(html.contains("battery &lt;for&gt; 90 minutes &amp; more"), "{html}");
+        }
+        assert!(r.document.starts_with("<!DOCTYPE html>") && r.document.contains("<style>"));
+        assert!(
+            r.text
+                .contains("1. Replace module 3\n   Owner: Eaton service; due 2026-12-01"),
+            "{}",
+            r.text
+        );
+        assert!(r.text.contains("Revision:     1\nAuthor:       Li Wei\n"), "{}", r.text);
+    }
+
+    #[test]
+    fn a_revision_says_so() {
+        let mut v = report();
+        v.revision = 2;
+        v.ticket_title = "a\r\nBcc: x@example.com".into();
+        let r = fault_report(&v).unwrap();
+        assert!(r
+            .subject
+            .starts_with("Fault analysis report (revision 2): FL-2026-000001"));
+        assert!(!r.subject.contains('\n'));
+        assert!(r.text.contains("(corrects revision 1)"));
+        assert_eq!(r.filename, "FL-2026-000001-fault-report-r2.html");
     }
 }

@@ -32,7 +32,7 @@ fn smtp_to(sink: &SmtpSink) -> impl FnOnce(&mut Settings) {
     }
 }
 
-async fn mail_app(sink: &SmtpSink, change: impl FnOnce(&mut Settings)) -> TestApp {
+pub async fn mail_app(sink: &SmtpSink, change: impl FnOnce(&mut Settings)) -> TestApp {
     let smtp = smtp_to(sink);
     spawn_app_full(
         |s| {
@@ -73,7 +73,7 @@ async fn people(app: &TestApp, f: &Fixture) -> People {
     }
 }
 
-async fn relay(app: &TestApp) -> JobRun {
+pub async fn relay(app: &TestApp) -> JobRun {
     app.ok(
         app.post("/api/v1/jobs/mail_relay/run", &app.admin, &json!({})).await,
         200,

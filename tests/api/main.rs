@@ -10,6 +10,7 @@ mod auth;
 mod customers;
 mod dispatch;
 mod errors;
+mod fault_reports;
 mod health;
 mod mail;
 mod mobile;

@@ -6,7 +6,7 @@
 //! version gets 412 with the visit as it is now.
 
 use super::extract::{from_value, Json, Query};
-use super::run;
+use super::{etag, if_match, run};
 use crate::auth::CurrentUser;
 use crate::db::ping_writer::PingRequest;
 use crate::db::{dispatch as store, idempotency, write, Paging};
@@ -14,7 +14,6 @@ use crate::domain::geo::Location;
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
 use crate::AppState;
-use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use base64::Engine;
 use chrono::Duration;
@@ -52,21 +51,6 @@ fn idempotency_key(req: &HttpRequest) -> AppResult<String> {
         ));
     }
     Ok(key.to_string())
-}
-
-fn if_match(req: &HttpRequest) -> AppResult<Option<i32>> {
-    let Some(v) = req.headers().get(header::IF_MATCH) else {
-        return Ok(None);
-    };
-    let text = v.to_str().unwrap_or("").trim();
-    let text = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
-    text.parse()
-        .map(Some)
-        .map_err(|_| AppError::validation("If-Match", "must be the visit's ETag, e.g. \"3\""))
-}
-
-fn etag(version: i32) -> (header::HeaderName, String) {
-    (header::ETAG, format!("\"{version}\""))
 }
 
 fn request_hash(req: &HttpRequest, body: &serde_json::Value) -> String {

@@ -1,0 +1,2 @@
+DROP TABLE fault_report_actions;
+DROP TABLE fault_reports;
