@@ -42,4 +42,6 @@ id_type!(
     VisitId,
     OutboxMessageId,
     MajorFaultId,
+    RevisitFileId,
+    RevisitId,
 );

@@ -455,6 +455,46 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    revisit_files (id) {
+        id -> BigInt,
+        asset_id -> BigInt,
+        customer_id -> BigInt,
+        site_id -> BigInt,
+        accepted_on -> Date,
+        first_year_months -> Integer,
+        later_months -> Integer,
+        next_due -> Nullable<Date>,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    revisits (id) {
+        id -> BigInt,
+        kind -> Text,
+        file_id -> Nullable<BigInt>,
+        ticket_id -> Nullable<BigInt>,
+        customer_id -> BigInt,
+        site_id -> Nullable<BigInt>,
+        asset_id -> Nullable<BigInt>,
+        due_on -> Date,
+        status -> Text,
+        assigned_to -> Nullable<BigInt>,
+        reached -> Nullable<Bool>,
+        score -> Nullable<Integer>,
+        comment -> Nullable<Text>,
+        follow_up_needed -> Bool,
+        done_by -> Nullable<BigInt>,
+        done_at -> Nullable<Timestamp>,
+        opened_ticket_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(customers -> users (account_manager_id));
 diesel::joinable!(contacts -> customers (customer_id));
@@ -471,6 +511,8 @@ diesel::joinable!(technicians -> users (user_id));
 diesel::joinable!(visits -> tickets (ticket_id));
 diesel::joinable!(outbox_attachments -> outbox (outbox_id));
 diesel::joinable!(major_faults -> tickets (ticket_id));
+diesel::joinable!(revisit_files -> assets (asset_id));
+diesel::joinable!(revisits -> customers (customer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -503,4 +545,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     outbox_attachments,
     major_faults,
+    revisit_files,
+    revisits,
 );

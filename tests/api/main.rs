@@ -14,6 +14,7 @@ mod health;
 mod mail;
 mod mobile;
 mod openapi;
+mod revisits;
 mod schema;
 mod sites;
 mod sla;
