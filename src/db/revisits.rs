@@ -493,12 +493,16 @@ fn generate_for_file(c: &mut DbConn, actor: &Actor, id: i64, today: NaiveDate, h
             .select(RevisitRow::as_select())
             .load(c)?;
         for old in open {
-            diesel::update(revisits::table.find(old.id))
-                .set((
-                    revisits::status.eq(RevisitStatus::Missed.as_str()),
-                    revisits::updated_at.eq(now),
-                ))
-                .execute(c)?;
+            diesel::update(
+                revisits::table
+                    .filter(revisits::id.eq(old.id))
+                    .filter(revisits::status.eq(RevisitStatus::Due.as_str())),
+            )
+            .set((
+                revisits::status.eq(RevisitStatus::Missed.as_str()),
+                revisits::updated_at.eq(now),
+            ))
+            .execute(c)?;
             let after = get(c, old.id, today)?;
             let mut before_wire = after.clone();
             before_wire.status = RevisitStatus::Due;

@@ -236,6 +236,24 @@ async fn the_job_creates_monthly_then_quarterly_revisits_and_nothing_twice() {
 }
 
 #[tokio::test]
+async fn two_runs_at_once_create_nothing_twice() {
+    // Accepted a month ago less three days: the first revisit is due within the horizon.
+    let app = spawn_app_at("2026-03-01T02:00:00Z").await;
+    let (_, site) = app.customer_with_site(30.25, 120.15).await;
+    for _ in 0..5 {
+        asset_at(&app, site, Some("2026-02-04")).await;
+    }
+    let (a, b) = tokio::join!(run_job(&app), run_job(&app));
+    assert!(a.ran && b.ran);
+    assert_eq!(a.actions + b.actions, 10, "five files and five revisits, once each");
+    assert_eq!(files(&app, "").await.total, 5);
+    let due = revisits(&app, &app.admin, "").await;
+    assert_eq!(due.total, 5);
+    assert!(due.items.iter().all(|r| r.due_on.to_string() == "2026-03-04"));
+    assert_eq!(run_job(&app).await.actions, 0);
+}
+
+#[tokio::test]
 async fn after_a_gap_only_one_revisit_is_created_and_the_open_one_is_missed() {
     let app = spawn_app_at("2026-02-23T02:00:00Z").await;
     let (_, _asset) = accepted_asset(&app, Some("2026-01-31")).await;
