@@ -16,7 +16,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use fieldline::clock::Clock;
-use fieldline::config::{MailSettings, MailTransport, Settings};
+use fieldline::config::{MailSettings, MailTransport, RevisitSettings, Settings};
 use fieldline::scale::{self, Scale};
 use fieldline::{db, Application};
 use serde_json::{json, Value};
@@ -80,6 +80,10 @@ async fn main() -> anyhow::Result<()> {
             transport: MailTransport::Memory,
             relay_cron: String::new(),
             ..MailSettings::default()
+        },
+        revisits: RevisitSettings {
+            generation_cron: String::new(),
+            ..RevisitSettings::default()
         },
         ..Settings::default()
     };

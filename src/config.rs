@@ -49,6 +49,70 @@ pub struct Settings {
     pub ping_retention_cron: String,
     /// Outgoing e-mail: the transport, the sender, the relay's schedule and bounds.
     pub mail: MailSettings,
+    /// Customer revisits: the cadence, the generation job, the satisfaction delay, the target.
+    pub revisits: RevisitSettings,
+}
+
+/// Customer revisits.
+#[derive(Debug, Clone)]
+pub struct RevisitSettings {
+    /// When the job `revisit_generation` runs (cron with seconds); empty disables it.
+    pub generation_cron: String,
+    /// Months between revisits in the first year after acceptance, for new revisit files.
+    pub first_year_months: u32,
+    /// Months between revisits after the first anniversary, for new revisit files.
+    pub later_months: u32,
+    /// A periodic revisit is created this many days before it is due.
+    pub horizon_days: u32,
+    /// Days after the customer accepts a ticket's result that its satisfaction revisit is due.
+    pub satisfaction_days: u32,
+    /// Revisits each agent is to do per week.
+    pub weekly_target: u32,
+}
+
+impl Default for RevisitSettings {
+    fn default() -> Self {
+        RevisitSettings {
+            generation_cron: "0 10 0 * * *".into(),
+            first_year_months: 1,
+            later_months: 3,
+            horizon_days: 7,
+            satisfaction_days: 3,
+            weekly_target: 20,
+        }
+    }
+}
+
+impl RevisitSettings {
+    /// The cadence of new revisit files.
+    pub fn cadence(&self) -> crate::domain::cadence::Cadence {
+        crate::domain::cadence::Cadence::new(self.first_year_months, self.later_months).unwrap_or_default()
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        use crate::domain::cadence::{Cadence, MAX_HORIZON_DAYS};
+        let invalid = |name: &'static str, why: String| Err(ConfigError::Invalid { name, why });
+        if let Err(e) = Cadence::new(self.first_year_months, self.later_months) {
+            let name = match e.field.as_str() {
+                "first_year_months" => "FIELDLINE_REVISIT_FIRST_YEAR_MONTHS",
+                _ => "FIELDLINE_REVISIT_LATER_MONTHS",
+            };
+            return invalid(name, e.reason);
+        }
+        if self.horizon_days > MAX_HORIZON_DAYS {
+            return invalid(
+                "FIELDLINE_REVISIT_HORIZON_DAYS",
+                format!("must be at most {MAX_HORIZON_DAYS} (shorter than a month)"),
+            );
+        }
+        if self.satisfaction_days > 365 {
+            return invalid("FIELDLINE_REVISIT_SATISFACTION_DAYS", "must be at most 365".into());
+        }
+        if self.weekly_target == 0 || self.weekly_target > 10_000 {
+            return invalid("FIELDLINE_REVISIT_WEEKLY_TARGET", "must be between 1 and 10000".into());
+        }
+        Ok(())
+    }
 }
 
 /// Where the relay hands e-mails over.
@@ -266,6 +330,7 @@ impl Default for Settings {
             ping_retention_days: 30,
             ping_retention_cron: "0 30 3 * * *".into(),
             mail: MailSettings::default(),
+            revisits: RevisitSettings::default(),
         }
     }
 }
@@ -318,6 +383,7 @@ impl Settings {
                 .trim()
                 .to_string(),
             mail: mail_from_env(d.mail)?,
+            revisits: revisits_from_env(d.revisits)?,
         };
         s.validate()?;
         Ok(s)
@@ -375,8 +441,23 @@ impl Settings {
                 why: "must be at least 1".into(),
             });
         }
-        self.mail.validate(self.environment)
+        self.mail.validate(self.environment)?;
+        self.revisits.validate()
     }
+}
+
+fn revisits_from_env(d: RevisitSettings) -> Result<RevisitSettings, ConfigError> {
+    Ok(RevisitSettings {
+        generation_cron: std::env::var("FIELDLINE_REVISIT_GENERATION_CRON")
+            .unwrap_or(d.generation_cron)
+            .trim()
+            .to_string(),
+        first_year_months: parse("FIELDLINE_REVISIT_FIRST_YEAR_MONTHS", d.first_year_months)?,
+        later_months: parse("FIELDLINE_REVISIT_LATER_MONTHS", d.later_months)?,
+        horizon_days: parse("FIELDLINE_REVISIT_HORIZON_DAYS", d.horizon_days)?,
+        satisfaction_days: parse("FIELDLINE_REVISIT_SATISFACTION_DAYS", d.satisfaction_days)?,
+        weekly_target: parse("FIELDLINE_REVISIT_WEEKLY_TARGET", d.weekly_target)?,
+    })
 }
 
 fn mail_from_env(d: MailSettings) -> Result<MailSettings, ConfigError> {
@@ -463,6 +544,31 @@ mod tests {
     #[test]
     fn development_accepts_the_default_secret() {
         assert!(Settings::default().validate().is_ok());
+    }
+
+    #[test]
+    fn revisit_settings_are_checked() {
+        let bad = |f: fn(&mut RevisitSettings)| {
+            let mut r = RevisitSettings::default();
+            f(&mut r);
+            match r.validate() {
+                Err(ConfigError::Invalid { name, .. }) => name,
+                Ok(()) => panic!("accepted {r:?}"),
+            }
+        };
+        assert!(RevisitSettings::default().validate().is_ok());
+        assert_eq!(
+            RevisitSettings::default().cadence(),
+            crate::domain::cadence::Cadence::default()
+        );
+        assert_eq!(bad(|r| r.first_year_months = 0), "FIELDLINE_REVISIT_FIRST_YEAR_MONTHS");
+        assert_eq!(bad(|r| r.later_months = 13), "FIELDLINE_REVISIT_LATER_MONTHS");
+        assert_eq!(bad(|r| r.horizon_days = 28), "FIELDLINE_REVISIT_HORIZON_DAYS");
+        assert_eq!(
+            bad(|r| r.satisfaction_days = 366),
+            "FIELDLINE_REVISIT_SATISFACTION_DAYS"
+        );
+        assert_eq!(bad(|r| r.weekly_target = 0), "FIELDLINE_REVISIT_WEEKLY_TARGET");
     }
 
     #[test]

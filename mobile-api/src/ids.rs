@@ -43,4 +43,6 @@ id_type!(
     OutboxMessageId,
     MajorFaultId,
     FaultReportId,
+    RevisitFileId,
+    RevisitId,
 );

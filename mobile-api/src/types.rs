@@ -457,13 +457,15 @@ wire_enum!(
 );
 
 wire_enum!(
-    /// How a request reached the service.
+    /// How a request reached the service. `revisit`: opened by a revisit's unsatisfied outcome
+    /// (never chosen at registration).
     Channel {
         Phone => "phone",
         Email => "email",
         Web => "web",
         Mobile => "mobile",
         Inspection => "inspection",
+        Revisit => "revisit",
     }
 );
 
@@ -1473,4 +1475,141 @@ pub struct NewFaultReportRevision {
     /// Why it is corrected (at most 4000 characters; recorded in the timeline).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+// ---------------------------------------------------------------- revisits
+
+wire_enum!(
+    /// `periodic`: on the cadence of a delivered project's revisit file; `satisfaction`: a few
+    /// days after the customer accepted a ticket's result.
+    RevisitKind {
+        Periodic => "periodic",
+        Satisfaction => "satisfaction",
+    }
+);
+
+wire_enum!(
+    /// `due`: waiting in the queue (overdue once its date has passed); `done`: its outcome is
+    /// recorded; `missed`: the file's next periodic revisit came up before it was done.
+    RevisitStatus {
+        Due => "due",
+        Done => "done",
+        Missed => "missed",
+    }
+);
+
+/// A delivered project's revisit file: one per asset with an acceptance date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RevisitFile {
+    pub id: RevisitFileId,
+    pub asset_id: AssetId,
+    pub customer_id: CustomerId,
+    pub site_id: SiteId,
+    /// The asset's acceptance date, which the cadence counts from.
+    pub accepted_on: NaiveDate,
+    /// Months between revisits up to the first anniversary of acceptance.
+    pub first_year_months: i32,
+    /// Months between revisits after the first anniversary.
+    pub later_months: i32,
+    /// The next cadence date without a revisit yet; null while the file is inactive.
+    pub next_due: Option<NaiveDate>,
+    /// False once the asset has no acceptance date any more.
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One revisit (a follow-up call) in the agents' queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Revisit {
+    pub id: RevisitId,
+    pub kind: RevisitKind,
+    pub status: RevisitStatus,
+    /// The local date (business calendar) it is due.
+    pub due_on: NaiveDate,
+    /// Still due and its date has passed.
+    pub overdue: bool,
+    /// The revisit file of a periodic revisit.
+    pub file_id: Option<RevisitFileId>,
+    /// The ticket whose result a satisfaction revisit confirms.
+    pub ticket_id: Option<TicketId>,
+    pub ticket_number: Option<String>,
+    pub customer_id: CustomerId,
+    pub customer_name: String,
+    pub site_id: Option<SiteId>,
+    pub asset_id: Option<AssetId>,
+    /// The agent who is to make the call; null: anyone.
+    pub assigned_to: Option<UserId>,
+    /// The outcome, once done: whether the customer was reached, their score (1 to 5), the
+    /// comment and whether a follow-up is needed.
+    pub reached: Option<bool>,
+    pub score: Option<i32>,
+    pub comment: Option<String>,
+    pub follow_up_needed: bool,
+    pub done_by: Option<UserId>,
+    pub done_at: Option<DateTime<Utc>>,
+    /// The ticket an unsatisfied outcome opened.
+    pub opened_ticket_id: Option<TicketId>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The outcome of a revisit. When `reached`, `score` (1 to 5) is required; otherwise it must be
+/// absent. A score of 2 or less, or `follow_up_needed`, opens a ticket.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RevisitOutcome {
+    pub reached: bool,
+    #[serde(default)]
+    pub score: Option<i32>,
+    /// What the customer said (at most 2000 characters; several lines allowed).
+    #[serde(default)]
+    pub comment: Option<String>,
+    #[serde(default)]
+    pub follow_up_needed: bool,
+}
+
+/// Who is to make the call; null leaves it to anyone.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AssignRevisit {
+    pub agent_id: Option<UserId>,
+}
+
+/// One agent's revisits in a week.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgentRevisitProgress {
+    pub agent_id: UserId,
+    pub username: String,
+    pub display_name: String,
+    /// Outcomes recorded in the week.
+    pub done: i64,
+    /// Of those, customers reached.
+    pub reached: i64,
+    /// Of those, unsatisfied ones that opened a ticket.
+    pub tickets_opened: i64,
+    /// The weekly target and what is left of it.
+    pub target: i64,
+    pub remaining: i64,
+    pub target_met: bool,
+    /// Revisits assigned to the agent and still due now.
+    pub assigned_due: i64,
+}
+
+/// Every agent's revisits in a week against the weekly target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RevisitProgress {
+    /// The ISO week, e.g. `2026-W48`, Monday to Sunday in the business calendar's zone.
+    pub week: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub target: i64,
+    /// Active agents, and anyone else who recorded an outcome that week; most done first.
+    pub agents: Vec<AgentRevisitProgress>,
 }

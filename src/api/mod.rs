@@ -14,6 +14,7 @@ pub mod mobile;
 pub mod notifications;
 pub mod outbox;
 pub mod regions;
+pub mod revisits;
 pub mod sites;
 pub mod sla;
 pub mod tickets;
@@ -229,6 +230,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/jobs/{name}/run").route(web::post().to(jobs::run_job)))
             .service(resource("/outbox").route(web::get().to(outbox::list)))
             .service(resource("/outbox/{id}/retry").route(web::post().to(outbox::retry)))
+            .service(resource("/revisits").route(web::get().to(revisits::list)))
+            // Before `/revisits/{id}`, which would take `progress` for an id.
+            .service(resource("/revisits/progress").route(web::get().to(revisits::progress)))
+            .service(resource("/revisits/{id}").route(web::get().to(revisits::get)))
+            .service(resource("/revisits/{id}/outcome").route(web::post().to(revisits::outcome)))
+            .service(resource("/revisits/{id}/assign").route(web::post().to(revisits::assign)))
+            .service(resource("/revisit-files").route(web::get().to(revisits::list_files)))
+            .service(resource("/revisit-files/{id}").route(web::get().to(revisits::get_file)))
             .service(resource("/technicians").route(web::get().to(dispatch::list_technicians)))
             .service(
                 resource("/technicians/{id}")
@@ -305,6 +314,8 @@ impl utoipa::Modify for BearerAuth {
         sla::list_holidays, sla::add_holiday, sla::delete_holiday,
         notifications::list, notifications::read, jobs::run_job,
         outbox::list, outbox::retry,
+        revisits::list, revisits::progress, revisits::get, revisits::outcome, revisits::assign,
+        revisits::list_files, revisits::get_file,
         dispatch::list_technicians, dispatch::get_technician, dispatch::put_technician,
         dispatch::list_duty, dispatch::add_duty, dispatch::create_visit, dispatch::get_visit,
         dispatch::candidates, dispatch::assign, dispatch::auto_assign, dispatch::unassign, dispatch::board,

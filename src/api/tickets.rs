@@ -6,16 +6,16 @@ use super::extract::{Json, Query};
 use super::{actor, run};
 use crate::auth::{CurrentUser, OFFICE_ROLES};
 use crate::db::tickets::{self as store, Change, LadderAction, Registration, TicketFilter, TicketSort};
-use crate::db::Paging;
+use crate::db::{revisits, Paging};
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
 use crate::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
 use fieldline_mobile_api::{
-    AcceptanceRequest, ArrivalRequest, AssignRequest, EscalateRequest, HandoffRequest, LadderTier, NewAuthorization,
-    NewTicket, Note, OnsiteRequest, OnsiteRequestStatus, Page, Problem, RemoteAuthorization, Role, Ticket, TicketEvent,
-    TicketStatus, UpdateTicket,
+    AcceptanceRequest, ArrivalRequest, AssignRequest, Channel, EscalateRequest, HandoffRequest, LadderTier,
+    NewAuthorization, NewTicket, Note, OnsiteRequest, OnsiteRequestStatus, Page, Problem, RemoteAuthorization, Role,
+    Ticket, TicketEvent, TicketStatus, UpdateTicket,
 };
 use serde::Deserialize;
 
@@ -123,6 +123,12 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<Ticket
 pub async fn create(state: web::Data<AppState>, user: CurrentUser, body: Json<NewTicket>) -> AppResult<HttpResponse> {
     user.require(REGISTRARS)?;
     let b = body.0;
+    if b.channel == Channel::Revisit {
+        return Err(AppError::validation(
+            "channel",
+            "a ticket from a revisit is opened by recording the revisit's outcome",
+        ));
+    }
     let who = actor(&user, &state);
     let reg = Registration {
         customer_id: b.customer_id.0,
@@ -359,7 +365,8 @@ pub async fn authorize(
     apply(&state, &user, id.into_inner(), change).await
 }
 
-/// Records the customer's verdict: satisfied closes the ticket, not satisfied reopens it.
+/// Records the customer's verdict: satisfied closes the ticket (and schedules its satisfaction
+/// revisit, `FIELDLINE_REVISIT_SATISFACTION_DAYS` later), not satisfied reopens it.
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/acceptance", tag = "tickets", security(("bearer" = [])),
     params(("id" = i64, Path, description = "ticket id")), request_body = AcceptanceRequest,
     responses((status = 200, body = Ticket), (status = 409, body = Problem), (status = 422, body = Problem)))]
@@ -375,7 +382,21 @@ pub async fn accept(
         satisfied: b.satisfied,
         comment: reason("comment", b.comment.as_deref())?,
     };
-    apply(&state, &user, id.into_inner(), change).await
+    // Closing the ticket schedules its satisfaction revisit in the same transaction.
+    let (who, role, id) = (actor(&user, &state), user.role, id.into_inner());
+    let out = run(&state, move |c, st| {
+        revisits::accept_ticket(
+            c,
+            &who,
+            role,
+            id,
+            change,
+            st.settings.escalation_step(),
+            st.settings.revisits.satisfaction_days,
+        )
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(out))
 }
 
 /// Promises a callback for a question the call could not answer: due in 24 hours.

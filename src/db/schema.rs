@@ -502,6 +502,46 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    revisit_files (id) {
+        id -> BigInt,
+        asset_id -> BigInt,
+        customer_id -> BigInt,
+        site_id -> BigInt,
+        accepted_on -> Date,
+        first_year_months -> Integer,
+        later_months -> Integer,
+        next_due -> Nullable<Date>,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    revisits (id) {
+        id -> BigInt,
+        kind -> Text,
+        file_id -> Nullable<BigInt>,
+        ticket_id -> Nullable<BigInt>,
+        customer_id -> BigInt,
+        site_id -> Nullable<BigInt>,
+        asset_id -> Nullable<BigInt>,
+        due_on -> Date,
+        status -> Text,
+        assigned_to -> Nullable<BigInt>,
+        reached -> Nullable<Bool>,
+        score -> Nullable<Integer>,
+        comment -> Nullable<Text>,
+        follow_up_needed -> Bool,
+        done_by -> Nullable<BigInt>,
+        done_at -> Nullable<Timestamp>,
+        opened_ticket_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(customers -> users (account_manager_id));
 diesel::joinable!(contacts -> customers (customer_id));
@@ -521,6 +561,8 @@ diesel::joinable!(major_faults -> tickets (ticket_id));
 diesel::joinable!(fault_reports -> tickets (ticket_id));
 diesel::joinable!(fault_reports -> customers (customer_id));
 diesel::joinable!(fault_report_actions -> fault_reports (report_id));
+diesel::joinable!(revisit_files -> assets (asset_id));
+diesel::joinable!(revisits -> customers (customer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -555,4 +597,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     major_faults,
     fault_reports,
     fault_report_actions,
+    revisit_files,
+    revisits,
 );

@@ -604,48 +604,64 @@ pub fn register(c: &mut DbConn, actor: &Actor, r: Registration, step_interval: D
         if tier.as_deref() != Some(row.customer_tier.as_str()) {
             row = prepare(c, actor, owner, &r, step_interval)?;
         }
-        let year = r.received_at.year();
-        let seq = super::next_ticket_number(c, year)?;
-        row.number = format!("FL-{year}-{seq:06}");
-        let id: i64 = diesel::insert_into(tickets::table)
-            .values((
-                TicketChanges::from(&row),
-                (
-                    tickets::number.eq(&row.number),
-                    tickets::customer_id.eq(row.customer_id),
-                    tickets::asset_id.eq(row.asset_id),
-                    tickets::channel.eq(&row.channel),
-                    tickets::product_model.eq(&row.product_model),
-                    tickets::serial_number.eq(&row.serial_number),
-                    tickets::purchase_date.eq(row.purchase_date),
-                    tickets::contact_name.eq(&row.contact_name),
-                    tickets::contact_phone.eq(&row.contact_phone),
-                    tickets::contact_email.eq(&row.contact_email),
-                    tickets::created_by.eq(row.created_by),
-                    tickets::opened_at.eq(row.opened_at),
-                    tickets::created_at.eq(row.created_at),
-                ),
-            ))
-            .returning(tickets::id)
-            .get_result(c)?;
-        row.id = id;
-        let out = row.to_wire()?;
-        record_event(
-            c,
-            id,
-            actor,
-            "registered",
-            None,
-            Some(TicketStatus::New.as_str()),
-            None,
-            Some(json!({
-                "number": out.number, "channel": out.channel, "priority": out.priority,
-                "response_due_at": out.response_due_at, "resolution_due_at": out.resolution_due_at,
-            })),
-        )?;
-        audit::record(c, actor, "ticket", id, "create", None, snapshot(&out))?;
-        Ok(out)
+        store_registration(c, actor, &r, row)
     })
+}
+
+/// `register` inside the caller's transaction, for a ticket opened by another change (a
+/// revisit's unsatisfied outcome).
+pub fn register_in_tx(c: &mut DbConn, actor: &Actor, r: &Registration, step_interval: Duration) -> AppResult<Ticket> {
+    let owner = actor
+        .id
+        .ok_or_else(|| AppError::internal("a ticket needs a registering user"))?
+        .0;
+    let row = prepare(c, actor, owner, r, step_interval)?;
+    store_registration(c, actor, r, row)
+}
+
+/// Numbers and stores a prepared registration with its timeline event and audit record.
+fn store_registration(c: &mut DbConn, actor: &Actor, r: &Registration, mut row: TicketRow) -> AppResult<Ticket> {
+    let year = r.received_at.year();
+    let seq = super::next_ticket_number(c, year)?;
+    row.number = format!("FL-{year}-{seq:06}");
+    let id: i64 = diesel::insert_into(tickets::table)
+        .values((
+            TicketChanges::from(&row),
+            (
+                tickets::number.eq(&row.number),
+                tickets::customer_id.eq(row.customer_id),
+                tickets::asset_id.eq(row.asset_id),
+                tickets::channel.eq(&row.channel),
+                tickets::product_model.eq(&row.product_model),
+                tickets::serial_number.eq(&row.serial_number),
+                tickets::purchase_date.eq(row.purchase_date),
+                tickets::contact_name.eq(&row.contact_name),
+                tickets::contact_phone.eq(&row.contact_phone),
+                tickets::contact_email.eq(&row.contact_email),
+                tickets::created_by.eq(row.created_by),
+                tickets::opened_at.eq(row.opened_at),
+                tickets::created_at.eq(row.created_at),
+            ),
+        ))
+        .returning(tickets::id)
+        .get_result(c)?;
+    row.id = id;
+    let out = row.to_wire()?;
+    record_event(
+        c,
+        id,
+        actor,
+        "registered",
+        None,
+        Some(TicketStatus::New.as_str()),
+        None,
+        Some(json!({
+            "number": out.number, "channel": out.channel, "priority": out.priority,
+            "response_due_at": out.response_due_at, "resolution_due_at": out.resolution_due_at,
+        })),
+    )?;
+    audit::record(c, actor, "ticket", id, "create", None, snapshot(&out))?;
+    Ok(out)
 }
 
 // ---------------------------------------------------------------- changes

@@ -1,5 +1,6 @@
 //! Pure business rules: no I/O, no database, no HTTP. Each rule is unit-tested beside its code.
 
+pub mod cadence;
 pub mod dispatch;
 pub mod escalation;
 pub mod fault_report;
@@ -7,6 +8,7 @@ pub mod geo;
 pub mod ladder;
 pub mod major_fault;
 pub mod outbox;
+pub mod revisit;
 pub mod sla;
 pub mod validate;
 pub mod visit;

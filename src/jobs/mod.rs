@@ -4,6 +4,7 @@
 
 pub mod mail;
 pub mod pings;
+pub mod revisits;
 pub mod sla;
 
 use crate::db;
@@ -14,7 +15,7 @@ use fieldline_mobile_api::JobRun;
 use tokio_cron_scheduler::{Job, JobScheduler};
 
 /// The jobs there are, by name.
-pub const JOBS: &[&str] = &[sla::NAME, pings::NAME, mail::NAME];
+pub const JOBS: &[&str] = &[sla::NAME, pings::NAME, mail::NAME, revisits::NAME];
 
 /// Claims the slot and, if it was free, runs the job.
 pub async fn run(state: &web::Data<AppState>, job: &str, slot: &str) -> AppResult<JobRun> {
@@ -42,6 +43,7 @@ pub async fn run(state: &web::Data<AppState>, job: &str, slot: &str) -> AppResul
         sla::NAME => blocking(state, sla::run).await?,
         pings::NAME => blocking(state, pings::run).await?,
         mail::NAME => mail::run(state).await?,
+        revisits::NAME => blocking(state, revisits::run).await?,
         _ => unreachable!("checked above"),
     };
     blocking(state, move |c, st| {
@@ -74,6 +76,11 @@ pub async fn start(state: web::Data<AppState>) -> anyhow::Result<Option<JobSched
             mail::NAME,
             "FIELDLINE_MAIL_RELAY_CRON",
             state.settings.mail.relay_cron.clone(),
+        ),
+        (
+            revisits::NAME,
+            "FIELDLINE_REVISIT_GENERATION_CRON",
+            state.settings.revisits.generation_cron.clone(),
         ),
     ];
     if crons.iter().all(|(_, _, cron)| cron.is_empty()) {

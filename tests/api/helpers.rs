@@ -3,7 +3,7 @@
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
 use fieldline::clock::Clock;
-use fieldline::config::{MailSettings, MailTransport, Settings};
+use fieldline::config::{MailSettings, MailTransport, RevisitSettings, Settings};
 use fieldline::Application;
 use fieldline_mobile_api::{NewUser, Problem, Role, TokenResponse, User};
 use serde::de::DeserializeOwned;
@@ -59,6 +59,10 @@ pub fn test_settings() -> Settings {
             transport: MailTransport::Memory,
             relay_cron: String::new(),
             ..MailSettings::default()
+        },
+        revisits: RevisitSettings {
+            generation_cron: String::new(),
+            ..RevisitSettings::default()
         },
         ..Settings::default()
     }

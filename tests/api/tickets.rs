@@ -351,7 +351,8 @@ async fn a_ticket_climbs_the_ladder_and_closes_only_on_acceptance() {
             "resolved",
             "reopened",
             "resolved",
-            "accepted"
+            "accepted",
+            "satisfaction_revisit_scheduled"
         ]
     );
     let events = timeline(&app, id).await;

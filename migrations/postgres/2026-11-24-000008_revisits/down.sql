@@ -1,0 +1,2 @@
+DROP TABLE revisits;
+DROP TABLE revisit_files;
