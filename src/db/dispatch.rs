@@ -659,8 +659,6 @@ struct Around {
     end: DateTime<Utc>,
 }
 
-/// The active technicians whose home or last position is in the area (everyone when None), as
-/// the ranking needs them, and their names.
 /// What the ranking reads of a technician's row.
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = technicians)]
@@ -676,6 +674,8 @@ struct RankingRow {
     last_ping_at: Option<NaiveDateTime>,
 }
 
+/// The active technicians whose home or last position is in the area (everyone when None), as
+/// the ranking needs them, and their names.
 fn nearby(
     c: &mut DbConn,
     searched: Option<crate::domain::geo::BBox>,
