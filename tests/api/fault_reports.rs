@@ -2,15 +2,14 @@
 //! with comments, approve by another supervisor), sending through the outbox to a real SMTP
 //! server on 127.0.0.1, revisions, who may read what, and the validation of every field.
 
-use crate::helpers::{problem, spawn_app_at, TestApp, USER_PASSWORD};
+use crate::helpers::{problem, spawn_app_at, TestApp};
 use crate::mail::{mail_app, relay};
 use crate::smtp::SmtpSink;
 use crate::tickets::{fixture, major_fault_body, register, Fixture, FRIDAY_1650};
 use chrono::Duration;
-use fieldline_mobile_api::client::Client;
 use fieldline_mobile_api::{
-    AuditEvent, FaultReport, FaultReportStatus, MailKind, Notification, OnsiteRequest, OutboxMessage, Page, Role,
-    Technician, Ticket, TicketEvent, User, Visit,
+    AuditEvent, FaultReport, FaultReportStatus, MailKind, Notification, OutboxMessage, Page, Role, Ticket, TicketEvent,
+    User,
 };
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -902,64 +901,20 @@ async fn bad_content_is_refused_naming_the_field() {
 
 #[tokio::test]
 async fn the_first_draft_tells_how_the_ticket_and_its_visit_went() {
-    // Tuesday 09:00 in Shanghai; the visit is booked for 10:00-12:00.
-    let app = spawn_app_at("2026-11-24T01:00:00Z").await;
-    let f = fixture(&app, "standard").await;
-    let (tech, _) = app.user(Role::Technician).await;
-    let week: Value = serde_json::from_str(r#"[{"start":"08:30","end":"17:00"},{"start":"08:30","end":"17:00"},{"start":"08:30","end":"17:00"},{"start":"08:30","end":"17:00"},{"start":"08:30","end":"17:00"},null,null]"#).unwrap();
-    let profile = json!({"home_latitude": 30.26, "home_longitude": 120.16, "daily_capacity": 4, "week": week, "skills": [{"skill": "ups", "level": 4}]});
-    let _: Technician = app
+    let crate::mobile::Setup {
+        app,
+        f,
+        tech,
+        phone,
+        visit: v,
+        ..
+    } = crate::mobile::setup().await;
+    let t: Ticket = app
         .ok(
-            app.http
-                .put(app.url(&format!("/api/v1/technicians/{}", tech.id)))
-                .bearer_auth(&app.admin)
-                .json(&profile)
-                .send()
-                .await
-                .unwrap(),
+            app.get(&format!("/api/v1/tickets/{}", v.ticket_id), &app.admin).await,
             200,
         )
         .await;
-    let t = register(&app, &f, "p2", "phone").await;
-    let body = json!({"to": "onsite", "reason": "obvious hardware failure", "window_start": "2026-11-24T02:00:00Z", "window_end": "2026-11-24T04:00:00Z"});
-    assert_eq!(
-        app.post(&format!("/api/v1/tickets/{}/escalate", t.id), &f.token, &body)
-            .await
-            .status(),
-        200
-    );
-    let reqs: Page<OnsiteRequest> = app
-        .ok(
-            app.get(&format!("/api/v1/onsite-requests?ticket_id={}", t.id), &app.admin)
-                .await,
-            200,
-        )
-        .await;
-    let dispatcher = app.token(Role::Dispatcher).await;
-    let v: Visit = app
-        .ok(
-            app.post(
-                "/api/v1/visits",
-                &dispatcher,
-                &json!({"onsite_request_id": reqs.items[0].id, "required_skill": "ups"}),
-            )
-            .await,
-            201,
-        )
-        .await;
-    let v: Visit = app
-        .ok(
-            app.post(
-                &format!("/api/v1/visits/{}/assign", v.id),
-                &dispatcher,
-                &json!({"technician_id": tech.id}),
-            )
-            .await,
-            200,
-        )
-        .await;
-    let mut phone = Client::new(&app.address);
-    phone.login(&tech.username, USER_PASSWORD).await.unwrap();
     app.clock.advance(Duration::minutes(60));
     let v = phone
         .visit_step(v.id, "accept", "a", v.version, &json!({}))
@@ -976,12 +931,7 @@ async fn the_first_draft_tells_how_the_ticket_and_its_visit_went() {
         .await
         .unwrap();
     app.clock.advance(Duration::minutes(50));
-    let png = {
-        use base64::Engine;
-        let mut bytes = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
-        bytes.extend_from_slice(&[0u8; 16]);
-        base64::engine::general_purpose::STANDARD.encode(bytes)
-    };
+    let png = crate::mobile::png();
     let done = json!({"work_notes": "Replaced the control board.", "parts": [], "time_spent_minutes": 50,
         "quote_amount": 1200.0, "signoff_name": "Wang Fang", "signature_png_base64": png});
     phone.visit_step(v.id, "complete", "c", v.version, &done).await.unwrap();

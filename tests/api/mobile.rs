@@ -4,27 +4,30 @@ use crate::helpers::{spawn_app_at, TestApp, USER_PASSWORD};
 use crate::tickets::{at, fixture, register, Fixture};
 use base64::Engine;
 use fieldline_mobile_api::client::{Client, ClientError};
-use fieldline_mobile_api::{ErrorCode, OnsiteRequest, Page, Role, Technician, Ticket, Visit, VisitStatus};
+use fieldline_mobile_api::{ErrorCode, OnsiteRequest, Page, Role, Technician, Ticket, User, Visit, VisitStatus};
 use serde_json::{json, Value};
 
 const TUESDAY_0900: &str = "2026-11-24T01:00:00Z";
 
-struct Setup {
-    app: TestApp,
-    f: Fixture,
-    phone: Client,
-    visit: Visit,
-    dispatcher: String,
+pub struct Setup {
+    pub app: TestApp,
+    pub f: Fixture,
+    pub tech: User,
+    pub phone: Client,
+    pub visit: Visit,
+    pub dispatcher: String,
 }
 
-fn png() -> String {
+/// A PNG signature (its header and some bytes), base64.
+pub fn png() -> String {
     let mut bytes = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
     bytes.extend_from_slice(&[0u8; 64]);
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// A technician with a phone signed in, and an on-site visit assigned to them.
-async fn setup() -> Setup {
+/// A technician with a phone signed in, and an on-site visit assigned to them (Tuesday
+/// 10:00-12:00 in Shanghai, the clock at 09:00).
+pub async fn setup() -> Setup {
     let app = spawn_app_at(TUESDAY_0900).await;
     let f = fixture(&app, "standard").await;
     let (tech, _) = app.user(Role::Technician).await;
@@ -43,7 +46,7 @@ async fn setup() -> Setup {
         )
         .await;
     let t = register(&app, &f, "p2", "phone").await;
-    let body = json!({"to": "onsite", "reason": "needs hands on site", "window_start": "2026-11-24T02:00:00Z", "window_end": "2026-11-24T04:00:00Z"});
+    let body = json!({"to": "onsite", "reason": "obvious hardware failure", "window_start": "2026-11-24T02:00:00Z", "window_end": "2026-11-24T04:00:00Z"});
     assert_eq!(
         app.post(&format!("/api/v1/tickets/{}/escalate", t.id), &f.token, &body)
             .await
@@ -85,6 +88,7 @@ async fn setup() -> Setup {
     Setup {
         app,
         f,
+        tech,
         phone,
         visit,
         dispatcher,
