@@ -49,3 +49,21 @@ pub fn remember(
         .execute(c)?;
     Ok(())
 }
+
+/// Inside the caller's transaction: the stored answer to the key, or `work`'s answer, stored
+/// under the key with the work.
+pub fn answer_once(
+    c: &mut DbConn,
+    user: i64,
+    key: &str,
+    request_hash: &str,
+    at: DateTime<Utc>,
+    work: impl FnOnce(&mut DbConn) -> AppResult<String>,
+) -> AppResult<(u16, String)> {
+    if let Some(stored) = lookup(c, user, key, request_hash)? {
+        return Ok(stored);
+    }
+    let body = work(c)?;
+    remember(c, user, key, request_hash, 200, &body, at)?;
+    Ok((200, body))
+}

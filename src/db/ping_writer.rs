@@ -98,15 +98,12 @@ fn write_group(c: &mut DbConn, group: &[(PingRequest, oneshot::Sender<Answer>)])
 }
 
 fn one(c: &mut DbConn, r: &PingRequest) -> Answer {
-    if let Some(stored) = idempotency::lookup(c, r.user, &r.idempotency_key, &r.request_hash)? {
-        return Ok(stored);
-    }
-    let last = dispatch::store_pings(c, r.user, &r.pings, r.now)?;
-    let body = serde_json::to_string(&PingReceipt {
-        stored: r.pings.len(),
-        last_ping_at: last,
+    idempotency::answer_once(c, r.user, &r.idempotency_key, &r.request_hash, r.now, |c| {
+        let last = dispatch::store_pings(c, r.user, &r.pings, r.now)?;
+        serde_json::to_string(&PingReceipt {
+            stored: r.pings.len(),
+            last_ping_at: last,
+        })
+        .map_err(AppError::internal)
     })
-    .map_err(AppError::internal)?;
-    idempotency::remember(c, r.user, &r.idempotency_key, &r.request_hash, 200, &body, r.now)?;
-    Ok((200, body))
 }

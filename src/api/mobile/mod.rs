@@ -70,9 +70,7 @@ where
         }
         let now = st.clock.now();
         let res = write(c, |c| {
-            let body = work(c, st)?;
-            idempotency::remember(c, user, &key, &hash, 200, &body, now)?;
-            Ok((200, body))
+            idempotency::answer_once(c, user, &key, &hash, now, |c| work(c, st))
         });
         match res {
             // The same request, sent twice at once: the other one stored its answer first.
