@@ -10,7 +10,7 @@ use crate::domain::dispatch::{self, Job, Params};
 use crate::domain::geo::Location;
 use crate::domain::sla::WorkingHours;
 use crate::error::{AppError, AppResult};
-use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use fieldline_mobile_api::{
     BoardEntry, Candidate, Candidates, DayHours, DutyShift, Excluded, LocationPing, OnsiteRequestId,
@@ -550,15 +550,9 @@ fn ticket_due(t: TicketDue) -> AppResult<(String, Priority, DateTime<Utc>, bool)
     Ok((number, priority, utc(arrival.unwrap_or(resolution)), flagged))
 }
 
-/// The start and end of a local day of the calendar, or None when its midnight does not exist
-/// (a clock change at midnight).
-fn day_bounds(cal: &crate::domain::sla::Calendar, day: chrono::NaiveDate) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-    let open = cal
-        .tz
-        .from_local_datetime(&day.and_hms_opt(0, 0, 0)?)
-        .earliest()?
-        .with_timezone(&Utc);
-    Some((open, open + Duration::days(1)))
+/// The start and end of a local day of the calendar.
+fn day_bounds(cal: &crate::domain::sla::Calendar, day: chrono::NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+    (cal.day_start(day), cal.day_start(day + Duration::days(1)))
 }
 
 /// The first search radius around the site; it doubles until the best are known.
@@ -604,8 +598,7 @@ pub fn candidates(
     };
     let cal = calendar::calendar(c)?;
     let day = cal.local_date(start);
-    let (day_start, day_end) =
-        day_bounds(&cal, day).unwrap_or((start - Duration::hours(12), start + Duration::hours(12)));
+    let (day_start, day_end) = day_bounds(&cal, day);
     let around = Around {
         visit_id: v.id,
         start: day_start.min(start),
@@ -932,8 +925,7 @@ pub fn unassign(c: &mut DbConn, actor: &Actor, visit_id: i64, reason: String) ->
 /// Open visits of a local day (optionally one region): unassigned first, then by window.
 pub fn board(c: &mut DbConn, day: chrono::NaiveDate, region: Option<i64>) -> AppResult<Vec<BoardEntry>> {
     let cal = calendar::calendar(c)?;
-    let (open, close) =
-        day_bounds(&cal, day).ok_or_else(|| AppError::validation("day", "has no midnight in the calendar's zone"))?;
+    let (open, close) = day_bounds(&cal, day);
     let mut q = visits::table
         .inner_join(tickets::table)
         .filter(visits::window_start.ge(ts(open)))

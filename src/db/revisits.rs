@@ -18,7 +18,7 @@ use super::{sla as policy, ts, utc, write, DbConn, Paging};
 use crate::domain::cadence::{self, Cadence, IsoWeek};
 use crate::domain::revisit::{self as rules, Outcome};
 use crate::error::{AppError, AppResult};
-use chrono::{DateTime, Days, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Days, Duration, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use fieldline_mobile_api::{
     AgentRevisitProgress, AssetId, Channel, CustomerId, Page, Revisit, RevisitFile, RevisitFileId, RevisitId,
@@ -819,20 +819,6 @@ pub fn assign(c: &mut DbConn, actor: &Actor, role: Role, id: i64, agent: Option<
 
 // ---------------------------------------------------------------- progress
 
-/// The first instant of a local date in the calendar's zone.
-fn local_midnight(tz: chrono_tz::Tz, day: NaiveDate) -> DateTime<Utc> {
-    let midnight = day.and_time(chrono::NaiveTime::MIN);
-    match tz.from_local_datetime(&midnight).earliest() {
-        Some(t) => t.with_timezone(&Utc),
-        // Midnight skipped by a clock change: the day starts an hour later at most.
-        None => tz
-            .from_local_datetime(&(midnight + Duration::hours(1)))
-            .earliest()
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or_else(|| midnight.and_utc()),
-    }
-}
-
 /// Each agent's revisits done in the week (default: this week in the business calendar's zone)
 /// against the weekly target: every active agent, and anyone else who recorded an outcome that
 /// week; most done first.
@@ -843,10 +829,7 @@ pub fn progress(c: &mut DbConn, week: Option<IsoWeek>, now: DateTime<Utc>, targe
         .sunday()
         .succ_opt()
         .ok_or_else(|| AppError::validation("week", "is beyond the calendar"))?;
-    let (from, to) = (
-        local_midnight(cal.tz, week.monday()),
-        local_midnight(cal.tz, next_monday),
-    );
+    let (from, to) = (cal.day_start(week.monday()), cal.day_start(next_monday));
     let done: Vec<(Option<i64>, Option<bool>, Option<i64>)> = revisits::table
         .filter(revisits::status.eq(RevisitStatus::Done.as_str()))
         .filter(revisits::done_at.ge(ts(from)))

@@ -156,6 +156,12 @@ impl Calendar {
         t.with_timezone(&self.tz).date_naive()
     }
 
+    /// The first instant of a local date (when a clock change skips midnight, the moment the
+    /// clocks jumped).
+    pub fn day_start(&self, day: NaiveDate) -> DateTime<Utc> {
+        to_utc(self.tz, day.and_time(chrono::NaiveTime::MIN))
+    }
+
     /// The first working date in `from..=last`. Skips straight through the overrides when the
     /// weekly pattern has no working day at all.
     fn next_working_day(&self, from: NaiveDate, last: NaiveDate) -> Option<NaiveDate> {
@@ -433,6 +439,23 @@ mod tests {
         let mut cal = Calendar::standard(tz);
         cal.week = [None; 7];
         cal
+    }
+
+    #[test]
+    fn a_day_starts_at_local_midnight_or_when_a_skipped_midnight_ends() {
+        let shanghai = Calendar::standard(chrono_tz::Asia::Shanghai);
+        let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        assert_eq!(
+            shanghai.day_start(day),
+            "2026-11-23T16:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        // Santiago moved its clocks from 00:00 to 01:00 on 2026-09-06.
+        let santiago = Calendar::standard(chrono_tz::America::Santiago);
+        let skipped = NaiveDate::from_ymd_opt(2026, 9, 6).unwrap();
+        assert_eq!(
+            santiago.day_start(skipped),
+            "2026-09-06T04:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
     }
 
     #[test]
