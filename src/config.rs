@@ -45,8 +45,11 @@ pub struct Settings {
     pub checkin_radius_m: f64,
     /// Days of technicians' position history kept.
     pub ping_retention_days: u32,
-    /// When positions older than that are deleted (cron with seconds); empty disables it.
+    /// When positions older than that, and job run records older than `job_run_retention_days`,
+    /// are deleted (cron with seconds); empty disables it.
     pub ping_retention_cron: String,
+    /// Days the record of each scheduled job run (its claimed slot) is kept.
+    pub job_run_retention_days: u32,
     /// Outgoing e-mail: the transport, the sender, the relay's schedule and bounds.
     pub mail: MailSettings,
     /// Customer revisits: the cadence, the generation job, the satisfaction delay, the target.
@@ -329,6 +332,7 @@ impl Default for Settings {
             checkin_radius_m: 500.0,
             ping_retention_days: 30,
             ping_retention_cron: "0 30 3 * * *".into(),
+            job_run_retention_days: 30,
             mail: MailSettings::default(),
             revisits: RevisitSettings::default(),
         }
@@ -382,6 +386,7 @@ impl Settings {
                 .unwrap_or(d.ping_retention_cron)
                 .trim()
                 .to_string(),
+            job_run_retention_days: parse("FIELDLINE_JOB_RUN_RETENTION_DAYS", d.job_run_retention_days)?,
             mail: mail_from_env(d.mail)?,
             revisits: revisits_from_env(d.revisits)?,
         };
@@ -420,6 +425,12 @@ impl Settings {
         if self.ping_retention_days == 0 {
             return Err(ConfigError::Invalid {
                 name: "FIELDLINE_PING_RETENTION_DAYS",
+                why: "must be at least 1".into(),
+            });
+        }
+        if self.job_run_retention_days == 0 {
+            return Err(ConfigError::Invalid {
+                name: "FIELDLINE_JOB_RUN_RETENTION_DAYS",
                 why: "must be at least 1".into(),
             });
         }

@@ -840,6 +840,30 @@ pub struct JobRun {
     pub actions: i64,
 }
 
+/// Runs a scheduled job by hand.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RunJobRequest {
+    /// The slot to run in, e.g. a scheduled slot (`2026-03-02T02:00:00`) that was missed; it runs
+    /// only if no run on any node claimed it. Without one, the run gets a slot of its own.
+    #[serde(default)]
+    pub slot: Option<String>,
+}
+
+/// A claimed run slot of a scheduled job and how its run ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JobRunRecord {
+    pub id: i64,
+    pub job: String,
+    pub slot: String,
+    pub started_at: DateTime<Utc>,
+    /// None while the run works, or when it stopped before it finished.
+    pub finished_at: Option<DateTime<Utc>>,
+    pub examined: i64,
+    pub actions: i64,
+}
+
 // ---------------------------------------------------------------- dispatch
 
 /// A skill and its level (1 = basic, 5 = expert).

@@ -227,6 +227,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/calendar/holidays/{id}").route(web::delete().to(sla::delete_holiday)))
             .service(resource("/notifications").route(web::get().to(notifications::list)))
             .service(resource("/notifications/{id}/read").route(web::post().to(notifications::read)))
+            .service(resource("/jobs/runs").route(web::get().to(jobs::list_runs)))
             .service(resource("/jobs/{name}/run").route(web::post().to(jobs::run_job)))
             .service(resource("/outbox").route(web::get().to(outbox::list)))
             .service(resource("/outbox/{id}/retry").route(web::post().to(outbox::retry)))
@@ -312,7 +313,7 @@ impl utoipa::Modify for BearerAuth {
         fault_reports::revise,
         sla::list_policies, sla::update_policy, sla::get_calendar, sla::put_calendar,
         sla::list_holidays, sla::add_holiday, sla::delete_holiday,
-        notifications::list, notifications::read, jobs::run_job,
+        notifications::list, notifications::read, jobs::run_job, jobs::list_runs,
         outbox::list, outbox::retry,
         revisits::list, revisits::progress, revisits::get, revisits::outcome, revisits::assign,
         revisits::list_files, revisits::get_file,

@@ -6,6 +6,7 @@ pub mod customers;
 pub mod dispatch;
 pub mod fault_reports;
 pub mod idempotency;
+pub mod job_runs;
 pub mod major_faults;
 pub mod notifications;
 pub mod outbox;
@@ -324,48 +325,6 @@ pub fn next_ticket_number(conn: &mut DbConn, year: i32) -> QueryResult<i64> {
     };
     let row: Last = diesel::sql_query(sql).bind::<Integer, _>(year).get_result(conn)?;
     Ok(row.last_number)
-}
-
-/// Claims a job's run slot; false when a run (on any node) already claimed it.
-pub fn claim_job_slot(
-    conn: &mut DbConn,
-    job: &str,
-    slot: &str,
-    at: chrono::DateTime<chrono::Utc>,
-) -> QueryResult<Option<i64>> {
-    use schema::job_runs;
-    let res = diesel::insert_into(job_runs::table)
-        .values((
-            job_runs::job.eq(job),
-            job_runs::slot.eq(slot),
-            job_runs::started_at.eq(ts(at)),
-        ))
-        .returning(job_runs::id)
-        .get_result::<i64>(conn);
-    match res {
-        Ok(id) => Ok(Some(id)),
-        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => Ok(None),
-        Err(e) => Err(e),
-    }
-}
-
-/// Records how a claimed run ended.
-pub fn finish_job_run(
-    conn: &mut DbConn,
-    id: i64,
-    at: chrono::DateTime<chrono::Utc>,
-    examined: i64,
-    actions: i64,
-) -> QueryResult<()> {
-    use schema::job_runs;
-    diesel::update(job_runs::table.find(id))
-        .set((
-            job_runs::finished_at.eq(ts(at)),
-            job_runs::examined.eq(examined),
-            job_runs::actions.eq(actions),
-        ))
-        .execute(conn)?;
-    Ok(())
 }
 
 /// Holds a technician's row until the transaction ends, so two dispatchers booking the same

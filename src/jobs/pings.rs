@@ -1,15 +1,22 @@
-//! Position history retention: technicians' positions older than the configured number of days
-//! are deleted (their last known position stays on their profile).
+//! Retention: technicians' positions older than the configured number of days are deleted (their
+//! last known position stays on their profile), and so are the records of scheduled job runs
+//! older than theirs (the relay alone claims thousands of slots a day).
 
-use crate::db::{dispatch, DbConn};
+use crate::db::{dispatch, job_runs, DbConn};
 use crate::error::AppResult;
 use crate::AppState;
+use chrono::Duration;
 
 pub const NAME: &str = "ping_retention";
 
-/// Returns (positions deleted, positions deleted): every deletion is the job's one action.
+/// Returns (rows deleted, rows deleted): every deletion is the job's one action.
 pub fn run(conn: &mut DbConn, st: &AppState) -> AppResult<(i64, i64)> {
-    let before = st.clock.now() - chrono::Duration::days(i64::from(st.settings.ping_retention_days));
-    let n = dispatch::prune_pings(conn, before)? as i64;
+    let now = st.clock.now();
+    let pings = dispatch::prune_pings(conn, now - Duration::days(i64::from(st.settings.ping_retention_days)))?;
+    let runs = job_runs::prune(
+        conn,
+        now - Duration::days(i64::from(st.settings.job_run_retention_days)),
+    )?;
+    let n = (pings + runs) as i64;
     Ok((n, n))
 }

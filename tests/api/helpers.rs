@@ -103,6 +103,22 @@ pub async fn spawn_app_full(change: impl FnOnce(&mut Settings), clock: Clock) ->
     t
 }
 
+impl TestApp {
+    /// Another node of the same service: an application of its own on this one's database (and,
+    /// with a fake clock, on this one's clock), with its settings changed by `change`.
+    pub async fn node(&self, change: impl FnOnce(&mut Settings)) -> TestApp {
+        let database_url = self.settings.database_url.clone();
+        spawn_app_full(
+            |s| {
+                s.database_url = database_url;
+                change(s)
+            },
+            self.clock.clone(),
+        )
+        .await
+    }
+}
+
 static NEXT_USER: AtomicUsize = AtomicUsize::new(1);
 
 impl TestApp {

@@ -827,13 +827,13 @@ async fn a_job_slot_runs_once_across_nodes() {
     let pool = fieldline::db::connect(&app.settings.database_url, 2).unwrap();
     let mut c = pool.get().unwrap();
     let now = Utc::now();
-    let first = fieldline::db::claim_job_slot(&mut c, "sla_scan", "2026-11-24T10:00:00", now).unwrap();
-    let second = fieldline::db::claim_job_slot(&mut c, "sla_scan", "2026-11-24T10:00:00", now).unwrap();
+    let first = fieldline::db::job_runs::claim(&mut c, "sla_scan", "2026-11-24T10:00:00", now).unwrap();
+    let second = fieldline::db::job_runs::claim(&mut c, "sla_scan", "2026-11-24T10:00:00", now).unwrap();
     assert!(first.is_some());
     assert!(second.is_none());
     // A second application on the same database shares the slots.
     let (_other, _) = fieldline::Application::build(app.settings.clone()).await.unwrap();
-    let third = fieldline::db::claim_job_slot(&mut c, "sla_scan", "2026-11-24T10:01:00", now).unwrap();
+    let third = fieldline::db::job_runs::claim(&mut c, "sla_scan", "2026-11-24T10:01:00", now).unwrap();
     assert!(third.is_some());
     problem(
         app.post("/api/v1/jobs/no_such_job/run", &app.admin, &json!({})).await,
