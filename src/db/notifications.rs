@@ -33,6 +33,29 @@ impl Row {
     }
 }
 
+/// Puts one notification in each user's inbox, about a ticket or about nothing in particular.
+pub fn notify(
+    c: &mut DbConn,
+    user_ids: &[i64],
+    ticket_id: Option<i64>,
+    kind: &str,
+    message: &str,
+    at: DateTime<Utc>,
+) -> QueryResult<()> {
+    for &u in user_ids {
+        diesel::insert_into(notifications::table)
+            .values((
+                notifications::user_id.eq(u),
+                notifications::ticket_id.eq(ticket_id),
+                notifications::kind.eq(kind),
+                notifications::message.eq(message),
+                notifications::created_at.eq(ts(at)),
+            ))
+            .execute(c)?;
+    }
+    Ok(())
+}
+
 /// A user's notifications, newest first.
 pub fn list(c: &mut DbConn, user: i64, unread_only: bool, paging: Paging) -> AppResult<Page<Notification>> {
     let query = || {

@@ -14,7 +14,7 @@ use crate::mail::{self, Attachment, Outgoing};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use fieldline_mobile_api::{
-    CustomerId, MailKind, OutboxAttachment, OutboxMessage, OutboxMessageId, OutboxStatus, Page, TicketId,
+    CustomerId, MailKind, OutboxAttachment, OutboxMessage, OutboxMessageId, OutboxStatus, Page, Role, TicketId,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -576,6 +576,14 @@ pub fn mark_failed(
             .execute(c)?;
         let after = get_in(c, id)?;
         let action = if status == OutboxStatus::Dead {
+            // Nobody else would notice: the admins hear of it in their inbox.
+            let admins = super::tickets::active_users_with(c, Role::Admin)?;
+            let msg = format!(
+                "The e-mail \"{}\" to {} could not be sent after {attempts} attempt(s): {error}",
+                r.subject,
+                r.recipients()?.join(", ")
+            );
+            super::notifications::notify(c, &admins, r.ticket_id, "mail_dead", &msg, at)?;
             "dead"
         } else {
             "send_failed"

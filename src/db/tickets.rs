@@ -3,8 +3,8 @@
 
 use super::audit::{self, snapshot, Actor};
 use super::schema::{
-    acceptances, assets, contacts, customers, notifications, onsite_requests, remote_authorizations, service_regions,
-    sites, ticket_events, tickets, users,
+    acceptances, assets, contacts, customers, onsite_requests, remote_authorizations, service_regions, sites,
+    ticket_events, tickets, users,
 };
 use super::{sla as policy, ts, utc, write, DbConn, Paging};
 use crate::domain::escalation::{self, ClockState, SlaClock, SlaState};
@@ -391,18 +391,7 @@ pub fn notify_users(
     message: &str,
     at: DateTime<Utc>,
 ) -> QueryResult<()> {
-    for &u in user_ids {
-        diesel::insert_into(notifications::table)
-            .values((
-                notifications::user_id.eq(u),
-                notifications::ticket_id.eq(Some(ticket_id)),
-                notifications::kind.eq(kind),
-                notifications::message.eq(message),
-                notifications::created_at.eq(ts(at)),
-            ))
-            .execute(c)?;
-    }
-    Ok(())
+    super::notifications::notify(c, user_ids, Some(ticket_id), kind, message, at)
 }
 
 pub fn active_users_with(c: &mut DbConn, role: Role) -> QueryResult<Vec<i64>> {

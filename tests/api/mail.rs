@@ -353,6 +353,15 @@ async fn a_message_is_dead_after_its_last_attempt_and_an_admin_retry_sends_it() 
     assert_eq!(outbox(&app, "?status=pending").await.total, 0);
     app.clock.advance(Duration::hours(3));
     assert_eq!(relay(&app).await.examined, 0, "a dead message is not tried again");
+    // The admins hear of it in their inbox.
+    let inbox: Page<Notification> = app.ok(app.get("/api/v1/notifications", &app.admin).await, 200).await;
+    let alert = inbox
+        .items
+        .iter()
+        .find(|n| n.kind == "mail_dead")
+        .expect("the admin is told");
+    assert_eq!(alert.ticket_id, Some(t.id));
+    assert!(alert.message.contains("after 3 attempt(s)"), "{}", alert.message);
 
     // Admins only.
     let manager = app.login(&p.manager.username, USER_PASSWORD).await.access_token;
