@@ -99,7 +99,9 @@ pub fn public_url(raw: &str) -> Result<String, String> {
     if host.is_empty() || host.starts_with(':') {
         return Err("names no host".into());
     }
-    if v.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '"' | '<' | '>')) {
+    if v.chars()
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '"' | '<' | '>'))
+    {
         return Err("must be a plain URL without spaces, query or fragment".into());
     }
     Ok(v.to_string())
@@ -665,9 +667,22 @@ mod tests {
 
     #[test]
     fn the_public_url_and_survey_settings_are_checked() {
-        assert_eq!(public_url(" https://service.example.com/ ").unwrap(), "https://service.example.com");
-        assert_eq!(public_url("http://10.0.0.5:8080/fieldline").unwrap(), "http://10.0.0.5:8080/fieldline");
-        for bad in ["service.example.com", "ftp://x", "https://", "https://a b", "https://x/?q=1", "https://x/#a"] {
+        assert_eq!(
+            public_url(" https://service.example.com/ ").unwrap(),
+            "https://service.example.com"
+        );
+        assert_eq!(
+            public_url("http://10.0.0.5:8080/fieldline").unwrap(),
+            "http://10.0.0.5:8080/fieldline"
+        );
+        for bad in [
+            "service.example.com",
+            "ftp://x",
+            "https://",
+            "https://a b",
+            "https://x/?q=1",
+            "https://x/#a",
+        ] {
             assert!(public_url(bad).is_err(), "{bad}");
         }
         let with = |f: fn(&mut Settings)| {
@@ -689,8 +704,14 @@ mod tests {
             })
         };
         assert_eq!(with(|_| {}), None);
-        assert_eq!(with(|s| s.public_url = "http://127.0.0.1:8080".into()), Some("FIELDLINE_PUBLIC_URL"));
-        assert_eq!(with(|s| s.public_url = "http://localhost".into()), Some("FIELDLINE_PUBLIC_URL"));
+        assert_eq!(
+            with(|s| s.public_url = "http://127.0.0.1:8080".into()),
+            Some("FIELDLINE_PUBLIC_URL")
+        );
+        assert_eq!(
+            with(|s| s.public_url = "http://localhost".into()),
+            Some("FIELDLINE_PUBLIC_URL")
+        );
         assert_eq!(with(|s| s.public_url = "mailto:x".into()), Some("FIELDLINE_PUBLIC_URL"));
         assert_eq!(with(|s| s.surveys.link_days = 0), Some("FIELDLINE_SURVEY_LINK_DAYS"));
         assert_eq!(with(|s| s.surveys.link_days = 366), Some("FIELDLINE_SURVEY_LINK_DAYS"));

@@ -613,7 +613,8 @@ pub struct TicketEvent {
     /// an address to send it to); the fault analysis report's `fault_report_drafted`,
     /// `fault_report_author`, `fault_report_submitted`, `fault_report_returned`,
     /// `fault_report_approved`, `fault_report_sent` and `fault_report_revised` (`data` holds
-    /// `fault_report_id` and `revision`).
+    /// `fault_report_id` and `revision`); `survey_answered` (`to` is the score; `data` holds
+    /// `survey_id`, `score`, `source` and `revisit_id`).
     pub kind: String,
     pub from: Option<String>,
     pub to: Option<String>,

@@ -242,9 +242,17 @@ mod tests {
         // by the caller (jsonwebtoken's wall-clock check is off).
         assert!(k.verify_survey(&link, now - chrono::Duration::hours(1)).is_err());
         let old = k
-            .issue_survey(42, "jti-2", now - chrono::Duration::days(30), now - chrono::Duration::days(16))
+            .issue_survey(
+                42,
+                "jti-2",
+                now - chrono::Duration::days(30),
+                now - chrono::Duration::days(16),
+            )
             .unwrap();
-        assert_eq!(k.verify_survey(&old, now).unwrap().exp, (now - chrono::Duration::days(16)).timestamp());
+        assert_eq!(
+            k.verify_survey(&old, now).unwrap().exp,
+            (now - chrono::Duration::days(16)).timestamp()
+        );
         let other = keys("another-secret-that-is-long-enough");
         assert!(other.verify_survey(&link, now).is_err());
         let mut tampered = link.clone();

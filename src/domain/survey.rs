@@ -63,12 +63,7 @@ impl Refusal {
 
 /// Whether a link may be used at `now`. Used and answered come before expired: a customer who
 /// answered learns that their answer is in.
-pub fn check_link(
-    now: DateTime<Utc>,
-    expires_at: DateTime<Utc>,
-    used: bool,
-    answered: bool,
-) -> Result<(), Refusal> {
+pub fn check_link(now: DateTime<Utc>, expires_at: DateTime<Utc>, used: bool, answered: bool) -> Result<(), Refusal> {
     if used {
         Err(Refusal::Used)
     } else if answered {
@@ -104,7 +99,10 @@ mod tests {
         let now: DateTime<Utc> = "2026-11-20T08:50:00Z".parse().unwrap();
         let expires = now + Duration::days(14);
         assert_eq!(check_link(now, expires, false, false), Ok(()));
-        assert_eq!(check_link(expires - Duration::seconds(1), expires, false, false), Ok(()));
+        assert_eq!(
+            check_link(expires - Duration::seconds(1), expires, false, false),
+            Ok(())
+        );
         assert_eq!(check_link(expires, expires, false, false), Err(Refusal::Expired));
         assert_eq!(check_link(now, expires, false, true), Err(Refusal::Answered));
         assert_eq!(check_link(now, expires, true, true), Err(Refusal::Used));

@@ -234,10 +234,7 @@ pub struct ClosingNotice {
 }
 
 pub fn ticket_closed(n: &ClosingNotice) -> Result<Rendered, minijinja::Error> {
-    let subject = one_line(&format!(
-        "Your request {} is closed - how did we do?",
-        n.ticket_number
-    ));
+    let subject = one_line(&format!("Your request {} is closed - how did we do?", n.ticket_number));
     let ctx = context! {
         subject => subject.clone(),
         ticket_number => n.ticket_number.clone(),
@@ -350,12 +347,25 @@ mod tests {
         let r = ticket_closed(&n).unwrap();
         assert_eq!(r.subject, "Your request FL-2026-000007 is closed - how did we do?");
         assert!(r.text.starts_with("Dear Wang Fang,\n"), "{}", r.text);
-        assert!(r.text.contains("\nhttps://service.example.com/survey/aaa.bbb.ccc\n"), "{}", r.text);
+        assert!(
+            r.text.contains("\nhttps://service.example.com/survey/aaa.bbb.ccc\n"),
+            "{}",
+            r.text
+        );
         assert!(r.text.contains("until 2026-12-04 16:50 (Asia/Shanghai)"), "{}", r.text);
         assert!(r.text.contains("UPS <alarm> & beeping"), "text is as typed");
         assert!(r.html.contains("UPS &lt;alarm&gt; &amp; beeping"), "{}", r.html);
-        assert!(r.html.contains("href=\"https:&#x2f;&#x2f;service.example.com&#x2f;survey&#x2f;aaa.bbb.ccc\""), "{}", r.html);
-        let r = ticket_closed(&ClosingNotice { contact_name: None, ..n }).unwrap();
+        assert!(
+            r.html
+                .contains("href=\"https:&#x2f;&#x2f;service.example.com&#x2f;survey&#x2f;aaa.bbb.ccc\""),
+            "{}",
+            r.html
+        );
+        let r = ticket_closed(&ClosingNotice {
+            contact_name: None,
+            ..n
+        })
+        .unwrap();
         assert!(r.text.starts_with("Dear customer,\n"), "{}", r.text);
     }
 

@@ -19,4 +19,5 @@ mod revisits;
 mod schema;
 mod sites;
 mod sla;
+mod surveys;
 mod tickets;

@@ -54,16 +54,16 @@ async fn revisits(app: &TestApp, token: &str, query: &str) -> Page<Revisit> {
         .await
 }
 
-async fn outcome(app: &TestApp, token: &str, id: i64, body: Value) -> reqwest::Response {
+pub async fn outcome(app: &TestApp, token: &str, id: i64, body: Value) -> reqwest::Response {
     app.post(&format!("/api/v1/revisits/{id}/outcome"), token, &body).await
 }
 
-async fn ok_outcome(app: &TestApp, token: &str, id: i64, body: Value) -> Revisit {
+pub async fn ok_outcome(app: &TestApp, token: &str, id: i64, body: Value) -> Revisit {
     app.ok(outcome(app, token, id, body).await, 200).await
 }
 
 /// Resolves a ticket and records the customer's satisfied acceptance, which closes it.
-async fn close(app: &TestApp, f: &Fixture, t: &Ticket) -> Ticket {
+pub async fn close(app: &TestApp, f: &Fixture, t: &Ticket) -> Ticket {
     let _: Ticket = app
         .ok(
             app.post(&format!("/api/v1/tickets/{}/resolve", t.id), &f.token, &json!({}))
@@ -84,7 +84,7 @@ async fn close(app: &TestApp, f: &Fixture, t: &Ticket) -> Ticket {
 }
 
 /// A closed ticket's satisfaction revisit.
-async fn satisfaction_of(app: &TestApp, t: &Ticket) -> Revisit {
+pub async fn satisfaction_of(app: &TestApp, t: &Ticket) -> Revisit {
     let all = revisits(app, &app.admin, "kind=satisfaction&limit=200").await;
     all.items
         .into_iter()
