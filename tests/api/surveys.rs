@@ -182,7 +182,7 @@ async fn closing_a_ticket_e_mails_the_contact_a_working_survey_link() {
     // The page behind the link is served by the service itself, and holds no token.
     let page = app
         .http
-        .get(&link.replace(PUBLIC_URL, &app.address))
+        .get(link.replace(PUBLIC_URL, &app.address))
         .send()
         .await
         .unwrap();
