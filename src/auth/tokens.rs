@@ -18,6 +18,14 @@ pub struct AccessClaims {
     pub role: String,
     pub name: String,
     pub purpose: String,
+    #[serde(flatten)]
+    pub registered: Registered,
+}
+
+/// The registered claims every token of the service carries: issuer, audience, expiry,
+/// not-before, issued-at and a random id.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Registered {
     pub iss: String,
     pub aud: String,
     pub exp: i64,
@@ -35,12 +43,8 @@ pub const ACCESS_PURPOSE: &str = "access";
 pub struct SurveyClaims {
     pub ticket: i64,
     pub purpose: String,
-    pub iss: String,
-    pub aud: String,
-    pub exp: i64,
-    pub nbf: i64,
-    pub iat: i64,
-    pub jti: String,
+    #[serde(flatten)]
+    pub registered: Registered,
 }
 
 pub const SURVEY_PURPOSE: &str = "survey";
@@ -91,14 +95,20 @@ impl TokenKeys {
             role: role.as_str().to_string(),
             name: name.to_string(),
             purpose: ACCESS_PURPOSE.to_string(),
-            iss: self.issuer.clone(),
-            aud: self.audience.clone(),
-            exp: (now + self.access_ttl).timestamp(),
-            nbf: now.timestamp(),
-            iat: now.timestamp(),
-            jti: uuid::Uuid::new_v4().to_string(),
+            registered: self.registered(now, now + self.access_ttl, &uuid::Uuid::new_v4().to_string()),
         };
         Ok((self.sign(&claims)?, self.access_ttl.num_seconds()))
+    }
+
+    fn registered(&self, now: DateTime<Utc>, expires_at: DateTime<Utc>, jti: &str) -> Registered {
+        Registered {
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+            exp: expires_at.timestamp(),
+            nbf: now.timestamp(),
+            iat: now.timestamp(),
+            jti: jti.to_string(),
+        }
     }
 
     fn sign<C: Serialize>(&self, claims: &C) -> Result<String, AppError> {
@@ -117,12 +127,7 @@ impl TokenKeys {
         self.sign(&SurveyClaims {
             ticket,
             purpose: SURVEY_PURPOSE.to_string(),
-            iss: self.issuer.clone(),
-            aud: self.audience.clone(),
-            exp: expires_at.timestamp(),
-            nbf: now.timestamp(),
-            iat: now.timestamp(),
-            jti: jti.to_string(),
+            registered: self.registered(now, expires_at, jti),
         })
     }
 
@@ -134,7 +139,7 @@ impl TokenKeys {
         let data = jsonwebtoken::decode::<SurveyClaims>(token, &self.decoding, &self.survey_validation)
             .map_err(|_| invalid())?;
         let leeway = i64::try_from(self.survey_validation.leeway).unwrap_or(0);
-        if data.claims.purpose != SURVEY_PURPOSE || data.claims.nbf > now.timestamp() + leeway {
+        if data.claims.purpose != SURVEY_PURPOSE || data.claims.registered.nbf > now.timestamp() + leeway {
             return Err(invalid());
         }
         Ok(data.claims)
@@ -234,7 +239,7 @@ mod tests {
             .issue_survey(42, "jti-1", now, now + chrono::Duration::days(14))
             .unwrap();
         let c = k.verify_survey(&link, now).unwrap();
-        assert_eq!((c.ticket, c.jti.as_str()), (42, "jti-1"));
+        assert_eq!((c.ticket, c.registered.jti.as_str()), (42, "jti-1"));
         assert!(matches!(k.verify(&link), Err(AppError::TokenInvalid(_))));
         let (access, _) = k.issue(UserId(1), Role::Admin, "a", now).unwrap();
         assert!(matches!(k.verify_survey(&access, now), Err(AppError::NotFound(_))));
@@ -250,7 +255,7 @@ mod tests {
             )
             .unwrap();
         assert_eq!(
-            k.verify_survey(&old, now).unwrap().exp,
+            k.verify_survey(&old, now).unwrap().registered.exp,
             (now - chrono::Duration::days(16)).timestamp()
         );
         let other = keys("another-secret-that-is-long-enough");

@@ -282,7 +282,7 @@ pub fn send_closing_mail(c: &mut DbConn, actor: &Actor, ticket_id: i64, s: Closi
 fn link_of(c: &mut DbConn, keys: &TokenKeys, token: &str, now: DateTime<Utc>) -> AppResult<(LinkRow, TicketRow)> {
     let claims = keys.verify_survey(token, now)?;
     let link: LinkRow = survey_links::table
-        .filter(survey_links::jti.eq(&claims.jti))
+        .filter(survey_links::jti.eq(&claims.registered.jti))
         .filter(survey_links::ticket_id.eq(claims.ticket))
         .select(LinkRow::as_select())
         .first(c)

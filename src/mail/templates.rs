@@ -113,10 +113,15 @@ pub fn major_fault(n: &MajorFaultNotice) -> Result<Rendered, minijinja::Error> {
         end_summary => n.end_summary.clone(),
         sender => n.sender.clone(),
     };
+    render("major_fault", subject, ctx)
+}
+
+/// A notice from its two templates, `{name}.txt` and `{name}.html`.
+fn render(name: &str, subject: String, ctx: minijinja::Value) -> Result<Rendered, minijinja::Error> {
     let env = env()?;
-    let mut text = env.get_template("major_fault.txt")?.render(ctx.clone())?;
+    let mut text = env.get_template(&format!("{name}.txt"))?.render(ctx.clone())?;
     text.push('\n');
-    let html = env.get_template("major_fault.html")?.render(ctx)?;
+    let html = env.get_template(&format!("{name}.html"))?.render(ctx)?;
     Ok(Rendered { subject, text, html })
 }
 
@@ -200,11 +205,8 @@ pub fn fault_report(r: &FaultReportView) -> Result<RenderedReport, minijinja::Er
         subject => subject.clone(),
         r => minijinja::Value::from(minijinja::value::Serde(r)),
     };
-    let env = env()?;
-    let mut text = env.get_template("fault_report.txt")?.render(ctx.clone())?;
-    text.push('\n');
-    let html = env.get_template("fault_report.html")?.render(ctx.clone())?;
-    let document = env.get_template("fault_report_document.html")?.render(ctx)?;
+    let Rendered { subject, text, html } = render("fault_report", subject, ctx.clone())?;
+    let document = env()?.get_template("fault_report_document.html")?.render(ctx)?;
     let number: String = r
         .ticket_number
         .chars()
@@ -244,11 +246,7 @@ pub fn ticket_closed(n: &ClosingNotice) -> Result<Rendered, minijinja::Error> {
         link => n.link.clone(),
         expires_at => n.expires_at.clone(),
     };
-    let env = env()?;
-    let mut text = env.get_template("ticket_closed.txt")?.render(ctx.clone())?;
-    text.push('\n');
-    let html = env.get_template("ticket_closed.html")?.render(ctx)?;
-    Ok(Rendered { subject, text, html })
+    render("ticket_closed", subject, ctx)
 }
 
 #[cfg(test)]

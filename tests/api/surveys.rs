@@ -92,6 +92,14 @@ async fn closed_with_link(app: &TestApp, f: &Fixture) -> (Ticket, String) {
     (t, token)
 }
 
+/// A survey app, a gold customer's fixture, and a closed ticket with its link's token.
+async fn closed_scene() -> (TestApp, Fixture, Ticket, String) {
+    let app = survey_app().await;
+    let f = fixture(&app, "gold").await;
+    let (t, token) = closed_with_link(&app, &f).await;
+    (app, f, t, token)
+}
+
 fn api(token: &str) -> String {
     format!("/api/v1/surveys/{token}")
 }
@@ -235,9 +243,7 @@ async fn a_ticket_without_a_contact_e_mail_gets_no_link() {
 
 #[tokio::test]
 async fn the_customer_answers_through_the_link_once() {
-    let app = survey_app().await;
-    let f = fixture(&app, "gold").await;
-    let (t, token) = closed_with_link(&app, &f).await;
+    let (app, f, t, token) = closed_scene().await;
     app.clock.advance(Duration::hours(20));
 
     let receipt: SurveyReceipt = app
@@ -299,9 +305,7 @@ async fn the_customer_answers_through_the_link_once() {
 
 #[tokio::test]
 async fn two_answers_at_once_record_one() {
-    let app = survey_app().await;
-    let f = fixture(&app, "gold").await;
-    let (t, token) = closed_with_link(&app, &f).await;
+    let (app, _, t, token) = closed_scene().await;
     let (a, b) = tokio::join!(
         answer(&app, &token, json!({"score": 5})),
         answer(&app, &token, json!({"score": 2}))
@@ -315,9 +319,7 @@ async fn two_answers_at_once_record_one() {
 
 #[tokio::test]
 async fn an_expired_link_is_refused() {
-    let app = survey_app().await;
-    let f = fixture(&app, "gold").await;
-    let (_, token) = closed_with_link(&app, &f).await;
+    let (app, _, _, token) = closed_scene().await;
     app.clock.advance(Duration::days(14) - Duration::minutes(1));
     let _: SurveyForm = app.ok(read_link(&app, &token).await, 200).await;
     app.clock.advance(Duration::minutes(1));
@@ -330,9 +332,7 @@ async fn an_expired_link_is_refused() {
 
 #[tokio::test]
 async fn a_tampered_or_foreign_token_is_not_found() {
-    let app = survey_app().await;
-    let f = fixture(&app, "gold").await;
-    let (t, token) = closed_with_link(&app, &f).await;
+    let (app, _, t, token) = closed_scene().await;
     let parts: Vec<&str> = token.split('.').collect();
     assert_eq!(parts.len(), 3, "a JWT");
 
@@ -396,9 +396,7 @@ async fn a_tampered_or_foreign_token_is_not_found() {
 
 #[tokio::test]
 async fn a_satisfaction_call_records_the_survey() {
-    let app = survey_app().await;
-    let f = fixture(&app, "gold").await;
-    let (t, token) = closed_with_link(&app, &f).await;
+    let (app, f, t, token) = closed_scene().await;
     let r = satisfaction_of(&app, &t).await;
     app.clock.advance(Duration::days(3));
     ok_outcome(
@@ -434,9 +432,7 @@ async fn a_satisfaction_call_records_the_survey() {
 
 #[tokio::test]
 async fn answers_are_validated_naming_the_field() {
-    let app = survey_app().await;
-    let f = fixture(&app, "gold").await;
-    let (_, token) = closed_with_link(&app, &f).await;
+    let (app, _, _, token) = closed_scene().await;
     let long = "x".repeat(2001);
     for (body, field) in [
         (json!({"score": 0}), "score"),
