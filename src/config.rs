@@ -54,6 +54,72 @@ pub struct Settings {
     pub mail: MailSettings,
     /// Customer revisits: the cadence, the generation job, the satisfaction delay, the target.
     pub revisits: RevisitSettings,
+    /// Where customers reach the service from outside (links in e-mails), e.g.
+    /// `https://service.example.com`; without a trailing slash.
+    pub public_url: String,
+    /// Satisfaction surveys after closure.
+    pub surveys: SurveySettings,
+}
+
+/// Satisfaction surveys after closure.
+#[derive(Debug, Clone)]
+pub struct SurveySettings {
+    /// Days a survey link in the closing e-mail can be used.
+    pub link_days: u32,
+}
+
+impl Default for SurveySettings {
+    fn default() -> Self {
+        SurveySettings { link_days: 14 }
+    }
+}
+
+impl SurveySettings {
+    pub fn link_ttl(&self) -> chrono::Duration {
+        chrono::Duration::days(self.link_days.into())
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if self.link_days == 0 || self.link_days > 365 {
+            return Err(ConfigError::Invalid {
+                name: "FIELDLINE_SURVEY_LINK_DAYS",
+                why: "must be between 1 and 365".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Checks a public base URL: `http://` or `https://`, a host, an optional path, no query or
+/// fragment (paths are appended to it). Returns it without trailing slashes.
+pub fn public_url(raw: &str) -> Result<String, String> {
+    let v = raw.trim().trim_end_matches('/');
+    let rest = v
+        .strip_prefix("https://")
+        .or_else(|| v.strip_prefix("http://"))
+        .ok_or("must start with http:// or https://")?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || host.starts_with(':') {
+        return Err("names no host".into());
+    }
+    if v.chars()
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '"' | '<' | '>'))
+    {
+        return Err("must be a plain URL without spaces, query or fragment".into());
+    }
+    Ok(v.to_string())
+}
+
+/// Whether a public base URL points at this machine only (useless in an e-mail to a customer).
+fn is_loopback(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split('/').next().unwrap_or("");
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, h)| h)
+        .trim_start_matches('[');
+    let host = host.split([']', ':']).next().unwrap_or("");
+    host.eq_ignore_ascii_case("localhost") || host.starts_with("127.") || host == "::1"
 }
 
 /// Customer revisits.
@@ -335,6 +401,8 @@ impl Default for Settings {
             job_run_retention_days: 30,
             mail: MailSettings::default(),
             revisits: RevisitSettings::default(),
+            public_url: "http://127.0.0.1:8080".into(),
+            surveys: SurveySettings::default(),
         }
     }
 }
@@ -389,6 +457,16 @@ impl Settings {
             job_run_retention_days: parse("FIELDLINE_JOB_RUN_RETENTION_DAYS", d.job_run_retention_days)?,
             mail: mail_from_env(d.mail)?,
             revisits: revisits_from_env(d.revisits)?,
+            public_url: match var("FIELDLINE_PUBLIC_URL") {
+                None => d.public_url,
+                Some(v) => public_url(&v).map_err(|why| ConfigError::Invalid {
+                    name: "FIELDLINE_PUBLIC_URL",
+                    why,
+                })?,
+            },
+            surveys: SurveySettings {
+                link_days: parse("FIELDLINE_SURVEY_LINK_DAYS", d.surveys.link_days)?,
+            },
         };
         s.validate()?;
         Ok(s)
@@ -453,6 +531,22 @@ impl Settings {
             });
         }
         self.mail.validate(self.environment)?;
+        if let Err(why) = public_url(&self.public_url) {
+            return Err(ConfigError::Invalid {
+                name: "FIELDLINE_PUBLIC_URL",
+                why,
+            });
+        }
+        if self.environment == Environment::Production
+            && self.mail.transport == MailTransport::Smtp
+            && is_loopback(&self.public_url)
+        {
+            return Err(ConfigError::Invalid {
+                name: "FIELDLINE_PUBLIC_URL",
+                why: "set the address customers reach the service at: e-mails to them carry links".into(),
+            });
+        }
+        self.surveys.validate()?;
         self.revisits.validate()
     }
 }
@@ -580,6 +674,66 @@ mod tests {
             "FIELDLINE_REVISIT_SATISFACTION_DAYS"
         );
         assert_eq!(bad(|r| r.weekly_target = 0), "FIELDLINE_REVISIT_WEEKLY_TARGET");
+    }
+
+    #[test]
+    fn the_public_url_and_survey_settings_are_checked() {
+        assert_eq!(
+            public_url(" https://service.example.com/ ").unwrap(),
+            "https://service.example.com"
+        );
+        assert_eq!(
+            public_url("http://10.0.0.5:8080/fieldline").unwrap(),
+            "http://10.0.0.5:8080/fieldline"
+        );
+        for bad in [
+            "service.example.com",
+            "ftp://x",
+            "https://",
+            "https://a b",
+            "https://x/?q=1",
+            "https://x/#a",
+        ] {
+            assert!(public_url(bad).is_err(), "{bad}");
+        }
+        let with = |f: fn(&mut Settings)| {
+            let mut s = Settings {
+                environment: Environment::Production,
+                jwt_secret: "x".repeat(32),
+                mail: MailSettings {
+                    transport: MailTransport::Smtp,
+                    smtp_host: "mail.example.com".into(),
+                    from: "Service <service@example.com>".into(),
+                    ..MailSettings::default()
+                },
+                public_url: "https://service.example.com".into(),
+                ..Settings::default()
+            };
+            f(&mut s);
+            s.validate().err().map(|e| match e {
+                ConfigError::Invalid { name, .. } => name,
+            })
+        };
+        assert_eq!(with(|_| {}), None);
+        assert_eq!(
+            with(|s| s.public_url = "http://127.0.0.1:8080".into()),
+            Some("FIELDLINE_PUBLIC_URL")
+        );
+        assert_eq!(
+            with(|s| s.public_url = "http://localhost".into()),
+            Some("FIELDLINE_PUBLIC_URL")
+        );
+        assert_eq!(with(|s| s.public_url = "mailto:x".into()), Some("FIELDLINE_PUBLIC_URL"));
+        assert_eq!(with(|s| s.surveys.link_days = 0), Some("FIELDLINE_SURVEY_LINK_DAYS"));
+        assert_eq!(with(|s| s.surveys.link_days = 366), Some("FIELDLINE_SURVEY_LINK_DAYS"));
+        assert_eq!(
+            with(|s| {
+                s.public_url = "http://127.0.0.1:8080".into();
+                s.environment = Environment::Development;
+            }),
+            None,
+            "the default serves a developer's machine"
+        );
     }
 
     #[test]

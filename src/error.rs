@@ -44,6 +44,12 @@ pub enum AppError {
     PreconditionRequired,
     #[error("idempotency key reused")]
     IdempotencyKeyReused,
+    #[error("link expired: {0}")]
+    LinkExpired(String),
+    #[error("link used: {0}")]
+    LinkUsed(String),
+    #[error("survey answered: {0}")]
+    SurveyAnswered(String),
     #[error("too many requests; retry after {retry_after} s")]
     TooManyRequests { retry_after: u64 },
     #[error("unavailable: {0}")]
@@ -95,6 +101,9 @@ impl AppError {
             AppError::PreconditionFailed { .. } => ErrorCode::PreconditionFailed,
             AppError::PreconditionRequired => ErrorCode::PreconditionRequired,
             AppError::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
+            AppError::LinkExpired(_) => ErrorCode::LinkExpired,
+            AppError::LinkUsed(_) => ErrorCode::LinkUsed,
+            AppError::SurveyAnswered(_) => ErrorCode::SurveyAnswered,
             AppError::TooManyRequests { .. } => ErrorCode::TooManyRequests,
             AppError::Unavailable(_) => ErrorCode::Unavailable,
             AppError::Internal(_) => ErrorCode::Internal,
@@ -114,7 +123,10 @@ impl AppError {
             | AppError::Forbidden(d)
             | AppError::NotFound(d)
             | AppError::Conflict(d)
-            | AppError::InvalidTransition(d) => (d.clone(), None),
+            | AppError::InvalidTransition(d)
+            | AppError::LinkExpired(d)
+            | AppError::LinkUsed(d)
+            | AppError::SurveyAnswered(d) => (d.clone(), None),
             AppError::Duplicate { field, detail } => (detail.clone(), field.clone()),
             AppError::InvalidCredentials => ("username or password is wrong".into(), None),
             AppError::TokenExpired => ("the access token has expired; refresh it".into(), None),

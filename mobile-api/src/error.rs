@@ -47,6 +47,12 @@ pub enum ErrorCode {
     IdempotencyKeyReused,
     /// Too many attempts; wait for the time in `Retry-After`.
     TooManyRequests,
+    /// The survey link has expired.
+    LinkExpired,
+    /// The survey link was already used to answer.
+    LinkUsed,
+    /// The ticket's satisfaction survey is already answered (e.g. on the revisit call).
+    SurveyAnswered,
     /// The service cannot reach its database right now.
     Unavailable,
     /// Something failed inside the service; the details are in its log.
@@ -75,6 +81,9 @@ impl ErrorCode {
             ErrorCode::PreconditionRequired => "precondition_required",
             ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
             ErrorCode::TooManyRequests => "too_many_requests",
+            ErrorCode::LinkExpired => "link_expired",
+            ErrorCode::LinkUsed => "link_used",
+            ErrorCode::SurveyAnswered => "survey_answered",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Internal => "internal",
         }
@@ -91,7 +100,12 @@ impl ErrorCode {
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
-            ErrorCode::Duplicate | ErrorCode::Conflict | ErrorCode::InvalidTransition => 409,
+            ErrorCode::Duplicate
+            | ErrorCode::Conflict
+            | ErrorCode::InvalidTransition
+            | ErrorCode::LinkUsed
+            | ErrorCode::SurveyAnswered => 409,
+            ErrorCode::LinkExpired => 410,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::PreconditionFailed => 412,
             ErrorCode::PreconditionRequired => 428,
@@ -126,6 +140,9 @@ impl ErrorCode {
             ErrorCode::PreconditionRequired => "Precondition required",
             ErrorCode::IdempotencyKeyReused => "Idempotency key reused",
             ErrorCode::TooManyRequests => "Too many requests",
+            ErrorCode::LinkExpired => "Link expired",
+            ErrorCode::LinkUsed => "Link already used",
+            ErrorCode::SurveyAnswered => "Survey already answered",
             ErrorCode::Unavailable => "Service unavailable",
             ErrorCode::Internal => "Internal error",
         }

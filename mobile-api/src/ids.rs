@@ -45,4 +45,5 @@ id_type!(
     FaultReportId,
     RevisitFileId,
     RevisitId,
+    SurveyId,
 );

@@ -613,7 +613,8 @@ pub struct TicketEvent {
     /// an address to send it to); the fault analysis report's `fault_report_drafted`,
     /// `fault_report_author`, `fault_report_submitted`, `fault_report_returned`,
     /// `fault_report_approved`, `fault_report_sent` and `fault_report_revised` (`data` holds
-    /// `fault_report_id` and `revision`).
+    /// `fault_report_id` and `revision`); `survey_answered` (`to` is the score; `data` holds
+    /// `survey_id`, `score`, `source` and `revisit_id`).
     pub kind: String,
     pub from: Option<String>,
     pub to: Option<String>,
@@ -1278,6 +1279,7 @@ wire_enum!(
         MajorFaultUpdate => "major_fault_update",
         MajorFaultEnd => "major_fault_end",
         FaultReport => "fault_report",
+        TicketClosed => "ticket_closed",
     }
 );
 
@@ -1636,4 +1638,72 @@ pub struct RevisitProgress {
     pub target: i64,
     /// Active agents, and anyone else who recorded an outcome that week; most done first.
     pub agents: Vec<AgentRevisitProgress>,
+}
+
+// ---------------------------------------------------------------- satisfaction surveys
+
+wire_enum!(
+    /// How a survey answer came in: `link`, the customer through the link in the closing
+    /// e-mail; `revisit`, told to an agent on the satisfaction revisit's call.
+    SurveySource {
+        Link => "link",
+        Revisit => "revisit",
+    }
+);
+
+/// A ticket's satisfaction survey answer (at most one per ticket), as the staff read it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Survey {
+    pub id: SurveyId,
+    pub ticket_id: TicketId,
+    pub ticket_number: String,
+    pub customer_id: CustomerId,
+    pub customer_name: String,
+    /// From 1 (very dissatisfied) to 5 (very satisfied).
+    pub score: i32,
+    pub comment: Option<String>,
+    pub source: SurveySource,
+    /// The satisfaction revisit whose call recorded it (source `revisit`).
+    pub revisit_id: Option<RevisitId>,
+    /// The agent who recorded it (source `revisit`); null for the customer's own answer.
+    pub recorded_by: Option<UserId>,
+    pub answered_at: DateTime<Utc>,
+}
+
+/// What the customer sees behind a survey link: their ticket, nothing internal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SurveyForm {
+    pub ticket_number: String,
+    /// The ticket's title.
+    pub summary: String,
+    pub closed_at: DateTime<Utc>,
+    /// Until when the link can be used.
+    pub expires_at: DateTime<Utc>,
+    /// The scores allowed (1 to 5) and the longest comment.
+    pub score_min: i32,
+    pub score_max: i32,
+    pub comment_max_chars: i32,
+}
+
+/// The customer's answer: a score from 1 (very dissatisfied) to 5 (very satisfied) and an
+/// optional comment (at most 2000 characters; several lines allowed).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SurveyAnswer {
+    pub score: i32,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// The answer as it was recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SurveyReceipt {
+    pub ticket_number: String,
+    pub score: i32,
+    pub comment: Option<String>,
+    pub answered_at: DateTime<Utc>,
 }

@@ -17,6 +17,7 @@ pub mod regions;
 pub mod revisits;
 pub mod sites;
 pub mod sla;
+pub mod surveys;
 pub mod tickets;
 pub mod users;
 
@@ -65,6 +66,26 @@ fn resource(path: &str) -> actix_web::Resource {
     web::resource(path).default_service(web::to(method_not_allowed))
 }
 
+/// A resource whose path carries a credential (a survey link's token): its answers are not
+/// stored by caches, and a page does not pass its address on to others.
+fn private_resource(
+    path: &str,
+) -> actix_web::Resource<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    resource(path).wrap(
+        actix_web::middleware::DefaultHeaders::new()
+            .add((header::CACHE_CONTROL, "no-store"))
+            .add((header::REFERRER_POLICY, "no-referrer")),
+    )
+}
+
 async fn method_not_allowed() -> AppResult<HttpResponse> {
     Err(AppError::MethodNotAllowed)
 }
@@ -94,6 +115,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(resource("/health").route(web::get().to(health::health)))
     .service(resource("/ready").route(web::get().to(health::ready)))
     .service(resource("/openapi.json").route(web::get().to(openapi_json)))
+    .service(private_resource("/survey/{token}").route(web::get().to(surveys::page)))
+    .service(resource("/survey.js").route(web::get().to(surveys::script)))
+    .service(resource("/survey.css").route(web::get().to(surveys::style)))
     .service(
         web::scope("/api/v1")
             .service(resource("/auth/login").route(web::post().to(auth::login)))
@@ -188,6 +212,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/tickets/{id}/callback").route(web::post().to(tickets::request_callback)))
             .service(resource("/tickets/{id}/callback/done").route(web::post().to(tickets::callback_done)))
             .service(resource("/tickets/{id}/arrival").route(web::post().to(tickets::arrival)))
+            .service(resource("/tickets/{id}/survey").route(web::get().to(surveys::of_ticket)))
             .service(
                 resource("/tickets/{id}/major-fault")
                     .route(web::get().to(major_faults::get))
@@ -238,6 +263,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/revisits/{id}/outcome").route(web::post().to(revisits::outcome)))
             .service(resource("/revisits/{id}/assign").route(web::post().to(revisits::assign)))
             .service(resource("/revisit-files").route(web::get().to(revisits::list_files)))
+            .service(resource("/surveys").route(web::get().to(surveys::list)))
+            .service(
+                private_resource("/surveys/{token}")
+                    .route(web::get().to(surveys::form))
+                    .route(web::post().to(surveys::answer)),
+            )
             .service(resource("/revisit-files/{id}").route(web::get().to(revisits::get_file)))
             .service(resource("/technicians").route(web::get().to(dispatch::list_technicians)))
             .service(
@@ -317,6 +348,7 @@ impl utoipa::Modify for BearerAuth {
         outbox::list, outbox::retry,
         revisits::list, revisits::progress, revisits::get, revisits::outcome, revisits::assign,
         revisits::list_files, revisits::get_file,
+        surveys::form, surveys::answer, surveys::of_ticket, surveys::list,
         dispatch::list_technicians, dispatch::get_technician, dispatch::put_technician,
         dispatch::list_duty, dispatch::add_duty, dispatch::create_visit, dispatch::get_visit,
         dispatch::candidates, dispatch::assign, dispatch::auto_assign, dispatch::unassign, dispatch::board,

@@ -366,7 +366,8 @@ pub async fn authorize(
 }
 
 /// Records the customer's verdict: satisfied closes the ticket (and schedules its satisfaction
-/// revisit, `FIELDLINE_REVISIT_SATISFACTION_DAYS` later), not satisfied reopens it.
+/// revisit, `FIELDLINE_REVISIT_SATISFACTION_DAYS` later, and e-mails the ticket's contact the
+/// thanks with a survey link), not satisfied reopens it.
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/acceptance", tag = "tickets", security(("bearer" = [])),
     params(("id" = i64, Path, description = "ticket id")), request_body = AcceptanceRequest,
     responses((status = 200, body = Ticket), (status = 409, body = Problem), (status = 422, body = Problem)))]
@@ -382,9 +383,11 @@ pub async fn accept(
         satisfied: b.satisfied,
         comment: reason("comment", b.comment.as_deref())?,
     };
-    // Closing the ticket schedules its satisfaction revisit in the same transaction.
+    // Closing the ticket schedules its satisfaction revisit and sends the closing e-mail with
+    // its survey link, in the same transaction.
     let (who, role, id) = (actor(&user, &state), user.role, id.into_inner());
     let out = run(&state, move |c, st| {
+        let id_domain = st.settings.mail.id_domain();
         revisits::accept_ticket(
             c,
             &who,
@@ -393,6 +396,7 @@ pub async fn accept(
             change,
             st.settings.escalation_step(),
             st.settings.revisits.satisfaction_days,
+            super::surveys::closing_mail(st, &id_domain),
         )
     })
     .await?;

@@ -1,4 +1,5 @@
-//! Access tokens (JWT, HS256, short-lived) and refresh tokens (random, stored hashed).
+//! Access tokens (JWT, HS256, short-lived), survey links (JWT, HS256, single-use: their `jti` is
+//! stored) and refresh tokens (random, stored hashed).
 
 use crate::config::Settings;
 use crate::error::AppError;
@@ -17,6 +18,14 @@ pub struct AccessClaims {
     pub role: String,
     pub name: String,
     pub purpose: String,
+    #[serde(flatten)]
+    pub registered: Registered,
+}
+
+/// The registered claims every token of the service carries: issuer, audience, expiry,
+/// not-before, issued-at and a random id.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Registered {
     pub iss: String,
     pub aud: String,
     pub exp: i64,
@@ -27,12 +36,27 @@ pub struct AccessClaims {
 
 pub const ACCESS_PURPOSE: &str = "access";
 
+/// The claims of a survey link: the ticket it asks about. The `jti` names the stored link, which
+/// says whether it was used; expiry and not-before are checked against the service's clock by
+/// `verify_survey`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SurveyClaims {
+    pub ticket: i64,
+    pub purpose: String,
+    #[serde(flatten)]
+    pub registered: Registered,
+}
+
+pub const SURVEY_PURPOSE: &str = "survey";
+
 /// The signing keys and the rules a token must pass.
 #[derive(Clone)]
 pub struct TokenKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    /// The same rules without the wall-clock checks, which `verify_survey` makes on the clock.
+    survey_validation: Validation,
     issuer: String,
     audience: String,
     access_ttl: chrono::Duration,
@@ -49,10 +73,14 @@ impl TokenKeys {
         validation.leeway = 5;
         validation.set_issuer(&[&s.jwt_issuer]);
         validation.set_audience(&[&s.jwt_audience]);
+        let mut survey_validation = validation.clone();
+        survey_validation.validate_exp = false;
+        survey_validation.validate_nbf = false;
         TokenKeys {
             encoding: EncodingKey::from_secret(s.jwt_secret.as_bytes()),
             decoding: DecodingKey::from_secret(s.jwt_secret.as_bytes()),
             validation,
+            survey_validation,
             issuer: s.jwt_issuer.clone(),
             audience: s.jwt_audience.clone(),
             access_ttl: chrono::Duration::from_std(s.access_token_ttl).unwrap_or(chrono::Duration::minutes(15)),
@@ -67,16 +95,54 @@ impl TokenKeys {
             role: role.as_str().to_string(),
             name: name.to_string(),
             purpose: ACCESS_PURPOSE.to_string(),
+            registered: self.registered(now, now + self.access_ttl, &uuid::Uuid::new_v4().to_string()),
+        };
+        Ok((self.sign(&claims)?, self.access_ttl.num_seconds()))
+    }
+
+    fn registered(&self, now: DateTime<Utc>, expires_at: DateTime<Utc>, jti: &str) -> Registered {
+        Registered {
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
-            exp: (now + self.access_ttl).timestamp(),
+            exp: expires_at.timestamp(),
             nbf: now.timestamp(),
             iat: now.timestamp(),
-            jti: uuid::Uuid::new_v4().to_string(),
-        };
-        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-            .map_err(|e| AppError::internal(format!("signing a token: {e}")))?;
-        Ok((token, self.access_ttl.num_seconds()))
+            jti: jti.to_string(),
+        }
+    }
+
+    fn sign<C: Serialize>(&self, claims: &C) -> Result<String, AppError> {
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
+            .map_err(|e| AppError::internal(format!("signing a token: {e}")))
+    }
+
+    /// Signs a survey link for a ticket, valid from `now` until `expires_at`, named by `jti`.
+    pub fn issue_survey(
+        &self,
+        ticket: i64,
+        jti: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<String, AppError> {
+        self.sign(&SurveyClaims {
+            ticket,
+            purpose: SURVEY_PURPOSE.to_string(),
+            registered: self.registered(now, expires_at, jti),
+        })
+    }
+
+    /// Checks a survey link's signature, algorithm, issuer, audience, purpose and not-before
+    /// (on `now`, the service's clock). Its expiry is left to the caller, which answers an
+    /// expired link differently from a forged one. A link that fails is "not found".
+    pub fn verify_survey(&self, token: &str, now: DateTime<Utc>) -> Result<SurveyClaims, AppError> {
+        let invalid = || AppError::NotFound("no such survey link; check that it was copied whole".into());
+        let data = jsonwebtoken::decode::<SurveyClaims>(token, &self.decoding, &self.survey_validation)
+            .map_err(|_| invalid())?;
+        let leeway = i64::try_from(self.survey_validation.leeway).unwrap_or(0);
+        if data.claims.purpose != SURVEY_PURPOSE || data.claims.registered.nbf > now.timestamp() + leeway {
+            return Err(invalid());
+        }
+        Ok(data.claims)
     }
 
     /// Checks signature, algorithm, issuer, audience, expiry, not-before and purpose.
@@ -163,6 +229,40 @@ mod tests {
             b64(&payload.to_string())
         );
         assert!(matches!(k.verify(&none), Err(AppError::TokenInvalid(_))));
+    }
+
+    #[test]
+    fn survey_links_and_access_tokens_are_not_interchangeable() {
+        let k = keys("a-secret-that-is-long-enough-for-tests");
+        let now = Utc::now();
+        let link = k
+            .issue_survey(42, "jti-1", now, now + chrono::Duration::days(14))
+            .unwrap();
+        let c = k.verify_survey(&link, now).unwrap();
+        assert_eq!((c.ticket, c.registered.jti.as_str()), (42, "jti-1"));
+        assert!(matches!(k.verify(&link), Err(AppError::TokenInvalid(_))));
+        let (access, _) = k.issue(UserId(1), Role::Admin, "a", now).unwrap();
+        assert!(matches!(k.verify_survey(&access, now), Err(AppError::NotFound(_))));
+        // The clock decides: a link is not valid before it was issued, and its expiry is read
+        // by the caller (jsonwebtoken's wall-clock check is off).
+        assert!(k.verify_survey(&link, now - chrono::Duration::hours(1)).is_err());
+        let old = k
+            .issue_survey(
+                42,
+                "jti-2",
+                now - chrono::Duration::days(30),
+                now - chrono::Duration::days(16),
+            )
+            .unwrap();
+        assert_eq!(
+            k.verify_survey(&old, now).unwrap().registered.exp,
+            (now - chrono::Duration::days(16)).timestamp()
+        );
+        let other = keys("another-secret-that-is-long-enough");
+        assert!(other.verify_survey(&link, now).is_err());
+        let mut tampered = link.clone();
+        tampered.insert(tampered.len() - 3, if link.ends_with('A') { 'B' } else { 'A' });
+        assert!(k.verify_survey(&tampered, now).is_err());
     }
 
     #[test]

@@ -13,6 +13,7 @@
 
 use super::audit::{self, snapshot, Actor};
 use super::schema::{assets, customers, revisit_files, revisits, sites, tickets as tickets_t, users};
+use super::surveys;
 use super::tickets::{self, Change, Registration};
 use super::{sla as policy, ts, utc, write, DbConn, Paging};
 use crate::domain::cadence::{self, Cadence, IsoWeek};
@@ -564,7 +565,9 @@ fn generate_for_file(c: &mut DbConn, actor: &Actor, id: i64, today: NaiveDate, h
 // ---------------------------------------------------------------- satisfaction revisits
 
 /// The customer's verdict on a resolved ticket (`Change::Accept`); when it closes the ticket, a
-/// satisfaction revisit is scheduled `satisfaction_days` after today, in the same transaction.
+/// satisfaction revisit is scheduled `satisfaction_days` after today and the closing e-mail with
+/// its survey link goes to the ticket's contact, in the same transaction.
+#[allow(clippy::too_many_arguments)]
 pub fn accept_ticket(
     c: &mut DbConn,
     actor: &Actor,
@@ -573,11 +576,13 @@ pub fn accept_ticket(
     change: Change,
     step_interval: Duration,
     satisfaction_days: u32,
+    closing: surveys::ClosingMail<'_>,
 ) -> AppResult<Ticket> {
     write(c, |c| {
         let ticket = tickets::change_in_tx(c, actor, Some(role), ticket_id, change, step_interval)?;
         if ticket.status == TicketStatus::Closed {
             schedule_satisfaction(c, actor, &ticket, satisfaction_days)?;
+            surveys::send_closing_mail(c, actor, ticket.id.0, closing)?;
         }
         Ok(ticket)
     })
@@ -684,6 +689,11 @@ pub fn record_outcome(
             return Err(AppError::Conflict(format!(
                 "revisit {id} was done by someone else meanwhile; reload it"
             )));
+        }
+        // The score of a satisfaction call is the ticket's survey answer, unless the customer
+        // already gave one through the closing e-mail's link.
+        if let (RevisitKind::Satisfaction, Some(ticket), Some(score)) = (row.kind()?, row.ticket_id, o.score) {
+            surveys::record_from_revisit(c, actor, ticket, id, score, o.comment.as_deref())?;
         }
         if o.opens_ticket() {
             let ticket = open_ticket(c, actor, &row, &before, &o, step_interval)?;

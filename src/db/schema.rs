@@ -542,6 +542,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    survey_links (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        jti -> Text,
+        recipient -> Text,
+        issued_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    surveys (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        customer_id -> BigInt,
+        score -> Integer,
+        comment -> Nullable<Text>,
+        source -> Text,
+        link_id -> Nullable<BigInt>,
+        revisit_id -> Nullable<BigInt>,
+        recorded_by -> Nullable<BigInt>,
+        answered_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(customers -> users (account_manager_id));
 diesel::joinable!(contacts -> customers (customer_id));
@@ -563,6 +590,9 @@ diesel::joinable!(fault_reports -> customers (customer_id));
 diesel::joinable!(fault_report_actions -> fault_reports (report_id));
 diesel::joinable!(revisit_files -> assets (asset_id));
 diesel::joinable!(revisits -> customers (customer_id));
+diesel::joinable!(survey_links -> tickets (ticket_id));
+diesel::joinable!(surveys -> tickets (ticket_id));
+diesel::joinable!(surveys -> customers (customer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -599,4 +629,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     fault_report_actions,
     revisit_files,
     revisits,
+    survey_links,
+    surveys,
 );

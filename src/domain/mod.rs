@@ -10,6 +10,7 @@ pub mod major_fault;
 pub mod outbox;
 pub mod revisit;
 pub mod sla;
+pub mod survey;
 pub mod validate;
 pub mod visit;
 

@@ -39,12 +39,7 @@ impl Outcome {
     ) -> Result<Outcome, Invalid> {
         let score = match (reached, score) {
             (true, None) => return Err(Invalid::new("score", "give the customer's score (1 to 5)")),
-            (true, Some(s)) if !(SCORE_MIN..=SCORE_MAX).contains(&s) => {
-                return Err(Invalid::new(
-                    "score",
-                    format!("must be between {SCORE_MIN} and {SCORE_MAX}"),
-                ))
-            }
+            (true, Some(s)) => Some(super::survey::score(s)?),
             (false, Some(_)) => return Err(Invalid::new("score", "only a customer who was reached gives a score")),
             (_, s) => s,
         };

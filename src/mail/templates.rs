@@ -33,6 +33,8 @@ fn env() -> Result<&'static Environment<'static>, minijinja::Error> {
         "fault_report_document.html",
         include_str!("templates/fault_report_document.html"),
     )?;
+    env.add_template("ticket_closed.txt", include_str!("templates/ticket_closed.txt"))?;
+    env.add_template("ticket_closed.html", include_str!("templates/ticket_closed.html"))?;
     Ok(ENV.get_or_init(|| env))
 }
 
@@ -111,10 +113,15 @@ pub fn major_fault(n: &MajorFaultNotice) -> Result<Rendered, minijinja::Error> {
         end_summary => n.end_summary.clone(),
         sender => n.sender.clone(),
     };
+    render("major_fault", subject, ctx)
+}
+
+/// A notice from its two templates, `{name}.txt` and `{name}.html`.
+fn render(name: &str, subject: String, ctx: minijinja::Value) -> Result<Rendered, minijinja::Error> {
     let env = env()?;
-    let mut text = env.get_template("major_fault.txt")?.render(ctx.clone())?;
+    let mut text = env.get_template(&format!("{name}.txt"))?.render(ctx.clone())?;
     text.push('\n');
-    let html = env.get_template("major_fault.html")?.render(ctx)?;
+    let html = env.get_template(&format!("{name}.html"))?.render(ctx)?;
     Ok(Rendered { subject, text, html })
 }
 
@@ -198,11 +205,8 @@ pub fn fault_report(r: &FaultReportView) -> Result<RenderedReport, minijinja::Er
         subject => subject.clone(),
         r => minijinja::Value::from(minijinja::value::Serde(r)),
     };
-    let env = env()?;
-    let mut text = env.get_template("fault_report.txt")?.render(ctx.clone())?;
-    text.push('\n');
-    let html = env.get_template("fault_report.html")?.render(ctx.clone())?;
-    let document = env.get_template("fault_report_document.html")?.render(ctx)?;
+    let Rendered { subject, text, html } = render("fault_report", subject, ctx.clone())?;
+    let document = env()?.get_template("fault_report_document.html")?.render(ctx)?;
     let number: String = r
         .ticket_number
         .chars()
@@ -216,6 +220,33 @@ pub fn fault_report(r: &FaultReportView) -> Result<RenderedReport, minijinja::Er
         document,
         filename,
     })
+}
+
+/// The thanks for a closed ticket, with its survey link; times already in the business
+/// calendar's zone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosingNotice {
+    pub ticket_number: String,
+    pub ticket_title: String,
+    pub contact_name: Option<String>,
+    pub closed_at: String,
+    /// The survey link, `{public url}/survey/{token}`.
+    pub link: String,
+    pub expires_at: String,
+}
+
+pub fn ticket_closed(n: &ClosingNotice) -> Result<Rendered, minijinja::Error> {
+    let subject = one_line(&format!("Your request {} is closed - how did we do?", n.ticket_number));
+    let ctx = context! {
+        subject => subject.clone(),
+        ticket_number => n.ticket_number.clone(),
+        ticket_title => n.ticket_title.clone(),
+        contact_name => n.contact_name.clone(),
+        closed_at => n.closed_at.clone(),
+        link => n.link.clone(),
+        expires_at => n.expires_at.clone(),
+    };
+    render("ticket_closed", subject, ctx)
 }
 
 #[cfg(test)]
@@ -299,6 +330,41 @@ mod tests {
             r.text
         );
         assert!(r.html.contains("Power restored."));
+    }
+
+    #[test]
+    fn the_closing_mail_thanks_and_carries_the_link() {
+        let n = ClosingNotice {
+            ticket_number: "FL-2026-000007".into(),
+            ticket_title: "UPS <alarm> & beeping".into(),
+            contact_name: Some("Wang Fang".into()),
+            closed_at: "2026-11-20 16:50 (Asia/Shanghai)".into(),
+            link: "https://service.example.com/survey/aaa.bbb.ccc".into(),
+            expires_at: "2026-12-04 16:50 (Asia/Shanghai)".into(),
+        };
+        let r = ticket_closed(&n).unwrap();
+        assert_eq!(r.subject, "Your request FL-2026-000007 is closed - how did we do?");
+        assert!(r.text.starts_with("Dear Wang Fang,\n"), "{}", r.text);
+        assert!(
+            r.text.contains("\nhttps://service.example.com/survey/aaa.bbb.ccc\n"),
+            "{}",
+            r.text
+        );
+        assert!(r.text.contains("until 2026-12-04 16:50 (Asia/Shanghai)"), "{}", r.text);
+        assert!(r.text.contains("UPS <alarm> & beeping"), "text is as typed");
+        assert!(r.html.contains("UPS &lt;alarm&gt; &amp; beeping"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("href=\"https:&#x2f;&#x2f;service.example.com&#x2f;survey&#x2f;aaa.bbb.ccc\""),
+            "{}",
+            r.html
+        );
+        let r = ticket_closed(&ClosingNotice {
+            contact_name: None,
+            ..n
+        })
+        .unwrap();
+        assert!(r.text.starts_with("Dear customer,\n"), "{}", r.text);
     }
 
     #[test]

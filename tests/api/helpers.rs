@@ -20,6 +20,8 @@ pub struct TestApp {
     pub admin: String,
     pub settings: Settings,
     pub clock: Clock,
+    /// Where the relay hands e-mails over (the memory mailer unless a test chose another).
+    pub mailer: fieldline::mail::Mailer,
 }
 
 /// A database URL of its own for one test.
@@ -91,6 +93,7 @@ pub async fn spawn_app_full(change: impl FnOnce(&mut Settings), clock: Clock) ->
         .await
         .expect("the application builds");
     let port = app.port();
+    let mailer = app.mailer();
     tokio::spawn(app.run_until_stopped());
     let mut t = TestApp {
         address: format!("http://127.0.0.1:{port}"),
@@ -98,6 +101,7 @@ pub async fn spawn_app_full(change: impl FnOnce(&mut Settings), clock: Clock) ->
         admin: String::new(),
         settings,
         clock,
+        mailer,
     };
     t.admin = t.login("admin", ADMIN_PASSWORD).await.access_token;
     t

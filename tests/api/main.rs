@@ -20,4 +20,5 @@ mod revisits;
 mod schema;
 mod sites;
 mod sla;
+mod surveys;
 mod tickets;
