@@ -51,6 +51,39 @@ pub struct Settings {
     pub mail: MailSettings,
     /// Customer revisits: the cadence, the generation job, the satisfaction delay, the target.
     pub revisits: RevisitSettings,
+    /// Inspections: the generation job and its horizon.
+    pub inspections: InspectionSettings,
+}
+
+/// Inspections.
+#[derive(Debug, Clone)]
+pub struct InspectionSettings {
+    /// When the job `inspection_generation` runs (cron with seconds); empty disables it.
+    pub generation_cron: String,
+    /// Inspections (and their visits) are created this many days before they are due.
+    pub horizon_days: u32,
+}
+
+impl Default for InspectionSettings {
+    fn default() -> Self {
+        InspectionSettings {
+            generation_cron: "0 20 0 * * *".into(),
+            horizon_days: 30,
+        }
+    }
+}
+
+impl InspectionSettings {
+    fn validate(&self) -> Result<(), ConfigError> {
+        use crate::domain::cadence::MAX_PLAN_HORIZON_DAYS;
+        if self.horizon_days > MAX_PLAN_HORIZON_DAYS {
+            return Err(ConfigError::Invalid {
+                name: "FIELDLINE_INSPECTION_HORIZON_DAYS",
+                why: format!("must be at most {MAX_PLAN_HORIZON_DAYS}"),
+            });
+        }
+        Ok(())
+    }
 }
 
 /// Customer revisits.
@@ -331,6 +364,7 @@ impl Default for Settings {
             ping_retention_cron: "0 30 3 * * *".into(),
             mail: MailSettings::default(),
             revisits: RevisitSettings::default(),
+            inspections: InspectionSettings::default(),
         }
     }
 }
@@ -384,6 +418,13 @@ impl Settings {
                 .to_string(),
             mail: mail_from_env(d.mail)?,
             revisits: revisits_from_env(d.revisits)?,
+            inspections: InspectionSettings {
+                generation_cron: std::env::var("FIELDLINE_INSPECTION_GENERATION_CRON")
+                    .unwrap_or(d.inspections.generation_cron)
+                    .trim()
+                    .to_string(),
+                horizon_days: parse("FIELDLINE_INSPECTION_HORIZON_DAYS", d.inspections.horizon_days)?,
+            },
         };
         s.validate()?;
         Ok(s)
@@ -442,7 +483,8 @@ impl Settings {
             });
         }
         self.mail.validate(self.environment)?;
-        self.revisits.validate()
+        self.revisits.validate()?;
+        self.inspections.validate()
     }
 }
 

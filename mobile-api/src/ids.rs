@@ -45,4 +45,7 @@ id_type!(
     FaultReportId,
     RevisitFileId,
     RevisitId,
+    InspectionPlanId,
+    InspectionId,
+    InspectionFindingId,
 );

@@ -383,19 +383,21 @@ pub fn record_event(
     Ok(())
 }
 
+/// In-app notices to users, about a ticket or (for an inspection visit) none.
 pub fn notify_users(
     c: &mut DbConn,
     user_ids: &[i64],
-    ticket_id: i64,
+    ticket_id: impl Into<Option<i64>>,
     kind: &str,
     message: &str,
     at: DateTime<Utc>,
 ) -> QueryResult<()> {
+    let ticket_id: Option<i64> = ticket_id.into();
     for &u in user_ids {
         diesel::insert_into(notifications::table)
             .values((
                 notifications::user_id.eq(u),
-                notifications::ticket_id.eq(Some(ticket_id)),
+                notifications::ticket_id.eq(ticket_id),
                 notifications::kind.eq(kind),
                 notifications::message.eq(message),
                 notifications::created_at.eq(ts(at)),
@@ -615,6 +617,18 @@ pub fn register_in_tx(c: &mut DbConn, actor: &Actor, r: &Registration, step_inte
         .id
         .ok_or_else(|| AppError::internal("a ticket needs a registering user"))?
         .0;
+    register_owned_in_tx(c, actor, owner, r, step_interval)
+}
+
+/// `register_in_tx` with a first responder other than the registering user (a problem a
+/// technician finds on an inspection goes to the staff member who owns the plan).
+pub fn register_owned_in_tx(
+    c: &mut DbConn,
+    actor: &Actor,
+    owner: i64,
+    r: &Registration,
+    step_interval: Duration,
+) -> AppResult<Ticket> {
     let row = prepare(c, actor, owner, r, step_interval)?;
     store_registration(c, actor, r, row)
 }
