@@ -62,6 +62,8 @@ pub struct InspectionSettings {
     pub generation_cron: String,
     /// Inspections (and their visits) are created this many days before they are due.
     pub horizon_days: u32,
+    /// The length of an inspection visit's window, from the opening of its day, in minutes.
+    pub visit_minutes: u32,
 }
 
 impl Default for InspectionSettings {
@@ -69,17 +71,29 @@ impl Default for InspectionSettings {
         InspectionSettings {
             generation_cron: "0 20 0 * * *".into(),
             horizon_days: 30,
+            visit_minutes: 120,
         }
     }
 }
 
 impl InspectionSettings {
+    /// The length of an inspection visit's window.
+    pub fn visit_length(&self) -> chrono::Duration {
+        chrono::Duration::minutes(self.visit_minutes.into())
+    }
+
     fn validate(&self) -> Result<(), ConfigError> {
         use crate::domain::cadence::MAX_PLAN_HORIZON_DAYS;
         if self.horizon_days > MAX_PLAN_HORIZON_DAYS {
             return Err(ConfigError::Invalid {
                 name: "FIELDLINE_INSPECTION_HORIZON_DAYS",
                 why: format!("must be at most {MAX_PLAN_HORIZON_DAYS}"),
+            });
+        }
+        if !(15..=24 * 60).contains(&self.visit_minutes) {
+            return Err(ConfigError::Invalid {
+                name: "FIELDLINE_INSPECTION_VISIT_MINUTES",
+                why: "must be between 15 and 1440".into(),
             });
         }
         Ok(())
@@ -424,6 +438,7 @@ impl Settings {
                     .trim()
                     .to_string(),
                 horizon_days: parse("FIELDLINE_INSPECTION_HORIZON_DAYS", d.inspections.horizon_days)?,
+                visit_minutes: parse("FIELDLINE_INSPECTION_VISIT_MINUTES", d.inspections.visit_minutes)?,
             },
         };
         s.validate()?;

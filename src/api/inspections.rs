@@ -57,7 +57,10 @@ pub async fn create_plan(
     )?;
     let (who, v) = (actor(&user, &state), viewer(&user));
     let (customer, site) = (b.customer_id.0, b.site_id.map(|s| s.0));
-    let out = run(&state, move |c, _| store::create_plan(c, &who, v, customer, site, fields)).await?;
+    let out = run(&state, move |c, _| {
+        store::create_plan(c, &who, v, customer, site, fields)
+    })
+    .await?;
     Ok(with_etag(StatusCode::CREATED, out.version, &out))
 }
 

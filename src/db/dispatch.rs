@@ -14,9 +14,9 @@ use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use fieldline_mobile_api::{
-    BoardEntry, Candidate, Candidates, DayHours, DutyShift, Excluded, LocationPing, OnsiteRequestId,
-    InspectionId, OnsiteRequestStatus, Page, Priority, RegionId, Role, Skill, Technician, TicketId, UserId, Visit,
-    VisitId, VisitKind, VisitStatus,
+    BoardEntry, Candidate, Candidates, DayHours, DutyShift, Excluded, InspectionId, LocationPing, OnsiteRequestId,
+    OnsiteRequestStatus, Page, Priority, RegionId, Role, Skill, Technician, TicketId, UserId, Visit, VisitId,
+    VisitKind, VisitStatus,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -648,11 +648,7 @@ pub fn candidates(
                 .first(c)?;
             Location::parse(lat, lon).map_err(|e| AppError::internal(format!("site {s}: {e}")))?
         }
-        None => {
-            return Err(AppError::InvalidTransition(
-                "the visit has no site to travel to".into(),
-            ))
-        }
+        None => return Err(AppError::InvalidTransition("the visit has no site to travel to".into())),
     };
     let cal = calendar::calendar(c)?;
     let due = work_of(c, &cal, &v)?.due;
@@ -1125,7 +1121,11 @@ pub fn visit_detail(c: &mut DbConn, tech: i64, id: i64) -> AppResult<fieldline_m
             detail.description = brief.description;
             detail.assets = brief.assets;
         }
-        (None, None) => return Err(AppError::internal(format!("visit {id} has neither a ticket nor an inspection"))),
+        (None, None) => {
+            return Err(AppError::internal(format!(
+                "visit {id} has neither a ticket nor an inspection"
+            )))
+        }
     }
     Ok(detail)
 }

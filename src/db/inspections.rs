@@ -451,13 +451,7 @@ pub fn set_active(
         } else {
             None
         };
-        let after = store_plan(
-            c,
-            actor,
-            &before,
-            after,
-            if active { "activate" } else { "deactivate" },
-        )?;
+        let after = store_plan(c, actor, &before, after, if active { "activate" } else { "deactivate" })?;
         if !active {
             cancel_open_inspections(c, actor, id, reason.as_deref())?;
         }
@@ -506,7 +500,13 @@ fn cancel_open_inspections(c: &mut DbConn, actor: &Actor, plan_id: i64, reason: 
     Ok(())
 }
 
-fn set_status(c: &mut DbConn, actor: &Actor, row: &InspectionRow, status: InspectionStatus, action: &str) -> AppResult<()> {
+fn set_status(
+    c: &mut DbConn,
+    actor: &Actor,
+    row: &InspectionRow,
+    status: InspectionStatus,
+    action: &str,
+) -> AppResult<()> {
     let today = today(c, actor.at)?;
     let before = wire(c, row.clone(), today)?;
     diesel::update(inspections::table.find(row.id))
@@ -516,7 +516,15 @@ fn set_status(c: &mut DbConn, actor: &Actor, row: &InspectionRow, status: Inspec
         ))
         .execute(c)?;
     let after = get_inspection(c, row.id, actor.at)?;
-    audit::record(c, actor, "inspection", row.id, action, snapshot(&before), snapshot(&after))?;
+    audit::record(
+        c,
+        actor,
+        "inspection",
+        row.id,
+        action,
+        snapshot(&before),
+        snapshot(&after),
+    )?;
     Ok(())
 }
 
@@ -528,7 +536,12 @@ fn set_status(c: &mut DbConn, actor: &Actor, row: &InspectionRow, status: Inspec
 /// inspection booked from today on (see `domain::cadence::plan_dates`). Every plan is its own
 /// transaction; one that fails (e.g. changed by another node at the same moment) is left for the
 /// next run. Returns (plans examined, inspections created).
-pub fn generate(c: &mut DbConn, now: DateTime<Utc>, horizon_days: u32) -> AppResult<(i64, i64)> {
+pub fn generate(
+    c: &mut DbConn,
+    now: DateTime<Utc>,
+    horizon_days: u32,
+    visit_length: Duration,
+) -> AppResult<(i64, i64)> {
     let cal = calendar::calendar(c)?;
     let today = cal.local_date(now);
     let actor = Actor::system(now);
@@ -543,7 +556,7 @@ pub fn generate(c: &mut DbConn, now: DateTime<Utc>, horizon_days: u32) -> AppRes
         .load(c)?;
     let mut actions = 0;
     for &id in &due {
-        match generate_for_plan(c, &actor, &cal, id, today, horizon_days) {
+        match generate_for_plan(c, &actor, &cal, id, today, horizon_days, visit_length) {
             Ok(n) => actions += n,
             Err(e) => {
                 tracing::warn!(plan = id, error = %e, "inspection generation skipped a plan; the next run retries it")
@@ -584,6 +597,7 @@ fn generate_for_plan(
     id: i64,
     today: NaiveDate,
     horizon_days: u32,
+    visit_length: Duration,
 ) -> AppResult<i64> {
     write(c, |c| {
         let plan = plan_row(c, id)?;
@@ -598,7 +612,7 @@ fn generate_for_plan(
         let mut created = Vec::new();
         for &due_on in &run.due {
             for &site in &sites {
-                if let Some(i) = create_inspection(c, actor, cal, &plan, site, due_on, today)? {
+                if let Some(i) = create_inspection(c, actor, (cal, visit_length), &plan, site, due_on, today)? {
                     created.push(i);
                 }
             }
@@ -612,10 +626,16 @@ fn generate_for_plan(
         .set(inspection_plans::next_due.eq(run.next_due))
         .execute(c)?;
         if moved == 0 {
-            return Err(AppError::Conflict(format!("inspection plan {id} was changed meanwhile")));
+            return Err(AppError::Conflict(format!(
+                "inspection plan {id} was changed meanwhile"
+            )));
         }
         if run.skipped > 0 {
-            tracing::info!(plan = id, skipped = run.skipped, "inspection dates already past were skipped after a gap");
+            tracing::info!(
+                plan = id,
+                skipped = run.skipped,
+                "inspection dates already past were skipped after a gap"
+            );
         }
         let mut after = plan.clone();
         after.next_due = run.next_due;
@@ -644,7 +664,7 @@ fn generate_for_plan(
 fn create_inspection(
     c: &mut DbConn,
     actor: &Actor,
-    cal: &Calendar,
+    booking: (&Calendar, Duration),
     plan: &PlanRow,
     site: i64,
     due_on: NaiveDate,
@@ -672,7 +692,7 @@ fn create_inspection(
         ))
         .returning(inspections::id)
         .get_result(c)?;
-    new_visit(c, actor, cal, plan, id, site, due_on.max(today))?;
+    new_visit(c, actor, booking, plan, id, site, due_on.max(today))?;
     let out = get_inspection(c, id, actor.at)?;
     audit::record(c, actor, "inspection", id, "create", None, snapshot(&out))?;
     Ok(Some(id))
@@ -682,13 +702,13 @@ fn create_inspection(
 fn new_visit(
     c: &mut DbConn,
     actor: &Actor,
-    cal: &Calendar,
+    (cal, length): (&Calendar, Duration),
     plan: &PlanRow,
     inspection: i64,
     site: i64,
     earliest: NaiveDate,
 ) -> AppResult<i64> {
-    let (start, end) = rules::visit_window(cal, earliest)
+    let (start, end) = rules::visit_window(cal, earliest, length)
         .ok_or_else(|| AppError::internal("the business calendar has no working day within a year"))?;
     let region: Option<i64> = sites::table.find(site).select(sites::region_id).first(c)?;
     let now = ts(actor.at);
@@ -737,9 +757,18 @@ pub fn after_visit_step(c: &mut DbConn, actor: &Actor, inspection: i64, visit: &
         // The new visit asks for what the first one asked for.
         plan_now.required_skill = visit.required_skill.clone();
         plan_now.required_level = visit.required_level;
-        new_visit(c, actor, &cal, &plan_now, inspection, row.site_id, tomorrow)?;
+        let length = utc(visit.window_end) - utc(visit.window_start);
+        new_visit(c, actor, (&cal, length), &plan_now, inspection, row.site_id, tomorrow)?;
         let after = get_inspection(c, inspection, actor.at)?;
-        audit::record(c, actor, "inspection", inspection, "new_visit", snapshot(&before), snapshot(&after))?;
+        audit::record(
+            c,
+            actor,
+            "inspection",
+            inspection,
+            "new_visit",
+            snapshot(&before),
+            snapshot(&after),
+        )?;
     }
     Ok(())
 }
@@ -819,7 +848,8 @@ fn to_wire_all(c: &mut DbConn, rows: Vec<Joined>, today: NaiveDate) -> AppResult
             let status = r.status()?;
             let visit_status = match &visit {
                 Some((s, _)) => Some(
-                    VisitStatus::parse(s).ok_or_else(|| AppError::internal(format!("visit status `{s}` is unknown")))?,
+                    VisitStatus::parse(s)
+                        .ok_or_else(|| AppError::internal(format!("visit status `{s}` is unknown")))?,
                 ),
                 None => None,
             };
@@ -849,11 +879,17 @@ fn wire(c: &mut DbConn, row: InspectionRow, today: NaiveDate) -> AppResult<Inspe
         .select(inspection_plans::name)
         .first(c)?;
     let visit: Option<(String, Option<i64>)> = match row.visit_id {
-        Some(v) => Some(visits::table.find(v).select((visits::status, visits::technician_id)).first(c)?),
+        Some(v) => Some(
+            visits::table
+                .find(v)
+                .select((visits::status, visits::technician_id))
+                .first(c)?,
+        ),
         None => None,
     };
     let mut out = to_wire_all(c, vec![(row, plan_name, visit)], today)?;
-    out.pop().ok_or_else(|| AppError::internal("an inspection went missing"))
+    out.pop()
+        .ok_or_else(|| AppError::internal("an inspection went missing"))
 }
 
 /// Inspections, the earliest due first.
@@ -929,8 +965,21 @@ pub fn record_finding(
     asset_id: Option<i64>,
     step_interval: Duration,
 ) -> AppResult<InspectionFinding> {
+    write(c, |c| record_finding_in_tx(c, actor, on, f, asset_id, step_interval))
+}
+
+/// `record_finding` inside the caller's transaction (the phone's, which stores its answer under
+/// the Idempotency-Key in the same transaction).
+pub fn record_finding_in_tx(
+    c: &mut DbConn,
+    actor: &Actor,
+    on: FindingOn,
+    f: Finding,
+    asset_id: Option<i64>,
+    step_interval: Duration,
+) -> AppResult<InspectionFinding> {
     let reporter = actor.id.ok_or_else(|| AppError::internal("a finding needs a user"))?.0;
-    write(c, |c| {
+    {
         let (row, visit) = match on {
             FindingOn::Inspection { id, by } => {
                 let row = inspection_row(c, id)?;
@@ -943,9 +992,7 @@ pub fn record_finding(
             FindingOn::Visit { id, technician } => {
                 let visit = own_visit(c, technician, id)?;
                 let inspection = visit.inspection_id.ok_or_else(|| {
-                    AppError::InvalidTransition(format!(
-                        "visit {id} is a repair: report problems on its ticket"
-                    ))
+                    AppError::InvalidTransition(format!("visit {id} is a repair: report problems on its ticket"))
                 })?;
                 let status = visit.status()?;
                 if !REPORTING.contains(&status) {
@@ -967,7 +1014,10 @@ pub fn record_finding(
             match at {
                 None => return Err(AppError::validation("asset_id", format!("no asset with id {a}"))),
                 Some(s) if s != row.site_id => {
-                    return Err(AppError::validation("asset_id", "the asset is not at the inspected site"))
+                    return Err(AppError::validation(
+                        "asset_id",
+                        "the asset is not at the inspected site",
+                    ))
                 }
                 Some(_) => {}
             }
@@ -1026,5 +1076,5 @@ pub fn record_finding(
         let out = found.to_wire(ticket.number.clone());
         audit::record(c, actor, "inspection_finding", found.id, "create", None, snapshot(&out))?;
         Ok(out)
-    })
+    }
 }

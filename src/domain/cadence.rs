@@ -258,7 +258,13 @@ pub struct PlanRun {
 /// the horizon, except that of the dates already past (the job did not run for a while) only the
 /// latest is created, as an overdue inspection; the earlier ones are skipped, since one visit
 /// inspects the installation as it is now. Empty while `next_due` is beyond the horizon.
-pub fn plan_dates(every: &Every, start: NaiveDate, next_due: NaiveDate, today: NaiveDate, horizon_days: u32) -> PlanRun {
+pub fn plan_dates(
+    every: &Every,
+    start: NaiveDate,
+    next_due: NaiveDate,
+    today: NaiveDate,
+    horizon_days: u32,
+) -> PlanRun {
     let reach = today
         .checked_add_days(Days::new(horizon_days.into()))
         .unwrap_or(NaiveDate::MAX);
@@ -536,7 +542,11 @@ mod tests {
         assert_eq!(m.nth(s, 2), Some(d("2028-03-31")));
         assert_eq!(m.next_after(s, d("2020-01-01")), Some(s), "before the start: the start");
         assert_eq!(m.next_after(s, s), Some(d("2028-02-29")));
-        assert_eq!(m.next_after(s, d("2028-02-29")), Some(d("2028-03-31")), "strictly after");
+        assert_eq!(
+            m.next_after(s, d("2028-02-29")),
+            Some(d("2028-03-31")),
+            "strictly after"
+        );
         assert_eq!(m.next_after(s, d("2031-07-30")), Some(d("2031-07-31")));
         assert_eq!(m.first_on_or_after(s, d("2028-03-31")), Some(d("2028-03-31")));
         assert_eq!(m.first_on_or_after(s, d("2028-04-01")), Some(d("2028-04-30")));
@@ -556,7 +566,10 @@ mod tests {
         }
         assert_eq!(m.next_after(s, NaiveDate::MAX), None);
         for bad in [0, -1, 61] {
-            assert_eq!(Every::new("frequency_months", bad).unwrap_err().field, "frequency_months");
+            assert_eq!(
+                Every::new("frequency_months", bad).unwrap_err().field,
+                "frequency_months"
+            );
         }
         assert!(Every::new("frequency_months", 60).is_ok());
     }
@@ -567,7 +580,14 @@ mod tests {
         let s = d("2026-12-10");
         // Not yet within reach.
         let r = plan_dates(&m, s, s, d("2026-11-01"), 30);
-        assert_eq!(r, PlanRun { due: vec![], skipped: 0, next_due: Some(s) });
+        assert_eq!(
+            r,
+            PlanRun {
+                due: vec![],
+                skipped: 0,
+                next_due: Some(s)
+            }
+        );
         // Within reach: that date; a horizon of 60 days takes two.
         let r = plan_dates(&m, s, s, d("2026-11-24"), 30);
         assert_eq!((r.due, r.next_due), (vec![s], Some(d("2027-01-10"))));

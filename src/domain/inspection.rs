@@ -6,7 +6,7 @@ use super::sla::Calendar;
 use super::validate;
 use super::visit::Step;
 use super::Invalid;
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
 use fieldline_mobile_api::{InspectionStatus, Priority};
 
 /// The longest plan name, notes and list of assets.
@@ -54,7 +54,10 @@ pub fn asset_ids(ids: &[i64]) -> Result<Vec<i64>, Invalid> {
     let mut out: Vec<i64> = Vec::with_capacity(ids.len());
     for (i, id) in ids.iter().enumerate() {
         if out.contains(id) {
-            return Err(Invalid::new(format!("asset_ids[{i}]"), format!("asset {id} is listed twice")));
+            return Err(Invalid::new(
+                format!("asset_ids[{i}]"),
+                format!("asset {id} is listed twice"),
+            ));
         }
         out.push(*id);
     }
@@ -98,13 +101,14 @@ impl PlanFields {
     }
 }
 
-/// The working hours an inspection visit is booked into: those of the first working day on or
-/// after `earliest` (the due date, or today when that has passed). None when the calendar has no
-/// working day within a year.
-pub fn visit_window(cal: &Calendar, earliest: NaiveDate) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+/// The window an inspection visit is booked into: `length` from the opening of the first working
+/// day on or after `earliest` (the due date, or today when that has passed), cut at the day's
+/// close. None when the calendar has no working day within a year.
+pub fn visit_window(cal: &Calendar, earliest: NaiveDate, length: Duration) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
     (0..=MAX_DAYS_TO_WORKING_DAY)
         .filter_map(|n| earliest.checked_add_days(Days::new(n)))
         .find_map(|day| cal.working_interval(day))
+        .map(|(open, close)| (open, (open + length).min(close)))
 }
 
 /// What a step of its visit does to the inspection: `Some(status)` when the inspection moves,
@@ -152,7 +156,16 @@ mod tests {
 
     #[test]
     fn plan_fields_name_the_field_that_is_wrong() {
-        let ok = PlanFields::parse(" UPS check ", &[3, 4], 6, Some(" ups "), None, d("2026-12-01"), Some("  ")).unwrap();
+        let ok = PlanFields::parse(
+            " UPS check ",
+            &[3, 4],
+            6,
+            Some(" ups "),
+            None,
+            d("2026-12-01"),
+            Some("  "),
+        )
+        .unwrap();
         assert_eq!(ok.name, "UPS check");
         assert_eq!(ok.required_skill.as_deref(), Some("ups"));
         assert_eq!(ok.required_level, 1);
@@ -161,19 +174,39 @@ mod tests {
         let field = |r: Result<PlanFields, Invalid>| r.unwrap_err().field;
         let start = d("2026-12-01");
         assert_eq!(field(PlanFields::parse("", &[], 6, None, None, start, None)), "name");
-        assert_eq!(field(PlanFields::parse("x", &[], 0, None, None, start, None)), "frequency_months");
-        assert_eq!(field(PlanFields::parse("x", &[], 6, None, Some(6), start, None)), "required_level");
-        assert_eq!(field(PlanFields::parse("x", &[1, 2, 1], 6, None, None, start, None)), "asset_ids[2]");
+        assert_eq!(
+            field(PlanFields::parse("x", &[], 0, None, None, start, None)),
+            "frequency_months"
+        );
+        assert_eq!(
+            field(PlanFields::parse("x", &[], 6, None, Some(6), start, None)),
+            "required_level"
+        );
+        assert_eq!(
+            field(PlanFields::parse("x", &[1, 2, 1], 6, None, None, start, None)),
+            "asset_ids[2]"
+        );
         assert_eq!(
             field(PlanFields::parse("x", &[], 6, Some(&"s".repeat(51)), None, start, None)),
             "required_skill"
         );
         assert_eq!(
-            field(PlanFields::parse("x", &[], 6, None, None, start, Some(&"n".repeat(4001)))),
+            field(PlanFields::parse(
+                "x",
+                &[],
+                6,
+                None,
+                None,
+                start,
+                Some(&"n".repeat(4001))
+            )),
             "notes"
         );
         let many: Vec<i64> = (0..=MAX_ASSETS as i64).collect();
-        assert_eq!(field(PlanFields::parse("x", &many, 6, None, None, start, None)), "asset_ids");
+        assert_eq!(
+            field(PlanFields::parse("x", &many, 6, None, None, start, None)),
+            "asset_ids"
+        );
     }
 
     #[test]
@@ -181,11 +214,16 @@ mod tests {
         let cal = Calendar::standard(chrono_tz::Asia::Shanghai);
         // 2026-12-05 is a Saturday: the visit goes to Monday's working hours.
         assert_eq!(d("2026-12-05").weekday(), Weekday::Sat);
-        let (start, end) = visit_window(&cal, d("2026-12-05")).unwrap();
+        let two_hours = Duration::hours(2);
+        let (start, end) = visit_window(&cal, d("2026-12-05"), two_hours).unwrap();
         assert_eq!(cal.local_date(start), d("2026-12-07"));
-        assert_eq!(Some((start, end)), cal.working_interval(d("2026-12-07")));
-        let (start, _) = visit_window(&cal, d("2026-12-08")).unwrap();
+        let (open, close) = cal.working_interval(d("2026-12-07")).unwrap();
+        assert_eq!((start, end), (open, open + two_hours), "from the opening");
+        let (start, _) = visit_window(&cal, d("2026-12-08"), two_hours).unwrap();
         assert_eq!(cal.local_date(start), d("2026-12-08"));
+        // Never past the day's close.
+        let (_, end) = visit_window(&cal, d("2026-12-08"), Duration::hours(12)).unwrap();
+        assert_eq!(Some(end), cal.working_interval(d("2026-12-08")).map(|w| w.1));
     }
 
     #[test]

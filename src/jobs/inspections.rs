@@ -11,5 +11,6 @@ pub const NAME: &str = "inspection_generation";
 
 /// Returns (plans examined, inspections created).
 pub fn run(conn: &mut DbConn, st: &AppState) -> AppResult<(i64, i64)> {
-    inspections::generate(conn, st.clock.now(), st.settings.inspections.horizon_days)
+    let s = &st.settings.inspections;
+    inspections::generate(conn, st.clock.now(), s.horizon_days, s.visit_length())
 }

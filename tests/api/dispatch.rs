@@ -463,8 +463,11 @@ async fn a_technician_is_never_double_booked() {
     assert_eq!(moved.technician_id.map(|t| t.0), Some(other));
     let events: Vec<Value> = app
         .ok(
-            app.get(&format!("/api/v1/tickets/{}/timeline", b.ticket_id.unwrap()), &app.admin)
-                .await,
+            app.get(
+                &format!("/api/v1/tickets/{}/timeline", b.ticket_id.unwrap()),
+                &app.admin,
+            )
+            .await,
             200,
         )
         .await;

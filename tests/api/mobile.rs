@@ -207,8 +207,11 @@ async fn a_technician_works_a_visit_from_the_phone() {
     assert_eq!(code(err).0, ErrorCode::InvalidTransition);
     let events: Vec<Value> = app
         .ok(
-            app.get(&format!("/api/v1/tickets/{}/timeline", s.visit.ticket_id.unwrap()), &app.admin)
-                .await,
+            app.get(
+                &format!("/api/v1/tickets/{}/timeline", s.visit.ticket_id.unwrap()),
+                &app.admin,
+            )
+            .await,
             200,
         )
         .await;
@@ -370,7 +373,10 @@ async fn a_replayed_day_queue_ends_in_the_same_state() {
         .app
         .ok(
             s.app
-                .get(&format!("/api/v1/tickets/{}/timeline", s.visit.ticket_id.unwrap()), &s.app.admin)
+                .get(
+                    &format!("/api/v1/tickets/{}/timeline", s.visit.ticket_id.unwrap()),
+                    &s.app.admin,
+                )
                 .await,
             200,
         )

@@ -8,8 +8,8 @@
 use super::extract::{from_value, Json, Query};
 use super::{etag, if_match, run};
 use crate::auth::CurrentUser;
-use crate::db::ping_writer::PingRequest;
 use crate::db::inspections::{self, FindingOn};
+use crate::db::ping_writer::PingRequest;
 use crate::db::{dispatch as store, idempotency, write, Paging};
 use crate::domain::geo::Location;
 use crate::domain::inspection::Finding;
@@ -385,7 +385,7 @@ pub async fn finding(
     };
     let (who, asset) = (super::actor(&user, &state), b.asset_id.map(|a| a.0));
     let (status, out) = once(&state, me, key, hash, move |c, st| {
-        let found = inspections::record_finding(c, &who, on, f, asset, st.settings.escalation_step())?;
+        let found = inspections::record_finding_in_tx(c, &who, on, f, asset, st.settings.escalation_step())?;
         serde_json::to_string(&found).map_err(AppError::internal)
     })
     .await?;
