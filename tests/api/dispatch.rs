@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 const TUESDAY_0900: &str = "2026-11-24T01:00:00Z";
 const WEEKDAYS: &str = r#"[{"start":"08:30","end":"17:00"},{"start":"08:30","end":"17:00"},{"start":"08:30","end":"17:00"},{"start":"08:30","end":"17:00"},{"start":"08:30","end":"17:00"},null,null]"#;
 
-async fn technician(app: &TestApp, lat: f64, lon: f64, skills: Value) -> (i64, String) {
+pub async fn technician(app: &TestApp, lat: f64, lon: f64, skills: Value) -> (i64, String) {
     let (user, token) = app.user(Role::Technician).await;
     let body = json!({"home_latitude": lat, "home_longitude": lon, "daily_capacity": 4,
         "week": serde_json::from_str::<Value>(WEEKDAYS).unwrap(), "skills": skills});

@@ -7,14 +7,14 @@ use crate::tickets::at;
 use chrono::Duration;
 use fieldline_mobile_api::client::Client;
 use fieldline_mobile_api::{
-    AuditEvent, BoardEntry, Candidates, Channel, Inspection, InspectionFinding, InspectionPlan, InspectionStatus,
-    JobRun, NewFinding, Page, Priority, Role, Technician, Ticket, TicketEvent, Visit, VisitKind, VisitStatus,
+    AuditEvent, BoardEntry, Candidates, Channel, Inspection, InspectionFinding, InspectionId, InspectionPlan,
+    InspectionStatus, JobRun, NewFinding, Page, Priority, Role, Ticket, TicketEvent, User, Visit, VisitKind,
+    VisitStatus,
 };
 use serde_json::{json, Value};
 
 /// Tuesday 2026-11-24 09:00 in Shanghai.
 const TUESDAY_0900: &str = "2026-11-24T01:00:00Z";
-const WEEKDAYS: &str = r#"[{"start":"08:30","end":"17:00"},{"start":"08:30","end":"17:00"},{"start":"08:30","end":"17:00"},{"start":"08:30","end":"17:00"},{"start":"08:30","end":"17:00"},null,null]"#;
 
 async fn run_job(app: &TestApp) -> JobRun {
     app.ok(
@@ -81,23 +81,18 @@ async fn patch_plan(app: &TestApp, token: &str, id: i64, if_match: Option<&str>,
     req.send().await.unwrap()
 }
 
+/// A technician with the skill at level 3, and their username.
 async fn technician(app: &TestApp, lat: f64, lon: f64, skill: &str) -> (i64, String) {
-    let (user, _) = app.user(Role::Technician).await;
-    let body = json!({"home_latitude": lat, "home_longitude": lon, "daily_capacity": 4,
-        "week": serde_json::from_str::<Value>(WEEKDAYS).unwrap(), "skills": [{"skill": skill, "level": 3}]});
-    let _: Technician = app
-        .ok(
-            app.http
-                .put(app.url(&format!("/api/v1/technicians/{}", user.id)))
-                .bearer_auth(&app.admin)
-                .json(&body)
-                .send()
-                .await
-                .unwrap(),
-            200,
-        )
+    let (id, _) = crate::dispatch::technician(app, lat, lon, json!([{"skill": skill, "level": 3}])).await;
+    let user: User = app
+        .ok(app.get(&format!("/api/v1/users/{id}"), &app.admin).await, 200)
         .await;
-    (user.id.0, user.username)
+    (id, user.username)
+}
+
+async fn inspection(app: &TestApp, id: InspectionId) -> Inspection {
+    app.ok(app.get(&format!("/api/v1/inspections/{id}"), &app.admin).await, 200)
+        .await
 }
 
 #[tokio::test]
@@ -671,13 +666,7 @@ async fn an_inspection_visit_is_dispatched_and_worked_like_any_visit() {
         .unwrap();
     assert_eq!(done.status, VisitStatus::Completed);
     assert_eq!((done.under_warranty, done.quote_amount), (None, None));
-    let i: Inspection = app
-        .ok(
-            app.get(&format!("/api/v1/inspections/{}", w.inspection.id), &app.admin)
-                .await,
-            200,
-        )
-        .await;
+    let i = inspection(app, w.inspection.id).await;
     assert_eq!(i.status, InspectionStatus::Completed);
     assert_eq!(i.visit_status, Some(VisitStatus::Completed));
     assert_eq!(i.technician_id.map(|t| t.0), Some(w.tech));
@@ -771,13 +760,7 @@ async fn deactivating_a_plan_cancels_visits_not_yet_under_way_and_a_new_visit_fo
             .unwrap()
             .version;
     }
-    let i: Inspection = app
-        .ok(
-            app.get(&format!("/api/v1/inspections/{}", w.inspection.id), &app.admin)
-                .await,
-            200,
-        )
-        .await;
+    let i = inspection(app, w.inspection.id).await;
     assert_eq!(i.status, InspectionStatus::Scheduled);
     let second = i.visit_id.unwrap();
     assert_ne!(second, w.visit.id);
@@ -808,13 +791,7 @@ async fn deactivating_a_plan_cancels_visits_not_yet_under_way_and_a_new_visit_fo
         .ok(app.get(&format!("/api/v1/visits/{second}"), &app.admin).await, 200)
         .await;
     assert_eq!(cancelled.status, VisitStatus::Cancelled);
-    let i: Inspection = app
-        .ok(
-            app.get(&format!("/api/v1/inspections/{}", w.inspection.id), &app.admin)
-                .await,
-            200,
-        )
-        .await;
+    let i = inspection(app, w.inspection.id).await;
     assert_eq!(i.status, InspectionStatus::Cancelled);
     let board: Vec<BoardEntry> = app
         .ok(
