@@ -7,9 +7,9 @@ use crate::tickets::at;
 use chrono::Duration;
 use fieldline_mobile_api::client::Client;
 use fieldline_mobile_api::{
-    AuditEvent, BoardEntry, Candidates, Channel, Inspection, InspectionFinding, InspectionId, InspectionPlan,
-    InspectionStatus, JobRun, NewFinding, Page, Priority, Role, Ticket, TicketEvent, User, Visit, VisitKind,
-    VisitStatus,
+    AuditEvent, BoardEntry, Candidates, Channel, ErrorCode, Inspection, InspectionFinding, InspectionId,
+    InspectionPlan, InspectionStatus, JobRun, NewFinding, Page, Priority, Role, Ticket, TicketEvent, User, Visit,
+    VisitKind, VisitStatus,
 };
 use serde_json::{json, Value};
 
@@ -578,6 +578,24 @@ async fn an_inspection_visit_is_dispatched_and_worked_like_any_visit() {
 
     // The phone: the job's details are the plan's and the assets to inspect.
     let phone = &w.phone;
+    let early = phone
+        .report_finding(
+            w.visit.id,
+            "f0",
+            &NewFinding {
+                title: "t".into(),
+                description: "d".into(),
+                priority: None,
+                asset_id: None,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        early.problem().unwrap().code,
+        ErrorCode::InvalidTransition,
+        "nothing to report before checking in"
+    );
     let detail = phone.my_visit(w.visit.id).await.unwrap();
     assert_eq!(detail.ticket_number, None);
     assert_eq!(detail.title, "Inspection: UPS check");
@@ -811,4 +829,29 @@ async fn deactivating_a_plan_cancels_visits_not_yet_under_way_and_a_new_visit_fo
         "invalid_transition",
     )
     .await;
+    // An inactive plan makes nothing, however far the clock goes.
+    app.clock.advance(Duration::days(120));
+    assert_eq!(run_job(app).await.actions, 0);
+}
+
+#[tokio::test]
+async fn a_repair_visit_takes_no_inspection_findings() {
+    let s = crate::mobile::setup().await;
+    let e = s
+        .phone
+        .report_finding(
+            s.visit.id,
+            "r1",
+            &NewFinding {
+                title: "t".into(),
+                description: "d".into(),
+                priority: None,
+                asset_id: None,
+            },
+        )
+        .await
+        .unwrap_err();
+    let p = e.problem().unwrap();
+    assert_eq!(p.code, ErrorCode::InvalidTransition);
+    assert!(p.detail.contains("repair"), "{}", p.detail);
 }
