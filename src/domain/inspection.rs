@@ -217,7 +217,7 @@ mod tests {
         let two_hours = Duration::hours(2);
         let (start, end) = visit_window(&cal, d("2026-12-05"), two_hours).unwrap();
         assert_eq!(cal.local_date(start), d("2026-12-07"));
-        let (open, close) = cal.working_interval(d("2026-12-07")).unwrap();
+        let (open, _) = cal.working_interval(d("2026-12-07")).unwrap();
         assert_eq!((start, end), (open, open + two_hours), "from the opening");
         let (start, _) = visit_window(&cal, d("2026-12-08"), two_hours).unwrap();
         assert_eq!(cal.local_date(start), d("2026-12-08"));
