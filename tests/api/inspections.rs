@@ -9,7 +9,7 @@ use fieldline_mobile_api::client::Client;
 use fieldline_mobile_api::{
     AuditEvent, BoardEntry, Candidates, Channel, ErrorCode, Inspection, InspectionFinding, InspectionId,
     InspectionPlan, InspectionStatus, JobRun, NewFinding, Page, Priority, Role, Ticket, TicketEvent, User, Visit,
-    VisitKind, VisitStatus,
+    VisitId, VisitKind, VisitStatus,
 };
 use serde_json::{json, Value};
 
@@ -88,6 +88,20 @@ async fn technician(app: &TestApp, lat: f64, lon: f64, skill: &str) -> (i64, Str
         .ok(app.get(&format!("/api/v1/users/{id}"), &app.admin).await, 200)
         .await;
     (id, user.username)
+}
+
+async fn visit(app: &TestApp, id: VisitId) -> Visit {
+    app.ok(app.get(&format!("/api/v1/visits/{id}"), &app.admin).await, 200)
+        .await
+}
+
+async fn audit(app: &TestApp, entity: &str, id: impl std::fmt::Display) -> Page<AuditEvent> {
+    app.ok(
+        app.get(&format!("/api/v1/audit?entity={entity}&entity_id={id}"), &app.admin)
+            .await,
+        200,
+    )
+    .await
 }
 
 async fn inspection(app: &TestApp, id: InspectionId) -> Inspection {
@@ -248,16 +262,7 @@ async fn plans_are_created_changed_and_deactivated_by_those_allowed() {
         .await;
     assert!(on.active);
     assert_eq!(on.next_due.unwrap().to_string(), "2026-12-15");
-    let audit: Page<AuditEvent> = app
-        .ok(
-            app.get(
-                &format!("/api/v1/audit?entity=inspection_plan&entity_id={id}"),
-                &app.admin,
-            )
-            .await,
-            200,
-        )
-        .await;
+    let audit = audit(&app, "inspection_plan", id).await;
     let actions: Vec<&str> = audit.items.iter().map(|e| e.action.as_str()).collect();
     for a in ["create", "update", "deactivate", "activate"] {
         assert!(actions.contains(&a), "{a} in {actions:?}");
@@ -460,25 +465,10 @@ async fn a_run_after_downtime_catches_up_without_doing_a_date_twice() {
     assert_eq!(dates, ["2026-12-01", "2027-03-01", "2027-04-01"]);
     // The overdue one is booked from today on (Monday Mar 15), not into the past.
     let overdue = &inspections(&app, "due_from=2027-03-01&due_to=2027-03-01").await.items[0];
-    let v: Visit = app
-        .ok(
-            app.get(&format!("/api/v1/visits/{}", overdue.visit_id.unwrap()), &app.admin)
-                .await,
-            200,
-        )
-        .await;
+    let v = visit(&app, overdue.visit_id.unwrap()).await;
     assert_eq!(v.window_start, at("2027-03-15T00:30:00Z"));
     assert_eq!(run_job(&app).await.actions, 0);
-    let audit: Page<AuditEvent> = app
-        .ok(
-            app.get(
-                &format!("/api/v1/audit?entity=inspection_plan&entity_id={}", plan.id),
-                &app.admin,
-            )
-            .await,
-            200,
-        )
-        .await;
+    let audit = audit(&app, "inspection_plan", plan.id).await;
     let schedule = audit
         .items
         .iter()
@@ -515,13 +505,7 @@ async fn working() -> Working {
     .await;
     assert_eq!(run_job(&app).await.actions, 1);
     let inspection = inspections(&app, "").await.items.remove(0);
-    let visit: Visit = app
-        .ok(
-            app.get(&format!("/api/v1/visits/{}", inspection.visit_id.unwrap()), &app.admin)
-                .await,
-            200,
-        )
-        .await;
+    let visit = visit(&app, inspection.visit_id.unwrap()).await;
     let mut phone = Client::new(&app.address);
     phone.login(&username, USER_PASSWORD).await.unwrap();
     let dispatcher = app.token(Role::Dispatcher).await;
@@ -653,7 +637,7 @@ async fn an_inspection_visit_is_dispatched_and_worked_like_any_visit() {
     assert_eq!(link.data.as_ref().unwrap()["visit_id"], json!(w.visit.id.0));
     // Only the technician's own inspection visit.
     let other = phone
-        .report_finding(fieldline_mobile_api::VisitId(999_999), "f2", &finding)
+        .report_finding(VisitId(999_999), "f2", &finding)
         .await
         .unwrap_err();
     assert_eq!(other.problem().unwrap().status, 404);
@@ -732,16 +716,7 @@ async fn staff_record_findings_from_the_web() {
         "not_found",
     )
     .await;
-    let audit: Page<AuditEvent> = app
-        .ok(
-            app.get(
-                &format!("/api/v1/audit?entity=inspection_finding&entity_id={}", f.id),
-                &app.admin,
-            )
-            .await,
-            200,
-        )
-        .await;
+    let audit = audit(app, "inspection_finding", f.id).await;
     assert_eq!(audit.total, 1);
 }
 
@@ -782,9 +757,7 @@ async fn deactivating_a_plan_cancels_visits_not_yet_under_way_and_a_new_visit_fo
     assert_eq!(i.status, InspectionStatus::Scheduled);
     let second = i.visit_id.unwrap();
     assert_ne!(second, w.visit.id);
-    let next: Visit = app
-        .ok(app.get(&format!("/api/v1/visits/{second}"), &app.admin).await, 200)
-        .await;
+    let next = visit(app, second).await;
     assert_eq!(next.status, VisitStatus::Scheduled);
     assert_eq!(next.window_start, at("2026-11-25T00:30:00Z"), "Wednesday's opening");
     assert_eq!(next.required_skill.as_deref(), Some("ups"));
@@ -805,9 +778,7 @@ async fn deactivating_a_plan_cancels_visits_not_yet_under_way_and_a_new_visit_fo
         )
         .await;
     assert!(!off.active);
-    let cancelled: Visit = app
-        .ok(app.get(&format!("/api/v1/visits/{second}"), &app.admin).await, 200)
-        .await;
+    let cancelled = visit(app, second).await;
     assert_eq!(cancelled.status, VisitStatus::Cancelled);
     let i = inspection(app, w.inspection.id).await;
     assert_eq!(i.status, InspectionStatus::Cancelled);
