@@ -59,6 +59,53 @@ pub struct Settings {
     pub public_url: String,
     /// Satisfaction surveys after closure.
     pub surveys: SurveySettings,
+    /// Inspections: the generation job and its horizon.
+    pub inspections: InspectionSettings,
+}
+
+/// Inspections.
+#[derive(Debug, Clone)]
+pub struct InspectionSettings {
+    /// When the job `inspection_generation` runs (cron with seconds); empty disables it.
+    pub generation_cron: String,
+    /// Inspections (and their visits) are created this many days before they are due.
+    pub horizon_days: u32,
+    /// The length of an inspection visit's window, from the opening of its day, in minutes.
+    pub visit_minutes: u32,
+}
+
+impl Default for InspectionSettings {
+    fn default() -> Self {
+        InspectionSettings {
+            generation_cron: "0 20 0 * * *".into(),
+            horizon_days: 30,
+            visit_minutes: 120,
+        }
+    }
+}
+
+impl InspectionSettings {
+    /// The length of an inspection visit's window.
+    pub fn visit_length(&self) -> chrono::Duration {
+        chrono::Duration::minutes(self.visit_minutes.into())
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        use crate::domain::cadence::MAX_PLAN_HORIZON_DAYS;
+        if self.horizon_days > MAX_PLAN_HORIZON_DAYS {
+            return Err(ConfigError::Invalid {
+                name: "FIELDLINE_INSPECTION_HORIZON_DAYS",
+                why: format!("must be at most {MAX_PLAN_HORIZON_DAYS}"),
+            });
+        }
+        if !(15..=24 * 60).contains(&self.visit_minutes) {
+            return Err(ConfigError::Invalid {
+                name: "FIELDLINE_INSPECTION_VISIT_MINUTES",
+                why: "must be between 15 and 1440".into(),
+            });
+        }
+        Ok(())
+    }
 }
 
 /// Satisfaction surveys after closure.
@@ -403,6 +450,7 @@ impl Default for Settings {
             revisits: RevisitSettings::default(),
             public_url: "http://127.0.0.1:8080".into(),
             surveys: SurveySettings::default(),
+            inspections: InspectionSettings::default(),
         }
     }
 }
@@ -466,6 +514,14 @@ impl Settings {
             },
             surveys: SurveySettings {
                 link_days: parse("FIELDLINE_SURVEY_LINK_DAYS", d.surveys.link_days)?,
+            },
+            inspections: InspectionSettings {
+                generation_cron: std::env::var("FIELDLINE_INSPECTION_GENERATION_CRON")
+                    .unwrap_or(d.inspections.generation_cron)
+                    .trim()
+                    .to_string(),
+                horizon_days: parse("FIELDLINE_INSPECTION_HORIZON_DAYS", d.inspections.horizon_days)?,
+                visit_minutes: parse("FIELDLINE_INSPECTION_VISIT_MINUTES", d.inspections.visit_minutes)?,
             },
         };
         s.validate()?;
@@ -547,7 +603,8 @@ impl Settings {
             });
         }
         self.surveys.validate()?;
-        self.revisits.validate()
+        self.revisits.validate()?;
+        self.inspections.validate()
     }
 }
 

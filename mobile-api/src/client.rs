@@ -132,6 +132,20 @@ impl Client {
         Self::decode(req.json(body).send().await?).await
     }
 
+    /// Reports a problem found on my inspection visit, sent with its Idempotency-Key: it becomes
+    /// a ticket linked to the visit. Sending it again with the same key changes nothing.
+    pub async fn report_finding(
+        &self,
+        id: crate::VisitId,
+        key: &str,
+        finding: &crate::NewFinding,
+    ) -> Result<crate::InspectionFinding, ClientError> {
+        let req = self
+            .request(reqwest::Method::POST, &format!("/api/v1/mobile/visits/{id}/findings"))
+            .header("Idempotency-Key", key);
+        Self::decode(req.json(finding).send().await?).await
+    }
+
     /// A technician's profile (a technician may read their own).
     pub async fn technician(&self, user_id: crate::UserId) -> Result<Technician, ClientError> {
         self.get(&format!("/api/v1/technicians/{user_id}")).await

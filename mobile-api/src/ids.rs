@@ -46,4 +46,7 @@ id_type!(
     RevisitFileId,
     RevisitId,
     SurveyId,
+    InspectionPlanId,
+    InspectionId,
+    InspectionFindingId,
 );

@@ -974,16 +974,31 @@ wire_enum!(
         Completed => "completed",
         Failed => "failed",
         NeedsRevisit => "needs_revisit",
+        Cancelled => "cancelled",
     }
 );
 
-/// A technician's trip to a site for a ticket.
+wire_enum!(
+    /// What a visit is for: `repair` (a ticket's on-site registration) or `inspection` (an
+    /// inspection of an inspection plan; it has no ticket).
+    VisitKind {
+        Repair => "repair",
+        Inspection => "inspection",
+    }
+);
+
+/// A technician's trip to a site: for a ticket (`repair`) or for an inspection.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Visit {
     pub id: VisitId,
-    pub ticket_id: TicketId,
-    pub onsite_request_id: OnsiteRequestId,
+    pub kind: VisitKind,
+    /// The ticket of a repair visit; null for an inspection.
+    pub ticket_id: Option<TicketId>,
+    /// The on-site registration of a repair visit; null for an inspection.
+    pub onsite_request_id: Option<OnsiteRequestId>,
+    /// The inspection an inspection visit carries out.
+    pub inspection_id: Option<InspectionId>,
     pub site_id: Option<SiteId>,
     pub region_id: Option<RegionId>,
     pub window_start: DateTime<Utc>,
@@ -1021,7 +1036,9 @@ pub struct Visit {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VisitDetail {
     pub visit: Visit,
-    pub ticket_number: String,
+    /// The ticket's number; null for an inspection.
+    pub ticket_number: Option<String>,
+    /// The ticket's title, or the inspection plan's name.
     pub title: String,
     pub description: String,
     pub priority: Priority,
@@ -1035,6 +1052,19 @@ pub struct VisitDetail {
     pub serial_number: Option<String>,
     pub warranty_end: Option<NaiveDate>,
     pub parts: Vec<PartUsed>,
+    /// For an inspection: the assets to inspect at the site.
+    #[serde(default)]
+    pub assets: Vec<VisitAsset>,
+}
+
+/// An asset a visit is about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VisitAsset {
+    pub id: AssetId,
+    pub model: String,
+    pub serial_number: String,
+    pub warranty_end: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -1160,9 +1190,12 @@ pub struct VisitAssignment {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BoardEntry {
     pub visit: Visit,
-    pub ticket_number: String,
+    /// The ticket's number; null for an inspection.
+    pub ticket_number: Option<String>,
+    /// The ticket's priority; for an inspection, P4.
     pub priority: Priority,
-    /// The ticket's arrival due time (or its resolution due time when it has none).
+    /// The ticket's arrival due time (or its resolution due time when it has none); for an
+    /// inspection, the end of its due date.
     pub sla_due_at: DateTime<Utc>,
     pub flagged_for_dispatch: bool,
 }
@@ -1706,4 +1739,150 @@ pub struct SurveyReceipt {
     pub score: i32,
     pub comment: Option<String>,
     pub answered_at: DateTime<Utc>,
+}
+
+// ---------------------------------------------------------------- inspections
+
+/// A plan of periodic on-site inspections for a customer's installations: one site, or every
+/// site of the customer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InspectionPlan {
+    pub id: InspectionPlanId,
+    pub customer_id: CustomerId,
+    /// Null: every site of the customer (sites added later too).
+    pub site_id: Option<SiteId>,
+    pub name: String,
+    /// The assets inspected; empty: every asset at the covered sites.
+    pub asset_ids: Vec<AssetId>,
+    /// An inspection every this many months, counted from `starts_on`.
+    pub frequency_months: i32,
+    pub required_skill: Option<String>,
+    pub required_level: i32,
+    /// The first inspection date; later ones keep its day of the month (clamped to short months).
+    pub starts_on: NaiveDate,
+    pub notes: Option<String>,
+    pub active: bool,
+    /// The next date whose inspections are not created yet; null while inactive.
+    pub next_due: Option<NaiveDate>,
+    /// Changes with every update; send it back in `If-Match` (the `ETag` header carries it too).
+    pub version: i32,
+    pub created_by: UserId,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A new inspection plan.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewInspectionPlan {
+    pub customer_id: CustomerId,
+    /// One site of the customer; absent: every site of the customer.
+    #[serde(default)]
+    pub site_id: Option<SiteId>,
+    /// 1-200 characters.
+    pub name: String,
+    /// Assets of the customer (at the site, for a site plan); absent or empty: every asset.
+    #[serde(default)]
+    pub asset_ids: Vec<AssetId>,
+    /// 1-60.
+    pub frequency_months: i32,
+    #[serde(default)]
+    pub required_skill: Option<String>,
+    /// 1-5, default 1.
+    #[serde(default)]
+    pub required_level: Option<i32>,
+    /// The first inspection date.
+    pub starts_on: NaiveDate,
+    /// What to check (at most 4000 characters; several lines allowed).
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// Changes to a plan; absent fields stay. An empty `required_skill` or `notes` clears it. A new
+/// `frequency_months` or `starts_on` restarts the dates from today on.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateInspectionPlan {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset_ids: Option<Vec<AssetId>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frequency_months: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_skill: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_level: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starts_on: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+wire_enum!(
+    /// `scheduled`: its visit is still to be done; `completed` / `failed`: how the visit ended;
+    /// `cancelled`: the plan was deactivated before the visit started.
+    InspectionStatus {
+        Scheduled => "scheduled",
+        Completed => "completed",
+        Failed => "failed",
+        Cancelled => "cancelled",
+    }
+);
+
+/// One inspection of one site on one date, carried out by a visit of kind `inspection`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Inspection {
+    pub id: InspectionId,
+    pub plan_id: InspectionPlanId,
+    pub plan_name: String,
+    pub customer_id: CustomerId,
+    pub site_id: SiteId,
+    pub due_on: NaiveDate,
+    pub status: InspectionStatus,
+    /// Still scheduled and its date has passed.
+    pub overdue: bool,
+    /// The visit carrying it out (the latest, when one needed another).
+    pub visit_id: Option<VisitId>,
+    pub visit_status: Option<VisitStatus>,
+    pub technician_id: Option<UserId>,
+    /// The problems found, each a ticket.
+    pub findings: Vec<InspectionFinding>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A problem found on an inspection: the ticket it became, linked to the visit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InspectionFinding {
+    pub id: InspectionFindingId,
+    pub inspection_id: InspectionId,
+    pub visit_id: VisitId,
+    pub ticket_id: TicketId,
+    pub ticket_number: String,
+    pub asset_id: Option<AssetId>,
+    pub reported_by: UserId,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A problem found on an inspection. It becomes a ticket (channel `inspection`) on the ladder.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewFinding {
+    /// 1-200 characters.
+    pub title: String,
+    /// What was found (at most 10,000 characters; several lines allowed).
+    pub description: String,
+    /// Default P3.
+    #[serde(default)]
+    pub priority: Option<Priority>,
+    /// The asset with the problem: one at the inspected site.
+    #[serde(default)]
+    pub asset_id: Option<AssetId>,
 }

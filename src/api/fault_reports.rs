@@ -6,7 +6,7 @@
 //! one 412 and the report as it is now. The review steps take `If-Match` too, when given.
 
 use super::extract::{Json, Query};
-use super::{actor, etag, if_match, run};
+use super::{actor, if_match, run};
 use crate::auth::CurrentUser;
 use crate::db::fault_reports::{self as store, Edit, Filter, MailSettings, Viewer};
 use crate::db::Paging;
@@ -35,9 +35,7 @@ fn mail_settings(state: &AppState) -> MailSettings {
 }
 
 fn with_etag(status: actix_web::http::StatusCode, report: &FaultReport) -> HttpResponse {
-    HttpResponse::build(status)
-        .insert_header(etag(report.version))
-        .json(report)
+    super::with_etag(status, report.version, report)
 }
 
 fn action_inputs(list: Vec<FaultReportAction>) -> Vec<ActionInput> {

@@ -8,6 +8,7 @@ pub mod dispatch;
 pub mod extract;
 pub mod fault_reports;
 pub mod health;
+pub mod inspections;
 pub mod jobs;
 pub mod major_faults;
 pub mod mobile;
@@ -59,6 +60,11 @@ pub fn if_match(req: &HttpRequest) -> AppResult<Option<i32>> {
 /// The `ETag` header of an object's version.
 pub fn etag(version: i32) -> (header::HeaderName, String) {
     (header::ETAG, format!("\"{version}\""))
+}
+
+/// A response with an object whose version is its `ETag`.
+pub fn with_etag<T: serde::Serialize>(status: actix_web::http::StatusCode, version: i32, body: &T) -> HttpResponse {
+    HttpResponse::build(status).insert_header(etag(version)).json(body)
 }
 
 /// A resource whose unknown methods answer 405 problem+json.
@@ -270,6 +276,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::post().to(surveys::answer)),
             )
             .service(resource("/revisit-files/{id}").route(web::get().to(revisits::get_file)))
+            .service(
+                resource("/inspection-plans")
+                    .route(web::get().to(inspections::list_plans))
+                    .route(web::post().to(inspections::create_plan)),
+            )
+            .service(
+                resource("/inspection-plans/{id}")
+                    .route(web::get().to(inspections::get_plan))
+                    .route(web::patch().to(inspections::update_plan)),
+            )
+            .service(resource("/inspection-plans/{id}/deactivate").route(web::post().to(inspections::deactivate)))
+            .service(resource("/inspection-plans/{id}/activate").route(web::post().to(inspections::activate)))
+            .service(resource("/inspections").route(web::get().to(inspections::list)))
+            .service(resource("/inspections/{id}").route(web::get().to(inspections::get)))
+            .service(resource("/inspections/{id}/findings").route(web::post().to(inspections::record_finding)))
             .service(resource("/technicians").route(web::get().to(dispatch::list_technicians)))
             .service(
                 resource("/technicians/{id}")
@@ -296,7 +317,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/mobile/visits/{id}/en-route").route(web::post().to(mobile::en_route)))
             .service(resource("/mobile/visits/{id}/check-in").route(web::post().to(mobile::check_in)))
             .service(resource("/mobile/visits/{id}/complete").route(web::post().to(mobile::complete)))
-            .service(resource("/mobile/visits/{id}/fail").route(web::post().to(mobile::fail))),
+            .service(resource("/mobile/visits/{id}/fail").route(web::post().to(mobile::fail)))
+            .service(resource("/mobile/visits/{id}/findings").route(web::post().to(mobile::finding))),
     )
     .default_service(web::to(no_route));
 }
@@ -349,11 +371,14 @@ impl utoipa::Modify for BearerAuth {
         revisits::list, revisits::progress, revisits::get, revisits::outcome, revisits::assign,
         revisits::list_files, revisits::get_file,
         surveys::form, surveys::answer, surveys::of_ticket, surveys::list,
+        inspections::create_plan, inspections::list_plans, inspections::get_plan, inspections::update_plan,
+        inspections::deactivate, inspections::activate, inspections::list, inspections::get,
+        inspections::record_finding,
         dispatch::list_technicians, dispatch::get_technician, dispatch::put_technician,
         dispatch::list_duty, dispatch::add_duty, dispatch::create_visit, dispatch::get_visit,
         dispatch::candidates, dispatch::assign, dispatch::auto_assign, dispatch::unassign, dispatch::board,
         mobile::pings, mobile::my_visits, mobile::my_visit, mobile::accept, mobile::decline,
-        mobile::en_route, mobile::check_in, mobile::complete, mobile::fail,
+        mobile::en_route, mobile::check_in, mobile::complete, mobile::fail, mobile::finding,
     ),
     components(schemas(fieldline_mobile_api::Problem, fieldline_mobile_api::ErrorCode))
 )]

@@ -3,7 +3,8 @@
 
 use super::audit::{self, snapshot, Actor};
 use super::schema::{
-    duty_shifts, location_pings, onsite_requests, technician_skills, technicians, tickets, users, visit_parts, visits,
+    duty_shifts, inspections, location_pings, onsite_requests, technician_skills, technicians, tickets, users,
+    visit_parts, visits,
 };
 use super::{sla as calendar, tickets as ticket_store, ts, utc, write, DbConn, Paging};
 use crate::domain::dispatch::{self, Job, Params};
@@ -13,9 +14,9 @@ use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use fieldline_mobile_api::{
-    BoardEntry, Candidate, Candidates, DayHours, DutyShift, Excluded, LocationPing, OnsiteRequestId,
+    BoardEntry, Candidate, Candidates, DayHours, DutyShift, Excluded, InspectionId, LocationPing, OnsiteRequestId,
     OnsiteRequestStatus, Page, Priority, RegionId, Role, Skill, Technician, TicketId, UserId, Visit, VisitId,
-    VisitStatus,
+    VisitKind, VisitStatus,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -360,8 +361,10 @@ pub fn prune_pings(c: &mut DbConn, before: DateTime<Utc>) -> AppResult<usize> {
 #[diesel(table_name = visits)]
 pub struct VisitRow {
     pub id: i64,
-    pub ticket_id: i64,
-    pub onsite_request_id: i64,
+    pub kind: String,
+    pub ticket_id: Option<i64>,
+    pub onsite_request_id: Option<i64>,
+    pub inspection_id: Option<i64>,
     pub site_id: Option<i64>,
     pub region_id: Option<i64>,
     pub window_start: NaiveDateTime,
@@ -397,11 +400,17 @@ impl VisitRow {
             .ok_or_else(|| AppError::internal(format!("visit {} has unknown status", self.id)))
     }
 
+    pub fn kind(&self) -> AppResult<VisitKind> {
+        VisitKind::parse(&self.kind).ok_or_else(|| AppError::internal(format!("visit {} has unknown kind", self.id)))
+    }
+
     pub fn to_wire(&self) -> AppResult<Visit> {
         Ok(Visit {
             id: VisitId(self.id),
-            ticket_id: TicketId(self.ticket_id),
-            onsite_request_id: OnsiteRequestId(self.onsite_request_id),
+            kind: self.kind()?,
+            ticket_id: self.ticket_id.map(TicketId),
+            onsite_request_id: self.onsite_request_id.map(OnsiteRequestId),
+            inspection_id: self.inspection_id.map(InspectionId),
             site_id: self.site_id.map(Into::into),
             region_id: self.region_id.map(RegionId),
             window_start: utc(self.window_start),
@@ -427,6 +436,25 @@ impl VisitRow {
             created_at: utc(self.created_at),
             updated_at: utc(self.updated_at),
         })
+    }
+}
+
+/// A step of a visit on its ticket's timeline; an inspection visit has no ticket (its audit
+/// record and its inspection tell instead).
+#[allow(clippy::too_many_arguments)]
+fn visit_event(
+    c: &mut DbConn,
+    v: &VisitRow,
+    actor: &Actor,
+    kind: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+    reason: Option<&str>,
+    data: Option<serde_json::Value>,
+) -> QueryResult<()> {
+    match v.ticket_id {
+        Some(t) => ticket_store::record_event(c, t, actor, kind, from, to, reason, data),
+        None => Ok(()),
     }
 }
 
@@ -486,8 +514,9 @@ pub fn create_visit(
             .first(c)?;
         let row: VisitRow = diesel::insert_into(visits::table)
             .values((
-                visits::ticket_id.eq(ticket_id),
-                visits::onsite_request_id.eq(request_id),
+                visits::kind.eq(VisitKind::Repair.as_str()),
+                visits::ticket_id.eq(Some(ticket_id)),
+                visits::onsite_request_id.eq(Some(request_id)),
                 visits::site_id.eq(site_id),
                 visits::region_id.eq(region_id),
                 visits::window_start.eq(start),
@@ -542,12 +571,51 @@ fn ticket_due_columns() -> (
     )
 }
 
-/// The ticket's number and priority, the due time a visit works against (arrival, or resolution
-/// when there is none) and whether it is flagged to dispatch.
-fn ticket_due(t: TicketDue) -> AppResult<(String, Priority, DateTime<Utc>, bool)> {
-    let (number, priority, arrival, resolution, flagged) = t;
-    let priority = Priority::parse(&priority).ok_or_else(|| AppError::internal("stored priority is unknown"))?;
-    Ok((number, priority, utc(arrival.unwrap_or(resolution)), flagged))
+/// What dispatch shows of the work a visit is for.
+struct WorkDue {
+    /// The ticket's number; None for an inspection.
+    number: Option<String>,
+    priority: Priority,
+    /// The ticket's arrival due time (or its resolution due time when it has none); for an
+    /// inspection, the end of its due date.
+    due: DateTime<Utc>,
+    flagged: bool,
+}
+
+/// The work of a visit from its ticket's columns, or for an inspection from its due date.
+fn work_due(
+    cal: &crate::domain::sla::Calendar,
+    ticket: Option<TicketDue>,
+    inspection_due: Option<chrono::NaiveDate>,
+) -> AppResult<WorkDue> {
+    match (ticket, inspection_due) {
+        (Some((number, priority, arrival, resolution, flagged)), _) => Ok(WorkDue {
+            number: Some(number),
+            priority: Priority::parse(&priority).ok_or_else(|| AppError::internal("stored priority is unknown"))?,
+            due: utc(arrival.unwrap_or(resolution)),
+            flagged,
+        }),
+        (None, Some(day)) => Ok(WorkDue {
+            number: None,
+            priority: crate::domain::inspection::BOARD_PRIORITY,
+            due: day_bounds(cal, day).1,
+            flagged: false,
+        }),
+        (None, None) => Err(AppError::internal("a visit has neither a ticket nor an inspection")),
+    }
+}
+
+/// The work of one visit.
+fn work_of(c: &mut DbConn, cal: &crate::domain::sla::Calendar, v: &VisitRow) -> AppResult<WorkDue> {
+    let ticket = match v.ticket_id {
+        Some(t) => Some(tickets::table.find(t).select(ticket_due_columns()).first(c)?),
+        None => None,
+    };
+    let inspection_due = match v.inspection_id {
+        Some(i) => Some(inspections::table.find(i).select(inspections::due_on).first(c)?),
+        None => None,
+    };
+    work_due(cal, ticket, inspection_due)
 }
 
 /// The start and end of a local day of the calendar.
@@ -580,13 +648,10 @@ pub fn candidates(
                 .first(c)?;
             Location::parse(lat, lon).map_err(|e| AppError::internal(format!("site {s}: {e}")))?
         }
-        None => {
-            return Err(AppError::InvalidTransition(
-                "the visit's ticket has no site to travel to".into(),
-            ))
-        }
+        None => return Err(AppError::InvalidTransition("the visit has no site to travel to".into())),
     };
-    let (_, _, due, _) = ticket_due(tickets::table.find(v.ticket_id).select(ticket_due_columns()).first(c)?)?;
+    let cal = calendar::calendar(c)?;
+    let due = work_of(c, &cal, &v)?.due;
     let (start, end) = (utc(v.window_start), utc(v.window_end));
     let job = Job {
         site,
@@ -596,7 +661,6 @@ pub fn candidates(
         skill: v.required_skill.clone().map(|s| (s, v.required_level)),
         due: Some(due),
     };
-    let cal = calendar::calendar(c)?;
     let day = cal.local_date(start);
     let (day_start, day_end) = day_bounds(&cal, day);
     let around = Around {
@@ -848,9 +912,9 @@ pub fn assign(
         };
         let from = before.technician_id.map(|t| t.to_string());
         let data = json!({"visit_id": visit_id});
-        ticket_store::record_event(
+        visit_event(
             c,
-            before.ticket_id,
+            &before,
             actor,
             kind,
             from.as_deref(),
@@ -899,9 +963,9 @@ pub fn unassign(c: &mut DbConn, actor: &Actor, visit_id: i64, reason: String) ->
             .execute(c)?;
         let after = get_visit(c, visit_id)?.to_wire()?;
         let from = before.technician_id.map(|t| t.to_string());
-        ticket_store::record_event(
+        visit_event(
             c,
-            before.ticket_id,
+            &before,
             actor,
             "visit_unassigned",
             from.as_deref(),
@@ -927,7 +991,8 @@ pub fn board(c: &mut DbConn, day: chrono::NaiveDate, region: Option<i64>) -> App
     let cal = calendar::calendar(c)?;
     let (open, close) = day_bounds(&cal, day);
     let mut q = visits::table
-        .inner_join(tickets::table)
+        .left_join(tickets::table)
+        .left_join(inspections::table.on(visits::inspection_id.eq(inspections::id.nullable())))
         .filter(visits::window_start.ge(ts(open)))
         .filter(visits::window_start.lt(ts(close)))
         .filter(visits::status.eq_any(OPEN_VISIT))
@@ -935,19 +1000,23 @@ pub fn board(c: &mut DbConn, day: chrono::NaiveDate, region: Option<i64>) -> App
     if let Some(r) = region {
         q = q.filter(visits::region_id.eq(r));
     }
-    let rows: Vec<(VisitRow, TicketDue)> = q
+    let rows: Vec<(VisitRow, Option<TicketDue>, Option<chrono::NaiveDate>)> = q
         .order((visits::technician_id.is_not_null(), visits::window_start, visits::id))
-        .select((VisitRow::as_select(), ticket_due_columns()))
+        .select((
+            VisitRow::as_select(),
+            ticket_due_columns().nullable(),
+            inspections::due_on.nullable(),
+        ))
         .load(c)?;
     rows.into_iter()
-        .map(|(v, t)| {
-            let (ticket_number, priority, sla_due_at, flagged) = ticket_due(t)?;
+        .map(|(v, t, i)| {
+            let w = work_due(&cal, t, i)?;
             Ok(BoardEntry {
                 visit: v.to_wire()?,
-                ticket_number,
-                priority,
-                sla_due_at,
-                flagged_for_dispatch: flagged,
+                ticket_number: w.number,
+                priority: w.priority,
+                sla_due_at: w.due,
+                flagged_for_dispatch: w.flagged,
             })
         })
         .collect()
@@ -989,11 +1058,11 @@ pub fn own_visit(c: &mut DbConn, tech: i64, id: i64) -> AppResult<VisitRow> {
     Ok(v)
 }
 
-/// A visit with the ticket, site, contact and asset details the job needs.
+/// A visit with what the job needs: the site, and the ticket's details (contact, asset, warranty)
+/// or, for an inspection, the plan's name, notes and the assets to inspect.
 pub fn visit_detail(c: &mut DbConn, tech: i64, id: i64) -> AppResult<fieldline_mobile_api::VisitDetail> {
     use super::schema::{assets, sites};
     let v = own_visit(c, tech, id)?;
-    let t = ticket_store::get(c, v.ticket_id)?;
     let site: Option<(String, String, f64, f64)> = match v.site_id {
         Some(s) => Some(
             sites::table
@@ -1003,35 +1072,62 @@ pub fn visit_detail(c: &mut DbConn, tech: i64, id: i64) -> AppResult<fieldline_m
         ),
         None => None,
     };
-    let warranty_end: Option<chrono::NaiveDate> = match t.asset_id {
-        Some(a) => assets::table.find(a).select(assets::warranty_end).first(c)?,
-        None => None,
-    };
     let parts: Vec<(String, i32)> = visit_parts::table
         .filter(visit_parts::visit_id.eq(id))
         .order(visit_parts::id)
         .select((visit_parts::part_number, visit_parts::quantity))
         .load(c)?;
-    Ok(fieldline_mobile_api::VisitDetail {
+    let mut detail = fieldline_mobile_api::VisitDetail {
         visit: v.to_wire()?,
-        ticket_number: t.number.clone(),
-        title: t.title.clone(),
-        description: t.description.clone(),
-        priority: Priority::parse(&t.priority).ok_or_else(|| AppError::internal("stored priority is unknown"))?,
+        ticket_number: None,
+        title: String::new(),
+        description: String::new(),
+        priority: crate::domain::inspection::BOARD_PRIORITY,
         site_name: site.as_ref().map(|s| s.0.clone()),
         site_address: site.as_ref().map(|s| s.1.clone()),
         site_latitude: site.as_ref().map(|s| s.2),
         site_longitude: site.as_ref().map(|s| s.3),
-        contact_name: t.contact_name.clone(),
-        contact_phone: t.contact_phone.clone(),
-        product_model: t.product_model.clone(),
-        serial_number: t.serial_number.clone(),
-        warranty_end,
+        contact_name: None,
+        contact_phone: None,
+        product_model: None,
+        serial_number: None,
+        warranty_end: None,
         parts: parts
             .into_iter()
             .map(|(part_number, quantity)| fieldline_mobile_api::PartUsed { part_number, quantity })
             .collect(),
-    })
+        assets: Vec::new(),
+    };
+    match (v.ticket_id, v.inspection_id) {
+        (Some(ticket_id), _) => {
+            let t = ticket_store::get(c, ticket_id)?;
+            detail.warranty_end = match t.asset_id {
+                Some(a) => assets::table.find(a).select(assets::warranty_end).first(c)?,
+                None => None,
+            };
+            detail.priority =
+                Priority::parse(&t.priority).ok_or_else(|| AppError::internal("stored priority is unknown"))?;
+            detail.ticket_number = Some(t.number);
+            detail.title = t.title;
+            detail.description = t.description;
+            detail.contact_name = t.contact_name;
+            detail.contact_phone = t.contact_phone;
+            detail.product_model = t.product_model;
+            detail.serial_number = t.serial_number;
+        }
+        (None, Some(inspection)) => {
+            let brief = super::inspections::visit_brief(c, inspection)?;
+            detail.title = brief.title;
+            detail.description = brief.description;
+            detail.assets = brief.assets;
+        }
+        (None, None) => {
+            return Err(AppError::internal(format!(
+                "visit {id} has neither a ticket nor an inspection"
+            )))
+        }
+    }
+    Ok(detail)
 }
 
 /// What a step carries, after validation.
@@ -1173,19 +1269,21 @@ pub fn visit_step(
                 ))
                 .execute(c)?;
             // The technician's arrival stops the ticket's arrival clock.
-            let t = ticket_store::get(c, before.ticket_id)?;
-            if t.arrived_at.is_none()
-                && t.ladder_tier == fieldline_mobile_api::LadderTier::Onsite.as_str()
-                && t.status()?.is_open()
-            {
-                ticket_store::change_in_tx(
-                    c,
-                    actor,
-                    None,
-                    before.ticket_id,
-                    ticket_store::Change::Arrived { at: actor.at },
-                    step_interval,
-                )?;
+            if let Some(ticket_id) = before.ticket_id {
+                let t = ticket_store::get(c, ticket_id)?;
+                if t.arrived_at.is_none()
+                    && t.ladder_tier == fieldline_mobile_api::LadderTier::Onsite.as_str()
+                    && t.status()?.is_open()
+                {
+                    ticket_store::change_in_tx(
+                        c,
+                        actor,
+                        None,
+                        ticket_id,
+                        ticket_store::Change::Arrived { at: actor.at },
+                        step_interval,
+                    )?;
+                }
             }
             ("visit_checked_in", reason)
         }
@@ -1198,24 +1296,36 @@ pub fn visit_step(
             signature_png,
         } => {
             use super::schema::assets;
-            let t = ticket_store::get(c, before.ticket_id)?;
-            let warranty_end: Option<chrono::NaiveDate> = match t.asset_id {
-                Some(a) => assets::table.find(a).select(assets::warranty_end).first(c)?,
+            // A repair is free under the asset's warranty and billable at the quote told beforehand
+            // outside it; an inspection is planned service, neither (problems found become tickets).
+            let under_warranty = match before.ticket_id {
+                Some(ticket_id) => {
+                    let t = ticket_store::get(c, ticket_id)?;
+                    let warranty_end: Option<chrono::NaiveDate> = match t.asset_id {
+                        Some(a) => assets::table.find(a).select(assets::warranty_end).first(c)?,
+                        None => None,
+                    };
+                    let under_warranty = warranty_end.is_some_and(|w| w >= actor.at.date_naive());
+                    if !under_warranty && quote_amount.is_none() {
+                        return Err(AppError::validation(
+                            "quote_amount",
+                            "the asset is out of warranty: give the price the customer was told",
+                        ));
+                    }
+                    Some(under_warranty)
+                }
                 None => None,
             };
-            let under_warranty = warranty_end.is_some_and(|w| w >= actor.at.date_naive());
-            if !under_warranty && quote_amount.is_none() {
-                return Err(AppError::validation(
-                    "quote_amount",
-                    "the asset is out of warranty: give the price the customer was told",
-                ));
-            }
             diesel::update(target)
                 .set((
                     visits::finished_at.eq(Some(now)),
                     visits::work_notes.eq(Some(&work_notes)),
-                    visits::under_warranty.eq(Some(under_warranty)),
-                    visits::quote_amount.eq(if under_warranty { None } else { quote_amount }),
+                    visits::under_warranty.eq(under_warranty),
+                    visits::quote_amount.eq(if under_warranty == Some(false) {
+                        quote_amount
+                    } else {
+                        None
+                    }),
                     visits::time_spent_minutes.eq(Some(time_spent_minutes)),
                     visits::signoff_name.eq(Some(&signoff_name)),
                     visits::signature_png.eq(Some(&signature_png)),
@@ -1236,9 +1346,9 @@ pub fn visit_step(
             diesel::update(target)
                 .set((visits::finished_at.eq(Some(now)), visits::outcome_reason.eq(&reason)))
                 .execute(c)?;
-            if needs_revisit {
+            if let Some(request) = before.onsite_request_id.filter(|_| needs_revisit) {
                 // The on-site registration goes back to dispatch for another visit.
-                diesel::update(onsite_requests::table.find(before.onsite_request_id))
+                diesel::update(onsite_requests::table.find(request))
                     .set((
                         onsite_requests::status.eq(OnsiteRequestStatus::Open.as_str()),
                         onsite_requests::updated_at.eq(now),
@@ -1255,10 +1365,13 @@ pub fn visit_step(
             )
         }
     };
+    if let Some(inspection) = before.inspection_id {
+        super::inspections::after_visit_step(c, actor, inspection, &before, step)?;
+    }
     let after = get_visit(c, id)?.to_wire()?;
-    ticket_store::record_event(
+    visit_event(
         c,
-        before.ticket_id,
+        &before,
         actor,
         kind,
         Some(status.as_str()),

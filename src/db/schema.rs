@@ -346,8 +346,10 @@ diesel::table! {
 diesel::table! {
     visits (id) {
         id -> BigInt,
-        ticket_id -> BigInt,
-        onsite_request_id -> BigInt,
+        kind -> Text,
+        ticket_id -> Nullable<BigInt>,
+        onsite_request_id -> Nullable<BigInt>,
+        inspection_id -> Nullable<BigInt>,
         site_id -> Nullable<BigInt>,
         region_id -> Nullable<BigInt>,
         window_start -> Timestamp,
@@ -569,6 +571,53 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    inspection_plans (id) {
+        id -> BigInt,
+        customer_id -> BigInt,
+        site_id -> Nullable<BigInt>,
+        name -> Text,
+        asset_ids_json -> Text,
+        frequency_months -> Integer,
+        required_skill -> Nullable<Text>,
+        required_level -> Integer,
+        starts_on -> Date,
+        notes -> Nullable<Text>,
+        active -> Bool,
+        next_due -> Nullable<Date>,
+        version -> Integer,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    inspections (id) {
+        id -> BigInt,
+        plan_id -> BigInt,
+        customer_id -> BigInt,
+        site_id -> BigInt,
+        due_on -> Date,
+        status -> Text,
+        visit_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    inspection_findings (id) {
+        id -> BigInt,
+        inspection_id -> BigInt,
+        visit_id -> BigInt,
+        ticket_id -> BigInt,
+        asset_id -> Nullable<BigInt>,
+        reported_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(customers -> users (account_manager_id));
 diesel::joinable!(contacts -> customers (customer_id));
@@ -593,6 +642,10 @@ diesel::joinable!(revisits -> customers (customer_id));
 diesel::joinable!(survey_links -> tickets (ticket_id));
 diesel::joinable!(surveys -> tickets (ticket_id));
 diesel::joinable!(surveys -> customers (customer_id));
+diesel::joinable!(inspection_plans -> customers (customer_id));
+diesel::joinable!(inspections -> inspection_plans (plan_id));
+diesel::joinable!(inspection_findings -> inspections (inspection_id));
+diesel::joinable!(inspection_findings -> tickets (ticket_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -631,4 +684,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     revisits,
     survey_links,
     surveys,
+    inspection_plans,
+    inspections,
+    inspection_findings,
 );

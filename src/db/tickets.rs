@@ -383,15 +383,16 @@ pub fn record_event(
     Ok(())
 }
 
+/// In-app notices to users, about a ticket or (for an inspection visit) none.
 pub fn notify_users(
     c: &mut DbConn,
     user_ids: &[i64],
-    ticket_id: i64,
+    ticket_id: impl Into<Option<i64>>,
     kind: &str,
     message: &str,
     at: DateTime<Utc>,
 ) -> QueryResult<()> {
-    super::notifications::notify(c, user_ids, Some(ticket_id), kind, message, at)
+    super::notifications::notify(c, user_ids, ticket_id.into(), kind, message, at)
 }
 
 pub fn active_users_with(c: &mut DbConn, role: Role) -> QueryResult<Vec<i64>> {
@@ -604,6 +605,18 @@ pub fn register_in_tx(c: &mut DbConn, actor: &Actor, r: &Registration, step_inte
         .id
         .ok_or_else(|| AppError::internal("a ticket needs a registering user"))?
         .0;
+    register_owned_in_tx(c, actor, owner, r, step_interval)
+}
+
+/// `register_in_tx` with a first responder other than the registering user (a problem a
+/// technician finds on an inspection goes to the staff member who owns the plan).
+pub fn register_owned_in_tx(
+    c: &mut DbConn,
+    actor: &Actor,
+    owner: i64,
+    r: &Registration,
+    step_interval: Duration,
+) -> AppResult<Ticket> {
     let row = prepare(c, actor, owner, r, step_interval)?;
     store_registration(c, actor, r, row)
 }

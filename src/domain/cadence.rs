@@ -1,5 +1,6 @@
 //! When a delivered project is revisited: the cadence of its revisit file, the next due date,
-//! catching up after a gap, and the ISO weeks the agents' progress is counted in.
+//! catching up after a gap, and the ISO weeks the agents' progress is counted in. Also when an
+//! inspection plan's inspections are due (`Every`, `plan_dates`).
 //!
 //! A cadence is anchored on the acceptance date: the n-th revisit is due a whole number of months
 //! after acceptance, never after the previous revisit, so a short month does not drag the later
@@ -179,6 +180,110 @@ pub fn generate(
         skipped,
         next_due,
     })
+}
+
+// ---------------------------------------------------------------- inspection plans
+
+/// The longest interval of an inspection plan, in months (five years).
+pub const MAX_PLAN_MONTHS: u32 = 60;
+
+/// The longest horizon of inspection generation, in days (a year and a day).
+pub const MAX_PLAN_HORIZON_DAYS: u32 = 366;
+
+/// An inspection plan's dates: its start date and every `months` months after it. Like a revisit
+/// file's cadence the dates are anchored on the start, never on the previous date, and a day
+/// past a month's end is clamped to it: starting Jan 31 every month gives Feb 28, Mar 31, Apr 30.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Every {
+    months: u32,
+}
+
+impl Every {
+    /// Every 1 to `MAX_PLAN_MONTHS` months; `field` names the value in the error.
+    pub fn new(field: &str, months: i32) -> Result<Every, Invalid> {
+        match u32::try_from(months) {
+            Ok(m) if (1..=MAX_PLAN_MONTHS).contains(&m) => Ok(Every { months: m }),
+            _ => Err(Invalid::new(
+                field,
+                format!("must be between 1 and {MAX_PLAN_MONTHS} months"),
+            )),
+        }
+    }
+
+    pub fn months(&self) -> u32 {
+        self.months
+    }
+
+    /// The n-th date (n from 0: the start date itself); None past the end of the calendar.
+    pub fn nth(&self, start: NaiveDate, n: u32) -> Option<NaiveDate> {
+        start.checked_add_months(Months::new(n.checked_mul(self.months)?))
+    }
+
+    /// The first date strictly after `after`.
+    pub fn next_after(&self, start: NaiveDate, after: NaiveDate) -> Option<NaiveDate> {
+        if after < start {
+            return Some(start);
+        }
+        // Whole months from the start to `after`: the date sought is at most one interval on.
+        let months = (after.year() - start.year()) * 12 + after.month() as i32 - start.month() as i32;
+        let from = u32::try_from(months).unwrap_or(0) / self.months;
+        (from.saturating_sub(1)..=from.saturating_add(2))
+            .map_while(|n| self.nth(start, n))
+            .find(|d| *d > after)
+    }
+
+    /// The first date on or after `day`: where a new plan (or one whose dates changed) starts,
+    /// so nothing before it is owed.
+    pub fn first_on_or_after(&self, start: NaiveDate, day: NaiveDate) -> Option<NaiveDate> {
+        match day.pred_opt() {
+            Some(before) => self.next_after(start, before),
+            None => Some(start),
+        }
+    }
+}
+
+/// What the generation job does for one plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanRun {
+    /// The dates to create inspections for, earliest first.
+    pub due: Vec<NaiveDate>,
+    /// Earlier dates already past that are skipped (never created).
+    pub skipped: u32,
+    /// The plan's next date after these; None past the end of the calendar.
+    pub next_due: Option<NaiveDate>,
+}
+
+/// The inspections to create for a plan whose next ungenerated date is `next_due`, on `today`,
+/// when inspections are created `horizon_days` ahead: every date from `next_due` up to today plus
+/// the horizon, except that of the dates already past (the job did not run for a while) only the
+/// latest is created, as an overdue inspection; the earlier ones are skipped, since one visit
+/// inspects the installation as it is now. Empty while `next_due` is beyond the horizon.
+pub fn plan_dates(
+    every: &Every,
+    start: NaiveDate,
+    next_due: NaiveDate,
+    today: NaiveDate,
+    horizon_days: u32,
+) -> PlanRun {
+    let reach = today
+        .checked_add_days(Days::new(horizon_days.into()))
+        .unwrap_or(NaiveDate::MAX);
+    let mut due = Vec::new();
+    let mut skipped = 0;
+    let mut next = Some(next_due);
+    while let Some(d) = next.filter(|d| *d <= reach) {
+        if d < today && due.last().is_some_and(|last| *last < today) {
+            due.pop();
+            skipped += 1;
+        }
+        due.push(d);
+        next = every.next_after(start, d);
+    }
+    PlanRun {
+        due,
+        skipped,
+        next_due: next,
+    }
 }
 
 /// A week as ISO 8601 names it (`2026-W48`): Monday to Sunday.
@@ -420,6 +525,95 @@ mod tests {
         // With the longest horizon, still at most one future date is in reach.
         let g = generate(&c, a, d("2026-02-28"), d("2026-02-28"), MAX_HORIZON_DAYS).unwrap();
         assert_eq!((g.due_on, g.skipped), (d("2026-02-28"), 0));
+    }
+
+    #[test]
+    fn inspection_dates_every_n_months_from_the_start() {
+        let q = Every::new("frequency_months", 3).unwrap();
+        let got: Vec<String> = (0..5).map(|n| q.nth(d("2026-01-31"), n).unwrap().to_string()).collect();
+        assert_eq!(
+            got,
+            ["2026-01-31", "2026-04-30", "2026-07-31", "2026-10-31", "2027-01-31"],
+            "month ends clamp without drifting"
+        );
+        let m = Every::new("frequency_months", 1).unwrap();
+        let s = d("2028-01-31");
+        assert_eq!(m.nth(s, 1), Some(d("2028-02-29")), "a leap year");
+        assert_eq!(m.nth(s, 2), Some(d("2028-03-31")));
+        assert_eq!(m.next_after(s, d("2020-01-01")), Some(s), "before the start: the start");
+        assert_eq!(m.next_after(s, s), Some(d("2028-02-29")));
+        assert_eq!(
+            m.next_after(s, d("2028-02-29")),
+            Some(d("2028-03-31")),
+            "strictly after"
+        );
+        assert_eq!(m.next_after(s, d("2031-07-30")), Some(d("2031-07-31")));
+        assert_eq!(m.first_on_or_after(s, d("2028-03-31")), Some(d("2028-03-31")));
+        assert_eq!(m.first_on_or_after(s, d("2028-04-01")), Some(d("2028-04-30")));
+        let y = Every::new("frequency_months", 12).unwrap();
+        assert_eq!(y.next_after(d("2028-02-29"), d("2028-02-29")), Some(d("2029-02-28")));
+        assert_eq!(y.next_after(d("2028-02-29"), d("2031-03-01")), Some(d("2032-02-29")));
+        // Every date the long way round equals the direct answer.
+        for every in [1, 2, 5, 12, 60] {
+            let e = Every::new("f", every).unwrap();
+            let start = d("2026-08-31");
+            let mut day = d("2026-01-01");
+            while day < d("2032-01-01") {
+                let slow = (0..).map(|n| e.nth(start, n).unwrap()).find(|x| *x > day);
+                assert_eq!(e.next_after(start, day), slow, "every {every}, after {day}");
+                day = day.succ_opt().unwrap();
+            }
+        }
+        assert_eq!(m.next_after(s, NaiveDate::MAX), None);
+        for bad in [0, -1, 61] {
+            assert_eq!(
+                Every::new("frequency_months", bad).unwrap_err().field,
+                "frequency_months"
+            );
+        }
+        assert!(Every::new("frequency_months", 60).is_ok());
+    }
+
+    #[test]
+    fn plan_dates_within_the_horizon() {
+        let m = Every::new("f", 1).unwrap();
+        let s = d("2026-12-10");
+        // Not yet within reach.
+        let r = plan_dates(&m, s, s, d("2026-11-01"), 30);
+        assert_eq!(
+            r,
+            PlanRun {
+                due: vec![],
+                skipped: 0,
+                next_due: Some(s)
+            }
+        );
+        // Within reach: that date; a horizon of 60 days takes two.
+        let r = plan_dates(&m, s, s, d("2026-11-24"), 30);
+        assert_eq!((r.due, r.next_due), (vec![s], Some(d("2027-01-10"))));
+        let r = plan_dates(&m, s, s, d("2026-11-24"), 60);
+        assert_eq!(r.due, [s, d("2027-01-10")]);
+        assert_eq!(r.next_due, Some(d("2027-02-10")));
+        // A run the next day finds nothing new.
+        assert!(plan_dates(&m, s, d("2027-02-10"), d("2026-11-25"), 60).due.is_empty());
+        // Horizon 0: created on its day.
+        assert_eq!(plan_dates(&m, s, s, s, 0).due, [s]);
+    }
+
+    #[test]
+    fn plan_dates_after_downtime_keep_the_latest_past_date_and_those_ahead() {
+        let m = Every::new("f", 1).unwrap();
+        let s = d("2026-01-15");
+        // Down from January to mid-April: Jan 15, Feb 15 and Mar 15 are past, Apr 15 is today,
+        // May 15 within the horizon.
+        let r = plan_dates(&m, s, s, d("2026-04-15"), 30);
+        assert_eq!(r.due, [d("2026-03-15"), d("2026-04-15"), d("2026-05-15")]);
+        assert_eq!(r.skipped, 2);
+        assert_eq!(r.next_due, Some(d("2026-06-15")));
+        // A yearly plan whose date passed while down: one overdue inspection.
+        let y = Every::new("f", 12).unwrap();
+        let r = plan_dates(&y, s, d("2026-01-15"), d("2026-02-01"), 30);
+        assert_eq!((r.due, r.skipped, r.next_due), (vec![s], 0, Some(d("2027-01-15"))));
     }
 
     #[test]

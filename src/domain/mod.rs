@@ -5,6 +5,7 @@ pub mod dispatch;
 pub mod escalation;
 pub mod fault_report;
 pub mod geo;
+pub mod inspection;
 pub mod ladder;
 pub mod major_fault;
 pub mod outbox;

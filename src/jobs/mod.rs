@@ -2,6 +2,7 @@
 //! in `job_runs`, so two nodes sharing a database never run the same slot twice and a missed tick
 //! is caught up by the next one.
 
+pub mod inspections;
 pub mod mail;
 pub mod pings;
 pub mod revisits;
@@ -19,7 +20,7 @@ use std::sync::Arc;
 use tokio_cron_scheduler::{Job, JobScheduler};
 
 /// The jobs there are, by name.
-pub const JOBS: &[&str] = &[sla::NAME, pings::NAME, mail::NAME, revisits::NAME];
+pub const JOBS: &[&str] = &[sla::NAME, pings::NAME, mail::NAME, revisits::NAME, inspections::NAME];
 
 /// Claims the slot and, if it was free, runs the job.
 pub async fn run(state: &web::Data<AppState>, job: &str, slot: &str) -> AppResult<JobRun> {
@@ -48,6 +49,7 @@ pub async fn run(state: &web::Data<AppState>, job: &str, slot: &str) -> AppResul
         pings::NAME => blocking(state, pings::run).await?,
         mail::NAME => mail::run(state).await?,
         revisits::NAME => blocking(state, revisits::run).await?,
+        inspections::NAME => blocking(state, inspections::run).await?,
         _ => unreachable!("checked above"),
     };
     blocking(state, move |c, st| {
@@ -64,8 +66,8 @@ pub async fn run(state: &web::Data<AppState>, job: &str, slot: &str) -> AppResul
 }
 
 /// A job's schedule from the settings: its name, the setting's variable and the cron string.
-fn schedules(settings: &crate::config::Settings) -> [(&'static str, &'static str, String); 4] {
-    [
+fn schedules(settings: &crate::config::Settings) -> Vec<(&'static str, &'static str, String)> {
+    vec![
         (sla::NAME, "FIELDLINE_SLA_SCAN_CRON", settings.sla_scan_cron.clone()),
         (
             pings::NAME,
@@ -81,6 +83,11 @@ fn schedules(settings: &crate::config::Settings) -> [(&'static str, &'static str
             revisits::NAME,
             "FIELDLINE_REVISIT_GENERATION_CRON",
             settings.revisits.generation_cron.clone(),
+        ),
+        (
+            inspections::NAME,
+            "FIELDLINE_INSPECTION_GENERATION_CRON",
+            settings.inspections.generation_cron.clone(),
         ),
     ]
 }

@@ -911,7 +911,8 @@ async fn the_first_draft_tells_how_the_ticket_and_its_visit_went() {
     } = crate::mobile::setup().await;
     let t: Ticket = app
         .ok(
-            app.get(&format!("/api/v1/tickets/{}", v.ticket_id), &app.admin).await,
+            app.get(&format!("/api/v1/tickets/{}", v.ticket_id.unwrap()), &app.admin)
+                .await,
             200,
         )
         .await;

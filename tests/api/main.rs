@@ -12,6 +12,7 @@ mod dispatch;
 mod errors;
 mod fault_reports;
 mod health;
+mod inspections;
 mod jobs;
 mod mail;
 mod mobile;

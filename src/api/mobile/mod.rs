@@ -8,9 +8,11 @@
 use super::extract::{from_value, Json, Query};
 use super::{etag, if_match, run};
 use crate::auth::CurrentUser;
+use crate::db::inspections::{self, FindingOn};
 use crate::db::ping_writer::PingRequest;
 use crate::db::{dispatch as store, idempotency, write, Paging};
 use crate::domain::geo::Location;
+use crate::domain::inspection::Finding;
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
 use crate::AppState;
@@ -18,8 +20,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use base64::Engine;
 use chrono::Duration;
 use fieldline_mobile_api::{
-    CheckInRequest, CompleteRequest, DeclineRequest, FailRequest, LocationPing, Page, PingBatch, PingReceipt, Problem,
-    Role, Visit, VisitDetail, VisitStatus,
+    CheckInRequest, CompleteRequest, DeclineRequest, FailRequest, InspectionFinding, LocationPing, NewFinding, Page,
+    PingBatch, PingReceipt, Problem, Role, Visit, VisitDetail, VisitStatus,
 };
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -357,4 +359,35 @@ pub async fn fail(
         })
     })
     .await
+}
+
+/// Reports a problem found on my inspection visit (on site, or once it has ended): it becomes a
+/// ticket (channel `inspection`, on the normal ladder) linked to the visit, owned by the staff
+/// member who set up the plan.
+#[utoipa::path(post, path = "/api/v1/mobile/visits/{id}/findings", tag = "mobile", security(("bearer" = [])), request_body = NewFinding,
+    params(("id" = i64, Path, description = "visit id"), ("Idempotency-Key" = String, Header, description = "unique per request")),
+    responses((status = 200, body = InspectionFinding), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn finding(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: Json<serde_json::Value>,
+) -> AppResult<HttpResponse> {
+    let me = technician(&user)?;
+    let key = idempotency_key(&req)?;
+    let hash = request_hash(&req, &body.0);
+    let b: NewFinding = from_value(body.0)?;
+    let f = Finding::parse(&b.title, &b.description, b.priority)?;
+    let on = FindingOn::Visit {
+        id: id.into_inner(),
+        technician: me,
+    };
+    let (who, asset) = (super::actor(&user, &state), b.asset_id.map(|a| a.0));
+    let (status, out) = once(&state, me, key, hash, move |c, st| {
+        let found = inspections::record_finding_in_tx(c, &who, on, f, asset, st.settings.escalation_step())?;
+        serde_json::to_string(&found).map_err(AppError::internal)
+    })
+    .await?;
+    Ok(json_response(status, out))
 }

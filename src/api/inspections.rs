@@ -1,0 +1,275 @@
+//! Inspections: plans (who inspects what, how often, with which skill), the inspections the job
+//! `inspection_generation` creates from them, and findings that become tickets.
+
+use super::extract::{Json, Query};
+use super::{actor, if_match, run, with_etag};
+use crate::auth::CurrentUser;
+use crate::db::inspections::{self as store, FindingOn, InspectionFilter, PlanEdit, PlanFilter, Viewer};
+use crate::db::Paging;
+use crate::domain::cadence::Every;
+use crate::domain::inspection::{self as rules, Finding, PlanFields};
+use crate::error::{AppError, AppResult};
+use crate::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use fieldline_mobile_api::{
+    Inspection, InspectionFinding, InspectionPlan, InspectionStatus, NewFinding, NewInspectionPlan, Note, Page,
+    Problem, Role, UpdateInspectionPlan,
+};
+use serde::Deserialize;
+
+/// Who sets plans up: supervisors and account managers (for the customers they manage), and admins.
+const PLAN_EDITORS: &[Role] = &[Role::Supervisor, Role::AccountManager];
+/// Who reads plans and inspections: the editors, dispatchers and managers.
+const READERS: &[Role] = &[Role::Supervisor, Role::AccountManager, Role::Dispatcher, Role::Manager];
+/// Who records a finding from the web: the editors and dispatchers (technicians use the phone).
+const FINDING_RECORDERS: &[Role] = &[Role::Supervisor, Role::AccountManager, Role::Dispatcher];
+
+fn viewer(user: &CurrentUser) -> Viewer {
+    Viewer {
+        id: user.id.0,
+        role: user.role,
+    }
+}
+
+/// Creates a plan for a customer (all its sites) or one of its sites. Its first inspection is
+/// its first date from today on. Supervisors, account managers (their own customers), admins.
+#[utoipa::path(post, path = "/api/v1/inspection-plans", tag = "inspections", security(("bearer" = [])),
+    request_body = NewInspectionPlan,
+    responses((status = 201, body = InspectionPlan), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_plan(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: Json<NewInspectionPlan>,
+) -> AppResult<HttpResponse> {
+    user.require(PLAN_EDITORS)?;
+    let b = body.0;
+    let assets: Vec<i64> = b.asset_ids.iter().map(|a| a.0).collect();
+    let fields = PlanFields::parse(
+        &b.name,
+        &assets,
+        b.frequency_months,
+        b.required_skill.as_deref(),
+        b.required_level,
+        b.starts_on,
+        b.notes.as_deref(),
+    )?;
+    let (who, v) = (actor(&user, &state), viewer(&user));
+    let (customer, site) = (b.customer_id.0, b.site_id.map(|s| s.0));
+    let out = run(&state, move |c, _| {
+        store::create_plan(c, &who, v, customer, site, fields)
+    })
+    .await?;
+    Ok(with_etag(StatusCode::CREATED, out.version, &out))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct PlanQuery {
+    pub customer_id: Option<i64>,
+    /// Plans of this site (customer-wide plans are not included).
+    pub site_id: Option<i64>,
+    pub active: Option<bool>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// Inspection plans, oldest first. Supervisors, account managers, dispatchers, managers.
+#[utoipa::path(get, path = "/api/v1/inspection-plans", tag = "inspections", security(("bearer" = [])),
+    params(PlanQuery),
+    responses((status = 200, body = Page<InspectionPlan>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn list_plans(state: web::Data<AppState>, user: CurrentUser, q: Query<PlanQuery>) -> AppResult<HttpResponse> {
+    user.require(READERS)?;
+    let q = q.0;
+    let paging = Paging::new(q.limit, q.offset)?;
+    let filter = PlanFilter {
+        customer_id: q.customer_id,
+        site_id: q.site_id,
+        active: q.active,
+    };
+    let out = run(&state, move |c, _| store::list_plans(c, &filter, paging)).await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// One plan; its `ETag` is the version.
+#[utoipa::path(get, path = "/api/v1/inspection-plans/{id}", tag = "inspections", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "inspection plan id")),
+    responses((status = 200, body = InspectionPlan), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_plan(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
+    user.require(READERS)?;
+    let id = id.into_inner();
+    let out = run(&state, move |c, _| store::get_plan(c, id)).await?;
+    Ok(with_etag(StatusCode::OK, out.version, &out))
+}
+
+/// Changes a plan (absent fields stay; an empty `required_skill` or `notes` clears it). A new
+/// `frequency_months` or `starts_on` restarts the dates from today on; inspections already
+/// created stay. Needs `If-Match` with the plan's version.
+#[utoipa::path(patch, path = "/api/v1/inspection-plans/{id}", tag = "inspections", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "inspection plan id"), ("If-Match" = String, Header, description = "the plan's ETag")),
+    request_body = UpdateInspectionPlan,
+    responses((status = 200, body = InspectionPlan), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem),
+        (status = 428, body = Problem)))]
+pub async fn update_plan(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: Json<UpdateInspectionPlan>,
+) -> AppResult<HttpResponse> {
+    user.require(PLAN_EDITORS)?;
+    let expected = if_match(&req)?.ok_or(AppError::PreconditionRequired)?;
+    let b = body.0;
+    let edit = PlanEdit {
+        name: b.name.as_deref().map(rules::name).transpose()?,
+        asset_ids: b
+            .asset_ids
+            .map(|a| rules::asset_ids(&a.iter().map(|x| x.0).collect::<Vec<_>>()))
+            .transpose()?,
+        every: b
+            .frequency_months
+            .map(|m| Every::new("frequency_months", m))
+            .transpose()?,
+        required_skill: b.required_skill.as_deref().map(|s| rules::skill(Some(s))).transpose()?,
+        required_level: b.required_level.map(rules::level).transpose()?,
+        starts_on: b.starts_on,
+        notes: b.notes.as_deref().map(|n| rules::notes(Some(n))).transpose()?,
+    };
+    let (who, v, id) = (actor(&user, &state), viewer(&user), id.into_inner());
+    let out = run(&state, move |c, _| store::update_plan(c, &who, v, id, expected, edit)).await?;
+    Ok(with_etag(StatusCode::OK, out.version, &out))
+}
+
+async fn set_active(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    id: i64,
+    note: Note,
+    active: bool,
+) -> AppResult<HttpResponse> {
+    user.require(PLAN_EDITORS)?;
+    let expected = if_match(&req)?;
+    let reason = super::tickets::reason("reason", note.reason.as_deref())?;
+    let (who, v) = (actor(&user, &state), viewer(&user));
+    let out = run(&state, move |c, _| {
+        store::set_active(c, &who, v, id, expected, active, reason)
+    })
+    .await?;
+    Ok(with_etag(StatusCode::OK, out.version, &out))
+}
+
+/// Deactivates a plan: no more inspections are created, and those whose visit has not set off
+/// (scheduled, assigned or accepted) are cancelled with their visits (the technician is told).
+/// `If-Match` is optional.
+#[utoipa::path(post, path = "/api/v1/inspection-plans/{id}/deactivate", tag = "inspections", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "inspection plan id"), ("If-Match" = Option<String>, Header, description = "the plan's ETag")),
+    request_body = Note,
+    responses((status = 200, body = InspectionPlan), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub async fn deactivate(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: Json<Note>,
+) -> AppResult<HttpResponse> {
+    set_active(state, user, req, id.into_inner(), body.0, false).await
+}
+
+/// Activates a plan again; its dates restart from today on. `If-Match` is optional.
+#[utoipa::path(post, path = "/api/v1/inspection-plans/{id}/activate", tag = "inspections", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "inspection plan id"), ("If-Match" = Option<String>, Header, description = "the plan's ETag")),
+    request_body = Note,
+    responses((status = 200, body = InspectionPlan), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub async fn activate(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: Json<Note>,
+) -> AppResult<HttpResponse> {
+    set_active(state, user, req, id.into_inner(), body.0, true).await
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct InspectionQuery {
+    pub plan_id: Option<i64>,
+    pub customer_id: Option<i64>,
+    pub site_id: Option<i64>,
+    pub status: Option<InspectionStatus>,
+    /// Due on or after this date (`YYYY-MM-DD`).
+    pub due_from: Option<NaiveDate>,
+    /// Due on or before this date (`YYYY-MM-DD`).
+    pub due_to: Option<NaiveDate>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// Inspections, the earliest due first, with their visit and findings. Supervisors, account
+/// managers, dispatchers, managers.
+#[utoipa::path(get, path = "/api/v1/inspections", tag = "inspections", security(("bearer" = [])),
+    params(InspectionQuery),
+    responses((status = 200, body = Page<Inspection>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<InspectionQuery>) -> AppResult<HttpResponse> {
+    user.require(READERS)?;
+    let q = q.0;
+    let paging = Paging::new(q.limit, q.offset)?;
+    if let (Some(from), Some(to)) = (q.due_from, q.due_to) {
+        if to < from {
+            return Err(AppError::validation("due_to", "must not be before due_from"));
+        }
+    }
+    let filter = InspectionFilter {
+        plan_id: q.plan_id,
+        customer_id: q.customer_id,
+        site_id: q.site_id,
+        status: q.status,
+        due_from: q.due_from,
+        due_to: q.due_to,
+    };
+    let now = state.clock.now();
+    let out = run(&state, move |c, _| store::list(c, &filter, paging, now)).await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// One inspection with its visit and findings.
+#[utoipa::path(get, path = "/api/v1/inspections/{id}", tag = "inspections", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "inspection id")),
+    responses((status = 200, body = Inspection), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn get(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
+    user.require(READERS)?;
+    let (id, now) = (id.into_inner(), state.clock.now());
+    let out = run(&state, move |c, _| store::get_inspection(c, id, now)).await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// Records a problem found on an inspection: a ticket (channel `inspection`, on the normal
+/// ladder, owned by the caller) for the inspection's customer and site, linked to the
+/// inspection's visit. Supervisors, dispatchers, account managers (their own customers), admins.
+#[utoipa::path(post, path = "/api/v1/inspections/{id}/findings", tag = "inspections", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "inspection id")), request_body = NewFinding,
+    responses((status = 201, body = InspectionFinding), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn record_finding(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+    body: Json<NewFinding>,
+) -> AppResult<HttpResponse> {
+    user.require(FINDING_RECORDERS)?;
+    let b = body.0;
+    let f = Finding::parse(&b.title, &b.description, b.priority)?;
+    let on = FindingOn::Inspection {
+        id: id.into_inner(),
+        by: viewer(&user),
+    };
+    let (who, asset) = (actor(&user, &state), b.asset_id.map(|a| a.0));
+    let out = run(&state, move |c, st| {
+        store::record_finding(c, &who, on, f, asset, st.settings.escalation_step())
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(out))
+}
