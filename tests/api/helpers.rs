@@ -3,7 +3,7 @@
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
 use fieldline::clock::Clock;
-use fieldline::config::{MailSettings, MailTransport, RevisitSettings, Settings};
+use fieldline::config::{InspectionSettings, MailSettings, MailTransport, RevisitSettings, Settings};
 use fieldline::Application;
 use fieldline_mobile_api::{NewUser, Problem, Role, TokenResponse, User};
 use serde::de::DeserializeOwned;
@@ -65,6 +65,10 @@ pub fn test_settings() -> Settings {
         revisits: RevisitSettings {
             generation_cron: String::new(),
             ..RevisitSettings::default()
+        },
+        inspections: InspectionSettings {
+            generation_cron: String::new(),
+            ..InspectionSettings::default()
         },
         ..Settings::default()
     }
