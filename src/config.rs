@@ -51,6 +51,9 @@ pub struct Settings {
     pub mail: MailSettings,
     /// Customer revisits: the cadence, the generation job, the satisfaction delay, the target.
     pub revisits: RevisitSettings,
+    /// When the job `report_mailing` e-mails the weekly and monthly service reports that are
+    /// due (cron with seconds); empty disables it.
+    pub report_mailing_cron: String,
 }
 
 /// Customer revisits.
@@ -331,6 +334,8 @@ impl Default for Settings {
             ping_retention_cron: "0 30 3 * * *".into(),
             mail: MailSettings::default(),
             revisits: RevisitSettings::default(),
+            // 22:30 UTC: early morning in East Asia, before the working day.
+            report_mailing_cron: "0 30 22 * * *".into(),
         }
     }
 }
@@ -384,6 +389,10 @@ impl Settings {
                 .to_string(),
             mail: mail_from_env(d.mail)?,
             revisits: revisits_from_env(d.revisits)?,
+            report_mailing_cron: std::env::var("FIELDLINE_REPORT_MAILING_CRON")
+                .unwrap_or(d.report_mailing_cron)
+                .trim()
+                .to_string(),
         };
         s.validate()?;
         Ok(s)

@@ -14,6 +14,7 @@ pub mod mobile;
 pub mod notifications;
 pub mod outbox;
 pub mod regions;
+pub mod reports;
 pub mod revisits;
 pub mod sites;
 pub mod sla;
@@ -236,6 +237,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/revisits/{id}").route(web::get().to(revisits::get)))
             .service(resource("/revisits/{id}/outcome").route(web::post().to(revisits::outcome)))
             .service(resource("/revisits/{id}/assign").route(web::post().to(revisits::assign)))
+            .service(resource("/reports/service").route(web::get().to(reports::period)))
+            .service(resource("/reports/service/weekly").route(web::get().to(reports::weekly)))
+            .service(resource("/reports/service/monthly").route(web::get().to(reports::monthly)))
             .service(resource("/revisit-files").route(web::get().to(revisits::list_files)))
             .service(resource("/revisit-files/{id}").route(web::get().to(revisits::get_file)))
             .service(resource("/technicians").route(web::get().to(dispatch::list_technicians)))
@@ -316,6 +320,7 @@ impl utoipa::Modify for BearerAuth {
         outbox::list, outbox::retry,
         revisits::list, revisits::progress, revisits::get, revisits::outcome, revisits::assign,
         revisits::list_files, revisits::get_file,
+        reports::period, reports::weekly, reports::monthly,
         dispatch::list_technicians, dispatch::get_technician, dispatch::put_technician,
         dispatch::list_duty, dispatch::add_duty, dispatch::create_visit, dispatch::get_visit,
         dispatch::candidates, dispatch::assign, dispatch::auto_assign, dispatch::unassign, dispatch::board,

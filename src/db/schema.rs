@@ -542,6 +542,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    report_mailings (id) {
+        id -> BigInt,
+        kind -> Text,
+        period -> Text,
+        period_start -> Date,
+        recipient_id -> BigInt,
+        account_manager_id -> Nullable<BigInt>,
+        outbox_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(customers -> users (account_manager_id));
 diesel::joinable!(contacts -> customers (customer_id));
@@ -563,6 +576,7 @@ diesel::joinable!(fault_reports -> customers (customer_id));
 diesel::joinable!(fault_report_actions -> fault_reports (report_id));
 diesel::joinable!(revisit_files -> assets (asset_id));
 diesel::joinable!(revisits -> customers (customer_id));
+diesel::joinable!(report_mailings -> outbox (outbox_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -599,4 +613,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     fault_report_actions,
     revisit_files,
     revisits,
+    report_mailings,
 );

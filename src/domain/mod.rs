@@ -8,6 +8,7 @@ pub mod geo;
 pub mod ladder;
 pub mod major_fault;
 pub mod outbox;
+pub mod report;
 pub mod revisit;
 pub mod sla;
 pub mod validate;

@@ -4,6 +4,7 @@
 
 pub mod mail;
 pub mod pings;
+pub mod reports;
 pub mod revisits;
 pub mod sla;
 
@@ -15,7 +16,7 @@ use fieldline_mobile_api::JobRun;
 use tokio_cron_scheduler::{Job, JobScheduler};
 
 /// The jobs there are, by name.
-pub const JOBS: &[&str] = &[sla::NAME, pings::NAME, mail::NAME, revisits::NAME];
+pub const JOBS: &[&str] = &[sla::NAME, pings::NAME, mail::NAME, revisits::NAME, reports::NAME];
 
 /// Claims the slot and, if it was free, runs the job.
 pub async fn run(state: &web::Data<AppState>, job: &str, slot: &str) -> AppResult<JobRun> {
@@ -44,6 +45,7 @@ pub async fn run(state: &web::Data<AppState>, job: &str, slot: &str) -> AppResul
         pings::NAME => blocking(state, pings::run).await?,
         mail::NAME => mail::run(state).await?,
         revisits::NAME => blocking(state, revisits::run).await?,
+        reports::NAME => blocking(state, reports::run).await?,
         _ => unreachable!("checked above"),
     };
     blocking(state, move |c, st| {
@@ -81,6 +83,11 @@ pub async fn start(state: web::Data<AppState>) -> anyhow::Result<Option<JobSched
             revisits::NAME,
             "FIELDLINE_REVISIT_GENERATION_CRON",
             state.settings.revisits.generation_cron.clone(),
+        ),
+        (
+            reports::NAME,
+            "FIELDLINE_REPORT_MAILING_CRON",
+            state.settings.report_mailing_cron.clone(),
         ),
     ];
     if crons.iter().all(|(_, _, cron)| cron.is_empty()) {

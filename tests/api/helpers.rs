@@ -64,6 +64,7 @@ pub fn test_settings() -> Settings {
             generation_cron: String::new(),
             ..RevisitSettings::default()
         },
+        report_mailing_cron: String::new(),
         ..Settings::default()
     }
 }
