@@ -15,6 +15,7 @@ mod health;
 mod mail;
 mod mobile;
 mod openapi;
+mod reports;
 mod revisits;
 mod schema;
 mod sites;
