@@ -244,15 +244,7 @@ fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
         )
         .collect();
 
-    let mut q = revisits::table
-        .filter(revisits::status.eq(RevisitStatus::Done.as_str()))
-        .filter(revisits::done_at.ge(from))
-        .filter(revisits::done_at.lt(to))
-        .into_boxed();
-    if let Some(am) = am {
-        q = q.filter(revisits::customer_id.eq_any(customers_of(am)));
-    }
-    let done: Vec<(Option<i64>, Option<bool>, Option<i64>)> = q
+    let done: Vec<(Option<i64>, Option<bool>, Option<i64>)> = done_revisits(w, am)
         .select((revisits::done_by, revisits::reached, revisits::opened_ticket_id))
         .load(c)?;
     let revisit_facts: Vec<RevisitFact> = done
@@ -328,6 +320,19 @@ fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
     })
 }
 
+/// The revisits done in the period (of the account manager's customers).
+fn done_revisits(w: &Window, am: Option<i64>) -> revisits::BoxedQuery<'static, <DbConn as Connection>::Backend> {
+    let mut q = revisits::table
+        .filter(revisits::status.eq(RevisitStatus::Done.as_str()))
+        .filter(revisits::done_at.ge(ts(w.from)))
+        .filter(revisits::done_at.lt(ts(w.to)))
+        .into_boxed();
+    if let Some(am) = am {
+        q = q.filter(revisits::customer_id.eq_any(customers_of(am)));
+    }
+    q
+}
+
 /// The satisfaction scores given in the period, from every source.
 fn satisfaction(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Vec<SatisfactionSample>> {
     let mut samples = revisit_scores(c, w, am)?;
@@ -338,16 +343,10 @@ fn satisfaction(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Vec<Sa
 
 /// Scores of the revisits done in the period.
 fn revisit_scores(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Vec<SatisfactionSample>> {
-    let mut q = revisits::table
-        .filter(revisits::status.eq(RevisitStatus::Done.as_str()))
-        .filter(revisits::done_at.ge(ts(w.from)))
-        .filter(revisits::done_at.lt(ts(w.to)))
+    let scores: Vec<Option<i32>> = done_revisits(w, am)
         .filter(revisits::score.is_not_null())
-        .into_boxed();
-    if let Some(am) = am {
-        q = q.filter(revisits::customer_id.eq_any(customers_of(am)));
-    }
-    let scores: Vec<Option<i32>> = q.select(revisits::score).load(c)?;
+        .select(revisits::score)
+        .load(c)?;
     Ok(scores
         .into_iter()
         .flatten()

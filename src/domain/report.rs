@@ -403,6 +403,25 @@ fn groups<K: Ord>(
         .collect()
 }
 
+/// Groups by a wire enum, in the enum's order.
+fn enum_groups<E: Copy + PartialEq>(
+    tickets: &[TicketFacts],
+    w: &Window,
+    all: &'static [E],
+    name: fn(E) -> &'static str,
+    pick: fn(&TicketFacts) -> E,
+) -> Vec<ReportGroup> {
+    groups(
+        tickets,
+        w,
+        |t| all.iter().position(|e| *e == pick(t)),
+        |i| {
+            let n = i.and_then(|i| all.get(i)).map_or("unknown", |e| name(*e));
+            (n.to_string(), n.to_string())
+        },
+    )
+}
+
 fn satisfaction(source: &str, scores: &[i32]) -> ReportSatisfaction {
     let n = scores.len() as i64;
     let sum: i64 = scores.iter().map(|s| i64::from(*s)).sum();
@@ -491,37 +510,20 @@ pub fn build(h: &Heading, f: &Facts) -> ServiceReport {
             first_contact_resolved: fcr,
             first_contact_rate_pct: pct(fcr, closed.len() as i64),
         },
-        by_channel: groups(
-            tickets,
-            w,
-            |t| Channel::ALL.iter().position(|c| *c == t.channel),
-            |i| {
-                let c = i.and_then(|i| Channel::ALL.get(i)).map_or("unknown", |c| c.as_str());
-                (c.to_string(), c.to_string())
-            },
-        ),
-        by_customer_tier: groups(
-            tickets,
-            w,
-            |t| Tier::ALL.iter().position(|c| *c == t.tier),
-            |i| {
-                let c = i.and_then(|i| Tier::ALL.get(i)).map_or("unknown", |c| c.as_str());
-                (c.to_string(), c.to_string())
-            },
-        ),
+        by_channel: enum_groups(tickets, w, Channel::ALL, Channel::as_str, |t| t.channel),
+        by_customer_tier: enum_groups(tickets, w, Tier::ALL, Tier::as_str, |t| t.tier),
         by_region: {
             let label = |r: Option<i64>| match r {
                 Some(r) => f.regions.get(&r).cloned().unwrap_or_else(|| format!("region {r}")),
                 None => "none".into(),
             };
             // Named regions by name, tickets without a region last.
-            let g = groups(
+            groups(
                 tickets,
                 w,
                 |t| (t.region.is_none(), label(t.region), t.region),
                 |(_, name, r)| (r.map_or("none".into(), |r| r.to_string()), name.clone()),
-            );
-            g
+            )
         },
         sla: ReportSla {
             breaches: response.missed + arrival.missed + resolution.missed + callback.missed,

@@ -216,7 +216,8 @@ async fn a_week_of_tickets_gives_exact_figures_in_json_and_csv_for_each_scope() 
         (mine.revisits.done, mine.revisits.reached, mine.revisits.tickets_opened),
         (2, 2, 0)
     );
-    let sat: Vec<(&str, i64, Option<f64>, Option<f64>, i64)> = mine
+    type Scores<'a> = (&'a str, i64, Option<f64>, Option<f64>, i64);
+    let sat: Vec<Scores> = mine
         .satisfaction
         .iter()
         .map(|s| {
@@ -470,4 +471,51 @@ async fn the_job_mails_each_report_once_and_catches_up_after_a_skipped_week() {
         )
         .await;
     assert_eq!(relay.actions, 10);
+}
+
+#[tokio::test]
+async fn a_technicians_visits_are_counted_in_the_week_they_finish() {
+    // Tuesday 2026-11-24, 09:00 in Shanghai: a visit 10:00-12:00 assigned to the technician.
+    let crate::mobile::Setup {
+        app,
+        tech,
+        phone,
+        visit: v,
+        ..
+    } = crate::mobile::setup().await;
+    app.clock.advance(Duration::minutes(60));
+    let v = phone
+        .visit_step(v.id, "accept", "a", v.version, &json!({}))
+        .await
+        .unwrap();
+    let v = phone
+        .visit_step(
+            v.id,
+            "check-in",
+            "b",
+            v.version,
+            &json!({"latitude": 30.25, "longitude": 120.15}),
+        )
+        .await
+        .unwrap();
+    app.clock.advance(Duration::minutes(50));
+    let done = json!({"work_notes": "Replaced the control board.", "parts": [], "time_spent_minutes": 50, "quote_amount": 1200.0,
+        "signoff_name": "Wang Fang", "signature_png_base64": crate::mobile::png()});
+    phone.visit_step(v.id, "complete", "c", v.version, &done).await.unwrap();
+
+    let manager = app.token(Role::Manager).await;
+    let r = report(&app, &manager, "service/weekly?week=2026-W48").await;
+    assert_eq!(r.technicians.len(), 1);
+    let t = &r.technicians[0];
+    assert_eq!(
+        (t.user_id, t.display_name.as_str()),
+        (tech.id, tech.display_name.as_str())
+    );
+    assert_eq!((t.visits_completed, t.visits_failed, t.checked_in_on_time), (1, 0, 1));
+    assert_eq!(t.median_minutes_on_site, Some(50.0));
+    // The check-in is the ticket's arrival: an hour after it reached the on-site tier.
+    let a = &r.sla.arrival;
+    assert_eq!((a.counted, a.met, a.median_minutes), (1, 1, Some(60.0)));
+    let earlier = report(&app, &manager, "service/weekly?week=2026-W47").await;
+    assert!(earlier.technicians.is_empty());
 }
