@@ -2,8 +2,9 @@
 -- recipient (kind, period, recipient unique), written in the transaction of its outbox row, so
 -- that no run, node or catch-up sends a report twice.
 
-CREATE INDEX tickets_opened ON tickets (opened_at);
-CREATE INDEX tickets_closed ON tickets (closed_at);
+-- The tickets open at some time in a period: closed after its start (or not at all) and opened
+-- before its end; each side of that OR is one range of this index.
+CREATE INDEX tickets_closed_opened ON tickets (closed_at, opened_at);
 CREATE INDEX ticket_events_kind_at ON ticket_events (kind, at);
 CREATE INDEX visits_finished ON visits (finished_at);
 
