@@ -12,65 +12,34 @@
 use chrono::{DateTime, Duration, Utc};
 use diesel::connection::SimpleConnection;
 use fieldline::db::audit::Actor;
-use fieldline::db::{self, customers, regions, reports, sites, tickets, users};
+use fieldline::db::{self, customers, reports, sites, tickets};
 use fieldline::domain::cadence::IsoWeek;
-use fieldline::domain::geo::{Boundary, Location};
+use fieldline::domain::geo::Location;
 use fieldline::domain::report::Period;
-use fieldline_mobile_api::{Channel, Priority, RegionClass, Tier};
+use fieldline_mobile_api::{Channel, Priority, Tier};
 use std::time::Instant;
 
-fn user(c: &mut db::DbConn, system: &Actor, name: &str, role: &str) -> anyhow::Result<i64> {
-    let u = users::create(
-        c,
-        system,
-        users::NewUserRow {
-            username: name.into(),
-            display_name: name.into(),
-            email: None,
-            phone: None,
-            role: role.into(),
-            password_hash: "not-a-login".into(),
-            active: true,
-            created_at: db::ts(system.at),
-            updated_at: db::ts(system.at),
-        },
-    )?;
-    Ok(u.id.0)
-}
+mod common;
 
 fn main() -> anyhow::Result<()> {
     let n: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(100_000);
-    let url = match std::env::var("BENCH_DATABASE_URL") {
-        Ok(u) if !u.is_empty() => u,
-        _ => {
-            let dir = std::env::temp_dir().join(format!("fieldline-bench-{}", uuid::Uuid::new_v4().simple()));
-            std::fs::create_dir_all(&dir)?;
-            format!("sqlite://{}", dir.join("bench.db").display())
-        }
-    };
+    let url = common::database_url()?;
     let pool = db::connect(&url, 2)?;
     let mut c = pool.get()?;
     let t0: DateTime<Utc> = "2026-11-23T02:00:00Z".parse()?; // Monday 10:00 in Shanghai
     let system = Actor::system(t0 - Duration::days(400));
     db::sla::ensure_default_policies(&mut c, &system)?;
     db::sla::ensure_calendar(&mut c, &system, chrono_tz::Asia::Shanghai)?;
-    let agent = user(&mut c, &system, "bench-agent", "agent")?;
+    let agent = common::user(&mut c, &system, "bench-agent", "Bench Agent", "agent")?.id;
     let ams = [
-        user(&mut c, &system, "bench-am-1", "account_manager")?,
-        user(&mut c, &system, "bench-am-2", "account_manager")?,
+        common::user(&mut c, &system, "bench-am-1", "Bench AM 1", "account_manager")?
+            .id
+            .0,
+        common::user(&mut c, &system, "bench-am-2", "Bench AM 2", "account_manager")?
+            .id
+            .0,
     ];
-    let boundary = Boundary::from_ring(&[(120.1, 30.2), (120.3, 30.2), (120.3, 30.35), (120.1, 30.35)])?;
-    let json = fieldline::geojson::boundary_to_value(&boundary).to_string();
-    regions::create(
-        &mut c,
-        &system,
-        regions::RegionFields {
-            name: "Centre".into(),
-            class: RegionClass::Urban,
-            boundary,
-            boundary_json: json,
-        },
-    )?;
+    common::centre_region(&mut c, &system)?;
     let mut places = Vec::new();
     for (i, am) in ams.iter().enumerate() {
         let customer = customers::create(
@@ -111,7 +80,7 @@ fn main() -> anyhow::Result<()> {
             description: "Registered by the report benchmark".into(),
             received_at: received,
         };
-        tickets::register(&mut c, &Actor::user(agent.into(), received), r, step)?;
+        tickets::register(&mut c, &Actor::user(agent, received), r, step)?;
     }
     let load = started.elapsed();
     let close = match c.kind() {

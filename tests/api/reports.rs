@@ -483,25 +483,7 @@ async fn a_technicians_visits_are_counted_in_the_week_they_finish() {
         visit: v,
         ..
     } = crate::mobile::setup().await;
-    app.clock.advance(Duration::minutes(60));
-    let v = phone
-        .visit_step(v.id, "accept", "a", v.version, &json!({}))
-        .await
-        .unwrap();
-    let v = phone
-        .visit_step(
-            v.id,
-            "check-in",
-            "b",
-            v.version,
-            &json!({"latitude": 30.25, "longitude": 120.15}),
-        )
-        .await
-        .unwrap();
-    app.clock.advance(Duration::minutes(50));
-    let done = json!({"work_notes": "Replaced the control board.", "parts": [], "time_spent_minutes": 50, "quote_amount": 1200.0,
-        "signoff_name": "Wang Fang", "signature_png_base64": crate::mobile::png()});
-    phone.visit_step(v.id, "complete", "c", v.version, &done).await.unwrap();
+    crate::mobile::work_the_visit(&app, &phone, v).await;
 
     let manager = app.token(Role::Manager).await;
     let r = report(&app, &manager, "service/weekly?week=2026-W48").await;
