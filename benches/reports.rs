@@ -12,9 +12,8 @@
 use chrono::{DateTime, Duration, Utc};
 use diesel::connection::SimpleConnection;
 use fieldline::db::audit::Actor;
-use fieldline::db::{self, customers, reports, sites, tickets};
+use fieldline::db::{self, reports, tickets};
 use fieldline::domain::cadence::IsoWeek;
-use fieldline::domain::geo::Location;
 use fieldline::domain::report::Period;
 use fieldline_mobile_api::{Channel, Priority, Tier};
 use std::time::Instant;
@@ -42,26 +41,14 @@ fn main() -> anyhow::Result<()> {
     common::centre_region(&mut c, &system)?;
     let mut places = Vec::new();
     for (i, am) in ams.iter().enumerate() {
-        let customer = customers::create(
+        let name = format!("Bench Customer {i}");
+        places.push(common::customer_with_site(
             &mut c,
             &system,
-            customers::CustomerFields {
-                name: format!("Bench Customer {i}"),
-                tier: Tier::ALL[i],
-                account_manager_id: Some(*am),
-            },
-        )?;
-        let site = sites::create(
-            &mut c,
-            &system,
-            customer.id.0,
-            sites::SiteFields {
-                name: "Depot".into(),
-                address: "1 Rd".into(),
-                location: Location::parse(30.25, 120.15)?,
-            },
-        )?;
-        places.push((customer.id.0, site.id.0));
+            &name,
+            Tier::ALL[i],
+            Some(*am),
+        )?);
     }
     let step = Duration::hours(1);
     let year = 365 * 24 * 3600;

@@ -10,8 +10,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use fieldline::db::audit::Actor;
-use fieldline::db::{self, customers, sites, tickets};
-use fieldline::domain::geo::Location;
+use fieldline::db::{self, tickets};
 use fieldline_mobile_api::{Channel, Priority, Tier};
 use std::time::Instant;
 
@@ -28,25 +27,7 @@ fn main() -> anyhow::Result<()> {
     db::sla::ensure_calendar(&mut c, &system, chrono_tz::Asia::Shanghai)?;
     let agent = common::user(&mut c, &system, "bench-agent", "Bench Agent", "agent")?;
     common::centre_region(&mut c, &system)?;
-    let customer = customers::create(
-        &mut c,
-        &system,
-        customers::CustomerFields {
-            name: "Bench Customer".into(),
-            tier: Tier::Standard,
-            account_manager_id: None,
-        },
-    )?;
-    let site = sites::create(
-        &mut c,
-        &system,
-        customer.id.0,
-        sites::SiteFields {
-            name: "Depot".into(),
-            address: "1 Rd".into(),
-            location: Location::parse(30.25, 120.15)?,
-        },
-    )?;
+    let (customer, site) = common::customer_with_site(&mut c, &system, "Bench Customer", Tier::Standard, None)?;
     let step = Duration::hours(1);
     let started = Instant::now();
     let mut rng_state: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -61,9 +42,9 @@ fn main() -> anyhow::Result<()> {
         let priority = Priority::ALL[(next() % 4) as usize];
         let actor = Actor::user(agent.id, received);
         let r = tickets::Registration {
-            customer_id: customer.id.0,
+            customer_id: customer,
             contact_id: None,
-            site_id: Some(site.id.0),
+            site_id: Some(site),
             asset_id: None,
             channel: Channel::Phone,
             priority,

@@ -3,9 +3,9 @@
 #![allow(dead_code)]
 
 use fieldline::db::audit::Actor;
-use fieldline::db::{self, regions, users};
-use fieldline::domain::geo::Boundary;
-use fieldline_mobile_api::{RegionClass, User};
+use fieldline::db::{self, customers, regions, sites, users};
+use fieldline::domain::geo::{Boundary, Location};
+use fieldline_mobile_api::{RegionClass, Tier, User};
 
 /// PostgreSQL when BENCH_DATABASE_URL is set, else a fresh SQLite file in the temporary folder.
 pub fn database_url() -> anyhow::Result<String> {
@@ -59,4 +59,34 @@ pub fn centre_region(c: &mut db::DbConn, system: &Actor) -> anyhow::Result<()> {
         },
     )?;
     Ok(())
+}
+
+/// A customer with one site, `Depot`, inside the `Centre` region; (customer id, site id).
+pub fn customer_with_site(
+    c: &mut db::DbConn,
+    system: &Actor,
+    name: &str,
+    tier: Tier,
+    account_manager_id: Option<i64>,
+) -> anyhow::Result<(i64, i64)> {
+    let customer = customers::create(
+        c,
+        system,
+        customers::CustomerFields {
+            name: name.into(),
+            tier,
+            account_manager_id,
+        },
+    )?;
+    let site = sites::create(
+        c,
+        system,
+        customer.id.0,
+        sites::SiteFields {
+            name: "Depot".into(),
+            address: "1 Rd".into(),
+            location: Location::parse(30.25, 120.15)?,
+        },
+    )?;
+    Ok((customer.id.0, site.id.0))
 }
