@@ -436,6 +436,12 @@ async fn the_job_mails_each_report_once_and_catches_up_after_a_skipped_week() {
     );
     assert!(mails.iter().all(|m| m.has_html));
 
+    let trail: Page<fieldline_mobile_api::AuditEvent> = app
+        .ok(app.get("/api/v1/audit?entity=report_mailing", &app.admin).await, 200)
+        .await;
+    assert_eq!(trail.total, 4, "each mailing in the audit trail");
+    assert!(trail.items.iter().all(|e| e.action == "create" && e.actor_id.is_none()));
+
     // A second run (or a second node) sends nothing again.
     let again = run_mailing(&app).await;
     assert_eq!(again.actions, 0);
