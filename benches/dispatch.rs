@@ -22,6 +22,8 @@ use fieldline::{db, Application};
 use serde_json::{json, Value};
 use std::time::Instant;
 
+mod common;
+
 const CANDIDATE_REQUESTS: usize = 300;
 const AUTO_ASSIGNS: usize = 1_000;
 const PING_SECONDS: u64 = 10;
@@ -59,14 +61,7 @@ async fn main() -> anyhow::Result<()> {
     let numbers: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     let technicians = numbers.first().copied().unwrap_or(10_000);
     let open_visits = numbers.get(1).copied().unwrap_or(100_000);
-    let url = match std::env::var("BENCH_DATABASE_URL") {
-        Ok(u) if !u.is_empty() => u,
-        _ => {
-            let dir = std::env::temp_dir().join(format!("fieldline-bench-{}", uuid::Uuid::new_v4().simple()));
-            std::fs::create_dir_all(&dir)?;
-            format!("sqlite://{}", dir.join("bench.db").display())
-        }
-    };
+    let url = common::database_url()?;
     let now: DateTime<Utc> = "2026-11-23T01:30:00Z".parse()?; // Monday 09:30 in Shanghai
     let admin_password = "bench-admin-password";
     let settings = Settings {

@@ -10,73 +10,24 @@
 
 use chrono::{DateTime, Duration, Utc};
 use fieldline::db::audit::Actor;
-use fieldline::db::{self, customers, regions, sites, tickets, users};
-use fieldline::domain::geo::{Boundary, Location};
-use fieldline_mobile_api::{Channel, Priority, RegionClass, Tier};
+use fieldline::db::{self, tickets};
+use fieldline_mobile_api::{Channel, Priority, Tier};
 use std::time::Instant;
+
+mod common;
 
 fn main() -> anyhow::Result<()> {
     let n: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(100_000);
-    let url = match std::env::var("BENCH_DATABASE_URL") {
-        Ok(u) if !u.is_empty() => u,
-        _ => {
-            let dir = std::env::temp_dir().join(format!("fieldline-bench-{}", uuid::Uuid::new_v4().simple()));
-            std::fs::create_dir_all(&dir)?;
-            format!("sqlite://{}", dir.join("bench.db").display())
-        }
-    };
+    let url = common::database_url()?;
     let pool = db::connect(&url, 2)?;
     let mut c = pool.get()?;
     let t0: DateTime<Utc> = "2026-11-23T02:00:00Z".parse()?; // Monday 10:00 in Shanghai
     let system = Actor::system(t0 - Duration::days(3));
     db::sla::ensure_default_policies(&mut c, &system)?;
     db::sla::ensure_calendar(&mut c, &system, chrono_tz::Asia::Shanghai)?;
-    let agent = users::create(
-        &mut c,
-        &system,
-        users::NewUserRow {
-            username: "bench-agent".into(),
-            display_name: "Bench Agent".into(),
-            email: None,
-            phone: None,
-            role: "agent".into(),
-            password_hash: "not-a-login".into(),
-            active: true,
-            created_at: db::ts(system.at),
-            updated_at: db::ts(system.at),
-        },
-    )?;
-    let boundary = Boundary::from_ring(&[(120.1, 30.2), (120.3, 30.2), (120.3, 30.35), (120.1, 30.35)])?;
-    let json = fieldline::geojson::boundary_to_value(&boundary).to_string();
-    regions::create(
-        &mut c,
-        &system,
-        regions::RegionFields {
-            name: "Centre".into(),
-            class: RegionClass::Urban,
-            boundary,
-            boundary_json: json,
-        },
-    )?;
-    let customer = customers::create(
-        &mut c,
-        &system,
-        customers::CustomerFields {
-            name: "Bench Customer".into(),
-            tier: Tier::Standard,
-            account_manager_id: None,
-        },
-    )?;
-    let site = sites::create(
-        &mut c,
-        &system,
-        customer.id.0,
-        sites::SiteFields {
-            name: "Depot".into(),
-            address: "1 Rd".into(),
-            location: Location::parse(30.25, 120.15)?,
-        },
-    )?;
+    let agent = common::user(&mut c, &system, "bench-agent", "Bench Agent", "agent")?;
+    common::centre_region(&mut c, &system)?;
+    let (customer, site) = common::customer_with_site(&mut c, &system, "Bench Customer", Tier::Standard, None)?;
     let step = Duration::hours(1);
     let started = Instant::now();
     let mut rng_state: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -91,9 +42,9 @@ fn main() -> anyhow::Result<()> {
         let priority = Priority::ALL[(next() % 4) as usize];
         let actor = Actor::user(agent.id, received);
         let r = tickets::Registration {
-            customer_id: customer.id.0,
+            customer_id: customer,
             contact_id: None,
-            site_id: Some(site.id.0),
+            site_id: Some(site),
             asset_id: None,
             channel: Channel::Phone,
             priority,

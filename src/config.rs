@@ -61,6 +61,9 @@ pub struct Settings {
     pub surveys: SurveySettings,
     /// Inspections: the generation job and its horizon.
     pub inspections: InspectionSettings,
+    /// When the job `report_mailing` e-mails the weekly and monthly service reports that are
+    /// due (cron with seconds); empty disables it.
+    pub report_mailing_cron: String,
 }
 
 /// Inspections.
@@ -451,6 +454,8 @@ impl Default for Settings {
             public_url: "http://127.0.0.1:8080".into(),
             surveys: SurveySettings::default(),
             inspections: InspectionSettings::default(),
+            // 22:30 UTC: early morning in East Asia, before the working day.
+            report_mailing_cron: "0 30 22 * * *".into(),
         }
     }
 }
@@ -523,6 +528,10 @@ impl Settings {
                 horizon_days: parse("FIELDLINE_INSPECTION_HORIZON_DAYS", d.inspections.horizon_days)?,
                 visit_minutes: parse("FIELDLINE_INSPECTION_VISIT_MINUTES", d.inspections.visit_minutes)?,
             },
+            report_mailing_cron: std::env::var("FIELDLINE_REPORT_MAILING_CRON")
+                .unwrap_or(d.report_mailing_cron)
+                .trim()
+                .to_string(),
         };
         s.validate()?;
         Ok(s)

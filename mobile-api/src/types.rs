@@ -1313,6 +1313,7 @@ wire_enum!(
         MajorFaultEnd => "major_fault_end",
         FaultReport => "fault_report",
         TicketClosed => "ticket_closed",
+        ServiceReport => "service_report",
     }
 );
 
@@ -1885,4 +1886,200 @@ pub struct NewFinding {
     /// The asset with the problem: one at the inspected site.
     #[serde(default)]
     pub asset_id: Option<AssetId>,
+}
+
+// ---------------------------------------------------------------- service reports
+
+wire_enum!(
+    /// `weekly`: the weekly service summary (an ISO week); `monthly`: the monthly service
+    /// supervision report (a calendar month); `custom`: any chosen run of days.
+    ReportKind {
+        Weekly => "weekly",
+        Monthly => "monthly",
+        Custom => "custom",
+    }
+);
+
+/// Tickets received and closed in the period, for one value of a grouping (a channel, a
+/// customer tier or a region).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportGroup {
+    /// The value: `phone`, `gold`, a region id, or `none` for tickets without a region.
+    pub key: String,
+    /// What the value is called (the region's name).
+    pub label: String,
+    pub received: i64,
+    pub closed: i64,
+}
+
+/// Tickets in the period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportTickets {
+    /// Opened in the period.
+    pub received: i64,
+    /// Closed (accepted by the customer) in the period.
+    pub closed: i64,
+    /// Of the closed, those resolved at first contact: on the hotline tier, without a callback,
+    /// never refused by the customer.
+    pub first_contact_resolved: i64,
+    /// first_contact_resolved / closed, in percent (one decimal); null when none closed.
+    pub first_contact_rate_pct: Option<f64>,
+}
+
+/// One SLA clock in the period. A clock counts in the period its outcome was settled in: the
+/// moment it was met, when met on time; its due time, when missed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportClock {
+    pub counted: i64,
+    /// Met at or before the due time.
+    pub met: i64,
+    /// Not met by the due time (breaches).
+    pub missed: i64,
+    /// Of the missed, those still not met.
+    pub still_open: i64,
+    /// met / counted, in percent (one decimal); null when nothing counted.
+    pub met_pct: Option<f64>,
+    /// Minutes (wall-clock) from the clock's start to the moment it was met, over the counted
+    /// clocks that were met: the median and the 90th percentile (linear interpolation); null
+    /// when none. The callback clock has no start on record and no durations.
+    pub median_minutes: Option<f64>,
+    pub p90_minutes: Option<f64>,
+}
+
+/// The SLA clocks: response (from opening), on-site arrival (from reaching the on-site tier),
+/// resolution (from opening) and the promised callback.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportSla {
+    pub response: ReportClock,
+    pub arrival: ReportClock,
+    pub resolution: ReportClock,
+    pub callback: ReportClock,
+    /// Missed clocks of every kind.
+    pub breaches: i64,
+    /// Tickets with at least one missed clock.
+    pub breached_tickets: i64,
+}
+
+/// Escalations up the service ladder in the period, by the tier reached.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportEscalations {
+    pub tier: LadderTier,
+    pub count: i64,
+    /// Of those, escalations that skipped a tier.
+    pub skipped_tier: i64,
+}
+
+/// A major fault open during the period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportMajorFault {
+    pub ticket_id: TicketId,
+    pub ticket_number: String,
+    pub customer_name: String,
+    pub location: String,
+    pub occurred_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+}
+
+/// Major faults: declared and ended in the period, open at its end, and each that was open
+/// during it (oldest first, at most 100).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportMajorFaults {
+    pub declared: i64,
+    pub ended: i64,
+    pub open_at_end: i64,
+    pub faults: Vec<ReportMajorFault>,
+}
+
+/// Revisits whose outcome was recorded in the period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportRevisits {
+    pub done: i64,
+    /// Customers reached.
+    pub reached: i64,
+    /// Unsatisfied outcomes that opened a ticket.
+    pub tickets_opened: i64,
+}
+
+/// Satisfaction scores (1 to 5) given in the period, from one source or all.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportSatisfaction {
+    /// `all`, or the source: `revisit` (scores told on a revisit's call) or `link` (the
+    /// customer's answer through the survey link in the closing e-mail).
+    pub source: String,
+    pub responses: i64,
+    /// The mean score (two decimals); null without responses.
+    pub average_score: Option<f64>,
+    /// Scores of 4 or 5, in percent of the responses (one decimal).
+    pub satisfied_pct: Option<f64>,
+    /// Scores of 2 or less.
+    pub dissatisfied: i64,
+}
+
+/// One technician's visits finished in the period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportTechnician {
+    pub user_id: UserId,
+    pub display_name: String,
+    pub visits_completed: i64,
+    /// Failed, or needing another visit.
+    pub visits_failed: i64,
+    /// Visits checked in on site by the end of the agreed window.
+    pub checked_in_on_time: i64,
+    /// The median of the time spent on site, as recorded at completion.
+    pub median_minutes_on_site: Option<f64>,
+}
+
+/// One agent's figures: the tickets they own (first responder, after any handoff) and the
+/// revisits they recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportAgent {
+    pub user_id: UserId,
+    pub display_name: String,
+    pub received: i64,
+    pub closed: i64,
+    pub first_contact_resolved: i64,
+    /// Their tickets' response clocks counted in the period, and met of those.
+    pub responses_counted: i64,
+    pub responses_met: i64,
+    pub revisits_done: i64,
+}
+
+/// The weekly service summary, the monthly service supervision report, or the same figures for
+/// a chosen period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServiceReport {
+    pub kind: ReportKind,
+    /// `2026-W47`, `2026-11`, or `2026-11-01..2026-11-30`.
+    pub period: String,
+    /// The first and the last day, in the business calendar's zone.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub time_zone: String,
+    /// The account manager whose customers the figures cover; null: every customer.
+    pub account_manager_id: Option<UserId>,
+    pub generated_at: DateTime<Utc>,
+    pub tickets: ReportTickets,
+    pub by_channel: Vec<ReportGroup>,
+    pub by_customer_tier: Vec<ReportGroup>,
+    pub by_region: Vec<ReportGroup>,
+    pub sla: ReportSla,
+    pub escalations: Vec<ReportEscalations>,
+    pub major_faults: ReportMajorFaults,
+    pub revisits: ReportRevisits,
+    /// Every source together first, then each source.
+    pub satisfaction: Vec<ReportSatisfaction>,
+    pub technicians: Vec<ReportTechnician>,
+    pub agents: Vec<ReportAgent>,
 }

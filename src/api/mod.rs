@@ -15,6 +15,7 @@ pub mod mobile;
 pub mod notifications;
 pub mod outbox;
 pub mod regions;
+pub mod reports;
 pub mod revisits;
 pub mod sites;
 pub mod sla;
@@ -268,6 +269,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/revisits/{id}").route(web::get().to(revisits::get)))
             .service(resource("/revisits/{id}/outcome").route(web::post().to(revisits::outcome)))
             .service(resource("/revisits/{id}/assign").route(web::post().to(revisits::assign)))
+            .service(resource("/reports/service").route(web::get().to(reports::period)))
+            .service(resource("/reports/service/weekly").route(web::get().to(reports::weekly)))
+            .service(resource("/reports/service/monthly").route(web::get().to(reports::monthly)))
             .service(resource("/revisit-files").route(web::get().to(revisits::list_files)))
             .service(resource("/surveys").route(web::get().to(surveys::list)))
             .service(
@@ -374,6 +378,7 @@ impl utoipa::Modify for BearerAuth {
         inspections::create_plan, inspections::list_plans, inspections::get_plan, inspections::update_plan,
         inspections::deactivate, inspections::activate, inspections::list, inspections::get,
         inspections::record_finding,
+        reports::period, reports::weekly, reports::monthly,
         dispatch::list_technicians, dispatch::get_technician, dispatch::put_technician,
         dispatch::list_duty, dispatch::add_duty, dispatch::create_visit, dispatch::get_visit,
         dispatch::candidates, dispatch::assign, dispatch::auto_assign, dispatch::unassign, dispatch::board,

@@ -13,6 +13,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod ping_writer;
 pub mod regions;
+pub mod reports;
 pub mod revisits;
 pub mod schema;
 pub mod sites;

@@ -618,6 +618,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    report_mailings (id) {
+        id -> BigInt,
+        kind -> Text,
+        period -> Text,
+        period_start -> Date,
+        recipient_id -> BigInt,
+        account_manager_id -> Nullable<BigInt>,
+        outbox_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(customers -> users (account_manager_id));
 diesel::joinable!(contacts -> customers (customer_id));
@@ -646,6 +659,7 @@ diesel::joinable!(inspection_plans -> customers (customer_id));
 diesel::joinable!(inspections -> inspection_plans (plan_id));
 diesel::joinable!(inspection_findings -> inspections (inspection_id));
 diesel::joinable!(inspection_findings -> tickets (ticket_id));
+diesel::joinable!(report_mailings -> outbox (outbox_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -687,4 +701,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     inspection_plans,
     inspections,
     inspection_findings,
+    report_mailings,
 );

@@ -5,6 +5,7 @@
 pub mod inspections;
 pub mod mail;
 pub mod pings;
+pub mod reports;
 pub mod revisits;
 pub mod sla;
 
@@ -20,7 +21,14 @@ use std::sync::Arc;
 use tokio_cron_scheduler::{Job, JobScheduler};
 
 /// The jobs there are, by name.
-pub const JOBS: &[&str] = &[sla::NAME, pings::NAME, mail::NAME, revisits::NAME, inspections::NAME];
+pub const JOBS: &[&str] = &[
+    sla::NAME,
+    pings::NAME,
+    mail::NAME,
+    revisits::NAME,
+    inspections::NAME,
+    reports::NAME,
+];
 
 /// Claims the slot and, if it was free, runs the job.
 pub async fn run(state: &web::Data<AppState>, job: &str, slot: &str) -> AppResult<JobRun> {
@@ -50,6 +58,7 @@ pub async fn run(state: &web::Data<AppState>, job: &str, slot: &str) -> AppResul
         mail::NAME => mail::run(state).await?,
         revisits::NAME => blocking(state, revisits::run).await?,
         inspections::NAME => blocking(state, inspections::run).await?,
+        reports::NAME => blocking(state, reports::run).await?,
         _ => unreachable!("checked above"),
     };
     blocking(state, move |c, st| {
@@ -88,6 +97,11 @@ fn schedules(settings: &crate::config::Settings) -> Vec<(&'static str, &'static 
             inspections::NAME,
             "FIELDLINE_INSPECTION_GENERATION_CRON",
             settings.inspections.generation_cron.clone(),
+        ),
+        (
+            reports::NAME,
+            "FIELDLINE_REPORT_MAILING_CRON",
+            settings.report_mailing_cron.clone(),
         ),
     ]
 }

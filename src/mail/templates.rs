@@ -35,6 +35,23 @@ fn env() -> Result<&'static Environment<'static>, minijinja::Error> {
     )?;
     env.add_template("ticket_closed.txt", include_str!("templates/ticket_closed.txt"))?;
     env.add_template("ticket_closed.html", include_str!("templates/ticket_closed.html"))?;
+    // A figure without a value (a percentage of nothing) shows as a dash.
+    env.add_filter(
+        "dash",
+        |v: minijinja::Value| if v.is_none() { "-".to_string() } else { v.to_string() },
+    );
+    env.add_filter(
+        "percent",
+        |v: minijinja::Value| {
+            if v.is_none() {
+                "-".to_string()
+            } else {
+                format!("{v} %")
+            }
+        },
+    );
+    env.add_template("service_report.txt", include_str!("templates/service_report.txt"))?;
+    env.add_template("service_report.html", include_str!("templates/service_report.html"))?;
     Ok(ENV.get_or_init(|| env))
 }
 
@@ -247,6 +264,34 @@ pub fn ticket_closed(n: &ClosingNotice) -> Result<Rendered, minijinja::Error> {
         expires_at => n.expires_at.clone(),
     };
     render("ticket_closed", subject, ctx)
+}
+
+/// A service report's e-mail; `audience` names the account manager whose customers it covers.
+pub fn service_report(
+    r: &fieldline_mobile_api::ServiceReport,
+    audience: Option<&str>,
+) -> Result<Rendered, minijinja::Error> {
+    use fieldline_mobile_api::ReportKind;
+    let title = match r.kind {
+        ReportKind::Weekly => format!("Weekly service summary {}", r.period),
+        ReportKind::Monthly => format!("Monthly service supervision report {}", r.period),
+        ReportKind::Custom => format!("Service report {}", r.period),
+    };
+    let subject = one_line(&match audience {
+        Some(a) => format!("{title} - customers of {a}"),
+        None => title.clone(),
+    });
+    let ctx = context! {
+        subject => subject.clone(),
+        title => title,
+        audience => audience,
+        r => minijinja::Value::from(minijinja::value::Serde(r)),
+    };
+    let env = env()?;
+    let mut text = env.get_template("service_report.txt")?.render(ctx.clone())?;
+    text.push('\n');
+    let html = env.get_template("service_report.html")?.render(ctx)?;
+    Ok(Rendered { subject, text, html })
 }
 
 #[cfg(test)]
@@ -465,5 +510,58 @@ mod tests {
         assert!(!r.subject.contains('\n'));
         assert!(r.text.contains("(corrects revision 1)"));
         assert_eq!(r.filename, "FL-2026-000001-fault-report-r2.html");
+    }
+
+    #[test]
+    fn a_service_report_shows_its_figures_escaped() {
+        use crate::domain::report::{build, Facts, Heading, Period, Window};
+        let now: chrono::DateTime<chrono::Utc> = "2026-11-23T02:00:00Z".parse().unwrap();
+        let period = Period::parse_month("month", "2026-10").unwrap();
+        let mut facts = Facts::default();
+        facts.regions.insert(1, "<b>North</b>".into());
+        let heading = Heading {
+            period,
+            window: Window {
+                from: now - chrono::Duration::days(60),
+                to: now - chrono::Duration::days(30),
+                now,
+            },
+            time_zone: "Asia/Shanghai".into(),
+            account_manager: Some(5),
+        };
+        let mut r = build(&heading, &facts);
+        r.agents.push(fieldline_mobile_api::ReportAgent {
+            user_id: fieldline_mobile_api::UserId(3),
+            display_name: "Li <script>".into(),
+            received: 4,
+            closed: 3,
+            first_contact_resolved: 2,
+            responses_counted: 4,
+            responses_met: 3,
+            revisits_done: 1,
+        });
+        let m = service_report(&r, Some("Xu Li")).unwrap();
+        assert_eq!(
+            m.subject,
+            "Monthly service supervision report 2026-10 - customers of Xu Li"
+        );
+        for part in [&m.text, &m.html] {
+            assert!(part.contains("2026-10-01 to 2026-10-31"), "{part}");
+            assert!(part.contains("the customers of Xu Li"), "{part}");
+        }
+        assert!(m.text.contains("Resolved at first contact:   0 (-)"), "{}", m.text);
+        assert!(m.text.contains("- Li <script>: 4 / 3 / 2 / 3 of 4 / 1"), "{}", m.text);
+        assert!(
+            m.html.contains("Li &lt;script&gt;") && !m.html.contains("<script>"),
+            "{}",
+            m.html
+        );
+        let weekly = Period::previous(fieldline_mobile_api::ReportKind::Weekly, "2026-11-23".parse().unwrap());
+        r.kind = weekly.kind;
+        r.period = weekly.label();
+        assert_eq!(
+            service_report(&r, None).unwrap().subject,
+            "Weekly service summary 2026-W47"
+        );
     }
 }

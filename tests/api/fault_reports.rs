@@ -916,26 +916,7 @@ async fn the_first_draft_tells_how_the_ticket_and_its_visit_went() {
             200,
         )
         .await;
-    app.clock.advance(Duration::minutes(60));
-    let v = phone
-        .visit_step(v.id, "accept", "a", v.version, &json!({}))
-        .await
-        .unwrap();
-    let v = phone
-        .visit_step(
-            v.id,
-            "check-in",
-            "b",
-            v.version,
-            &json!({"latitude": 30.25, "longitude": 120.15}),
-        )
-        .await
-        .unwrap();
-    app.clock.advance(Duration::minutes(50));
-    let png = crate::mobile::png();
-    let done = json!({"work_notes": "Replaced the control board.", "parts": [], "time_spent_minutes": 50,
-        "quote_amount": 1200.0, "signoff_name": "Wang Fang", "signature_png_base64": png});
-    phone.visit_step(v.id, "complete", "c", v.version, &done).await.unwrap();
+    crate::mobile::work_the_visit(&app, &phone, v).await;
     let resolved: Ticket = app
         .ok(
             app.post(

@@ -70,6 +70,7 @@ pub fn test_settings() -> Settings {
             generation_cron: String::new(),
             ..InspectionSettings::default()
         },
+        report_mailing_cron: String::new(),
         ..Settings::default()
     }
 }

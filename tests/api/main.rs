@@ -17,6 +17,7 @@ mod jobs;
 mod mail;
 mod mobile;
 mod openapi;
+mod reports;
 mod revisits;
 mod schema;
 mod sites;

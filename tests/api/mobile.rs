@@ -95,6 +95,30 @@ pub async fn setup() -> Setup {
     }
 }
 
+/// An hour later the technician accepts the visit and checks in on site; 50 minutes later they
+/// complete it (50 minutes on site, a quote of 1200, signed by Wang Fang).
+pub async fn work_the_visit(app: &TestApp, phone: &Client, v: Visit) -> Visit {
+    app.clock.advance(chrono::Duration::minutes(60));
+    let v = phone
+        .visit_step(v.id, "accept", "a", v.version, &json!({}))
+        .await
+        .unwrap();
+    let v = phone
+        .visit_step(
+            v.id,
+            "check-in",
+            "b",
+            v.version,
+            &json!({"latitude": 30.25, "longitude": 120.15}),
+        )
+        .await
+        .unwrap();
+    app.clock.advance(chrono::Duration::minutes(50));
+    let done = json!({"work_notes": "Replaced the control board.", "parts": [], "time_spent_minutes": 50,
+        "quote_amount": 1200.0, "signoff_name": "Wang Fang", "signature_png_base64": png()});
+    phone.visit_step(v.id, "complete", "c", v.version, &done).await.unwrap()
+}
+
 fn code(e: ClientError) -> (ErrorCode, Option<String>) {
     let p = e.problem().expect("an answer from the service").clone();
     (p.code, p.field)

@@ -11,8 +11,8 @@ use fieldline::auth::tokens::TokenKeys;
 use fieldline::clock::Clock;
 use fieldline::config::Settings;
 use fieldline_mobile_api::{
-    AuditEvent, MailKind, OutboxMessage, Page, Role, Survey, SurveyForm, SurveyReceipt, SurveySource, Ticket,
-    TicketEvent,
+    AuditEvent, MailKind, OutboxMessage, Page, Role, ServiceReport, Survey, SurveyForm, SurveyReceipt, SurveySource,
+    Ticket, TicketEvent,
 };
 use serde_json::{json, Value};
 
@@ -550,4 +550,35 @@ async fn supervisors_managers_and_account_managers_read_the_answers() {
     }
     problem(app.get("/api/v1/surveys", "").await, 401, "unauthorized").await;
     problem(app.get("/api/v1/tickets/999999/survey", &sup).await, 404, "not_found").await;
+}
+
+#[tokio::test]
+async fn the_service_report_counts_each_answer_once_by_its_source() {
+    let (app, f, _, token) = closed_scene().await;
+    app.ok::<SurveyReceipt>(answer(&app, &token, json!({"score": 5})).await, 201)
+        .await;
+    // Another closed ticket whose customer scores it on the satisfaction call: a revisit score
+    // and a survey at once, counted once.
+    let (t2, _) = closed_with_link(&app, &f).await;
+    let r2 = satisfaction_of(&app, &t2).await;
+    app.clock.advance(Duration::days(3));
+    ok_outcome(&app, &f.token, r2.id.0, json!({"reached": true, "score": 2})).await;
+
+    let sup = app.token(Role::Supervisor).await;
+    let report: ServiceReport = app
+        .ok(
+            app.get("/api/v1/reports/service?from=2026-11-16&to=2026-11-29", &sup)
+                .await,
+            200,
+        )
+        .await;
+    let by_source: Vec<_> = report
+        .satisfaction
+        .iter()
+        .map(|s| (s.source.as_str(), s.responses, s.average_score))
+        .collect();
+    assert_eq!(
+        by_source,
+        [("all", 2, Some(3.5)), ("link", 1, Some(5.0)), ("revisit", 1, Some(2.0))]
+    );
 }
