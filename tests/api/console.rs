@@ -1,11 +1,11 @@
 //! The console: its files as served, and (with a browser) a dispatcher working the board in
 //! headless Chromium.
 
-use crate::dispatch::technician;
+use crate::dispatch::{technician, visit_for};
 use crate::helpers::{spawn_app, TestApp};
 use crate::tickets::{fixture, register};
 use chrono::{Duration, NaiveTime, Utc};
-use fieldline_mobile_api::{OnsiteRequest, Page, Role, Visit};
+use fieldline_mobile_api::{Role, Visit};
 use serde_json::json;
 
 #[tokio::test]
@@ -51,7 +51,7 @@ async fn the_console_is_served_with_its_types_policy_and_cache_headers() {
         ("board.js", "text/javascript", "/dispatch/candidates"),
         ("map.js", "text/javascript", "equirectangular"),
         ("tickets.js", "text/javascript", "/timeline"),
-        ("sla.js", "text/javascript", "SlaView"),
+        ("sla.js", "text/javascript", "breached: true"),
         ("console.css", "text/css", ".slack-breached"),
     ] {
         let r = http.get(app.url(&format!("/console/{file}"))).send().await.unwrap();
@@ -89,20 +89,7 @@ async fn open_visit(app: &TestApp) -> (Visit, String, String) {
             .with_timezone(&Utc);
         (tomorrow, tomorrow + Duration::minutes(60))
     };
-    let body = json!({"to": "onsite", "reason": "needs hands on site", "window_start": start, "window_end": end});
-    let r = app
-        .post(&format!("/api/v1/tickets/{}/escalate", t.id), &f.token, &body)
-        .await;
-    assert_eq!(r.status(), 200);
-    let reqs: Page<OnsiteRequest> = app
-        .ok(
-            app.get(&format!("/api/v1/onsite-requests?ticket_id={}", t.id), &app.admin)
-                .await,
-            200,
-        )
-        .await;
-    let body = json!({"onsite_request_id": reqs.items[0].id, "required_skill": "ups", "required_level": 2});
-    let visit = app.ok(app.post("/api/v1/visits", &app.admin, &body).await, 201).await;
+    let visit = visit_for(app, &f, &t, (start, end), "ups", 2).await;
     (visit, t.number, f.agent.username)
 }
 
@@ -335,6 +322,28 @@ async fn browser_flow(chromium: std::path::PathBuf, chromedriver: std::path::Pat
     assert!(!error.text().await.unwrap().is_empty());
     let png = c.screenshot().await.unwrap();
     std::fs::write(dir.join("tickets.png"), &png).unwrap();
+
+    // The supervisor's service levels: the open ticket, on time, in the chart.
+    let (supervisor, _) = app.user(Role::Supervisor).await;
+    c.find(Locator::Id("signout")).await.unwrap().click().await.unwrap();
+    sign_in(&c, &supervisor.username).await;
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::Css(r#"nav a[data-view="sla"]"#))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let bar = c
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Css(r#"#sla-chart rect.bar[data-group="onsite"]"#))
+        .await
+        .unwrap();
+    assert_eq!(bar.attr("data-value").await.unwrap().as_deref(), Some("1"));
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(dir.join("sla.png"), &png).unwrap();
 
     c.close().await.unwrap();
 }

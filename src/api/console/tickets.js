@@ -37,6 +37,11 @@ export class TicketDesk {
     const form = $('ticket-filters');
     clearErrors(form);
     try {
+      if (!this.zoneRead) {
+        const calendar = await api.get('/calendar').catch(() => null);
+        if (calendar) this.zone = calendar.time_zone;
+        this.zoneRead = true;
+      }
       const page = await api.get('/tickets', { ...filters(form), limit: PAGE, offset: this.offset });
       this.renderList(page);
     } catch (err) {
