@@ -3,6 +3,7 @@
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod console;
 pub mod customers;
 pub mod dispatch;
 pub mod extract;
@@ -19,6 +20,7 @@ pub mod reports;
 pub mod revisits;
 pub mod sites;
 pub mod sla;
+pub mod static_files;
 pub mod surveys;
 pub mod tickets;
 pub mod users;
@@ -125,6 +127,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(private_resource("/survey/{token}").route(web::get().to(surveys::page)))
     .service(resource("/survey.js").route(web::get().to(surveys::script)))
     .service(resource("/survey.css").route(web::get().to(surveys::style)))
+    .service(resource("/console").route(web::get().to(console::root)))
+    .service(resource("/console/{file:.*}").route(web::get().to(console::file)))
     .service(
         web::scope("/api/v1")
             .service(resource("/auth/login").route(web::post().to(auth::login)))

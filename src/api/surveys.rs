@@ -3,6 +3,7 @@
 
 use super::extract::{Json, Query};
 use super::run;
+use super::static_files::StaticFile;
 use crate::auth::CurrentUser;
 use crate::db::surveys::{self as store, ClosingMail, Filter, Viewer, READERS};
 use crate::db::{sla, Paging};
@@ -10,7 +11,7 @@ use crate::domain::survey::{self as rules, Answer};
 use crate::error::{AppError, AppResult};
 use crate::AppState;
 use actix_web::http::header;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Days, NaiveDate};
 use fieldline_mobile_api::{Page, Problem, Survey, SurveyAnswer, SurveyForm, SurveyReceipt, SurveySource};
 use serde::Deserialize;
@@ -143,31 +144,27 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<Survey
     Ok(HttpResponse::Ok().json(out))
 }
 
-/// The page behind the link in the closing e-mail: a small form that reads and answers the
-/// survey through the API above. The token stays in the address; the page holds none.
-pub async fn page() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .insert_header((
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; \
-             form-action 'none'; base-uri 'none'; frame-ancestors 'none'",
-        ))
-        .body(include_str!("survey.html"))
+/// The survey page and its files: a small form that reads and answers the survey through the
+/// API above. The token stays in the address; the page holds none.
+const PAGE: StaticFile = StaticFile::html("survey.html", include_str!("survey.html"));
+const SCRIPT: StaticFile = StaticFile::script("survey.js", include_str!("survey.js"));
+const STYLE: StaticFile = StaticFile::style("survey.css", include_str!("survey.css"));
+
+/// The page behind the link in the closing e-mail: its address carries the credential, so no
+/// cache keeps it (the route adds the same default; the page's own `no-cache` would win).
+pub async fn page(req: HttpRequest) -> HttpResponse {
+    let mut out = PAGE.respond(&req);
+    out.headers_mut()
+        .insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    out
 }
 
 /// The page's script.
-pub async fn script() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/javascript; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-        .body(include_str!("survey.js"))
+pub async fn script(req: HttpRequest) -> HttpResponse {
+    SCRIPT.respond(&req)
 }
 
 /// The page's style sheet.
-pub async fn style() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/css; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-        .body(include_str!("survey.css"))
+pub async fn style(req: HttpRequest) -> HttpResponse {
+    STYLE.respond(&req)
 }

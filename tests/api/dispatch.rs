@@ -1,9 +1,9 @@
 use crate::helpers::{problem, spawn_app_at, TestApp};
 use crate::tickets::{at, fixture, register, Fixture};
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use fieldline_mobile_api::client::Client;
 use fieldline_mobile_api::{
-    BoardEntry, Candidates, ErrorCode, LocationPing, OnsiteRequest, Page, Role, Technician, Visit, VisitStatus,
+    BoardEntry, Candidates, ErrorCode, LocationPing, OnsiteRequest, Page, Role, Technician, Ticket, Visit, VisitStatus,
 };
 use serde_json::{json, Value};
 
@@ -34,7 +34,20 @@ pub async fn technician(app: &TestApp, lat: f64, lon: f64, skills: Value) -> (i6
 /// An on-site ticket with a visit in the window 10:00-12:00 local on Tuesday.
 async fn visit(app: &TestApp, f: &Fixture, skill: &str, level: i32) -> Visit {
     let t = register(app, f, "p2", "phone").await;
-    let body = json!({"to": "onsite", "reason": "needs hands on site", "window_start": "2026-11-24T02:00:00Z", "window_end": "2026-11-24T04:00:00Z"});
+    let window = (at("2026-11-24T02:00:00Z"), at("2026-11-24T04:00:00Z"));
+    visit_for(app, f, &t, window, skill, level).await
+}
+
+/// Escalates the ticket on-site with that window and makes the visit of its registration.
+pub async fn visit_for(
+    app: &TestApp,
+    f: &Fixture,
+    t: &Ticket,
+    (start, end): (DateTime<Utc>, DateTime<Utc>),
+    skill: &str,
+    level: i32,
+) -> Visit {
+    let body = json!({"to": "onsite", "reason": "needs hands on site", "window_start": start, "window_end": end});
     let r = app
         .post(&format!("/api/v1/tickets/{}/escalate", t.id), &f.token, &body)
         .await;

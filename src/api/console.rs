@@ -1,0 +1,35 @@
+//! The dispatcher's and supervisor's console: a browser application under `/console/` that speaks
+//! only the public API. Its files are embedded in the binary, so `serve` brings it along.
+
+use super::static_files::{self, StaticFile};
+use crate::error::{AppError, AppResult};
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+const FILES: &[StaticFile] = &[
+    StaticFile::html("index.html", include_str!("console/index.html")),
+    StaticFile::style("console.css", include_str!("console/console.css")),
+    StaticFile::script("app.js", include_str!("console/app.js")),
+    StaticFile::script("api.js", include_str!("console/api.js")),
+    StaticFile::script("ui.js", include_str!("console/ui.js")),
+    StaticFile::script("board.js", include_str!("console/board.js")),
+    StaticFile::script("map.js", include_str!("console/map.js")),
+    StaticFile::script("tickets.js", include_str!("console/tickets.js")),
+    StaticFile::script("sla.js", include_str!("console/sla.js")),
+];
+
+/// `/console` without the slash: the console's relative addresses need it.
+pub async fn root() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header((header::LOCATION, "/console/"))
+        .finish()
+}
+
+/// A file of the console; the empty name is its page.
+pub async fn file(req: HttpRequest, name: web::Path<String>) -> AppResult<HttpResponse> {
+    let name = name.into_inner();
+    let name = if name.is_empty() { "index.html" } else { name.as_str() };
+    static_files::find(FILES, name)
+        .map(|f| f.respond(&req))
+        .ok_or_else(|| AppError::NotFound(format!("no console file {name}")))
+}

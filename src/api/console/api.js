@@ -1,0 +1,140 @@
+// The console's only way to the service: the public JSON API under /api/v1, with the signed-in
+// user's tokens kept for this browser tab only (sessionStorage).
+
+const KEY = 'fieldline.console.session';
+let session = load();
+let onSignedOut = () => {};
+
+function load() {
+  try {
+    return JSON.parse(sessionStorage.getItem(KEY) || 'null');
+  } catch {
+    return null;
+  }
+}
+
+function save(s) {
+  session = s;
+  if (s) sessionStorage.setItem(KEY, JSON.stringify(s));
+  else sessionStorage.removeItem(KEY);
+}
+
+function keep(tokens) {
+  save({ ...tokens, expires_at: Date.now() + tokens.expires_in * 1000 });
+}
+
+/** An answer that is not a success: the API's problem+json (code, detail, field). */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super((problem && problem.detail) || `the service answered ${status}`);
+    this.status = status;
+    this.code = problem && problem.code;
+    this.field = problem && problem.field;
+  }
+}
+
+/** What to do when the sign-in is gone (refresh refused). */
+export function whenSignedOut(f) {
+  onSignedOut = f;
+}
+
+export function currentUser() {
+  return session ? session.user : null;
+}
+
+async function send(method, path, body, token) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const r = await fetch(`/api/v1${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'omit',
+    cache: 'no-store',
+  });
+  const text = await r.text();
+  let data = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = { detail: text };
+    }
+  }
+  return { status: r.status, data };
+}
+
+export async function signIn(username, password) {
+  const r = await send('POST', '/auth/login', { username, password });
+  if (r.status !== 200) throw new ApiError(r.status, r.data);
+  keep(r.data);
+  return r.data.user;
+}
+
+let refreshing = null;
+
+/** Rotates the tokens once, however many requests ask at the same time. */
+function refresh() {
+  if (!session) return Promise.resolve(false);
+  if (!refreshing) {
+    const token = session.refresh_token;
+    refreshing = send('POST', '/auth/refresh', { refresh_token: token })
+      .then((r) => {
+        if (r.status === 200) {
+          keep(r.data);
+          return true;
+        }
+        return false;
+      })
+      .catch(() => false)
+      .finally(() => {
+        refreshing = null;
+      });
+  }
+  return refreshing;
+}
+
+export async function signOut() {
+  if (session) {
+    await send('POST', '/auth/logout', { refresh_token: session.refresh_token }).catch(() => {});
+  }
+  save(null);
+}
+
+export async function call(method, path, body) {
+  if (!session) throw new ApiError(401, { code: 'unauthorized', detail: 'sign in first' });
+  if (session.expires_at - Date.now() < 30000) await refresh();
+  if (!session) throw new ApiError(401, { code: 'unauthorized', detail: 'sign in again' });
+  let r = await send(method, path, body, session.access_token);
+  if (r.status === 401 && (await refresh())) r = await send(method, path, body, session.access_token);
+  if (r.status === 401) {
+    save(null);
+    onSignedOut();
+  }
+  if (r.status >= 400) throw new ApiError(r.status, r.data);
+  return r.data;
+}
+
+/** `path?query` with the parameters that have a value. */
+export function withQuery(path, params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params || {})) {
+    if (v !== undefined && v !== null && v !== '') q.set(k, v);
+  }
+  const s = q.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+export const get = (path, params) => call('GET', withQuery(path, params));
+export const post = (path, body) => call('POST', path, body ?? {});
+
+/** Every item of a paged list. */
+export async function getAll(path, params) {
+  const items = [];
+  for (let offset = 0; ; offset += 200) {
+    const page = await get(path, { ...params, limit: 200, offset });
+    items.push(...page.items);
+    if (page.items.length === 0 || items.length >= page.total) return items;
+  }
+}

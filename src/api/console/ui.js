@@ -1,0 +1,89 @@
+// Small DOM helpers shared by the console's views.
+
+/** An element with attributes (`class`, `data-*`, properties for the rest) and children. */
+export function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') node.className = v;
+    else if (k.startsWith('data-') || k.startsWith('aria-') || k === 'for' || k === 'role') node.setAttribute(k, v);
+    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else node[k] = v;
+  }
+  for (const c of children.flat()) {
+    if (c === undefined || c === null || c === false) continue;
+    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return node;
+}
+
+/** A short message at the top of the page. */
+export function notice(text, bad) {
+  const n = document.getElementById('notice');
+  n.textContent = text;
+  n.classList.toggle('bad', !!bad);
+  n.hidden = !text;
+}
+
+/** Clears a form's error messages. */
+export function clearErrors(form) {
+  for (const e of form.querySelectorAll('.field-error')) e.remove();
+  for (const e of form.querySelectorAll('[aria-invalid]')) e.removeAttribute('aria-invalid');
+  const general = form.querySelector('.form-error');
+  if (general) general.textContent = '';
+}
+
+/**
+ * Shows an API error on a form: next to the field it names when the form has that field,
+ * otherwise in the form's general error line.
+ */
+export function showError(form, err) {
+  clearErrors(form);
+  const input = err.field ? form.querySelector(`[name="${CSS.escape(err.field)}"]`) : null;
+  if (input) {
+    input.setAttribute('aria-invalid', 'true');
+    const msg = el('span', { class: 'field-error', role: 'alert', 'data-field': err.field }, err.message);
+    input.closest('label')?.after(msg) ?? input.after(msg);
+    input.focus();
+    return;
+  }
+  let general = form.querySelector('.form-error');
+  if (!general) {
+    general = el('p', { class: 'form-error', role: 'alert' });
+    form.append(general);
+  }
+  general.textContent = err.field ? `${err.field}: ${err.message}` : err.message;
+}
+
+/** A form's fields with a value, as strings. */
+export function values(form) {
+  const out = {};
+  for (const [k, v] of new FormData(form).entries()) {
+    if (typeof v === 'string' && v.trim() !== '') out[k] = v.trim();
+  }
+  return out;
+}
+
+/** A `datetime-local` value (the browser's zone) as RFC 3339, or undefined. */
+export function instant(local) {
+  return local ? new Date(local).toISOString() : undefined;
+}
+
+const timeFormat = new Map();
+
+/** A time of day (and date when `withDate`) in the business calendar's zone. */
+export function localTime(iso, zone, withDate) {
+  if (!iso) return '';
+  const key = `${zone}|${withDate}`;
+  if (!timeFormat.has(key)) {
+    const opts = { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+    if (withDate) Object.assign(opts, { month: 'short', day: 'numeric' });
+    timeFormat.set(key, new Intl.DateTimeFormat('en-GB', opts));
+  }
+  return timeFormat.get(key).format(new Date(iso));
+}
+
+/** The calendar day (YYYY-MM-DD) of a moment in a zone. */
+export function localDay(date, zone) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
+}
