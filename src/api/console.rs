@@ -16,6 +16,8 @@ const FILES: &[StaticFile] = &[
     StaticFile::script("map.js", include_str!("console/map.js")),
     StaticFile::script("tickets.js", include_str!("console/tickets.js")),
     StaticFile::script("sla.js", include_str!("console/sla.js")),
+    StaticFile::script("chart.js", include_str!("console/chart.js")),
+    StaticFile::script("report.js", include_str!("console/report.js")),
 ];
 
 /// `/console` without the slash: the console's relative addresses need it.

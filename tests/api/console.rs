@@ -1,11 +1,12 @@
-//! The console: its files as served, and (with a browser) a dispatcher working the board in
-//! headless Chromium.
+//! The console: its files as served, and (with a browser) a dispatcher working the board, an
+//! agent the ticket desk and a supervisor the service levels and report charts in headless
+//! Chromium.
 
 use crate::dispatch::{technician, visit_for};
 use crate::helpers::{spawn_app, TestApp};
 use crate::tickets::{fixture, register};
-use chrono::{Duration, NaiveTime, Utc};
-use fieldline_mobile_api::{Role, Visit};
+use chrono::{Datelike, Duration, NaiveTime, Utc};
+use fieldline_mobile_api::{Role, ServiceReport, Visit};
 use serde_json::json;
 
 #[tokio::test]
@@ -52,6 +53,8 @@ async fn the_console_is_served_with_its_types_policy_and_cache_headers() {
         ("map.js", "text/javascript", "equirectangular"),
         ("tickets.js", "text/javascript", "/timeline"),
         ("sla.js", "text/javascript", "breached: true"),
+        ("chart.js", "text/javascript", "createElementNS"),
+        ("report.js", "text/javascript", "/reports/service/weekly"),
         ("console.css", "text/css", ".slack-breached"),
     ] {
         let r = http.get(app.url(&format!("/console/{file}"))).send().await.unwrap();
@@ -342,6 +345,55 @@ async fn browser_flow(chromium: std::path::PathBuf, chromedriver: std::path::Pat
         .await
         .unwrap();
     assert_eq!(bar.attr("data-value").await.unwrap().as_deref(), Some("1"));
+
+    // The service report: the last complete week at first, then this week's, with the ticket.
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::Css("#sla-report:not([hidden]) #report-sla svg"))
+        .await
+        .unwrap();
+    let week = Utc::now()
+        .with_timezone(&"Asia/Shanghai".parse::<chrono_tz::Tz>().unwrap())
+        .iso_week();
+    let week = format!("{}-W{:02}", week.year(), week.week());
+    let report: ServiceReport = app
+        .ok(
+            app.get(&format!("/api/v1/reports/service/weekly?week={week}"), &app.admin)
+                .await,
+            200,
+        )
+        .await;
+    assert_eq!(report.tickets.received, 1);
+    assert_eq!(report.sla.response.met_pct, Some(100.0));
+    c.find(Locator::Id("report-period"))
+        .await
+        .unwrap()
+        .select_by_value(&format!("week:{week}"))
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(wait)
+        .for_element(Locator::Css(&format!(r#"#sla-report[data-period="{week}"]"#)))
+        .await
+        .unwrap();
+    let met = c
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::Css(
+            r#"#report-sla rect.bar[data-group="response"][data-kind="ok"]"#,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(met.attr("data-value").await.unwrap().as_deref(), Some("100"));
+    let received = c
+        .find(Locator::Css(r#"#report-figures td[data-figure="received"]"#))
+        .await
+        .unwrap();
+    assert_eq!(received.text().await.unwrap(), "1");
+    c.find(Locator::Css(r#"#report-channels rect.bar[data-bar="received"]"#))
+        .await
+        .unwrap();
+    c.find(Locator::Css("#report-escalations rect.bar")).await.unwrap();
     let png = c.screenshot().await.unwrap();
     std::fs::write(dir.join("sla.png"), &png).unwrap();
 

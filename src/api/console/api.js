@@ -42,8 +42,8 @@ export function currentUser() {
   return session ? session.user : null;
 }
 
-async function send(method, path, body, token) {
-  const headers = { Accept: 'application/json' };
+async function send(method, path, body, token, accept = 'application/json') {
+  const headers = { Accept: accept };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
   const r = await fetch(`/api/v1${path}`, {
@@ -55,7 +55,9 @@ async function send(method, path, body, token) {
   });
   const text = await r.text();
   let data = null;
-  if (text) {
+  if (r.ok && accept !== 'application/json') {
+    data = text;
+  } else if (text) {
     try {
       data = JSON.parse(text);
     } catch {
@@ -102,12 +104,13 @@ export async function signOut() {
   save(null);
 }
 
-export async function call(method, path, body) {
+/** A request with the signed-in user's token; the answer's JSON, or its text when `accept` is another type. */
+export async function call(method, path, body, accept) {
   if (!session) throw new ApiError(401, { code: 'unauthorized', detail: 'sign in first' });
   if (session.expires_at - Date.now() < 30000) await refresh();
   if (!session) throw new ApiError(401, { code: 'unauthorized', detail: 'sign in again' });
-  let r = await send(method, path, body, session.access_token);
-  if (r.status === 401 && (await refresh())) r = await send(method, path, body, session.access_token);
+  let r = await send(method, path, body, session.access_token, accept);
+  if (r.status === 401 && (await refresh())) r = await send(method, path, body, session.access_token, accept);
   if (r.status === 401) {
     save(null);
     onSignedOut();
@@ -128,6 +131,8 @@ export function withQuery(path, params) {
 
 export const get = (path, params) => call('GET', withQuery(path, params));
 export const post = (path, body) => call('POST', path, body ?? {});
+/** A GET answered as text of the type `accept` names (e.g. `text/csv`). */
+export const getText = (path, params, accept) => call('GET', withQuery(path, params), undefined, accept);
 
 /** Every item of a paged list. */
 export async function getAll(path, params) {
