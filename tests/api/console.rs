@@ -132,12 +132,7 @@ async fn a_dispatcher_signs_in_and_assigns_the_suggested_technician_in_a_browser
 /// Signs in on the console's sign-in form.
 async fn sign_in(c: &fantoccini::Client, username: &str) {
     use fantoccini::Locator;
-    let field = c
-        .wait()
-        .at_most(std::time::Duration::from_secs(60))
-        .for_element(Locator::Css("#signin:not([hidden]) #username"))
-        .await
-        .unwrap();
+    let field = shown(c, "#signin:not([hidden]) #username").await;
     field.clear().await.unwrap();
     field.send_keys(username).await.unwrap();
     c.find(Locator::Id("password"))
@@ -154,9 +149,17 @@ async fn sign_in(c: &fantoccini::Client, username: &str) {
         .unwrap();
 }
 
+/// The element `css` finds, once the page shows it (waiting up to a minute).
+async fn shown(c: &fantoccini::Client, css: &str) -> fantoccini::elements::Element {
+    c.wait()
+        .at_most(std::time::Duration::from_secs(60))
+        .for_element(fantoccini::Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+}
+
 async fn browser_flow(chromium: std::path::PathBuf, chromedriver: std::path::PathBuf) {
     use fantoccini::{ClientBuilder, Locator};
-    let wait = std::time::Duration::from_secs(60);
 
     let app = spawn_app().await;
     let (best, _) = technician(&app, 30.251, 120.151, json!([{"skill": "ups", "level": 4}])).await;
@@ -225,27 +228,13 @@ async fn browser_flow(chromium: std::path::PathBuf, chromedriver: std::path::Pat
     // The unassigned visit is on the board; pick it.
     let card = format!(r#"li.visit[data-visit-id="{}"]"#, visit.id);
     let unassigned = format!("{card}[data-unassigned]");
-    let item = c
-        .wait()
-        .at_most(wait)
-        .for_element(Locator::Css(&unassigned))
-        .await
-        .unwrap();
+    let item = shown(&c, &unassigned).await;
     assert!(item.text().await.unwrap().contains(&number));
-    c.wait()
-        .at_most(wait)
-        .for_element(Locator::Css("#map svg circle.site"))
-        .await
-        .unwrap();
+    shown(&c, "#map svg circle.site").await;
     item.click().await.unwrap();
 
     // Assign the suggested technician.
-    let suggested = c
-        .wait()
-        .at_most(wait)
-        .for_element(Locator::Css("#candidates li.candidate.suggested button.assign"))
-        .await
-        .unwrap();
+    let suggested = shown(&c, "#candidates li.candidate.suggested button.assign").await;
     let suggested_id: i64 = suggested
         .attr("data-technician-id")
         .await
@@ -256,11 +245,7 @@ async fn browser_flow(chromium: std::path::PathBuf, chromedriver: std::path::Pat
     assert_eq!(suggested_id, best, "the nearest technician is suggested");
     suggested.click().await.unwrap();
     let assigned = format!(r#"{card}[data-technician-id="{best}"]"#);
-    c.wait()
-        .at_most(wait)
-        .for_element(Locator::Css(&assigned))
-        .await
-        .unwrap();
+    shown(&c, &assigned).await;
     let v: Visit = app
         .ok(app.get(&format!("/api/v1/visits/{}", visit.id), &app.admin).await, 200)
         .await;
@@ -284,29 +269,15 @@ async fn browser_flow(chromium: std::path::PathBuf, chromedriver: std::path::Pat
         )
         .await;
     assert_eq!(r.status(), 200);
-    c.wait()
-        .at_most(wait)
-        .for_element(Locator::Css(&unassigned))
-        .await
-        .unwrap();
+    shown(&c, &unassigned).await;
 
     // The agent's ticket desk: the ticket, its timeline, and an error shown by its field.
     c.find(Locator::Id("signout")).await.unwrap().click().await.unwrap();
     sign_in(&c, &agent).await;
-    let row = c
-        .wait()
-        .at_most(wait)
-        .for_element(Locator::Css("#ticket-list tr.row"))
-        .await
-        .unwrap();
+    let row = shown(&c, "#ticket-list tr.row").await;
     assert!(row.text().await.unwrap().contains(&number));
     row.click().await.unwrap();
-    let event = c
-        .wait()
-        .at_most(wait)
-        .for_element(Locator::Css(r#"#timeline li[data-kind="visit_unassigned"]"#))
-        .await
-        .unwrap();
+    let event = shown(&c, r#"#timeline li[data-kind="visit_unassigned"]"#).await;
     assert!(event.text().await.unwrap().contains("moved"));
     c.find(Locator::Css(r#"form[data-action="handoff"] button[type="submit"]"#))
         .await
@@ -314,14 +285,11 @@ async fn browser_flow(chromium: std::path::PathBuf, chromedriver: std::path::Pat
         .click()
         .await
         .unwrap();
-    let error = c
-        .wait()
-        .at_most(wait)
-        .for_element(Locator::Css(
-            r#"form[data-action="handoff"] .field-error[data-field="to_user_id"]"#,
-        ))
-        .await
-        .unwrap();
+    let error = shown(
+        &c,
+        r#"form[data-action="handoff"] .field-error[data-field="to_user_id"]"#,
+    )
+    .await;
     assert!(!error.text().await.unwrap().is_empty());
     let png = c.screenshot().await.unwrap();
     std::fs::write(dir.join("tickets.png"), &png).unwrap();
@@ -330,28 +298,12 @@ async fn browser_flow(chromium: std::path::PathBuf, chromedriver: std::path::Pat
     let (supervisor, _) = app.user(Role::Supervisor).await;
     c.find(Locator::Id("signout")).await.unwrap().click().await.unwrap();
     sign_in(&c, &supervisor.username).await;
-    c.wait()
-        .at_most(wait)
-        .for_element(Locator::Css(r#"nav a[data-view="sla"]"#))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let bar = c
-        .wait()
-        .at_most(wait)
-        .for_element(Locator::Css(r#"#sla-chart rect.bar[data-group="onsite"]"#))
-        .await
-        .unwrap();
+    shown(&c, r#"nav a[data-view="sla"]"#).await.click().await.unwrap();
+    let bar = shown(&c, r#"#sla-chart rect.bar[data-group="onsite"]"#).await;
     assert_eq!(bar.attr("data-value").await.unwrap().as_deref(), Some("1"));
 
     // The service report: the last complete week at first, then this week's, with the ticket.
-    c.wait()
-        .at_most(wait)
-        .for_element(Locator::Css("#sla-report:not([hidden]) #report-sla svg"))
-        .await
-        .unwrap();
+    shown(&c, "#sla-report:not([hidden]) #report-sla svg").await;
     let week = Utc::now()
         .with_timezone(&"Asia/Shanghai".parse::<chrono_tz::Tz>().unwrap())
         .iso_week();
@@ -371,19 +323,8 @@ async fn browser_flow(chromium: std::path::PathBuf, chromedriver: std::path::Pat
         .select_by_value(&format!("week:{week}"))
         .await
         .unwrap();
-    c.wait()
-        .at_most(wait)
-        .for_element(Locator::Css(&format!(r#"#sla-report[data-period="{week}"]"#)))
-        .await
-        .unwrap();
-    let met = c
-        .wait()
-        .at_most(wait)
-        .for_element(Locator::Css(
-            r#"#report-sla rect.bar[data-group="response"][data-kind="ok"]"#,
-        ))
-        .await
-        .unwrap();
+    shown(&c, &format!(r#"#sla-report[data-period="{week}"]"#)).await;
+    let met = shown(&c, r#"#report-sla rect.bar[data-group="response"][data-kind="ok"]"#).await;
     assert_eq!(met.attr("data-value").await.unwrap().as_deref(), Some("100"));
     let received = c
         .find(Locator::Css(r#"#report-figures td[data-figure="received"]"#))
