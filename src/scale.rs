@@ -94,8 +94,8 @@ pub struct Seeded {
     pub password: String,
     /// The visits nobody is assigned to yet.
     pub unassigned_visits: Vec<i64>,
-    /// Open tickets on the hotline tier (which can be escalated).
-    pub hotline_tickets: Vec<i64>,
+    /// Open tickets on the hotline tier (which their owner can escalate): ticket id, owner's user id.
+    pub hotline_tickets: Vec<(i64, i64)>,
     /// Visits whose technician is on site now: visit id, technician's user id, the visit's version.
     pub onsite_visits: Vec<(i64, i64, i32)>,
     /// Where new requests can come from: customer, site and asset ids.
@@ -877,7 +877,7 @@ struct History<'a> {
 #[derive(Default)]
 struct Lists {
     unassigned: Vec<i64>,
-    hotline: Vec<i64>,
+    hotline: Vec<(i64, i64)>,
     onsite: Vec<(i64, i64, i32)>,
 }
 
@@ -1487,7 +1487,7 @@ fn write_block(c: &mut DbConn, h: &History, block: &[Past], counts: &mut Counts,
         if t.tier == LadderTier::Hotline && t.status.is_open() && t.status != TicketStatus::Resolved
             && lists.hotline.len() < LISTED
         {
-            lists.hotline.push(*id);
+            lists.hotline.push((*id, t.owner));
         }
     }
     counts.tickets += block.len();
