@@ -37,7 +37,14 @@ fn sla_due_times(c: &mut Criterion) {
     for tier in [Tier::Standard, Tier::Gold] {
         let targets = sla::default_targets(tier, Priority::P3, RegionClass::Urban);
         g.bench_function(format!("dues {tier} p3 urban over a holiday"), |b| {
-            b.iter(|| sla::dues(black_box(&cal), black_box(&targets), black_box(received), Duration::zero()))
+            b.iter(|| {
+                sla::dues(
+                    black_box(&cal),
+                    black_box(&targets),
+                    black_box(received),
+                    Duration::zero(),
+                )
+            })
         });
     }
     let targets = sla::default_targets(Tier::Standard, Priority::P4, RegionClass::Rural);

@@ -34,10 +34,9 @@ fn main() -> anyhow::Result<()> {
 
 #[actix_web::main]
 async fn hello(port: u16) -> anyhow::Result<()> {
-    let server = actix_web::HttpServer::new(|| {
-        actix_web::App::new().route("/", actix_web::web::get().to(|| async { "hello" }))
-    })
-    .bind(("127.0.0.1", port))?;
+    let server =
+        actix_web::HttpServer::new(|| actix_web::App::new().route("/", actix_web::web::get().to(|| async { "hello" })))
+            .bind(("127.0.0.1", port))?;
     println!("listening on {}", server.addrs()[0]);
     server.run().await?;
     Ok(())
@@ -47,7 +46,10 @@ fn insert(url: &str, rows: usize, threads: usize) -> anyhow::Result<()> {
     let pool = db::connect(url, threads as u32)?;
     let (customer, user): (i64, i64) = {
         let mut c = pool.get()?;
-        let customer = customers::table.select(customers::id).order(customers::id).first(&mut c)?;
+        let customer = customers::table
+            .select(customers::id)
+            .order(customers::id)
+            .first(&mut c)?;
         let user = users::table.select(users::id).order(users::id).first(&mut c)?;
         (customer, user)
     };

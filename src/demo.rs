@@ -850,7 +850,10 @@ mod tests {
         let events: i64 = ticket_events::table.count().get_result(c).unwrap();
         assert_eq!(events as usize, k.ticket_events);
         assert_eq!(visits::table.count().get_result::<i64>(c).unwrap() as usize, k.visits);
-        assert_eq!(location_pings::table.count().get_result::<i64>(c).unwrap() as usize, k.pings);
+        assert_eq!(
+            location_pings::table.count().get_result::<i64>(c).unwrap() as usize,
+            k.pings
+        );
         assert!(k.pings > 0 && k.visits > 0);
 
         type Row = (
@@ -902,7 +905,11 @@ mod tests {
             }
             assert_eq!(tier == LadderTier::Onsite, onsite.is_some(), "ticket {id}");
             assert_eq!(tier == LadderTier::Onsite, requested.contains(id), "ticket {id}");
-            assert_eq!(status == TicketStatus::WaitingOnCustomer, paused.is_some(), "ticket {id}");
+            assert_eq!(
+                status == TicketStatus::WaitingOnCustomer,
+                paused.is_some(),
+                "ticket {id}"
+            );
             assert_eq!(
                 matches!(status, TicketStatus::Resolved | TicketStatus::Closed),
                 resolved.is_some(),
@@ -912,14 +919,17 @@ mod tests {
             assert_eq!(status == TicketStatus::Closed, satisfied.contains(id), "ticket {id}");
         }
         for s in TicketStatus::ALL {
-            assert!(by_status.get(s).copied().unwrap_or(0) > 0, "no {s} ticket: {by_status:?}");
+            assert!(
+                by_status.get(s).copied().unwrap_or(0) > 0,
+                "no {s} ticket: {by_status:?}"
+            );
         }
-        assert!(by_status[&TicketStatus::Closed] * 10 > rows.len() * 8, "most are closed: {by_status:?}");
+        assert!(
+            by_status[&TicketStatus::Closed] * 10 > rows.len() * 8,
+            "most are closed: {by_status:?}"
+        );
         // A remote tier (or a climb through it) only with the customer's authorization.
-        let remote_unauthorized = rows
-            .iter()
-            .filter(|r| r.1 == "remote" && !r.3)
-            .count();
+        let remote_unauthorized = rows.iter().filter(|r| r.1 == "remote" && !r.3).count();
         assert_eq!(remote_unauthorized, 0);
 
         // Each timeline starts with the registration, in order, never after now.
@@ -939,7 +949,8 @@ mod tests {
         }
 
         // Visits: who is on them matches their state; nobody is on two sites at once.
-        let vs: Vec<(String, Option<i64>, Option<NaiveDateTime>, Option<NaiveDateTime>)> = visits::table
+        type VisitRow = (String, Option<i64>, Option<NaiveDateTime>, Option<NaiveDateTime>);
+        let vs: Vec<VisitRow> = visits::table
             .select((
                 visits::status,
                 visits::technician_id,

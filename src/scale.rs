@@ -26,7 +26,7 @@ use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use diesel::prelude::*;
 use fieldline_mobile_api::{
-    Channel, DayHours, LadderTier, Priority, RegionClass, Role, Tier, TicketStatus, VisitStatus,
+    Channel, DayHours, LadderTier, Priority, RegionClass, Role, TicketStatus, Tier, VisitStatus,
 };
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -308,7 +308,9 @@ fn insert_events(c: &mut DbConn, events: &[Event]) -> QueryResult<()> {
                 )
             })
             .collect();
-        crate::on_backend!(c, |b| diesel::insert_into(ticket_events::table).values(&rows).execute(b))
+        crate::on_backend!(c, |b| diesel::insert_into(ticket_events::table)
+            .values(&rows)
+            .execute(b))
     })
 }
 
@@ -798,16 +800,51 @@ pub fn seed(c: &mut DbConn, scale: Scale, now: DateTime<Utc>, tz: chrono_tz::Tz)
         let o_at = o.opened;
         let visit_data = Some(format!("{{\"visit_id\":{visit}}}"));
         events.push(Event::new(*ticket, o_at, owner, "registered", None, Some("new")));
-        events.push(Event::new(*ticket, o_at + Duration::minutes(5), owner, "started", Some("new"), Some("in_progress")));
-        let mut e = Event::new(*ticket, o_at + Duration::minutes(20), owner, "escalated", Some("hotline"), Some("onsite"));
+        events.push(Event::new(
+            *ticket,
+            o_at + Duration::minutes(5),
+            owner,
+            "started",
+            Some("new"),
+            Some("in_progress"),
+        ));
+        let mut e = Event::new(
+            *ticket,
+            o_at + Duration::minutes(20),
+            owner,
+            "escalated",
+            Some("hotline"),
+            Some("onsite"),
+        );
         e.reason = Some("needs hands on site");
         events.push(e);
-        events.push(Event::new(*ticket, o_at + Duration::minutes(20), owner, "onsite_requested", None, None));
-        let mut e = Event::new(*ticket, o_at + Duration::minutes(30), people.dispatchers[0], "visit_created", None, None);
+        events.push(Event::new(
+            *ticket,
+            o_at + Duration::minutes(20),
+            owner,
+            "onsite_requested",
+            None,
+            None,
+        ));
+        let mut e = Event::new(
+            *ticket,
+            o_at + Duration::minutes(30),
+            people.dispatchers[0],
+            "visit_created",
+            None,
+            None,
+        );
         e.data = visit_data.clone();
         events.push(e);
         if technician.is_some() {
-            let mut e = Event::new(*ticket, o_at + Duration::minutes(40), people.dispatchers[0], "visit_assigned", None, None);
+            let mut e = Event::new(
+                *ticket,
+                o_at + Duration::minutes(40),
+                people.dispatchers[0],
+                "visit_assigned",
+                None,
+                None,
+            );
             e.data = visit_data;
             events.push(e);
         }
@@ -841,13 +878,26 @@ pub fn seed(c: &mut DbConn, scale: Scale, now: DateTime<Utc>, tz: chrono_tz::Tz)
         region_ids: &region_ids,
     };
     let mut lists = Lists::default();
-    history(c, &mut rng, &ctx, scale.history_tickets, &mut numbers, &mut counts, &mut lists)?;
+    history(
+        c,
+        &mut rng,
+        &ctx,
+        scale.history_tickets,
+        &mut numbers,
+        &mut counts,
+        &mut lists,
+    )?;
     numbers.store(c)?;
 
     // The positions the technicians sent before their last one, ten minutes apart.
     counts.pings = pings(c, &mut rng, &profile, scale.pings_per_technician, now)?;
 
-    unassigned_visits.extend(lists.unassigned.into_iter().take(LISTED - unassigned_visits.len().min(LISTED)));
+    unassigned_visits.extend(
+        lists
+            .unassigned
+            .into_iter()
+            .take(LISTED - unassigned_visits.len().min(LISTED)),
+    );
     Ok(Seeded {
         technicians: techs,
         staff,
@@ -855,7 +905,11 @@ pub fn seed(c: &mut DbConn, scale: Scale, now: DateTime<Utc>, tz: chrono_tz::Tz)
         unassigned_visits,
         hotline_tickets: lists.hotline,
         onsite_visits: lists.onsite,
-        sites: places.iter().take(LISTED).map(|p| (p.customer, p.site, p.asset)).collect(),
+        sites: places
+            .iter()
+            .take(LISTED)
+            .map(|p| (p.customer, p.site, p.asset))
+            .collect(),
         counts,
     })
 }
@@ -974,18 +1028,30 @@ fn plan(rng: &mut StdRng, h: &History, number: String, cursor: &mut [usize]) -> 
     } else {
         Fate::Closed
     };
-    let goal = *[LadderTier::Hotline, LadderTier::Hotline, LadderTier::Remote, LadderTier::Onsite]
-        .choose(rng)
-        .unwrap_or(&LadderTier::Hotline);
+    let goal = *[
+        LadderTier::Hotline,
+        LadderTier::Hotline,
+        LadderTier::Remote,
+        LadderTier::Onsite,
+    ]
+    .choose(rng)
+    .unwrap_or(&LadderTier::Hotline);
     let via_remote = goal == LadderTier::Remote || (goal == LadderTier::Onsite && rng.gen_bool(0.4));
     let owner = h.people.agents[rng.gen_range(0..h.people.agents.len())];
     let dispatcher = h.people.dispatchers[rng.gen_range(0..h.people.dispatchers.len())];
     let priority = *[Priority::P1, Priority::P2, Priority::P3, Priority::P3, Priority::P4]
         .choose(rng)
         .unwrap_or(&Priority::P3);
-    let channel = *[Channel::Phone, Channel::Phone, Channel::Phone, Channel::Email, Channel::Web, Channel::Mobile]
-        .choose(rng)
-        .unwrap_or(&Channel::Phone);
+    let channel = *[
+        Channel::Phone,
+        Channel::Phone,
+        Channel::Phone,
+        Channel::Email,
+        Channel::Web,
+        Channel::Mobile,
+    ]
+    .choose(rng)
+    .unwrap_or(&Channel::Phone);
     let mut t = Past {
         number,
         place,
@@ -1020,10 +1086,14 @@ fn plan(rng: &mut StdRng, h: &History, number: String, cursor: &mut [usize]) -> 
         (Event::new(0, at, actor, kind, from, to), false)
     };
     t.events.push(ev(opened, owner, "registered", None, Some("new")));
-    let mut story = Story { now, ended: fate == Fate::New };
+    let mut story = Story {
+        now,
+        ended: fate == Fate::New,
+    };
     let mut at = opened + minutes(rng, 2, 90);
     if story.reaches(at) {
-        t.events.push(ev(at, owner, "started", Some("new"), Some("in_progress")));
+        t.events
+            .push(ev(at, owner, "started", Some("new"), Some("in_progress")));
         t.responded = Some(at);
         t.status = TicketStatus::InProgress;
     }
@@ -1037,7 +1107,8 @@ fn plan(rng: &mut StdRng, h: &History, number: String, cursor: &mut [usize]) -> 
         }
         at += Duration::minutes(1);
         if story.reaches(at) {
-            t.events.push(ev(at, owner, "escalated", Some("hotline"), Some("remote")));
+            t.events
+                .push(ev(at, owner, "escalated", Some("hotline"), Some("remote")));
             t.tier = LadderTier::Remote;
             t.assignee = Some(h.people.remote_engineers[rng.gen_range(0..h.people.remote_engineers.len())]);
         }
@@ -1054,8 +1125,7 @@ fn plan(rng: &mut StdRng, h: &History, number: String, cursor: &mut [usize]) -> 
             t.events.push(ev(at, owner, "onsite_requested", None, None));
             t.tier = LadderTier::Onsite;
             t.onsite_at = Some(at);
-            let window_start = (at + Duration::hours(rng.gen_range(2..30)))
-                .duration_trunc_hour();
+            let window_start = (at + Duration::hours(rng.gen_range(2..30))).duration_trunc_hour();
             let skill = rng
                 .gen_bool(0.6)
                 .then(|| (SKILLS[rng.gen_range(0..SKILLS.len())], rng.gen_range(1..=3)));
@@ -1075,7 +1145,8 @@ fn plan(rng: &mut StdRng, h: &History, number: String, cursor: &mut [usize]) -> 
             at += minutes(rng, 5, 60);
             if story.reaches(at) {
                 v.created = Some(at);
-                t.events.push((Event::new(0, at, dispatcher, "visit_created", None, None), true));
+                t.events
+                    .push((Event::new(0, at, dispatcher, "visit_created", None, None), true));
                 at += minutes(rng, 5, 60);
                 let accepted = at + minutes(rng, 5, 30);
                 let en_route = (window_start - Duration::minutes(40)).max(accepted + Duration::minutes(1));
@@ -1133,7 +1204,13 @@ fn plan(rng: &mut StdRng, h: &History, number: String, cursor: &mut [usize]) -> 
     if fate == Fate::Waiting && goal == LadderTier::Hotline && t.responded.is_some() {
         at += minutes(rng, 30, 240);
         if story.reaches(at) {
-            t.events.push(ev(at, owner, "waiting", Some("in_progress"), Some("waiting_on_customer")));
+            t.events.push(ev(
+                at,
+                owner,
+                "waiting",
+                Some("in_progress"),
+                Some("waiting_on_customer"),
+            ));
             t.status = TicketStatus::WaitingOnCustomer;
             t.paused_at = Some(at);
         }
@@ -1147,7 +1224,8 @@ fn plan(rng: &mut StdRng, h: &History, number: String, cursor: &mut [usize]) -> 
     }
     let visit_done = t.visit.as_ref().is_none_or(|v| v.status == VisitStatus::Completed);
     if visit_done && t.responded.is_some() && story.reaches(at) {
-        t.events.push(ev(at, owner, "resolved", Some("in_progress"), Some("resolved")));
+        t.events
+            .push(ev(at, owner, "resolved", Some("in_progress"), Some("resolved")));
         t.status = TicketStatus::Resolved;
         t.resolved = Some(at);
         at += minutes(rng, 60, 72 * 60);
@@ -1184,13 +1262,15 @@ fn record_sla(h: &History, t: &mut Past) {
     } else {
         dues.response
     };
-    let arrival = t.onsite_at.map(|o| sla::arrival_due(cal, &t.targets, o, Duration::zero()));
+    let arrival = t
+        .onsite_at
+        .map(|o| sla::arrival_due(cal, &t.targets, o, Duration::zero()));
     let cutoff = t.paused_at.unwrap_or(h.now);
     let arrived = t.visit.as_ref().and_then(|v| v.checked_in);
     let clock = |due: Option<DateTime<Utc>>, met: Option<DateTime<Utc>>| {
-        let breached = due.filter(|d| escalation::late(*d, met.unwrap_or(cutoff))).map(|d| {
-            (d + Duration::minutes(1)).min(met.unwrap_or(cutoff))
-        });
+        let breached = due
+            .filter(|d| escalation::late(*d, met.unwrap_or(cutoff)))
+            .map(|d| (d + Duration::minutes(1)).min(met.unwrap_or(cutoff)));
         ClockState { due, met, breached }
     };
     let finished = matches!(t.status, TicketStatus::Resolved | TicketStatus::Closed);
@@ -1210,7 +1290,11 @@ fn record_sla(h: &History, t: &mut Past) {
         finished: false,
         ..s
     };
-    s.step = escalation::decide(&open, until, h.step).steps.last().copied().unwrap_or(0);
+    s.step = escalation::decide(&open, until, h.step)
+        .steps
+        .last()
+        .copied()
+        .unwrap_or(0);
     t.sla = s;
 }
 
@@ -1484,7 +1568,9 @@ fn write_block(c: &mut DbConn, h: &History, block: &[Past], counts: &mut Counts,
         }
     }
     for (id, t) in &with_ids {
-        if t.tier == LadderTier::Hotline && t.status.is_open() && t.status != TicketStatus::Resolved
+        if t.tier == LadderTier::Hotline
+            && t.status.is_open()
+            && t.status != TicketStatus::Resolved
             && lists.hotline.len() < LISTED
         {
             lists.hotline.push((*id, t.owner));
