@@ -23,7 +23,7 @@ use crate::domain::escalation::{self, ClockState, SlaState};
 use crate::domain::geo::Boundary;
 use crate::domain::sla::{self, Calendar};
 use crate::error::{AppError, AppResult};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday};
 use diesel::prelude::*;
 use fieldline_mobile_api::{
     Channel, DayHours, LadderTier, Priority, RegionClass, Role, TicketStatus, Tier, VisitStatus,
@@ -722,26 +722,13 @@ pub fn seed(c: &mut DbConn, scale: Scale, now: DateTime<Utc>, tz: chrono_tz::Tz)
     }
     let first_request = last_id!(c, onsite_requests);
     let paired: Vec<(i64, &Open)> = ticket_ids.iter().copied().zip(open.iter()).collect();
-    insert_all(c, &paired, |c, chunk| {
-        let rows: Vec<_> = chunk
-            .iter()
-            .map(|(ticket, o)| {
-                let start = windows[o.window].1;
-                (
-                    onsite_requests::ticket_id.eq(ticket),
-                    onsite_requests::window_start.eq(ts(start)),
-                    onsite_requests::window_end.eq(ts(start + Duration::hours(2))),
-                    onsite_requests::status.eq("scheduled"),
-                    onsite_requests::created_by.eq(owner),
-                    onsite_requests::created_at.eq(at),
-                    onsite_requests::updated_at.eq(at),
-                )
-            })
-            .collect();
-        crate::on_backend!(c, |b| diesel::insert_into(onsite_requests::table)
-            .values(&rows)
-            .execute(b))
-    })?;
+    let request_rows: Vec<RequestRow> = paired
+        .iter()
+        .map(|(ticket, o)| (*ticket, windows[o.window].1, "scheduled", owner, at))
+        .collect();
+    for block in request_rows.chunks(PER_TX) {
+        write(c, |c| insert_requests(c, block, at).map_err(AppError::from))?;
+    }
     let request_ids: Vec<i64> = ids_after!(c, onsite_requests, first_request);
     let first_visit = last_id!(c, visits);
     let with_requests: Vec<(i64, i64, &Open)> = paired
@@ -911,6 +898,32 @@ pub fn seed(c: &mut DbConn, scale: Scale, now: DateTime<Utc>, tz: chrono_tz::Tz)
             .map(|p| (p.customer, p.site, p.asset))
             .collect(),
         counts,
+    })
+}
+
+/// An on-site registration to write: ticket, window start, status, by whom, when.
+type RequestRow = (i64, DateTime<Utc>, &'static str, i64, NaiveDateTime);
+
+/// Writes on-site registrations (two-hour windows) in the caller's transaction.
+fn insert_requests(c: &mut DbConn, rows: &[RequestRow], updated: NaiveDateTime) -> QueryResult<()> {
+    in_chunks(c, rows, |c, chunk| {
+        let values: Vec<_> = chunk
+            .iter()
+            .map(|(ticket, start, status, by, at)| {
+                (
+                    onsite_requests::ticket_id.eq(ticket),
+                    onsite_requests::window_start.eq(ts(*start)),
+                    onsite_requests::window_end.eq(ts(*start + Duration::hours(2))),
+                    onsite_requests::status.eq(*status),
+                    onsite_requests::created_by.eq(by),
+                    onsite_requests::created_at.eq(at),
+                    onsite_requests::updated_at.eq(updated),
+                )
+            })
+            .collect();
+        crate::on_backend!(c, |b| diesel::insert_into(onsite_requests::table)
+            .values(&values)
+            .execute(b))
     })
 }
 
@@ -1458,30 +1471,18 @@ fn write_block(c: &mut DbConn, h: &History, block: &[Past], counts: &mut Counts,
         .filter_map(|(id, t)| t.visit.as_ref().map(|v| (*id, *t, v)))
         .collect();
     let first_request = last_id!(c, onsite_requests);
-    in_chunks(c, &onsite, |c, chunk| {
-        let rows: Vec<_> = chunk
-            .iter()
-            .map(|(id, t, v)| {
-                let status = match (v.created, v.status) {
-                    (None, _) => "open",
-                    (Some(_), VisitStatus::Completed) => "done",
-                    _ => "scheduled",
-                };
-                (
-                    onsite_requests::ticket_id.eq(id),
-                    onsite_requests::window_start.eq(ts(v.window_start)),
-                    onsite_requests::window_end.eq(ts(v.window_start + Duration::hours(2))),
-                    onsite_requests::status.eq(status),
-                    onsite_requests::created_by.eq(t.owner),
-                    onsite_requests::created_at.eq(ts(v.requested)),
-                    onsite_requests::updated_at.eq(updated),
-                )
-            })
-            .collect();
-        crate::on_backend!(c, |b| diesel::insert_into(onsite_requests::table)
-            .values(&rows)
-            .execute(b))
-    })?;
+    let request_rows: Vec<RequestRow> = onsite
+        .iter()
+        .map(|(id, t, v)| {
+            let status = match (v.created, v.status) {
+                (None, _) => "open",
+                (Some(_), VisitStatus::Completed) => "done",
+                _ => "scheduled",
+            };
+            (*id, v.window_start, status, t.owner, ts(v.requested))
+        })
+        .collect();
+    insert_requests(c, &request_rows, updated)?;
     let requests: Vec<i64> = ids_after!(c, onsite_requests, first_request);
     let made: Vec<(i64, i64, &Past, &PastVisit)> = onsite
         .iter()
