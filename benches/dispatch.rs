@@ -96,6 +96,8 @@ async fn main() -> anyhow::Result<()> {
             sites: technicians,
             open_visits,
             assigned_share: 0.4,
+            history_tickets: 0,
+            pings_per_technician: 0,
             seed: 7,
         };
         let seeded = scale::seed(&mut c, s, now, chrono_tz::Asia::Shanghai)?;
@@ -163,7 +165,7 @@ async fn main() -> anyhow::Result<()> {
     // Location pings: 20 per request from many technicians at once.
     let mut tokens = Vec::with_capacity(PINGING_TECHNICIANS);
     for (_, username) in seeded.technicians.iter().take(PINGING_TECHNICIANS) {
-        tokens.push(login(&http, &base, username, &seeded.technician_password).await?);
+        tokens.push(login(&http, &base, username, &seeded.password).await?);
     }
     let count_pings = |url: String| {
         tokio::task::spawn_blocking(move || -> anyhow::Result<i64> {

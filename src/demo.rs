@@ -624,6 +624,61 @@ fn summary(l: &Loaded, password_from_env: bool) -> String {
     s
 }
 
+// ---------------------------------------------------------------- the data set at scale
+
+/// Generates the data set of `fieldline demo --scale n` (`scale::Scale::of(n)`: n technicians,
+/// 10n sites, 100n tickets over the past year and the days ahead, a day's positions) into `url`,
+/// planned around `now` in the time zone `tz`. Returns a summary to print, and what was made.
+pub fn load_scale(
+    url: &str,
+    n: usize,
+    now: chrono::DateTime<chrono::Utc>,
+    tz: chrono_tz::Tz,
+) -> anyhow::Result<(String, crate::scale::Seeded)> {
+    if n == 0 {
+        anyhow::bail!("--scale must be at least 1");
+    }
+    let started = std::time::Instant::now();
+    let pool = crate::db::connect(url, 1)?;
+    let mut conn = pool.get()?;
+    let c = &mut *conn;
+    let system = Actor::system(now);
+    crate::db::sla::ensure_default_policies(c, &system)?;
+    crate::db::sla::ensure_calendar(c, &system, tz)?;
+    let seeded = crate::scale::seed(c, crate::scale::Scale::of(n), now, tz)?;
+    if c.kind() == crate::db::BackendKind::Postgres {
+        // Fresh statistics, as autovacuum would gather after such a burst.
+        diesel::connection::SimpleConnection::batch_execute(c, "VACUUM ANALYZE")?;
+    } else {
+        diesel::connection::SimpleConnection::batch_execute(c, "ANALYZE")?;
+    }
+    let k = &seeded.counts;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Generated the data set at scale {n} in {:.1} s: {} users ({} technicians), {} customers, {} sites, {} assets,",
+        started.elapsed().as_secs_f64(),
+        k.users,
+        k.technicians,
+        k.customers,
+        k.sites,
+        k.assets
+    );
+    let _ = writeln!(
+        out,
+        "{} tickets with {} timeline events, {} visits, {} positions.",
+        k.tickets, k.ticket_events, k.visits, k.pings
+    );
+    let _ = write!(
+        out,
+        "Every generated user (e.g. `{}`, `{}`) signs in with the password `{}`.",
+        seeded.technicians.first().map_or("", |t| t.1.as_str()),
+        seeded.staff.first().map_or("", |s| s.1.as_str()),
+        seeded.password
+    );
+    Ok((out, seeded))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -771,5 +826,155 @@ mod tests {
             }
         }
         assert!(validate::password(DEMO_PASSWORD_VAR, DEFAULT_DEMO_PASSWORD).is_ok());
+    }
+
+    #[test]
+    fn the_scaled_data_set_holds_every_state_of_the_ladder_consistently() {
+        use crate::db::schema::{acceptances, location_pings, onsite_requests, ticket_events, tickets, visits};
+        use chrono::{DateTime, NaiveDateTime, Utc};
+        use fieldline_mobile_api::{LadderTier, TicketStatus, VisitStatus};
+        let db = TempDb(std::env::temp_dir().join(format!("fieldline-scale-{}.db", uuid::Uuid::new_v4())));
+        let url = format!("sqlite://{}", db.0.display());
+        let now: DateTime<Utc> = "2026-11-24T02:00:00Z".parse().unwrap();
+        let (summary, seeded) = load_scale(&url, 20, now, chrono_tz::Asia::Shanghai).unwrap();
+        assert!(summary.contains("2000 tickets"), "{summary}");
+
+        let pool = crate::db::connect(&url, 1).unwrap();
+        let mut conn = pool.get().unwrap();
+        let c = &mut *conn;
+        let k = &seeded.counts;
+        assert_eq!(k.technicians, 20);
+        assert_eq!(k.sites, 200);
+        assert_eq!(tickets::table.count().get_result::<i64>(c).unwrap(), 2000);
+        assert_eq!(k.tickets, 2000);
+        let events: i64 = ticket_events::table.count().get_result(c).unwrap();
+        assert_eq!(events as usize, k.ticket_events);
+        assert_eq!(visits::table.count().get_result::<i64>(c).unwrap() as usize, k.visits);
+        assert_eq!(
+            location_pings::table.count().get_result::<i64>(c).unwrap() as usize,
+            k.pings
+        );
+        assert!(k.pings > 0 && k.visits > 0);
+
+        type Row = (
+            i64,
+            String,
+            String,
+            bool,
+            Option<NaiveDateTime>,
+            Option<NaiveDateTime>,
+            Option<NaiveDateTime>,
+            Option<NaiveDateTime>,
+            Option<NaiveDateTime>,
+        );
+        let rows: Vec<Row> = tickets::table
+            .select((
+                tickets::id,
+                tickets::ladder_tier,
+                tickets::status,
+                tickets::remote_authorized,
+                tickets::responded_at,
+                tickets::onsite_at,
+                tickets::paused_at,
+                tickets::resolved_at,
+                tickets::closed_at,
+            ))
+            .load(c)
+            .unwrap();
+        let satisfied: BTreeSet<i64> = acceptances::table
+            .filter(acceptances::satisfied.eq(true))
+            .select(acceptances::ticket_id)
+            .load(c)
+            .unwrap()
+            .into_iter()
+            .collect();
+        let requested: BTreeSet<i64> = onsite_requests::table
+            .select(onsite_requests::ticket_id)
+            .load(c)
+            .unwrap()
+            .into_iter()
+            .collect();
+        let mut by_status: HashMap<TicketStatus, usize> = HashMap::new();
+        for (id, tier, status, _authorized, responded, onsite, paused, resolved, closed) in &rows {
+            let tier = LadderTier::parse(tier).unwrap();
+            let status = TicketStatus::parse(status).unwrap();
+            *by_status.entry(status).or_default() += 1;
+            assert_eq!(status == TicketStatus::New, responded.is_none(), "ticket {id}");
+            if status == TicketStatus::New {
+                assert_eq!(tier, LadderTier::Hotline, "ticket {id}");
+            }
+            assert_eq!(tier == LadderTier::Onsite, onsite.is_some(), "ticket {id}");
+            assert_eq!(tier == LadderTier::Onsite, requested.contains(id), "ticket {id}");
+            assert_eq!(
+                status == TicketStatus::WaitingOnCustomer,
+                paused.is_some(),
+                "ticket {id}"
+            );
+            assert_eq!(
+                matches!(status, TicketStatus::Resolved | TicketStatus::Closed),
+                resolved.is_some(),
+                "ticket {id}"
+            );
+            assert_eq!(status == TicketStatus::Closed, closed.is_some(), "ticket {id}");
+            assert_eq!(status == TicketStatus::Closed, satisfied.contains(id), "ticket {id}");
+        }
+        for s in TicketStatus::ALL {
+            assert!(
+                by_status.get(s).copied().unwrap_or(0) > 0,
+                "no {s} ticket: {by_status:?}"
+            );
+        }
+        assert!(
+            by_status[&TicketStatus::Closed] * 10 > rows.len() * 8,
+            "most are closed: {by_status:?}"
+        );
+        // A remote tier (or a climb through it) only with the customer's authorization.
+        let remote_unauthorized = rows.iter().filter(|r| r.1 == "remote" && !r.3).count();
+        assert_eq!(remote_unauthorized, 0);
+
+        // Each timeline starts with the registration, in order, never after now.
+        let timeline: Vec<(i64, NaiveDateTime, String)> = ticket_events::table
+            .order((ticket_events::ticket_id, ticket_events::id))
+            .select((ticket_events::ticket_id, ticket_events::at, ticket_events::kind))
+            .load(c)
+            .unwrap();
+        let mut last: Option<(i64, NaiveDateTime)> = None;
+        for (ticket, at, kind) in &timeline {
+            match last {
+                Some((t, prev)) if t == *ticket => assert!(*at >= prev, "ticket {ticket}: {kind} out of order"),
+                _ => assert_eq!(kind, "registered", "ticket {ticket}"),
+            }
+            assert!(*at <= crate::db::ts(now), "ticket {ticket}: {kind} in the future");
+            last = Some((*ticket, *at));
+        }
+
+        // Visits: who is on them matches their state; nobody is on two sites at once.
+        type VisitRow = (String, Option<i64>, Option<NaiveDateTime>, Option<NaiveDateTime>);
+        let vs: Vec<VisitRow> = visits::table
+            .select((
+                visits::status,
+                visits::technician_id,
+                visits::checked_in_at,
+                visits::finished_at,
+            ))
+            .load(c)
+            .unwrap();
+        let mut on_site = BTreeSet::new();
+        for (status, tech, checked_in, finished) in &vs {
+            let status = VisitStatus::parse(status).unwrap();
+            assert_eq!(status == VisitStatus::Scheduled, tech.is_none(), "{status}");
+            assert_eq!(status == VisitStatus::Completed, finished.is_some(), "{status}");
+            if matches!(status, VisitStatus::OnSite | VisitStatus::Completed) {
+                assert!(checked_in.is_some());
+            }
+            if status == VisitStatus::OnSite {
+                assert!(on_site.insert(tech.unwrap()), "a technician on two sites at once");
+            }
+        }
+        assert!(vs.iter().any(|v| v.0 == "completed"));
+        assert_eq!(seeded.onsite_visits.len(), on_site.len());
+        assert!(!seeded.hotline_tickets.is_empty() && !seeded.unassigned_visits.is_empty());
+        let roles: std::collections::HashSet<Role> = seeded.staff.iter().map(|s| s.2).collect();
+        assert!(roles.contains(&Role::Agent) && roles.contains(&Role::Dispatcher) && roles.contains(&Role::Supervisor));
     }
 }

@@ -22,8 +22,20 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
-    /// Load a small realistic data set (regions, customers of every tier, sites, assets, users of every role).
-    Demo,
+    /// Load a small realistic data set (regions, customers of every tier, sites, assets, users of
+    /// every role), or with --scale N a large generated one for load runs.
+    Demo {
+        /// Generate N technicians, 10N sites and 100N tickets (with their timeline, visits and
+        /// positions) instead of the small set.
+        #[arg(long, value_name = "N")]
+        scale: Option<usize>,
+        /// The database to fill (default: DATABASE_URL).
+        #[arg(long)]
+        database_url: Option<String>,
+        /// With --scale: write what was made (users, password, work to pick) to this JSON file.
+        #[arg(long, requires = "scale")]
+        manifest: Option<std::path::PathBuf>,
+    },
     /// Print the OpenAPI document.
     Openapi,
 }
@@ -91,10 +103,31 @@ async fn main() -> anyhow::Result<()> {
             .await??;
             println!("created user {} ({}) with id {}", user.username, user.role, user.id);
         }
-        Command::Demo => {
-            let url = settings.database_url.clone();
-            let summary = tokio::task::spawn_blocking(move || fieldline::demo::load(&url)).await??;
-            println!("{summary}");
+        Command::Demo {
+            scale,
+            database_url,
+            manifest,
+        } => {
+            let url = database_url.unwrap_or_else(|| settings.database_url.clone());
+            match scale {
+                None => {
+                    let summary = tokio::task::spawn_blocking(move || fieldline::demo::load(&url)).await??;
+                    println!("{summary}");
+                }
+                Some(n) => {
+                    let tz: chrono_tz::Tz = settings
+                        .time_zone
+                        .parse()
+                        .map_err(|e| anyhow::anyhow!("FIELDLINE_TIME_ZONE: {e}"))?;
+                    let now = fieldline::clock::Clock::System.now();
+                    let (summary, seeded) =
+                        tokio::task::spawn_blocking(move || fieldline::demo::load_scale(&url, n, now, tz)).await??;
+                    if let Some(path) = manifest {
+                        std::fs::write(&path, serde_json::to_vec(&seeded)?)?;
+                    }
+                    println!("{summary}");
+                }
+            }
         }
         Command::Openapi => unreachable!("handled above"),
     }

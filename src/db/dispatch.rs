@@ -107,30 +107,54 @@ impl TechnicianFields {
 }
 
 fn to_wire(c: &mut DbConn, row: &TechnicianRow) -> AppResult<Technician> {
-    let name: String = users::table.find(row.user_id).select(users::display_name).first(c)?;
-    let skills: Vec<(String, i32)> = technician_skills::table
-        .filter(technician_skills::user_id.eq(row.user_id))
-        .order(technician_skills::skill)
-        .select((technician_skills::skill, technician_skills::level))
+    let mut one = to_wire_all(c, std::slice::from_ref(row))?;
+    one.pop().ok_or_else(|| AppError::not_found("technician", row.user_id))
+}
+
+/// The wire form of technicians, their names and skills read in one query each for all of them.
+fn to_wire_all(c: &mut DbConn, rows: &[TechnicianRow]) -> AppResult<Vec<Technician>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.user_id).collect();
+    let names: std::collections::HashMap<i64, String> = users::table
+        .filter(users::id.eq_any(&ids))
+        .select((users::id, users::display_name))
+        .load(c)?
+        .into_iter()
+        .collect();
+    let mut skills: std::collections::HashMap<i64, Vec<Skill>> = std::collections::HashMap::new();
+    let all: Vec<(i64, String, i32)> = technician_skills::table
+        .filter(technician_skills::user_id.eq_any(&ids))
+        .order((technician_skills::user_id, technician_skills::skill))
+        .select((
+            technician_skills::user_id,
+            technician_skills::skill,
+            technician_skills::level,
+        ))
         .load(c)?;
-    Ok(Technician {
-        user_id: UserId(row.user_id),
-        display_name: name,
-        home_latitude: row.home_lat,
-        home_longitude: row.home_lon,
-        daily_capacity: row.daily_capacity,
-        week: week_of(&row.hours_json)?,
-        regions: regions_of(&row.regions_json)?.into_iter().map(RegionId).collect(),
-        skills: skills
-            .into_iter()
-            .map(|(skill, level)| Skill { skill, level })
-            .collect(),
-        last_latitude: row.last_lat,
-        last_longitude: row.last_lon,
-        last_accuracy_m: row.last_accuracy_m,
-        last_ping_at: row.last_ping_at.map(utc),
-        updated_at: utc(row.updated_at),
-    })
+    for (user, skill, level) in all {
+        skills.entry(user).or_default().push(Skill { skill, level });
+    }
+    rows.iter()
+        .map(|row| {
+            Ok(Technician {
+                user_id: UserId(row.user_id),
+                display_name: names
+                    .get(&row.user_id)
+                    .cloned()
+                    .ok_or_else(|| AppError::not_found("user", row.user_id))?,
+                home_latitude: row.home_lat,
+                home_longitude: row.home_lon,
+                daily_capacity: row.daily_capacity,
+                week: week_of(&row.hours_json)?,
+                regions: regions_of(&row.regions_json)?.into_iter().map(RegionId).collect(),
+                skills: skills.remove(&row.user_id).unwrap_or_default(),
+                last_latitude: row.last_lat,
+                last_longitude: row.last_lon,
+                last_accuracy_m: row.last_accuracy_m,
+                last_ping_at: row.last_ping_at.map(utc),
+                updated_at: utc(row.updated_at),
+            })
+        })
+        .collect()
 }
 
 fn find(c: &mut DbConn, user_id: i64) -> AppResult<Option<TechnicianRow>> {
@@ -167,7 +191,7 @@ pub fn list_technicians(c: &mut DbConn, skill: Option<&str>, paging: Paging) -> 
         .offset(paging.offset)
         .select(TechnicianRow::as_select())
         .load(c)?;
-    let items = rows.iter().map(|r| to_wire(c, r)).collect::<AppResult<_>>()?;
+    let items = to_wire_all(c, &rows)?;
     Ok(paging.page(items, total))
 }
 

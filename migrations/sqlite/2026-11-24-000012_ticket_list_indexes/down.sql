@@ -1,0 +1,2 @@
+DROP INDEX tickets_opened;
+DROP INDEX tickets_open_due;
