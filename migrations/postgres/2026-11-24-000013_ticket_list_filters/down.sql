@@ -1,0 +1,2 @@
+DROP INDEX tickets_open_tier;
+DROP INDEX tickets_open_breached;
