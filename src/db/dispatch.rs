@@ -946,7 +946,7 @@ pub fn assign(
             reason.as_deref(),
             Some(data),
         )?;
-        ticket_store::notify_users(
+        super::notifications::notify(
             c,
             &[technician],
             before.ticket_id,
@@ -1258,7 +1258,7 @@ pub fn visit_step(
                 .select(users::id)
                 .load(c)?;
             let msg = format!("Visit {id} was declined and needs a technician: {reason}");
-            ticket_store::notify_users(c, &dispatchers, before.ticket_id, "visit_declined", &msg, actor.at)?;
+            super::notifications::notify(c, &dispatchers, before.ticket_id, "visit_declined", &msg, actor.at)?;
             ("visit_declined", Some(reason))
         }
         StepData::EnRoute => {

@@ -630,7 +630,7 @@ pub fn create(c: &mut DbConn, actor: &Actor, ticket_id: i64, author_id: Option<i
                 "You were named the author of the fault analysis report on ticket {}",
                 ticket.number
             );
-            tickets::notify_users(c, &[author], ticket_id, "fault_report_author", &msg, actor.at)?;
+            super::notifications::notify(c, &[author], ticket_id, "fault_report_author", &msg, actor.at)?;
         }
         Ok(out)
     })
@@ -734,7 +734,7 @@ pub fn update(
                 "You were named the author of the fault analysis report on ticket {}",
                 ticket.number
             );
-            tickets::notify_users(c, &[after.author_id], ticket.id, "fault_report_author", &msg, actor.at)?;
+            super::notifications::notify(c, &[after.author_id], ticket.id, "fault_report_author", &msg, actor.at)?;
         }
         Ok(out)
     })
@@ -898,7 +898,7 @@ fn notify(
     };
     let people: Vec<i64> = people.into_iter().filter(|p| Some(*p) != me).collect();
     let msg: String = msg.chars().take(500).collect();
-    tickets::notify_users(c, &people, ticket.id, kind, &msg, actor.at)?;
+    super::notifications::notify(c, &people, ticket.id, kind, &msg, actor.at)?;
     Ok(())
 }
 
@@ -1136,7 +1136,7 @@ pub fn revise(
                 "You were named the author of revision {} of the fault analysis report on ticket {number}",
                 r.revision
             );
-            tickets::notify_users(c, &[author], r.ticket_id, "fault_report_author", &msg, actor.at)?;
+            super::notifications::notify(c, &[author], r.ticket_id, "fault_report_author", &msg, actor.at)?;
         }
         Ok(out)
     })

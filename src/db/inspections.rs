@@ -493,7 +493,7 @@ fn cancel_open_inspections(c: &mut DbConn, actor: &Actor, plan_id: i64, reason: 
         )?;
         if let Some(tech) = visit.technician_id {
             let msg = format!("Visit {} (an inspection) was cancelled: {why}", visit.id);
-            ticket_store::notify_users(c, &[tech], None, "visit_cancelled", &msg, actor.at)?;
+            super::notifications::notify(c, &[tech], None, "visit_cancelled", &msg, actor.at)?;
         }
         set_status(c, actor, &i, InspectionStatus::Cancelled, "cancel")?;
     }

@@ -412,7 +412,7 @@ fn send_notice(
         templates::MajorFaultEvent::Ended => MailKind::MajorFaultEnd,
     };
     let (addresses, inbox) = audience(c, account_manager, &fault.extra_recipients()?)?;
-    tickets::notify_users(c, &inbox, ticket.id, "major_fault", &rendered.subject, actor.at)?;
+    super::notifications::notify(c, &inbox, ticket.id, "major_fault", &rendered.subject, actor.at)?;
     if addresses.is_empty() {
         tracing::warn!(ticket = %ticket.number, "nobody with an e-mail address to send the major fault notice to");
         tickets::record_event(

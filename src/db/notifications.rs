@@ -37,11 +37,12 @@ impl Row {
 pub fn notify(
     c: &mut DbConn,
     user_ids: &[i64],
-    ticket_id: Option<i64>,
+    ticket_id: impl Into<Option<i64>>,
     kind: &str,
     message: &str,
     at: DateTime<Utc>,
 ) -> QueryResult<()> {
+    let ticket_id = ticket_id.into();
     for &u in user_ids {
         diesel::insert_into(notifications::table)
             .values((

@@ -383,18 +383,6 @@ pub fn record_event(
     Ok(())
 }
 
-/// In-app notices to users, about a ticket or (for an inspection visit) none.
-pub fn notify_users(
-    c: &mut DbConn,
-    user_ids: &[i64],
-    ticket_id: impl Into<Option<i64>>,
-    kind: &str,
-    message: &str,
-    at: DateTime<Utc>,
-) -> QueryResult<()> {
-    super::notifications::notify(c, user_ids, ticket_id.into(), kind, message, at)
-}
-
 pub fn active_users_with(c: &mut DbConn, role: Role) -> QueryResult<Vec<i64>> {
     users::table
         .filter(users::role.eq(role.as_str()))
@@ -1004,7 +992,7 @@ pub fn change_in_tx(
                 None,
             )?;
             let msg = format!("Ticket {} was handed to you: {reason}", row.number);
-            notify_users(c, &[*to], id, "handoff", &msg, now)?;
+            super::notifications::notify(c, &[*to], id, "handoff", &msg, now)?;
         }
         Change::Assign { to, reason } => {
             if let Some(u) = to {
@@ -1019,7 +1007,7 @@ pub fn change_in_tx(
                     ));
                 }
                 let msg = format!("Ticket {} was assigned to you", row.number);
-                notify_users(c, &[*u], id, "assigned", &msg, now)?;
+                super::notifications::notify(c, &[*u], id, "assigned", &msg, now)?;
             }
             row.assignee_id = *to;
             let from = before.assignee_id.map(|u| u.to_string());
@@ -1545,7 +1533,7 @@ fn scan_one(c: &mut DbConn, id: i64, now: DateTime<Utc>, step_interval: Duration
                 "Ticket {} has missed its service level ({}); alert step {step}: {who}",
                 row.number, row.title
             );
-            notify_users(c, &recipients, id, "sla_alert", &msg, now)?;
+            super::notifications::notify(c, &recipients, id, "sla_alert", &msg, now)?;
             record_event(
                 c,
                 id,
@@ -1571,7 +1559,7 @@ fn scan_one(c: &mut DbConn, id: i64, now: DateTime<Utc>, step_interval: Duration
                     "On-site ticket {} is past its service level: dispatch it first",
                     row.number
                 );
-                notify_users(c, &dispatchers, id, "dispatch_flag", &msg, now)?;
+                super::notifications::notify(c, &dispatchers, id, "dispatch_flag", &msg, now)?;
                 record_event(c, id, &actor, "dispatch_flagged", None, None, None, None)?;
             }
             row.escalation_step = step;
