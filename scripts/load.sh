@@ -18,6 +18,12 @@
 #    same database).
 # 4. Prints per endpoint: requests, non-2xx, throughput, p50/p99, and the throughput as a
 #    fraction of the ceilings. LOAD_KEEP=1 keeps the work directory (data set, JSON results).
+#
+# LOAD_DATA=DIR keeps the data set for the next run: the first run generates it into DIR (the
+# SQLite file DIR/load.db, or the PostgreSQL database, and DIR/manifest.json); later runs with the
+# same DIR and backend reuse it instead of generating again (each run adds the tickets, positions
+# and completions of its own workload to it). Use it for the large scales, where generating takes
+# most of the time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend="${1:-sqlite}"
@@ -36,9 +42,24 @@ bin=target/release/fieldline
 ceiling=target/release/examples/ceiling
 
 work="$(mktemp -d)"
+data="${LOAD_DATA:-$work}"
+mkdir -p "$data"
+data="$(cd "$data" && pwd)"
+manifest="$data/manifest.json"
+reuse=0
+if [[ -n "${LOAD_DATA:-}" && -f "$manifest" && -f "$data/backend" && "$(cat "$data/backend")" == "$backend $scale" ]]; then
+    reuse=1
+fi
+pg_name="${LOAD_PG_DATABASE:-fieldline_scale_load}"
 case "$backend" in
-    sqlite) db_url="sqlite://$work/load.db" ;;
-    postgres) db_url="$(scripts/pg-local.sh "${LOAD_PG_DATABASE:-fieldline_scale_load}" | sed 's/^DATABASE_URL=//')" ;;
+    sqlite) db_url="sqlite://$data/load.db" ;;
+    postgres)
+        if [[ $reuse == 1 ]]; then
+            db_url="postgres://postgres@127.0.0.1:5432/$pg_name"
+        else
+            db_url="$(scripts/pg-local.sh "$pg_name" | sed 's/^DATABASE_URL=//')"
+        fi
+        ;;
     *) echo "backend must be sqlite or postgres" >&2; exit 2 ;;
 esac
 pids=()
@@ -50,7 +71,13 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 echo "== $(date -u +%FT%TZ) on $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB memory; backend $backend, scale $scale"
-"$bin" demo --scale "$scale" --database-url "$db_url" --manifest "$work/manifest.json"
+if [[ $reuse == 1 ]]; then
+    echo "== reusing the data set in $data"
+else
+    rm -f "$data/backend" "$data/load.db" "$data/load.db-wal" "$data/load.db-shm"
+    "$bin" demo --scale "$scale" --database-url "$db_url" --manifest "$manifest"
+    echo "$backend $scale" >"$data/backend"
+fi
 
 port="$(free_port)"
 base="http://127.0.0.1:$port"
@@ -66,7 +93,7 @@ for _ in $(seq 1 300); do
     sleep 0.1
 done
 
-python3 scripts/load_plan.py "$base" "$work/manifest.json" "$work" "$requests" >"$work/plan.txt"
+python3 scripts/load_plan.py "$base" "$manifest" "$work" "$requests" >"$work/plan.txt"
 echo "== mixed workload: at most $requests requests and ${seconds}s"
 while read -r name connections file; do
     wrk -t1 -c"$connections" -d"${seconds}s" -s scripts/wrk/replay.lua "$base" -- "$file" \

@@ -18,6 +18,8 @@ pub struct Settings {
     /// `sqlite://path`, a plain file path, or `postgres://...`.
     pub database_url: String,
     pub database_pool_size: u32,
+    /// The most matches the ticket list counts unless asked for the exact total.
+    pub list_count_cap: u32,
     pub host: String,
     /// 0 picks a free port.
     pub port: u16,
@@ -430,6 +432,7 @@ impl Default for Settings {
             environment: Environment::Development,
             database_url: "sqlite://data/fieldline.db".into(),
             database_pool_size: 8,
+            list_count_cap: 10_000,
             host: "127.0.0.1".into(),
             port: 8080,
             jwt_secret: DEV_JWT_SECRET.into(),
@@ -483,6 +486,7 @@ impl Settings {
             environment,
             database_url: var("DATABASE_URL").unwrap_or(d.database_url),
             database_pool_size: parse("FIELDLINE_DB_POOL_SIZE", d.database_pool_size)?,
+            list_count_cap: parse("FIELDLINE_LIST_COUNT_CAP", d.list_count_cap)?,
             host: var("FIELDLINE_HOST").unwrap_or(d.host),
             port: parse("FIELDLINE_PORT", d.port)?,
             jwt_secret: var("FIELDLINE_JWT_SECRET").unwrap_or(d.jwt_secret),
@@ -556,6 +560,12 @@ impl Settings {
         if self.database_pool_size == 0 {
             return Err(ConfigError::Invalid {
                 name: "FIELDLINE_DB_POOL_SIZE",
+                why: "must be at least 1".into(),
+            });
+        }
+        if self.list_count_cap == 0 {
+            return Err(ConfigError::Invalid {
+                name: "FIELDLINE_LIST_COUNT_CAP",
                 why: "must be at least 1".into(),
             });
         }

@@ -74,7 +74,8 @@ wire_enum!(
 
 // ---------------------------------------------------------------- paging
 
-/// One page of a list. `total` counts every match of the filter, not only this page.
+/// One page of a list. `total` counts every match of the filter, not only this page, unless
+/// `total_capped` says the count stopped early.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
@@ -82,6 +83,10 @@ pub struct Page<T> {
     pub total: i64,
     pub limit: i64,
     pub offset: i64,
+    /// true when more than `total` items match: the list stopped counting at `total` (the ticket
+    /// list stops at `FIELDLINE_LIST_COUNT_CAP`, 10,000, unless asked for the exact total).
+    #[serde(default)]
+    pub total_capped: bool,
 }
 
 // ---------------------------------------------------------------- health

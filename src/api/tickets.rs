@@ -5,7 +5,7 @@
 use super::extract::{Json, Query};
 use super::{actor, run};
 use crate::auth::{CurrentUser, OFFICE_ROLES};
-use crate::db::tickets::{self as store, Change, LadderAction, Registration, TicketFilter, TicketSort};
+use crate::db::tickets::{self as store, Change, LadderAction, Registration, TicketFilter, TicketSort, Total};
 use crate::db::{revisits, Paging};
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
@@ -85,6 +85,10 @@ pub struct TicketQuery {
     pub due_before: Option<DateTime<Utc>>,
     /// `due` (soonest resolution due first, the default) or `opened` (newest first).
     pub sort: Option<TicketSort>,
+    /// true: count every match. By default counting stops past `FIELDLINE_LIST_COUNT_CAP`
+    /// matches (10,000; `total` is then the cap and `total_capped` true), which keeps a list's
+    /// cost independent of the years of tickets behind it.
+    pub exact_total: Option<bool>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
 }
@@ -113,7 +117,12 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<Ticket
         user.require(OFFICE_ROLES)?;
     }
     let sort = q.sort.unwrap_or_default();
-    let out = run(&state, move |c, _| store::list(c, &filter, sort, paging)).await?;
+    let count = if q.exact_total == Some(true) {
+        Total::Exact
+    } else {
+        Total::UpTo(state.settings.list_count_cap.into())
+    };
+    let out = run(&state, move |c, _| store::list(c, &filter, sort, paging, count)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 

@@ -697,7 +697,7 @@ pub fn candidates(
         let area = crate::domain::geo::around(&site, radius);
         let (techs, names) = nearby(c, area, &around, &cal, (start, end), (day_start, day_end))?;
         let (ranked, excluded) = dispatch::rank(&job, &techs, now, params);
-        if area.is_none() || dispatch::settled(&ranked, limit, radius, params) {
+        if area.is_none() || dispatch::settled(&job, &ranked, limit, radius, now, params) {
             break (ranked, excluded, names, area.map(|_| radius));
         }
         radius *= 2.0;

@@ -263,6 +263,7 @@ impl Paging {
             total,
             limit: self.limit,
             offset: self.offset,
+            total_capped: false,
         }
     }
 }

@@ -1287,7 +1287,23 @@ pub enum TicketSort {
     Opened,
 }
 
-pub fn list(c: &mut DbConn, f: &TicketFilter, sort: TicketSort, paging: Paging) -> AppResult<Page<Ticket>> {
+/// How a ticket list counts its matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Total {
+    /// Up to this many (`FIELDLINE_LIST_COUNT_CAP`): past it the page says `total_capped`, so a
+    /// list's cost does not grow with the years of tickets behind it.
+    UpTo(i64),
+    /// Every match, however many.
+    Exact,
+}
+
+pub fn list(
+    c: &mut DbConn,
+    f: &TicketFilter,
+    sort: TicketSort,
+    paging: Paging,
+    count: Total,
+) -> AppResult<Page<Ticket>> {
     let query = || {
         let mut q = tickets::table.into_boxed();
         if let Some(s) = f.status {
@@ -1324,7 +1340,21 @@ pub fn list(c: &mut DbConn, f: &TicketFilter, sort: TicketSort, paging: Paging) 
         }
         q
     };
-    let total = query().count().get_result(c)?;
+    // Whether a match lies past the cap: reads at most cap + 1 matches, not all of them.
+    let capped = match count {
+        Total::UpTo(cap) => query()
+            .select(tickets::id)
+            .offset(cap)
+            .limit(1)
+            .first::<i64>(c)
+            .optional()?
+            .map(|_| cap),
+        Total::Exact => None,
+    };
+    let total = match capped {
+        Some(cap) => cap,
+        None => query().count().get_result(c)?,
+    };
     let q = match sort {
         TicketSort::Due => query().order((tickets::resolution_due_at.asc(), tickets::id.asc())),
         TicketSort::Opened => query().order((tickets::opened_at.desc(), tickets::id.desc())),
@@ -1335,7 +1365,10 @@ pub fn list(c: &mut DbConn, f: &TicketFilter, sort: TicketSort, paging: Paging) 
         .select(TicketRow::as_select())
         .load(c)?;
     let items = rows.iter().map(TicketRow::to_wire).collect::<AppResult<_>>()?;
-    Ok(paging.page(items, total))
+    Ok(Page {
+        total_capped: capped.is_some(),
+        ..paging.page(items, total)
+    })
 }
 
 /// Every event of a ticket, oldest first.

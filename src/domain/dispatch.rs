@@ -190,7 +190,8 @@ pub fn rank(
             now.max(job.window_start - Duration::minutes(eta.ceil() as i64)) + Duration::minutes(eta.ceil() as i64);
         let slack = job.due.map(|d| (d - arrival).num_seconds() as f64 / 60.0);
         let late = slack.is_some_and(|s| s < 0.0);
-        let score = eta + p.minutes_per_booked_visit * f64::from(t.visits_that_day) + if late { 10_000.0 } else { 0.0 };
+        let score =
+            eta + p.minutes_per_booked_visit * f64::from(t.visits_that_day) + if late { LATE_MINUTES } else { 0.0 };
         let mut reasons = vec![format!(
             "{distance:.1} km from {}, about {eta:.0} min away",
             if from_ping {
@@ -236,13 +237,28 @@ pub fn position(t: &Technician, now: DateTime<Utc>, p: Params) -> (Location, boo
     }
 }
 
+/// What arriving after the SLA due time adds to a score: more than any travel, so a candidate who
+/// would be late ranks after every one who would not.
+const LATE_MINUTES: f64 = 10_000.0;
+
 /// Whether the best `limit` of a ranking made from the technicians within `radius_km` of the
-/// site are the best of all: anyone farther away needs more than the radius's travel time, and
-/// the score is never below the travel time, so once the `limit`-th score is within that, no one
-/// outside can rank above it.
-pub fn settled(ranked: &[Ranked], limit: usize, radius_km: f64, p: Params) -> bool {
+/// site are the best of all. Anyone farther away needs more than the radius's travel time, and a
+/// score is never below the travel time; nor does anyone farther away arrive earlier (arrival is
+/// the later of now plus travel and the window start), so when even that arrival misses the due
+/// time, they would all be late and their scores carry the lateness too. Once the `limit`-th score
+/// is within that bound, no one outside can rank above it. Without the lateness in the bound a
+/// visit nobody can reach in time (its window starts after its due time) would never settle and
+/// the search would read every technician on earth.
+pub fn settled(job: &Job, ranked: &[Ranked], limit: usize, radius_km: f64, now: DateTime<Utc>, p: Params) -> bool {
     let outside = radius_km / p.speed_kmh.max(1.0) * 60.0;
-    limit > 0 && ranked.len() >= limit && ranked[limit - 1].score <= outside
+    let earliest = (now + Duration::seconds((outside * 60.0) as i64)).max(job.window_start);
+    let bound = outside
+        + if job.due.is_some_and(|d| earliest > d) {
+            LATE_MINUTES
+        } else {
+            0.0
+        };
+    limit > 0 && ranked.len() >= limit && ranked[limit - 1].score <= bound
 }
 
 #[cfg(test)]
@@ -353,11 +369,33 @@ mod tests {
         assert_eq!(reasons[5].1, Exclusion::AtCapacity);
     }
 
-    #[test]
-    fn a_settled_ranking_of_those_nearby_is_the_ranking_of_all() {
+    /// The radius at which the ranking of those within it first settles, checking at every
+    /// radius that settles that its best five are the best five of everyone.
+    fn first_settled(job: &Job, all: &[Technician], radii: &[f64]) -> Option<f64> {
         use crate::domain::geo::around;
-        // A technician every 1.1 km north of the site, some with visits booked that day, one
-        // far away whose fresh ping puts them next to the site, and an excluded one beside it.
+        let p = Params::default();
+        let (full, _) = rank(job, all, t(NOW), p);
+        let ids = |r: &[Ranked]| r.iter().map(|x| x.technician_id).collect::<Vec<_>>();
+        let mut first = None;
+        for &radius in radii {
+            let b = around(&job.site, radius).unwrap();
+            let near: Vec<Technician> = all
+                .iter()
+                .filter(|x| b.contains(&x.home) || x.last_ping.is_some_and(|(l, _)| b.contains(&l)))
+                .cloned()
+                .collect();
+            let (r, _) = rank(job, &near, t(NOW), p);
+            if settled(job, &r, 5, radius, t(NOW), p) {
+                first.get_or_insert(radius);
+                assert_eq!(ids(&r[..5]), ids(&full[..5]), "radius {radius}");
+            }
+        }
+        first
+    }
+
+    /// A technician every 1.1 km north of the site (some with visits booked that day), one far
+    /// away whose fresh ping puts them next to the site, and an excluded one beside it.
+    fn a_line_north() -> Vec<Technician> {
         let mut all: Vec<Technician> = (0..60)
             .map(|i| {
                 let mut x = tech(i, 30.25 + i as f64 * 0.01, 120.15);
@@ -371,29 +409,43 @@ mod tests {
         let mut unable = tech(101, 30.2502, 120.1502);
         unable.available = false;
         all.push(unable);
+        all
+    }
+
+    const RADII: [f64; 8] = [0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 40.0, 80.0];
+
+    #[test]
+    fn a_settled_ranking_of_those_nearby_is_the_ranking_of_all() {
+        let all = a_line_north();
         let p = Params::default();
         let (full, excluded) = rank(&job(), &all, t(NOW), p);
         assert_eq!(excluded[0].0, 101);
-        let ids = |r: &[Ranked]| r.iter().map(|x| x.technician_id).collect::<Vec<_>>();
-        let mut first_settled = None;
-        for radius in [0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 40.0, 80.0] {
-            let b = around(&job().site, radius).unwrap();
-            let near: Vec<Technician> = all
-                .iter()
-                .filter(|x| b.contains(&x.home) || x.last_ping.is_some_and(|(l, _)| b.contains(&l)))
-                .cloned()
-                .collect();
-            let (r, _) = rank(&job(), &near, t(NOW), p);
-            if settled(&r, 5, radius, p) {
-                first_settled.get_or_insert(radius);
-                assert_eq!(ids(&r[..5]), ids(&full[..5]), "radius {radius}");
-            }
-        }
         // Small areas hold too few or too uncertain a ranking; a larger one settles it.
-        assert!(first_settled.is_some_and(|r| r > 1.0 && r < 80.0), "{first_settled:?}");
+        let first = first_settled(&job(), &all, &RADII);
+        assert!(first.is_some_and(|r| r > 1.0 && r < 80.0), "{first:?}");
+        let ids = |r: &[Ranked]| r.iter().map(|x| x.technician_id).collect::<Vec<_>>();
         assert_eq!(ids(&full[..2]), [0, 100]);
-        assert!(!settled(&full[..3], 5, 10_000.0, p));
-        assert!(!settled(&full, 0, 10_000.0, p));
+        assert!(!settled(&job(), &full[..3], 5, 10_000.0, t(NOW), p));
+        assert!(!settled(&job(), &full, 0, 10_000.0, t(NOW), p));
+    }
+
+    #[test]
+    fn a_visit_nobody_can_reach_in_time_settles_as_near_as_one_everyone_can() {
+        let all = a_line_north();
+        let on_time = first_settled(&job(), &all, &RADII).unwrap();
+        // The window starts after the due time: everyone would be late, near or far.
+        let mut late = job();
+        late.due = Some(late.window_start - Duration::hours(1));
+        let (full, _) = rank(&late, &all, t(NOW), Params::default());
+        assert!(full.iter().all(|r| r.sla_slack_minutes.is_some_and(|s| s < 0.0)));
+        assert_eq!(first_settled(&late, &all, &RADII), Some(on_time));
+        // Only the nearest can make it: within 20 minutes (10 km at 30 km/h) of an urgent window.
+        let mut urgent = job();
+        urgent.window_start = t(NOW);
+        urgent.window_end = t(NOW) + Duration::hours(2);
+        urgent.due = Some(t(NOW) + Duration::minutes(20));
+        let first = first_settled(&urgent, &all, &RADII);
+        assert!(first.is_some(), "settles without reading everyone");
     }
 
     #[test]

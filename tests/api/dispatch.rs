@@ -408,6 +408,35 @@ async fn candidates_are_ranked_with_reasons_and_the_unable_are_excluded() {
 }
 
 #[tokio::test]
+async fn a_visit_nobody_can_reach_in_time_is_ranked_from_those_nearby() {
+    let app = spawn_app_at(TUESDAY_0900).await;
+    let f = fixture(&app, "standard").await;
+    let (near, _) = technician(&app, 30.26, 120.16, json!([{"skill": "ups", "level": 4}])).await;
+    technician(&app, 39.90, 116.40, json!([{"skill": "ups", "level": 4}])).await;
+    // Booked a week out, long after the ticket's resolution is due: whoever goes is late.
+    let t = register(&app, &f, "p2", "phone").await;
+    let window = (at("2026-12-01T02:00:00Z"), at("2026-12-01T04:00:00Z"));
+    assert!(t.resolution_due_at < window.0);
+    let v = visit_for(&app, &f, &t, window, "ups", 3).await;
+    let dispatcher = app.token(Role::Dispatcher).await;
+    let c: Candidates = app
+        .ok(
+            app.get(
+                &format!("/api/v1/dispatch/candidates?visit={}&limit=1", v.id),
+                &dispatcher,
+            )
+            .await,
+            200,
+        )
+        .await;
+    assert_eq!(c.candidates[0].technician_id.0, near);
+    assert!(c.candidates[0].sla_slack_minutes.is_some_and(|s| s < 0.0));
+    // Anyone farther away would be late too and farther: the search stops at the first radius
+    // instead of reading every technician on earth.
+    assert_eq!(c.searched_km, Some(10.0));
+}
+
+#[tokio::test]
 async fn a_technician_is_never_double_booked() {
     let app = spawn_app_at(TUESDAY_0900).await;
     let f = fixture(&app, "standard").await;

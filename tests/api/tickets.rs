@@ -1,4 +1,4 @@
-use crate::helpers::{problem, spawn_app, spawn_app_at, square, TestApp};
+use crate::helpers::{problem, spawn_app, spawn_app_at, spawn_app_full, square, TestApp};
 use chrono::{DateTime, Duration, Utc};
 use fieldline_mobile_api::{
     JobRun, LadderTier, Notification, OnsiteRequest, Page, Role, Ticket, TicketEvent, TicketStatus, User,
@@ -864,4 +864,53 @@ async fn the_scheduler_runs_the_scan_on_its_cron() {
         }
     }
     assert!(breached, "the scheduled scan recorded the breach within 10 s");
+}
+
+#[tokio::test]
+async fn the_ticket_list_stops_counting_at_the_cap_unless_asked() {
+    let clock = fieldline::clock::Clock::fake(FRIDAY_1650.parse().unwrap());
+    let app = spawn_app_full(|s| s.list_count_cap = 2, clock).await;
+    let f = fixture(&app, "standard").await;
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        ids.push(register(&app, &f, "p3", "phone").await.id);
+    }
+    let list = |q: &'static str| {
+        let (app, token) = (&app, &f.token);
+        async move {
+            app.ok::<Page<Ticket>>(app.get(&format!("/api/v1/tickets?{q}"), token).await, 200)
+                .await
+        }
+    };
+    let capped = list("limit=1").await;
+    assert_eq!(
+        (capped.total, capped.total_capped, capped.items.len()),
+        (2, true, 1),
+        "more than two"
+    );
+    let past = list("offset=2").await;
+    assert_eq!(
+        (past.items.len(), past.total_capped),
+        (1, true),
+        "pages past the cap are served"
+    );
+    let exact = list("exact_total=true").await;
+    assert_eq!((exact.total, exact.total_capped), (3, false));
+    ok_act(&app, &f.token, ids[0].0, "start", json!({})).await;
+    ok_act(&app, &f.token, ids[1].0, "start", json!({})).await;
+    let at_cap = list("status=in_progress").await;
+    assert_eq!(
+        (at_cap.total, at_cap.total_capped),
+        (2, false),
+        "exactly the cap is counted exactly"
+    );
+    let under = list("status=new").await;
+    assert_eq!((under.total, under.total_capped), (1, false));
+    let p = problem(
+        app.get("/api/v1/tickets?exact_total=maybe", &f.token).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(p.field.as_deref(), Some("exact_total"));
 }

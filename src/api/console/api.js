@@ -134,12 +134,15 @@ export const post = (path, body) => call('POST', path, body ?? {});
 /** A GET answered as text of the type `accept` names (e.g. `text/csv`). */
 export const getText = (path, params, accept) => call('GET', withQuery(path, params), undefined, accept);
 
+/** A page's total as people read it: "10,000+" when the list stopped counting. */
+export const totalText = (page) => `${page.total.toLocaleString('en')}${page.total_capped ? '+' : ''}`;
+
 /** Every item of a paged list. */
 export async function getAll(path, params) {
   const items = [];
   for (let offset = 0; ; offset += 200) {
     const page = await get(path, { ...params, limit: 200, offset });
     items.push(...page.items);
-    if (page.items.length === 0 || items.length >= page.total) return items;
+    if (page.items.length === 0 || (items.length >= page.total && !page.total_capped)) return items;
   }
 }

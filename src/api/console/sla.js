@@ -43,14 +43,15 @@ export class SlaView {
     $(id).replaceChildren(
       el('thead', {}, el('tr', {}, ['Number', 'Title', 'Priority', 'Customer', 'Tier', 'Resolution due'].map((h) => el('th', {}, h)))),
       el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { colSpan: 6 }, 'None.'))),
-      el('tfoot', { hidden: !more }, el('tr', {}, el('td', { colSpan: 6 }, `${page.items.length} of ${page.total} shown`))),
+      el('tfoot', { hidden: !more }, el('tr', {}, el('td', { colSpan: 6 }, `${page.items.length} of ${api.totalText(page)} shown`))),
     );
   }
 
   async load() {
     try {
       const soon = new Date(Date.now() + RISK_MS).toISOString();
-      const count = (q) => api.get('/tickets', { open: true, ...q, limit: 1 }).then((p) => p.total);
+      // The chart draws these counts, so they are exact (the lists stop counting at 10,000).
+      const count = (q) => api.get('/tickets', { open: true, ...q, limit: 1, exact_total: true }).then((p) => p.total);
       const [breached, risk, faults, calendar, ...totals] = await Promise.all([
         api.get('/tickets', { open: true, breached: true, limit: 50 }),
         api.get('/tickets', { open: true, breached: false, due_before: soon, limit: 50 }),

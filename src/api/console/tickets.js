@@ -64,8 +64,8 @@ export class TicketDesk {
     const last = Math.min(page.offset + page.items.length, page.total);
     $('ticket-pager').replaceChildren(
       el('button', { type: 'button', disabled: page.offset === 0, onclick: () => { this.offset = Math.max(0, this.offset - PAGE); this.load(); } }, 'Previous'),
-      el('span', {}, page.total ? `${page.offset + 1}–${last} of ${page.total}` : '0 tickets'),
-      el('button', { type: 'button', disabled: last >= page.total, onclick: () => { this.offset += PAGE; this.load(); } }, 'Next'));
+      el('span', {}, page.total ? `${page.offset + 1}–${last} of ${api.totalText(page)}` : '0 tickets'),
+      el('button', { type: 'button', disabled: last >= page.total && !page.total_capped, onclick: () => { this.offset += PAGE; this.load(); } }, 'Next'));
   }
 
   async open(id) {
