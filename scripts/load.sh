@@ -19,11 +19,14 @@
 # 4. Prints per endpoint: requests, non-2xx, throughput, p50/p99, and the throughput as a
 #    fraction of the ceilings. LOAD_KEEP=1 keeps the work directory (data set, JSON results).
 #
-# LOAD_DATA=DIR keeps the data set for the next run: the first run generates it into DIR (the
-# SQLite file DIR/load.db, or the PostgreSQL database, and DIR/manifest.json); later runs with the
-# same DIR and backend reuse it instead of generating again (each run adds the tickets, positions
-# and completions of its own workload to it). Use it for the large scales, where generating takes
-# most of the time.
+# LOAD_DATA=DIR keeps the data set for later runs: the first run generates it into DIR (the
+# SQLite file DIR/load.db and DIR/manifest.json; on PostgreSQL the database LOAD_PG_DATABASE);
+# every run, the first included, then works on a copy of it (a file copy, or a database made
+# with that one as its template, LOAD_PG_DATABASE_run), so each starts from the same data and the
+# generation is paid once. Use it for the large scales, where generating takes most of the time.
+#
+# LOAD_PROBE=1 first times single requests with nothing else running (scripts/probe.py: the
+# supervisors' ticket lists and the candidates of 600 unassigned visits), on the same server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend="${1:-sqlite}"
@@ -52,12 +55,12 @@ if [[ -n "${LOAD_DATA:-}" && -f "$manifest" && -f "$data/backend" && "$(cat "$da
 fi
 pg_name="${LOAD_PG_DATABASE:-fieldline_scale_load}"
 case "$backend" in
-    sqlite) db_url="sqlite://$data/load.db" ;;
+    sqlite) seed_url="sqlite://$data/load.db" ;;
     postgres)
         if [[ $reuse == 1 ]]; then
-            db_url="postgres://postgres@127.0.0.1:5432/$pg_name"
+            seed_url="postgres://postgres@127.0.0.1:5432/$pg_name"
         else
-            db_url="$(scripts/pg-local.sh "$pg_name" | sed 's/^DATABASE_URL=//')"
+            seed_url="$(scripts/pg-local.sh "$pg_name" | sed 's/^DATABASE_URL=//')"
         fi
         ;;
     *) echo "backend must be sqlite or postgres" >&2; exit 2 ;;
@@ -75,8 +78,25 @@ if [[ $reuse == 1 ]]; then
     echo "== reusing the data set in $data"
 else
     rm -f "$data/backend" "$data/load.db" "$data/load.db-wal" "$data/load.db-shm"
-    "$bin" demo --scale "$scale" --database-url "$db_url" --manifest "$manifest"
+    "$bin" demo --scale "$scale" --database-url "$seed_url" --manifest "$manifest"
     echo "$backend $scale" >"$data/backend"
+fi
+db_url="$seed_url"
+if [[ -n "${LOAD_DATA:-}" ]]; then
+    echo "== copying the data set for this run"
+    case "$backend" in
+        sqlite)
+            cp --sparse=always "$data/load.db" "$work/load.db"
+            if [[ -f "$data/load.db-wal" ]]; then cp "$data/load.db-wal" "$work/load.db-wal"; fi
+            db_url="sqlite://$work/load.db"
+            ;;
+        postgres)
+            psql -h 127.0.0.1 -U postgres -d postgres -qX -v ON_ERROR_STOP=1 \
+                -c "DROP DATABASE IF EXISTS \"${pg_name}_run\" WITH (FORCE)" \
+                -c "CREATE DATABASE \"${pg_name}_run\" TEMPLATE \"$pg_name\""
+            db_url="postgres://postgres@127.0.0.1:5432/${pg_name}_run"
+            ;;
+    esac
 fi
 
 port="$(free_port)"
@@ -93,6 +113,10 @@ for _ in $(seq 1 300); do
     sleep 0.1
 done
 
+if [[ "${LOAD_PROBE:-}" == 1 ]]; then
+    echo "== probe: single requests, one at a time, before the mixed workload"
+    python3 scripts/probe.py "$base" "$manifest"
+fi
 python3 scripts/load_plan.py "$base" "$manifest" "$work" "$requests" >"$work/plan.txt"
 echo "== mixed workload: at most $requests requests and ${seconds}s"
 while read -r name connections file; do
