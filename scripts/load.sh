@@ -24,6 +24,7 @@
 # every run, the first included, then works on a copy of it (a file copy, or a database made
 # with that one as its template, LOAD_PG_DATABASE_run), so each starts from the same data and the
 # generation is paid once. Use it for the large scales, where generating takes most of the time.
+# LOAD_COPY=0 runs on the kept data set itself (no copy; it then keeps this run's writes).
 #
 # LOAD_PROBE=1 first times single requests with nothing else running (scripts/probe.py: the
 # supervisors' ticket lists and the candidates of 600 unassigned visits), on the same server.
@@ -82,7 +83,7 @@ else
     echo "$backend $scale" >"$data/backend"
 fi
 db_url="$seed_url"
-if [[ -n "${LOAD_DATA:-}" ]]; then
+if [[ -n "${LOAD_DATA:-}" && "${LOAD_COPY:-1}" != 0 ]]; then
     echo "== copying the data set for this run"
     case "$backend" in
         sqlite)
