@@ -31,6 +31,12 @@ pub async fn technician(app: &TestApp, lat: f64, lon: f64, skills: Value) -> (i6
     (user.id.0, token)
 }
 
+/// The best candidate only (`limit=1`) for the visit.
+async fn best_one(app: &TestApp, token: &str, v: &Visit) -> Candidates {
+    let path = format!("/api/v1/dispatch/candidates?visit={}&limit=1", v.id);
+    app.ok(app.get(&path, token).await, 200).await
+}
+
 /// An on-site ticket with a visit in the window 10:00-12:00 local on Tuesday.
 async fn visit(app: &TestApp, f: &Fixture, skill: &str, level: i32) -> Visit {
     let t = register(app, f, "p2", "phone").await;
@@ -363,16 +369,7 @@ async fn candidates_are_ranked_with_reasons_and_the_unable_are_excluded() {
 
     // Asked for the best one only: the search stays near the site, since nobody outside ten
     // kilometres could beat a technician two streets away.
-    let c: Candidates = app
-        .ok(
-            app.get(
-                &format!("/api/v1/dispatch/candidates?visit={}&limit=1", v.id),
-                &dispatcher,
-            )
-            .await,
-            200,
-        )
-        .await;
+    let c = best_one(&app, &dispatcher, &v).await;
     assert_eq!(c.searched_km, Some(10.0));
     assert_eq!(
         c.candidates.iter().map(|x| x.technician_id.0).collect::<Vec<_>>(),
@@ -419,16 +416,7 @@ async fn a_visit_nobody_can_reach_in_time_is_ranked_from_those_nearby() {
     assert!(t.resolution_due_at < window.0);
     let v = visit_for(&app, &f, &t, window, "ups", 3).await;
     let dispatcher = app.token(Role::Dispatcher).await;
-    let c: Candidates = app
-        .ok(
-            app.get(
-                &format!("/api/v1/dispatch/candidates?visit={}&limit=1", v.id),
-                &dispatcher,
-            )
-            .await,
-            200,
-        )
-        .await;
+    let c = best_one(&app, &dispatcher, &v).await;
     assert_eq!(c.candidates[0].technician_id.0, near);
     assert!(c.candidates[0].sla_slack_minutes.is_some_and(|s| s < 0.0));
     // Anyone farther away would be late too and farther: the search stops at the first radius
