@@ -358,3 +358,44 @@ pub fn lock_outbox_claims(conn: &mut DbConn) -> QueryResult<()> {
     }
     Ok(())
 }
+
+/// An index that no primary key or unique constraint stands behind: its table, its name and the
+/// statement that makes it.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct SecondaryIndex {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub table_name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub definition: String,
+}
+
+/// The secondary indexes of the schema, by table and name: those a bulk load may drop and make
+/// again.
+pub fn secondary_indexes(conn: &mut DbConn) -> QueryResult<Vec<SecondaryIndex>> {
+    let sql = match conn {
+        DbConn::Pg(_) => {
+            "SELECT t.relname::text AS table_name, i.relname::text AS name, \
+                    pg_get_indexdef(i.oid) AS definition \
+             FROM pg_index x \
+             JOIN pg_class i ON i.oid = x.indexrelid \
+             JOIN pg_class t ON t.oid = x.indrelid \
+             JOIN pg_namespace n ON n.oid = t.relnamespace \
+             WHERE n.nspname = current_schema() \
+               AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.oid) \
+             ORDER BY 1, 2"
+        }
+        // Constraints' indexes (`sqlite_autoindex_*`) have no statement.
+        DbConn::Sqlite(_) => {
+            "SELECT tbl_name AS table_name, name, sql AS definition FROM sqlite_master \
+             WHERE type = 'index' AND sql IS NOT NULL ORDER BY 1, 2"
+        }
+    };
+    diesel::sql_query(sql).load(conn)
+}
+
+/// Drops a secondary index (its name as the catalogue gives it).
+pub fn drop_index(conn: &mut DbConn, index: &SecondaryIndex) -> QueryResult<()> {
+    conn.batch_execute(&format!("DROP INDEX \"{}\"", index.name.replace('"', "\"\"")))
+}

@@ -20,6 +20,7 @@ mod mobile;
 mod openapi;
 mod reports;
 mod revisits;
+mod scale;
 mod schema;
 mod sites;
 mod sla;
