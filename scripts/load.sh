@@ -28,6 +28,7 @@
 #
 # LOAD_PROBE=1 first times single requests with nothing else running (scripts/probe.py: the
 # supervisors' ticket lists and the candidates of 600 unassigned visits), on the same server.
+# LOAD_PROBE=only stops after the probe: no mixed workload, no ceilings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend="${1:-sqlite}"
@@ -114,9 +115,10 @@ for _ in $(seq 1 300); do
     sleep 0.1
 done
 
-if [[ "${LOAD_PROBE:-}" == 1 ]]; then
+if [[ "${LOAD_PROBE:-}" == 1 || "${LOAD_PROBE:-}" == only ]]; then
     echo "== probe: single requests, one at a time, before the mixed workload"
     python3 scripts/probe.py "$base" "$manifest"
+    if [[ "${LOAD_PROBE:-}" == only ]]; then exit 0; fi
 fi
 python3 scripts/load_plan.py "$base" "$manifest" "$work" "$requests" >"$work/plan.txt"
 echo "== mixed workload: at most $requests requests and ${seconds}s"

@@ -367,10 +367,10 @@ async fn candidates_are_ranked_with_reasons_and_the_unable_are_excluded() {
     assert_eq!(c.searched_km, None);
     assert_eq!(excluded.last().map(|e| e.0), Some(elsewhere));
 
-    // Asked for the best one only: the search stays near the site, since nobody outside ten
-    // kilometres could beat a technician two streets away.
+    // Asked for the best one only: the search stays near the site, since nobody outside the
+    // first 2.5 kilometres could beat a technician two streets away.
     let c = best_one(&app, &dispatcher, &v).await;
-    assert_eq!(c.searched_km, Some(10.0));
+    assert_eq!(c.searched_km, Some(2.5));
     assert_eq!(
         c.candidates.iter().map(|x| x.technician_id.0).collect::<Vec<_>>(),
         [near]
@@ -421,7 +421,7 @@ async fn a_visit_nobody_can_reach_in_time_is_ranked_from_those_nearby() {
     assert!(c.candidates[0].sla_slack_minutes.is_some_and(|s| s < 0.0));
     // Anyone farther away would be late too and farther: the search stops at the first radius
     // instead of reading every technician on earth.
-    assert_eq!(c.searched_km, Some(10.0));
+    assert_eq!(c.searched_km, Some(2.5));
 }
 
 #[tokio::test]
