@@ -114,9 +114,9 @@ impl ManageConnection for Manager {
 ///
 /// PostgreSQL: every execution planned for its own values. Diesel prepares a statement once per
 /// connection, and after five executions PostgreSQL may keep a generic plan made without the
-/// values; over a skewed column (most tickets are closed) that plan can read the whole table
-/// where the values' plan reads an index (the ticket list's count of `status = 'in_progress'`
-/// at N = 10,000: a sequential scan of 34 ms instead of an index range of a few).
+/// values; over a skewed column (most tickets are closed) that plan can read the table from its
+/// start where the values' plan reads an index (the ticket list's look for the 10,001st ticket
+/// `in_progress`: a sequential scan, docs/benchmarks.md).
 #[derive(Debug)]
 struct SessionSetup;
 
