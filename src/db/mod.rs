@@ -108,32 +108,22 @@ impl ManageConnection for Manager {
     }
 }
 
-/// Sets each new connection up.
-///
-/// SQLite: busy timeout first, then WAL, NORMAL sync, foreign keys, a 16 MB page cache.
-///
-/// PostgreSQL: every execution planned for its own values. Diesel prepares a statement once per
-/// connection, and after five executions PostgreSQL may keep a generic plan made without the
-/// values; over a skewed column (most tickets are closed) that plan can read the table from its
-/// start where the values' plan reads an index (the ticket list's look for the 10,001st ticket
-/// `in_progress`: a sequential scan, docs/benchmarks.md).
+/// Sets each new SQLite connection up: busy timeout first, then WAL, NORMAL sync, foreign keys.
 #[derive(Debug)]
-struct SessionSetup;
+struct Pragmas;
 
-impl CustomizeConnection<DbConn, r2d2::Error> for SessionSetup {
+impl CustomizeConnection<DbConn, r2d2::Error> for Pragmas {
     fn on_acquire(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
-        let statements: &[&str] = match conn {
-            DbConn::Pg(_) => &["SET plan_cache_mode = force_custom_plan"],
-            DbConn::Sqlite(_) => &[
+        if let DbConn::Sqlite(c) = conn {
+            for pragma in [
                 "PRAGMA busy_timeout = 10000",
                 "PRAGMA journal_mode = WAL",
                 "PRAGMA synchronous = NORMAL",
                 "PRAGMA foreign_keys = ON",
                 "PRAGMA cache_size = -16000",
-            ],
-        };
-        for sql in statements {
-            conn.batch_execute(sql).map_err(r2d2::Error::QueryError)?;
+            ] {
+                c.batch_execute(pragma).map_err(r2d2::Error::QueryError)?;
+            }
         }
         Ok(())
     }
@@ -161,7 +151,7 @@ pub fn connect(url: &str, size: u32) -> Result<Pool, DbSetupError> {
     let pool = r2d2::Pool::builder()
         .max_size(size)
         .connection_timeout(Duration::from_secs(10))
-        .connection_customizer(Box::new(SessionSetup))
+        .connection_customizer(Box::new(Pragmas))
         .build(Manager {
             url: url.to_string(),
             kind,
