@@ -345,11 +345,7 @@ pub fn seed(c: &mut DbConn, scale: Scale, now: DateTime<Utc>, tz: chrono_tz::Tz)
         .collect();
     write(c, |c| indexes.iter().try_for_each(|i| db::drop_index(c, i)))?;
     let made = fill(c, scale, now, tz);
-    write(c, |c| {
-        indexes
-            .iter()
-            .try_for_each(|i| diesel::connection::SimpleConnection::batch_execute(c, &i.definition))
-    })?;
+    write(c, |c| indexes.iter().try_for_each(|i| db::create_index(c, i)))?;
     made
 }
 

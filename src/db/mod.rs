@@ -399,3 +399,8 @@ pub fn secondary_indexes(conn: &mut DbConn) -> QueryResult<Vec<SecondaryIndex>> 
 pub fn drop_index(conn: &mut DbConn, index: &SecondaryIndex) -> QueryResult<()> {
     conn.batch_execute(&format!("DROP INDEX \"{}\"", index.name.replace('"', "\"\"")))
 }
+
+/// Makes a secondary index again from the statement the catalogue gave.
+pub fn create_index(conn: &mut DbConn, index: &SecondaryIndex) -> QueryResult<()> {
+    conn.batch_execute(&index.definition)
+}

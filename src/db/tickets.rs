@@ -1330,7 +1330,7 @@ pub fn list(
         }
         match f.open {
             Some(true) => q = q.filter(open_tickets()),
-            Some(false) => q = q.filter(tickets::status.eq(TicketStatus::Closed.as_str())),
+            Some(false) => q = q.filter(ticket_is("status", TicketStatus::Closed.as_str())),
             None => {}
         }
         if let Some(t) = f.tier {
