@@ -797,6 +797,12 @@ async fn the_ticket_list_filters_sorts_and_pages() {
     );
     let mine: Page<Ticket> = app.ok(app.get(&q, &f.token).await, 200).await;
     assert_eq!(mine.total, 3);
+    for none in ["tier=onsite", "open=false"] {
+        let page: Page<Ticket> = app
+            .ok(app.get(&format!("/api/v1/tickets?{none}"), &f.token).await, 200)
+            .await;
+        assert_eq!(page.total, 0, "{none}");
+    }
     let region = p1.region_id.unwrap();
     let in_region: Page<Ticket> = app
         .ok(
