@@ -17,8 +17,9 @@
 use chrono::{DateTime, Duration, Utc};
 use fieldline::clock::Clock;
 use fieldline::config::{MailSettings, MailTransport, RevisitSettings, Settings};
+use fieldline::db;
 use fieldline::scale::{self, Scale};
-use fieldline::{db, Application};
+use fieldline::startup::Application;
 use serde_json::{json, Value};
 use std::time::Instant;
 

@@ -2,7 +2,8 @@
 
 use clap::{Parser, Subcommand};
 use fieldline::config::Settings;
-use fieldline::{api, db, telemetry, Application};
+use fieldline::startup::Application;
+use fieldline::{api, db, telemetry};
 
 #[derive(Parser)]
 #[command(name = "fieldline", version, about = "Field-service dispatch and fault tracking")]

@@ -7,7 +7,7 @@ use crate::db::sites::{self as store, AssetFields, AssetFilter};
 use crate::db::Paging;
 use crate::domain::validate;
 use crate::error::AppResult;
-use crate::AppState;
+use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
 use fieldline_mobile_api::{Asset, NewAsset, Page, Problem, UpdateAsset};
 use serde::Deserialize;

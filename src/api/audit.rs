@@ -6,7 +6,7 @@ use crate::auth::CurrentUser;
 use crate::db::audit::{self as store, AuditFilter};
 use crate::db::Paging;
 use crate::error::AppResult;
-use crate::AppState;
+use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
 use fieldline_mobile_api::{AuditEvent, Page, Problem};
 use serde::Deserialize;

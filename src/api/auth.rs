@@ -4,7 +4,7 @@ use super::extract::Json;
 use super::run;
 use crate::auth::session;
 use crate::error::AppResult;
-use crate::AppState;
+use crate::startup::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use fieldline_mobile_api::{LoginRequest, Problem, RefreshRequest, TokenResponse};
 

@@ -7,7 +7,7 @@ use crate::db::customers::{self as store, ContactFields, CustomerFields, Custome
 use crate::db::Paging;
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
-use crate::AppState;
+use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
 use fieldline_mobile_api::{
     Contact, Customer, NewContact, NewCustomer, Page, Problem, Tier, UpdateContact, UpdateCustomer,

@@ -10,7 +10,7 @@ use crate::domain::dispatch::Params;
 use crate::domain::geo::Location;
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
-use crate::AppState;
+use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use fieldline_mobile_api::{

@@ -2,7 +2,7 @@
 //! (size-limited, content-type checked) and query strings.
 
 use crate::error::AppError;
-use crate::AppState;
+use crate::startup::AppState;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};

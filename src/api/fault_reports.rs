@@ -13,7 +13,7 @@ use crate::db::Paging;
 use crate::domain::fault_report::{self as rules, ActionInput, Impact, Step};
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
-use crate::AppState;
+use crate::startup::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use fieldline_mobile_api::{
     FaultReport, FaultReportAction, FaultReportStatus, FaultReportStep, NewFaultReport, NewFaultReportRevision, Page,

@@ -2,7 +2,7 @@
 
 use super::run;
 use crate::error::{AppError, AppResult};
-use crate::AppState;
+use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
 use diesel::connection::SimpleConnection;
 use fieldline_mobile_api::Health;

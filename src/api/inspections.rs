@@ -9,7 +9,7 @@ use crate::db::Paging;
 use crate::domain::cadence::Every;
 use crate::domain::inspection::{self as rules, Finding, PlanFields};
 use crate::error::{AppError, AppResult};
-use crate::AppState;
+use crate::startup::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;

@@ -6,7 +6,7 @@ use crate::auth::CurrentUser;
 use crate::db::{job_runs, Paging};
 use crate::error::{AppError, AppResult};
 use crate::jobs::JOBS;
-use crate::AppState;
+use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
 use fieldline_mobile_api::{JobRun, JobRunRecord, Page, Problem, RunJobRequest};
 use serde::Deserialize;

@@ -12,7 +12,7 @@ use crate::domain::major_fault::{self as rules, Details};
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
 use crate::mail;
-use crate::AppState;
+use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
 use fieldline_mobile_api::{EndMajorFault, MajorFault, MajorFaultProgress, NewMajorFault, Page, Problem};
 use serde::Deserialize;

@@ -29,7 +29,7 @@ use crate::auth::CurrentUser;
 use crate::db::audit::Actor;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
-use crate::AppState;
+use crate::startup::AppState;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use utoipa::OpenApi;
@@ -40,12 +40,20 @@ where
     F: FnOnce(&mut DbConn, &AppState) -> AppResult<T> + Send + 'static,
     T: Send + 'static,
 {
-    crate::blocking(state, f).await
+    crate::startup::blocking(state, f).await
 }
 
 /// The actor of a change made by the signed-in user, now.
 pub fn actor(user: &CurrentUser, state: &AppState) -> Actor {
     Actor::user(user.id, state.clock.now())
+}
+
+/// The request of the signed-in user, now, as the services take it.
+pub fn who(user: &CurrentUser, state: &AppState) -> crate::service::Who {
+    crate::service::Who {
+        caller: user.caller(),
+        at: state.clock.now(),
+    }
 }
 
 /// The version an `If-Match` header names (`"3"`, or `W/"3"`), if there is one.

@@ -5,7 +5,7 @@ use super::run;
 use crate::auth::CurrentUser;
 use crate::db::{notifications as store, Paging};
 use crate::error::AppResult;
-use crate::AppState;
+use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
 use fieldline_mobile_api::{Notification, Page, Problem};
 use serde::Deserialize;

@@ -6,7 +6,7 @@ use crate::auth::CurrentUser;
 use crate::db::outbox::{self as store, OutboxFilter};
 use crate::db::Paging;
 use crate::error::AppResult;
-use crate::AppState;
+use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
 use fieldline_mobile_api::{OutboxMessage, OutboxStatus, Page, Problem};
 use serde::Deserialize;

@@ -8,7 +8,7 @@ use crate::db::Paging;
 use crate::domain::validate;
 use crate::error::AppResult;
 use crate::geojson::boundary_from_value;
-use crate::AppState;
+use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
 use fieldline_mobile_api::{NewRegion, Page, Problem, Region, RegionClass, UpdateRegion};
 use serde::Deserialize;

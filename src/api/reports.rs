@@ -11,7 +11,7 @@ use crate::db::revisits::today;
 use crate::domain::cadence::IsoWeek;
 use crate::domain::report::{self as rules, Period};
 use crate::error::{AppError, AppResult};
-use crate::AppState;
+use crate::startup::AppState;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use fieldline_mobile_api::{Problem, ReportKind, Role, ServiceReport};

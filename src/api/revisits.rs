@@ -9,7 +9,7 @@ use crate::db::Paging;
 use crate::domain::cadence::IsoWeek;
 use crate::domain::revisit::Outcome;
 use crate::error::AppResult;
-use crate::AppState;
+use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use fieldline_mobile_api::{

@@ -8,7 +8,7 @@ use crate::db::Paging;
 use crate::domain::geo::Location;
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
-use crate::AppState;
+use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
 use fieldline_mobile_api::{NewSite, Page, Problem, Site, UpdateSite};
 use serde::Deserialize;

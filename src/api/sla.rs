@@ -6,7 +6,7 @@ use crate::auth::{CurrentUser, OFFICE_ROLES};
 use crate::db::sla::{self as store, PolicyChange};
 use crate::domain::validate;
 use crate::error::AppResult;
-use crate::AppState;
+use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
 use fieldline_mobile_api::{
     BusinessCalendar, Holiday, HolidayKind, NewHoliday, Problem, SlaPolicy, Tier, UpdateSlaPolicy,

@@ -9,7 +9,7 @@ use crate::db::surveys::{self as store, ClosingMail, Filter, Viewer, READERS};
 use crate::db::{sla, Paging};
 use crate::domain::survey::{self as rules, Answer};
 use crate::error::{AppError, AppResult};
-use crate::AppState;
+use crate::startup::AppState;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Days, NaiveDate};

@@ -9,7 +9,7 @@ use crate::db::tickets::{self as store, Change, LadderAction, Registration, Tick
 use crate::db::{revisits, Paging};
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
-use crate::AppState;
+use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
 use fieldline_mobile_api::{

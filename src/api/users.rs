@@ -7,7 +7,7 @@ use crate::db::users::{self as store, NewUserRow, UserChanges, UserFilter};
 use crate::db::{ts, Paging};
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
-use crate::AppState;
+use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
 use fieldline_mobile_api::{NewUser, Page, Problem, Role, UpdateUser, User};
 use serde::Deserialize;

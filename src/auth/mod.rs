@@ -6,7 +6,7 @@ pub mod session;
 pub mod tokens;
 
 use crate::error::AppError;
-use crate::AppState;
+use crate::startup::AppState;
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 use fieldline_mobile_api::{Role, UserId};
 use std::future::{ready, Ready};
@@ -20,6 +20,11 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
+    /// The caller the policy and the services take.
+    pub fn caller(&self) -> crate::policy::Caller {
+        crate::policy::Caller::new(self.id, self.role)
+    }
+
     /// Allows the listed roles; an admin may do everything.
     pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {
         if self.role == Role::Admin || roles.contains(&self.role) {

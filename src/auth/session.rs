@@ -3,7 +3,7 @@
 use super::{password, tokens};
 use crate::db::{users, DbConn};
 use crate::error::{AppError, AppResult};
-use crate::AppState;
+use crate::startup::AppState;
 use fieldline_mobile_api::{TokenResponse, UserId};
 
 fn window(st: &AppState) -> chrono::Duration {

@@ -5,7 +5,7 @@
 use crate::db::inspections;
 use crate::db::DbConn;
 use crate::error::AppResult;
-use crate::AppState;
+use crate::startup::AppState;
 
 pub const NAME: &str = "inspection_generation";
 

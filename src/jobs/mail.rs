@@ -9,11 +9,11 @@
 //! the message is sent again when its lease has run out, with the same Message-ID, which
 //! receivers use to drop the copy.
 
-use crate::blocking;
 use crate::db::outbox;
 use crate::error::AppResult;
 use crate::mail::SendError;
-use crate::AppState;
+use crate::startup::blocking;
+use crate::startup::AppState;
 use actix_web::web;
 
 pub const NAME: &str = "mail_relay";

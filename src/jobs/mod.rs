@@ -11,7 +11,7 @@ pub mod sla;
 
 use crate::db;
 use crate::error::{AppError, AppResult};
-use crate::{blocking, AppState};
+use crate::startup::{blocking, AppState};
 use actix_web::web;
 use chrono::{DateTime, Utc};
 use croner::parser::{CronParser, Seconds};

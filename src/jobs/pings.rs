@@ -4,7 +4,7 @@
 
 use crate::db::{dispatch, job_runs, DbConn};
 use crate::error::AppResult;
-use crate::AppState;
+use crate::startup::AppState;
 use chrono::Duration;
 
 pub const NAME: &str = "ping_retention";

@@ -7,7 +7,7 @@
 use crate::db::reports::{self, MailingSettings};
 use crate::db::DbConn;
 use crate::error::AppResult;
-use crate::AppState;
+use crate::startup::AppState;
 
 pub const NAME: &str = "report_mailing";
 

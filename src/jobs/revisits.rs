@@ -5,7 +5,7 @@
 use crate::db::revisits::{self, GenerationSettings};
 use crate::db::DbConn;
 use crate::error::AppResult;
-use crate::AppState;
+use crate::startup::AppState;
 
 pub const NAME: &str = "revisit_generation";
 

@@ -3,7 +3,7 @@
 
 use crate::db::{tickets, DbConn};
 use crate::error::AppResult;
-use crate::AppState;
+use crate::startup::AppState;
 
 pub const NAME: &str = "sla_scan";
 

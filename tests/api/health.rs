@@ -32,7 +32,9 @@ async fn the_first_admin_is_created_once() {
     assert_eq!(me["username"], "admin");
     assert_eq!(me["role"], "admin");
     // Building a second application on the same database does not add another admin.
-    let (_again, boot) = fieldline::Application::build(app.settings.clone()).await.unwrap();
+    let (_again, boot) = fieldline::startup::Application::build(app.settings.clone())
+        .await
+        .unwrap();
     assert!(boot.generated_admin_password.is_none());
     let users: Value = app.ok(app.get("/api/v1/users?role=admin", &app.admin).await, 200).await;
     assert_eq!(users["total"], 1);
@@ -44,7 +46,7 @@ async fn a_generated_admin_password_is_returned_once() {
         admin_password: None,
         ..crate::helpers::test_settings()
     };
-    let (app, boot) = fieldline::Application::build(settings.clone()).await.unwrap();
+    let (app, boot) = fieldline::startup::Application::build(settings.clone()).await.unwrap();
     let password = boot.generated_admin_password.expect("a generated password");
     assert!(password.len() >= 12);
     let port = app.port();
@@ -67,6 +69,9 @@ async fn production_refuses_a_default_or_short_secret() {
             jwt_secret: secret.into(),
             ..crate::helpers::test_settings()
         };
-        assert!(fieldline::Application::build(settings).await.is_err(), "{secret}");
+        assert!(
+            fieldline::startup::Application::build(settings).await.is_err(),
+            "{secret}"
+        );
     }
 }

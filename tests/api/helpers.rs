@@ -4,7 +4,7 @@ use diesel::connection::SimpleConnection;
 use diesel::Connection;
 use fieldline::clock::Clock;
 use fieldline::config::{InspectionSettings, MailSettings, MailTransport, RevisitSettings, Settings};
-use fieldline::Application;
+use fieldline::startup::Application;
 use fieldline_mobile_api::{NewUser, Problem, Role, TokenResponse, User};
 use serde::de::DeserializeOwned;
 use serde_json::Value;

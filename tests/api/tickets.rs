@@ -840,7 +840,9 @@ async fn a_job_slot_runs_once_across_nodes() {
     assert!(first.is_some());
     assert!(second.is_none());
     // A second application on the same database shares the slots.
-    let (_other, _) = fieldline::Application::build(app.settings.clone()).await.unwrap();
+    let (_other, _) = fieldline::startup::Application::build(app.settings.clone())
+        .await
+        .unwrap();
     let third = fieldline::db::job_runs::claim(&mut c, "sla_scan", "2026-11-24T10:01:00", now).unwrap();
     assert!(third.is_some());
     problem(

@@ -15,7 +15,7 @@ use crate::domain::geo::Location;
 use crate::domain::inspection::Finding;
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
-use crate::AppState;
+use crate::startup::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use base64::Engine;
 use chrono::Duration;

@@ -1,0 +1,27 @@
+//! The services: one public function per business action (register a ticket, escalate it,
+//! assign a visit, send a fault report, record a revisit's outcome, ...).
+//!
+//! Each action opens its transaction (`db::write`), asks the policy (`crate::policy`) whether the
+//! caller may take it on the object in hand, applies the rule of `domain/`, calls the queries of
+//! `db/`, and writes in the same transaction what the change causes: the audit event, the
+//! ticket's timeline, notifications and outbox messages. Handlers and jobs call services; nothing
+//! else calls a query that writes (the data generators of `demo` aside, which write in bulk on
+//! purpose).
+
+use crate::db::audit::Actor;
+use crate::policy::Caller;
+use chrono::{DateTime, Utc};
+
+/// A user's request as a service takes it: who asks, and when.
+#[derive(Debug, Clone, Copy)]
+pub struct Who {
+    pub caller: Caller,
+    pub at: DateTime<Utc>,
+}
+
+impl Who {
+    /// The audit trail's actor of a change this request makes.
+    pub fn actor(&self) -> Actor {
+        Actor::user(self.caller.id, self.at)
+    }
+}

@@ -1,0 +1,156 @@
+//! Start-up: `Application::build(settings)` opens the database (running its migrations), makes
+//! sure there is a first admin, binds the listener and returns the server ready to run; the state
+//! every handler and job can reach; and the helper that runs database work off the async threads.
+
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::{api, auth, db, domain, error, jobs, mail, telemetry};
+use actix_web::dev::Server;
+use actix_web::{web, App, HttpServer};
+use std::net::TcpListener;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub pool: db::Pool,
+    pub settings: Settings,
+    pub keys: auth::tokens::TokenKeys,
+    pub clock: Clock,
+    /// Where the outbox relay hands e-mails over.
+    pub mailer: mail::Mailer,
+    /// Writes technicians' positions in groups.
+    pub pings: db::ping_writer::PingWriter,
+}
+
+/// Runs database work on the blocking pool, in the caller's span, with a pooled connection.
+pub async fn blocking<T, F>(state: &web::Data<AppState>, f: F) -> error::AppResult<T>
+where
+    F: FnOnce(&mut db::DbConn, &AppState) -> error::AppResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let st = state.clone();
+    telemetry::spawn_blocking_with_span(move || {
+        let mut conn = st.pool.get()?;
+        f(&mut conn, &st)
+    })
+    .await
+    .map_err(error::AppError::internal)?
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    scheduler: Option<tokio_cron_scheduler::JobScheduler>,
+    mailer: mail::Mailer,
+}
+
+/// The first admin's password when start-up had to generate one (print it once).
+#[derive(Debug, Clone)]
+pub struct Bootstrap {
+    pub generated_admin_password: Option<String>,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<(Application, Bootstrap)> {
+        Self::build_with_clock(settings, Clock::System).await
+    }
+
+    pub async fn build_with_clock(settings: Settings, clock: Clock) -> anyhow::Result<(Application, Bootstrap)> {
+        settings.validate()?;
+        let pool = {
+            let url = settings.database_url.clone();
+            let size = settings.database_pool_size;
+            tokio::task::spawn_blocking(move || db::connect(&url, size)).await??
+        };
+        let bootstrap = {
+            let pool = pool.clone();
+            let configured = settings.admin_password.clone();
+            let now = clock.now();
+            let tz: chrono_tz::Tz = settings
+                .time_zone
+                .parse()
+                .map_err(|e| anyhow::anyhow!("FIELDLINE_TIME_ZONE: {e}"))?;
+            tokio::task::spawn_blocking(move || -> anyhow::Result<Bootstrap> {
+                let mut conn = pool.get()?;
+                let system = db::audit::Actor::system(now);
+                db::sla::ensure_default_policies(&mut conn, &system)?;
+                db::sla::ensure_calendar(&mut conn, &system, tz)?;
+                first_admin(&mut conn, configured, now)
+            })
+            .await??
+        };
+        let mailer = mail::Mailer::from_settings(&settings.mail)?;
+        let listener = TcpListener::bind((settings.host.as_str(), settings.port))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState {
+            keys: auth::tokens::TokenKeys::new(&settings),
+            pings: db::ping_writer::PingWriter::start(pool.clone())?,
+            pool,
+            settings,
+            clock,
+            mailer: mailer.clone(),
+        });
+        let app_state = state.clone();
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(tracing_actix_web::TracingLogger::default())
+                .app_data(app_state.clone())
+                .configure(api::configure)
+        })
+        .listen(listener)?
+        .run();
+        let scheduler = jobs::start(state).await?;
+        Ok((
+            Application {
+                port,
+                server,
+                scheduler,
+                mailer,
+            },
+            bootstrap,
+        ))
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The mailer the relay uses (a memory mailer's clone shares its store).
+    pub fn mailer(&self) -> mail::Mailer {
+        self.mailer.clone()
+    }
+
+    /// Serves until the server stops, then stops the scheduler.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        if let Some(mut s) = self.scheduler {
+            let _ = s.shutdown().await;
+        }
+        result
+    }
+}
+
+/// Creates the admin account on an empty database.
+fn first_admin(
+    conn: &mut db::DbConn,
+    configured: Option<String>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<Bootstrap> {
+    // Checked before hashing, so a start on a database with users costs no argon2 hash.
+    if db::users::count(conn)? > 0 {
+        return Ok(Bootstrap {
+            generated_admin_password: None,
+        });
+    }
+    let (password, generated) = match configured {
+        Some(p) => {
+            domain::validate::password("FIELDLINE_ADMIN_PASSWORD", &p)?;
+            (p, false)
+        }
+        None => (auth::password::generate(), true),
+    };
+    let hash = auth::password::hash(&password)?;
+    let created = db::users::ensure_first_admin(conn, now, &hash)?;
+    Ok(Bootstrap {
+        generated_admin_password: (created && generated).then_some(password),
+    })
+}
