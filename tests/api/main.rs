@@ -12,6 +12,7 @@ mod customers;
 mod dispatch;
 mod errors;
 mod fault_reports;
+mod golden;
 mod health;
 mod inspections;
 mod jobs;
