@@ -7,6 +7,9 @@
 
 pub mod templates;
 
+#[cfg(test)]
+mod snapshot_tests;
+
 use crate::config::{MailSettings, MailTransport, SmtpSecurity};
 use crate::domain::Invalid;
 use chrono::{DateTime, Utc};

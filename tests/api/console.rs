@@ -116,15 +116,19 @@ impl Drop for Driver {
 }
 
 #[tokio::test]
+#[ignore = "needs headless Chromium and ChromeDriver: run with --ignored"]
 async fn a_dispatcher_signs_in_and_assigns_the_suggested_technician_in_a_browser() {
-    if std::env::var("FIELDLINE_BROWSER_TESTS").as_deref() != Ok("1") {
-        println!(
-            "skipped: set FIELDLINE_BROWSER_TESTS=1 (with chromium and chromedriver installed) to run the browser test"
-        );
-        return;
-    }
-    let (Some(chromium), Some(chromedriver)) = (program("chromium"), program("chromedriver")) else {
-        panic!("FIELDLINE_BROWSER_TESTS=1 but chromium or chromedriver is not on the PATH");
+    let (chromium, chromedriver) = match (program("chromium"), program("chromedriver")) {
+        (Some(chromium), Some(chromedriver)) => (chromium, chromedriver),
+        (chromium, chromedriver) => {
+            let show = |p: Option<std::path::PathBuf>| p.map_or("not found".into(), |p| p.display().to_string());
+            panic!(
+                "the browser test needs headless Chromium and ChromeDriver on the PATH (chromium: {}, \
+                 chromedriver: {}); on Debian: apt-get install chromium chromium-driver",
+                show(chromium),
+                show(chromedriver)
+            )
+        }
     };
     browser_flow(chromium, chromedriver).await;
 }
