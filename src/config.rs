@@ -469,7 +469,7 @@ impl Settings {
         chrono::Duration::from_std(self.escalation_step).unwrap_or(chrono::Duration::hours(1))
     }
 
-    /// Reads the environment; see the README for every variable.
+    /// Reads the environment; see docs/configuration.md for every variable.
     pub fn from_env() -> Result<Settings, ConfigError> {
         let d = Settings::default();
         let environment = match var("FIELDLINE_ENV").as_deref() {
