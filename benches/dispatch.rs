@@ -5,7 +5,7 @@
 //!
 //! Runs the service in this process on a fresh SQLite file, or on PostgreSQL when
 //! BENCH_DATABASE_URL is set (an empty database), with its clock fixed at a Monday 09:30 in
-//! Shanghai. Generates the data set (`fieldline::scale`), then times, one after the other:
+//! Shanghai. Generates the data set (`fieldline::seed::scale`), then times, one after the other:
 //!
 //! - `GET /api/v1/dispatch/candidates` for 300 unassigned visits, one request at a time;
 //! - `POST /api/v1/mobile/pings` with 20 positions a request from 64 technicians over 16
@@ -18,7 +18,7 @@ use chrono::{DateTime, Duration, Utc};
 use fieldline::clock::Clock;
 use fieldline::config::{MailSettings, MailTransport, RevisitSettings, Settings};
 use fieldline::db;
-use fieldline::scale::{self, Scale};
+use fieldline::seed::scale::{self, Scale};
 use fieldline::startup::Application;
 use serde_json::{json, Value};
 use std::time::Instant;

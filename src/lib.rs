@@ -10,14 +10,14 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod db;
-pub mod demo;
+
 pub mod domain;
 pub mod error;
 pub mod geojson;
 pub mod jobs;
 pub mod mail;
 pub mod policy;
-pub mod scale;
+pub mod seed;
 pub mod service;
 pub mod startup;
 pub mod telemetry;

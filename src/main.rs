@@ -92,7 +92,7 @@ async fn main() -> anyhow::Result<()> {
                 .map_err(|_| anyhow::anyhow!("set FIELDLINE_NEW_USER_PASSWORD to the new user's password"))?;
             let url = settings.database_url.clone();
             let user = tokio::task::spawn_blocking(move || {
-                fieldline::demo::create_user(
+                fieldline::seed::demo::create_user(
                     &url,
                     &username,
                     &role,
@@ -112,7 +112,7 @@ async fn main() -> anyhow::Result<()> {
             let url = database_url.unwrap_or_else(|| settings.database_url.clone());
             match scale {
                 None => {
-                    let summary = tokio::task::spawn_blocking(move || fieldline::demo::load(&url)).await??;
+                    let summary = tokio::task::spawn_blocking(move || fieldline::seed::demo::load(&url)).await??;
                     println!("{summary}");
                 }
                 Some(n) => {
@@ -122,7 +122,8 @@ async fn main() -> anyhow::Result<()> {
                         .map_err(|e| anyhow::anyhow!("FIELDLINE_TIME_ZONE: {e}"))?;
                     let now = fieldline::clock::Clock::System.now();
                     let (summary, seeded) =
-                        tokio::task::spawn_blocking(move || fieldline::demo::load_scale(&url, n, now, tz)).await??;
+                        tokio::task::spawn_blocking(move || fieldline::seed::demo::load_scale(&url, n, now, tz))
+                            .await??;
                     if let Some(path) = manifest {
                         std::fs::write(&path, serde_json::to_vec(&seeded)?)?;
                     }

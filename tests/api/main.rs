@@ -16,6 +16,7 @@ mod golden;
 mod health;
 mod inspections;
 mod jobs;
+mod layers;
 mod mail;
 mod mobile;
 mod openapi;

@@ -3,7 +3,7 @@
 use crate::helpers::spawn_app;
 use diesel::prelude::*;
 use fieldline::db::{self, schema::tickets};
-use fieldline::scale::{self, Scale};
+use fieldline::seed::scale::{self, Scale};
 
 #[tokio::test]
 async fn generating_a_data_set_leaves_the_indexes_as_the_migrations_made_them() {

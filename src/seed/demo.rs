@@ -637,7 +637,7 @@ pub fn load_scale(
     n: usize,
     now: chrono::DateTime<chrono::Utc>,
     tz: chrono_tz::Tz,
-) -> anyhow::Result<(String, crate::scale::Seeded)> {
+) -> anyhow::Result<(String, crate::seed::scale::Seeded)> {
     if n == 0 {
         anyhow::bail!("--scale must be at least 1");
     }
@@ -653,7 +653,7 @@ pub fn load_scale(
     let system = Actor::system(now);
     crate::db::sla::ensure_default_policies(c, &system)?;
     crate::db::sla::ensure_calendar(c, &system, tz)?;
-    let seeded = crate::scale::seed(c, crate::scale::Scale::of(n), now, tz)?;
+    let seeded = crate::seed::scale::seed(c, crate::seed::scale::Scale::of(n), now, tz)?;
     if c.kind() == crate::db::BackendKind::Postgres {
         // Fresh statistics, as autovacuum would gather after such a burst.
         diesel::connection::SimpleConnection::batch_execute(c, "VACUUM ANALYZE")?;

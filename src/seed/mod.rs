@@ -1,0 +1,6 @@
+//! The data generators: `user create`, the demo data set and the large generated one of
+//! `demo --scale`. They write in bulk on purpose, beside the services rather than through them
+//! (the demo's records still carry their audit events; the scale set's do not).
+
+pub mod demo;
+pub mod scale;
