@@ -24,27 +24,80 @@ pub struct TestApp {
     pub mailer: fieldline::mail::Mailer,
 }
 
-/// A database URL of its own for one test.
+/// A database URL of its own for one test: a copy of one database migrated once per test run
+/// (a SQLite file copied, or a PostgreSQL database made from a template database), so no test
+/// migrates afresh.
 fn fresh_database() -> String {
-    let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let id = uuid::Uuid::new_v4().simple().to_string();
     match std::env::var("FIELDLINE_TEST_DATABASE_URL")
         .ok()
         .filter(|v| !v.is_empty())
     {
         Some(base) => {
+            let (server, name) = split_database_url(&base);
+            let template = pg_template(&base);
+            let db: String = format!("{name}_{}", &id[..16]).chars().take(63).collect();
             let mut conn =
                 diesel::PgConnection::establish(&base).expect("FIELDLINE_TEST_DATABASE_URL is not reachable");
-            conn.batch_execute(&format!("CREATE SCHEMA {name}"))
-                .expect("create test schema");
-            let sep = if base.contains('?') { '&' } else { '?' };
-            format!("{base}{sep}options=-csearch_path%3D{name}")
+            conn.batch_execute(&format!("CREATE DATABASE \"{db}\" TEMPLATE \"{template}\""))
+                .expect("create a test database from the template");
+            format!("{server}/{db}")
         }
         None => {
-            let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-db");
-            std::fs::create_dir_all(&dir).expect("test db folder");
-            format!("sqlite://{}", dir.join(format!("{name}.db")).display())
+            let path = sqlite_template()
+                .parent()
+                .expect("the test-db folder")
+                .join(format!("t_{id}.db"));
+            std::fs::copy(sqlite_template(), &path).expect("copy the template database");
+            format!("sqlite://{}", path.display())
         }
     }
+}
+
+/// The server part and the database name of a PostgreSQL URL (`postgres://u@h:p/name`).
+fn split_database_url(url: &str) -> (&str, &str) {
+    let url = url.split('?').next().unwrap_or(url);
+    url.rsplit_once('/').expect("a PostgreSQL URL names its database")
+}
+
+/// A SQLite file with every migration applied, made once per test run.
+fn sqlite_template() -> &'static std::path::Path {
+    static TEMPLATE: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-db");
+        std::fs::create_dir_all(&dir).expect("test db folder");
+        let path = dir.join(format!("template-{}.db", uuid::Uuid::new_v4().simple()));
+        let pool = fieldline::db::connect(&format!("sqlite://{}", path.display()), 1).expect("migrate the template");
+        // Out of WAL mode, so the one file holds everything and can be copied.
+        pool.get()
+            .expect("the template's connection")
+            .batch_execute("PRAGMA journal_mode = DELETE")
+            .expect("leave WAL mode");
+        drop(pool);
+        path
+    })
+}
+
+/// A PostgreSQL database with every migration applied, made once per test run on the server of
+/// `base` and named after its database; the tests' databases are made from it.
+fn pg_template(base: &str) -> &'static str {
+    static TEMPLATE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let (server, name) = split_database_url(base);
+        let template: String = format!("{name}_template_{}", std::process::id())
+            .chars()
+            .take(63)
+            .collect();
+        let mut conn = diesel::PgConnection::establish(base).expect("FIELDLINE_TEST_DATABASE_URL is not reachable");
+        for sql in [
+            format!("DROP DATABASE IF EXISTS \"{template}\""),
+            format!("CREATE DATABASE \"{template}\""),
+        ] {
+            conn.batch_execute(&sql).expect("create the template database");
+        }
+        drop(fieldline::db::connect(&format!("{server}/{template}"), 1).expect("migrate the template"));
+        template
+    })
 }
 
 pub fn test_settings() -> Settings {
