@@ -27,7 +27,9 @@ pub fn reason(field: &str, r: Option<&str>) -> AppResult<Option<String>> {
 /// Answers 200 with the ticket a change gives.
 async fn change<F>(state: web::Data<AppState>, user: CurrentUser, f: F) -> AppResult<HttpResponse>
 where
-    F: FnOnce(&mut crate::db::DbConn, &crate::service::Who, &crate::config::Settings) -> AppResult<Ticket> + Send + 'static,
+    F: FnOnce(&mut crate::db::DbConn, &crate::service::Who, &crate::config::Settings) -> AppResult<Ticket>
+        + Send
+        + 'static,
 {
     let who = who(&user, &state);
     let out = run(&state, move |c, st| f(c, &who, &st.settings)).await?;
@@ -133,7 +135,10 @@ pub async fn update(
     body: Json<UpdateTicket>,
 ) -> AppResult<HttpResponse> {
     let (id, b) = (id.into_inner(), body.0);
-    change(state, user, move |c, who, settings| requests::update(c, who, id, b, settings)).await
+    change(state, user, move |c, who, settings| {
+        requests::update(c, who, id, b, settings)
+    })
+    .await
 }
 
 /// Starts work (the first response).
@@ -147,7 +152,10 @@ pub async fn start(
     note: Json<Note>,
 ) -> AppResult<HttpResponse> {
     let (id, b) = (id.into_inner(), note.0);
-    change(state, user, move |c, who, settings| requests::start(c, who, id, b, settings)).await
+    change(state, user, move |c, who, settings| {
+        requests::start(c, who, id, b, settings)
+    })
+    .await
 }
 
 /// Waits on the customer: the SLA clock stops.
@@ -161,7 +169,10 @@ pub async fn wait(
     note: Json<Note>,
 ) -> AppResult<HttpResponse> {
     let (id, b) = (id.into_inner(), note.0);
-    change(state, user, move |c, who, settings| requests::wait(c, who, id, b, settings)).await
+    change(state, user, move |c, who, settings| {
+        requests::wait(c, who, id, b, settings)
+    })
+    .await
 }
 
 /// The customer answered: the SLA clock runs again and the due times move by the pause.
@@ -175,7 +186,10 @@ pub async fn resume(
     note: Json<Note>,
 ) -> AppResult<HttpResponse> {
     let (id, b) = (id.into_inner(), note.0);
-    change(state, user, move |c, who, settings| requests::resume(c, who, id, b, settings)).await
+    change(state, user, move |c, who, settings| {
+        requests::resume(c, who, id, b, settings)
+    })
+    .await
 }
 
 /// The work is done; the customer is asked to accept.
@@ -189,7 +203,10 @@ pub async fn resolve(
     note: Json<Note>,
 ) -> AppResult<HttpResponse> {
     let (id, b) = (id.into_inner(), note.0);
-    change(state, user, move |c, who, settings| requests::resolve(c, who, id, b, settings)).await
+    change(state, user, move |c, who, settings| {
+        requests::resolve(c, who, id, b, settings)
+    })
+    .await
 }
 
 /// Climbs the ladder. Remote needs the customer's authorization on record; on-site needs the agreed
@@ -204,7 +221,10 @@ pub async fn escalate(
     body: Json<EscalateRequest>,
 ) -> AppResult<HttpResponse> {
     let (id, b) = (id.into_inner(), body.0);
-    change(state, user, move |c, who, settings| requests::escalate(c, who, id, b, settings)).await
+    change(state, user, move |c, who, settings| {
+        requests::escalate(c, who, id, b, settings)
+    })
+    .await
 }
 
 /// Hands ownership to a named user, with a reason (the owner, a supervisor or an admin).
@@ -218,7 +238,10 @@ pub async fn handoff(
     body: Json<HandoffRequest>,
 ) -> AppResult<HttpResponse> {
     let (id, b) = (id.into_inner(), body.0);
-    change(state, user, move |c, who, settings| requests::handoff(c, who, id, b, settings)).await
+    change(state, user, move |c, who, settings| {
+        requests::handoff(c, who, id, b, settings)
+    })
+    .await
 }
 
 /// Sets who works the ticket now; the owner stays.
@@ -232,7 +255,10 @@ pub async fn assign(
     body: Json<AssignRequest>,
 ) -> AppResult<HttpResponse> {
     let (id, b) = (id.into_inner(), body.0);
-    change(state, user, move |c, who, settings| requests::assign(c, who, id, b, settings)).await
+    change(state, user, move |c, who, settings| {
+        requests::assign(c, who, id, b, settings)
+    })
+    .await
 }
 
 /// The customer's authorizations for remote access.
@@ -260,7 +286,10 @@ pub async fn authorize(
     body: Json<NewAuthorization>,
 ) -> AppResult<HttpResponse> {
     let (id, b) = (id.into_inner(), body.0);
-    change(state, user, move |c, who, settings| requests::authorize(c, who, id, b, settings)).await
+    change(state, user, move |c, who, settings| {
+        requests::authorize(c, who, id, b, settings)
+    })
+    .await
 }
 
 /// Records the customer's verdict: satisfied closes the ticket (and schedules its satisfaction
@@ -298,7 +327,10 @@ pub async fn request_callback(
     note: Json<Note>,
 ) -> AppResult<HttpResponse> {
     let (id, b) = (id.into_inner(), note.0);
-    change(state, user, move |c, who, settings| requests::request_callback(c, who, id, b, settings)).await
+    change(state, user, move |c, who, settings| {
+        requests::request_callback(c, who, id, b, settings)
+    })
+    .await
 }
 
 /// The promised callback was made.
@@ -312,7 +344,10 @@ pub async fn callback_done(
     note: Json<Note>,
 ) -> AppResult<HttpResponse> {
     let (id, b) = (id.into_inner(), note.0);
-    change(state, user, move |c, who, settings| requests::callback_done(c, who, id, b, settings)).await
+    change(state, user, move |c, who, settings| {
+        requests::callback_done(c, who, id, b, settings)
+    })
+    .await
 }
 
 /// Records the technician's arrival on site (stops the arrival clock).
@@ -326,7 +361,10 @@ pub async fn arrival(
     body: Json<ArrivalRequest>,
 ) -> AppResult<HttpResponse> {
     let (id, b) = (id.into_inner(), body.0);
-    change(state, user, move |c, who, settings| requests::arrival(c, who, id, b, settings)).await
+    change(state, user, move |c, who, settings| {
+        requests::arrival(c, who, id, b, settings)
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

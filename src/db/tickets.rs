@@ -18,10 +18,10 @@ use fieldline_mobile_api::{
     Channel, ClockMode, LadderTier, Priority, RegionClass, Role, Ticket, TicketId, TicketStatus, Tier, UserId,
 };
 
-pub use crate::service::tickets_changes::retier_customer; // moved
 pub use crate::service::sla_scan::scan; // moved
-pub use crate::service::tickets_registration::{register, register_in_tx, register_owned_in_tx, Registration}; // moved
 pub use crate::service::tickets::{act, change_in_tx, may, Change, LadderAction}; // moved
+pub use crate::service::tickets_changes::retier_customer; // moved
+pub use crate::service::tickets_registration::{register, register_in_tx, register_owned_in_tx, Registration}; // moved
 pub use events::{record_event, timeline}; // moved
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -84,7 +84,6 @@ pub struct TicketRow {
     pub updated_at: NaiveDateTime,
 }
 
-
 pub(crate) fn parse<T>(what: &str, v: &str, f: fn(&str) -> Option<T>) -> AppResult<T> {
     f(v).ok_or_else(|| AppError::internal(format!("stored {what} `{v}` is unknown")))
 }
@@ -105,7 +104,6 @@ impl TicketRow {
     pub fn mode(&self) -> AppResult<ClockMode> {
         parse("clock mode", &self.clock_mode, ClockMode::parse)
     }
-
 
     pub fn targets(&self) -> AppResult<Targets> {
         Ok(Targets {

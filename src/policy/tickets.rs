@@ -266,7 +266,10 @@ mod tests {
         assert!(matches!(err, AppError::NotFound(_)), "{err:?}");
         assert!(check_change(&caller(2, Role::Technician), Act::Start, &f, nf).is_ok());
         assert!(check_read(&caller(1, Role::Technician), &f, nf).is_ok());
-        assert!(matches!(check_read(&caller(3, Role::Technician), &f, nf), Err(AppError::NotFound(_))));
+        assert!(matches!(
+            check_read(&caller(3, Role::Technician), &f, nf),
+            Err(AppError::NotFound(_))
+        ));
         // Anyone else not involved is refused, not kept in the dark.
         let err = check_change(&caller(3, Role::Agent), Act::Start, &f, nf).unwrap_err();
         assert!(matches!(err, AppError::Forbidden(_)), "{err:?}");

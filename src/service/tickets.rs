@@ -203,7 +203,9 @@ pub fn change_in_tx(
 /// values the ticket has), which then writes nothing.
 fn apply(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, change: &Change) -> AppResult<bool> {
     match change {
-        Change::Ladder { action, reason, window } => changes::ladder_step(c, x, row, *action, reason.as_deref(), *window)?,
+        Change::Ladder { action, reason, window } => {
+            changes::ladder_step(c, x, row, *action, reason.as_deref(), *window)?
+        }
         Change::Accept {
             accepted_by,
             satisfied,

@@ -175,7 +175,9 @@ pub fn ladder_step(
     match action {
         LadderAction::Escalate(to) => {
             let data = json!({"skipped_tier": next.skipped_tier});
-            let e = x.event("escalated").from_to(Some(&before.ladder_tier), Some(to.as_str()));
+            let e = x
+                .event("escalated")
+                .from_to(Some(&before.ladder_tier), Some(to.as_str()));
             events::add(c, e.reason(reason).data(data))?;
             if let Some((start, end)) = window {
                 row.onsite_at = Some(ts(now));
@@ -428,8 +430,8 @@ pub fn update(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, f: Fields) -> AppRes
         row.priority = p.as_str().into();
     }
     if let Some(s) = f.site_id {
-        let customer =
-            lookups::site_customer(c, s)?.ok_or_else(|| AppError::validation("site_id", format!("no site with id {s}")))?;
+        let customer = lookups::site_customer(c, s)?
+            .ok_or_else(|| AppError::validation("site_id", format!("no site with id {s}")))?;
         if customer != row.customer_id {
             return Err(AppError::validation("site_id", "the site belongs to another customer"));
         }

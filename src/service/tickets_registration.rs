@@ -31,8 +31,8 @@ fn contact_of(c: &mut DbConn, r: &Registration) -> AppResult<Option<ContactFacts
     let Some(id) = r.contact_id else {
         return Ok(None);
     };
-    let contact =
-        lookups::contact(c, id)?.ok_or_else(|| AppError::validation("contact_id", format!("no contact with id {id}")))?;
+    let contact = lookups::contact(c, id)?
+        .ok_or_else(|| AppError::validation("contact_id", format!("no contact with id {id}")))?;
     if contact.customer_id != r.customer_id {
         return Err(AppError::validation(
             "contact_id",
@@ -63,8 +63,8 @@ fn asset_of(c: &mut DbConn, r: &Registration) -> AppResult<Option<AssetFacts>> {
 /// The site named must be the customer's.
 fn check_site(c: &mut DbConn, r: &Registration) -> AppResult<()> {
     if let Some(s) = r.site_id {
-        let customer =
-            lookups::site_customer(c, s)?.ok_or_else(|| AppError::validation("site_id", format!("no site with id {s}")))?;
+        let customer = lookups::site_customer(c, s)?
+            .ok_or_else(|| AppError::validation("site_id", format!("no site with id {s}")))?;
         if customer != r.customer_id {
             return Err(AppError::validation("site_id", "the site belongs to another customer"));
         }

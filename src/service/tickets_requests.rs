@@ -81,7 +81,14 @@ pub fn update(c: &mut DbConn, who: &Who, id: i64, b: UpdateTicket, settings: &Se
     change(c, who, id, ch, settings)
 }
 
-fn ladder(c: &mut DbConn, who: &Who, id: i64, note: Note, action: LadderAction, settings: &Settings) -> AppResult<Ticket> {
+fn ladder(
+    c: &mut DbConn,
+    who: &Who,
+    id: i64,
+    note: Note,
+    action: LadderAction,
+    settings: &Settings,
+) -> AppResult<Ticket> {
     let reason = reason("reason", note.reason.as_deref())?;
     let ch = Change::Ladder {
         action,

@@ -3,8 +3,8 @@
 use crate::db::audit::Actor;
 use crate::db::schema::ticket_events;
 use crate::db::{ts, utc, DbConn};
-use chrono::NaiveDateTime;
 use crate::error::AppResult;
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use fieldline_mobile_api::{TicketEvent, TicketEventId, TicketId, UserId};
 use serde_json::Value;

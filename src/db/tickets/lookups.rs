@@ -61,13 +61,15 @@ pub fn asset(c: &mut DbConn, id: i64) -> QueryResult<Option<AssetFacts>> {
         ))
         .first(c)
         .optional()?;
-    Ok(row.map(|(customer_id, site_id, model, serial_number, purchase_date)| AssetFacts {
-        customer_id,
-        site_id,
-        model,
-        serial_number,
-        purchase_date,
-    }))
+    Ok(row.map(
+        |(customer_id, site_id, model, serial_number, purchase_date)| AssetFacts {
+            customer_id,
+            site_id,
+            model,
+            serial_number,
+            purchase_date,
+        },
+    ))
 }
 
 /// The customer a site belongs to, if the site exists.

@@ -72,7 +72,6 @@ pub fn onsite_requests(
     Ok(paging.page(items, total))
 }
 
-
 /// An on-site registration to store.
 pub struct NewOnsiteRequest<'a> {
     pub ticket_id: i64,
