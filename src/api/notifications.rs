@@ -1,10 +1,11 @@
 //! The signed-in user's alerts.
 
 use super::extract::Query;
-use super::run;
+use super::{run, who};
 use crate::auth::CurrentUser;
-use crate::db::{notifications as store, Paging};
+use crate::db::Paging;
 use crate::error::AppResult;
+use crate::service::tickets_notifications as service;
 use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
 use fieldline_mobile_api::{Notification, Page, Problem};
@@ -28,8 +29,8 @@ pub async fn list(
     q: Query<NotificationQuery>,
 ) -> AppResult<HttpResponse> {
     let paging = Paging::new(q.limit, q.offset)?;
-    let (me, unread) = (user.id.0, q.unread);
-    let out = run(&state, move |c, _| store::list(c, me, unread, paging)).await?;
+    let (who, unread) = (who(&user, &state), q.unread);
+    let out = run(&state, move |c, _| service::list(c, &who, unread, paging)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -38,7 +39,7 @@ pub async fn list(
     params(("id" = i64, Path, description = "notification id")),
     responses((status = 200, body = Notification), (status = 404, body = Problem)))]
 pub async fn read(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
-    let (me, id) = (user.id.0, id.into_inner());
-    let out = run(&state, move |c, st| store::mark_read(c, me, id, st.clock.now())).await?;
+    let (who, id) = (who(&user, &state), id.into_inner());
+    let out = run(&state, move |c, _| service::read(c, &who, id)).await?;
     Ok(HttpResponse::Ok().json(out))
 }

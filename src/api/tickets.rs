@@ -3,69 +3,37 @@
 //! Major faults are in `major_faults.rs`.
 
 use super::extract::{Json, Query};
-use super::{actor, run};
-use crate::auth::{CurrentUser, OFFICE_ROLES};
-use crate::db::tickets::{self as store, Change, LadderAction, Registration, TicketFilter, TicketSort, Total};
-use crate::db::{revisits, Paging};
-use crate::domain::validate;
-use crate::error::{AppError, AppResult};
+use super::{run, who};
+use crate::auth::CurrentUser;
+use crate::db::tickets::lists::{TicketFilter, TicketSort, Total};
+use crate::db::Paging;
+use crate::error::AppResult;
+use crate::service::{tickets as service, tickets_requests as requests};
 use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use fieldline_mobile_api::{
-    AcceptanceRequest, ArrivalRequest, AssignRequest, Channel, EscalateRequest, HandoffRequest, LadderTier,
-    NewAuthorization, NewTicket, Note, OnsiteRequest, OnsiteRequestStatus, Page, Problem, RemoteAuthorization, Role,
-    Ticket, TicketEvent, TicketStatus, UpdateTicket,
+    AcceptanceRequest, ArrivalRequest, AssignRequest, EscalateRequest, HandoffRequest, LadderTier, NewAuthorization,
+    NewTicket, Note, OnsiteRequest, OnsiteRequestStatus, Page, Problem, RemoteAuthorization, Ticket, TicketEvent,
+    TicketStatus, UpdateTicket,
 };
 use serde::Deserialize;
 
-/// Who registers tickets: the hotline, remote engineers and supervisors (inspections).
-const REGISTRARS: &[Role] = &[Role::Agent, Role::RemoteEngineer, Role::Supervisor];
-
+/// An optional free text of up to 2,000 characters (a reason, a note, a comment).
 pub fn reason(field: &str, r: Option<&str>) -> AppResult<Option<String>> {
-    Ok(validate::optional(r, |v| validate::text(field, v, 2000))?)
+    requests::reason(field, r)
 }
 
-/// A moment given by the client: not in the future, at most a day back.
-fn recent(field: &str, t: Option<DateTime<Utc>>, now: DateTime<Utc>) -> AppResult<DateTime<Utc>> {
-    match t {
-        None => Ok(now),
-        Some(t) if t > now + Duration::minutes(1) => Err(AppError::validation(field, "must not be in the future")),
-        Some(t) if t < now - Duration::days(1) => Err(AppError::validation(field, "must be within the last day")),
-        Some(t) => Ok(t),
-    }
-}
-
-async fn apply(state: &web::Data<AppState>, user: &CurrentUser, id: i64, change: Change) -> AppResult<HttpResponse> {
-    // Who may do what to which ticket is decided with the ticket in hand (`db::tickets::act`).
-    let who = actor(user, state);
-    let role = user.role;
-    let out = run(state, move |c, st| {
-        store::act(c, &who, role, id, change, st.settings.escalation_step())
-    })
-    .await?;
+/// Answers 200 with the ticket a change gives.
+async fn change<F>(state: web::Data<AppState>, user: CurrentUser, f: F) -> AppResult<HttpResponse>
+where
+    F: FnOnce(&mut crate::db::DbConn, &crate::service::Who, &crate::config::Settings) -> AppResult<Ticket>
+        + Send
+        + 'static,
+{
+    let who = who(&user, &state);
+    let out = run(&state, move |c, st| f(c, &who, &st.settings)).await?;
     Ok(HttpResponse::Ok().json(out))
-}
-
-async fn ladder(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<i64>,
-    note: Json<Note>,
-    action: LadderAction,
-) -> AppResult<HttpResponse> {
-    let reason = reason("reason", note.reason.as_deref())?;
-    apply(
-        &state,
-        &user,
-        id.into_inner(),
-        Change::Ladder {
-            action,
-            reason,
-            window: None,
-        },
-    )
-    .await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -99,7 +67,7 @@ pub struct TicketQuery {
 pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<TicketQuery>) -> AppResult<HttpResponse> {
     let q = q.0;
     let paging = Paging::new(q.limit, q.offset)?;
-    let mut filter = TicketFilter {
+    let filter = TicketFilter {
         status: q.status,
         open: q.open,
         tier: q.tier,
@@ -111,18 +79,14 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<Ticket
         major_fault: q.major_fault,
         due_before: q.due_before,
     };
-    if user.is(Role::Technician) {
-        filter.assignee_id = Some(user.id.0);
-    } else {
-        user.require(OFFICE_ROLES)?;
-    }
     let sort = q.sort.unwrap_or_default();
     let count = if q.exact_total == Some(true) {
         Total::Exact
     } else {
         Total::UpTo(state.settings.list_count_cap.into())
     };
-    let out = run(&state, move |c, _| store::list(c, &filter, sort, paging, count)).await?;
+    let who = who(&user, &state);
+    let out = run(&state, move |c, _| service::list(c, &who, filter, sort, paging, count)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -130,41 +94,14 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<Ticket
 #[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", security(("bearer" = [])), request_body = NewTicket,
     responses((status = 201, body = Ticket), (status = 422, body = Problem)))]
 pub async fn create(state: web::Data<AppState>, user: CurrentUser, body: Json<NewTicket>) -> AppResult<HttpResponse> {
-    user.require(REGISTRARS)?;
-    let b = body.0;
-    if b.channel == Channel::Revisit {
-        return Err(AppError::validation(
-            "channel",
-            "a ticket from a revisit is opened by recording the revisit's outcome",
-        ));
-    }
-    let who = actor(&user, &state);
-    let reg = Registration {
-        customer_id: b.customer_id.0,
-        contact_id: b.contact_id.map(|x| x.0),
-        site_id: b.site_id.map(|x| x.0),
-        asset_id: b.asset_id.map(|x| x.0),
-        channel: b.channel,
-        priority: b.priority,
-        title: validate::text("title", &b.title, 200)?,
-        description: validate::text("description", &b.description, 10_000)?,
-        received_at: recent("received_at", b.received_at, who.at)?,
-    };
-    let out = run(&state, move |c, st| {
-        store::register(c, &who, reg, st.settings.escalation_step())
-    })
-    .await?;
+    let who = who(&user, &state);
+    let out = run(&state, move |c, st| requests::register(c, &who, body.0, &st.settings)).await?;
     Ok(HttpResponse::Created().json(out))
 }
 
+/// Checks that the user may see the ticket (a technician not involved does not find it).
 pub fn visible(user: &CurrentUser, t: &Ticket) -> AppResult<()> {
-    if user.is(Role::Technician) && t.owner_id != user.id && t.assignee_id != Some(user.id) {
-        return Err(AppError::not_found("ticket", t.id));
-    }
-    if !user.is(Role::Technician) {
-        user.require(OFFICE_ROLES)?;
-    }
-    Ok(())
+    service::visible(&user.caller(), t)
 }
 
 /// One ticket.
@@ -172,9 +109,8 @@ pub fn visible(user: &CurrentUser, t: &Ticket) -> AppResult<()> {
     params(("id" = i64, Path, description = "ticket id")),
     responses((status = 200, body = Ticket), (status = 404, body = Problem)))]
 pub async fn get(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
-    let id = id.into_inner();
-    let out = run(&state, move |c, _| store::get(c, id)?.to_wire()).await?;
-    visible(&user, &out)?;
+    let (who, id) = (who(&user, &state), id.into_inner());
+    let out = run(&state, move |c, _| service::get(c, &who, id)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -183,12 +119,8 @@ pub async fn get(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i6
     params(("id" = i64, Path, description = "ticket id")),
     responses((status = 200, body = Vec<TicketEvent>), (status = 404, body = Problem)))]
 pub async fn timeline(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
-    let id = id.into_inner();
-    let (ticket, events) = run(&state, move |c, _| {
-        Ok((store::get(c, id)?.to_wire()?, store::timeline(c, id)?))
-    })
-    .await?;
-    visible(&user, &ticket)?;
+    let (who, id) = (who(&user, &state), id.into_inner());
+    let events = run(&state, move |c, _| service::timeline(c, &who, id)).await?;
     Ok(HttpResponse::Ok().json(events))
 }
 
@@ -202,23 +134,11 @@ pub async fn update(
     id: web::Path<i64>,
     body: Json<UpdateTicket>,
 ) -> AppResult<HttpResponse> {
-    let b = body.0;
-    let change = Change::Update {
-        priority: b.priority,
-        site_id: b.site_id.map(|s| s.0),
-        title: b
-            .title
-            .as_deref()
-            .map(|t| validate::text("title", t, 200))
-            .transpose()?,
-        description: b
-            .description
-            .as_deref()
-            .map(|t| validate::text("description", t, 10_000))
-            .transpose()?,
-        reason: reason("reason", b.reason.as_deref())?,
-    };
-    apply(&state, &user, id.into_inner(), change).await
+    let (id, b) = (id.into_inner(), body.0);
+    change(state, user, move |c, who, settings| {
+        requests::update(c, who, id, b, settings)
+    })
+    .await
 }
 
 /// Starts work (the first response).
@@ -231,7 +151,11 @@ pub async fn start(
     id: web::Path<i64>,
     note: Json<Note>,
 ) -> AppResult<HttpResponse> {
-    ladder(state, user, id, note, LadderAction::Start).await
+    let (id, b) = (id.into_inner(), note.0);
+    change(state, user, move |c, who, settings| {
+        requests::start(c, who, id, b, settings)
+    })
+    .await
 }
 
 /// Waits on the customer: the SLA clock stops.
@@ -244,7 +168,11 @@ pub async fn wait(
     id: web::Path<i64>,
     note: Json<Note>,
 ) -> AppResult<HttpResponse> {
-    ladder(state, user, id, note, LadderAction::Wait).await
+    let (id, b) = (id.into_inner(), note.0);
+    change(state, user, move |c, who, settings| {
+        requests::wait(c, who, id, b, settings)
+    })
+    .await
 }
 
 /// The customer answered: the SLA clock runs again and the due times move by the pause.
@@ -257,7 +185,11 @@ pub async fn resume(
     id: web::Path<i64>,
     note: Json<Note>,
 ) -> AppResult<HttpResponse> {
-    ladder(state, user, id, note, LadderAction::Resume).await
+    let (id, b) = (id.into_inner(), note.0);
+    change(state, user, move |c, who, settings| {
+        requests::resume(c, who, id, b, settings)
+    })
+    .await
 }
 
 /// The work is done; the customer is asked to accept.
@@ -270,7 +202,11 @@ pub async fn resolve(
     id: web::Path<i64>,
     note: Json<Note>,
 ) -> AppResult<HttpResponse> {
-    ladder(state, user, id, note, LadderAction::Resolve).await
+    let (id, b) = (id.into_inner(), note.0);
+    change(state, user, move |c, who, settings| {
+        requests::resolve(c, who, id, b, settings)
+    })
+    .await
 }
 
 /// Climbs the ladder. Remote needs the customer's authorization on record; on-site needs the agreed
@@ -284,19 +220,11 @@ pub async fn escalate(
     id: web::Path<i64>,
     body: Json<EscalateRequest>,
 ) -> AppResult<HttpResponse> {
-    let b = body.0;
-    let window = match (b.window_start, b.window_end) {
-        (Some(s), Some(e)) => Some((s, e)),
-        (None, None) => None,
-        (Some(_), None) => return Err(AppError::validation("window_end", "give both ends of the window")),
-        (None, Some(_)) => return Err(AppError::validation("window_start", "give both ends of the window")),
-    };
-    let change = Change::Ladder {
-        action: LadderAction::Escalate(b.to),
-        reason: reason("reason", b.reason.as_deref())?,
-        window,
-    };
-    apply(&state, &user, id.into_inner(), change).await
+    let (id, b) = (id.into_inner(), body.0);
+    change(state, user, move |c, who, settings| {
+        requests::escalate(c, who, id, b, settings)
+    })
+    .await
 }
 
 /// Hands ownership to a named user, with a reason (the owner, a supervisor or an admin).
@@ -309,12 +237,11 @@ pub async fn handoff(
     id: web::Path<i64>,
     body: Json<HandoffRequest>,
 ) -> AppResult<HttpResponse> {
-    let b = body.0;
-    let change = Change::Handoff {
-        to: b.to_user_id.0,
-        reason: validate::text("reason", &b.reason, 2000)?,
-    };
-    apply(&state, &user, id.into_inner(), change).await
+    let (id, b) = (id.into_inner(), body.0);
+    change(state, user, move |c, who, settings| {
+        requests::handoff(c, who, id, b, settings)
+    })
+    .await
 }
 
 /// Sets who works the ticket now; the owner stays.
@@ -327,12 +254,11 @@ pub async fn assign(
     id: web::Path<i64>,
     body: Json<AssignRequest>,
 ) -> AppResult<HttpResponse> {
-    let b = body.0;
-    let change = Change::Assign {
-        to: b.assignee_id.map(|u| u.0),
-        reason: reason("reason", b.reason.as_deref())?,
-    };
-    apply(&state, &user, id.into_inner(), change).await
+    let (id, b) = (id.into_inner(), body.0);
+    change(state, user, move |c, who, settings| {
+        requests::assign(c, who, id, b, settings)
+    })
+    .await
 }
 
 /// The customer's authorizations for remote access.
@@ -344,12 +270,8 @@ pub async fn list_authorizations(
     user: CurrentUser,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    let id = id.into_inner();
-    let (ticket, auths) = run(&state, move |c, _| {
-        Ok((store::get(c, id)?.to_wire()?, store::authorizations(c, id)?))
-    })
-    .await?;
-    visible(&user, &ticket)?;
+    let (who, id) = (who(&user, &state), id.into_inner());
+    let auths = run(&state, move |c, _| service::authorizations(c, &who, id)).await?;
     Ok(HttpResponse::Ok().json(auths))
 }
 
@@ -363,15 +285,11 @@ pub async fn authorize(
     id: web::Path<i64>,
     body: Json<NewAuthorization>,
 ) -> AppResult<HttpResponse> {
-    let b = body.0;
-    let now = state.clock.now();
-    let change = Change::Authorize {
-        by: validate::text("authorized_by", &b.authorized_by, 200)?,
-        method: b.method,
-        at: recent("authorized_at", b.authorized_at, now)?,
-        note: reason("note", b.note.as_deref())?,
-    };
-    apply(&state, &user, id.into_inner(), change).await
+    let (id, b) = (id.into_inner(), body.0);
+    change(state, user, move |c, who, settings| {
+        requests::authorize(c, who, id, b, settings)
+    })
+    .await
 }
 
 /// Records the customer's verdict: satisfied closes the ticket (and schedules its satisfaction
@@ -386,27 +304,13 @@ pub async fn accept(
     id: web::Path<i64>,
     body: Json<AcceptanceRequest>,
 ) -> AppResult<HttpResponse> {
-    let b = body.0;
-    let change = Change::Accept {
-        accepted_by: validate::text("accepted_by", &b.accepted_by, 200)?,
-        satisfied: b.satisfied,
-        comment: reason("comment", b.comment.as_deref())?,
-    };
     // Closing the ticket schedules its satisfaction revisit and sends the closing e-mail with
     // its survey link, in the same transaction.
-    let (who, role, id) = (actor(&user, &state), user.role, id.into_inner());
+    let (who, id) = (who(&user, &state), id.into_inner());
     let out = run(&state, move |c, st| {
         let id_domain = st.settings.mail.id_domain();
-        revisits::accept_ticket(
-            c,
-            &who,
-            role,
-            id,
-            change,
-            st.settings.escalation_step(),
-            st.settings.revisits.satisfaction_days,
-            super::surveys::closing_mail(st, &id_domain),
-        )
+        let closing = super::surveys::closing_mail(st, &id_domain);
+        requests::accept(c, &who, id, body.0, &st.settings, closing)
     })
     .await?;
     Ok(HttpResponse::Ok().json(out))
@@ -422,10 +326,11 @@ pub async fn request_callback(
     id: web::Path<i64>,
     note: Json<Note>,
 ) -> AppResult<HttpResponse> {
-    let change = Change::RequestCallback {
-        reason: reason("reason", note.reason.as_deref())?,
-    };
-    apply(&state, &user, id.into_inner(), change).await
+    let (id, b) = (id.into_inner(), note.0);
+    change(state, user, move |c, who, settings| {
+        requests::request_callback(c, who, id, b, settings)
+    })
+    .await
 }
 
 /// The promised callback was made.
@@ -438,10 +343,11 @@ pub async fn callback_done(
     id: web::Path<i64>,
     note: Json<Note>,
 ) -> AppResult<HttpResponse> {
-    let change = Change::CallbackDone {
-        reason: reason("reason", note.reason.as_deref())?,
-    };
-    apply(&state, &user, id.into_inner(), change).await
+    let (id, b) = (id.into_inner(), note.0);
+    change(state, user, move |c, who, settings| {
+        requests::callback_done(c, who, id, b, settings)
+    })
+    .await
 }
 
 /// Records the technician's arrival on site (stops the arrival clock).
@@ -454,8 +360,11 @@ pub async fn arrival(
     id: web::Path<i64>,
     body: Json<ArrivalRequest>,
 ) -> AppResult<HttpResponse> {
-    let at = recent("arrived_at", body.arrived_at, state.clock.now())?;
-    apply(&state, &user, id.into_inner(), Change::Arrived { at }).await
+    let (id, b) = (id.into_inner(), body.0);
+    change(state, user, move |c, who, settings| {
+        requests::arrival(c, who, id, b, settings)
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -474,9 +383,11 @@ pub async fn onsite_requests(
     user: CurrentUser,
     q: Query<OnsiteQuery>,
 ) -> AppResult<HttpResponse> {
-    user.require(OFFICE_ROLES)?;
-    let paging = Paging::new(q.limit, q.offset)?;
-    let (status, ticket) = (q.status, q.ticket_id);
-    let out = run(&state, move |c, _| store::onsite_requests(c, status, ticket, paging)).await?;
+    let who = who(&user, &state);
+    let (status, ticket, limit, offset) = (q.status, q.ticket_id, q.limit, q.offset);
+    let out = run(&state, move |c, _| {
+        service::onsite_requests(c, &who, status, ticket, limit, offset)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(out))
 }

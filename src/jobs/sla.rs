@@ -1,7 +1,6 @@
-//! The SLA breach scan: tickets past a due time get their breach recorded and their alert steps
-//! taken (owner, supervisors, managers; on-site tickets flagged to dispatch), each step once.
+//! The SLA breach scan as a job: the service does the work.
 
-use crate::db::{tickets, DbConn};
+use crate::db::DbConn;
 use crate::error::AppResult;
 use crate::startup::AppState;
 
@@ -9,5 +8,5 @@ pub const NAME: &str = "sla_scan";
 
 /// Returns (tickets examined, breaches and steps taken).
 pub fn run(conn: &mut DbConn, st: &AppState) -> AppResult<(i64, i64)> {
-    tickets::scan(conn, st.clock.now(), st.settings.escalation_step())
+    crate::service::sla_scan::scan(conn, st.clock.now(), st.settings.escalation_step())
 }

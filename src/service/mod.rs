@@ -8,6 +8,13 @@
 //! else calls a query that writes (the data generators of `demo` aside, which write in bulk on
 //! purpose).
 
+pub mod sla_scan;
+pub mod tickets;
+pub mod tickets_changes;
+pub mod tickets_notifications;
+pub mod tickets_registration;
+pub mod tickets_requests;
+
 use crate::db::audit::Actor;
 use crate::policy::Caller;
 use chrono::{DateTime, Utc};

@@ -1,0 +1,116 @@
+//! The SLA breach scan: tickets past a due time get their breach recorded and their alert steps
+//! taken (the owner, then supervisors, then managers; an on-site ticket is also flagged to
+//! dispatch), each step once.
+
+use super::tickets_changes::{refresh_next_check, stamp_breach};
+use crate::db::audit::{self, snapshot, Actor};
+use crate::db::tickets::events::{self, NewEvent};
+use crate::db::tickets::{self as store, onsite, TicketRow};
+use crate::db::{notifications, write, DbConn};
+use crate::domain::escalation::{self, Decision};
+use crate::error::AppResult;
+use crate::policy::tickets as policy;
+use chrono::{DateTime, Duration, Utc};
+use fieldline_mobile_api::LadderTier;
+use serde_json::json;
+
+/// Looks at every ticket whose next check is due: records the breaches it has just missed and
+/// takes the alert steps due. Each ticket is its own transaction, and a step taken is stored
+/// with it, so running the scan again (or on another node) never repeats a step. Returns
+/// (tickets examined, breaches and steps taken).
+pub fn scan(c: &mut DbConn, now: DateTime<Utc>, step_interval: Duration) -> AppResult<(i64, i64)> {
+    // One range read of the next-check index; each ticket found is then handled on its own.
+    let due = store::due_for_check(c, now)?;
+    let mut actions = 0;
+    for &id in &due {
+        // A ticket changed by someone at the same moment (or failing for any reason) is left
+        // for the next run; it must not hold up the others.
+        match scan_one(c, id, now, step_interval) {
+            Ok(n) => actions += n,
+            Err(e) => tracing::warn!(ticket = id, error = %e, "SLA scan skipped a ticket; the next run retries it"),
+        }
+    }
+    Ok((due.len() as i64, actions))
+}
+
+fn scan_one(c: &mut DbConn, id: i64, now: DateTime<Utc>, step_interval: Duration) -> AppResult<i64> {
+    let actor = Actor::system(now);
+    write(c, |c| {
+        let before = store::get(c, id)?;
+        if before.next_check_at.is_none_or(|t| crate::db::utc(t) > now) {
+            return Ok(0); // another run got here first
+        }
+        let decision = escalation::decide(&before.sla_state()?, now, step_interval);
+        let mut row = before.clone();
+        record_breaches(c, &actor, &mut row, &decision)?;
+        take_steps(c, &actor, &mut row, &decision)?;
+        refresh_next_check(&mut row, step_interval)?;
+        store::save(c, &before, &mut row, now)?;
+        let taken = (decision.breaches.len() + decision.steps.len()) as i64;
+        if taken > 0 {
+            audit::record(
+                c,
+                &actor,
+                "ticket",
+                id,
+                "sla_scan",
+                snapshot(&before.to_wire()?),
+                snapshot(&row.to_wire()?),
+            )?;
+        }
+        Ok(taken)
+    })
+}
+
+/// Stamps each clock just missed, with its timeline event.
+fn record_breaches(c: &mut DbConn, actor: &Actor, row: &mut TicketRow, decision: &Decision) -> AppResult<()> {
+    for clock in &decision.breaches {
+        stamp_breach(row, *clock, actor.at);
+        let due = row.sla_state()?.clock(*clock).due.map(|d| d.to_rfc3339());
+        let e = NewEvent::new(row.id, actor, "sla_breach").from_to(due.as_deref(), Some(clock.as_str()));
+        events::add(c, e)?;
+    }
+    Ok(())
+}
+
+/// Alerts each step's audience (step 1 also flags an on-site ticket to dispatch).
+fn take_steps(c: &mut DbConn, actor: &Actor, row: &mut TicketRow, decision: &Decision) -> AppResult<()> {
+    let (id, now) = (row.id, actor.at);
+    let onsite = row.tier()? == LadderTier::Onsite;
+    for &step in &decision.steps {
+        let (who, recipients) = match step {
+            1 => (
+                "owner",
+                [Some(row.owner_id), row.assignee_id.filter(|a| *a != row.owner_id)]
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+            ),
+            _ => {
+                let (who, role) = policy::sla_audience(step);
+                (who, store::active_users_with(c, role)?)
+            }
+        };
+        let msg = format!(
+            "Ticket {} has missed its service level ({}); alert step {step}: {who}",
+            row.number, row.title
+        );
+        notifications::notify(c, &recipients, id, "sla_alert", &msg, now)?;
+        let (from, to) = ((step - 1).to_string(), step.to_string());
+        let e = NewEvent::new(id, actor, "sla_alert").from_to(Some(&from), Some(&to));
+        events::add(c, e.reason(Some(who)).data(json!({"recipients": recipients})))?;
+        if step == 1 && onsite && !row.flagged_for_dispatch {
+            row.flagged_for_dispatch = true;
+            onsite::flag_open(c, id, now)?;
+            let dispatchers = store::active_users_with(c, policy::DISPATCH_FLAG_AUDIENCE)?;
+            let msg = format!(
+                "On-site ticket {} is past its service level: dispatch it first",
+                row.number
+            );
+            notifications::notify(c, &dispatchers, id, "dispatch_flag", &msg, now)?;
+            events::add(c, NewEvent::new(id, actor, "dispatch_flagged"))?;
+        }
+        row.escalation_step = step;
+    }
+    Ok(())
+}

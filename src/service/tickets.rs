@@ -1,0 +1,304 @@
+//! Changing and reading tickets: the change kinds, the check of who may make one on the ticket
+//! in hand, the transaction every change runs in (the ticket saved with its audit record), and
+//! the reads with who may see what. The endpoints' actions with their validation are in
+//! `tickets_requests`; each change kind's work in `tickets_changes`.
+
+use super::tickets_changes::{self as changes, Authorization, Ctx, Fields};
+use super::Who;
+use crate::db::audit::{self, snapshot, Actor};
+use crate::db::tickets::lists::{self, TicketFilter, TicketSort, Total};
+use crate::db::tickets::{self as store, events, onsite, records, TicketRow};
+use crate::db::{sla as sla_policy, write, DbConn, Paging};
+use crate::error::{AppError, AppResult};
+use crate::policy::tickets::{self as policy, Act};
+use crate::policy::{self as policies, Action, Caller};
+use chrono::{DateTime, Duration, Utc};
+use fieldline_mobile_api::{
+    AuthorizationMethod, LadderTier, OnsiteRequest, OnsiteRequestStatus, Page, Priority, RemoteAuthorization, Role,
+    Ticket, TicketEvent, TicketStatus, UserId,
+};
+use serde_json::Value;
+
+/// Something done to a ticket, after its fields passed validation.
+#[derive(Debug, Clone)]
+pub enum Change {
+    /// A step on the ladder; `window` is the agreed visit window when escalating to on-site.
+    Ladder {
+        action: LadderAction,
+        reason: Option<String>,
+        window: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    },
+    Accept {
+        accepted_by: String,
+        satisfied: bool,
+        comment: Option<String>,
+    },
+    Handoff {
+        to: i64,
+        reason: String,
+    },
+    Assign {
+        to: Option<i64>,
+        reason: Option<String>,
+    },
+    Authorize {
+        by: String,
+        method: AuthorizationMethod,
+        at: DateTime<Utc>,
+        note: Option<String>,
+    },
+    RequestCallback {
+        reason: Option<String>,
+    },
+    CallbackDone {
+        reason: Option<String>,
+    },
+    Arrived {
+        at: DateTime<Utc>,
+    },
+    /// Marks the ticket a major fault; `details` go into the timeline entry.
+    MajorFault {
+        reason: Option<String>,
+        details: Option<Value>,
+    },
+    Update {
+        priority: Option<Priority>,
+        site_id: Option<i64>,
+        title: Option<String>,
+        description: Option<String>,
+        reason: Option<String>,
+    },
+}
+
+/// The ladder steps, owned (the domain's `Action` borrows its reason).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LadderAction {
+    Start,
+    Wait,
+    Resume,
+    Escalate(LadderTier),
+    Resolve,
+}
+
+impl Change {
+    /// The policy's action of this change.
+    pub fn act(&self) -> Act {
+        match self {
+            Change::Ladder { action, .. } => match action {
+                LadderAction::Start => Act::Start,
+                LadderAction::Wait => Act::Wait,
+                LadderAction::Resume => Act::Resume,
+                LadderAction::Escalate(_) => Act::Escalate,
+                LadderAction::Resolve => Act::Resolve,
+            },
+            Change::Accept { .. } => Act::Accept,
+            Change::Handoff { .. } => Act::Handoff,
+            Change::Assign { .. } => Act::Assign,
+            Change::Authorize { .. } => Act::Authorize,
+            Change::RequestCallback { .. } => Act::RequestCallback,
+            Change::CallbackDone { .. } => Act::CallbackDone,
+            Change::Arrived { .. } => Act::Arrival,
+            Change::MajorFault { .. } => Act::MarkMajorFault,
+            Change::Update { .. } => Act::Update,
+        }
+    }
+
+    /// The audit record's action.
+    fn name(&self) -> &'static str {
+        match self {
+            Change::Ladder { action, .. } => match action {
+                LadderAction::Start => "start",
+                LadderAction::Wait => "wait_on_customer",
+                LadderAction::Resume => "resume",
+                LadderAction::Escalate(_) => "escalate",
+                LadderAction::Resolve => "resolve",
+            },
+            Change::Accept { .. } => "accept",
+            Change::Handoff { .. } => "handoff",
+            Change::Assign { .. } => "assign",
+            Change::Authorize { .. } => "authorize_remote",
+            Change::RequestCallback { .. } => "request_callback",
+            Change::CallbackDone { .. } => "callback_done",
+            Change::Arrived { .. } => "arrived",
+            Change::MajorFault { .. } => "major_fault",
+            Change::Update { .. } => "update",
+        }
+    }
+}
+
+/// Whether a user of this role may make the change to the ticket (the policy's rule with the
+/// ticket's owner and assignee).
+pub fn may(role: Role, user: i64, row: &TicketRow, change: &Change) -> bool {
+    let caller = Caller::new(UserId(user), role);
+    policy::may(&caller, change.act(), &policy::facts(row.owner_id, row.assignee_id))
+}
+
+/// Applies a change: checks who may, asks the ladder, moves the clocks, writes the ticket, its
+/// timeline entries, notifications and the audit record, all in one transaction.
+pub fn act(
+    c: &mut DbConn,
+    actor: &Actor,
+    role: Role,
+    id: i64,
+    change: Change,
+    step_interval: Duration,
+) -> AppResult<Ticket> {
+    write(c, |c| change_in_tx(c, actor, Some(role), id, change, step_interval))
+}
+
+/// `act` inside the caller's transaction. With `role` None the permission was checked by the
+/// caller (a visit's check-in records the ticket's arrival for the visit's technician).
+pub fn change_in_tx(
+    c: &mut DbConn,
+    actor: &Actor,
+    role: Option<Role>,
+    id: i64,
+    change: Change,
+    step_interval: Duration,
+) -> AppResult<Ticket> {
+    let user = actor.id.ok_or_else(|| AppError::internal("a change needs a user"))?.0;
+    let before = store::get(c, id)?;
+    if let Some(role) = role {
+        let facts = policy::facts(before.owner_id, before.assignee_id);
+        policy::check_change(&Caller::new(UserId(user), role), change.act(), &facts, || {
+            AppError::not_found("ticket", id)
+        })?;
+    }
+    let status = before.status()?;
+    if status == TicketStatus::Closed {
+        return Err(AppError::InvalidTransition(format!(
+            "ticket {} is closed",
+            before.number
+        )));
+    }
+    let cal = sla_policy::calendar(c)?;
+    let mut row = before.clone();
+    let x = Ctx {
+        actor,
+        user,
+        id,
+        before: &before,
+        status,
+        cal: &cal,
+        step_interval,
+    };
+    if !apply(c, &x, &mut row, &change)? {
+        return before.to_wire();
+    }
+    store::save(c, &before, &mut row, actor.at)?;
+    let out = row.to_wire()?;
+    audit::record(
+        c,
+        actor,
+        "ticket",
+        id,
+        change.name(),
+        snapshot(&before.to_wire()?),
+        snapshot(&out),
+    )?;
+    Ok(out)
+}
+
+/// The change's own work on the row; false when it changed nothing (an update giving the
+/// values the ticket has), which then writes nothing.
+fn apply(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, change: &Change) -> AppResult<bool> {
+    match change {
+        Change::Ladder { action, reason, window } => {
+            changes::ladder_step(c, x, row, *action, reason.as_deref(), *window)?
+        }
+        Change::Accept {
+            accepted_by,
+            satisfied,
+            comment,
+        } => changes::accept(c, x, row, accepted_by, *satisfied, comment.as_deref())?,
+        Change::Handoff { to, reason } => changes::handoff(c, x, row, *to, reason)?,
+        Change::Assign { to, reason } => changes::assign(c, x, row, *to, reason.as_deref())?,
+        Change::Authorize { by, method, at, note } => {
+            let a = Authorization {
+                by,
+                method: *method,
+                at: *at,
+                note: note.as_deref(),
+            };
+            changes::authorize(c, x, row, a)?
+        }
+        Change::RequestCallback { reason } => changes::request_callback(c, x, row, reason.as_deref())?,
+        Change::CallbackDone { reason } => changes::callback_done(c, x, row, reason.as_deref())?,
+        Change::Arrived { at } => changes::arrived(c, x, row, *at)?,
+        Change::MajorFault { reason, details } => changes::major_fault(c, x, row, reason.as_deref(), details.clone())?,
+        Change::Update {
+            priority,
+            site_id,
+            title,
+            description,
+            reason,
+        } => {
+            let f = Fields {
+                priority: *priority,
+                site_id: *site_id,
+                title: title.as_deref(),
+                description: description.as_deref(),
+                reason: reason.as_deref(),
+            };
+            return changes::update(c, x, row, f);
+        }
+    }
+    Ok(true)
+}
+
+// ---------------------------------------------------------------- reading
+
+/// Checks that the caller may see the ticket: a technician only their own or assigned ones
+/// (others are not found).
+pub fn visible(caller: &Caller, t: &Ticket) -> AppResult<()> {
+    let facts = policy::facts(t.owner_id.0, t.assignee_id.map(|u| u.0));
+    policy::check_read(caller, &facts, || AppError::not_found("ticket", t.id))
+}
+
+/// Lists tickets. A technician sees only the tickets assigned to them.
+pub fn list(
+    c: &mut DbConn,
+    who: &Who,
+    mut filter: TicketFilter,
+    sort: TicketSort,
+    paging: Paging,
+    count: Total,
+) -> AppResult<Page<Ticket>> {
+    if let Some(me) = policy::list_scope(&who.caller)? {
+        filter.assignee_id = Some(me);
+    }
+    lists::list(c, &filter, sort, paging, count)
+}
+
+/// One ticket.
+pub fn get(c: &mut DbConn, who: &Who, id: i64) -> AppResult<Ticket> {
+    let out = store::get(c, id)?.to_wire()?;
+    visible(&who.caller, &out)?;
+    Ok(out)
+}
+
+/// Every event of the ticket, oldest first.
+pub fn timeline(c: &mut DbConn, who: &Who, id: i64) -> AppResult<Vec<TicketEvent>> {
+    get(c, who, id)?;
+    events::timeline(c, id)
+}
+
+/// The customer's authorizations for remote access.
+pub fn authorizations(c: &mut DbConn, who: &Who, id: i64) -> AppResult<Vec<RemoteAuthorization>> {
+    get(c, who, id)?;
+    records::authorizations(c, id)
+}
+
+/// On-site registrations, flagged ones first, then by window.
+pub fn onsite_requests(
+    c: &mut DbConn,
+    who: &Who,
+    status: Option<OnsiteRequestStatus>,
+    ticket_id: Option<i64>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+) -> AppResult<Page<OnsiteRequest>> {
+    policies::require(&who.caller, Action::Tickets(Act::ListOnsiteRequests))?;
+    let paging = Paging::new(limit, offset)?;
+    onsite::onsite_requests(c, status, ticket_id, paging)
+}

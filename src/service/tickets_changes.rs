@@ -1,0 +1,538 @@
+//! Each kind of change to a ticket, applied to its row inside the change's transaction (the
+//! checks, saving and the audit record are `tickets::change_in_tx`'s): the ladder steps, the
+//! customer's acceptance, handoff and assignment, the remote authorization, callbacks, the
+//! arrival, the major-fault mark and the field updates; the SLA clocks they move; and the new
+//! targets after a customer's tier changed.
+
+use super::tickets::LadderAction;
+use crate::db::audit::{self, snapshot, Actor};
+use crate::db::tickets::events::{self, NewEvent};
+use crate::db::tickets::onsite::{self, NewOnsiteRequest};
+use crate::db::tickets::records::{self, NewAcceptance, NewAuthorization};
+use crate::db::tickets::{self as store, lookups, opt_utc, parse, TicketRow};
+use crate::db::{notifications, sla as sla_policy, ts, utc, DbConn};
+use crate::domain::escalation::{self, SlaClock};
+use crate::domain::ladder::{self, Action, Refusal};
+use crate::domain::sla::{self, Calendar};
+use crate::error::{AppError, AppResult};
+use crate::policy::tickets as policy;
+use chrono::{DateTime, Duration, Utc};
+use fieldline_mobile_api::{AuthorizationMethod, Channel, LadderTier, Priority, RegionClass, Role, TicketStatus, Tier};
+use serde_json::json;
+
+/// What every change reads: who acts, on which ticket as it was, the calendar, the SLA step.
+pub struct Ctx<'a> {
+    pub actor: &'a Actor,
+    pub user: i64,
+    pub id: i64,
+    pub before: &'a TicketRow,
+    pub status: TicketStatus,
+    pub cal: &'a Calendar,
+    pub step_interval: Duration,
+}
+
+impl<'a> Ctx<'a> {
+    fn now(&self) -> DateTime<Utc> {
+        self.actor.at
+    }
+
+    fn event(&self, kind: &'a str) -> NewEvent<'a> {
+        NewEvent::new(self.id, self.actor, kind)
+    }
+
+    fn ladder_state(&self) -> AppResult<ladder::State> {
+        Ok(ladder::State {
+            tier: self.before.tier()?,
+            status: self.status,
+            remote_authorized: self.before.remote_authorized,
+        })
+    }
+}
+
+fn refusal(r: Refusal) -> AppError {
+    match r {
+        Refusal::ReasonRequired => AppError::validation("reason", r.to_string()),
+        other => AppError::InvalidTransition(other.to_string()),
+    }
+}
+
+// ---------------------------------------------------------------- the SLA clocks
+
+/// Sets the due times from the targets, the calendar and the pause so far, and the next check.
+pub fn recompute_dues(row: &mut TicketRow, cal: &Calendar, step_interval: Duration) -> AppResult<()> {
+    let t = row.targets()?;
+    let paused = Duration::seconds(row.paused_seconds);
+    let opened = utc(row.opened_at);
+    let d = sla::dues(cal, &t, opened, paused);
+    let response = if row.channel == Channel::Email.as_str() {
+        // An e-mailed request is answered by the end of the first working day (the day it
+        // arrives, or the next one when it arrives after hours), moved by any pause.
+        let due = cal.end_of_first_working_day(opened);
+        if paused > Duration::zero() {
+            sla::add(cal, t.mode, due, paused)
+        } else {
+            due
+        }
+    } else {
+        d.response
+    };
+    row.response_due_at = ts(response);
+    row.resolution_due_at = ts(d.resolution);
+    row.arrival_due_at = row.onsite_at.map(|o| {
+        ts(sla::arrival_due(
+            cal,
+            &t,
+            utc(o),
+            Duration::seconds(row.paused_seconds - row.onsite_paused_seconds),
+        ))
+    });
+    refresh_next_check(row, step_interval)
+}
+
+pub fn refresh_next_check(row: &mut TicketRow, step_interval: Duration) -> AppResult<()> {
+    row.next_check_at = escalation::next_check(&row.sla_state()?, step_interval).map(ts);
+    Ok(())
+}
+
+/// Records a clock's breach once.
+pub fn stamp_breach(row: &mut TicketRow, clock: SlaClock, at: DateTime<Utc>) {
+    let slot = match clock {
+        SlaClock::Response => &mut row.response_breached_at,
+        SlaClock::Arrival => &mut row.arrival_breached_at,
+        SlaClock::Resolution => &mut row.resolution_breached_at,
+        SlaClock::Callback => &mut row.callback_breached_at,
+    };
+    if slot.is_none() {
+        *slot = Some(ts(at));
+        row.breached = true;
+    }
+}
+
+// ---------------------------------------------------------------- the ladder
+
+/// The agreed visit window of an on-site escalation: both ends, in order, ending in the future.
+fn check_window(
+    window: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    now: DateTime<Utc>,
+) -> AppResult<(DateTime<Utc>, DateTime<Utc>)> {
+    let (start, end) =
+        window.ok_or_else(|| AppError::validation("window_start", "give the visit window agreed with the customer"))?;
+    if end <= start {
+        return Err(AppError::validation("window_end", "must be after window_start"));
+    }
+    if end <= now {
+        return Err(AppError::validation("window_end", "must be in the future"));
+    }
+    Ok((start, end))
+}
+
+/// A step on the ladder: start, wait, resume, escalate (on site with its registration), resolve.
+pub fn ladder_step(
+    c: &mut DbConn,
+    x: &Ctx,
+    row: &mut TicketRow,
+    action: LadderAction,
+    reason: Option<&str>,
+    window: Option<(DateTime<Utc>, DateTime<Utc>)>,
+) -> AppResult<()> {
+    let now = x.now();
+    let before = x.before;
+    let domain_action = match action {
+        LadderAction::Start => Action::Start,
+        LadderAction::Wait => Action::WaitOnCustomer,
+        LadderAction::Resume => Action::Resume,
+        LadderAction::Escalate(to) => Action::Escalate { to, reason },
+        LadderAction::Resolve => Action::Resolve,
+    };
+    let next = ladder::apply(&x.ladder_state()?, &domain_action).map_err(refusal)?;
+    let window = match action {
+        LadderAction::Escalate(LadderTier::Onsite) => Some(check_window(window, now)?),
+        _ => None,
+    };
+    // The first thing done on a ticket is its response.
+    if row.responded_at.is_none() {
+        row.responded_at = Some(ts(now));
+        if escalation::late(utc(row.response_due_at), now) {
+            stamp_breach(row, SlaClock::Response, now);
+        }
+    }
+    match next.pause {
+        Some(true) => row.paused_at = Some(ts(now)),
+        Some(false) => {
+            if let Some(p) = row.paused_at.take() {
+                row.paused_seconds += sla::elapsed(x.cal, row.mode()?, utc(p), now).num_seconds();
+            }
+        }
+        None => {}
+    }
+    row.ladder_tier = next.tier.as_str().into();
+    row.status = next.status.as_str().into();
+    let moved = |kind: &'static str| {
+        x.event(kind)
+            .from_to(Some(&before.status), Some(&row.status))
+            .reason(reason)
+    };
+    match action {
+        LadderAction::Escalate(to) => {
+            let data = json!({"skipped_tier": next.skipped_tier});
+            let e = x
+                .event("escalated")
+                .from_to(Some(&before.ladder_tier), Some(to.as_str()));
+            events::add(c, e.reason(reason).data(data))?;
+            if let Some((start, end)) = window {
+                row.onsite_at = Some(ts(now));
+                row.onsite_paused_seconds = row.paused_seconds;
+                let req = onsite::insert(
+                    c,
+                    &NewOnsiteRequest {
+                        ticket_id: x.id,
+                        window_start: start,
+                        window_end: end,
+                        notes: reason,
+                        created_by: x.user,
+                        at: now,
+                    },
+                )?;
+                let data = json!({"onsite_request_id": req, "window_start": start, "window_end": end});
+                events::add(c, x.event("onsite_requested").data(data))?;
+            }
+        }
+        LadderAction::Resolve => {
+            let resolved = moved("resolved");
+            events::add(c, resolved)?;
+            row.resolved_at = Some(ts(now));
+            if escalation::late(utc(row.resolution_due_at), now) {
+                stamp_breach(row, SlaClock::Resolution, now);
+            }
+        }
+        LadderAction::Start => events::add(c, moved("started"))?,
+        LadderAction::Wait => events::add(c, moved("waiting"))?,
+        LadderAction::Resume => {
+            let data = json!({"paused_seconds": row.paused_seconds});
+            events::add(c, moved("resumed").data(data))?
+        }
+    }
+    recompute_dues(row, x.cal, x.step_interval)
+}
+
+/// The customer's verdict: satisfied closes the ticket, not satisfied reopens it.
+pub fn accept(
+    c: &mut DbConn,
+    x: &Ctx,
+    row: &mut TicketRow,
+    accepted_by: &str,
+    satisfied: bool,
+    comment: Option<&str>,
+) -> AppResult<()> {
+    let now = x.now();
+    let next = ladder::apply(&x.ladder_state()?, &Action::Accept { satisfied }).map_err(refusal)?;
+    records::insert_acceptance(
+        c,
+        &NewAcceptance {
+            ticket_id: x.id,
+            accepted_by,
+            satisfied,
+            comment,
+            recorded_by: x.user,
+            at: now,
+        },
+    )?;
+    row.status = next.status.as_str().into();
+    let data = json!({"accepted_by": accepted_by, "satisfied": satisfied});
+    let kind = if satisfied {
+        row.closed_at = Some(ts(now));
+        "accepted"
+    } else {
+        // Work goes on: the resolution clock runs again against the original due time.
+        row.resolved_at = None;
+        "reopened"
+    };
+    let e = x.event(kind).from_to(Some(&x.before.status), Some(&row.status));
+    events::add(c, e.reason(comment).data(data))?;
+    refresh_next_check(row, x.step_interval)
+}
+
+// ---------------------------------------------------------------- ownership
+
+/// The role of an active user named in a change's `field`.
+fn user_role(c: &mut DbConn, id: i64, field: &str) -> AppResult<Role> {
+    let (role, active) =
+        lookups::user_role(c, id)?.ok_or_else(|| AppError::validation(field, format!("no user with id {id}")))?;
+    if !active {
+        return Err(AppError::validation(field, format!("user {id} is disabled")));
+    }
+    policy::role_named(&role).ok_or_else(|| AppError::internal(format!("user {id} has unknown role")))
+}
+
+/// Hands ownership to a user who may own tickets, and tells them.
+pub fn handoff(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, to: i64, reason: &str) -> AppResult<()> {
+    if to == x.before.owner_id {
+        return Err(AppError::validation(
+            "to_user_id",
+            "the ticket already belongs to this user",
+        ));
+    }
+    let r = user_role(c, to, "to_user_id")?;
+    if !policy::may_own(r) {
+        return Err(AppError::validation("to_user_id", format!("a {r} cannot own tickets")));
+    }
+    row.owner_id = to;
+    let (from, to_s) = (x.before.owner_id.to_string(), to.to_string());
+    let e = x.event("handoff").from_to(Some(&from), Some(&to_s));
+    events::add(c, e.reason(Some(reason)))?;
+    let msg = format!("Ticket {} was handed to you: {reason}", row.number);
+    notifications::notify(c, &[to], x.id, "handoff", &msg, x.now())?;
+    Ok(())
+}
+
+/// Sets (or clears) who works the ticket, and tells them.
+pub fn assign(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, to: Option<i64>, reason: Option<&str>) -> AppResult<()> {
+    if let Some(u) = to {
+        let r = user_role(c, u, "assignee_id")?;
+        if !policy::may_work(r) {
+            return Err(AppError::validation(
+                "assignee_id",
+                format!("a {r} cannot work tickets"),
+            ));
+        }
+        let msg = format!("Ticket {} was assigned to you", row.number);
+        notifications::notify(c, &[u], x.id, "assigned", &msg, x.now())?;
+    }
+    row.assignee_id = to;
+    let from = x.before.assignee_id.map(|u| u.to_string());
+    let to_s = to.map(|u| u.to_string());
+    let e = x.event("assigned").from_to(from.as_deref(), to_s.as_deref());
+    events::add(c, e.reason(reason))?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- the rest
+
+/// The customer's authorization for remote access, as given.
+pub struct Authorization<'a> {
+    pub by: &'a str,
+    pub method: AuthorizationMethod,
+    pub at: DateTime<Utc>,
+    pub note: Option<&'a str>,
+}
+
+pub fn authorize(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, a: Authorization) -> AppResult<()> {
+    records::insert_authorization(
+        c,
+        &NewAuthorization {
+            ticket_id: x.id,
+            authorized_by: a.by,
+            method: a.method,
+            authorized_at: a.at,
+            recorded_by: x.user,
+            note: a.note,
+            created_at: x.now(),
+        },
+    )?;
+    row.remote_authorized = true;
+    let data = json!({"authorized_by": a.by, "method": a.method, "authorized_at": a.at});
+    let e = x.event("authorization").from_to(None, Some(a.method.as_str()));
+    events::add(c, e.reason(a.note).data(data))?;
+    Ok(())
+}
+
+pub fn request_callback(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, reason: Option<&str>) -> AppResult<()> {
+    if row.callback_due_at.is_some() && row.callback_done_at.is_none() {
+        return Err(AppError::InvalidTransition("a callback is already due".into()));
+    }
+    row.callback_due_at = Some(ts(x.now() + Duration::hours(sla::CALLBACK_HOURS)));
+    row.callback_done_at = None;
+    row.callback_breached_at = None;
+    let due = row.callback_due_at.map(utc);
+    let e = x.event("callback_requested").reason(reason);
+    events::add(c, e.data(json!({"callback_due_at": due})))?;
+    refresh_next_check(row, x.step_interval)
+}
+
+pub fn callback_done(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, reason: Option<&str>) -> AppResult<()> {
+    let now = x.now();
+    let due = match (row.callback_due_at, row.callback_done_at) {
+        (Some(d), None) => utc(d),
+        _ => return Err(AppError::InvalidTransition("no callback is due".into())),
+    };
+    row.callback_done_at = Some(ts(now));
+    if escalation::late(due, now) {
+        stamp_breach(row, SlaClock::Callback, now);
+    }
+    events::add(c, x.event("callback_done").reason(reason))?;
+    refresh_next_check(row, x.step_interval)
+}
+
+pub fn arrived(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, at: DateTime<Utc>) -> AppResult<()> {
+    let now = x.now();
+    if x.before.tier()? != LadderTier::Onsite {
+        return Err(AppError::InvalidTransition(
+            "only an on-site ticket has an arrival".into(),
+        ));
+    }
+    if row.arrived_at.is_some() {
+        return Err(AppError::InvalidTransition("the arrival is already recorded".into()));
+    }
+    if at > now {
+        return Err(AppError::validation("arrived_at", "must not be in the future"));
+    }
+    row.arrived_at = Some(ts(at));
+    if row.arrival_due_at.is_some_and(|d| escalation::late(utc(d), at)) {
+        stamp_breach(row, SlaClock::Arrival, now);
+    }
+    events::add(c, x.event("arrived").data(json!({"arrived_at": at})))?;
+    refresh_next_check(row, x.step_interval)
+}
+
+pub fn major_fault(
+    c: &mut DbConn,
+    x: &Ctx,
+    row: &mut TicketRow,
+    reason: Option<&str>,
+    details: Option<serde_json::Value>,
+) -> AppResult<()> {
+    if row.major_fault {
+        return Err(AppError::InvalidTransition(
+            "the ticket is already a major fault".into(),
+        ));
+    }
+    row.major_fault = true;
+    events::add(
+        c,
+        NewEvent {
+            data: details,
+            ..x.event("major_fault").reason(reason)
+        },
+    )?;
+    Ok(())
+}
+
+/// The fields an update may change, after validation.
+pub struct Fields<'a> {
+    pub priority: Option<Priority>,
+    pub site_id: Option<i64>,
+    pub title: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub reason: Option<&'a str>,
+}
+
+/// Changes the fields given; a new priority or region recomputes the due times. Returns whether
+/// anything changed (nothing changed writes nothing).
+pub fn update(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, f: Fields) -> AppResult<bool> {
+    let before = x.before;
+    if let Some(t) = f.title {
+        row.title = t.to_owned();
+    }
+    if let Some(d) = f.description {
+        row.description = d.to_owned();
+    }
+    if let Some(p) = f.priority {
+        row.priority = p.as_str().into();
+    }
+    if let Some(s) = f.site_id {
+        let customer = lookups::site_customer(c, s)?
+            .ok_or_else(|| AppError::validation("site_id", format!("no site with id {s}")))?;
+        if customer != row.customer_id {
+            return Err(AppError::validation("site_id", "the site belongs to another customer"));
+        }
+        row.site_id = Some(s);
+        let (region, class) = lookups::place(c, Some(s))?;
+        row.region_id = region;
+        row.region_class = class.as_str().into();
+    }
+    let changed: Vec<&str> = [
+        ("priority", row.priority != before.priority),
+        ("site_id", row.site_id != before.site_id),
+        ("title", row.title != before.title),
+        ("description", row.description != before.description),
+    ]
+    .into_iter()
+    .filter_map(|(f, c)| c.then_some(f))
+    .collect();
+    if changed.is_empty() {
+        return Ok(false);
+    }
+    events::add(c, x.event("updated").reason(f.reason).data(json!({"fields": changed})))?;
+    if row.priority != before.priority || row.region_class != before.region_class {
+        let r = Retarget {
+            actor: x.actor,
+            cal: x.cal,
+            step_interval: x.step_interval,
+            reason: f.reason,
+        };
+        retarget(c, &r, row, before)?;
+    }
+    Ok(true)
+}
+
+// ---------------------------------------------------------------- new targets
+
+/// Who recomputes the due times, on which calendar, and why.
+struct Retarget<'a> {
+    actor: &'a Actor,
+    cal: &'a Calendar,
+    step_interval: Duration,
+    reason: Option<&'a str>,
+}
+
+/// New targets from the policy (after a priority, customer tier or site change) and the due
+/// times they give, recorded in the timeline with the old and new due times.
+fn retarget(c: &mut DbConn, r: &Retarget, row: &mut TicketRow, before: &TicketRow) -> AppResult<()> {
+    let tier = parse("tier", &row.customer_tier, Tier::parse)?;
+    let priority = parse("priority", &row.priority, Priority::parse)?;
+    let class = parse("region class", &row.region_class, RegionClass::parse)?;
+    let t = sla_policy::targets_for(c, tier, priority, class)?;
+    row.response_minutes = t.response.num_minutes() as i32;
+    row.arrival_minutes = t.arrival.num_minutes() as i32;
+    row.resolution_minutes = t.resolution.num_minutes() as i32;
+    row.clock_mode = t.mode.as_str().into();
+    recompute_dues(row, r.cal, r.step_interval)?;
+    let data = json!({
+        "before": {"response_due_at": utc(before.response_due_at), "arrival_due_at": opt_utc(before.arrival_due_at),
+                   "resolution_due_at": utc(before.resolution_due_at), "clock_mode": before.clock_mode},
+        "after": {"response_due_at": utc(row.response_due_at), "arrival_due_at": opt_utc(row.arrival_due_at),
+                  "resolution_due_at": utc(row.resolution_due_at), "clock_mode": row.clock_mode},
+    });
+    let e = NewEvent::new(row.id, r.actor, "dues_recomputed").reason(r.reason);
+    events::add(c, e.data(data))?;
+    Ok(())
+}
+
+/// After a customer's tier changed: new targets and due times for its open tickets. Runs inside
+/// the caller's transaction.
+pub fn retier_customer(
+    c: &mut DbConn,
+    actor: &Actor,
+    customer_id: i64,
+    tier: Tier,
+    step_interval: Duration,
+) -> AppResult<usize> {
+    let open = store::open_of_customer(c, customer_id)?;
+    if open.is_empty() {
+        return Ok(0);
+    }
+    let cal = sla_policy::calendar(c)?;
+    for before in &open {
+        let mut row = before.clone();
+        row.customer_tier = tier.as_str().into();
+        let reason = format!("customer tier changed from {} to {tier}", before.customer_tier);
+        let r = Retarget {
+            actor,
+            cal: &cal,
+            step_interval,
+            reason: Some(&reason),
+        };
+        retarget(c, &r, &mut row, before)?;
+        store::save(c, before, &mut row, actor.at)?;
+        audit::record(
+            c,
+            actor,
+            "ticket",
+            row.id,
+            "retier",
+            snapshot(&before.to_wire()?),
+            snapshot(&row.to_wire()?),
+        )?;
+    }
+    Ok(open.len())
+}

@@ -1,0 +1,215 @@
+//! Registering a ticket: what it copies from the customer, contact, asset and site, its SLA
+//! targets and due times, its number, its first timeline event and audit record.
+
+use super::tickets_changes::recompute_dues;
+use crate::db::audit::{self, snapshot, Actor};
+use crate::db::tickets::events::{self, NewEvent};
+use crate::db::tickets::lookups::{self, AssetFacts, ContactFacts};
+use crate::db::tickets::{self as store, parse, TicketRow};
+use crate::db::{sla as sla_policy, ts, write, DbConn};
+use crate::error::{AppError, AppResult};
+use chrono::{DateTime, Datelike, Duration, Utc};
+use fieldline_mobile_api::{Channel, LadderTier, Priority, Ticket, TicketStatus, Tier};
+use serde_json::json;
+
+/// A registration whose fields passed validation.
+#[derive(Debug, Clone)]
+pub struct Registration {
+    pub customer_id: i64,
+    pub contact_id: Option<i64>,
+    pub site_id: Option<i64>,
+    pub asset_id: Option<i64>,
+    pub channel: Channel,
+    pub priority: Priority,
+    pub title: String,
+    pub description: String,
+    pub received_at: DateTime<Utc>,
+}
+
+/// The contact named, if it is the customer's.
+fn contact_of(c: &mut DbConn, r: &Registration) -> AppResult<Option<ContactFacts>> {
+    let Some(id) = r.contact_id else {
+        return Ok(None);
+    };
+    let contact = lookups::contact(c, id)?
+        .ok_or_else(|| AppError::validation("contact_id", format!("no contact with id {id}")))?;
+    if contact.customer_id != r.customer_id {
+        return Err(AppError::validation(
+            "contact_id",
+            "the contact belongs to another customer",
+        ));
+    }
+    Ok(Some(contact))
+}
+
+/// The asset named, if it is the customer's and stands at the site named.
+fn asset_of(c: &mut DbConn, r: &Registration) -> AppResult<Option<AssetFacts>> {
+    let Some(id) = r.asset_id else {
+        return Ok(None);
+    };
+    let a = lookups::asset(c, id)?.ok_or_else(|| AppError::validation("asset_id", format!("no asset with id {id}")))?;
+    if a.customer_id != r.customer_id {
+        return Err(AppError::validation(
+            "asset_id",
+            "the asset belongs to another customer",
+        ));
+    }
+    if r.site_id.is_some_and(|s| s != a.site_id) {
+        return Err(AppError::validation("asset_id", "the asset stands at another site"));
+    }
+    Ok(Some(a))
+}
+
+/// The site named must be the customer's.
+fn check_site(c: &mut DbConn, r: &Registration) -> AppResult<()> {
+    if let Some(s) = r.site_id {
+        let customer = lookups::site_customer(c, s)?
+            .ok_or_else(|| AppError::validation("site_id", format!("no site with id {s}")))?;
+        if customer != r.customer_id {
+            return Err(AppError::validation("site_id", "the site belongs to another customer"));
+        }
+    }
+    Ok(())
+}
+
+/// Everything a registration reads (the customer's tier, the contact and asset copied onto the
+/// ticket, the site's region, the policy, the calendar) and the row with its due times; the
+/// number is given when it is stored.
+fn prepare(
+    c: &mut DbConn,
+    actor: &Actor,
+    owner: i64,
+    r: &Registration,
+    step_interval: Duration,
+) -> AppResult<TicketRow> {
+    let tier = lookups::customer_tier(c, r.customer_id)?
+        .ok_or_else(|| AppError::validation("customer_id", format!("no customer with id {}", r.customer_id)))?;
+    let tier_enum = parse("tier", &tier, Tier::parse)?;
+    let contact = contact_of(c, r)?;
+    let asset = asset_of(c, r)?;
+    let site_id = r.site_id.or(asset.as_ref().map(|a| a.site_id));
+    check_site(c, r)?;
+    let (region_id, class) = lookups::place(c, site_id)?;
+    let targets = sla_policy::targets_for(c, tier_enum, r.priority, class)?;
+    let cal = sla_policy::calendar(c)?;
+    let now = ts(actor.at);
+    let opened = ts(r.received_at);
+    let mut row = TicketRow {
+        id: 0,
+        number: String::new(),
+        customer_id: r.customer_id,
+        customer_tier: tier,
+        contact_id: r.contact_id,
+        site_id,
+        region_id,
+        region_class: class.as_str().into(),
+        asset_id: r.asset_id,
+        channel: r.channel.as_str().into(),
+        priority: r.priority.as_str().into(),
+        title: r.title.clone(),
+        description: r.description.clone(),
+        product_model: asset.as_ref().map(|a| a.model.clone()),
+        serial_number: asset.as_ref().map(|a| a.serial_number.clone()),
+        purchase_date: asset.as_ref().and_then(|a| a.purchase_date),
+        contact_name: contact.as_ref().map(|x| x.name.clone()),
+        contact_phone: contact.as_ref().and_then(|x| x.phone.clone()),
+        contact_email: contact.as_ref().and_then(|x| x.email.clone()),
+        ladder_tier: LadderTier::Hotline.as_str().into(),
+        status: TicketStatus::New.as_str().into(),
+        owner_id: owner,
+        assignee_id: Some(owner),
+        created_by: owner,
+        major_fault: false,
+        remote_authorized: false,
+        opened_at: opened,
+        clock_mode: targets.mode.as_str().into(),
+        response_minutes: targets.response.num_minutes() as i32,
+        arrival_minutes: targets.arrival.num_minutes() as i32,
+        resolution_minutes: targets.resolution.num_minutes() as i32,
+        paused_seconds: 0,
+        paused_at: None,
+        onsite_at: None,
+        onsite_paused_seconds: 0,
+        response_due_at: opened,
+        arrival_due_at: None,
+        resolution_due_at: opened,
+        callback_due_at: None,
+        responded_at: None,
+        arrived_at: None,
+        resolved_at: None,
+        closed_at: None,
+        callback_done_at: None,
+        breached: false,
+        response_breached_at: None,
+        arrival_breached_at: None,
+        resolution_breached_at: None,
+        callback_breached_at: None,
+        escalation_step: 0,
+        next_check_at: None,
+        flagged_for_dispatch: false,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    recompute_dues(&mut row, &cal, step_interval)?;
+    Ok(row)
+}
+
+/// Registers a ticket owned by the registering user, in its own transaction.
+pub fn register(c: &mut DbConn, actor: &Actor, r: Registration, step_interval: Duration) -> AppResult<Ticket> {
+    let owner = actor
+        .id
+        .ok_or_else(|| AppError::internal("a ticket needs a registering user"))?
+        .0;
+    // The reads need no write lock, so they run beside other registrations' writes.
+    let mut row = prepare(c, actor, owner, &r, step_interval)?;
+    write(c, |c| {
+        // The tier decides the targets; if it changed meanwhile, read everything again here.
+        let tier = lookups::customer_tier(c, r.customer_id)?;
+        if tier.as_deref() != Some(row.customer_tier.as_str()) {
+            row = prepare(c, actor, owner, &r, step_interval)?;
+        }
+        store_registration(c, actor, &r, row)
+    })
+}
+
+/// `register` inside the caller's transaction, for a ticket opened by another change (a
+/// revisit's unsatisfied outcome).
+pub fn register_in_tx(c: &mut DbConn, actor: &Actor, r: &Registration, step_interval: Duration) -> AppResult<Ticket> {
+    let owner = actor
+        .id
+        .ok_or_else(|| AppError::internal("a ticket needs a registering user"))?
+        .0;
+    register_owned_in_tx(c, actor, owner, r, step_interval)
+}
+
+/// `register_in_tx` with a first responder other than the registering user (a problem a
+/// technician finds on an inspection goes to the staff member who owns the plan).
+pub fn register_owned_in_tx(
+    c: &mut DbConn,
+    actor: &Actor,
+    owner: i64,
+    r: &Registration,
+    step_interval: Duration,
+) -> AppResult<Ticket> {
+    let row = prepare(c, actor, owner, r, step_interval)?;
+    store_registration(c, actor, r, row)
+}
+
+/// Numbers and stores a prepared registration with its timeline event and audit record.
+fn store_registration(c: &mut DbConn, actor: &Actor, r: &Registration, mut row: TicketRow) -> AppResult<Ticket> {
+    let year = r.received_at.year();
+    let seq = crate::db::next_ticket_number(c, year)?;
+    row.number = format!("FL-{year}-{seq:06}");
+    let id = store::insert(c, &row)?;
+    row.id = id;
+    let out = row.to_wire()?;
+    let data = json!({
+        "number": out.number, "channel": out.channel, "priority": out.priority,
+        "response_due_at": out.response_due_at, "resolution_due_at": out.resolution_due_at,
+    });
+    let e = NewEvent::new(id, actor, "registered").from_to(None, Some(TicketStatus::New.as_str()));
+    events::add(c, e.data(data))?;
+    audit::record(c, actor, "ticket", id, "create", None, snapshot(&out))?;
+    Ok(out)
+}

@@ -1,0 +1,213 @@
+//! The ticket endpoints' actions: each validates what the client sent (in the order the API
+//! has always answered: the body first, then the ticket and who may change it) and makes the
+//! change.
+
+use super::tickets::{act, Change, LadderAction};
+use super::tickets_registration::{self as registration, Registration};
+use super::Who;
+use crate::config::Settings;
+use crate::db::surveys::ClosingMail;
+use crate::db::{revisits, DbConn};
+use crate::domain::validate;
+use crate::error::{AppError, AppResult};
+use crate::policy::tickets::Act;
+use crate::policy::{self, Action};
+use chrono::{DateTime, Duration, Utc};
+use fieldline_mobile_api::{
+    AcceptanceRequest, ArrivalRequest, AssignRequest, Channel, EscalateRequest, HandoffRequest, NewAuthorization,
+    NewTicket, Note, Ticket, UpdateTicket,
+};
+
+/// An optional free text of up to 2,000 characters (a reason, a note, a comment).
+pub fn reason(field: &str, r: Option<&str>) -> AppResult<Option<String>> {
+    Ok(validate::optional(r, |v| validate::text(field, v, 2000))?)
+}
+
+/// A moment given by the client: not in the future, at most a day back.
+fn recent(field: &str, t: Option<DateTime<Utc>>, now: DateTime<Utc>) -> AppResult<DateTime<Utc>> {
+    match t {
+        None => Ok(now),
+        Some(t) if t > now + Duration::minutes(1) => Err(AppError::validation(field, "must not be in the future")),
+        Some(t) if t < now - Duration::days(1) => Err(AppError::validation(field, "must be within the last day")),
+        Some(t) => Ok(t),
+    }
+}
+
+/// Makes a validated change as the caller (who may make it is decided with the ticket in hand).
+fn change(c: &mut DbConn, who: &Who, id: i64, change: Change, settings: &Settings) -> AppResult<Ticket> {
+    act(c, &who.actor(), who.caller.role, id, change, settings.escalation_step())
+}
+
+/// Registers a request. The registering user is its first responder and owner.
+pub fn register(c: &mut DbConn, who: &Who, b: NewTicket, settings: &Settings) -> AppResult<Ticket> {
+    policy::require(&who.caller, Action::Tickets(Act::Register))?;
+    if b.channel == Channel::Revisit {
+        return Err(AppError::validation(
+            "channel",
+            "a ticket from a revisit is opened by recording the revisit's outcome",
+        ));
+    }
+    let reg = Registration {
+        customer_id: b.customer_id.0,
+        contact_id: b.contact_id.map(|x| x.0),
+        site_id: b.site_id.map(|x| x.0),
+        asset_id: b.asset_id.map(|x| x.0),
+        channel: b.channel,
+        priority: b.priority,
+        title: validate::text("title", &b.title, 200)?,
+        description: validate::text("description", &b.description, 10_000)?,
+        received_at: recent("received_at", b.received_at, who.at)?,
+    };
+    registration::register(c, &who.actor(), reg, settings.escalation_step())
+}
+
+/// Changes priority, site, title or description.
+pub fn update(c: &mut DbConn, who: &Who, id: i64, b: UpdateTicket, settings: &Settings) -> AppResult<Ticket> {
+    let ch = Change::Update {
+        priority: b.priority,
+        site_id: b.site_id.map(|s| s.0),
+        title: b
+            .title
+            .as_deref()
+            .map(|t| validate::text("title", t, 200))
+            .transpose()?,
+        description: b
+            .description
+            .as_deref()
+            .map(|t| validate::text("description", t, 10_000))
+            .transpose()?,
+        reason: reason("reason", b.reason.as_deref())?,
+    };
+    change(c, who, id, ch, settings)
+}
+
+fn ladder(
+    c: &mut DbConn,
+    who: &Who,
+    id: i64,
+    note: Note,
+    action: LadderAction,
+    settings: &Settings,
+) -> AppResult<Ticket> {
+    let reason = reason("reason", note.reason.as_deref())?;
+    let ch = Change::Ladder {
+        action,
+        reason,
+        window: None,
+    };
+    change(c, who, id, ch, settings)
+}
+
+/// Starts work (the first response).
+pub fn start(c: &mut DbConn, who: &Who, id: i64, note: Note, settings: &Settings) -> AppResult<Ticket> {
+    ladder(c, who, id, note, LadderAction::Start, settings)
+}
+
+/// Waits on the customer: the SLA clock stops.
+pub fn wait(c: &mut DbConn, who: &Who, id: i64, note: Note, settings: &Settings) -> AppResult<Ticket> {
+    ladder(c, who, id, note, LadderAction::Wait, settings)
+}
+
+/// The customer answered: the SLA clock runs again.
+pub fn resume(c: &mut DbConn, who: &Who, id: i64, note: Note, settings: &Settings) -> AppResult<Ticket> {
+    ladder(c, who, id, note, LadderAction::Resume, settings)
+}
+
+/// The work is done; the customer is asked to accept.
+pub fn resolve(c: &mut DbConn, who: &Who, id: i64, note: Note, settings: &Settings) -> AppResult<Ticket> {
+    ladder(c, who, id, note, LadderAction::Resolve, settings)
+}
+
+/// Climbs the ladder (on site with the agreed visit window).
+pub fn escalate(c: &mut DbConn, who: &Who, id: i64, b: EscalateRequest, settings: &Settings) -> AppResult<Ticket> {
+    let window = match (b.window_start, b.window_end) {
+        (Some(s), Some(e)) => Some((s, e)),
+        (None, None) => None,
+        (Some(_), None) => return Err(AppError::validation("window_end", "give both ends of the window")),
+        (None, Some(_)) => return Err(AppError::validation("window_start", "give both ends of the window")),
+    };
+    let ch = Change::Ladder {
+        action: LadderAction::Escalate(b.to),
+        reason: reason("reason", b.reason.as_deref())?,
+        window,
+    };
+    change(c, who, id, ch, settings)
+}
+
+/// Hands ownership to a named user, with a reason.
+pub fn handoff(c: &mut DbConn, who: &Who, id: i64, b: HandoffRequest, settings: &Settings) -> AppResult<Ticket> {
+    let ch = Change::Handoff {
+        to: b.to_user_id.0,
+        reason: validate::text("reason", &b.reason, 2000)?,
+    };
+    change(c, who, id, ch, settings)
+}
+
+/// Sets who works the ticket now; the owner stays.
+pub fn assign(c: &mut DbConn, who: &Who, id: i64, b: AssignRequest, settings: &Settings) -> AppResult<Ticket> {
+    let ch = Change::Assign {
+        to: b.assignee_id.map(|u| u.0),
+        reason: reason("reason", b.reason.as_deref())?,
+    };
+    change(c, who, id, ch, settings)
+}
+
+/// Records the customer's authorization for remote access (who, when, how).
+pub fn authorize(c: &mut DbConn, who: &Who, id: i64, b: NewAuthorization, settings: &Settings) -> AppResult<Ticket> {
+    let ch = Change::Authorize {
+        by: validate::text("authorized_by", &b.authorized_by, 200)?,
+        method: b.method,
+        at: recent("authorized_at", b.authorized_at, who.at)?,
+        note: reason("note", b.note.as_deref())?,
+    };
+    change(c, who, id, ch, settings)
+}
+
+/// Records the customer's verdict: satisfied closes the ticket, schedules its satisfaction
+/// revisit and sends the closing e-mail with its survey link, in the same transaction.
+pub fn accept(
+    c: &mut DbConn,
+    who: &Who,
+    id: i64,
+    b: AcceptanceRequest,
+    settings: &Settings,
+    closing: ClosingMail<'_>,
+) -> AppResult<Ticket> {
+    let ch = Change::Accept {
+        accepted_by: validate::text("accepted_by", &b.accepted_by, 200)?,
+        satisfied: b.satisfied,
+        comment: reason("comment", b.comment.as_deref())?,
+    };
+    revisits::accept_ticket(
+        c,
+        &who.actor(),
+        who.caller.role,
+        id,
+        ch,
+        settings.escalation_step(),
+        settings.revisits.satisfaction_days,
+        closing,
+    )
+}
+
+/// Promises a callback: due in 24 hours.
+pub fn request_callback(c: &mut DbConn, who: &Who, id: i64, note: Note, settings: &Settings) -> AppResult<Ticket> {
+    let ch = Change::RequestCallback {
+        reason: reason("reason", note.reason.as_deref())?,
+    };
+    change(c, who, id, ch, settings)
+}
+
+/// The promised callback was made.
+pub fn callback_done(c: &mut DbConn, who: &Who, id: i64, note: Note, settings: &Settings) -> AppResult<Ticket> {
+    let ch = Change::CallbackDone {
+        reason: reason("reason", note.reason.as_deref())?,
+    };
+    change(c, who, id, ch, settings)
+}
+
+/// Records the technician's arrival on site (stops the arrival clock).
+pub fn arrival(c: &mut DbConn, who: &Who, id: i64, b: ArrivalRequest, settings: &Settings) -> AppResult<Ticket> {
+    let at = recent("arrived_at", b.arrived_at, who.at)?;
+    change(c, who, id, Change::Arrived { at }, settings)
+}
