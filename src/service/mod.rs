@@ -8,6 +8,11 @@
 //! else calls a query that writes (the data generators of `demo` aside, which write in bulk on
 //! purpose).
 
+pub mod phone;
+pub mod technicians;
+pub mod visit_steps;
+pub mod visits;
+
 use crate::db::audit::Actor;
 use crate::policy::Caller;
 use chrono::{DateTime, Utc};
