@@ -19,11 +19,6 @@ use fieldline_mobile_api::{
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-/// The most positions one request may carry.
-pub const MAX_PINGS: usize = phone::MAX_PINGS;
-/// The largest signature image accepted.
-pub const MAX_SIGNATURE_BYTES: usize = phone::MAX_SIGNATURE_BYTES;
-
 fn request_hash(req: &HttpRequest, body: &serde_json::Value) -> String {
     let digest = Sha256::digest(format!("{} {}\n{}", req.method(), req.path(), body).as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
