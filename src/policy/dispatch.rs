@@ -99,23 +99,6 @@ impl Act {
             Act::RecordFinding => "Report a finding of their inspection visit",
         }
     }
-
-    /// Whether the action is one of the phone's (technicians only).
-    pub fn is_phone(self) -> bool {
-        matches!(
-            self,
-            Act::SendPositions
-                | Act::ListOwnVisits
-                | Act::ReadOwnVisit
-                | Act::AcceptVisit
-                | Act::DeclineVisit
-                | Act::SetOff
-                | Act::CheckIn
-                | Act::CompleteVisit
-                | Act::FailVisit
-                | Act::RecordFinding
-        )
-    }
 }
 
 pub fn grant(role: Role, act: Act) -> Grant {
