@@ -2,25 +2,18 @@
 //! ranked candidates, assignment without double-booking, and the board.
 
 use super::extract::{Json, Query};
-use super::{actor, run};
-use crate::auth::{CurrentUser, OFFICE_ROLES};
-use crate::db::dispatch::{self as store, TechnicianFields};
-use crate::db::Paging;
-use crate::domain::dispatch::Params;
-use crate::domain::geo::Location;
-use crate::domain::validate;
-use crate::error::{AppError, AppResult};
+use super::{run, who};
+use crate::auth::CurrentUser;
+use crate::error::AppResult;
+use crate::service::{technicians, visits};
 use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use fieldline_mobile_api::{
-    BoardEntry, Candidates, DutyShift, NewDutyShift, NewVisit, Note, Page, Problem, PutTechnician, Role, Technician,
-    Visit, VisitAssignment,
+    BoardEntry, Candidates, DutyShift, NewDutyShift, NewVisit, Note, Page, Problem, PutTechnician, Technician, Visit,
+    VisitAssignment,
 };
 use serde::Deserialize;
-
-/// Who dispatches: dispatchers and supervisors (and admins).
-const DISPATCHERS: &[Role] = &[Role::Dispatcher, Role::Supervisor];
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct TechnicianQuery {
@@ -38,11 +31,9 @@ pub async fn list_technicians(
     user: CurrentUser,
     q: Query<TechnicianQuery>,
 ) -> AppResult<HttpResponse> {
-    user.require(OFFICE_ROLES)?;
-    let q = q.0;
-    let paging = Paging::new(q.limit, q.offset)?;
+    let (q, who) = (q.0, who(&user, &state));
     let out = run(&state, move |c, _| {
-        store::list_technicians(c, q.skill.as_deref(), paging)
+        technicians::list(c, &who, q.skill, (q.limit, q.offset))
     })
     .await?;
     Ok(HttpResponse::Ok().json(out))
@@ -57,11 +48,8 @@ pub async fn get_technician(
     user: CurrentUser,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    let id = id.into_inner();
-    if user.id.0 != id {
-        user.require(OFFICE_ROLES)?;
-    }
-    let out = run(&state, move |c, _| store::get_technician(c, id)).await?;
+    let (id, who) = (id.into_inner(), who(&user, &state));
+    let out = run(&state, move |c, _| technicians::get(c, &who, id)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -75,20 +63,8 @@ pub async fn put_technician(
     id: web::Path<i64>,
     body: Json<PutTechnician>,
 ) -> AppResult<HttpResponse> {
-    user.require(DISPATCHERS)?;
-    let b = body.0;
-    let home = Location::parse(b.home_latitude, b.home_longitude)
-        .map_err(|e| AppError::validation(format!("home_{}", e.field), e.reason))?;
-    let fields = TechnicianFields {
-        home,
-        daily_capacity: b.daily_capacity,
-        week: b.week,
-        regions: b.regions.into_iter().map(|r| r.0).collect(),
-        skills: b.skills,
-    };
-    let who = actor(&user, &state);
-    let id = id.into_inner();
-    let out = run(&state, move |c, _| store::put_technician(c, &who, id, fields)).await?;
+    let (id, who) = (id.into_inner(), who(&user, &state));
+    let out = run(&state, move |c, _| technicians::put_profile(c, &who, id, body.0)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -108,12 +84,8 @@ pub async fn list_duty(
     id: web::Path<i64>,
     q: Query<DutyQuery>,
 ) -> AppResult<HttpResponse> {
-    let id = id.into_inner();
-    if user.id.0 != id {
-        user.require(OFFICE_ROLES)?;
-    }
-    let from = q.from.unwrap_or_else(|| state.clock.now());
-    let out = run(&state, move |c, _| store::list_duty(c, id, from)).await?;
+    let (id, who, from) = (id.into_inner(), who(&user, &state), q.from);
+    let out = run(&state, move |c, _| technicians::list_duty(c, &who, id, from)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -127,15 +99,8 @@ pub async fn add_duty(
     id: web::Path<i64>,
     body: Json<NewDutyShift>,
 ) -> AppResult<HttpResponse> {
-    user.require(DISPATCHERS)?;
-    let b = body.0;
-    let note = validate::optional(b.note.as_deref(), |v| validate::text("note", v, 500))?;
-    let who = actor(&user, &state);
-    let id = id.into_inner();
-    let out = run(&state, move |c, _| {
-        store::add_duty(c, &who, id, b.starts_at, b.ends_at, note)
-    })
-    .await?;
+    let (id, who) = (id.into_inner(), who(&user, &state));
+    let out = run(&state, move |c, _| technicians::add_duty(c, &who, id, body.0)).await?;
     Ok(HttpResponse::Created().json(out))
 }
 
@@ -147,15 +112,8 @@ pub async fn create_visit(
     user: CurrentUser,
     body: Json<NewVisit>,
 ) -> AppResult<HttpResponse> {
-    user.require(DISPATCHERS)?;
-    let b = body.0;
-    let skill = validate::optional(b.required_skill.as_deref(), |v| validate::text("required_skill", v, 50))?;
-    let level = b.required_level.unwrap_or(1);
-    let who = actor(&user, &state);
-    let out = run(&state, move |c, _| {
-        store::create_visit(c, &who, b.onsite_request_id.0, skill, level)
-    })
-    .await?;
+    let who = who(&user, &state);
+    let out = run(&state, move |c, _| visits::create(c, &who, body.0)).await?;
     Ok(HttpResponse::Created().json(out))
 }
 
@@ -164,15 +122,8 @@ pub async fn create_visit(
     params(("id" = i64, Path, description = "visit id")),
     responses((status = 200, body = Visit), (status = 404, body = Problem)))]
 pub async fn get_visit(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
-    let id = id.into_inner();
-    let out = run(&state, move |c, _| store::get_visit(c, id)?.to_wire()).await?;
-    if user.is(Role::Technician) {
-        if out.technician_id != Some(user.id) {
-            return Err(AppError::not_found("visit", id));
-        }
-    } else {
-        user.require(OFFICE_ROLES)?;
-    }
+    let (id, who) = (id.into_inner(), who(&user, &state));
+    let out = run(&state, move |c, _| visits::get(c, &who, id)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -184,9 +135,6 @@ pub struct CandidateQuery {
     pub limit: Option<i64>,
 }
 
-/// Candidates listed unless the request asks for another number.
-const CANDIDATES: i64 = 10;
-
 /// Technicians who can take the visit, best first, with distance, ETA and the reasons; and those
 /// who cannot, with why.
 #[utoipa::path(get, path = "/api/v1/dispatch/candidates", tag = "dispatch", security(("bearer" = [])), params(CandidateQuery),
@@ -196,16 +144,8 @@ pub async fn candidates(
     user: CurrentUser,
     q: Query<CandidateQuery>,
 ) -> AppResult<HttpResponse> {
-    user.require(DISPATCHERS)?;
-    let visit = q.visit;
-    let limit = q.limit.unwrap_or(CANDIDATES);
-    if !(1..=50).contains(&limit) {
-        return Err(AppError::validation("limit", "must be between 1 and 50"));
-    }
-    let out = run(&state, move |c, st| {
-        store::candidates(c, visit, st.clock.now(), Params::default(), limit as usize)
-    })
-    .await?;
+    let (visit, limit, who) = (q.visit, q.limit, who(&user, &state));
+    let out = run(&state, move |c, _| visits::candidates(c, &who, visit, limit)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -220,15 +160,8 @@ pub async fn assign(
     id: web::Path<i64>,
     body: Json<VisitAssignment>,
 ) -> AppResult<HttpResponse> {
-    user.require(DISPATCHERS)?;
-    let b = body.0;
-    let reason = validate::optional(b.reason.as_deref(), |v| validate::text("reason", v, 2000))?;
-    let who = actor(&user, &state);
-    let id = id.into_inner();
-    let out = run(&state, move |c, _| {
-        store::assign(c, &who, id, b.technician_id.0, reason)
-    })
-    .await?;
+    let (id, who) = (id.into_inner(), who(&user, &state));
+    let out = run(&state, move |c, _| visits::assign(c, &who, id, body.0)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -237,30 +170,8 @@ pub async fn assign(
     params(("id" = i64, Path, description = "visit id")),
     responses((status = 200, body = Visit), (status = 409, body = Problem)))]
 pub async fn auto_assign(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
-    user.require(DISPATCHERS)?;
-    let who = actor(&user, &state);
-    let id = id.into_inner();
-    let out = run(&state, move |c, st| {
-        // The best may have been booked by someone else a moment ago: try the next ones.
-        let ranked = store::candidates(c, id, st.clock.now(), Params::default(), 5)?;
-        for cand in &ranked.candidates {
-            let reason = format!("auto-assigned: {}", cand.reasons.join("; "));
-            match store::assign(c, &who, id, cand.technician_id.0, Some(reason)) {
-                Err(AppError::Conflict(_)) => continue,
-                other => return other,
-            }
-        }
-        let why: Vec<String> = ranked
-            .excluded
-            .iter()
-            .map(|e| format!("{}: {}", e.display_name, e.reason))
-            .collect();
-        Err(AppError::Conflict(format!(
-            "no technician can take the visit ({})",
-            why.join("; ")
-        )))
-    })
-    .await?;
+    let (id, who) = (id.into_inner(), who(&user, &state));
+    let out = run(&state, move |c, _| visits::auto_assign(c, &who, id)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -274,11 +185,8 @@ pub async fn unassign(
     id: web::Path<i64>,
     body: Json<Note>,
 ) -> AppResult<HttpResponse> {
-    user.require(DISPATCHERS)?;
-    let reason = validate::text("reason", body.reason.as_deref().unwrap_or(""), 2000)?;
-    let who = actor(&user, &state);
-    let id = id.into_inner();
-    let out = run(&state, move |c, _| store::unassign(c, &who, id, reason)).await?;
+    let (id, who) = (id.into_inner(), who(&user, &state));
+    let out = run(&state, move |c, _| visits::unassign(c, &who, id, body.0)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -293,15 +201,7 @@ pub struct BoardQuery {
 #[utoipa::path(get, path = "/api/v1/dispatch/board", tag = "dispatch", security(("bearer" = [])), params(BoardQuery),
     responses((status = 200, body = Vec<BoardEntry>)))]
 pub async fn board(state: web::Data<AppState>, user: CurrentUser, q: Query<BoardQuery>) -> AppResult<HttpResponse> {
-    user.require(OFFICE_ROLES)?;
-    let (day, region) = (q.day, q.region_id);
-    let out = run(&state, move |c, st| {
-        let day = match day {
-            Some(d) => d,
-            None => crate::db::sla::calendar(c)?.local_date(st.clock.now()),
-        };
-        store::board(c, day, region)
-    })
-    .await?;
+    let (day, region, who) = (q.day, q.region_id, who(&user, &state));
+    let out = run(&state, move |c, _| visits::board(c, &who, day, region)).await?;
     Ok(HttpResponse::Ok().json(out))
 }

@@ -7,7 +7,8 @@
 //! technician, a reused key) does not touch the others, and a replay gets the first answer back.
 //! Each waits for the commit of its group before it is answered, so nothing acknowledged is lost.
 
-use super::{dispatch, idempotency, write, DbConn, Pool};
+use super::dispatch::positions;
+use super::{idempotency, write, DbConn, Pool};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use diesel::Connection;
@@ -99,7 +100,7 @@ fn write_group(c: &mut DbConn, group: &[(PingRequest, oneshot::Sender<Answer>)])
 
 fn one(c: &mut DbConn, r: &PingRequest) -> Answer {
     idempotency::answer_once(c, r.user, &r.idempotency_key, &r.request_hash, r.now, |c| {
-        let last = dispatch::store_pings(c, r.user, &r.pings, r.now)?;
+        let last = positions::store_pings(c, r.user, &r.pings, r.now)?;
         serde_json::to_string(&PingReceipt {
             stored: r.pings.len(),
             last_ping_at: last,

@@ -1,6 +1,7 @@
 //! A visit's life on the technician's phone: assigned -> accepted (or declined, back to
 //! dispatch) -> en route -> on site -> completed, failed, or needing another visit. Pure.
 
+use chrono::NaiveDate;
 use fieldline_mobile_api::VisitStatus;
 
 /// What the technician does.
@@ -51,6 +52,50 @@ pub fn within_radius(distance_m: f64, radius_m: f64) -> bool {
 /// PNG files start with these eight bytes.
 pub fn is_png(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A])
+}
+
+/// What a completed visit was for, as its billing sees it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Work {
+    /// A repair of a ticket, on an asset whose warranty ends on that day (None: no warranty
+    /// known, or no asset).
+    Repair { warranty_end: Option<NaiveDate> },
+    /// Planned service: neither free under warranty nor billed (problems found become tickets).
+    Inspection,
+}
+
+/// How a completed visit is billed, as stored on the visit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Billing {
+    /// For a repair, whether the asset was under warranty that day; None for an inspection.
+    pub under_warranty: Option<bool>,
+    /// The price the customer was told, for a repair outside the warranty only.
+    pub quote_amount: Option<f64>,
+}
+
+/// A repair out of warranty needs the price the customer was told beforehand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuoteMissing;
+
+/// A repair is free under the asset's warranty (up to its last day) and billable at the quote
+/// told beforehand outside it; an inspection is neither.
+pub fn billing(work: Work, today: NaiveDate, quote: Option<f64>) -> Result<Billing, QuoteMissing> {
+    match work {
+        Work::Inspection => Ok(Billing {
+            under_warranty: None,
+            quote_amount: None,
+        }),
+        Work::Repair { warranty_end } => {
+            let under_warranty = warranty_end.is_some_and(|w| w >= today);
+            if !under_warranty && quote.is_none() {
+                return Err(QuoteMissing);
+            }
+            Ok(Billing {
+                under_warranty: Some(under_warranty),
+                quote_amount: if under_warranty { None } else { quote },
+            })
+        }
+    }
 }
 
 #[cfg(test)]
@@ -107,5 +152,39 @@ mod tests {
         assert!(!within_radius(500.1, 500.0));
         assert!(is_png(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0]));
         assert!(!is_png(b"GIF89a"));
+    }
+
+    #[test]
+    fn a_repair_under_warranty_is_free_and_outside_it_billed_at_the_quote() {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
+        let repair = |end: Option<NaiveDate>| Work::Repair { warranty_end: end };
+        assert_eq!(
+            billing(repair(Some(day)), day, Some(90.0)),
+            Ok(Billing {
+                under_warranty: Some(true),
+                quote_amount: None
+            }),
+            "the warranty's last day still counts, and a quote is not kept"
+        );
+        assert_eq!(
+            billing(repair(day.pred_opt()), day, Some(90.0)),
+            Ok(Billing {
+                under_warranty: Some(false),
+                quote_amount: Some(90.0)
+            })
+        );
+        assert_eq!(billing(repair(None), day, None), Err(QuoteMissing));
+        assert_eq!(billing(repair(day.pred_opt()), day, None), Err(QuoteMissing));
+    }
+
+    #[test]
+    fn an_inspection_is_neither_free_nor_billed() {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
+        let none = Billing {
+            under_warranty: None,
+            quote_amount: None,
+        };
+        assert_eq!(billing(Work::Inspection, day, None), Ok(none));
+        assert_eq!(billing(Work::Inspection, day, Some(5.0)), Ok(none));
     }
 }

@@ -8,12 +8,16 @@
 //! else calls a query that writes (the data generators of `demo` aside, which write in bulk on
 //! purpose).
 
+pub mod phone;
 pub mod sla_scan;
+pub mod technicians;
 pub mod tickets;
 pub mod tickets_changes;
 pub mod tickets_notifications;
 pub mod tickets_registration;
 pub mod tickets_requests;
+pub mod visit_steps;
+pub mod visits;
 
 use crate::db::audit::Actor;
 use crate::policy::Caller;

@@ -6,83 +6,37 @@
 //! version gets 412 with the visit as it is now.
 
 use super::extract::{from_value, Json, Query};
-use super::{etag, if_match, run};
+use super::{etag, if_match, run, who};
 use crate::auth::CurrentUser;
-use crate::db::inspections::{self, FindingOn};
-use crate::db::ping_writer::PingRequest;
-use crate::db::{dispatch as store, idempotency, write, Paging};
-use crate::domain::geo::Location;
-use crate::domain::inspection::Finding;
-use crate::domain::validate;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
+use crate::service::phone::{self, PhonePost, StepInput, StepKind, StepRequest};
 use crate::startup::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
-use base64::Engine;
-use chrono::Duration;
 use fieldline_mobile_api::{
-    CheckInRequest, CompleteRequest, DeclineRequest, FailRequest, InspectionFinding, LocationPing, NewFinding, Page,
-    PingBatch, PingReceipt, Problem, Role, Visit, VisitDetail, VisitStatus,
+    CheckInRequest, CompleteRequest, DeclineRequest, FailRequest, InspectionFinding, NewFinding, Page, PingBatch,
+    PingReceipt, Problem, Visit, VisitDetail, VisitStatus,
 };
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-
-/// The most positions one request may carry.
-pub const MAX_PINGS: usize = 100;
-/// The largest signature image accepted.
-pub const MAX_SIGNATURE_BYTES: usize = 256 * 1024;
-
-fn technician(user: &CurrentUser) -> AppResult<i64> {
-    if user.is(Role::Technician) {
-        Ok(user.id.0)
-    } else {
-        Err(AppError::Forbidden("the mobile API is for technicians".into()))
-    }
-}
-
-fn idempotency_key(req: &HttpRequest) -> AppResult<String> {
-    let key = req
-        .headers()
-        .get("Idempotency-Key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .unwrap_or("");
-    if key.is_empty() || key.len() > 200 {
-        return Err(AppError::validation(
-            "Idempotency-Key",
-            "every POST from the phone needs a key of 1 to 200 characters",
-        ));
-    }
-    Ok(key.to_string())
-}
 
 fn request_hash(req: &HttpRequest, body: &serde_json::Value) -> String {
     let digest = Sha256::digest(format!("{} {}\n{}", req.method(), req.path(), body).as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Answers with the stored response of an earlier identical request, or runs `work` and stores
-/// its response in the same transaction.
-async fn once<F>(state: &web::Data<AppState>, user: i64, key: String, hash: String, work: F) -> AppResult<(u16, String)>
-where
-    F: FnOnce(&mut crate::db::DbConn, &AppState) -> AppResult<String> + Send + 'static,
-{
-    run(state, move |c, st| {
-        if let Some(stored) = idempotency::lookup(c, user, &key, &hash)? {
-            return Ok(stored);
-        }
-        let now = st.clock.now();
-        let res = write(c, |c| {
-            idempotency::answer_once(c, user, &key, &hash, now, |c| work(c, st))
-        });
-        match res {
-            // The same request, sent twice at once: the other one stored its answer first.
-            Err(AppError::Duplicate { .. }) => {
-                idempotency::lookup(c, user, &key, &hash)?.ok_or_else(|| AppError::Conflict("try again".into()))
-            }
-            other => other,
-        }
-    })
-    .await
+/// A POST from the phone as it came: its `Idempotency-Key`, the request's hash and its body.
+fn post<T>(req: &HttpRequest, body: serde_json::Value, read: fn(serde_json::Value) -> AppResult<T>) -> PhonePost<T> {
+    let key = req
+        .headers()
+        .get("Idempotency-Key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    PhonePost {
+        key,
+        hash: request_hash(req, &body),
+        body,
+        read,
+    }
 }
 
 fn json_response(status: u16, body: String) -> HttpResponse {
@@ -109,49 +63,8 @@ pub async fn pings(
     req: HttpRequest,
     body: Json<serde_json::Value>,
 ) -> AppResult<HttpResponse> {
-    let me = technician(&user)?;
-    let key = idempotency_key(&req)?;
-    let hash = request_hash(&req, &body.0);
-    let batch: Vec<LocationPing> = from_value::<PingBatch>(body.0)?.pings;
-    if batch.is_empty() || batch.len() > MAX_PINGS {
-        return Err(AppError::validation(
-            "pings",
-            format!("send 1 to {MAX_PINGS} positions"),
-        ));
-    }
-    let now = state.clock.now();
-    for (i, p) in batch.iter().enumerate() {
-        Location::parse(p.latitude, p.longitude)
-            .map_err(|e| AppError::validation(format!("pings[{i}].{}", e.field), e.reason))?;
-        if !(0.0..=10_000.0).contains(&p.accuracy_m) {
-            return Err(AppError::validation(
-                format!("pings[{i}].accuracy_m"),
-                "must be between 0 and 10000",
-            ));
-        }
-        if p.at > now + Duration::minutes(5) {
-            return Err(AppError::validation(
-                format!("pings[{i}].at"),
-                "must not be in the future",
-            ));
-        }
-        if p.at < now - Duration::days(7) {
-            return Err(AppError::validation(
-                format!("pings[{i}].at"),
-                "is older than seven days",
-            ));
-        }
-    }
-    let (status, out) = state
-        .pings
-        .store(PingRequest {
-            user: me,
-            idempotency_key: key,
-            request_hash: hash,
-            pings: batch,
-            now,
-        })
-        .await?;
+    let request = phone::ping_request(&who(&user, &state), post(&req, body.0, from_value::<PingBatch>))?;
+    let (status, out) = state.pings.store(request).await?;
     Ok(json_response(status, out))
 }
 
@@ -170,10 +83,8 @@ pub async fn my_visits(
     user: CurrentUser,
     q: Query<MyVisitsQuery>,
 ) -> AppResult<HttpResponse> {
-    let me = technician(&user)?;
-    let paging = Paging::new(q.limit, q.offset)?;
-    let status = q.status;
-    let out = run(&state, move |c, _| store::technician_visits(c, me, status, paging)).await?;
+    let (status, page, who) = (q.status, (q.limit, q.offset), who(&user, &state));
+    let out = run(&state, move |c, _| phone::my_visits(c, &who, status, page)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -182,9 +93,8 @@ pub async fn my_visits(
     params(("id" = i64, Path, description = "visit id")),
     responses((status = 200, body = VisitDetail), (status = 404, body = Problem)))]
 pub async fn my_visit(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
-    let me = technician(&user)?;
-    let id = id.into_inner();
-    let out = run(&state, move |c, _| store::visit_detail(c, me, id)).await?;
+    let (id, who) = (id.into_inner(), who(&user, &state));
+    let out = run(&state, move |c, _| phone::my_visit(c, &who, id)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(out.visit.version)).json(out))
 }
 
@@ -192,22 +102,18 @@ async fn step(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
-    id: i64,
+    (visit, kind): (i64, StepKind),
     body: serde_json::Value,
-    make: fn(serde_json::Value) -> AppResult<store::StepData>,
+    read: fn(serde_json::Value) -> AppResult<StepInput>,
 ) -> AppResult<HttpResponse> {
-    let me = technician(&user)?;
-    let key = idempotency_key(&req)?;
-    let hash = request_hash(&req, &body);
-    let expected = if_match(&req)?;
-    let who = super::actor(&user, &state);
-    let (status, out) = once(&state, me, key, hash, move |c, st| {
-        let expected = expected.ok_or(AppError::PreconditionRequired)?;
-        let data = make(body)?;
-        let v = store::visit_step(c, &who, me, id, expected, data, &st.settings)?;
-        serde_json::to_string(&v).map_err(AppError::internal)
-    })
-    .await?;
+    let r = StepRequest {
+        visit,
+        kind,
+        if_match: if_match(&req),
+        post: post(&req, body, read),
+    };
+    let who = who(&user, &state);
+    let (status, out) = run(&state, move |c, st| phone::step(c, &who, r, &st.settings)).await?;
     Ok(json_response(status, out))
 }
 
@@ -222,8 +128,8 @@ pub async fn accept(
     id: web::Path<i64>,
     body: Json<serde_json::Value>,
 ) -> AppResult<HttpResponse> {
-    step(state, user, req, id.into_inner(), body.0, |_| {
-        Ok(store::StepData::Accept)
+    step(state, user, req, (id.into_inner(), StepKind::Accept), body.0, |_| {
+        Ok(StepInput::Accept)
     })
     .await
 }
@@ -239,11 +145,8 @@ pub async fn decline(
     id: web::Path<i64>,
     body: Json<serde_json::Value>,
 ) -> AppResult<HttpResponse> {
-    step(state, user, req, id.into_inner(), body.0, |v| {
-        let b: DeclineRequest = from_value(v)?;
-        Ok(store::StepData::Decline {
-            reason: validate::text("reason", &b.reason, 2000)?,
-        })
+    step(state, user, req, (id.into_inner(), StepKind::Decline), body.0, |v| {
+        Ok(StepInput::Decline(from_value(v)?))
     })
     .await
 }
@@ -259,8 +162,8 @@ pub async fn en_route(
     id: web::Path<i64>,
     body: Json<serde_json::Value>,
 ) -> AppResult<HttpResponse> {
-    step(state, user, req, id.into_inner(), body.0, |_| {
-        Ok(store::StepData::EnRoute)
+    step(state, user, req, (id.into_inner(), StepKind::EnRoute), body.0, |_| {
+        Ok(StepInput::EnRoute)
     })
     .await
 }
@@ -276,12 +179,8 @@ pub async fn check_in(
     id: web::Path<i64>,
     body: Json<serde_json::Value>,
 ) -> AppResult<HttpResponse> {
-    step(state, user, req, id.into_inner(), body.0, |v| {
-        let b: CheckInRequest = from_value(v)?;
-        Ok(store::StepData::CheckIn {
-            at: Location::parse(b.latitude, b.longitude)?,
-            reason: validate::optional(b.reason.as_deref(), |r| validate::text("reason", r, 2000))?,
-        })
+    step(state, user, req, (id.into_inner(), StepKind::CheckIn), body.0, |v| {
+        Ok(StepInput::CheckIn(from_value(v)?))
     })
     .await
 }
@@ -298,43 +197,8 @@ pub async fn complete(
     id: web::Path<i64>,
     body: Json<serde_json::Value>,
 ) -> AppResult<HttpResponse> {
-    step(state, user, req, id.into_inner(), body.0, |v| {
-        let b: CompleteRequest = from_value(v)?;
-        if !(1..=1440).contains(&b.time_spent_minutes) {
-            return Err(AppError::validation("time_spent_minutes", "must be between 1 and 1440"));
-        }
-        if b.quote_amount.is_some_and(|q| !(0.0..=10_000_000.0).contains(&q)) {
-            return Err(AppError::validation("quote_amount", "must be between 0 and 10,000,000"));
-        }
-        for (i, p) in b.parts.iter().enumerate() {
-            validate::text(&format!("parts[{i}].part_number"), &p.part_number, 64)?;
-            if !(1..=1000).contains(&p.quantity) {
-                return Err(AppError::validation(
-                    format!("parts[{i}].quantity"),
-                    "must be between 1 and 1000",
-                ));
-            }
-        }
-        let png = base64::engine::general_purpose::STANDARD
-            .decode(b.signature_png_base64.trim())
-            .map_err(|_| AppError::validation("signature_png_base64", "is not base64"))?;
-        if png.len() > MAX_SIGNATURE_BYTES {
-            return Err(AppError::validation(
-                "signature_png_base64",
-                format!("the image is larger than {MAX_SIGNATURE_BYTES} bytes"),
-            ));
-        }
-        if !crate::domain::visit::is_png(&png) {
-            return Err(AppError::validation("signature_png_base64", "is not a PNG image"));
-        }
-        Ok(store::StepData::Complete {
-            work_notes: validate::text("work_notes", &b.work_notes, 10_000)?,
-            parts: b.parts,
-            time_spent_minutes: b.time_spent_minutes,
-            quote_amount: b.quote_amount,
-            signoff_name: validate::text("signoff_name", &b.signoff_name, 200)?,
-            signature_png: png,
-        })
+    step(state, user, req, (id.into_inner(), StepKind::Complete), body.0, |v| {
+        Ok(StepInput::Complete(from_value(v)?))
     })
     .await
 }
@@ -351,12 +215,8 @@ pub async fn fail(
     id: web::Path<i64>,
     body: Json<serde_json::Value>,
 ) -> AppResult<HttpResponse> {
-    step(state, user, req, id.into_inner(), body.0, |v| {
-        let b: FailRequest = from_value(v)?;
-        Ok(store::StepData::Fail {
-            reason: validate::text("reason", &b.reason, 2000)?,
-            needs_revisit: b.needs_revisit,
-        })
+    step(state, user, req, (id.into_inner(), StepKind::Fail), body.0, |v| {
+        Ok(StepInput::Fail(from_value(v)?))
     })
     .await
 }
@@ -374,19 +234,10 @@ pub async fn finding(
     id: web::Path<i64>,
     body: Json<serde_json::Value>,
 ) -> AppResult<HttpResponse> {
-    let me = technician(&user)?;
-    let key = idempotency_key(&req)?;
-    let hash = request_hash(&req, &body.0);
-    let b: NewFinding = from_value(body.0)?;
-    let f = Finding::parse(&b.title, &b.description, b.priority)?;
-    let on = FindingOn::Visit {
-        id: id.into_inner(),
-        technician: me,
-    };
-    let (who, asset) = (super::actor(&user, &state), b.asset_id.map(|a| a.0));
-    let (status, out) = once(&state, me, key, hash, move |c, st| {
-        let found = inspections::record_finding_in_tx(c, &who, on, f, asset, st.settings.escalation_step())?;
-        serde_json::to_string(&found).map_err(AppError::internal)
+    let (visit, who) = (id.into_inner(), who(&user, &state));
+    let post = post(&req, body.0, from_value::<NewFinding>);
+    let (status, out) = run(&state, move |c, st| {
+        phone::record_finding(c, &who, visit, post, st.settings.escalation_step())
     })
     .await?;
     Ok(json_response(status, out))

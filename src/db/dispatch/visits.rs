@@ -1,0 +1,419 @@
+//! Visits: the row and its wire form, the reads dispatch and the phone make, and the writes of
+//! each change (booking, a step on the phone, the parts used).
+
+use crate::db::schema::{assets, onsite_requests, sites, tickets, visit_parts, visits};
+use crate::db::{ts, utc, DbConn, Paging};
+use crate::domain::geo::Location;
+use crate::error::{AppError, AppResult};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use fieldline_mobile_api::{
+    InspectionId, OnsiteRequestId, OnsiteRequestStatus, Page, PartUsed, RegionId, TicketId, UserId, Visit, VisitId,
+    VisitKind, VisitStatus,
+};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = visits)]
+pub struct VisitRow {
+    pub id: i64,
+    pub kind: String,
+    pub ticket_id: Option<i64>,
+    pub onsite_request_id: Option<i64>,
+    pub inspection_id: Option<i64>,
+    pub site_id: Option<i64>,
+    pub region_id: Option<i64>,
+    pub window_start: NaiveDateTime,
+    pub window_end: NaiveDateTime,
+    pub required_skill: Option<String>,
+    pub required_level: i32,
+    pub technician_id: Option<i64>,
+    pub status: String,
+    pub version: i32,
+    pub accepted_at: Option<NaiveDateTime>,
+    pub en_route_at: Option<NaiveDateTime>,
+    pub checked_in_at: Option<NaiveDateTime>,
+    pub checkin_lat: Option<f64>,
+    pub checkin_lon: Option<f64>,
+    pub checkin_distance_m: Option<f64>,
+    pub checkin_reason: Option<String>,
+    pub finished_at: Option<NaiveDateTime>,
+    pub outcome_reason: Option<String>,
+    pub work_notes: Option<String>,
+    pub under_warranty: Option<bool>,
+    pub quote_amount: Option<f64>,
+    pub time_spent_minutes: Option<i32>,
+    pub signoff_name: Option<String>,
+    pub signature_png: Option<Vec<u8>>,
+    pub created_by: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl VisitRow {
+    pub fn status(&self) -> AppResult<VisitStatus> {
+        VisitStatus::parse(&self.status)
+            .ok_or_else(|| AppError::internal(format!("visit {} has unknown status", self.id)))
+    }
+
+    pub fn kind(&self) -> AppResult<VisitKind> {
+        VisitKind::parse(&self.kind).ok_or_else(|| AppError::internal(format!("visit {} has unknown kind", self.id)))
+    }
+
+    pub fn to_wire(&self) -> AppResult<Visit> {
+        Ok(Visit {
+            id: VisitId(self.id),
+            kind: self.kind()?,
+            ticket_id: self.ticket_id.map(TicketId),
+            onsite_request_id: self.onsite_request_id.map(OnsiteRequestId),
+            inspection_id: self.inspection_id.map(InspectionId),
+            site_id: self.site_id.map(Into::into),
+            region_id: self.region_id.map(RegionId),
+            window_start: utc(self.window_start),
+            window_end: utc(self.window_end),
+            required_skill: self.required_skill.clone(),
+            required_level: self.required_level,
+            technician_id: self.technician_id.map(UserId),
+            status: self.status()?,
+            version: self.version,
+            accepted_at: self.accepted_at.map(utc),
+            en_route_at: self.en_route_at.map(utc),
+            checked_in_at: self.checked_in_at.map(utc),
+            checkin_distance_m: self.checkin_distance_m,
+            checkin_reason: self.checkin_reason.clone(),
+            finished_at: self.finished_at.map(utc),
+            outcome_reason: self.outcome_reason.clone(),
+            work_notes: self.work_notes.clone(),
+            under_warranty: self.under_warranty,
+            quote_amount: self.quote_amount,
+            time_spent_minutes: self.time_spent_minutes,
+            signoff_name: self.signoff_name.clone(),
+            has_signature: self.signature_png.is_some(),
+            created_at: utc(self.created_at),
+            updated_at: utc(self.updated_at),
+        })
+    }
+}
+
+/// The statuses in which a visit holds its technician's time.
+pub const BOOKING: &[&str] = &["assigned", "accepted", "en_route", "on_site"];
+/// The statuses of a visit still to be done (on the board).
+pub const OPEN_VISIT: &[&str] = &["scheduled", "assigned", "accepted", "en_route", "on_site"];
+
+pub fn get_visit(c: &mut DbConn, id: i64) -> AppResult<VisitRow> {
+    visits::table
+        .find(id)
+        .select(VisitRow::as_select())
+        .first(c)
+        .optional()?
+        .ok_or_else(|| AppError::not_found("visit", id))
+}
+
+/// One of the technician's visits; anyone else's is "not found".
+pub fn own_visit(c: &mut DbConn, tech: i64, id: i64) -> AppResult<VisitRow> {
+    let v = get_visit(c, id)?;
+    if v.technician_id != Some(tech) {
+        return Err(AppError::not_found("visit", id));
+    }
+    Ok(v)
+}
+
+/// The technician's own visits, soonest window first.
+pub fn technician_visits(
+    c: &mut DbConn,
+    tech: i64,
+    status: Option<VisitStatus>,
+    paging: Paging,
+) -> AppResult<Page<Visit>> {
+    let query = || {
+        let mut q = visits::table.filter(visits::technician_id.eq(tech)).into_boxed();
+        if let Some(s) = status {
+            q = q.filter(visits::status.eq(s.as_str()));
+        }
+        q
+    };
+    let total = query().count().get_result(c)?;
+    let rows: Vec<VisitRow> = query()
+        .order((visits::window_start, visits::id))
+        .limit(paging.limit)
+        .offset(paging.offset)
+        .select(VisitRow::as_select())
+        .load(c)?;
+    let items = rows.iter().map(VisitRow::to_wire).collect::<AppResult<_>>()?;
+    Ok(paging.page(items, total))
+}
+
+/// What a visit is made from: an on-site registration's ticket, agreed window and status.
+pub struct OnsiteRequest {
+    pub ticket_id: i64,
+    pub window_start: NaiveDateTime,
+    pub window_end: NaiveDateTime,
+    pub status: String,
+}
+
+pub fn onsite_request(c: &mut DbConn, id: i64) -> AppResult<Option<OnsiteRequest>> {
+    let found: Option<(i64, NaiveDateTime, NaiveDateTime, String)> = onsite_requests::table
+        .find(id)
+        .select((
+            onsite_requests::ticket_id,
+            onsite_requests::window_start,
+            onsite_requests::window_end,
+            onsite_requests::status,
+        ))
+        .first(c)
+        .optional()?;
+    Ok(
+        found.map(|(ticket_id, window_start, window_end, status)| OnsiteRequest {
+            ticket_id,
+            window_start,
+            window_end,
+            status,
+        }),
+    )
+}
+
+pub fn set_onsite_request_status(
+    c: &mut DbConn,
+    id: i64,
+    status: OnsiteRequestStatus,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    diesel::update(onsite_requests::table.find(id))
+        .set((
+            onsite_requests::status.eq(status.as_str()),
+            onsite_requests::updated_at.eq(ts(at)),
+        ))
+        .execute(c)?;
+    Ok(())
+}
+
+/// The ticket's site and region.
+pub fn ticket_place(c: &mut DbConn, ticket_id: i64) -> AppResult<(Option<i64>, Option<i64>)> {
+    Ok(tickets::table
+        .find(ticket_id)
+        .select((tickets::site_id, tickets::region_id))
+        .first(c)?)
+}
+
+/// A repair visit of an on-site registration, as stored.
+pub struct NewRepairVisit<'a> {
+    pub ticket_id: i64,
+    pub onsite_request_id: i64,
+    pub place: (Option<i64>, Option<i64>),
+    pub window: (NaiveDateTime, NaiveDateTime),
+    pub skill: Option<&'a str>,
+    pub level: i32,
+    pub created_by: i64,
+    pub at: DateTime<Utc>,
+}
+
+pub fn insert_repair_visit(c: &mut DbConn, v: &NewRepairVisit) -> AppResult<VisitRow> {
+    Ok(diesel::insert_into(visits::table)
+        .values((
+            visits::kind.eq(VisitKind::Repair.as_str()),
+            visits::ticket_id.eq(Some(v.ticket_id)),
+            visits::onsite_request_id.eq(Some(v.onsite_request_id)),
+            visits::site_id.eq(v.place.0),
+            visits::region_id.eq(v.place.1),
+            visits::window_start.eq(v.window.0),
+            visits::window_end.eq(v.window.1),
+            visits::required_skill.eq(v.skill),
+            visits::required_level.eq(v.level),
+            visits::status.eq(VisitStatus::Scheduled.as_str()),
+            visits::created_by.eq(v.created_by),
+            visits::created_at.eq(ts(v.at)),
+            visits::updated_at.eq(ts(v.at)),
+        ))
+        .returning(visits::all_columns)
+        .get_result(c)?)
+}
+
+/// Another visit of the technician's that holds their time in the visit's window, if any.
+pub fn clash(c: &mut DbConn, technician: i64, visit: &VisitRow) -> AppResult<Option<i64>> {
+    Ok(visits::table
+        .filter(visits::technician_id.eq(technician))
+        .filter(visits::status.eq_any(BOOKING))
+        .filter(visits::id.ne(visit.id))
+        .filter(visits::window_start.lt(visit.window_end))
+        .filter(visits::window_end.gt(visit.window_start))
+        .select(visits::id)
+        .first(c)
+        .optional()?)
+}
+
+/// Sets the visit's technician and status if its version is still `version`; returns whether it
+/// was (the new version is one more).
+pub fn set_technician(
+    c: &mut DbConn,
+    visit: &VisitRow,
+    technician: Option<i64>,
+    status: VisitStatus,
+    at: DateTime<Utc>,
+) -> AppResult<bool> {
+    let n = diesel::update(
+        visits::table
+            .filter(visits::id.eq(visit.id))
+            .filter(visits::version.eq(visit.version)),
+    )
+    .set((
+        visits::technician_id.eq(technician),
+        visits::status.eq(status.as_str()),
+        visits::version.eq(visit.version + 1),
+        visits::updated_at.eq(ts(at)),
+    ))
+    .execute(c)?;
+    Ok(n > 0)
+}
+
+/// Takes the technician off the visit: it is scheduled again.
+pub fn unbook(c: &mut DbConn, visit: &VisitRow, at: DateTime<Utc>) -> AppResult<()> {
+    diesel::update(visits::table.find(visit.id))
+        .set((
+            visits::technician_id.eq(None::<i64>),
+            visits::status.eq(VisitStatus::Scheduled.as_str()),
+            visits::version.eq(visit.version + 1),
+            visits::updated_at.eq(ts(at)),
+        ))
+        .execute(c)?;
+    Ok(())
+}
+
+/// Moves the visit to `status` if its version is still `version`; returns whether it was.
+pub fn claim_step(c: &mut DbConn, id: i64, version: i32, status: VisitStatus, at: DateTime<Utc>) -> AppResult<bool> {
+    let n = diesel::update(
+        visits::table
+            .filter(visits::id.eq(id))
+            .filter(visits::version.eq(version)),
+    )
+    .set((
+        visits::status.eq(status.as_str()),
+        visits::version.eq(version + 1),
+        visits::updated_at.eq(ts(at)),
+    ))
+    .execute(c)?;
+    Ok(n > 0)
+}
+
+pub fn set_accepted(c: &mut DbConn, id: i64, at: DateTime<Utc>) -> AppResult<()> {
+    diesel::update(visits::table.find(id))
+        .set(visits::accepted_at.eq(Some(ts(at))))
+        .execute(c)?;
+    Ok(())
+}
+
+/// The technician gave the visit back: it has no technician any more.
+pub fn set_declined(c: &mut DbConn, id: i64, reason: &str) -> AppResult<()> {
+    diesel::update(visits::table.find(id))
+        .set((
+            visits::technician_id.eq(None::<i64>),
+            visits::accepted_at.eq(None::<NaiveDateTime>),
+            visits::outcome_reason.eq(reason),
+        ))
+        .execute(c)?;
+    Ok(())
+}
+
+pub fn set_en_route(c: &mut DbConn, id: i64, at: DateTime<Utc>) -> AppResult<()> {
+    diesel::update(visits::table.find(id))
+        .set(visits::en_route_at.eq(Some(ts(at))))
+        .execute(c)?;
+    Ok(())
+}
+
+/// Where and when the technician checked in.
+pub struct CheckIn<'a> {
+    pub at: DateTime<Utc>,
+    pub position: Location,
+    pub distance_m: f64,
+    pub reason: Option<&'a str>,
+}
+
+pub fn set_checked_in(c: &mut DbConn, id: i64, ci: &CheckIn) -> AppResult<()> {
+    diesel::update(visits::table.find(id))
+        .set((
+            visits::checked_in_at.eq(Some(ts(ci.at))),
+            visits::checkin_lat.eq(Some(ci.position.lat())),
+            visits::checkin_lon.eq(Some(ci.position.lon())),
+            visits::checkin_distance_m.eq(Some(ci.distance_m)),
+            visits::checkin_reason.eq(ci.reason),
+        ))
+        .execute(c)?;
+    Ok(())
+}
+
+/// What a completed visit stores.
+pub struct Completion<'a> {
+    pub at: DateTime<Utc>,
+    pub work_notes: &'a str,
+    pub under_warranty: Option<bool>,
+    pub quote_amount: Option<f64>,
+    pub time_spent_minutes: i32,
+    pub signoff_name: &'a str,
+    pub signature_png: &'a [u8],
+    pub parts: &'a [PartUsed],
+}
+
+pub fn set_completed(c: &mut DbConn, id: i64, done: &Completion) -> AppResult<()> {
+    diesel::update(visits::table.find(id))
+        .set((
+            visits::finished_at.eq(Some(ts(done.at))),
+            visits::work_notes.eq(Some(done.work_notes)),
+            visits::under_warranty.eq(done.under_warranty),
+            visits::quote_amount.eq(done.quote_amount),
+            visits::time_spent_minutes.eq(Some(done.time_spent_minutes)),
+            visits::signoff_name.eq(Some(done.signoff_name)),
+            visits::signature_png.eq(Some(done.signature_png)),
+        ))
+        .execute(c)?;
+    for p in done.parts {
+        diesel::insert_into(visit_parts::table)
+            .values((
+                visit_parts::visit_id.eq(id),
+                visit_parts::part_number.eq(&p.part_number),
+                visit_parts::quantity.eq(p.quantity),
+            ))
+            .execute(c)?;
+    }
+    Ok(())
+}
+
+pub fn set_failed(c: &mut DbConn, id: i64, at: DateTime<Utc>, reason: &str) -> AppResult<()> {
+    diesel::update(visits::table.find(id))
+        .set((visits::finished_at.eq(Some(ts(at))), visits::outcome_reason.eq(reason)))
+        .execute(c)?;
+    Ok(())
+}
+
+/// The parts used on the visit.
+pub fn parts_of(c: &mut DbConn, id: i64) -> AppResult<Vec<PartUsed>> {
+    let parts: Vec<(String, i32)> = visit_parts::table
+        .filter(visit_parts::visit_id.eq(id))
+        .order(visit_parts::id)
+        .select((visit_parts::part_number, visit_parts::quantity))
+        .load(c)?;
+    Ok(parts
+        .into_iter()
+        .map(|(part_number, quantity)| PartUsed { part_number, quantity })
+        .collect())
+}
+
+/// A site's name, address and position as stored.
+pub fn site_of(c: &mut DbConn, site: i64) -> AppResult<(String, String, f64, f64)> {
+    Ok(sites::table
+        .find(site)
+        .select((sites::name, sites::address, sites::latitude, sites::longitude))
+        .first(c)?)
+}
+
+/// A site's position.
+pub fn site_location(c: &mut DbConn, site: i64) -> AppResult<Location> {
+    let (lat, lon): (f64, f64) = sites::table
+        .find(site)
+        .select((sites::latitude, sites::longitude))
+        .first(c)?;
+    Location::parse(lat, lon).map_err(|e| AppError::internal(format!("site {site}: {e}")))
+}
+
+/// The last day of an asset's warranty, if it has one.
+pub fn warranty_end(c: &mut DbConn, asset: i64) -> AppResult<Option<NaiveDate>> {
+    Ok(assets::table.find(asset).select(assets::warranty_end).first(c)?)
+}

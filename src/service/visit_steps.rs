@@ -1,0 +1,227 @@
+//! The steps of a visit on the technician's phone: accept, decline (back to dispatch), set off,
+//! check in on site (which stops the ticket's arrival clock), complete (billed by the warranty
+//! rule) and fail (or ask for another visit), each with the visit's timeline entry, audit record,
+//! and what follows for an inspection.
+
+use super::visits::visit_event;
+use super::Who;
+use crate::db::audit::{self, snapshot, Actor};
+use crate::db::dispatch::technicians as tech_store;
+use crate::db::dispatch::visits::{self as store, CheckIn, Completion, VisitRow};
+use crate::db::{notifications, tickets as ticket_store, DbConn};
+use crate::domain::dispatch::distance_km;
+use crate::domain::geo::Location;
+use crate::domain::visit::{self as rules, Billing, Step, Work};
+use crate::error::{AppError, AppResult};
+use crate::policy::dispatch::{self as policy, Act};
+use fieldline_mobile_api::{LadderTier, OnsiteRequestStatus, PartUsed, Visit};
+
+/// What a step carries, after validation.
+#[derive(Debug, Clone)]
+pub enum StepData {
+    Accept,
+    Decline { reason: String },
+    EnRoute,
+    CheckIn { at: Location, reason: Option<String> },
+    Complete(Done),
+    Fail { reason: String, needs_revisit: bool },
+}
+
+/// What the technician reports of a finished job.
+#[derive(Debug, Clone)]
+pub struct Done {
+    pub work_notes: String,
+    pub parts: Vec<PartUsed>,
+    pub time_spent_minutes: i32,
+    /// The price the customer was told, for work outside the warranty.
+    pub quote_amount: Option<f64>,
+    pub signoff_name: String,
+    pub signature_png: Vec<u8>,
+}
+
+impl StepData {
+    fn step(&self) -> Step {
+        match self {
+            StepData::Accept => Step::Accept,
+            StepData::Decline { .. } => Step::Decline,
+            StepData::EnRoute => Step::EnRoute,
+            StepData::CheckIn { .. } => Step::CheckIn,
+            StepData::Complete(_) => Step::Complete,
+            StepData::Fail { needs_revisit, .. } => Step::Fail {
+                needs_revisit: *needs_revisit,
+            },
+        }
+    }
+}
+
+/// The visit as it is now, as a 412's body.
+fn precondition_failed(v: &VisitRow) -> AppResult<AppError> {
+    Ok(AppError::PreconditionFailed {
+        current: serde_json::to_value(v.to_wire()?).map_err(AppError::internal)?,
+    })
+}
+
+/// One step of the technician's visit, inside the caller's transaction. `expected_version` is the
+/// version the phone last saw (`If-Match`); an older one gets the current visit back (412).
+pub fn take(
+    c: &mut DbConn,
+    who: &Who,
+    act: Act,
+    id: i64,
+    expected_version: i32,
+    data: StepData,
+    settings: &crate::config::Settings,
+) -> AppResult<Visit> {
+    let before = store::get_visit(c, id)?;
+    policy::require_phone_visit(&who.caller, act, id, before.technician_id)?;
+    if before.version != expected_version {
+        return Err(precondition_failed(&before)?);
+    }
+    let status = before.status()?;
+    let step = data.step();
+    let next = rules::next(status, step)
+        .ok_or_else(|| AppError::InvalidTransition(format!("a visit that is {status} cannot {}", step.name())))?;
+    let actor = who.actor();
+    if !store::claim_step(c, id, before.version, next, actor.at)? {
+        return Err(precondition_failed(&store::get_visit(c, id)?)?);
+    }
+    let (kind, reason): (&str, Option<String>) = match data {
+        StepData::Accept => {
+            store::set_accepted(c, id, actor.at)?;
+            ("visit_accepted", None)
+        }
+        StepData::Decline { reason } => {
+            decline(c, &actor, &before, &reason)?;
+            ("visit_declined", Some(reason))
+        }
+        StepData::EnRoute => {
+            store::set_en_route(c, id, actor.at)?;
+            ("visit_en_route", None)
+        }
+        StepData::CheckIn { at, reason } => {
+            check_in(c, &actor, &before, (at, reason.as_deref()), settings)?;
+            ("visit_checked_in", reason)
+        }
+        StepData::Complete(done) => {
+            complete(c, &actor, &before, &done)?;
+            ("visit_completed", None)
+        }
+        StepData::Fail { reason, needs_revisit } => {
+            store::set_failed(c, id, actor.at, &reason)?;
+            if let Some(request) = before.onsite_request_id.filter(|_| needs_revisit) {
+                // The on-site registration goes back to dispatch for another visit.
+                store::set_onsite_request_status(c, request, OnsiteRequestStatus::Open, actor.at)?;
+            }
+            let kind = if needs_revisit {
+                "visit_needs_revisit"
+            } else {
+                "visit_failed"
+            };
+            (kind, Some(reason))
+        }
+    };
+    if let Some(inspection) = before.inspection_id {
+        crate::db::inspections::after_visit_step(c, &actor, inspection, &before, step)?;
+    }
+    let after = store::get_visit(c, id)?.to_wire()?;
+    let (from, to) = (Some(status.as_str()), Some(next.as_str()));
+    visit_event(c, &before, &actor, kind, (from, to), reason.as_deref())?;
+    audit::record(
+        c,
+        &actor,
+        "visit",
+        id,
+        step.name(),
+        snapshot(&before.to_wire()?),
+        snapshot(&after),
+    )?;
+    Ok(after)
+}
+
+/// The visit goes back to dispatch, and the dispatchers are told.
+fn decline(c: &mut DbConn, actor: &Actor, before: &VisitRow, reason: &str) -> AppResult<()> {
+    store::set_declined(c, before.id, reason)?;
+    let dispatchers = tech_store::active_users_of_role(c, policy::DECLINE_AUDIENCE)?;
+    let msg = format!("Visit {} was declined and needs a technician: {reason}", before.id);
+    notifications::notify(c, &dispatchers, before.ticket_id, "visit_declined", &msg, actor.at)?;
+    Ok(())
+}
+
+/// Checks in at the phone's position; farther from the site than the radius needs a reason. The
+/// technician's arrival stops the ticket's arrival clock.
+fn check_in(
+    c: &mut DbConn,
+    actor: &Actor,
+    before: &VisitRow,
+    (at, reason): (Location, Option<&str>),
+    settings: &crate::config::Settings,
+) -> AppResult<()> {
+    let radius_m = settings.checkin_radius_m;
+    let site = before
+        .site_id
+        .ok_or_else(|| AppError::InvalidTransition("the visit has no site".into()))?;
+    let site_at = store::site_location(c, site)?;
+    let distance = distance_km(&at, &site_at) * 1000.0;
+    if !rules::within_radius(distance, radius_m) && reason.is_none() {
+        return Err(AppError::validation(
+            "reason",
+            format!("the phone is {distance:.0} m from the site (the limit is {radius_m:.0} m): give a reason"),
+        ));
+    }
+    let ci = CheckIn {
+        at: actor.at,
+        position: at,
+        distance_m: (distance * 10.0).round() / 10.0,
+        reason,
+    };
+    store::set_checked_in(c, before.id, &ci)?;
+    if let Some(ticket_id) = before.ticket_id {
+        let t = ticket_store::get(c, ticket_id)?;
+        if t.arrived_at.is_none() && t.ladder_tier == LadderTier::Onsite.as_str() && t.status()?.is_open() {
+            ticket_store::change_in_tx(
+                c,
+                actor,
+                None,
+                ticket_id,
+                ticket_store::Change::Arrived { at: actor.at },
+                settings.escalation_step(),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Completes the visit: a repair is billed by the warranty rule, an inspection is not billed.
+fn complete(c: &mut DbConn, actor: &Actor, before: &VisitRow, d: &Done) -> AppResult<()> {
+    let work = match before.ticket_id {
+        Some(ticket_id) => {
+            let t = ticket_store::get(c, ticket_id)?;
+            let warranty_end = match t.asset_id {
+                Some(a) => store::warranty_end(c, a)?,
+                None => None,
+            };
+            Work::Repair { warranty_end }
+        }
+        None => Work::Inspection,
+    };
+    let Billing {
+        under_warranty,
+        quote_amount,
+    } = rules::billing(work, actor.at.date_naive(), d.quote_amount).map_err(|_| {
+        AppError::validation(
+            "quote_amount",
+            "the asset is out of warranty: give the price the customer was told",
+        )
+    })?;
+    let done = Completion {
+        at: actor.at,
+        work_notes: &d.work_notes,
+        under_warranty,
+        quote_amount,
+        time_spent_minutes: d.time_spent_minutes,
+        signoff_name: &d.signoff_name,
+        signature_png: &d.signature_png,
+        parts: &d.parts,
+    };
+    store::set_completed(c, before.id, &done)
+}

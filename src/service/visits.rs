@@ -1,0 +1,333 @@
+//! Visits on the dispatch side: making one of an on-site registration, ranking the candidates,
+//! assigning without double-booking (by hand or to the best candidate), unassigning, and the
+//! board.
+
+use super::Who;
+use crate::db::audit::{self, snapshot, Actor};
+use crate::db::dispatch::board::{self as board_store, day_bounds, work_of};
+use crate::db::dispatch::candidates::{nearby, Around};
+use crate::db::dispatch::technicians as tech_store;
+use crate::db::dispatch::visits::{self as store, NewRepairVisit, VisitRow};
+use crate::db::{sla as calendar, tickets as ticket_store, utc, write, DbConn};
+use crate::domain::dispatch::{self, Job, Params};
+use crate::domain::validate;
+use crate::error::{AppError, AppResult};
+use crate::policy::dispatch::{self as policy, Act};
+use chrono::{DateTime, NaiveDate, Utc};
+use fieldline_mobile_api::{
+    BoardEntry, Candidate, Candidates, Excluded, NewVisit, Note, OnsiteRequestStatus, UserId, Visit, VisitAssignment,
+    VisitId, VisitStatus,
+};
+use serde_json::json;
+
+/// Candidates listed unless the request asks for another number.
+const CANDIDATES: i64 = 10;
+
+/// Candidates tried, best first, when assigning automatically.
+const AUTO_TRIES: usize = 5;
+
+/// The first search radius around the site; it doubles until the best are known. Small, so that
+/// where technicians are dense the search reads the few it needs (at 10,000 technicians a city,
+/// a 10 km start read about a thousand for every ranking); where they are sparse the extra
+/// rounds each read few rows.
+const FIRST_RADIUS_KM: f64 = 2.5;
+
+/// A step of a visit on its ticket's timeline; an inspection visit has no ticket (its audit
+/// record and its inspection tell instead).
+pub(crate) fn visit_event(
+    c: &mut DbConn,
+    v: &VisitRow,
+    actor: &Actor,
+    kind: &str,
+    (from, to): (Option<&str>, Option<&str>),
+    reason: Option<&str>,
+) -> AppResult<()> {
+    if let Some(t) = v.ticket_id {
+        let data = Some(json!({"visit_id": v.id}));
+        ticket_store::record_event(c, t, actor, kind, from, to, reason, data)?;
+    }
+    Ok(())
+}
+
+/// Turns an open on-site registration into a visit in the window agreed with the customer.
+pub fn create(c: &mut DbConn, who: &Who, b: NewVisit) -> AppResult<Visit> {
+    policy::require(&who.caller, Act::CreateVisit)?;
+    let skill = validate::optional(b.required_skill.as_deref(), |v| validate::text("required_skill", v, 50))?;
+    let level = b.required_level.unwrap_or(1);
+    if !(1..=5).contains(&level) {
+        return Err(AppError::validation("required_level", "must be between 1 and 5"));
+    }
+    let request_id = b.onsite_request_id.0;
+    let actor = who.actor();
+    write(c, |c| {
+        let request = store::onsite_request(c, request_id)?.ok_or_else(|| {
+            AppError::validation(
+                "onsite_request_id",
+                format!("no on-site registration with id {request_id}"),
+            )
+        })?;
+        if request.status != OnsiteRequestStatus::Open.as_str() {
+            return Err(AppError::InvalidTransition(format!(
+                "the on-site registration is {}, not open",
+                request.status
+            )));
+        }
+        let place = store::ticket_place(c, request.ticket_id)?;
+        let row = store::insert_repair_visit(
+            c,
+            &NewRepairVisit {
+                ticket_id: request.ticket_id,
+                onsite_request_id: request_id,
+                place,
+                window: (request.window_start, request.window_end),
+                skill: skill.as_deref(),
+                level,
+                created_by: actor.id.map_or(0, |u| u.0),
+                at: actor.at,
+            },
+        )?;
+        store::set_onsite_request_status(c, request_id, OnsiteRequestStatus::Scheduled, actor.at)?;
+        let out = row.to_wire()?;
+        ticket_store::record_event(
+            c,
+            request.ticket_id,
+            &actor,
+            "visit_created",
+            None,
+            Some(&row.id.to_string()),
+            None,
+            snapshot(&out),
+        )?;
+        audit::record(c, &actor, "visit", row.id, "create", None, snapshot(&out))?;
+        Ok(out)
+    })
+}
+
+/// One visit (office staff, or its technician; to another technician it does not exist).
+pub fn get(c: &mut DbConn, who: &Who, id: i64) -> AppResult<Visit> {
+    let out = store::get_visit(c, id)?.to_wire()?;
+    policy::require_on_visit(&who.caller, Act::ReadVisit, id, out.technician_id.map(|t| t.0))?;
+    Ok(out)
+}
+
+/// Technicians who can take the visit, best first, and those who cannot, with why (`limit` of
+/// each, 1-50, default 10).
+pub fn candidates(c: &mut DbConn, who: &Who, visit: i64, limit: Option<i64>) -> AppResult<Candidates> {
+    policy::require(&who.caller, Act::Candidates)?;
+    let limit = limit.unwrap_or(CANDIDATES);
+    if !(1..=50).contains(&limit) {
+        return Err(AppError::validation("limit", "must be between 1 and 50"));
+    }
+    rank(c, visit, who.at, Params::default(), limit as usize)
+}
+
+/// Ranks the technicians for the visit (see `domain::dispatch::rank`) and returns the best
+/// `limit`, with the reasons of the nearest `limit` who cannot go.
+///
+/// Only technicians near the site are read: those whose home or last position lies within a
+/// radius, doubled until the ranking is settled (`domain::dispatch::settled`: nobody farther
+/// away could rank among the best), or until the whole earth is searched.
+fn rank(c: &mut DbConn, visit_id: i64, now: DateTime<Utc>, params: Params, limit: usize) -> AppResult<Candidates> {
+    let v = store::get_visit(c, visit_id)?;
+    let site = match v.site_id {
+        Some(s) => store::site_location(c, s)?,
+        None => return Err(AppError::InvalidTransition("the visit has no site to travel to".into())),
+    };
+    let cal = calendar::calendar(c)?;
+    let due = work_of(c, &cal, &v)?.due;
+    let (start, end) = (utc(v.window_start), utc(v.window_end));
+    let job = Job {
+        site,
+        region_id: v.region_id,
+        window_start: start,
+        window_end: end,
+        skill: v.required_skill.clone().map(|s| (s, v.required_level)),
+        due: Some(due),
+    };
+    let (day_start, day_end) = day_bounds(&cal, cal.local_date(start));
+    let around = Around {
+        visit_id: v.id,
+        bookings: (day_start.min(start), day_end.max(end)),
+        window: (start, end),
+        day: (day_start, day_end),
+        role: policy::TECHNICIAN,
+    };
+    let mut radius = FIRST_RADIUS_KM;
+    let (ranked, excluded, names, searched) = loop {
+        let area = crate::domain::geo::around(&site, radius);
+        let (techs, names) = nearby(c, area, &around, &cal)?;
+        let (ranked, excluded) = dispatch::rank(&job, &techs, now, params);
+        if area.is_none() || dispatch::settled(&job, &ranked, limit, radius, now, params) {
+            break (ranked, excluded, names, area.map(|_| radius));
+        }
+        radius *= 2.0;
+    };
+    let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+    Ok(Candidates {
+        visit_id: VisitId(v.id),
+        searched_km: searched,
+        candidates: ranked
+            .into_iter()
+            .take(limit)
+            .map(|r| Candidate {
+                technician_id: UserId(r.technician_id),
+                display_name: name(r.technician_id),
+                distance_km: (r.distance_km * 100.0).round() / 100.0,
+                eta_minutes: r.eta_minutes.round(),
+                from_ping: r.from_ping,
+                visits_that_day: r.visits_that_day,
+                sla_slack_minutes: r.sla_slack_minutes.map(f64::round),
+                score: (r.score * 10.0).round() / 10.0,
+                reasons: r.reasons,
+            })
+            .collect(),
+        excluded: excluded
+            .into_iter()
+            .take(limit)
+            .map(|(id, e)| Excluded {
+                technician_id: UserId(id),
+                display_name: name(id),
+                reason: e.to_string(),
+            })
+            .collect(),
+    })
+}
+
+/// Books a technician for the visit (or moves it to another); 409 when they are already booked
+/// in that window.
+pub fn assign(c: &mut DbConn, who: &Who, visit_id: i64, b: VisitAssignment) -> AppResult<Visit> {
+    policy::require(&who.caller, Act::Assign)?;
+    let reason = validate::optional(b.reason.as_deref(), |v| validate::text("reason", v, 2000))?;
+    book(c, &who.actor(), visit_id, b.technician_id.0, reason)
+}
+
+/// Books the best-ranked candidate; 409 when nobody can take the visit.
+pub fn auto_assign(c: &mut DbConn, who: &Who, visit_id: i64) -> AppResult<Visit> {
+    policy::require(&who.caller, Act::AutoAssign)?;
+    let actor = who.actor();
+    // The best may have been booked by someone else a moment ago: try the next ones.
+    let ranked = rank(c, visit_id, who.at, Params::default(), AUTO_TRIES)?;
+    for cand in &ranked.candidates {
+        let reason = format!("auto-assigned: {}", cand.reasons.join("; "));
+        match book(c, &actor, visit_id, cand.technician_id.0, Some(reason)) {
+            Err(AppError::Conflict(_)) => continue,
+            other => return other,
+        }
+    }
+    let why: Vec<String> = ranked
+        .excluded
+        .iter()
+        .map(|e| format!("{}: {}", e.display_name, e.reason))
+        .collect();
+    Err(AppError::Conflict(format!(
+        "no technician can take the visit ({})",
+        why.join("; ")
+    )))
+}
+
+/// Books a technician for the visit. The technician's row is locked first and their bookings
+/// checked inside the same transaction, so two dispatchers booking the same technician into
+/// overlapping windows at once end with one booking and one 409.
+fn book(c: &mut DbConn, actor: &Actor, visit_id: i64, technician: i64, reason: Option<String>) -> AppResult<Visit> {
+    write(c, |c| {
+        crate::db::lock_technician(c, technician)?;
+        tech_store::find(c, technician)?
+            .ok_or_else(|| AppError::validation("technician_id", format!("no technician with id {technician}")))?;
+        if !tech_store::is_active(c, technician)? {
+            return Err(AppError::validation(
+                "technician_id",
+                format!("technician {technician} is disabled"),
+            ));
+        }
+        let before = store::get_visit(c, visit_id)?;
+        let status = before.status()?;
+        if !matches!(status, VisitStatus::Scheduled | VisitStatus::Assigned) {
+            return Err(AppError::InvalidTransition(format!(
+                "a visit that is {status} cannot be reassigned"
+            )));
+        }
+        if let Some(other) = store::clash(c, technician, &before)? {
+            return Err(AppError::Conflict(format!(
+                "technician {technician} is already booked in that window (visit {other})"
+            )));
+        }
+        if !store::set_technician(c, &before, Some(technician), VisitStatus::Assigned, actor.at)? {
+            return Err(AppError::Conflict(
+                "the visit was changed meanwhile; reload it and try again".into(),
+            ));
+        }
+        let after = store::get_visit(c, visit_id)?.to_wire()?;
+        let kind = if before.technician_id.is_some() {
+            "visit_reassigned"
+        } else {
+            "visit_assigned"
+        };
+        let from = before.technician_id.map(|t| t.to_string());
+        let to = technician.to_string();
+        visit_event(c, &before, actor, kind, (from.as_deref(), Some(&to)), reason.as_deref())?;
+        crate::db::notifications::notify(
+            c,
+            &[technician],
+            before.ticket_id,
+            "visit_assigned",
+            &format!("Visit {visit_id} was assigned to you"),
+            actor.at,
+        )?;
+        audit::record(
+            c,
+            actor,
+            "visit",
+            visit_id,
+            kind,
+            snapshot(&before.to_wire()?),
+            snapshot(&after),
+        )?;
+        Ok(after)
+    })
+}
+
+/// Takes the technician off a visit that has not started; it goes back to the queue.
+pub fn unassign(c: &mut DbConn, who: &Who, visit_id: i64, b: Note) -> AppResult<Visit> {
+    policy::require(&who.caller, Act::Unassign)?;
+    let reason = validate::text("reason", b.reason.as_deref().unwrap_or(""), 2000)?;
+    let actor = who.actor();
+    write(c, |c| {
+        let before = store::get_visit(c, visit_id)?;
+        if before.status()? != VisitStatus::Assigned {
+            return Err(AppError::InvalidTransition(format!(
+                "only an assigned visit can be unassigned; this one is {}",
+                before.status
+            )));
+        }
+        store::unbook(c, &before, actor.at)?;
+        let after = store::get_visit(c, visit_id)?.to_wire()?;
+        let from = before.technician_id.map(|t| t.to_string());
+        visit_event(
+            c,
+            &before,
+            &actor,
+            "visit_unassigned",
+            (from.as_deref(), None),
+            Some(&reason),
+        )?;
+        audit::record(
+            c,
+            &actor,
+            "visit",
+            visit_id,
+            "unassign",
+            snapshot(&before.to_wire()?),
+            snapshot(&after),
+        )?;
+        Ok(after)
+    })
+}
+
+/// The open visits of a local day (default today) and region: unassigned first, then by window,
+/// each with its SLA due time.
+pub fn board(c: &mut DbConn, who: &Who, day: Option<NaiveDate>, region: Option<i64>) -> AppResult<Vec<BoardEntry>> {
+    policy::require(&who.caller, Act::Board)?;
+    let cal = calendar::calendar(c)?;
+    let day = day.unwrap_or_else(|| cal.local_date(who.at));
+    board_store::board(c, &cal, day, region)
+}
