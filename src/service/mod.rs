@@ -8,6 +8,9 @@
 //! else calls a query that writes (the data generators of `demo` aside, which write in bulk on
 //! purpose).
 
+pub mod fault_reports;
+pub mod major_faults;
+
 use crate::db::audit::Actor;
 use crate::policy::Caller;
 use chrono::{DateTime, Utc};
