@@ -52,7 +52,10 @@ pub async fn progress(
     body: Json<MajorFaultProgress>,
 ) -> AppResult<HttpResponse> {
     let (who, id) = (who(&user, &state), id.into_inner());
-    let out = run(&state, move |c, st| service::progress(c, &who, id, body.0, &st.settings)).await?;
+    let out = run(&state, move |c, st| {
+        service::progress(c, &who, id, body.0, &st.settings)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(out))
 }
 

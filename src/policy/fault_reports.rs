@@ -209,12 +209,7 @@ pub fn read_scope(caller: &Caller) -> Result<Option<Tie>, AppError> {
 
 /// Reading one report: refused (403) for a role that reads none, "not found" for a report
 /// outside the caller's reach.
-pub fn read_report(
-    caller: &Caller,
-    report_id: i64,
-    author: i64,
-    account_manager: Option<i64>,
-) -> Result<(), AppError> {
+pub fn read_report(caller: &Caller, report_id: i64, author: i64, account_manager: Option<i64>) -> Result<(), AppError> {
     read_scope(caller)?;
     let facts = Facts {
         author: Some(author),
@@ -262,6 +257,11 @@ pub fn name_author(caller: &Caller) -> Result<(), AppError> {
 /// Whether a user of this role may be named a report's author.
 pub fn may_author(role: Role) -> bool {
     grant_of(role, Action::FaultReports(Act::AuthorReport)) == Grant::Yes
+}
+
+/// A user's role as stored, and whether it may author a report; `None` for an unknown role.
+pub fn author_role(stored: &str) -> Option<(Role, bool)> {
+    Role::parse(stored).map(|r| (r, may_author(r)))
 }
 
 #[cfg(test)]
@@ -344,7 +344,12 @@ mod tests {
             assert!(report_step(&caller(author, Role::Technician), act, author).is_ok());
             assert!(report_step(&caller(other, Role::Technician), act, author).is_err());
         }
-        for act in [Act::ApproveReport, Act::ReturnReport, Act::SendReport, Act::ReviseReport] {
+        for act in [
+            Act::ApproveReport,
+            Act::ReturnReport,
+            Act::SendReport,
+            Act::ReviseReport,
+        ] {
             let e = report_step(&caller(author, Role::Technician), act, author).unwrap_err();
             assert_eq!(
                 status(e),
@@ -370,7 +375,12 @@ mod tests {
         assert!(create_report(&caller(1, Role::Technician)).is_err());
         assert!(create_report(&caller(1, Role::AccountManager)).is_err());
         assert!(may_author(Role::Technician) && may_author(Role::Supervisor) && !may_author(Role::Agent));
-        assert!(name_author(&caller(1, Role::Supervisor)).is_ok() && name_author(&caller(1, Role::Technician)).is_err());
+        assert_eq!(author_role("technician"), Some((Role::Technician, true)));
+        assert_eq!(author_role("agent"), Some((Role::Agent, false)));
+        assert_eq!(author_role("nobody"), None);
+        assert!(
+            name_author(&caller(1, Role::Supervisor)).is_ok() && name_author(&caller(1, Role::Technician)).is_err()
+        );
     }
 
     #[test]
@@ -380,7 +390,9 @@ mod tests {
         assert!(read_report(&caller(author, Role::Technician), 3, author, None).is_ok());
         assert!(status(read_report(&caller(8, Role::Technician), 3, author, None).unwrap_err()).starts_with("404"));
         assert!(read_report(&caller(am, Role::AccountManager), 3, author, Some(am)).is_ok());
-        assert!(status(read_report(&caller(am, Role::AccountManager), 3, author, Some(2)).unwrap_err()).starts_with("404"));
+        assert!(
+            status(read_report(&caller(am, Role::AccountManager), 3, author, Some(2)).unwrap_err()).starts_with("404")
+        );
         assert_eq!(
             status(read_report(&caller(1, Role::Agent), 3, author, None).unwrap_err()),
             "403 the agent role may not read fault analysis reports"

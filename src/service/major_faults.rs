@@ -67,9 +67,7 @@ pub fn declare(
             format!("at most {} addresses", rules::EXTRA_RECIPIENTS_MAX),
         ));
     }
-    let reason = validate::optional(b.reason.as_deref(), |v| {
-        validate::text("reason", v, rules::REASON_MAX)
-    })?;
+    let reason = validate::optional(b.reason.as_deref(), |v| validate::text("reason", v, rules::REASON_MAX))?;
     let extra_recipients = mail::parse_recipients("extra_recipients", &b.extra_recipients)?;
     let actor = who.actor();
     write(c, |c| {
@@ -144,7 +142,15 @@ pub fn progress(
             Some(json!({"handling_plan": plan, "previous_plan": before_row.handling_plan})),
         )?;
         let after = store::wire(c, &fault, who.at)?;
-        audit::record(c, &actor, ENTITY, fault.id, "update", snapshot(&before), snapshot(&after))?;
+        audit::record(
+            c,
+            &actor,
+            ENTITY,
+            fault.id,
+            "update",
+            snapshot(&before),
+            snapshot(&after),
+        )?;
         let notice = Notice {
             event: templates::MajorFaultEvent::Updated(fault.updates),
             note: note.as_deref(),

@@ -122,8 +122,11 @@ pub fn active_user_address(c: &mut DbConn, id: i64) -> AppResult<Option<(String,
         .optional()?)
 }
 
-/// Contacts by id: (customer, name, address).
-pub fn contacts_by_id(c: &mut DbConn, ids: &[i64]) -> AppResult<HashMap<i64, (i64, String, Option<String>)>> {
+/// A contact: (customer, name, stored address).
+pub type ContactFacts = (i64, String, Option<String>);
+
+/// Contacts by id.
+pub fn contacts_by_id(c: &mut DbConn, ids: &[i64]) -> AppResult<HashMap<i64, ContactFacts>> {
     Ok(contacts::table
         .filter(contacts::id.eq_any(ids))
         .select((contacts::id, contacts::customer_id, contacts::name, contacts::email))
@@ -143,10 +146,7 @@ pub fn account_manager_of(c: &mut DbConn, customer_id: i64) -> AppResult<Option<
 
 /// The customer's name.
 pub fn customer_name(c: &mut DbConn, customer_id: i64) -> AppResult<String> {
-    Ok(customers::table
-        .find(customer_id)
-        .select(customers::name)
-        .first(c)?)
+    Ok(customers::table.find(customer_id).select(customers::name).first(c)?)
 }
 
 /// The ticket's number.

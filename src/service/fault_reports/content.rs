@@ -11,7 +11,6 @@ use crate::error::{AppError, AppResult};
 use crate::mail;
 use crate::policy::fault_reports as policy;
 use chrono::{DateTime, NaiveDate, Utc};
-use fieldline_mobile_api::Role;
 use std::collections::HashMap;
 
 /// An active user who may write reports (a supervisor or a technician).
@@ -22,9 +21,9 @@ pub(super) fn check_author(c: &mut DbConn, id: i64) -> AppResult<()> {
     if !active {
         return Err(AppError::validation("author_id", format!("user {id} is disabled")));
     }
-    match Role::parse(&role) {
-        Some(r) if policy::may_author(r) => Ok(()),
-        Some(r) => Err(AppError::validation(
+    match policy::author_role(&role) {
+        Some((_, true)) => Ok(()),
+        Some((r, false)) => Err(AppError::validation(
             "author_id",
             format!("a {r} cannot author a fault report: name a supervisor or a technician"),
         )),
