@@ -9,7 +9,9 @@ use crate::domain::major_fault::{self as rules, Details};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use fieldline_mobile_api::{CustomerId, MailKind, MajorFault, MajorFaultId, MajorFaultNotice, Page, TicketId, UserId};
+use fieldline_mobile_api::{
+    CustomerId, MailKind, MajorFault, MajorFaultId, MajorFaultNotice, Page, Role, TicketId, UserId,
+};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -143,9 +145,9 @@ pub fn set_end(
 }
 
 /// The active users of a role with their stored addresses, by id.
-pub fn active_with_role(c: &mut DbConn, role: &str) -> AppResult<Vec<(i64, Option<String>)>> {
+pub fn active_with_role(c: &mut DbConn, role: Role) -> AppResult<Vec<(i64, Option<String>)>> {
     Ok(users::table
-        .filter(users::role.eq(role))
+        .filter(users::role.eq(role.as_str()))
         .filter(users::active.eq(true))
         .order(users::id)
         .select((users::id, users::email))

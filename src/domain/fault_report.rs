@@ -1,8 +1,8 @@
 //! Fault analysis reports: the review workflow's states, what a report must hold before it goes
-//! for review, and the first draft's timeline and impact, made from what the
-//! ticket recorded. Pure rules; the caller records what they decide.
+//! for review, and the first draft's timeline and impact, made from what the ticket recorded.
+//! Pure rules; the caller records what they decide (who may take a step is the policy's).
 //!
-//! The workflow: draft -> submitted (for review) -> approved (by a supervisor other than the
+//! The workflow: draft -> submitted (for review) -> approved (by a reviewer other than the
 //! author) or returned (with comments, editable again, then submitted again) -> sent. Approved
 //! and sent reports are read-only; a correction is a new revision (a draft copying the content),
 //! and the report it corrects stays as it was.

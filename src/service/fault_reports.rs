@@ -358,7 +358,7 @@ fn review(
                 let approved = step == Step::Approve;
                 store::set_reviewed(c, id, who.caller.id.0, who.at, &comments, approved)?;
             }
-            (Step::Send, Some(id_domain)) => mail::send(c, who, &before, &ticket, to, id_domain)?,
+            (Step::Send, Some(id_domain)) => mail::send_by_mail(c, who, &before, &ticket, to, id_domain)?,
             _ => return Err(AppError::internal("not a review step")),
         }
         let after = store::row(c, id)?;

@@ -231,7 +231,7 @@ struct Notice<'a> {
 
 /// Who hears of a major fault: (addresses, users for the inbox).
 fn audience(c: &mut DbConn, account_manager: Option<i64>, extra: &[String]) -> AppResult<(Vec<String>, Vec<i64>)> {
-    let mut people = store::active_with_role(c, MAJOR_FAULT_MANAGERS.as_str())?;
+    let mut people = store::active_with_role(c, MAJOR_FAULT_MANAGERS)?;
     if let Some(am) = account_manager {
         if let Some(p) = store::active_user(c, am)? {
             people.insert(0, p);

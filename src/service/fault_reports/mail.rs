@@ -17,7 +17,7 @@ use fieldline_mobile_api::{
 
 /// The send step's writes: refused when a revision corrects the report; otherwise the report is
 /// claimed, its e-mail queued, and when and to whom it went recorded.
-pub(super) fn send(
+pub(super) fn send_by_mail(
     c: &mut DbConn,
     who: &Who,
     r: &ReportRow,
