@@ -203,9 +203,7 @@ pub fn end(
 /// The ticket's major fault, with the notices sent about it.
 pub fn get(c: &mut DbConn, who: &Who, ticket_id: i64) -> AppResult<MajorFault> {
     ticket_for(c, who, Act::ReadMajorFault, ticket_id)?;
-    let row = store::fault_of_ticket(c, ticket_id)?
-        .ok_or_else(|| AppError::NotFound(format!("ticket {ticket_id} is not a major fault")))?;
-    store::wire(c, &row, who.at)
+    store::of_ticket(c, ticket_id, who.at)
 }
 
 /// Major faults, open ones first (`open`: only open or only ended ones), each group
