@@ -6,47 +6,21 @@
 //! one 412 and the report as it is now. The review steps take `If-Match` too, when given.
 
 use super::extract::{Json, Query};
-use super::{actor, if_match, run};
+use super::{if_match, run, who};
 use crate::auth::CurrentUser;
-use crate::db::fault_reports::{self as store, Edit, Filter, MailSettings, Viewer};
-use crate::db::Paging;
-use crate::domain::fault_report::{self as rules, ActionInput, Impact, Step};
-use crate::domain::validate;
+use crate::db::fault_reports::Filter;
 use crate::error::{AppError, AppResult};
+use crate::service::fault_reports::{self as service, ListQuery};
 use crate::startup::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use fieldline_mobile_api::{
-    FaultReport, FaultReportAction, FaultReportStatus, FaultReportStep, NewFaultReport, NewFaultReportRevision, Page,
-    Problem, UpdateFaultReport,
+    FaultReport, FaultReportStatus, FaultReportStep, NewFaultReport, NewFaultReportRevision, Page, Problem,
+    UpdateFaultReport,
 };
 use serde::Deserialize;
 
-fn viewer(user: &CurrentUser) -> Viewer {
-    Viewer {
-        id: user.id.0,
-        role: user.role,
-    }
-}
-
-fn mail_settings(state: &AppState) -> MailSettings {
-    MailSettings {
-        id_domain: state.settings.mail.id_domain(),
-    }
-}
-
 fn with_etag(status: actix_web::http::StatusCode, report: &FaultReport) -> HttpResponse {
     super::with_etag(status, report.version, report)
-}
-
-fn action_inputs(list: Vec<FaultReportAction>) -> Vec<ActionInput> {
-    list.into_iter()
-        .map(|a| ActionInput {
-            description: a.description,
-            owner_user_id: a.owner_user_id.map(|u| u.0),
-            owner_name: a.owner_name,
-            due_date: a.due_date,
-        })
-        .collect()
 }
 
 /// Starts the fault analysis report of a ticket whose fault is over: its major fault has ended,
@@ -63,16 +37,8 @@ pub async fn create(
     user: CurrentUser,
     body: Json<NewFaultReport>,
 ) -> AppResult<HttpResponse> {
-    if !rules::may_create(user.role) {
-        return Err(AppError::Forbidden(format!(
-            "the {} role may not start a fault analysis report",
-            user.role
-        )));
-    }
-    let b = body.0;
-    let who = actor(&user, &state);
-    let (ticket, author) = (b.ticket_id.0, b.author_id.map(|u| u.0));
-    let out = run(&state, move |c, _| store::create(c, &who, ticket, author)).await?;
+    let who = who(&user, &state);
+    let out = run(&state, move |c, _| service::create(c, &who, body.0)).await?;
     Ok(with_etag(actix_web::http::StatusCode::CREATED, &out))
 }
 
@@ -96,14 +62,17 @@ pub async fn list(
     q: Query<FaultReportQuery>,
 ) -> AppResult<HttpResponse> {
     let q = q.0;
-    let paging = Paging::new(q.limit, q.offset)?;
-    let filter = Filter {
-        ticket_id: q.ticket_id,
-        customer_id: q.customer_id,
-        status: q.status,
+    let query = ListQuery {
+        filter: Filter {
+            ticket_id: q.ticket_id,
+            customer_id: q.customer_id,
+            status: q.status,
+        },
+        limit: q.limit,
+        offset: q.offset,
     };
-    let v = viewer(&user);
-    let out = run(&state, move |c, _| store::list(c, v, &filter, paging)).await?;
+    let who = who(&user, &state);
+    let out = run(&state, move |c, _| service::list(c, &who, query)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -113,8 +82,8 @@ pub async fn list(
     params(("id" = i64, Path, description = "fault report id")),
     responses((status = 200, body = FaultReport), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
-    let (v, id) = (viewer(&user), id.into_inner());
-    let out = run(&state, move |c, _| store::get(c, v, id)).await?;
+    let (who, id) = (who(&user, &state), id.into_inner());
+    let out = run(&state, move |c, _| service::get(c, &who, id)).await?;
     Ok(with_etag(actix_web::http::StatusCode::OK, &out))
 }
 
@@ -135,37 +104,18 @@ pub async fn update(
     body: Json<UpdateFaultReport>,
 ) -> AppResult<HttpResponse> {
     let expected = if_match(&req)?.ok_or(AppError::PreconditionRequired)?;
-    let b = body.0;
-    let who = actor(&user, &state);
-    let impact = match b.impact {
-        Some(i) => Some(Impact::parse(
-            &i.description,
-            i.customers_affected,
-            i.sites_affected,
-            i.assets_affected,
-            i.downtime_minutes,
-        )?),
-        None => None,
-    };
-    let timeline = match b.timeline {
-        Some(t) => Some(rules::timeline(
-            t.into_iter().map(|e| (e.at, e.text)).collect(),
-            who.at,
-        )?),
-        None => None,
-    };
-    let edit = Edit {
-        impact,
-        timeline,
-        root_cause: b.root_cause.as_deref().map(rules::root_cause).transpose()?,
-        corrective: b.corrective_actions.map(action_inputs),
-        preventive: b.preventive_actions.map(action_inputs),
-        contact_ids: b.contact_ids.map(|ids| ids.into_iter().map(|c| c.0).collect()),
-        author_id: b.author_id.map(|u| u.0),
-    };
-    let (v, id) = (viewer(&user), id.into_inner());
-    let out = run(&state, move |c, _| store::update(c, &who, v, id, expected, edit)).await?;
+    let (who, id) = (who(&user, &state), id.into_inner());
+    let out = run(&state, move |c, _| service::update(c, &who, id, expected, body.0)).await?;
     Ok(with_etag(actix_web::http::StatusCode::OK, &out))
+}
+
+/// Which step of the review a handler takes.
+#[derive(Clone, Copy)]
+enum Step {
+    Submit,
+    Approve,
+    Return,
+    Send,
 }
 
 async fn review(
@@ -177,10 +127,12 @@ async fn review(
     step: Step,
 ) -> AppResult<HttpResponse> {
     let expected = if_match(&req)?;
-    let comments = rules::comments(body.comments.as_deref(), step == Step::Return)?;
-    let (who, v, settings) = (actor(&user, &state), viewer(&user), mail_settings(&state));
-    let out = run(&state, move |c, _| {
-        store::review(c, &who, v, id, expected, step, comments, &settings)
+    let who = who(&user, &state);
+    let out = run(&state, move |c, st| match step {
+        Step::Submit => service::submit(c, &who, id, expected, body),
+        Step::Approve => service::approve(c, &who, id, expected, body),
+        Step::Return => service::return_to_author(c, &who, id, expected, body),
+        Step::Send => service::send(c, &who, id, expected, body, &st.settings),
     })
     .await?;
     Ok(with_etag(actix_web::http::StatusCode::OK, &out))
@@ -270,16 +222,7 @@ pub async fn revise(
     id: web::Path<i64>,
     body: Json<NewFaultReportRevision>,
 ) -> AppResult<HttpResponse> {
-    let b = body.0;
-    let reason = validate::optional(b.reason.as_deref(), |r| {
-        validate::multiline("reason", r, rules::COMMENTS_MAX)
-    })?;
-    let (who, v, id, author) = (
-        actor(&user, &state),
-        viewer(&user),
-        id.into_inner(),
-        b.author_id.map(|u| u.0),
-    );
-    let out = run(&state, move |c, _| store::revise(c, &who, v, id, author, reason)).await?;
+    let (who, id) = (who(&user, &state), id.into_inner());
+    let out = run(&state, move |c, _| service::revise(c, &who, id, body.0)).await?;
     Ok(with_etag(actix_web::http::StatusCode::CREATED, &out))
 }

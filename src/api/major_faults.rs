@@ -3,29 +3,14 @@
 //! managers track them on.
 
 use super::extract::{Json, Query};
-use super::tickets::{reason, visible};
-use super::{actor, run};
-use crate::auth::{CurrentUser, OFFICE_ROLES};
-use crate::db::major_faults::{self as store, Declaration, NoticeSettings};
-use crate::db::{tickets, Paging};
-use crate::domain::major_fault::{self as rules, Details};
-use crate::domain::validate;
-use crate::error::{AppError, AppResult};
-use crate::mail;
+use super::{run, who};
+use crate::auth::CurrentUser;
+use crate::error::AppResult;
+use crate::service::major_faults as service;
 use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
 use fieldline_mobile_api::{EndMajorFault, MajorFault, MajorFaultProgress, NewMajorFault, Page, Problem};
 use serde::Deserialize;
-
-fn notices(state: &AppState) -> NoticeSettings {
-    NoticeSettings {
-        id_domain: state.settings.mail.id_domain(),
-    }
-}
-
-fn long_text(field: &str, v: Option<&str>, max: usize) -> AppResult<Option<String>> {
-    Ok(validate::optional(v, |t| validate::multiline(field, t, max))?)
-}
 
 /// Marks the ticket a major fault (whoever learns of it first) and sends the notice at once: to
 /// the customer's account manager, every active manager with an e-mail address and the
@@ -40,25 +25,8 @@ pub async fn declare(
     id: web::Path<i64>,
     body: Json<NewMajorFault>,
 ) -> AppResult<HttpResponse> {
-    let b = body.0;
-    let who = actor(&user, &state);
-    let details = Details::parse(b.occurred_at, &b.location, &b.symptoms, &b.handling_plan, who.at)?;
-    if b.extra_recipients.len() > rules::EXTRA_RECIPIENTS_MAX {
-        return Err(AppError::validation(
-            "extra_recipients",
-            format!("at most {} addresses", rules::EXTRA_RECIPIENTS_MAX),
-        ));
-    }
-    let declaration = Declaration {
-        details,
-        reason: reason("reason", b.reason.as_deref())?,
-        extra_recipients: mail::parse_recipients("extra_recipients", &b.extra_recipients)?,
-    };
-    let (role, id, n) = (user.role, id.into_inner(), notices(&state));
-    let out = run(&state, move |c, st| {
-        store::declare(c, &who, role, id, declaration, &n, st.settings.escalation_step())
-    })
-    .await?;
+    let (who, id) = (who(&user, &state), id.into_inner());
+    let out = run(&state, move |c, st| service::declare(c, &who, id, body.0, &st.settings)).await?;
     Ok(HttpResponse::Created().json(out))
 }
 
@@ -67,15 +35,9 @@ pub async fn declare(
     params(("id" = i64, Path, description = "ticket id")),
     responses((status = 200, body = MajorFault), (status = 404, body = Problem)))]
 pub async fn get(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
-    let id = id.into_inner();
-    let now = state.clock.now();
-    let (ticket, fault) = run(&state, move |c, _| {
-        let ticket = tickets::get(c, id)?.to_wire()?;
-        Ok((ticket, store::of_ticket(c, id, now)))
-    })
-    .await?;
-    visible(&user, &ticket)?;
-    Ok(HttpResponse::Ok().json(fault?))
+    let (who, id) = (who(&user, &state), id.into_inner());
+    let out = run(&state, move |c, _| service::get(c, &who, id)).await?;
+    Ok(HttpResponse::Ok().json(out))
 }
 
 /// A new handling plan for the open major fault; sends a follow-up notice to the same people.
@@ -89,11 +51,11 @@ pub async fn progress(
     id: web::Path<i64>,
     body: Json<MajorFaultProgress>,
 ) -> AppResult<HttpResponse> {
-    let b = body.0;
-    let plan = validate::multiline("handling_plan", &b.handling_plan, rules::PLAN_MAX)?;
-    let note = long_text("note", b.note.as_deref(), rules::NOTE_MAX)?;
-    let (who, role, id, n) = (actor(&user, &state), user.role, id.into_inner(), notices(&state));
-    let out = run(&state, move |c, _| store::progress(c, &who, role, id, plan, note, &n)).await?;
+    let (who, id) = (who(&user, &state), id.into_inner());
+    let out = run(&state, move |c, st| {
+        service::progress(c, &who, id, body.0, &st.settings)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -109,12 +71,8 @@ pub async fn end(
     id: web::Path<i64>,
     body: Json<EndMajorFault>,
 ) -> AppResult<HttpResponse> {
-    let b = body.0;
-    let who = actor(&user, &state);
-    let ended_at = b.ended_at.unwrap_or(who.at);
-    let summary = long_text("summary", b.summary.as_deref(), rules::NOTE_MAX)?;
-    let (role, id, n) = (user.role, id.into_inner(), notices(&state));
-    let out = run(&state, move |c, _| store::end(c, &who, role, id, ended_at, summary, &n)).await?;
+    let (who, id) = (who(&user, &state), id.into_inner());
+    let out = run(&state, move |c, st| service::end(c, &who, id, body.0, &st.settings)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -131,9 +89,7 @@ pub struct MajorFaultQuery {
 #[utoipa::path(get, path = "/api/v1/major-faults", tag = "major faults", security(("bearer" = [])),
     params(MajorFaultQuery), responses((status = 200, body = Page<MajorFault>), (status = 403, body = Problem)))]
 pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<MajorFaultQuery>) -> AppResult<HttpResponse> {
-    user.require(OFFICE_ROLES)?;
-    let paging = Paging::new(q.limit, q.offset)?;
-    let (open, now) = (q.open, state.clock.now());
-    let out = run(&state, move |c, _| store::list(c, open, paging, now)).await?;
+    let (who, open, page) = (who(&user, &state), q.open, (q.limit, q.offset));
+    let out = run(&state, move |c, _| service::list(c, &who, open, page)).await?;
     Ok(HttpResponse::Ok().json(out))
 }

@@ -1,8 +1,8 @@
-//! Fault analysis reports: the review workflow, who may take each step, what a report must hold
-//! before it goes for review, and the first draft's timeline and impact, made from what the
-//! ticket recorded. Pure rules; the caller records what they decide.
+//! Fault analysis reports: the review workflow's states, what a report must hold before it goes
+//! for review, and the first draft's timeline and impact, made from what the ticket recorded.
+//! Pure rules; the caller records what they decide (who may take a step is the policy's).
 //!
-//! The workflow: draft -> submitted (for review) -> approved (by a supervisor other than the
+//! The workflow: draft -> submitted (for review) -> approved (by a reviewer other than the
 //! author) or returned (with comments, editable again, then submitted again) -> sent. Approved
 //! and sent reports are read-only; a correction is a new revision (a draft copying the content),
 //! and the report it corrects stays as it was.
@@ -10,7 +10,7 @@
 use super::validate;
 use super::Invalid;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use fieldline_mobile_api::{FaultReportStatus as Status, Role, TicketStatus};
+use fieldline_mobile_api::{FaultReportStatus as Status, TicketStatus};
 
 pub const IMPACT_DESCRIPTION_MAX: usize = 4000;
 pub const ROOT_CAUSE_MAX: usize = 10_000;
@@ -67,22 +67,10 @@ impl Step {
     }
 }
 
-/// Why a step is refused.
+/// Why the report's status does not allow a step (409). Who may take a step is the policy's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
-    /// The step is not allowed in the report's status (409).
     NotNow { step: Step, status: Status },
-    /// The role may not take this step (403).
-    Role { step: Step, role: Role },
-    /// Reviewing one's own report (403).
-    OwnReport { step: Step },
-}
-
-impl Refusal {
-    /// A refusal of who is asking (403), not of the report's state (409).
-    pub fn is_permission(&self) -> bool {
-        !matches!(self, Refusal::NotNow { .. })
-    }
 }
 
 impl std::fmt::Display for Refusal {
@@ -95,12 +83,6 @@ impl std::fmt::Display for Refusal {
                 ),
                 _ => write!(f, "a report that is {status} cannot {}", step.name()),
             },
-            Refusal::Role { step, role } => write!(f, "the {role} role may not {} a fault report", step.name()),
-            Refusal::OwnReport { step } => write!(
-                f,
-                "the author may not {} their own report; another supervisor reviews it",
-                step.name()
-            ),
         }
     }
 }
@@ -119,39 +101,6 @@ pub fn next(status: Status, step: Step) -> Result<Status, Refusal> {
         _ => None,
     };
     to.ok_or(Refusal::NotNow { step, status })
-}
-
-/// Who leads the report's review: supervisors (and admins, who may do everything).
-pub fn is_lead(role: Role) -> bool {
-    matches!(role, Role::Supervisor | Role::Admin)
-}
-
-/// Who may start a report: a supervisor (or an admin).
-pub fn may_create(role: Role) -> bool {
-    is_lead(role)
-}
-
-/// Who may take a step on a report by `author`: the author or a supervisor edits and submits;
-/// a supervisor other than the author approves or returns; a supervisor sends and revises.
-pub fn may(role: Role, user: i64, author: i64, step: Step) -> Result<(), Refusal> {
-    let is_author = user == author;
-    match step {
-        Step::Edit | Step::Submit if is_author || is_lead(role) => Ok(()),
-        Step::Approve | Step::Return if is_lead(role) => {
-            if is_author {
-                Err(Refusal::OwnReport { step })
-            } else {
-                Ok(())
-            }
-        }
-        Step::Send | Step::Revise if is_lead(role) => Ok(()),
-        _ => Err(Refusal::Role { step, role }),
-    }
-}
-
-/// Who may be named a report's author: a supervisor or a technician.
-pub fn may_author(role: Role) -> bool {
-    matches!(role, Role::Supervisor | Role::Technician | Role::Admin)
 }
 
 /// Whether the ticket's fault is over, so that a report can be written: its major fault has
@@ -509,8 +458,6 @@ mod tests {
     use super::*;
     use Status::*;
 
-    const SUPERVISOR: Role = Role::Supervisor;
-
     fn t(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
     }
@@ -543,7 +490,7 @@ mod tests {
     fn approved_and_sent_reports_are_read_only() {
         for status in [Approved, Sent] {
             let e = next(status, Step::Edit).unwrap_err();
-            assert!(!e.is_permission());
+            assert!(matches!(e, Refusal::NotNow { .. }));
             assert!(e.to_string().contains("read-only"), "{e}");
             assert!(next(status, Step::Submit).is_err());
             assert!(next(status, Step::Return).is_err());
@@ -568,52 +515,6 @@ mod tests {
         ] {
             assert_eq!(next(status, step), Err(Refusal::NotNow { step, status }));
         }
-    }
-
-    #[test]
-    fn the_author_cannot_review_their_own_report() {
-        let (author, other) = (7, 8);
-        assert_eq!(
-            may(SUPERVISOR, author, author, Step::Approve),
-            Err(Refusal::OwnReport { step: Step::Approve })
-        );
-        assert!(may(SUPERVISOR, author, author, Step::Return)
-            .unwrap_err()
-            .is_permission());
-        assert_eq!(may(SUPERVISOR, other, author, Step::Approve), Ok(()));
-        assert_eq!(may(Role::Admin, other, author, Step::Return), Ok(()));
-        assert!(may(Role::Admin, author, author, Step::Approve).is_err());
-    }
-
-    #[test]
-    fn who_may_do_what() {
-        let (author, other) = (7, 8);
-        // A technician named as the author writes and submits, nothing more.
-        for step in [Step::Edit, Step::Submit] {
-            assert_eq!(may(Role::Technician, author, author, step), Ok(()));
-            assert!(may(Role::Technician, other, author, step).is_err());
-        }
-        for step in [Step::Approve, Step::Return, Step::Send, Step::Revise] {
-            assert_eq!(
-                may(Role::Technician, author, author, step),
-                Err(Refusal::Role {
-                    step,
-                    role: Role::Technician
-                })
-            );
-        }
-        // Any supervisor edits, submits, sends and revises.
-        for step in [Step::Edit, Step::Submit, Step::Send, Step::Revise] {
-            assert_eq!(may(SUPERVISOR, other, author, step), Ok(()));
-            assert_eq!(may(SUPERVISOR, author, author, step), Ok(()));
-        }
-        // Account managers read; they change nothing.
-        for step in [Step::Edit, Step::Submit, Step::Approve, Step::Send, Step::Revise] {
-            assert!(may(Role::AccountManager, other, author, step).is_err());
-        }
-        assert!(may_create(SUPERVISOR) && may_create(Role::Admin));
-        assert!(!may_create(Role::Technician) && !may_create(Role::AccountManager));
-        assert!(may_author(Role::Technician) && may_author(SUPERVISOR) && !may_author(Role::Agent));
     }
 
     #[test]

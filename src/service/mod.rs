@@ -8,6 +8,8 @@
 //! else calls a query that writes (the data generators of `demo` aside, which write in bulk on
 //! purpose).
 
+pub mod fault_reports;
+pub mod major_faults;
 pub mod phone;
 pub mod sla_scan;
 pub mod technicians;
