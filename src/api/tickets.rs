@@ -394,19 +394,15 @@ pub async fn accept(
     };
     // Closing the ticket schedules its satisfaction revisit and sends the closing e-mail with
     // its survey link, in the same transaction.
-    let (who, role, id) = (actor(&user, &state), user.role, id.into_inner());
+    let (who, id) = (super::who(&user, &state), id.into_inner());
     let out = run(&state, move |c, st| {
         let id_domain = st.settings.mail.id_domain();
-        revisits::accept_ticket(
-            c,
-            &who,
-            role,
-            id,
-            change,
-            st.settings.escalation_step(),
-            st.settings.revisits.satisfaction_days,
-            super::surveys::closing_mail(st, &id_domain),
-        )
+        let acceptance = crate::service::revisits::Acceptance {
+            step_interval: st.settings.escalation_step(),
+            satisfaction_days: st.settings.revisits.satisfaction_days,
+            closing: super::surveys::closing_mail(st, &id_domain),
+        };
+        revisits::accept_ticket(c, &who, id, change, acceptance)
     })
     .await?;
     Ok(HttpResponse::Ok().json(out))

@@ -8,6 +8,10 @@
 //! else calls a query that writes (the data generators of `demo` aside, which write in bulk on
 //! purpose).
 
+pub mod revisit_generation;
+pub mod revisits;
+pub mod surveys;
+
 use crate::db::audit::Actor;
 use crate::policy::Caller;
 use chrono::{DateTime, Utc};
