@@ -6,6 +6,7 @@ pub mod customers;
 pub mod dispatch;
 pub mod fault_reports;
 pub mod idempotency;
+pub mod inspection_visits;
 pub mod inspections;
 pub mod job_runs;
 pub mod major_faults;

@@ -8,6 +8,9 @@
 //! else calls a query that writes (the data generators of `demo` aside, which write in bulk on
 //! purpose).
 
+pub mod inspection_generation;
+pub mod inspections;
+pub mod reports;
 pub mod revisit_generation;
 pub mod revisits;
 pub mod surveys;
