@@ -4,7 +4,8 @@
 use super::extract::{Json, Query};
 use super::{run, who};
 use crate::auth::CurrentUser;
-use crate::db::revisits::{FileFilter, RevisitFilter};
+use crate::db::revisit_files::FileFilter;
+use crate::db::revisits::RevisitFilter;
 use crate::error::AppResult;
 use crate::service::revisits as service;
 use crate::startup::AppState;

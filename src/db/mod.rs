@@ -15,6 +15,7 @@ pub mod outbox;
 pub mod ping_writer;
 pub mod regions;
 pub mod reports;
+pub mod revisit_files;
 pub mod revisits;
 pub mod schema;
 pub mod sites;

@@ -137,8 +137,27 @@ pub fn service_report(
 }
 
 fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
-    let (from, to) = (ts(w.from), ts(w.to));
+    let tickets_facts = ticket_facts(c, w, am)?;
+    let escalations = escalation_facts(c, w, am)?;
+    let major_faults = major_fault_facts(c, w, am)?;
+    let revisit_facts = revisit_facts(c, w, am)?;
+    let visit_facts = visit_facts(c, w, am)?;
+    let satisfaction = satisfaction(c, w, am)?;
+    let (names, regions) = names_and_regions(c, &tickets_facts, &visit_facts, &revisit_facts)?;
+    Ok(Facts {
+        tickets: tickets_facts,
+        escalations,
+        major_faults,
+        revisits: revisit_facts,
+        satisfaction,
+        visits: visit_facts,
+        names,
+        regions,
+    })
+}
 
+fn ticket_facts(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Vec<TicketFacts>> {
+    let (from, to) = (ts(w.from), ts(w.to));
     // Every ticket that was open at some time in the period: all its clocks that can settle in
     // it, its receipt and its closing are among these.
     let mut q = tickets::table
@@ -165,7 +184,11 @@ fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
         .iter()
         .map(|r| r.facts(refused.contains(&r.id)))
         .collect::<AppResult<Vec<_>>>()?;
+    Ok(tickets_facts)
+}
 
+fn escalation_facts(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Vec<EscalationFact>> {
+    let (from, to) = (ts(w.from), ts(w.to));
     let mut q = ticket_events::table
         .inner_join(tickets::table)
         .filter(ticket_events::kind.eq("escalated"))
@@ -177,7 +200,7 @@ fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
     }
     let moves: Vec<(Option<String>, Option<String>)> =
         q.select((ticket_events::from_value, ticket_events::to_value)).load(c)?;
-    let escalations = moves
+    let escalations: Vec<EscalationFact> = moves
         .into_iter()
         .filter_map(|(from, to)| {
             let to = LadderTier::parse(to.as_deref()?)?;
@@ -191,7 +214,11 @@ fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
             })
         })
         .collect();
+    Ok(escalations)
+}
 
+fn major_fault_facts(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Vec<MajorFaultFact>> {
+    let (from, to) = (ts(w.from), ts(w.to));
     let mut q = major_faults::table
         .inner_join(tickets::table.inner_join(customers::table))
         .filter(major_faults::occurred_at.lt(to))
@@ -220,7 +247,7 @@ fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
             major_faults::ended_at,
         ))
         .load(c)?;
-    let major_faults = faults
+    let major_faults: Vec<MajorFaultFact> = faults
         .into_iter()
         .map(
             |(reported, id, number, customer, location, occurred, ended)| MajorFaultFact {
@@ -236,7 +263,10 @@ fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
             },
         )
         .collect();
+    Ok(major_faults)
+}
 
+fn revisit_facts(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Vec<RevisitFact>> {
     let done: Vec<(Option<i64>, Option<bool>, Option<i64>)> = done_revisits(w, am)
         .select((revisits::done_by, revisits::reached, revisits::opened_ticket_id))
         .load(c)?;
@@ -248,7 +278,11 @@ fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
             opened_ticket: opened.is_some(),
         })
         .collect();
+    Ok(revisit_facts)
+}
 
+fn visit_facts(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Vec<VisitFact>> {
+    let (from, to) = (ts(w.from), ts(w.to));
     let finished = [VisitStatus::Completed, VisitStatus::Failed, VisitStatus::NeedsRevisit].map(|s| s.as_str());
     let mut q = visits::table
         .inner_join(tickets::table)
@@ -281,9 +315,18 @@ fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
             })
         })
         .collect();
+    Ok(visit_facts)
+}
 
-    let satisfaction = satisfaction(c, w, am)?;
+/// The names of the people and regions the facts mention.
+type Names = (HashMap<i64, String>, HashMap<i64, String>);
 
+fn names_and_regions(
+    c: &mut DbConn,
+    tickets_facts: &[TicketFacts],
+    visit_facts: &[VisitFact],
+    revisit_facts: &[RevisitFact],
+) -> AppResult<Names> {
     let mut people: HashSet<i64> = tickets_facts.iter().map(|t| t.owner).collect();
     people.extend(visit_facts.iter().map(|v| v.technician));
     people.extend(revisit_facts.iter().filter_map(|r| r.done_by));
@@ -300,17 +343,7 @@ fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
         .load(c)?
         .into_iter()
         .collect();
-
-    Ok(Facts {
-        tickets: tickets_facts,
-        escalations,
-        major_faults,
-        revisits: revisit_facts,
-        satisfaction,
-        visits: visit_facts,
-        names,
-        regions,
-    })
+    Ok((names, regions))
 }
 
 /// The revisits done in the period (of the account manager's customers).

@@ -8,7 +8,8 @@
 //! nothing twice.
 
 use crate::db::audit::{self, snapshot, Actor};
-use crate::db::revisits::{self as store, FileRow, NewFile, NewRevisit};
+use crate::db::revisit_files::{self as files, FileRow, NewFile};
+use crate::db::revisits::{self as store, NewRevisit};
 use crate::db::{ts, utc, write, DbConn};
 use crate::domain::cadence::{self, Cadence};
 use crate::error::{AppError, AppResult};
@@ -39,13 +40,13 @@ pub fn generate(c: &mut DbConn, now: DateTime<Utc>, s: GenerationSettings) -> Ap
         Err(e) => tracing::warn!(what, id, error = %e, "revisit generation skipped an object; the next run retries it"),
     };
 
-    let stale = store::stale_files(c, today)?;
+    let stale = files::stale_files(c, today)?;
     examined += stale.len() as i64;
     for id in stale {
         tally("revisit file", id, sync_file(c, &actor, id, today));
     }
 
-    let missing = store::accepted_assets_without_file(c, today)?;
+    let missing = files::accepted_assets_without_file(c, today)?;
     examined += missing.len() as i64;
     for asset in missing {
         tally("asset", asset, create_file(c, &actor, asset, today, s.cadence));
@@ -54,7 +55,7 @@ pub fn generate(c: &mut DbConn, now: DateTime<Utc>, s: GenerationSettings) -> Ap
     let reach = today
         .checked_add_days(Days::new(s.horizon_days.into()))
         .unwrap_or(NaiveDate::MAX);
-    let due = store::files_due_by(c, reach)?;
+    let due = files::files_due_by(c, reach)?;
     examined += due.len() as i64;
     for id in due {
         tally(
@@ -95,8 +96,8 @@ fn file_audit(
 /// date from today on.
 fn sync_file(c: &mut DbConn, actor: &Actor, id: i64, today: NaiveDate) -> AppResult<i64> {
     write(c, |c| {
-        let before = store::get_file_row(c, id)?;
-        let (acceptance, customer_id, site_id) = store::asset_facts(c, before.asset_id)?;
+        let before = files::get_file_row(c, id)?;
+        let (acceptance, customer_id, site_id) = files::asset_facts(c, before.asset_id)?;
         let mut after = before.clone();
         after.customer_id = customer_id;
         after.site_id = site_id;
@@ -117,7 +118,7 @@ fn sync_file(c: &mut DbConn, actor: &Actor, id: i64, today: NaiveDate) -> AppRes
             return Ok(0);
         }
         after.updated_at = ts(actor.at);
-        store::update_file(c, &after)?;
+        files::update_file(c, &after)?;
         file_audit(c, actor, "sync", Some(&before), &after, None)?;
         Ok(1)
     })
@@ -127,15 +128,15 @@ fn sync_file(c: &mut DbConn, actor: &Actor, id: i64, today: NaiveDate) -> AppRes
 /// today on: an old project gets no backlog for the time before its file existed.
 fn create_file(c: &mut DbConn, actor: &Actor, asset_id: i64, today: NaiveDate, cadence: Cadence) -> AppResult<i64> {
     write(c, |c| {
-        let exists = store::asset_has_file(c, asset_id)?;
-        let (acceptance, customer_id, site_id) = store::asset_facts(c, asset_id)?;
+        let exists = files::asset_has_file(c, asset_id)?;
+        let (acceptance, customer_id, site_id) = files::asset_facts(c, asset_id)?;
         let Some(accepted_on) = acceptance.filter(|a| *a <= today) else {
             return Ok(0);
         };
         if exists {
             return Ok(0); // another run got here first
         }
-        let row = store::insert_file(
+        let row = files::insert_file(
             c,
             &NewFile {
                 asset_id,
@@ -157,7 +158,7 @@ fn create_file(c: &mut DbConn, actor: &Actor, asset_id: i64, today: NaiveDate, c
 /// file still due is marked missed: a file has at most one periodic revisit in the queue.
 fn generate_for_file(c: &mut DbConn, actor: &Actor, id: i64, today: NaiveDate, horizon_days: u32) -> AppResult<i64> {
     write(c, |c| {
-        let before = store::get_file_row(c, id)?;
+        let before = files::get_file_row(c, id)?;
         let Some(next_due) = before.next_due.filter(|_| before.active) else {
             return Ok(0);
         };
@@ -199,7 +200,7 @@ fn generate_for_file(c: &mut DbConn, actor: &Actor, id: i64, today: NaiveDate, h
         let created = store::get(c, revisit, today)?;
         audit::record(c, actor, "revisit", revisit, "create", None, snapshot(&created))?;
         // The file moves on only from the date it was read with.
-        if !store::move_next_due(c, id, next_due, plan.next_due, actor.at)? {
+        if !files::move_next_due(c, id, next_due, plan.next_due, actor.at)? {
             return Err(AppError::Conflict(format!("revisit file {id} was changed meanwhile")));
         }
         let mut after = before.clone();

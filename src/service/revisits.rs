@@ -8,7 +8,8 @@
 use super::surveys::{self, ClosingMail};
 use super::Who;
 use crate::db::audit::{self, snapshot, Actor};
-use crate::db::revisits::{self as store, FileFilter, NewRevisit, ProgressOf, RevisitFilter, RevisitRow};
+use crate::db::revisit_files::{self as files, FileFilter};
+use crate::db::revisits::{self as store, NewRevisit, ProgressOf, RevisitFilter, RevisitRow};
 use crate::db::tickets::{self, Change, Registration};
 use crate::db::{write, DbConn, Paging};
 use crate::domain::cadence::IsoWeek;
@@ -53,13 +54,13 @@ pub fn list_files(
 ) -> AppResult<Page<RevisitFile>> {
     policy::require(&who.caller, Act::ReadRevisits)?;
     let paging = Paging::new(limit, offset)?;
-    store::list_files(c, f, paging)
+    files::list_files(c, f, paging)
 }
 
 /// One revisit file.
 pub fn get_file(c: &mut DbConn, who: &Who, id: i64) -> AppResult<RevisitFile> {
     policy::require(&who.caller, Act::ReadRevisits)?;
-    store::get_file(c, id)
+    files::get_file(c, id)
 }
 
 /// Each agent's revisits done in the week (`week` as `2026-W48`; default: this week) against
