@@ -192,8 +192,6 @@ pub fn get_plan(c: &mut DbConn, id: i64) -> AppResult<InspectionPlan> {
     plan_row(c, id)?.to_wire()
 }
 
-/// Changes to a plan, checked field by field; None leaves a field as it is.
-
 // ---------------------------------------------------------------- plans
 
 /// The account manager of a customer (none for an unknown customer).
