@@ -2,36 +2,20 @@
 //! `inspection_generation` creates from them, and findings that become tickets.
 
 use super::extract::{Json, Query};
-use super::{actor, if_match, run, with_etag};
+use super::{if_match, run, who, with_etag};
 use crate::auth::CurrentUser;
-use crate::db::inspections::{self as store, FindingOn, InspectionFilter, PlanEdit, PlanFilter, Viewer};
-use crate::db::Paging;
-use crate::domain::cadence::Every;
-use crate::domain::inspection::{self as rules, Finding, PlanFields};
-use crate::error::{AppError, AppResult};
+use crate::db::inspections::{InspectionFilter, PlanFilter};
+use crate::error::AppResult;
+use crate::service::inspections as service;
 use crate::startup::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use fieldline_mobile_api::{
     Inspection, InspectionFinding, InspectionPlan, InspectionStatus, NewFinding, NewInspectionPlan, Note, Page,
-    Problem, Role, UpdateInspectionPlan,
+    Problem, UpdateInspectionPlan,
 };
 use serde::Deserialize;
-
-/// Who sets plans up: supervisors and account managers (for the customers they manage), and admins.
-const PLAN_EDITORS: &[Role] = &[Role::Supervisor, Role::AccountManager];
-/// Who reads plans and inspections: the editors, dispatchers and managers.
-const READERS: &[Role] = &[Role::Supervisor, Role::AccountManager, Role::Dispatcher, Role::Manager];
-/// Who records a finding from the web: the editors and dispatchers (technicians use the phone).
-const FINDING_RECORDERS: &[Role] = &[Role::Supervisor, Role::AccountManager, Role::Dispatcher];
-
-fn viewer(user: &CurrentUser) -> Viewer {
-    Viewer {
-        id: user.id.0,
-        role: user.role,
-    }
-}
 
 /// Creates a plan for a customer (all its sites) or one of its sites. Its first inspection is
 /// its first date from today on. Supervisors, account managers (their own customers), admins.
@@ -43,24 +27,8 @@ pub async fn create_plan(
     user: CurrentUser,
     body: Json<NewInspectionPlan>,
 ) -> AppResult<HttpResponse> {
-    user.require(PLAN_EDITORS)?;
-    let b = body.0;
-    let assets: Vec<i64> = b.asset_ids.iter().map(|a| a.0).collect();
-    let fields = PlanFields::parse(
-        &b.name,
-        &assets,
-        b.frequency_months,
-        b.required_skill.as_deref(),
-        b.required_level,
-        b.starts_on,
-        b.notes.as_deref(),
-    )?;
-    let (who, v) = (actor(&user, &state), viewer(&user));
-    let (customer, site) = (b.customer_id.0, b.site_id.map(|s| s.0));
-    let out = run(&state, move |c, _| {
-        store::create_plan(c, &who, v, customer, site, fields)
-    })
-    .await?;
+    let (b, who) = (body.0, who(&user, &state));
+    let out = run(&state, move |c, _| service::create_plan(c, &who, &b)).await?;
     Ok(with_etag(StatusCode::CREATED, out.version, &out))
 }
 
@@ -79,15 +47,16 @@ pub struct PlanQuery {
     params(PlanQuery),
     responses((status = 200, body = Page<InspectionPlan>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn list_plans(state: web::Data<AppState>, user: CurrentUser, q: Query<PlanQuery>) -> AppResult<HttpResponse> {
-    user.require(READERS)?;
-    let q = q.0;
-    let paging = Paging::new(q.limit, q.offset)?;
+    let (q, who) = (q.0, who(&user, &state));
     let filter = PlanFilter {
         customer_id: q.customer_id,
         site_id: q.site_id,
         active: q.active,
     };
-    let out = run(&state, move |c, _| store::list_plans(c, &filter, paging)).await?;
+    let out = run(&state, move |c, _| {
+        service::list_plans(c, &who, &filter, q.limit, q.offset)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -96,9 +65,8 @@ pub async fn list_plans(state: web::Data<AppState>, user: CurrentUser, q: Query<
     params(("id" = i64, Path, description = "inspection plan id")),
     responses((status = 200, body = InspectionPlan), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get_plan(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
-    user.require(READERS)?;
-    let id = id.into_inner();
-    let out = run(&state, move |c, _| store::get_plan(c, id)).await?;
+    let (id, who) = (id.into_inner(), who(&user, &state));
+    let out = run(&state, move |c, _| service::get_plan(c, &who, id)).await?;
     Ok(with_etag(StatusCode::OK, out.version, &out))
 }
 
@@ -118,26 +86,8 @@ pub async fn update_plan(
     id: web::Path<i64>,
     body: Json<UpdateInspectionPlan>,
 ) -> AppResult<HttpResponse> {
-    user.require(PLAN_EDITORS)?;
-    let expected = if_match(&req)?.ok_or(AppError::PreconditionRequired)?;
-    let b = body.0;
-    let edit = PlanEdit {
-        name: b.name.as_deref().map(rules::name).transpose()?,
-        asset_ids: b
-            .asset_ids
-            .map(|a| rules::asset_ids(&a.iter().map(|x| x.0).collect::<Vec<_>>()))
-            .transpose()?,
-        every: b
-            .frequency_months
-            .map(|m| Every::new("frequency_months", m))
-            .transpose()?,
-        required_skill: b.required_skill.as_deref().map(|s| rules::skill(Some(s))).transpose()?,
-        required_level: b.required_level.map(rules::level).transpose()?,
-        starts_on: b.starts_on,
-        notes: b.notes.as_deref().map(|n| rules::notes(Some(n))).transpose()?,
-    };
-    let (who, v, id) = (actor(&user, &state), viewer(&user), id.into_inner());
-    let out = run(&state, move |c, _| store::update_plan(c, &who, v, id, expected, edit)).await?;
+    let (expected, b, who, id) = (if_match(&req), body.0, who(&user, &state), id.into_inner());
+    let out = run(&state, move |c, _| service::update_plan(c, &who, id, expected, &b)).await?;
     Ok(with_etag(StatusCode::OK, out.version, &out))
 }
 
@@ -149,12 +99,9 @@ async fn set_active(
     note: Note,
     active: bool,
 ) -> AppResult<HttpResponse> {
-    user.require(PLAN_EDITORS)?;
-    let expected = if_match(&req)?;
-    let reason = super::tickets::reason("reason", note.reason.as_deref())?;
-    let (who, v) = (actor(&user, &state), viewer(&user));
+    let (expected, who) = (if_match(&req), who(&user, &state));
     let out = run(&state, move |c, _| {
-        store::set_active(c, &who, v, id, expected, active, reason)
+        service::set_active(c, &who, id, expected, &note, active)
     })
     .await?;
     Ok(with_etag(StatusCode::OK, out.version, &out))
@@ -214,14 +161,7 @@ pub struct InspectionQuery {
     params(InspectionQuery),
     responses((status = 200, body = Page<Inspection>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<InspectionQuery>) -> AppResult<HttpResponse> {
-    user.require(READERS)?;
-    let q = q.0;
-    let paging = Paging::new(q.limit, q.offset)?;
-    if let (Some(from), Some(to)) = (q.due_from, q.due_to) {
-        if to < from {
-            return Err(AppError::validation("due_to", "must not be before due_from"));
-        }
-    }
+    let (q, who) = (q.0, who(&user, &state));
     let filter = InspectionFilter {
         plan_id: q.plan_id,
         customer_id: q.customer_id,
@@ -230,8 +170,7 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<Inspec
         due_from: q.due_from,
         due_to: q.due_to,
     };
-    let now = state.clock.now();
-    let out = run(&state, move |c, _| store::list(c, &filter, paging, now)).await?;
+    let out = run(&state, move |c, _| service::list(c, &who, &filter, q.limit, q.offset)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -240,9 +179,8 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<Inspec
     params(("id" = i64, Path, description = "inspection id")),
     responses((status = 200, body = Inspection), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
-    user.require(READERS)?;
-    let (id, now) = (id.into_inner(), state.clock.now());
-    let out = run(&state, move |c, _| store::get_inspection(c, id, now)).await?;
+    let (id, who) = (id.into_inner(), who(&user, &state));
+    let out = run(&state, move |c, _| service::get(c, &who, id)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -259,16 +197,9 @@ pub async fn record_finding(
     id: web::Path<i64>,
     body: Json<NewFinding>,
 ) -> AppResult<HttpResponse> {
-    user.require(FINDING_RECORDERS)?;
-    let b = body.0;
-    let f = Finding::parse(&b.title, &b.description, b.priority)?;
-    let on = FindingOn::Inspection {
-        id: id.into_inner(),
-        by: viewer(&user),
-    };
-    let (who, asset) = (actor(&user, &state), b.asset_id.map(|a| a.0));
+    let (b, who, id) = (body.0, who(&user, &state), id.into_inner());
     let out = run(&state, move |c, st| {
-        store::record_finding(c, &who, on, f, asset, st.settings.escalation_step())
+        service::record_finding(c, &who, id, &b, st.settings.escalation_step())
     })
     .await?;
     Ok(HttpResponse::Created().json(out))

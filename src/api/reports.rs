@@ -4,21 +4,17 @@
 //! account manager sees their own customers only.
 
 use super::extract::Query;
-use super::run;
+use super::{run, who};
 use crate::auth::CurrentUser;
-use crate::db::reports as store;
-use crate::db::revisits::today;
 use crate::domain::cadence::IsoWeek;
 use crate::domain::report::{self as rules, Period};
 use crate::error::{AppError, AppResult};
+use crate::service::reports as service;
 use crate::startup::AppState;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use fieldline_mobile_api::{Problem, ReportKind, Role, ServiceReport};
+use fieldline_mobile_api::{Problem, ReportKind, ServiceReport};
 use serde::Deserialize;
-
-/// Who reads the reports (and admins).
-const REPORT_READERS: &[Role] = &[Role::Manager, Role::Supervisor, Role::AccountManager];
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct PeriodQuery {
@@ -87,21 +83,6 @@ fn format(req: &HttpRequest, asked: Option<&str>) -> AppResult<Format> {
     Ok(Format::Json)
 }
 
-/// Whose customers the report covers: an account manager's own, or what a reader asked for.
-fn scope(user: &CurrentUser, asked: Option<i64>) -> AppResult<Option<i64>> {
-    user.require(REPORT_READERS)?;
-    if user.role == Role::AccountManager {
-        return match asked {
-            None => Ok(Some(user.id.0)),
-            Some(a) if a == user.id.0 => Ok(Some(a)),
-            Some(_) => Err(AppError::Forbidden(
-                "an account manager sees the reports of their own customers only".into(),
-            )),
-        };
-    }
-    Ok(asked)
-}
-
 /// Builds the report (`period` None: the last complete one of `kind`) and answers in the format asked.
 async fn respond(
     state: web::Data<AppState>,
@@ -112,25 +93,10 @@ async fn respond(
     account_manager: Option<i64>,
     asked_format: Option<&str>,
 ) -> AppResult<HttpResponse> {
-    let am = scope(&user, account_manager)?;
+    let who = who(&user, &state);
+    let scope = service::scope(&who, account_manager)?;
     let format = format(&req, asked_format)?;
-    let now = state.clock.now();
-    let report = run(&state, move |c, _| {
-        if let Some(a) = am {
-            if !store::is_account_manager(c, a)? {
-                return Err(AppError::validation(
-                    "account_manager_id",
-                    format!("no account manager with id {a}"),
-                ));
-            }
-        }
-        let period = match period {
-            Some(p) => p,
-            None => Period::previous(kind, today(c, now)?),
-        };
-        store::service_report(c, &period, am, now)
-    })
-    .await?;
+    let report = run(&state, move |c, _| service::report(c, scope, kind, period, who.at)).await?;
     Ok(match format {
         Format::Json => HttpResponse::Ok().json(report),
         Format::Csv => HttpResponse::Ok()

@@ -2,26 +2,19 @@
 //! progress for supervisors, and the revisit files of delivered projects.
 
 use super::extract::{Json, Query};
-use super::{actor, run};
-use crate::auth::{CurrentUser, OFFICE_ROLES};
-use crate::db::revisits::{self as store, FileFilter, RevisitFilter};
-use crate::db::Paging;
-use crate::domain::cadence::IsoWeek;
-use crate::domain::revisit::Outcome;
+use super::{run, who};
+use crate::auth::CurrentUser;
+use crate::db::revisit_files::FileFilter;
+use crate::db::revisits::RevisitFilter;
 use crate::error::AppResult;
+use crate::service::revisits as service;
 use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use fieldline_mobile_api::{
     AssignRevisit, Page, Problem, Revisit, RevisitFile, RevisitKind, RevisitOutcome, RevisitProgress, RevisitStatus,
-    Role,
 };
 use serde::Deserialize;
-
-/// Who works the queue: agents and supervisors (and admins).
-const REVISIT_WORKERS: &[Role] = &[Role::Agent, Role::Supervisor];
-/// Who sees every agent's progress.
-const PROGRESS_READERS: &[Role] = &[Role::Supervisor, Role::Manager];
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct RevisitQuery {
@@ -42,9 +35,7 @@ pub struct RevisitQuery {
 #[utoipa::path(get, path = "/api/v1/revisits", tag = "revisits", security(("bearer" = [])), params(RevisitQuery),
     responses((status = 200, body = Page<Revisit>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<RevisitQuery>) -> AppResult<HttpResponse> {
-    user.require(OFFICE_ROLES)?;
-    let q = q.0;
-    let paging = Paging::new(q.limit, q.offset)?;
+    let (q, who) = (q.0, who(&user, &state));
     let filter = RevisitFilter {
         status: q.status,
         kind: q.kind,
@@ -52,12 +43,7 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<Revisi
         customer_id: q.customer_id,
         due_by: q.due_by,
     };
-    let now = state.clock.now();
-    let out = run(&state, move |c, _| {
-        let today = store::today(c, now)?;
-        store::list(c, &filter, paging, today)
-    })
-    .await?;
+    let out = run(&state, move |c, _| service::list(c, &who, &filter, q.limit, q.offset)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -66,13 +52,8 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<Revisi
     params(("id" = i64, Path, description = "revisit id")),
     responses((status = 200, body = Revisit), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
-    user.require(OFFICE_ROLES)?;
-    let (id, now) = (id.into_inner(), state.clock.now());
-    let out = run(&state, move |c, _| {
-        let today = store::today(c, now)?;
-        store::get(c, id, today)
-    })
-    .await?;
+    let (id, who) = (id.into_inner(), who(&user, &state));
+    let out = run(&state, move |c, _| service::get(c, &who, id)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -90,12 +71,9 @@ pub async fn outcome(
     id: web::Path<i64>,
     body: Json<RevisitOutcome>,
 ) -> AppResult<HttpResponse> {
-    user.require(REVISIT_WORKERS)?;
-    let b = body.0;
-    let o = Outcome::parse(b.reached, b.score, b.comment.as_deref(), b.follow_up_needed)?;
-    let (who, role, id) = (actor(&user, &state), user.role, id.into_inner());
+    let (b, who, id) = (body.0, who(&user, &state), id.into_inner());
     let out = run(&state, move |c, st| {
-        store::record_outcome(c, &who, role, id, o, st.settings.escalation_step())
+        service::record_outcome(c, &who, id, &b, st.settings.escalation_step())
     })
     .await?;
     Ok(HttpResponse::Ok().json(out))
@@ -113,10 +91,9 @@ pub async fn assign(
     id: web::Path<i64>,
     body: Json<AssignRevisit>,
 ) -> AppResult<HttpResponse> {
-    user.require(REVISIT_WORKERS)?;
     let agent = body.agent_id.map(|a| a.0);
-    let (who, role, id) = (actor(&user, &state), user.role, id.into_inner());
-    let out = run(&state, move |c, _| store::assign(c, &who, role, id, agent)).await?;
+    let (who, id) = (who(&user, &state), id.into_inner());
+    let out = run(&state, move |c, _| service::assign(c, &who, id, agent)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -136,11 +113,9 @@ pub async fn progress(
     user: CurrentUser,
     q: Query<ProgressQuery>,
 ) -> AppResult<HttpResponse> {
-    user.require(PROGRESS_READERS)?;
-    let week = q.week.as_deref().map(|w| IsoWeek::parse("week", w)).transpose()?;
-    let now = state.clock.now();
+    let (q, who) = (q.0, who(&user, &state));
     let out = run(&state, move |c, st| {
-        store::progress(c, week, now, st.settings.revisits.weekly_target)
+        service::progress(c, &who, q.week.as_deref(), st.settings.revisits.weekly_target)
     })
     .await?;
     Ok(HttpResponse::Ok().json(out))
@@ -161,15 +136,16 @@ pub struct FileQuery {
 #[utoipa::path(get, path = "/api/v1/revisit-files", tag = "revisits", security(("bearer" = [])), params(FileQuery),
     responses((status = 200, body = Page<RevisitFile>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn list_files(state: web::Data<AppState>, user: CurrentUser, q: Query<FileQuery>) -> AppResult<HttpResponse> {
-    user.require(OFFICE_ROLES)?;
-    let q = q.0;
-    let paging = Paging::new(q.limit, q.offset)?;
+    let (q, who) = (q.0, who(&user, &state));
     let filter = FileFilter {
         customer_id: q.customer_id,
         asset_id: q.asset_id,
         active: q.active,
     };
-    let out = run(&state, move |c, _| store::list_files(c, &filter, paging)).await?;
+    let out = run(&state, move |c, _| {
+        service::list_files(c, &who, &filter, q.limit, q.offset)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -178,8 +154,7 @@ pub async fn list_files(state: web::Data<AppState>, user: CurrentUser, q: Query<
     params(("id" = i64, Path, description = "revisit file id")),
     responses((status = 200, body = RevisitFile), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get_file(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
-    user.require(OFFICE_ROLES)?;
-    let id = id.into_inner();
-    let out = run(&state, move |c, _| store::get_file(c, id)).await?;
+    let (id, who) = (id.into_inner(), who(&user, &state));
+    let out = run(&state, move |c, _| service::get_file(c, &who, id)).await?;
     Ok(HttpResponse::Ok().json(out))
 }

@@ -2,17 +2,15 @@
 //! credential) with its small HTML page, and the staff's reading of the answers.
 
 use super::extract::{Json, Query};
-use super::run;
 use super::static_files::StaticFile;
+use super::{run, who};
 use crate::auth::CurrentUser;
-use crate::db::surveys::{self as store, ClosingMail, Filter, Viewer, READERS};
-use crate::db::{sla, Paging};
-use crate::domain::survey::{self as rules, Answer};
 use crate::error::{AppError, AppResult};
+use crate::service::surveys::{self as service, ClosingMail, ListQuery};
 use crate::startup::AppState;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use fieldline_mobile_api::{Page, Problem, Survey, SurveyAnswer, SurveyForm, SurveyReceipt, SurveySource};
 use serde::Deserialize;
 
@@ -47,7 +45,7 @@ fn token(path: web::Path<String>) -> AppResult<String> {
         (status = 410, body = Problem)))]
 pub async fn form(state: web::Data<AppState>, path: web::Path<String>) -> AppResult<HttpResponse> {
     let (t, now) = (token(path)?, state.clock.now());
-    let out = run(&state, move |c, st| store::form(c, &st.keys, &t, now)).await?;
+    let out = run(&state, move |c, st| service::form(c, &st.keys, &t, now)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -62,19 +60,9 @@ pub async fn answer(
     path: web::Path<String>,
     body: Json<SurveyAnswer>,
 ) -> AppResult<HttpResponse> {
-    let t = token(path)?;
-    let a = Answer::parse(body.score, body.comment.as_deref())?;
-    let now = state.clock.now();
-    let out = run(&state, move |c, st| store::answer_by_link(c, &st.keys, &t, &a, now)).await?;
+    let (t, b, now) = (token(path)?, body.0, state.clock.now());
+    let out = run(&state, move |c, st| service::answer_by_link(c, &st.keys, &t, &b, now)).await?;
     Ok(HttpResponse::Created().json(out))
-}
-
-fn viewer(user: &CurrentUser) -> AppResult<Viewer> {
-    user.require(READERS)?;
-    Ok(Viewer {
-        id: user.id.0,
-        role: user.role,
-    })
 }
 
 /// A ticket's survey answer (404 while there is none). Supervisors, managers and admins;
@@ -83,8 +71,8 @@ fn viewer(user: &CurrentUser) -> AppResult<Viewer> {
     params(("id" = i64, Path, description = "ticket id")),
     responses((status = 200, body = Survey), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn of_ticket(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
-    let (v, id) = (viewer(&user)?, id.into_inner());
-    let out = run(&state, move |c, _| store::of_ticket(c, v, id)).await?;
+    let (who, id) = (who(&user, &state), id.into_inner());
+    let out = run(&state, move |c, _| service::of_ticket(c, &who, id)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -110,37 +98,19 @@ pub struct SurveyQuery {
 #[utoipa::path(get, path = "/api/v1/surveys", tag = "surveys", security(("bearer" = [])), params(SurveyQuery),
     responses((status = 200, body = Page<Survey>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<SurveyQuery>) -> AppResult<HttpResponse> {
-    let v = viewer(&user)?;
-    let q = q.0;
-    let paging = Paging::new(q.limit, q.offset)?;
-    for (field, s) in [("score", q.score), ("max_score", q.max_score)] {
-        if let Some(s) = s {
-            rules::score(s).map_err(|e| AppError::validation(field, e.reason))?;
-        }
-    }
-    if let (Some(from), Some(to)) = (q.from, q.to) {
-        if to < from {
-            return Err(AppError::validation("to", "must not be before `from`"));
-        }
-    }
-    let out = run(&state, move |c, _| {
-        let cal = sla::calendar(c)?;
-        let day_after = |d: NaiveDate| {
-            d.checked_add_days(Days::new(1))
-                .ok_or_else(|| AppError::validation("to", "is beyond the calendar"))
-        };
-        let filter = Filter {
-            from: q.from.map(|d| cal.day_start(d)),
-            until: q.to.map(day_after).transpose()?.map(|d| cal.day_start(d)),
-            score: q.score,
-            max_score: q.max_score,
-            source: q.source,
-            customer_id: q.customer_id,
-            ticket_id: q.ticket_id,
-        };
-        store::list(c, v, &filter, paging)
-    })
-    .await?;
+    let (q, who) = (q.0, who(&user, &state));
+    let asked = ListQuery {
+        from: q.from,
+        to: q.to,
+        score: q.score,
+        max_score: q.max_score,
+        source: q.source,
+        customer_id: q.customer_id,
+        ticket_id: q.ticket_id,
+        limit: q.limit,
+        offset: q.offset,
+    };
+    let out = run(&state, move |c, _| service::list(c, &who, &asked)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 

@@ -1,37 +1,32 @@
-//! Inspections: plans, the generation job's scan, the inspections and their visits, how a visit's
-//! end moves its inspection, and findings that become tickets.
+//! Inspections: the queries of plans, inspections and their findings, and what the technician's
+//! phone shows of an inspection visit. The workflows (plans, the generation job, a visit's end,
+//! findings that become tickets) are in `service::inspections` and
+//! `service::inspection_generation`; the visits they book are written by `db::inspection_visits`.
 //!
 //! A plan belongs to a customer and covers one of its sites or all of them (sites added later
-//! too). Each date of the plan (`domain::cadence::Every`) gives one inspection per covered site,
-//! carried out by a visit of kind `inspection` that dispatch books like any other. Each write, in
-//! one transaction, records its audit events (entities `inspection_plan`, `inspection`, `visit`);
-//! the job's writes are the service's own (no actor).
+//! too). Each date of the plan (`domain::cadence::Every`) gives one inspection per covered site.
 //!
 //! Idempotency: an inspection per plan, site and date (`plan_id, site_id, due_on` unique), and a
-//! plan's `next_due` moves only from the value it was read with. Running the job twice, or on two
-//! nodes at once, creates nothing twice.
+//! plan's `next_due` moves only from the value it was read with ([`move_next_due`]).
 
-use super::audit::{self, snapshot, Actor};
-use super::dispatch::{get_visit, own_visit, VisitRow};
 use super::schema::{
     assets, customers, inspection_findings, inspection_plans, inspections, sites, tickets as tickets_t, users, visits,
 };
-use super::tickets::{self as ticket_store, Registration};
-use super::{sla as calendar, ts, utc, write, DbConn, Paging};
-use crate::domain::cadence::{self, Every};
-use crate::domain::inspection::{self as rules, Finding, PlanFields};
-use crate::domain::sla::Calendar;
-use crate::domain::visit::Step;
+use super::{sla as calendar, ts, utc, DbConn, Paging};
+use crate::domain::cadence::Every;
+use crate::domain::inspection::PlanFields;
 use crate::error::{AppError, AppResult};
-use chrono::{DateTime, Days, Duration, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use fieldline_mobile_api::{
-    AssetId, Channel, CustomerId, Inspection, InspectionFinding, InspectionFindingId, InspectionId, InspectionPlan,
-    InspectionPlanId, InspectionStatus, Page, Role, SiteId, TicketId, UserId, VisitAsset, VisitId, VisitKind,
-    VisitStatus,
+    AssetId, CustomerId, Inspection, InspectionFinding, InspectionFindingId, InspectionId, InspectionPlan,
+    InspectionPlanId, InspectionStatus, Page, SiteId, TicketId, UserId, VisitId, VisitStatus,
 };
 use serde_json::json;
 use std::collections::HashMap;
+
+pub use super::inspection_visits::{visit_brief, Brief};
+pub use crate::service::inspections::{after_visit_step, record_finding_in_tx, FindingOn}; // moved
 
 // ---------------------------------------------------------------- rows
 
@@ -57,12 +52,12 @@ pub struct PlanRow {
 }
 
 impl PlanRow {
-    fn asset_ids(&self) -> AppResult<Vec<i64>> {
+    pub fn asset_ids(&self) -> AppResult<Vec<i64>> {
         serde_json::from_str(&self.asset_ids_json)
             .map_err(|e| AppError::internal(format!("inspection plan {}: assets: {e}", self.id)))
     }
 
-    fn every(&self) -> AppResult<Every> {
+    pub fn every(&self) -> AppResult<Every> {
         Every::new("frequency_months", self.frequency_months)
             .map_err(|e| AppError::internal(format!("inspection plan {}: {e}", self.id)))
     }
@@ -104,7 +99,7 @@ pub struct InspectionRow {
 }
 
 impl InspectionRow {
-    fn status(&self) -> AppResult<InspectionStatus> {
+    pub fn status(&self) -> AppResult<InspectionStatus> {
         InspectionStatus::parse(&self.status)
             .ok_or_else(|| AppError::internal(format!("inspection {} has unknown status", self.id)))
     }
@@ -112,18 +107,18 @@ impl InspectionRow {
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = inspection_findings)]
-struct FindingRow {
-    id: i64,
-    inspection_id: i64,
-    visit_id: i64,
-    ticket_id: i64,
-    asset_id: Option<i64>,
-    reported_by: i64,
-    created_at: NaiveDateTime,
+pub struct FindingRow {
+    pub id: i64,
+    pub inspection_id: i64,
+    pub visit_id: i64,
+    pub ticket_id: i64,
+    pub asset_id: Option<i64>,
+    pub reported_by: i64,
+    pub created_at: NaiveDateTime,
 }
 
 impl FindingRow {
-    fn to_wire(&self, ticket_number: String) -> InspectionFinding {
+    pub fn to_wire(&self, ticket_number: String) -> InspectionFinding {
         InspectionFinding {
             id: InspectionFindingId(self.id),
             inspection_id: InspectionId(self.inspection_id),
@@ -142,7 +137,7 @@ pub fn today(c: &mut DbConn, now: DateTime<Utc>) -> AppResult<NaiveDate> {
     Ok(calendar::calendar(c)?.local_date(now))
 }
 
-fn plan_row(c: &mut DbConn, id: i64) -> AppResult<PlanRow> {
+pub fn plan_row(c: &mut DbConn, id: i64) -> AppResult<PlanRow> {
     inspection_plans::table
         .find(id)
         .select(PlanRow::as_select())
@@ -151,128 +146,13 @@ fn plan_row(c: &mut DbConn, id: i64) -> AppResult<PlanRow> {
         .ok_or_else(|| AppError::not_found("inspection plan", id))
 }
 
-fn inspection_row(c: &mut DbConn, id: i64) -> AppResult<InspectionRow> {
+pub fn inspection_row(c: &mut DbConn, id: i64) -> AppResult<InspectionRow> {
     inspections::table
         .find(id)
         .select(InspectionRow::as_select())
         .first(c)
         .optional()?
         .ok_or_else(|| AppError::not_found("inspection", id))
-}
-
-// ---------------------------------------------------------------- who may do what
-
-/// The signed-in user acting on plans and findings.
-#[derive(Debug, Clone, Copy)]
-pub struct Viewer {
-    pub id: i64,
-    pub role: Role,
-}
-
-/// Whether the user may change the customer's plans (and record findings on its inspections):
-/// supervisors, dispatchers (findings only, checked by the handler) and admins for every
-/// customer; an account manager for the customers they manage.
-fn may_manage(c: &mut DbConn, v: Viewer, customer_id: i64) -> AppResult<()> {
-    if v.role != Role::AccountManager {
-        return Ok(());
-    }
-    let manager: Option<Option<i64>> = customers::table
-        .find(customer_id)
-        .select(customers::account_manager_id)
-        .first(c)
-        .optional()?;
-    if manager.flatten() == Some(v.id) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(format!(
-            "customer {customer_id} is managed by another account manager"
-        )))
-    }
-}
-
-// ---------------------------------------------------------------- plans
-
-/// Checks that the site and the assets belong to the customer (and the assets to the site, for a
-/// site plan).
-fn check_scope(c: &mut DbConn, customer_id: i64, site_id: Option<i64>, asset_ids: &[i64]) -> AppResult<()> {
-    let found: i64 = customers::table.find(customer_id).count().get_result(c)?;
-    if found == 0 {
-        return Err(AppError::validation(
-            "customer_id",
-            format!("no customer with id {customer_id}"),
-        ));
-    }
-    if let Some(s) = site_id {
-        let owner: Option<i64> = sites::table.find(s).select(sites::customer_id).first(c).optional()?;
-        match owner {
-            None => return Err(AppError::validation("site_id", format!("no site with id {s}"))),
-            Some(o) if o != customer_id => {
-                return Err(AppError::validation("site_id", "the site belongs to another customer"))
-            }
-            Some(_) => {}
-        }
-    }
-    let found: HashMap<i64, (i64, i64)> = assets::table
-        .filter(assets::id.eq_any(asset_ids))
-        .select((assets::id, (assets::customer_id, assets::site_id)))
-        .load::<(i64, (i64, i64))>(c)?
-        .into_iter()
-        .collect();
-    for (i, a) in asset_ids.iter().enumerate() {
-        let field = format!("asset_ids[{i}]");
-        match found.get(a) {
-            None => return Err(AppError::validation(field, format!("no asset with id {a}"))),
-            Some((owner, _)) if *owner != customer_id => {
-                return Err(AppError::validation(field, "the asset belongs to another customer"))
-            }
-            Some((_, site)) if site_id.is_some_and(|s| s != *site) => {
-                return Err(AppError::validation(field, "the asset is at another site"))
-            }
-            Some(_) => {}
-        }
-    }
-    Ok(())
-}
-
-/// A new plan. Its first inspection is its first date from today on: a plan that started in the
-/// past owes nothing for the time before it existed.
-pub fn create_plan(
-    c: &mut DbConn,
-    actor: &Actor,
-    v: Viewer,
-    customer_id: i64,
-    site_id: Option<i64>,
-    f: PlanFields,
-) -> AppResult<InspectionPlan> {
-    write(c, |c| {
-        check_scope(c, customer_id, site_id, &f.asset_ids)?;
-        may_manage(c, v, customer_id)?;
-        let today = today(c, actor.at)?;
-        let now = ts(actor.at);
-        let row: PlanRow = diesel::insert_into(inspection_plans::table)
-            .values((
-                inspection_plans::customer_id.eq(customer_id),
-                inspection_plans::site_id.eq(site_id),
-                inspection_plans::name.eq(&f.name),
-                inspection_plans::asset_ids_json.eq(json!(f.asset_ids).to_string()),
-                inspection_plans::frequency_months.eq(f.every.months() as i32),
-                inspection_plans::required_skill.eq(&f.required_skill),
-                inspection_plans::required_level.eq(f.required_level),
-                inspection_plans::starts_on.eq(f.starts_on),
-                inspection_plans::notes.eq(&f.notes),
-                inspection_plans::active.eq(true),
-                inspection_plans::next_due.eq(f.every.first_on_or_after(f.starts_on, today)),
-                inspection_plans::version.eq(1),
-                inspection_plans::created_by.eq(v.id),
-                inspection_plans::created_at.eq(now),
-                inspection_plans::updated_at.eq(now),
-            ))
-            .returning(inspection_plans::all_columns)
-            .get_result(c)?;
-        let out = row.to_wire()?;
-        audit::record(c, actor, "inspection_plan", row.id, "create", None, snapshot(&out))?;
-        Ok(out)
-    })
 }
 
 #[derive(Debug, Default, Clone)]
@@ -312,42 +192,83 @@ pub fn get_plan(c: &mut DbConn, id: i64) -> AppResult<InspectionPlan> {
     plan_row(c, id)?.to_wire()
 }
 
-/// Changes to a plan, checked field by field; None leaves a field as it is.
-#[derive(Debug, Default, Clone)]
-pub struct PlanEdit {
-    pub name: Option<String>,
-    pub asset_ids: Option<Vec<i64>>,
-    pub every: Option<Every>,
-    /// `Some(None)` clears the skill.
-    pub required_skill: Option<Option<String>>,
-    pub required_level: Option<i32>,
-    pub starts_on: Option<NaiveDate>,
-    /// `Some(None)` clears the notes.
-    pub notes: Option<Option<String>>,
+// ---------------------------------------------------------------- plans
+
+/// The account manager of a customer (none for an unknown customer).
+pub fn customer_account_manager(c: &mut DbConn, customer_id: i64) -> AppResult<Option<i64>> {
+    let manager: Option<Option<i64>> = customers::table
+        .find(customer_id)
+        .select(customers::account_manager_id)
+        .first(c)
+        .optional()?;
+    Ok(manager.flatten())
 }
 
-/// The plan for a change: it exists, the user may change it, and `expected` is its version
-/// (412 with the plan as it is now otherwise).
-fn for_change(c: &mut DbConn, v: Viewer, id: i64, expected: Option<i32>) -> AppResult<PlanRow> {
-    let row = plan_row(c, id)?;
-    may_manage(c, v, row.customer_id)?;
-    if expected.is_some_and(|e| e != row.version) {
-        return Err(AppError::PreconditionFailed {
-            current: serde_json::to_value(row.to_wire()?).map_err(AppError::internal)?,
-        });
-    }
-    Ok(row)
+pub fn customer_exists(c: &mut DbConn, customer_id: i64) -> AppResult<bool> {
+    let found: i64 = customers::table.find(customer_id).count().get_result(c)?;
+    Ok(found > 0)
 }
 
-/// Stores a changed plan (one version on) with its audit event. The version in the `WHERE`
-/// makes a concurrent change fail instead of being overwritten.
-fn store_plan(c: &mut DbConn, actor: &Actor, before: &PlanRow, mut after: PlanRow, action: &str) -> AppResult<PlanRow> {
-    after.version = before.version + 1;
-    after.updated_at = ts(actor.at);
+/// A site's customer, if the site exists.
+pub fn site_customer(c: &mut DbConn, site_id: i64) -> AppResult<Option<i64>> {
+    Ok(sites::table
+        .find(site_id)
+        .select(sites::customer_id)
+        .first(c)
+        .optional()?)
+}
+
+/// The customer and site of each of these assets that exists.
+pub fn asset_places(c: &mut DbConn, asset_ids: &[i64]) -> AppResult<HashMap<i64, (i64, i64)>> {
+    Ok(assets::table
+        .filter(assets::id.eq_any(asset_ids))
+        .select((assets::id, (assets::customer_id, assets::site_id)))
+        .load::<(i64, (i64, i64))>(c)?
+        .into_iter()
+        .collect())
+}
+
+/// A new plan's owner and place.
+pub struct NewPlan<'a> {
+    pub customer_id: i64,
+    pub site_id: Option<i64>,
+    pub fields: &'a PlanFields,
+    pub next_due: Option<NaiveDate>,
+    pub created_by: i64,
+    pub at: DateTime<Utc>,
+}
+
+pub fn insert_plan(c: &mut DbConn, p: &NewPlan<'_>) -> AppResult<PlanRow> {
+    let (f, now) = (p.fields, ts(p.at));
+    Ok(diesel::insert_into(inspection_plans::table)
+        .values((
+            inspection_plans::customer_id.eq(p.customer_id),
+            inspection_plans::site_id.eq(p.site_id),
+            inspection_plans::name.eq(&f.name),
+            inspection_plans::asset_ids_json.eq(json!(f.asset_ids).to_string()),
+            inspection_plans::frequency_months.eq(f.every.months() as i32),
+            inspection_plans::required_skill.eq(&f.required_skill),
+            inspection_plans::required_level.eq(f.required_level),
+            inspection_plans::starts_on.eq(f.starts_on),
+            inspection_plans::notes.eq(&f.notes),
+            inspection_plans::active.eq(true),
+            inspection_plans::next_due.eq(p.next_due),
+            inspection_plans::version.eq(1),
+            inspection_plans::created_by.eq(p.created_by),
+            inspection_plans::created_at.eq(now),
+            inspection_plans::updated_at.eq(now),
+        ))
+        .returning(inspection_plans::all_columns)
+        .get_result(c)?)
+}
+
+/// Stores a changed plan, only over the version it was read with; false when it was changed
+/// meanwhile.
+pub fn update_plan(c: &mut DbConn, read_version: i32, after: &PlanRow) -> AppResult<bool> {
     let n = diesel::update(
         inspection_plans::table
-            .filter(inspection_plans::id.eq(before.id))
-            .filter(inspection_plans::version.eq(before.version)),
+            .filter(inspection_plans::id.eq(after.id))
+            .filter(inspection_plans::version.eq(read_version)),
     )
     .set((
         inspection_plans::name.eq(&after.name),
@@ -363,212 +284,50 @@ fn store_plan(c: &mut DbConn, actor: &Actor, before: &PlanRow, mut after: PlanRo
         inspection_plans::updated_at.eq(after.updated_at),
     ))
     .execute(c)?;
-    if n == 0 {
-        return Err(AppError::Conflict(format!(
-            "inspection plan {} was changed meanwhile; reload it",
-            before.id
-        )));
-    }
-    audit::record(
-        c,
-        actor,
-        "inspection_plan",
-        before.id,
-        action,
-        snapshot(&before.to_wire()?),
-        snapshot(&after.to_wire()?),
-    )?;
-    Ok(after)
+    Ok(n > 0)
 }
 
-/// Edits a plan. A new frequency or start date restarts its dates from today on (inspections
-/// already created stay); the other fields apply to inspections created from now on.
-pub fn update_plan(
+/// The plan's scheduled inspections whose visit is in one of `visit_statuses`, with that visit.
+pub fn scheduled_with_visit_in(
     c: &mut DbConn,
-    actor: &Actor,
-    v: Viewer,
-    id: i64,
-    expected: i32,
-    e: PlanEdit,
-) -> AppResult<InspectionPlan> {
-    write(c, |c| {
-        let before = for_change(c, v, id, Some(expected))?;
-        let mut after = before.clone();
-        if let Some(assets) = &e.asset_ids {
-            check_scope(c, before.customer_id, before.site_id, assets)?;
-            after.asset_ids_json = json!(assets).to_string();
-        }
-        if let Some(n) = e.name {
-            after.name = n;
-        }
-        if let Some(every) = e.every {
-            after.frequency_months = every.months() as i32;
-        }
-        if let Some(s) = e.required_skill {
-            after.required_skill = s;
-        }
-        if let Some(l) = e.required_level {
-            after.required_level = l;
-        }
-        if let Some(s) = e.starts_on {
-            after.starts_on = s;
-        }
-        if let Some(n) = e.notes {
-            after.notes = n;
-        }
-        let dates_changed = (after.frequency_months, after.starts_on) != (before.frequency_months, before.starts_on);
-        if dates_changed && after.active {
-            let today = today(c, actor.at)?;
-            after.next_due = after.every()?.first_on_or_after(after.starts_on, today);
-        }
-        store_plan(c, actor, &before, after, "update")?.to_wire()
-    })
-}
-
-/// Deactivates a plan: it creates no more inspections, and its inspections whose visit has not
-/// set off yet (scheduled, assigned or accepted) are cancelled with their visits; the technician
-/// of a cancelled visit is told. Inspections under way are finished as usual. Activating again
-/// restarts the dates from today on.
-pub fn set_active(
-    c: &mut DbConn,
-    actor: &Actor,
-    v: Viewer,
-    id: i64,
-    expected: Option<i32>,
-    active: bool,
-    reason: Option<String>,
-) -> AppResult<InspectionPlan> {
-    write(c, |c| {
-        let before = for_change(c, v, id, expected)?;
-        if before.active == active {
-            return before.to_wire();
-        }
-        let mut after = before.clone();
-        after.active = active;
-        after.next_due = if active {
-            let today = today(c, actor.at)?;
-            after.every()?.first_on_or_after(after.starts_on, today)
-        } else {
-            None
-        };
-        let after = store_plan(c, actor, &before, after, if active { "activate" } else { "deactivate" })?;
-        if !active {
-            cancel_open_inspections(c, actor, id, reason.as_deref())?;
-        }
-        after.to_wire()
-    })
-}
-
-/// The visit statuses of an inspection that has not set off: cancelled with its plan.
-const NOT_STARTED: &[&str] = &["scheduled", "assigned", "accepted"];
-
-fn cancel_open_inspections(c: &mut DbConn, actor: &Actor, plan_id: i64, reason: Option<&str>) -> AppResult<()> {
-    let open: Vec<(InspectionRow, VisitRow)> = inspections::table
+    plan_id: i64,
+    visit_statuses: &[VisitStatus],
+) -> AppResult<Vec<(InspectionRow, i64)>> {
+    let statuses: Vec<&str> = visit_statuses.iter().map(|s| s.as_str()).collect();
+    Ok(inspections::table
         .inner_join(visits::table.on(inspections::visit_id.eq(visits::id.nullable())))
         .filter(inspections::plan_id.eq(plan_id))
         .filter(inspections::status.eq(InspectionStatus::Scheduled.as_str()))
-        .filter(visits::status.eq_any(NOT_STARTED))
-        .select((InspectionRow::as_select(), VisitRow::as_select()))
-        .load(c)?;
-    let now = ts(actor.at);
-    let why = reason.unwrap_or("the inspection plan was deactivated");
-    for (i, visit) in open {
-        diesel::update(visits::table.find(visit.id))
-            .set((
-                visits::status.eq(VisitStatus::Cancelled.as_str()),
-                visits::outcome_reason.eq(why),
-                visits::version.eq(visit.version + 1),
-                visits::updated_at.eq(now),
-            ))
-            .execute(c)?;
-        let after = get_visit(c, visit.id)?.to_wire()?;
-        audit::record(
-            c,
-            actor,
-            "visit",
-            visit.id,
-            "cancel",
-            snapshot(&visit.to_wire()?),
-            snapshot(&after),
-        )?;
-        if let Some(tech) = visit.technician_id {
-            let msg = format!("Visit {} (an inspection) was cancelled: {why}", visit.id);
-            super::notifications::notify(c, &[tech], None, "visit_cancelled", &msg, actor.at)?;
-        }
-        set_status(c, actor, &i, InspectionStatus::Cancelled, "cancel")?;
-    }
-    Ok(())
+        .filter(visits::status.eq_any(statuses))
+        .select((InspectionRow::as_select(), visits::id))
+        .load(c)?)
 }
 
-fn set_status(
-    c: &mut DbConn,
-    actor: &Actor,
-    row: &InspectionRow,
-    status: InspectionStatus,
-    action: &str,
-) -> AppResult<()> {
-    let today = today(c, actor.at)?;
-    let before = wire(c, row.clone(), today)?;
-    diesel::update(inspections::table.find(row.id))
+pub fn set_status(c: &mut DbConn, id: i64, status: InspectionStatus, at: DateTime<Utc>) -> AppResult<()> {
+    diesel::update(inspections::table.find(id))
         .set((
             inspections::status.eq(status.as_str()),
-            inspections::updated_at.eq(ts(actor.at)),
+            inspections::updated_at.eq(ts(at)),
         ))
         .execute(c)?;
-    let after = get_inspection(c, row.id, actor.at)?;
-    audit::record(
-        c,
-        actor,
-        "inspection",
-        row.id,
-        action,
-        snapshot(&before),
-        snapshot(&after),
-    )?;
     Ok(())
 }
 
-// ---------------------------------------------------------------- the generation job
+// ---------------------------------------------------------------- the generation job's queries
 
-/// The job `inspection_generation`: for every active plan whose next date is within the horizon,
-/// creates the inspections (one per covered site and date) and their visits. Dates already past
-/// when the job runs (the service was down) collapse to the latest of them, an overdue
-/// inspection booked from today on (see `domain::cadence::plan_dates`). Every plan is its own
-/// transaction; one that fails (e.g. changed by another node at the same moment) is left for the
-/// next run. Returns (plans examined, inspections created).
-pub fn generate(
-    c: &mut DbConn,
-    now: DateTime<Utc>,
-    horizon_days: u32,
-    visit_length: Duration,
-) -> AppResult<(i64, i64)> {
-    let cal = calendar::calendar(c)?;
-    let today = cal.local_date(now);
-    let actor = Actor::system(now);
-    let reach = today
-        .checked_add_days(Days::new(horizon_days.into()))
-        .unwrap_or(NaiveDate::MAX);
-    let due: Vec<i64> = inspection_plans::table
+/// Active plans whose next date is on or before `reach`, the earliest first.
+pub fn plans_due_by(c: &mut DbConn, reach: NaiveDate) -> AppResult<Vec<i64>> {
+    Ok(inspection_plans::table
         .filter(inspection_plans::active.eq(true))
         .filter(inspection_plans::next_due.le(reach))
         .order((inspection_plans::next_due, inspection_plans::id))
         .select(inspection_plans::id)
-        .load(c)?;
-    let mut actions = 0;
-    for &id in &due {
-        match generate_for_plan(c, &actor, &cal, id, today, horizon_days, visit_length) {
-            Ok(n) => actions += n,
-            Err(e) => {
-                tracing::warn!(plan = id, error = %e, "inspection generation skipped a plan; the next run retries it")
-            }
-        }
-    }
-    Ok((due.len() as i64, actions))
+        .load(c)?)
 }
 
 /// The sites a plan covers now: its site, or every site of the customer (for a plan of listed
 /// assets, the sites those assets are at).
-fn covered_sites(c: &mut DbConn, plan: &PlanRow) -> AppResult<Vec<i64>> {
+pub fn covered_sites(c: &mut DbConn, plan: &PlanRow) -> AppResult<Vec<i64>> {
     if let Some(s) = plan.site_id {
         return Ok(vec![s]);
     }
@@ -590,228 +349,98 @@ fn covered_sites(c: &mut DbConn, plan: &PlanRow) -> AppResult<Vec<i64>> {
     Ok(q.load(c)?)
 }
 
-fn generate_for_plan(
-    c: &mut DbConn,
-    actor: &Actor,
-    cal: &Calendar,
-    id: i64,
-    today: NaiveDate,
-    horizon_days: u32,
-    visit_length: Duration,
-) -> AppResult<i64> {
-    write(c, |c| {
-        let plan = plan_row(c, id)?;
-        let Some(next_due) = plan.next_due.filter(|_| plan.active) else {
-            return Ok(0); // another run got here first
-        };
-        let run = cadence::plan_dates(&plan.every()?, plan.starts_on, next_due, today, horizon_days);
-        if run.due.is_empty() {
-            return Ok(0);
-        }
-        let sites = covered_sites(c, &plan)?;
-        let mut created = Vec::new();
-        for &due_on in &run.due {
-            for &site in &sites {
-                if let Some(i) = create_inspection(c, actor, (cal, visit_length), &plan, site, due_on, today)? {
-                    created.push(i);
-                }
-            }
-        }
-        // The plan moves on only from the date it was read with.
-        let moved = diesel::update(
-            inspection_plans::table
-                .filter(inspection_plans::id.eq(id))
-                .filter(inspection_plans::next_due.eq(next_due)),
-        )
-        .set(inspection_plans::next_due.eq(run.next_due))
-        .execute(c)?;
-        if moved == 0 {
-            return Err(AppError::Conflict(format!(
-                "inspection plan {id} was changed meanwhile"
-            )));
-        }
-        if run.skipped > 0 {
-            tracing::info!(
-                plan = id,
-                skipped = run.skipped,
-                "inspection dates already past were skipped after a gap"
-            );
-        }
-        let mut after = plan.clone();
-        after.next_due = run.next_due;
-        let mut after_json = snapshot(&after.to_wire()?);
-        if let Some(serde_json::Value::Object(m)) = &mut after_json {
-            m.insert("inspection_ids".into(), json!(created));
-            m.insert("dates".into(), json!(run.due));
-            m.insert("skipped_dates".into(), json!(run.skipped));
-        }
-        audit::record(
-            c,
-            actor,
-            "inspection_plan",
-            id,
-            "schedule",
-            snapshot(&plan.to_wire()?),
-            after_json,
-        )?;
-        Ok(created.len() as i64)
-    })
+/// Moves a plan's next date on, only from the date it was read with; false when it was changed
+/// meanwhile.
+pub fn move_next_due(c: &mut DbConn, id: i64, read: NaiveDate, next: Option<NaiveDate>) -> AppResult<bool> {
+    let moved = diesel::update(
+        inspection_plans::table
+            .filter(inspection_plans::id.eq(id))
+            .filter(inspection_plans::next_due.eq(read)),
+    )
+    .set(inspection_plans::next_due.eq(next))
+    .execute(c)?;
+    Ok(moved > 0)
 }
 
-/// The inspection of a site on a date with its visit, unless it exists. The visit is booked into
-/// the working hours of the first working day from the due date (or from today, for an overdue
-/// one).
-fn create_inspection(
-    c: &mut DbConn,
-    actor: &Actor,
-    booking: (&Calendar, Duration),
-    plan: &PlanRow,
-    site: i64,
-    due_on: NaiveDate,
-    today: NaiveDate,
-) -> AppResult<Option<i64>> {
-    let exists: i64 = inspections::table
-        .filter(inspections::plan_id.eq(plan.id))
-        .filter(inspections::site_id.eq(site))
+/// Whether the plan has the inspection of a site on a date.
+pub fn inspection_exists(c: &mut DbConn, plan_id: i64, site_id: i64, due_on: NaiveDate) -> AppResult<bool> {
+    let n: i64 = inspections::table
+        .filter(inspections::plan_id.eq(plan_id))
+        .filter(inspections::site_id.eq(site_id))
         .filter(inspections::due_on.eq(due_on))
         .count()
         .get_result(c)?;
-    if exists > 0 {
-        return Ok(None);
-    }
-    let now = ts(actor.at);
-    let id: i64 = diesel::insert_into(inspections::table)
+    Ok(n > 0)
+}
+
+/// Inserts a scheduled inspection; returns its id.
+pub fn insert_inspection(
+    c: &mut DbConn,
+    plan: &PlanRow,
+    site_id: i64,
+    due_on: NaiveDate,
+    at: DateTime<Utc>,
+) -> AppResult<i64> {
+    let now = ts(at);
+    Ok(diesel::insert_into(inspections::table)
         .values((
             inspections::plan_id.eq(plan.id),
             inspections::customer_id.eq(plan.customer_id),
-            inspections::site_id.eq(site),
+            inspections::site_id.eq(site_id),
             inspections::due_on.eq(due_on),
             inspections::status.eq(InspectionStatus::Scheduled.as_str()),
             inspections::created_at.eq(now),
             inspections::updated_at.eq(now),
         ))
         .returning(inspections::id)
-        .get_result(c)?;
-    new_visit(c, actor, booking, plan, id, site, due_on.max(today))?;
-    let out = get_inspection(c, id, actor.at)?;
-    audit::record(c, actor, "inspection", id, "create", None, snapshot(&out))?;
-    Ok(Some(id))
+        .get_result(c)?)
 }
 
-/// A visit for the inspection, booked from `earliest` on; it becomes the inspection's visit.
-fn new_visit(
-    c: &mut DbConn,
-    actor: &Actor,
-    (cal, length): (&Calendar, Duration),
-    plan: &PlanRow,
-    inspection: i64,
-    site: i64,
-    earliest: NaiveDate,
-) -> AppResult<i64> {
-    let (start, end) = rules::visit_window(cal, earliest, length)
-        .ok_or_else(|| AppError::internal("the business calendar has no working day within a year"))?;
-    let region: Option<i64> = sites::table.find(site).select(sites::region_id).first(c)?;
-    let now = ts(actor.at);
-    let row: VisitRow = diesel::insert_into(visits::table)
-        .values((
-            visits::kind.eq(VisitKind::Inspection.as_str()),
-            visits::inspection_id.eq(Some(inspection)),
-            visits::site_id.eq(Some(site)),
-            visits::region_id.eq(region),
-            visits::window_start.eq(ts(start)),
-            visits::window_end.eq(ts(end)),
-            visits::required_skill.eq(&plan.required_skill),
-            visits::required_level.eq(plan.required_level),
-            visits::status.eq(VisitStatus::Scheduled.as_str()),
-            // The job has no user: the visit is on the plan's owner's behalf.
-            visits::created_by.eq(actor.id.map_or(plan.created_by, |u| u.0)),
-            visits::created_at.eq(now),
-            visits::updated_at.eq(now),
-        ))
-        .returning(visits::all_columns)
-        .get_result(c)?;
-    diesel::update(inspections::table.find(inspection))
-        .set(inspections::visit_id.eq(Some(row.id)))
+/// Makes a visit the inspection's visit.
+pub fn set_visit(c: &mut DbConn, id: i64, visit_id: i64) -> AppResult<()> {
+    diesel::update(inspections::table.find(id))
+        .set(inspections::visit_id.eq(Some(visit_id)))
         .execute(c)?;
-    audit::record(c, actor, "visit", row.id, "create", None, snapshot(&row.to_wire()?))?;
-    Ok(row.id)
-}
-
-// ---------------------------------------------------------------- the visit's end
-
-/// Moves the inspection as its visit's step says (inside the step's transaction): completed or
-/// failed with the visit; when the technician needs another visit, a new one is booked from the
-/// next day on and replaces it as the inspection's visit.
-pub fn after_visit_step(c: &mut DbConn, actor: &Actor, inspection: i64, visit: &VisitRow, step: Step) -> AppResult<()> {
-    let row = inspection_row(c, inspection)?;
-    let (status, another) = rules::after_step(step);
-    if let Some(s) = status {
-        set_status(c, actor, &row, s, step.name())?;
-    }
-    if another {
-        let plan = plan_row(c, row.plan_id)?;
-        let cal = calendar::calendar(c)?;
-        let tomorrow = cal.local_date(actor.at) + Duration::days(1);
-        let before = wire(c, row.clone(), tomorrow - Duration::days(1))?;
-        let mut plan_now = plan.clone();
-        // The new visit asks for what the first one asked for.
-        plan_now.required_skill = visit.required_skill.clone();
-        plan_now.required_level = visit.required_level;
-        let length = utc(visit.window_end) - utc(visit.window_start);
-        new_visit(c, actor, (&cal, length), &plan_now, inspection, row.site_id, tomorrow)?;
-        let after = get_inspection(c, inspection, actor.at)?;
-        audit::record(
-            c,
-            actor,
-            "inspection",
-            inspection,
-            "new_visit",
-            snapshot(&before),
-            snapshot(&after),
-        )?;
-    }
     Ok(())
 }
 
-/// What the technician's phone shows of an inspection visit.
-pub struct Brief {
-    pub title: String,
-    pub description: String,
-    pub assets: Vec<VisitAsset>,
+// ---------------------------------------------------------------- findings
+
+/// An asset's site, if the asset exists.
+pub fn asset_site(c: &mut DbConn, asset_id: i64) -> AppResult<Option<i64>> {
+    Ok(assets::table
+        .find(asset_id)
+        .select(assets::site_id)
+        .first(c)
+        .optional()?)
 }
 
-pub fn visit_brief(c: &mut DbConn, inspection: i64) -> AppResult<Brief> {
-    let row = inspection_row(c, inspection)?;
-    let plan = plan_row(c, row.plan_id)?;
-    let listed = plan.asset_ids()?;
-    let mut q = assets::table
-        .filter(assets::site_id.eq(row.site_id))
-        .order(assets::id)
-        .into_boxed();
-    if !listed.is_empty() {
-        q = q.filter(assets::id.eq_any(listed));
-    }
-    let found: Vec<(i64, String, String, Option<NaiveDate>)> = q
-        .select((assets::id, assets::model, assets::serial_number, assets::warranty_end))
-        .load(c)?;
-    let mut description = format!("Inspection due {} (plan {}).", row.due_on, plan.id);
-    if let Some(n) = &plan.notes {
-        description.push_str("\n\n");
-        description.push_str(n);
-    }
-    Ok(Brief {
-        title: format!("Inspection: {}", plan.name),
-        description,
-        assets: found
-            .into_iter()
-            .map(|(id, model, serial_number, warranty_end)| VisitAsset {
-                id: AssetId(id),
-                model,
-                serial_number,
-                warranty_end,
-            })
-            .collect(),
-    })
+pub fn user_active(c: &mut DbConn, id: i64) -> AppResult<bool> {
+    Ok(users::table.find(id).select(users::active).first(c)?)
+}
+
+/// A finding's links.
+pub struct NewFinding {
+    pub inspection_id: i64,
+    pub visit_id: i64,
+    pub ticket_id: i64,
+    pub asset_id: Option<i64>,
+    pub reported_by: i64,
+    pub at: DateTime<Utc>,
+}
+
+pub fn insert_finding(c: &mut DbConn, f: &NewFinding) -> AppResult<FindingRow> {
+    Ok(diesel::insert_into(inspection_findings::table)
+        .values((
+            inspection_findings::inspection_id.eq(f.inspection_id),
+            inspection_findings::visit_id.eq(f.visit_id),
+            inspection_findings::ticket_id.eq(f.ticket_id),
+            inspection_findings::asset_id.eq(f.asset_id),
+            inspection_findings::reported_by.eq(f.reported_by),
+            inspection_findings::created_at.eq(ts(f.at)),
+        ))
+        .returning(inspection_findings::all_columns)
+        .get_result(c)?)
 }
 
 // ---------------------------------------------------------------- inspections
@@ -873,7 +502,7 @@ fn to_wire_all(c: &mut DbConn, rows: Vec<Joined>, today: NaiveDate) -> AppResult
         .collect()
 }
 
-fn wire(c: &mut DbConn, row: InspectionRow, today: NaiveDate) -> AppResult<Inspection> {
+pub fn wire(c: &mut DbConn, row: InspectionRow, today: NaiveDate) -> AppResult<Inspection> {
     let plan_name: String = inspection_plans::table
         .find(row.plan_id)
         .select(inspection_plans::name)
@@ -938,143 +567,4 @@ pub fn get_inspection(c: &mut DbConn, id: i64, now: DateTime<Utc>) -> AppResult<
     let today = today(c, now)?;
     let row = inspection_row(c, id)?;
     wire(c, row, today)
-}
-
-// ---------------------------------------------------------------- findings
-
-/// Where a finding is recorded: on an inspection (staff, on its current visit), or on the
-/// technician's own inspection visit (the phone).
-#[derive(Debug, Clone, Copy)]
-pub enum FindingOn {
-    Inspection { id: i64, by: Viewer },
-    Visit { id: i64, technician: i64 },
-}
-
-/// The visit statuses in which a technician reports what they found: on site, or just after.
-const REPORTING: &[VisitStatus] = &[VisitStatus::OnSite, VisitStatus::Completed, VisitStatus::Failed];
-
-/// Records a problem found on an inspection: a ticket (channel `inspection`, on the normal
-/// ladder) for the inspection's customer and site, linked to the visit and the inspection, in one
-/// transaction with its audit events. Staff own the tickets they record; a technician's finding
-/// goes to the plan's owner (or, when that user is disabled, stays with the technician).
-pub fn record_finding(
-    c: &mut DbConn,
-    actor: &Actor,
-    on: FindingOn,
-    f: Finding,
-    asset_id: Option<i64>,
-    step_interval: Duration,
-) -> AppResult<InspectionFinding> {
-    write(c, |c| record_finding_in_tx(c, actor, on, f, asset_id, step_interval))
-}
-
-/// `record_finding` inside the caller's transaction (the phone's, which stores its answer under
-/// the Idempotency-Key in the same transaction).
-pub fn record_finding_in_tx(
-    c: &mut DbConn,
-    actor: &Actor,
-    on: FindingOn,
-    f: Finding,
-    asset_id: Option<i64>,
-    step_interval: Duration,
-) -> AppResult<InspectionFinding> {
-    let reporter = actor.id.ok_or_else(|| AppError::internal("a finding needs a user"))?.0;
-    {
-        let (row, visit) = match on {
-            FindingOn::Inspection { id, by } => {
-                let row = inspection_row(c, id)?;
-                may_manage(c, by, row.customer_id)?;
-                let visit = row
-                    .visit_id
-                    .ok_or_else(|| AppError::InvalidTransition(format!("inspection {id} has no visit")))?;
-                (row, get_visit(c, visit)?)
-            }
-            FindingOn::Visit { id, technician } => {
-                let visit = own_visit(c, technician, id)?;
-                let inspection = visit.inspection_id.ok_or_else(|| {
-                    AppError::InvalidTransition(format!("visit {id} is a repair: report problems on its ticket"))
-                })?;
-                let status = visit.status()?;
-                if !REPORTING.contains(&status) {
-                    return Err(AppError::InvalidTransition(format!(
-                        "a visit that is {status} has no findings yet: check in first"
-                    )));
-                }
-                (inspection_row(c, inspection)?, visit)
-            }
-        };
-        if row.status()? == InspectionStatus::Cancelled {
-            return Err(AppError::InvalidTransition(format!(
-                "inspection {} was cancelled",
-                row.id
-            )));
-        }
-        if let Some(a) = asset_id {
-            let at: Option<i64> = assets::table.find(a).select(assets::site_id).first(c).optional()?;
-            match at {
-                None => return Err(AppError::validation("asset_id", format!("no asset with id {a}"))),
-                Some(s) if s != row.site_id => {
-                    return Err(AppError::validation(
-                        "asset_id",
-                        "the asset is not at the inspected site",
-                    ))
-                }
-                Some(_) => {}
-            }
-        }
-        let plan = plan_row(c, row.plan_id)?;
-        let owner = match on {
-            FindingOn::Inspection { .. } => reporter,
-            FindingOn::Visit { .. } => {
-                let active: bool = users::table.find(plan.created_by).select(users::active).first(c)?;
-                if active {
-                    plan.created_by
-                } else {
-                    reporter
-                }
-            }
-        };
-        let about = format!(
-            "inspection {} ({}, due {}), visit {}",
-            row.id, plan.name, row.due_on, visit.id
-        );
-        let reg = Registration {
-            customer_id: row.customer_id,
-            contact_id: None,
-            site_id: Some(row.site_id),
-            asset_id,
-            channel: Channel::Inspection,
-            priority: f.priority,
-            title: f.title.clone(),
-            description: f.ticket_description(&about),
-            received_at: actor.at,
-        };
-        let ticket = ticket_store::register_owned_in_tx(c, actor, owner, &reg, step_interval)?;
-        let found: FindingRow = diesel::insert_into(inspection_findings::table)
-            .values((
-                inspection_findings::inspection_id.eq(row.id),
-                inspection_findings::visit_id.eq(visit.id),
-                inspection_findings::ticket_id.eq(ticket.id.0),
-                inspection_findings::asset_id.eq(asset_id),
-                inspection_findings::reported_by.eq(reporter),
-                inspection_findings::created_at.eq(ts(actor.at)),
-            ))
-            .returning(inspection_findings::all_columns)
-            .get_result(c)?;
-        ticket_store::record_event(
-            c,
-            ticket.id.0,
-            actor,
-            "opened_from_inspection",
-            None,
-            None,
-            None,
-            Some(json!({
-                "inspection_id": row.id, "visit_id": visit.id, "plan_id": plan.id, "finding_id": found.id,
-            })),
-        )?;
-        let out = found.to_wire(ticket.number.clone());
-        audit::record(c, actor, "inspection_finding", found.id, "create", None, snapshot(&out))?;
-        Ok(out)
-    }
 }

@@ -1,5 +1,6 @@
 //! Service reports: the period's facts gathered in a few set-based queries (no query per row),
-//! handed to `domain::report` for the figures; and the mailing job's record of what it sent.
+//! handed to `domain::report` for the figures; and the queries of the mailing job's record of
+//! what it sent (the job itself is `service::reports::mail_due`).
 //!
 //! Scope: a report covers every customer, or the customers of one account manager
 //! (`customers.account_manager_id`): their tickets, the revisits of those customers, the major
@@ -8,33 +9,25 @@
 //! Satisfaction comes from sources, each one query returning scores ([`satisfaction`]): the
 //! revisit outcomes (calls) and the survey answers given through the link in the closing e-mail.
 //!
-//! Mailings: a row per (kind, period, recipient) — unique — written in the transaction of its
-//! outbox row, so no second run, second node or catch-up sends a report twice.
+//! Mailings: a row per (kind, period, recipient) — unique.
 
-use super::audit::{self, Actor};
-use super::outbox::{self, OutboxMail};
 use super::schema::{
     acceptances, customers, major_faults, report_mailings, revisits, service_regions, surveys, ticket_events, tickets,
     users, visits,
 };
-use super::{sla as policy, ts, utc, write, DbConn};
+use super::{sla as policy, ts, utc, DbConn};
 use crate::domain::report::{
     self as rules, Clock, EscalationFact, Facts, Heading, MajorFaultFact, Period, RevisitFact, SatisfactionSample,
     TicketFacts, VisitFact, Window,
 };
 use crate::error::{AppError, AppResult};
-use crate::mail::templates;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use fieldline_mobile_api::{
-    Channel, LadderTier, MailKind, ReportKind, ReportMajorFault, RevisitStatus, Role, ServiceReport, SurveySource,
-    TicketId, Tier, VisitStatus,
+    Channel, LadderTier, ReportKind, ReportMajorFault, RevisitStatus, Role, ServiceReport, SurveySource, TicketId,
+    Tier, VisitStatus,
 };
-use serde_json::json;
 use std::collections::{HashMap, HashSet};
-
-/// Past periods of a kind the mailing job catches up at most after downtime.
-pub const MAX_CATCH_UP: usize = 8;
 
 /// The customers of one account manager.
 fn customers_of(
@@ -144,8 +137,27 @@ pub fn service_report(
 }
 
 fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
-    let (from, to) = (ts(w.from), ts(w.to));
+    let tickets_facts = ticket_facts(c, w, am)?;
+    let escalations = escalation_facts(c, w, am)?;
+    let major_faults = major_fault_facts(c, w, am)?;
+    let revisit_facts = revisit_facts(c, w, am)?;
+    let visit_facts = visit_facts(c, w, am)?;
+    let satisfaction = satisfaction(c, w, am)?;
+    let (names, regions) = names_and_regions(c, &tickets_facts, &visit_facts, &revisit_facts)?;
+    Ok(Facts {
+        tickets: tickets_facts,
+        escalations,
+        major_faults,
+        revisits: revisit_facts,
+        satisfaction,
+        visits: visit_facts,
+        names,
+        regions,
+    })
+}
 
+fn ticket_facts(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Vec<TicketFacts>> {
+    let (from, to) = (ts(w.from), ts(w.to));
     // Every ticket that was open at some time in the period: all its clocks that can settle in
     // it, its receipt and its closing are among these.
     let mut q = tickets::table
@@ -172,7 +184,11 @@ fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
         .iter()
         .map(|r| r.facts(refused.contains(&r.id)))
         .collect::<AppResult<Vec<_>>>()?;
+    Ok(tickets_facts)
+}
 
+fn escalation_facts(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Vec<EscalationFact>> {
+    let (from, to) = (ts(w.from), ts(w.to));
     let mut q = ticket_events::table
         .inner_join(tickets::table)
         .filter(ticket_events::kind.eq("escalated"))
@@ -184,7 +200,7 @@ fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
     }
     let moves: Vec<(Option<String>, Option<String>)> =
         q.select((ticket_events::from_value, ticket_events::to_value)).load(c)?;
-    let escalations = moves
+    let escalations: Vec<EscalationFact> = moves
         .into_iter()
         .filter_map(|(from, to)| {
             let to = LadderTier::parse(to.as_deref()?)?;
@@ -198,7 +214,11 @@ fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
             })
         })
         .collect();
+    Ok(escalations)
+}
 
+fn major_fault_facts(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Vec<MajorFaultFact>> {
+    let (from, to) = (ts(w.from), ts(w.to));
     let mut q = major_faults::table
         .inner_join(tickets::table.inner_join(customers::table))
         .filter(major_faults::occurred_at.lt(to))
@@ -227,7 +247,7 @@ fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
             major_faults::ended_at,
         ))
         .load(c)?;
-    let major_faults = faults
+    let major_faults: Vec<MajorFaultFact> = faults
         .into_iter()
         .map(
             |(reported, id, number, customer, location, occurred, ended)| MajorFaultFact {
@@ -243,7 +263,10 @@ fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
             },
         )
         .collect();
+    Ok(major_faults)
+}
 
+fn revisit_facts(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Vec<RevisitFact>> {
     let done: Vec<(Option<i64>, Option<bool>, Option<i64>)> = done_revisits(w, am)
         .select((revisits::done_by, revisits::reached, revisits::opened_ticket_id))
         .load(c)?;
@@ -255,7 +278,11 @@ fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
             opened_ticket: opened.is_some(),
         })
         .collect();
+    Ok(revisit_facts)
+}
 
+fn visit_facts(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Vec<VisitFact>> {
+    let (from, to) = (ts(w.from), ts(w.to));
     let finished = [VisitStatus::Completed, VisitStatus::Failed, VisitStatus::NeedsRevisit].map(|s| s.as_str());
     let mut q = visits::table
         .inner_join(tickets::table)
@@ -288,9 +315,18 @@ fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
             })
         })
         .collect();
+    Ok(visit_facts)
+}
 
-    let satisfaction = satisfaction(c, w, am)?;
+/// The names of the people and regions the facts mention.
+type Names = (HashMap<i64, String>, HashMap<i64, String>);
 
+fn names_and_regions(
+    c: &mut DbConn,
+    tickets_facts: &[TicketFacts],
+    visit_facts: &[VisitFact],
+    revisit_facts: &[RevisitFact],
+) -> AppResult<Names> {
     let mut people: HashSet<i64> = tickets_facts.iter().map(|t| t.owner).collect();
     people.extend(visit_facts.iter().map(|v| v.technician));
     people.extend(revisit_facts.iter().filter_map(|r| r.done_by));
@@ -307,17 +343,7 @@ fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
         .load(c)?
         .into_iter()
         .collect();
-
-    Ok(Facts {
-        tickets: tickets_facts,
-        escalations,
-        major_faults,
-        revisits: revisit_facts,
-        satisfaction,
-        visits: visit_facts,
-        names,
-        regions,
-    })
+    Ok((names, regions))
 }
 
 /// The revisits done in the period (of the account manager's customers).
@@ -377,27 +403,27 @@ fn link_scores(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Vec<Sat
         .collect())
 }
 
-/// Whether a user is an account manager.
-pub fn is_account_manager(c: &mut DbConn, id: i64) -> AppResult<bool> {
-    let role: Option<String> = users::table.find(id).select(users::role).first(c).optional()?;
-    Ok(role.as_deref() == Some(Role::AccountManager.as_str()))
+/// Whether a user has the role.
+pub fn user_has_role(c: &mut DbConn, id: i64, role: Role) -> AppResult<bool> {
+    let stored: Option<String> = users::table.find(id).select(users::role).first(c).optional()?;
+    Ok(stored.as_deref() == Some(role.as_str()))
 }
 
-// ---------------------------------------------------------------- the mailing job
+// ---------------------------------------------------------------- the mailing job's queries
 
-/// Someone the reports go to.
+/// Someone the reports may go to, with their stored role.
 #[derive(Debug, Clone)]
-struct Recipient {
-    id: i64,
-    name: String,
-    email: String,
-    /// Set for an account manager: the report covers their customers.
-    account_manager: Option<i64>,
+pub struct RecipientRow {
+    pub id: i64,
+    pub role: String,
+    pub name: String,
+    pub email: String,
 }
 
-/// Every active manager (the whole service), and every active account manager with customers
-/// (their customers), who has an e-mail address.
-fn recipients(c: &mut DbConn) -> AppResult<Vec<Recipient>> {
+/// Every active user with an e-mail address who has one of the roles of `all`, or one of the
+/// roles of `own` and customers they manage; by id.
+pub fn recipients(c: &mut DbConn, all: &[Role], own: &[Role]) -> AppResult<Vec<RecipientRow>> {
+    let names = |roles: &[Role]| roles.iter().map(|r| r.as_str()).collect::<Vec<_>>();
     let with_customers = customers::table
         .filter(customers::account_manager_id.is_not_null())
         .select(customers::account_manager_id.assume_not_null());
@@ -405,9 +431,9 @@ fn recipients(c: &mut DbConn) -> AppResult<Vec<Recipient>> {
         .filter(users::active.eq(true))
         .filter(users::email.is_not_null())
         .filter(
-            users::role.eq(Role::Manager.as_str()).or(users::role
-                .eq(Role::AccountManager.as_str())
-                .and(users::id.eq_any(with_customers))),
+            users::role
+                .eq_any(names(all))
+                .or(users::role.eq_any(names(own)).and(users::id.eq_any(with_customers))),
         )
         .order(users::id)
         .select((users::id, users::role, users::display_name, users::email))
@@ -415,122 +441,57 @@ fn recipients(c: &mut DbConn) -> AppResult<Vec<Recipient>> {
     Ok(rows
         .into_iter()
         .filter_map(|(id, role, name, email)| {
-            Some(Recipient {
+            Some(RecipientRow {
                 id,
+                role,
                 name,
                 email: email.filter(|e| !e.trim().is_empty())?,
-                account_manager: (role == Role::AccountManager.as_str()).then_some(id),
             })
         })
         .collect())
 }
 
-/// What the mailing job needs from the settings.
-#[derive(Debug, Clone)]
-pub struct MailingSettings {
-    pub id_domain: String,
+/// The start of the latest period of a kind that was mailed to anyone.
+pub fn last_mailed(c: &mut DbConn, kind: ReportKind) -> AppResult<Option<NaiveDate>> {
+    Ok(report_mailings::table
+        .filter(report_mailings::kind.eq(kind.as_str()))
+        .select(diesel::dsl::max(report_mailings::period_start))
+        .first(c)?)
 }
 
-/// The job `report_mailing`: for the weekly and the monthly report, every period owed
-/// (`domain::report::due_periods`: the last complete one, and after downtime the ones missed
-/// since the latest sent), to every recipient who has not had it: an HTML e-mail through the
-/// outbox and its mailing row, in one transaction each. Returns (recipient-periods examined,
-/// reports queued).
-pub fn mail_due(c: &mut DbConn, now: DateTime<Utc>, s: &MailingSettings) -> AppResult<(i64, i64)> {
-    let today = policy::calendar(c)?.local_date(now);
-    let people = recipients(c)?;
-    let (mut examined, mut queued) = (0i64, 0i64);
-    if people.is_empty() {
-        return Ok((0, 0));
-    }
-    for kind in [ReportKind::Weekly, ReportKind::Monthly] {
-        let last: Option<NaiveDate> = report_mailings::table
-            .filter(report_mailings::kind.eq(kind.as_str()))
-            .select(diesel::dsl::max(report_mailings::period_start))
-            .first(c)?;
-        for period in rules::due_periods(kind, today, last, MAX_CATCH_UP) {
-            let label = period.label();
-            let had: HashSet<i64> = report_mailings::table
-                .filter(report_mailings::kind.eq(kind.as_str()))
-                .filter(report_mailings::period.eq(&label))
-                .select(report_mailings::recipient_id)
-                .load::<i64>(c)?
-                .into_iter()
-                .collect();
-            let mut reports: HashMap<Option<i64>, ServiceReport> = HashMap::new();
-            for r in &people {
-                examined += 1;
-                if had.contains(&r.id) {
-                    continue;
-                }
-                let report = match reports.get(&r.account_manager) {
-                    Some(rep) => rep.clone(),
-                    None => {
-                        let rep = service_report(c, &period, r.account_manager, now)?;
-                        reports.insert(r.account_manager, rep.clone());
-                        rep
-                    }
-                };
-                match send(c, now, s, &period, r, &report) {
-                    Ok(true) => queued += 1,
-                    Ok(false) => {}
-                    Err(e) => tracing::warn!(
-                        report = %label, recipient = r.id, error = %e,
-                        "service report not queued; the next run tries again"
-                    ),
-                }
-            }
-        }
-    }
-    Ok((examined, queued))
+/// Who had the report of a kind and period.
+pub fn mailed_to(c: &mut DbConn, kind: ReportKind, label: &str) -> AppResult<HashSet<i64>> {
+    Ok(report_mailings::table
+        .filter(report_mailings::kind.eq(kind.as_str()))
+        .filter(report_mailings::period.eq(label))
+        .select(report_mailings::recipient_id)
+        .load::<i64>(c)?
+        .into_iter()
+        .collect())
 }
 
-/// Queues one report to one recipient with its mailing row; false when another run got there first.
-fn send(
-    c: &mut DbConn,
-    now: DateTime<Utc>,
-    s: &MailingSettings,
-    period: &Period,
-    r: &Recipient,
-    report: &ServiceReport,
-) -> AppResult<bool> {
-    let audience = r.account_manager.map(|_| r.name.as_str());
-    let rendered = templates::service_report(report, audience)
-        .map_err(|e| AppError::internal(format!("service report template: {e}")))?;
-    let actor = Actor::system(now);
-    let label = period.label();
-    let res = write(c, |c| {
-        let mail = OutboxMail::new(
-            &s.id_domain,
-            MailKind::ServiceReport,
-            vec![r.email.clone()],
-            rendered.subject.clone(),
-            rendered.text.clone(),
-        )
-        .html(rendered.html.clone());
-        let outbox_id = outbox::enqueue(c, &actor, mail)?;
-        let id: i64 = diesel::insert_into(report_mailings::table)
-            .values((
-                report_mailings::kind.eq(period.kind.as_str()),
-                report_mailings::period.eq(&label),
-                report_mailings::period_start.eq(period.from),
-                report_mailings::recipient_id.eq(r.id),
-                report_mailings::account_manager_id.eq(r.account_manager),
-                report_mailings::outbox_id.eq(outbox_id.0),
-                report_mailings::created_at.eq(ts(now)),
-            ))
-            .returning(report_mailings::id)
-            .get_result(c)?;
-        let after = json!({
-            "kind": period.kind, "period": label, "recipient_id": r.id,
-            "account_manager_id": r.account_manager, "outbox_id": outbox_id.0,
-        });
-        audit::record(c, &actor, "report_mailing", id, "create", None, Some(after))?;
-        Ok::<_, AppError>(())
-    });
-    match res {
-        Ok(()) => Ok(true),
-        Err(AppError::Duplicate { .. }) => Ok(false),
-        Err(e) => Err(e),
-    }
+/// A mailing's record.
+pub struct NewMailing<'a> {
+    pub period: &'a Period,
+    pub label: &'a str,
+    pub recipient_id: i64,
+    pub account_manager_id: Option<i64>,
+    pub outbox_id: i64,
+    pub at: DateTime<Utc>,
+}
+
+/// Records a mailing; `AppError::Duplicate` when the recipient had the period's report.
+pub fn insert_mailing(c: &mut DbConn, m: &NewMailing<'_>) -> AppResult<i64> {
+    Ok(diesel::insert_into(report_mailings::table)
+        .values((
+            report_mailings::kind.eq(m.period.kind.as_str()),
+            report_mailings::period.eq(m.label),
+            report_mailings::period_start.eq(m.period.from),
+            report_mailings::recipient_id.eq(m.recipient_id),
+            report_mailings::account_manager_id.eq(m.account_manager_id),
+            report_mailings::outbox_id.eq(m.outbox_id),
+            report_mailings::created_at.eq(ts(m.at)),
+        ))
+        .returning(report_mailings::id)
+        .get_result(c)?)
 }

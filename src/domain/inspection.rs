@@ -79,7 +79,6 @@ pub fn notes(v: Option<&str>) -> Result<Option<String>, Invalid> {
 }
 
 impl PlanFields {
-    #[allow(clippy::too_many_arguments)]
     pub fn parse(
         name_v: &str,
         assets: &[i64],

@@ -6,17 +6,13 @@
 //! or whenever the agent ticks `follow_up_needed` (also for a customer who could not be reached:
 //! someone must then follow up).
 
+use super::survey::{self, COMMENT_MAX, SCORE_MAX};
 use super::validate;
 use super::Invalid;
 use fieldline_mobile_api::Priority;
 
-/// Scores from 1 (very dissatisfied) to 5 (very satisfied).
-pub const SCORE_MIN: i32 = 1;
-pub const SCORE_MAX: i32 = 5;
 /// A score at or below this is unsatisfied.
 pub const UNSATISFIED_MAX_SCORE: i32 = 2;
-/// The longest comment.
-pub const COMMENT_MAX: usize = 2000;
 /// The priority of a ticket opened from a revisit.
 pub const TICKET_PRIORITY: Priority = Priority::P3;
 
@@ -39,7 +35,7 @@ impl Outcome {
     ) -> Result<Outcome, Invalid> {
         let score = match (reached, score) {
             (true, None) => return Err(Invalid::new("score", "give the customer's score (1 to 5)")),
-            (true, Some(s)) => Some(super::survey::score(s)?),
+            (true, Some(s)) => Some(survey::score(s)?),
             (false, Some(_)) => return Err(Invalid::new("score", "only a customer who was reached gives a score")),
             (_, s) => s,
         };

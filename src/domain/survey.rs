@@ -7,10 +7,16 @@
 //! outcome). A link is used once: after that, or once the ticket's survey is answered another
 //! way, or after it expired, it is refused.
 
-use super::revisit::{COMMENT_MAX, SCORE_MAX, SCORE_MIN};
 use super::validate;
 use super::Invalid;
 use chrono::{DateTime, Utc};
+
+/// Scores from 1 (very dissatisfied) to 5 (very satisfied): a survey answer's and a revisit
+/// call's alike.
+pub const SCORE_MIN: i32 = 1;
+pub const SCORE_MAX: i32 = 5;
+/// The longest comment of an answer or a revisit's outcome.
+pub const COMMENT_MAX: usize = 2000;
 
 /// A checked answer.
 #[derive(Debug, Clone, PartialEq, Eq)]

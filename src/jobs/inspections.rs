@@ -2,9 +2,9 @@
 //! they are due within the horizon. A scan of what is due, so a missed tick does no harm, a run
 //! after downtime catches up, and a second run creates nothing twice.
 
-use crate::db::inspections;
 use crate::db::DbConn;
 use crate::error::AppResult;
+use crate::service::inspection_generation;
 use crate::startup::AppState;
 
 pub const NAME: &str = "inspection_generation";
@@ -12,5 +12,5 @@ pub const NAME: &str = "inspection_generation";
 /// Returns (plans examined, inspections created).
 pub fn run(conn: &mut DbConn, st: &AppState) -> AppResult<(i64, i64)> {
     let s = &st.settings.inspections;
-    inspections::generate(conn, st.clock.now(), s.horizon_days, s.visit_length())
+    inspection_generation::generate(conn, st.clock.now(), s.horizon_days, s.visit_length())
 }

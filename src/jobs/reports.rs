@@ -4,9 +4,9 @@
 //! owed: a report sent is recorded with its outbox row, so a second run or node sends nothing
 //! twice, and a run after downtime sends the periods missed meanwhile.
 
-use crate::db::reports::{self, MailingSettings};
 use crate::db::DbConn;
 use crate::error::AppResult;
+use crate::service::reports::{self, MailingSettings};
 use crate::startup::AppState;
 
 pub const NAME: &str = "report_mailing";

@@ -2,9 +2,9 @@
 //! their assets, and each file's next periodic revisit once it is due within the horizon. A scan
 //! of what is due, so a missed tick does no harm and a second run creates nothing twice.
 
-use crate::db::revisits::{self, GenerationSettings};
 use crate::db::DbConn;
 use crate::error::AppResult;
+use crate::service::revisit_generation::{self as service, GenerationSettings};
 use crate::startup::AppState;
 
 pub const NAME: &str = "revisit_generation";
@@ -16,5 +16,5 @@ pub fn run(conn: &mut DbConn, st: &AppState) -> AppResult<(i64, i64)> {
         cadence: s.cadence(),
         horizon_days: s.horizon_days,
     };
-    revisits::generate(conn, st.clock.now(), settings)
+    service::generate(conn, st.clock.now(), settings)
 }

@@ -9,9 +9,15 @@
 //! purpose).
 
 pub mod fault_reports;
+pub mod inspection_generation;
+pub mod inspections;
 pub mod major_faults;
 pub mod phone;
+pub mod reports;
+pub mod revisit_generation;
+pub mod revisits;
 pub mod sla_scan;
+pub mod surveys;
 pub mod technicians;
 pub mod tickets;
 pub mod tickets_changes;

@@ -2,12 +2,13 @@
 //! has always answered: the body first, then the ticket and who may change it) and makes the
 //! change.
 
-use super::tickets::{act, Change, LadderAction};
+use super::revisits;
+use super::surveys::{self, ClosingMail};
+use super::tickets::{act, change_in_tx, Change, LadderAction};
 use super::tickets_registration::{self as registration, Registration};
 use super::Who;
 use crate::config::Settings;
-use crate::db::surveys::ClosingMail;
-use crate::db::{revisits, DbConn};
+use crate::db::{write, DbConn};
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
 use crate::policy::tickets::Act;
@@ -15,7 +16,7 @@ use crate::policy::{self, Action};
 use chrono::{DateTime, Duration, Utc};
 use fieldline_mobile_api::{
     AcceptanceRequest, ArrivalRequest, AssignRequest, Channel, EscalateRequest, HandoffRequest, NewAuthorization,
-    NewTicket, Note, Ticket, UpdateTicket,
+    NewTicket, Note, Ticket, TicketStatus, UpdateTicket,
 };
 
 /// An optional free text of up to 2,000 characters (a reason, a note, a comment).
@@ -178,16 +179,16 @@ pub fn accept(
         satisfied: b.satisfied,
         comment: reason("comment", b.comment.as_deref())?,
     };
-    revisits::accept_ticket(
-        c,
-        &who.actor(),
-        who.caller.role,
-        id,
-        ch,
-        settings.escalation_step(),
-        settings.revisits.satisfaction_days,
-        closing,
-    )
+    let actor = who.actor();
+    write(c, |c| {
+        let ticket = change_in_tx(c, &actor, Some(who.caller.role), id, ch, settings.escalation_step())?;
+        // A closed ticket is thanked with its survey link and revisited for satisfaction.
+        if ticket.status == TicketStatus::Closed {
+            revisits::schedule_satisfaction(c, &actor, &ticket, settings.revisits.satisfaction_days)?;
+            surveys::send_closing_mail(c, &actor, ticket.id.0, closing)?;
+        }
+        Ok(ticket)
+    })
 }
 
 /// Promises a callback: due in 24 hours.
