@@ -119,13 +119,7 @@ pub fn list(conn: &mut DbConn, f: &UserFilter, paging: Paging) -> AppResult<Page
         }
         q
     };
-    let total = query().count().get_result(conn)?;
-    let rows: Vec<UserRow> = query()
-        .order(users::id)
-        .limit(paging.limit)
-        .offset(paging.offset)
-        .select(UserRow::as_select())
-        .load(conn)?;
+    let (rows, total) = paging.load(conn, query, |q| q.order(users::id).select(UserRow::as_select()))?;
     let items = rows.iter().map(UserRow::to_wire).collect::<AppResult<_>>()?;
     Ok(paging.page(items, total))
 }
@@ -138,10 +132,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, new: NewUserRow) -> AppResult<Us
                 format!("the username `{}` is taken", new.username),
             ));
         }
-        let row: UserRow = diesel::insert_into(users::table)
-            .values(&new)
-            .returning(users::all_columns)
-            .get_result(c)?;
+        let row = insert(c, &new)?;
         let user = row.to_wire()?;
         audit::record(c, actor, "user", row.id, "create", None, snapshot(&user))?;
         Ok(user)
@@ -174,38 +165,12 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: i64, mut changes: UserChange
     })
 }
 
-/// Creates the first admin when there is no user at all; returns whether one was made.
-pub fn ensure_first_admin(conn: &mut DbConn, at: DateTime<Utc>, password_hash: &str) -> AppResult<bool> {
-    write(conn, |c| {
-        if count(c)? > 0 {
-            return Ok(false);
-        }
-        let new = NewUserRow {
-            username: "admin".into(),
-            display_name: "Administrator".into(),
-            email: None,
-            phone: None,
-            role: Role::Admin.as_str().into(),
-            password_hash: password_hash.into(),
-            active: true,
-            created_at: ts(at),
-            updated_at: ts(at),
-        };
-        let row: UserRow = diesel::insert_into(users::table)
-            .values(&new)
-            .returning(users::all_columns)
-            .get_result(c)?;
-        audit::record(
-            c,
-            &Actor::system(at),
-            "user",
-            row.id,
-            "create_first_admin",
-            None,
-            snapshot(&row.to_wire()?),
-        )?;
-        Ok(true)
-    })
+/// Inserts a user, in the caller's transaction; no check, no audit.
+pub fn insert(c: &mut DbConn, new: &NewUserRow) -> QueryResult<UserRow> {
+    diesel::insert_into(users::table)
+        .values(new)
+        .returning(users::all_columns)
+        .get_result(c)
 }
 
 // ---------------------------------------------------------------- failed logins

@@ -8,6 +8,15 @@
 //! else calls a query that writes (the data generators of `demo` aside, which write in bulk on
 //! purpose).
 
+pub mod audit;
+pub mod customers;
+pub mod jobs;
+pub mod outbox;
+pub mod regions;
+pub mod sites;
+pub mod sla;
+pub mod users;
+
 use crate::db::audit::Actor;
 use crate::policy::Caller;
 use chrono::{DateTime, Utc};
