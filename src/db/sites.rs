@@ -83,13 +83,8 @@ pub fn list(conn: &mut DbConn, f: &SiteFilter, paging: Paging) -> AppResult<Page
         }
         q
     };
-    let total = query().count().get_result(conn)?;
-    let rows: Vec<SiteRow> = query()
-        .order(sites::id)
-        .limit(paging.limit)
-        .offset(paging.offset)
-        .select(SiteRow::as_select())
-        .load(conn)?;
+    let (rows, total): (Vec<SiteRow>, i64) =
+        paging.load(conn, query, |q| q.order(sites::id).select(SiteRow::as_select()))?;
     Ok(paging.page(rows.iter().map(SiteRow::to_wire).collect(), total))
 }
 
@@ -270,13 +265,8 @@ pub fn list_assets(conn: &mut DbConn, f: &AssetFilter, paging: Paging) -> AppRes
         }
         q
     };
-    let total = query().count().get_result(conn)?;
-    let rows: Vec<AssetRow> = query()
-        .order(assets::id)
-        .limit(paging.limit)
-        .offset(paging.offset)
-        .select(AssetRow::as_select())
-        .load(conn)?;
+    let (rows, total): (Vec<AssetRow>, i64) =
+        paging.load(conn, query, |q| q.order(assets::id).select(AssetRow::as_select()))?;
     Ok(paging.page(rows.iter().map(AssetRow::to_wire).collect(), total))
 }
 

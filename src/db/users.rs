@@ -80,6 +80,15 @@ pub fn get(conn: &mut DbConn, id: i64) -> AppResult<UserRow> {
         .ok_or_else(|| AppError::not_found("user", id))
 }
 
+/// A user, if there is one with this id.
+pub fn find(conn: &mut DbConn, id: i64) -> AppResult<Option<UserRow>> {
+    Ok(users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 pub fn by_username(conn: &mut DbConn, username: &str) -> AppResult<Option<UserRow>> {
     Ok(users::table
         .filter(users::username.eq(username))
