@@ -91,8 +91,9 @@ pub fn list(conn: &mut DbConn, f: &AuditFilter, paging: Paging) -> AppResult<Pag
         }
         q
     };
-    let (rows, total): (Vec<Row>, i64) =
-        paging.load(conn, query, |q| q.order(audit_events::id.desc()).select(Row::as_select()))?;
+    let (rows, total): (Vec<Row>, i64) = paging.load(conn, query, |q| {
+        q.order(audit_events::id.desc()).select(Row::as_select())
+    })?;
     let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
     let items = rows
         .into_iter()

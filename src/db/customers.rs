@@ -4,8 +4,8 @@ use super::audit::{self, snapshot, Actor};
 use super::schema::{contacts, customers};
 use super::{escape_like, like_pattern, lower, ts, utc, write, DbConn, Paging};
 use crate::error::{AppError, AppResult};
-use diesel::prelude::*;
 use chrono::{DateTime, Utc};
+use diesel::prelude::*;
 use fieldline_mobile_api::{Contact, ContactId, Customer, CustomerId, Page, Tier, UserId};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -169,7 +169,11 @@ pub fn get_contact(conn: &mut DbConn, id: i64) -> AppResult<ContactRow> {
 
 pub fn list_contacts(conn: &mut DbConn, customer_id: i64, paging: Paging) -> AppResult<Page<Contact>> {
     get(conn, customer_id)?;
-    let query = || contacts::table.filter(contacts::customer_id.eq(customer_id)).into_boxed();
+    let query = || {
+        contacts::table
+            .filter(contacts::customer_id.eq(customer_id))
+            .into_boxed()
+    };
     let (rows, total): (Vec<ContactRow>, i64) =
         paging.load(conn, query, |q| q.order(contacts::id).select(ContactRow::as_select()))?;
     Ok(paging.page(rows.iter().map(ContactRow::to_wire).collect(), total))

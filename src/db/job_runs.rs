@@ -66,8 +66,9 @@ pub fn list(
         }
         q
     };
-    let (rows, total): (Vec<Row>, i64) =
-        paging.load(conn, filtered, |q| q.order(job_runs::id.desc()).select(Row::as_select()))?;
+    let (rows, total): (Vec<Row>, i64) = paging.load(conn, filtered, |q| {
+        q.order(job_runs::id.desc()).select(Row::as_select())
+    })?;
     let items = rows
         .into_iter()
         .map(|r| JobRunRecord {

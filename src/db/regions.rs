@@ -86,8 +86,9 @@ pub fn list(conn: &mut DbConn, f: &RegionFilter, paging: Paging) -> AppResult<Pa
         }
         q
     };
-    let (rows, total): (Vec<RegionRow>, i64) =
-        paging.load(conn, query, |q| q.order(service_regions::id).select(RegionRow::as_select()))?;
+    let (rows, total): (Vec<RegionRow>, i64) = paging.load(conn, query, |q| {
+        q.order(service_regions::id).select(RegionRow::as_select())
+    })?;
     let items = rows.iter().map(RegionRow::to_wire).collect::<AppResult<_>>()?;
     Ok(paging.page(items, total))
 }

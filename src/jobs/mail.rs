@@ -10,9 +10,9 @@
 //! receivers use to drop the copy.
 
 use crate::db::outbox;
-use crate::service::outbox::{self as workflow, Attempt};
 use crate::error::AppResult;
 use crate::mail::SendError;
+use crate::service::outbox::{self as workflow, Attempt};
 use crate::startup::blocking;
 use crate::startup::AppState;
 use actix_web::web;

@@ -109,11 +109,7 @@ pub fn update(c: &mut DbConn, who: &Who, id: i64, b: UpdateUser) -> AppResult<Us
 
 /// Makes the first admin when there is no user at all, with the configured password or a
 /// generated one; returns the generated password (to print once) when one was made.
-pub fn ensure_first_admin(
-    c: &mut DbConn,
-    at: DateTime<Utc>,
-    configured: Option<String>,
-) -> AppResult<Option<String>> {
+pub fn ensure_first_admin(c: &mut DbConn, at: DateTime<Utc>, configured: Option<String>) -> AppResult<Option<String>> {
     // Checked before hashing, so a start on a database with users costs no argon2 hash.
     if store::count(c)? > 0 {
         return Ok(None);
