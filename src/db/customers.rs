@@ -199,47 +199,21 @@ pub fn create_contact(conn: &mut DbConn, actor: &Actor, customer_id: i64, f: Con
     })
 }
 
-pub fn update_contact(
-    conn: &mut DbConn,
-    actor: &Actor,
-    id: i64,
-    change: impl FnOnce(ContactFields) -> AppResult<ContactFields>,
-) -> AppResult<Contact> {
-    write(conn, |c| {
-        let before = get_contact(c, id)?;
-        let f = change(ContactFields {
-            name: before.name.clone(),
-            phone: before.phone.clone(),
-            email: before.email.clone(),
-        })?;
-        let row: ContactRow = diesel::update(contacts::table.find(id))
-            .set((
-                contacts::name.eq(&f.name),
-                contacts::phone.eq(&f.phone),
-                contacts::email.eq(&f.email),
-                contacts::updated_at.eq(ts(actor.at)),
-            ))
-            .returning(contacts::all_columns)
-            .get_result(c)?;
-        let out = row.to_wire();
-        audit::record(
-            c,
-            actor,
-            "contact",
-            id,
-            "update",
-            snapshot(&before.to_wire()),
-            snapshot(&out),
-        )?;
-        Ok(out)
-    })
+/// Stores a contact's new fields.
+pub fn set_contact(c: &mut DbConn, id: i64, f: &ContactFields, at: DateTime<Utc>) -> AppResult<ContactRow> {
+    Ok(diesel::update(contacts::table.find(id))
+        .set((
+            contacts::name.eq(&f.name),
+            contacts::phone.eq(&f.phone),
+            contacts::email.eq(&f.email),
+            contacts::updated_at.eq(ts(at)),
+        ))
+        .returning(contacts::all_columns)
+        .get_result(c)?)
 }
 
-pub fn delete_contact(conn: &mut DbConn, actor: &Actor, id: i64) -> AppResult<()> {
-    write(conn, |c| {
-        let before = get_contact(c, id)?;
-        diesel::delete(contacts::table.find(id)).execute(c)?;
-        audit::record(c, actor, "contact", id, "delete", snapshot(&before.to_wire()), None)?;
-        Ok(())
-    })
+/// Removes a contact.
+pub fn remove_contact(c: &mut DbConn, id: i64) -> AppResult<()> {
+    diesel::delete(contacts::table.find(id)).execute(c)?;
+    Ok(())
 }

@@ -148,30 +148,12 @@ pub fn create(conn: &mut DbConn, actor: &Actor, new: NewUserRow) -> AppResult<Us
     })
 }
 
-/// Applies changes; disabling a user or setting a password revokes their refresh tokens.
-pub fn update(conn: &mut DbConn, actor: &Actor, id: i64, mut changes: UserChanges) -> AppResult<User> {
-    write(conn, |c| {
-        let before = get(c, id)?.to_wire()?;
-        let revoke = changes.active == Some(false) || changes.password_hash.is_some();
-        changes.updated_at = Some(ts(actor.at));
-        let row: UserRow = diesel::update(users::table.find(id))
-            .set(&changes)
-            .returning(users::all_columns)
-            .get_result(c)?;
-        if revoke {
-            revoke_user_sessions(c, id, actor.at)?;
-        }
-        let after = row.to_wire()?;
-        let mut after_snapshot = snapshot(&after);
-        if let (Some(obj), true) = (
-            after_snapshot.as_mut().and_then(|v| v.as_object_mut()),
-            changes.password_hash.is_some(),
-        ) {
-            obj.insert("password_changed".into(), true.into());
-        }
-        audit::record(c, actor, "user", id, "update", snapshot(&before), after_snapshot)?;
-        Ok(after)
-    })
+/// Stores a user's changes.
+pub fn set(c: &mut DbConn, id: i64, changes: &UserChanges) -> AppResult<UserRow> {
+    Ok(diesel::update(users::table.find(id))
+        .set(changes)
+        .returning(users::all_columns)
+        .get_result(c)?)
 }
 
 /// Inserts a user, in the caller's transaction; no check, no audit.
@@ -412,7 +394,8 @@ fn revoke_family(c: &mut DbConn, family: &str, at: DateTime<Utc>) -> QueryResult
     .execute(c)
 }
 
-fn revoke_user_sessions(c: &mut DbConn, user_id: i64, at: DateTime<Utc>) -> QueryResult<usize> {
+/// Revokes every refresh token of a user that is not revoked yet.
+pub fn revoke_user_sessions(c: &mut DbConn, user_id: i64, at: DateTime<Utc>) -> QueryResult<usize> {
     diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::user_id.eq(user_id))

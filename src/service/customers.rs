@@ -159,17 +159,36 @@ pub fn add_contact(c: &mut DbConn, who: &Who, customer: i64, b: NewContact) -> A
 /// Changes a contact. An empty string clears a phone or e-mail (one of them must remain).
 pub fn update_contact(c: &mut DbConn, who: &Who, id: i64, b: UpdateContact) -> AppResult<Contact> {
     require(who, Act::EditContacts)?;
-    store::update_contact(c, &who.actor(), id, |f| {
-        contact_fields(
-            b.name.as_deref().unwrap_or(&f.name),
-            b.phone.as_deref().or(f.phone.as_deref()),
-            b.email.as_deref().or(f.email.as_deref()),
-        )
+    let actor = who.actor();
+    write(c, |c| {
+        let before = store::get_contact(c, id)?;
+        let f = contact_fields(
+            b.name.as_deref().unwrap_or(&before.name),
+            b.phone.as_deref().or(before.phone.as_deref()),
+            b.email.as_deref().or(before.email.as_deref()),
+        )?;
+        let out = store::set_contact(c, id, &f, actor.at)?.to_wire();
+        audit::record(
+            c,
+            &actor,
+            "contact",
+            id,
+            "update",
+            snapshot(&before.to_wire()),
+            snapshot(&out),
+        )?;
+        Ok(out)
     })
 }
 
 /// Removes a contact.
 pub fn delete_contact(c: &mut DbConn, who: &Who, id: i64) -> AppResult<()> {
     require(who, Act::EditContacts)?;
-    store::delete_contact(c, &who.actor(), id)
+    let actor = who.actor();
+    write(c, |c| {
+        let before = store::get_contact(c, id)?;
+        store::remove_contact(c, id)?;
+        audit::record(c, &actor, "contact", id, "delete", snapshot(&before.to_wire()), None)?;
+        Ok(())
+    })
 }

@@ -1,8 +1,9 @@
 //! Sites and the assets at them: who may read and change them, and the checks of their fields.
 
 use super::Who;
+use crate::db::audit::{self, snapshot};
 use crate::db::sites::{self as store, AssetFields, AssetFilter, SiteFields, SiteFilter};
-use crate::db::{DbConn, Paging};
+use crate::db::{regions, write, DbConn, Paging};
 use crate::domain::geo::Location;
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
@@ -73,17 +74,32 @@ pub fn update(c: &mut DbConn, who: &Who, id: i64, b: UpdateSite) -> AppResult<Si
         }
         (None, Some(_)) => return Err(AppError::validation("latitude", "give latitude and longitude together")),
     };
-    store::update(c, &who.actor(), id, |mut f| {
-        if let Some(n) = name {
-            f.name = n;
-        }
-        if let Some(a) = address {
-            f.address = a;
-        }
-        if let Some(l) = location {
-            f.location = l;
-        }
-        Ok(f)
+    let actor = who.actor();
+    write(c, |c| {
+        let before = store::get(c, id)?;
+        let old_location = Location::parse(before.latitude, before.longitude)
+            .map_err(|e| AppError::internal(format!("site {id}: {e}")))?;
+        let f = SiteFields {
+            name: name.unwrap_or_else(|| before.name.clone()),
+            address: address.unwrap_or_else(|| before.address.clone()),
+            location: location.unwrap_or(old_location),
+        };
+        let region = if f.location == old_location {
+            before.region_id
+        } else {
+            regions::locate(c, &f.location)?
+        };
+        let out = store::set(c, id, &f, region, actor.at)?.to_wire();
+        audit::record(
+            c,
+            &actor,
+            "site",
+            id,
+            "update",
+            snapshot(&before.to_wire()),
+            snapshot(&out),
+        )?;
+        Ok(out)
     })
 }
 
@@ -144,25 +160,39 @@ pub fn update_asset(c: &mut DbConn, who: &Who, id: i64, b: UpdateAsset) -> AppRe
         .map(|v| validate::text("model", v, 200))
         .transpose()?;
     let serial_number = b.serial_number.as_deref().map(serial).transpose()?;
-    store::update_asset(c, &who.actor(), id, |mut f| {
-        if let Some(s) = b.site_id {
-            f.site_id = s.0;
+    let actor = who.actor();
+    write(c, |c| {
+        let before = store::get_asset(c, id)?;
+        let f = AssetFields {
+            site_id: b.site_id.map_or(before.site_id, |s| s.0),
+            model: model.unwrap_or_else(|| before.model.clone()),
+            serial_number: serial_number.unwrap_or_else(|| before.serial_number.clone()),
+            purchase_date: b.purchase_date.or(before.purchase_date),
+            acceptance_date: b.acceptance_date.or(before.acceptance_date),
+            warranty_end: b.warranty_end.or(before.warranty_end),
+        };
+        f.check_dates()?;
+        let customer_id = if f.site_id == before.site_id {
+            before.customer_id
+        } else {
+            store::site_customer(c, f.site_id)?
+        };
+        if f.serial_number != before.serial_number && store::serial_taken(c, &f.serial_number, Some(id))? {
+            return Err(AppError::duplicate(
+                "serial_number",
+                format!("an asset with serial number `{}` exists", f.serial_number),
+            ));
         }
-        if let Some(m) = model {
-            f.model = m;
-        }
-        if let Some(s) = serial_number {
-            f.serial_number = s;
-        }
-        if b.purchase_date.is_some() {
-            f.purchase_date = b.purchase_date;
-        }
-        if b.acceptance_date.is_some() {
-            f.acceptance_date = b.acceptance_date;
-        }
-        if b.warranty_end.is_some() {
-            f.warranty_end = b.warranty_end;
-        }
-        Ok(f)
+        let out = store::set_asset(c, id, &f, customer_id, actor.at)?.to_wire();
+        audit::record(
+            c,
+            &actor,
+            "asset",
+            id,
+            "update",
+            snapshot(&before.to_wire()),
+            snapshot(&out),
+        )?;
+        Ok(out)
     })
 }

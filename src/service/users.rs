@@ -104,7 +104,26 @@ pub fn update(c: &mut DbConn, who: &Who, id: i64, b: UpdateUser) -> AppResult<Us
         validate::password("password", p)?;
         changes.password_hash = Some(password::hash(p)?);
     }
-    store::update(c, &who.actor(), id, changes)
+    let actor = who.actor();
+    write(c, |c| {
+        let before = store::get(c, id)?.to_wire()?;
+        // Disabling a user or setting a password ends their sessions.
+        let revoke = changes.active == Some(false) || changes.password_hash.is_some();
+        changes.updated_at = Some(ts(actor.at));
+        let after = store::set(c, id, &changes)?.to_wire()?;
+        if revoke {
+            store::revoke_user_sessions(c, id, actor.at)?;
+        }
+        let mut after_snapshot = snapshot(&after);
+        if let (Some(obj), true) = (
+            after_snapshot.as_mut().and_then(|v| v.as_object_mut()),
+            changes.password_hash.is_some(),
+        ) {
+            obj.insert("password_changed".into(), true.into());
+        }
+        audit::record(c, &actor, "user", id, "update", snapshot(&before), after_snapshot)?;
+        Ok(after)
+    })
 }
 
 /// Makes the first admin when there is no user at all, with the configured password or a
