@@ -337,6 +337,61 @@ pub struct Claim {
     pub deferred: i64,
 }
 
+/// When each of these customers' messages were sent within the rate window, and a send now for
+/// each message another relay holds the lease of (it is being sent right now).
+fn recent_sends(c: &mut DbConn, customers: &[i64], now: DateTime<Utc>) -> AppResult<HashMap<i64, Vec<DateTime<Utc>>>> {
+    let mut recent: HashMap<i64, Vec<DateTime<Utc>>> = HashMap::new();
+    if customers.is_empty() {
+        return Ok(recent);
+    }
+    let since = ts(now - rules::rate_window());
+    let sent: Vec<(Option<i64>, Option<NaiveDateTime>)> = outbox::table
+        .filter(outbox::customer_id.eq_any(customers))
+        .filter(outbox::status.eq(OutboxStatus::Sent.as_str()))
+        .filter(outbox::sent_at.gt(since))
+        .select((outbox::customer_id, outbox::sent_at))
+        .load(c)?;
+    for (customer, at) in sent {
+        if let (Some(cu), Some(at)) = (customer, at) {
+            recent.entry(cu).or_default().push(utc(at));
+        }
+    }
+    // Messages another relay is sending right now count as sent now.
+    let in_flight: Vec<Option<i64>> = outbox::table
+        .filter(outbox::customer_id.eq_any(customers))
+        .filter(outbox::status.eq(OutboxStatus::Pending.as_str()))
+        .filter(outbox::lease_until.gt(ts(now)))
+        .select(outbox::customer_id)
+        .load(c)?;
+    for cu in in_flight.into_iter().flatten() {
+        recent.entry(cu).or_default().push(now);
+    }
+    Ok(recent)
+}
+
+/// The attachments of these messages, with their bytes, in order.
+fn attachments_of(c: &mut DbConn, ids: &[i64]) -> AppResult<HashMap<i64, Vec<Attachment>>> {
+    let files: Vec<(i64, String, String, Vec<u8>)> = outbox_attachments::table
+        .filter(outbox_attachments::outbox_id.eq_any(ids))
+        .order((outbox_attachments::outbox_id, outbox_attachments::position))
+        .select((
+            outbox_attachments::outbox_id,
+            outbox_attachments::filename,
+            outbox_attachments::content_type,
+            outbox_attachments::content,
+        ))
+        .load(c)?;
+    let mut by_message: HashMap<i64, Vec<Attachment>> = HashMap::new();
+    for (id, filename, content_type, content) in files {
+        by_message.entry(id).or_default().push(Attachment {
+            filename,
+            content_type,
+            content,
+        });
+    }
+    Ok(by_message)
+}
+
 /// Leases up to `batch` due messages (pending, next attempt due, no live lease) to the caller
 /// until `now + lease`, oldest due first. A message about a customer who already had
 /// `per_customer_per_hour` messages sent (or being sent) within the last hour is not leased:
@@ -367,31 +422,7 @@ pub fn claim(
         let mut customers: Vec<i64> = due.iter().filter_map(|r| r.1).collect();
         customers.sort_unstable();
         customers.dedup();
-        let mut recent: HashMap<i64, Vec<DateTime<Utc>>> = HashMap::new();
-        if !customers.is_empty() {
-            let since = ts(now - rules::rate_window());
-            let sent: Vec<(Option<i64>, Option<NaiveDateTime>)> = outbox::table
-                .filter(outbox::customer_id.eq_any(&customers))
-                .filter(outbox::status.eq(OutboxStatus::Sent.as_str()))
-                .filter(outbox::sent_at.gt(since))
-                .select((outbox::customer_id, outbox::sent_at))
-                .load(c)?;
-            for (customer, at) in sent {
-                if let (Some(cu), Some(at)) = (customer, at) {
-                    recent.entry(cu).or_default().push(utc(at));
-                }
-            }
-            // Messages another relay is sending right now count as sent now.
-            let in_flight: Vec<Option<i64>> = outbox::table
-                .filter(outbox::customer_id.eq_any(&customers))
-                .filter(outbox::status.eq(OutboxStatus::Pending.as_str()))
-                .filter(outbox::lease_until.gt(ts(now)))
-                .select(outbox::customer_id)
-                .load(c)?;
-            for cu in in_flight.into_iter().flatten() {
-                recent.entry(cu).or_default().push(now);
-            }
-        }
+        let mut recent = recent_sends(c, &customers, now)?;
         let mut take: Vec<i64> = Vec::new();
         let mut deferred = 0;
         for &(id, customer) in &due {
@@ -429,24 +460,7 @@ pub fn claim(
             .select(Row::as_select())
             .load(c)?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let files: Vec<(i64, String, String, Vec<u8>)> = outbox_attachments::table
-            .filter(outbox_attachments::outbox_id.eq_any(&ids))
-            .order((outbox_attachments::outbox_id, outbox_attachments::position))
-            .select((
-                outbox_attachments::outbox_id,
-                outbox_attachments::filename,
-                outbox_attachments::content_type,
-                outbox_attachments::content,
-            ))
-            .load(c)?;
-        let mut by_message: HashMap<i64, Vec<Attachment>> = HashMap::new();
-        for (id, filename, content_type, content) in files {
-            by_message.entry(id).or_default().push(Attachment {
-                filename,
-                content_type,
-                content,
-            });
-        }
+        let mut by_message = attachments_of(c, &ids)?;
         let claimed = rows
             .into_iter()
             .map(|r| {
