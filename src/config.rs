@@ -1,5 +1,9 @@
 //! Settings, read once from the environment (`FIELDLINE_*`, `DATABASE_URL`) with safe defaults.
+//!
+//! Values are parsed into the types the code uses (a time zone, a revisit cadence, durations)
+//! when they are read, so nothing downstream parses or checks them again.
 
+use crate::domain::cadence::Cadence;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -36,11 +40,11 @@ pub struct Settings {
     pub login_max_failures_per_user: i64,
     /// Failed logins from one address within the window before further attempts get 429.
     pub login_max_failures_per_ip: i64,
-    pub login_failure_window: Duration,
+    pub login_failure_window: chrono::Duration,
     /// The zone of the business calendar created on first start (admins can change it later).
-    pub time_zone: String,
+    pub time_zone: TimeZone,
     /// Time between SLA alert steps after a breach (owner, then supervisors, then managers).
-    pub escalation_step: Duration,
+    pub escalation_step: chrono::Duration,
     /// When the SLA breach scan runs (cron with seconds); empty disables it.
     pub sla_scan_cron: String,
     /// A check-in farther than this from the site (metres) needs a reason.
@@ -66,6 +70,38 @@ pub struct Settings {
     /// When the job `report_mailing` e-mails the weekly and monthly service reports that are
     /// due (cron with seconds); empty disables it.
     pub report_mailing_cron: String,
+}
+
+/// A zone of the IANA time zone database, read once with the settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeZone(pub chrono_tz::Tz);
+
+impl TimeZone {
+    pub fn tz(self) -> chrono_tz::Tz {
+        self.0
+    }
+
+    /// The zone's name read as another type that reads zone names (`chrono_tz::Tz` itself),
+    /// for code that takes the configured name.
+    pub fn parse<T: std::str::FromStr>(&self) -> Result<T, T::Err> {
+        self.0.name().parse()
+    }
+}
+
+impl std::str::FromStr for TimeZone {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<TimeZone, String> {
+        s.parse::<chrono_tz::Tz>()
+            .map(TimeZone)
+            .map_err(|_| format!("`{s}` is not an IANA zone"))
+    }
+}
+
+impl std::fmt::Display for TimeZone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.name())
+    }
 }
 
 /// Inspections.
@@ -179,10 +215,9 @@ fn is_loopback(url: &str) -> bool {
 pub struct RevisitSettings {
     /// When the job `revisit_generation` runs (cron with seconds); empty disables it.
     pub generation_cron: String,
-    /// Months between revisits in the first year after acceptance, for new revisit files.
-    pub first_year_months: u32,
-    /// Months between revisits after the first anniversary, for new revisit files.
-    pub later_months: u32,
+    /// Months between revisits in the first year after acceptance and after the first
+    /// anniversary, for new revisit files.
+    pub cadence: Cadence,
     /// A periodic revisit is created this many days before it is due.
     pub horizon_days: u32,
     /// Days after the customer accepts a ticket's result that its satisfaction revisit is due.
@@ -195,8 +230,7 @@ impl Default for RevisitSettings {
     fn default() -> Self {
         RevisitSettings {
             generation_cron: "0 10 0 * * *".into(),
-            first_year_months: 1,
-            later_months: 3,
+            cadence: Cadence::default(),
             horizon_days: 7,
             satisfaction_days: 3,
             weekly_target: 20,
@@ -206,20 +240,13 @@ impl Default for RevisitSettings {
 
 impl RevisitSettings {
     /// The cadence of new revisit files.
-    pub fn cadence(&self) -> crate::domain::cadence::Cadence {
-        crate::domain::cadence::Cadence::new(self.first_year_months, self.later_months).unwrap_or_default()
+    pub fn cadence(&self) -> Cadence {
+        self.cadence
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
-        use crate::domain::cadence::{Cadence, MAX_HORIZON_DAYS};
+        use crate::domain::cadence::MAX_HORIZON_DAYS;
         let invalid = |name: &'static str, why: String| Err(ConfigError::Invalid { name, why });
-        if let Err(e) = Cadence::new(self.first_year_months, self.later_months) {
-            let name = match e.field.as_str() {
-                "first_year_months" => "FIELDLINE_REVISIT_FIRST_YEAR_MONTHS",
-                _ => "FIELDLINE_REVISIT_LATER_MONTHS",
-            };
-            return invalid(name, e.reason);
-        }
         if self.horizon_days > MAX_HORIZON_DAYS {
             return invalid(
                 "FIELDLINE_REVISIT_HORIZON_DAYS",
@@ -444,9 +471,9 @@ impl Default for Settings {
             max_body_bytes: 1024 * 1024,
             login_max_failures_per_user: 5,
             login_max_failures_per_ip: 20,
-            login_failure_window: Duration::from_secs(15 * 60),
-            time_zone: "Asia/Shanghai".into(),
-            escalation_step: Duration::from_secs(60 * 60),
+            login_failure_window: chrono::Duration::minutes(15),
+            time_zone: TimeZone(chrono_tz::Asia::Shanghai),
+            escalation_step: chrono::Duration::hours(1),
             sla_scan_cron: "0 * * * * *".into(),
             checkin_radius_m: 500.0,
             ping_retention_days: 30,
@@ -466,7 +493,7 @@ impl Default for Settings {
 impl Settings {
     /// The alert step interval as the domain counts it.
     pub fn escalation_step(&self) -> chrono::Duration {
-        chrono::Duration::from_std(self.escalation_step).unwrap_or(chrono::Duration::hours(1))
+        self.escalation_step
     }
 
     /// Reads the environment; see docs/configuration.md for every variable.
@@ -498,9 +525,15 @@ impl Settings {
             max_body_bytes: parse("FIELDLINE_MAX_BODY_BYTES", d.max_body_bytes)?,
             login_max_failures_per_user: parse("FIELDLINE_LOGIN_MAX_FAILURES_PER_USER", d.login_max_failures_per_user)?,
             login_max_failures_per_ip: parse("FIELDLINE_LOGIN_MAX_FAILURES_PER_IP", d.login_max_failures_per_ip)?,
-            login_failure_window: Duration::from_secs(parse("FIELDLINE_LOGIN_WINDOW_SECONDS", 900u64)?),
-            time_zone: var("FIELDLINE_TIME_ZONE").unwrap_or(d.time_zone),
-            escalation_step: Duration::from_secs(60 * parse("FIELDLINE_ESCALATION_STEP_MINUTES", 60u64)?),
+            login_failure_window: duration("FIELDLINE_LOGIN_WINDOW_SECONDS", 900, 1)?,
+            time_zone: match var("FIELDLINE_TIME_ZONE") {
+                None => d.time_zone,
+                Some(v) => v.parse().map_err(|why| ConfigError::Invalid {
+                    name: "FIELDLINE_TIME_ZONE",
+                    why,
+                })?,
+            },
+            escalation_step: duration("FIELDLINE_ESCALATION_STEP_MINUTES", 60, 60)?,
             sla_scan_cron: std::env::var("FIELDLINE_SLA_SCAN_CRON")
                 .unwrap_or(d.sla_scan_cron)
                 .trim()
@@ -569,12 +602,6 @@ impl Settings {
                 why: "must be at least 1".into(),
             });
         }
-        if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
-            return Err(ConfigError::Invalid {
-                name: "FIELDLINE_TIME_ZONE",
-                why: format!("`{}` is not an IANA zone", self.time_zone),
-            });
-        }
         if self.ping_retention_days == 0 {
             return Err(ConfigError::Invalid {
                 name: "FIELDLINE_PING_RETENTION_DAYS",
@@ -593,7 +620,7 @@ impl Settings {
                 why: "must be a positive number".into(),
             });
         }
-        if self.escalation_step.is_zero() {
+        if self.escalation_step <= chrono::Duration::zero() {
             return Err(ConfigError::Invalid {
                 name: "FIELDLINE_ESCALATION_STEP_MINUTES",
                 why: "must be at least 1".into(),
@@ -627,14 +654,41 @@ impl Settings {
     }
 }
 
+/// A count of units (`unit_seconds` long) from the environment as a duration; a count too
+/// large for a duration is refused.
+fn duration(name: &'static str, default: u64, unit_seconds: i64) -> Result<chrono::Duration, ConfigError> {
+    let n: u64 = parse(name, default)?;
+    i64::try_from(n)
+        .ok()
+        .and_then(|n| n.checked_mul(unit_seconds))
+        .and_then(chrono::Duration::try_seconds)
+        .ok_or(ConfigError::Invalid {
+            name,
+            why: "is too large".into(),
+        })
+}
+
+/// The revisit cadence of the two month counts, refused with the variable that is wrong.
+fn cadence(first_year_months: u32, later_months: u32) -> Result<Cadence, ConfigError> {
+    Cadence::new(first_year_months, later_months).map_err(|e| ConfigError::Invalid {
+        name: match e.field.as_str() {
+            "first_year_months" => "FIELDLINE_REVISIT_FIRST_YEAR_MONTHS",
+            _ => "FIELDLINE_REVISIT_LATER_MONTHS",
+        },
+        why: e.reason,
+    })
+}
+
 fn revisits_from_env(d: RevisitSettings) -> Result<RevisitSettings, ConfigError> {
     Ok(RevisitSettings {
         generation_cron: std::env::var("FIELDLINE_REVISIT_GENERATION_CRON")
             .unwrap_or(d.generation_cron)
             .trim()
             .to_string(),
-        first_year_months: parse("FIELDLINE_REVISIT_FIRST_YEAR_MONTHS", d.first_year_months)?,
-        later_months: parse("FIELDLINE_REVISIT_LATER_MONTHS", d.later_months)?,
+        cadence: cadence(
+            parse("FIELDLINE_REVISIT_FIRST_YEAR_MONTHS", d.cadence.first_year_months())?,
+            parse("FIELDLINE_REVISIT_LATER_MONTHS", d.cadence.later_months())?,
+        )?,
         horizon_days: parse("FIELDLINE_REVISIT_HORIZON_DAYS", d.horizon_days)?,
         satisfaction_days: parse("FIELDLINE_REVISIT_SATISFACTION_DAYS", d.satisfaction_days)?,
         weekly_target: parse("FIELDLINE_REVISIT_WEEKLY_TARGET", d.weekly_target)?,
@@ -742,8 +796,12 @@ mod tests {
             RevisitSettings::default().cadence(),
             crate::domain::cadence::Cadence::default()
         );
-        assert_eq!(bad(|r| r.first_year_months = 0), "FIELDLINE_REVISIT_FIRST_YEAR_MONTHS");
-        assert_eq!(bad(|r| r.later_months = 13), "FIELDLINE_REVISIT_LATER_MONTHS");
+        let bad_cadence = |first, later| match cadence(first, later) {
+            Err(ConfigError::Invalid { name, .. }) => name,
+            Ok(c) => panic!("accepted {c:?}"),
+        };
+        assert_eq!(bad_cadence(0, 3), "FIELDLINE_REVISIT_FIRST_YEAR_MONTHS");
+        assert_eq!(bad_cadence(1, 13), "FIELDLINE_REVISIT_LATER_MONTHS");
         assert_eq!(bad(|r| r.horizon_days = 28), "FIELDLINE_REVISIT_HORIZON_DAYS");
         assert_eq!(
             bad(|r| r.satisfaction_days = 366),

@@ -4,7 +4,7 @@
 
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::{api, auth, db, domain, error, jobs, mail, telemetry};
+use crate::{api, auth, db, error, jobs, mail, service, telemetry};
 use actix_web::dev::Server;
 use actix_web::{web, App, HttpServer};
 use std::net::TcpListener;
@@ -65,16 +65,13 @@ impl Application {
             let pool = pool.clone();
             let configured = settings.admin_password.clone();
             let now = clock.now();
-            let tz: chrono_tz::Tz = settings
-                .time_zone
-                .parse()
-                .map_err(|e| anyhow::anyhow!("FIELDLINE_TIME_ZONE: {e}"))?;
+            let tz = settings.time_zone.tz();
             tokio::task::spawn_blocking(move || -> anyhow::Result<Bootstrap> {
                 let mut conn = pool.get()?;
-                let system = db::audit::Actor::system(now);
-                db::sla::ensure_default_policies(&mut conn, &system)?;
-                db::sla::ensure_calendar(&mut conn, &system, tz)?;
-                first_admin(&mut conn, configured, now)
+                service::sla::ensure_defaults(&mut conn, now, tz)?;
+                Ok(Bootstrap {
+                    generated_admin_password: service::users::ensure_first_admin(&mut conn, now, configured)?,
+                })
             })
             .await??
         };
@@ -127,30 +124,4 @@ impl Application {
         }
         result
     }
-}
-
-/// Creates the admin account on an empty database.
-fn first_admin(
-    conn: &mut db::DbConn,
-    configured: Option<String>,
-    now: chrono::DateTime<chrono::Utc>,
-) -> anyhow::Result<Bootstrap> {
-    // Checked before hashing, so a start on a database with users costs no argon2 hash.
-    if db::users::count(conn)? > 0 {
-        return Ok(Bootstrap {
-            generated_admin_password: None,
-        });
-    }
-    let (password, generated) = match configured {
-        Some(p) => {
-            domain::validate::password("FIELDLINE_ADMIN_PASSWORD", &p)?;
-            (p, false)
-        }
-        None => (auth::password::generate(), true),
-    };
-    let hash = auth::password::hash(&password)?;
-    let created = db::users::ensure_first_admin(conn, now, &hash)?;
-    Ok(Bootstrap {
-        generated_admin_password: (created && generated).then_some(password),
-    })
 }

@@ -1,12 +1,10 @@
 //! Assets: the installed products at a site (model, serial number, dates, warranty).
 
 use super::extract::{Json, Query};
-use super::{actor, run};
-use crate::auth::{CurrentUser, CUSTOMER_EDITORS, OFFICE_ROLES};
-use crate::db::sites::{self as store, AssetFields, AssetFilter};
-use crate::db::Paging;
-use crate::domain::validate;
+use super::{run, who};
+use crate::auth::CurrentUser;
 use crate::error::AppResult;
+use crate::service::sites::{self as service, AssetListing};
 use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
 use fieldline_mobile_api::{Asset, NewAsset, Page, Problem, UpdateAsset};
@@ -24,24 +22,21 @@ pub struct AssetQuery {
     pub offset: Option<i64>,
 }
 
-fn serial(v: &str) -> AppResult<String> {
-    Ok(validate::text("serial_number", v, 100)?)
-}
-
 /// Lists assets.
 #[utoipa::path(get, path = "/api/v1/assets", tag = "assets", security(("bearer" = [])), params(AssetQuery),
     responses((status = 200, body = Page<Asset>), (status = 403, body = Problem)))]
 pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<AssetQuery>) -> AppResult<HttpResponse> {
-    user.require(OFFICE_ROLES)?;
     let q = q.0;
-    let paging = Paging::new(q.limit, q.offset)?;
-    let filter = AssetFilter {
+    let listing = AssetListing {
         site_id: q.site_id,
         customer_id: q.customer_id,
         serial_number: q.serial_number,
         q: q.q,
+        limit: q.limit,
+        offset: q.offset,
     };
-    let out = run(&state, move |c, _| store::list_assets(c, &filter, paging)).await?;
+    let who = who(&user, &state);
+    let out = run(&state, move |c, _| service::list_assets(c, &who, listing)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -49,18 +44,8 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<AssetQ
 #[utoipa::path(post, path = "/api/v1/assets", tag = "assets", security(("bearer" = [])), request_body = NewAsset,
     responses((status = 201, body = Asset), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create(state: web::Data<AppState>, user: CurrentUser, body: Json<NewAsset>) -> AppResult<HttpResponse> {
-    user.require(CUSTOMER_EDITORS)?;
-    let b = body.0;
-    let fields = AssetFields {
-        site_id: b.site_id.0,
-        model: validate::text("model", &b.model, 200)?,
-        serial_number: serial(&b.serial_number)?,
-        purchase_date: b.purchase_date,
-        acceptance_date: b.acceptance_date,
-        warranty_end: b.warranty_end,
-    };
-    let who = actor(&user, &state);
-    let out = run(&state, move |c, _| store::create_asset(c, &who, fields)).await?;
+    let who = who(&user, &state);
+    let out = run(&state, move |c, _| service::create_asset(c, &who, body.0)).await?;
     Ok(HttpResponse::Created().json(out))
 }
 
@@ -69,9 +54,8 @@ pub async fn create(state: web::Data<AppState>, user: CurrentUser, body: Json<Ne
     params(("id" = i64, Path, description = "asset id")),
     responses((status = 200, body = Asset), (status = 404, body = Problem)))]
 pub async fn get(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
-    user.require(OFFICE_ROLES)?;
-    let id = id.into_inner();
-    let out = run(&state, move |c, _| Ok(store::get_asset(c, id)?.to_wire())).await?;
+    let (who, id) = (who(&user, &state), id.into_inner());
+    let out = run(&state, move |c, _| service::get_asset(c, &who, id)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -85,39 +69,7 @@ pub async fn update(
     id: web::Path<i64>,
     body: Json<UpdateAsset>,
 ) -> AppResult<HttpResponse> {
-    user.require(CUSTOMER_EDITORS)?;
-    let b = body.0;
-    let model = b
-        .model
-        .as_deref()
-        .map(|v| validate::text("model", v, 200))
-        .transpose()?;
-    let serial_number = b.serial_number.as_deref().map(serial).transpose()?;
-    let who = actor(&user, &state);
-    let id = id.into_inner();
-    let out = run(&state, move |c, _| {
-        store::update_asset(c, &who, id, |mut f| {
-            if let Some(s) = b.site_id {
-                f.site_id = s.0;
-            }
-            if let Some(m) = model {
-                f.model = m;
-            }
-            if let Some(s) = serial_number {
-                f.serial_number = s;
-            }
-            if b.purchase_date.is_some() {
-                f.purchase_date = b.purchase_date;
-            }
-            if b.acceptance_date.is_some() {
-                f.acceptance_date = b.acceptance_date;
-            }
-            if b.warranty_end.is_some() {
-                f.warranty_end = b.warranty_end;
-            }
-            Ok(f)
-        })
-    })
-    .await?;
+    let (who, id) = (who(&user, &state), id.into_inner());
+    let out = run(&state, move |c, _| service::update_asset(c, &who, id, body.0)).await?;
     Ok(HttpResponse::Ok().json(out))
 }

@@ -1,11 +1,10 @@
 //! The audit trail, for admins.
 
 use super::extract::Query;
-use super::run;
+use super::{run, who};
 use crate::auth::CurrentUser;
-use crate::db::audit::{self as store, AuditFilter};
-use crate::db::Paging;
 use crate::error::AppResult;
+use crate::service::audit::{self as service, AuditListing};
 use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
 use fieldline_mobile_api::{AuditEvent, Page, Problem};
@@ -25,14 +24,15 @@ pub struct AuditQuery {
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", security(("bearer" = [])), params(AuditQuery),
     responses((status = 200, body = Page<AuditEvent>), (status = 403, body = Problem)))]
 pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<AuditQuery>) -> AppResult<HttpResponse> {
-    user.require_admin()?;
     let q = q.0;
-    let paging = Paging::new(q.limit, q.offset)?;
-    let filter = AuditFilter {
+    let listing = AuditListing {
         entity: q.entity,
         entity_id: q.entity_id,
         actor_id: q.actor_id,
+        limit: q.limit,
+        offset: q.offset,
     };
-    let out = run(&state, move |c, _| store::list(c, &filter, paging)).await?;
+    let who = who(&user, &state);
+    let out = run(&state, move |c, _| service::list(c, &who, listing)).await?;
     Ok(HttpResponse::Ok().json(out))
 }

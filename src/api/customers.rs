@@ -1,12 +1,10 @@
 //! Customers and their contacts.
 
 use super::extract::{Json, Query};
-use super::{actor, run};
-use crate::auth::{CurrentUser, CUSTOMER_EDITORS, OFFICE_ROLES};
-use crate::db::customers::{self as store, ContactFields, CustomerFields, CustomerFilter};
-use crate::db::Paging;
-use crate::domain::validate;
-use crate::error::{AppError, AppResult};
+use super::{run, who};
+use crate::auth::CurrentUser;
+use crate::error::AppResult;
+use crate::service::customers::{self as service, CustomerListing};
 use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
 use fieldline_mobile_api::{
@@ -34,15 +32,16 @@ pub struct PageQuery {
 #[utoipa::path(get, path = "/api/v1/customers", tag = "customers", security(("bearer" = [])), params(CustomerQuery),
     responses((status = 200, body = Page<Customer>), (status = 403, body = Problem)))]
 pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<CustomerQuery>) -> AppResult<HttpResponse> {
-    user.require(OFFICE_ROLES)?;
     let q = q.0;
-    let paging = Paging::new(q.limit, q.offset)?;
-    let filter = CustomerFilter {
+    let listing = CustomerListing {
         tier: q.tier,
         account_manager_id: q.account_manager_id,
         q: q.q,
+        limit: q.limit,
+        offset: q.offset,
     };
-    let out = run(&state, move |c, _| store::list(c, &filter, paging)).await?;
+    let who = who(&user, &state);
+    let out = run(&state, move |c, _| service::list(c, &who, listing)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -50,15 +49,8 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<Custom
 #[utoipa::path(post, path = "/api/v1/customers", tag = "customers", security(("bearer" = [])), request_body = NewCustomer,
     responses((status = 201, body = Customer), (status = 422, body = Problem)))]
 pub async fn create(state: web::Data<AppState>, user: CurrentUser, body: Json<NewCustomer>) -> AppResult<HttpResponse> {
-    user.require(CUSTOMER_EDITORS)?;
-    let b = body.0;
-    let fields = CustomerFields {
-        name: validate::text("name", &b.name, 200)?,
-        tier: b.tier,
-        account_manager_id: b.account_manager_id.map(|u| u.0),
-    };
-    let who = actor(&user, &state);
-    let out = run(&state, move |c, _| store::create(c, &who, fields)).await?;
+    let who = who(&user, &state);
+    let out = run(&state, move |c, _| service::create(c, &who, body.0)).await?;
     Ok(HttpResponse::Created().json(out))
 }
 
@@ -67,9 +59,8 @@ pub async fn create(state: web::Data<AppState>, user: CurrentUser, body: Json<Ne
     params(("id" = i64, Path, description = "customer id")),
     responses((status = 200, body = Customer), (status = 404, body = Problem)))]
 pub async fn get(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
-    user.require(OFFICE_ROLES)?;
-    let id = id.into_inner();
-    let out = run(&state, move |c, _| store::get(c, id)?.to_wire()).await?;
+    let (who, id) = (who(&user, &state), id.into_inner());
+    let out = run(&state, move |c, _| service::get(c, &who, id)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -83,43 +74,12 @@ pub async fn update(
     id: web::Path<i64>,
     body: Json<UpdateCustomer>,
 ) -> AppResult<HttpResponse> {
-    user.require(CUSTOMER_EDITORS)?;
-    let b = body.0;
-    let name = b.name.as_deref().map(|v| validate::text("name", v, 200)).transpose()?;
-    let who = actor(&user, &state);
-    let id = id.into_inner();
+    let (who, id) = (who(&user, &state), id.into_inner());
     let out = run(&state, move |c, st| {
-        store::update(c, &who, id, st.settings.escalation_step(), |mut f| {
-            if let Some(n) = name {
-                f.name = n;
-            }
-            if let Some(t) = b.tier {
-                f.tier = t;
-            }
-            if let Some(am) = b.account_manager_id {
-                f.account_manager_id = Some(am.0);
-            }
-            Ok(f)
-        })
+        service::update(c, &who, id, body.0, st.settings.escalation_step())
     })
     .await?;
     Ok(HttpResponse::Ok().json(out))
-}
-
-/// A contact needs a name and a phone number or an e-mail address.
-fn contact_fields(name: &str, phone: Option<&str>, email: Option<&str>) -> AppResult<ContactFields> {
-    let f = ContactFields {
-        name: validate::text("name", name, 200)?,
-        phone: validate::optional(phone, |v| validate::phone("phone", v))?,
-        email: validate::optional(email, |v| validate::email("email", v))?,
-    };
-    if f.phone.is_none() && f.email.is_none() {
-        return Err(AppError::validation(
-            "phone",
-            "give a phone number or an e-mail address",
-        ));
-    }
-    Ok(f)
 }
 
 /// A customer's contacts.
@@ -132,10 +92,9 @@ pub async fn list_contacts(
     id: web::Path<i64>,
     q: Query<PageQuery>,
 ) -> AppResult<HttpResponse> {
-    user.require(OFFICE_ROLES)?;
-    let paging = Paging::new(q.limit, q.offset)?;
-    let id = id.into_inner();
-    let out = run(&state, move |c, _| store::list_contacts(c, id, paging)).await?;
+    let (who, id) = (who(&user, &state), id.into_inner());
+    let (limit, offset) = (q.limit, q.offset);
+    let out = run(&state, move |c, _| service::contacts(c, &who, id, limit, offset)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -149,12 +108,8 @@ pub async fn create_contact(
     id: web::Path<i64>,
     body: Json<NewContact>,
 ) -> AppResult<HttpResponse> {
-    user.require(CUSTOMER_EDITORS)?;
-    let b = body.0;
-    let fields = contact_fields(&b.name, b.phone.as_deref(), b.email.as_deref())?;
-    let who = actor(&user, &state);
-    let id = id.into_inner();
-    let out = run(&state, move |c, _| store::create_contact(c, &who, id, fields)).await?;
+    let (who, id) = (who(&user, &state), id.into_inner());
+    let out = run(&state, move |c, _| service::add_contact(c, &who, id, body.0)).await?;
     Ok(HttpResponse::Created().json(out))
 }
 
@@ -168,20 +123,8 @@ pub async fn update_contact(
     id: web::Path<i64>,
     body: Json<UpdateContact>,
 ) -> AppResult<HttpResponse> {
-    user.require(CUSTOMER_EDITORS)?;
-    let b = body.0;
-    let who = actor(&user, &state);
-    let id = id.into_inner();
-    let out = run(&state, move |c, _| {
-        store::update_contact(c, &who, id, |f| {
-            contact_fields(
-                b.name.as_deref().unwrap_or(&f.name),
-                b.phone.as_deref().or(f.phone.as_deref()),
-                b.email.as_deref().or(f.email.as_deref()),
-            )
-        })
-    })
-    .await?;
+    let (who, id) = (who(&user, &state), id.into_inner());
+    let out = run(&state, move |c, _| service::update_contact(c, &who, id, body.0)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -194,9 +137,7 @@ pub async fn delete_contact(
     user: CurrentUser,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    user.require(CUSTOMER_EDITORS)?;
-    let who = actor(&user, &state);
-    let id = id.into_inner();
-    run(&state, move |c, _| store::delete_contact(c, &who, id)).await?;
+    let (who, id) = (who(&user, &state), id.into_inner());
+    run(&state, move |c, _| service::delete_contact(c, &who, id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

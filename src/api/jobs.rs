@@ -1,18 +1,15 @@
 //! The scheduled jobs' runs (admins): running one by hand, and the record of claimed slots.
 
 use super::extract::{Json, Query};
-use super::run;
+use super::{run, who};
 use crate::auth::CurrentUser;
-use crate::db::{job_runs, Paging};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::jobs::JOBS;
+use crate::service::jobs::{self as service, RunListing};
 use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
 use fieldline_mobile_api::{JobRun, JobRunRecord, Page, Problem, RunJobRequest};
 use serde::Deserialize;
-
-/// The longest slot key accepted.
-const SLOT_MAX: usize = 64;
 
 /// Runs a scheduled job now (admin): in the slot given, only if no run on any node claimed it
 /// (to catch up a missed scheduled slot), or else in a slot of its own. The jobs are idempotent
@@ -27,20 +24,7 @@ pub async fn run_job(
     name: web::Path<String>,
     body: Json<RunJobRequest>,
 ) -> AppResult<HttpResponse> {
-    user.require_admin()?;
-    let slot = match body.0.slot {
-        Some(slot) => {
-            let slot = slot.trim().to_string();
-            if slot.is_empty() || slot.len() > SLOT_MAX || slot.chars().any(char::is_control) {
-                return Err(AppError::validation(
-                    "slot",
-                    format!("must be 1 to {SLOT_MAX} printable characters"),
-                ));
-            }
-            slot
-        }
-        None => format!("manual:{}", uuid::Uuid::new_v4()),
-    };
+    let slot = service::slot_to_run(&who(&user, &state), body.0.slot)?;
     let out = crate::jobs::run(&state, &name, &slot).await?;
     Ok(HttpResponse::Ok().json(out))
 }
@@ -63,20 +47,19 @@ pub async fn list_runs(
     user: CurrentUser,
     q: Query<JobRunQuery>,
 ) -> AppResult<HttpResponse> {
-    user.require_admin()?;
-    let paging = Paging::new(q.limit, q.offset)?;
-    let JobRunQuery { job, slot, .. } = q.0;
-    if let Some(job) = &job {
-        if !JOBS.contains(&job.as_str()) {
-            return Err(AppError::validation(
-                "job",
-                format!("must be one of {}", JOBS.join(", ")),
-            ));
-        }
-    }
-    let out = run(&state, move |c, _| {
-        Ok(job_runs::list(c, job.as_deref(), slot.as_deref(), paging)?)
-    })
-    .await?;
+    let JobRunQuery {
+        job,
+        slot,
+        limit,
+        offset,
+    } = q.0;
+    let listing = RunListing {
+        job,
+        slot,
+        limit,
+        offset,
+    };
+    let who = who(&user, &state);
+    let out = run(&state, move |c, _| service::runs(c, &who, listing, JOBS)).await?;
     Ok(HttpResponse::Ok().json(out))
 }

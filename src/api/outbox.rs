@@ -1,11 +1,10 @@
 //! The e-mail outbox for admins: what is waiting, sent or given up, and a retry for the dead.
 
 use super::extract::Query;
-use super::{actor, run};
+use super::{run, who};
 use crate::auth::CurrentUser;
-use crate::db::outbox::{self as store, OutboxFilter};
-use crate::db::Paging;
 use crate::error::AppResult;
+use crate::service::outbox::{self as service, OutboxListing};
 use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
 use fieldline_mobile_api::{OutboxMessage, OutboxStatus, Page, Problem};
@@ -25,13 +24,15 @@ pub struct OutboxQuery {
 #[utoipa::path(get, path = "/api/v1/outbox", tag = "outbox", security(("bearer" = [])), params(OutboxQuery),
     responses((status = 200, body = Page<OutboxMessage>), (status = 403, body = Problem)))]
 pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<OutboxQuery>) -> AppResult<HttpResponse> {
-    user.require_admin()?;
-    let paging = Paging::new(q.limit, q.offset)?;
-    let filter = OutboxFilter {
+    let q = q.0;
+    let listing = OutboxListing {
         status: q.status,
         ticket_id: q.ticket_id,
+        limit: q.limit,
+        offset: q.offset,
     };
-    let out = run(&state, move |c, _| store::list(c, &filter, paging)).await?;
+    let who = who(&user, &state);
+    let out = run(&state, move |c, _| service::list(c, &who, listing)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -43,8 +44,7 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<Outbox
     params(("id" = i64, Path, description = "outbox message id")),
     responses((status = 200, body = OutboxMessage), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn retry(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
-    user.require_admin()?;
-    let (who, id) = (actor(&user, &state), id.into_inner());
-    let out = run(&state, move |c, _| store::retry(c, &who, id)).await?;
+    let (who, id) = (who(&user, &state), id.into_inner());
+    let out = run(&state, move |c, _| service::retry(c, &who, id)).await?;
     Ok(HttpResponse::Ok().json(out))
 }

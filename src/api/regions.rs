@@ -1,13 +1,10 @@
 //! Service regions: GeoJSON boundaries with a class (urban, rural).
 
 use super::extract::{Json, Query};
-use super::{actor, run};
-use crate::auth::{CurrentUser, OFFICE_ROLES};
-use crate::db::regions::{self as store, RegionFields, RegionFilter};
-use crate::db::Paging;
-use crate::domain::validate;
+use super::{run, who};
+use crate::auth::CurrentUser;
 use crate::error::AppResult;
-use crate::geojson::boundary_from_value;
+use crate::service::regions::{self as service, RegionListing};
 use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
 use fieldline_mobile_api::{NewRegion, Page, Problem, Region, RegionClass, UpdateRegion};
@@ -25,11 +22,15 @@ pub struct RegionQuery {
 #[utoipa::path(get, path = "/api/v1/regions", tag = "regions", security(("bearer" = [])), params(RegionQuery),
     responses((status = 200, body = Page<Region>), (status = 403, body = Problem)))]
 pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<RegionQuery>) -> AppResult<HttpResponse> {
-    user.require(OFFICE_ROLES)?;
     let q = q.0;
-    let paging = Paging::new(q.limit, q.offset)?;
-    let filter = RegionFilter { class: q.class, q: q.q };
-    let out = run(&state, move |c, _| store::list(c, &filter, paging)).await?;
+    let listing = RegionListing {
+        class: q.class,
+        q: q.q,
+        limit: q.limit,
+        offset: q.offset,
+    };
+    let who = who(&user, &state);
+    let out = run(&state, move |c, _| service::list(c, &who, listing)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -37,17 +38,8 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<Region
 #[utoipa::path(post, path = "/api/v1/regions", tag = "regions", security(("bearer" = [])), request_body = NewRegion,
     responses((status = 201, body = Region), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create(state: web::Data<AppState>, user: CurrentUser, body: Json<NewRegion>) -> AppResult<HttpResponse> {
-    user.require_admin()?;
-    let b = body.0;
-    let (boundary, boundary_json) = boundary_from_value(&b.boundary)?;
-    let fields = RegionFields {
-        name: validate::text("name", &b.name, 200)?,
-        class: b.class,
-        boundary,
-        boundary_json,
-    };
-    let who = actor(&user, &state);
-    let out = run(&state, move |c, _| store::create(c, &who, fields)).await?;
+    let who = who(&user, &state);
+    let out = run(&state, move |c, _| service::create(c, &who, body.0)).await?;
     Ok(HttpResponse::Created().json(out))
 }
 
@@ -56,9 +48,8 @@ pub async fn create(state: web::Data<AppState>, user: CurrentUser, body: Json<Ne
     params(("id" = i64, Path, description = "region id")),
     responses((status = 200, body = Region), (status = 404, body = Problem)))]
 pub async fn get(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
-    user.require(OFFICE_ROLES)?;
-    let id = id.into_inner();
-    let out = run(&state, move |c, _| store::get(c, id)?.to_wire()).await?;
+    let (who, id) = (who(&user, &state), id.into_inner());
+    let out = run(&state, move |c, _| service::get(c, &who, id)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -72,27 +63,7 @@ pub async fn update(
     id: web::Path<i64>,
     body: Json<UpdateRegion>,
 ) -> AppResult<HttpResponse> {
-    user.require_admin()?;
-    let b = body.0;
-    let name = b.name.as_deref().map(|v| validate::text("name", v, 200)).transpose()?;
-    let boundary = b.boundary.as_ref().map(boundary_from_value).transpose()?;
-    let who = actor(&user, &state);
-    let id = id.into_inner();
-    let out = run(&state, move |c, _| {
-        store::update(c, &who, id, |mut f| {
-            if let Some(n) = name {
-                f.name = n;
-            }
-            if let Some(class) = b.class {
-                f.class = class;
-            }
-            if let Some((boundary, json)) = boundary {
-                f.boundary = boundary;
-                f.boundary_json = json;
-            }
-            Ok(f)
-        })
-    })
-    .await?;
+    let (who, id) = (who(&user, &state), id.into_inner());
+    let out = run(&state, move |c, _| service::update(c, &who, id, body.0)).await?;
     Ok(HttpResponse::Ok().json(out))
 }

@@ -1,16 +1,13 @@
 //! SLA policies, the business calendar and its holidays (admins change them; staff read them).
 
 use super::extract::{Json, Query};
-use super::{actor, run};
-use crate::auth::{CurrentUser, OFFICE_ROLES};
-use crate::db::sla::{self as store, PolicyChange};
-use crate::domain::validate;
+use super::{run, who};
+use crate::auth::CurrentUser;
 use crate::error::AppResult;
+use crate::service::sla as service;
 use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
-use fieldline_mobile_api::{
-    BusinessCalendar, Holiday, HolidayKind, NewHoliday, Problem, SlaPolicy, Tier, UpdateSlaPolicy,
-};
+use fieldline_mobile_api::{BusinessCalendar, Holiday, NewHoliday, Problem, SlaPolicy, Tier, UpdateSlaPolicy};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -26,9 +23,8 @@ pub async fn list_policies(
     user: CurrentUser,
     q: Query<PolicyQuery>,
 ) -> AppResult<HttpResponse> {
-    user.require(OFFICE_ROLES)?;
-    let tier = q.customer_tier;
-    let out = run(&state, move |c, _| store::list_policies(c, tier)).await?;
+    let (who, tier) = (who(&user, &state), q.customer_tier);
+    let out = run(&state, move |c, _| service::list_policies(c, &who, tier)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -42,17 +38,8 @@ pub async fn update_policy(
     id: web::Path<i64>,
     body: Json<UpdateSlaPolicy>,
 ) -> AppResult<HttpResponse> {
-    user.require_admin()?;
-    let b = body.0;
-    let change = PolicyChange {
-        response_minutes: b.response_minutes,
-        arrival_minutes: b.arrival_minutes,
-        resolution_minutes: b.resolution_minutes,
-        clock_mode: b.clock_mode,
-    };
-    let who = actor(&user, &state);
-    let id = id.into_inner();
-    let out = run(&state, move |c, _| store::update_policy(c, &who, id, change)).await?;
+    let (who, id) = (who(&user, &state), id.into_inner());
+    let out = run(&state, move |c, _| service::update_policy(c, &who, id, body.0)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -60,8 +47,8 @@ pub async fn update_policy(
 #[utoipa::path(get, path = "/api/v1/calendar", tag = "sla", security(("bearer" = [])),
     responses((status = 200, body = BusinessCalendar)))]
 pub async fn get_calendar(state: web::Data<AppState>, user: CurrentUser) -> AppResult<HttpResponse> {
-    user.require(OFFICE_ROLES)?;
-    let out = run(&state, |c, _| store::calendar_wire(c)).await?;
+    let who = who(&user, &state);
+    let out = run(&state, move |c, _| service::calendar(c, &who)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -73,10 +60,8 @@ pub async fn put_calendar(
     user: CurrentUser,
     body: Json<BusinessCalendar>,
 ) -> AppResult<HttpResponse> {
-    user.require_admin()?;
-    let who = actor(&user, &state);
-    let b = body.0;
-    let out = run(&state, move |c, _| store::update_calendar(c, &who, b)).await?;
+    let who = who(&user, &state);
+    let out = run(&state, move |c, _| service::replace_calendar(c, &who, body.0)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -93,9 +78,8 @@ pub async fn list_holidays(
     user: CurrentUser,
     q: Query<HolidayQuery>,
 ) -> AppResult<HttpResponse> {
-    user.require(OFFICE_ROLES)?;
-    let year = q.year;
-    let out = run(&state, move |c, _| store::list_holidays(c, year)).await?;
+    let (who, year) = (who(&user, &state), q.year);
+    let out = run(&state, move |c, _| service::holidays(c, &who, year)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -107,12 +91,8 @@ pub async fn add_holiday(
     user: CurrentUser,
     body: Json<NewHoliday>,
 ) -> AppResult<HttpResponse> {
-    user.require_admin()?;
-    let b = body.0;
-    let name = validate::text("name", &b.name, 100)?;
-    let kind = b.kind.unwrap_or(HolidayKind::Holiday);
-    let who = actor(&user, &state);
-    let out = run(&state, move |c, _| store::add_holiday(c, &who, b.day, name, kind)).await?;
+    let who = who(&user, &state);
+    let out = run(&state, move |c, _| service::add_holiday(c, &who, body.0)).await?;
     Ok(HttpResponse::Created().json(out))
 }
 
@@ -125,9 +105,7 @@ pub async fn delete_holiday(
     user: CurrentUser,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    user.require_admin()?;
-    let who = actor(&user, &state);
-    let id = id.into_inner();
-    run(&state, move |c, _| store::delete_holiday(c, &who, id)).await?;
+    let (who, id) = (who(&user, &state), id.into_inner());
+    run(&state, move |c, _| service::delete_holiday(c, &who, id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

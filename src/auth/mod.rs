@@ -53,9 +53,6 @@ pub const OFFICE_ROLES: &[Role] = &[
     Role::Manager,
 ];
 
-/// The staff who create and change customer records.
-pub const CUSTOMER_EDITORS: &[Role] = &[Role::Agent, Role::Supervisor, Role::AccountManager];
-
 fn bearer(req: &HttpRequest) -> Result<&str, AppError> {
     let value = req
         .headers()

@@ -7,7 +7,7 @@ use crate::startup::AppState;
 use fieldline_mobile_api::{TokenResponse, UserId};
 
 fn window(st: &AppState) -> chrono::Duration {
-    chrono::Duration::from_std(st.settings.login_failure_window).unwrap_or(chrono::Duration::minutes(15))
+    st.settings.login_failure_window
 }
 
 fn tokens_for(

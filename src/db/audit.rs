@@ -91,13 +91,9 @@ pub fn list(conn: &mut DbConn, f: &AuditFilter, paging: Paging) -> AppResult<Pag
         }
         q
     };
-    let total: i64 = query().count().get_result(conn)?;
-    let rows: Vec<Row> = query()
-        .order(audit_events::id.desc())
-        .limit(paging.limit)
-        .offset(paging.offset)
-        .select(Row::as_select())
-        .load(conn)?;
+    let (rows, total): (Vec<Row>, i64) = paging.load(conn, query, |q| {
+        q.order(audit_events::id.desc()).select(Row::as_select())
+    })?;
     let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
     let items = rows
         .into_iter()

@@ -1,11 +1,12 @@
 //! Customers and their contacts.
 
 use super::audit::{self, snapshot, Actor};
-use super::schema::{contacts, customers, users};
+use super::schema::{contacts, customers};
 use super::{escape_like, like_pattern, lower, ts, utc, write, DbConn, Paging};
 use crate::error::{AppError, AppResult};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use fieldline_mobile_api::{Contact, ContactId, Customer, CustomerId, Page, Role, Tier, UserId};
+use fieldline_mobile_api::{Contact, ContactId, Customer, CustomerId, Page, Tier, UserId};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = customers)]
@@ -53,27 +54,6 @@ pub fn get(conn: &mut DbConn, id: i64) -> AppResult<CustomerRow> {
         .ok_or_else(|| AppError::not_found("customer", id))
 }
 
-/// Refuses an account manager that is not an active user with the account_manager role.
-fn check_account_manager(c: &mut DbConn, id: Option<i64>) -> AppResult<()> {
-    let Some(id) = id else { return Ok(()) };
-    let found: Option<(String, bool)> = users::table
-        .find(id)
-        .select((users::role, users::active))
-        .first(c)
-        .optional()?;
-    match found {
-        Some((role, true)) if role == Role::AccountManager.as_str() => Ok(()),
-        Some(_) => Err(AppError::validation(
-            "account_manager_id",
-            format!("user {id} is not an active account manager"),
-        )),
-        None => Err(AppError::validation(
-            "account_manager_id",
-            format!("no user with id {id}"),
-        )),
-    }
-}
-
 #[derive(Debug, Default)]
 pub struct CustomerFilter {
     pub tier: Option<Tier>,
@@ -95,79 +75,51 @@ pub fn list(conn: &mut DbConn, f: &CustomerFilter, paging: Paging) -> AppResult<
         }
         q
     };
-    let total = query().count().get_result(conn)?;
-    let rows: Vec<CustomerRow> = query()
-        .order((customers::name, customers::id))
-        .limit(paging.limit)
-        .offset(paging.offset)
-        .select(CustomerRow::as_select())
-        .load(conn)?;
+    let (rows, total) = paging.load(conn, query, |q| {
+        q.order((customers::name, customers::id))
+            .select(CustomerRow::as_select())
+    })?;
     let items = rows.iter().map(CustomerRow::to_wire).collect::<AppResult<_>>()?;
     Ok(paging.page(items, total))
 }
 
+/// Inserts a customer, in the caller's transaction.
+pub fn insert(c: &mut DbConn, f: &CustomerFields, at: DateTime<Utc>) -> AppResult<CustomerRow> {
+    Ok(diesel::insert_into(customers::table)
+        .values((
+            customers::name.eq(&f.name),
+            customers::tier.eq(f.tier.as_str()),
+            customers::account_manager_id.eq(f.account_manager_id),
+            customers::created_at.eq(ts(at)),
+            customers::updated_at.eq(ts(at)),
+        ))
+        .returning(customers::all_columns)
+        .get_result(c)?)
+}
+
+/// Registers a customer whose fields (and account manager) have been checked, with its audit
+/// event, in a transaction of its own (the data generators' way; requests go through the
+/// customers service).
 pub fn create(conn: &mut DbConn, actor: &Actor, f: CustomerFields) -> AppResult<Customer> {
     write(conn, |c| {
-        check_account_manager(c, f.account_manager_id)?;
-        let row: CustomerRow = diesel::insert_into(customers::table)
-            .values((
-                customers::name.eq(&f.name),
-                customers::tier.eq(f.tier.as_str()),
-                customers::account_manager_id.eq(f.account_manager_id),
-                customers::created_at.eq(ts(actor.at)),
-                customers::updated_at.eq(ts(actor.at)),
-            ))
-            .returning(customers::all_columns)
-            .get_result(c)?;
+        let row = insert(c, &f, actor.at)?;
         let out = row.to_wire()?;
         audit::record(c, actor, "customer", row.id, "create", None, snapshot(&out))?;
         Ok(out)
     })
 }
 
-/// Changes a customer: `change` gets the current fields and returns the new ones. A new tier
-/// gives the customer's open tickets new SLA targets and due times, in the same transaction.
-pub fn update(
-    conn: &mut DbConn,
-    actor: &Actor,
-    id: i64,
-    step_interval: chrono::Duration,
-    change: impl FnOnce(CustomerFields) -> AppResult<CustomerFields>,
-) -> AppResult<Customer> {
-    write(conn, |c| {
-        let before = get(c, id)?;
-        let f = change(CustomerFields {
-            name: before.name.clone(),
-            tier: before.tier()?,
-            account_manager_id: before.account_manager_id,
-        })?;
-        if f.account_manager_id != before.account_manager_id {
-            check_account_manager(c, f.account_manager_id)?;
-        }
-        let row: CustomerRow = diesel::update(customers::table.find(id))
-            .set((
-                customers::name.eq(&f.name),
-                customers::tier.eq(f.tier.as_str()),
-                customers::account_manager_id.eq(f.account_manager_id),
-                customers::updated_at.eq(ts(actor.at)),
-            ))
-            .returning(customers::all_columns)
-            .get_result(c)?;
-        let out = row.to_wire()?;
-        audit::record(
-            c,
-            actor,
-            "customer",
-            id,
-            "update",
-            snapshot(&before.to_wire()?),
-            snapshot(&out),
-        )?;
-        if f.tier.as_str() != before.tier {
-            super::tickets::retier_customer(c, actor, id, f.tier, step_interval)?;
-        }
-        Ok(out)
-    })
+/// Stores a customer's new fields, in the caller's transaction.
+pub fn set(c: &mut DbConn, id: i64, f: &CustomerFields, at: DateTime<Utc>) -> AppResult<CustomerRow> {
+    Ok(diesel::update(customers::table.find(id))
+        .set((
+            customers::name.eq(&f.name),
+            customers::tier.eq(f.tier.as_str()),
+            customers::account_manager_id.eq(f.account_manager_id),
+            customers::updated_at.eq(ts(at)),
+        ))
+        .returning(customers::all_columns)
+        .get_result(c)?)
 }
 
 // ---------------------------------------------------------------- contacts
@@ -217,17 +169,13 @@ pub fn get_contact(conn: &mut DbConn, id: i64) -> AppResult<ContactRow> {
 
 pub fn list_contacts(conn: &mut DbConn, customer_id: i64, paging: Paging) -> AppResult<Page<Contact>> {
     get(conn, customer_id)?;
-    let total = contacts::table
-        .filter(contacts::customer_id.eq(customer_id))
-        .count()
-        .get_result(conn)?;
-    let rows: Vec<ContactRow> = contacts::table
-        .filter(contacts::customer_id.eq(customer_id))
-        .order(contacts::id)
-        .limit(paging.limit)
-        .offset(paging.offset)
-        .select(ContactRow::as_select())
-        .load(conn)?;
+    let query = || {
+        contacts::table
+            .filter(contacts::customer_id.eq(customer_id))
+            .into_boxed()
+    };
+    let (rows, total): (Vec<ContactRow>, i64) =
+        paging.load(conn, query, |q| q.order(contacts::id).select(ContactRow::as_select()))?;
     Ok(paging.page(rows.iter().map(ContactRow::to_wire).collect(), total))
 }
 
@@ -251,47 +199,21 @@ pub fn create_contact(conn: &mut DbConn, actor: &Actor, customer_id: i64, f: Con
     })
 }
 
-pub fn update_contact(
-    conn: &mut DbConn,
-    actor: &Actor,
-    id: i64,
-    change: impl FnOnce(ContactFields) -> AppResult<ContactFields>,
-) -> AppResult<Contact> {
-    write(conn, |c| {
-        let before = get_contact(c, id)?;
-        let f = change(ContactFields {
-            name: before.name.clone(),
-            phone: before.phone.clone(),
-            email: before.email.clone(),
-        })?;
-        let row: ContactRow = diesel::update(contacts::table.find(id))
-            .set((
-                contacts::name.eq(&f.name),
-                contacts::phone.eq(&f.phone),
-                contacts::email.eq(&f.email),
-                contacts::updated_at.eq(ts(actor.at)),
-            ))
-            .returning(contacts::all_columns)
-            .get_result(c)?;
-        let out = row.to_wire();
-        audit::record(
-            c,
-            actor,
-            "contact",
-            id,
-            "update",
-            snapshot(&before.to_wire()),
-            snapshot(&out),
-        )?;
-        Ok(out)
-    })
+/// Stores a contact's new fields.
+pub fn set_contact(c: &mut DbConn, id: i64, f: &ContactFields, at: DateTime<Utc>) -> AppResult<ContactRow> {
+    Ok(diesel::update(contacts::table.find(id))
+        .set((
+            contacts::name.eq(&f.name),
+            contacts::phone.eq(&f.phone),
+            contacts::email.eq(&f.email),
+            contacts::updated_at.eq(ts(at)),
+        ))
+        .returning(contacts::all_columns)
+        .get_result(c)?)
 }
 
-pub fn delete_contact(conn: &mut DbConn, actor: &Actor, id: i64) -> AppResult<()> {
-    write(conn, |c| {
-        let before = get_contact(c, id)?;
-        diesel::delete(contacts::table.find(id)).execute(c)?;
-        audit::record(c, actor, "contact", id, "delete", snapshot(&before.to_wire()), None)?;
-        Ok(())
-    })
+/// Removes a contact.
+pub fn remove_contact(c: &mut DbConn, id: i64) -> AppResult<()> {
+    diesel::delete(contacts::table.find(id)).execute(c)?;
+    Ok(())
 }

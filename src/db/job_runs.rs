@@ -66,13 +66,9 @@ pub fn list(
         }
         q
     };
-    let total = filtered().count().get_result(conn)?;
-    let rows: Vec<Row> = filtered()
-        .select(Row::as_select())
-        .order(job_runs::id.desc())
-        .limit(paging.limit)
-        .offset(paging.offset)
-        .load(conn)?;
+    let (rows, total): (Vec<Row>, i64) = paging.load(conn, filtered, |q| {
+        q.order(job_runs::id.desc()).select(Row::as_select())
+    })?;
     let items = rows
         .into_iter()
         .map(|r| JobRunRecord {

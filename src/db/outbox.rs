@@ -4,23 +4,26 @@
 //! and records the outcome: sent, or a failed attempt with its error and the next attempt's
 //! time (exponential backoff), or dead after the last attempt. Admins list the messages and
 //! retry dead ones.
+//!
+//! This module holds the rows and their queries; the relay's bookkeeping of outcomes and the
+//! admins' retry, with their audit events and notices, are in `service::outbox`.
 
 use super::audit::{self, snapshot, Actor};
 use super::schema::{outbox, outbox_attachments};
 use super::{length, tickets, ts, utc, write, DbConn, Paging};
-use crate::domain::outbox::{self as rules, AfterFailure};
+use crate::domain::outbox as rules;
 use crate::error::{AppError, AppResult};
 use crate::mail::{self, Attachment, Outgoing};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use fieldline_mobile_api::{
-    CustomerId, MailKind, OutboxAttachment, OutboxMessage, OutboxMessageId, OutboxStatus, Page, Role, TicketId,
+    CustomerId, MailKind, OutboxAttachment, OutboxMessage, OutboxMessageId, OutboxStatus, Page, TicketId,
 };
 use serde_json::json;
 use std::collections::HashMap;
 
 /// Errors kept on a message are cut to this many characters.
-const ERROR_MAX: usize = 1000;
+pub const ERROR_MAX: usize = 1000;
 /// The attachments of one message, together, at most (mail servers refuse larger messages).
 pub const ATTACHMENTS_MAX_BYTES: usize = 10 * 1024 * 1024;
 
@@ -200,7 +203,7 @@ pub fn enqueue(c: &mut DbConn, actor: &Actor, m: OutboxMail) -> AppResult<Outbox
             ))
             .execute(c)?;
     }
-    let out = get_in(c, id)?;
+    let out = get(c, id)?;
     audit::record(c, actor, "outbox_message", id, "create", None, snapshot(&out))?;
     if let Some(ticket) = m.ticket_id {
         tickets::record_event(
@@ -248,15 +251,11 @@ fn row(c: &mut DbConn, id: i64) -> AppResult<Row> {
         .ok_or_else(|| AppError::not_found("outbox message", id))
 }
 
-fn get_in(c: &mut DbConn, id: i64) -> AppResult<OutboxMessage> {
+/// One message (without its bodies and attachment bytes).
+pub fn get(c: &mut DbConn, id: i64) -> AppResult<OutboxMessage> {
     let r = row(c, id)?;
     let mut atts = attachment_infos(c, &[id])?;
     r.to_wire(atts.remove(&id).unwrap_or_default())
-}
-
-/// One message (without its bodies and attachment bytes).
-pub fn get(c: &mut DbConn, id: i64) -> AppResult<OutboxMessage> {
-    get_in(c, id)
 }
 
 #[derive(Debug, Default, Clone)]
@@ -277,13 +276,8 @@ pub fn list(c: &mut DbConn, f: &OutboxFilter, paging: Paging) -> AppResult<Page<
         }
         q
     };
-    let total = query().count().get_result(c)?;
-    let rows: Vec<Row> = query()
-        .order(outbox::id.desc())
-        .limit(paging.limit)
-        .offset(paging.offset)
-        .select(Row::as_select())
-        .load(c)?;
+    let (rows, total): (Vec<Row>, i64) =
+        paging.load(c, query, |q| q.order(outbox::id.desc()).select(Row::as_select()))?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut atts = attachment_infos(c, &ids)?;
     let items = rows
@@ -308,41 +302,21 @@ pub fn for_tickets(c: &mut DbConn, ticket_ids: &[i64], kinds: &[MailKind]) -> Ap
     rows.iter().map(|r| r.to_wire(Vec::new())).collect()
 }
 
-/// Puts a dead message back in the queue (admins): pending, due now, with its attempts reset
-/// to 0 so it gets the full number of attempts again; the last error stays until the next
-/// attempt. Only a dead message can be retried.
-pub fn retry(c: &mut DbConn, actor: &Actor, id: i64) -> AppResult<OutboxMessage> {
-    write(c, |c| {
-        let before = get_in(c, id)?;
-        if before.status != OutboxStatus::Dead {
-            return Err(AppError::InvalidTransition(format!(
-                "only a dead message can be retried; this one is {}",
-                before.status
-            )));
-        }
-        let now = ts(actor.at);
-        diesel::update(outbox::table.find(id))
-            .set((
-                outbox::status.eq(OutboxStatus::Pending.as_str()),
-                outbox::attempts.eq(0),
-                outbox::next_attempt_at.eq(now),
-                outbox::lease_token.eq(None::<String>),
-                outbox::lease_until.eq(None::<NaiveDateTime>),
-                outbox::updated_at.eq(now),
-            ))
-            .execute(c)?;
-        let after = get_in(c, id)?;
-        audit::record(
-            c,
-            actor,
-            "outbox_message",
-            id,
-            "retry",
-            snapshot(&before),
-            snapshot(&after),
-        )?;
-        Ok(after)
-    })
+/// Makes a message pending again, due at `at`, with no attempts and no lease (the last error
+/// stays until the next attempt).
+pub fn requeue(c: &mut DbConn, id: i64, at: DateTime<Utc>) -> AppResult<()> {
+    let now = ts(at);
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::status.eq(OutboxStatus::Pending.as_str()),
+            outbox::attempts.eq(0),
+            outbox::next_attempt_at.eq(now),
+            outbox::lease_token.eq(None::<String>),
+            outbox::lease_until.eq(None::<NaiveDateTime>),
+            outbox::updated_at.eq(now),
+        ))
+        .execute(c)?;
+    Ok(())
 }
 
 // ---------------------------------------------------------------- the relay
@@ -361,6 +335,61 @@ pub struct Claim {
     pub claimed: Vec<Claimed>,
     /// Due messages held back by the per-customer bound (moved to when it has room again).
     pub deferred: i64,
+}
+
+/// When each of these customers' messages were sent within the rate window, and a send now for
+/// each message another relay holds the lease of (it is being sent right now).
+fn recent_sends(c: &mut DbConn, customers: &[i64], now: DateTime<Utc>) -> AppResult<HashMap<i64, Vec<DateTime<Utc>>>> {
+    let mut recent: HashMap<i64, Vec<DateTime<Utc>>> = HashMap::new();
+    if customers.is_empty() {
+        return Ok(recent);
+    }
+    let since = ts(now - rules::rate_window());
+    let sent: Vec<(Option<i64>, Option<NaiveDateTime>)> = outbox::table
+        .filter(outbox::customer_id.eq_any(customers))
+        .filter(outbox::status.eq(OutboxStatus::Sent.as_str()))
+        .filter(outbox::sent_at.gt(since))
+        .select((outbox::customer_id, outbox::sent_at))
+        .load(c)?;
+    for (customer, at) in sent {
+        if let (Some(cu), Some(at)) = (customer, at) {
+            recent.entry(cu).or_default().push(utc(at));
+        }
+    }
+    // Messages another relay is sending right now count as sent now.
+    let in_flight: Vec<Option<i64>> = outbox::table
+        .filter(outbox::customer_id.eq_any(customers))
+        .filter(outbox::status.eq(OutboxStatus::Pending.as_str()))
+        .filter(outbox::lease_until.gt(ts(now)))
+        .select(outbox::customer_id)
+        .load(c)?;
+    for cu in in_flight.into_iter().flatten() {
+        recent.entry(cu).or_default().push(now);
+    }
+    Ok(recent)
+}
+
+/// The attachments of these messages, with their bytes, in order.
+fn attachments_of(c: &mut DbConn, ids: &[i64]) -> AppResult<HashMap<i64, Vec<Attachment>>> {
+    let files: Vec<(i64, String, String, Vec<u8>)> = outbox_attachments::table
+        .filter(outbox_attachments::outbox_id.eq_any(ids))
+        .order((outbox_attachments::outbox_id, outbox_attachments::position))
+        .select((
+            outbox_attachments::outbox_id,
+            outbox_attachments::filename,
+            outbox_attachments::content_type,
+            outbox_attachments::content,
+        ))
+        .load(c)?;
+    let mut by_message: HashMap<i64, Vec<Attachment>> = HashMap::new();
+    for (id, filename, content_type, content) in files {
+        by_message.entry(id).or_default().push(Attachment {
+            filename,
+            content_type,
+            content,
+        });
+    }
+    Ok(by_message)
 }
 
 /// Leases up to `batch` due messages (pending, next attempt due, no live lease) to the caller
@@ -393,31 +422,7 @@ pub fn claim(
         let mut customers: Vec<i64> = due.iter().filter_map(|r| r.1).collect();
         customers.sort_unstable();
         customers.dedup();
-        let mut recent: HashMap<i64, Vec<DateTime<Utc>>> = HashMap::new();
-        if !customers.is_empty() {
-            let since = ts(now - rules::rate_window());
-            let sent: Vec<(Option<i64>, Option<NaiveDateTime>)> = outbox::table
-                .filter(outbox::customer_id.eq_any(&customers))
-                .filter(outbox::status.eq(OutboxStatus::Sent.as_str()))
-                .filter(outbox::sent_at.gt(since))
-                .select((outbox::customer_id, outbox::sent_at))
-                .load(c)?;
-            for (customer, at) in sent {
-                if let (Some(cu), Some(at)) = (customer, at) {
-                    recent.entry(cu).or_default().push(utc(at));
-                }
-            }
-            // Messages another relay is sending right now count as sent now.
-            let in_flight: Vec<Option<i64>> = outbox::table
-                .filter(outbox::customer_id.eq_any(&customers))
-                .filter(outbox::status.eq(OutboxStatus::Pending.as_str()))
-                .filter(outbox::lease_until.gt(ts(now)))
-                .select(outbox::customer_id)
-                .load(c)?;
-            for cu in in_flight.into_iter().flatten() {
-                recent.entry(cu).or_default().push(now);
-            }
-        }
+        let mut recent = recent_sends(c, &customers, now)?;
         let mut take: Vec<i64> = Vec::new();
         let mut deferred = 0;
         for &(id, customer) in &due {
@@ -455,24 +460,7 @@ pub fn claim(
             .select(Row::as_select())
             .load(c)?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let files: Vec<(i64, String, String, Vec<u8>)> = outbox_attachments::table
-            .filter(outbox_attachments::outbox_id.eq_any(&ids))
-            .order((outbox_attachments::outbox_id, outbox_attachments::position))
-            .select((
-                outbox_attachments::outbox_id,
-                outbox_attachments::filename,
-                outbox_attachments::content_type,
-                outbox_attachments::content,
-            ))
-            .load(c)?;
-        let mut by_message: HashMap<i64, Vec<Attachment>> = HashMap::new();
-        for (id, filename, content_type, content) in files {
-            by_message.entry(id).or_default().push(Attachment {
-                filename,
-                content_type,
-                content,
-            });
-        }
+        let mut by_message = attachments_of(c, &ids)?;
         let claimed = rows
             .into_iter()
             .map(|r| {
@@ -496,109 +484,73 @@ pub fn claim(
     })
 }
 
-/// Records a message sent by the holder of its lease. False when the lease was lost (it ran
-/// out and another relay took the message over): nothing is changed then.
-pub fn mark_sent(c: &mut DbConn, id: i64, lease_token: &str, at: DateTime<Utc>) -> AppResult<bool> {
-    let actor = Actor::system(at);
-    write(c, |c| {
-        let before = get_in(c, id)?;
-        let n = diesel::update(
-            outbox::table
-                .filter(outbox::id.eq(id))
-                .filter(outbox::lease_token.eq(lease_token))
-                .filter(outbox::status.eq(OutboxStatus::Pending.as_str())),
-        )
-        .set((
-            outbox::status.eq(OutboxStatus::Sent.as_str()),
-            outbox::sent_at.eq(ts(at)),
-            outbox::lease_token.eq(None::<String>),
-            outbox::lease_until.eq(None::<NaiveDateTime>),
-            outbox::updated_at.eq(ts(at)),
-        ))
-        .execute(c)?;
-        if n == 0 {
-            return Ok(false);
-        }
-        let after = get_in(c, id)?;
-        audit::record(
-            c,
-            &actor,
-            "outbox_message",
-            id,
-            "sent",
-            snapshot(&before),
-            snapshot(&after),
-        )?;
-        Ok(true)
-    })
+/// Marks a pending message sent if `lease_token` still holds its lease; false when the lease
+/// was lost (nothing is changed then).
+pub fn set_sent(c: &mut DbConn, id: i64, lease_token: &str, at: DateTime<Utc>) -> AppResult<bool> {
+    let n = diesel::update(
+        outbox::table
+            .filter(outbox::id.eq(id))
+            .filter(outbox::lease_token.eq(lease_token))
+            .filter(outbox::status.eq(OutboxStatus::Pending.as_str())),
+    )
+    .set((
+        outbox::status.eq(OutboxStatus::Sent.as_str()),
+        outbox::sent_at.eq(ts(at)),
+        outbox::lease_token.eq(None::<String>),
+        outbox::lease_until.eq(None::<NaiveDateTime>),
+        outbox::updated_at.eq(ts(at)),
+    ))
+    .execute(c)?;
+    Ok(n > 0)
 }
 
-/// Records a failed attempt by the holder of the lease: the error, one more attempt, and the
-/// next attempt's time (backoff), or dead after the last allowed attempt or when the message
-/// can never be sent (`hopeless`). Returns the new status; None when the lease was lost.
-pub fn mark_failed(
-    c: &mut DbConn,
-    id: i64,
-    lease_token: &str,
-    at: DateTime<Utc>,
-    error: &str,
-    max_attempts: u32,
-    hopeless: bool,
-) -> AppResult<Option<OutboxStatus>> {
-    let actor = Actor::system(at);
-    let error: String = error.chars().take(ERROR_MAX).collect();
-    write(c, |c| {
-        let r = row(c, id)?;
-        if r.lease_token.as_deref() != Some(lease_token) || r.status()? != OutboxStatus::Pending {
-            return Ok(None);
-        }
-        let before = get_in(c, id)?;
-        let attempts = r.attempts.saturating_add(1);
-        let next = if hopeless {
-            AfterFailure::Dead
-        } else {
-            rules::after_failure(attempts, max_attempts, at)
-        };
-        let (status, next_at) = match next {
-            AfterFailure::Retry(when) => (OutboxStatus::Pending, when),
-            AfterFailure::Dead => (OutboxStatus::Dead, at),
-        };
-        diesel::update(outbox::table.find(id))
-            .set((
-                outbox::status.eq(status.as_str()),
-                outbox::attempts.eq(attempts),
-                outbox::next_attempt_at.eq(ts(next_at)),
-                outbox::last_error.eq(&error),
-                outbox::lease_token.eq(None::<String>),
-                outbox::lease_until.eq(None::<NaiveDateTime>),
-                outbox::updated_at.eq(ts(at)),
-            ))
-            .execute(c)?;
-        let after = get_in(c, id)?;
-        let action = if status == OutboxStatus::Dead {
-            // Nobody else would notice: the admins hear of it in their inbox.
-            let admins = super::tickets::active_users_with(c, Role::Admin)?;
-            let msg = format!(
-                "The e-mail \"{}\" to {} could not be sent after {attempts} attempt(s): {error}",
-                r.subject,
-                r.recipients()?.join(", ")
-            );
-            super::notifications::notify(c, &admins, r.ticket_id, "mail_dead", &msg, at)?;
-            "dead"
-        } else {
-            "send_failed"
-        };
-        audit::record(
-            c,
-            &actor,
-            "outbox_message",
-            id,
-            action,
-            snapshot(&before),
-            snapshot(&after),
-        )?;
-        Ok(Some(status))
-    })
+/// A pending message whose lease a relay holds, as the outcome of an attempt needs it.
+#[derive(Debug, Clone)]
+pub struct Held {
+    pub attempts: i32,
+    pub subject: String,
+    pub recipients: Vec<String>,
+    pub ticket_id: Option<i64>,
+}
+
+/// The message if it is pending and `lease_token` holds its lease; None when the lease was lost.
+pub fn held(c: &mut DbConn, id: i64, lease_token: &str) -> AppResult<Option<Held>> {
+    let r = row(c, id)?;
+    if r.lease_token.as_deref() != Some(lease_token) || r.status()? != OutboxStatus::Pending {
+        return Ok(None);
+    }
+    Ok(Some(Held {
+        attempts: r.attempts,
+        recipients: r.recipients()?,
+        subject: r.subject,
+        ticket_id: r.ticket_id,
+    }))
+}
+
+/// What a failed attempt leaves on a message.
+#[derive(Debug, Clone)]
+pub struct Failure<'a> {
+    pub status: OutboxStatus,
+    pub attempts: i32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub error: &'a str,
+    pub at: DateTime<Utc>,
+}
+
+/// Records a failed attempt and gives the lease up.
+pub fn set_failed(c: &mut DbConn, id: i64, f: &Failure) -> AppResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::status.eq(f.status.as_str()),
+            outbox::attempts.eq(f.attempts),
+            outbox::next_attempt_at.eq(ts(f.next_attempt_at)),
+            outbox::last_error.eq(f.error),
+            outbox::lease_token.eq(None::<String>),
+            outbox::lease_until.eq(None::<NaiveDateTime>),
+            outbox::updated_at.eq(ts(f.at)),
+        ))
+        .execute(c)?;
+    Ok(())
 }
 
 /// Gives leases back unused (the relay stopped before sending these), without an attempt.

@@ -86,13 +86,9 @@ pub fn list(conn: &mut DbConn, f: &RegionFilter, paging: Paging) -> AppResult<Pa
         }
         q
     };
-    let total = query().count().get_result(conn)?;
-    let rows: Vec<RegionRow> = query()
-        .order(service_regions::id)
-        .limit(paging.limit)
-        .offset(paging.offset)
-        .select(RegionRow::as_select())
-        .load(conn)?;
+    let (rows, total): (Vec<RegionRow>, i64) = paging.load(conn, query, |q| {
+        q.order(service_regions::id).select(RegionRow::as_select())
+    })?;
     let items = rows.iter().map(RegionRow::to_wire).collect::<AppResult<_>>()?;
     Ok(paging.page(items, total))
 }

@@ -5,7 +5,7 @@ use super::schema::{assets, sites};
 use super::{customers, escape_like, like_pattern, lower, regions, ts, utc, write, DbConn, Paging};
 use crate::domain::geo::Location;
 use crate::error::{AppError, AppResult};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use fieldline_mobile_api::{Asset, AssetId, CustomerId, Page, RegionId, Site, SiteId};
 
@@ -83,13 +83,8 @@ pub fn list(conn: &mut DbConn, f: &SiteFilter, paging: Paging) -> AppResult<Page
         }
         q
     };
-    let total = query().count().get_result(conn)?;
-    let rows: Vec<SiteRow> = query()
-        .order(sites::id)
-        .limit(paging.limit)
-        .offset(paging.offset)
-        .select(SiteRow::as_select())
-        .load(conn)?;
+    let (rows, total): (Vec<SiteRow>, i64) =
+        paging.load(conn, query, |q| q.order(sites::id).select(SiteRow::as_select()))?;
     Ok(paging.page(rows.iter().map(SiteRow::to_wire).collect(), total))
 }
 
@@ -117,49 +112,19 @@ pub fn create(conn: &mut DbConn, actor: &Actor, customer_id: i64, f: SiteFields)
     })
 }
 
-pub fn update(
-    conn: &mut DbConn,
-    actor: &Actor,
-    id: i64,
-    change: impl FnOnce(SiteFields) -> AppResult<SiteFields>,
-) -> AppResult<Site> {
-    write(conn, |c| {
-        let before = get(c, id)?;
-        let location = Location::parse(before.latitude, before.longitude)
-            .map_err(|e| AppError::internal(format!("site {id}: {e}")))?;
-        let f = change(SiteFields {
-            name: before.name.clone(),
-            address: before.address.clone(),
-            location,
-        })?;
-        let region = if f.location == location {
-            before.region_id
-        } else {
-            regions::locate(c, &f.location)?
-        };
-        let row: SiteRow = diesel::update(sites::table.find(id))
-            .set((
-                sites::name.eq(&f.name),
-                sites::address.eq(&f.address),
-                sites::latitude.eq(f.location.lat()),
-                sites::longitude.eq(f.location.lon()),
-                sites::region_id.eq(region),
-                sites::updated_at.eq(ts(actor.at)),
-            ))
-            .returning(sites::all_columns)
-            .get_result(c)?;
-        let out = row.to_wire();
-        audit::record(
-            c,
-            actor,
-            "site",
-            id,
-            "update",
-            snapshot(&before.to_wire()),
-            snapshot(&out),
-        )?;
-        Ok(out)
-    })
+/// Stores a site's new fields and region.
+pub fn set(c: &mut DbConn, id: i64, f: &SiteFields, region: Option<i64>, at: DateTime<Utc>) -> AppResult<SiteRow> {
+    Ok(diesel::update(sites::table.find(id))
+        .set((
+            sites::name.eq(&f.name),
+            sites::address.eq(&f.address),
+            sites::latitude.eq(f.location.lat()),
+            sites::longitude.eq(f.location.lon()),
+            sites::region_id.eq(region),
+            sites::updated_at.eq(ts(at)),
+        ))
+        .returning(sites::all_columns)
+        .get_result(c)?)
 }
 
 // ---------------------------------------------------------------- assets
@@ -270,17 +235,13 @@ pub fn list_assets(conn: &mut DbConn, f: &AssetFilter, paging: Paging) -> AppRes
         }
         q
     };
-    let total = query().count().get_result(conn)?;
-    let rows: Vec<AssetRow> = query()
-        .order(assets::id)
-        .limit(paging.limit)
-        .offset(paging.offset)
-        .select(AssetRow::as_select())
-        .load(conn)?;
+    let (rows, total): (Vec<AssetRow>, i64) =
+        paging.load(conn, query, |q| q.order(assets::id).select(AssetRow::as_select()))?;
     Ok(paging.page(rows.iter().map(AssetRow::to_wire).collect(), total))
 }
 
-fn serial_taken(c: &mut DbConn, serial: &str, except: Option<i64>) -> AppResult<bool> {
+/// Whether another asset (not `except`) has this serial number.
+pub fn serial_taken(c: &mut DbConn, serial: &str, except: Option<i64>) -> AppResult<bool> {
     let mut q = assets::table.filter(assets::serial_number.eq(serial)).into_boxed();
     if let Some(id) = except {
         q = q.filter(assets::id.ne(id));
@@ -288,7 +249,8 @@ fn serial_taken(c: &mut DbConn, serial: &str, except: Option<i64>) -> AppResult<
     Ok(q.count().get_result::<i64>(c)? > 0)
 }
 
-fn site_customer(c: &mut DbConn, site_id: i64) -> AppResult<i64> {
+/// The customer of a site, refused as a `site_id` field that names no site.
+pub fn site_customer(c: &mut DbConn, site_id: i64) -> AppResult<i64> {
     get(c, site_id)
         .map(|s| s.customer_id)
         .map_err(|_| AppError::validation("site_id", format!("no site with id {site_id}")))
@@ -324,57 +286,19 @@ pub fn create_asset(conn: &mut DbConn, actor: &Actor, f: AssetFields) -> AppResu
     })
 }
 
-pub fn update_asset(
-    conn: &mut DbConn,
-    actor: &Actor,
-    id: i64,
-    change: impl FnOnce(AssetFields) -> AppResult<AssetFields>,
-) -> AppResult<Asset> {
-    write(conn, |c| {
-        let before = get_asset(c, id)?;
-        let f = change(AssetFields {
-            site_id: before.site_id,
-            model: before.model.clone(),
-            serial_number: before.serial_number.clone(),
-            purchase_date: before.purchase_date,
-            acceptance_date: before.acceptance_date,
-            warranty_end: before.warranty_end,
-        })?;
-        f.check_dates()?;
-        let customer_id = if f.site_id == before.site_id {
-            before.customer_id
-        } else {
-            site_customer(c, f.site_id)?
-        };
-        if f.serial_number != before.serial_number && serial_taken(c, &f.serial_number, Some(id))? {
-            return Err(AppError::duplicate(
-                "serial_number",
-                format!("an asset with serial number `{}` exists", f.serial_number),
-            ));
-        }
-        let row: AssetRow = diesel::update(assets::table.find(id))
-            .set((
-                assets::site_id.eq(f.site_id),
-                assets::customer_id.eq(customer_id),
-                assets::model.eq(&f.model),
-                assets::serial_number.eq(&f.serial_number),
-                assets::purchase_date.eq(f.purchase_date),
-                assets::acceptance_date.eq(f.acceptance_date),
-                assets::warranty_end.eq(f.warranty_end),
-                assets::updated_at.eq(ts(actor.at)),
-            ))
-            .returning(assets::all_columns)
-            .get_result(c)?;
-        let out = row.to_wire();
-        audit::record(
-            c,
-            actor,
-            "asset",
-            id,
-            "update",
-            snapshot(&before.to_wire()),
-            snapshot(&out),
-        )?;
-        Ok(out)
-    })
+/// Stores an asset's new fields and customer.
+pub fn set_asset(c: &mut DbConn, id: i64, f: &AssetFields, customer_id: i64, at: DateTime<Utc>) -> AppResult<AssetRow> {
+    Ok(diesel::update(assets::table.find(id))
+        .set((
+            assets::site_id.eq(f.site_id),
+            assets::customer_id.eq(customer_id),
+            assets::model.eq(&f.model),
+            assets::serial_number.eq(&f.serial_number),
+            assets::purchase_date.eq(f.purchase_date),
+            assets::acceptance_date.eq(f.acceptance_date),
+            assets::warranty_end.eq(f.warranty_end),
+            assets::updated_at.eq(ts(at)),
+        ))
+        .returning(assets::all_columns)
+        .get_result(c)?)
 }

@@ -134,77 +134,48 @@ pub fn targets_for(conn: &mut DbConn, tier: Tier, priority: Priority, class: Reg
     }
 }
 
-/// Validated new values for a policy.
-pub struct PolicyChange {
-    pub response_minutes: Option<i32>,
-    pub arrival_minutes: Option<i32>,
-    pub resolution_minutes: Option<i32>,
-    pub clock_mode: Option<ClockMode>,
+/// One policy.
+pub fn policy(conn: &mut DbConn, id: i64) -> AppResult<PolicyRow> {
+    sla_policies::table
+        .find(id)
+        .select(PolicyRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::not_found("SLA policy", id))
 }
 
-pub fn update_policy(conn: &mut DbConn, actor: &Actor, id: i64, ch: PolicyChange) -> AppResult<SlaPolicy> {
-    write(conn, |c| {
-        let before: PolicyRow = sla_policies::table
-            .find(id)
-            .select(PolicyRow::as_select())
-            .first(c)
-            .optional()?
-            .ok_or_else(|| AppError::not_found("SLA policy", id))?;
-        let response = ch.response_minutes.unwrap_or(before.response_minutes);
-        let arrival = ch.arrival_minutes.unwrap_or(before.arrival_minutes);
-        let resolution = ch.resolution_minutes.unwrap_or(before.resolution_minutes);
-        for (field, v) in [
-            ("response_minutes", response),
-            ("arrival_minutes", arrival),
-            ("resolution_minutes", resolution),
-        ] {
-            if !(1..=60 * 24 * 90).contains(&v) {
-                return Err(AppError::validation(field, "must be between 1 minute and 90 days"));
-            }
-        }
-        if response > resolution {
-            return Err(AppError::validation(
-                "response_minutes",
-                "must not exceed the resolution target",
-            ));
-        }
-        if arrival > resolution {
-            return Err(AppError::validation(
-                "arrival_minutes",
-                "must not exceed the resolution target",
-            ));
-        }
-        let mode = ch
-            .clock_mode
-            .map(|m| m.as_str().to_string())
-            .unwrap_or(before.clock_mode.clone());
-        let row: PolicyRow = diesel::update(sla_policies::table.find(id))
-            .set((
-                sla_policies::response_minutes.eq(response),
-                sla_policies::arrival_minutes.eq(arrival),
-                sla_policies::resolution_minutes.eq(resolution),
-                sla_policies::clock_mode.eq(mode),
-                sla_policies::updated_at.eq(ts(actor.at)),
-            ))
-            .returning(sla_policies::all_columns)
-            .get_result(c)?;
-        let out = row.to_wire()?;
-        audit::record(
-            c,
-            actor,
-            "sla_policy",
-            id,
-            "update",
-            snapshot(&before.to_wire()?),
-            snapshot(&out),
-        )?;
-        Ok(out)
-    })
+/// A policy's targets and clock mode as stored.
+#[derive(Debug, Clone)]
+pub struct PolicyTargets {
+    pub response_minutes: i32,
+    pub arrival_minutes: i32,
+    pub resolution_minutes: i32,
+    pub clock_mode: String,
+}
+
+/// Stores a policy's new targets.
+pub fn set_policy(
+    conn: &mut DbConn,
+    id: i64,
+    t: &PolicyTargets,
+    at: chrono::DateTime<chrono::Utc>,
+) -> AppResult<PolicyRow> {
+    Ok(diesel::update(sla_policies::table.find(id))
+        .set((
+            sla_policies::response_minutes.eq(t.response_minutes),
+            sla_policies::arrival_minutes.eq(t.arrival_minutes),
+            sla_policies::resolution_minutes.eq(t.resolution_minutes),
+            sla_policies::clock_mode.eq(&t.clock_mode),
+            sla_policies::updated_at.eq(ts(at)),
+        ))
+        .returning(sla_policies::all_columns)
+        .get_result(conn)?)
 }
 
 // ---------------------------------------------------------------- calendar
 
-const CALENDAR_ID: i64 = 1;
+/// The id of the one calendar row (and of its audit events).
+pub const CALENDAR_ID: i64 = 1;
 
 fn parse_time(field: &str, v: &str) -> AppResult<NaiveTime> {
     NaiveTime::parse_from_str(v.trim(), "%H:%M").map_err(|_| AppError::validation(field, format!("`{v}` is not HH:MM")))
@@ -280,7 +251,8 @@ pub fn ensure_calendar(conn: &mut DbConn, actor: &Actor, tz: chrono_tz::Tz) -> A
     })
 }
 
-fn store_calendar(c: &mut DbConn, w: &BusinessCalendar, actor: &Actor) -> AppResult<()> {
+/// Stores the calendar's zone and hours (its one row, made when missing).
+pub fn store_calendar(c: &mut DbConn, w: &BusinessCalendar, actor: &Actor) -> AppResult<()> {
     let hours_json = serde_json::to_string(&(&w.week, &w.makeup_hours)).map_err(AppError::internal)?;
     let n = diesel::update(business_calendar::table.find(CALENDAR_ID))
         .set((
@@ -334,24 +306,6 @@ pub fn calendar(conn: &mut DbConn) -> AppResult<Calendar> {
     Ok(cal)
 }
 
-pub fn update_calendar(conn: &mut DbConn, actor: &Actor, w: BusinessCalendar) -> AppResult<BusinessCalendar> {
-    let checked = calendar_to_wire(&calendar_from_wire(&w)?);
-    write(conn, |c| {
-        let before = calendar_wire(c)?;
-        store_calendar(c, &checked, actor)?;
-        audit::record(
-            c,
-            actor,
-            "calendar",
-            CALENDAR_ID,
-            "update",
-            snapshot(&before),
-            snapshot(&checked),
-        )?;
-        Ok(checked)
-    })
-}
-
 // ---------------------------------------------------------------- holidays
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -388,43 +342,43 @@ pub fn list_holidays(conn: &mut DbConn, year: Option<i32>) -> AppResult<Vec<Holi
     Ok(rows.iter().map(HolidayRow::to_wire).collect())
 }
 
-pub fn add_holiday(
-    conn: &mut DbConn,
-    actor: &Actor,
-    day: chrono::NaiveDate,
-    name: String,
-    kind: HolidayKind,
-) -> AppResult<Holiday> {
-    write(conn, |c| {
-        let taken: i64 = holidays::table.filter(holidays::day.eq(day)).count().get_result(c)?;
-        if taken > 0 {
-            return Err(AppError::duplicate("day", format!("{day} is already in the calendar")));
-        }
-        let row: HolidayRow = diesel::insert_into(holidays::table)
-            .values((
-                holidays::day.eq(day),
-                holidays::name.eq(&name),
-                holidays::kind.eq(kind.as_str()),
-                holidays::created_at.eq(ts(actor.at)),
-            ))
-            .returning(holidays::all_columns)
-            .get_result(c)?;
-        let out = row.to_wire();
-        audit::record(c, actor, "holiday", row.id, "create", None, snapshot(&out))?;
-        Ok(out)
-    })
+/// Whether a day is already a holiday or a make-up working day.
+pub fn day_taken(conn: &mut DbConn, day: chrono::NaiveDate) -> AppResult<bool> {
+    let taken: i64 = holidays::table.filter(holidays::day.eq(day)).count().get_result(conn)?;
+    Ok(taken > 0)
 }
 
-pub fn delete_holiday(conn: &mut DbConn, actor: &Actor, id: i64) -> AppResult<()> {
-    write(conn, |c| {
-        let row: HolidayRow = holidays::table
-            .find(id)
-            .select(HolidayRow::as_select())
-            .first(c)
-            .optional()?
-            .ok_or_else(|| AppError::not_found("holiday", id))?;
-        diesel::delete(holidays::table.find(id)).execute(c)?;
-        audit::record(c, actor, "holiday", id, "delete", snapshot(&row.to_wire()), None)?;
-        Ok(())
-    })
+/// Adds a holiday or a make-up working day.
+pub fn insert_holiday(
+    conn: &mut DbConn,
+    day: chrono::NaiveDate,
+    name: &str,
+    kind: HolidayKind,
+    at: chrono::DateTime<chrono::Utc>,
+) -> AppResult<HolidayRow> {
+    Ok(diesel::insert_into(holidays::table)
+        .values((
+            holidays::day.eq(day),
+            holidays::name.eq(name),
+            holidays::kind.eq(kind.as_str()),
+            holidays::created_at.eq(ts(at)),
+        ))
+        .returning(holidays::all_columns)
+        .get_result(conn)?)
+}
+
+/// One holiday.
+pub fn holiday(conn: &mut DbConn, id: i64) -> AppResult<HolidayRow> {
+    holidays::table
+        .find(id)
+        .select(HolidayRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::not_found("holiday", id))
+}
+
+/// Removes a holiday.
+pub fn remove_holiday(conn: &mut DbConn, id: i64) -> AppResult<()> {
+    diesel::delete(holidays::table.find(id)).execute(conn)?;
+    Ok(())
 }

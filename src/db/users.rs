@@ -80,6 +80,15 @@ pub fn get(conn: &mut DbConn, id: i64) -> AppResult<UserRow> {
         .ok_or_else(|| AppError::not_found("user", id))
 }
 
+/// A user, if there is one with this id.
+pub fn find(conn: &mut DbConn, id: i64) -> AppResult<Option<UserRow>> {
+    Ok(users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 pub fn by_username(conn: &mut DbConn, username: &str) -> AppResult<Option<UserRow>> {
     Ok(users::table
         .filter(users::username.eq(username))
@@ -119,13 +128,7 @@ pub fn list(conn: &mut DbConn, f: &UserFilter, paging: Paging) -> AppResult<Page
         }
         q
     };
-    let total = query().count().get_result(conn)?;
-    let rows: Vec<UserRow> = query()
-        .order(users::id)
-        .limit(paging.limit)
-        .offset(paging.offset)
-        .select(UserRow::as_select())
-        .load(conn)?;
+    let (rows, total) = paging.load(conn, query, |q| q.order(users::id).select(UserRow::as_select()))?;
     let items = rows.iter().map(UserRow::to_wire).collect::<AppResult<_>>()?;
     Ok(paging.page(items, total))
 }
@@ -138,74 +141,27 @@ pub fn create(conn: &mut DbConn, actor: &Actor, new: NewUserRow) -> AppResult<Us
                 format!("the username `{}` is taken", new.username),
             ));
         }
-        let row: UserRow = diesel::insert_into(users::table)
-            .values(&new)
-            .returning(users::all_columns)
-            .get_result(c)?;
+        let row = insert(c, &new)?;
         let user = row.to_wire()?;
         audit::record(c, actor, "user", row.id, "create", None, snapshot(&user))?;
         Ok(user)
     })
 }
 
-/// Applies changes; disabling a user or setting a password revokes their refresh tokens.
-pub fn update(conn: &mut DbConn, actor: &Actor, id: i64, mut changes: UserChanges) -> AppResult<User> {
-    write(conn, |c| {
-        let before = get(c, id)?.to_wire()?;
-        let revoke = changes.active == Some(false) || changes.password_hash.is_some();
-        changes.updated_at = Some(ts(actor.at));
-        let row: UserRow = diesel::update(users::table.find(id))
-            .set(&changes)
-            .returning(users::all_columns)
-            .get_result(c)?;
-        if revoke {
-            revoke_user_sessions(c, id, actor.at)?;
-        }
-        let after = row.to_wire()?;
-        let mut after_snapshot = snapshot(&after);
-        if let (Some(obj), true) = (
-            after_snapshot.as_mut().and_then(|v| v.as_object_mut()),
-            changes.password_hash.is_some(),
-        ) {
-            obj.insert("password_changed".into(), true.into());
-        }
-        audit::record(c, actor, "user", id, "update", snapshot(&before), after_snapshot)?;
-        Ok(after)
-    })
+/// Stores a user's changes.
+pub fn set(c: &mut DbConn, id: i64, changes: &UserChanges) -> AppResult<UserRow> {
+    Ok(diesel::update(users::table.find(id))
+        .set(changes)
+        .returning(users::all_columns)
+        .get_result(c)?)
 }
 
-/// Creates the first admin when there is no user at all; returns whether one was made.
-pub fn ensure_first_admin(conn: &mut DbConn, at: DateTime<Utc>, password_hash: &str) -> AppResult<bool> {
-    write(conn, |c| {
-        if count(c)? > 0 {
-            return Ok(false);
-        }
-        let new = NewUserRow {
-            username: "admin".into(),
-            display_name: "Administrator".into(),
-            email: None,
-            phone: None,
-            role: Role::Admin.as_str().into(),
-            password_hash: password_hash.into(),
-            active: true,
-            created_at: ts(at),
-            updated_at: ts(at),
-        };
-        let row: UserRow = diesel::insert_into(users::table)
-            .values(&new)
-            .returning(users::all_columns)
-            .get_result(c)?;
-        audit::record(
-            c,
-            &Actor::system(at),
-            "user",
-            row.id,
-            "create_first_admin",
-            None,
-            snapshot(&row.to_wire()?),
-        )?;
-        Ok(true)
-    })
+/// Inserts a user, in the caller's transaction; no check, no audit.
+pub fn insert(c: &mut DbConn, new: &NewUserRow) -> QueryResult<UserRow> {
+    diesel::insert_into(users::table)
+        .values(new)
+        .returning(users::all_columns)
+        .get_result(c)
 }
 
 // ---------------------------------------------------------------- failed logins
@@ -438,7 +394,8 @@ fn revoke_family(c: &mut DbConn, family: &str, at: DateTime<Utc>) -> QueryResult
     .execute(c)
 }
 
-fn revoke_user_sessions(c: &mut DbConn, user_id: i64, at: DateTime<Utc>) -> QueryResult<usize> {
+/// Revokes every refresh token of a user that is not revoked yet.
+pub fn revoke_user_sessions(c: &mut DbConn, user_id: i64, at: DateTime<Utc>) -> QueryResult<usize> {
     diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::user_id.eq(user_id))

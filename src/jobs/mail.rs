@@ -1,7 +1,7 @@
 //! The outbox relay: sends the e-mails that are due, outside any database transaction.
 //!
 //! Each round leases a batch of due messages (`db::outbox::claim`: the per-customer hourly bound
-//! holds the excess back), sends them one by one, and records each outcome in its own short
+//! holds the excess back), sends them one by one, and records each outcome (`service::outbox`) in its own short
 //! transaction: sent, or a failed attempt retried with backoff, or dead after the last attempt.
 //! A lease keeps other relays (other nodes, an overlapping run) off a message while it is being
 //! sent; a relay that cannot finish a message before its lease runs out gives the rest back.
@@ -12,6 +12,7 @@
 use crate::db::outbox;
 use crate::error::AppResult;
 use crate::mail::SendError;
+use crate::service::outbox::{self as workflow, Attempt};
 use crate::startup::blocking;
 use crate::startup::AppState;
 use actix_web::web;
@@ -65,7 +66,7 @@ pub async fn run(state: &web::Data<AppState>) -> AppResult<(i64, i64)> {
             let (id, token) = (m.id, m.lease_token);
             match outcome {
                 Ok(()) => {
-                    let kept = blocking(state, move |c, _| outbox::mark_sent(c, id, &token, at)).await?;
+                    let kept = blocking(state, move |c, _| workflow::mark_sent(c, id, &token, at)).await?;
                     if kept {
                         sent += 1;
                     } else {
@@ -80,7 +81,15 @@ pub async fn run(state: &web::Data<AppState>) -> AppResult<(i64, i64)> {
                     let error = e.to_string();
                     tracing::warn!(outbox = id, message_id = %mail.message_id, %error, "e-mail not sent");
                     blocking(state, move |c, _| {
-                        outbox::mark_failed(c, id, &token, at, &error, max_attempts, hopeless)
+                        let attempt = Attempt {
+                            id,
+                            lease_token: &token,
+                            at,
+                            error: &error,
+                            max_attempts,
+                            hopeless,
+                        };
+                        workflow::mark_failed(c, &attempt)
                     })
                     .await?;
                 }

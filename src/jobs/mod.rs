@@ -9,7 +9,8 @@ pub mod reports;
 pub mod revisits;
 pub mod sla;
 
-use crate::db;
+use crate::config::Settings;
+use crate::db::{self, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::startup::{blocking, AppState};
 use actix_web::web;
@@ -20,24 +21,86 @@ use fieldline_mobile_api::JobRun;
 use std::sync::Arc;
 use tokio_cron_scheduler::{Job, JobScheduler};
 
-/// The jobs there are, by name.
-pub const JOBS: &[&str] = &[
-    sla::NAME,
-    pings::NAME,
-    mail::NAME,
-    revisits::NAME,
-    inspections::NAME,
-    reports::NAME,
+/// What a job does when its slot is claimed.
+#[derive(Clone, Copy)]
+enum Work {
+    /// A scan of what is due, on a pooled connection off the async threads; returns (rows
+    /// looked at, actions taken).
+    Scan(fn(&mut DbConn, &AppState) -> AppResult<(i64, i64)>),
+    /// The outbox relay, which sends outside any transaction and manages its connections.
+    Relay,
+}
+
+/// A job: its name, what it does, and its schedule (the setting's variable and its value).
+struct Definition {
+    name: &'static str,
+    work: Work,
+    variable: &'static str,
+    cron: fn(&Settings) -> &str,
+}
+
+/// Every job, once: the list of names, the runs and the schedules are read from here.
+const DEFINITIONS: &[Definition] = &[
+    Definition {
+        name: sla::NAME,
+        work: Work::Scan(sla::run),
+        variable: "FIELDLINE_SLA_SCAN_CRON",
+        cron: |s| &s.sla_scan_cron,
+    },
+    Definition {
+        name: pings::NAME,
+        work: Work::Scan(pings::run),
+        variable: "FIELDLINE_PING_RETENTION_CRON",
+        cron: |s| &s.ping_retention_cron,
+    },
+    Definition {
+        name: mail::NAME,
+        work: Work::Relay,
+        variable: "FIELDLINE_MAIL_RELAY_CRON",
+        cron: |s| &s.mail.relay_cron,
+    },
+    Definition {
+        name: revisits::NAME,
+        work: Work::Scan(revisits::run),
+        variable: "FIELDLINE_REVISIT_GENERATION_CRON",
+        cron: |s| &s.revisits.generation_cron,
+    },
+    Definition {
+        name: inspections::NAME,
+        work: Work::Scan(inspections::run),
+        variable: "FIELDLINE_INSPECTION_GENERATION_CRON",
+        cron: |s| &s.inspections.generation_cron,
+    },
+    Definition {
+        name: reports::NAME,
+        work: Work::Scan(reports::run),
+        variable: "FIELDLINE_REPORT_MAILING_CRON",
+        cron: |s| &s.report_mailing_cron,
+    },
 ];
+
+const fn names() -> [&'static str; DEFINITIONS.len()] {
+    let mut out = [""; DEFINITIONS.len()];
+    let mut i = 0;
+    while i < DEFINITIONS.len() {
+        out[i] = DEFINITIONS[i].name;
+        i += 1;
+    }
+    out
+}
+
+/// The jobs there are, by name.
+pub const JOBS: &[&str] = &names();
 
 /// Claims the slot and, if it was free, runs the job.
 pub async fn run(state: &web::Data<AppState>, job: &str, slot: &str) -> AppResult<JobRun> {
-    let Some(&job) = JOBS.iter().find(|j| **j == job) else {
+    let Some(def) = DEFINITIONS.iter().find(|d| d.name == job) else {
         return Err(AppError::NotFound(format!(
             "no job named `{job}`; the jobs are {}",
             JOBS.join(", ")
         )));
     };
+    let job = def.name;
     let slot_key = slot.to_string();
     let claimed = blocking(state, move |c, st| {
         Ok(db::job_runs::claim(c, job, &slot_key, st.clock.now())?)
@@ -52,14 +115,9 @@ pub async fn run(state: &web::Data<AppState>, job: &str, slot: &str) -> AppResul
             actions: 0,
         });
     };
-    let (examined, actions) = match job {
-        sla::NAME => blocking(state, sla::run).await?,
-        pings::NAME => blocking(state, pings::run).await?,
-        mail::NAME => mail::run(state).await?,
-        revisits::NAME => blocking(state, revisits::run).await?,
-        inspections::NAME => blocking(state, inspections::run).await?,
-        reports::NAME => blocking(state, reports::run).await?,
-        _ => unreachable!("checked above"),
+    let (examined, actions) = match def.work {
+        Work::Scan(scan) => blocking(state, scan).await?,
+        Work::Relay => mail::run(state).await?,
     };
     blocking(state, move |c, st| {
         Ok(db::job_runs::finish(c, run_id, st.clock.now(), examined, actions)?)
@@ -75,35 +133,11 @@ pub async fn run(state: &web::Data<AppState>, job: &str, slot: &str) -> AppResul
 }
 
 /// A job's schedule from the settings: its name, the setting's variable and the cron string.
-fn schedules(settings: &crate::config::Settings) -> Vec<(&'static str, &'static str, String)> {
-    vec![
-        (sla::NAME, "FIELDLINE_SLA_SCAN_CRON", settings.sla_scan_cron.clone()),
-        (
-            pings::NAME,
-            "FIELDLINE_PING_RETENTION_CRON",
-            settings.ping_retention_cron.clone(),
-        ),
-        (
-            mail::NAME,
-            "FIELDLINE_MAIL_RELAY_CRON",
-            settings.mail.relay_cron.clone(),
-        ),
-        (
-            revisits::NAME,
-            "FIELDLINE_REVISIT_GENERATION_CRON",
-            settings.revisits.generation_cron.clone(),
-        ),
-        (
-            inspections::NAME,
-            "FIELDLINE_INSPECTION_GENERATION_CRON",
-            settings.inspections.generation_cron.clone(),
-        ),
-        (
-            reports::NAME,
-            "FIELDLINE_REPORT_MAILING_CRON",
-            settings.report_mailing_cron.clone(),
-        ),
-    ]
+fn schedules(settings: &Settings) -> Vec<(&'static str, &'static str, String)> {
+    DEFINITIONS
+        .iter()
+        .map(|d| (d.name, d.variable, (d.cron)(settings).to_string()))
+        .collect()
 }
 
 /// Parses a cron string as the scheduler does (a seconds field first, UTC).
@@ -232,6 +266,16 @@ mod tests {
             last_slot(&nightly, at("2026-03-02T02:00:00Z")).unwrap(),
             "2026-03-02T02:00:00"
         );
+    }
+
+    #[test]
+    fn every_job_is_listed_once_with_a_schedule() {
+        let settings = Settings::default();
+        let scheduled: Vec<&str> = schedules(&settings).iter().map(|s| s.0).collect();
+        assert_eq!(scheduled, JOBS);
+        for (i, a) in JOBS.iter().enumerate() {
+            assert!(!JOBS[i + 1..].contains(a), "{a} is listed twice");
+        }
     }
 
     #[test]

@@ -1,36 +1,194 @@
-//! Who may use users, service settings (SLA policies, calendar, regions), the audit trail, the outbox and the jobs.
+//! Who may use users, service settings (SLA policies, calendar, regions), the audit trail, the
+//! outbox and the jobs; and the rules about roles that go with them: who the first user is, who
+//! may not demote themself, who may be a customer's account manager, who hears of dead e-mails.
 
-use super::Grant;
+use super::{roles, Caller, Grant, Tie, OFFICE};
+use crate::error::AppError;
 use fieldline_mobile_api::Role;
 
 pub const AREA: &str = "Administration";
 
+/// The role of the account made on an empty database, so someone can manage users.
+pub const FIRST_USER_ROLE: Role = Role::Admin;
+
+/// Who is told in their inbox that an e-mail could not be sent (nobody else would notice).
+pub const DEAD_MAIL_AUDIENCE: Role = Role::Admin;
+
+/// The role a customer's account manager must have.
+pub const ACCOUNT_MANAGER_ROLE: Role = Role::AccountManager;
+
+/// The role that manages users; one who has it may not give it up or disable themself.
+const USER_MANAGER_ROLE: Role = Role::Admin;
+
 /// The actions of this area.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Act {}
+pub enum Act {
+    /// Read the signed-in user's own account.
+    ReadOwnAccount,
+    /// List the users.
+    ListUsers,
+    /// Read one user's account (their own, or anyone's).
+    ReadUser,
+    /// Create a user with a role.
+    CreateUser,
+    /// Change a user's details, role, password or whether they are active.
+    ChangeUser,
+    /// Read the SLA policies, the business calendar and its holidays.
+    ReadSlaSettings,
+    /// Change an SLA policy's targets.
+    ChangeSlaPolicies,
+    /// Replace the business calendar, add or remove holidays.
+    ChangeCalendar,
+    /// Draw, rename, reclassify or redraw a service region.
+    EditRegions,
+    /// Read the audit trail.
+    ReadAudit,
+    /// Read the e-mail outbox.
+    ReadOutbox,
+    /// Put a dead e-mail back in the queue.
+    RetryMail,
+    /// Run a scheduled job by hand.
+    RunJobs,
+    /// Read the record of the jobs' runs.
+    ReadJobRuns,
+}
 
 impl Act {
-    pub const ALL: &'static [Act] = &[];
+    pub const ALL: &'static [Act] = &[
+        Act::ReadOwnAccount,
+        Act::ListUsers,
+        Act::ReadUser,
+        Act::CreateUser,
+        Act::ChangeUser,
+        Act::ReadSlaSettings,
+        Act::ChangeSlaPolicies,
+        Act::ChangeCalendar,
+        Act::EditRegions,
+        Act::ReadAudit,
+        Act::ReadOutbox,
+        Act::RetryMail,
+        Act::RunJobs,
+        Act::ReadJobRuns,
+    ];
 
     pub fn describe(self) -> &'static str {
-        match self {}
+        match self {
+            Act::ReadOwnAccount => "Read their own account",
+            Act::ListUsers => "List users",
+            Act::ReadUser => "Read a user's account",
+            Act::CreateUser => "Create a user",
+            Act::ChangeUser => "Change a user",
+            Act::ReadSlaSettings => "Read SLA policies and the calendar",
+            Act::ChangeSlaPolicies => "Change SLA policies",
+            Act::ChangeCalendar => "Change the calendar and holidays",
+            Act::EditRegions => "Draw or change a service region",
+            Act::ReadAudit => "Read the audit trail",
+            Act::ReadOutbox => "Read the e-mail outbox",
+            Act::RetryMail => "Retry a dead e-mail",
+            Act::RunJobs => "Run a scheduled job",
+            Act::ReadJobRuns => "Read the jobs' runs",
+        }
     }
 }
 
-pub fn grant(_role: Role, act: Act) -> Grant {
-    match act {}
+pub fn grant(role: Role, act: Act) -> Grant {
+    match act {
+        Act::ReadOwnAccount => Grant::Yes,
+        // A user's own account is theirs: the facts name it as its owner.
+        Act::ReadUser if role != Role::Admin => Grant::Tied(Tie::Owner),
+        Act::ReadSlaSettings => roles(role, OFFICE),
+        Act::ReadUser
+        | Act::ListUsers
+        | Act::CreateUser
+        | Act::ChangeUser
+        | Act::ChangeSlaPolicies
+        | Act::ChangeCalendar
+        | Act::EditRegions
+        | Act::ReadAudit
+        | Act::ReadOutbox
+        | Act::RetryMail
+        | Act::RunJobs
+        | Act::ReadJobRuns => roles(role, &[]),
+    }
+}
+
+/// Refuses a change by which the caller would stop being able to manage users (disabling
+/// themself, or giving themself another role), so there is always someone who can.
+pub fn check_self_change(caller: &Caller, user: i64, disables: bool, new_role: Option<Role>) -> Result<(), AppError> {
+    if user == caller.id.0 && (disables || new_role.is_some_and(|r| r != USER_MANAGER_ROLE)) {
+        return Err(AppError::Conflict("an admin cannot disable or demote themself".into()));
+    }
+    Ok(())
+}
+
+/// Whether a user with this role, active or not, may be a customer's account manager.
+pub fn may_manage_accounts(role: Option<Role>, active: bool) -> bool {
+    active && role == Some(ACCOUNT_MANAGER_ROLE)
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::{assert_table, Action};
     use super::*;
+    use fieldline_mobile_api::UserId;
 
     /// Written by hand, not from `grant`: cells per role as `assert_table` reads them.
     #[test]
     fn every_role_and_action_is_as_written() {
         let all: Vec<Action> = Act::ALL.iter().map(|a| Action::Admin(*a)).collect();
-        let table: &[(Action, &str)] = &[];
+        let a = Action::Admin;
+        //                                       adm agt rem dsp tec sup am  mgr
+        let table: &[(Action, &str)] = &[
+            (a(Act::ReadOwnAccount), "Y Y Y Y Y Y Y Y"),
+            (a(Act::ListUsers), "Y - - - - - - -"),
+            (a(Act::ReadUser), "Y own own own own own own own"),
+            (a(Act::CreateUser), "Y - - - - - - -"),
+            (a(Act::ChangeUser), "Y - - - - - - -"),
+            (a(Act::ReadSlaSettings), "Y Y Y Y - Y Y Y"),
+            (a(Act::ChangeSlaPolicies), "Y - - - - - - -"),
+            (a(Act::ChangeCalendar), "Y - - - - - - -"),
+            (a(Act::EditRegions), "Y - - - - - - -"),
+            (a(Act::ReadAudit), "Y - - - - - - -"),
+            (a(Act::ReadOutbox), "Y - - - - - - -"),
+            (a(Act::RetryMail), "Y - - - - - - -"),
+            (a(Act::RunJobs), "Y - - - - - - -"),
+            (a(Act::ReadJobRuns), "Y - - - - - - -"),
+        ];
         assert_table(&all, table);
+    }
+
+    #[test]
+    fn an_admin_may_not_disable_or_demote_themself() {
+        let me = Caller::new(UserId(1), Role::Admin);
+        assert!(check_self_change(&me, 1, true, None).is_err());
+        assert!(check_self_change(&me, 1, false, Some(Role::Manager)).is_err());
+        assert!(check_self_change(&me, 1, false, Some(Role::Admin)).is_ok());
+        assert!(check_self_change(&me, 1, false, None).is_ok());
+        assert!(check_self_change(&me, 2, true, Some(Role::Agent)).is_ok());
+    }
+
+    #[test]
+    fn only_an_active_account_manager_manages_accounts() {
+        assert!(may_manage_accounts(Some(Role::AccountManager), true));
+        assert!(!may_manage_accounts(Some(Role::AccountManager), false));
+        assert!(!may_manage_accounts(Some(Role::Supervisor), true));
+        assert!(!may_manage_accounts(None, true));
+    }
+
+    #[test]
+    fn a_user_reads_their_own_account_only() {
+        let me = Caller::new(UserId(5), Role::Agent);
+        let own = super::super::Facts {
+            owner: Some(5),
+            ..Default::default()
+        };
+        let other = super::super::Facts {
+            owner: Some(6),
+            ..Default::default()
+        };
+        assert!(super::super::allows(&me, Action::Admin(Act::ReadUser), &own));
+        assert!(!super::super::allows(&me, Action::Admin(Act::ReadUser), &other));
+        let admin = Caller::new(UserId(1), Role::Admin);
+        assert!(super::super::allows(&admin, Action::Admin(Act::ReadUser), &other));
     }
 }

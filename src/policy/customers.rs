@@ -1,24 +1,70 @@
-//! Who may read and change customers, their contacts, sites and assets.
+//! Who may read and change customers, their contacts, sites and assets, and read the service
+//! regions.
+//!
+//! The office staff read them all; the customer editors (agents, supervisors, account managers)
+//! register and change customers, contacts, sites and assets. Regions are drawn by admins
+//! (`admin::Act::EditRegions`).
 
-use super::Grant;
+use super::{roles, Grant, OFFICE};
 use fieldline_mobile_api::Role;
 
 pub const AREA: &str = "Customers, sites and assets";
 
+/// The staff who create and change customer records.
+pub const CUSTOMER_EDITORS: &[Role] = &[Role::Agent, Role::Supervisor, Role::AccountManager];
+
 /// The actions of this area.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Act {}
+pub enum Act {
+    /// List and read customers and their contacts.
+    ReadCustomers,
+    /// Register a customer, or change its name, tier or account manager.
+    EditCustomers,
+    /// Add, change or remove a customer's contact.
+    EditContacts,
+    /// List and read sites.
+    ReadSites,
+    /// Register or change a site.
+    EditSites,
+    /// List and read assets.
+    ReadAssets,
+    /// Register or change an asset.
+    EditAssets,
+    /// List and read service regions.
+    ReadRegions,
+}
 
 impl Act {
-    pub const ALL: &'static [Act] = &[];
+    pub const ALL: &'static [Act] = &[
+        Act::ReadCustomers,
+        Act::EditCustomers,
+        Act::EditContacts,
+        Act::ReadSites,
+        Act::EditSites,
+        Act::ReadAssets,
+        Act::EditAssets,
+        Act::ReadRegions,
+    ];
 
     pub fn describe(self) -> &'static str {
-        match self {}
+        match self {
+            Act::ReadCustomers => "Read customers and their contacts",
+            Act::EditCustomers => "Register or change a customer",
+            Act::EditContacts => "Add, change or remove a contact",
+            Act::ReadSites => "Read sites",
+            Act::EditSites => "Register or change a site",
+            Act::ReadAssets => "Read assets",
+            Act::EditAssets => "Register or change an asset",
+            Act::ReadRegions => "Read service regions",
+        }
     }
 }
 
-pub fn grant(_role: Role, act: Act) -> Grant {
-    match act {}
+pub fn grant(role: Role, act: Act) -> Grant {
+    match act {
+        Act::ReadCustomers | Act::ReadSites | Act::ReadAssets | Act::ReadRegions => roles(role, OFFICE),
+        Act::EditCustomers | Act::EditContacts | Act::EditSites | Act::EditAssets => roles(role, CUSTOMER_EDITORS),
+    }
 }
 
 #[cfg(test)]
@@ -30,7 +76,18 @@ mod tests {
     #[test]
     fn every_role_and_action_is_as_written() {
         let all: Vec<Action> = Act::ALL.iter().map(|a| Action::Customers(*a)).collect();
-        let table: &[(Action, &str)] = &[];
+        let c = Action::Customers;
+        //                                   adm agt rem dsp tec sup am  mgr
+        let table: &[(Action, &str)] = &[
+            (c(Act::ReadCustomers), "Y Y Y Y - Y Y Y"),
+            (c(Act::EditCustomers), "Y Y - - - Y Y -"),
+            (c(Act::EditContacts), "Y Y - - - Y Y -"),
+            (c(Act::ReadSites), "Y Y Y Y - Y Y Y"),
+            (c(Act::EditSites), "Y Y - - - Y Y -"),
+            (c(Act::ReadAssets), "Y Y Y Y - Y Y Y"),
+            (c(Act::EditAssets), "Y Y - - - Y Y -"),
+            (c(Act::ReadRegions), "Y Y Y Y - Y Y Y"),
+        ];
         assert_table(&all, table);
     }
 }

@@ -8,14 +8,21 @@
 //! else calls a query that writes (the data generators of `demo` aside, which write in bulk on
 //! purpose).
 
+pub mod audit;
+pub mod customers;
 pub mod fault_reports;
 pub mod inspection_generation;
 pub mod inspections;
+pub mod jobs;
 pub mod major_faults;
+pub mod outbox;
 pub mod phone;
+pub mod regions;
 pub mod reports;
 pub mod revisit_generation;
 pub mod revisits;
+pub mod sites;
+pub mod sla;
 pub mod sla_scan;
 pub mod surveys;
 pub mod technicians;
@@ -24,6 +31,7 @@ pub mod tickets_changes;
 pub mod tickets_notifications;
 pub mod tickets_registration;
 pub mod tickets_requests;
+pub mod users;
 pub mod visit_steps;
 pub mod visits;
 

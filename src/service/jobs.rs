@@ -1,0 +1,55 @@
+//! The scheduled jobs as admins use them: which slot a run by hand claims, and the record of
+//! the claimed slots. (The runs themselves are in `jobs`, which calls the services.)
+
+use super::Who;
+use crate::db::{job_runs, DbConn, Paging};
+use crate::error::{AppError, AppResult};
+use crate::policy::admin::Act;
+use crate::policy::{self, Action};
+use fieldline_mobile_api::{JobRunRecord, Page};
+
+/// The longest slot key accepted.
+const SLOT_MAX: usize = 64;
+
+/// The slot a run by hand claims: the one asked for (to catch up a missed scheduled slot), or
+/// else a slot of its own.
+pub fn slot_to_run(who: &Who, slot: Option<String>) -> AppResult<String> {
+    policy::require(&who.caller, Action::Admin(Act::RunJobs))?;
+    match slot {
+        Some(slot) => {
+            let slot = slot.trim().to_string();
+            if slot.is_empty() || slot.len() > SLOT_MAX || slot.chars().any(char::is_control) {
+                return Err(AppError::validation(
+                    "slot",
+                    format!("must be 1 to {SLOT_MAX} printable characters"),
+                ));
+            }
+            Ok(slot)
+        }
+        None => Ok(format!("manual:{}", uuid::Uuid::new_v4())),
+    }
+}
+
+/// What the record of runs is asked for: a job, a slot, the page.
+#[derive(Debug, Default)]
+pub struct RunListing {
+    pub job: Option<String>,
+    pub slot: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// The claimed run slots, newest first; `jobs` are the names a job filter may take.
+pub fn runs(c: &mut DbConn, who: &Who, l: RunListing, jobs: &[&str]) -> AppResult<Page<JobRunRecord>> {
+    policy::require(&who.caller, Action::Admin(Act::ReadJobRuns))?;
+    let paging = Paging::new(l.limit, l.offset)?;
+    if let Some(job) = &l.job {
+        if !jobs.contains(&job.as_str()) {
+            return Err(AppError::validation(
+                "job",
+                format!("must be one of {}", jobs.join(", ")),
+            ));
+        }
+    }
+    Ok(job_runs::list(c, l.job.as_deref(), l.slot.as_deref(), paging)?)
+}

@@ -1,0 +1,174 @@
+//! Users: the signed-in user's own account, the users admins list, create and change, and the
+//! first admin made on an empty database.
+
+use super::Who;
+use crate::auth::password;
+use crate::db::audit::{self, snapshot, Actor};
+use crate::db::users::{self as store, NewUserRow, UserChanges, UserFilter};
+use crate::db::{ts, write, DbConn, Paging};
+use crate::domain::validate;
+use crate::error::AppResult;
+use crate::policy::admin::{self as rules, Act};
+use crate::policy::{self, Action, Facts};
+use chrono::{DateTime, Utc};
+use fieldline_mobile_api::{NewUser, Page, Role, UpdateUser, User};
+
+fn require(who: &Who, act: Act) -> AppResult<()> {
+    policy::require(&who.caller, Action::Admin(act))
+}
+
+/// What the user list is asked for: its filters and the page, as the query string gives them.
+#[derive(Debug, Default)]
+pub struct UserListing {
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+    pub q: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// The signed-in user's own account.
+pub fn me(c: &mut DbConn, who: &Who) -> AppResult<User> {
+    require(who, Act::ReadOwnAccount)?;
+    store::get(c, who.caller.id.0)?.to_wire()
+}
+
+/// Lists users.
+pub fn list(c: &mut DbConn, who: &Who, l: UserListing) -> AppResult<Page<User>> {
+    require(who, Act::ListUsers)?;
+    let paging = Paging::new(l.limit, l.offset)?;
+    let filter = UserFilter {
+        role: l.role,
+        active: l.active,
+        q: l.q,
+    };
+    store::list(c, &filter, paging)
+}
+
+/// One user: their own account, or anyone's for those who may.
+pub fn get(c: &mut DbConn, who: &Who, id: i64) -> AppResult<User> {
+    let facts = Facts {
+        owner: Some(id),
+        ..Facts::default()
+    };
+    if !policy::allows(&who.caller, Action::Admin(Act::ReadUser), &facts) {
+        return Err(policy::forbidden(who.caller.role));
+    }
+    store::get(c, id)?.to_wire()
+}
+
+/// Creates a user with a role.
+pub fn create(c: &mut DbConn, who: &Who, b: NewUser) -> AppResult<User> {
+    require(who, Act::CreateUser)?;
+    let username = validate::username(&b.username)?;
+    let display_name = validate::text("display_name", &b.display_name, 200)?;
+    let email = validate::optional(b.email.as_deref(), |v| validate::email("email", v))?;
+    let phone = validate::optional(b.phone.as_deref(), |v| validate::phone("phone", v))?;
+    validate::password("password", &b.password)?;
+    let password_hash = password::hash(&b.password)?;
+    store::create(
+        c,
+        &who.actor(),
+        NewUserRow {
+            username,
+            display_name,
+            email,
+            phone,
+            role: b.role.as_str().into(),
+            password_hash,
+            active: true,
+            created_at: ts(who.at),
+            updated_at: ts(who.at),
+        },
+    )
+}
+
+/// Changes a user: role, details, active, password. The caller may not take from themself
+/// what lets them manage users.
+pub fn update(c: &mut DbConn, who: &Who, id: i64, b: UpdateUser) -> AppResult<User> {
+    require(who, Act::ChangeUser)?;
+    rules::check_self_change(&who.caller, id, b.active == Some(false), b.role)?;
+    let mut changes = UserChanges {
+        display_name: b
+            .display_name
+            .as_deref()
+            .map(|v| validate::text("display_name", v, 200))
+            .transpose()?,
+        email: b.email.as_deref().map(|v| validate::email("email", v)).transpose()?,
+        phone: b.phone.as_deref().map(|v| validate::phone("phone", v)).transpose()?,
+        role: b.role.map(|r| r.as_str().to_string()),
+        active: b.active,
+        ..Default::default()
+    };
+    if let Some(p) = &b.password {
+        validate::password("password", p)?;
+        changes.password_hash = Some(password::hash(p)?);
+    }
+    let actor = who.actor();
+    write(c, |c| {
+        let before = store::get(c, id)?.to_wire()?;
+        // Disabling a user or setting a password ends their sessions.
+        let revoke = changes.active == Some(false) || changes.password_hash.is_some();
+        changes.updated_at = Some(ts(actor.at));
+        let after = store::set(c, id, &changes)?.to_wire()?;
+        if revoke {
+            store::revoke_user_sessions(c, id, actor.at)?;
+        }
+        let mut after_snapshot = snapshot(&after);
+        if let (Some(obj), true) = (
+            after_snapshot.as_mut().and_then(|v| v.as_object_mut()),
+            changes.password_hash.is_some(),
+        ) {
+            obj.insert("password_changed".into(), true.into());
+        }
+        audit::record(c, &actor, "user", id, "update", snapshot(&before), after_snapshot)?;
+        Ok(after)
+    })
+}
+
+/// Makes the first admin when there is no user at all, with the configured password or a
+/// generated one; returns the generated password (to print once) when one was made.
+pub fn ensure_first_admin(c: &mut DbConn, at: DateTime<Utc>, configured: Option<String>) -> AppResult<Option<String>> {
+    // Checked before hashing, so a start on a database with users costs no argon2 hash.
+    if store::count(c)? > 0 {
+        return Ok(None);
+    }
+    let (password, generated) = match configured {
+        Some(p) => {
+            validate::password("FIELDLINE_ADMIN_PASSWORD", &p)?;
+            (p, false)
+        }
+        None => (password::generate(), true),
+    };
+    let password_hash = password::hash(&password)?;
+    let created = write(c, |c| -> AppResult<bool> {
+        if store::count(c)? > 0 {
+            return Ok(false);
+        }
+        let row = store::insert(
+            c,
+            &NewUserRow {
+                username: "admin".into(),
+                display_name: "Administrator".into(),
+                email: None,
+                phone: None,
+                role: rules::FIRST_USER_ROLE.as_str().into(),
+                password_hash,
+                active: true,
+                created_at: ts(at),
+                updated_at: ts(at),
+            },
+        )?;
+        audit::record(
+            c,
+            &Actor::system(at),
+            "user",
+            row.id,
+            "create_first_admin",
+            None,
+            snapshot(&row.to_wire()?),
+        )?;
+        Ok(true)
+    })?;
+    Ok((created && generated).then_some(password))
+}
