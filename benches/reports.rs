@@ -12,9 +12,10 @@
 use chrono::{DateTime, Duration, Utc};
 use diesel::connection::SimpleConnection;
 use fieldline::db::audit::Actor;
-use fieldline::db::{self, reports, tickets};
+use fieldline::db::{self, reports};
 use fieldline::domain::cadence::IsoWeek;
 use fieldline::domain::report::Period;
+use fieldline::service::tickets_registration as tickets;
 use fieldline_mobile_api::{Channel, Priority, Tier};
 use std::time::Instant;
 

@@ -9,8 +9,9 @@
 //! with nothing due, and eleven consecutive every-minute scans. Prints medians.
 
 use chrono::{DateTime, Duration, Utc};
+use fieldline::db;
 use fieldline::db::audit::Actor;
-use fieldline::db::{self, tickets};
+use fieldline::service::{sla_scan, tickets_registration as tickets};
 use fieldline_mobile_api::{Channel, Priority, Tier};
 use std::time::Instant;
 
@@ -64,7 +65,7 @@ fn main() -> anyhow::Result<()> {
 
     let timed = |c: &mut db::DbConn, at: DateTime<Utc>| -> anyhow::Result<(f64, i64, i64)> {
         let s = Instant::now();
-        let (examined, actions) = tickets::scan(c, at, step)?;
+        let (examined, actions) = sla_scan::scan(c, at, step)?;
         Ok((s.elapsed().as_secs_f64() * 1000.0, examined, actions))
     };
     let (ms, examined, actions) = timed(&mut c, t0)?;

@@ -1,5 +1,5 @@
 //! Who is calling: passwords, tokens, and the `CurrentUser` extractor that every protected
-//! handler takes, with its role checks.
+//! handler takes. Who may do what is the policy's (`crate::policy`).
 
 pub mod password;
 pub mod session;
@@ -24,34 +24,7 @@ impl CurrentUser {
     pub fn caller(&self) -> crate::policy::Caller {
         crate::policy::Caller::new(self.id, self.role)
     }
-
-    /// Allows the listed roles; an admin may do everything.
-    pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {
-        if self.role == Role::Admin || roles.contains(&self.role) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden(format!("the {} role may not do this", self.role)))
-        }
-    }
-
-    pub fn require_admin(&self) -> Result<(), AppError> {
-        self.require(&[])
-    }
-
-    pub fn is(&self, role: Role) -> bool {
-        self.role == role
-    }
 }
-
-/// The staff who read customer records (everyone but technicians, who see what their visits need).
-pub const OFFICE_ROLES: &[Role] = &[
-    Role::Agent,
-    Role::RemoteEngineer,
-    Role::Dispatcher,
-    Role::Supervisor,
-    Role::AccountManager,
-    Role::Manager,
-];
 
 fn bearer(req: &HttpRequest) -> Result<&str, AppError> {
     let value = req

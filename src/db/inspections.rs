@@ -26,7 +26,6 @@ use serde_json::json;
 use std::collections::HashMap;
 
 pub use super::inspection_visits::{visit_brief, Brief};
-pub use crate::service::inspections::{after_visit_step, record_finding_in_tx, FindingOn}; // moved
 
 // ---------------------------------------------------------------- rows
 

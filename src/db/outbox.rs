@@ -10,7 +10,8 @@
 
 use super::audit::{self, snapshot, Actor};
 use super::schema::{outbox, outbox_attachments};
-use super::{length, tickets, ts, utc, write, DbConn, Paging};
+use super::tickets::events::{self, NewEvent};
+use super::{length, ts, utc, write, DbConn, Paging};
 use crate::domain::outbox as rules;
 use crate::error::{AppError, AppResult};
 use crate::mail::{self, Attachment, Outgoing};
@@ -206,15 +207,17 @@ pub fn enqueue(c: &mut DbConn, actor: &Actor, m: OutboxMail) -> AppResult<Outbox
     let out = get(c, id)?;
     audit::record(c, actor, "outbox_message", id, "create", None, snapshot(&out))?;
     if let Some(ticket) = m.ticket_id {
-        tickets::record_event(
+        events::add(
             c,
-            ticket,
-            actor,
-            "mail_queued",
-            None,
-            Some(m.kind.as_str()),
-            None,
-            Some(json!({"outbox_id": id, "message_id": m.message_id, "recipients": to, "subject": subject})),
+            NewEvent {
+                ticket_id: ticket,
+                actor,
+                kind: "mail_queued",
+                from: None,
+                to: Some(m.kind.as_str()),
+                reason: None,
+                data: Some(json!({"outbox_id": id, "message_id": m.message_id, "recipients": to, "subject": subject})),
+            },
         )?;
     }
     Ok(OutboxMessageId(id))

@@ -13,8 +13,6 @@ use diesel::prelude::*;
 use fieldline_mobile_api::{CustomerId, Page, RevisitId, Survey, SurveyId, SurveySource, TicketId, UserId};
 use serde_json::json;
 
-pub use crate::service::surveys::ClosingMail; // moved
-
 // ---------------------------------------------------------------- rows
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -18,11 +18,7 @@ use fieldline_mobile_api::{
     Channel, ClockMode, LadderTier, Priority, RegionClass, Role, Ticket, TicketId, TicketStatus, Tier, UserId,
 };
 
-pub use crate::service::sla_scan::scan; // moved
-pub use crate::service::tickets::{act, change_in_tx, may, Change, LadderAction}; // moved
-pub use crate::service::tickets_changes::retier_customer; // moved
-pub use crate::service::tickets_registration::{register, register_in_tx, register_owned_in_tx, Registration}; // moved
-pub use events::{record_event, timeline}; // moved
+pub use events::timeline;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = tickets)]

@@ -114,7 +114,7 @@ pub fn update(
             snapshot(&out),
         )?;
         if f.tier.as_str() != before.tier {
-            crate::db::tickets::retier_customer(c, &actor, id, f.tier, step_interval)?;
+            super::tickets_changes::retier_customer(c, &actor, id, f.tier, step_interval)?;
         }
         Ok(out)
     })

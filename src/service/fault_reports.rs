@@ -12,6 +12,7 @@ use super::Who;
 use crate::config::Settings;
 use crate::db::audit::{self, snapshot};
 use crate::db::fault_reports::{self as store, lookups, Changes, Filter, NewReport, ReportRow, Scope};
+use crate::db::tickets::events::{self, NewEvent};
 use crate::db::tickets::{self, TicketRow};
 use crate::db::{notifications, write, DbConn, Paging};
 use crate::domain::fault_report::{self as rules, Action, ActionInput, Entry, Impact, Refusal, Step};
@@ -67,15 +68,17 @@ fn event(
     (from, to): (Option<&str>, Option<&str>),
     reason: Option<&str>,
 ) -> AppResult<()> {
-    tickets::record_event(
+    events::add(
         c,
-        r.ticket_id,
-        &who.actor(),
-        kind,
-        from,
-        to,
-        reason,
-        Some(json!({"fault_report_id": r.id, "revision": r.revision})),
+        NewEvent {
+            ticket_id: r.ticket_id,
+            actor: &who.actor(),
+            kind,
+            from,
+            to,
+            reason,
+            data: Some(json!({"fault_report_id": r.id, "revision": r.revision})),
+        },
     )?;
     Ok(())
 }

@@ -6,13 +6,14 @@
 //! `inspection`, `inspection_finding`, `visit`).
 
 use super::inspection_generation::book_visit;
+use super::tickets_registration::Registration;
 use super::Who;
 use crate::db::audit::{self, snapshot, Actor};
 use crate::db::dispatch::{get_visit, own_visit, VisitRow};
 use crate::db::inspections::{
     self as store, InspectionFilter, InspectionRow, NewFinding as FindingLinks, NewPlan, PlanFilter, PlanRow,
 };
-use crate::db::tickets::{self as ticket_store, Registration};
+use crate::db::tickets::events::{self, NewEvent};
 use crate::db::{inspection_visits, notifications, sla, utc, write, DbConn, Paging};
 use crate::domain::cadence::Every;
 use crate::domain::inspection::{self as rules, Finding, PlanFields};
@@ -525,7 +526,7 @@ pub fn record_finding_in_tx(
         description: f.ticket_description(&about),
         received_at: actor.at,
     };
-    let ticket = ticket_store::register_owned_in_tx(c, actor, owner, &reg, step_interval)?;
+    let ticket = super::tickets_registration::register_owned_in_tx(c, actor, owner, &reg, step_interval)?;
     let links = FindingLinks {
         inspection_id: row.id,
         visit_id: visit.id,
@@ -535,17 +536,19 @@ pub fn record_finding_in_tx(
         at: actor.at,
     };
     let found = store::insert_finding(c, &links)?;
-    ticket_store::record_event(
+    events::add(
         c,
-        ticket.id.0,
-        actor,
-        "opened_from_inspection",
-        None,
-        None,
-        None,
-        Some(json!({
-            "inspection_id": row.id, "visit_id": visit.id, "plan_id": plan.id, "finding_id": found.id,
-        })),
+        NewEvent {
+            ticket_id: ticket.id.0,
+            actor,
+            kind: "opened_from_inspection",
+            from: None,
+            to: None,
+            reason: None,
+            data: Some(json!({
+                "inspection_id": row.id, "visit_id": visit.id, "plan_id": plan.id, "finding_id": found.id,
+            })),
+        },
     )?;
     let out = found.to_wire(ticket.number.clone());
     audit::record(c, actor, "inspection_finding", found.id, "create", None, snapshot(&out))?;

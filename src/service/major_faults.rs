@@ -8,13 +8,15 @@
 //! e-mail. The list is the user records themselves: an admin manages it by giving managers
 //! their role and e-mail address.
 
+use super::tickets::Change;
 use super::Who;
 use crate::config::Settings;
 use crate::db::audit::{self, snapshot};
 use crate::db::fault_reports::lookups::site_line;
 use crate::db::major_faults::{self as store, display_name, local, FaultRow, NewFault};
 use crate::db::outbox::{self, OutboxMail};
-use crate::db::tickets::{self, Change, TicketRow};
+use crate::db::tickets::events::{self, NewEvent};
+use crate::db::tickets::{self, TicketRow};
 use crate::db::{notifications, utc, write, DbConn, Paging};
 use crate::domain::major_fault::{self as rules, Details};
 use crate::domain::validate;
@@ -79,7 +81,7 @@ pub fn declare(
         });
         // Checks that the ticket is open and not a major fault yet; flips the flag with its
         // timeline event and audit record.
-        tickets::change_in_tx(
+        super::tickets::change_in_tx(
             c,
             &actor,
             Some(who.caller.role),
@@ -131,15 +133,17 @@ pub fn progress(
         let before = store::wire(c, &before_row, who.at)?;
         store::set_plan(c, &before_row, &plan, who.at)?;
         let fault = store::get_row(c, before_row.id)?;
-        tickets::record_event(
+        events::add(
             c,
-            ticket_id,
-            &actor,
-            "major_fault_updated",
-            None,
-            Some(&fault.updates.to_string()),
-            note.as_deref(),
-            Some(json!({"handling_plan": plan, "previous_plan": before_row.handling_plan})),
+            NewEvent {
+                ticket_id,
+                actor: &actor,
+                kind: "major_fault_updated",
+                from: None,
+                to: Some(&fault.updates.to_string()),
+                reason: note.as_deref(),
+                data: Some(json!({"handling_plan": plan, "previous_plan": before_row.handling_plan})),
+            },
         )?;
         let after = store::wire(c, &fault, who.at)?;
         audit::record(
@@ -179,15 +183,17 @@ pub fn end(
         store::set_end(c, &before_row, (ended_at, who.caller.id.0), &summary, who.at)?;
         let fault = store::get_row(c, before_row.id)?;
         let minutes = rules::elapsed_minutes(utc(fault.occurred_at), Some(ended_at), who.at);
-        tickets::record_event(
+        events::add(
             c,
-            ticket_id,
-            &actor,
-            "major_fault_ended",
-            None,
-            Some(&ended_at.to_rfc3339()),
-            summary.as_deref(),
-            Some(json!({"ended_at": ended_at, "lasted_minutes": minutes})),
+            NewEvent {
+                ticket_id,
+                actor: &actor,
+                kind: "major_fault_ended",
+                from: None,
+                to: Some(&ended_at.to_rfc3339()),
+                reason: summary.as_deref(),
+                data: Some(json!({"ended_at": ended_at, "lasted_minutes": minutes})),
+            },
         )?;
         let after = store::wire(c, &fault, who.at)?;
         audit::record(c, &actor, ENTITY, fault.id, "end", snapshot(&before), snapshot(&after))?;
@@ -306,15 +312,17 @@ fn queue_notice(c: &mut DbConn, who: &Who, fault: &FaultRow, notice: Notice<'_>,
     notifications::notify(c, &inbox, ticket.id, "major_fault", &rendered.subject, who.at)?;
     if addresses.is_empty() {
         tracing::warn!(ticket = %ticket.number, "nobody with an e-mail address to send the major fault notice to");
-        tickets::record_event(
+        events::add(
             c,
-            ticket.id,
-            &actor,
-            "mail_skipped",
-            None,
-            Some(kind.as_str()),
-            Some("nobody with an e-mail address to notify"),
-            None,
+            NewEvent {
+                ticket_id: ticket.id,
+                actor: &actor,
+                kind: "mail_skipped",
+                from: None,
+                to: Some(kind.as_str()),
+                reason: Some("nobody with an e-mail address to notify"),
+                data: None,
+            },
         )?;
         return Ok(());
     }

@@ -5,10 +5,11 @@
 //! sent again gets the first answer back and changes nothing (the same key with a different body
 //! is refused). Visit steps carry `If-Match` with the version the phone last saw.
 
+use super::inspections::FindingOn;
 use super::visit_steps::{self, Done, StepData};
 use super::Who;
 use crate::db::dispatch::visits as store;
-use crate::db::inspections::{self, FindingOn};
+use crate::db::inspections;
 use crate::db::ping_writer::PingRequest;
 use crate::db::{idempotency, tickets as ticket_store, write, DbConn, Paging};
 use crate::domain::geo::Location;
@@ -331,7 +332,7 @@ pub fn record_finding(
     };
     let (actor, asset) = (who.actor(), b.asset_id.map(|a| a.0));
     once(c, who, &key, &post.hash, |c| {
-        let found = inspections::record_finding_in_tx(c, &actor, on, f, asset, step_interval)?;
+        let found = super::inspections::record_finding_in_tx(c, &actor, on, f, asset, step_interval)?;
         serde_json::to_string(&found).map_err(AppError::internal)
     })
 }

@@ -6,11 +6,12 @@
 //! is concerned, the ticket's timeline event.
 
 use super::surveys;
+use super::tickets_registration::Registration;
 use super::Who;
 use crate::db::audit::{self, snapshot, Actor};
 use crate::db::revisit_files::{self as files, FileFilter};
 use crate::db::revisits::{self as store, NewRevisit, ProgressOf, RevisitFilter, RevisitRow};
-use crate::db::tickets::{self, Registration};
+use crate::db::tickets::events::{self, NewEvent};
 use crate::db::{write, DbConn, Paging};
 use crate::domain::cadence::IsoWeek;
 use crate::domain::revisit::{self as rules, Outcome};
@@ -95,15 +96,17 @@ pub fn schedule_satisfaction(c: &mut DbConn, actor: &Actor, t: &Ticket, days: u3
             at: actor.at,
         },
     )?;
-    tickets::record_event(
+    events::add(
         c,
-        t.id.0,
-        actor,
-        "satisfaction_revisit_scheduled",
-        None,
-        Some(&due_on.to_string()),
-        None,
-        Some(json!({"revisit_id": id, "due_on": due_on})),
+        NewEvent {
+            ticket_id: t.id.0,
+            actor,
+            kind: "satisfaction_revisit_scheduled",
+            from: None,
+            to: Some(&due_on.to_string()),
+            reason: None,
+            data: Some(json!({"revisit_id": id, "due_on": due_on})),
+        },
     )?;
     let created = store::get(c, id, today)?;
     audit::record(c, actor, "revisit", id, "create", None, snapshot(&created))?;
@@ -218,19 +221,21 @@ fn open_ticket(
         description: o.ticket_description(&about),
         received_at: actor.at,
     };
-    let ticket = tickets::register_in_tx(c, actor, &reg, step_interval)?;
-    tickets::record_event(
+    let ticket = super::tickets_registration::register_in_tx(c, actor, &reg, step_interval)?;
+    events::add(
         c,
-        ticket.id.0,
-        actor,
-        "opened_from_revisit",
-        None,
-        None,
-        None,
-        Some(json!({
-            "revisit_id": row.id, "kind": wire.kind, "score": o.score, "reached": o.reached,
-            "follow_up_needed": o.follow_up_needed, "ticket_id": row.ticket_id,
-        })),
+        NewEvent {
+            ticket_id: ticket.id.0,
+            actor,
+            kind: "opened_from_revisit",
+            from: None,
+            to: None,
+            reason: None,
+            data: Some(json!({
+                "revisit_id": row.id, "kind": wire.kind, "score": o.score, "reached": o.reached,
+                "follow_up_needed": o.follow_up_needed, "ticket_id": row.ticket_id,
+            })),
+        },
     )?;
     Ok(ticket)
 }

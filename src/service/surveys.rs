@@ -12,6 +12,7 @@ use crate::db::audit::{self, snapshot, Actor};
 use crate::db::major_faults::local;
 use crate::db::outbox::{self, OutboxMail};
 use crate::db::surveys::{self as store, Filter, LinkRow, NewAnswer};
+use crate::db::tickets::events::{self, NewEvent};
 use crate::db::tickets::{self, TicketRow};
 use crate::db::{sla, ts, utc, write, DbConn, Paging};
 use crate::domain::survey::{self as rules, Answer, Refusal, COMMENT_MAX, SCORE_MAX, SCORE_MIN};
@@ -54,15 +55,17 @@ fn insert(c: &mut DbConn, actor: &Actor, ticket: &TicketRow, a: &Answer, via: Vi
     })?;
     let created = store::get(c, id)?;
     audit::record(c, actor, "survey", id, "create", None, snapshot(&created))?;
-    tickets::record_event(
+    events::add(
         c,
-        ticket.id,
-        actor,
-        "survey_answered",
-        None,
-        Some(&a.score.to_string()),
-        None,
-        Some(json!({"survey_id": id, "score": a.score, "source": source, "revisit_id": revisit_id})),
+        NewEvent {
+            ticket_id: ticket.id,
+            actor,
+            kind: "survey_answered",
+            from: None,
+            to: Some(&a.score.to_string()),
+            reason: None,
+            data: Some(json!({"survey_id": id, "score": a.score, "source": source, "revisit_id": revisit_id})),
+        },
     )?;
     Ok(created)
 }
@@ -125,15 +128,17 @@ pub fn send_closing_mail(c: &mut DbConn, actor: &Actor, ticket_id: i64, s: Closi
                 Some(Err(_)) => "the ticket's contact e-mail address is not usable",
                 _ => "the ticket has no contact e-mail address",
             };
-            tickets::record_event(
+            events::add(
                 c,
-                ticket.id,
-                actor,
-                "mail_skipped",
-                None,
-                Some(MailKind::TicketClosed.as_str()),
-                Some(why),
-                None,
+                NewEvent {
+                    ticket_id: ticket.id,
+                    actor,
+                    kind: "mail_skipped",
+                    from: None,
+                    to: Some(MailKind::TicketClosed.as_str()),
+                    reason: Some(why),
+                    data: None,
+                },
             )?;
             return Ok(());
         }

@@ -121,7 +121,7 @@ pub fn take(
         }
     };
     if let Some(inspection) = before.inspection_id {
-        crate::db::inspections::after_visit_step(c, &actor, inspection, &before, step)?;
+        super::inspections::after_visit_step(c, &actor, inspection, &before, step)?;
     }
     let after = store::get_visit(c, id)?.to_wire()?;
     let (from, to) = (Some(status.as_str()), Some(next.as_str()));
@@ -178,12 +178,12 @@ fn check_in(
     if let Some(ticket_id) = before.ticket_id {
         let t = ticket_store::get(c, ticket_id)?;
         if t.arrived_at.is_none() && t.ladder_tier == LadderTier::Onsite.as_str() && t.status()?.is_open() {
-            ticket_store::change_in_tx(
+            super::tickets::change_in_tx(
                 c,
                 actor,
                 None,
                 ticket_id,
-                ticket_store::Change::Arrived { at: actor.at },
+                super::tickets::Change::Arrived { at: actor.at },
                 settings.escalation_step(),
             )?;
         }

@@ -8,7 +8,8 @@ use crate::db::dispatch::board::{self as board_store, day_bounds, work_of};
 use crate::db::dispatch::candidates::{nearby, Around};
 use crate::db::dispatch::technicians as tech_store;
 use crate::db::dispatch::visits::{self as store, NewRepairVisit, VisitRow};
-use crate::db::{sla as calendar, tickets as ticket_store, utc, write, DbConn};
+use crate::db::tickets::events::{self, NewEvent};
+use crate::db::{sla as calendar, utc, write, DbConn};
 use crate::domain::dispatch::{self, Job, Params};
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
@@ -44,7 +45,18 @@ pub(crate) fn visit_event(
 ) -> AppResult<()> {
     if let Some(t) = v.ticket_id {
         let data = Some(json!({"visit_id": v.id}));
-        ticket_store::record_event(c, t, actor, kind, from, to, reason, data)?;
+        events::add(
+            c,
+            NewEvent {
+                ticket_id: t,
+                actor,
+                kind,
+                from,
+                to,
+                reason,
+                data,
+            },
+        )?;
     }
     Ok(())
 }
@@ -88,15 +100,17 @@ pub fn create(c: &mut DbConn, who: &Who, b: NewVisit) -> AppResult<Visit> {
         )?;
         store::set_onsite_request_status(c, request_id, OnsiteRequestStatus::Scheduled, actor.at)?;
         let out = row.to_wire()?;
-        ticket_store::record_event(
+        events::add(
             c,
-            request.ticket_id,
-            &actor,
-            "visit_created",
-            None,
-            Some(&row.id.to_string()),
-            None,
-            snapshot(&out),
+            NewEvent {
+                ticket_id: request.ticket_id,
+                actor: &actor,
+                kind: "visit_created",
+                from: None,
+                to: Some(&row.id.to_string()),
+                reason: None,
+                data: snapshot(&out),
+            },
         )?;
         audit::record(c, &actor, "visit", row.id, "create", None, snapshot(&out))?;
         Ok(out)

@@ -69,33 +69,6 @@ pub fn add(c: &mut DbConn, e: NewEvent) -> QueryResult<()> {
     Ok(())
 }
 
-// moved
-/// [`add`] with the event's fields one by one.
-#[allow(clippy::too_many_arguments)]
-pub fn record_event(
-    c: &mut DbConn,
-    ticket_id: i64,
-    actor: &Actor,
-    kind: &str,
-    from: Option<&str>,
-    to: Option<&str>,
-    reason: Option<&str>,
-    data: Option<Value>,
-) -> QueryResult<()> {
-    add(
-        c,
-        NewEvent {
-            ticket_id,
-            actor,
-            kind,
-            from,
-            to,
-            reason,
-            data,
-        },
-    )
-}
-
 /// Every event of a ticket, oldest first.
 pub fn timeline(c: &mut DbConn, ticket_id: i64) -> AppResult<Vec<TicketEvent>> {
     #[derive(Queryable, Selectable)]
