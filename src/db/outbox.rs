@@ -8,9 +8,8 @@
 //! This module holds the rows and their queries; the relay's bookkeeping of outcomes and the
 //! admins' retry, with their audit events and notices, are in `service::outbox`.
 
-use super::audit::{self, snapshot, Actor};
+use super::audit::Actor;
 use super::schema::{outbox, outbox_attachments};
-use super::tickets::events::{self, NewEvent};
 use super::{length, ts, utc, write, DbConn, Paging};
 use crate::domain::outbox as rules;
 use crate::error::{AppError, AppResult};
@@ -20,7 +19,6 @@ use diesel::prelude::*;
 use fieldline_mobile_api::{
     CustomerId, MailKind, OutboxAttachment, OutboxMessage, OutboxMessageId, OutboxStatus, Page, TicketId,
 };
-use serde_json::json;
 use std::collections::HashMap;
 
 /// Errors kept on a message are cut to this many characters.
@@ -145,34 +143,9 @@ impl Row {
     }
 }
 
-/// Writes a message to the outbox. Call it INSIDE the transaction of the change that causes
-/// the message (it opens none of its own), so the message exists exactly when the change does.
-/// Records the audit event and, for a message about a ticket, a `mail_queued` timeline event.
-/// The relay sends it from `actor.at` on.
-pub fn enqueue(c: &mut DbConn, actor: &Actor, m: OutboxMail) -> AppResult<OutboxMessageId> {
-    if !super::in_transaction(c) {
-        return Err(AppError::internal(
-            "outbox::enqueue must run inside the caller's transaction",
-        ));
-    }
-    if m.to.is_empty() {
-        return Err(AppError::validation("recipients", "give at least one address"));
-    }
-    let to = mail::parse_recipients("recipients", &m.to)?;
-    let subject = m.subject.trim();
-    if subject.is_empty() || subject.chars().any(char::is_control) {
-        return Err(AppError::validation("subject", "must be one line of text"));
-    }
-    if m.attachments.iter().map(|a| a.content.len()).sum::<usize>() > ATTACHMENTS_MAX_BYTES {
-        return Err(AppError::validation(
-            "attachments",
-            format!("at most {} MiB together", ATTACHMENTS_MAX_BYTES / (1024 * 1024)),
-        ));
-    }
-    if !m.message_id.starts_with('<') || !m.message_id.ends_with('>') || !m.message_id.contains('@') {
-        return Err(AppError::internal(format!("`{}` is not a Message-ID", m.message_id)));
-    }
-    let recipients_json = serde_json::to_string(&to).map_err(AppError::internal)?;
+/// Stores a message checked by the outbox service (`service::outbox::enqueue`) and its
+/// attachments, pending from `actor.at` on; returns its id.
+pub fn insert(c: &mut DbConn, actor: &Actor, m: &OutboxMail, subject: &str, recipients_json: &str) -> QueryResult<i64> {
     let now = ts(actor.at);
     let id: i64 = diesel::insert_into(outbox::table)
         .values((
@@ -180,7 +153,7 @@ pub fn enqueue(c: &mut DbConn, actor: &Actor, m: OutboxMail) -> AppResult<Outbox
             outbox::kind.eq(m.kind.as_str()),
             outbox::customer_id.eq(m.customer_id),
             outbox::ticket_id.eq(m.ticket_id),
-            outbox::recipients_json.eq(&recipients_json),
+            outbox::recipients_json.eq(recipients_json),
             outbox::subject.eq(subject),
             outbox::body_text.eq(&m.text),
             outbox::body_html.eq(&m.html),
@@ -204,23 +177,7 @@ pub fn enqueue(c: &mut DbConn, actor: &Actor, m: OutboxMail) -> AppResult<Outbox
             ))
             .execute(c)?;
     }
-    let out = get(c, id)?;
-    audit::record(c, actor, "outbox_message", id, "create", None, snapshot(&out))?;
-    if let Some(ticket) = m.ticket_id {
-        events::add(
-            c,
-            NewEvent {
-                ticket_id: ticket,
-                actor,
-                kind: "mail_queued",
-                from: None,
-                to: Some(m.kind.as_str()),
-                reason: None,
-                data: Some(json!({"outbox_id": id, "message_id": m.message_id, "recipients": to, "subject": subject})),
-            },
-        )?;
-    }
-    Ok(OutboxMessageId(id))
+    Ok(id)
 }
 
 fn attachment_infos(c: &mut DbConn, ids: &[i64]) -> AppResult<HashMap<i64, Vec<OutboxAttachment>>> {

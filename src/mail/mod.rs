@@ -3,7 +3,7 @@
 //! the templates of the notices.
 //!
 //! Nothing here is called from a request: a request writes an outbox row
-//! (`db::outbox::enqueue`) in its own transaction, and the relay (`jobs::mail`) sends it.
+//! (`service::outbox::enqueue`) in its own transaction, and the relay (`jobs::mail`) sends it.
 
 pub mod templates;
 

@@ -4,14 +4,65 @@
 
 use super::Who;
 use crate::db::audit::{self, snapshot, Actor};
-use crate::db::outbox::{self as store, Failure, OutboxFilter};
-use crate::db::{write, DbConn, Paging};
+use crate::db::outbox::{self as store, Failure, OutboxFilter, OutboxMail};
+use crate::db::tickets::events::{self, NewEvent};
+use crate::db::{in_transaction, write, DbConn, Paging};
 use crate::domain::outbox::{self as rules, AfterFailure};
 use crate::error::{AppError, AppResult};
+use crate::mail;
 use crate::policy::admin::{Act, DEAD_MAIL_AUDIENCE};
 use crate::policy::{self, Action};
 use chrono::{DateTime, Utc};
-use fieldline_mobile_api::{OutboxMessage, OutboxStatus, Page};
+use fieldline_mobile_api::{OutboxMessage, OutboxMessageId, OutboxStatus, Page};
+use serde_json::json;
+
+/// Writes a message to the outbox. Call it INSIDE the transaction of the change that causes
+/// the message (it opens none of its own), so the message exists exactly when the change does.
+/// Records the audit event and, for a message about a ticket, a `mail_queued` timeline event.
+/// The relay sends it from `actor.at` on.
+pub fn enqueue(c: &mut DbConn, actor: &Actor, m: OutboxMail) -> AppResult<OutboxMessageId> {
+    if !in_transaction(c) {
+        return Err(AppError::internal(
+            "outbox::enqueue must run inside the caller's transaction",
+        ));
+    }
+    if m.to.is_empty() {
+        return Err(AppError::validation("recipients", "give at least one address"));
+    }
+    let to = mail::parse_recipients("recipients", &m.to)?;
+    let subject = m.subject.trim();
+    if subject.is_empty() || subject.chars().any(char::is_control) {
+        return Err(AppError::validation("subject", "must be one line of text"));
+    }
+    if m.attachments.iter().map(|a| a.content.len()).sum::<usize>() > store::ATTACHMENTS_MAX_BYTES {
+        return Err(AppError::validation(
+            "attachments",
+            format!("at most {} MiB together", store::ATTACHMENTS_MAX_BYTES / (1024 * 1024)),
+        ));
+    }
+    if !m.message_id.starts_with('<') || !m.message_id.ends_with('>') || !m.message_id.contains('@') {
+        return Err(AppError::internal(format!("`{}` is not a Message-ID", m.message_id)));
+    }
+    let recipients_json = serde_json::to_string(&to).map_err(AppError::internal)?;
+    let id = store::insert(c, actor, &m, subject, &recipients_json)?;
+    let out = store::get(c, id)?;
+    audit::record(c, actor, "outbox_message", id, "create", None, snapshot(&out))?;
+    if let Some(ticket) = m.ticket_id {
+        events::add(
+            c,
+            NewEvent {
+                ticket_id: ticket,
+                actor,
+                kind: "mail_queued",
+                from: None,
+                to: Some(m.kind.as_str()),
+                reason: None,
+                data: Some(json!({"outbox_id": id, "message_id": m.message_id, "recipients": to, "subject": subject})),
+            },
+        )?;
+    }
+    Ok(OutboxMessageId(id))
+}
 
 /// What the outbox list is asked for: its filters and the page.
 #[derive(Debug, Default)]

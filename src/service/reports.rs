@@ -8,7 +8,7 @@
 
 use super::Who;
 use crate::db::audit::{self, Actor};
-use crate::db::outbox::{self, OutboxMail};
+use crate::db::outbox::OutboxMail;
 use crate::db::reports::{self as store, NewMailing, RecipientRow};
 use crate::db::revisits::today;
 use crate::db::{sla, write, DbConn};
@@ -16,6 +16,7 @@ use crate::domain::report::{self as rules, Period};
 use crate::error::{AppError, AppResult};
 use crate::mail::templates;
 use crate::policy::followup as policy;
+use crate::service::outbox;
 use chrono::{DateTime, Utc};
 use fieldline_mobile_api::{MailKind, ReportKind, ServiceReport};
 use serde_json::json;

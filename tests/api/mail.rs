@@ -704,8 +704,8 @@ async fn an_attachment_enqueued_in_a_transaction_arrives_with_its_message() {
             .attach(Attachment::new("attachment", "report.pdf", "application/pdf", bytes.clone()).unwrap())
         };
         // Outside a transaction it is refused: a message must be written with its cause.
-        assert!(store::enqueue(&mut conn, &actor, mail()).is_err());
-        db::write(&mut conn, |c| store::enqueue(c, &actor, mail())).unwrap();
+        assert!(fieldline::service::outbox::enqueue(&mut conn, &actor, mail()).is_err());
+        db::write(&mut conn, |c| fieldline::service::outbox::enqueue(c, &actor, mail())).unwrap();
     })
     .await
     .unwrap();

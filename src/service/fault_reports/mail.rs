@@ -5,12 +5,13 @@
 use super::Who;
 use crate::db::fault_reports::{self as store, lookups, ReportRow};
 use crate::db::major_faults::{display_name, local};
-use crate::db::outbox::{self, OutboxMail};
+use crate::db::outbox::OutboxMail;
 use crate::db::tickets::TicketRow;
 use crate::db::{utc, DbConn};
 use crate::domain::major_fault::duration_words;
 use crate::error::{AppError, AppResult};
 use crate::mail::{self, templates};
+use crate::service::outbox;
 use fieldline_mobile_api::{
     ContactId, FaultReportRecipient, FaultReportStatus as Status, MailKind, OutboxMessageId, UserId,
 };
