@@ -10,6 +10,7 @@ use crate::db::tickets::lists::{self, TicketFilter, TicketSort, Total};
 use crate::db::tickets::{self as store, events, onsite, records, TicketRow};
 use crate::db::{sla as sla_policy, write, DbConn, Paging};
 use crate::error::{AppError, AppResult};
+use crate::policy::fault_reports::Act as FaultAct;
 use crate::policy::tickets::{self as policy, Act};
 use crate::policy::{self as policies, Action, Caller};
 use chrono::{DateTime, Duration, Utc};
@@ -82,8 +83,8 @@ pub enum LadderAction {
 
 impl Change {
     /// The policy's action of this change.
-    pub fn act(&self) -> Act {
-        match self {
+    pub fn action(&self) -> Action {
+        let act = match self {
             Change::Ladder { action, .. } => match action {
                 LadderAction::Start => Act::Start,
                 LadderAction::Wait => Act::Wait,
@@ -98,9 +99,10 @@ impl Change {
             Change::RequestCallback { .. } => Act::RequestCallback,
             Change::CallbackDone { .. } => Act::CallbackDone,
             Change::Arrived { .. } => Act::Arrival,
-            Change::MajorFault { .. } => Act::MarkMajorFault,
+            Change::MajorFault { .. } => return Action::FaultReports(FaultAct::DeclareMajorFault),
             Change::Update { .. } => Act::Update,
-        }
+        };
+        Action::Tickets(act)
     }
 
     /// The audit record's action.
@@ -124,13 +126,6 @@ impl Change {
             Change::Update { .. } => "update",
         }
     }
-}
-
-/// Whether a user of this role may make the change to the ticket (the policy's rule with the
-/// ticket's owner and assignee).
-pub fn may(role: Role, user: i64, row: &TicketRow, change: &Change) -> bool {
-    let caller = Caller::new(UserId(user), role);
-    policy::may(&caller, change.act(), &policy::facts(row.owner_id, row.assignee_id))
 }
 
 /// Applies a change: checks who may, asks the ladder, moves the clocks, writes the ticket, its
@@ -160,7 +155,7 @@ pub fn change_in_tx(
     let before = store::get(c, id)?;
     if let Some(role) = role {
         let facts = policy::facts(before.owner_id, before.assignee_id);
-        policy::check_change(&Caller::new(UserId(user), role), change.act(), &facts, || {
+        policy::check_change(&Caller::new(UserId(user), role), change.action(), &facts, || {
             AppError::not_found("ticket", id)
         })?;
     }
