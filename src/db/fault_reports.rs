@@ -521,13 +521,9 @@ pub fn list(c: &mut DbConn, scope: Scope, f: &Filter, paging: Paging) -> AppResu
         }
         q
     };
-    let total = query().count().get_result(c)?;
-    let rows: Vec<ReportRow> = query()
-        .order(fault_reports::id.desc())
-        .limit(paging.limit)
-        .offset(paging.offset)
-        .select(ReportRow::as_select())
-        .load(c)?;
+    let (rows, total): (Vec<ReportRow>, i64) = paging.load(c, query, |q| {
+        q.order(fault_reports::id.desc()).select(ReportRow::as_select())
+    })?;
     let items = wires(c, &rows)?;
     Ok(paging.page(items, total))
 }

@@ -176,13 +176,8 @@ pub fn list_plans(c: &mut DbConn, f: &PlanFilter, paging: Paging) -> AppResult<P
         }
         q
     };
-    let total = query().count().get_result(c)?;
-    let rows: Vec<PlanRow> = query()
-        .order(inspection_plans::id)
-        .limit(paging.limit)
-        .offset(paging.offset)
-        .select(PlanRow::as_select())
-        .load(c)?;
+    let (rows, total): (Vec<PlanRow>, i64) =
+        paging.load(c, query, |q| q.order(inspection_plans::id).select(PlanRow::as_select()))?;
     let items = rows.iter().map(PlanRow::to_wire).collect::<AppResult<_>>()?;
     Ok(paging.page(items, total))
 }
@@ -548,17 +543,13 @@ pub fn list(c: &mut DbConn, f: &InspectionFilter, paging: Paging, now: DateTime<
         }
         q
     };
-    let total = query().count().get_result(c)?;
-    let rows: Vec<Joined> = query()
-        .order((inspections::due_on, inspections::id))
-        .limit(paging.limit)
-        .offset(paging.offset)
-        .select((
+    let (rows, total): (Vec<Joined>, i64) = paging.load(c, query, |q| {
+        q.order((inspections::due_on, inspections::id)).select((
             InspectionRow::as_select(),
             inspection_plans::name,
             (visits::status, visits::technician_id).nullable(),
         ))
-        .load(c)?;
+    })?;
     Ok(paging.page(to_wire_all(c, rows, today)?, total))
 }
 

@@ -279,17 +279,14 @@ pub fn list(c: &mut DbConn, open: Option<bool>, paging: Paging, now: DateTime<Ut
         }
         q
     };
-    let total = query().count().get_result(c)?;
-    let rows: Vec<FaultRow> = query()
-        .order((
+    let (rows, total): (Vec<FaultRow>, i64) = paging.load(c, query, |q| {
+        q.order((
             major_faults::ended_at.is_not_null(),
             major_faults::occurred_at.asc(),
             major_faults::id.asc(),
         ))
-        .limit(paging.limit)
-        .offset(paging.offset)
         .select(FaultRow::as_select())
-        .load(c)?;
+    })?;
     let items = wires(c, &rows, now)?;
     Ok(paging.page(items, total))
 }

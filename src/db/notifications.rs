@@ -68,13 +68,8 @@ pub fn list(c: &mut DbConn, user: i64, unread_only: bool, paging: Paging) -> App
         }
         q
     };
-    let total = query().count().get_result(c)?;
-    let rows: Vec<Row> = query()
-        .order(notifications::id.desc())
-        .limit(paging.limit)
-        .offset(paging.offset)
-        .select(Row::as_select())
-        .load(c)?;
+    let (rows, total): (Vec<Row>, i64) =
+        paging.load(c, query, |q| q.order(notifications::id.desc()).select(Row::as_select()))?;
     Ok(paging.page(rows.into_iter().map(Row::into_wire).collect(), total))
 }
 

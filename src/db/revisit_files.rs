@@ -84,13 +84,8 @@ pub fn list_files(c: &mut DbConn, f: &FileFilter, paging: Paging) -> AppResult<P
         }
         q
     };
-    let total = query().count().get_result(c)?;
-    let rows: Vec<FileRow> = query()
-        .order(revisit_files::id)
-        .limit(paging.limit)
-        .offset(paging.offset)
-        .select(FileRow::as_select())
-        .load(c)?;
+    let (rows, total): (Vec<FileRow>, i64) =
+        paging.load(c, query, |q| q.order(revisit_files::id).select(FileRow::as_select()))?;
     Ok(paging.page(rows.iter().map(FileRow::to_wire).collect(), total))
 }
 

@@ -152,17 +152,14 @@ pub fn list(c: &mut DbConn, f: &RevisitFilter, paging: Paging, today: NaiveDate)
         }
         q
     };
-    let total = query().count().get_result(c)?;
-    let rows: Vec<(RevisitRow, String, Option<String>)> = query()
-        .order((
+    let (rows, total): (Vec<(RevisitRow, String, Option<String>)>, i64) = paging.load(c, query, |q| {
+        q.order((
             revisits::status.ne(RevisitStatus::Due.as_str()),
             revisits::due_on,
             revisits::id,
         ))
-        .limit(paging.limit)
-        .offset(paging.offset)
         .select((RevisitRow::as_select(), customers::name, tickets_t::number.nullable()))
-        .load(c)?;
+    })?;
     let items = rows
         .into_iter()
         .map(|(r, name, number)| r.to_wire(name, number, today))

@@ -249,13 +249,13 @@ pub fn list(c: &mut DbConn, f: &Filter, paging: Paging) -> AppResult<Page<Survey
         }
         q
     };
-    let total = query().count().get_result(c)?;
-    let rows: Vec<Listed> = query()
-        .order((surveys::answered_at.desc(), surveys::id.desc()))
-        .limit(paging.limit)
-        .offset(paging.offset)
-        .select((SurveyRow::as_select(), tickets_t::number, customers::name))
-        .load(c)?;
+    let (rows, total): (Vec<Listed>, i64) = paging.load(c, query, |q| {
+        q.order((surveys::answered_at.desc(), surveys::id.desc())).select((
+            SurveyRow::as_select(),
+            tickets_t::number,
+            customers::name,
+        ))
+    })?;
     let items = rows.into_iter().map(wire).collect::<AppResult<_>>()?;
     Ok(paging.page(items, total))
 }

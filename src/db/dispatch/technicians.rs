@@ -152,13 +152,9 @@ pub fn list_technicians(c: &mut DbConn, skill: Option<&str>, paging: Paging) -> 
         }
         q
     };
-    let total = query().count().get_result(c)?;
-    let rows: Vec<TechnicianRow> = query()
-        .order(technicians::user_id)
-        .limit(paging.limit)
-        .offset(paging.offset)
-        .select(TechnicianRow::as_select())
-        .load(c)?;
+    let (rows, total): (Vec<TechnicianRow>, i64) = paging.load(c, query, |q| {
+        q.order(technicians::user_id).select(TechnicianRow::as_select())
+    })?;
     let items = to_wire_all(c, &rows)?;
     Ok(paging.page(items, total))
 }

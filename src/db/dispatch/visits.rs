@@ -131,13 +131,10 @@ pub fn technician_visits(
         }
         q
     };
-    let total = query().count().get_result(c)?;
-    let rows: Vec<VisitRow> = query()
-        .order((visits::window_start, visits::id))
-        .limit(paging.limit)
-        .offset(paging.offset)
-        .select(VisitRow::as_select())
-        .load(c)?;
+    let (rows, total): (Vec<VisitRow>, i64) = paging.load(c, query, |q| {
+        q.order((visits::window_start, visits::id))
+            .select(VisitRow::as_select())
+    })?;
     let items = rows.iter().map(VisitRow::to_wire).collect::<AppResult<_>>()?;
     Ok(paging.page(items, total))
 }

@@ -57,17 +57,14 @@ pub fn onsite_requests(
         }
         q
     };
-    let total = query().count().get_result(c)?;
-    let rows: Vec<OnsiteRow> = query()
-        .order((
+    let (rows, total): (Vec<OnsiteRow>, i64) = paging.load(c, query, |q| {
+        q.order((
             onsite_requests::flagged_at.is_null(),
             onsite_requests::window_start,
             onsite_requests::id,
         ))
-        .limit(paging.limit)
-        .offset(paging.offset)
         .select(OnsiteRow::as_select())
-        .load(c)?;
+    })?;
     let items = rows.iter().map(OnsiteRow::to_wire).collect::<AppResult<_>>()?;
     Ok(paging.page(items, total))
 }
