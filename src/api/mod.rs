@@ -26,7 +26,6 @@ pub mod tickets;
 pub mod users;
 
 use crate::auth::CurrentUser;
-use crate::db::audit::Actor;
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::startup::AppState;
@@ -41,11 +40,6 @@ where
     T: Send + 'static,
 {
     crate::startup::blocking(state, f).await
-}
-
-/// The actor of a change made by the signed-in user, now.
-pub fn actor(user: &CurrentUser, state: &AppState) -> Actor {
-    Actor::user(user.id, state.clock.now())
 }
 
 /// The request of the signed-in user, now, as the services take it.
