@@ -1,8 +1,48 @@
 //! A visit's life on the technician's phone: assigned -> accepted (or declined, back to
 //! dispatch) -> en route -> on site -> completed, failed, or needing another visit. Pure.
 
+use super::geo::Location;
 use chrono::NaiveDate;
-use fieldline_mobile_api::VisitStatus;
+use fieldline_mobile_api::{PartUsed, VisitStatus};
+
+/// What a step carries, after validation.
+#[derive(Debug, Clone)]
+pub enum StepData {
+    Accept,
+    Decline { reason: String },
+    EnRoute,
+    CheckIn { at: Location, reason: Option<String> },
+    Complete(Done),
+    Fail { reason: String, needs_revisit: bool },
+}
+
+/// What the technician reports of a finished job.
+#[derive(Debug, Clone)]
+pub struct Done {
+    pub work_notes: String,
+    pub parts: Vec<PartUsed>,
+    pub time_spent_minutes: i32,
+    /// The price the customer was told, for work outside the warranty.
+    pub quote_amount: Option<f64>,
+    pub signoff_name: String,
+    pub signature_png: Vec<u8>,
+}
+
+impl StepData {
+    /// The step this is.
+    pub fn step(&self) -> Step {
+        match self {
+            StepData::Accept => Step::Accept,
+            StepData::Decline { .. } => Step::Decline,
+            StepData::EnRoute => Step::EnRoute,
+            StepData::CheckIn { .. } => Step::CheckIn,
+            StepData::Complete(_) => Step::Complete,
+            StepData::Fail { needs_revisit, .. } => Step::Fail {
+                needs_revisit: *needs_revisit,
+            },
+        }
+    }
+}
 
 /// What the technician does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

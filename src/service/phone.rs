@@ -6,7 +6,7 @@
 //! is refused). Visit steps carry `If-Match` with the version the phone last saw.
 
 use super::inspections::FindingOn;
-use super::visit_steps::{self, Done, StepData};
+use super::visit_steps;
 use super::Who;
 use crate::db::dispatch::visits as store;
 use crate::db::inspections;
@@ -15,6 +15,7 @@ use crate::db::{idempotency, tickets as ticket_store, write, DbConn, Paging};
 use crate::domain::geo::Location;
 use crate::domain::inspection::Finding;
 use crate::domain::validate;
+use crate::domain::visit::{Done, StepData};
 use crate::error::{AppError, AppResult};
 use crate::policy::dispatch::{self as policy, Act};
 use base64::Engine;

@@ -11,48 +11,10 @@ use crate::db::dispatch::visits::{self as store, CheckIn, Completion, VisitRow};
 use crate::db::{notifications, tickets as ticket_store, DbConn};
 use crate::domain::dispatch::distance_km;
 use crate::domain::geo::Location;
-use crate::domain::visit::{self as rules, Billing, Step, Work};
+use crate::domain::visit::{self as rules, Billing, Done, StepData, Work};
 use crate::error::{AppError, AppResult};
 use crate::policy::dispatch::{self as policy, Act};
-use fieldline_mobile_api::{LadderTier, OnsiteRequestStatus, PartUsed, Visit};
-
-/// What a step carries, after validation.
-#[derive(Debug, Clone)]
-pub enum StepData {
-    Accept,
-    Decline { reason: String },
-    EnRoute,
-    CheckIn { at: Location, reason: Option<String> },
-    Complete(Done),
-    Fail { reason: String, needs_revisit: bool },
-}
-
-/// What the technician reports of a finished job.
-#[derive(Debug, Clone)]
-pub struct Done {
-    pub work_notes: String,
-    pub parts: Vec<PartUsed>,
-    pub time_spent_minutes: i32,
-    /// The price the customer was told, for work outside the warranty.
-    pub quote_amount: Option<f64>,
-    pub signoff_name: String,
-    pub signature_png: Vec<u8>,
-}
-
-impl StepData {
-    fn step(&self) -> Step {
-        match self {
-            StepData::Accept => Step::Accept,
-            StepData::Decline { .. } => Step::Decline,
-            StepData::EnRoute => Step::EnRoute,
-            StepData::CheckIn { .. } => Step::CheckIn,
-            StepData::Complete(_) => Step::Complete,
-            StepData::Fail { needs_revisit, .. } => Step::Fail {
-                needs_revisit: *needs_revisit,
-            },
-        }
-    }
-}
+use fieldline_mobile_api::{LadderTier, OnsiteRequestStatus, Visit};
 
 /// The visit as it is now, as a 412's body.
 fn precondition_failed(v: &VisitRow) -> AppResult<AppError> {
