@@ -5,7 +5,7 @@ use super::{run, who};
 use crate::auth::CurrentUser;
 use crate::db::Paging;
 use crate::error::AppResult;
-use crate::service::tickets_notifications as service;
+use crate::service::notifications as service;
 use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
 use fieldline_mobile_api::{Notification, Page, Problem};

@@ -1,11 +1,11 @@
-//! The e-mail outbox. A message is a row written by `enqueue` inside the transaction of the
+//! The e-mail outbox. A message is a row written by `service::outbox::enqueue` inside the transaction of the
 //! change that causes it, so it exists exactly when the change does. The relay (`jobs::mail`)
 //! claims due rows with a lease in a short transaction, sends them outside any transaction,
 //! and records the outcome: sent, or a failed attempt with its error and the next attempt's
 //! time (exponential backoff), or dead after the last attempt. Admins list the messages and
 //! retry dead ones.
 //!
-//! This module holds the rows and their queries; the relay's bookkeeping of outcomes and the
+//! This module holds the rows and their queries; the writing of a message, the relay's bookkeeping of outcomes and the
 //! admins' retry, with their audit events and notices, are in `service::outbox`.
 
 use super::audit::Actor;
