@@ -5,8 +5,8 @@
 //! time (exponential backoff), or dead after the last attempt. Admins list the messages and
 //! retry dead ones.
 //!
-//! This module holds the rows and their queries; the writing of a message, the relay's bookkeeping of outcomes and the
-//! admins' retry, with their audit events and notices, are in `service::outbox`.
+//! This module holds the rows and their queries; writing a message, the relay's bookkeeping of
+//! outcomes and the admins' retry, with their audit events and notices, are in `service::outbox`.
 
 use super::audit::Actor;
 use super::schema::{outbox, outbox_attachments};
