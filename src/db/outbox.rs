@@ -10,11 +10,11 @@
 
 use super::audit::Actor;
 use super::schema::{outbox, outbox_attachments};
-use super::{length, ts, utc, write, DbConn, Paging};
+use super::{length, ts, utc, DbConn, Paging};
 use crate::domain::outbox as rules;
 use crate::error::{AppError, AppResult};
 use crate::mail::{self, Attachment, Outgoing};
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use fieldline_mobile_api::{
     CustomerId, MailKind, OutboxAttachment, OutboxMessage, OutboxMessageId, OutboxStatus, Page, TicketId,
@@ -299,7 +299,11 @@ pub struct Claim {
 
 /// When each of these customers' messages were sent within the rate window, and a send now for
 /// each message another relay holds the lease of (it is being sent right now).
-fn recent_sends(c: &mut DbConn, customers: &[i64], now: DateTime<Utc>) -> AppResult<HashMap<i64, Vec<DateTime<Utc>>>> {
+pub fn recent_sends(
+    c: &mut DbConn,
+    customers: &[i64],
+    now: DateTime<Utc>,
+) -> AppResult<HashMap<i64, Vec<DateTime<Utc>>>> {
     let mut recent: HashMap<i64, Vec<DateTime<Utc>>> = HashMap::new();
     if customers.is_empty() {
         return Ok(recent);
@@ -352,96 +356,71 @@ fn attachments_of(c: &mut DbConn, ids: &[i64]) -> AppResult<HashMap<i64, Vec<Att
     Ok(by_message)
 }
 
-/// Leases up to `batch` due messages (pending, next attempt due, no live lease) to the caller
-/// until `now + lease`, oldest due first. A message about a customer who already had
-/// `per_customer_per_hour` messages sent (or being sent) within the last hour is not leased:
-/// its next attempt moves to when the hour has room again, without counting an attempt.
-/// Claims are serialised across relays (`db::lock_outbox_claims`), so the bound holds with
-/// several nodes too. Leases and deferrals are the relay's bookkeeping and are not audited.
-pub fn claim(
+/// The due messages (pending, next attempt due, no live lease), oldest due first: their id
+/// and customer.
+pub fn due(c: &mut DbConn, now: DateTime<Utc>, batch: i64) -> QueryResult<Vec<(i64, Option<i64>)>> {
+    outbox::table
+        .filter(outbox::status.eq(OutboxStatus::Pending.as_str()))
+        .filter(outbox::next_attempt_at.le(ts(now)))
+        .filter(outbox::lease_until.is_null().or(outbox::lease_until.le(ts(now))))
+        .order((outbox::next_attempt_at, outbox::id))
+        .limit(batch)
+        .select((outbox::id, outbox::customer_id))
+        .load(c)
+}
+
+/// Moves a message's next attempt to `until` without counting an attempt.
+pub fn defer(c: &mut DbConn, id: i64, until: DateTime<Utc>, now: DateTime<Utc>) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((outbox::next_attempt_at.eq(ts(until)), outbox::updated_at.eq(ts(now))))
+        .execute(c)?;
+    Ok(())
+}
+
+/// Leases these messages, those still pending without a live lease, under `token` until `until`;
+/// returns them as the relay sends them, oldest due first.
+pub fn lease(
     c: &mut DbConn,
+    ids: &[i64],
+    token: &str,
+    until: DateTime<Utc>,
     now: DateTime<Utc>,
-    batch: i64,
-    per_customer_per_hour: u32,
-    lease: Duration,
-) -> AppResult<Claim> {
-    write(c, |c| {
-        super::lock_outbox_claims(c)?;
-        // (id, customer) of the due messages, oldest due first.
-        let due: Vec<(i64, Option<i64>)> = outbox::table
-            .filter(outbox::status.eq(OutboxStatus::Pending.as_str()))
-            .filter(outbox::next_attempt_at.le(ts(now)))
-            .filter(outbox::lease_until.is_null().or(outbox::lease_until.le(ts(now))))
-            .order((outbox::next_attempt_at, outbox::id))
-            .limit(batch)
-            .select((outbox::id, outbox::customer_id))
-            .load(c)?;
-        if due.is_empty() {
-            return Ok(Claim::default());
-        }
-        let mut customers: Vec<i64> = due.iter().filter_map(|r| r.1).collect();
-        customers.sort_unstable();
-        customers.dedup();
-        let mut recent = recent_sends(c, &customers, now)?;
-        let mut take: Vec<i64> = Vec::new();
-        let mut deferred = 0;
-        for &(id, customer) in &due {
-            if let Some(cu) = customer {
-                let times = recent.entry(cu).or_default();
-                if let Some(wait_until) = rules::rate_wait(times, per_customer_per_hour, now) {
-                    diesel::update(outbox::table.find(id))
-                        .set((
-                            outbox::next_attempt_at.eq(ts(wait_until)),
-                            outbox::updated_at.eq(ts(now)),
-                        ))
-                        .execute(c)?;
-                    deferred += 1;
-                    continue;
-                }
-                times.push(now);
-            }
-            take.push(id);
-        }
-        let token = uuid::Uuid::new_v4().to_string();
-        let until = now + lease;
-        if !take.is_empty() {
-            diesel::update(
-                outbox::table
-                    .filter(outbox::id.eq_any(&take))
-                    .filter(outbox::status.eq(OutboxStatus::Pending.as_str()))
-                    .filter(outbox::lease_until.is_null().or(outbox::lease_until.le(ts(now)))),
-            )
-            .set((outbox::lease_token.eq(&token), outbox::lease_until.eq(ts(until))))
-            .execute(c)?;
-        }
-        let rows: Vec<Row> = outbox::table
-            .filter(outbox::lease_token.eq(&token))
-            .order((outbox::next_attempt_at, outbox::id))
-            .select(Row::as_select())
-            .load(c)?;
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let mut by_message = attachments_of(c, &ids)?;
-        let claimed = rows
-            .into_iter()
-            .map(|r| {
-                Ok(Claimed {
-                    id: r.id,
-                    lease_token: token.clone(),
-                    lease_until: until,
-                    mail: Outgoing {
-                        to: r.recipients()?,
-                        message_id: r.message_id,
-                        subject: r.subject,
-                        text: r.body_text,
-                        html: r.body_html,
-                        attachments: by_message.remove(&r.id).unwrap_or_default(),
-                        date: now,
-                    },
-                })
+) -> AppResult<Vec<Claimed>> {
+    if !ids.is_empty() {
+        diesel::update(
+            outbox::table
+                .filter(outbox::id.eq_any(ids))
+                .filter(outbox::status.eq(OutboxStatus::Pending.as_str()))
+                .filter(outbox::lease_until.is_null().or(outbox::lease_until.le(ts(now)))),
+        )
+        .set((outbox::lease_token.eq(token), outbox::lease_until.eq(ts(until))))
+        .execute(c)?;
+    }
+    let rows: Vec<Row> = outbox::table
+        .filter(outbox::lease_token.eq(token))
+        .order((outbox::next_attempt_at, outbox::id))
+        .select(Row::as_select())
+        .load(c)?;
+    let leased: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut by_message = attachments_of(c, &leased)?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Claimed {
+                id: r.id,
+                lease_token: token.to_string(),
+                lease_until: until,
+                mail: Outgoing {
+                    to: r.recipients()?,
+                    message_id: r.message_id,
+                    subject: r.subject,
+                    text: r.body_text,
+                    html: r.body_html,
+                    attachments: by_message.remove(&r.id).unwrap_or_default(),
+                    date: now,
+                },
             })
-            .collect::<AppResult<Vec<_>>>()?;
-        Ok(Claim { claimed, deferred })
-    })
+        })
+        .collect()
 }
 
 /// Marks a pending message sent if `lease_token` still holds its lease; false when the lease
@@ -514,21 +493,16 @@ pub fn set_failed(c: &mut DbConn, id: i64, f: &Failure) -> AppResult<()> {
 }
 
 /// Gives leases back unused (the relay stopped before sending these), without an attempt.
-pub fn release(c: &mut DbConn, ids: &[i64], lease_token: &str) -> AppResult<()> {
-    if ids.is_empty() {
-        return Ok(());
-    }
-    write(c, |c| {
-        diesel::update(
-            outbox::table
-                .filter(outbox::id.eq_any(ids))
-                .filter(outbox::lease_token.eq(lease_token)),
-        )
-        .set((
-            outbox::lease_token.eq(None::<String>),
-            outbox::lease_until.eq(None::<NaiveDateTime>),
-        ))
-        .execute(c)?;
-        Ok(())
-    })
+pub fn release(c: &mut DbConn, ids: &[i64], lease_token: &str) -> QueryResult<()> {
+    diesel::update(
+        outbox::table
+            .filter(outbox::id.eq_any(ids))
+            .filter(outbox::lease_token.eq(lease_token)),
+    )
+    .set((
+        outbox::lease_token.eq(None::<String>),
+        outbox::lease_until.eq(None::<NaiveDateTime>),
+    ))
+    .execute(c)?;
+    Ok(())
 }

@@ -1,6 +1,6 @@
 //! The outbox relay: sends the e-mails that are due, outside any database transaction.
 //!
-//! Each round leases a batch of due messages (`db::outbox::claim`: the per-customer hourly bound
+//! Each round leases a batch of due messages (`service::outbox::claim`: the per-customer hourly bound
 //! holds the excess back), sends them one by one, and records each outcome (`service::outbox`) in its own short
 //! transaction: sent, or a failed attempt retried with backoff, or dead after the last attempt.
 //! A lease keeps other relays (other nodes, an overlapping run) off a message while it is being
@@ -9,7 +9,6 @@
 //! the message is sent again when its lease has run out, with the same Message-ID, which
 //! receivers use to drop the copy.
 
-use crate::db::outbox;
 use crate::error::AppResult;
 use crate::mail::SendError;
 use crate::service::outbox::{self as workflow, Attempt};
@@ -38,7 +37,7 @@ pub async fn run(state: &web::Data<AppState>) -> AppResult<(i64, i64)> {
     for _ in 0..ROUNDS {
         let now = state.clock.now();
         let claim = blocking(state, move |c, _| {
-            outbox::claim(c, now, BATCH, per_hour, chrono::Duration::minutes(LEASE_MINUTES))
+            workflow::claim(c, now, BATCH, per_hour, chrono::Duration::minutes(LEASE_MINUTES))
         })
         .await?;
         let looked_at = claim.claimed.len() as i64 + claim.deferred;
@@ -50,7 +49,7 @@ pub async fn run(state: &web::Data<AppState>) -> AppResult<(i64, i64)> {
                 let mut ids = vec![m.id];
                 ids.extend(queue.map(|q| q.id));
                 let token = m.lease_token.clone();
-                blocking(state, move |c, _| outbox::release(c, &ids, &token)).await?;
+                blocking(state, move |c, _| workflow::release(c, &ids, &token)).await?;
                 return Ok((examined, sent));
             }
             let mut mail = m.mail;

@@ -10,8 +10,9 @@ pub mod revisits;
 pub mod sla;
 
 use crate::config::Settings;
-use crate::db::{self, DbConn};
+use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
+use crate::service;
 use crate::startup::{blocking, AppState};
 use actix_web::web;
 use chrono::{DateTime, Utc};
@@ -103,7 +104,7 @@ pub async fn run(state: &web::Data<AppState>, job: &str, slot: &str) -> AppResul
     let job = def.name;
     let slot_key = slot.to_string();
     let claimed = blocking(state, move |c, st| {
-        Ok(db::job_runs::claim(c, job, &slot_key, st.clock.now())?)
+        service::jobs::claim_slot(c, job, &slot_key, st.clock.now())
     })
     .await?;
     let Some(run_id) = claimed else {
@@ -120,7 +121,7 @@ pub async fn run(state: &web::Data<AppState>, job: &str, slot: &str) -> AppResul
         Work::Relay => mail::run(state).await?,
     };
     blocking(state, move |c, st| {
-        Ok(db::job_runs::finish(c, run_id, st.clock.now(), examined, actions)?)
+        service::jobs::finish_run(c, run_id, st.clock.now(), examined, actions)
     })
     .await?;
     Ok(JobRun {

@@ -2,8 +2,9 @@
 //! last known position stays on their profile), and so are the records of scheduled job runs
 //! older than theirs (the relay alone claims thousands of slots a day).
 
-use crate::db::{job_runs, DbConn};
+use crate::db::DbConn;
 use crate::error::AppResult;
+use crate::service::jobs::prune_runs;
 use crate::service::technicians;
 use crate::startup::AppState;
 use chrono::Duration;
@@ -14,7 +15,7 @@ pub const NAME: &str = "ping_retention";
 pub fn run(conn: &mut DbConn, st: &AppState) -> AppResult<(i64, i64)> {
     let now = st.clock.now();
     let pings = technicians::prune_positions(conn, now - Duration::days(i64::from(st.settings.ping_retention_days)))?;
-    let runs = job_runs::prune(
+    let runs = prune_runs(
         conn,
         now - Duration::days(i64::from(st.settings.job_run_retention_days)),
     )?;

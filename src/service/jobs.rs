@@ -6,6 +6,7 @@ use crate::db::{job_runs, DbConn, Paging};
 use crate::error::{AppError, AppResult};
 use crate::policy::admin::Act;
 use crate::policy::{self, Action};
+use chrono::{DateTime, Utc};
 use fieldline_mobile_api::{JobRunRecord, Page};
 
 /// The longest slot key accepted.
@@ -52,4 +53,20 @@ pub fn runs(c: &mut DbConn, who: &Who, l: RunListing, jobs: &[&str]) -> AppResul
         }
     }
     Ok(job_runs::list(c, l.job.as_deref(), l.slot.as_deref(), paging)?)
+}
+
+/// Claims a job's run slot at `at`: the run's id, or None when another run (on this node or
+/// another) has claimed the slot.
+pub fn claim_slot(c: &mut DbConn, job: &str, slot: &str, at: DateTime<Utc>) -> AppResult<Option<i64>> {
+    Ok(job_runs::claim(c, job, slot, at)?)
+}
+
+/// Records the end of a run with what it examined and the actions it took.
+pub fn finish_run(c: &mut DbConn, run_id: i64, at: DateTime<Utc>, examined: i64, actions: i64) -> AppResult<()> {
+    Ok(job_runs::finish(c, run_id, at, examined, actions)?)
+}
+
+/// Forgets the runs that started before `before`; returns how many.
+pub fn prune_runs(c: &mut DbConn, before: DateTime<Utc>) -> AppResult<usize> {
+    Ok(job_runs::prune(c, before)?)
 }

@@ -6,7 +6,7 @@ use super::Who;
 use crate::db::audit::{self, snapshot, Actor};
 use crate::db::outbox::{self as store, Failure, OutboxFilter, OutboxMail};
 use crate::db::tickets::events::{self, NewEvent};
-use crate::db::{in_transaction, write, DbConn, Paging};
+use crate::db::{in_transaction, lock_outbox_claims, write, DbConn, Paging};
 use crate::domain::outbox::{self as rules, AfterFailure};
 use crate::error::{AppError, AppResult};
 use crate::mail;
@@ -202,4 +202,55 @@ pub fn mark_failed(c: &mut DbConn, a: &Attempt) -> AppResult<Option<OutboxStatus
         )?;
         Ok(Some(status))
     })
+}
+
+/// Leases up to `batch` due messages (pending, next attempt due, no live lease) to the relay
+/// until `now + lease`, oldest due first. A message about a customer who already had
+/// `per_customer_per_hour` messages sent (or being sent) within the last hour is not leased:
+/// its next attempt moves to when the hour has room again, without counting an attempt.
+/// Claims are serialised across relays (`db::lock_outbox_claims`), so the bound holds with
+/// several nodes too. Leases and deferrals are the relay's bookkeeping and are not audited.
+pub fn claim(
+    c: &mut DbConn,
+    now: DateTime<Utc>,
+    batch: i64,
+    per_customer_per_hour: u32,
+    lease: chrono::Duration,
+) -> AppResult<store::Claim> {
+    write(c, |c| {
+        lock_outbox_claims(c)?;
+        let due = store::due(c, now, batch)?;
+        if due.is_empty() {
+            return Ok(store::Claim::default());
+        }
+        let mut customers: Vec<i64> = due.iter().filter_map(|r| r.1).collect();
+        customers.sort_unstable();
+        customers.dedup();
+        let mut recent = store::recent_sends(c, &customers, now)?;
+        let mut take: Vec<i64> = Vec::new();
+        let mut deferred = 0;
+        for &(id, customer) in &due {
+            if let Some(cu) = customer {
+                let times = recent.entry(cu).or_default();
+                if let Some(wait_until) = rules::rate_wait(times, per_customer_per_hour, now) {
+                    store::defer(c, id, wait_until, now)?;
+                    deferred += 1;
+                    continue;
+                }
+                times.push(now);
+            }
+            take.push(id);
+        }
+        let token = uuid::Uuid::new_v4().to_string();
+        let claimed = store::lease(c, &take, &token, now + lease, now)?;
+        Ok(store::Claim { claimed, deferred })
+    })
+}
+
+/// Gives leases back unused (the relay stopped before sending these), without an attempt.
+pub fn release(c: &mut DbConn, ids: &[i64], lease_token: &str) -> AppResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    write(c, |c| Ok(store::release(c, ids, lease_token)?))
 }
