@@ -111,9 +111,18 @@ pub fn locate(conn: &mut DbConn, at: &Location) -> AppResult<Option<i64>> {
     Ok(region_of(bounds.iter().map(|(id, b)| (*id, b)), at))
 }
 
+/// Where a site stands and the region it is in.
+#[derive(Debug, Clone, Queryable)]
+pub struct SitePlace {
+    pub id: i64,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub region_id: Option<i64>,
+}
+
 /// The sites in the box and the sites in `region_id` (whose region is to be found again after a
-/// region is drawn or redrawn): id, latitude, longitude and region.
-pub fn sites_to_relocate(c: &mut DbConn, bbox: BBox, region_id: i64) -> AppResult<Vec<(i64, f64, f64, Option<i64>)>> {
+/// region is drawn or redrawn).
+pub fn sites_to_relocate(c: &mut DbConn, bbox: BBox, region_id: i64) -> AppResult<Vec<SitePlace>> {
     Ok(sites::table
         .filter(
             sites::region_id.eq(region_id).or(sites::latitude

@@ -116,8 +116,10 @@ fn refuse_taken_name(c: &mut DbConn, name: &str, except: Option<i64>) -> AppResu
 /// Finds the region again for every site in the box (after a region is drawn or redrawn) and for
 /// every site that was in `region_id`, each move with its audit event.
 fn relocate_sites(c: &mut DbConn, actor: &Actor, bbox: BBox, region_id: i64) -> AppResult<()> {
-    for (id, lat, lon, old) in store::sites_to_relocate(c, bbox, region_id)? {
-        let at = Location::parse(lat, lon).map_err(|e| AppError::internal(format!("site {id}: {e}")))?;
+    for site in store::sites_to_relocate(c, bbox, region_id)? {
+        let (id, old) = (site.id, site.region_id);
+        let at = Location::parse(site.latitude, site.longitude)
+            .map_err(|e| AppError::internal(format!("site {id}: {e}")))?;
         let new = store::locate(c, &at)?;
         if new != old {
             store::set_site_region(c, id, new, actor.at)?;
