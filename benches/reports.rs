@@ -28,8 +28,8 @@ fn main() -> anyhow::Result<()> {
     let mut c = pool.get()?;
     let t0: DateTime<Utc> = "2026-11-23T02:00:00Z".parse()?; // Monday 10:00 in Shanghai
     let system = Actor::system(t0 - Duration::days(400));
-    db::sla::ensure_default_policies(&mut c, &system)?;
-    db::sla::ensure_calendar(&mut c, &system, chrono_tz::Asia::Shanghai)?;
+    fieldline::service::sla::ensure_default_policies(&mut c, &system)?;
+    fieldline::service::sla::ensure_calendar(&mut c, &system, chrono_tz::Asia::Shanghai)?;
     let agent = common::user(&mut c, &system, "bench-agent", "Bench Agent", "agent")?.id;
     let ams = [
         common::user(&mut c, &system, "bench-am-1", "Bench AM 1", "account_manager")?

@@ -5,6 +5,7 @@
 use fieldline::db::audit::Actor;
 use fieldline::db::{self, customers, regions, sites, users};
 use fieldline::domain::geo::{Boundary, Location};
+use fieldline::service;
 use fieldline_mobile_api::{RegionClass, Tier, User};
 
 /// PostgreSQL when BENCH_DATABASE_URL is set, else a fresh SQLite file in the temporary folder.
@@ -27,7 +28,7 @@ pub fn user(
     display_name: &str,
     role: &str,
 ) -> anyhow::Result<User> {
-    Ok(users::create(
+    Ok(service::users::create_as(
         c,
         system,
         users::NewUserRow {
@@ -48,7 +49,7 @@ pub fn user(
 pub fn centre_region(c: &mut db::DbConn, system: &Actor) -> anyhow::Result<()> {
     let boundary = Boundary::from_ring(&[(120.1, 30.2), (120.3, 30.2), (120.3, 30.35), (120.1, 30.35)])?;
     let json = fieldline::geojson::boundary_to_value(&boundary).to_string();
-    regions::create(
+    service::regions::create_as(
         c,
         system,
         regions::RegionFields {
@@ -69,7 +70,7 @@ pub fn customer_with_site(
     tier: Tier,
     account_manager_id: Option<i64>,
 ) -> anyhow::Result<(i64, i64)> {
-    let customer = customers::create(
+    let customer = service::customers::create_as(
         c,
         system,
         customers::CustomerFields {
@@ -78,7 +79,7 @@ pub fn customer_with_site(
             account_manager_id,
         },
     )?;
-    let site = sites::create(
+    let site = service::sites::create_as(
         c,
         system,
         customer.id.0,

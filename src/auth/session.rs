@@ -3,6 +3,7 @@
 use super::{password, tokens};
 use crate::db::{users, DbConn};
 use crate::error::{AppError, AppResult};
+use crate::service::sessions::{self, Rotation};
 use crate::startup::AppState;
 use fieldline_mobile_api::{TokenResponse, UserId};
 
@@ -62,7 +63,7 @@ pub fn login(
     };
     let (plain, hash) = tokens::new_refresh_token();
     let expires = now + st.keys.refresh_ttl;
-    users::start_session(c, &user, &hash, now, expires)?;
+    sessions::start(c, &user, &hash, now, expires)?;
     tokens_for(st, &user, plain, expires)
 }
 
@@ -71,15 +72,15 @@ pub fn refresh(c: &mut DbConn, st: &AppState, presented: &str) -> AppResult<Toke
     let now = st.clock.now();
     let (plain, hash) = tokens::new_refresh_token();
     let expires = now + st.keys.refresh_ttl;
-    match users::rotate_session(c, &tokens::hash_refresh_token(presented), &hash, now, expires)? {
-        users::Rotation::Rotated(user) => tokens_for(st, &user, plain, expires),
-        users::Rotation::Reused => Err(AppError::TokenInvalid(
+    match sessions::rotate(c, &tokens::hash_refresh_token(presented), &hash, now, expires)? {
+        Rotation::Rotated(user) => tokens_for(st, &user, plain, expires),
+        Rotation::Reused => Err(AppError::TokenInvalid(
             "the refresh token was already used; every session of its sign-in is now revoked".into(),
         )),
-        users::Rotation::Refused(why) => Err(AppError::TokenInvalid(why.into())),
+        Rotation::Refused(why) => Err(AppError::TokenInvalid(why.into())),
     }
 }
 
 pub fn logout(c: &mut DbConn, st: &AppState, presented: &str) -> AppResult<()> {
-    users::end_session(c, &tokens::hash_refresh_token(presented), st.clock.now())
+    sessions::end(c, &tokens::hash_refresh_token(presented), st.clock.now())
 }

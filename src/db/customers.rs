@@ -1,8 +1,7 @@
 //! Customers and their contacts.
 
-use super::audit::{self, snapshot, Actor};
 use super::schema::{contacts, customers};
-use super::{escape_like, like_pattern, lower, ts, utc, write, DbConn, Paging};
+use super::{escape_like, like_pattern, lower, ts, utc, DbConn, Paging};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -97,18 +96,6 @@ pub fn insert(c: &mut DbConn, f: &CustomerFields, at: DateTime<Utc>) -> AppResul
         .get_result(c)?)
 }
 
-/// Registers a customer whose fields (and account manager) have been checked, with its audit
-/// event, in a transaction of its own (the data generators' way; requests go through the
-/// customers service).
-pub fn create(conn: &mut DbConn, actor: &Actor, f: CustomerFields) -> AppResult<Customer> {
-    write(conn, |c| {
-        let row = insert(c, &f, actor.at)?;
-        let out = row.to_wire()?;
-        audit::record(c, actor, "customer", row.id, "create", None, snapshot(&out))?;
-        Ok(out)
-    })
-}
-
 /// Stores a customer's new fields, in the caller's transaction.
 pub fn set(c: &mut DbConn, id: i64, f: &CustomerFields, at: DateTime<Utc>) -> AppResult<CustomerRow> {
     Ok(diesel::update(customers::table.find(id))
@@ -179,24 +166,19 @@ pub fn list_contacts(conn: &mut DbConn, customer_id: i64, paging: Paging) -> App
     Ok(paging.page(rows.iter().map(ContactRow::to_wire).collect(), total))
 }
 
-pub fn create_contact(conn: &mut DbConn, actor: &Actor, customer_id: i64, f: ContactFields) -> AppResult<Contact> {
-    write(conn, |c| {
-        get(c, customer_id)?;
-        let row: ContactRow = diesel::insert_into(contacts::table)
-            .values((
-                contacts::customer_id.eq(customer_id),
-                contacts::name.eq(&f.name),
-                contacts::phone.eq(&f.phone),
-                contacts::email.eq(&f.email),
-                contacts::created_at.eq(ts(actor.at)),
-                contacts::updated_at.eq(ts(actor.at)),
-            ))
-            .returning(contacts::all_columns)
-            .get_result(c)?;
-        let out = row.to_wire();
-        audit::record(c, actor, "contact", row.id, "create", None, snapshot(&out))?;
-        Ok(out)
-    })
+/// Inserts a contact of a customer, in the caller's transaction.
+pub fn insert_contact(c: &mut DbConn, customer_id: i64, f: &ContactFields, at: DateTime<Utc>) -> AppResult<ContactRow> {
+    Ok(diesel::insert_into(contacts::table)
+        .values((
+            contacts::customer_id.eq(customer_id),
+            contacts::name.eq(&f.name),
+            contacts::phone.eq(&f.phone),
+            contacts::email.eq(&f.email),
+            contacts::created_at.eq(ts(at)),
+            contacts::updated_at.eq(ts(at)),
+        ))
+        .returning(contacts::all_columns)
+        .get_result(c)?)
 }
 
 /// Stores a contact's new fields.

@@ -1,10 +1,10 @@
 //! Service regions (a boundary and a class) and the lookup of the region a point lies in.
 
-use super::audit::{self, snapshot, Actor};
 use super::schema::{service_regions, sites};
-use super::{escape_like, like_pattern, lower, ts, utc, write, DbConn, Paging};
+use super::{escape_like, like_pattern, lower, ts, utc, DbConn, Paging};
 use crate::domain::geo::{region_of, BBox, Boundary, Location};
 use crate::error::{AppError, AppResult};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use fieldline_mobile_api::{Page, Region, RegionClass, RegionId};
 
@@ -111,39 +111,38 @@ pub fn locate(conn: &mut DbConn, at: &Location) -> AppResult<Option<i64>> {
     Ok(region_of(bounds.iter().map(|(id, b)| (*id, b)), at))
 }
 
-/// Finds the region again for every site in the box (after a region is drawn or redrawn) and for
-/// every site that was in `region_id`.
-fn relocate_sites(c: &mut DbConn, actor: &Actor, bbox: BBox, region_id: i64) -> AppResult<()> {
-    let affected: Vec<(i64, f64, f64, Option<i64>)> = sites::table
+/// Where a site stands and the region it is in.
+#[derive(Debug, Clone, Queryable)]
+pub struct SitePlace {
+    pub id: i64,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub region_id: Option<i64>,
+}
+
+/// The sites in the box and the sites in `region_id` (whose region is to be found again after a
+/// region is drawn or redrawn).
+pub fn sites_to_relocate(c: &mut DbConn, bbox: BBox, region_id: i64) -> AppResult<Vec<SitePlace>> {
+    Ok(sites::table
         .filter(
             sites::region_id.eq(region_id).or(sites::latitude
                 .between(bbox.min_lat, bbox.max_lat)
                 .and(sites::longitude.between(bbox.min_lon, bbox.max_lon))),
         )
         .select((sites::id, sites::latitude, sites::longitude, sites::region_id))
-        .load(c)?;
-    for (id, lat, lon, old) in affected {
-        let at = Location::parse(lat, lon).map_err(|e| AppError::internal(format!("site {id}: {e}")))?;
-        let new = locate(c, &at)?;
-        if new != old {
-            diesel::update(sites::table.find(id))
-                .set((sites::region_id.eq(new), sites::updated_at.eq(ts(actor.at))))
-                .execute(c)?;
-            audit::record(
-                c,
-                actor,
-                "site",
-                id,
-                "region_changed",
-                Some(serde_json::json!({ "region_id": old })),
-                Some(serde_json::json!({ "region_id": new })),
-            )?;
-        }
-    }
+        .load(c)?)
+}
+
+/// Stores a site's new region.
+pub fn set_site_region(c: &mut DbConn, site_id: i64, region: Option<i64>, at: DateTime<Utc>) -> AppResult<()> {
+    diesel::update(sites::table.find(site_id))
+        .set((sites::region_id.eq(region), sites::updated_at.eq(ts(at))))
+        .execute(c)?;
     Ok(())
 }
 
-fn name_taken(c: &mut DbConn, name: &str, except: Option<i64>) -> AppResult<bool> {
+/// Whether another region (not `except`) has this name.
+pub fn name_taken(c: &mut DbConn, name: &str, except: Option<i64>) -> AppResult<bool> {
     let mut q = service_regions::table
         .filter(service_regions::name.eq(name))
         .into_boxed();
@@ -153,85 +152,39 @@ fn name_taken(c: &mut DbConn, name: &str, except: Option<i64>) -> AppResult<bool
     Ok(q.count().get_result::<i64>(c)? > 0)
 }
 
-pub fn create(conn: &mut DbConn, actor: &Actor, f: RegionFields) -> AppResult<Region> {
-    write(conn, |c| {
-        if name_taken(c, &f.name, None)? {
-            return Err(AppError::duplicate(
-                "name",
-                format!("a region named `{}` exists", f.name),
-            ));
-        }
-        let b = f.boundary.bbox();
-        let row: RegionRow = diesel::insert_into(service_regions::table)
-            .values((
-                service_regions::name.eq(&f.name),
-                service_regions::class.eq(f.class.as_str()),
-                service_regions::boundary.eq(&f.boundary_json),
-                service_regions::min_lat.eq(b.min_lat),
-                service_regions::min_lon.eq(b.min_lon),
-                service_regions::max_lat.eq(b.max_lat),
-                service_regions::max_lon.eq(b.max_lon),
-                service_regions::created_at.eq(ts(actor.at)),
-                service_regions::updated_at.eq(ts(actor.at)),
-            ))
-            .returning(service_regions::all_columns)
-            .get_result(c)?;
-        let out = row.to_wire()?;
-        audit::record(c, actor, "region", row.id, "create", None, snapshot(&out))?;
-        relocate_sites(c, actor, b, row.id)?;
-        Ok(out)
-    })
+/// Inserts a region, in the caller's transaction.
+pub fn insert(c: &mut DbConn, f: &RegionFields, at: DateTime<Utc>) -> AppResult<RegionRow> {
+    let b = f.boundary.bbox();
+    Ok(diesel::insert_into(service_regions::table)
+        .values((
+            service_regions::name.eq(&f.name),
+            service_regions::class.eq(f.class.as_str()),
+            service_regions::boundary.eq(&f.boundary_json),
+            service_regions::min_lat.eq(b.min_lat),
+            service_regions::min_lon.eq(b.min_lon),
+            service_regions::max_lat.eq(b.max_lat),
+            service_regions::max_lon.eq(b.max_lon),
+            service_regions::created_at.eq(ts(at)),
+            service_regions::updated_at.eq(ts(at)),
+        ))
+        .returning(service_regions::all_columns)
+        .get_result(c)?)
 }
 
-pub fn update(
-    conn: &mut DbConn,
-    actor: &Actor,
-    id: i64,
-    change: impl FnOnce(RegionFields) -> AppResult<RegionFields>,
-) -> AppResult<Region> {
-    write(conn, |c| {
-        let before = get(c, id)?;
-        let old_bbox = before.boundary()?.bbox();
-        let f = change(RegionFields {
-            name: before.name.clone(),
-            class: before.class()?,
-            boundary: before.boundary()?,
-            boundary_json: before.boundary.clone(),
-        })?;
-        if name_taken(c, &f.name, Some(id))? {
-            return Err(AppError::duplicate(
-                "name",
-                format!("a region named `{}` exists", f.name),
-            ));
-        }
-        let b = f.boundary.bbox();
-        let row: RegionRow = diesel::update(service_regions::table.find(id))
-            .set((
-                service_regions::name.eq(&f.name),
-                service_regions::class.eq(f.class.as_str()),
-                service_regions::boundary.eq(&f.boundary_json),
-                service_regions::min_lat.eq(b.min_lat),
-                service_regions::min_lon.eq(b.min_lon),
-                service_regions::max_lat.eq(b.max_lat),
-                service_regions::max_lon.eq(b.max_lon),
-                service_regions::updated_at.eq(ts(actor.at)),
-            ))
-            .returning(service_regions::all_columns)
-            .get_result(c)?;
-        let out = row.to_wire()?;
-        audit::record(
-            c,
-            actor,
-            "region",
-            id,
-            "update",
-            snapshot(&before.to_wire()?),
-            snapshot(&out),
-        )?;
-        if before.boundary != f.boundary_json {
-            relocate_sites(c, actor, old_bbox, id)?;
-            relocate_sites(c, actor, b, id)?;
-        }
-        Ok(out)
-    })
+/// Stores a region's new fields, in the caller's transaction.
+pub fn set(c: &mut DbConn, id: i64, f: &RegionFields, at: DateTime<Utc>) -> AppResult<RegionRow> {
+    let b = f.boundary.bbox();
+    Ok(diesel::update(service_regions::table.find(id))
+        .set((
+            service_regions::name.eq(&f.name),
+            service_regions::class.eq(f.class.as_str()),
+            service_regions::boundary.eq(&f.boundary_json),
+            service_regions::min_lat.eq(b.min_lat),
+            service_regions::min_lon.eq(b.min_lon),
+            service_regions::max_lat.eq(b.max_lat),
+            service_regions::max_lon.eq(b.max_lon),
+            service_regions::updated_at.eq(ts(at)),
+        ))
+        .returning(service_regions::all_columns)
+        .get_result(c)?)
 }

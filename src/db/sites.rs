@@ -1,8 +1,7 @@
 //! Sites (where a customer's installations stand) and the assets at them.
 
-use super::audit::{self, snapshot, Actor};
 use super::schema::{assets, sites};
-use super::{customers, escape_like, like_pattern, lower, regions, ts, utc, write, DbConn, Paging};
+use super::{escape_like, like_pattern, lower, ts, utc, DbConn, Paging};
 use crate::domain::geo::Location;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -88,28 +87,27 @@ pub fn list(conn: &mut DbConn, f: &SiteFilter, paging: Paging) -> AppResult<Page
     Ok(paging.page(rows.iter().map(SiteRow::to_wire).collect(), total))
 }
 
-pub fn create(conn: &mut DbConn, actor: &Actor, customer_id: i64, f: SiteFields) -> AppResult<Site> {
-    write(conn, |c| {
-        customers::get(c, customer_id)
-            .map_err(|_| AppError::validation("customer_id", format!("no customer with id {customer_id}")))?;
-        let region = regions::locate(c, &f.location)?;
-        let row: SiteRow = diesel::insert_into(sites::table)
-            .values((
-                sites::customer_id.eq(customer_id),
-                sites::name.eq(&f.name),
-                sites::address.eq(&f.address),
-                sites::latitude.eq(f.location.lat()),
-                sites::longitude.eq(f.location.lon()),
-                sites::region_id.eq(region),
-                sites::created_at.eq(ts(actor.at)),
-                sites::updated_at.eq(ts(actor.at)),
-            ))
-            .returning(sites::all_columns)
-            .get_result(c)?;
-        let out = row.to_wire();
-        audit::record(c, actor, "site", row.id, "create", None, snapshot(&out))?;
-        Ok(out)
-    })
+/// Inserts a site in a region, in the caller's transaction.
+pub fn insert(
+    c: &mut DbConn,
+    customer_id: i64,
+    f: &SiteFields,
+    region: Option<i64>,
+    at: DateTime<Utc>,
+) -> AppResult<SiteRow> {
+    Ok(diesel::insert_into(sites::table)
+        .values((
+            sites::customer_id.eq(customer_id),
+            sites::name.eq(&f.name),
+            sites::address.eq(&f.address),
+            sites::latitude.eq(f.location.lat()),
+            sites::longitude.eq(f.location.lon()),
+            sites::region_id.eq(region),
+            sites::created_at.eq(ts(at)),
+            sites::updated_at.eq(ts(at)),
+        ))
+        .returning(sites::all_columns)
+        .get_result(c)?)
 }
 
 /// Stores a site's new fields and region.
@@ -256,34 +254,22 @@ pub fn site_customer(c: &mut DbConn, site_id: i64) -> AppResult<i64> {
         .map_err(|_| AppError::validation("site_id", format!("no site with id {site_id}")))
 }
 
-pub fn create_asset(conn: &mut DbConn, actor: &Actor, f: AssetFields) -> AppResult<Asset> {
-    f.check_dates()?;
-    write(conn, |c| {
-        let customer_id = site_customer(c, f.site_id)?;
-        if serial_taken(c, &f.serial_number, None)? {
-            return Err(AppError::duplicate(
-                "serial_number",
-                format!("an asset with serial number `{}` exists", f.serial_number),
-            ));
-        }
-        let row: AssetRow = diesel::insert_into(assets::table)
-            .values((
-                assets::site_id.eq(f.site_id),
-                assets::customer_id.eq(customer_id),
-                assets::model.eq(&f.model),
-                assets::serial_number.eq(&f.serial_number),
-                assets::purchase_date.eq(f.purchase_date),
-                assets::acceptance_date.eq(f.acceptance_date),
-                assets::warranty_end.eq(f.warranty_end),
-                assets::created_at.eq(ts(actor.at)),
-                assets::updated_at.eq(ts(actor.at)),
-            ))
-            .returning(assets::all_columns)
-            .get_result(c)?;
-        let out = row.to_wire();
-        audit::record(c, actor, "asset", row.id, "create", None, snapshot(&out))?;
-        Ok(out)
-    })
+/// Inserts an asset of a customer, in the caller's transaction.
+pub fn insert_asset(c: &mut DbConn, f: &AssetFields, customer_id: i64, at: DateTime<Utc>) -> AppResult<AssetRow> {
+    Ok(diesel::insert_into(assets::table)
+        .values((
+            assets::site_id.eq(f.site_id),
+            assets::customer_id.eq(customer_id),
+            assets::model.eq(&f.model),
+            assets::serial_number.eq(&f.serial_number),
+            assets::purchase_date.eq(f.purchase_date),
+            assets::acceptance_date.eq(f.acceptance_date),
+            assets::warranty_end.eq(f.warranty_end),
+            assets::created_at.eq(ts(at)),
+            assets::updated_at.eq(ts(at)),
+        ))
+        .returning(assets::all_columns)
+        .get_result(c)?)
 }
 
 /// Stores an asset's new fields and customer.

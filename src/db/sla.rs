@@ -1,11 +1,11 @@
 //! SLA policies (tier x priority x region class), the business calendar and its holidays.
 
-use super::audit::{self, snapshot, Actor};
+use super::audit::Actor;
 use super::schema::{business_calendar, holidays, sla_policies};
-use super::{ts, utc, write, DbConn};
+use super::{ts, utc, DbConn};
 use crate::domain::sla::{default_targets, Calendar, DayOverride, Targets, WorkingHours};
 use crate::error::{AppError, AppResult};
-use chrono::{Duration, NaiveTime};
+use chrono::{DateTime, Duration, NaiveTime, Utc};
 use diesel::prelude::*;
 use fieldline_mobile_api::{
     BusinessCalendar, ClockMode, DayHours, Holiday, HolidayId, HolidayKind, Priority, RegionClass, SlaPolicy,
@@ -57,57 +57,42 @@ impl PolicyRow {
     }
 }
 
-/// Adds the shipped default for every tier x priority x class that has no policy yet.
-pub fn ensure_default_policies(conn: &mut DbConn, actor: &Actor) -> AppResult<usize> {
-    write(conn, |c| {
-        let existing: Vec<(String, String, String)> = sla_policies::table
-            .select((
-                sla_policies::customer_tier,
-                sla_policies::priority,
-                sla_policies::region_class,
-            ))
-            .load(c)?;
-        let mut added = 0;
-        for &tier in Tier::ALL {
-            for &priority in Priority::ALL {
-                for &class in RegionClass::ALL {
-                    let key = (
-                        tier.as_str().to_string(),
-                        priority.as_str().to_string(),
-                        class.as_str().to_string(),
-                    );
-                    if existing.contains(&key) {
-                        continue;
-                    }
-                    let t = default_targets(tier, priority, class);
-                    let row: PolicyRow = diesel::insert_into(sla_policies::table)
-                        .values((
-                            sla_policies::customer_tier.eq(tier.as_str()),
-                            sla_policies::priority.eq(priority.as_str()),
-                            sla_policies::region_class.eq(class.as_str()),
-                            sla_policies::response_minutes.eq(t.response.num_minutes() as i32),
-                            sla_policies::arrival_minutes.eq(t.arrival.num_minutes() as i32),
-                            sla_policies::resolution_minutes.eq(t.resolution.num_minutes() as i32),
-                            sla_policies::clock_mode.eq(t.mode.as_str()),
-                            sla_policies::updated_at.eq(ts(actor.at)),
-                        ))
-                        .returning(sla_policies::all_columns)
-                        .get_result(c)?;
-                    audit::record(
-                        c,
-                        actor,
-                        "sla_policy",
-                        row.id,
-                        "create_default",
-                        None,
-                        snapshot(&row.to_wire()?),
-                    )?;
-                    added += 1;
-                }
-            }
-        }
-        Ok(added)
-    })
+/// The (tier, priority, region class) of every stored policy.
+pub fn policy_keys(c: &mut DbConn) -> AppResult<Vec<(String, String, String)>> {
+    Ok(sla_policies::table
+        .select((
+            sla_policies::customer_tier,
+            sla_policies::priority,
+            sla_policies::region_class,
+        ))
+        .load(c)?)
+}
+
+/// The policy a new row stands for: its key and targets.
+#[derive(Debug, Clone, Copy)]
+pub struct NewPolicy {
+    pub tier: Tier,
+    pub priority: Priority,
+    pub class: RegionClass,
+    pub targets: Targets,
+}
+
+/// Inserts a policy, in the caller's transaction.
+pub fn insert_policy(c: &mut DbConn, p: &NewPolicy, at: DateTime<Utc>) -> AppResult<PolicyRow> {
+    let t = &p.targets;
+    Ok(diesel::insert_into(sla_policies::table)
+        .values((
+            sla_policies::customer_tier.eq(p.tier.as_str()),
+            sla_policies::priority.eq(p.priority.as_str()),
+            sla_policies::region_class.eq(p.class.as_str()),
+            sla_policies::response_minutes.eq(t.response.num_minutes() as i32),
+            sla_policies::arrival_minutes.eq(t.arrival.num_minutes() as i32),
+            sla_policies::resolution_minutes.eq(t.resolution.num_minutes() as i32),
+            sla_policies::clock_mode.eq(t.mode.as_str()),
+            sla_policies::updated_at.eq(ts(at)),
+        ))
+        .returning(sla_policies::all_columns)
+        .get_result(c)?)
 }
 
 pub fn list_policies(conn: &mut DbConn, tier: Option<Tier>) -> AppResult<Vec<SlaPolicy>> {
@@ -230,25 +215,10 @@ pub fn calendar_to_wire(c: &Calendar) -> BusinessCalendar {
     }
 }
 
-/// Stores the standard calendar in the zone when there is none yet.
-pub fn ensure_calendar(conn: &mut DbConn, actor: &Actor, tz: chrono_tz::Tz) -> AppResult<()> {
-    write(conn, |c| {
-        let exists: i64 = business_calendar::table.count().get_result(c)?;
-        if exists == 0 {
-            let wire = calendar_to_wire(&Calendar::standard(tz));
-            store_calendar(c, &wire, actor)?;
-            audit::record(
-                c,
-                actor,
-                "calendar",
-                CALENDAR_ID,
-                "create_default",
-                None,
-                snapshot(&wire),
-            )?;
-        }
-        Ok(())
-    })
+/// Whether the calendar's row exists.
+pub fn calendar_exists(c: &mut DbConn) -> AppResult<bool> {
+    let n: i64 = business_calendar::table.count().get_result(c)?;
+    Ok(n != 0)
 }
 
 /// Stores the calendar's zone and hours (its one row, made when missing).

@@ -1,6 +1,5 @@
 //! Users, their refresh-token sessions, and failed-login records.
 
-use super::audit::{self, snapshot, Actor};
 use super::schema::{login_failures, refresh_tokens, users};
 use super::{ts, utc, write, DbConn, Paging};
 use crate::error::{AppError, AppResult};
@@ -133,21 +132,6 @@ pub fn list(conn: &mut DbConn, f: &UserFilter, paging: Paging) -> AppResult<Page
     Ok(paging.page(items, total))
 }
 
-pub fn create(conn: &mut DbConn, actor: &Actor, new: NewUserRow) -> AppResult<User> {
-    write(conn, |c| {
-        if by_username(c, &new.username)?.is_some() {
-            return Err(AppError::duplicate(
-                "username",
-                format!("the username `{}` is taken", new.username),
-            ));
-        }
-        let row = insert(c, &new)?;
-        let user = row.to_wire()?;
-        audit::record(c, actor, "user", row.id, "create", None, snapshot(&user))?;
-        Ok(user)
-    })
-}
-
 /// Stores a user's changes.
 pub fn set(c: &mut DbConn, id: i64, changes: &UserChanges) -> AppResult<UserRow> {
     Ok(diesel::update(users::table.find(id))
@@ -241,7 +225,8 @@ pub struct RefreshRow {
     pub revoked_at: Option<chrono::NaiveDateTime>,
 }
 
-fn insert_refresh(
+/// Stores a refresh token of a session family.
+pub fn insert_refresh(
     c: &mut DbConn,
     user_id: i64,
     family: &str,
@@ -261,130 +246,34 @@ fn insert_refresh(
     Ok(())
 }
 
-/// After a good password: forgets the user's failures, starts a session family, records the login.
-pub fn start_session(
-    conn: &mut DbConn,
-    user: &UserRow,
-    token_hash: &str,
-    at: DateTime<Utc>,
-    expires: DateTime<Utc>,
-) -> AppResult<()> {
-    write(conn, |c| {
-        diesel::delete(login_failures::table.filter(login_failures::username.eq(&user.username))).execute(c)?;
-        let family = uuid::Uuid::new_v4().to_string();
-        insert_refresh(c, user.id, &family, token_hash, at, expires)?;
-        audit::record(
-            c,
-            &Actor::user(UserId(user.id), at),
-            "user",
-            user.id,
-            "login",
-            None,
-            None,
-        )?;
-        Ok(())
-    })
+/// Forgets a username's failed logins.
+pub fn forget_failures(c: &mut DbConn, username: &str) -> QueryResult<usize> {
+    diesel::delete(login_failures::table.filter(login_failures::username.eq(username))).execute(c)
 }
 
-/// What presenting a refresh token led to.
-pub enum Rotation {
-    /// The token was good: here is the user; the new token is stored.
-    Rotated(UserRow),
-    /// The token was already used: the whole family is now revoked.
-    Reused,
-    /// Unknown, revoked, expired, or the user is disabled.
-    Refused(&'static str),
+/// The refresh token with this hash.
+pub fn refresh_by_hash(c: &mut DbConn, token_hash: &str) -> QueryResult<Option<RefreshRow>> {
+    refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(token_hash))
+        .select(RefreshRow::as_select())
+        .first(c)
+        .optional()
 }
 
-/// Exchanges a refresh token for a new one in the same family. Presenting a token that was
-/// already exchanged revokes the whole family (someone else holds a copy).
-pub fn rotate_session(
-    conn: &mut DbConn,
-    presented_hash: &str,
-    new_hash: &str,
-    at: DateTime<Utc>,
-    expires: DateTime<Utc>,
-) -> AppResult<Rotation> {
-    write(conn, |c| {
-        let Some(tok) = refresh_tokens::table
-            .filter(refresh_tokens::token_hash.eq(presented_hash))
-            .select(RefreshRow::as_select())
-            .first(c)
-            .optional()?
-        else {
-            return Ok(Rotation::Refused("the refresh token is unknown"));
-        };
-        if tok.revoked_at.is_some() {
-            return Ok(Rotation::Refused("the refresh token has been revoked"));
-        }
-        // Mark it used only if nobody else did first; losing that race counts as reuse.
-        let claimed = diesel::update(
-            refresh_tokens::table
-                .filter(refresh_tokens::id.eq(tok.id))
-                .filter(refresh_tokens::used_at.is_null()),
-        )
-        .set(refresh_tokens::used_at.eq(ts(at)))
-        .execute(c)?;
-        if claimed == 0 {
-            revoke_family(c, &tok.family, at)?;
-            audit::record(
-                c,
-                &Actor::system(at),
-                "user",
-                tok.user_id,
-                "refresh_token_reuse",
-                None,
-                None,
-            )?;
-            return Ok(Rotation::Reused);
-        }
-        if utc(tok.expires_at) <= at {
-            return Ok(Rotation::Refused("the refresh token has expired"));
-        }
-        let user = get(c, tok.user_id)?;
-        if !user.active {
-            revoke_family(c, &tok.family, at)?;
-            return Ok(Rotation::Refused("the account is disabled"));
-        }
-        insert_refresh(c, user.id, &tok.family, new_hash, at, expires)?;
-        audit::record(
-            c,
-            &Actor::user(UserId(user.id), at),
-            "user",
-            user.id,
-            "refresh",
-            None,
-            None,
-        )?;
-        Ok(Rotation::Rotated(user))
-    })
+/// Marks a refresh token used if nobody did first; whether this call did.
+pub fn claim_refresh(c: &mut DbConn, id: i64, at: DateTime<Utc>) -> QueryResult<bool> {
+    let claimed = diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::id.eq(id))
+            .filter(refresh_tokens::used_at.is_null()),
+    )
+    .set(refresh_tokens::used_at.eq(ts(at)))
+    .execute(c)?;
+    Ok(claimed != 0)
 }
 
-/// Log-out: revokes the family of the presented token. Unknown tokens are ignored.
-pub fn end_session(conn: &mut DbConn, presented_hash: &str, at: DateTime<Utc>) -> AppResult<()> {
-    write(conn, |c| {
-        let tok: Option<RefreshRow> = refresh_tokens::table
-            .filter(refresh_tokens::token_hash.eq(presented_hash))
-            .select(RefreshRow::as_select())
-            .first(c)
-            .optional()?;
-        if let Some(tok) = tok {
-            revoke_family(c, &tok.family, at)?;
-            audit::record(
-                c,
-                &Actor::user(UserId(tok.user_id), at),
-                "user",
-                tok.user_id,
-                "logout",
-                None,
-                None,
-            )?;
-        }
-        Ok(())
-    })
-}
-
-fn revoke_family(c: &mut DbConn, family: &str, at: DateTime<Utc>) -> QueryResult<usize> {
+/// Revokes every refresh token of a session family that is not revoked yet.
+pub fn revoke_family(c: &mut DbConn, family: &str, at: DateTime<Utc>) -> QueryResult<usize> {
     diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::family.eq(family))

@@ -1,10 +1,10 @@
 //! Command-line data tasks: creating a user, and the demo data set.
 
 use crate::db::audit::Actor;
-use crate::db::customers::{self, ContactFields, CustomerFields};
-use crate::db::regions::{self, RegionFields};
+use crate::db::customers::{ContactFields, CustomerFields};
+use crate::db::regions::RegionFields;
 use crate::db::schema::{assets, service_regions};
-use crate::db::sites::{self, AssetFields, SiteFields};
+use crate::db::sites::{AssetFields, SiteFields};
 use crate::db::users::{self, NewUserRow};
 use crate::db::{ts, DbConn};
 use crate::domain::geo::{Boundary, Location};
@@ -31,7 +31,7 @@ pub fn create_user(
     let pool = crate::db::connect(url, 1)?;
     let mut conn = pool.get()?;
     let now = crate::clock::Clock::System.now();
-    let user = users::create(
+    let user = crate::service::users::create_as(
         &mut conn,
         &Actor::system(now),
         NewUserRow {
@@ -468,7 +468,7 @@ fn load_with_password(url: &str, password: &str, from_env: bool) -> anyhow::Resu
             boundary,
             boundary_json,
         };
-        regions::create(c, &actor, fields)?;
+        crate::service::regions::create_as(c, &actor, fields)?;
         match r.class {
             RegionClass::Urban => out.urban_regions += 1,
             RegionClass::Rural => out.rural_regions += 1,
@@ -480,7 +480,7 @@ fn load_with_password(url: &str, password: &str, from_env: bool) -> anyhow::Resu
     let mut account_manager = None;
     for u in USERS {
         let email = format!("{}@example.com", u.username);
-        let user = users::create(
+        let user = crate::service::users::create_as(
             c,
             &actor,
             NewUserRow {
@@ -503,7 +503,7 @@ fn load_with_password(url: &str, password: &str, from_env: bool) -> anyhow::Resu
     let account_manager = account_manager.ok_or_else(|| anyhow::anyhow!("the demo data set has no account manager"))?;
 
     for cs in CUSTOMERS {
-        let customer = customers::create(
+        let customer = crate::service::customers::create_as(
             c,
             &actor,
             CustomerFields {
@@ -517,7 +517,7 @@ fn load_with_password(url: &str, password: &str, from_env: bool) -> anyhow::Resu
             None => out.customers_by_tier.push((cs.tier, 1)),
         }
         for k in cs.contacts {
-            customers::create_contact(
+            crate::service::customers::add_contact_as(
                 c,
                 &actor,
                 customer.id.0,
@@ -530,7 +530,7 @@ fn load_with_password(url: &str, password: &str, from_env: bool) -> anyhow::Resu
             out.contacts += 1;
         }
         for s in cs.sites {
-            let site = sites::create(
+            let site = crate::service::sites::create_as(
                 c,
                 &actor,
                 customer.id.0,
@@ -547,7 +547,7 @@ fn load_with_password(url: &str, password: &str, from_env: bool) -> anyhow::Resu
             }
             for a in s.assets {
                 let (purchase, acceptance, warranty_end) = asset_dates(a, today)?;
-                sites::create_asset(
+                crate::service::sites::create_asset_as(
                     c,
                     &actor,
                     AssetFields {
@@ -651,8 +651,8 @@ pub fn load_scale(
         diesel::connection::SimpleConnection::batch_execute(c, GENERATOR_CACHE)?;
     }
     let system = Actor::system(now);
-    crate::db::sla::ensure_default_policies(c, &system)?;
-    crate::db::sla::ensure_calendar(c, &system, tz)?;
+    crate::service::sla::ensure_default_policies(c, &system)?;
+    crate::service::sla::ensure_calendar(c, &system, tz)?;
     let seeded = crate::seed::scale::seed(c, crate::seed::scale::Scale::of(n), now, tz)?;
     if c.kind() == crate::db::BackendKind::Postgres {
         // Fresh statistics, as autovacuum would gather after such a burst.

@@ -379,7 +379,7 @@ fn fill(c: &mut DbConn, scale: Scale, now: DateTime<Utc>, tz: chrono_tz::Tz) -> 
                     boundary,
                     boundary_json: json,
                 };
-                regions::create(c, &system, f)?.id.0
+                crate::service::regions::create_as(c, &system, f)?.id.0
             }
         };
         region_ids.push(id);

@@ -2,7 +2,7 @@
 //! what a change causes (the audit event; a new tier re-targets the customer's open tickets).
 
 use super::Who;
-use crate::db::audit::{self, snapshot};
+use crate::db::audit::{self, snapshot, Actor};
 use crate::db::customers::{self as store, ContactFields, CustomerFields, CustomerFilter};
 use crate::db::{users, write, DbConn, Paging};
 use crate::domain::validate;
@@ -73,11 +73,23 @@ pub fn create(c: &mut DbConn, who: &Who, b: NewCustomer) -> AppResult<Customer> 
     let actor = who.actor();
     write(c, |c| {
         check_account_manager(c, f.account_manager_id)?;
-        let row = store::insert(c, &f, actor.at)?;
-        let out = row.to_wire()?;
-        audit::record(c, &actor, "customer", row.id, "create", None, snapshot(&out))?;
-        Ok(out)
+        insert_customer(c, &actor, &f)
     })
+}
+
+/// Registers a customer whose fields (and account manager) have been checked, with its audit
+/// event, in a transaction of its own: for the data generators and start-up, which act as the
+/// service itself.
+pub fn create_as(c: &mut DbConn, actor: &Actor, f: CustomerFields) -> AppResult<Customer> {
+    write(c, |c| insert_customer(c, actor, &f))
+}
+
+/// Inserts a customer and its audit event, in the caller's transaction.
+fn insert_customer(c: &mut DbConn, actor: &Actor, f: &CustomerFields) -> AppResult<Customer> {
+    let row = store::insert(c, f, actor.at)?;
+    let out = row.to_wire()?;
+    audit::record(c, actor, "customer", row.id, "create", None, snapshot(&out))?;
+    Ok(out)
 }
 
 /// Changes a customer's name, tier or account manager. A new tier gives the customer's open
@@ -153,7 +165,19 @@ pub fn contacts(
 pub fn add_contact(c: &mut DbConn, who: &Who, customer: i64, b: NewContact) -> AppResult<Contact> {
     require(who, Act::EditContacts)?;
     let f = contact_fields(&b.name, b.phone.as_deref(), b.email.as_deref())?;
-    store::create_contact(c, &who.actor(), customer, f)
+    add_contact_as(c, &who.actor(), customer, f)
+}
+
+/// Adds a checked contact to a customer, with its audit event, in a transaction of its own: for
+/// the data generators and start-up, which act as the service itself.
+pub fn add_contact_as(c: &mut DbConn, actor: &Actor, customer: i64, f: ContactFields) -> AppResult<Contact> {
+    write(c, |c| {
+        store::get(c, customer)?;
+        let row = store::insert_contact(c, customer, &f, actor.at)?;
+        let out = row.to_wire();
+        audit::record(c, actor, "contact", row.id, "create", None, snapshot(&out))?;
+        Ok(out)
+    })
 }
 
 /// Changes a contact. An empty string clears a phone or e-mail (one of them must remain).

@@ -22,6 +22,7 @@ pub mod regions;
 pub mod reports;
 pub mod revisit_generation;
 pub mod revisits;
+pub mod sessions;
 pub mod sites;
 pub mod sla;
 pub mod sla_scan;

@@ -1,9 +1,9 @@
 //! Sites and the assets at them: who may read and change them, and the checks of their fields.
 
 use super::Who;
-use crate::db::audit::{self, snapshot};
+use crate::db::audit::{self, snapshot, Actor};
 use crate::db::sites::{self as store, AssetFields, AssetFilter, SiteFields, SiteFilter};
-use crate::db::{regions, write, DbConn, Paging};
+use crate::db::{customers, regions, write, DbConn, Paging};
 use crate::domain::geo::Location;
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
@@ -51,7 +51,22 @@ pub fn create(c: &mut DbConn, who: &Who, b: NewSite) -> AppResult<Site> {
         address: validate::text("address", &b.address, 500)?,
         location: Location::parse(b.latitude, b.longitude)?,
     };
-    store::create(c, &who.actor(), b.customer_id.0, fields)
+    create_as(c, &who.actor(), b.customer_id.0, fields)
+}
+
+/// Registers a site whose fields have been checked, with its audit event, in a transaction of its
+/// own; its region is found from its position. For the data generators and start-up, which act as
+/// the service itself.
+pub fn create_as(c: &mut DbConn, actor: &Actor, customer_id: i64, f: SiteFields) -> AppResult<Site> {
+    write(c, |c| {
+        customers::get(c, customer_id)
+            .map_err(|_| AppError::validation("customer_id", format!("no customer with id {customer_id}")))?;
+        let region = regions::locate(c, &f.location)?;
+        let row = store::insert(c, customer_id, &f, region, actor.at)?;
+        let out = row.to_wire();
+        audit::record(c, actor, "site", row.id, "create", None, snapshot(&out))?;
+        Ok(out)
+    })
 }
 
 /// Changes a site; moving it finds its region again.
@@ -148,7 +163,27 @@ pub fn create_asset(c: &mut DbConn, who: &Who, b: NewAsset) -> AppResult<Asset> 
         acceptance_date: b.acceptance_date,
         warranty_end: b.warranty_end,
     };
-    store::create_asset(c, &who.actor(), fields)
+    create_asset_as(c, &who.actor(), fields)
+}
+
+/// Registers an asset whose fields have been checked, with its audit event, in a transaction of
+/// its own; serial numbers are unique. For the data generators and start-up, which act as the
+/// service itself.
+pub fn create_asset_as(c: &mut DbConn, actor: &Actor, f: AssetFields) -> AppResult<Asset> {
+    f.check_dates()?;
+    write(c, |c| {
+        let customer_id = store::site_customer(c, f.site_id)?;
+        if store::serial_taken(c, &f.serial_number, None)? {
+            return Err(AppError::duplicate(
+                "serial_number",
+                format!("an asset with serial number `{}` exists", f.serial_number),
+            ));
+        }
+        let row = store::insert_asset(c, &f, customer_id, actor.at)?;
+        let out = row.to_wire();
+        audit::record(c, actor, "asset", row.id, "create", None, snapshot(&out))?;
+        Ok(out)
+    })
 }
 
 /// Changes an asset (moving it to another site moves it to that site's customer).

@@ -3,14 +3,17 @@
 
 use super::Who;
 use crate::db::audit::{self, snapshot, Actor};
-use crate::db::sla::{self as store, PolicyTargets, CALENDAR_ID};
+use crate::db::sla::{self as store, NewPolicy, PolicyTargets, CALENDAR_ID};
 use crate::db::{write, DbConn};
+use crate::domain::sla::{default_targets, Calendar};
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
 use crate::policy::admin::Act;
 use crate::policy::{self, Action};
 use chrono::{DateTime, Utc};
-use fieldline_mobile_api::{BusinessCalendar, Holiday, HolidayKind, NewHoliday, SlaPolicy, Tier, UpdateSlaPolicy};
+use fieldline_mobile_api::{
+    BusinessCalendar, Holiday, HolidayKind, NewHoliday, Priority, RegionClass, SlaPolicy, Tier, UpdateSlaPolicy,
+};
 
 fn require(who: &Who, act: Act) -> AppResult<()> {
     policy::require(&who.caller, Action::Admin(act))
@@ -19,8 +22,72 @@ fn require(who: &Who, act: Act) -> AppResult<()> {
 /// The shipped SLA policies and the standard calendar in `tz`, where there are none yet.
 pub fn ensure_defaults(c: &mut DbConn, at: DateTime<Utc>, tz: chrono_tz::Tz) -> AppResult<()> {
     let system = Actor::system(at);
-    store::ensure_default_policies(c, &system)?;
-    store::ensure_calendar(c, &system, tz)
+    ensure_default_policies(c, &system)?;
+    ensure_calendar(c, &system, tz)
+}
+
+/// Adds the shipped default for every tier x priority x class that has no policy yet, each with
+/// its audit event, in a transaction of its own; the number added. For the data generators and
+/// start-up, which act as the service itself.
+pub fn ensure_default_policies(c: &mut DbConn, actor: &Actor) -> AppResult<usize> {
+    write(c, |c| {
+        let existing = store::policy_keys(c)?;
+        let mut added = 0;
+        for &tier in Tier::ALL {
+            for &priority in Priority::ALL {
+                for &class in RegionClass::ALL {
+                    let key = (
+                        tier.as_str().to_string(),
+                        priority.as_str().to_string(),
+                        class.as_str().to_string(),
+                    );
+                    if existing.contains(&key) {
+                        continue;
+                    }
+                    let new = NewPolicy {
+                        tier,
+                        priority,
+                        class,
+                        targets: default_targets(tier, priority, class),
+                    };
+                    let row = store::insert_policy(c, &new, actor.at)?;
+                    audit::record(
+                        c,
+                        actor,
+                        "sla_policy",
+                        row.id,
+                        "create_default",
+                        None,
+                        snapshot(&row.to_wire()?),
+                    )?;
+                    added += 1;
+                }
+            }
+        }
+        Ok(added)
+    })
+}
+
+/// Stores the standard calendar in the zone when there is none yet, with its audit event, in a
+/// transaction of its own. For the data generators and start-up, which act as the service
+/// itself.
+pub fn ensure_calendar(c: &mut DbConn, actor: &Actor, tz: chrono_tz::Tz) -> AppResult<()> {
+    write(c, |c| {
+        if !store::calendar_exists(c)? {
+            let wire = store::calendar_to_wire(&Calendar::standard(tz));
+            store::store_calendar(c, &wire, actor)?;
+            audit::record(
+                c,
+                actor,
+                "calendar",
+                CALENDAR_ID,
+                "create_default",
+                None,
+                snapshot(&wire),
+            )?;
+        }
+        Ok(())
+    })
 }
 
 /// Every policy, or a tier's.

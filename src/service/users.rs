@@ -7,7 +7,7 @@ use crate::db::audit::{self, snapshot, Actor};
 use crate::db::users::{self as store, NewUserRow, UserChanges, UserFilter};
 use crate::db::{ts, write, DbConn, Paging};
 use crate::domain::validate;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::policy::admin::{self as rules, Act};
 use crate::policy::{self, Action, Facts};
 use chrono::{DateTime, Utc};
@@ -66,7 +66,7 @@ pub fn create(c: &mut DbConn, who: &Who, b: NewUser) -> AppResult<User> {
     let phone = validate::optional(b.phone.as_deref(), |v| validate::phone("phone", v))?;
     validate::password("password", &b.password)?;
     let password_hash = password::hash(&b.password)?;
-    store::create(
+    create_as(
         c,
         &who.actor(),
         NewUserRow {
@@ -81,6 +81,24 @@ pub fn create(c: &mut DbConn, who: &Who, b: NewUser) -> AppResult<User> {
             updated_at: ts(who.at),
         },
     )
+}
+
+/// Creates a user whose fields have been checked (and password hashed), with its audit event, in
+/// a transaction of its own; usernames are unique. For the data generators and start-up, which
+/// act as the service itself.
+pub fn create_as(c: &mut DbConn, actor: &Actor, new: NewUserRow) -> AppResult<User> {
+    write(c, |c| {
+        if store::by_username(c, &new.username)?.is_some() {
+            return Err(AppError::duplicate(
+                "username",
+                format!("the username `{}` is taken", new.username),
+            ));
+        }
+        let row = store::insert(c, &new)?;
+        let user = row.to_wire()?;
+        audit::record(c, actor, "user", row.id, "create", None, snapshot(&user))?;
+        Ok(user)
+    })
 }
 
 /// Changes a user: role, details, active, password. The caller may not take from themself
