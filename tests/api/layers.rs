@@ -30,7 +30,12 @@ fn sources(dir: &Path) -> Vec<PathBuf> {
 /// reach further than its code).
 fn code(path: &Path) -> String {
     let text = std::fs::read_to_string(path).expect("read a source file");
-    let text = match text.find("#[cfg(test)]") {
+    // The test module: `#[cfg(test)]` over an inline `mod ... {` (not a test file's `mod x;`).
+    let test_module = text.match_indices("#[cfg(test)]").map(|(i, _)| i).find(|&i| {
+        let next = text[i..].lines().nth(1).unwrap_or("").trim();
+        next.starts_with("mod ") && next.ends_with('{')
+    });
+    let text = match test_module {
         Some(i) => &text[..i],
         None => &text[..],
     };
