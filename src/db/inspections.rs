@@ -203,15 +203,6 @@ pub fn customer_exists(c: &mut DbConn, customer_id: i64) -> AppResult<bool> {
     Ok(found > 0)
 }
 
-/// A site's customer, if the site exists.
-pub fn site_customer(c: &mut DbConn, site_id: i64) -> AppResult<Option<i64>> {
-    Ok(sites::table
-        .find(site_id)
-        .select(sites::customer_id)
-        .first(c)
-        .optional()?)
-}
-
 /// The customer and site of each of these assets that exists.
 pub fn asset_places(c: &mut DbConn, asset_ids: &[i64]) -> AppResult<HashMap<i64, (i64, i64)>> {
     Ok(assets::table

@@ -5,7 +5,7 @@
 //! Idempotency: a periodic revisit per file and date (`file_id, due_on` unique), a satisfaction
 //! revisit per ticket (`ticket_id` unique).
 
-use super::schema::{assets, customers, revisits, sites, tickets as tickets_t, users};
+use super::schema::{assets, customers, revisits, tickets as tickets_t, users};
 use super::{sla as policy, ts, utc, DbConn, Paging};
 use crate::domain::cadence::IsoWeek;
 use crate::domain::revisit::Outcome;
@@ -270,15 +270,6 @@ pub fn asset_customer(c: &mut DbConn, asset_id: i64) -> AppResult<Option<i64>> {
     Ok(assets::table
         .find(asset_id)
         .select(assets::customer_id)
-        .first::<i64>(c)
-        .optional()?)
-}
-
-/// A site's customer, if the site exists.
-pub fn site_customer(c: &mut DbConn, site_id: i64) -> AppResult<Option<i64>> {
-    Ok(sites::table
-        .find(site_id)
-        .select(sites::customer_id)
         .first::<i64>(c)
         .optional()?)
 }

@@ -254,6 +254,15 @@ pub fn site_customer(c: &mut DbConn, site_id: i64) -> AppResult<i64> {
         .map_err(|_| AppError::validation("site_id", format!("no site with id {site_id}")))
 }
 
+/// A site's customer, if the site exists.
+pub fn customer_of(c: &mut DbConn, site_id: i64) -> QueryResult<Option<i64>> {
+    sites::table
+        .find(site_id)
+        .select(sites::customer_id)
+        .first(c)
+        .optional()
+}
+
 /// Inserts an asset of a customer, in the caller's transaction.
 pub fn insert_asset(c: &mut DbConn, f: &AssetFields, customer_id: i64, at: DateTime<Utc>) -> AppResult<AssetRow> {
     Ok(diesel::insert_into(assets::table)

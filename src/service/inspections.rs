@@ -60,7 +60,7 @@ fn check_scope(c: &mut DbConn, customer_id: i64, site_id: Option<i64>, asset_ids
         ));
     }
     if let Some(s) = site_id {
-        match store::site_customer(c, s)? {
+        match crate::db::sites::customer_of(c, s)? {
             None => return Err(AppError::validation("site_id", format!("no site with id {s}"))),
             Some(o) if o != customer_id => {
                 return Err(AppError::validation("site_id", "the site belongs to another customer"))

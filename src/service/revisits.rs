@@ -197,7 +197,7 @@ fn open_ticket(
         None => None,
     };
     let site = match (asset, row.site_id) {
-        (None, Some(s)) => store::site_customer(c, s)?
+        (None, Some(s)) => crate::db::sites::customer_of(c, s)?
             .filter(|owner| *owner == row.customer_id)
             .map(|_| s),
         _ => None,

@@ -430,7 +430,7 @@ pub fn update(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, f: Fields) -> AppRes
         row.priority = p.as_str().into();
     }
     if let Some(s) = f.site_id {
-        let customer = lookups::site_customer(c, s)?
+        let customer = crate::db::sites::customer_of(c, s)?
             .ok_or_else(|| AppError::validation("site_id", format!("no site with id {s}")))?;
         if customer != row.customer_id {
             return Err(AppError::validation("site_id", "the site belongs to another customer"));

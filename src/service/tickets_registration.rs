@@ -63,7 +63,7 @@ fn asset_of(c: &mut DbConn, r: &Registration) -> AppResult<Option<AssetFacts>> {
 /// The site named must be the customer's.
 fn check_site(c: &mut DbConn, r: &Registration) -> AppResult<()> {
     if let Some(s) = r.site_id {
-        let customer = lookups::site_customer(c, s)?
+        let customer = crate::db::sites::customer_of(c, s)?
             .ok_or_else(|| AppError::validation("site_id", format!("no site with id {s}")))?;
         if customer != r.customer_id {
             return Err(AppError::validation("site_id", "the site belongs to another customer"));

@@ -72,15 +72,6 @@ pub fn asset(c: &mut DbConn, id: i64) -> QueryResult<Option<AssetFacts>> {
     ))
 }
 
-/// The customer a site belongs to, if the site exists.
-pub fn site_customer(c: &mut DbConn, site_id: i64) -> QueryResult<Option<i64>> {
-    sites::table
-        .find(site_id)
-        .select(sites::customer_id)
-        .first(c)
-        .optional()
-}
-
 /// Where a ticket's site puts it: the region and its class (urban when the site lies in no
 /// region, the stricter limits).
 pub fn place(c: &mut DbConn, site_id: Option<i64>) -> AppResult<(Option<i64>, RegionClass)> {
