@@ -7,6 +7,9 @@ use crate::domain::cadence::Cadence;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// The longest retention period of personal data that can be set, in days (100 years).
+pub const MAX_RETENTION_DAYS: u32 = 36_500;
+
 /// The development signing key; refused when `FIELDLINE_ENV=production`.
 pub const DEV_JWT_SECRET: &str = "fieldline-development-secret-do-not-use-in-production";
 
@@ -56,6 +59,12 @@ pub struct Settings {
     pub ping_retention_cron: String,
     /// Days the record of each scheduled job run (its claimed slot) is kept.
     pub job_run_retention_days: u32,
+    /// Days after a ticket is closed that the contact's name, phone number and e-mail address
+    /// copied onto it (and into its e-mails, timeline and audit events) are kept; 0 keeps them.
+    pub closed_ticket_personal_days: u32,
+    /// When the job `personal_data_retention` anonymises the closed tickets past that period
+    /// (cron with seconds); empty disables it.
+    pub personal_data_retention_cron: String,
     /// Outgoing e-mail: the transport, the sender, the relay's schedule and bounds.
     pub mail: MailSettings,
     /// Customer revisits: the cadence, the generation job, the satisfaction delay, the target.
@@ -479,6 +488,9 @@ impl Default for Settings {
             ping_retention_days: 30,
             ping_retention_cron: "0 30 3 * * *".into(),
             job_run_retention_days: 30,
+            // Three years of 365 days.
+            closed_ticket_personal_days: 3 * 365,
+            personal_data_retention_cron: "0 45 3 * * *".into(),
             mail: MailSettings::default(),
             revisits: RevisitSettings::default(),
             public_url: "http://127.0.0.1:8080".into(),
@@ -545,6 +557,14 @@ impl Settings {
                 .trim()
                 .to_string(),
             job_run_retention_days: parse("FIELDLINE_JOB_RUN_RETENTION_DAYS", d.job_run_retention_days)?,
+            closed_ticket_personal_days: parse(
+                "FIELDLINE_RETENTION_CLOSED_TICKET_PERSONAL_DAYS",
+                d.closed_ticket_personal_days,
+            )?,
+            personal_data_retention_cron: std::env::var("FIELDLINE_PERSONAL_DATA_RETENTION_CRON")
+                .unwrap_or(d.personal_data_retention_cron)
+                .trim()
+                .to_string(),
             mail: mail_from_env(d.mail)?,
             revisits: revisits_from_env(d.revisits)?,
             public_url: match var("FIELDLINE_PUBLIC_URL") {
@@ -612,6 +632,12 @@ impl Settings {
             return Err(ConfigError::Invalid {
                 name: "FIELDLINE_JOB_RUN_RETENTION_DAYS",
                 why: "must be at least 1".into(),
+            });
+        }
+        if self.closed_ticket_personal_days > MAX_RETENTION_DAYS {
+            return Err(ConfigError::Invalid {
+                name: "FIELDLINE_RETENTION_CLOSED_TICKET_PERSONAL_DAYS",
+                why: format!("must be at most {MAX_RETENTION_DAYS} (0 keeps the data)"),
             });
         }
         if !(self.checkin_radius_m.is_finite() && self.checkin_radius_m > 0.0) {
@@ -774,6 +800,23 @@ mod tests {
         assert!(s.validate().is_err());
         s.jwt_secret = "x".repeat(32);
         assert!(s.validate().is_ok());
+    }
+
+    #[test]
+    fn the_retention_of_closed_tickets_personal_data_is_checked() {
+        let with = |days: u32| Settings {
+            closed_ticket_personal_days: days,
+            ..Settings::default()
+        };
+        assert!(with(0).validate().is_ok(), "0 keeps the data");
+        assert!(with(MAX_RETENTION_DAYS).validate().is_ok());
+        match with(MAX_RETENTION_DAYS + 1).validate() {
+            Err(ConfigError::Invalid { name, .. }) => {
+                assert_eq!(name, "FIELDLINE_RETENTION_CLOSED_TICKET_PERSONAL_DAYS")
+            }
+            Ok(()) => panic!("accepted"),
+        }
+        assert_eq!(Settings::default().closed_ticket_personal_days, 1095);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod ids;
+pub mod privacy;
 pub mod types;
 
 #[cfg(feature = "client")]
@@ -11,4 +12,5 @@ pub mod client;
 
 pub use error::{ErrorCode, Problem};
 pub use ids::*;
+pub use privacy::*;
 pub use types::*;

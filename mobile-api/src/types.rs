@@ -1301,12 +1301,14 @@ pub struct MajorFault {
 // ---------------------------------------------------------------- e-mail outbox
 
 wire_enum!(
-    /// Where an outgoing e-mail is: waiting to be sent (also between retries), sent, or given up
-    /// after the last attempt (an admin can retry it).
+    /// Where an outgoing e-mail is: waiting to be sent (also between retries), sent, given up
+    /// after the last attempt (an admin can retry it), or cancelled before it left because the
+    /// personal data of its only recipient was erased.
     OutboxStatus {
         Pending => "pending",
         Sent => "sent",
         Dead => "dead",
+        Cancelled => "cancelled",
     }
 );
 

@@ -15,6 +15,7 @@ pub mod major_faults;
 pub mod mobile;
 pub mod notifications;
 pub mod outbox;
+pub mod privacy;
 pub mod regions;
 pub mod reports;
 pub mod revisits;
@@ -167,6 +168,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::patch().to(customers::update_contact))
                     .route(web::delete().to(customers::delete_contact)),
             )
+            .service(resource("/contacts/{id}/personal-data").route(web::get().to(privacy::export)))
+            .service(resource("/contacts/{id}/erasure").route(web::post().to(privacy::erase)))
             .service(
                 resource("/regions")
                     .route(web::get().to(regions::list))
@@ -361,6 +364,7 @@ impl utoipa::Modify for BearerAuth {
         users::me, users::list, users::create, users::get, users::update,
         customers::list, customers::create, customers::get, customers::update,
         customers::list_contacts, customers::create_contact, customers::update_contact, customers::delete_contact,
+        privacy::export, privacy::erase,
         regions::list, regions::create, regions::get, regions::update,
         sites::list, sites::create, sites::get, sites::update,
         assets::list, assets::create, assets::get, assets::update,

@@ -12,6 +12,7 @@ pub mod job_runs;
 pub mod major_faults;
 pub mod notifications;
 pub mod outbox;
+pub mod privacy;
 pub mod ping_writer;
 pub mod regions;
 pub mod reports;

@@ -9,6 +9,7 @@ pub mod inspection;
 pub mod ladder;
 pub mod major_fault;
 pub mod outbox;
+pub mod privacy;
 pub mod report;
 pub mod revisit;
 pub mod sla;

@@ -5,6 +5,7 @@
 pub mod inspections;
 pub mod mail;
 pub mod pings;
+pub mod privacy;
 pub mod reports;
 pub mod revisits;
 pub mod sla;
@@ -77,6 +78,12 @@ const DEFINITIONS: &[Definition] = &[
         work: Work::Scan(reports::run),
         variable: "FIELDLINE_REPORT_MAILING_CRON",
         cron: |s| &s.report_mailing_cron,
+    },
+    Definition {
+        name: privacy::NAME,
+        work: Work::Scan(privacy::run),
+        variable: "FIELDLINE_PERSONAL_DATA_RETENTION_CRON",
+        cron: |s| &s.personal_data_retention_cron,
     },
 ];
 

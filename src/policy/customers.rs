@@ -3,7 +3,8 @@
 //!
 //! The office staff read them all; the customer editors (agents, supervisors, account managers)
 //! register and change customers, contacts, sites and assets. Regions are drawn by admins
-//! (`admin::Act::EditRegions`).
+//! (`admin::Act::EditRegions`). Only admins export a contact's personal data or erase it (a
+//! request under the personal information law, answered by whoever holds the records).
 
 use super::{roles, Grant, OFFICE};
 use fieldline_mobile_api::Role;
@@ -32,6 +33,10 @@ pub enum Act {
     EditAssets,
     /// List and read service regions.
     ReadRegions,
+    /// Export everything held about a contact (their personal data).
+    ExportPersonalData,
+    /// Erase a contact's personal data wherever it is held.
+    ErasePersonalData,
 }
 
 impl Act {
@@ -44,6 +49,8 @@ impl Act {
         Act::ReadAssets,
         Act::EditAssets,
         Act::ReadRegions,
+        Act::ExportPersonalData,
+        Act::ErasePersonalData,
     ];
 
     pub fn describe(self) -> &'static str {
@@ -56,6 +63,8 @@ impl Act {
             Act::ReadAssets => "Read assets",
             Act::EditAssets => "Register or change an asset",
             Act::ReadRegions => "Read service regions",
+            Act::ExportPersonalData => "Export a contact's personal data",
+            Act::ErasePersonalData => "Erase a contact's personal data",
         }
     }
 }
@@ -64,6 +73,7 @@ pub fn grant(role: Role, act: Act) -> Grant {
     match act {
         Act::ReadCustomers | Act::ReadSites | Act::ReadAssets | Act::ReadRegions => roles(role, OFFICE),
         Act::EditCustomers | Act::EditContacts | Act::EditSites | Act::EditAssets => roles(role, CUSTOMER_EDITORS),
+        Act::ExportPersonalData | Act::ErasePersonalData => roles(role, &[]),
     }
 }
 
@@ -87,6 +97,8 @@ mod tests {
             (c(Act::ReadAssets), "Y Y Y Y - Y Y Y"),
             (c(Act::EditAssets), "Y Y - - - Y Y -"),
             (c(Act::ReadRegions), "Y Y Y Y - Y Y Y"),
+            (c(Act::ExportPersonalData), "Y - - - - - - -"),
+            (c(Act::ErasePersonalData), "Y - - - - - - -"),
         ];
         assert_table(&all, table);
     }

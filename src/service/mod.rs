@@ -18,6 +18,7 @@ pub mod major_faults;
 pub mod notifications;
 pub mod outbox;
 pub mod phone;
+pub mod privacy;
 pub mod regions;
 pub mod reports;
 pub mod revisit_generation;
