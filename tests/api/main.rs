@@ -20,6 +20,7 @@ mod layers;
 mod mail;
 mod mobile;
 mod openapi;
+mod privacy;
 mod reports;
 mod revisits;
 mod scale;
