@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct OutboxQuery {
-    /// `pending` (also between retries), `sent` or `dead`.
+    /// `pending` (also between retries), `sent`, `dead` or `cancelled`.
     pub status: Option<OutboxStatus>,
     pub ticket_id: Option<i64>,
     pub limit: Option<i64>,

@@ -36,21 +36,52 @@ use Kind::{Json, Text as Plain};
 /// Every text column that can hold a contact's personal data, beyond `contacts` and the
 /// tickets' `contact_name`, `contact_phone` and `contact_email` (which are cleared as a whole).
 pub const PLACES: &[Place] = &[
-    Place { table: "tickets", columns: &[("title", Plain), ("description", Plain)] },
+    Place {
+        table: "tickets",
+        columns: &[("title", Plain), ("description", Plain)],
+    },
     Place {
         table: "ticket_events",
-        columns: &[("from_value", Plain), ("to_value", Plain), ("reason", Plain), ("data_json", Json)],
+        columns: &[
+            ("from_value", Plain),
+            ("to_value", Plain),
+            ("reason", Plain),
+            ("data_json", Json),
+        ],
     },
-    Place { table: "remote_authorizations", columns: &[("authorized_by", Plain), ("note", Plain)] },
-    Place { table: "onsite_requests", columns: &[("notes", Plain)] },
-    Place { table: "acceptances", columns: &[("accepted_by", Plain), ("comment", Plain)] },
+    Place {
+        table: "remote_authorizations",
+        columns: &[("authorized_by", Plain), ("note", Plain)],
+    },
+    Place {
+        table: "onsite_requests",
+        columns: &[("notes", Plain)],
+    },
+    Place {
+        table: "acceptances",
+        columns: &[("accepted_by", Plain), ("comment", Plain)],
+    },
     Place {
         table: "visits",
-        columns: &[("signoff_name", Plain), ("work_notes", Plain), ("outcome_reason", Plain), ("checkin_reason", Plain)],
+        columns: &[
+            ("signoff_name", Plain),
+            ("work_notes", Plain),
+            ("outcome_reason", Plain),
+            ("checkin_reason", Plain),
+        ],
     },
-    Place { table: "revisits", columns: &[("comment", Plain)] },
-    Place { table: "surveys", columns: &[("comment", Plain)] },
-    Place { table: "survey_links", columns: &[("recipient", Plain)] },
+    Place {
+        table: "revisits",
+        columns: &[("comment", Plain)],
+    },
+    Place {
+        table: "surveys",
+        columns: &[("comment", Plain)],
+    },
+    Place {
+        table: "survey_links",
+        columns: &[("recipient", Plain)],
+    },
     Place {
         table: "major_faults",
         columns: &[
@@ -72,8 +103,14 @@ pub const PLACES: &[Place] = &[
             ("recipients_json", Json),
         ],
     },
-    Place { table: "fault_report_actions", columns: &[("description", Plain), ("owner_name", Plain)] },
-    Place { table: "notifications", columns: &[("message", Plain)] },
+    Place {
+        table: "fault_report_actions",
+        columns: &[("description", Plain), ("owner_name", Plain)],
+    },
+    Place {
+        table: "notifications",
+        columns: &[("message", Plain)],
+    },
     Place {
         table: "outbox",
         columns: &[
@@ -84,8 +121,14 @@ pub const PLACES: &[Place] = &[
             ("recipients_json", Json),
         ],
     },
-    Place { table: "idempotency_keys", columns: &[("response_body", Json)] },
-    Place { table: "audit_events", columns: &[("before_json", Json), ("after_json", Json)] },
+    Place {
+        table: "idempotency_keys",
+        columns: &[("response_body", Json)],
+    },
+    Place {
+        table: "audit_events",
+        columns: &[("before_json", Json), ("after_json", Json)],
+    },
 ];
 
 /// The tables of `PLACES` whose rows belong to a ticket (by `ticket_id`).
@@ -310,13 +353,12 @@ pub fn clear_ticket_contacts(c: &mut DbConn, ids: &[i64], at: DateTime<Utc>) -> 
         .execute(c)
 }
 
+/// A closed ticket due for retention: its id and its contact name, phone number and e-mail.
+pub type DueTicket = (i64, Option<String>, Option<String>, Option<String>);
+
 /// Closed tickets, closed before `before`, that still hold contact fields: up to `limit`, with
 /// those fields (name, phone, e-mail).
-pub fn closed_tickets_with_contact(
-    c: &mut DbConn,
-    before: DateTime<Utc>,
-    limit: i64,
-) -> QueryResult<Vec<(i64, Option<String>, Option<String>, Option<String>)>> {
+pub fn closed_tickets_with_contact(c: &mut DbConn, before: DateTime<Utc>, limit: i64) -> QueryResult<Vec<DueTicket>> {
     tickets::table
         .filter(tickets::status.eq(TicketStatus::Closed.as_str()))
         .filter(tickets::closed_at.lt(ts(before)))
@@ -327,7 +369,12 @@ pub fn closed_tickets_with_contact(
                 .or(tickets::contact_email.is_not_null()),
         )
         .order(tickets::id)
-        .select((tickets::id, tickets::contact_name, tickets::contact_phone, tickets::contact_email))
+        .select((
+            tickets::id,
+            tickets::contact_name,
+            tickets::contact_phone,
+            tickets::contact_email,
+        ))
         .limit(limit)
         .load(c)
 }
@@ -373,19 +420,25 @@ pub fn clear_survey_comments(c: &mut DbConn, ids: &[i64]) -> QueryResult<usize> 
 
 /// The survey links `ids`.
 pub fn survey_links_of(c: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<PersonalSurveyLink>> {
-    let rows: Vec<(i64, i64, String, chrono::NaiveDateTime, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> =
-        survey_links::table
-            .filter(survey_links::id.eq_any(ids))
-            .order(survey_links::id)
-            .select((
-                survey_links::id,
-                survey_links::ticket_id,
-                survey_links::recipient,
-                survey_links::issued_at,
-                survey_links::expires_at,
-                survey_links::used_at,
-            ))
-            .load(c)?;
+    let rows: Vec<(
+        i64,
+        i64,
+        String,
+        chrono::NaiveDateTime,
+        chrono::NaiveDateTime,
+        Option<chrono::NaiveDateTime>,
+    )> = survey_links::table
+        .filter(survey_links::id.eq_any(ids))
+        .order(survey_links::id)
+        .select((
+            survey_links::id,
+            survey_links::ticket_id,
+            survey_links::recipient,
+            survey_links::issued_at,
+            survey_links::expires_at,
+            survey_links::used_at,
+        ))
+        .load(c)?;
     Ok(rows
         .into_iter()
         .map(|r| PersonalSurveyLink {
@@ -457,7 +510,10 @@ pub fn set_email_erased(
 ) -> AppResult<()> {
     let recipients_json = serde_json::to_string(recipients).map_err(AppError::internal)?;
     diesel::update(outbox::table.find(id))
-        .set((outbox::recipients_json.eq(&recipients_json), outbox::updated_at.eq(ts(at))))
+        .set((
+            outbox::recipients_json.eq(&recipients_json),
+            outbox::updated_at.eq(ts(at)),
+        ))
         .execute(c)?;
     if cancel {
         diesel::update(outbox::table.find(id))

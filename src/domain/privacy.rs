@@ -106,9 +106,14 @@ impl Identifiers {
                 }
                 None => false,
             },
-            Value::Array(items) => items
-                .iter_mut()
-                .fold(false, |changed, item| self.scrub_value(item) || changed),
+            Value::Array(items) => {
+                // Every item is scrubbed: no short cut once one has changed.
+                let mut changed = false;
+                for item in items.iter_mut() {
+                    changed |= self.scrub_value(item);
+                }
+                changed
+            }
             Value::Object(map) => {
                 let old = std::mem::take(map);
                 let mut changed = false;
@@ -213,6 +218,9 @@ mod tests {
             serde_json::json!({"contact_name": ERASED, "n": 3, "list": [ERASED, "keep"], ERASED: true})
         );
         assert_eq!(i.scrub_json(r#"{"a":"b"}"#), None);
-        assert_eq!(i.scrub_json("not json, Wang \"Fang\"").as_deref(), Some("not json, [erased]"));
+        assert_eq!(
+            i.scrub_json("not json, Wang \"Fang\"").as_deref(),
+            Some("not json, [erased]")
+        );
     }
 }

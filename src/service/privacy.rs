@@ -57,7 +57,10 @@ impl Scope {
     }
 
     fn ids(&self, table: &str) -> Vec<i64> {
-        self.0.get(table).map(|s| s.iter().copied().collect()).unwrap_or_default()
+        self.0
+            .get(table)
+            .map(|s| s.iter().copied().collect())
+            .unwrap_or_default()
     }
 }
 
@@ -94,7 +97,10 @@ fn scope(c: &mut DbConn, tickets: &[i64], reach: &Reach) -> AppResult<Scope> {
         s.add("audit_events", store::audit_ids(c, "contact", &[k.id])?);
     }
     let reports = s.ids("fault_reports");
-    s.add("fault_report_actions", store::ids_where(c, "fault_report_actions", "report_id", &reports)?);
+    s.add(
+        "fault_report_actions",
+        store::ids_where(c, "fault_report_actions", "report_id", &reports)?,
+    );
     for (entity, table) in AUDITED {
         let ids = s.ids(table);
         s.add("audit_events", store::audit_ids(c, entity, &ids)?);

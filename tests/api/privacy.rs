@@ -46,8 +46,12 @@ async fn person(app: &TestApp, f: &Fixture) -> Contact {
         )
         .await;
     app.ok(
-        app.patch(&format!("/api/v1/contacts/{}", k.id), &app.admin, &json!({"email": EMAIL}))
-            .await,
+        app.patch(
+            &format!("/api/v1/contacts/{}", k.id),
+            &app.admin,
+            &json!({"email": EMAIL}),
+        )
+        .await,
         200,
     )
     .await
@@ -88,7 +92,10 @@ async fn survey_token(app: &TestApp, t: &Ticket) -> String {
         let msg = mail_parser::MessageParser::default().parse(raw).expect("a message");
         if msg.subject().is_some_and(|s| s.contains(&t.number)) {
             let text = msg.body_text(0).unwrap().into_owned();
-            let link = text.split_whitespace().find(|w| w.contains("/survey/")).expect("a link");
+            let link = text
+                .split_whitespace()
+                .find(|w| w.contains("/survey/"))
+                .expect("a link");
             return link.rsplit('/').next().unwrap().to_string();
         }
     }
@@ -115,7 +122,10 @@ async fn export(app: &TestApp, contact: &Contact) -> PersonalDataExport {
 
 async fn outbox_of(app: &TestApp, t: &Ticket) -> Vec<OutboxMessage> {
     let page: Page<OutboxMessage> = app
-        .ok(app.get(&format!("/api/v1/outbox?ticket_id={}", t.id), &app.admin).await, 200)
+        .ok(
+            app.get(&format!("/api/v1/outbox?ticket_id={}", t.id), &app.admin).await,
+            200,
+        )
         .await;
     page.items
 }
@@ -149,11 +159,10 @@ fn every_text(c: &mut DbConn) -> Vec<(String, String)> {
                 #[diesel(sql_type = Text)]
                 name: String,
             }
-            let tables: Vec<Table> = diesel::sql_query(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-            )
-            .load(c)
-            .unwrap();
+            let tables: Vec<Table> =
+                diesel::sql_query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+                    .load(c)
+                    .unwrap();
             let mut out = Vec::new();
             for t in tables {
                 let cols: Vec<Column> = diesel::sql_query(format!(
@@ -190,7 +199,10 @@ fn found(c: &mut DbConn, needles: &[&str]) -> Vec<String> {
         let lower = text.to_lowercase();
         for n in needles {
             if lower.contains(&n.to_lowercase()) {
-                out.push(format!("{place} holds {n:?}: {}", text.chars().take(200).collect::<String>()));
+                out.push(format!(
+                    "{place} holds {n:?}: {}",
+                    text.chars().take(200).collect::<String>()
+                ));
             }
         }
     }
@@ -233,7 +245,11 @@ async fn the_export_holds_the_contact_their_tickets_answers_and_e_mails() {
     assert_eq!(tickets, [sent.id, waiting.id]);
     for t in &x.tickets {
         assert_eq!(
-            (t.contact_name.as_deref(), t.contact_phone.as_deref(), t.contact_email.as_deref()),
+            (
+                t.contact_name.as_deref(),
+                t.contact_phone.as_deref(),
+                t.contact_email.as_deref()
+            ),
             (Some(NAME), Some(PHONE), Some(EMAIL))
         );
     }
@@ -264,12 +280,18 @@ async fn the_export_holds_the_contact_their_tickets_answers_and_e_mails() {
         problem(r, 403, "forbidden").await;
     }
     problem(
-        app.get(&format!("/api/v1/contacts/{}/personal-data", k.id), &f.token).await,
+        app.get(&format!("/api/v1/contacts/{}/personal-data", k.id), &f.token)
+            .await,
         403,
         "forbidden",
     )
     .await;
-    problem(app.get("/api/v1/contacts/999999/personal-data", &app.admin).await, 404, "not_found").await;
+    problem(
+        app.get("/api/v1/contacts/999999/personal-data", &app.admin).await,
+        404,
+        "not_found",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -277,12 +299,25 @@ async fn an_erasure_leaves_no_personal_data_and_keeps_the_facts() {
     let (app, f, k, sent, waiting) = scene().await;
     let pool = database(&app);
     let mut c = pool.get().unwrap();
-    assert!(!found(&mut c, &[NAME, PHONE, EMAIL, OLD_EMAIL]).is_empty(), "the search finds them before");
+    assert!(
+        !found(&mut c, &[NAME, PHONE, EMAIL, OLD_EMAIL]).is_empty(),
+        "the search finds them before"
+    );
     let url = format!("/api/v1/contacts/{}/erasure", k.id);
 
     // Only admins erase, and with a reason.
-    problem(app.post(&url, &f.token, &json!({"reason": "asked"})).await, 403, "forbidden").await;
-    problem(app.post(&url, &app.admin, &json!({"reason": " "})).await, 422, "validation_failed").await;
+    problem(
+        app.post(&url, &f.token, &json!({"reason": "asked"})).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    problem(
+        app.post(&url, &app.admin, &json!({"reason": " "})).await,
+        422,
+        "validation_failed",
+    )
+    .await;
 
     let reason = format!("{NAME} asked by letter of 2026-11-18 (PIPL art. 47)");
     let receipt: ErasureReceipt = app
@@ -340,13 +375,28 @@ async fn an_erasure_leaves_no_personal_data_and_keeps_the_facts() {
         )
         .await;
     let actions: Vec<&str> = trail.items.iter().map(|e| e.action.as_str()).collect();
-    assert!(actions.contains(&"create") && actions.contains(&"update"), "{actions:?}");
-    let erase = trail.items.iter().find(|e| e.action == "erase").expect("the erase event");
-    assert_eq!(erase.after.as_ref().unwrap()["reason"], "[erased] asked by letter of 2026-11-18 (PIPL art. 47)");
+    assert!(
+        actions.contains(&"create") && actions.contains(&"update"),
+        "{actions:?}"
+    );
+    let erase = trail
+        .items
+        .iter()
+        .find(|e| e.action == "erase")
+        .expect("the erase event");
+    assert_eq!(
+        erase.after.as_ref().unwrap()["reason"],
+        "[erased] asked by letter of 2026-11-18 (PIPL art. 47)"
+    );
     assert_eq!(erase.after.as_ref().unwrap()["counts"]["tickets"], 2);
 
     // A second erasure is refused: there is nothing left to erase.
-    problem(app.post(&url, &app.admin, &json!({"reason": "again"})).await, 409, "conflict").await;
+    problem(
+        app.post(&url, &app.admin, &json!({"reason": "again"})).await,
+        409,
+        "conflict",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -371,10 +421,16 @@ async fn closed_tickets_lose_their_contacts_data_after_the_retention_period() {
 
     let ticket = |t: &Ticket| format!("/api/v1/tickets/{}", t.id);
     let old_now: Ticket = app.ok(app.get(&ticket(&old), &app.admin).await, 200).await;
-    assert_eq!((old_now.contact_name, old_now.contact_phone, old_now.contact_email), (None, None, None));
+    assert_eq!(
+        (old_now.contact_name, old_now.contact_phone, old_now.contact_email),
+        (None, None, None)
+    );
     assert!(!old_now.description.contains(NAME), "{}", old_now.description);
     let mail = &outbox_of(&app, &old).await[0];
-    assert_eq!((mail.status, mail.recipients.clone()), (OutboxStatus::Sent, vec!["[erased]".to_string()]));
+    assert_eq!(
+        (mail.status, mail.recipients.clone()),
+        (OutboxStatus::Sent, vec!["[erased]".to_string()])
+    );
     let recent_now: Ticket = app.ok(app.get(&ticket(&recent), &app.admin).await, 200).await;
     assert_eq!(recent_now.contact_email.as_deref(), Some(EMAIL), "not yet due");
     // The contact themself stays: the retention is of the tickets' copies.
@@ -385,7 +441,10 @@ async fn closed_tickets_lose_their_contacts_data_after_the_retention_period() {
             200,
         )
         .await;
-    assert!(contact.items.iter().any(|c| c.id == k.id && c.email.as_deref() == Some(EMAIL)));
+    assert!(contact
+        .items
+        .iter()
+        .any(|c| c.id == k.id && c.email.as_deref() == Some(EMAIL)));
     // The ticket's audit trail says what happened, without the data.
     let trail: Page<AuditEvent> = app
         .ok(
@@ -394,10 +453,17 @@ async fn closed_tickets_lose_their_contacts_data_after_the_retention_period() {
             200,
         )
         .await;
-    let expired = trail.items.iter().find(|e| e.action == "personal_data_expired").expect("the event");
+    let expired = trail
+        .items
+        .iter()
+        .find(|e| e.action == "personal_data_expired")
+        .expect("the event");
     assert_eq!(expired.after.as_ref().unwrap()["retention_days"], 1095);
     let text = serde_json::to_string(&trail.items).unwrap();
-    assert!(!text.contains(EMAIL) && !text.contains(PHONE) && !text.contains(NAME), "{text}");
+    assert!(
+        !text.contains(EMAIL) && !text.contains(PHONE) && !text.contains(NAME),
+        "{text}"
+    );
 
     // A second run finds nothing more to do.
     let r = retention(&app).await;
