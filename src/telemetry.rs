@@ -19,7 +19,12 @@ use tracing_subscriber::EnvFilter;
 
 /// What is logged when `RUST_LOG` is not set: the service at info, the libraries only when they
 /// warn (the HTTP server's worker start and stop messages are not an operator's business).
-pub const DEFAULT_FILTER: &str = "info,actix_server=warn,actix_web=warn,actix_http=warn,tokio_cron_scheduler=warn";
+/// The HTTP layer's own refusals (a malformed request, an address or head over its limits) are
+/// answered by it and logged by it at error: a client's mistake, not the operator's, so it is off.
+pub const DEFAULT_FILTER: &str = "info,actix_server=warn,actix_web=warn,actix_http=off,tokio_cron_scheduler=warn";
+
+/// A logged address is cut to this many bytes (a refused 8 KB address is not logged whole).
+pub const TARGET_LOG_MAX: usize = 512;
 
 /// The name of the header that carries a request's id, in and out.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
@@ -200,6 +205,15 @@ pub fn redacted_target(path: &str, query: &str, pattern: Option<&str>) -> String
             })
             .collect();
         out.push_str(&pairs.join("&"));
+    }
+    if out.len() > TARGET_LOG_MAX {
+        let total = out.len();
+        let mut cut = TARGET_LOG_MAX;
+        while !out.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.truncate(cut);
+        out.push_str(&format!("...({total} bytes)"));
     }
     out
 }
@@ -497,6 +511,11 @@ mod tests {
         assert_eq!(
             redacted_target("/x", "access_token=s3cr3t&limit=5", None),
             "/x?access_token=<redacted>&limit=5"
+        );
+        let long = redacted_target("/x", &"a".repeat(9000), None);
+        assert!(
+            long.len() < TARGET_LOG_MAX + 20 && long.ends_with("...(9003 bytes)"),
+            "{long}"
         );
     }
 
