@@ -28,8 +28,9 @@ pub enum AppError {
     Forbidden(String),
     #[error("not found: {0}")]
     NotFound(String),
+    /// The methods the resource does answer go in the `Allow` header (RFC 9110 15.5.6).
     #[error("method not allowed")]
-    MethodNotAllowed,
+    MethodNotAllowed { allow: String },
     #[error("duplicate: {detail}")]
     Duplicate { field: Option<String>, detail: String },
     #[error("conflict: {0}")]
@@ -38,6 +39,8 @@ pub enum AppError {
     InvalidTransition(String),
     #[error("body larger than {0} bytes")]
     PayloadTooLarge(usize),
+    #[error("address longer than {0} bytes")]
+    UriTooLong(usize),
     #[error("stale version")]
     PreconditionFailed { current: serde_json::Value },
     #[error("If-Match required")]
@@ -93,11 +96,12 @@ impl AppError {
             AppError::TokenInvalid(_) => ErrorCode::TokenInvalid,
             AppError::Forbidden(_) => ErrorCode::Forbidden,
             AppError::NotFound(_) => ErrorCode::NotFound,
-            AppError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            AppError::MethodNotAllowed { .. } => ErrorCode::MethodNotAllowed,
             AppError::Duplicate { .. } => ErrorCode::Duplicate,
             AppError::Conflict(_) => ErrorCode::Conflict,
             AppError::InvalidTransition(_) => ErrorCode::InvalidTransition,
             AppError::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
+            AppError::UriTooLong(_) => ErrorCode::UriTooLong,
             AppError::PreconditionFailed { .. } => ErrorCode::PreconditionFailed,
             AppError::PreconditionRequired => ErrorCode::PreconditionRequired,
             AppError::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
@@ -130,8 +134,15 @@ impl AppError {
             AppError::Duplicate { field, detail } => (detail.clone(), field.clone()),
             AppError::InvalidCredentials => ("username or password is wrong".into(), None),
             AppError::TokenExpired => ("the access token has expired; refresh it".into(), None),
-            AppError::MethodNotAllowed => ("this method is not allowed on this path".into(), None),
+            AppError::MethodNotAllowed { allow } => (
+                format!("this method is not allowed on this path; it allows {allow}"),
+                None,
+            ),
             AppError::PayloadTooLarge(n) => (format!("the body is larger than {n} bytes"), None),
+            AppError::UriTooLong(n) => (
+                format!("the path and query are longer than {n} bytes; send the data in a body"),
+                None,
+            ),
             AppError::PreconditionFailed { .. } => (
                 "the object changed since that version; `current` holds it as it is now".into(),
                 None,
@@ -173,6 +184,9 @@ impl ResponseError for AppError {
         resp.insert_header((header::CONTENT_TYPE, "application/problem+json"));
         if let AppError::TooManyRequests { retry_after } = self {
             resp.insert_header((header::RETRY_AFTER, retry_after.to_string()));
+        }
+        if let AppError::MethodNotAllowed { allow } = self {
+            resp.insert_header((header::ALLOW, allow.as_str()));
         }
         if matches!(
             self,

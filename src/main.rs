@@ -71,7 +71,14 @@ async fn main() -> anyhow::Result<()> {
             if let Some(p) = boot.generated_admin_password {
                 println!("Created the first admin: username `admin`, password `{p}` (shown once; change it).");
             }
-            tracing::info!(host = %settings.host, port = app.port(), "serving");
+            let base = format!("http://{}:{}", settings.host, app.port());
+            tracing::info!(
+                api = %format!("{base}/api/v1"),
+                console = %format!("{base}/console"),
+                openapi = %format!("{base}/openapi.json"),
+                port = app.port(),
+                "serving"
+            );
             app.run_until_stopped().await?;
         }
         Command::Migrate => {

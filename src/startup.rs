@@ -19,6 +19,8 @@ pub struct AppState {
     pub mailer: mail::Mailer,
     /// Writes technicians' positions in groups.
     pub pings: db::ping_writer::PingWriter,
+    /// The figures `/metrics` shows.
+    pub metrics: web::Data<telemetry::Metrics>,
 }
 
 /// Runs database work on the blocking pool, in the caller's span, with a pooled connection.
@@ -29,7 +31,10 @@ where
 {
     let st = state.clone();
     telemetry::spawn_blocking_with_span(move || {
-        let mut conn = st.pool.get()?;
+        let waited = std::time::Instant::now();
+        let conn = st.pool.get();
+        st.metrics.pool_wait_seconds.observe(waited.elapsed().as_secs_f64());
+        let mut conn = conn.inspect_err(|_| st.metrics.pool_timeouts.inc())?;
         f(&mut conn, &st)
     })
     .await
@@ -78,9 +83,11 @@ impl Application {
         let mailer = mail::Mailer::from_settings(&settings.mail)?;
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))?;
         let port = listener.local_addr()?.port();
+        let metrics = web::Data::new(telemetry::Metrics::new());
         let state = web::Data::new(AppState {
             keys: auth::tokens::TokenKeys::new(&settings),
-            pings: db::ping_writer::PingWriter::start(pool.clone())?,
+            pings: db::ping_writer::PingWriter::start(pool.clone(), metrics.position_batches.clone())?,
+            metrics: metrics.clone(),
             pool,
             settings,
             clock,
@@ -88,9 +95,13 @@ impl Application {
         });
         let app_state = state.clone();
         let server = HttpServer::new(move || {
+            // The request's span opens first (outermost), so the protective headers, the
+            // address limit and every handler log inside it.
             App::new()
-                .wrap(tracing_actix_web::TracingLogger::default())
+                .wrap(actix_web::middleware::from_fn(api::protect))
+                .wrap(telemetry::request_logger())
                 .app_data(app_state.clone())
+                .app_data(metrics.clone())
                 .configure(api::configure)
         })
         .listen(listener)?

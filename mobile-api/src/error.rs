@@ -39,6 +39,8 @@ pub enum ErrorCode {
     InvalidTransition,
     /// The body is larger than the service accepts.
     PayloadTooLarge,
+    /// The request's address (path and query) is longer than the service accepts.
+    UriTooLong,
     /// `If-Match` names an older version; `current` holds the object as it is now.
     PreconditionFailed,
     /// The change needs `If-Match` with the version from the object's `ETag`.
@@ -77,6 +79,7 @@ impl ErrorCode {
             ErrorCode::Conflict => "conflict",
             ErrorCode::InvalidTransition => "invalid_transition",
             ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::UriTooLong => "uri_too_long",
             ErrorCode::PreconditionFailed => "precondition_failed",
             ErrorCode::PreconditionRequired => "precondition_required",
             ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
@@ -107,6 +110,7 @@ impl ErrorCode {
             | ErrorCode::SurveyAnswered => 409,
             ErrorCode::LinkExpired => 410,
             ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::UriTooLong => 414,
             ErrorCode::PreconditionFailed => 412,
             ErrorCode::PreconditionRequired => 428,
             ErrorCode::IdempotencyKeyReused => 422,
@@ -136,6 +140,7 @@ impl ErrorCode {
             ErrorCode::Conflict => "Conflict",
             ErrorCode::InvalidTransition => "Invalid transition",
             ErrorCode::PayloadTooLarge => "Payload too large",
+            ErrorCode::UriTooLong => "URI too long",
             ErrorCode::PreconditionFailed => "Precondition failed",
             ErrorCode::PreconditionRequired => "Precondition required",
             ErrorCode::IdempotencyKeyReused => "Idempotency key reused",

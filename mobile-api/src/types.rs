@@ -98,6 +98,47 @@ pub struct Health {
     pub status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database: Option<String>,
+    /// `/ready` to an admin: what an alert watches besides the database. It does not change
+    /// the status code, which answers for the database only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<Readiness>,
+}
+
+/// The operational detail of `/ready`: the e-mail backlog and the scheduled jobs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Readiness {
+    pub outbox: OutboxBacklog,
+    /// Every job, scheduled or not.
+    pub jobs: Vec<JobHealth>,
+    /// One line per thing to look at (dead e-mails, a stale job); empty when all is well.
+    pub alerts: Vec<String>,
+}
+
+/// The outbox's backlog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OutboxBacklog {
+    /// Messages waiting to be sent (also between retries).
+    pub pending: i64,
+    /// Seconds since the oldest pending message was written; absent when none is pending.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oldest_pending_age_seconds: Option<i64>,
+    /// Messages given up after their last attempt (`POST /api/v1/outbox/{id}/retry`).
+    pub dead: i64,
+}
+
+/// A scheduled job's last run against its schedule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JobHealth {
+    pub job: String,
+    /// The cron expression; empty when the job is switched off.
+    pub schedule: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_started_at: Option<DateTime<Utc>>,
+    /// The schedule's latest time (allowing a grace period) had no run at or after it.
+    pub stale: bool,
 }
 
 // ---------------------------------------------------------------- auth

@@ -12,6 +12,7 @@ pub mod health;
 pub mod inspections;
 pub mod jobs;
 pub mod major_faults;
+pub mod metrics;
 pub mod mobile;
 pub mod notifications;
 pub mod outbox;
@@ -98,8 +99,78 @@ fn private_resource(
     )
 }
 
-async fn method_not_allowed() -> AppResult<HttpResponse> {
-    Err(AppError::MethodNotAllowed)
+/// 405, with the methods the resource answers in `Allow`: those the OpenAPI document gives its
+/// path (so the header and the document cannot differ); the pages, scripts and documents outside
+/// the API, which the document does not list, answer GET only.
+async fn method_not_allowed(req: HttpRequest) -> AppResult<HttpResponse> {
+    let allow = req
+        .match_pattern()
+        .and_then(|p| documented_methods().get(&p).cloned())
+        .unwrap_or_else(|| "GET".to_string());
+    Err(AppError::MethodNotAllowed { allow })
+}
+
+/// Each documented path's methods, as an `Allow` header value (`GET, POST`).
+fn documented_methods() -> &'static std::collections::HashMap<String, String> {
+    static METHODS: std::sync::OnceLock<std::collections::HashMap<String, String>> = std::sync::OnceLock::new();
+    METHODS.get_or_init(|| {
+        let doc: serde_json::Value = serde_json::from_str(&openapi_document()).unwrap_or_default();
+        let order = ["get", "post", "put", "patch", "delete"];
+        doc["paths"]
+            .as_object()
+            .map(|paths| {
+                paths
+                    .iter()
+                    .map(|(path, item)| {
+                        let methods: Vec<String> = order
+                            .iter()
+                            .filter(|m| item.get(**m).is_some())
+                            .map(|m| m.to_ascii_uppercase())
+                            .collect();
+                        (path.clone(), methods.join(", "))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    })
+}
+
+/// The longest path and query the service reads (bytes); a longer address is answered 414.
+/// The HTTP layer's own limit on the request head is above it (see docs/api.md).
+pub const URI_MAX: usize = 8 * 1024;
+
+/// Around every answer: a request whose address is longer than `URI_MAX` is answered 414 before
+/// routing; every answer carries `X-Content-Type-Options: nosniff` and the request's id in
+/// `X-Request-Id`; the API's answers (tokens, personal data) `Cache-Control: no-store`.
+pub async fn protect(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    use actix_web::{HttpMessage, ResponseError};
+    let private = req.path().starts_with("/api/");
+    let id = req
+        .extensions()
+        .get::<crate::telemetry::RequestId>()
+        .map(|r| r.0.clone());
+    let length = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    let mut res = if length > URI_MAX {
+        let refused = AppError::UriTooLong(URI_MAX).error_response();
+        req.into_response(refused).map_into_right_body()
+    } else {
+        next.call(req).await?.map_into_left_body()
+    };
+    let headers = res.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::HeaderValue::from_static("nosniff"),
+    );
+    if private {
+        headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    }
+    if let Some(v) = id.and_then(|id| header::HeaderValue::from_str(&id).ok()) {
+        headers.insert(header::HeaderName::from_static(crate::telemetry::REQUEST_ID_HEADER), v);
+    }
+    Ok(res)
 }
 
 async fn no_route(req: HttpRequest) -> AppResult<HttpResponse> {
@@ -127,6 +198,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(resource("/health").route(web::get().to(health::health)))
     .service(resource("/ready").route(web::get().to(health::ready)))
     .service(resource("/openapi.json").route(web::get().to(openapi_json)))
+    .service(resource("/metrics").route(web::get().to(metrics::scrape)))
     .service(private_resource("/survey/{token}").route(web::get().to(surveys::page)))
     .service(resource("/survey.js").route(web::get().to(surveys::script)))
     .service(resource("/survey.css").route(web::get().to(surveys::style)))
@@ -272,6 +344,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/jobs/{name}/run").route(web::post().to(jobs::run_job)))
             .service(resource("/outbox").route(web::get().to(outbox::list)))
             .service(resource("/outbox/{id}/retry").route(web::post().to(outbox::retry)))
+            .service(resource("/outbox/{id}/send-now").route(web::post().to(outbox::send_now)))
             .service(resource("/revisits").route(web::get().to(revisits::list)))
             // Before `/revisits/{id}`, which would take `progress` for an id.
             .service(resource("/revisits/progress").route(web::get().to(revisits::progress)))
@@ -381,7 +454,7 @@ impl utoipa::Modify for BearerAuth {
         sla::list_policies, sla::update_policy, sla::get_calendar, sla::put_calendar,
         sla::list_holidays, sla::add_holiday, sla::delete_holiday,
         notifications::list, notifications::read, jobs::run_job, jobs::list_runs,
-        outbox::list, outbox::retry,
+        outbox::list, outbox::retry, outbox::send_now,
         revisits::list, revisits::progress, revisits::get, revisits::outcome, revisits::assign,
         revisits::list_files, revisits::get_file,
         surveys::form, surveys::answer, surveys::of_ticket, surveys::list,

@@ -48,3 +48,18 @@ pub async fn retry(state: web::Data<AppState>, user: CurrentUser, id: web::Path<
     let out = run(&state, move |c, _| service::retry(c, &who, id)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
+
+/// Sends a pending e-mail at the relay's next round (every 10 s by default) instead of after its
+/// backoff wait, for when the mail server has been fixed (admin): its next attempt becomes now;
+/// its attempts count on. The per-customer hourly bound still applies. Audited. Only a pending
+/// e-mail can be sent now (409 `invalid_transition` otherwise; 409 `conflict` while a relay is
+/// sending it).
+#[utoipa::path(post, path = "/api/v1/outbox/{id}/send-now", tag = "outbox", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "outbox message id")),
+    responses((status = 200, body = OutboxMessage), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem)))]
+pub async fn send_now(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
+    let (who, id) = (who(&user, &state), id.into_inner());
+    let out = run(&state, move |c, _| service::send_now(c, &who, id)).await?;
+    Ok(HttpResponse::Ok().json(out))
+}

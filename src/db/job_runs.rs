@@ -88,3 +88,12 @@ pub fn list(
 pub fn prune(conn: &mut DbConn, before: DateTime<Utc>) -> QueryResult<usize> {
     diesel::delete(job_runs::table.filter(job_runs::started_at.lt(ts(before)))).execute(conn)
 }
+
+/// Each job's latest run start (jobs that never ran are missing).
+pub fn last_started(conn: &mut DbConn) -> QueryResult<Vec<(String, DateTime<Utc>)>> {
+    let rows: Vec<(String, Option<NaiveDateTime>)> = job_runs::table
+        .group_by(job_runs::job)
+        .select((job_runs::job, diesel::dsl::max(job_runs::started_at)))
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(|(j, t)| t.map(|t| (j, utc(t)))).collect())
+}

@@ -279,6 +279,44 @@ pub fn requeue(c: &mut DbConn, id: i64, at: DateTime<Utc>) -> AppResult<()> {
     Ok(())
 }
 
+/// Makes a pending message due at `at` (its backoff wait is cut short), if no relay holds a
+/// live lease on it. False when the message is not pending or is being sent.
+pub fn due_now(c: &mut DbConn, id: i64, at: DateTime<Utc>) -> QueryResult<bool> {
+    let now = ts(at);
+    let n = diesel::update(
+        outbox::table
+            .find(id)
+            .filter(outbox::status.eq(OutboxStatus::Pending.as_str()))
+            .filter(outbox::lease_until.is_null().or(outbox::lease_until.le(now))),
+    )
+    .set((outbox::next_attempt_at.eq(now), outbox::updated_at.eq(now)))
+    .execute(c)?;
+    Ok(n == 1)
+}
+
+/// The outbox's backlog: pending messages, when the oldest of them was written, and dead ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backlog {
+    pub pending: i64,
+    pub oldest_pending: Option<DateTime<Utc>>,
+    pub dead: i64,
+}
+
+pub fn backlog(c: &mut DbConn) -> QueryResult<Backlog> {
+    let pending = || outbox::table.filter(outbox::status.eq(OutboxStatus::Pending.as_str()));
+    let count: i64 = pending().count().get_result(c)?;
+    let oldest: Option<NaiveDateTime> = pending().select(diesel::dsl::min(outbox::created_at)).get_result(c)?;
+    let dead: i64 = outbox::table
+        .filter(outbox::status.eq(OutboxStatus::Dead.as_str()))
+        .count()
+        .get_result(c)?;
+    Ok(Backlog {
+        pending: count,
+        oldest_pending: oldest.map(utc),
+        dead,
+    })
+}
+
 // ---------------------------------------------------------------- the relay
 
 /// A message the relay holds the lease of.

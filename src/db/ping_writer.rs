@@ -40,11 +40,12 @@ pub struct PingWriter {
 
 impl PingWriter {
     /// Starts the writing thread; it stops when the last handle is dropped.
-    pub fn start(pool: Pool) -> std::io::Result<PingWriter> {
+    /// `batches` counts the transactions written (a metric).
+    pub fn start(pool: Pool, batches: prometheus::IntCounter) -> std::io::Result<PingWriter> {
         let (tx, rx) = mpsc::channel(QUEUE);
         std::thread::Builder::new()
             .name("ping-writer".into())
-            .spawn(move || run(pool, rx))?;
+            .spawn(move || run(pool, rx, batches))?;
         Ok(PingWriter { queue: tx })
     }
 
@@ -60,7 +61,7 @@ impl PingWriter {
     }
 }
 
-fn run(pool: Pool, mut rx: mpsc::Receiver<(PingRequest, oneshot::Sender<Answer>)>) {
+fn run(pool: Pool, mut rx: mpsc::Receiver<(PingRequest, oneshot::Sender<Answer>)>, batches: prometheus::IntCounter) {
     while let Some(first) = rx.blocking_recv() {
         let mut group = vec![first];
         while group.len() < GROUP {
@@ -75,6 +76,7 @@ fn run(pool: Pool, mut rx: mpsc::Receiver<(PingRequest, oneshot::Sender<Answer>)
             .and_then(|mut c| write_group(&mut c, &group));
         match answers {
             Ok(answers) => {
+                batches.inc();
                 for ((_, reply), answer) in group.into_iter().zip(answers) {
                     let _ = reply.send(answer);
                 }

@@ -352,3 +352,38 @@ pub fn remove_holiday(conn: &mut DbConn, id: i64) -> AppResult<()> {
     diesel::delete(holidays::table.find(id)).execute(conn)?;
     Ok(())
 }
+
+/// Tickets with a recorded breach, by clock: response, arrival, resolution, callback.
+pub fn breaches_recorded(c: &mut DbConn) -> QueryResult<[(&'static str, i64); 4]> {
+    use super::schema::tickets::dsl as t;
+    Ok([
+        (
+            "response",
+            t::tickets
+                .filter(t::response_breached_at.is_not_null())
+                .count()
+                .get_result(c)?,
+        ),
+        (
+            "arrival",
+            t::tickets
+                .filter(t::arrival_breached_at.is_not_null())
+                .count()
+                .get_result(c)?,
+        ),
+        (
+            "resolution",
+            t::tickets
+                .filter(t::resolution_breached_at.is_not_null())
+                .count()
+                .get_result(c)?,
+        ),
+        (
+            "callback",
+            t::tickets
+                .filter(t::callback_breached_at.is_not_null())
+                .count()
+                .get_result(c)?,
+        ),
+    ])
+}

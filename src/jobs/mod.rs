@@ -19,7 +19,7 @@ use actix_web::web;
 use chrono::{DateTime, Utc};
 use croner::parser::{CronParser, Seconds};
 use croner::Cron;
-use fieldline_mobile_api::JobRun;
+use fieldline_mobile_api::{JobHealth, JobRun};
 use std::sync::Arc;
 use tokio_cron_scheduler::{Job, JobScheduler};
 
@@ -109,12 +109,14 @@ pub async fn run(state: &web::Data<AppState>, job: &str, slot: &str) -> AppResul
         )));
     };
     let job = def.name;
+    let started = std::time::Instant::now();
     let slot_key = slot.to_string();
     let claimed = blocking(state, move |c, st| {
         service::jobs::claim_slot(c, job, &slot_key, st.clock.now())
     })
     .await?;
     let Some(run_id) = claimed else {
+        state.metrics.observe_job(job, "skipped", started.elapsed());
         return Ok(JobRun {
             job: job.into(),
             slot: slot.into(),
@@ -123,10 +125,12 @@ pub async fn run(state: &web::Data<AppState>, job: &str, slot: &str) -> AppResul
             actions: 0,
         });
     };
-    let (examined, actions) = match def.work {
-        Work::Scan(scan) => blocking(state, scan).await?,
-        Work::Relay => mail::run(state).await?,
+    let outcome = match def.work {
+        Work::Scan(scan) => blocking(state, scan).await,
+        Work::Relay => mail::run(state).await,
     };
+    let (examined, actions) = outcome.inspect_err(|_| state.metrics.observe_job(job, "failed", started.elapsed()))?;
+    state.metrics.observe_job(job, "ran", started.elapsed());
     blocking(state, move |c, st| {
         service::jobs::finish_run(c, run_id, st.clock.now(), examined, actions)
     })
@@ -179,6 +183,33 @@ fn tick_slot(cron: &Cron, at: DateTime<Utc>) -> Option<String> {
 /// jobs scan for what is due, so one run covers every missed tick); when it ran, the claim fails.
 fn last_slot(cron: &Cron, at: DateTime<Utc>) -> Option<String> {
     cron.find_previous_occurrence(&at, true).ok().map(slot_key)
+}
+
+/// How long after a scheduled time a job may still be running late before it counts as stale.
+const STALE_GRACE: chrono::Duration = chrono::Duration::minutes(5);
+/// A run may start a moment before its scheduled time (a timer firing early).
+const EARLY: chrono::Duration = chrono::Duration::minutes(1);
+
+/// Every job against its schedule at `now`, given each job's latest run start: a scheduled
+/// job is stale when the schedule's latest time before `now - STALE_GRACE` had no run at or
+/// after it (on any node). A job switched off is never stale.
+pub fn health(settings: &Settings, last_started: &[(String, DateTime<Utc>)], now: DateTime<Utc>) -> Vec<JobHealth> {
+    schedules(settings)
+        .into_iter()
+        .map(|(name, _, expr)| {
+            let last = last_started.iter().find(|(j, _)| j == name).map(|(_, t)| *t);
+            let due = parse_cron(&expr)
+                .ok()
+                .filter(|_| !expr.is_empty())
+                .and_then(|c| c.find_previous_occurrence(&(now - STALE_GRACE), true).ok());
+            JobHealth {
+                job: name.to_string(),
+                stale: due.is_some_and(|due| last.is_none_or(|t| t < due - EARLY)),
+                schedule: expr,
+                last_started_at: last,
+            }
+        })
+        .collect()
 }
 
 /// Logs how a scheduled run went.
@@ -284,6 +315,27 @@ mod tests {
         for (i, a) in JOBS.iter().enumerate() {
             assert!(!JOBS[i + 1..].contains(a), "{a} is listed twice");
         }
+    }
+
+    #[test]
+    fn a_job_without_a_run_since_its_last_scheduled_time_is_stale() {
+        let settings = Settings {
+            report_mailing_cron: "0 0 6 * * *".into(),
+            ..Settings::default()
+        };
+        let find = |h: Vec<JobHealth>| h.into_iter().find(|j| j.job == reports::NAME).unwrap();
+        let ran = vec![(reports::NAME.to_string(), at("2026-03-02T06:00:02Z"))];
+        // The day's run happened: fine until the next 06:00 plus the grace period.
+        assert!(!find(health(&settings, &ran, at("2026-03-03T06:04:00Z"))).stale);
+        assert!(find(health(&settings, &ran, at("2026-03-03T06:06:00Z"))).stale);
+        // Never ran at all: stale.
+        assert!(find(health(&settings, &[], at("2026-03-03T06:06:00Z"))).stale);
+        // A job switched off is never stale.
+        let off = Settings {
+            report_mailing_cron: String::new(),
+            ..Settings::default()
+        };
+        assert!(!find(health(&off, &[], at("2026-03-03T06:06:00Z"))).stale);
     }
 
     #[test]

@@ -47,6 +47,10 @@ pub enum Act {
     ReadOutbox,
     /// Put a dead e-mail back in the queue.
     RetryMail,
+    /// Send a pending e-mail now instead of after its backoff wait.
+    SendMailNow,
+    /// Read the service's operational figures (`/metrics`, the detail of `/ready`).
+    ReadOperations,
     /// Run a scheduled job by hand.
     RunJobs,
     /// Read the record of the jobs' runs.
@@ -67,6 +71,8 @@ impl Act {
         Act::ReadAudit,
         Act::ReadOutbox,
         Act::RetryMail,
+        Act::SendMailNow,
+        Act::ReadOperations,
         Act::RunJobs,
         Act::ReadJobRuns,
     ];
@@ -85,6 +91,8 @@ impl Act {
             Act::ReadAudit => "Read the audit trail",
             Act::ReadOutbox => "Read the e-mail outbox",
             Act::RetryMail => "Retry a dead e-mail",
+            Act::SendMailNow => "Send a pending e-mail now",
+            Act::ReadOperations => "Read the operational figures (metrics, readiness detail)",
             Act::RunJobs => "Run a scheduled job",
             Act::ReadJobRuns => "Read the jobs' runs",
         }
@@ -107,6 +115,8 @@ pub fn grant(role: Role, act: Act) -> Grant {
         | Act::ReadAudit
         | Act::ReadOutbox
         | Act::RetryMail
+        | Act::SendMailNow
+        | Act::ReadOperations
         | Act::RunJobs
         | Act::ReadJobRuns => roles(role, &[]),
     }
@@ -151,6 +161,8 @@ mod tests {
             (a(Act::ReadAudit), "Y - - - - - - -"),
             (a(Act::ReadOutbox), "Y - - - - - - -"),
             (a(Act::RetryMail), "Y - - - - - - -"),
+            (a(Act::SendMailNow), "Y - - - - - - -"),
+            (a(Act::ReadOperations), "Y - - - - - - -"),
             (a(Act::RunJobs), "Y - - - - - - -"),
             (a(Act::ReadJobRuns), "Y - - - - - - -"),
         ];

@@ -70,3 +70,8 @@ pub fn finish_run(c: &mut DbConn, run_id: i64, at: DateTime<Utc>, examined: i64,
 pub fn prune_runs(c: &mut DbConn, before: DateTime<Utc>) -> AppResult<usize> {
     Ok(job_runs::prune(c, before)?)
 }
+
+/// Each job's latest run start, on any node.
+pub fn last_started(c: &mut DbConn) -> AppResult<Vec<(String, DateTime<Utc>)>> {
+    Ok(job_runs::last_started(c)?)
+}

@@ -113,6 +113,44 @@ pub fn retry(c: &mut DbConn, who: &Who, id: i64) -> AppResult<OutboxMessage> {
     })
 }
 
+/// Sends a pending message at the relay's next round instead of after its backoff wait (the
+/// mail server was fixed): its next attempt becomes now; its attempts are kept. Audited. Only a
+/// pending message that no relay is sending at this moment can be sent now.
+pub fn send_now(c: &mut DbConn, who: &Who, id: i64) -> AppResult<OutboxMessage> {
+    policy::require(&who.caller, Action::Admin(Act::SendMailNow))?;
+    let actor = who.actor();
+    write(c, |c| {
+        let before = store::get(c, id)?;
+        if before.status != OutboxStatus::Pending {
+            return Err(AppError::InvalidTransition(format!(
+                "only a pending message can be sent now; this one is {}",
+                before.status
+            )));
+        }
+        if !store::due_now(c, id, actor.at)? {
+            return Err(AppError::Conflict(
+                "the message is being sent right now; see its status in a moment".into(),
+            ));
+        }
+        let after = store::get(c, id)?;
+        audit::record(
+            c,
+            &actor,
+            "outbox_message",
+            id,
+            "send_now",
+            snapshot(&before),
+            snapshot(&after),
+        )?;
+        Ok(after)
+    })
+}
+
+/// The outbox's backlog (pending, the oldest pending one's age, dead), for the operators.
+pub fn backlog(c: &mut DbConn) -> AppResult<store::Backlog> {
+    Ok(store::backlog(c)?)
+}
+
 /// Records a message sent by the holder of its lease. False when the lease was lost (it ran
 /// out and another relay took the message over): nothing is changed then.
 pub fn mark_sent(c: &mut DbConn, id: i64, lease_token: &str, at: DateTime<Utc>) -> AppResult<bool> {

@@ -212,3 +212,8 @@ pub fn delete_holiday(c: &mut DbConn, who: &Who, id: i64) -> AppResult<()> {
         Ok(())
     })
 }
+
+/// Tickets with a recorded breach, by clock (for the operators' metrics).
+pub fn breaches_recorded(c: &mut DbConn) -> AppResult<[(&'static str, i64); 4]> {
+    Ok(store::breaches_recorded(c)?)
+}

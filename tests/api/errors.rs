@@ -292,3 +292,82 @@ async fn no_input_breaks_the_server() {
     }
     assert_eq!(app.http.get(app.url("/health")).send().await.unwrap().status(), 200);
 }
+
+#[tokio::test]
+async fn an_address_longer_than_8_kb_is_414_problem_json() {
+    let app = spawn_app().await;
+    let long = format!("/api/v1/customers?name={}", "a".repeat(8 * 1024));
+    let r = app.get(&long, &app.admin).await;
+    let p = problem(r, 414, "uri_too_long").await;
+    assert!(p.detail.contains("8192"), "{}", p.detail);
+    // Just under the limit the request is read (and answered on its merits).
+    let fits = format!("/api/v1/customers?name={}", "a".repeat(8 * 1024 - 40));
+    assert_ne!(app.get(&fits, &app.admin).await.status(), 414);
+}
+
+#[tokio::test]
+async fn a_405_names_the_allowed_methods() {
+    let app = spawn_app().await;
+    for (method, path, allow) in [
+        ("DELETE", "/api/v1/customers", "GET, POST"),
+        ("POST", "/api/v1/customers/1", "GET, PATCH"),
+        ("GET", "/api/v1/outbox/1/send-now", "POST"),
+        ("PUT", "/ready", "GET"),
+        ("POST", "/survey.js", "GET"),
+    ] {
+        let r = app
+            .http
+            .request(method.parse().unwrap(), app.url(path))
+            .bearer_auth(&app.admin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.headers().get("allow").map(|v| v.to_str().unwrap()),
+            Some(allow),
+            "{method} {path}"
+        );
+        problem(r, 405, "method_not_allowed").await;
+    }
+}
+
+#[tokio::test]
+async fn answers_carry_protective_headers_and_a_request_id() {
+    let app = spawn_app().await;
+    for (path, token) in [
+        ("/api/v1/me", Some(&app.admin)),
+        ("/api/v1/customers/999", Some(&app.admin)),
+        ("/api/v1/me", None),
+        ("/health", None),
+        ("/survey.js", None),
+        ("/nothing-here", None),
+    ] {
+        let mut req = app.http.get(app.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let r = req.send().await.unwrap();
+        let h = r.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        if path.starts_with("/api/") {
+            assert_eq!(h["cache-control"], "no-store", "{path}");
+        }
+        let id = h["x-request-id"].to_str().unwrap();
+        assert!(
+            uuid::Uuid::parse_str(id).is_ok(),
+            "a generated request id on {path}: {id}"
+        );
+    }
+    // A sane id is echoed; an odd one is replaced.
+    for (sent, echoed) in [("abc-123", true), ("a b", false), (&*"x".repeat(200), false)] {
+        let r = app
+            .http
+            .get(app.url("/health"))
+            .header("X-Request-Id", sent)
+            .send()
+            .await
+            .unwrap();
+        let got = r.headers()["x-request-id"].to_str().unwrap().to_string();
+        assert_eq!(got == sent, echoed, "{sent:?} -> {got}");
+    }
+}

@@ -75,3 +75,83 @@ async fn production_refuses_a_default_or_short_secret() {
         );
     }
 }
+
+#[tokio::test]
+async fn ready_gives_an_admin_the_backlog_and_the_jobs_without_changing_its_status() {
+    let app = crate::helpers::spawn_app_full(
+        |s| s.report_mailing_cron = "0 0 6 * * *".into(),
+        fieldline::clock::Clock::fake("2026-03-02T09:00:00Z".parse().unwrap()),
+    )
+    .await;
+    // Anyone: the status and the database, no detail.
+    let anon: Value = app
+        .http
+        .get(app.url("/ready"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(anon.get("detail").is_none(), "{anon}");
+    let (_, agent) = app.user(fieldline_mobile_api::Role::Agent).await;
+    let r: Value = app.ok(app.get("/ready", &agent).await, 200).await;
+    assert!(r.get("detail").is_none(), "{r}");
+
+    // The start-up catches up the report mailing's 06:00 run; then nothing is stale.
+    let mut ready = Value::Null;
+    for _ in 0..200 {
+        ready = app.ok(app.get("/ready", &app.admin).await, 200).await;
+        let job = ready["detail"]["jobs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|j| j["job"] == "report_mailing")
+            .cloned()
+            .unwrap();
+        if job["last_started_at"].is_string() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let d = &ready["detail"];
+    assert_eq!(d["outbox"]["pending"], 0, "{d}");
+    assert_eq!(d["outbox"]["dead"], 0);
+    assert_eq!(d["jobs"].as_array().unwrap().len(), fieldline::jobs::JOBS.len());
+    assert!(d["jobs"].as_array().unwrap().iter().all(|j| j["stale"] == false), "{d}");
+    assert_eq!(d["alerts"], serde_json::json!([]));
+
+    // Two days on without a run: the job is stale and an alert says so; the status stays 200.
+    app.clock.advance(chrono::Duration::days(2));
+    let r = app.get("/ready", &app.admin).await;
+    assert_eq!(r.status(), 200);
+    let ready: Value = r.json().await.unwrap();
+    let d = &ready["detail"];
+    let job = d["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["job"] == "report_mailing")
+        .unwrap();
+    assert_eq!(job["stale"], true, "{d}");
+    assert_eq!(job["schedule"], "0 0 6 * * *");
+    assert!(
+        d["alerts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a.as_str().unwrap().contains("report_mailing")),
+        "{d}"
+    );
+    // A job that is switched off is never stale.
+    let off = d["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["job"] == "sla_scan")
+        .unwrap();
+    assert_eq!(
+        (off["schedule"].as_str(), off["stale"].as_bool()),
+        (Some(""), Some(false))
+    );
+}

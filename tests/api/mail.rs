@@ -362,6 +362,13 @@ async fn a_message_is_dead_after_its_last_attempt_and_an_admin_retry_sends_it() 
         .expect("the admin is told");
     assert_eq!(alert.ticket_id, Some(t.id));
     assert!(alert.message.contains("after 3 attempt(s)"), "{}", alert.message);
+    // The operators' readiness detail shows it, and an alert line for it.
+    let ready: Value = app.ok(app.get("/ready", &app.admin).await, 200).await;
+    assert_eq!(ready["detail"]["outbox"]["dead"], 1, "{ready}");
+    assert!(
+        ready["detail"]["alerts"][0].as_str().unwrap().contains("dead"),
+        "{ready}"
+    );
 
     // Admins only.
     let manager = app.login(&p.manager.username, USER_PASSWORD).await.access_token;
@@ -412,6 +419,69 @@ async fn a_message_is_dead_after_its_last_attempt_and_an_admin_retry_sends_it() 
         .expect("the retry is audited");
     assert!(retried.actor_id.is_some());
     assert!(audit.items.iter().any(|a| a.action == "dead"));
+}
+
+#[tokio::test]
+async fn an_admin_sends_a_pending_message_now_instead_of_after_its_backoff() {
+    let sink = SmtpSink::start().await;
+    let app = mail_app(&sink, |_| {}).await;
+    let f = fixture(&app, "standard").await;
+    let p = people(&app, &f).await;
+    let t = register(&app, &f, "p2", "phone").await;
+    sink.stop().await;
+    mark_ok(&app, &f, &t).await;
+    relay(&app).await;
+    let m = only_message(&app).await;
+    assert_eq!((m.status, m.attempts), (OutboxStatus::Pending, 1));
+    assert!(m.next_attempt_at > app.clock.now(), "waiting for its backoff");
+    let ready: Value = app.ok(app.get("/ready", &app.admin).await, 200).await;
+    assert_eq!(ready["detail"]["outbox"]["pending"], 1, "{ready}");
+    assert!(ready["detail"]["outbox"]["oldest_pending_age_seconds"].is_i64());
+    // The mail server is fixed; the backoff would still hold the message back.
+    sink.restart().await;
+    assert_eq!(relay(&app).await.examined, 0);
+
+    let send_now = format!("/api/v1/outbox/{}/send-now", m.id.0);
+    let manager = app.login(&p.manager.username, USER_PASSWORD).await.access_token;
+    problem(app.post(&send_now, &manager, &json!({})).await, 403, "forbidden").await;
+    problem(
+        app.post("/api/v1/outbox/999999/send-now", &app.admin, &json!({})).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let now: OutboxMessage = app.ok(app.post(&send_now, &app.admin, &json!({})).await, 200).await;
+    assert_eq!(
+        (now.status, now.attempts),
+        (OutboxStatus::Pending, 1),
+        "its attempts count on"
+    );
+    assert_eq!(now.next_attempt_at, app.clock.now());
+    assert_eq!(relay(&app).await.actions, 1);
+    assert_eq!(sink.received().len(), 1);
+    // Sent: nothing to send now any more.
+    problem(
+        app.post(&send_now, &app.admin, &json!({})).await,
+        409,
+        "invalid_transition",
+    )
+    .await;
+    let audit: Page<AuditEvent> = app
+        .ok(
+            app.get(
+                &format!("/api/v1/audit?entity=outbox_message&entity_id={}", m.id.0),
+                &app.admin,
+            )
+            .await,
+            200,
+        )
+        .await;
+    let event = audit
+        .items
+        .iter()
+        .find(|a| a.action == "send_now")
+        .expect("the send-now is audited");
+    assert!(event.actor_id.is_some());
 }
 
 #[tokio::test]
