@@ -17,6 +17,7 @@ use crate::startup::AppState;
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
 use fieldline_mobile_api::{Role, UserId};
 use futures_util::future::LocalBoxFuture;
+use std::future::ready;
 use tokens::AccessClaims;
 
 /// The signed-in user, from a valid bearer access token.
@@ -81,14 +82,34 @@ fn current(claims: AccessClaims, now: Option<TokenState>) -> Result<CurrentUser,
     })
 }
 
+/// On SQLite the user's token state is one read of a page in the process's own cache, which costs
+/// less than handing it to the blocking pool and back (measured: `docs/benchmarks.md`), and a WAL
+/// reader never waits for the writer; so it is read right here when a pooled connection is free at
+/// once. `None` when it is not read here (PostgreSQL, whose read is a network round trip, or no
+/// free connection): then it goes to the blocking pool.
+fn read_in_place(state: &AppState, id: i64) -> Option<Result<Option<TokenState>, AppError>> {
+    if crate::db::backend_of(&state.settings.database_url) != crate::db::BackendKind::Sqlite {
+        return None;
+    }
+    let mut conn = state.pool.try_get()?;
+    Some(users::token_state(&mut conn, id).map_err(AppError::from))
+}
+
 impl FromRequest for CurrentUser {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<CurrentUser, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let claimed = claimed(req);
+        let claimed = match claimed {
+            Ok(c) => c,
+            Err(e) => return Box::pin(ready(Err(e))),
+        };
+        if let Some(now) = read_in_place(&claimed.0, claimed.1.sub) {
+            return Box::pin(ready(now.and_then(|now| current(claimed.1, now))));
+        }
         Box::pin(async move {
-            let (state, claims) = claimed?;
+            let (state, claims) = claimed;
             let id = claims.sub;
             let now = crate::startup::blocking(&state, move |c, _| Ok(users::token_state(c, id)?)).await?;
             current(claims, now)
