@@ -39,11 +39,19 @@ pub struct Settings {
     pub admin_password: Option<String>,
     /// Largest accepted request body.
     pub max_body_bytes: usize,
-    /// Failed logins for one username within the window before further attempts get 429.
-    pub login_max_failures_per_user: i64,
-    /// Failed logins from one address within the window before further attempts get 429.
+    /// Failed logins for one username from one address within `login_failure_window` before
+    /// further attempts for that username from that address get 429 (the fast lock; it does not
+    /// stop the same user signing in from elsewhere).
+    pub login_max_failures_per_user_ip: i64,
+    /// Failed logins from one address within `login_failure_window` before further attempts from
+    /// it get 429, whatever the username.
     pub login_max_failures_per_ip: i64,
     pub login_failure_window: chrono::Duration,
+    /// Failed logins for one username from anywhere within `login_user_failure_window` before
+    /// every further attempt for it gets 429 (the slow, larger bound against an attack from many
+    /// addresses).
+    pub login_max_failures_per_user: i64,
+    pub login_user_failure_window: chrono::Duration,
     /// The zone of the business calendar created on first start (admins can change it later).
     pub time_zone: TimeZone,
     /// Time between SLA alert steps after a breach (owner, then supervisors, then managers).
@@ -478,9 +486,11 @@ impl Default for Settings {
             refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
             admin_password: None,
             max_body_bytes: 1024 * 1024,
-            login_max_failures_per_user: 5,
+            login_max_failures_per_user_ip: 5,
             login_max_failures_per_ip: 20,
             login_failure_window: chrono::Duration::minutes(15),
+            login_max_failures_per_user: 50,
+            login_user_failure_window: chrono::Duration::hours(1),
             time_zone: TimeZone(chrono_tz::Asia::Shanghai),
             escalation_step: chrono::Duration::hours(1),
             sla_scan_cron: "0 * * * * *".into(),
@@ -535,9 +545,14 @@ impl Settings {
             refresh_token_ttl: Duration::from_secs(parse("FIELDLINE_REFRESH_TOKEN_DAYS", 30u64)? * 24 * 3600),
             admin_password: var("FIELDLINE_ADMIN_PASSWORD"),
             max_body_bytes: parse("FIELDLINE_MAX_BODY_BYTES", d.max_body_bytes)?,
-            login_max_failures_per_user: parse("FIELDLINE_LOGIN_MAX_FAILURES_PER_USER", d.login_max_failures_per_user)?,
+            login_max_failures_per_user_ip: parse(
+                "FIELDLINE_LOGIN_MAX_FAILURES_PER_USER_AND_IP",
+                d.login_max_failures_per_user_ip,
+            )?,
             login_max_failures_per_ip: parse("FIELDLINE_LOGIN_MAX_FAILURES_PER_IP", d.login_max_failures_per_ip)?,
             login_failure_window: duration("FIELDLINE_LOGIN_WINDOW_SECONDS", 900, 1)?,
+            login_max_failures_per_user: parse("FIELDLINE_LOGIN_MAX_FAILURES_PER_USER", d.login_max_failures_per_user)?,
+            login_user_failure_window: duration("FIELDLINE_LOGIN_USER_WINDOW_SECONDS", 3600, 1)?,
             time_zone: match var("FIELDLINE_TIME_ZONE") {
                 None => d.time_zone,
                 Some(v) => v.parse().map_err(|why| ConfigError::Invalid {
@@ -651,6 +666,24 @@ impl Settings {
                 name: "FIELDLINE_ESCALATION_STEP_MINUTES",
                 why: "must be at least 1".into(),
             });
+        }
+        for (name, n) in [
+            (
+                "FIELDLINE_LOGIN_MAX_FAILURES_PER_USER_AND_IP",
+                self.login_max_failures_per_user_ip,
+            ),
+            ("FIELDLINE_LOGIN_MAX_FAILURES_PER_IP", self.login_max_failures_per_ip),
+            (
+                "FIELDLINE_LOGIN_MAX_FAILURES_PER_USER",
+                self.login_max_failures_per_user,
+            ),
+        ] {
+            if n < 1 {
+                return Err(ConfigError::Invalid {
+                    name,
+                    why: "must be at least 1".into(),
+                });
+            }
         }
         if self.access_token_ttl.is_zero() {
             return Err(ConfigError::Invalid {

@@ -1,15 +1,12 @@
 //! Signing in, refreshing and signing out, with the failed-login throttle.
 
 use super::{password, tokens};
-use crate::db::{users, DbConn};
+use crate::db::users::{self, FailureScope};
+use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 use crate::service::sessions::{self, Rotation};
 use crate::startup::AppState;
 use fieldline_mobile_api::{TokenResponse, UserId};
-
-fn window(st: &AppState) -> chrono::Duration {
-    st.settings.login_failure_window
-}
 
 fn tokens_for(
     st: &AppState,
@@ -18,9 +15,13 @@ fn tokens_for(
     refresh_expires: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<TokenResponse> {
     // Access tokens are checked against the real time, so they are issued on it too.
-    let (access_token, expires_in) =
-        st.keys
-            .issue(UserId(user.id), user.role()?, &user.username, chrono::Utc::now())?;
+    let (access_token, expires_in) = st.keys.issue(
+        UserId(user.id),
+        user.role()?,
+        &user.username,
+        user.token_version,
+        chrono::Utc::now(),
+    )?;
     Ok(TokenResponse {
         access_token,
         token_type: "Bearer".into(),
@@ -31,8 +32,47 @@ fn tokens_for(
     })
 }
 
-/// Checks the password; too many recent failures for the username or the address give 429
-/// before the password is even looked at.
+/// How long to wait, in seconds, while a bound on failed logins holds for this username at this
+/// address; `None` when none does. Three bounds: the username from this address (the fast lock,
+/// which leaves the same user free to sign in from elsewhere), the address whatever the username,
+/// and the username from anywhere (slower and larger, against an attack from many addresses).
+fn throttled(
+    c: &mut DbConn,
+    st: &AppState,
+    username: &str,
+    address: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<Option<u64>> {
+    let s = &st.settings;
+    let bounds = [
+        (
+            FailureScope::UserAtAddress,
+            s.login_max_failures_per_user_ip,
+            s.login_failure_window,
+        ),
+        (
+            FailureScope::Address,
+            s.login_max_failures_per_ip,
+            s.login_failure_window,
+        ),
+        (
+            FailureScope::User,
+            s.login_max_failures_per_user,
+            s.login_user_failure_window,
+        ),
+    ];
+    let mut wait: Option<u64> = None;
+    for (scope, limit, window) in bounds {
+        if let Some(at) = users::blocking_failure(c, scope, username, address, now - window, limit)? {
+            let secs = (at + window - now).num_seconds().max(1) as u64;
+            wait = Some(wait.map_or(secs, |w| w.max(secs)));
+        }
+    }
+    Ok(wait)
+}
+
+/// Checks the password; while a bound on recent failures holds (see `throttled`) the answer is
+/// 429 before the password is even looked at.
 pub fn login(
     c: &mut DbConn,
     st: &AppState,
@@ -42,11 +82,7 @@ pub fn login(
 ) -> AppResult<TokenResponse> {
     let now = st.clock.now();
     let username = username.trim().to_lowercase();
-    let since = now - window(st);
-    let (by_user, by_address) = users::recent_failures(c, &username, address, since)?;
-    if by_user >= st.settings.login_max_failures_per_user || by_address >= st.settings.login_max_failures_per_ip {
-        let oldest = users::oldest_failure_since(c, &username, address, since)?.unwrap_or(now);
-        let retry_after = (oldest + window(st) - now).num_seconds().max(1) as u64;
+    if let Some(retry_after) = throttled(c, st, &username, address, now)? {
         return Err(AppError::TooManyRequests { retry_after });
     }
     let user = users::by_username(c, &username)?;
@@ -58,12 +94,16 @@ pub fn login(
         }
     };
     let Some(user) = user.filter(|_| ok) else {
-        users::record_failure(c, &username, address, now, since)?;
+        let longest = st
+            .settings
+            .login_failure_window
+            .max(st.settings.login_user_failure_window);
+        users::record_failure(c, &username, address, now, now - longest)?;
         return Err(AppError::InvalidCredentials);
     };
     let (plain, hash) = tokens::new_refresh_token();
     let expires = now + st.keys.refresh_ttl;
-    sessions::start(c, &user, &hash, now, expires)?;
+    sessions::start(c, &user, address, &hash, now, expires)?;
     tokens_for(st, &user, plain, expires)
 }
 

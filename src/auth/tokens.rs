@@ -15,9 +15,14 @@ use sha2::{Digest, Sha256};
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AccessClaims {
     pub sub: i64,
+    /// The role when the token was issued; requests act with the role the user has now.
     pub role: String,
     pub name: String,
     pub purpose: String,
+    /// The user's token version when the token was issued (tokens issued before versions
+    /// existed read as 0, the first version); a token of an older version is refused.
+    #[serde(default)]
+    pub ver: i64,
     #[serde(flatten)]
     pub registered: Registered,
 }
@@ -88,13 +93,22 @@ impl TokenKeys {
         }
     }
 
-    /// Signs an access token for a user; returns it with its lifetime in seconds.
-    pub fn issue(&self, user: UserId, role: Role, name: &str, now: DateTime<Utc>) -> Result<(String, i64), AppError> {
+    /// Signs an access token for a user at their token version; returns it with its lifetime in
+    /// seconds.
+    pub fn issue(
+        &self,
+        user: UserId,
+        role: Role,
+        name: &str,
+        version: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(String, i64), AppError> {
         let claims = AccessClaims {
             sub: user.0,
             role: role.as_str().to_string(),
             name: name.to_string(),
             purpose: ACCESS_PURPOSE.to_string(),
+            ver: version,
             registered: self.registered(now, now + self.access_ttl, &uuid::Uuid::new_v4().to_string()),
         };
         Ok((self.sign(&claims)?, self.access_ttl.num_seconds()))
@@ -202,22 +216,23 @@ mod tests {
     #[test]
     fn a_token_round_trips() {
         let k = keys("a-secret-that-is-long-enough-for-tests");
-        let (t, ttl) = k.issue(UserId(7), Role::Dispatcher, "dora", Utc::now()).unwrap();
+        let (t, ttl) = k.issue(UserId(7), Role::Dispatcher, "dora", 3, Utc::now()).unwrap();
         assert_eq!(ttl, 900);
         let c = k.verify(&t).unwrap();
         assert_eq!(c.sub, 7);
         assert_eq!(c.role, "dispatcher");
+        assert_eq!(c.ver, 3);
     }
 
     #[test]
     fn expired_foreign_and_unsigned_tokens_are_refused() {
         let k = keys("a-secret-that-is-long-enough-for-tests");
         let (old, _) = k
-            .issue(UserId(1), Role::Admin, "a", Utc::now() - chrono::Duration::hours(1))
+            .issue(UserId(1), Role::Admin, "a", 0, Utc::now() - chrono::Duration::hours(1))
             .unwrap();
         assert!(matches!(k.verify(&old), Err(AppError::TokenExpired)));
         let other = keys("another-secret-that-is-long-enough");
-        let (foreign, _) = other.issue(UserId(1), Role::Admin, "a", Utc::now()).unwrap();
+        let (foreign, _) = other.issue(UserId(1), Role::Admin, "a", 0, Utc::now()).unwrap();
         assert!(matches!(k.verify(&foreign), Err(AppError::TokenInvalid(_))));
         let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
         let payload = serde_json::json!({"sub": 1, "role": "admin", "name": "a", "purpose": "access",
@@ -241,7 +256,7 @@ mod tests {
         let c = k.verify_survey(&link, now).unwrap();
         assert_eq!((c.ticket, c.registered.jti.as_str()), (42, "jti-1"));
         assert!(matches!(k.verify(&link), Err(AppError::TokenInvalid(_))));
-        let (access, _) = k.issue(UserId(1), Role::Admin, "a", now).unwrap();
+        let (access, _) = k.issue(UserId(1), Role::Admin, "a", 0, now).unwrap();
         assert!(matches!(k.verify_survey(&access, now), Err(AppError::NotFound(_))));
         // The clock decides: a link is not valid before it was issued, and its expiry is read
         // by the caller (jsonwebtoken's wall-clock check is off).

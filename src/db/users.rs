@@ -20,6 +20,8 @@ pub struct UserRow {
     pub active: bool,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
+    /// Access tokens carry it; a token of an older version is refused.
+    pub token_version: i64,
 }
 
 impl UserRow {
@@ -150,43 +152,51 @@ pub fn insert(c: &mut DbConn, new: &NewUserRow) -> QueryResult<UserRow> {
 
 // ---------------------------------------------------------------- failed logins
 
-/// Failed logins for a username and from an address since a moment.
-pub fn recent_failures(
-    conn: &mut DbConn,
-    username: &str,
-    address: &str,
-    since: DateTime<Utc>,
-) -> AppResult<(i64, i64)> {
-    let by_user = login_failures::table
-        .filter(login_failures::username.eq(username))
-        .filter(login_failures::at.gt(ts(since)))
-        .count()
-        .get_result(conn)?;
-    let by_address = login_failures::table
-        .filter(login_failures::address.eq(address))
-        .filter(login_failures::at.gt(ts(since)))
-        .count()
-        .get_result(conn)?;
-    Ok((by_user, by_address))
+/// Which failed logins a bound counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureScope {
+    /// For one username from one address.
+    UserAtAddress,
+    /// From one address, whatever the username.
+    Address,
+    /// For one username, from anywhere.
+    User,
 }
 
-/// The oldest failure in the window, for `Retry-After`.
-pub fn oldest_failure_since(
+/// While at least `limit` failed logins of the scope happened since `since`, the moment the
+/// oldest one that keeps the count at the limit happened (the bound is lifted when it leaves the
+/// window); `None` when there are fewer.
+pub fn blocking_failure(
     conn: &mut DbConn,
+    scope: FailureScope,
     username: &str,
     address: &str,
     since: DateTime<Utc>,
+    limit: i64,
 ) -> AppResult<Option<DateTime<Utc>>> {
-    let t: Option<chrono::NaiveDateTime> = login_failures::table
-        .filter(
-            login_failures::username
-                .eq(username)
-                .or(login_failures::address.eq(address)),
-        )
-        .filter(login_failures::at.gt(ts(since)))
-        .select(diesel::dsl::min(login_failures::at))
-        .first(conn)?;
-    Ok(t.map(utc))
+    let query = || {
+        let q = login_failures::table
+            .filter(login_failures::at.gt(ts(since)))
+            .into_boxed();
+        match scope {
+            FailureScope::UserAtAddress => q
+                .filter(login_failures::username.eq(username))
+                .filter(login_failures::address.eq(address)),
+            FailureScope::Address => q.filter(login_failures::address.eq(address)),
+            FailureScope::User => q.filter(login_failures::username.eq(username)),
+        }
+    };
+    let count: i64 = query().count().get_result(conn)?;
+    if count < limit.max(1) {
+        return Ok(None);
+    }
+    let at: chrono::NaiveDateTime = query()
+        .select(login_failures::at)
+        .order(login_failures::at.asc())
+        .offset(count - limit.max(1))
+        .limit(1)
+        .get_result(conn)?;
+    Ok(Some(utc(at)))
 }
 
 /// Records a failed login, and forgets failures older than `forget_before`.
@@ -208,6 +218,50 @@ pub fn record_failure(
             .execute(c)?;
         Ok(())
     })
+}
+
+/// Forgets a username's failed logins from one address (after a good password from there). Its
+/// failures from elsewhere still count against the username.
+pub fn forget_failures(c: &mut DbConn, username: &str, address: &str) -> QueryResult<usize> {
+    diesel::delete(
+        login_failures::table
+            .filter(login_failures::username.eq(username))
+            .filter(login_failures::address.eq(address)),
+    )
+    .execute(c)
+}
+
+// ---------------------------------------------------------------- access-token checks
+
+/// What an access token is checked against at every request: the user's token version, whether
+/// they are active, and their role now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenState {
+    pub token_version: i64,
+    pub active: bool,
+    pub role: String,
+}
+
+/// The token state of a user, by primary key: one indexed read, a statement of each backend's
+/// own (so its prepared form is cached) without a bound `LIMIT`.
+pub fn token_state(conn: &mut DbConn, id: i64) -> QueryResult<Option<TokenState>> {
+    let row: Option<(i64, bool, String)> = crate::on_backend!(conn, |b| users::table
+        .find(id)
+        .select((users::token_version, users::active, users::role))
+        .get_result(b)
+        .optional())?;
+    Ok(row.map(|(token_version, active, role)| TokenState {
+        token_version,
+        active,
+        role,
+    }))
+}
+
+/// Makes every access token issued to the user so far invalid.
+pub fn bump_token_version(c: &mut DbConn, id: i64) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set(users::token_version.eq(users::token_version + 1))
+        .execute(c)
 }
 
 // ---------------------------------------------------------------- sessions (refresh tokens)
@@ -244,11 +298,6 @@ pub fn insert_refresh(
         ))
         .execute(c)?;
     Ok(())
-}
-
-/// Forgets a username's failed logins.
-pub fn forget_failures(c: &mut DbConn, username: &str) -> QueryResult<usize> {
-    diesel::delete(login_failures::table.filter(login_failures::username.eq(username))).execute(c)
 }
 
 /// The refresh token with this hash.

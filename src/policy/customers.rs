@@ -2,9 +2,13 @@
 //! regions.
 //!
 //! The office staff read them all; the customer editors (agents, supervisors, account managers)
-//! register and change customers, contacts, sites and assets. Regions are drawn by admins
-//! (`admin::Act::EditRegions`). Only admins export a contact's personal data or erase it (a
-//! request under the personal information law, answered by whoever holds the records).
+//! register and change customers, contacts, sites and assets. Who manages an existing customer's
+//! account is decided by those who lead the account managers and the service (supervisors,
+//! department managers, admins): an account manager does not move a customer, theirs or another's,
+//! since the account manager is what lets them read a customer's fault reports and survey answers.
+//! Regions are drawn by admins (`admin::Act::EditRegions`). Only admins export a contact's personal
+//! data or erase it (a request under the personal information law, answered by whoever holds the
+//! records).
 
 use super::{roles, Grant, OFFICE};
 use fieldline_mobile_api::Role;
@@ -14,13 +18,19 @@ pub const AREA: &str = "Customers, sites and assets";
 /// The staff who create and change customer records.
 pub const CUSTOMER_EDITORS: &[Role] = &[Role::Agent, Role::Supervisor, Role::AccountManager];
 
+/// The staff who give an existing customer another account manager: the service supervisors and
+/// the department managers (and admins), who lead the account managers' and the service's work.
+pub const ACCOUNT_ASSIGNERS: &[Role] = &[Role::Supervisor, Role::Manager];
+
 /// The actions of this area.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Act {
     /// List and read customers and their contacts.
     ReadCustomers,
-    /// Register a customer, or change its name, tier or account manager.
+    /// Register a customer (naming its first account manager, if any), or change its name or tier.
     EditCustomers,
+    /// Give an existing customer another account manager.
+    ReassignAccountManager,
     /// Add, change or remove a customer's contact.
     EditContacts,
     /// List and read sites.
@@ -43,6 +53,7 @@ impl Act {
     pub const ALL: &'static [Act] = &[
         Act::ReadCustomers,
         Act::EditCustomers,
+        Act::ReassignAccountManager,
         Act::EditContacts,
         Act::ReadSites,
         Act::EditSites,
@@ -57,6 +68,7 @@ impl Act {
         match self {
             Act::ReadCustomers => "Read customers and their contacts",
             Act::EditCustomers => "Register or change a customer",
+            Act::ReassignAccountManager => "Change a customer's account manager",
             Act::EditContacts => "Add, change or remove a contact",
             Act::ReadSites => "Read sites",
             Act::EditSites => "Register or change a site",
@@ -74,6 +86,7 @@ pub fn grant(role: Role, act: Act) -> Grant {
         Act::ReadCustomers | Act::ReadSites | Act::ReadAssets | Act::ReadRegions => roles(role, OFFICE),
         Act::EditCustomers | Act::EditContacts | Act::EditSites | Act::EditAssets => roles(role, CUSTOMER_EDITORS),
         Act::ExportPersonalData | Act::ErasePersonalData => roles(role, &[]),
+        Act::ReassignAccountManager => roles(role, ACCOUNT_ASSIGNERS),
     }
 }
 
@@ -91,6 +104,7 @@ mod tests {
         let table: &[(Action, &str)] = &[
             (c(Act::ReadCustomers), "Y Y Y Y - Y Y Y"),
             (c(Act::EditCustomers), "Y Y - - - Y Y -"),
+            (c(Act::ReassignAccountManager), "Y - - - - Y - Y"),
             (c(Act::EditContacts), "Y Y - - - Y Y -"),
             (c(Act::ReadSites), "Y Y Y Y - Y Y Y"),
             (c(Act::EditSites), "Y Y - - - Y Y -"),

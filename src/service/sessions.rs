@@ -8,16 +8,18 @@ use crate::error::AppResult;
 use chrono::{DateTime, Utc};
 use fieldline_mobile_api::UserId;
 
-/// After a good password: forgets the user's failures, starts a session family, records the login.
+/// After a good password from `address`: forgets the user's failures from there (those from
+/// elsewhere still count against the username), starts a session family, records the login.
 pub fn start(
     conn: &mut DbConn,
     user: &UserRow,
+    address: &str,
     token_hash: &str,
     at: DateTime<Utc>,
     expires: DateTime<Utc>,
 ) -> AppResult<()> {
     write(conn, |c| {
-        store::forget_failures(c, &user.username)?;
+        store::forget_failures(c, &user.username, address)?;
         let family = uuid::Uuid::new_v4().to_string();
         store::insert_refresh(c, user.id, &family, token_hash, at, expires)?;
         audit::record(

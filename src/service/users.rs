@@ -125,12 +125,19 @@ pub fn update(c: &mut DbConn, who: &Who, id: i64, b: UpdateUser) -> AppResult<Us
     let actor = who.actor();
     write(c, |c| {
         let before = store::get(c, id)?.to_wire()?;
-        // Disabling a user or setting a password ends their sessions.
+        // Disabling a user or setting a password ends their sessions, and with a new token
+        // version their access tokens stop working at the next request on every node; so does
+        // enabling them again (a token from before they were disabled stays dead). A new role
+        // needs neither: every request reads the role the user has now.
         let revoke = changes.active == Some(false) || changes.password_hash.is_some();
+        let new_version = revoke || changes.active.is_some_and(|a| a != before.active);
         changes.updated_at = Some(ts(actor.at));
         let after = store::set(c, id, &changes)?.to_wire()?;
         if revoke {
             store::revoke_user_sessions(c, id, actor.at)?;
+        }
+        if new_version {
+            store::bump_token_version(c, id)?;
         }
         let mut after_snapshot = snapshot(&after);
         if let (Some(obj), true) = (

@@ -1,8 +1,11 @@
-use crate::helpers::{problem, spawn_app, spawn_app_with, ADMIN_PASSWORD, JWT_SECRET, USER_PASSWORD};
+use crate::helpers::{
+    problem, spawn_app, spawn_app_at, spawn_app_with, TestApp, ADMIN_PASSWORD, JWT_SECRET, USER_PASSWORD,
+};
 use base64::Engine;
 use fieldline_mobile_api::client::Client;
 use fieldline_mobile_api::{ErrorCode, Role, TokenResponse};
 use serde_json::{json, Value};
+use std::net::{IpAddr, Ipv4Addr};
 
 fn claims(exp_offset: i64) -> Value {
     let now = chrono::Utc::now().timestamp();
@@ -357,7 +360,7 @@ async fn admins_manage_users_and_roles() {
         .await;
     let u: Value = app.ok(r, 200).await;
     assert_eq!(u["role"], "supervisor");
-    // The new role takes effect at the next sign-in.
+    // A new sign-in reports the new role (requests act with it from the next one on).
     let t = app.login(&user.username, USER_PASSWORD).await;
     assert_eq!(t.user.role, Role::Supervisor);
     let r = app
@@ -405,4 +408,171 @@ async fn admins_manage_users_and_roles() {
         .ok(app.get("/api/v1/users?role=supervisor", &app.admin).await, 200)
         .await;
     assert_eq!(list["total"], 1);
+}
+
+/// A client whose requests come from 127.0.0.`last` (every 127/8 address is the loopback), so
+/// the service sees another address.
+fn client_from(last: u8) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 0, last)))
+        .build()
+        .expect("a client")
+}
+
+async fn login_from(app: &TestApp, client: &reqwest::Client, username: &str, password: &str) -> reqwest::Response {
+    client
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .expect("request")
+}
+
+fn retry_after(r: &reqwest::Response) -> u64 {
+    r.headers()
+        .get("retry-after")
+        .expect("Retry-After")
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_attacker_elsewhere_cannot_lock_the_real_user_out() {
+    let app = spawn_app().await;
+    let (user, _) = app.user(Role::Agent).await;
+    let (attacker, real) = (client_from(2), client_from(3));
+    for _ in 0..5 {
+        let r = login_from(&app, &attacker, &user.username, "wrong-password!").await;
+        problem(r, 401, "invalid_credentials").await;
+    }
+    // The attacker's address is locked for this username, even with the right password...
+    for password in ["wrong-password!", USER_PASSWORD] {
+        let r = login_from(&app, &attacker, &user.username, password).await;
+        let retry = retry_after(&r);
+        assert!(retry > 0 && retry <= 900, "{retry}");
+        problem(r, 429, "too_many_requests").await;
+    }
+    // ...but the user signs in from their own address...
+    let r = login_from(&app, &real, &user.username, USER_PASSWORD).await;
+    let t: TokenResponse = app.ok(r, 200).await;
+    assert_eq!(t.user.id, user.id);
+    // ...and that does not unlock the attacker.
+    let r = login_from(&app, &attacker, &user.username, "another-guess!").await;
+    assert!(retry_after(&r) > 0);
+    problem(r, 429, "too_many_requests").await;
+    // The attacker's address is not locked for other usernames (below its own bound).
+    let r = login_from(&app, &attacker, "admin", ADMIN_PASSWORD).await;
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn the_username_bound_stops_an_attack_from_many_addresses() {
+    let app = spawn_app_at("2026-12-03T02:00:00Z").await;
+    let (user, _) = app.user(Role::Agent).await;
+    assert_eq!(
+        (
+            app.settings.login_max_failures_per_user,
+            app.settings.login_user_failure_window.num_minutes()
+        ),
+        (50, 60),
+        "the defaults this test measures"
+    );
+    // 25 addresses, 4 guesses each: under the bound per address and per username and address.
+    let (mut checked, mut refused) = (0, 0);
+    for last in 10..35u8 {
+        let client = client_from(last);
+        for guess in 0..4 {
+            let r = login_from(&app, &client, &user.username, &format!("guess-{last}-{guess}")).await;
+            match r.status().as_u16() {
+                401 => checked += 1,
+                429 => {
+                    let retry = retry_after(&r);
+                    assert!(retry > 900 && retry <= 3600, "the username's bound: {retry}");
+                    refused += 1
+                }
+                other => panic!("unexpected status {other}"),
+            }
+        }
+    }
+    assert_eq!(
+        (checked, refused),
+        (50, 50),
+        "50 passwords tried in the hour, then none"
+    );
+    // While it holds, the user too waits (the price of the bound), from a fresh address as well.
+    let r = login_from(&app, &client_from(99), &user.username, USER_PASSWORD).await;
+    problem(r, 429, "too_many_requests").await;
+    // An hour later the failures have left the window.
+    app.clock.advance(chrono::Duration::minutes(61));
+    let r = login_from(&app, &client_from(99), &user.username, USER_PASSWORD).await;
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn disabling_a_user_ends_their_access_tokens_at_the_next_request_on_every_node() {
+    let app = spawn_app().await;
+    let node2 = app.node(|_| {}).await;
+    let (user, token) = app.user(Role::Agent).await;
+    for node in [&app, &node2] {
+        assert_eq!(node.get("/api/v1/me", &token).await.status(), 200);
+    }
+    let users = format!("/api/v1/users/{}", user.id);
+    let r = app.patch(&users, &app.admin, &json!({"active": false})).await;
+    assert_eq!(r.status(), 200);
+    for node in [&app, &node2] {
+        problem(node.get("/api/v1/me", &token).await, 401, "token_invalid").await;
+    }
+    // Enabled again, the user signs in afresh; the token from before stays dead.
+    let r = node2.patch(&users, &node2.admin, &json!({"active": true})).await;
+    assert_eq!(r.status(), 200);
+    let fresh = node2.login(&user.username, USER_PASSWORD).await.access_token;
+    for node in [&app, &node2] {
+        problem(node.get("/api/v1/me", &token).await, 401, "token_invalid").await;
+        assert_eq!(node.get("/api/v1/me", &fresh).await.status(), 200);
+    }
+    // A new password ends the tokens issued before it too.
+    let r = app
+        .patch(&users, &app.admin, &json!({"password": "a-brand-new-password"}))
+        .await;
+    assert_eq!(r.status(), 200);
+    for node in [&app, &node2] {
+        problem(node.get("/api/v1/me", &fresh).await, 401, "token_invalid").await;
+    }
+}
+
+#[tokio::test]
+async fn a_new_role_takes_effect_at_the_next_request_on_every_node() {
+    let app = spawn_app().await;
+    let node2 = app.node(|_| {}).await;
+    let (user, token) = app.user(Role::Dispatcher).await;
+    for node in [&app, &node2] {
+        assert_eq!(node.get("/api/v1/technicians", &token).await.status(), 200);
+    }
+    let r = app
+        .patch(
+            &format!("/api/v1/users/{}", user.id),
+            &app.admin,
+            &json!({"role": "technician"}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    for node in [&app, &node2] {
+        problem(node.get("/api/v1/technicians", &token).await, 403, "forbidden").await;
+        let me: Value = node.ok(node.get("/api/v1/me", &token).await, 200).await;
+        assert_eq!(me["role"], "technician");
+    }
+    // Promoted back, the same token acts as a dispatcher again.
+    let r = node2
+        .patch(
+            &format!("/api/v1/users/{}", user.id),
+            &node2.admin,
+            &json!({"role": "dispatcher"}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    for node in [&app, &node2] {
+        assert_eq!(node.get("/api/v1/technicians", &token).await.status(), 200);
+    }
 }

@@ -1,5 +1,5 @@
-use crate::helpers::{problem, spawn_app};
-use fieldline_mobile_api::{Customer, Page, Role};
+use crate::helpers::{problem, spawn_app, spawn_app_at};
+use fieldline_mobile_api::{Customer, FaultReport, Page, Role};
 use serde_json::{json, Value};
 
 #[tokio::test]
@@ -100,10 +100,17 @@ async fn a_customer_is_updated() {
         )
         .await;
     let r = app
+        .patch(&format!("/api/v1/customers/{}", c.id), &agent, &json!({"tier": "gold"}))
+        .await;
+    let u: Customer = app.ok(r, 200).await;
+    assert_eq!(u.account_manager_id, None);
+    // The account manager is given by those who assign accounts, here a department manager.
+    let manager = app.token(Role::Manager).await;
+    let r = app
         .patch(
             &format!("/api/v1/customers/{}", c.id),
-            &agent,
-            &json!({"tier": "gold", "account_manager_id": am.id}),
+            &manager,
+            &json!({"account_manager_id": am.id}),
         )
         .await;
     let u: Customer = app.ok(r, 200).await;
@@ -180,4 +187,105 @@ async fn contacts_are_managed_and_validated() {
     problem(app.delete(&contact_path, &app.admin).await, 404, "not_found").await;
     let list: Value = app.ok(app.get(&path, &app.admin).await, 200).await;
     assert_eq!(list["total"], 0);
+}
+
+/// An account manager cannot take over another manager's customer (which would open its fault
+/// reports to them); naming the same manager again, or changing name and tier, stays the editors'.
+#[tokio::test]
+async fn only_those_who_assign_accounts_change_the_account_manager() {
+    let app = spawn_app_at(crate::tickets::FRIDAY_1650).await;
+    let s = crate::fault_reports::scene(&app).await;
+    let report = crate::fault_reports::create_ok(&app, &s).await;
+    let customer = format!("/api/v1/customers/{}", s.f.customer);
+    let report_path = format!("/api/v1/fault-reports/{}", report.id);
+    let (b, b_token) = app.user(Role::AccountManager).await;
+
+    // B sees the customer (office staff read every customer) but may not make it theirs.
+    let c: Customer = app.ok(app.get(&customer, &b_token).await, 200).await;
+    assert_eq!(c.account_manager_id, Some(s.account_manager.id));
+    let r = app
+        .patch(&customer, &b_token, &json!({"account_manager_id": b.id}))
+        .await;
+    problem(r, 403, "forbidden").await;
+    let r = app
+        .patch(
+            &customer,
+            &b_token,
+            &json!({"name": "Hangzhou Metro Group", "account_manager_id": b.id}),
+        )
+        .await;
+    problem(r, 403, "forbidden").await;
+    // Nor may the customer's own manager or an agent hand it to someone else.
+    let r = app
+        .patch(&customer, &s.am_token, &json!({"account_manager_id": b.id}))
+        .await;
+    problem(r, 403, "forbidden").await;
+    let r = app
+        .patch(&customer, &s.f.token, &json!({"account_manager_id": b.id}))
+        .await;
+    problem(r, 403, "forbidden").await;
+    let c: Customer = app.ok(app.get(&customer, &app.admin).await, 200).await;
+    assert_eq!(c.account_manager_id, Some(s.account_manager.id), "nothing changed");
+    problem(app.get(&report_path, &b_token).await, 404, "not_found").await;
+    let theirs: Page<FaultReport> = app.ok(app.get("/api/v1/fault-reports", &b_token).await, 200).await;
+    assert_eq!(theirs.total, 0);
+    // Editing what is theirs to edit, and naming the same manager again, is fine.
+    let r = app
+        .patch(
+            &customer,
+            &s.am_token,
+            &json!({"name": "Hangzhou Metro Group", "account_manager_id": s.account_manager.id}),
+        )
+        .await;
+    let c: Customer = app.ok(r, 200).await;
+    assert_eq!(c.name, "Hangzhou Metro Group");
+    // A department manager may not rename the customer, but does reassign it.
+    let manager = app.token(Role::Manager).await;
+    problem(
+        app.patch(&customer, &manager, &json!({"tier": "silver"})).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let c: Customer = app
+        .ok(
+            app.patch(&customer, &manager, &json!({"account_manager_id": b.id}))
+                .await,
+            200,
+        )
+        .await;
+    assert_eq!(c.account_manager_id, Some(b.id));
+    let _: FaultReport = app.ok(app.get(&report_path, &b_token).await, 200).await;
+    problem(app.get(&report_path, &s.am_token).await, 404, "not_found").await;
+    // The account manager named must be an active user with the account manager's role.
+    let supervisor = app.token(Role::Supervisor).await;
+    let (agent, _) = app.user(Role::Agent).await;
+    let (gone, _) = app.user(Role::AccountManager).await;
+    let r = app
+        .patch(
+            &format!("/api/v1/users/{}", gone.id),
+            &app.admin,
+            &json!({"active": false}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    for id in [agent.id.0, gone.id.0, 987_654] {
+        let r = app
+            .patch(&customer, &supervisor, &json!({"account_manager_id": id}))
+            .await;
+        let p = problem(r, 422, "validation_failed").await;
+        assert_eq!(p.field.as_deref(), Some("account_manager_id"), "{id}: {}", p.detail);
+    }
+    let c: Customer = app
+        .ok(
+            app.patch(
+                &customer,
+                &supervisor,
+                &json!({"account_manager_id": s.account_manager.id}),
+            )
+            .await,
+            200,
+        )
+        .await;
+    assert_eq!(c.account_manager_id, Some(s.account_manager.id));
 }

@@ -16,11 +16,11 @@ use std::collections::BTreeSet;
 
 /// A ticket of "Hangzhou Metro" whose major fault lasted 100 minutes and has ended; the
 /// customer's account manager, a contact with an e-mail address, and two supervisors.
-struct Scene {
-    f: Fixture,
+pub(crate) struct Scene {
+    pub(crate) f: Fixture,
     ticket: Ticket,
-    account_manager: User,
-    am_token: String,
+    pub(crate) account_manager: User,
+    pub(crate) am_token: String,
     /// A contact with a phone and an e-mail address.
     mailable: i64,
     author: User,
@@ -29,7 +29,7 @@ struct Scene {
     reviewer_token: String,
 }
 
-async fn scene(app: &TestApp) -> Scene {
+pub(crate) async fn scene(app: &TestApp) -> Scene {
     let f = fixture(app, "gold").await;
     let (account_manager, am_token) = app.user(Role::AccountManager).await;
     let r = app
@@ -97,7 +97,7 @@ async fn create(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
     app.post("/api/v1/fault-reports", token, &body).await
 }
 
-async fn create_ok(app: &TestApp, s: &Scene) -> FaultReport {
+pub(crate) async fn create_ok(app: &TestApp, s: &Scene) -> FaultReport {
     app.ok(
         create(app, &s.author_token, json!({"ticket_id": s.ticket.id})).await,
         201,

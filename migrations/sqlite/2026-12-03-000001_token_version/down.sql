@@ -1,0 +1,2 @@
+DROP INDEX login_failures_username_address;
+ALTER TABLE users DROP COLUMN token_version;

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# GET /api/v1/tickets/{id} throughput of two builds of the service, in interleaved runs, on SQLite
+# or PostgreSQL, with wrk on loopback: what a change on every request's path (the access-token
+# check, say) costs. Both servers run at once, each on a database of its own set up the same way
+# (an agent, a customer with a site and an asset, one ticket); then RUNS rounds of SECONDS of wrk
+# at CONNECTIONS connections, first build A then build B in each round. Prints every run and the
+# median requests/s of each build and their ratio.
+#
+#   scripts/bench-ticket-read.sh BINARY_A BINARY_B [sqlite|postgres] [RUNS=5] [SECONDS=10] [CONNECTIONS=16]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin_a="$1"
+bin_b="$2"
+backend="${3:-sqlite}"
+runs="${4:-5}"
+seconds="${5:-10}"
+connections="${6:-16}"
+command -v wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)" >&2; exit 2; }
+
+work="$(mktemp -d)"
+cleanup() {
+    for f in "$work"/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true; done
+    sleep 0.5
+    rm -rf "$work"
+}
+trap cleanup EXIT
+password="bench-admin-password"
+json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+
+# Starts a build on a database of its own and sets it up; prints "BASE_URL TOKEN TICKET_ID".
+start() {
+    local bin="$1" name="$2" db_url port base
+    case "$backend" in
+        sqlite) db_url="sqlite://$work/$name.db" ;;
+        postgres) db_url="$(scripts/pg-local.sh "fieldline_bench_$name" | sed 's/^DATABASE_URL=//')" ;;
+        *) echo "backend must be sqlite or postgres" >&2; exit 2 ;;
+    esac
+    port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    base="http://127.0.0.1:$port"
+    DATABASE_URL="$db_url" FIELDLINE_PORT="$port" FIELDLINE_ADMIN_PASSWORD="$password" \
+        FIELDLINE_SLA_SCAN_CRON="" FIELDLINE_PING_RETENTION_CRON="" FIELDLINE_MAIL_RELAY_CRON="" \
+        FIELDLINE_REVISIT_GENERATION_CRON="" FIELDLINE_INSPECTION_GENERATION_CRON="" \
+        FIELDLINE_REPORT_MAILING_CRON="" RUST_LOG=warn "$bin" serve >"$work/$name.log" 2>&1 &
+    echo $! >"$work/$name.pid"
+    for _ in $(seq 1 200); do curl -fs "$base/ready" >/dev/null && break; sleep 0.1; done
+    local post admin agent customer site asset ticket
+    post() { curl -fs -X POST "$base$1" -H 'content-type: application/json' -H "authorization: Bearer $2" -d "$3"; }
+    admin="$(curl -fs -X POST "$base/api/v1/auth/login" -H 'content-type: application/json' \
+        -d "{\"username\":\"admin\",\"password\":\"$password\"}" | json '["access_token"]')"
+    post /api/v1/users "$admin" '{"username":"bench-agent","display_name":"Bench Agent","role":"agent","password":"bench-agent-password"}' >/dev/null
+    agent="$(curl -fs -X POST "$base/api/v1/auth/login" -H 'content-type: application/json' \
+        -d '{"username":"bench-agent","password":"bench-agent-password"}' | json '["access_token"]')"
+    customer="$(post /api/v1/customers "$admin" '{"name":"Bench Customer","tier":"gold"}' | json '["id"]')"
+    site="$(post /api/v1/sites "$admin" "{\"customer_id\":$customer,\"name\":\"Depot\",\"address\":\"1 Rd\",\"latitude\":30.25,\"longitude\":120.15}" | json '["id"]')"
+    asset="$(post /api/v1/assets "$admin" "{\"site_id\":$site,\"model\":\"UPS\",\"serial_number\":\"BENCH-1\"}" | json '["id"]')"
+    ticket="$(post /api/v1/tickets "$agent" "{\"customer_id\":$customer,\"asset_id\":$asset,\"channel\":\"phone\",\"priority\":\"p3\",\"title\":\"UPS alarm\",\"description\":\"bench\"}" | json '["id"]')"
+    curl -fs "$base/api/v1/tickets/$ticket" -H "authorization: Bearer $agent" >/dev/null
+    echo "$base $agent $ticket"
+}
+
+read -r base_a token_a ticket_a < <(start "$bin_a" a)
+read -r base_b token_b ticket_b < <(start "$bin_b" b)
+
+rate() {
+    wrk -t2 -c"$connections" -d"${seconds}s" -s scripts/wrk/get-auth.lua "$1" -- "$2" >"$work/wrk.txt"
+    if grep -q "Non-2xx" "$work/wrk.txt"; then cat "$work/wrk.txt" >&2; echo "non-2xx answers" >&2; exit 1; fi
+    awk '/^Requests\/sec/ {print $2}' "$work/wrk.txt"
+}
+a=(); b=()
+for i in $(seq 1 "$runs"); do
+    a+=("$(rate "$base_a/api/v1/tickets/$ticket_a" "$token_a")")
+    b+=("$(rate "$base_b/api/v1/tickets/$ticket_b" "$token_b")")
+    echo "run $i: A ${a[-1]}/s, B ${b[-1]}/s"
+done
+python3 - "${a[*]}" "${b[*]}" <<'PY'
+import statistics, sys
+a = [float(x) for x in sys.argv[1].split()]
+b = [float(x) for x in sys.argv[2].split()]
+ma, mb = statistics.median(a), statistics.median(b)
+print(f"median A {ma:,.0f}/s, B {mb:,.0f}/s, B/A = {mb / ma:.3f}")
+PY
