@@ -342,6 +342,10 @@ pub fn unassign(c: &mut DbConn, who: &Who, visit_id: i64, b: Note) -> AppResult<
 pub fn board(c: &mut DbConn, who: &Who, day: Option<NaiveDate>, region: Option<i64>) -> AppResult<Vec<BoardEntry>> {
     policy::require(&who.caller, Act::Board)?;
     let cal = calendar::calendar(c)?;
-    let day = day.unwrap_or_else(|| cal.local_date(who.at));
+    let today = cal.local_date(who.at);
+    let day = day
+        .map(|d| validate::date("day", d, today))
+        .transpose()?
+        .unwrap_or(today);
     board_store::board(c, &cal, day, region)
 }
