@@ -711,3 +711,80 @@ async fn auto_assign_says_when_the_qualifying_technicians_were_booked_meanwhile(
         p.detail
     );
 }
+
+#[tokio::test]
+async fn a_technician_reads_the_ticket_of_their_visit_and_changes_nothing() {
+    let app = spawn_app_at(TUESDAY_0900).await;
+    let f = fixture(&app, "standard").await;
+    let (tech, tech_token) = technician(&app, 30.251, 120.151, json!([{"skill": "ups", "level": 4}])).await;
+    let v = visit(&app, &f, "ups", 2).await;
+    let ticket = v.ticket_id.unwrap().0;
+    let path = format!("/api/v1/tickets/{ticket}");
+    problem(app.get(&path, &tech_token).await, 404, "not_found").await;
+    let dispatcher = app.token(Role::Dispatcher).await;
+    let assign = json!({"technician_id": tech});
+    let r = app
+        .post(&format!("/api/v1/visits/{}/assign", v.id), &dispatcher, &assign)
+        .await;
+    assert_eq!(r.status(), 200);
+    // Holding the visit, they read the ticket, its timeline and its authorizations...
+    let t: Ticket = app.ok(app.get(&path, &tech_token).await, 200).await;
+    assert_eq!(t.id.0, ticket);
+    let timeline: Vec<Value> = app
+        .ok(app.get(&format!("{path}/timeline"), &tech_token).await, 200)
+        .await;
+    assert!(!timeline.is_empty());
+    let _: Vec<Value> = app
+        .ok(app.get(&format!("{path}/authorizations"), &tech_token).await, 200)
+        .await;
+    // ...but do not change it,
+    for (step, body) in [
+        ("resolve", json!({"reason": "fixed"})),
+        ("callback", json!({})),
+        ("authorizations", json!({"authorized_by": "X", "method": "phone"})),
+    ] {
+        let r = app.post(&format!("{path}/{step}"), &tech_token, &body).await;
+        problem(r, 403, "forbidden").await;
+    }
+    // ...nor see another ticket, and once off the visit the ticket is gone again.
+    let other = register(&app, &f, "p3", "phone").await;
+    problem(
+        app.get(&format!("/api/v1/tickets/{}", other.id), &tech_token).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let r = app
+        .post(
+            &format!("/api/v1/visits/{}/unassign", v.id),
+            &dispatcher,
+            &json!({"reason": "another job"}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    problem(app.get(&path, &tech_token).await, 404, "not_found").await;
+}
+
+#[tokio::test]
+async fn duty_shifts_and_the_board_take_plausible_dates_only() {
+    let app = spawn_app_at(TUESDAY_0900).await;
+    let (tech, _) = technician(&app, 30.251, 120.151, json!([])).await;
+    let duty = format!("/api/v1/technicians/{tech}/duty");
+    for (start, end, field) in [
+        ("0001-01-01T00:00:00Z", "0001-01-02T00:00:00Z", "starts_at"),
+        ("2026-11-24T10:00:00Z", "9999-01-01T00:00:00Z", "ends_at"),
+    ] {
+        let r = app
+            .post(&duty, &app.admin, &json!({"starts_at": start, "ends_at": end}))
+            .await;
+        assert_eq!(problem(r, 422, "validation_failed").await.field.as_deref(), Some(field));
+    }
+    let r = app.get(&format!("{duty}?from=0001-01-01T00:00:00Z"), &app.admin).await;
+    assert_eq!(
+        problem(r, 422, "validation_failed").await.field.as_deref(),
+        Some("from")
+    );
+    let dispatcher = app.token(Role::Dispatcher).await;
+    let r = app.get("/api/v1/dispatch/board?day=0001-01-01", &dispatcher).await;
+    assert_eq!(problem(r, 422, "validation_failed").await.field.as_deref(), Some("day"));
+}

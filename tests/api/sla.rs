@@ -210,3 +210,28 @@ async fn the_calendar_and_holidays_are_edited_by_admins() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn holidays_fall_in_plausible_years() {
+    let app = spawn_app().await;
+    for day in ["0001-01-01", "1999-12-31", "9999-12-31"] {
+        let r = app
+            .post(
+                "/api/v1/calendar/holidays",
+                &app.admin,
+                &json!({"day": day, "name": "Typo"}),
+            )
+            .await;
+        let p = problem(r, 422, "validation_failed").await;
+        assert_eq!(p.field.as_deref(), Some("day"), "{day}");
+    }
+    let r = app.get("/api/v1/calendar/holidays?year=1", &app.admin).await;
+    assert_eq!(
+        problem(r, 422, "validation_failed").await.field.as_deref(),
+        Some("year")
+    );
+    let none: Vec<Holiday> = app
+        .ok(app.get("/api/v1/calendar/holidays", &app.admin).await, 200)
+        .await;
+    assert!(none.is_empty(), "none was stored");
+}

@@ -262,6 +262,19 @@ async fn a_ticket_climbs_the_ladder_and_closes_only_on_acceptance() {
     )
     .await;
     assert_eq!(p.field.as_deref(), Some("window_start"));
+    // The window is bounded: a technician booked for it is blocked for all of it.
+    for (start, end, field) in [
+        ("0001-01-01T00:00:00Z", "2026-11-21T05:00:00Z", "window_start"),
+        ("2026-11-19T08:00:00Z", "2026-11-21T05:00:00Z", "window_start"),
+        ("2027-11-21T01:00:00Z", "2027-11-21T05:00:00Z", "window_start"),
+        ("2026-11-21T01:00:00Z", "2026-11-22T01:00:01Z", "window_end"),
+        ("2026-11-21T01:00:00Z", "9999-12-31T00:00:00Z", "window_end"),
+        ("2026-11-21T01:00:00Z", "2026-11-21T01:00:00Z", "window_end"),
+    ] {
+        let body = json!({"to": "onsite", "reason": "x", "window_start": start, "window_end": end});
+        let p = problem(act(&app, tok, id, "escalate", body).await, 422, "validation_failed").await;
+        assert_eq!(p.field.as_deref(), Some(field), "{start}..{end}: {}", p.detail);
+    }
     let window = json!({"to": "onsite", "reason": "the board must be replaced",
         "window_start": "2026-11-21T01:00:00Z", "window_end": "2026-11-21T05:00:00Z"});
     let o = ok_act(&app, tok, id, "escalate", window).await;
