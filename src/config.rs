@@ -80,7 +80,11 @@ pub struct Settings {
 /// about to be booked.
 #[doc(hidden)]
 #[derive(Clone)]
-pub struct AutoAssignHook(pub std::sync::Arc<dyn Fn(&mut crate::db::DbConn, i64, i64) + Send + Sync>);
+pub struct AutoAssignHook(pub std::sync::Arc<AutoAssignFn>);
+
+/// The function of an `AutoAssignHook`.
+#[doc(hidden)]
+pub type AutoAssignFn = dyn Fn(&mut crate::db::DbConn, i64, i64) + Send + Sync;
 
 impl std::fmt::Debug for AutoAssignHook {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

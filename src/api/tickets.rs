@@ -270,8 +270,9 @@ pub async fn list_authorizations(
     Ok(HttpResponse::Ok().json(auths))
 }
 
-/// Records the customer's authorization for remote access (who, when, how); answers the
-/// authorization recorded (the ticket's `remote_authorized` is then true).
+/// Records the customer's authorization for remote access (who, when, how).
+///
+/// Answers the authorization recorded; the ticket's `remote_authorized` is then true.
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/authorizations", tag = "tickets", security(("bearer" = [])),
     params(("id" = i64, Path, description = "ticket id")), request_body = NewAuthorization,
     responses((status = 201, body = RemoteAuthorization), (status = 422, body = Problem)))]

@@ -245,7 +245,7 @@ pub fn auto_assign(c: &mut DbConn, who: &Who, visit_id: i64, hook: Option<&AutoA
             }
             let reason = format!("auto-assigned: {}", cand.reasons.join("; "));
             match book_once(c, &actor, visit_id, tech, Some(reason))? {
-                Booking::Done(v) => return Ok(v),
+                Booking::Done(v) => return Ok(*v),
                 Booking::Unavailable(_) => taken.push(tech),
             }
         }
@@ -274,7 +274,7 @@ fn nobody_took(taken: usize, ranked: &Candidates) -> String {
 
 /// What became of a booking.
 enum Booking {
-    Done(Visit),
+    Done(Box<Visit>),
     /// The technician cannot take it after all (booked in that window meanwhile, or disabled):
     /// another technician may; the error is what a booking of this one answers.
     Unavailable(AppError),
@@ -283,7 +283,7 @@ enum Booking {
 /// Books a technician for the visit; 409 when they are booked in that window.
 fn book(c: &mut DbConn, actor: &Actor, visit_id: i64, technician: i64, reason: Option<String>) -> AppResult<Visit> {
     match book_once(c, actor, visit_id, technician, reason)? {
-        Booking::Done(v) => Ok(v),
+        Booking::Done(v) => Ok(*v),
         Booking::Unavailable(e) => Err(e),
     }
 }
@@ -351,7 +351,7 @@ fn book_once(
             snapshot(&before.to_wire()?),
             snapshot(&after),
         )?;
-        Ok(Booking::Done(after))
+        Ok(Booking::Done(Box::new(after)))
     })
 }
 
