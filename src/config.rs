@@ -87,6 +87,26 @@ pub struct Settings {
     /// When the job `report_mailing` e-mails the weekly and monthly service reports that are
     /// due (cron with seconds); empty disables it.
     pub report_mailing_cron: String,
+    /// Tests only, never read from the environment: called by auto-assign between ranking the
+    /// candidates and booking each one, so a test can book that candidate elsewhere first.
+    #[doc(hidden)]
+    pub auto_assign_hook: Option<AutoAssignHook>,
+}
+
+/// See `Settings::auto_assign_hook`: called with the connection, the visit and the candidate
+/// about to be booked.
+#[doc(hidden)]
+#[derive(Clone)]
+pub struct AutoAssignHook(pub std::sync::Arc<AutoAssignFn>);
+
+/// The function of an `AutoAssignHook`.
+#[doc(hidden)]
+pub type AutoAssignFn = dyn Fn(&mut crate::db::DbConn, i64, i64) + Send + Sync;
+
+impl std::fmt::Debug for AutoAssignHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AutoAssignHook")
+    }
 }
 
 /// A zone of the IANA time zone database, read once with the settings.
@@ -508,6 +528,7 @@ impl Default for Settings {
             inspections: InspectionSettings::default(),
             // 22:30 UTC: early morning in East Asia, before the working day.
             report_mailing_cron: "0 30 22 * * *".into(),
+            auto_assign_hook: None,
         }
     }
 }
@@ -604,6 +625,7 @@ impl Settings {
                 .unwrap_or(d.report_mailing_cron)
                 .trim()
                 .to_string(),
+            auto_assign_hook: None,
         };
         s.validate()?;
         Ok(s)

@@ -1427,7 +1427,7 @@ pub struct FaultImpact {
     pub sites_affected: i32,
     /// 0 to 1,000,000.
     pub assets_affected: i32,
-    /// How long the service was down, in minutes (0 to ten years).
+    /// How long the service was down, in minutes (0 to 525,600: one year).
     pub downtime_minutes: i32,
 }
 

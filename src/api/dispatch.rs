@@ -171,7 +171,10 @@ pub async fn assign(
     responses((status = 200, body = Visit), (status = 409, body = Problem)))]
 pub async fn auto_assign(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
     let (id, who) = (id.into_inner(), who(&user, &state));
-    let out = run(&state, move |c, _| visits::auto_assign(c, &who, id)).await?;
+    let out = run(&state, move |c, st| {
+        visits::auto_assign(c, &who, id, st.settings.auto_assign_hook.as_ref())
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(out))
 }
 

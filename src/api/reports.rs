@@ -94,6 +94,9 @@ async fn respond(
     asked_format: Option<&str>,
 ) -> AppResult<HttpResponse> {
     let who = who(&user, &state);
+    if let Some(p) = &period {
+        p.plausible(who.at.date_naive())?;
+    }
     let scope = service::scope(&who, account_manager)?;
     let format = format(&req, asked_format)?;
     let report = run(&state, move |c, _| service::report(c, scope, kind, period, who.at)).await?;

@@ -99,11 +99,6 @@ pub async fn create(state: web::Data<AppState>, user: CurrentUser, body: Json<Ne
     Ok(HttpResponse::Created().json(out))
 }
 
-/// Checks that the user may see the ticket (a technician not involved does not find it).
-pub fn visible(user: &CurrentUser, t: &Ticket) -> AppResult<()> {
-    service::visible(&user.caller(), t)
-}
-
 /// One ticket.
 #[utoipa::path(get, path = "/api/v1/tickets/{id}", tag = "tickets", security(("bearer" = [])),
     params(("id" = i64, Path, description = "ticket id")),
@@ -276,20 +271,20 @@ pub async fn list_authorizations(
 }
 
 /// Records the customer's authorization for remote access (who, when, how).
+///
+/// Answers the authorization recorded; the ticket's `remote_authorized` is then true.
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/authorizations", tag = "tickets", security(("bearer" = [])),
     params(("id" = i64, Path, description = "ticket id")), request_body = NewAuthorization,
-    responses((status = 200, body = Ticket), (status = 422, body = Problem)))]
+    responses((status = 201, body = RemoteAuthorization), (status = 422, body = Problem)))]
 pub async fn authorize(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<i64>,
     body: Json<NewAuthorization>,
 ) -> AppResult<HttpResponse> {
-    let (id, b) = (id.into_inner(), body.0);
-    change(state, user, move |c, who, settings| {
-        requests::authorize(c, who, id, b, settings)
-    })
-    .await
+    let (who, id, b) = (who(&user, &state), id.into_inner(), body.0);
+    let out = run(&state, move |c, st| requests::authorize(c, &who, id, b, &st.settings)).await?;
+    Ok(HttpResponse::Created().json(out))
 }
 
 /// Records the customer's verdict: satisfied closes the ticket (and schedules its satisfaction

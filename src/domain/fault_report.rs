@@ -24,8 +24,9 @@ pub const OWNER_NAME_MAX: usize = 200;
 pub const CONTACTS_MAX: usize = 20;
 /// Customers, sites or assets affected, at most.
 pub const AFFECTED_MAX: i32 = 1_000_000;
-/// Ten years of downtime, at most.
-pub const DOWNTIME_MAX_MINUTES: i32 = 10 * 366 * 24 * 60;
+/// One year (365 days) of downtime, at most: 525,600 minutes. A longer outage is not a fault
+/// analysis report's matter, and a larger figure is a typing error.
+pub const DOWNTIME_MAX_MINUTES: i32 = 365 * 24 * 60;
 /// How far ahead an action may be due.
 pub const DUE_YEARS_AHEAD: i32 = 5;
 
@@ -211,6 +212,7 @@ pub fn timeline(entries: Vec<(DateTime<Utc>, String)>, now: DateTime<Utc>) -> Re
         if at > now + skew() {
             return Err(Invalid::new(format!("timeline[{i}].at"), "must not be in the future"));
         }
+        validate::moment(&format!("timeline[{i}].at"), at, now)?;
         let text = validate::multiline(&format!("timeline[{i}].text"), &text, TIMELINE_TEXT_MAX)?;
         out.push(Entry { at, text });
     }
@@ -607,6 +609,23 @@ mod tests {
                 .field,
             "timeline[0].at"
         );
+        let year_one = t("0001-01-01T00:00:00Z");
+        assert_eq!(
+            timeline(vec![(now, "ok".into()), (year_one, "long ago".into())], now)
+                .unwrap_err()
+                .field,
+            "timeline[1].at"
+        );
+    }
+
+    #[test]
+    fn downtime_is_at_most_a_year() {
+        let impact = |minutes| Impact::parse("", 0, 0, 0, minutes);
+        assert_eq!(DOWNTIME_MAX_MINUTES, 525_600);
+        assert!(impact(525_600).is_ok());
+        assert_eq!(impact(525_601).unwrap_err().field, "impact.downtime_minutes");
+        assert_eq!(impact(5_000_000).unwrap_err().field, "impact.downtime_minutes");
+        assert!(impact(-1).is_err());
     }
 
     #[test]

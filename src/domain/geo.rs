@@ -2,6 +2,7 @@
 //! point-in-polygon test that finds a site's region.
 
 use super::Invalid;
+use geo::algorithm::Validation;
 use geo::{BoundingRect, Contains, Coord, LineString, MultiPolygon, Point, Polygon};
 
 /// A latitude/longitude pair that is known to be on the earth.
@@ -133,6 +134,25 @@ impl Boundary {
         Ok(Boundary { shape, bbox })
     }
 
+    /// A boundary given by a user: `new`'s checks and a valid shape as the `geo` crate's
+    /// `Validation` (OGC simple features) sees it: no ring that crosses or touches itself (a
+    /// bow-tie), holes inside the outer ring, parts of a multi-polygon that do not overlap. The
+    /// reason names the polygon and ring at fault. Stored boundaries are read with `new` only,
+    /// so one saved before this check still loads.
+    pub fn valid(shape: MultiPolygon<f64>) -> Result<Boundary, Invalid> {
+        let b = Boundary::new(shape)?;
+        if b.shape.0.len() == 1 {
+            b.shape.0[0]
+                .check_validation()
+                .map_err(|e| Invalid::new("boundary", format!("not a valid polygon: {e}")))?;
+        } else {
+            b.shape
+                .check_validation()
+                .map_err(|e| Invalid::new("boundary", format!("not a valid multi-polygon: {e}")))?;
+        }
+        Ok(b)
+    }
+
     /// Builds a single polygon from (longitude, latitude) positions; the ring is closed if open.
     pub fn from_ring(positions: &[(f64, f64)]) -> Result<Boundary, Invalid> {
         let mut ring: Vec<Coord<f64>> = positions.iter().map(|&(x, y)| Coord { x, y }).collect();
@@ -141,7 +161,7 @@ impl Boundary {
                 ring.push(first);
             }
         }
-        Boundary::new(MultiPolygon(vec![Polygon::new(LineString(ring), vec![])]))
+        Boundary::valid(MultiPolygon(vec![Polygon::new(LineString(ring), vec![])]))
     }
 
     pub fn bbox(&self) -> BBox {

@@ -27,7 +27,7 @@ pub struct Details {
 }
 
 impl Details {
-    /// Every field required and bounded; `occurred_at` not in the future.
+    /// Every field required and bounded; `occurred_at` not in the future and a plausible moment.
     pub fn parse(
         occurred_at: DateTime<Utc>,
         location: &str,
@@ -38,6 +38,7 @@ impl Details {
         if occurred_at > now + skew() {
             return Err(Invalid::new("occurred_at", "must not be in the future"));
         }
+        validate::moment("occurred_at", occurred_at, now)?;
         Ok(Details {
             occurred_at,
             location: validate::text("location", location, LOCATION_MAX)?,
@@ -117,6 +118,11 @@ mod tests {
         assert!(
             Details::parse(now + Duration::seconds(30), "a", "b", "c", now).is_ok(),
             "a little skew is fine"
+        );
+        assert_eq!(
+            field(Details::parse(t("0001-01-01T00:00:00Z"), "a", "b", "c", now)),
+            "occurred_at",
+            "year 1 is no time a fault occurred"
         );
     }
 

@@ -74,6 +74,19 @@ impl Period {
         })
     }
 
+    /// The period's days are plausible days (`validate::date`), checked against `today`; the
+    /// field named is the query parameter the period came from.
+    pub fn plausible(&self, today: NaiveDate) -> Result<(), Invalid> {
+        let (first, last) = match self.kind {
+            ReportKind::Custom => ("from", "to"),
+            ReportKind::Weekly => ("week", "week"),
+            _ => ("month", "month"),
+        };
+        super::validate::date(first, self.from, today)?;
+        super::validate::date(last, self.to, today)?;
+        Ok(())
+    }
+
     /// An ISO week, Monday to Sunday.
     pub fn week(w: IsoWeek) -> Period {
         Period {
@@ -1071,6 +1084,19 @@ mod tests {
         assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(field("=cmd()"), "'=cmd()");
         assert_eq!(field("line\nbreak"), "\"line\nbreak\"");
+    }
+
+    #[test]
+    fn periods_lie_in_plausible_years() {
+        let today = d("2026-12-03");
+        let custom = |a, b| Period::custom(Some(a), Some(b)).unwrap().plausible(today);
+        assert!(custom("2026-11-01", "2026-11-30").is_ok());
+        assert_eq!(custom("0001-01-01", "0001-12-31").unwrap_err().field, "from");
+        assert_eq!(custom("2036-12-01", "2036-12-31").unwrap_err().field, "to");
+        let month = Period::parse_month("month", "1999-12").unwrap();
+        assert_eq!(month.plausible(today).unwrap_err().field, "month");
+        let week = Period::week(IsoWeek::parse("week", "9999-W01").unwrap());
+        assert_eq!(week.plausible(today).unwrap_err().field, "week");
     }
 
     #[test]

@@ -1,6 +1,67 @@
-//! Rules for the text people type: names, usernames, passwords, e-mail addresses, phone numbers.
+//! Rules for what people type: names, usernames, passwords, e-mail addresses, phone numbers,
+//! and the plausible range of every date, moment and count the API accepts.
 
 use super::Invalid;
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
+use std::ops::RangeInclusive;
+
+/// The first year a date or moment given to the API may fall in: the service keeps no records
+/// older than this, so an earlier date is a typing error (a year 1, a two-digit year).
+pub const EARLIEST_YEAR: i32 = 2000;
+
+/// How far ahead of today a date or moment given to the API may lie, in years.
+pub const YEARS_AHEAD: u32 = 10;
+
+/// The plausible days: from 1 January of `EARLIEST_YEAR` to `YEARS_AHEAD` years after `today`.
+pub fn plausible_days(today: NaiveDate) -> RangeInclusive<NaiveDate> {
+    let first = NaiveDate::from_ymd_opt(EARLIEST_YEAR, 1, 1).unwrap_or(NaiveDate::MIN);
+    let last = today
+        .checked_add_months(Months::new(12 * YEARS_AHEAD))
+        .unwrap_or(NaiveDate::MAX);
+    first..=last
+}
+
+/// A calendar day given to the API (a holiday, a purchase date, a plan's first date, a period's
+/// end): from `EARLIEST_YEAR` to `YEARS_AHEAD` years after `today`.
+pub fn date(field: &str, day: NaiveDate, today: NaiveDate) -> Result<NaiveDate, Invalid> {
+    let range = plausible_days(today);
+    if range.contains(&day) {
+        return Ok(day);
+    }
+    Err(Invalid::new(
+        field,
+        format!("must be between {} and {} (got {day})", range.start(), range.end()),
+    ))
+}
+
+/// A moment given to the API (a fault time, a shift's start, a visit window's end): its UTC day
+/// must be a plausible day (see `date`).
+pub fn moment(field: &str, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<DateTime<Utc>, Invalid> {
+    date(field, at.date_naive(), now.date_naive()).map(|_| at)
+}
+
+/// A year given to the API (a calendar's year, a statistics year): a plausible year.
+pub fn year(field: &str, y: i32, today: NaiveDate) -> Result<i32, Invalid> {
+    let range = plausible_days(today);
+    if (range.start().year()..=range.end().year()).contains(&y) {
+        return Ok(y);
+    }
+    Err(Invalid::new(
+        field,
+        format!("must be between {} and {}", range.start().year(), range.end().year()),
+    ))
+}
+
+/// A count or amount within its bounds (both included).
+pub fn count(field: &str, n: i64, range: RangeInclusive<i64>) -> Result<i64, Invalid> {
+    if range.contains(&n) {
+        return Ok(n);
+    }
+    Err(Invalid::new(
+        field,
+        format!("must be between {} and {}", range.start(), range.end()),
+    ))
+}
 
 /// A required line of text: trimmed, not empty, at most `max` characters, no control characters.
 pub fn text(field: &str, value: &str, max: usize) -> Result<String, Invalid> {
@@ -127,6 +188,51 @@ pub fn optional(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn dates_are_plausible_from_2000_to_ten_years_ahead() {
+        let today = day(2026, 12, 3);
+        assert_eq!(date("day", day(2000, 1, 1), today), Ok(day(2000, 1, 1)));
+        assert_eq!(date("day", day(2036, 12, 3), today), Ok(day(2036, 12, 3)));
+        for bad in [day(1, 1, 1), day(1999, 12, 31), day(2036, 12, 4), day(9999, 12, 31)] {
+            let e = date("holiday.day", bad, today).unwrap_err();
+            assert_eq!(e.field, "holiday.day");
+            assert!(
+                e.reason.contains("2000-01-01") && e.reason.contains("2036-12-03"),
+                "{}",
+                e.reason
+            );
+        }
+        // 29 February ten years on from a leap day falls back to the 28th.
+        assert_eq!(*plausible_days(day(2028, 2, 29)).end(), day(2038, 2, 28));
+    }
+
+    #[test]
+    fn moments_and_years_share_the_range() {
+        let now = DateTime::parse_from_rfc3339("2026-12-03T08:00:00Z").unwrap().to_utc();
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+        assert!(moment("at", at("2000-01-01T00:00:00Z"), now).is_ok());
+        assert!(moment("at", at("1999-12-31T23:59:59Z"), now).is_err());
+        assert!(moment("at", at("0001-01-01T00:00:00Z"), now).is_err());
+        assert!(moment("at", at("2036-12-03T23:59:59Z"), now).is_ok());
+        assert!(moment("at", at("2036-12-04T00:00:00Z"), now).is_err());
+        let today = now.date_naive();
+        assert_eq!(year("year", 2026, today), Ok(2026));
+        assert_eq!(year("year", 1, today).unwrap_err().field, "year");
+        assert!(year("year", 2037, today).is_err());
+    }
+
+    #[test]
+    fn counts_are_bounded_both_ways() {
+        assert_eq!(count("n", 0, 0..=10), Ok(0));
+        assert_eq!(count("n", 10, 0..=10), Ok(10));
+        assert_eq!(count("n", -1, 0..=10).unwrap_err().reason, "must be between 0 and 10");
+        assert!(count("n", 11, 0..=10).is_err());
+    }
 
     #[test]
     fn text_is_trimmed_and_bounded() {

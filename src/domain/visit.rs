@@ -2,7 +2,8 @@
 //! dispatch) -> en route -> on site -> completed, failed, or needing another visit. Pure.
 
 use super::geo::Location;
-use chrono::NaiveDate;
+use super::Invalid;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use fieldline_mobile_api::{PartUsed, VisitStatus};
 
 /// What a step carries, after validation.
@@ -82,6 +83,50 @@ pub fn next(status: VisitStatus, step: Step) -> Option<VisitStatus> {
         (OnSite, Step::Fail { needs_revisit: true }) => Some(NeedsRevisit),
         _ => None,
     }
+}
+
+/// How far back an agreed on-site window may start, in hours: a window agreed a little late
+/// (the visit began this morning) is fine, one from last week is a typing error.
+pub const WINDOW_MAX_HOURS_PAST: i64 = 24;
+/// How long an on-site window may last, in hours: a technician booked for it is blocked for
+/// all of it, so a window is a working day at most.
+pub const WINDOW_MAX_HOURS: i64 = 24;
+/// How far ahead an on-site window may start, in days.
+pub const WINDOW_MAX_DAYS_AHEAD: i64 = 365;
+
+/// The agreed window of an on-site visit: ends after it starts and in the future, starts at
+/// most `WINDOW_MAX_HOURS_PAST` hours ago and at most `WINDOW_MAX_DAYS_AHEAD` days ahead, lasts
+/// at most `WINDOW_MAX_HOURS` hours.
+pub fn window(
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(DateTime<Utc>, DateTime<Utc>), Invalid> {
+    if start < now - Duration::hours(WINDOW_MAX_HOURS_PAST) {
+        return Err(Invalid::new(
+            "window_start",
+            format!("must be at most {WINDOW_MAX_HOURS_PAST} hours in the past"),
+        ));
+    }
+    if start > now + Duration::days(WINDOW_MAX_DAYS_AHEAD) {
+        return Err(Invalid::new(
+            "window_start",
+            format!("must be at most {WINDOW_MAX_DAYS_AHEAD} days ahead"),
+        ));
+    }
+    if end <= start {
+        return Err(Invalid::new("window_end", "must be after window_start"));
+    }
+    if end - start > Duration::hours(WINDOW_MAX_HOURS) {
+        return Err(Invalid::new(
+            "window_end",
+            format!("a window lasts at most {WINDOW_MAX_HOURS} hours"),
+        ));
+    }
+    if end <= now {
+        return Err(Invalid::new("window_end", "must be in the future"));
+    }
+    Ok((start, end))
 }
 
 /// A check-in this far from the site (metres) is accepted without a reason.
@@ -184,6 +229,39 @@ mod tests {
         ] {
             assert_eq!(next(s, step), None, "{s} {step:?}");
         }
+    }
+
+    #[test]
+    fn a_window_is_bounded() {
+        let t = |s: &str| -> DateTime<Utc> { s.parse().unwrap() };
+        let now = t("2026-12-03T08:00:00Z");
+        let field = |a: &str, b: &str| window(t(a), t(b), now).unwrap_err().field;
+        assert!(window(t("2026-12-03T09:00:00Z"), t("2026-12-03T12:00:00Z"), now).is_ok());
+        assert!(
+            window(t("2026-12-02T08:00:00Z"), t("2026-12-03T08:00:00Z"), now).is_err(),
+            "a window that has ended"
+        );
+        assert!(
+            window(
+                t("2026-12-02T08:00:00Z"),
+                t("2026-12-03T08:00:00Z") + Duration::seconds(1),
+                now
+            )
+            .is_err(),
+            "longer than a day"
+        );
+        assert!(
+            window(t("2026-12-02T09:00:00Z"), t("2026-12-03T09:00:00Z"), now).is_ok(),
+            "from a day back, a day long, ending in the future"
+        );
+        assert!(window(t("2027-12-03T08:00:00Z"), t("2027-12-03T10:00:00Z"), now).is_ok());
+        assert_eq!(field("0001-01-01T00:00:00Z", "2026-12-03T12:00:00Z"), "window_start");
+        assert_eq!(field("2026-12-02T07:59:59Z", "2026-12-03T12:00:00Z"), "window_start");
+        assert_eq!(field("2027-12-03T08:00:01Z", "2027-12-03T10:00:00Z"), "window_start");
+        assert_eq!(field("2026-12-03T12:00:00Z", "2026-12-03T12:00:00Z"), "window_end");
+        assert_eq!(field("2026-12-03T12:00:00Z", "2026-12-04T12:00:01Z"), "window_end");
+        assert_eq!(field("2026-12-03T06:00:00Z", "2026-12-03T08:00:00Z"), "window_end");
+        assert_eq!(field("2026-12-03T09:00:00Z", "9999-12-31T00:00:00Z"), "window_end");
     }
 
     #[test]

@@ -87,6 +87,9 @@ pub enum Tie {
     Owner,
     /// The owner or the assignee.
     OwnerOrAssignee,
+    /// The owner, the assignee, or the technician holding an open visit on it (a ticket's
+    /// on-site visit: assigned, accepted, en route or on site).
+    OwnerAssigneeOrVisit,
     /// The one the object is assigned to (a revisit's agent, a visit's technician).
     Assignee,
     /// The author (a fault report's writer).
@@ -100,6 +103,7 @@ impl Tie {
         match self {
             Tie::Owner => "own",
             Tie::OwnerOrAssignee => "own or assigned",
+            Tie::OwnerAssigneeOrVisit => "own, assigned, or on their visit",
             Tie::Assignee => "assigned",
             Tie::Author => "written by them",
             Tie::AccountManager => "their customers'",
@@ -114,6 +118,9 @@ pub struct Facts {
     pub assignee: Option<i64>,
     pub author: Option<i64>,
     pub account_manager: Option<i64>,
+    /// The technician holding an open visit on the object, as looked up for the caller (None
+    /// when the caller holds none).
+    pub visit_holder: Option<i64>,
 }
 
 impl Facts {
@@ -123,6 +130,7 @@ impl Facts {
         match tie {
             Tie::Owner => self.owner == me,
             Tie::OwnerOrAssignee => self.owner == me || self.assignee == me,
+            Tie::OwnerAssigneeOrVisit => self.owner == me || self.assignee == me || self.visit_holder == me,
             Tie::Assignee => self.assignee == me,
             Tie::Author => self.author == me,
             Tie::AccountManager => self.account_manager == me,
@@ -238,7 +246,9 @@ pub fn matrix_markdown() -> String {
          Who may do what, generated from the authorization policy (`src/policy/`); do not edit by hand \
          (`FIELDLINE_WRITE_PERMISSIONS=1 cargo test --lib policy::` writes it again).\n\n\
          A cell says `yes` (always), nothing (never), or on which objects only: `own` (the ticket the \
-         user owns), `own or assigned`, `assigned` (the visit or revisit given to the user), `written by \
+         user owns), `own or assigned`, `own, assigned, or on their visit` (also the ticket of an open visit \
+         the technician holds: to read, not to change), `assigned` (the visit or revisit given to the \
+         user), `written by \
          them` (a fault report's author), `their customers'` (an account manager's own customers).\n",
     );
     let mut area = "";
@@ -284,6 +294,7 @@ pub(crate) fn assert_table(all: &[Action], table: &[(Action, &str)]) {
                 "-" => Grant::No,
                 "own" => Grant::Tied(Tie::Owner),
                 "own+" => Grant::Tied(Tie::OwnerOrAssignee),
+                "own+v" => Grant::Tied(Tie::OwnerAssigneeOrVisit),
                 "asg" => Grant::Tied(Tie::Assignee),
                 "auth" => Grant::Tied(Tie::Author),
                 "am" => Grant::Tied(Tie::AccountManager),
@@ -306,6 +317,7 @@ mod tests {
             assignee: Some(8),
             author: None,
             account_manager: Some(9),
+            visit_holder: Some(10),
         };
         assert!(facts.ties(me, Tie::Owner));
         assert!(facts.ties(me, Tie::OwnerOrAssignee));
@@ -313,6 +325,10 @@ mod tests {
         assert!(!facts.ties(me, Tie::Author));
         assert!(!facts.ties(me, Tie::AccountManager));
         assert!(facts.ties(UserId(8), Tie::OwnerOrAssignee));
+        assert!(!facts.ties(UserId(10), Tie::OwnerOrAssignee));
+        assert!(facts.ties(UserId(10), Tie::OwnerAssigneeOrVisit));
+        assert!(facts.ties(UserId(8), Tie::OwnerAssigneeOrVisit));
+        assert!(!facts.ties(UserId(11), Tie::OwnerAssigneeOrVisit));
     }
 
     #[test]

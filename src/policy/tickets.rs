@@ -108,7 +108,7 @@ fn or_tied(role: Role, yes: &[Role], tie: Tie) -> Grant {
 pub fn grant(role: Role, act: Act) -> Grant {
     match act {
         Act::List if role == Role::Technician => Grant::Tied(Tie::Assignee),
-        Act::Read if role == Role::Technician => Grant::Tied(Tie::OwnerOrAssignee),
+        Act::Read if role == Role::Technician => Grant::Tied(Tie::OwnerAssigneeOrVisit),
         Act::List | Act::Read | Act::ListOnsiteRequests => super::roles(role, OFFICE),
         Act::Register => super::roles(role, REGISTRARS),
         Act::Start
@@ -136,10 +136,18 @@ pub fn facts(owner: i64, assignee: Option<i64>) -> Facts {
     }
 }
 
-/// A technician sees only the tickets they own or work: any other ticket is "not found" to them
-/// (checked before whether they may take the action).
-pub fn hidden(caller: &Caller, facts: &Facts) -> bool {
+/// Whether the caller's open visits on the ticket must be looked up to judge them: only for a
+/// technician who neither owns nor is assigned it (a visit on it lets them read it). When they
+/// hold one, `Facts::visit_holder` is set to them.
+pub fn needs_visit_lookup(caller: &Caller, facts: &Facts) -> bool {
     caller.is_technician() && !facts.ties(caller.id, Tie::OwnerOrAssignee)
+}
+
+/// A technician sees only the tickets they own or work or hold an open visit on: any other
+/// ticket is "not found" to them (checked before whether they may take the action; one they
+/// may only read is refused a change with 403).
+pub fn hidden(caller: &Caller, facts: &Facts) -> bool {
+    caller.is_technician() && !facts.ties(caller.id, Tie::OwnerAssigneeOrVisit)
 }
 
 /// Whether the caller may take a change on a ticket with these facts.
@@ -227,7 +235,7 @@ mod tests {
         let table: &[(Action, &str)] = &[
             //                                admin agent remote dispatcher tech supervisor am manager
             (t(Act::List), "Y Y Y Y asg Y Y Y"),
-            (t(Act::Read), "Y Y Y Y own+ Y Y Y"),
+            (t(Act::Read), "Y Y Y Y own+v Y Y Y"),
             (t(Act::Register), "Y Y Y - - Y - -"),
             (t(Act::Start), work),
             (t(Act::Wait), work),
@@ -286,6 +294,38 @@ mod tests {
         .unwrap_err();
         assert!(matches!(err, AppError::Forbidden(_)), "{err:?}");
         assert!(check_read(&caller(3, Role::Agent), &f, nf).is_ok());
+    }
+
+    #[test]
+    fn a_technician_on_a_visit_reads_the_ticket_and_changes_nothing() {
+        let nf = || AppError::not_found("ticket", 9);
+        let tech = caller(3, Role::Technician);
+        let plain = facts(1, Some(2));
+        assert!(needs_visit_lookup(&tech, &plain));
+        assert!(!needs_visit_lookup(&caller(2, Role::Technician), &plain));
+        assert!(!needs_visit_lookup(&caller(3, Role::Agent), &plain));
+        let on_visit = Facts {
+            visit_holder: Some(3),
+            ..plain
+        };
+        assert!(check_read(&tech, &on_visit, nf).is_ok());
+        for act in [
+            Act::Start,
+            Act::Escalate,
+            Act::Resolve,
+            Act::Update,
+            Act::Authorize,
+            Act::Arrival,
+        ] {
+            let err = check_change(&tech, super::super::Action::Tickets(act), &on_visit, nf).unwrap_err();
+            assert!(matches!(err, AppError::Forbidden(_)), "{act:?}: {err:?}");
+        }
+        // Another technician's visit does not open it to this one.
+        let theirs = Facts {
+            visit_holder: Some(4),
+            ..plain
+        };
+        assert!(matches!(check_read(&tech, &theirs, nf), Err(AppError::NotFound(_))));
     }
 
     #[test]

@@ -90,6 +90,7 @@ fn check_scope(c: &mut DbConn, customer_id: i64, site_id: Option<i64>, asset_ids
 /// existed.
 pub fn create_plan(c: &mut DbConn, who: &Who, b: &NewInspectionPlan) -> AppResult<InspectionPlan> {
     policy::require_some(&who.caller, Act::EditInspectionPlans)?;
+    validate::date("starts_on", b.starts_on, who.at.date_naive())?;
     let assets: Vec<i64> = b.asset_ids.iter().map(|a| a.0).collect();
     let f = PlanFields::parse(
         &b.name,
@@ -190,7 +191,7 @@ struct PlanEdit {
 }
 
 impl PlanEdit {
-    fn parse(b: &UpdateInspectionPlan) -> AppResult<PlanEdit> {
+    fn parse(b: &UpdateInspectionPlan, today: NaiveDate) -> AppResult<PlanEdit> {
         Ok(PlanEdit {
             name: b.name.as_deref().map(rules::name).transpose()?,
             asset_ids: b
@@ -204,7 +205,7 @@ impl PlanEdit {
                 .transpose()?,
             required_skill: b.required_skill.as_deref().map(|s| rules::skill(Some(s))).transpose()?,
             required_level: b.required_level.map(rules::level).transpose()?,
-            starts_on: b.starts_on,
+            starts_on: b.starts_on.map(|d| validate::date("starts_on", d, today)).transpose()?,
             notes: b.notes.as_deref().map(|n| rules::notes(Some(n))).transpose()?,
         })
     }
@@ -223,7 +224,7 @@ pub fn update_plan(
 ) -> AppResult<InspectionPlan> {
     policy::require_some(&who.caller, Act::EditInspectionPlans)?;
     let expected = if_match?.ok_or(AppError::PreconditionRequired)?;
-    let e = PlanEdit::parse(b)?;
+    let e = PlanEdit::parse(b, who.at.date_naive())?;
     let actor = who.actor();
     write(c, |c| {
         let before = for_change(c, who, id, Some(expected))?;
@@ -366,6 +367,10 @@ pub fn list(
 ) -> AppResult<Page<Inspection>> {
     policy::require(&who.caller, Act::ReadInspections)?;
     let paging = Paging::new(limit, offset)?;
+    let today = who.at.date_naive();
+    for (field, day) in [("due_from", f.due_from), ("due_to", f.due_to)] {
+        day.map(|d| validate::date(field, d, today)).transpose()?;
+    }
     if let (Some(from), Some(to)) = (f.due_from, f.due_to) {
         if to < from {
             return Err(AppError::validation("due_to", "must not be before due_from"));

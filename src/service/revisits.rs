@@ -15,6 +15,7 @@ use crate::db::tickets::events::{self, NewEvent};
 use crate::db::{write, DbConn, Paging};
 use crate::domain::cadence::IsoWeek;
 use crate::domain::revisit::{self as rules, Outcome};
+use crate::domain::validate;
 use crate::error::{AppError, AppResult};
 use crate::policy::followup::{self as policy, Act};
 use chrono::{Days, Duration};
@@ -34,6 +35,9 @@ pub fn list(
     policy::require(&who.caller, Act::ReadRevisits)?;
     let paging = Paging::new(limit, offset)?;
     let today = store::today(c, who.at)?;
+    if let Some(d) = f.due_by {
+        validate::date("due_by", d, today)?;
+    }
     store::list(c, f, paging, today)
 }
 
@@ -68,6 +72,9 @@ pub fn get_file(c: &mut DbConn, who: &Who, id: i64) -> AppResult<RevisitFile> {
 pub fn progress(c: &mut DbConn, who: &Who, week: Option<&str>, target: u32) -> AppResult<RevisitProgress> {
     policy::require(&who.caller, Act::ReadRevisitProgress)?;
     let week = week.map(|w| IsoWeek::parse("week", w)).transpose()?;
+    if let Some(w) = week {
+        validate::date("week", w.monday(), who.at.date_naive())?;
+    }
     let of = ProgressOf {
         week,
         now: who.at,

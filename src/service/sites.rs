@@ -9,6 +9,7 @@ use crate::domain::validate;
 use crate::error::{AppError, AppResult};
 use crate::policy::customers::Act;
 use crate::policy::{self, Action};
+use chrono::NaiveDate;
 use fieldline_mobile_api::{Asset, NewAsset, NewSite, Page, Site, UpdateAsset, UpdateSite};
 
 fn require(who: &Who, act: Act) -> AppResult<()> {
@@ -155,6 +156,7 @@ pub fn get_asset(c: &mut DbConn, who: &Who, id: i64) -> AppResult<Asset> {
 /// Registers an asset at a site; serial numbers are unique.
 pub fn create_asset(c: &mut DbConn, who: &Who, b: NewAsset) -> AppResult<Asset> {
     require(who, Act::EditAssets)?;
+    asset_dates_plausible([b.purchase_date, b.acceptance_date, b.warranty_end], who)?;
     let fields = AssetFields {
         site_id: b.site_id.0,
         model: validate::text("model", &b.model, 200)?,
@@ -164,6 +166,20 @@ pub fn create_asset(c: &mut DbConn, who: &Who, b: NewAsset) -> AppResult<Asset> 
         warranty_end: b.warranty_end,
     };
     create_asset_as(c, &who.actor(), fields)
+}
+
+/// An asset's purchase, acceptance and warranty dates as given: each a plausible day.
+fn asset_dates_plausible(dates: [Option<NaiveDate>; 3], who: &Who) -> AppResult<()> {
+    let today = who.at.date_naive();
+    for (field, day) in ["purchase_date", "acceptance_date", "warranty_end"]
+        .into_iter()
+        .zip(dates)
+    {
+        if let Some(d) = day {
+            validate::date(field, d, today)?;
+        }
+    }
+    Ok(())
 }
 
 /// Registers an asset whose fields have been checked, with its audit event, in a transaction of
@@ -195,6 +211,7 @@ pub fn update_asset(c: &mut DbConn, who: &Who, id: i64, b: UpdateAsset) -> AppRe
         .map(|v| validate::text("model", v, 200))
         .transpose()?;
     let serial_number = b.serial_number.as_deref().map(serial).transpose()?;
+    asset_dates_plausible([b.purchase_date, b.acceptance_date, b.warranty_end], who)?;
     let actor = who.actor();
     write(c, |c| {
         let before = store::get_asset(c, id)?;

@@ -182,6 +182,9 @@ pub fn replace_calendar(c: &mut DbConn, who: &Who, b: BusinessCalendar) -> AppRe
 /// Holidays and make-up working days, of a year or all.
 pub fn holidays(c: &mut DbConn, who: &Who, year: Option<i32>) -> AppResult<Vec<Holiday>> {
     require(who, Act::ReadSlaSettings)?;
+    if let Some(y) = year {
+        validate::year("year", y, who.at.date_naive())?;
+    }
     store::list_holidays(c, year)
 }
 
@@ -191,6 +194,7 @@ pub fn add_holiday(c: &mut DbConn, who: &Who, b: NewHoliday) -> AppResult<Holida
     let name = validate::text("name", &b.name, 100)?;
     let kind = b.kind.unwrap_or(HolidayKind::Holiday);
     let (actor, day) = (who.actor(), b.day);
+    validate::date("day", day, actor.at.date_naive())?;
     write(c, |c| {
         if store::day_taken(c, day)? {
             return Err(AppError::duplicate("day", format!("{day} is already in the calendar")));

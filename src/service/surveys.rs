@@ -16,6 +16,7 @@ use crate::db::tickets::events::{self, NewEvent};
 use crate::db::tickets::{self, TicketRow};
 use crate::db::{sla, ts, utc, write, DbConn, Paging};
 use crate::domain::survey::{self as rules, Answer, Refusal, COMMENT_MAX, SCORE_MAX, SCORE_MIN};
+use crate::domain::validate;
 use crate::error::{AppError, AppResult};
 use crate::mail::{self, templates};
 use crate::policy::followup::{self as policy, Act};
@@ -292,6 +293,9 @@ pub fn list(c: &mut DbConn, who: &Who, q: &ListQuery) -> AppResult<Page<Survey>>
         if let Some(s) = s {
             rules::score(s).map_err(|e| AppError::validation(field, e.reason))?;
         }
+    }
+    for (field, day) in [("from", q.from), ("to", q.to)] {
+        day.map(|d| validate::date(field, d, who.at.date_naive())).transpose()?;
     }
     if let (Some(from), Some(to)) = (q.from, q.to) {
         if to < from {

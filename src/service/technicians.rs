@@ -105,7 +105,10 @@ pub fn put_profile(c: &mut DbConn, who: &Who, user_id: i64, body: PutTechnician)
 /// A technician's on-duty shifts ending after `from` (default now).
 pub fn list_duty(c: &mut DbConn, who: &Who, user_id: i64, from: Option<DateTime<Utc>>) -> AppResult<Vec<DutyShift>> {
     policy::require_on_technician(&who.caller, Act::ReadDuty, user_id)?;
-    let from = from.unwrap_or(who.at);
+    let from = match from {
+        Some(f) => validate::moment("from", f, who.at)?,
+        None => who.at,
+    };
     store::find(c, user_id)?.ok_or_else(|| AppError::not_found("technician", user_id))?;
     store::list_duty(c, user_id, from)
 }
@@ -114,7 +117,10 @@ pub fn list_duty(c: &mut DbConn, who: &Who, user_id: i64, from: Option<DateTime<
 pub fn add_duty(c: &mut DbConn, who: &Who, user_id: i64, b: NewDutyShift) -> AppResult<DutyShift> {
     policy::require(&who.caller, Act::AddDuty)?;
     let note = validate::optional(b.note.as_deref(), |v| validate::text("note", v, 500))?;
-    let (start, end) = (b.starts_at, b.ends_at);
+    let (start, end) = (
+        validate::moment("starts_at", b.starts_at, who.at)?,
+        validate::moment("ends_at", b.ends_at, who.at)?,
+    );
     if end <= start {
         return Err(AppError::validation("ends_at", "must be after starts_at"));
     }

@@ -6,13 +6,14 @@
 use super::tickets_changes::{self as changes, Authorization, Ctx, Fields};
 use super::Who;
 use crate::db::audit::{self, snapshot, Actor};
+use crate::db::dispatch::visits;
 use crate::db::tickets::lists::{self, TicketFilter, TicketSort, Total};
 use crate::db::tickets::{self as store, events, onsite, records, TicketRow};
 use crate::db::{sla as sla_policy, write, DbConn, Paging};
 use crate::error::{AppError, AppResult};
 use crate::policy::fault_reports::Act as FaultAct;
 use crate::policy::tickets::{self as policy, Act};
-use crate::policy::{self as policies, Action, Caller};
+use crate::policy::{self as policies, Action, Caller, Facts};
 use chrono::{DateTime, Duration, Utc};
 use fieldline_mobile_api::{
     AuthorizationMethod, LadderTier, OnsiteRequest, OnsiteRequestStatus, Page, Priority, RemoteAuthorization, Role,
@@ -154,10 +155,9 @@ pub fn change_in_tx(
     let user = actor.id.ok_or_else(|| AppError::internal("a change needs a user"))?.0;
     let before = store::get(c, id)?;
     if let Some(role) = role {
-        let facts = policy::facts(before.owner_id, before.assignee_id);
-        policy::check_change(&Caller::new(UserId(user), role), change.action(), &facts, || {
-            AppError::not_found("ticket", id)
-        })?;
+        let caller = Caller::new(UserId(user), role);
+        let facts = facts_for(c, &caller, id, before.owner_id, before.assignee_id)?;
+        policy::check_change(&caller, change.action(), &facts, || AppError::not_found("ticket", id))?;
     }
     let status = before.status()?;
     if status == TicketStatus::Closed {
@@ -243,10 +243,20 @@ fn apply(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, change: &Change) -> AppRe
 
 // ---------------------------------------------------------------- reading
 
-/// Checks that the caller may see the ticket: a technician only their own or assigned ones
-/// (others are not found).
-pub fn visible(caller: &Caller, t: &Ticket) -> AppResult<()> {
-    let facts = policy::facts(t.owner_id.0, t.assignee_id.map(|u| u.0));
+/// The ticket's facts for the caller's policy check; a technician neither owning nor assigned
+/// it has their open visits on it looked up (a visit lets them read it).
+fn facts_for(c: &mut DbConn, caller: &Caller, id: i64, owner: i64, assignee: Option<i64>) -> AppResult<Facts> {
+    let mut facts = policy::facts(owner, assignee);
+    if policy::needs_visit_lookup(caller, &facts) && visits::holds_ticket_visit(c, caller.id.0, id)? {
+        facts.visit_holder = Some(caller.id.0);
+    }
+    Ok(facts)
+}
+
+/// Checks that the caller may see the ticket: a technician only their own or assigned ones, or
+/// one they hold an open visit on (others are not found).
+pub fn visible(c: &mut DbConn, caller: &Caller, t: &Ticket) -> AppResult<()> {
+    let facts = facts_for(c, caller, t.id.0, t.owner_id.0, t.assignee_id.map(|u| u.0))?;
     policy::check_read(caller, &facts, || AppError::not_found("ticket", t.id))
 }
 
@@ -268,7 +278,7 @@ pub fn list(
 /// One ticket.
 pub fn get(c: &mut DbConn, who: &Who, id: i64) -> AppResult<Ticket> {
     let out = store::get(c, id)?.to_wire()?;
-    visible(&who.caller, &out)?;
+    visible(c, &who.caller, &out)?;
     Ok(out)
 }
 

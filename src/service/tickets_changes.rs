@@ -110,20 +110,14 @@ pub fn stamp_breach(row: &mut TicketRow, clock: SlaClock, at: DateTime<Utc>) {
 
 // ---------------------------------------------------------------- the ladder
 
-/// The agreed visit window of an on-site escalation: both ends, in order, ending in the future.
+/// The agreed visit window of an on-site escalation: both ends, bounded (`domain::visit::window`).
 fn check_window(
     window: Option<(DateTime<Utc>, DateTime<Utc>)>,
     now: DateTime<Utc>,
 ) -> AppResult<(DateTime<Utc>, DateTime<Utc>)> {
     let (start, end) =
         window.ok_or_else(|| AppError::validation("window_start", "give the visit window agreed with the customer"))?;
-    if end <= start {
-        return Err(AppError::validation("window_end", "must be after window_start"));
-    }
-    if end <= now {
-        return Err(AppError::validation("window_end", "must be in the future"));
-    }
-    Ok((start, end))
+    Ok(crate::domain::visit::window(start, end, now)?)
 }
 
 /// A step on the ladder: start, wait, resume, escalate (on site with its registration), resolve.

@@ -8,6 +8,7 @@ use super::tickets::{act, change_in_tx, Change, LadderAction};
 use super::tickets_registration::{self as registration, Registration};
 use super::Who;
 use crate::config::Settings;
+use crate::db::tickets::records;
 use crate::db::{write, DbConn};
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
@@ -16,7 +17,7 @@ use crate::policy::{self, Action};
 use chrono::{DateTime, Duration, Utc};
 use fieldline_mobile_api::{
     AcceptanceRequest, ArrivalRequest, AssignRequest, Channel, EscalateRequest, HandoffRequest, NewAuthorization,
-    NewTicket, Note, Ticket, TicketStatus, UpdateTicket,
+    NewTicket, Note, RemoteAuthorization, Ticket, TicketStatus, UpdateTicket,
 };
 
 /// An optional free text of up to 2,000 characters (a reason, a note, a comment).
@@ -154,14 +155,27 @@ pub fn assign(c: &mut DbConn, who: &Who, id: i64, b: AssignRequest, settings: &S
 }
 
 /// Records the customer's authorization for remote access (who, when, how).
-pub fn authorize(c: &mut DbConn, who: &Who, id: i64, b: NewAuthorization, settings: &Settings) -> AppResult<Ticket> {
+pub fn authorize(
+    c: &mut DbConn,
+    who: &Who,
+    id: i64,
+    b: NewAuthorization,
+    settings: &Settings,
+) -> AppResult<RemoteAuthorization> {
     let ch = Change::Authorize {
         by: validate::text("authorized_by", &b.authorized_by, 200)?,
         method: b.method,
         at: recent("authorized_at", b.authorized_at, who.at)?,
         note: reason("note", b.note.as_deref())?,
     };
-    change(c, who, id, ch, settings)
+    let actor = who.actor();
+    write(c, |c| {
+        change_in_tx(c, &actor, Some(who.caller.role), id, ch, settings.escalation_step())?;
+        // The newest of the ticket's authorizations is the one just recorded (same transaction).
+        records::authorizations(c, id)?
+            .pop()
+            .ok_or_else(|| AppError::internal("the authorization just recorded is missing"))
+    })
 }
 
 /// Records the customer's verdict: satisfied closes the ticket, schedules its satisfaction

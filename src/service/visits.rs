@@ -3,6 +3,7 @@
 //! board.
 
 use super::Who;
+use crate::config::AutoAssignHook;
 use crate::db::audit::{self, snapshot, Actor};
 use crate::db::dispatch::board::{self as board_store, day_bounds, work_of};
 use crate::db::dispatch::candidates::{nearby, Around};
@@ -215,43 +216,97 @@ pub fn assign(c: &mut DbConn, who: &Who, visit_id: i64, b: VisitAssignment) -> A
     book(c, &who.actor(), visit_id, b.technician_id.0, reason)
 }
 
-/// Books the best-ranked candidate; 409 when nobody can take the visit.
-pub fn auto_assign(c: &mut DbConn, who: &Who, visit_id: i64) -> AppResult<Visit> {
+/// Books the best-ranked candidate. A candidate booked by someone else between the ranking
+/// and the booking is skipped for the next; when every candidate of a ranking was taken, the
+/// technicians are ranked again (those booked meanwhile now rank among the excluded), until one
+/// is booked or nobody qualifies. 409 then says which: nobody qualified at all, or all the
+/// qualifying technicians were booked by others meanwhile. `hook` is for tests (see
+/// `Settings::auto_assign_hook`).
+pub fn auto_assign(c: &mut DbConn, who: &Who, visit_id: i64, hook: Option<&AutoAssignHook>) -> AppResult<Visit> {
     policy::require(&who.caller, Act::AutoAssign)?;
     let actor = who.actor();
-    // The best may have been booked by someone else a moment ago: try the next ones.
-    let ranked = rank(c, visit_id, who.at, Params::default(), AUTO_TRIES)?;
-    for cand in &ranked.candidates {
-        let reason = format!("auto-assigned: {}", cand.reasons.join("; "));
-        match book(c, &actor, visit_id, cand.technician_id.0, Some(reason)) {
-            Err(AppError::Conflict(_)) => continue,
-            other => return other,
+    let mut taken: Vec<i64> = Vec::new();
+    loop {
+        // Taken candidates normally rank among the excluded now; asking for as many more keeps
+        // the ranking deep enough when one still ranks.
+        let ranked = rank(c, visit_id, who.at, Params::default(), AUTO_TRIES + taken.len())?;
+        let fresh: Vec<&Candidate> = ranked
+            .candidates
+            .iter()
+            .filter(|cand| !taken.contains(&cand.technician_id.0))
+            .collect();
+        if fresh.is_empty() {
+            return Err(AppError::Conflict(nobody_took(taken.len(), &ranked)));
+        }
+        for cand in fresh {
+            let tech = cand.technician_id.0;
+            if let Some(h) = hook {
+                (h.0)(c, visit_id, tech);
+            }
+            let reason = format!("auto-assigned: {}", cand.reasons.join("; "));
+            match book_once(c, &actor, visit_id, tech, Some(reason))? {
+                Booking::Done(v) => return Ok(*v),
+                Booking::Unavailable(_) => taken.push(tech),
+            }
         }
     }
+}
+
+/// Why auto-assign gave up: `taken` candidates were booked by others (or disabled) meanwhile,
+/// and the ranking's excluded say why the others cannot go.
+fn nobody_took(taken: usize, ranked: &Candidates) -> String {
     let why: Vec<String> = ranked
         .excluded
         .iter()
         .map(|e| format!("{}: {}", e.display_name, e.reason))
         .collect();
-    Err(AppError::Conflict(format!(
-        "no technician can take the visit ({})",
-        why.join("; ")
-    )))
+    let head = match taken {
+        0 => "no technician qualifies for the visit".to_string(),
+        1 => "the one qualifying technician was booked by others meanwhile".to_string(),
+        n => format!("all {n} qualifying technicians were booked by others meanwhile"),
+    };
+    if why.is_empty() {
+        head
+    } else {
+        format!("{head} ({})", why.join("; "))
+    }
+}
+
+/// What became of a booking.
+enum Booking {
+    Done(Box<Visit>),
+    /// The technician cannot take it after all (booked in that window meanwhile, or disabled):
+    /// another technician may; the error is what a booking of this one answers.
+    Unavailable(AppError),
+}
+
+/// Books a technician for the visit; 409 when they are booked in that window.
+fn book(c: &mut DbConn, actor: &Actor, visit_id: i64, technician: i64, reason: Option<String>) -> AppResult<Visit> {
+    match book_once(c, actor, visit_id, technician, reason)? {
+        Booking::Done(v) => Ok(*v),
+        Booking::Unavailable(e) => Err(e),
+    }
 }
 
 /// Books a technician for the visit. The technician's row is locked first and their bookings
 /// checked inside the same transaction, so two dispatchers booking the same technician into
 /// overlapping windows at once end with one booking and one 409.
-fn book(c: &mut DbConn, actor: &Actor, visit_id: i64, technician: i64, reason: Option<String>) -> AppResult<Visit> {
+fn book_once(
+    c: &mut DbConn,
+    actor: &Actor,
+    visit_id: i64,
+    technician: i64,
+    reason: Option<String>,
+) -> AppResult<Booking> {
     write(c, |c| {
         crate::db::lock_technician(c, technician)?;
         tech_store::find(c, technician)?
             .ok_or_else(|| AppError::validation("technician_id", format!("no technician with id {technician}")))?;
         if !tech_store::is_active(c, technician)? {
-            return Err(AppError::validation(
+            return Ok(Booking::Unavailable(AppError::validation(
                 "technician_id",
                 format!("technician {technician} is disabled"),
-            ));
+            )));
         }
         let before = store::get_visit(c, visit_id)?;
         let status = before.status()?;
@@ -261,9 +316,9 @@ fn book(c: &mut DbConn, actor: &Actor, visit_id: i64, technician: i64, reason: O
             )));
         }
         if let Some(other) = store::clash(c, technician, &before)? {
-            return Err(AppError::Conflict(format!(
+            return Ok(Booking::Unavailable(AppError::Conflict(format!(
                 "technician {technician} is already booked in that window (visit {other})"
-            )));
+            ))));
         }
         if !store::set_technician(c, &before, Some(technician), VisitStatus::Assigned, actor.at)? {
             return Err(AppError::Conflict(
@@ -296,7 +351,7 @@ fn book(c: &mut DbConn, actor: &Actor, visit_id: i64, technician: i64, reason: O
             snapshot(&before.to_wire()?),
             snapshot(&after),
         )?;
-        Ok(after)
+        Ok(Booking::Done(Box::new(after)))
     })
 }
 
@@ -342,6 +397,10 @@ pub fn unassign(c: &mut DbConn, who: &Who, visit_id: i64, b: Note) -> AppResult<
 pub fn board(c: &mut DbConn, who: &Who, day: Option<NaiveDate>, region: Option<i64>) -> AppResult<Vec<BoardEntry>> {
     policy::require(&who.caller, Act::Board)?;
     let cal = calendar::calendar(c)?;
-    let day = day.unwrap_or_else(|| cal.local_date(who.at));
+    let today = cal.local_date(who.at);
+    let day = day
+        .map(|d| validate::date("day", d, today))
+        .transpose()?
+        .unwrap_or(today);
     board_store::board(c, &cal, day, region)
 }

@@ -587,3 +587,204 @@ async fn auto_assign_books_the_best_candidate_and_the_board_shows_the_day() {
     assert!(p.detail.contains("no technician"));
     app.clock.advance(Duration::days(1));
 }
+
+/// What the auto-assign hook of a test does: before each booking attempt it books the candidate
+/// into the next of `decoys` (a visit in the same window) as `dispatcher`, as a dispatcher
+/// elsewhere would have a moment earlier.
+#[derive(Default)]
+struct Rival {
+    dispatcher: i64,
+    decoys: Vec<i64>,
+    booked: Vec<i64>,
+}
+
+/// An app whose auto-assign meets a rival dispatcher between ranking and each booking, while
+/// the rival has decoy visits left.
+async fn app_with_rival() -> (TestApp, std::sync::Arc<std::sync::Mutex<Rival>>) {
+    use fieldline::policy::Caller;
+    use fieldline::service::Who;
+    use fieldline_mobile_api::{UserId, VisitAssignment};
+    let rival = std::sync::Arc::new(std::sync::Mutex::new(Rival::default()));
+    let r = rival.clone();
+    let hook = fieldline::config::AutoAssignHook(std::sync::Arc::new(move |c, _visit, tech| {
+        let mut r = r.lock().unwrap();
+        let Some(decoy) = r.decoys.pop() else { return };
+        let who = Who {
+            caller: Caller::new(UserId(r.dispatcher), Role::Dispatcher),
+            at: at(TUESDAY_0900),
+        };
+        let b = VisitAssignment {
+            technician_id: UserId(tech),
+            reason: Some("booked by a rival".into()),
+        };
+        fieldline::service::visits::assign(c, &who, decoy, b).expect("the rival books");
+        r.booked.push(tech);
+    }));
+    let clock = fieldline::clock::Clock::fake(at(TUESDAY_0900));
+    let app = crate::helpers::spawn_app_full(move |s| s.auto_assign_hook = Some(hook), clock).await;
+    let (dispatcher, _) = app.user(Role::Dispatcher).await;
+    rival.lock().unwrap().dispatcher = dispatcher.id.0;
+    (app, rival)
+}
+
+#[tokio::test]
+async fn auto_assign_tries_every_qualifying_technician_before_giving_up() {
+    let (app, rival) = app_with_rival().await;
+    let f = fixture(&app, "standard").await;
+    let mut techs = Vec::new();
+    for i in 0..7 {
+        let lat = 30.251 + 0.01 * f64::from(i);
+        techs.push(
+            technician(&app, lat, 120.151, json!([{"skill": "ups", "level": 4}]))
+                .await
+                .0,
+        );
+    }
+    let v = visit(&app, &f, "ups", 2).await;
+    let mut decoys = Vec::new();
+    for _ in 0..6 {
+        decoys.push(visit(&app, &f, "ups", 2).await.id.0);
+    }
+    // The rival takes the six best, one by one, just before this dispatcher's booking of each.
+    rival.lock().unwrap().decoys = decoys;
+    let dispatcher = app.token(Role::Dispatcher).await;
+    let got: Visit = app
+        .ok(
+            app.post(&format!("/api/v1/visits/{}/auto-assign", v.id), &dispatcher, &json!({}))
+                .await,
+            200,
+        )
+        .await;
+    let booked = rival.lock().unwrap().booked.clone();
+    assert_eq!(booked.len(), 6, "the rival took six candidates");
+    let last = techs.iter().copied().find(|t| !booked.contains(t)).unwrap();
+    assert_eq!(got.technician_id.map(|t| t.0), Some(last), "the seventh, still free");
+}
+
+#[tokio::test]
+async fn auto_assign_says_when_the_qualifying_technicians_were_booked_meanwhile() {
+    let (app, rival) = app_with_rival().await;
+    let f = fixture(&app, "standard").await;
+    for i in 0..3 {
+        technician(
+            &app,
+            30.251 + 0.01 * f64::from(i),
+            120.151,
+            json!([{"skill": "ups", "level": 4}]),
+        )
+        .await;
+    }
+    // One who does not qualify (no skill): named among those who cannot go.
+    technician(&app, 30.252, 120.152, json!([])).await;
+    let v = visit(&app, &f, "ups", 2).await;
+    let mut decoys = Vec::new();
+    for _ in 0..3 {
+        decoys.push(visit(&app, &f, "ups", 2).await.id.0);
+    }
+    rival.lock().unwrap().decoys = decoys;
+    let dispatcher = app.token(Role::Dispatcher).await;
+    let p = problem(
+        app.post(&format!("/api/v1/visits/{}/auto-assign", v.id), &dispatcher, &json!({}))
+            .await,
+        409,
+        "conflict",
+    )
+    .await;
+    assert!(
+        p.detail
+            .starts_with("all 3 qualifying technicians were booked by others meanwhile"),
+        "{}",
+        p.detail
+    );
+    // With nobody qualifying from the start, it says so.
+    let w = visit(&app, &f, "ups", 2).await;
+    let p = problem(
+        app.post(&format!("/api/v1/visits/{}/auto-assign", w.id), &dispatcher, &json!({}))
+            .await,
+        409,
+        "conflict",
+    )
+    .await;
+    assert!(
+        p.detail.starts_with("no technician qualifies for the visit ("),
+        "{}",
+        p.detail
+    );
+}
+
+#[tokio::test]
+async fn a_technician_reads_the_ticket_of_their_visit_and_changes_nothing() {
+    let app = spawn_app_at(TUESDAY_0900).await;
+    let f = fixture(&app, "standard").await;
+    let (tech, tech_token) = technician(&app, 30.251, 120.151, json!([{"skill": "ups", "level": 4}])).await;
+    let v = visit(&app, &f, "ups", 2).await;
+    let ticket = v.ticket_id.unwrap().0;
+    let path = format!("/api/v1/tickets/{ticket}");
+    problem(app.get(&path, &tech_token).await, 404, "not_found").await;
+    let dispatcher = app.token(Role::Dispatcher).await;
+    let assign = json!({"technician_id": tech});
+    let r = app
+        .post(&format!("/api/v1/visits/{}/assign", v.id), &dispatcher, &assign)
+        .await;
+    assert_eq!(r.status(), 200);
+    // Holding the visit, they read the ticket, its timeline and its authorizations...
+    let t: Ticket = app.ok(app.get(&path, &tech_token).await, 200).await;
+    assert_eq!(t.id.0, ticket);
+    let timeline: Vec<Value> = app
+        .ok(app.get(&format!("{path}/timeline"), &tech_token).await, 200)
+        .await;
+    assert!(!timeline.is_empty());
+    let _: Vec<Value> = app
+        .ok(app.get(&format!("{path}/authorizations"), &tech_token).await, 200)
+        .await;
+    // ...but do not change it,
+    for (step, body) in [
+        ("resolve", json!({"reason": "fixed"})),
+        ("callback", json!({})),
+        ("authorizations", json!({"authorized_by": "X", "method": "phone"})),
+    ] {
+        let r = app.post(&format!("{path}/{step}"), &tech_token, &body).await;
+        problem(r, 403, "forbidden").await;
+    }
+    // ...nor see another ticket, and once off the visit the ticket is gone again.
+    let other = register(&app, &f, "p3", "phone").await;
+    problem(
+        app.get(&format!("/api/v1/tickets/{}", other.id), &tech_token).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let r = app
+        .post(
+            &format!("/api/v1/visits/{}/unassign", v.id),
+            &dispatcher,
+            &json!({"reason": "another job"}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    problem(app.get(&path, &tech_token).await, 404, "not_found").await;
+}
+
+#[tokio::test]
+async fn duty_shifts_and_the_board_take_plausible_dates_only() {
+    let app = spawn_app_at(TUESDAY_0900).await;
+    let (tech, _) = technician(&app, 30.251, 120.151, json!([])).await;
+    let duty = format!("/api/v1/technicians/{tech}/duty");
+    for (start, end, field) in [
+        ("0001-01-01T00:00:00Z", "0001-01-02T00:00:00Z", "starts_at"),
+        ("2026-11-24T10:00:00Z", "9999-01-01T00:00:00Z", "ends_at"),
+    ] {
+        let r = app
+            .post(&duty, &app.admin, &json!({"starts_at": start, "ends_at": end}))
+            .await;
+        assert_eq!(problem(r, 422, "validation_failed").await.field.as_deref(), Some(field));
+    }
+    let r = app.get(&format!("{duty}?from=0001-01-01T00:00:00Z"), &app.admin).await;
+    assert_eq!(
+        problem(r, 422, "validation_failed").await.field.as_deref(),
+        Some("from")
+    );
+    let dispatcher = app.token(Role::Dispatcher).await;
+    let r = app.get("/api/v1/dispatch/board?day=0001-01-01", &dispatcher).await;
+    assert_eq!(problem(r, 422, "validation_failed").await.field.as_deref(), Some("day"));
+}

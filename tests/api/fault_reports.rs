@@ -854,6 +854,15 @@ async fn bad_content_is_refused_naming_the_field() {
         bad(json!({"impact": {"description": "x", "customers_affected": -1, "sites_affected": 0, "assets_affected": 0, "downtime_minutes": 0}})).await,
         "impact.customers_affected"
     );
+    assert_eq!(
+        bad(json!({"impact": {"description": "x", "customers_affected": 0, "sites_affected": 0, "assets_affected": 0, "downtime_minutes": 5_000_000}})).await,
+        "impact.downtime_minutes",
+        "more than a year down"
+    );
+    assert_eq!(
+        bad(json!({"timeline": [{"at": "0001-01-01T00:00:00Z", "text": "long ago"}]})).await,
+        "timeline[0].at"
+    );
     assert_eq!(bad(json!({"root_cause": 42})).await, "root_cause");
     assert_eq!(bad(json!({"rootcause": "x"})).await, "rootcause");
     assert_eq!(bad(json!({"author_id": s.account_manager.id})).await, "author_id");

@@ -292,6 +292,8 @@ async fn plan_validation_names_the_field() {
         (json!({"asset_ids": [999_999]}), "asset_ids[0]"),
         (json!({"notes": "n".repeat(4001)}), "notes"),
         (json!({"starts_on": "2026-13-01"}), "starts_on"),
+        (json!({"starts_on": "0001-01-01"}), "starts_on"),
+        (json!({"starts_on": "9999-12-01"}), "starts_on"),
     ];
     for (change, field) in cases {
         let mut body = base.clone();
@@ -334,6 +336,20 @@ async fn plan_validation_names_the_field() {
     )
     .await;
     assert_eq!(p.field.as_deref(), Some("required_level"));
+    let p = problem(
+        patch_plan(
+            &app,
+            &supervisor,
+            plan.id.0,
+            Some("\"1\""),
+            json!({"starts_on": "0001-01-01"}),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(p.field.as_deref(), Some("starts_on"));
     let _ = stranger;
 }
 

@@ -275,3 +275,69 @@ async fn assets_are_registered_listed_and_updated() {
         .await;
     assert_eq!(same["serial_number"], "UPS-2024-0001");
 }
+
+#[tokio::test]
+async fn region_rings_must_be_closed_long_enough_and_simple() {
+    let app = spawn_app().await;
+    let cases = [
+        (
+            json!([[[120.0, 30.0], [121.0, 30.0], [121.0, 31.0], [120.0, 31.0]]]),
+            "not closed",
+        ),
+        (json!([[[120.0, 30.0], [121.0, 30.0], [121.0, 31.0]]]), "3 positions"),
+        // A bow-tie: its edges cross.
+        (
+            json!([[
+                [120.0, 30.0],
+                [121.0, 31.0],
+                [121.0, 30.0],
+                [120.0, 31.0],
+                [120.0, 30.0]
+            ]]),
+            "self-intersection",
+        ),
+    ];
+    for (coordinates, reason) in cases {
+        let body = json!({"name": "R", "class": "urban",
+            "boundary": {"type": "Polygon", "coordinates": coordinates}});
+        let p = problem(
+            app.post("/api/v1/regions", &app.admin, &body).await,
+            422,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(p.field.as_deref(), Some("boundary"));
+        assert!(p.detail.contains(reason), "{reason}: {}", p.detail);
+    }
+    let regions: Page<Region> = app.ok(app.get("/api/v1/regions", &app.admin).await, 200).await;
+    assert_eq!(regions.total, 0, "none was stored");
+}
+
+#[tokio::test]
+async fn asset_dates_must_be_plausible() {
+    let app = spawn_app().await;
+    let f = crate::tickets::fixture(&app, "standard").await;
+    for (field, day) in [
+        ("purchase_date", "0001-01-01"),
+        ("acceptance_date", "1999-12-31"),
+        ("warranty_end", "9999-12-31"),
+    ] {
+        let body = json!({"site_id": f.site, "model": "Eaton 93PM", "serial_number": format!("S-{field}"), field: day});
+        let p = problem(
+            app.post("/api/v1/assets", &app.admin, &body).await,
+            422,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(p.field.as_deref(), Some(field), "{day}");
+        let r = app
+            .http
+            .patch(app.url(&format!("/api/v1/assets/{}", f.asset)))
+            .bearer_auth(&app.admin)
+            .json(&json!({field: day}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(problem(r, 422, "validation_failed").await.field.as_deref(), Some(field));
+    }
+}

@@ -210,3 +210,47 @@ async fn the_calendar_and_holidays_are_edited_by_admins() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn holidays_fall_in_plausible_years() {
+    let app = spawn_app().await;
+    for day in ["0001-01-01", "1999-12-31", "9999-12-31"] {
+        let r = app
+            .post(
+                "/api/v1/calendar/holidays",
+                &app.admin,
+                &json!({"day": day, "name": "Typo"}),
+            )
+            .await;
+        let p = problem(r, 422, "validation_failed").await;
+        assert_eq!(p.field.as_deref(), Some("day"), "{day}");
+    }
+    let r = app.get("/api/v1/calendar/holidays?year=1", &app.admin).await;
+    assert_eq!(
+        problem(r, 422, "validation_failed").await.field.as_deref(),
+        Some("year")
+    );
+    let none: Vec<Holiday> = app
+        .ok(app.get("/api/v1/calendar/holidays", &app.admin).await, 200)
+        .await;
+    assert!(none.is_empty(), "none was stored");
+}
+
+#[tokio::test]
+async fn filters_and_periods_take_plausible_dates_only() {
+    let app = spawn_app().await;
+    let manager = app.token(Role::Manager).await;
+    for (path, field) in [
+        ("/api/v1/reports/service?from=0001-01-01&to=0001-12-31", "from"),
+        ("/api/v1/reports/service/monthly?month=1999-12", "month"),
+        ("/api/v1/reports/service/weekly?week=9999-W01", "week"),
+        ("/api/v1/surveys?from=0001-01-01", "from"),
+        ("/api/v1/revisits?due_by=9999-12-31", "due_by"),
+        ("/api/v1/revisits/progress?week=0001-W01", "week"),
+        ("/api/v1/inspections?due_from=0001-01-01", "due_from"),
+    ] {
+        let r = app.get(path, &manager).await;
+        let p = problem(r, 422, "validation_failed").await;
+        assert_eq!(p.field.as_deref(), Some(field), "{path}: {}", p.detail);
+    }
+}

@@ -1,7 +1,8 @@
 use crate::helpers::{problem, spawn_app, spawn_app_at, spawn_app_full, square, TestApp};
 use chrono::{DateTime, Duration, Utc};
 use fieldline_mobile_api::{
-    JobRun, LadderTier, Notification, OnsiteRequest, Page, Role, Ticket, TicketEvent, TicketStatus, User,
+    AuthorizationMethod, JobRun, LadderTier, Notification, OnsiteRequest, Page, RemoteAuthorization, Role, Ticket,
+    TicketEvent, TicketStatus, User,
 };
 use serde_json::{json, Value};
 
@@ -219,19 +220,31 @@ async fn a_ticket_climbs_the_ladder_and_closes_only_on_acceptance() {
     )
     .await;
     assert!(p.detail.contains("authorization"));
-    let a = ok_act(
-        &app,
-        tok,
-        id,
-        "authorizations",
-        json!({"authorized_by": "Wang Fang", "method": "phone", "note": "recorded call"}),
-    )
-    .await;
-    assert!(a.remote_authorized);
-    let auths: Vec<Value> = app
+    // Recording it is a create like any other: 201 with what was made.
+    let a: RemoteAuthorization = app
+        .ok(
+            act(
+                &app,
+                tok,
+                id,
+                "authorizations",
+                json!({"authorized_by": "Wang Fang", "method": "phone", "note": "recorded call"}),
+            )
+            .await,
+            201,
+        )
+        .await;
+    assert_eq!(
+        (a.ticket_id.0, a.authorized_by.as_str(), a.method, a.note.as_deref()),
+        (id, "Wang Fang", AuthorizationMethod::Phone, Some("recorded call"))
+    );
+    assert_eq!(a.authorized_at, at(FRIDAY_1650));
+    let t: Ticket = app.ok(app.get(&format!("/api/v1/tickets/{id}"), tok).await, 200).await;
+    assert!(t.remote_authorized);
+    let auths: Vec<RemoteAuthorization> = app
         .ok(app.get(&format!("/api/v1/tickets/{id}/authorizations"), tok).await, 200)
         .await;
-    assert_eq!(auths[0]["authorized_by"], "Wang Fang");
+    assert_eq!(auths, vec![a]);
     let r = ok_act(
         &app,
         tok,
@@ -249,6 +262,19 @@ async fn a_ticket_climbs_the_ladder_and_closes_only_on_acceptance() {
     )
     .await;
     assert_eq!(p.field.as_deref(), Some("window_start"));
+    // The window is bounded: a technician booked for it is blocked for all of it.
+    for (start, end, field) in [
+        ("0001-01-01T00:00:00Z", "2026-11-21T05:00:00Z", "window_start"),
+        ("2026-11-19T08:00:00Z", "2026-11-21T05:00:00Z", "window_start"),
+        ("2027-11-21T01:00:00Z", "2027-11-21T05:00:00Z", "window_start"),
+        ("2026-11-21T01:00:00Z", "2026-11-22T01:00:01Z", "window_end"),
+        ("2026-11-21T01:00:00Z", "9999-12-31T00:00:00Z", "window_end"),
+        ("2026-11-21T01:00:00Z", "2026-11-21T01:00:00Z", "window_end"),
+    ] {
+        let body = json!({"to": "onsite", "reason": "x", "window_start": start, "window_end": end});
+        let p = problem(act(&app, tok, id, "escalate", body).await, 422, "validation_failed").await;
+        assert_eq!(p.field.as_deref(), Some(field), "{start}..{end}: {}", p.detail);
+    }
     let window = json!({"to": "onsite", "reason": "the board must be replaced",
         "window_start": "2026-11-21T01:00:00Z", "window_end": "2026-11-21T05:00:00Z"});
     let o = ok_act(&app, tok, id, "escalate", window).await;

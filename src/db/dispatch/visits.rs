@@ -224,6 +224,19 @@ pub fn insert_repair_visit(c: &mut DbConn, v: &NewRepairVisit) -> AppResult<Visi
         .get_result(c)?)
 }
 
+/// Whether the technician holds an open visit (assigned, accepted, en route, on site) on the
+/// ticket.
+pub fn holds_ticket_visit(c: &mut DbConn, technician: i64, ticket_id: i64) -> AppResult<bool> {
+    let found: Option<i64> = visits::table
+        .filter(visits::technician_id.eq(technician))
+        .filter(visits::ticket_id.eq(ticket_id))
+        .filter(visits::status.eq_any(BOOKING))
+        .select(visits::id)
+        .first(c)
+        .optional()?;
+    Ok(found.is_some())
+}
+
 /// Another visit of the technician's that holds their time in the visit's window, if any.
 pub fn clash(c: &mut DbConn, technician: i64, visit: &VisitRow) -> AppResult<Option<i64>> {
     Ok(visits::table
