@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod major_faults;
 pub mod mobile;
 pub mod notifications;
+pub mod openapi;
 pub mod outbox;
 pub mod regions;
 pub mod reports;
@@ -97,8 +98,19 @@ fn private_resource(
     )
 }
 
-async fn method_not_allowed() -> AppResult<HttpResponse> {
-    Err(AppError::MethodNotAllowed)
+/// 405 problem+json with the `Allow` header (RFC 9110): the methods the OpenAPI document
+/// gives the path, or `GET` for the pages outside it (the survey page, the console).
+async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
+    use actix_web::ResponseError;
+    let allowed = req
+        .match_pattern()
+        .and_then(|p| openapi::methods_of(&p))
+        .unwrap_or_else(|| "GET".to_string());
+    let mut res = AppError::MethodNotAllowed.error_response();
+    if let Ok(v) = header::HeaderValue::from_str(&allowed) {
+        res.headers_mut().insert(header::ALLOW, v);
+    }
+    res
 }
 
 async fn no_route(req: HttpRequest) -> AppResult<HttpResponse> {
@@ -113,9 +125,7 @@ async fn openapi_json() -> HttpResponse {
 
 /// The OpenAPI document, pretty-printed, as served and as committed in `mobile-api/openapi.json`.
 pub fn openapi_document() -> String {
-    let mut s = ApiDoc::openapi().to_pretty_json().unwrap_or_default();
-    s.push('\n');
-    s
+    openapi::document().to_string()
 }
 
 /// Registers every route.
@@ -391,6 +401,6 @@ impl utoipa::Modify for BearerAuth {
         mobile::pings, mobile::my_visits, mobile::my_visit, mobile::accept, mobile::decline,
         mobile::en_route, mobile::check_in, mobile::complete, mobile::fail, mobile::finding,
     ),
-    components(schemas(fieldline_mobile_api::Problem, fieldline_mobile_api::ErrorCode))
+    components(schemas(fieldline_mobile_api::Problem, fieldline_mobile_api::ErrorCode, crate::db::tickets::lists::TicketSort))
 )]
 pub struct ApiDoc;
