@@ -57,8 +57,17 @@ pub fn if_match(req: &HttpRequest) -> AppResult<Option<i32>> {
         return Ok(None);
     };
     let text = v.to_str().unwrap_or("").trim();
-    let text = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
-    text.parse()
+    let text = text.strip_prefix("W/").unwrap_or(text);
+    let digits = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(text);
+    // As the document's pattern says (`openapi::IF_MATCH_PATTERN`): one to nine digits.
+    if digits.is_empty() || digits.len() > 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(AppError::validation(
+            "If-Match",
+            "must be the object's ETag, e.g. \"3\"",
+        ));
+    }
+    digits
+        .parse()
         .map(Some)
         .map_err(|_| AppError::validation("If-Match", "must be the object's ETag, e.g. \"3\""))
 }

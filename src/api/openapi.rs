@@ -26,6 +26,9 @@ const OPEN_TO_EVERY_ROLE: &[(&str, &str)] = &[
     ("get", "/api/v1/tickets"),
 ];
 
+/// What `If-Match` takes: an object's version (at most nine digits), bare, quoted or weak.
+pub const IF_MATCH_PATTERN: &str = r#"^(W/)?("[0-9]{1,9}"|[0-9]{1,9})$"#;
+
 const METHODS: &[&str] = &["get", "put", "post", "delete", "patch", "head", "options", "trace"];
 
 /// The error responses of the document, by status: (name in `components.responses`, description).
@@ -220,6 +223,21 @@ fn parameter(p: &mut Value) {
     };
     if at == "query" || at == "path" || at == "header" {
         drop_null(schema);
+    }
+    if at == "header" {
+        match name.as_str() {
+            // `super::if_match`: a version, bare, quoted or weak.
+            "If-Match" => {
+                schema.insert("pattern".into(), json!(IF_MATCH_PATTERN));
+            }
+            // The phone's key: 1 to 200 visible characters (spaces only inside).
+            "Idempotency-Key" => {
+                schema.insert("minLength".into(), json!(1));
+                schema.insert("maxLength".into(), json!(200));
+                schema.insert("pattern".into(), json!("^[!-~]([ -~]*[!-~])?$"));
+            }
+            _ => {}
+        }
     }
     if at == "query" && schema.get("type") == Some(&json!("integer")) {
         match name.as_str() {
