@@ -1672,6 +1672,7 @@ pub struct Revisit {
 pub struct RevisitOutcome {
     pub reached: bool,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub score: Option<i32>,
     /// What the customer said (at most 2000 characters; several lines allowed).
     #[serde(default)]
@@ -1775,6 +1776,7 @@ pub struct SurveyForm {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SurveyAnswer {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub score: i32,
     #[serde(default)]
     pub comment: Option<String>,

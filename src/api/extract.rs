@@ -81,7 +81,25 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     if !value.is_object() {
         return Err(AppError::validation("body", "the body must be a JSON object"));
     }
-    from_value(value)
+    from_value(integral_numbers(value))
+}
+
+/// Writes a number with a zero fraction (`3.0`) as the integer it is. JSON Schema, and so the
+/// OpenAPI document, counts `3.0` an integer; serde would refuse it for an integer field. A
+/// field of a fractional type takes the integer as it took the number. Only numbers an `f64`
+/// holds exactly (below 2^53) are rewritten; a larger one stays as sent.
+fn integral_numbers(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    match value {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < EXACT => Value::from(f as i64),
+            _ => Value::Number(n),
+        },
+        Value::Array(items) => Value::Array(items.into_iter().map(integral_numbers).collect()),
+        Value::Object(fields) => Value::Object(fields.into_iter().map(|(k, v)| (k, integral_numbers(v))).collect()),
+        other => other,
+    }
 }
 
 /// Reads a value already parsed as JSON into a type, naming the offending field.
@@ -171,6 +189,22 @@ mod tests {
         assert_eq!(e.problem().field.as_deref(), Some("nmae"));
         let e = parse_json::<NewSite>(b"[]").unwrap_err();
         assert_eq!(e.problem().field.as_deref(), Some("body"));
+    }
+
+    #[test]
+    fn an_integral_float_is_an_integer() {
+        #[derive(serde::Deserialize, Debug)]
+        struct B {
+            n: i32,
+            x: f64,
+            list: Vec<i64>,
+        }
+        let b = parse_json::<B>(br#"{"n": 3.0, "x": 2, "list": [1.0, -4.0]}"#).unwrap();
+        assert_eq!((b.n, b.x, b.list), (3, 2.0, vec![1, -4]));
+        let e = parse_json::<B>(br#"{"n": 3.5, "x": 1, "list": []}"#).unwrap_err();
+        assert_eq!(e.problem().field.as_deref(), Some("n"));
+        let e = parse_json::<B>(br#"{"n": 1e300, "x": 1, "list": []}"#).unwrap_err();
+        assert_eq!(e.problem().field.as_deref(), Some("n"));
     }
 
     #[derive(serde::Deserialize, Debug)]

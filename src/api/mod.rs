@@ -15,6 +15,7 @@ pub mod major_faults;
 pub mod metrics;
 pub mod mobile;
 pub mod notifications;
+pub mod openapi;
 pub mod outbox;
 pub mod privacy;
 pub mod regions;
@@ -58,8 +59,17 @@ pub fn if_match(req: &HttpRequest) -> AppResult<Option<i32>> {
         return Ok(None);
     };
     let text = v.to_str().unwrap_or("").trim();
-    let text = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
-    text.parse()
+    let text = text.strip_prefix("W/").unwrap_or(text);
+    let digits = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(text);
+    // As the document's pattern says (`openapi::IF_MATCH_PATTERN`): one to nine digits.
+    if digits.is_empty() || digits.len() > 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(AppError::validation(
+            "If-Match",
+            "must be the object's ETag, e.g. \"3\"",
+        ));
+    }
+    digits
+        .parse()
         .map(Some)
         .map_err(|_| AppError::validation("If-Match", "must be the object's ETag, e.g. \"3\""))
 }
@@ -99,40 +109,15 @@ fn private_resource(
     )
 }
 
-/// 405, with the methods the resource answers in `Allow`: those the OpenAPI document gives its
-/// path (so the header and the document cannot differ); the pages, scripts and documents outside
-/// the API, which the document does not list, answer GET only.
+/// 405 problem+json with the `Allow` header (RFC 9110): the methods the OpenAPI document gives
+/// the path (so the header and the document cannot differ), or `GET` for the pages, scripts and
+/// documents outside it.
 async fn method_not_allowed(req: HttpRequest) -> AppResult<HttpResponse> {
     let allow = req
         .match_pattern()
-        .and_then(|p| documented_methods().get(&p).cloned())
+        .and_then(|p| openapi::methods_of(&p))
         .unwrap_or_else(|| "GET".to_string());
     Err(AppError::MethodNotAllowed { allow })
-}
-
-/// Each documented path's methods, as an `Allow` header value (`GET, POST`).
-fn documented_methods() -> &'static std::collections::HashMap<String, String> {
-    static METHODS: std::sync::OnceLock<std::collections::HashMap<String, String>> = std::sync::OnceLock::new();
-    METHODS.get_or_init(|| {
-        let doc: serde_json::Value = serde_json::from_str(&openapi_document()).unwrap_or_default();
-        let order = ["get", "post", "put", "patch", "delete"];
-        doc["paths"]
-            .as_object()
-            .map(|paths| {
-                paths
-                    .iter()
-                    .map(|(path, item)| {
-                        let methods: Vec<String> = order
-                            .iter()
-                            .filter(|m| item.get(**m).is_some())
-                            .map(|m| m.to_ascii_uppercase())
-                            .collect();
-                        (path.clone(), methods.join(", "))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-    })
 }
 
 /// The longest path and query the service reads (bytes); a longer address is answered 414.
@@ -185,9 +170,7 @@ async fn openapi_json() -> HttpResponse {
 
 /// The OpenAPI document, pretty-printed, as served and as committed in `mobile-api/openapi.json`.
 pub fn openapi_document() -> String {
-    let mut s = ApiDoc::openapi().to_pretty_json().unwrap_or_default();
-    s.push('\n');
-    s
+    openapi::document().to_string()
 }
 
 /// Registers every route.
@@ -468,6 +451,6 @@ impl utoipa::Modify for BearerAuth {
         mobile::pings, mobile::my_visits, mobile::my_visit, mobile::accept, mobile::decline,
         mobile::en_route, mobile::check_in, mobile::complete, mobile::fail, mobile::finding,
     ),
-    components(schemas(fieldline_mobile_api::Problem, fieldline_mobile_api::ErrorCode))
+    components(schemas(fieldline_mobile_api::Problem, fieldline_mobile_api::ErrorCode, crate::db::tickets::lists::TicketSort))
 )]
 pub struct ApiDoc;

@@ -36,3 +36,47 @@ async fn the_committed_openapi_document_is_current() {
     }
     assert!(doc["components"]["schemas"].get("Problem").is_some());
 }
+
+/// A method a path does not take answers 405 with the methods it does take in `Allow`
+/// (RFC 9110), on every path of the document: the route table and the document agree.
+#[tokio::test]
+async fn a_method_not_allowed_names_the_allowed_ones() {
+    let app = spawn_app().await;
+    let doc: serde_json::Value = serde_json::from_str(&fieldline::api::openapi_document()).unwrap();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let documented: Vec<String> = ["get", "put", "post", "delete", "patch"]
+            .iter()
+            .filter(|m| item.get(**m).is_some())
+            .map(|m| m.to_uppercase())
+            .collect();
+        let concrete = path
+            .replace("{id}", "1")
+            .replace("{name}", "sla_scan")
+            .replace("{token}", "x");
+        let res = app
+            .http
+            .request(reqwest::Method::TRACE, app.url(&concrete))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 405, "TRACE {path}");
+        assert_eq!(
+            res.headers()["content-type"].to_str().unwrap(),
+            "application/problem+json",
+            "TRACE {path}"
+        );
+        assert_eq!(
+            res.headers().get("allow").map(|v| v.to_str().unwrap().to_string()),
+            Some(documented.join(", ")),
+            "TRACE {path}"
+        );
+    }
+    let res = app
+        .http
+        .request(reqwest::Method::POST, app.url("/survey.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 405);
+    assert_eq!(res.headers()["allow"], "GET");
+}

@@ -119,6 +119,7 @@ async fn step(
 
 /// Accepts an assigned visit.
 #[utoipa::path(post, path = "/api/v1/mobile/visits/{id}/accept", tag = "mobile", security(("bearer" = [])),
+    request_body(content = Object, description = "a JSON object; the step takes no field, so `{}`"),
     params(("id" = i64, Path, description = "visit id"), ("Idempotency-Key" = String, Header, description = "unique per request"), ("If-Match" = String, Header, description = "the visit's ETag")),
     responses((status = 200, body = Visit), (status = 409, body = Problem), (status = 412, body = Problem), (status = 428, body = Problem)))]
 pub async fn accept(
@@ -137,7 +138,7 @@ pub async fn accept(
 /// Declines an assigned visit with a reason; it returns to dispatch.
 #[utoipa::path(post, path = "/api/v1/mobile/visits/{id}/decline", tag = "mobile", security(("bearer" = [])), request_body = DeclineRequest,
     params(("id" = i64, Path, description = "visit id"), ("Idempotency-Key" = String, Header, description = "unique per request"), ("If-Match" = String, Header, description = "the visit's ETag")),
-    responses((status = 200, body = Visit), (status = 409, body = Problem), (status = 412, body = Problem)))]
+    responses((status = 200, body = Visit), (status = 409, body = Problem), (status = 412, body = Problem), (status = 428, body = Problem)))]
 pub async fn decline(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -153,8 +154,9 @@ pub async fn decline(
 
 /// Sets off for the site.
 #[utoipa::path(post, path = "/api/v1/mobile/visits/{id}/en-route", tag = "mobile", security(("bearer" = [])),
+    request_body(content = Object, description = "a JSON object; the step takes no field, so `{}`"),
     params(("id" = i64, Path, description = "visit id"), ("Idempotency-Key" = String, Header, description = "unique per request"), ("If-Match" = String, Header, description = "the visit's ETag")),
-    responses((status = 200, body = Visit), (status = 409, body = Problem), (status = 412, body = Problem)))]
+    responses((status = 200, body = Visit), (status = 409, body = Problem), (status = 412, body = Problem), (status = 428, body = Problem)))]
 pub async fn en_route(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -171,7 +173,7 @@ pub async fn en_route(
 /// Checks in on site with the phone's position; farther than the radius needs a reason.
 #[utoipa::path(post, path = "/api/v1/mobile/visits/{id}/check-in", tag = "mobile", security(("bearer" = [])), request_body = CheckInRequest,
     params(("id" = i64, Path, description = "visit id"), ("Idempotency-Key" = String, Header, description = "unique per request"), ("If-Match" = String, Header, description = "the visit's ETag")),
-    responses((status = 200, body = Visit), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = Visit), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)))]
 pub async fn check_in(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -189,7 +191,7 @@ pub async fn check_in(
 /// customer's sign-off (name and PNG signature).
 #[utoipa::path(post, path = "/api/v1/mobile/visits/{id}/complete", tag = "mobile", security(("bearer" = [])), request_body = CompleteRequest,
     params(("id" = i64, Path, description = "visit id"), ("Idempotency-Key" = String, Header, description = "unique per request"), ("If-Match" = String, Header, description = "the visit's ETag")),
-    responses((status = 200, body = Visit), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = Visit), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)))]
 pub async fn complete(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -207,7 +209,7 @@ pub async fn complete(
 /// goes back to dispatch).
 #[utoipa::path(post, path = "/api/v1/mobile/visits/{id}/fail", tag = "mobile", security(("bearer" = [])), request_body = FailRequest,
     params(("id" = i64, Path, description = "visit id"), ("Idempotency-Key" = String, Header, description = "unique per request"), ("If-Match" = String, Header, description = "the visit's ETag")),
-    responses((status = 200, body = Visit), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = Visit), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)))]
 pub async fn fail(
     state: web::Data<AppState>,
     user: CurrentUser,
