@@ -21,6 +21,8 @@ pub struct AppState {
     pub pings: db::ping_writer::PingWriter,
     /// The figures `/metrics` shows.
     pub metrics: web::Data<telemetry::Metrics>,
+    /// Users' token states, kept on PostgreSQL while the node's listener hears of their changes.
+    pub tokens: std::sync::Arc<auth::cache::TokenCache>,
 }
 
 /// Runs database work on the blocking pool, in the caller's span, with a pooled connection.
@@ -35,7 +37,14 @@ where
         let conn = st.pool.get();
         st.metrics.pool_wait_seconds.observe(waited.elapsed().as_secs_f64());
         let mut conn = conn.inspect_err(|_| st.metrics.pool_timeouts.inc())?;
-        f(&mut conn, &st)
+        db::users::take_token_states_written();
+        let result = f(&mut conn, &st);
+        // The work's transactions are over: a user whose token state it wrote is read afresh
+        // at their next request on this node (other nodes hear of it from PostgreSQL).
+        for id in db::users::take_token_states_written() {
+            st.tokens.forget(id);
+        }
+        result
     })
     .await
     .map_err(error::AppError::internal)?
@@ -84,10 +93,15 @@ impl Application {
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))?;
         let port = listener.local_addr()?.port();
         let metrics = web::Data::new(telemetry::Metrics::new());
+        let tokens = std::sync::Arc::new(auth::cache::TokenCache::new());
+        if db::backend_of(&settings.database_url) == db::BackendKind::Postgres {
+            auth::listener::start(&settings.database_url, &tokens)?;
+        }
         let state = web::Data::new(AppState {
             keys: auth::tokens::TokenKeys::new(&settings),
             pings: db::ping_writer::PingWriter::start(pool.clone(), metrics.position_batches.clone())?,
             metrics: metrics.clone(),
+            tokens,
             pool,
             settings,
             clock,

@@ -136,6 +136,7 @@ pub fn list(conn: &mut DbConn, f: &UserFilter, paging: Paging) -> AppResult<Page
 
 /// Stores a user's changes.
 pub fn set(c: &mut DbConn, id: i64, changes: &UserChanges) -> AppResult<UserRow> {
+    token_state_written(id);
     Ok(diesel::update(users::table.find(id))
         .set(changes)
         .returning(users::all_columns)
@@ -257,8 +258,26 @@ pub fn token_state(conn: &mut DbConn, id: i64) -> QueryResult<Option<TokenState>
     }))
 }
 
+thread_local! {
+    static WRITTEN: std::cell::RefCell<Vec<i64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Notes, on this thread, that a user's token state may have been written (by `set` or
+/// `bump_token_version`), so that the node's token-state cache can forget them once the work
+/// that wrote it is over (`crate::startup::blocking`): the node that makes a change sees it at
+/// its next request, while other nodes hear of it from PostgreSQL.
+fn token_state_written(id: i64) {
+    WRITTEN.with(|w| w.borrow_mut().push(id));
+}
+
+/// The users whose token state was noted as written on this thread since the last call.
+pub fn take_token_states_written() -> Vec<i64> {
+    WRITTEN.with(|w| std::mem::take(&mut *w.borrow_mut()))
+}
+
 /// Makes every access token issued to the user so far invalid.
 pub fn bump_token_version(c: &mut DbConn, id: i64) -> QueryResult<usize> {
+    token_state_written(id);
     diesel::update(users::table.find(id))
         .set(users::token_version.eq(users::token_version + 1))
         .execute(c)

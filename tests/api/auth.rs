@@ -510,6 +510,30 @@ async fn the_username_bound_stops_an_attack_from_many_addresses() {
     assert_eq!(r.status(), 200);
 }
 
+fn on_postgres(app: &TestApp) -> bool {
+    app.settings.database_url.starts_with("postgres")
+}
+
+/// What `node` answers for `path`, once it answers `status`: a node that did not make a change
+/// sees it at its next request on SQLite, and on PostgreSQL once the change's notification has
+/// reached it (milliseconds), so there it is asked again, 5 ms apart, for at most two seconds.
+/// With `FIELDLINE_TEST_SHOW_DELAY` set it prints how long that took.
+async fn seen_on(node: &TestApp, path: &str, token: &str, status: u16) -> reqwest::Response {
+    let began = std::time::Instant::now();
+    let tries = if on_postgres(node) { 400 } else { 1 };
+    for _ in 1..tries {
+        let r = node.get(path, token).await;
+        if r.status() == status {
+            if std::env::var("FIELDLINE_TEST_SHOW_DELAY").is_ok() {
+                eprintln!("notification delay: {:.1} ms", began.elapsed().as_secs_f64() * 1000.0);
+            }
+            return r;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    node.get(path, token).await
+}
+
 #[tokio::test]
 async fn disabling_a_user_ends_their_access_tokens_at_the_next_request_on_every_node() {
     let app = spawn_app().await;
@@ -521,25 +545,24 @@ async fn disabling_a_user_ends_their_access_tokens_at_the_next_request_on_every_
     let users = format!("/api/v1/users/{}", user.id);
     let r = app.patch(&users, &app.admin, &json!({"active": false})).await;
     assert_eq!(r.status(), 200);
-    for node in [&app, &node2] {
-        problem(node.get("/api/v1/me", &token).await, 401, "token_invalid").await;
-    }
+    problem(seen_on(&node2, "/api/v1/me", &token, 401).await, 401, "token_invalid").await;
+    problem(app.get("/api/v1/me", &token).await, 401, "token_invalid").await;
     // Enabled again, the user signs in afresh; the token from before stays dead.
     let r = node2.patch(&users, &node2.admin, &json!({"active": true})).await;
     assert_eq!(r.status(), 200);
     let fresh = node2.login(&user.username, USER_PASSWORD).await.access_token;
+    assert_eq!(node2.get("/api/v1/me", &fresh).await.status(), 200);
+    assert_eq!(seen_on(&app, "/api/v1/me", &fresh, 200).await.status(), 200);
     for node in [&app, &node2] {
         problem(node.get("/api/v1/me", &token).await, 401, "token_invalid").await;
-        assert_eq!(node.get("/api/v1/me", &fresh).await.status(), 200);
     }
     // A new password ends the tokens issued before it too.
     let r = app
         .patch(&users, &app.admin, &json!({"password": "a-brand-new-password"}))
         .await;
     assert_eq!(r.status(), 200);
-    for node in [&app, &node2] {
-        problem(node.get("/api/v1/me", &fresh).await, 401, "token_invalid").await;
-    }
+    problem(app.get("/api/v1/me", &fresh).await, 401, "token_invalid").await;
+    problem(seen_on(&node2, "/api/v1/me", &fresh, 401).await, 401, "token_invalid").await;
 }
 
 #[tokio::test]
@@ -558,8 +581,14 @@ async fn a_new_role_takes_effect_at_the_next_request_on_every_node() {
         )
         .await;
     assert_eq!(r.status(), 200);
+    problem(app.get("/api/v1/technicians", &token).await, 403, "forbidden").await;
+    problem(
+        seen_on(&node2, "/api/v1/technicians", &token, 403).await,
+        403,
+        "forbidden",
+    )
+    .await;
     for node in [&app, &node2] {
-        problem(node.get("/api/v1/technicians", &token).await, 403, "forbidden").await;
         let me: Value = node.ok(node.get("/api/v1/me", &token).await, 200).await;
         assert_eq!(me["role"], "technician");
     }
@@ -572,7 +601,84 @@ async fn a_new_role_takes_effect_at_the_next_request_on_every_node() {
         )
         .await;
     assert_eq!(r.status(), 200);
-    for node in [&app, &node2] {
-        assert_eq!(node.get("/api/v1/technicians", &token).await.status(), 200);
+    assert_eq!(node2.get("/api/v1/technicians", &token).await.status(), 200);
+    assert_eq!(seen_on(&app, "/api/v1/technicians", &token, 200).await.status(), 200);
+}
+
+/// A connection of the test's own to the application's PostgreSQL database.
+fn pg(app: &TestApp) -> diesel::PgConnection {
+    use diesel::Connection;
+    diesel::PgConnection::establish(&app.settings.database_url).expect("the test database")
+}
+
+/// How many token-state listeners are connected to the database.
+fn listeners(c: &mut diesel::PgConnection) -> i64 {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
     }
+    diesel::sql_query(format!(
+        "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = '{}'",
+        fieldline::auth::listener::APPLICATION_NAME
+    ))
+    .get_result::<N>(c)
+    .expect("count the listeners")
+    .n
+}
+
+/// Waits until `nodes` listeners are connected (and have had time to `LISTEN`).
+async fn until_listening(c: &mut diesel::PgConnection, nodes: i64) {
+    for _ in 0..400 {
+        if listeners(c) == nodes {
+            // Connected; LISTEN follows on the same connection at once.
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("the nodes' listeners did not connect");
+}
+
+#[tokio::test]
+async fn a_node_whose_listener_is_down_checks_tokens_against_the_database() {
+    use diesel::connection::SimpleConnection;
+    let app = spawn_app().await;
+    if !on_postgres(&app) {
+        return; // SQLite keeps no token states: it reads them at every request.
+    }
+    let node2 = app.node(|_| {}).await;
+    let mut c = pg(&app);
+    until_listening(&mut c, 2).await;
+    let (user, token) = app.user(Role::Agent).await;
+    assert_eq!(node2.get("/api/v1/me", &token).await.status(), 200);
+    // A change nobody is told of: node2 answers from what it keeps.
+    c.batch_execute(&format!(
+        "ALTER TABLE users DISABLE TRIGGER users_token_state_changed; \
+         UPDATE users SET active = false WHERE id = {}; \
+         ALTER TABLE users ENABLE TRIGGER users_token_state_changed",
+        user.id.0
+    ))
+    .unwrap();
+    assert_eq!(
+        node2.get("/api/v1/me", &token).await.status(),
+        200,
+        "node2 keeps token states"
+    );
+    // Its listener's connection ends: it may have missed changes, so it keeps nothing and reads
+    // the database, at once after noticing (within its poll) and until it listens again.
+    c.batch_execute(&format!(
+        "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity \
+         WHERE datname = current_database() AND application_name = '{}'",
+        fieldline::auth::listener::APPLICATION_NAME
+    ))
+    .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    problem(node2.get("/api/v1/me", &token).await, 401, "token_invalid").await;
+    // Listening again, it hears of changes again.
+    until_listening(&mut c, 2).await;
+    c.batch_execute(&format!("UPDATE users SET active = true WHERE id = {}", user.id.0))
+        .unwrap();
+    assert_eq!(seen_on(&node2, "/api/v1/me", &token, 200).await.status(), 200);
 }
