@@ -979,6 +979,7 @@ pub struct PutTechnician {
     pub home_latitude: f64,
     pub home_longitude: f64,
     /// Visits a day, 1-50.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 50))]
     pub daily_capacity: i32,
     /// Seven entries, Monday first.
     pub week: Vec<Option<DayHours>>,
@@ -1027,6 +1028,7 @@ pub struct LocationPing {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PingBatch {
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 100))]
     pub pings: Vec<LocationPing>,
 }
 
@@ -1182,6 +1184,7 @@ pub struct CompleteRequest {
     #[serde(default)]
     pub parts: Vec<PartUsed>,
     /// 1-1440.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1440))]
     pub time_spent_minutes: i32,
     /// Required when the asset is out of warranty: the price the customer was told beforehand.
     #[serde(default)]
@@ -1886,12 +1889,14 @@ pub struct NewInspectionPlan {
     #[serde(default)]
     pub asset_ids: Vec<AssetId>,
     /// 1-60.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 60))]
     pub frequency_months: i32,
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(format = "text-or-blank", max_length = 50))]
     pub required_skill: Option<String>,
     /// 1-5, default 1.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub required_level: Option<i32>,
     /// The first inspection date.
     pub starts_on: NaiveDate,
@@ -1913,11 +1918,13 @@ pub struct UpdateInspectionPlan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_ids: Option<Vec<AssetId>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 60))]
     pub frequency_months: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(format = "text-or-blank", max_length = 50))]
     pub required_skill: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub required_level: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starts_on: Option<NaiveDate>,
