@@ -1630,6 +1630,7 @@ pub struct NewFaultReportRevision {
     pub author_id: Option<UserId>,
     /// Why it is corrected (at most 4000 characters; recorded in the timeline).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = "multiline-or-blank", max_length = 4000))]
     pub reason: Option<String>,
 }
 
