@@ -99,6 +99,7 @@ pub struct PersonalMention {
 pub struct ContactErasure {
     /// Why (the request it answers); kept in the audit trail, without the contact's data.
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 1000))]
+    #[cfg_attr(feature = "openapi", schema(format = "multiline", max_length = 1000))]
     pub reason: String,
 }
 

@@ -192,6 +192,7 @@ pub struct User {
 pub struct NewUser {
     /// 3-64 characters: letters, digits, `.`, `_`, `-`.
     pub username: String,
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
     pub display_name: String,
     #[serde(default)]
     pub email: Option<String>,
@@ -208,6 +209,7 @@ pub struct NewUser {
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
     pub display_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -240,6 +242,7 @@ pub struct Customer {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewCustomer {
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
     pub name: String,
     pub tier: Tier,
     /// A user with the account_manager role.
@@ -252,6 +255,7 @@ pub struct NewCustomer {
 #[serde(deny_unknown_fields)]
 pub struct UpdateCustomer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<Tier>,
@@ -276,6 +280,7 @@ pub struct Contact {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewContact {
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
     pub name: String,
     #[serde(default)]
     pub phone: Option<String>,
@@ -288,6 +293,7 @@ pub struct NewContact {
 #[serde(deny_unknown_fields)]
 pub struct UpdateContact {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
@@ -314,6 +320,7 @@ pub struct Region {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewRegion {
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
     pub name: String,
     pub class: RegionClass,
     /// A GeoJSON `Polygon` or `MultiPolygon` (or a `Feature` holding one).
@@ -326,6 +333,7 @@ pub struct NewRegion {
 #[serde(deny_unknown_fields)]
 pub struct UpdateRegion {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<RegionClass>,
@@ -357,7 +365,9 @@ pub struct Site {
 #[serde(deny_unknown_fields)]
 pub struct NewSite {
     pub customer_id: CustomerId,
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 500))]
     pub address: String,
     /// -90 to 90
     pub latitude: f64,
@@ -370,8 +380,10 @@ pub struct NewSite {
 #[serde(deny_unknown_fields)]
 pub struct UpdateSite {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 500))]
     pub address: Option<String>,
     /// Latitude and longitude change together.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -403,8 +415,10 @@ pub struct Asset {
 #[serde(deny_unknown_fields)]
 pub struct NewAsset {
     pub site_id: SiteId,
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
     pub model: String,
     /// Unique across all assets.
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 100))]
     pub serial_number: String,
     #[serde(default)]
     pub purchase_date: Option<NaiveDate>,
@@ -421,8 +435,10 @@ pub struct UpdateAsset {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_id: Option<SiteId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
     pub model: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 100))]
     pub serial_number: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_date: Option<NaiveDate>,
@@ -617,7 +633,9 @@ pub struct NewTicket {
     pub asset_id: Option<AssetId>,
     pub channel: Channel,
     pub priority: Priority,
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
     pub title: String,
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 10000))]
     pub description: String,
     /// When the request came in; defaults to now. At most a day in the past, never in the future.
     #[serde(default)]
@@ -634,11 +652,14 @@ pub struct UpdateTicket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site_id: Option<SiteId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 10000))]
     pub description: Option<String>,
     /// Why (recorded in the timeline).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = "text-or-blank", max_length = 2000))]
     pub reason: Option<String>,
 }
 
@@ -675,6 +696,7 @@ pub struct TicketEvent {
 #[serde(deny_unknown_fields)]
 pub struct Note {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = "text-or-blank", max_length = 2000))]
     pub reason: Option<String>,
 }
 
@@ -685,6 +707,7 @@ pub struct EscalateRequest {
     pub to: LadderTier,
     /// Required when a tier is skipped.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = "text-or-blank", max_length = 2000))]
     pub reason: Option<String>,
     /// The agreed visit window, required when escalating to on-site.
     #[serde(default)]
@@ -699,6 +722,7 @@ pub struct EscalateRequest {
 #[serde(deny_unknown_fields)]
 pub struct HandoffRequest {
     pub to_user_id: UserId,
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 2000))]
     pub reason: String,
 }
 
@@ -709,6 +733,7 @@ pub struct HandoffRequest {
 pub struct AssignRequest {
     pub assignee_id: Option<UserId>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = "text-or-blank", max_length = 2000))]
     pub reason: Option<String>,
 }
 
@@ -717,6 +742,7 @@ pub struct AssignRequest {
 #[serde(deny_unknown_fields)]
 pub struct NewAuthorization {
     /// The customer's person who authorized.
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
     pub authorized_by: String,
     pub method: AuthorizationMethod,
     /// Defaults to now.
@@ -744,6 +770,7 @@ pub struct RemoteAuthorization {
 #[serde(deny_unknown_fields)]
 pub struct AcceptanceRequest {
     /// The customer's person who accepted (or refused).
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
     pub accepted_by: String,
     pub satisfied: bool,
     #[serde(default)]
@@ -852,6 +879,7 @@ pub struct Holiday {
 #[serde(deny_unknown_fields)]
 pub struct NewHoliday {
     pub day: NaiveDate,
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 100))]
     pub name: String,
     /// `holiday` (default) or `working` (a make-up working day).
     #[serde(default)]
@@ -951,6 +979,7 @@ pub struct PutTechnician {
     pub home_latitude: f64,
     pub home_longitude: f64,
     /// Visits a day, 1-50.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 50))]
     pub daily_capacity: i32,
     /// Seven entries, Monday first.
     pub week: Vec<Option<DayHours>>,
@@ -978,6 +1007,7 @@ pub struct NewDutyShift {
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = "text-or-blank", max_length = 500))]
     pub note: Option<String>,
 }
 
@@ -998,6 +1028,7 @@ pub struct LocationPing {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PingBatch {
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 100))]
     pub pings: Vec<LocationPing>,
 }
 
@@ -1127,6 +1158,7 @@ pub struct PartUsed {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DeclineRequest {
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 2000))]
     pub reason: String,
 }
 
@@ -1138,6 +1170,7 @@ pub struct CheckInRequest {
     pub latitude: f64,
     pub longitude: f64,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = "text-or-blank", max_length = 2000))]
     pub reason: Option<String>,
 }
 
@@ -1146,14 +1179,17 @@ pub struct CheckInRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CompleteRequest {
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 10000))]
     pub work_notes: String,
     #[serde(default)]
     pub parts: Vec<PartUsed>,
     /// 1-1440.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1440))]
     pub time_spent_minutes: i32,
     /// Required when the asset is out of warranty: the price the customer was told beforehand.
     #[serde(default)]
     pub quote_amount: Option<f64>,
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
     pub signoff_name: String,
     /// The customer's signature: a PNG, base64, at most 256 KiB.
     pub signature_png_base64: String,
@@ -1164,6 +1200,7 @@ pub struct CompleteRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FailRequest {
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 2000))]
     pub reason: String,
     /// Another visit is needed (true) or the visit failed (false).
     #[serde(default)]
@@ -1177,6 +1214,7 @@ pub struct FailRequest {
 pub struct NewVisit {
     pub onsite_request_id: OnsiteRequestId,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = "text-or-blank", max_length = 50))]
     pub required_skill: Option<String>,
     /// 1-5, default 1.
     #[serde(default)]
@@ -1228,6 +1266,7 @@ pub struct Excluded {
 pub struct VisitAssignment {
     pub technician_id: UserId,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = "text-or-blank", max_length = 2000))]
     pub reason: Option<String>,
 }
 
@@ -1257,13 +1296,17 @@ pub struct NewMajorFault {
     /// When the fault began; not in the future.
     pub occurred_at: DateTime<Utc>,
     /// Where: site, building, equipment (at most 500 characters).
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 500))]
     pub location: String,
     /// What is seen (at most 4000 characters; several lines allowed).
+    #[cfg_attr(feature = "openapi", schema(format = "multiline", max_length = 4000))]
     pub symptoms: String,
     /// What is being done about it (at most 4000 characters; several lines allowed).
+    #[cfg_attr(feature = "openapi", schema(format = "multiline", max_length = 4000))]
     pub handling_plan: String,
     /// Why the ticket is a major fault (at most 2000 characters).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = "text-or-blank", max_length = 2000))]
     pub reason: Option<String>,
     /// Further e-mail addresses to notify, e.g. the customer's duty officer (at most 20). They
     /// get every notice of this fault.
@@ -1277,9 +1320,11 @@ pub struct NewMajorFault {
 #[serde(deny_unknown_fields)]
 pub struct MajorFaultProgress {
     /// The plan as it stands now (at most 4000 characters).
+    #[cfg_attr(feature = "openapi", schema(format = "multiline", max_length = 4000))]
     pub handling_plan: String,
     /// What happened since the last notice (at most 4000 characters).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = "multiline-or-blank", max_length = 4000))]
     pub note: Option<String>,
 }
 
@@ -1293,6 +1338,7 @@ pub struct EndMajorFault {
     pub ended_at: Option<DateTime<Utc>>,
     /// How it ended (at most 4000 characters).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = "multiline-or-blank", max_length = 4000))]
     pub summary: Option<String>,
 }
 
@@ -1547,6 +1593,7 @@ pub struct UpdateFaultReport {
     pub timeline: Option<Vec<FaultTimelineEntry>>,
     /// At most 10,000 characters (may be empty in a draft, required to submit).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = "multiline-or-blank", max_length = 10000))]
     pub root_cause: Option<String>,
     /// At most 50.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1569,6 +1616,7 @@ pub struct UpdateFaultReport {
 pub struct FaultReportStep {
     /// At most 4000 characters; required to return a report (what must change).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = "multiline-or-blank", max_length = 4000))]
     pub comments: Option<String>,
 }
 
@@ -1582,6 +1630,7 @@ pub struct NewFaultReportRevision {
     pub author_id: Option<UserId>,
     /// Why it is corrected (at most 4000 characters; recorded in the timeline).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = "multiline-or-blank", max_length = 4000))]
     pub reason: Option<String>,
 }
 
@@ -1676,6 +1725,7 @@ pub struct RevisitOutcome {
     pub score: Option<i32>,
     /// What the customer said (at most 2000 characters; several lines allowed).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = "multiline-or-blank", max_length = 2000))]
     pub comment: Option<String>,
     #[serde(default)]
     pub follow_up_needed: bool,
@@ -1779,6 +1829,7 @@ pub struct SurveyAnswer {
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub score: i32,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = "multiline-or-blank", max_length = 2000))]
     pub comment: Option<String>,
 }
 
@@ -1833,21 +1884,26 @@ pub struct NewInspectionPlan {
     #[serde(default)]
     pub site_id: Option<SiteId>,
     /// 1-200 characters.
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
     pub name: String,
     /// Assets of the customer (at the site, for a site plan); absent or empty: every asset.
     #[serde(default)]
     pub asset_ids: Vec<AssetId>,
     /// 1-60.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 60))]
     pub frequency_months: i32,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = "text-or-blank", max_length = 50))]
     pub required_skill: Option<String>,
     /// 1-5, default 1.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub required_level: Option<i32>,
     /// The first inspection date.
     pub starts_on: NaiveDate,
     /// What to check (at most 4000 characters; several lines allowed).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = "multiline-or-blank", max_length = 4000))]
     pub notes: Option<String>,
 }
 
@@ -1858,18 +1914,23 @@ pub struct NewInspectionPlan {
 #[serde(deny_unknown_fields)]
 pub struct UpdateInspectionPlan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_ids: Option<Vec<AssetId>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 60))]
     pub frequency_months: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = "text-or-blank", max_length = 50))]
     pub required_skill: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub required_level: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starts_on: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = "multiline-or-blank", max_length = 4000))]
     pub notes: Option<String>,
 }
 
@@ -1927,8 +1988,10 @@ pub struct InspectionFinding {
 #[serde(deny_unknown_fields)]
 pub struct NewFinding {
     /// 1-200 characters.
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
     pub title: String,
     /// What was found (at most 10,000 characters; several lines allowed).
+    #[cfg_attr(feature = "openapi", schema(format = "multiline", max_length = 10000))]
     pub description: String,
     /// Default P3.
     #[serde(default)]

@@ -13,6 +13,12 @@
 //! - a query parameter is never `null` (it is there or not), and the paging parameters `limit`
 //!   (1 to 200, default 50) and `offset` (0 or more) say their bounds.
 //!
+//! - a text field the wire types mark `format = "text"` (one line) or `format = "multiline"`
+//!   (line breaks and tabs allowed) says, as a pattern, what `domain::validate::text` and
+//!   `multiline` accept: something other than white space, and no control characters; its
+//!   `maxLength` is on the field. `text-or-blank` and `multiline-or-blank` mark an optional
+//!   field where blank means absent (`validate::optional`).
+//!
 //! What is particular to one operation (a 409, the 412 and 428 of `If-Match`) stays in its
 //! annotation.
 
@@ -28,6 +34,36 @@ const OPEN_TO_EVERY_ROLE: &[(&str, &str)] = &[
 
 /// What `If-Match` takes: an object's version (at most nine digits), bare, quoted or weak.
 pub const IF_MATCH_PATTERN: &str = r#"^(W/)?("[0-9]{1,9}"|[0-9]{1,9})$"#;
+
+/// White space as `str::trim` removes it (Unicode `White_Space`), spelled out: `\s` means
+/// something else in each regex dialect.
+const WHITE: &str = r"\u0009-\u000d\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+
+/// What `domain::validate::text` accepts: white space around a line (trimmed away) that has a
+/// character other than white space and holds no control character (Unicode `Cc`:
+/// U+0000-U+001F, U+007F-U+009F).
+pub fn text_pattern() -> String {
+    format!(
+        r"^[{WHITE}]*[^\u0000-\u001f\u007f-\u009f]*[^{WHITE}\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*[{WHITE}]*$"
+    )
+}
+
+/// What `domain::validate::multiline` accepts: like `text_pattern`, but line feeds, tabs and
+/// `\r\n` pairs may stand in the text (a lone carriage return may not).
+pub fn multiline_pattern() -> String {
+    let allowed = r"(?:[^\u0000-\u0008\u000a-\u001f\u007f-\u009f]|\n|\r\n)";
+    format!(r"^[{WHITE}]*{allowed}*[^{WHITE}\u0000-\u001f\u007f-\u009f]{allowed}*[{WHITE}]*$")
+}
+
+/// What `validate::optional` with `validate::text` accepts: blank, or a line of text.
+pub fn text_or_blank_pattern() -> String {
+    format!(r"^[{WHITE}]*[^\u0000-\u001f\u007f-\u009f]*[{WHITE}]*$")
+}
+
+/// What `validate::optional` with `validate::multiline` accepts: blank, or text of several lines.
+pub fn multiline_or_blank_pattern() -> String {
+    format!(r"^[{WHITE}]*(?:[^\u0000-\u0008\u000a-\u001f\u007f-\u009f]|\n|\r\n)*[{WHITE}]*$")
+}
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "patch", "head", "options", "trace"];
 
@@ -102,6 +138,7 @@ impl serde::Serialize for Ordered<'_> {
 /// Applies the rules to a document as JSON.
 pub fn apply(doc: &mut Value) {
     add_error_responses(doc);
+    text_fields(doc);
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
     };
@@ -111,6 +148,33 @@ pub fn apply(doc: &mut Value) {
                 operation(method, path, op);
             }
         }
+    }
+}
+
+/// Every schema marked `format: text` or `format: multiline` gets its pattern instead of the
+/// mark, and a `minLength` of 1; `text-or-blank` and `multiline-or-blank` (an optional field,
+/// where blank means absent) get theirs.
+fn text_fields(v: &mut Value) {
+    match v {
+        Value::Object(o) => {
+            let pattern = match o.get("format").and_then(Value::as_str) {
+                Some("text") => Some((text_pattern(), true)),
+                Some("multiline") => Some((multiline_pattern(), true)),
+                Some("text-or-blank") => Some((text_or_blank_pattern(), false)),
+                Some("multiline-or-blank") => Some((multiline_or_blank_pattern(), false)),
+                _ => None,
+            };
+            if let Some((pattern, required)) = pattern {
+                o.remove("format");
+                if required {
+                    o.insert("minLength".into(), json!(1));
+                }
+                o.insert("pattern".into(), json!(pattern));
+            }
+            o.values_mut().for_each(text_fields);
+        }
+        Value::Array(a) => a.iter_mut().for_each(text_fields),
+        _ => {}
     }
 }
 
@@ -380,6 +444,57 @@ mod tests {
         assert!(!has(login, "403"), "signing in needs no role");
         assert!(has(&doc["paths"]["/api/v1/users"]["get"], "403"));
         assert!(!has(&doc["paths"]["/api/v1/me"]["get"], "403"));
+    }
+
+    /// The text patterns accept exactly what `domain::validate::text` and `multiline` accept:
+    /// every string of up to four characters drawn from letters, spaces of several kinds and
+    /// control characters.
+    #[test]
+    fn text_patterns_agree_with_the_rules() {
+        use crate::domain::validate;
+        let text = regex::Regex::new(&text_pattern()).unwrap();
+        let multiline = regex::Regex::new(&multiline_pattern()).unwrap();
+        let or_blank_text = regex::Regex::new(&text_or_blank_pattern()).unwrap();
+        let or_blank_multiline = regex::Regex::new(&multiline_or_blank_pattern()).unwrap();
+        let alphabet = [
+            'a', '界', ' ', '\t', '\n', '\r', '\u{b}', '\u{0}', '\u{1c}', '\u{1f}', '\u{7f}', '\u{85}', '\u{9f}',
+            '\u{a0}', '\u{ad}', '\u{2028}', '\u{3000}',
+        ];
+        let mut strings = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..4 {
+            last = last
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            strings.extend(last.iter().cloned());
+        }
+        for s in &strings {
+            assert_eq!(text.is_match(s), validate::text("f", s, 10).is_ok(), "text {s:?}");
+            assert_eq!(
+                multiline.is_match(s),
+                validate::multiline("f", s, 10).is_ok(),
+                "multiline {s:?}"
+            );
+            let text_or_blank = validate::optional(Some(s), |v| validate::text("f", v, 10));
+            assert_eq!(or_blank_text.is_match(s), text_or_blank.is_ok(), "text or blank {s:?}");
+            let multiline_or_blank = validate::optional(Some(s), |v| validate::multiline("f", v, 10));
+            assert_eq!(
+                or_blank_multiline.is_match(s),
+                multiline_or_blank.is_ok(),
+                "multiline or blank {s:?}"
+            );
+        }
+    }
+
+    /// A field marked `format: text` carries the pattern, not the mark.
+    #[test]
+    fn text_fields_carry_the_pattern() {
+        let doc = document();
+        let name = &doc["components"]["schemas"]["NewCustomer"]["properties"]["name"];
+        assert_eq!(name["pattern"], json!(text_pattern()));
+        assert_eq!(name["minLength"], 1);
+        assert!(name.get("format").is_none());
     }
 
     #[test]

@@ -165,7 +165,7 @@ pub fn root_cause(value: &str) -> Result<String, Invalid> {
 
 /// Review comments: required when returning a report, optional otherwise.
 pub fn comments(value: Option<&str>, required: bool) -> Result<Option<String>, Invalid> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
+    match value.filter(|v| !v.trim().is_empty()) {
         None if required => Err(Invalid::new(
             "comments",
             "say what must change before the report can be approved",

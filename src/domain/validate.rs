@@ -63,13 +63,15 @@ pub fn count(field: &str, n: i64, range: RangeInclusive<i64>) -> Result<i64, Inv
     ))
 }
 
-/// A required line of text: trimmed, not empty, at most `max` characters, no control characters.
+/// A required line of text: trimmed, not empty, at most `max` characters as sent (the white
+/// space around it counted: the limit is what the OpenAPI document's `maxLength` says), no
+/// control characters.
 pub fn text(field: &str, value: &str, max: usize) -> Result<String, Invalid> {
     let v = value.trim();
     if v.is_empty() {
         return Err(Invalid::new(field, "must not be empty"));
     }
-    if v.chars().count() > max {
+    if value.chars().count() > max {
         return Err(Invalid::new(field, format!("must be at most {max} characters")));
     }
     if v.chars().any(|c| c.is_control()) {
@@ -79,13 +81,13 @@ pub fn text(field: &str, value: &str, max: usize) -> Result<String, Invalid> {
 }
 
 /// Required free text that may run over several lines: like `text`, but line breaks and tabs
-/// are allowed (`\r\n` is stored as `\n`).
+/// are allowed (`\r\n` is stored as `\n`); `max` counts the characters as sent, as `text` does.
 pub fn multiline(field: &str, value: &str, max: usize) -> Result<String, Invalid> {
     let v = value.trim().replace("\r\n", "\n");
     if v.is_empty() {
         return Err(Invalid::new(field, "must not be empty"));
     }
-    if v.chars().count() > max {
+    if value.chars().count() > max {
         return Err(Invalid::new(field, format!("must be at most {max} characters")));
     }
     if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
@@ -179,8 +181,10 @@ pub fn optional(
     value: Option<&str>,
     rule: impl FnOnce(&str) -> Result<String, Invalid>,
 ) -> Result<Option<String>, Invalid> {
-    match value.map(str::trim) {
-        None | Some("") => Ok(None),
+    match value {
+        None => Ok(None),
+        Some(v) if v.trim().is_empty() => Ok(None),
+        // The rule trims, and counts the characters as sent.
         Some(v) => rule(v).map(Some),
     }
 }
@@ -241,6 +245,8 @@ mod tests {
         assert!(text("name", "abcdefghijk", 10).is_err());
         assert!(text("name", "a\u{0}b", 10).is_err());
         assert!(text("name", "上海电力", 4).is_ok());
+        // The limit counts what was sent, as the document's maxLength does.
+        assert!(text("name", " 上海电力", 4).is_err());
     }
 
     #[test]
@@ -249,6 +255,7 @@ mod tests {
         assert_eq!(multiline("plan", "\n\n", 10).unwrap_err().field, "plan");
         assert!(multiline("plan", "a\u{7}b", 10).is_err());
         assert!(multiline("plan", "abcdefghijk", 10).is_err());
+        assert!(multiline("plan", "a\r\nbcdefgh ", 10).is_err());
     }
 
     #[test]
