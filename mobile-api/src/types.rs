@@ -191,6 +191,7 @@ pub struct User {
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
     /// 3-64 characters: letters, digits, `.`, `_`, `-`.
+    #[cfg_attr(feature = "openapi", schema(format = "username"))]
     pub username: String,
     #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
     pub display_name: String,
@@ -825,11 +826,15 @@ pub struct SlaPolicy {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateSlaPolicy {
+    /// A minute to 90 days (129600).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 129600))]
     pub response_minutes: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 129600))]
     pub arrival_minutes: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 129600))]
     pub resolution_minutes: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clock_mode: Option<ClockMode>,
@@ -852,6 +857,7 @@ pub struct BusinessCalendar {
     /// An IANA zone, e.g. `Asia/Shanghai`.
     pub time_zone: String,
     /// Seven entries, Monday first; null = closed.
+    #[cfg_attr(feature = "openapi", schema(min_items = 7, max_items = 7))]
     pub week: Vec<Option<DayHours>>,
     /// The hours of a make-up working day (a weekend worked in exchange for a holiday).
     pub makeup_hours: DayHours,
@@ -922,6 +928,7 @@ pub struct RunJobRequest {
     /// The slot to run in, e.g. a scheduled slot (`2026-03-02T02:00:00`) that was missed; it runs
     /// only if no run on any node claimed it. Without one, the run gets a slot of its own.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 64))]
     pub slot: Option<String>,
 }
 
@@ -982,6 +989,7 @@ pub struct PutTechnician {
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 50))]
     pub daily_capacity: i32,
     /// Seven entries, Monday first.
+    #[cfg_attr(feature = "openapi", schema(min_items = 7, max_items = 7))]
     pub week: Vec<Option<DayHours>>,
     #[serde(default)]
     pub regions: Vec<RegionId>,
@@ -1218,6 +1226,7 @@ pub struct NewVisit {
     pub required_skill: Option<String>,
     /// 1-5, default 1.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub required_level: Option<i32>,
 }
 

@@ -65,6 +65,65 @@ pub fn multiline_or_blank_pattern() -> String {
     format!(r"^[{WHITE}]*(?:[^\u0000-\u0008\u000a-\u001f\u007f-\u009f]|\n|\r\n)*[{WHITE}]*$")
 }
 
+/// What `domain::validate::username` accepts: 3 to 64 letters, digits, `.`, `_` and `-`, with
+/// white space around (trimmed away).
+pub fn username_pattern() -> String {
+    format!(r"^[{WHITE}]*[A-Za-z0-9._-]{{3,64}}[{WHITE}]*$")
+}
+
+/// An object's `latitude` and `longitude` properties (`home_` ones too) say the bounds
+/// `domain::geo::Location::parse` holds them to.
+fn coordinates(o: &mut Map<String, Value>) {
+    let Some(Value::Object(props)) = o.get_mut("properties") else {
+        return;
+    };
+    for (name, bound) in [
+        ("latitude", 90),
+        ("home_latitude", 90),
+        ("longitude", 180),
+        ("home_longitude", 180),
+    ] {
+        if let Some(Value::Object(p)) = props.get_mut(name) {
+            p.insert("minimum".into(), json!(-bound));
+            p.insert("maximum".into(), json!(bound));
+        }
+    }
+}
+
+/// The query parameters of one operation that say more than their type: (path, name, what to add
+/// to the schema). The job names come from the job table itself.
+fn query_rules() -> Vec<(&'static str, &'static str, Value)> {
+    let format = json!({"type": "string", "enum": ["json", "csv"]});
+    // ISO weeks 1 to 52 (every year has them) and months of 2000 to 2035: days the reports and
+    // progress accept whatever the date (`validate::date` reaches ten years ahead).
+    let week = json!({"pattern": "^20([0-2][0-9]|3[0-5])-W(0[1-9]|[1-4][0-9]|5[0-2])$"});
+    let month = json!({"pattern": "^20([0-2][0-9]|3[0-5])-(0[1-9]|1[0-2])$"});
+    let score = json!({"minimum": 1, "maximum": 5});
+    vec![
+        (
+            "/api/v1/calendar/holidays",
+            "year",
+            json!({"minimum": crate::domain::validate::EARLIEST_YEAR}),
+        ),
+        (
+            "/api/v1/dispatch/candidates",
+            "limit",
+            json!({"minimum": 1, "maximum": 50, "default": 10}),
+        ),
+        ("/api/v1/jobs/runs", "job", json!({"enum": crate::jobs::JOBS})),
+        ("/api/v1/reports/service", "from", json!({"format": "date"})),
+        ("/api/v1/reports/service", "to", json!({"format": "date"})),
+        ("/api/v1/reports/service", "format", format.clone()),
+        ("/api/v1/reports/service/weekly", "format", format.clone()),
+        ("/api/v1/reports/service/monthly", "format", format),
+        ("/api/v1/reports/service/weekly", "week", week.clone()),
+        ("/api/v1/revisits/progress", "week", week),
+        ("/api/v1/reports/service/monthly", "month", month),
+        ("/api/v1/surveys", "score", score.clone()),
+        ("/api/v1/surveys", "max_score", score),
+    ]
+}
+
 const METHODS: &[&str] = &["get", "put", "post", "delete", "patch", "head", "options", "trace"];
 
 /// The error responses of the document, by status: (name in `components.responses`, description).
@@ -162,6 +221,7 @@ fn text_fields(v: &mut Value) {
                 Some("multiline") => Some((multiline_pattern(), true)),
                 Some("text-or-blank") => Some((text_or_blank_pattern(), false)),
                 Some("multiline-or-blank") => Some((multiline_or_blank_pattern(), false)),
+                Some("username") => Some((username_pattern(), false)),
                 _ => None,
             };
             if let Some((pattern, required)) = pattern {
@@ -171,6 +231,7 @@ fn text_fields(v: &mut Value) {
                 }
                 o.insert("pattern".into(), json!(pattern));
             }
+            coordinates(o);
             o.values_mut().for_each(text_fields);
         }
         Value::Array(a) => a.iter_mut().for_each(text_fields),
@@ -230,8 +291,19 @@ fn operation(method: &str, path: &str, op: &mut Value) {
         })
         .unwrap_or_default();
     if let Some(ps) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+        let rules = query_rules();
         for p in ps.iter_mut() {
             parameter(p);
+            let name = p.get("name").and_then(Value::as_str).unwrap_or("").to_string();
+            let at_query = p.get("in").and_then(Value::as_str) == Some("query");
+            let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            for (_, _, add) in rules.iter().filter(|(p, n, _)| at_query && *p == path && *n == name) {
+                for (k, v) in add.as_object().into_iter().flatten() {
+                    schema.insert(k.clone(), v.clone());
+                }
+            }
         }
     }
 
@@ -483,6 +555,31 @@ mod tests {
                 or_blank_multiline.is_match(s),
                 multiline_or_blank.is_ok(),
                 "multiline or blank {s:?}"
+            );
+        }
+    }
+
+    /// The username pattern accepts exactly what `domain::validate::username` accepts, over
+    /// strings of letters, digits, the three marks, spaces and others.
+    #[test]
+    fn username_pattern_agrees_with_the_rule() {
+        let pattern = regex::Regex::new(&username_pattern()).unwrap();
+        let alphabet = ['a', 'Z', '0', '.', '_', '-', ' ', '\t', '@', 'é', '\u{3000}'];
+        let mut strings = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..4 {
+            last = last
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            strings.extend(last.iter().cloned());
+        }
+        strings.extend(["a".repeat(64), "a".repeat(65), format!(" {} ", "b".repeat(64))]);
+        for s in &strings {
+            assert_eq!(
+                pattern.is_match(s),
+                crate::domain::validate::username(s).is_ok(),
+                "{s:?}"
             );
         }
     }

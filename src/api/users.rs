@@ -70,7 +70,7 @@ pub async fn get(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i6
 /// themself, so there is always someone who can manage users.
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = [])),
     params(("id" = i64, Path, description = "user id")), request_body = UpdateUser,
-    responses((status = 200, body = User), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = User), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn update(
     state: web::Data<AppState>,
     user: CurrentUser,

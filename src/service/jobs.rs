@@ -3,6 +3,7 @@
 
 use super::Who;
 use crate::db::{job_runs, DbConn, Paging};
+use crate::domain::validate;
 use crate::error::{AppError, AppResult};
 use crate::policy::admin::Act;
 use crate::policy::{self, Action};
@@ -17,16 +18,8 @@ const SLOT_MAX: usize = 64;
 pub fn slot_to_run(who: &Who, slot: Option<String>) -> AppResult<String> {
     policy::require(&who.caller, Action::Admin(Act::RunJobs))?;
     match slot {
-        Some(slot) => {
-            let slot = slot.trim().to_string();
-            if slot.is_empty() || slot.len() > SLOT_MAX || slot.chars().any(char::is_control) {
-                return Err(AppError::validation(
-                    "slot",
-                    format!("must be 1 to {SLOT_MAX} printable characters"),
-                ));
-            }
-            Ok(slot)
-        }
+        // A line of text, as the document says of it (`format = "text"`, at most 64 characters).
+        Some(slot) => Ok(validate::text("slot", &slot, SLOT_MAX)?),
         None => Ok(format!("manual:{}", uuid::Uuid::new_v4())),
     }
 }
