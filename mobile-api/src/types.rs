@@ -499,13 +499,15 @@ wire_enum!(
         Resolved => "resolved",
         Closed => "closed",
         Reopened => "reopened",
+        Cancelled => "cancelled",
     }
 );
 
 impl TicketStatus {
-    /// Open tickets are all but closed ones; a resolved ticket waits for the customer's acceptance.
+    /// Open tickets are all but closed and cancelled ones; a resolved ticket waits for the
+    /// customer's acceptance.
     pub fn is_open(self) -> bool {
-        self != TicketStatus::Closed
+        !matches!(self, TicketStatus::Closed | TicketStatus::Cancelled)
     }
 }
 
@@ -675,7 +677,7 @@ pub struct TicketEvent {
     pub actor_id: Option<UserId>,
     /// `registered`, `started`, `waiting`, `resumed`, `escalated`, `handoff`, `assigned`,
     /// `authorization`, `onsite_requested`, `callback_requested`, `callback_done`, `arrived`, `resolved`,
-    /// `accepted`, `reopened`, `major_fault`, `major_fault_updated`, `major_fault_ended`, `updated`,
+    /// `accepted`, `reopened`, `cancelled`, `visits_cancelled` (`data` holds `visit_ids`), `major_fault`, `major_fault_updated`, `major_fault_ended`, `updated`,
     /// `dues_recomputed`, `sla_breach`, `sla_alert`, `dispatch_flagged`, `comment`; `mail_queued` (an
     /// e-mail about the ticket went into the outbox; `to` is its kind) and `mail_skipped` (nobody had
     /// an address to send it to); the fault analysis report's `fault_report_drafted`,
@@ -723,6 +725,16 @@ pub struct EscalateRequest {
 #[serde(deny_unknown_fields)]
 pub struct HandoffRequest {
     pub to_user_id: UserId,
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 2000))]
+    pub reason: String,
+}
+
+/// Cancels a ticket opened by mistake (a duplicate, or withdrawn by the customer).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CancelTicketRequest {
+    /// Why, e.g. "duplicate of FL-2026-000123" or "withdrawn by the customer".
     #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 2000))]
     pub reason: String,
 }
@@ -1201,6 +1213,11 @@ pub struct CompleteRequest {
     pub signoff_name: String,
     /// The customer's signature: a PNG, base64, at most 256 KiB.
     pub signature_png_base64: String,
+    /// What the signer said of the result. When this is the ticket's last open visit, its
+    /// completion resolves the ticket; `true` is also the customer's acceptance, and the ticket
+    /// closes. `false` or absent: the ticket's owner asks the customer for acceptance.
+    #[serde(default)]
+    pub satisfied: Option<bool>,
 }
 
 /// The visit could not finish the job.
@@ -1475,14 +1492,19 @@ wire_enum!(
 pub struct FaultImpact {
     /// What was affected and how (at most 4000 characters; may be empty in a draft, required to
     /// submit).
+    #[cfg_attr(feature = "openapi", schema(format = "multiline-or-blank", max_length = 4000))]
     pub description: String,
     /// 0 to 1,000,000.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1000000))]
     pub customers_affected: i32,
     /// 0 to 1,000,000.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1000000))]
     pub sites_affected: i32,
     /// 0 to 1,000,000.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1000000))]
     pub assets_affected: i32,
     /// How long the service was down, in minutes (0 to 525,600: one year).
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 525600))]
     pub downtime_minutes: i32,
 }
 
@@ -1494,6 +1516,7 @@ pub struct FaultTimelineEntry {
     /// When; not in the future.
     pub at: DateTime<Utc>,
     /// What happened (1 to 2000 characters; several lines allowed).
+    #[cfg_attr(feature = "openapi", schema(format = "multiline", max_length = 2000))]
     pub text: String,
 }
 
@@ -1504,6 +1527,7 @@ pub struct FaultTimelineEntry {
 #[serde(deny_unknown_fields)]
 pub struct FaultReportAction {
     /// What is to be done (1 to 2000 characters).
+    #[cfg_attr(feature = "openapi", schema(format = "multiline", max_length = 2000))]
     pub description: String,
     /// The owner when they are a user of the service (an active user); or give `owner_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1511,6 +1535,7 @@ pub struct FaultReportAction {
     /// The owner named in words (at most 200 characters), e.g. the customer's engineer or a
     /// supplier; or give `owner_user_id`. The e-mailed report shows a user owner's display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
     pub owner_name: Option<String>,
     /// Due by this day; not before the ticket was opened, at most five years ahead.
     pub due_date: NaiveDate,
@@ -1599,6 +1624,7 @@ pub struct UpdateFaultReport {
     pub impact: Option<FaultImpact>,
     /// At most 200 entries; kept in time order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 200))]
     pub timeline: Option<Vec<FaultTimelineEntry>>,
     /// At most 10,000 characters (may be empty in a draft, required to submit).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1606,12 +1632,15 @@ pub struct UpdateFaultReport {
     pub root_cause: Option<String>,
     /// At most 50.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub corrective_actions: Option<Vec<FaultReportAction>>,
     /// At most 50.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub preventive_actions: Option<Vec<FaultReportAction>>,
     /// Contacts of the ticket's customer, each with an e-mail address (at most 20).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub contact_ids: Option<Vec<ContactId>>,
     /// A new author (supervisors only): an active supervisor or technician.
     #[serde(default, skip_serializing_if = "Option::is_none")]

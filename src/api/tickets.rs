@@ -3,19 +3,20 @@
 //! Major faults are in `major_faults.rs`.
 
 use super::extract::{Json, Query};
-use super::{run, who};
+use super::{if_match, run, who, with_etag};
 use crate::auth::CurrentUser;
 use crate::db::tickets::lists::{TicketFilter, TicketSort, Total};
 use crate::db::Paging;
 use crate::error::AppResult;
+use crate::service::tickets::Target;
 use crate::service::{tickets as service, tickets_requests as requests};
 use crate::startup::AppState;
-use actix_web::{web, HttpResponse};
+use actix_web::{http::StatusCode, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use fieldline_mobile_api::{
-    AcceptanceRequest, ArrivalRequest, AssignRequest, EscalateRequest, HandoffRequest, LadderTier, NewAuthorization,
-    NewTicket, Note, OnsiteRequest, OnsiteRequestStatus, Page, Problem, RemoteAuthorization, Ticket, TicketEvent,
-    TicketStatus, UpdateTicket,
+    AcceptanceRequest, ArrivalRequest, AssignRequest, CancelTicketRequest, EscalateRequest, HandoffRequest, LadderTier,
+    NewAuthorization, NewTicket, Note, OnsiteRequest, OnsiteRequestStatus, Page, Problem, RemoteAuthorization, Ticket,
+    TicketEvent, TicketStatus, UpdateTicket,
 };
 use serde::Deserialize;
 
@@ -24,7 +25,15 @@ pub fn reason(field: &str, r: Option<&str>) -> AppResult<Option<String>> {
     requests::reason(field, r)
 }
 
-/// Answers 200 with the ticket a change gives.
+/// The ticket a step names, with the version the caller last read when they sent `If-Match`.
+fn target(req: &HttpRequest, id: i64) -> AppResult<Target> {
+    Ok(Target {
+        id,
+        if_match: if_match(req)?,
+    })
+}
+
+/// Answers 200 with the ticket a change gives, its version as the `ETag`.
 async fn change<F>(state: web::Data<AppState>, user: CurrentUser, f: F) -> AppResult<HttpResponse>
 where
     F: FnOnce(&mut crate::db::DbConn, &crate::service::Who, &crate::config::Settings) -> AppResult<Ticket>
@@ -33,13 +42,13 @@ where
 {
     let who = who(&user, &state);
     let out = run(&state, move |c, st| f(c, &who, &st.settings)).await?;
-    Ok(HttpResponse::Ok().json(out))
+    Ok(with_etag(StatusCode::OK, out.version, &out))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct TicketQuery {
     pub status: Option<TicketStatus>,
-    /// true: not closed; false: closed.
+    /// true: open (neither closed nor cancelled); false: closed or cancelled.
     pub open: Option<bool>,
     pub tier: Option<LadderTier>,
     pub owner_id: Option<i64>,
@@ -106,7 +115,7 @@ pub async fn create(state: web::Data<AppState>, user: CurrentUser, body: Json<Ne
 pub async fn get(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
     let (who, id) = (who(&user, &state), id.into_inner());
     let out = run(&state, move |c, _| service::get(c, &who, id)).await?;
-    Ok(HttpResponse::Ok().json(out))
+    Ok(with_etag(StatusCode::OK, out.version, &out))
 }
 
 /// Every event of the ticket, oldest first: the trail that can be shown to the customer.
@@ -121,85 +130,95 @@ pub async fn timeline(state: web::Data<AppState>, user: CurrentUser, id: web::Pa
 
 /// Changes priority, site, title or description; a new priority or site recomputes the due times.
 #[utoipa::path(patch, path = "/api/v1/tickets/{id}", tag = "tickets", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "ticket id")), request_body = UpdateTicket,
-    responses((status = 200, body = Ticket), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    params(("id" = i64, Path, description = "ticket id"),
+        ("If-Match" = Option<String>, Header, description = "the ticket's ETag; a stale one gets 412 with the ticket as it is now")), request_body = UpdateTicket,
+    responses((status = 200, body = Ticket), (status = 412, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn update(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     id: web::Path<i64>,
     body: Json<UpdateTicket>,
 ) -> AppResult<HttpResponse> {
-    let (id, b) = (id.into_inner(), body.0);
+    let (t, b) = (target(&req, id.into_inner())?, body.0);
     change(state, user, move |c, who, settings| {
-        requests::update(c, who, id, b, settings)
+        requests::update(c, who, t, b, settings)
     })
     .await
 }
 
 /// Starts work (the first response).
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/start", tag = "tickets", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "ticket id")), request_body = Note,
-    responses((status = 200, body = Ticket), (status = 409, body = Problem)))]
+    params(("id" = i64, Path, description = "ticket id"),
+        ("If-Match" = Option<String>, Header, description = "the ticket's ETag; a stale one gets 412 with the ticket as it is now")), request_body = Note,
+    responses((status = 200, body = Ticket), (status = 412, body = Problem), (status = 409, body = Problem)))]
 pub async fn start(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     id: web::Path<i64>,
     note: Json<Note>,
 ) -> AppResult<HttpResponse> {
-    let (id, b) = (id.into_inner(), note.0);
+    let (t, b) = (target(&req, id.into_inner())?, note.0);
     change(state, user, move |c, who, settings| {
-        requests::start(c, who, id, b, settings)
+        requests::start(c, who, t, b, settings)
     })
     .await
 }
 
 /// Waits on the customer: the SLA clock stops.
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/wait", tag = "tickets", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "ticket id")), request_body = Note,
-    responses((status = 200, body = Ticket), (status = 409, body = Problem)))]
+    params(("id" = i64, Path, description = "ticket id"),
+        ("If-Match" = Option<String>, Header, description = "the ticket's ETag; a stale one gets 412 with the ticket as it is now")), request_body = Note,
+    responses((status = 200, body = Ticket), (status = 412, body = Problem), (status = 409, body = Problem)))]
 pub async fn wait(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     id: web::Path<i64>,
     note: Json<Note>,
 ) -> AppResult<HttpResponse> {
-    let (id, b) = (id.into_inner(), note.0);
+    let (t, b) = (target(&req, id.into_inner())?, note.0);
     change(state, user, move |c, who, settings| {
-        requests::wait(c, who, id, b, settings)
+        requests::wait(c, who, t, b, settings)
     })
     .await
 }
 
 /// The customer answered: the SLA clock runs again and the due times move by the pause.
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/resume", tag = "tickets", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "ticket id")), request_body = Note,
-    responses((status = 200, body = Ticket), (status = 409, body = Problem)))]
+    params(("id" = i64, Path, description = "ticket id"),
+        ("If-Match" = Option<String>, Header, description = "the ticket's ETag; a stale one gets 412 with the ticket as it is now")), request_body = Note,
+    responses((status = 200, body = Ticket), (status = 412, body = Problem), (status = 409, body = Problem)))]
 pub async fn resume(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     id: web::Path<i64>,
     note: Json<Note>,
 ) -> AppResult<HttpResponse> {
-    let (id, b) = (id.into_inner(), note.0);
+    let (t, b) = (target(&req, id.into_inner())?, note.0);
     change(state, user, move |c, who, settings| {
-        requests::resume(c, who, id, b, settings)
+        requests::resume(c, who, t, b, settings)
     })
     .await
 }
 
 /// The work is done; the customer is asked to accept.
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/resolve", tag = "tickets", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "ticket id")), request_body = Note,
-    responses((status = 200, body = Ticket), (status = 409, body = Problem)))]
+    params(("id" = i64, Path, description = "ticket id"),
+        ("If-Match" = Option<String>, Header, description = "the ticket's ETag; a stale one gets 412 with the ticket as it is now")), request_body = Note,
+    responses((status = 200, body = Ticket), (status = 412, body = Problem), (status = 409, body = Problem)))]
 pub async fn resolve(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     id: web::Path<i64>,
     note: Json<Note>,
 ) -> AppResult<HttpResponse> {
-    let (id, b) = (id.into_inner(), note.0);
+    let (t, b) = (target(&req, id.into_inner())?, note.0);
     change(state, user, move |c, who, settings| {
-        requests::resolve(c, who, id, b, settings)
+        requests::resolve(c, who, t, b, settings)
     })
     .await
 }
@@ -207,51 +226,81 @@ pub async fn resolve(
 /// Climbs the ladder. Remote needs the customer's authorization on record; on-site needs the agreed
 /// visit window and creates the on-site registration; skipping a tier needs a reason.
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/escalate", tag = "tickets", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "ticket id")), request_body = EscalateRequest,
-    responses((status = 200, body = Ticket), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    params(("id" = i64, Path, description = "ticket id"),
+        ("If-Match" = Option<String>, Header, description = "the ticket's ETag; a stale one gets 412 with the ticket as it is now")), request_body = EscalateRequest,
+    responses((status = 200, body = Ticket), (status = 412, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn escalate(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     id: web::Path<i64>,
     body: Json<EscalateRequest>,
 ) -> AppResult<HttpResponse> {
-    let (id, b) = (id.into_inner(), body.0);
+    let (t, b) = (target(&req, id.into_inner())?, body.0);
     change(state, user, move |c, who, settings| {
-        requests::escalate(c, who, id, b, settings)
+        requests::escalate(c, who, t, b, settings)
     })
     .await
 }
 
 /// Hands ownership to a named user, with a reason (the owner, a supervisor or an admin).
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/handoff", tag = "tickets", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "ticket id")), request_body = HandoffRequest,
-    responses((status = 200, body = Ticket), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    params(("id" = i64, Path, description = "ticket id"),
+        ("If-Match" = Option<String>, Header, description = "the ticket's ETag; a stale one gets 412 with the ticket as it is now")), request_body = HandoffRequest,
+    responses((status = 200, body = Ticket), (status = 412, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn handoff(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     id: web::Path<i64>,
     body: Json<HandoffRequest>,
 ) -> AppResult<HttpResponse> {
-    let (id, b) = (id.into_inner(), body.0);
+    let (t, b) = (target(&req, id.into_inner())?, body.0);
     change(state, user, move |c, who, settings| {
-        requests::handoff(c, who, id, b, settings)
+        requests::handoff(c, who, t, b, settings)
+    })
+    .await
+}
+
+/// Cancels a ticket opened by mistake (a duplicate, withdrawn by the customer), with the reason:
+/// the owner, a supervisor or an admin, before the ticket is resolved. A cancelled ticket is not
+/// open and not closed; its on-site registrations still open and its visits no technician holds
+/// yet are cancelled with it.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/cancel", tag = "tickets", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "ticket id"),
+        ("If-Match" = Option<String>, Header, description = "the ticket's ETag; a stale one gets 412 with the ticket as it is now")),
+    request_body = CancelTicketRequest,
+    responses((status = 200, body = Ticket), (status = 403, body = Problem), (status = 409, body = Problem),
+        (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub async fn cancel(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: Json<CancelTicketRequest>,
+) -> AppResult<HttpResponse> {
+    let (t, b) = (target(&req, id.into_inner())?, body.0);
+    change(state, user, move |c, who, settings| {
+        requests::cancel(c, who, t, b, settings)
     })
     .await
 }
 
 /// Sets who works the ticket now; the owner stays.
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/assign", tag = "tickets", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "ticket id")), request_body = AssignRequest,
-    responses((status = 200, body = Ticket), (status = 422, body = Problem)))]
+    params(("id" = i64, Path, description = "ticket id"),
+        ("If-Match" = Option<String>, Header, description = "the ticket's ETag; a stale one gets 412 with the ticket as it is now")), request_body = AssignRequest,
+    responses((status = 200, body = Ticket), (status = 412, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn assign(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     id: web::Path<i64>,
     body: Json<AssignRequest>,
 ) -> AppResult<HttpResponse> {
-    let (id, b) = (id.into_inner(), body.0);
+    let (t, b) = (target(&req, id.into_inner())?, body.0);
     change(state, user, move |c, who, settings| {
-        requests::assign(c, who, id, b, settings)
+        requests::assign(c, who, t, b, settings)
     })
     .await
 }
@@ -274,16 +323,18 @@ pub async fn list_authorizations(
 ///
 /// Answers the authorization recorded; the ticket's `remote_authorized` is then true.
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/authorizations", tag = "tickets", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "ticket id")), request_body = NewAuthorization,
-    responses((status = 201, body = RemoteAuthorization), (status = 422, body = Problem)))]
+    params(("id" = i64, Path, description = "ticket id"),
+        ("If-Match" = Option<String>, Header, description = "the ticket's ETag; a stale one gets 412 with the ticket as it is now")), request_body = NewAuthorization,
+    responses((status = 201, body = RemoteAuthorization), (status = 412, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn authorize(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     id: web::Path<i64>,
     body: Json<NewAuthorization>,
 ) -> AppResult<HttpResponse> {
-    let (who, id, b) = (who(&user, &state), id.into_inner(), body.0);
-    let out = run(&state, move |c, st| requests::authorize(c, &who, id, b, &st.settings)).await?;
+    let (who, t, b) = (who(&user, &state), target(&req, id.into_inner())?, body.0);
+    let out = run(&state, move |c, st| requests::authorize(c, &who, t, b, &st.settings)).await?;
     Ok(HttpResponse::Created().json(out))
 }
 
@@ -291,73 +342,81 @@ pub async fn authorize(
 /// revisit, `FIELDLINE_REVISIT_SATISFACTION_DAYS` later, and e-mails the ticket's contact the
 /// thanks with a survey link), not satisfied reopens it.
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/acceptance", tag = "tickets", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "ticket id")), request_body = AcceptanceRequest,
-    responses((status = 200, body = Ticket), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    params(("id" = i64, Path, description = "ticket id"),
+        ("If-Match" = Option<String>, Header, description = "the ticket's ETag; a stale one gets 412 with the ticket as it is now")), request_body = AcceptanceRequest,
+    responses((status = 200, body = Ticket), (status = 412, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn accept(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     id: web::Path<i64>,
     body: Json<AcceptanceRequest>,
 ) -> AppResult<HttpResponse> {
     // Closing the ticket schedules its satisfaction revisit and sends the closing e-mail with
     // its survey link, in the same transaction.
-    let (who, id) = (who(&user, &state), id.into_inner());
+    let (who, t) = (who(&user, &state), target(&req, id.into_inner())?);
     let out = run(&state, move |c, st| {
         let id_domain = st.settings.mail.id_domain();
         let closing = super::surveys::closing_mail(st, &id_domain);
-        requests::accept(c, &who, id, body.0, &st.settings, closing)
+        requests::accept(c, &who, t, body.0, &st.settings, closing)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(out))
+    Ok(with_etag(StatusCode::OK, out.version, &out))
 }
 
 /// Promises a callback for a question the call could not answer: due in 24 hours.
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/callback", tag = "tickets", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "ticket id")), request_body = Note,
-    responses((status = 200, body = Ticket), (status = 409, body = Problem)))]
+    params(("id" = i64, Path, description = "ticket id"),
+        ("If-Match" = Option<String>, Header, description = "the ticket's ETag; a stale one gets 412 with the ticket as it is now")), request_body = Note,
+    responses((status = 200, body = Ticket), (status = 412, body = Problem), (status = 409, body = Problem)))]
 pub async fn request_callback(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     id: web::Path<i64>,
     note: Json<Note>,
 ) -> AppResult<HttpResponse> {
-    let (id, b) = (id.into_inner(), note.0);
+    let (t, b) = (target(&req, id.into_inner())?, note.0);
     change(state, user, move |c, who, settings| {
-        requests::request_callback(c, who, id, b, settings)
+        requests::request_callback(c, who, t, b, settings)
     })
     .await
 }
 
 /// The promised callback was made.
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/callback/done", tag = "tickets", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "ticket id")), request_body = Note,
-    responses((status = 200, body = Ticket), (status = 409, body = Problem)))]
+    params(("id" = i64, Path, description = "ticket id"),
+        ("If-Match" = Option<String>, Header, description = "the ticket's ETag; a stale one gets 412 with the ticket as it is now")), request_body = Note,
+    responses((status = 200, body = Ticket), (status = 412, body = Problem), (status = 409, body = Problem)))]
 pub async fn callback_done(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     id: web::Path<i64>,
     note: Json<Note>,
 ) -> AppResult<HttpResponse> {
-    let (id, b) = (id.into_inner(), note.0);
+    let (t, b) = (target(&req, id.into_inner())?, note.0);
     change(state, user, move |c, who, settings| {
-        requests::callback_done(c, who, id, b, settings)
+        requests::callback_done(c, who, t, b, settings)
     })
     .await
 }
 
 /// Records the technician's arrival on site (stops the arrival clock).
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/arrival", tag = "tickets", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "ticket id")), request_body = ArrivalRequest,
-    responses((status = 200, body = Ticket), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    params(("id" = i64, Path, description = "ticket id"),
+        ("If-Match" = Option<String>, Header, description = "the ticket's ETag; a stale one gets 412 with the ticket as it is now")), request_body = ArrivalRequest,
+    responses((status = 200, body = Ticket), (status = 412, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn arrival(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
     id: web::Path<i64>,
     body: Json<ArrivalRequest>,
 ) -> AppResult<HttpResponse> {
-    let (id, b) = (id.into_inner(), body.0);
+    let (t, b) = (target(&req, id.into_inner())?, body.0);
     change(state, user, move |c, who, settings| {
-        requests::arrival(c, who, id, b, settings)
+        requests::arrival(c, who, t, b, settings)
     })
     .await
 }

@@ -178,7 +178,10 @@ impl TicketRow {
             ),
             callback: clock(self.callback_due_at, self.callback_done_at, self.callback_breached_at),
             paused_at: opt_utc(self.paused_at),
-            finished: matches!(status, TicketStatus::Resolved | TicketStatus::Closed),
+            finished: matches!(
+                status,
+                TicketStatus::Resolved | TicketStatus::Closed | TicketStatus::Cancelled
+            ),
             step: self.escalation_step,
         })
     }
@@ -332,11 +335,11 @@ pub fn insert(c: &mut DbConn, row: &TicketRow) -> QueryResult<i64> {
         .get_result(c)
 }
 
-/// A customer's tickets that are not closed.
+/// A customer's tickets that are open (neither closed nor cancelled).
 pub fn open_of_customer(c: &mut DbConn, customer_id: i64) -> QueryResult<Vec<TicketRow>> {
     tickets::table
         .filter(tickets::customer_id.eq(customer_id))
-        .filter(tickets::status.ne(TicketStatus::Closed.as_str()))
+        .filter(tickets::status.ne_all([TicketStatus::Closed.as_str(), TicketStatus::Cancelled.as_str()]))
         .select(TicketRow::as_select())
         .load(c)
 }

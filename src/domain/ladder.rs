@@ -1,6 +1,7 @@
 //! The service ladder: a ticket climbs hotline -> remote -> on-site, and lives through
 //! new -> in progress (<-> waiting on customer) -> resolved -> closed, or back to reopened when
-//! the customer does not accept the result. Pure rules; the caller records what they decide.
+//! the customer does not accept the result. A ticket opened by mistake is cancelled before it
+//! is resolved: a state of its own, not a closure. Pure rules; the caller records what they decide.
 //!
 //! The vocabulary (tiers, statuses) is the wire enums of `fieldline_mobile_api`: plain data.
 
@@ -30,6 +31,9 @@ pub enum Action<'a> {
     Resolve,
     /// The customer's verdict on a resolved ticket.
     Accept { satisfied: bool },
+    /// The ticket was opened by mistake (a duplicate, withdrawn by the customer): it ends
+    /// without a result, before it is resolved.
+    Cancel,
 }
 
 impl Action<'_> {
@@ -41,6 +45,7 @@ impl Action<'_> {
             Action::Escalate { .. } => "escalate",
             Action::Resolve => "resolve",
             Action::Accept { .. } => "accept",
+            Action::Cancel => "cancel",
         }
     }
 }
@@ -82,7 +87,8 @@ impl std::fmt::Display for Refusal {
     }
 }
 
-/// Decides an action. Closed tickets accept nothing; a resolved ticket only a verdict.
+/// Decides an action. Closed and cancelled tickets accept nothing; a resolved ticket only a
+/// verdict.
 pub fn apply(state: &State, action: &Action) -> Result<Next, Refusal> {
     use TicketStatus::*;
     let stay = |status| Next {
@@ -96,7 +102,7 @@ pub fn apply(state: &State, action: &Action) -> Result<Next, Refusal> {
         status: state.status,
     };
     match (*action, state.status) {
-        (_, Closed) => Err(not_now()),
+        (_, Closed | Cancelled) => Err(not_now()),
         (Action::Start, New | Reopened) => Ok(stay(InProgress)),
         (Action::WaitOnCustomer, New | InProgress | Reopened) => Ok(Next {
             pause: Some(true),
@@ -132,6 +138,7 @@ pub fn apply(state: &State, action: &Action) -> Result<Next, Refusal> {
                 ..stay(Resolved)
             })
         }
+        (Action::Cancel, New | InProgress | Reopened | WaitingOnCustomer) => Ok(stay(Cancelled)),
         (Action::Accept { satisfied: true }, Resolved) => Ok(stay(Closed)),
         (Action::Accept { satisfied: false }, Resolved) => Ok(stay(Reopened)),
         _ => Err(not_now()),
@@ -296,6 +303,15 @@ mod tests {
     }
 
     #[test]
+    fn a_ticket_opened_by_mistake_is_cancelled_before_it_is_resolved() {
+        for status in [New, InProgress, WaitingOnCustomer, Reopened] {
+            let n = apply(&st(Remote, status), &Action::Cancel).unwrap();
+            assert_eq!((n.tier, n.status), (Remote, Cancelled), "{status}");
+        }
+        assert!(!Cancelled.is_open() && !Closed.is_open() && Resolved.is_open());
+    }
+
+    #[test]
     fn illegal_transitions_are_refused() {
         let refused = [
             (New, Action::Resume),
@@ -313,6 +329,11 @@ mod tests {
             ),
             (Closed, Action::Start),
             (Closed, Action::Accept { satisfied: false }),
+            (Closed, Action::Cancel),
+            (Resolved, Action::Cancel),
+            (Cancelled, Action::Cancel),
+            (Cancelled, Action::Start),
+            (Cancelled, Action::Resolve),
             (
                 Closed,
                 Action::Escalate {
@@ -354,6 +375,7 @@ mod tests {
                     Action::Resolve,
                     Action::Accept { satisfied: true },
                     Action::Accept { satisfied: false },
+                    Action::Cancel,
                 ] {
                     let r = apply(
                         &State {
@@ -363,7 +385,7 @@ mod tests {
                         },
                         &action,
                     );
-                    if status == Closed {
+                    if matches!(status, Closed | Cancelled) {
                         assert!(r.is_err());
                     }
                     if let Ok(n) = r {

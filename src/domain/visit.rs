@@ -27,6 +27,8 @@ pub struct Done {
     pub quote_amount: Option<f64>,
     pub signoff_name: String,
     pub signature_png: Vec<u8>,
+    /// What the signer said of the result, if they said it.
+    pub satisfied: Option<bool>,
 }
 
 impl StepData {

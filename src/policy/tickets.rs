@@ -19,6 +19,7 @@ pub enum Act {
     Escalate,
     Resolve,
     Accept,
+    Cancel,
     Handoff,
     Assign,
     Authorize,
@@ -41,6 +42,7 @@ impl Act {
         Act::Escalate,
         Act::Resolve,
         Act::Accept,
+        Act::Cancel,
         Act::Handoff,
         Act::Assign,
         Act::Authorize,
@@ -63,6 +65,7 @@ impl Act {
             Act::Escalate => "Escalate a ticket",
             Act::Resolve => "Resolve a ticket",
             Act::Accept => "Record the customer's acceptance",
+            Act::Cancel => "Cancel a ticket opened by mistake",
             Act::Handoff => "Hand a ticket to another owner",
             Act::Assign => "Assign a ticket",
             Act::Authorize => "Record a remote authorization",
@@ -121,7 +124,7 @@ pub fn grant(role: Role, act: Act) -> Grant {
         | Act::RequestCallback
         | Act::CallbackDone
         | Act::Update => or_tied(role, LEADS, Tie::OwnerOrAssignee),
-        Act::Handoff => or_tied(role, LEADS, Tie::Owner),
+        Act::Handoff | Act::Cancel => or_tied(role, LEADS, Tie::Owner),
         Act::Assign | Act::Arrival => or_tied(role, &[Role::Supervisor, Role::Dispatcher], Tie::OwnerOrAssignee),
         Act::Notifications => Grant::Yes,
     }
@@ -243,6 +246,7 @@ mod tests {
             (t(Act::Escalate), work),
             (t(Act::Resolve), work),
             (t(Act::Accept), work),
+            (t(Act::Cancel), "Y own own own own Y own own"),
             (t(Act::Handoff), "Y own own own own Y own own"),
             (t(Act::Assign), "Y own+ own+ Y own+ Y own+ own+"),
             (t(Act::Authorize), work),

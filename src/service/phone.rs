@@ -6,6 +6,7 @@
 //! is refused). Visit steps carry `If-Match` with the version the phone last saw.
 
 use super::inspections::FindingOn;
+use super::surveys::ClosingMail;
 use super::visit_steps;
 use super::Who;
 use crate::db::dispatch::visits as store;
@@ -241,7 +242,13 @@ pub struct StepRequest {
 /// One step of the technician's visit (accept, decline, en route, check in, complete, fail),
 /// once per idempotency key. A step without `If-Match` is refused (428); an older version gets
 /// the current visit back (412).
-pub fn step(c: &mut DbConn, who: &Who, r: StepRequest, settings: &crate::config::Settings) -> AppResult<Answer> {
+pub fn step(
+    c: &mut DbConn,
+    who: &Who,
+    r: StepRequest,
+    settings: &crate::config::Settings,
+    closing: ClosingMail<'_>,
+) -> AppResult<Answer> {
     let act = r.kind.act();
     policy::require_phone(&who.caller, act)?;
     let key = r.post.key()?;
@@ -250,7 +257,7 @@ pub fn step(c: &mut DbConn, who: &Who, r: StepRequest, settings: &crate::config:
     once(c, who, &key, &post.hash, |c| {
         let expected = expected.ok_or(AppError::PreconditionRequired)?;
         let data = step_data((post.read)(post.body)?)?;
-        let v = visit_steps::take(c, who, act, visit, expected, data, settings)?;
+        let v = visit_steps::take(c, who, act, (visit, expected), data, (settings, closing))?;
         serde_json::to_string(&v).map_err(AppError::internal)
     })
 }
@@ -311,6 +318,7 @@ fn completion(b: CompleteRequest) -> AppResult<StepData> {
         quote_amount: b.quote_amount,
         signoff_name: validate::text("signoff_name", &b.signoff_name, 200)?,
         signature_png: png,
+        satisfied: b.satisfied,
     }))
 }
 

@@ -17,7 +17,7 @@ use crate::policy::{self as policies, Action, Caller, Facts};
 use chrono::{DateTime, Duration, Utc};
 use fieldline_mobile_api::{
     AuthorizationMethod, LadderTier, OnsiteRequest, OnsiteRequestStatus, Page, Priority, RemoteAuthorization, Role,
-    Ticket, TicketEvent, TicketStatus, UserId,
+    Ticket, TicketEvent, UserId,
 };
 use serde_json::Value;
 
@@ -37,6 +37,10 @@ pub enum Change {
     },
     Handoff {
         to: i64,
+        reason: String,
+    },
+    /// Ends a ticket opened by mistake (a duplicate, withdrawn by the customer).
+    Cancel {
         reason: String,
     },
     Assign {
@@ -72,6 +76,21 @@ pub enum Change {
     },
 }
 
+/// The ticket a step names: its id and, when the caller sent `If-Match`, the version they last
+/// read (an older one gets 412 with the ticket as it is now; without it the step is taken on
+/// whatever version is current).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    pub id: i64,
+    pub if_match: Option<i32>,
+}
+
+impl From<i64> for Target {
+    fn from(id: i64) -> Self {
+        Target { id, if_match: None }
+    }
+}
+
 /// The ladder steps, owned (the domain's `Action` borrows its reason).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LadderAction {
@@ -94,6 +113,7 @@ impl Change {
                 LadderAction::Resolve => Act::Resolve,
             },
             Change::Accept { .. } => Act::Accept,
+            Change::Cancel { .. } => Act::Cancel,
             Change::Handoff { .. } => Act::Handoff,
             Change::Assign { .. } => Act::Assign,
             Change::Authorize { .. } => Act::Authorize,
@@ -117,6 +137,7 @@ impl Change {
                 LadderAction::Resolve => "resolve",
             },
             Change::Accept { .. } => "accept",
+            Change::Cancel { .. } => "cancel",
             Change::Handoff { .. } => "handoff",
             Change::Assign { .. } => "assign",
             Change::Authorize { .. } => "authorize_remote",
@@ -135,11 +156,11 @@ pub fn act(
     c: &mut DbConn,
     actor: &Actor,
     role: Role,
-    id: i64,
+    target: Target,
     change: Change,
     step_interval: Duration,
 ) -> AppResult<Ticket> {
-    write(c, |c| change_in_tx(c, actor, Some(role), id, change, step_interval))
+    write(c, |c| change_in_tx(c, actor, Some(role), target, change, step_interval))
 }
 
 /// `act` inside the caller's transaction. With `role` None the permission was checked by the
@@ -148,10 +169,11 @@ pub fn change_in_tx(
     c: &mut DbConn,
     actor: &Actor,
     role: Option<Role>,
-    id: i64,
+    target: impl Into<Target>,
     change: Change,
     step_interval: Duration,
 ) -> AppResult<Ticket> {
+    let Target { id, if_match } = target.into();
     let user = actor.id.ok_or_else(|| AppError::internal("a change needs a user"))?.0;
     let before = store::get(c, id)?;
     if let Some(role) = role {
@@ -159,10 +181,15 @@ pub fn change_in_tx(
         let facts = facts_for(c, &caller, id, before.owner_id, before.assignee_id)?;
         policy::check_change(&caller, change.action(), &facts, || AppError::not_found("ticket", id))?;
     }
+    if if_match.is_some_and(|v| v != before.version) {
+        return Err(AppError::PreconditionFailed {
+            current: serde_json::to_value(before.to_wire()?).map_err(AppError::internal)?,
+        });
+    }
     let status = before.status()?;
-    if status == TicketStatus::Closed {
+    if !status.is_open() {
         return Err(AppError::InvalidTransition(format!(
-            "ticket {} is closed",
+            "ticket {} is {status}",
             before.number
         )));
     }
@@ -207,6 +234,7 @@ fn apply(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, change: &Change) -> AppRe
             comment,
         } => changes::accept(c, x, row, accepted_by, *satisfied, comment.as_deref())?,
         Change::Handoff { to, reason } => changes::handoff(c, x, row, *to, reason)?,
+        Change::Cancel { reason } => changes::cancel(c, x, row, reason)?,
         Change::Assign { to, reason } => changes::assign(c, x, row, *to, reason.as_deref())?,
         Change::Authorize { by, method, at, note } => {
             let a = Authorization {

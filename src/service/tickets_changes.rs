@@ -6,6 +6,7 @@
 
 use super::tickets::LadderAction;
 use crate::db::audit::{self, snapshot, Actor};
+use crate::db::dispatch::visits as visit_store;
 use crate::db::tickets::events::{self, NewEvent};
 use crate::db::tickets::onsite::{self, NewOnsiteRequest};
 use crate::db::tickets::records::{self, NewAcceptance, NewAuthorization};
@@ -243,7 +244,33 @@ pub fn accept(
     };
     let e = x.event(kind).from_to(Some(&x.before.status), Some(&row.status));
     events::add(c, e.reason(comment).data(data))?;
+    if satisfied {
+        end_onsite_work(c, x, "the ticket was closed")?;
+    }
     refresh_next_check(row, x.step_interval)
+}
+
+/// Cancels a ticket opened by mistake: it is no longer open (a state of its own, not a
+/// closure), its clocks stop, and its on-site work not yet started ends with it.
+pub fn cancel(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, reason: &str) -> AppResult<()> {
+    let next = ladder::apply(&x.ladder_state()?, &Action::Cancel).map_err(refusal)?;
+    row.status = next.status.as_str().into();
+    row.paused_at = None;
+    let e = x.event("cancelled").from_to(Some(&x.before.status), Some(&row.status));
+    events::add(c, e.reason(Some(reason)))?;
+    end_onsite_work(c, x, "the ticket was cancelled")?;
+    refresh_next_check(row, x.step_interval)
+}
+
+/// A closed or cancelled ticket's on-site registrations still open and its visits no
+/// technician holds yet are cancelled; the timeline says which.
+fn end_onsite_work(c: &mut DbConn, x: &Ctx, why: &str) -> AppResult<()> {
+    let cancelled = visit_store::cancel_unstarted_of_ticket(c, x.id, why, x.now())?;
+    if !cancelled.is_empty() {
+        let e = x.event("visits_cancelled").data(json!({"visit_ids": cancelled}));
+        events::add(c, e.reason(Some(why)))?;
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------- ownership

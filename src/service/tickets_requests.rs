@@ -4,10 +4,11 @@
 
 use super::revisits;
 use super::surveys::{self, ClosingMail};
-use super::tickets::{act, change_in_tx, Change, LadderAction};
+use super::tickets::{act, change_in_tx, Change, LadderAction, Target};
 use super::tickets_registration::{self as registration, Registration};
 use super::Who;
 use crate::config::Settings;
+use crate::db::audit::Actor;
 use crate::db::tickets::records;
 use crate::db::{write, DbConn};
 use crate::domain::validate;
@@ -16,8 +17,8 @@ use crate::policy::tickets::Act;
 use crate::policy::{self, Action};
 use chrono::{DateTime, Duration, Utc};
 use fieldline_mobile_api::{
-    AcceptanceRequest, ArrivalRequest, AssignRequest, Channel, EscalateRequest, HandoffRequest, NewAuthorization,
-    NewTicket, Note, RemoteAuthorization, Ticket, TicketStatus, UpdateTicket,
+    AcceptanceRequest, ArrivalRequest, AssignRequest, CancelTicketRequest, Channel, EscalateRequest, HandoffRequest,
+    NewAuthorization, NewTicket, Note, RemoteAuthorization, Ticket, TicketStatus, UpdateTicket,
 };
 
 /// An optional free text of up to 2,000 characters (a reason, a note, a comment).
@@ -36,8 +37,8 @@ fn recent(field: &str, t: Option<DateTime<Utc>>, now: DateTime<Utc>) -> AppResul
 }
 
 /// Makes a validated change as the caller (who may make it is decided with the ticket in hand).
-fn change(c: &mut DbConn, who: &Who, id: i64, change: Change, settings: &Settings) -> AppResult<Ticket> {
-    act(c, &who.actor(), who.caller.role, id, change, settings.escalation_step())
+fn change(c: &mut DbConn, who: &Who, t: Target, change: Change, settings: &Settings) -> AppResult<Ticket> {
+    act(c, &who.actor(), who.caller.role, t, change, settings.escalation_step())
 }
 
 /// Registers a request. The registering user is its first responder and owner.
@@ -64,7 +65,7 @@ pub fn register(c: &mut DbConn, who: &Who, b: NewTicket, settings: &Settings) ->
 }
 
 /// Changes priority, site, title or description.
-pub fn update(c: &mut DbConn, who: &Who, id: i64, b: UpdateTicket, settings: &Settings) -> AppResult<Ticket> {
+pub fn update(c: &mut DbConn, who: &Who, t: Target, b: UpdateTicket, settings: &Settings) -> AppResult<Ticket> {
     let ch = Change::Update {
         priority: b.priority,
         site_id: b.site_id.map(|s| s.0),
@@ -80,13 +81,13 @@ pub fn update(c: &mut DbConn, who: &Who, id: i64, b: UpdateTicket, settings: &Se
             .transpose()?,
         reason: reason("reason", b.reason.as_deref())?,
     };
-    change(c, who, id, ch, settings)
+    change(c, who, t, ch, settings)
 }
 
 fn ladder(
     c: &mut DbConn,
     who: &Who,
-    id: i64,
+    t: Target,
     note: Note,
     action: LadderAction,
     settings: &Settings,
@@ -97,31 +98,31 @@ fn ladder(
         reason,
         window: None,
     };
-    change(c, who, id, ch, settings)
+    change(c, who, t, ch, settings)
 }
 
 /// Starts work (the first response).
-pub fn start(c: &mut DbConn, who: &Who, id: i64, note: Note, settings: &Settings) -> AppResult<Ticket> {
-    ladder(c, who, id, note, LadderAction::Start, settings)
+pub fn start(c: &mut DbConn, who: &Who, t: Target, note: Note, settings: &Settings) -> AppResult<Ticket> {
+    ladder(c, who, t, note, LadderAction::Start, settings)
 }
 
 /// Waits on the customer: the SLA clock stops.
-pub fn wait(c: &mut DbConn, who: &Who, id: i64, note: Note, settings: &Settings) -> AppResult<Ticket> {
-    ladder(c, who, id, note, LadderAction::Wait, settings)
+pub fn wait(c: &mut DbConn, who: &Who, t: Target, note: Note, settings: &Settings) -> AppResult<Ticket> {
+    ladder(c, who, t, note, LadderAction::Wait, settings)
 }
 
 /// The customer answered: the SLA clock runs again.
-pub fn resume(c: &mut DbConn, who: &Who, id: i64, note: Note, settings: &Settings) -> AppResult<Ticket> {
-    ladder(c, who, id, note, LadderAction::Resume, settings)
+pub fn resume(c: &mut DbConn, who: &Who, t: Target, note: Note, settings: &Settings) -> AppResult<Ticket> {
+    ladder(c, who, t, note, LadderAction::Resume, settings)
 }
 
 /// The work is done; the customer is asked to accept.
-pub fn resolve(c: &mut DbConn, who: &Who, id: i64, note: Note, settings: &Settings) -> AppResult<Ticket> {
-    ladder(c, who, id, note, LadderAction::Resolve, settings)
+pub fn resolve(c: &mut DbConn, who: &Who, t: Target, note: Note, settings: &Settings) -> AppResult<Ticket> {
+    ladder(c, who, t, note, LadderAction::Resolve, settings)
 }
 
 /// Climbs the ladder (on site with the agreed visit window).
-pub fn escalate(c: &mut DbConn, who: &Who, id: i64, b: EscalateRequest, settings: &Settings) -> AppResult<Ticket> {
+pub fn escalate(c: &mut DbConn, who: &Who, t: Target, b: EscalateRequest, settings: &Settings) -> AppResult<Ticket> {
     let window = match (b.window_start, b.window_end) {
         (Some(s), Some(e)) => Some((s, e)),
         (None, None) => None,
@@ -133,32 +134,40 @@ pub fn escalate(c: &mut DbConn, who: &Who, id: i64, b: EscalateRequest, settings
         reason: reason("reason", b.reason.as_deref())?,
         window,
     };
-    change(c, who, id, ch, settings)
+    change(c, who, t, ch, settings)
 }
 
 /// Hands ownership to a named user, with a reason.
-pub fn handoff(c: &mut DbConn, who: &Who, id: i64, b: HandoffRequest, settings: &Settings) -> AppResult<Ticket> {
+pub fn handoff(c: &mut DbConn, who: &Who, t: Target, b: HandoffRequest, settings: &Settings) -> AppResult<Ticket> {
     let ch = Change::Handoff {
         to: b.to_user_id.0,
         reason: validate::text("reason", &b.reason, 2000)?,
     };
-    change(c, who, id, ch, settings)
+    change(c, who, t, ch, settings)
+}
+
+/// Cancels a ticket opened by mistake, with the reason.
+pub fn cancel(c: &mut DbConn, who: &Who, t: Target, b: CancelTicketRequest, settings: &Settings) -> AppResult<Ticket> {
+    let ch = Change::Cancel {
+        reason: validate::text("reason", &b.reason, 2000)?,
+    };
+    change(c, who, t, ch, settings)
 }
 
 /// Sets who works the ticket now; the owner stays.
-pub fn assign(c: &mut DbConn, who: &Who, id: i64, b: AssignRequest, settings: &Settings) -> AppResult<Ticket> {
+pub fn assign(c: &mut DbConn, who: &Who, t: Target, b: AssignRequest, settings: &Settings) -> AppResult<Ticket> {
     let ch = Change::Assign {
         to: b.assignee_id.map(|u| u.0),
         reason: reason("reason", b.reason.as_deref())?,
     };
-    change(c, who, id, ch, settings)
+    change(c, who, t, ch, settings)
 }
 
 /// Records the customer's authorization for remote access (who, when, how).
 pub fn authorize(
     c: &mut DbConn,
     who: &Who,
-    id: i64,
+    t: Target,
     b: NewAuthorization,
     settings: &Settings,
 ) -> AppResult<RemoteAuthorization> {
@@ -170,9 +179,9 @@ pub fn authorize(
     };
     let actor = who.actor();
     write(c, |c| {
-        change_in_tx(c, &actor, Some(who.caller.role), id, ch, settings.escalation_step())?;
+        change_in_tx(c, &actor, Some(who.caller.role), t, ch, settings.escalation_step())?;
         // The newest of the ticket's authorizations is the one just recorded (same transaction).
-        records::authorizations(c, id)?
+        records::authorizations(c, t.id)?
             .pop()
             .ok_or_else(|| AppError::internal("the authorization just recorded is missing"))
     })
@@ -183,7 +192,7 @@ pub fn authorize(
 pub fn accept(
     c: &mut DbConn,
     who: &Who,
-    id: i64,
+    t: Target,
     b: AcceptanceRequest,
     settings: &Settings,
     closing: ClosingMail<'_>,
@@ -195,34 +204,45 @@ pub fn accept(
     };
     let actor = who.actor();
     write(c, |c| {
-        let ticket = change_in_tx(c, &actor, Some(who.caller.role), id, ch, settings.escalation_step())?;
-        // A closed ticket is thanked with its survey link and revisited for satisfaction.
+        let ticket = change_in_tx(c, &actor, Some(who.caller.role), t, ch, settings.escalation_step())?;
         if ticket.status == TicketStatus::Closed {
-            revisits::schedule_satisfaction(c, &actor, &ticket, settings.revisits.satisfaction_days)?;
-            surveys::send_closing_mail(c, &actor, ticket.id.0, closing)?;
+            after_closing(c, &actor, &ticket, settings, closing)?;
         }
         Ok(ticket)
     })
 }
 
+/// A ticket the customer accepted is thanked with its survey link and revisited for
+/// satisfaction, in the transaction that closed it.
+pub fn after_closing(
+    c: &mut DbConn,
+    actor: &Actor,
+    ticket: &Ticket,
+    settings: &Settings,
+    closing: ClosingMail<'_>,
+) -> AppResult<()> {
+    revisits::schedule_satisfaction(c, actor, ticket, settings.revisits.satisfaction_days)?;
+    surveys::send_closing_mail(c, actor, ticket.id.0, closing)
+}
+
 /// Promises a callback: due in 24 hours.
-pub fn request_callback(c: &mut DbConn, who: &Who, id: i64, note: Note, settings: &Settings) -> AppResult<Ticket> {
+pub fn request_callback(c: &mut DbConn, who: &Who, t: Target, note: Note, settings: &Settings) -> AppResult<Ticket> {
     let ch = Change::RequestCallback {
         reason: reason("reason", note.reason.as_deref())?,
     };
-    change(c, who, id, ch, settings)
+    change(c, who, t, ch, settings)
 }
 
 /// The promised callback was made.
-pub fn callback_done(c: &mut DbConn, who: &Who, id: i64, note: Note, settings: &Settings) -> AppResult<Ticket> {
+pub fn callback_done(c: &mut DbConn, who: &Who, t: Target, note: Note, settings: &Settings) -> AppResult<Ticket> {
     let ch = Change::CallbackDone {
         reason: reason("reason", note.reason.as_deref())?,
     };
-    change(c, who, id, ch, settings)
+    change(c, who, t, ch, settings)
 }
 
 /// Records the technician's arrival on site (stops the arrival clock).
-pub fn arrival(c: &mut DbConn, who: &Who, id: i64, b: ArrivalRequest, settings: &Settings) -> AppResult<Ticket> {
+pub fn arrival(c: &mut DbConn, who: &Who, t: Target, b: ArrivalRequest, settings: &Settings) -> AppResult<Ticket> {
     let at = recent("arrived_at", b.arrived_at, who.at)?;
-    change(c, who, id, Change::Arrived { at }, settings)
+    change(c, who, t, Change::Arrived { at }, settings)
 }

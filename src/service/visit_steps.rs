@@ -3,8 +3,11 @@
 //! rule) and fail (or ask for another visit), each with the visit's timeline entry, audit record,
 //! and what follows for an inspection.
 
+use super::surveys::ClosingMail;
+use super::tickets::{self, Change, LadderAction};
 use super::visits::visit_event;
 use super::Who;
+use crate::config::Settings;
 use crate::db::audit::{self, snapshot, Actor};
 use crate::db::dispatch::technicians as tech_store;
 use crate::db::dispatch::visits::{self as store, CheckIn, Completion, VisitRow};
@@ -14,7 +17,7 @@ use crate::domain::geo::Location;
 use crate::domain::visit::{self as rules, Billing, Done, StepData, Work};
 use crate::error::{AppError, AppResult};
 use crate::policy::dispatch::{self as policy, Act};
-use fieldline_mobile_api::{LadderTier, OnsiteRequestStatus, Visit};
+use fieldline_mobile_api::{LadderTier, OnsiteRequestStatus, TicketStatus, Visit};
 
 /// The visit as it is now, as a 412's body.
 fn precondition_failed(v: &VisitRow) -> AppResult<AppError> {
@@ -29,10 +32,9 @@ pub fn take(
     c: &mut DbConn,
     who: &Who,
     act: Act,
-    id: i64,
-    expected_version: i32,
+    (id, expected_version): (i64, i32),
     data: StepData,
-    settings: &crate::config::Settings,
+    (settings, closing): (&Settings, ClosingMail<'_>),
 ) -> AppResult<Visit> {
     let before = store::get_visit(c, id)?;
     policy::require_phone_visit(&who.caller, act, id, before.technician_id)?;
@@ -41,6 +43,10 @@ pub fn take(
     }
     let status = before.status()?;
     let step = data.step();
+    let signed = match &data {
+        StepData::Complete(d) => Some((d.signoff_name.clone(), d.satisfied)),
+        _ => None,
+    };
     let next = rules::next(status, step)
         .ok_or_else(|| AppError::InvalidTransition(format!("a visit that is {status} cannot {}", step.name())))?;
     let actor = who.actor();
@@ -97,7 +103,78 @@ pub fn take(
         snapshot(&before.to_wire()?),
         snapshot(&after),
     )?;
+    if let (Some((signer, satisfied)), Some(ticket)) = (signed, before.ticket_id) {
+        let signoff = Signoff {
+            visit: id,
+            signer: &signer,
+            satisfied,
+        };
+        finish_ticket(c, &actor, ticket, signoff, (settings, closing))?;
+    }
     Ok(after)
+}
+
+/// The customer's sign-off on the technician's phone.
+struct Signoff<'a> {
+    visit: i64,
+    signer: &'a str,
+    satisfied: Option<bool>,
+}
+
+/// The ticket's last on-site work, completed and signed, resolves the ticket. A signer who
+/// states they are satisfied gives the customer's acceptance: the ticket closes (with its
+/// satisfaction revisit and closing e-mail). Otherwise its owner is asked to get the customer's
+/// acceptance. A ticket already resolved, closed or cancelled is left as it is.
+fn finish_ticket(
+    c: &mut DbConn,
+    actor: &Actor,
+    ticket_id: i64,
+    s: Signoff,
+    (settings, closing): (&Settings, ClosingMail<'_>),
+) -> AppResult<()> {
+    if store::work_left_on_ticket(c, ticket_id, s.visit)? {
+        return Ok(());
+    }
+    let t = ticket_store::get(c, ticket_id)?;
+    if !matches!(
+        t.status()?,
+        TicketStatus::New | TicketStatus::InProgress | TicketStatus::WaitingOnCustomer | TicketStatus::Reopened
+    ) {
+        return Ok(());
+    }
+    let step = settings.escalation_step();
+    let resolve = Change::Ladder {
+        action: LadderAction::Resolve,
+        reason: Some(format!("visit {} was completed and signed by {}", s.visit, s.signer)),
+        window: None,
+    };
+    let resolved = tickets::change_in_tx(c, actor, None, ticket_id, resolve, step)?;
+    if s.satisfied == Some(true) {
+        let accept = Change::Accept {
+            accepted_by: s.signer.to_owned(),
+            satisfied: true,
+            comment: Some(format!(
+                "satisfied, signed on the technician's phone at the end of visit {}",
+                s.visit
+            )),
+        };
+        let closed = tickets::change_in_tx(c, actor, None, ticket_id, accept, step)?;
+        super::tickets_requests::after_closing(c, actor, &closed, settings, closing)?;
+    } else {
+        let msg = format!(
+            "Ticket {} was resolved on site (visit {}): ask the customer to accept the result",
+            resolved.number, s.visit
+        );
+        notifications::notify(
+            c,
+            &[resolved.owner_id.0],
+            Some(ticket_id),
+            "acceptance_due",
+            &msg,
+            actor.at,
+        )?;
+    }
+    Ok(())
 }
 
 /// The visit goes back to dispatch, and the dispatchers are told.
@@ -185,5 +262,9 @@ fn complete(c: &mut DbConn, actor: &Actor, before: &VisitRow, d: &Done) -> AppRe
         signature_png: &d.signature_png,
         parts: &d.parts,
     };
-    store::set_completed(c, before.id, &done)
+    store::set_completed(c, before.id, &done)?;
+    if let Some(request) = before.onsite_request_id {
+        store::set_onsite_request_status(c, request, OnsiteRequestStatus::Done, actor.at)?;
+    }
+    Ok(())
 }

@@ -79,6 +79,13 @@ pub fn create(c: &mut DbConn, who: &Who, b: NewVisit) -> AppResult<Visit> {
                 format!("no on-site registration with id {request_id}"),
             )
         })?;
+        let ticket = crate::db::tickets::get(c, request.ticket_id)?;
+        if !ticket.status()?.is_open() {
+            return Err(AppError::InvalidTransition(format!(
+                "ticket {} is {}: it takes no more visits",
+                ticket.number, ticket.status
+            )));
+        }
         if request.status != OnsiteRequestStatus::Open.as_str() {
             return Err(AppError::InvalidTransition(format!(
                 "the on-site registration is {}, not open",

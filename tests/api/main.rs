@@ -7,6 +7,7 @@ mod smtp;
 
 mod audit;
 mod auth;
+mod closure;
 mod console;
 mod customers;
 mod dispatch;

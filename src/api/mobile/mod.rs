@@ -113,7 +113,14 @@ async fn step(
         post: post(&req, body, read),
     };
     let who = who(&user, &state);
-    let (status, out) = run(&state, move |c, st| phone::step(c, &who, r, &st.settings)).await?;
+    // A signed, satisfied completion of the ticket's last visit closes the ticket: its closing
+    // e-mail and survey link go out in the same transaction.
+    let (status, out) = run(&state, move |c, st| {
+        let id_domain = st.settings.mail.id_domain();
+        let closing = super::surveys::closing_mail(st, &id_domain);
+        phone::step(c, &who, r, &st.settings, closing)
+    })
+    .await?;
     Ok(json_response(status, out))
 }
 

@@ -183,6 +183,61 @@ pub fn set_onsite_request_status(
     Ok(())
 }
 
+/// Ends the on-site work of a ticket that closed or was cancelled: its visits no technician
+/// holds yet (scheduled) are cancelled with the reason, and its on-site registrations still
+/// open, or left without a visit by that, are cancelled. Returns the visits cancelled.
+pub fn cancel_unstarted_of_ticket(c: &mut DbConn, ticket_id: i64, why: &str, at: DateTime<Utc>) -> AppResult<Vec<i64>> {
+    let unstarted: Vec<(i64, Option<i64>)> = visits::table
+        .filter(visits::ticket_id.eq(ticket_id))
+        .filter(visits::status.eq(VisitStatus::Scheduled.as_str()))
+        .select((visits::id, visits::onsite_request_id))
+        .load(c)?;
+    let ids: Vec<i64> = unstarted.iter().map(|v| v.0).collect();
+    let requests: Vec<i64> = unstarted.iter().filter_map(|v| v.1).collect();
+    if !ids.is_empty() {
+        diesel::update(visits::table.filter(visits::id.eq_any(&ids)))
+            .set((
+                visits::status.eq(VisitStatus::Cancelled.as_str()),
+                visits::outcome_reason.eq(why),
+                visits::version.eq(visits::version + 1),
+                visits::updated_at.eq(ts(at)),
+            ))
+            .execute(c)?;
+    }
+    diesel::update(
+        onsite_requests::table
+            .filter(onsite_requests::ticket_id.eq(ticket_id))
+            .filter(
+                onsite_requests::status
+                    .eq(OnsiteRequestStatus::Open.as_str())
+                    .or(onsite_requests::id.eq_any(&requests)),
+            ),
+    )
+    .set((
+        onsite_requests::status.eq(OnsiteRequestStatus::Cancelled.as_str()),
+        onsite_requests::updated_at.eq(ts(at)),
+    ))
+    .execute(c)?;
+    Ok(ids)
+}
+
+/// Whether the ticket has on-site work left besides visit `but`: another visit still to be done
+/// (scheduled, or held by a technician), or an on-site registration still open.
+pub fn work_left_on_ticket(c: &mut DbConn, ticket_id: i64, but: i64) -> AppResult<bool> {
+    let visits: i64 = visits::table
+        .filter(visits::ticket_id.eq(ticket_id))
+        .filter(visits::id.ne(but))
+        .filter(visits::status.eq_any(OPEN_VISIT))
+        .count()
+        .get_result(c)?;
+    let requests: i64 = onsite_requests::table
+        .filter(onsite_requests::ticket_id.eq(ticket_id))
+        .filter(onsite_requests::status.eq(OnsiteRequestStatus::Open.as_str()))
+        .count()
+        .get_result(c)?;
+    Ok(visits + requests > 0)
+}
+
 /// The ticket's site and region.
 pub fn ticket_place(c: &mut DbConn, ticket_id: i64) -> AppResult<(Option<i64>, Option<i64>)> {
     Ok(tickets::table

@@ -34,13 +34,13 @@ pub enum TicketSort {
     Opened,
 }
 
-/// `status <> 'closed'`, written into the statement rather than bound. The partial indexes of
-/// the open tickets (`WHERE status <> 'closed'`) then prove the condition when the statement is
+/// `status NOT IN ('closed', 'cancelled')`, written into the statement rather than bound. The partial indexes of
+/// the open tickets (`WHERE status NOT IN ('closed', 'cancelled')`) then prove the condition when the statement is
 /// prepared, so a list or count reads their entries alone; with a bound value the database
 /// must read each entry's row to check the status again (at 1,000,000 tickets, 78 ms instead of
 /// 2 ms to count the open ones on SQLite).
 fn open_tickets() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
-    diesel::dsl::sql("tickets.status <> 'closed'")
+    diesel::dsl::sql("tickets.status NOT IN ('closed', 'cancelled')")
 }
 
 /// `tickets.<column> = '<value>'` for a column of a few skewed values (the status, the tier),
@@ -77,7 +77,11 @@ pub fn list(
         }
         match f.open {
             Some(true) => q = q.filter(open_tickets()),
-            Some(false) => q = q.filter(ticket_is("status", TicketStatus::Closed.as_str())),
+            Some(false) => {
+                q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+                    "tickets.status IN ('closed', 'cancelled')",
+                ))
+            }
             None => {}
         }
         if let Some(t) = f.tier {
@@ -142,10 +146,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_open_filter_names_the_closed_status_as_the_wire_does() {
+    fn the_open_filter_names_the_closed_and_cancelled_statuses_as_the_wire_does() {
         let sql = diesel::debug_query::<diesel::sqlite::Sqlite, _>(&open_tickets()).to_string();
         assert!(
-            sql.contains(&format!("<> '{}'", TicketStatus::Closed.as_str())),
+            sql.contains(&format!(
+                "NOT IN ('{}', '{}')",
+                TicketStatus::Closed.as_str(),
+                TicketStatus::Cancelled.as_str()
+            )),
             "{sql}"
         );
     }

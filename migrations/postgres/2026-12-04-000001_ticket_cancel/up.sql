@@ -1,0 +1,8 @@
+-- A ticket opened by mistake is cancelled (status `cancelled`): like a closed one it is no
+-- longer open, so the partial indexes of the open tickets leave both out.
+DROP INDEX tickets_open_due;
+DROP INDEX tickets_open_breached;
+DROP INDEX tickets_open_tier;
+CREATE INDEX tickets_open_due ON tickets (resolution_due_at, id) WHERE status NOT IN ('closed', 'cancelled');
+CREATE INDEX tickets_open_breached ON tickets (breached, resolution_due_at, id) WHERE status NOT IN ('closed', 'cancelled');
+CREATE INDEX tickets_open_tier ON tickets (ladder_tier, resolution_due_at, id) WHERE status NOT IN ('closed', 'cancelled');
