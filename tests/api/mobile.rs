@@ -246,7 +246,8 @@ async fn a_technician_works_a_visit_from_the_phone() {
             "visit_en_route",
             "arrived",
             "visit_checked_in",
-            "visit_completed"
+            "visit_completed",
+            "resolved"
         ]),
         "{kinds:?}"
     );
