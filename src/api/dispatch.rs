@@ -5,7 +5,7 @@ use super::extract::{Json, Query};
 use super::{etag, if_match, run, who, with_etag};
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
-use crate::service::{technicians, visit_photos, visits};
+use crate::service::{technicians, visit_changes, visit_photos, visits};
 use crate::startup::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -145,7 +145,10 @@ pub async fn reschedule(
     body: Json<VisitReschedule>,
 ) -> AppResult<HttpResponse> {
     let (id, who, expected) = (id.into_inner(), who(&user, &state), if_match(&req)?);
-    let out = run(&state, move |c, _| visits::reschedule(c, &who, id, expected, body.0)).await?;
+    let out = run(&state, move |c, _| {
+        visit_changes::reschedule(c, &who, id, expected, body.0)
+    })
+    .await?;
     Ok(with_etag(StatusCode::OK, out.version, &out))
 }
 
@@ -165,7 +168,7 @@ pub async fn cancel(
     body: Json<VisitCancellation>,
 ) -> AppResult<HttpResponse> {
     let (id, who, expected) = (id.into_inner(), who(&user, &state), if_match(&req)?);
-    let out = run(&state, move |c, _| visits::cancel(c, &who, id, expected, body.0)).await?;
+    let out = run(&state, move |c, _| visit_changes::cancel(c, &who, id, expected, body.0)).await?;
     Ok(with_etag(StatusCode::OK, out.version, &out))
 }
 

@@ -428,8 +428,14 @@ mod tests {
     fn an_agreement_is_dated_in_the_recent_past() {
         let now: DateTime<Utc> = "2026-12-03T08:00:00Z".parse().unwrap();
         assert!(agreed_at(now, now).is_ok());
-        assert!(agreed_at(now + Duration::minutes(5), now).is_ok(), "a clock a little fast");
-        assert_eq!(agreed_at(now + Duration::minutes(6), now).unwrap_err().field, "agreed_at");
+        assert!(
+            agreed_at(now + Duration::minutes(5), now).is_ok(),
+            "a clock a little fast"
+        );
+        assert_eq!(
+            agreed_at(now + Duration::minutes(6), now).unwrap_err().field,
+            "agreed_at"
+        );
         assert!(agreed_at(now - Duration::days(30), now).is_ok());
         assert_eq!(
             agreed_at(now - Duration::days(30) - Duration::seconds(1), now)

@@ -44,12 +44,10 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Why the photo is refused, as the API says it.
 fn refused(r: PhotoRefused) -> AppError {
     match r {
-        PhotoRefused::Type => AppError::UnsupportedMediaType(
-            "send a photo as `Content-Type: image/jpeg` or `image/png`".into(),
-        ),
-        PhotoRefused::Content(Image::Jpeg) => {
-            AppError::UnsupportedMediaType("the body is not a JPEG image".into())
+        PhotoRefused::Type => {
+            AppError::UnsupportedMediaType("send a photo as `Content-Type: image/jpeg` or `image/png`".into())
         }
+        PhotoRefused::Content(Image::Jpeg) => AppError::UnsupportedMediaType("the body is not a JPEG image".into()),
         PhotoRefused::Content(Image::Png) => AppError::UnsupportedMediaType("the body is not a PNG image".into()),
         PhotoRefused::Empty => AppError::validation("body", "the photo is empty"),
     }

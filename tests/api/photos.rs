@@ -73,7 +73,10 @@ async fn a_technician_attaches_photos_and_the_office_reads_them() {
     // The office reads them: the dispatcher and the ticket's agent.
     for token in [&dispatcher, &f.token] {
         let listed: Vec<VisitPhoto> = app
-            .ok(app.get(&format!("/api/v1/visits/{}/photos", visit.id), token).await, 200)
+            .ok(
+                app.get(&format!("/api/v1/visits/{}/photos", visit.id), token).await,
+                200,
+            )
             .await;
         assert_eq!(listed, mine);
         let r = app
@@ -85,8 +88,11 @@ async fn a_technician_attaches_photos_and_the_office_reads_them() {
     }
     // A photo of another visit is not found under this one.
     problem(
-        app.get(&format!("/api/v1/visits/{}/photos/{}", visit.id.0 + 1000, form.id), &dispatcher)
-            .await,
+        app.get(
+            &format!("/api/v1/visits/{}/photos/{}", visit.id.0 + 1000, form.id),
+            &dispatcher,
+        )
+        .await,
         404,
         "not_found",
     )
@@ -112,9 +118,7 @@ async fn a_technician_attaches_photos_and_the_office_reads_them() {
 
 #[tokio::test]
 async fn photos_are_bounded_in_size_count_and_type() {
-    let Setup {
-        app, phone, visit, ..
-    } = setup_with(|s| {
+    let Setup { app, phone, visit, .. } = setup_with(|s| {
         s.photo_max_bytes = 2048;
         s.photos_per_visit = 2;
     })
@@ -249,7 +253,13 @@ async fn only_the_technician_holding_the_visit_and_the_office_see_its_photos() {
         ErrorCode::Forbidden
     );
     // Every office role reads them (those who may read the ticket).
-    for role in [Role::Agent, Role::RemoteEngineer, Role::Supervisor, Role::AccountManager, Role::Manager] {
+    for role in [
+        Role::Agent,
+        Role::RemoteEngineer,
+        Role::Supervisor,
+        Role::AccountManager,
+        Role::Manager,
+    ] {
         let token = app.token(role).await;
         let r = app
             .get(&format!("/api/v1/visits/{}/photos/{}", visit.id, photo.id), &token)

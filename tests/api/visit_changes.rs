@@ -9,8 +9,7 @@ use crate::tickets::{at, register, Fixture};
 use chrono::{DateTime, Utc};
 use fieldline_mobile_api::client::Client;
 use fieldline_mobile_api::{
-    AgreedVia, ErrorCode, Notification, OnsiteRequest, OnsiteRequestStatus, Page, Role, TicketEvent, Visit,
-    VisitStatus,
+    AgreedVia, ErrorCode, Notification, OnsiteRequest, OnsiteRequestStatus, Page, Role, TicketEvent, Visit, VisitStatus,
 };
 use serde_json::{json, Value};
 
@@ -107,8 +106,15 @@ async fn a_visit_moves_to_a_window_agreed_with_the_customer_and_the_phone_sees_i
     assert_eq!(etag, format!("\"{}\"", moved.version));
     assert_eq!(moved.version, accepted.version + 1);
     assert_eq!((moved.window_start, moved.window_end), (at(WED_START), at(WED_END)));
-    assert_eq!(moved.technician_id, accepted.technician_id, "the booking moves with the visit");
-    assert_eq!(moved.status, VisitStatus::Assigned, "the technician accepts the new window again");
+    assert_eq!(
+        moved.technician_id, accepted.technician_id,
+        "the booking moves with the visit"
+    );
+    assert_eq!(
+        moved.status,
+        VisitStatus::Assigned,
+        "the technician accepts the new window again"
+    );
     assert_eq!(moved.accepted_at, None);
     assert_eq!(moved.window_agreed_with.as_deref(), Some("Zhou Jie"));
     assert_eq!(moved.window_agreed_at, Some(at("2026-11-24T00:55:00Z")));
@@ -309,8 +315,22 @@ async fn a_stale_if_match_gets_412_with_the_current_visit() {
         .await
         .unwrap();
     for r in [
-        reschedule(&app, &f.token, visit.id.0, &moved_to(WED_START, WED_END), Some(visit.version)).await,
-        cancel(&app, &f.token, visit.id.0, &json!({"reason": "withdrawn"}), Some(visit.version)).await,
+        reschedule(
+            &app,
+            &f.token,
+            visit.id.0,
+            &moved_to(WED_START, WED_END),
+            Some(visit.version),
+        )
+        .await,
+        cancel(
+            &app,
+            &f.token,
+            visit.id.0,
+            &json!({"reason": "withdrawn"}),
+            Some(visit.version),
+        )
+        .await,
     ] {
         let p = problem(r, 412, "precondition_failed").await;
         assert_eq!(p.current.unwrap()["version"], accepted.version);
@@ -322,7 +342,14 @@ async fn a_stale_if_match_gets_412_with_the_current_visit() {
     );
     let moved: Visit = app
         .ok(
-            reschedule(&app, &f.token, visit.id.0, &moved_to(WED_START, WED_END), Some(accepted.version)).await,
+            reschedule(
+                &app,
+                &f.token,
+                visit.id.0,
+                &moved_to(WED_START, WED_END),
+                Some(accepted.version),
+            )
+            .await,
             200,
         )
         .await;
@@ -424,7 +451,12 @@ async fn only_dispatchers_and_agents_move_or_cancel_visits() {
     let mut phone = Client::new(&app.address);
     phone.login(&tech.username, USER_PASSWORD).await.unwrap();
     let tech_token = phone.access_token().unwrap().to_string();
-    for role in [Role::Technician, Role::RemoteEngineer, Role::AccountManager, Role::Manager] {
+    for role in [
+        Role::Technician,
+        Role::RemoteEngineer,
+        Role::AccountManager,
+        Role::Manager,
+    ] {
         let token = if role == Role::Technician {
             tech_token.clone()
         } else {

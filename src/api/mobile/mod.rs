@@ -278,7 +278,10 @@ pub async fn attach_photo(
         .to_string();
     // A resend has the same address, type and bytes.
     let digest = visit_photos::sha256_hex(&bytes);
-    let hash = request_hash(&req, &serde_json::json!({"content_type": content_type, "sha256": digest}));
+    let hash = request_hash(
+        &req,
+        &serde_json::json!({"content_type": content_type, "sha256": digest}),
+    );
     let p = PhotoPost {
         visit: id.into_inner(),
         key: req

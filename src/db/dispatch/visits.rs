@@ -8,8 +8,8 @@ use crate::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use fieldline_mobile_api::{
-    AgreedVia, InspectionId, OnsiteRequestId, OnsiteRequestStatus, Page, PartUsed, RegionId, TicketId, UserId, Visit, VisitId,
-    VisitKind, VisitStatus,
+    AgreedVia, InspectionId, OnsiteRequestId, OnsiteRequestStatus, Page, PartUsed, RegionId, TicketId, UserId, Visit,
+    VisitId, VisitKind, VisitStatus,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -99,7 +99,8 @@ impl VisitRow {
                 .window_agreed_via
                 .as_deref()
                 .map(|v| {
-                    AgreedVia::parse(v).ok_or_else(|| AppError::internal(format!("visit {} has unknown agreement", self.id)))
+                    AgreedVia::parse(v)
+                        .ok_or_else(|| AppError::internal(format!("visit {} has unknown agreement", self.id)))
                 })
                 .transpose()?,
         })
