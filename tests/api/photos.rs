@@ -4,7 +4,7 @@
 
 use crate::dispatch::technician;
 use crate::helpers::{problem, USER_PASSWORD};
-use crate::mobile::{png, setup, setup_with, Setup};
+use crate::mobile::{png, setup, setup_with, work_the_visit, Setup};
 use base64::Engine;
 use fieldline_mobile_api::client::{Client, ClientError};
 use fieldline_mobile_api::{ErrorCode, PhotoKind, Role, User, VisitPhoto};
@@ -289,4 +289,34 @@ async fn only_the_technician_holding_the_visit_and_the_office_see_its_photos() {
         ErrorCode::InvalidTransition
     );
     assert_eq!(phone.visit_photos(visit.id).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn erasing_the_signer_removes_the_photos_of_the_signed_form() {
+    let Setup {
+        app, f, phone, visit, ..
+    } = setup().await;
+    let before = phone
+        .attach_photo(visit.id, "photo-before", PhotoKind::Before, "image/jpeg", jpeg(10))
+        .await
+        .unwrap();
+    phone
+        .attach_photo(visit.id, "photo-form", PhotoKind::SignedForm, "image/png", png_bytes())
+        .await
+        .unwrap();
+    // Signed by Wang Fang, the fixture's contact.
+    work_the_visit(&app, &phone, visit.clone()).await;
+    let _: Value = app
+        .ok(
+            app.post(
+                &format!("/api/v1/contacts/{}/erasure", f.contact),
+                &app.admin,
+                &json!({"reason": "asked by letter"}),
+            )
+            .await,
+            200,
+        )
+        .await;
+    let left = phone.visit_photos(visit.id).await.unwrap();
+    assert_eq!(left.iter().map(|p| p.id).collect::<Vec<_>>(), [before.id]);
 }
