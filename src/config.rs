@@ -9,6 +9,9 @@ use std::time::Duration;
 
 /// The longest retention period of personal data that can be set, in days (100 years).
 pub const MAX_RETENTION_DAYS: u32 = 36_500;
+/// The largest photo size that may be configured (bytes): a photo is held in memory and in one
+/// database row.
+pub const MAX_PHOTO_BYTES: usize = 50 * 1024 * 1024;
 
 /// The development signing key; refused when `FIELDLINE_ENV=production`.
 pub const DEV_JWT_SECRET: &str = "fieldline-development-secret-do-not-use-in-production";
@@ -60,6 +63,10 @@ pub struct Settings {
     pub sla_scan_cron: String,
     /// A check-in farther than this from the site (metres) needs a reason.
     pub checkin_radius_m: f64,
+    /// The largest photo the phone may attach to a visit (bytes).
+    pub photo_max_bytes: usize,
+    /// The most photos one visit may hold.
+    pub photos_per_visit: i64,
     /// Days of technicians' position history kept.
     pub ping_retention_days: u32,
     /// When positions older than that, and job run records older than `job_run_retention_days`,
@@ -515,6 +522,8 @@ impl Default for Settings {
             escalation_step: chrono::Duration::hours(1),
             sla_scan_cron: "0 * * * * *".into(),
             checkin_radius_m: 500.0,
+            photo_max_bytes: 5 * 1024 * 1024,
+            photos_per_visit: 20,
             ping_retention_days: 30,
             ping_retention_cron: "0 30 3 * * *".into(),
             job_run_retention_days: 30,
@@ -587,6 +596,8 @@ impl Settings {
                 .trim()
                 .to_string(),
             checkin_radius_m: parse("FIELDLINE_CHECKIN_RADIUS_M", d.checkin_radius_m)?,
+            photo_max_bytes: parse("FIELDLINE_PHOTO_MAX_BYTES", d.photo_max_bytes)?,
+            photos_per_visit: parse("FIELDLINE_PHOTOS_PER_VISIT", d.photos_per_visit)?,
             ping_retention_days: parse("FIELDLINE_PING_RETENTION_DAYS", d.ping_retention_days)?,
             ping_retention_cron: std::env::var("FIELDLINE_PING_RETENTION_CRON")
                 .unwrap_or(d.ping_retention_cron)
@@ -681,6 +692,18 @@ impl Settings {
             return Err(ConfigError::Invalid {
                 name: "FIELDLINE_CHECKIN_RADIUS_M",
                 why: "must be a positive number".into(),
+            });
+        }
+        if !(1..=MAX_PHOTO_BYTES).contains(&self.photo_max_bytes) {
+            return Err(ConfigError::Invalid {
+                name: "FIELDLINE_PHOTO_MAX_BYTES",
+                why: format!("must be between 1 and {MAX_PHOTO_BYTES}"),
+            });
+        }
+        if !(1..=1000).contains(&self.photos_per_visit) {
+            return Err(ConfigError::Invalid {
+                name: "FIELDLINE_PHOTOS_PER_VISIT",
+                why: "must be between 1 and 1000".into(),
             });
         }
         if self.escalation_step <= chrono::Duration::zero() {

@@ -35,6 +35,8 @@ pub enum AppError {
     Duplicate { field: Option<String>, detail: String },
     #[error("conflict: {0}")]
     Conflict(String),
+    #[error("technician booked: {0}")]
+    TechnicianBooked(String),
     #[error("invalid transition: {0}")]
     InvalidTransition(String),
     #[error("body larger than {0} bytes")]
@@ -99,6 +101,7 @@ impl AppError {
             AppError::MethodNotAllowed { .. } => ErrorCode::MethodNotAllowed,
             AppError::Duplicate { .. } => ErrorCode::Duplicate,
             AppError::Conflict(_) => ErrorCode::Conflict,
+            AppError::TechnicianBooked(_) => ErrorCode::TechnicianBooked,
             AppError::InvalidTransition(_) => ErrorCode::InvalidTransition,
             AppError::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
             AppError::UriTooLong(_) => ErrorCode::UriTooLong,
@@ -127,6 +130,7 @@ impl AppError {
             | AppError::Forbidden(d)
             | AppError::NotFound(d)
             | AppError::Conflict(d)
+            | AppError::TechnicianBooked(d)
             | AppError::InvalidTransition(d)
             | AppError::LinkExpired(d)
             | AppError::LinkUsed(d)

@@ -146,6 +146,54 @@ impl Client {
         Self::decode(req.json(finding).send().await?).await
     }
 
+    /// Attaches a photo to my visit: the image's bytes, `content_type` `image/jpeg` or
+    /// `image/png`, sent with its Idempotency-Key (keep it with the queued upload and send the
+    /// same key when retrying: the same photo comes back, nothing is stored twice).
+    pub async fn attach_photo(
+        &self,
+        id: crate::VisitId,
+        key: &str,
+        kind: crate::PhotoKind,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> Result<crate::VisitPhoto, ClientError> {
+        let req = self
+            .request(
+                reqwest::Method::POST,
+                &format!("/api/v1/mobile/visits/{id}/photos?kind={kind}"),
+            )
+            .header("Idempotency-Key", key)
+            .header(reqwest::header::CONTENT_TYPE, content_type);
+        Self::decode(req.body(bytes).send().await?).await
+    }
+
+    /// The photos of a visit (mine, or any for the office), without their bytes.
+    pub async fn visit_photos(&self, id: crate::VisitId) -> Result<Vec<crate::VisitPhoto>, ClientError> {
+        self.get(&format!("/api/v1/visits/{id}/photos")).await
+    }
+
+    /// A photo's content type and bytes.
+    pub async fn visit_photo(
+        &self,
+        id: crate::VisitId,
+        photo: crate::VisitPhotoId,
+    ) -> Result<(String, Vec<u8>), ClientError> {
+        let resp = self
+            .request(reqwest::Method::GET, &format!("/api/v1/visits/{id}/photos/{photo}"))
+            .send()
+            .await?;
+        if !resp.status().is_success() {
+            return Err(Self::problem(resp).await);
+        }
+        let content_type = resp
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        Ok((content_type, resp.bytes().await?.to_vec()))
+    }
+
     /// A technician's profile (a technician may read their own).
     pub async fn technician(&self, user_id: crate::UserId) -> Result<Technician, ClientError> {
         self.get(&format!("/api/v1/technicians/{user_id}")).await

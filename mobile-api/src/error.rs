@@ -34,6 +34,9 @@ pub enum ErrorCode {
     Duplicate,
     /// The request conflicts with the object's current state.
     Conflict,
+    /// The technician is already booked in an overlapping window (a technician is never
+    /// double-booked).
+    TechnicianBooked,
     /// The ticket's state does not allow this step (e.g. escalating a closed ticket, or remote
     /// service without the customer's authorization).
     InvalidTransition,
@@ -77,6 +80,7 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::Duplicate => "duplicate",
             ErrorCode::Conflict => "conflict",
+            ErrorCode::TechnicianBooked => "technician_booked",
             ErrorCode::InvalidTransition => "invalid_transition",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::UriTooLong => "uri_too_long",
@@ -105,6 +109,7 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::Duplicate
             | ErrorCode::Conflict
+            | ErrorCode::TechnicianBooked
             | ErrorCode::InvalidTransition
             | ErrorCode::LinkUsed
             | ErrorCode::SurveyAnswered => 409,
@@ -138,6 +143,7 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => "Method not allowed",
             ErrorCode::Duplicate => "Duplicate",
             ErrorCode::Conflict => "Conflict",
+            ErrorCode::TechnicianBooked => "Technician already booked",
             ErrorCode::InvalidTransition => "Invalid transition",
             ErrorCode::PayloadTooLarge => "Payload too large",
             ErrorCode::UriTooLong => "URI too long",

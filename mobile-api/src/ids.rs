@@ -49,4 +49,5 @@ id_type!(
     InspectionPlanId,
     InspectionId,
     InspectionFindingId,
+    VisitPhotoId,
 );

@@ -1126,6 +1126,88 @@ pub struct Visit {
     pub has_signature: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Who at the customer agreed to the window the visit has now; null until it is moved.
+    pub window_agreed_with: Option<String>,
+    /// When they agreed to it.
+    pub window_agreed_at: Option<DateTime<Utc>>,
+    /// How they agreed to it.
+    pub window_agreed_via: Option<AgreedVia>,
+}
+
+wire_enum!(
+    /// How the customer agreed to a visit's new window.
+    AgreedVia {
+        Phone => "phone",
+        Email => "email",
+        OnSite => "on_site",
+        Web => "web",
+    }
+);
+
+/// A new window for a visit that has not started, agreed with the customer. A technician booked
+/// on it keeps it in the new window (if they are free then; they accept it again) unless
+/// `release_technician` takes them off.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VisitReschedule {
+    /// At most 24 hours in the past and 365 days ahead.
+    pub window_start: DateTime<Utc>,
+    /// After `window_start`, in the future, at most 24 hours after `window_start`.
+    pub window_end: DateTime<Utc>,
+    /// The customer's contact who agreed to the new window.
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
+    pub agreed_with: String,
+    /// When they agreed: not in the future, at most 30 days ago.
+    pub agreed_at: DateTime<Utc>,
+    pub agreed_via: AgreedVia,
+    /// Take the technician off the visit (it goes back to the queue) instead of moving their
+    /// booking.
+    #[serde(default)]
+    pub release_technician: bool,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = "text-or-blank", max_length = 2000))]
+    pub reason: Option<String>,
+}
+
+/// Cancels a visit that has not started.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VisitCancellation {
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 2000))]
+    pub reason: String,
+    /// The customer needs no visit any more: the on-site registration is cancelled too. Otherwise
+    /// it goes back to dispatch (open) for another visit.
+    #[serde(default)]
+    pub cancel_registration: bool,
+}
+
+wire_enum!(
+    /// What a visit's photo shows.
+    PhotoKind {
+        Before => "before",
+        After => "after",
+        Fault => "fault",
+        SignedForm => "signed_form",
+    }
+);
+
+/// A photo of a visit, without its bytes (`GET /api/v1/visits/{id}/photos/{photo_id}` serves
+/// them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VisitPhoto {
+    pub id: VisitPhotoId,
+    pub visit_id: VisitId,
+    pub kind: PhotoKind,
+    /// `image/jpeg` or `image/png`.
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// The SHA-256 of the bytes, hex.
+    pub sha256: String,
+    pub uploaded_by: UserId,
+    pub created_at: DateTime<Utc>,
 }
 
 /// A visit with what the technician needs for the job.

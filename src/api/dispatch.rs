@@ -2,16 +2,17 @@
 //! ranked candidates, assignment without double-booking, and the board.
 
 use super::extract::{Json, Query};
-use super::{run, who};
+use super::{etag, if_match, run, who, with_etag};
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
-use crate::service::{technicians, visits};
+use crate::service::{technicians, visit_changes, visit_photos, visits};
 use crate::startup::AppState;
-use actix_web::{web, HttpResponse};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use fieldline_mobile_api::{
     BoardEntry, Candidates, DutyShift, NewDutyShift, NewVisit, Note, Page, Problem, PutTechnician, Technician, Visit,
-    VisitAssignment,
+    VisitAssignment, VisitCancellation, VisitPhoto, VisitReschedule,
 };
 use serde::Deserialize;
 
@@ -117,14 +118,58 @@ pub async fn create_visit(
     Ok(HttpResponse::Created().json(out))
 }
 
-/// One visit (office staff, or its technician).
+/// One visit (office staff, or its technician); its `ETag` is the version.
 #[utoipa::path(get, path = "/api/v1/visits/{id}", tag = "dispatch", security(("bearer" = [])),
     params(("id" = i64, Path, description = "visit id")),
-    responses((status = 200, body = Visit), (status = 404, body = Problem)))]
+    responses((status = 200, body = Visit, headers(("ETag" = String, description = "the visit's version"))), (status = 404, body = Problem)))]
 pub async fn get_visit(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
     let (id, who) = (id.into_inner(), who(&user, &state));
     let out = run(&state, move |c, _| visits::get(c, &who, id)).await?;
-    Ok(HttpResponse::Ok().json(out))
+    Ok(HttpResponse::Ok().insert_header(etag(out.version)).json(out))
+}
+
+/// Moves a visit that has not started (not on site, not finished) to a new window agreed with
+/// the customer: who agreed, when and how. A booked technician keeps it in the new window if
+/// they are free then (409 `technician_booked` otherwise) and accepts it again, or is taken off
+/// it with `release_technician`; they are told either way. With `If-Match`, an older version
+/// gets 412 and the visit as it is now.
+#[utoipa::path(post, path = "/api/v1/visits/{id}/reschedule", tag = "dispatch", security(("bearer" = [])),
+    request_body = VisitReschedule,
+    params(("id" = i64, Path, description = "visit id"), ("If-Match" = Option<String>, Header, description = "the visit's ETag; optional")),
+    responses((status = 200, body = Visit, headers(("ETag" = String, description = "the visit's new version"))), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub async fn reschedule(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: Json<VisitReschedule>,
+) -> AppResult<HttpResponse> {
+    let (id, who, expected) = (id.into_inner(), who(&user, &state), if_match(&req)?);
+    let out = run(&state, move |c, _| {
+        visit_changes::reschedule(c, &who, id, expected, body.0)
+    })
+    .await?;
+    Ok(with_etag(StatusCode::OK, out.version, &out))
+}
+
+/// Cancels a repair visit that has not started, with the reason: the technician is freed and
+/// told, and the visit leaves their list. The on-site registration goes back to dispatch, or is
+/// cancelled too with `cancel_registration`. With `If-Match`, an older version gets 412 and the
+/// visit as it is now.
+#[utoipa::path(post, path = "/api/v1/visits/{id}/cancel", tag = "dispatch", security(("bearer" = [])),
+    request_body = VisitCancellation,
+    params(("id" = i64, Path, description = "visit id"), ("If-Match" = Option<String>, Header, description = "the visit's ETag; optional")),
+    responses((status = 200, body = Visit, headers(("ETag" = String, description = "the visit's new version"))), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub async fn cancel(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: Json<VisitCancellation>,
+) -> AppResult<HttpResponse> {
+    let (id, who, expected) = (id.into_inner(), who(&user, &state), if_match(&req)?);
+    let out = run(&state, move |c, _| visit_changes::cancel(c, &who, id, expected, body.0)).await?;
+    Ok(with_etag(StatusCode::OK, out.version, &out))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -207,4 +252,35 @@ pub async fn board(state: web::Data<AppState>, user: CurrentUser, q: Query<Board
     let (day, region, who) = (q.day, q.region_id, who(&user, &state));
     let out = run(&state, move |c, _| visits::board(c, &who, day, region)).await?;
     Ok(HttpResponse::Ok().json(out))
+}
+
+/// The photos of a visit, oldest first, without their bytes (office staff, or the technician
+/// holding the visit).
+#[utoipa::path(get, path = "/api/v1/visits/{id}/photos", tag = "dispatch", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "visit id")),
+    responses((status = 200, body = Vec<VisitPhoto>), (status = 404, body = Problem)))]
+pub async fn list_photos(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
+    let (id, who) = (id.into_inner(), who(&user, &state));
+    let out = run(&state, move |c, _| visit_photos::list(c, &who, id)).await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// A photo of a visit: the image's bytes with its type (`image/jpeg` or `image/png`).
+#[utoipa::path(get, path = "/api/v1/visits/{id}/photos/{photo_id}", tag = "dispatch", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "visit id"), ("photo_id" = i64, Path, description = "photo id")),
+    responses((status = 200, description = "the image", content(("image/jpeg"), ("image/png"))), (status = 404, body = Problem)))]
+pub async fn photo(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(i64, i64)>,
+) -> AppResult<HttpResponse> {
+    let ((id, photo), who) = (path.into_inner(), who(&user, &state));
+    let (content_type, bytes) = run(&state, move |c, _| visit_photos::download(c, &who, id, photo)).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("inline; filename=\"visit-{id}-photo-{photo}\""),
+        ))
+        .body(bytes))
 }

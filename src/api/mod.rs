@@ -377,6 +377,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/visits/{id}/assign").route(web::post().to(dispatch::assign)))
             .service(resource("/visits/{id}/auto-assign").route(web::post().to(dispatch::auto_assign)))
             .service(resource("/visits/{id}/unassign").route(web::post().to(dispatch::unassign)))
+            .service(resource("/visits/{id}/reschedule").route(web::post().to(dispatch::reschedule)))
+            .service(resource("/visits/{id}/cancel").route(web::post().to(dispatch::cancel)))
+            .service(resource("/visits/{id}/photos").route(web::get().to(dispatch::list_photos)))
+            .service(resource("/visits/{id}/photos/{photo_id}").route(web::get().to(dispatch::photo)))
             .service(resource("/dispatch/candidates").route(web::get().to(dispatch::candidates)))
             .service(resource("/dispatch/board").route(web::get().to(dispatch::board)))
             .service(resource("/mobile/pings").route(web::post().to(mobile::pings)))
@@ -388,7 +392,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/mobile/visits/{id}/check-in").route(web::post().to(mobile::check_in)))
             .service(resource("/mobile/visits/{id}/complete").route(web::post().to(mobile::complete)))
             .service(resource("/mobile/visits/{id}/fail").route(web::post().to(mobile::fail)))
-            .service(resource("/mobile/visits/{id}/findings").route(web::post().to(mobile::finding))),
+            .service(resource("/mobile/visits/{id}/findings").route(web::post().to(mobile::finding)))
+            .service(resource("/mobile/visits/{id}/photos").route(web::post().to(mobile::attach_photo))),
     )
     .default_service(web::to(no_route));
 }
@@ -449,8 +454,9 @@ impl utoipa::Modify for BearerAuth {
         dispatch::list_technicians, dispatch::get_technician, dispatch::put_technician,
         dispatch::list_duty, dispatch::add_duty, dispatch::create_visit, dispatch::get_visit,
         dispatch::candidates, dispatch::assign, dispatch::auto_assign, dispatch::unassign, dispatch::board,
+        dispatch::reschedule, dispatch::cancel, dispatch::list_photos, dispatch::photo,
         mobile::pings, mobile::my_visits, mobile::my_visit, mobile::accept, mobile::decline,
-        mobile::en_route, mobile::check_in, mobile::complete, mobile::fail, mobile::finding,
+        mobile::en_route, mobile::check_in, mobile::complete, mobile::fail, mobile::finding, mobile::attach_photo,
     ),
     components(schemas(fieldline_mobile_api::Problem, fieldline_mobile_api::ErrorCode, crate::db::tickets::lists::TicketSort))
 )]

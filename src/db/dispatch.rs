@@ -1,8 +1,9 @@
 //! Dispatch's tables: technicians (profiles, skills, duty roster, positions), visits, what the
-//! ranking of candidates reads, and the board.
+//! ranking of candidates reads, the board, and the visits' photos.
 
 pub mod board;
 pub mod candidates;
+pub mod photos;
 pub mod positions;
 pub mod technicians;
 pub mod visits;

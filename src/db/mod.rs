@@ -388,6 +388,18 @@ pub fn lock_technician(conn: &mut DbConn, user_id: i64) -> QueryResult<()> {
     Ok(())
 }
 
+/// Holds a visit's row until the transaction ends, so that what is counted about it (its
+/// photos) is counted by one writer at a time (SQLite's write transactions already are).
+pub fn lock_visit(conn: &mut DbConn, visit_id: i64) -> QueryResult<()> {
+    use diesel::sql_types::BigInt;
+    if let DbConn::Pg(_) = conn {
+        diesel::sql_query("SELECT id FROM visits WHERE id = $1 FOR UPDATE")
+            .bind::<BigInt, _>(visit_id)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Serialises the relays' claims on the outbox until the transaction ends, so the per-customer
 /// bound is counted by one relay at a time across nodes (an advisory lock on PostgreSQL;
 /// SQLite's write transactions already are one at a time). Rows are claimed with a lease, so

@@ -6,7 +6,9 @@
 //! and replaces them row by row through the generic queries here. Table and column names in the
 //! SQL come from that list, never from a request.
 
-use super::schema::{contacts, fault_reports, outbox, outbox_attachments, survey_links, surveys, tickets, visits};
+use super::schema::{
+    contacts, fault_reports, outbox, outbox_attachments, survey_links, surveys, tickets, visit_photos, visits,
+};
 use super::{escape_like, like_pattern, ts, utc, DbConn};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
@@ -14,7 +16,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use fieldline_mobile_api::{
     MailKind, OutboxMessageId, OutboxStatus, PersonalEmail, PersonalSurvey, PersonalSurveyLink, PersonalTicket,
-    SurveyId, SurveySource, TicketId, TicketStatus,
+    PhotoKind, SurveyId, SurveySource, TicketId, TicketStatus,
 };
 
 /// How a column's text is read: as plain text, or as a JSON document whose strings are read.
@@ -68,6 +70,7 @@ pub const PLACES: &[Place] = &[
             ("work_notes", Plain),
             ("outcome_reason", Plain),
             ("checkin_reason", Plain),
+            ("window_agreed_with", Plain),
         ],
     },
     Place {
@@ -537,8 +540,15 @@ pub fn set_email_erased(
     Ok(())
 }
 
-/// Removes the sign-off signatures of the visits `ids`; how many had one.
+/// Removes the sign-off signatures of the visits `ids`, and their photos of the signed form; how
+/// many had a signature.
 pub fn drop_signatures(c: &mut DbConn, ids: &[i64]) -> QueryResult<usize> {
+    diesel::delete(
+        visit_photos::table
+            .filter(visit_photos::visit_id.eq_any(ids))
+            .filter(visit_photos::kind.eq(PhotoKind::SignedForm.as_str())),
+    )
+    .execute(c)?;
     diesel::update(
         visits::table
             .filter(visits::id.eq_any(ids))

@@ -378,6 +378,23 @@ diesel::table! {
         created_by -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        window_agreed_with -> Nullable<Text>,
+        window_agreed_at -> Nullable<Timestamp>,
+        window_agreed_via -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    visit_photos (id) {
+        id -> BigInt,
+        visit_id -> BigInt,
+        kind -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        bytes -> Binary,
+        uploaded_by -> BigInt,
+        created_at -> Timestamp,
     }
 }
 
@@ -646,6 +663,7 @@ diesel::joinable!(acceptances -> tickets (ticket_id));
 diesel::joinable!(technician_skills -> technicians (user_id));
 diesel::joinable!(technicians -> users (user_id));
 diesel::joinable!(visits -> tickets (ticket_id));
+diesel::joinable!(visit_photos -> visits (visit_id));
 diesel::joinable!(outbox_attachments -> outbox (outbox_id));
 diesel::joinable!(major_faults -> tickets (ticket_id));
 diesel::joinable!(fault_reports -> tickets (ticket_id));
@@ -689,6 +707,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     location_pings,
     visits,
     visit_parts,
+    visit_photos,
     idempotency_keys,
     outbox,
     outbox_attachments,

@@ -1,5 +1,8 @@
 //! A visit's life on the technician's phone: assigned -> accepted (or declined, back to
-//! dispatch) -> en route -> on site -> completed, failed, or needing another visit. Pure.
+//! dispatch) -> en route -> on site -> completed, failed, or needing another visit. Until work
+//! starts (check-in) the office may move it to another window agreed with the customer or cancel
+//! it (seed 003 §三.4: the visit time is agreed with the customer). The photos the technician
+//! attaches to it: JPEG or PNG only, told by their first bytes. Pure.
 
 use super::geo::Location;
 use super::Invalid;
@@ -129,6 +132,109 @@ pub fn window(
         return Err(Invalid::new("window_end", "must be in the future"));
     }
     Ok((start, end))
+}
+
+/// Whether the office may still move the visit to another window or cancel it: work has not
+/// started (not checked in on site, not finished, not cancelled).
+pub fn not_started(status: VisitStatus) -> bool {
+    use VisitStatus::*;
+    matches!(status, Scheduled | Assigned | Accepted | EnRoute)
+}
+
+/// The status of a visit given a new window: a technician who keeps it is to accept the new
+/// window again (assigned); without one it waits for dispatch (scheduled).
+pub fn after_reschedule(keeps_technician: bool) -> VisitStatus {
+    if keeps_technician {
+        VisitStatus::Assigned
+    } else {
+        VisitStatus::Scheduled
+    }
+}
+
+/// How far back the customer's agreement to a new window may be dated, in days.
+pub const AGREED_MAX_DAYS_PAST: i64 = 30;
+/// How far ahead of the service's clock an agreement may be dated (a phone's or PC's clock a
+/// little fast), in minutes.
+pub const AGREED_MAX_MINUTES_AHEAD: i64 = 5;
+
+/// When the customer agreed to a new window: not in the future, at most
+/// `AGREED_MAX_DAYS_PAST` days ago.
+pub fn agreed_at(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<DateTime<Utc>, Invalid> {
+    if at > now + Duration::minutes(AGREED_MAX_MINUTES_AHEAD) {
+        return Err(Invalid::new("agreed_at", "must not be in the future"));
+    }
+    if at < now - Duration::days(AGREED_MAX_DAYS_PAST) {
+        return Err(Invalid::new(
+            "agreed_at",
+            format!("must be at most {AGREED_MAX_DAYS_PAST} days ago"),
+        ));
+    }
+    Ok(at)
+}
+
+/// The images a visit's photo may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Image {
+    Jpeg,
+    Png,
+}
+
+impl Image {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Image::Jpeg => "image/jpeg",
+            Image::Png => "image/png",
+        }
+    }
+
+    /// The image type a `Content-Type` header names (`image/jpeg`, `image/png`; parameters
+    /// and case ignored).
+    pub fn named(content_type: &str) -> Option<Image> {
+        let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        match essence.as_str() {
+            "image/jpeg" => Some(Image::Jpeg),
+            "image/png" => Some(Image::Png),
+            _ => None,
+        }
+    }
+
+    /// Whether the bytes start as this type's files do.
+    pub fn matches(self, bytes: &[u8]) -> bool {
+        match self {
+            Image::Jpeg => bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
+            Image::Png => is_png(bytes),
+        }
+    }
+}
+
+/// Why a photo is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhotoRefused {
+    /// The declared type is neither JPEG nor PNG.
+    Type,
+    /// The bytes are not an image of the declared type.
+    Content(Image),
+    /// No bytes at all.
+    Empty,
+}
+
+/// Reads a photo as the phone sent it: its declared `Content-Type` must be JPEG or PNG and its
+/// first bytes must say the same.
+pub fn photo(content_type: &str, bytes: &[u8]) -> Result<Image, PhotoRefused> {
+    let image = Image::named(content_type).ok_or(PhotoRefused::Type)?;
+    if bytes.is_empty() {
+        return Err(PhotoRefused::Empty);
+    }
+    if !image.matches(bytes) {
+        return Err(PhotoRefused::Content(image));
+    }
+    Ok(image)
+}
+
+/// Whether the technician holding the visit may attach photos to it now: from the booking on,
+/// and after the visit ended (a phone that was offline sends them late); not once cancelled.
+pub fn takes_photos(status: VisitStatus) -> bool {
+    !matches!(status, VisitStatus::Scheduled | VisitStatus::Cancelled)
 }
 
 /// A check-in this far from the site (metres) is accepted without a reason.
@@ -306,5 +412,61 @@ mod tests {
         };
         assert_eq!(billing(Work::Inspection, day, None), Ok(none));
         assert_eq!(billing(Work::Inspection, day, Some(5.0)), Ok(none));
+    }
+
+    #[test]
+    fn only_a_visit_not_started_moves_or_is_cancelled() {
+        for s in [Scheduled, Assigned, Accepted, EnRoute] {
+            assert!(not_started(s), "{s}");
+        }
+        for s in [OnSite, Completed, Failed, NeedsRevisit, Cancelled] {
+            assert!(!not_started(s), "{s}");
+        }
+        assert_eq!(after_reschedule(true), Assigned);
+        assert_eq!(after_reschedule(false), Scheduled);
+    }
+
+    #[test]
+    fn an_agreement_is_dated_in_the_recent_past() {
+        let now: DateTime<Utc> = "2026-12-03T08:00:00Z".parse().unwrap();
+        assert!(agreed_at(now, now).is_ok());
+        assert!(
+            agreed_at(now + Duration::minutes(5), now).is_ok(),
+            "a clock a little fast"
+        );
+        assert_eq!(
+            agreed_at(now + Duration::minutes(6), now).unwrap_err().field,
+            "agreed_at"
+        );
+        assert!(agreed_at(now - Duration::days(30), now).is_ok());
+        assert_eq!(
+            agreed_at(now - Duration::days(30) - Duration::seconds(1), now)
+                .unwrap_err()
+                .field,
+            "agreed_at"
+        );
+    }
+
+    #[test]
+    fn a_photo_is_a_jpeg_or_png_whose_bytes_say_so() {
+        let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10];
+        let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0];
+        assert_eq!(photo("image/jpeg", &jpeg), Ok(Image::Jpeg));
+        assert_eq!(photo("IMAGE/PNG; foo=bar", &png), Ok(Image::Png));
+        assert_eq!(photo("image/gif", b"GIF89a"), Err(PhotoRefused::Type));
+        assert_eq!(photo("application/octet-stream", &jpeg), Err(PhotoRefused::Type));
+        assert_eq!(photo("image/png", &jpeg), Err(PhotoRefused::Content(Image::Png)));
+        assert_eq!(photo("image/jpeg", &png), Err(PhotoRefused::Content(Image::Jpeg)));
+        assert_eq!(photo("image/jpeg", &[]), Err(PhotoRefused::Empty));
+        assert_eq!(Image::Jpeg.content_type(), "image/jpeg");
+    }
+
+    #[test]
+    fn photos_come_from_the_booking_on_and_not_once_cancelled() {
+        for s in [Assigned, Accepted, EnRoute, OnSite, Completed, Failed, NeedsRevisit] {
+            assert!(takes_photos(s), "{s}");
+        }
+        assert!(!takes_photos(Scheduled));
+        assert!(!takes_photos(Cancelled));
     }
 }

@@ -14,6 +14,10 @@ pub const AREA: &str = "Dispatch and visits";
 /// Who dispatches: dispatchers and supervisors (and admins).
 pub const DISPATCHERS: &[Role] = &[Role::Dispatcher, Role::Supervisor];
 
+/// Who moves or cancels a visit by agreement with the customer: those who dispatch, and the
+/// hotline agents who speak with the customer (seed 003 §三.4).
+pub const VISIT_AGREEMENTS: &[Role] = &[Role::Dispatcher, Role::Supervisor, Role::Agent];
+
 /// Who is told when a technician declines a visit.
 pub const DECLINE_AUDIENCE: Role = Role::Dispatcher;
 
@@ -34,6 +38,8 @@ pub enum Act {
     Assign,
     AutoAssign,
     Unassign,
+    RescheduleVisit,
+    CancelVisit,
     Board,
     SendPositions,
     ListOwnVisits,
@@ -45,6 +51,7 @@ pub enum Act {
     CompleteVisit,
     FailVisit,
     RecordFinding,
+    AttachPhoto,
 }
 
 impl Act {
@@ -60,6 +67,8 @@ impl Act {
         Act::Assign,
         Act::AutoAssign,
         Act::Unassign,
+        Act::RescheduleVisit,
+        Act::CancelVisit,
         Act::Board,
         Act::SendPositions,
         Act::ListOwnVisits,
@@ -71,6 +80,7 @@ impl Act {
         Act::CompleteVisit,
         Act::FailVisit,
         Act::RecordFinding,
+        Act::AttachPhoto,
     ];
 
     pub fn describe(self) -> &'static str {
@@ -86,6 +96,8 @@ impl Act {
             Act::Assign => "Assign a visit",
             Act::AutoAssign => "Assign a visit to the best candidate",
             Act::Unassign => "Take the technician off a visit",
+            Act::RescheduleVisit => "Move a visit to a new window agreed with the customer",
+            Act::CancelVisit => "Cancel a visit",
             Act::Board => "See the dispatch board",
             Act::SendPositions => "Send the phone's positions",
             Act::ListOwnVisits => "List their visits on the phone",
@@ -97,6 +109,7 @@ impl Act {
             Act::CompleteVisit => "Complete a visit",
             Act::FailVisit => "Fail a visit or ask for another",
             Act::RecordFinding => "Report a finding of their inspection visit",
+            Act::AttachPhoto => "Attach a photo to their visit",
         }
     }
 }
@@ -116,6 +129,7 @@ pub fn grant(role: Role, act: Act) -> Grant {
         | Act::Assign
         | Act::AutoAssign
         | Act::Unassign => super::roles(role, DISPATCHERS),
+        Act::RescheduleVisit | Act::CancelVisit => super::roles(role, VISIT_AGREEMENTS),
         // The phone acts for the signed-in technician; an admin is no technician.
         _ if role != Role::Technician => Grant::No,
         Act::SendPositions | Act::ListOwnVisits => Grant::Yes,
@@ -126,7 +140,8 @@ pub fn grant(role: Role, act: Act) -> Grant {
         | Act::CheckIn
         | Act::CompleteVisit
         | Act::FailVisit
-        | Act::RecordFinding => Grant::Tied(Tie::Assignee),
+        | Act::RecordFinding
+        | Act::AttachPhoto => Grant::Tied(Tie::Assignee),
     }
 }
 
@@ -228,6 +243,8 @@ mod tests {
             (d(Assign),          "Y     -     -      Y    -      Y     -   -"),
             (d(AutoAssign),      "Y     -     -      Y    -      Y     -   -"),
             (d(Unassign),        "Y     -     -      Y    -      Y     -   -"),
+            (d(RescheduleVisit), "Y     Y     -      Y    -      Y     -   -"),
+            (d(CancelVisit),     "Y     Y     -      Y    -      Y     -   -"),
             (d(Board),           "Y     Y     Y      Y    -      Y     Y   Y"),
             (d(SendPositions),   "-     -     -      -    Y      -     -   -"),
             (d(ListOwnVisits),   "-     -     -      -    Y      -     -   -"),
@@ -239,6 +256,7 @@ mod tests {
             (d(CompleteVisit),   "-     -     -      -    asg    -     -   -"),
             (d(FailVisit),       "-     -     -      -    asg    -     -   -"),
             (d(RecordFinding),   "-     -     -      -    asg    -     -   -"),
+            (d(AttachPhoto),     "-     -     -      -    asg    -     -   -"),
         ];
         assert_table(&all, table);
     }

@@ -34,6 +34,8 @@ pub mod tickets_changes;
 pub mod tickets_registration;
 pub mod tickets_requests;
 pub mod users;
+pub mod visit_changes;
+pub mod visit_photos;
 pub mod visit_steps;
 pub mod visits;
 

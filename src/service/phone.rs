@@ -42,15 +42,20 @@ pub struct PhonePost<T> {
 
 impl<T> PhonePost<T> {
     fn key(&self) -> AppResult<String> {
-        let key = self.key.as_deref().map(str::trim).unwrap_or("");
-        if key.is_empty() || key.len() > 200 {
-            return Err(AppError::validation(
-                "Idempotency-Key",
-                "every POST from the phone needs a key of 1 to 200 characters",
-            ));
-        }
-        Ok(key.to_string())
+        idempotency_key(self.key.as_deref())
     }
+}
+
+/// The `Idempotency-Key` of a POST from the phone, checked: 1 to 200 characters.
+pub(crate) fn idempotency_key(key: Option<&str>) -> AppResult<String> {
+    let key = key.map(str::trim).unwrap_or("");
+    if key.is_empty() || key.len() > 200 {
+        return Err(AppError::validation(
+            "Idempotency-Key",
+            "every POST from the phone needs a key of 1 to 200 characters",
+        ));
+    }
+    Ok(key.to_string())
 }
 
 /// The answer of a phone's POST: its status and JSON body (the first answer, for a resend).
@@ -58,7 +63,7 @@ pub type Answer = (u16, String);
 
 /// Answers with the stored response of an earlier identical request, or runs `work` and stores
 /// its response in the same transaction.
-fn once<F>(c: &mut DbConn, who: &Who, key: &str, hash: &str, work: F) -> AppResult<Answer>
+pub(crate) fn once<F>(c: &mut DbConn, who: &Who, key: &str, hash: &str, work: F) -> AppResult<Answer>
 where
     F: FnOnce(&mut DbConn) -> AppResult<String>,
 {

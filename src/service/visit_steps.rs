@@ -20,7 +20,7 @@ use crate::policy::dispatch::{self as policy, Act};
 use fieldline_mobile_api::{LadderTier, OnsiteRequestStatus, TicketStatus, Visit};
 
 /// The visit as it is now, as a 412's body.
-fn precondition_failed(v: &VisitRow) -> AppResult<AppError> {
+pub(crate) fn precondition_failed(v: &VisitRow) -> AppResult<AppError> {
     Ok(AppError::PreconditionFailed {
         current: serde_json::to_value(v.to_wire()?).map_err(AppError::internal)?,
     })

@@ -1,6 +1,6 @@
 //! Visits on the dispatch side: making one of an on-site registration, ranking the candidates,
 //! assigning without double-booking (by hand or to the best candidate), unassigning, and the
-//! board.
+//! board. Moving a visit to another window or cancelling it: `visit_changes`.
 
 use super::Who;
 use crate::config::AutoAssignHook;
@@ -44,8 +44,26 @@ pub(crate) fn visit_event(
     (from, to): (Option<&str>, Option<&str>),
     reason: Option<&str>,
 ) -> AppResult<()> {
+    visit_event_with(c, v, actor, kind, (from, to), reason, json!({}))
+}
+
+/// A step of a visit on its ticket's timeline, with more to tell in its data (an object whose
+/// fields are added to the visit's id).
+pub(crate) fn visit_event_with(
+    c: &mut DbConn,
+    v: &VisitRow,
+    actor: &Actor,
+    kind: &str,
+    (from, to): (Option<&str>, Option<&str>),
+    reason: Option<&str>,
+    more: serde_json::Value,
+) -> AppResult<()> {
     if let Some(t) = v.ticket_id {
-        let data = Some(json!({"visit_id": v.id}));
+        let mut data = json!({"visit_id": v.id});
+        if let (Some(d), serde_json::Value::Object(m)) = (data.as_object_mut(), more) {
+            d.extend(m);
+        }
+        let data = Some(data);
         events::add(
             c,
             NewEvent {
@@ -287,6 +305,13 @@ enum Booking {
     Unavailable(AppError),
 }
 
+/// The refusal of a booking in a window the technician is already booked in.
+pub(crate) fn booked(technician: i64, other: i64) -> AppError {
+    AppError::TechnicianBooked(format!(
+        "technician {technician} is already booked in that window (visit {other})"
+    ))
+}
+
 /// Books a technician for the visit; 409 when they are booked in that window.
 fn book(c: &mut DbConn, actor: &Actor, visit_id: i64, technician: i64, reason: Option<String>) -> AppResult<Visit> {
     match book_once(c, actor, visit_id, technician, reason)? {
@@ -322,10 +347,8 @@ fn book_once(
                 "a visit that is {status} cannot be reassigned"
             )));
         }
-        if let Some(other) = store::clash(c, technician, &before)? {
-            return Ok(Booking::Unavailable(AppError::Conflict(format!(
-                "technician {technician} is already booked in that window (visit {other})"
-            ))));
+        if let Some(other) = store::clash(c, technician, before.id, (before.window_start, before.window_end))? {
+            return Ok(Booking::Unavailable(booked(technician, other)));
         }
         if !store::set_technician(c, &before, Some(technician), VisitStatus::Assigned, actor.at)? {
             return Err(AppError::Conflict(

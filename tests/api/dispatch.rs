@@ -450,7 +450,7 @@ async fn a_technician_is_never_double_booked() {
         (va.status, va.technician_id.map(|t| t.0)),
         (VisitStatus::Assigned, Some(tech))
     );
-    let p = problem(assign(b.id.0, tech).await, 409, "conflict").await;
+    let p = problem(assign(b.id.0, tech).await, 409, "technician_booked").await;
     assert!(p.detail.contains("already booked"));
     // The technician sees the visit assigned to them; the other visit is not theirs.
     let mut phone = Client::new(&app.address);

@@ -821,7 +821,7 @@ fn version(c: &mut DbConn, path: &str, id: i64) -> i32 {
             .find(id)
             .select(inspection_plans::version)
             .first(c)
-    } else if path.starts_with("/api/v1/mobile/visits/") {
+    } else if path.starts_with("/api/v1/mobile/visits/") || path.starts_with("/api/v1/visits/") {
         visits::table.find(id).select(visits::version).first(c)
     } else if path.starts_with("/api/v1/tickets/") {
         tickets::table.find(id).select(tickets::version).first(c)

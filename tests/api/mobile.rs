@@ -1,6 +1,6 @@
 //! The technician's phone, through the typed client of `fieldline-mobile-api`.
 
-use crate::helpers::{spawn_app_at, TestApp, USER_PASSWORD};
+use crate::helpers::{spawn_app_full, TestApp, USER_PASSWORD};
 use crate::tickets::{at, fixture, register, Fixture};
 use base64::Engine;
 use fieldline_mobile_api::client::{Client, ClientError};
@@ -28,7 +28,12 @@ pub fn png() -> String {
 /// A technician with a phone signed in, and an on-site visit assigned to them (Tuesday
 /// 10:00-12:00 in Shanghai, the clock at 09:00).
 pub async fn setup() -> Setup {
-    let app = spawn_app_at(TUESDAY_0900).await;
+    setup_with(|_| {}).await
+}
+
+/// As `setup`, on an application whose settings `change` changes.
+pub async fn setup_with(change: impl FnOnce(&mut fieldline::config::Settings)) -> Setup {
+    let app = spawn_app_full(change, fieldline::clock::Clock::fake(TUESDAY_0900.parse().unwrap())).await;
     let f = fixture(&app, "standard").await;
     let (tech, _) = app.user(Role::Technician).await;
     let week: Value = serde_json::from_str(r#"[{"start":"08:30","end":"17:00"},{"start":"08:30","end":"17:00"},{"start":"08:30","end":"17:00"},{"start":"08:30","end":"17:00"},{"start":"08:30","end":"17:00"},null,null]"#).unwrap();

@@ -10,11 +10,12 @@ use super::{etag, if_match, run, who};
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
 use crate::service::phone::{self, PhonePost, StepInput, StepKind, StepRequest};
+use crate::service::visit_photos::{self, PhotoPost};
 use crate::startup::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use fieldline_mobile_api::{
-    CheckInRequest, CompleteRequest, DeclineRequest, FailRequest, InspectionFinding, NewFinding, Page, PingBatch,
-    PingReceipt, Problem, Visit, VisitDetail, VisitStatus,
+    CheckInRequest, CompleteRequest, DeclineRequest, FailRequest, InspectionFinding, NewFinding, Page, PhotoKind,
+    PingBatch, PingReceipt, Problem, Visit, VisitDetail, VisitPhoto, VisitStatus,
 };
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -249,5 +250,58 @@ pub async fn finding(
         phone::record_finding(c, &who, visit, post, st.settings.escalation_step())
     })
     .await?;
+    Ok(json_response(status, out))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct PhotoQuery {
+    /// What the photo shows.
+    pub kind: PhotoKind,
+}
+
+/// Attaches a photo to my visit: the body is the image itself, sent as `image/jpeg` or
+/// `image/png` (its first bytes must agree: 415 otherwise), at most 5 MiB by default
+/// (`FIELDLINE_PHOTO_MAX_BYTES`; 413 beyond); a visit holds at most 20 (`FIELDLINE_PHOTOS_PER_VISIT`;
+/// 409 beyond). From the booking on, also after the visit ended; not once it is cancelled (409).
+/// Sent again with the same `Idempotency-Key`, it answers the same photo and stores nothing.
+#[utoipa::path(post, path = "/api/v1/mobile/visits/{id}/photos", tag = "mobile", security(("bearer" = [])),
+    request_body(description = "the image's bytes", content(("image/jpeg"), ("image/png"))),
+    params(("id" = i64, Path, description = "visit id"), PhotoQuery, ("Idempotency-Key" = String, Header, description = "unique per request")),
+    responses((status = 200, body = VisitPhoto), (status = 404, body = Problem), (status = 409, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
+pub async fn attach_photo(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    q: Query<PhotoQuery>,
+    payload: web::Payload,
+) -> AppResult<HttpResponse> {
+    let bytes = super::extract::bytes(&req, payload, state.settings.photo_max_bytes).await?;
+    let content_type = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    // A resend has the same address, type and bytes.
+    let digest = visit_photos::sha256_hex(&bytes);
+    let hash = request_hash(
+        &req,
+        &serde_json::json!({"content_type": content_type, "sha256": digest}),
+    );
+    let p = PhotoPost {
+        visit: id.into_inner(),
+        key: req
+            .headers()
+            .get("Idempotency-Key")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+        hash,
+        kind: q.0.kind,
+        content_type,
+        bytes,
+    };
+    let who = who(&user, &state);
+    let (status, out) = run(&state, move |c, st| visit_photos::attach(c, &who, p, &st.settings)).await?;
     Ok(json_response(status, out))
 }

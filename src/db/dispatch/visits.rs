@@ -8,8 +8,8 @@ use crate::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use fieldline_mobile_api::{
-    InspectionId, OnsiteRequestId, OnsiteRequestStatus, Page, PartUsed, RegionId, TicketId, UserId, Visit, VisitId,
-    VisitKind, VisitStatus,
+    AgreedVia, InspectionId, OnsiteRequestId, OnsiteRequestStatus, Page, PartUsed, RegionId, TicketId, UserId, Visit,
+    VisitId, VisitKind, VisitStatus,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -47,6 +47,9 @@ pub struct VisitRow {
     pub created_by: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub window_agreed_with: Option<String>,
+    pub window_agreed_at: Option<NaiveDateTime>,
+    pub window_agreed_via: Option<String>,
 }
 
 impl VisitRow {
@@ -90,6 +93,16 @@ impl VisitRow {
             has_signature: self.signature_png.is_some(),
             created_at: utc(self.created_at),
             updated_at: utc(self.updated_at),
+            window_agreed_with: self.window_agreed_with.clone(),
+            window_agreed_at: self.window_agreed_at.map(utc),
+            window_agreed_via: self
+                .window_agreed_via
+                .as_deref()
+                .map(|v| {
+                    AgreedVia::parse(v)
+                        .ok_or_else(|| AppError::internal(format!("visit {} has unknown agreement", self.id)))
+                })
+                .transpose()?,
         })
     }
 }
@@ -117,7 +130,8 @@ pub fn own_visit(c: &mut DbConn, tech: i64, id: i64) -> AppResult<VisitRow> {
     Ok(v)
 }
 
-/// The technician's own visits, soonest window first.
+/// The technician's own visits, soonest window first; a cancelled visit only when asked for by
+/// its status.
 pub fn technician_visits(
     c: &mut DbConn,
     tech: i64,
@@ -126,9 +140,10 @@ pub fn technician_visits(
 ) -> AppResult<Page<Visit>> {
     let query = || {
         let mut q = visits::table.filter(visits::technician_id.eq(tech)).into_boxed();
-        if let Some(s) = status {
-            q = q.filter(visits::status.eq(s.as_str()));
-        }
+        q = match status {
+            Some(s) => q.filter(visits::status.eq(s.as_str())),
+            None => q.filter(visits::status.ne(VisitStatus::Cancelled.as_str())),
+        };
         q
     };
     let (rows, total): (Vec<VisitRow>, i64) = paging.load(c, query, |q| {
@@ -292,14 +307,20 @@ pub fn holds_ticket_visit(c: &mut DbConn, technician: i64, ticket_id: i64) -> Ap
     Ok(found.is_some())
 }
 
-/// Another visit of the technician's that holds their time in the visit's window, if any.
-pub fn clash(c: &mut DbConn, technician: i64, visit: &VisitRow) -> AppResult<Option<i64>> {
+/// Another visit of the technician's than `visit_id` that holds their time in the window, if
+/// any.
+pub fn clash(
+    c: &mut DbConn,
+    technician: i64,
+    visit_id: i64,
+    (start, end): (NaiveDateTime, NaiveDateTime),
+) -> AppResult<Option<i64>> {
     Ok(visits::table
         .filter(visits::technician_id.eq(technician))
         .filter(visits::status.eq_any(BOOKING))
-        .filter(visits::id.ne(visit.id))
-        .filter(visits::window_start.lt(visit.window_end))
-        .filter(visits::window_end.gt(visit.window_start))
+        .filter(visits::id.ne(visit_id))
+        .filter(visits::window_start.lt(end))
+        .filter(visits::window_end.gt(start))
         .select(visits::id)
         .first(c)
         .optional()?)
@@ -340,6 +361,61 @@ pub fn unbook(c: &mut DbConn, visit: &VisitRow, at: DateTime<Utc>) -> AppResult<
         ))
         .execute(c)?;
     Ok(())
+}
+
+/// A visit's new window, agreed with the customer, and who holds it then.
+pub struct Moved<'a> {
+    pub window: (DateTime<Utc>, DateTime<Utc>),
+    pub agreed_with: &'a str,
+    pub agreed_at: DateTime<Utc>,
+    pub agreed_via: AgreedVia,
+    pub technician: Option<i64>,
+    pub status: VisitStatus,
+    pub at: DateTime<Utc>,
+}
+
+/// Gives the visit its new window (and technician and status) if its version is still the one
+/// read; returns whether it was. The technician accepts the new window again, so the times of
+/// accepting and setting off are cleared.
+pub fn reschedule(c: &mut DbConn, visit: &VisitRow, m: &Moved) -> AppResult<bool> {
+    let n = diesel::update(
+        visits::table
+            .filter(visits::id.eq(visit.id))
+            .filter(visits::version.eq(visit.version)),
+    )
+    .set((
+        visits::window_start.eq(ts(m.window.0)),
+        visits::window_end.eq(ts(m.window.1)),
+        visits::window_agreed_with.eq(Some(m.agreed_with)),
+        visits::window_agreed_at.eq(Some(ts(m.agreed_at))),
+        visits::window_agreed_via.eq(Some(m.agreed_via.as_str())),
+        visits::technician_id.eq(m.technician),
+        visits::status.eq(m.status.as_str()),
+        visits::accepted_at.eq(None::<NaiveDateTime>),
+        visits::en_route_at.eq(None::<NaiveDateTime>),
+        visits::version.eq(visit.version + 1),
+        visits::updated_at.eq(ts(m.at)),
+    ))
+    .execute(c)?;
+    Ok(n > 0)
+}
+
+/// Cancels the visit with the reason if its version is still the one read; returns whether it
+/// was. Its technician stays on record; a cancelled visit holds nobody's time.
+pub fn cancel(c: &mut DbConn, visit: &VisitRow, reason: &str, at: DateTime<Utc>) -> AppResult<bool> {
+    let n = diesel::update(
+        visits::table
+            .filter(visits::id.eq(visit.id))
+            .filter(visits::version.eq(visit.version)),
+    )
+    .set((
+        visits::status.eq(VisitStatus::Cancelled.as_str()),
+        visits::outcome_reason.eq(Some(reason)),
+        visits::version.eq(visit.version + 1),
+        visits::updated_at.eq(ts(at)),
+    ))
+    .execute(c)?;
+    Ok(n > 0)
 }
 
 /// Moves the visit to `status` if its version is still `version`; returns whether it was.
