@@ -63,6 +63,15 @@ pub struct Settings {
     pub sla_scan_cron: String,
     /// A check-in farther than this from the site (metres) needs a reason.
     pub checkin_radius_m: f64,
+    /// Working days after its resolution that a ticket the customer has not answered is brought
+    /// back to them (the owner notified, the contact e-mailed); 0 sends no reminder.
+    pub acceptance_reminder_days: u32,
+    /// Working days after its resolution that a ticket the customer has not answered is closed
+    /// without acceptance; 0 never closes it.
+    pub acceptance_close_days: u32,
+    /// When the job `unanswered_resolutions` looks for those tickets (cron with seconds); empty
+    /// disables it.
+    pub unanswered_resolutions_cron: String,
     /// The largest photo the phone may attach to a visit (bytes).
     pub photo_max_bytes: usize,
     /// The most photos one visit may hold.
@@ -522,6 +531,9 @@ impl Default for Settings {
             escalation_step: chrono::Duration::hours(1),
             sla_scan_cron: "0 * * * * *".into(),
             checkin_radius_m: 500.0,
+            acceptance_reminder_days: 3,
+            acceptance_close_days: 7,
+            unanswered_resolutions_cron: "0 10 * * * *".into(),
             photo_max_bytes: 5 * 1024 * 1024,
             photos_per_visit: 20,
             ping_retention_days: 30,
@@ -596,6 +608,12 @@ impl Settings {
                 .trim()
                 .to_string(),
             checkin_radius_m: parse("FIELDLINE_CHECKIN_RADIUS_M", d.checkin_radius_m)?,
+            acceptance_reminder_days: parse("FIELDLINE_ACCEPTANCE_REMINDER_DAYS", d.acceptance_reminder_days)?,
+            acceptance_close_days: parse("FIELDLINE_ACCEPTANCE_CLOSE_DAYS", d.acceptance_close_days)?,
+            unanswered_resolutions_cron: std::env::var("FIELDLINE_UNANSWERED_RESOLUTIONS_CRON")
+                .unwrap_or(d.unanswered_resolutions_cron)
+                .trim()
+                .to_string(),
             photo_max_bytes: parse("FIELDLINE_PHOTO_MAX_BYTES", d.photo_max_bytes)?,
             photos_per_visit: parse("FIELDLINE_PHOTOS_PER_VISIT", d.photos_per_visit)?,
             ping_retention_days: parse("FIELDLINE_PING_RETENTION_DAYS", d.ping_retention_days)?,

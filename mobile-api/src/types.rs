@@ -616,6 +616,12 @@ pub struct Ticket {
     pub escalation_step: i32,
     /// The on-site registration was flagged to dispatch because of a breach.
     pub flagged_for_dispatch: bool,
+    /// When a resolved ticket the customer had not answered was brought back to them (its owner
+    /// notified to call, the contact e-mailed).
+    pub acceptance_reminded_at: Option<DateTime<Utc>>,
+    /// Closed after the configured working days without the customer's answer: not an
+    /// acceptance, and counted apart.
+    pub closed_without_answer: bool,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -677,7 +683,8 @@ pub struct TicketEvent {
     pub actor_id: Option<UserId>,
     /// `registered`, `started`, `waiting`, `resumed`, `escalated`, `handoff`, `assigned`,
     /// `authorization`, `onsite_requested`, `callback_requested`, `callback_done`, `arrived`, `resolved`,
-    /// `accepted`, `reopened`, `cancelled`, `visits_cancelled` (`data` holds `visit_ids`), `major_fault`, `major_fault_updated`, `major_fault_ended`, `updated`,
+    /// `accepted`, `reopened`, `cancelled`, `visits_cancelled` (`data` holds `visit_ids`),
+    /// `acceptance_reminded`, `closed_without_answer`, `major_fault`, `major_fault_updated`, `major_fault_ended`, `updated`,
     /// `dues_recomputed`, `sla_breach`, `sla_alert`, `dispatch_flagged`, `comment`; `mail_queued` (an
     /// e-mail about the ticket went into the outbox; `to` is its kind) and `mail_skipped` (nobody had
     /// an address to send it to); the fault analysis report's `fault_report_drafted`,
@@ -1515,6 +1522,7 @@ wire_enum!(
         MajorFaultEnd => "major_fault_end",
         FaultReport => "fault_report",
         TicketClosed => "ticket_closed",
+        AcceptanceReminder => "acceptance_reminder",
         ServiceReport => "service_report",
     }
 );
@@ -2152,8 +2160,11 @@ pub struct ReportGroup {
 pub struct ReportTickets {
     /// Opened in the period.
     pub received: i64,
-    /// Closed (accepted by the customer) in the period.
+    /// Closed in the period.
     pub closed: i64,
+    /// Of the closed, those closed without the customer's answer (no acceptance) after the
+    /// configured working days.
+    pub closed_without_answer: i64,
     /// Of the closed, those resolved at first contact: on the hotline tier, without a callback,
     /// never refused by the customer.
     pub first_contact_resolved: i64,

@@ -59,6 +59,7 @@ struct TicketRow {
     resolved_at: Option<NaiveDateTime>,
     resolution_due_at: NaiveDateTime,
     closed_at: Option<NaiveDateTime>,
+    closed_without_answer: bool,
     callback_due_at: Option<NaiveDateTime>,
     callback_done_at: Option<NaiveDateTime>,
 }
@@ -83,6 +84,7 @@ impl TicketRow {
             closed_at: at(self.closed_at),
             callback_requested: self.callback_due_at.is_some(),
             refused,
+            closed_without_answer: self.closed_without_answer,
             response: Clock {
                 start: Some(opened),
                 due: Some(utc(self.response_due_at)),

@@ -215,6 +215,8 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        acceptance_reminded_at -> Nullable<Timestamp>,
+        closed_without_answer -> Bool,
     }
 }
 

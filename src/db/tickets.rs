@@ -78,6 +78,8 @@ pub struct TicketRow {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub acceptance_reminded_at: Option<NaiveDateTime>,
+    pub closed_without_answer: bool,
 }
 
 pub(crate) fn parse<T>(what: &str, v: &str, f: fn(&str) -> Option<T>) -> AppResult<T> {
@@ -153,6 +155,8 @@ impl TicketRow {
             breached: self.breached,
             escalation_step: self.escalation_step,
             flagged_for_dispatch: self.flagged_for_dispatch,
+            acceptance_reminded_at: opt_utc(self.acceptance_reminded_at),
+            closed_without_answer: self.closed_without_answer,
             version: self.version,
             created_at: utc(self.created_at),
             updated_at: utc(self.updated_at),
@@ -232,6 +236,8 @@ pub(crate) struct TicketChanges<'a> {
     flagged_for_dispatch: bool,
     version: i32,
     updated_at: NaiveDateTime,
+    acceptance_reminded_at: Option<NaiveDateTime>,
+    closed_without_answer: bool,
 }
 
 impl<'a> From<&'a TicketRow> for TicketChanges<'a> {
@@ -278,6 +284,8 @@ impl<'a> From<&'a TicketRow> for TicketChanges<'a> {
             flagged_for_dispatch: r.flagged_for_dispatch,
             version: r.version,
             updated_at: r.updated_at,
+            acceptance_reminded_at: r.acceptance_reminded_at,
+            closed_without_answer: r.closed_without_answer,
         }
     }
 }
@@ -341,6 +349,25 @@ pub fn open_of_customer(c: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Tic
         .filter(tickets::customer_id.eq(customer_id))
         .filter(tickets::status.ne_all([TicketStatus::Closed.as_str(), TicketStatus::Cancelled.as_str()]))
         .select(TicketRow::as_select())
+        .load(c)
+}
+
+/// The resolved tickets, the longest waiting first (their own index): id, when resolved, when
+/// the customer was reminded.
+pub fn resolved_oldest_first(
+    c: &mut DbConn,
+    limit: i64,
+) -> QueryResult<Vec<(i64, NaiveDateTime, Option<NaiveDateTime>)>> {
+    tickets::table
+        .filter(tickets::status.eq(TicketStatus::Resolved.as_str()))
+        .filter(tickets::resolved_at.is_not_null())
+        .order((tickets::resolved_at, tickets::id))
+        .limit(limit)
+        .select((
+            tickets::id,
+            tickets::resolved_at.assume_not_null(),
+            tickets::acceptance_reminded_at,
+        ))
         .load(c)
 }
 

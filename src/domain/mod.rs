@@ -1,5 +1,6 @@
 //! Pure business rules: no I/O, no database, no HTTP. Each rule is unit-tested beside its code.
 
+pub mod acceptance;
 pub mod cadence;
 pub mod dispatch;
 pub mod escalation;

@@ -259,6 +259,8 @@ pub struct TicketFacts {
     pub callback_requested: bool,
     /// The customer refused the result at least once.
     pub refused: bool,
+    /// Closed after the customer did not answer, without their acceptance.
+    pub closed_without_answer: bool,
     pub response: Clock,
     pub arrival: Clock,
     pub resolution: Clock,
@@ -273,7 +275,11 @@ impl TicketFacts {
 
 /// Whether a closed ticket was resolved at first contact.
 pub fn first_contact_resolved(t: &TicketFacts) -> bool {
-    t.closed_at.is_some() && t.ladder_tier == LadderTier::Hotline && !t.callback_requested && !t.refused
+    t.closed_at.is_some()
+        && !t.closed_without_answer
+        && t.ladder_tier == LadderTier::Hotline
+        && !t.callback_requested
+        && !t.refused
 }
 
 /// An escalation up the ladder in the period.
@@ -458,6 +464,7 @@ pub fn build(h: &Heading, f: &Facts) -> ServiceReport {
     let received = tickets.iter().filter(|t| w.contains(t.opened_at)).count() as i64;
     let closed: Vec<&TicketFacts> = tickets.iter().filter(|t| w.has(t.closed_at)).collect();
     let fcr = closed.iter().filter(|t| first_contact_resolved(t)).count() as i64;
+    let unanswered = closed.iter().filter(|t| t.closed_without_answer).count() as i64;
 
     let clock = |pick: fn(&TicketFacts) -> &Clock| clock_figures(tickets.iter().map(|t| (pick(t), t.resolved_at)), w);
     let response = clock(|t| &t.response);
@@ -520,6 +527,7 @@ pub fn build(h: &Heading, f: &Facts) -> ServiceReport {
         tickets: ReportTickets {
             received,
             closed: closed.len() as i64,
+            closed_without_answer: unanswered,
             first_contact_resolved: fcr,
             first_contact_rate_pct: pct(fcr, closed.len() as i64),
         },
@@ -707,6 +715,7 @@ pub fn csv(r: &ServiceReport) -> String {
     let t = &r.tickets;
     c.row("tickets", "", "", "received", t.received);
     c.row("tickets", "", "", "closed", t.closed);
+    c.row("tickets", "", "", "closed_without_answer", t.closed_without_answer);
     c.row("tickets", "", "", "first_contact_resolved", t.first_contact_resolved);
     c.opt("tickets", "", "", "first_contact_rate_pct", t.first_contact_rate_pct);
     for (section, groups) in [
@@ -839,6 +848,7 @@ mod tests {
             closed_at: None,
             callback_requested: false,
             refused: false,
+            closed_without_answer: false,
             response: clock(1, 3, Some(2)),
             arrival: Clock::default(),
             resolution: clock(1, 37, None),

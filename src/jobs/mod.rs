@@ -2,6 +2,7 @@
 //! in `job_runs`, so two nodes sharing a database never run the same slot twice and a missed tick
 //! is caught up by the next one.
 
+pub mod acceptance;
 pub mod inspections;
 pub mod mail;
 pub mod pings;
@@ -78,6 +79,12 @@ const DEFINITIONS: &[Definition] = &[
         work: Work::Scan(reports::run),
         variable: "FIELDLINE_REPORT_MAILING_CRON",
         cron: |s| &s.report_mailing_cron,
+    },
+    Definition {
+        name: acceptance::NAME,
+        work: Work::Scan(acceptance::run),
+        variable: "FIELDLINE_UNANSWERED_RESOLUTIONS_CRON",
+        cron: |s| &s.unanswered_resolutions_cron,
     },
     Definition {
         name: privacy::NAME,

@@ -271,6 +271,26 @@ fn ticket_closed_without_a_contact_name() {
     snapshot_both("ticket_closed_no_contact", &r);
 }
 
+// ---------------------------------------------------------------- the reminder of an unanswered resolution
+
+#[test]
+fn acceptance_reminder_to_a_named_contact() {
+    let r = acceptance_reminder(&AcceptanceReminder {
+        ticket_number: "FL-2026-000355".into(),
+        ticket_title: "Card reader at gate 4 rejects valid cards".into(),
+        contact_name: Some("Chen Jing".into()),
+        owner_name: "Wang Fang".into(),
+        resolved_at: "2026-11-23 11:00 (Asia/Shanghai)".into(),
+        closes_on: "2026-12-02 (Asia/Shanghai)".into(),
+    })
+    .unwrap();
+    assert_eq!(
+        r.subject,
+        "Your request FL-2026-000355 was resolved - is the result right for you?"
+    );
+    snapshot_both("acceptance_reminder", &r);
+}
+
 // ---------------------------------------------------------------- service report mailings
 
 fn clock(counted: i64, met: i64, still_open: i64, median: Option<f64>, p90: Option<f64>) -> ReportClock {
@@ -307,6 +327,7 @@ fn monthly_report() -> ServiceReport {
         tickets: ReportTickets {
             received: 42,
             closed: 38,
+            closed_without_answer: 0,
             first_contact_resolved: 17,
             first_contact_rate_pct: Some(44.7),
         },
@@ -436,6 +457,7 @@ fn service_report_weekly_for_every_customer() {
         tickets: ReportTickets {
             received: 3,
             closed: 0,
+            closed_without_answer: 0,
             first_contact_resolved: 0,
             first_contact_rate_pct: None,
         },

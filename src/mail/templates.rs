@@ -35,6 +35,14 @@ fn env() -> Result<&'static Environment<'static>, minijinja::Error> {
     )?;
     env.add_template("ticket_closed.txt", include_str!("templates/ticket_closed.txt"))?;
     env.add_template("ticket_closed.html", include_str!("templates/ticket_closed.html"))?;
+    env.add_template(
+        "acceptance_reminder.txt",
+        include_str!("templates/acceptance_reminder.txt"),
+    )?;
+    env.add_template(
+        "acceptance_reminder.html",
+        include_str!("templates/acceptance_reminder.html"),
+    )?;
     // A figure without a value (a percentage of nothing) shows as a dash.
     env.add_filter(
         "dash",
@@ -264,6 +272,35 @@ pub fn ticket_closed(n: &ClosingNotice) -> Result<Rendered, minijinja::Error> {
         expires_at => n.expires_at.clone(),
     };
     render("ticket_closed", subject, ctx)
+}
+
+/// What the reminder to a customer who has not answered a resolved ticket says.
+pub struct AcceptanceReminder {
+    pub ticket_number: String,
+    pub ticket_title: String,
+    pub contact_name: Option<String>,
+    /// The owner's name: the person the customer can call.
+    pub owner_name: String,
+    pub resolved_at: String,
+    /// The day the ticket is closed without an answer.
+    pub closes_on: String,
+}
+
+pub fn acceptance_reminder(n: &AcceptanceReminder) -> Result<Rendered, minijinja::Error> {
+    let subject = one_line(&format!(
+        "Your request {} was resolved - is the result right for you?",
+        n.ticket_number
+    ));
+    let ctx = context! {
+        subject => subject.clone(),
+        ticket_number => n.ticket_number.clone(),
+        ticket_title => n.ticket_title.clone(),
+        contact_name => n.contact_name.clone(),
+        owner_name => n.owner_name.clone(),
+        resolved_at => n.resolved_at.clone(),
+        closes_on => n.closes_on.clone(),
+    };
+    render("acceptance_reminder", subject, ctx)
 }
 
 /// A service report's e-mail; `audience` names the account manager whose customers it covers.

@@ -8,6 +8,7 @@
 //! else calls a query that writes (the data generators of `demo` aside, which write in bulk on
 //! purpose).
 
+pub mod acceptance;
 pub mod audit;
 pub mod customers;
 pub mod fault_reports;

@@ -123,27 +123,8 @@ pub struct ClosingMail<'a> {
 /// without a usable contact e-mail address gets no link; its timeline says why.
 pub fn send_closing_mail(c: &mut DbConn, actor: &Actor, ticket_id: i64, s: ClosingMail<'_>) -> AppResult<()> {
     let ticket = tickets::get(c, ticket_id)?;
-    let address = match ticket.contact_email.as_deref().map(mail::parse_address) {
-        Some(Ok(a)) => a,
-        unusable => {
-            let why = match unusable {
-                Some(Err(_)) => "the ticket's contact e-mail address is not usable",
-                _ => "the ticket has no contact e-mail address",
-            };
-            events::add(
-                c,
-                NewEvent {
-                    ticket_id: ticket.id,
-                    actor,
-                    kind: "mail_skipped",
-                    from: None,
-                    to: Some(MailKind::TicketClosed.as_str()),
-                    reason: Some(why),
-                    data: None,
-                },
-            )?;
-            return Ok(());
-        }
+    let Some(address) = contact_address(c, actor, &ticket, MailKind::TicketClosed)? else {
+        return Ok(());
     };
     let jti = uuid::Uuid::new_v4().to_string();
     let expires_at = actor.at + s.link_ttl;
@@ -172,6 +153,24 @@ pub fn send_closing_mail(c: &mut DbConn, actor: &Actor, ticket_id: i64, s: Closi
     .ticket(ticket.id);
     outbox::enqueue(c, actor, mail)?;
     Ok(())
+}
+
+/// The ticket's contact e-mail address for a mail of `kind`; without a usable one the timeline
+/// says the mail was skipped, and why.
+pub(crate) fn contact_address(
+    c: &mut DbConn,
+    actor: &Actor,
+    ticket: &TicketRow,
+    kind: MailKind,
+) -> AppResult<Option<String>> {
+    let why = match ticket.contact_email.as_deref().map(mail::parse_address) {
+        Some(Ok(a)) => return Ok(Some(a)),
+        Some(Err(_)) => "the ticket's contact e-mail address is not usable",
+        None => "the ticket has no contact e-mail address",
+    };
+    let e = NewEvent::new(ticket.id, actor, "mail_skipped").from_to(None, Some(kind.as_str()));
+    events::add(c, e.reason(Some(why)))?;
+    Ok(None)
 }
 
 // ---------------------------------------------------------------- the customer's link

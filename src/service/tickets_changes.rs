@@ -196,6 +196,8 @@ pub fn ladder_step(
             let resolved = moved("resolved");
             events::add(c, resolved)?;
             row.resolved_at = Some(ts(now));
+            // A new resolution waits for the customer afresh.
+            row.acceptance_reminded_at = None;
             if escalation::late(utc(row.resolution_due_at), now) {
                 stamp_breach(row, SlaClock::Resolution, now);
             }

@@ -147,6 +147,8 @@ fn prepare(
         escalation_step: 0,
         next_check_at: None,
         flagged_for_dispatch: false,
+        acceptance_reminded_at: None,
+        closed_without_answer: false,
         version: 1,
         created_at: now,
         updated_at: now,

@@ -2,12 +2,13 @@
 //! cancelled ticket refuses, and the visit whose signature ends the ticket.
 
 use crate::dispatch::visit_for;
-use crate::helpers::{problem, spawn_app};
+use crate::helpers::{problem, spawn_app, spawn_app_at};
 use crate::mobile::{png, setup};
 use crate::tickets::{fixture, register};
 use chrono::{Duration, Utc};
 use fieldline_mobile_api::{
-    Notification, OnsiteRequest, OnsiteRequestStatus, Page, Role, Ticket, TicketEvent, TicketStatus, Visit, VisitStatus,
+    JobRun, MailKind, Notification, OnsiteRequest, OnsiteRequestStatus, OutboxMessage, Page, Role, Ticket, TicketEvent,
+    TicketStatus, Visit, VisitStatus,
 };
 use serde_json::{json, Value};
 
@@ -382,4 +383,136 @@ async fn closing_a_ticket_cancels_its_open_registration_and_it_takes_no_visit() 
         "invalid_transition",
     )
     .await;
+}
+
+/// Runs the job of unanswered resolutions in a slot of its own; returns (ran, actions).
+async fn unanswered_run(app: &crate::helpers::TestApp, slot: &str) -> (bool, i64) {
+    let run: JobRun = app
+        .ok(
+            app.post(
+                "/api/v1/jobs/unanswered_resolutions/run",
+                &app.admin,
+                &json!({"slot": slot}),
+            )
+            .await,
+            200,
+        )
+        .await;
+    (run.ran, run.actions)
+}
+
+#[tokio::test]
+async fn a_resolved_ticket_nobody_answers_is_reminded_once_then_closed_after_working_days() {
+    // Monday 2026-11-23 11:00 in Shanghai; Wednesday is a holiday.
+    let app = spawn_app_at("2026-11-23T03:00:00Z").await;
+    let r = app
+        .post(
+            "/api/v1/calendar/holidays",
+            &app.admin,
+            &json!({"day": "2026-11-25", "name": "Company day"}),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let f = fixture(&app, "standard").await;
+    let k: Value = app
+        .ok(
+            app.post(
+                &format!("/api/v1/customers/{}/contacts", f.customer),
+                &app.admin,
+                &json!({"name": "Chen Jing", "email": "chen.jing@example.com"}),
+            )
+            .await,
+            201,
+        )
+        .await;
+    let body = json!({"customer_id": f.customer, "contact_id": k["id"], "channel": "phone", "priority": "p3",
+        "title": "Card reader rejects cards", "description": "Gate 4 rejects valid cards."});
+    let t: Ticket = app.ok(app.post("/api/v1/tickets", &f.token, &body).await, 201).await;
+    let url = format!("/api/v1/tickets/{}", t.id.0);
+    app.ok::<Ticket>(app.post(&format!("{url}/resolve"), &f.token, &json!({})).await, 200)
+        .await;
+
+    // Thursday: Tuesday and Thursday are two working days; nothing yet.
+    app.clock.advance(Duration::days(3));
+    assert_eq!(unanswered_run(&app, "thu").await, (true, 0));
+    // Friday: three. The owner is told to call, the contact gets the e-mail; once.
+    app.clock.advance(Duration::days(1));
+    assert_eq!(unanswered_run(&app, "fri").await, (true, 1));
+    assert_eq!(unanswered_run(&app, "fri-again").await, (true, 0));
+    let reminded = ticket(&app, t.id.0).await;
+    assert_eq!(reminded.status, TicketStatus::Resolved);
+    assert!(reminded.acceptance_reminded_at.is_some());
+    let mine: Page<Notification> = app.ok(app.get("/api/v1/notifications", &f.token).await, 200).await;
+    assert!(mine
+        .items
+        .iter()
+        .any(|n| n.kind == "acceptance_reminder" && n.ticket_id == Some(t.id)));
+    let outbox: Page<OutboxMessage> = app.ok(app.get("/api/v1/outbox", &app.admin).await, 200).await;
+    let mail = outbox
+        .items
+        .iter()
+        .find(|m| m.kind == MailKind::AcceptanceReminder)
+        .expect("the reminder e-mail");
+    assert_eq!(mail.recipients, vec!["chen.jing@example.com".to_string()]);
+    assert_eq!(mail.ticket_id, Some(t.id));
+
+    // The next Wednesday is six working days (the holiday does not count); Thursday seven.
+    app.clock.advance(Duration::days(5));
+    assert_eq!(unanswered_run(&app, "wed").await, (true, 0));
+    app.clock.advance(Duration::days(1));
+    // Two nodes on one slot: one of them closes it.
+    let other = app.node(|_| {}).await;
+    let (a, b) = tokio::join!(unanswered_run(&app, "thu-2"), unanswered_run(&other, "thu-2"));
+    assert_eq!([a, b].iter().filter(|r| r.0).count(), 1, "{a:?} {b:?}");
+    assert_eq!(a.1 + b.1, 1);
+    assert_eq!(unanswered_run(&app, "thu-3").await, (true, 0));
+
+    let closed = ticket(&app, t.id.0).await;
+    assert_eq!(closed.status, TicketStatus::Closed);
+    assert!(closed.closed_without_answer && closed.closed_at.is_some());
+    let events: Vec<TicketEvent> = app.ok(app.get(&format!("{url}/timeline"), &app.admin).await, 200).await;
+    let last = events
+        .iter()
+        .find(|e| e.kind == "closed_without_answer")
+        .expect("the closing");
+    assert_eq!(last.actor_id, None, "closed by the service");
+    assert_eq!(
+        last.reason.as_deref(),
+        Some("the customer did not answer in 7 working days")
+    );
+
+    // The report counts it closed, apart, and not resolved at first contact.
+    let report: Value = app
+        .ok(
+            app.get("/api/v1/reports/service?from=2026-11-23&to=2026-12-04", &app.admin)
+                .await,
+            200,
+        )
+        .await;
+    assert_eq!(report["tickets"]["closed"], 1, "{report}");
+    assert_eq!(report["tickets"]["closed_without_answer"], 1);
+    assert_eq!(report["tickets"]["first_contact_resolved"], 0);
+}
+
+#[tokio::test]
+async fn an_answer_before_the_deadline_stops_the_reminders() {
+    let app = spawn_app_at("2026-11-23T03:00:00Z").await;
+    let f = fixture(&app, "standard").await;
+    let t = register(&app, &f, "p3", "phone").await;
+    let url = format!("/api/v1/tickets/{}", t.id.0);
+    app.ok::<Ticket>(app.post(&format!("{url}/resolve"), &f.token, &json!({})).await, 200)
+        .await;
+    app.clock.advance(Duration::days(4));
+    assert_eq!(unanswered_run(&app, "fri").await, (true, 1));
+    // The customer refuses the result: work goes on, and its next resolution waits afresh.
+    let body = json!({"accepted_by": "Wang Fang", "satisfied": false});
+    app.ok::<Ticket>(app.post(&format!("{url}/acceptance"), &f.token, &body).await, 200)
+        .await;
+    let again: Ticket = app
+        .ok(app.post(&format!("{url}/resolve"), &f.token, &json!({})).await, 200)
+        .await;
+    assert!(again.acceptance_reminded_at.is_none());
+    app.clock.advance(Duration::days(3));
+    assert_eq!(unanswered_run(&app, "mon").await, (true, 0));
+    assert_eq!(ticket(&app, t.id.0).await.status, TicketStatus::Resolved);
 }

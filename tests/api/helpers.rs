@@ -110,6 +110,7 @@ pub fn test_settings() -> Settings {
         sla_scan_cron: String::new(),
         ping_retention_cron: String::new(),
         personal_data_retention_cron: String::new(),
+        unanswered_resolutions_cron: String::new(),
         mail: MailSettings {
             // Nothing leaves a test unless it says so; the relay runs only when a test runs it.
             transport: MailTransport::Memory,
