@@ -37,6 +37,9 @@ pub enum AppError {
     Conflict(String),
     #[error("technician booked: {0}")]
     TechnicianBooked(String),
+    /// A registration for an asset (or site) with open tickets, without saying how it relates.
+    #[error("open tickets exist")]
+    OpenTicketsExist { tickets: serde_json::Value },
     #[error("invalid transition: {0}")]
     InvalidTransition(String),
     #[error("body larger than {0} bytes")]
@@ -102,6 +105,7 @@ impl AppError {
             AppError::Duplicate { .. } => ErrorCode::Duplicate,
             AppError::Conflict(_) => ErrorCode::Conflict,
             AppError::TechnicianBooked(_) => ErrorCode::TechnicianBooked,
+            AppError::OpenTicketsExist { .. } => ErrorCode::OpenTicketsExist,
             AppError::InvalidTransition(_) => ErrorCode::InvalidTransition,
             AppError::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
             AppError::UriTooLong(_) => ErrorCode::UriTooLong,
@@ -151,6 +155,10 @@ impl AppError {
                 "the object changed since that version; `current` holds it as it is now".into(),
                 None,
             ),
+            AppError::OpenTicketsExist { .. } => (
+                "the customer already has open tickets here (`open_tickets`): record this contact on one of them, or register with `related_ticket_id` or `unrelated_reason`".into(),
+                None,
+            ),
             AppError::PreconditionRequired => (
                 "send `If-Match` with the version from the object's ETag".into(),
                 Some("If-Match".into()),
@@ -166,8 +174,10 @@ impl AppError {
             AppError::Internal(_) => ("an internal error occurred; it has been logged".into(), None),
         };
         let mut p = Problem::new(code, detail, field);
-        if let AppError::PreconditionFailed { current } = self {
-            p.current = Some(current.clone());
+        match self {
+            AppError::PreconditionFailed { current } => p.current = Some(current.clone()),
+            AppError::OpenTicketsExist { tickets } => p.open_tickets = Some(tickets.clone()),
+            _ => {}
         }
         p
     }

@@ -37,6 +37,10 @@ pub enum ErrorCode {
     /// The technician is already booked in an overlapping window (a technician is never
     /// double-booked).
     TechnicianBooked,
+    /// The customer already has open tickets on the same asset (or site): record the contact on
+    /// one of them, or register with `related_ticket_id` or `unrelated_reason`; `open_tickets`
+    /// lists them.
+    OpenTicketsExist,
     /// The ticket's state does not allow this step (e.g. escalating a closed ticket, or remote
     /// service without the customer's authorization).
     InvalidTransition,
@@ -81,6 +85,7 @@ impl ErrorCode {
             ErrorCode::Duplicate => "duplicate",
             ErrorCode::Conflict => "conflict",
             ErrorCode::TechnicianBooked => "technician_booked",
+            ErrorCode::OpenTicketsExist => "open_tickets_exist",
             ErrorCode::InvalidTransition => "invalid_transition",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::UriTooLong => "uri_too_long",
@@ -110,6 +115,7 @@ impl ErrorCode {
             ErrorCode::Duplicate
             | ErrorCode::Conflict
             | ErrorCode::TechnicianBooked
+            | ErrorCode::OpenTicketsExist
             | ErrorCode::InvalidTransition
             | ErrorCode::LinkUsed
             | ErrorCode::SurveyAnswered => 409,
@@ -144,6 +150,7 @@ impl ErrorCode {
             ErrorCode::Duplicate => "Duplicate",
             ErrorCode::Conflict => "Conflict",
             ErrorCode::TechnicianBooked => "Technician already booked",
+            ErrorCode::OpenTicketsExist => "Open tickets exist",
             ErrorCode::InvalidTransition => "Invalid transition",
             ErrorCode::PayloadTooLarge => "Payload too large",
             ErrorCode::UriTooLong => "URI too long",
@@ -184,6 +191,10 @@ pub struct Problem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub current: Option<serde_json::Value>,
+    /// For `open_tickets_exist`: the open tickets of the same asset (or site), newest first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<Object>>))]
+    pub open_tickets: Option<serde_json::Value>,
 }
 
 impl Problem {
@@ -196,6 +207,7 @@ impl Problem {
             detail: detail.into(),
             field,
             current: None,
+            open_tickets: None,
         }
     }
 }

@@ -622,6 +622,12 @@ pub struct Ticket {
     /// Closed after the configured working days without the customer's answer: not an
     /// acceptance, and counted apart.
     pub closed_without_answer: bool,
+    /// The open ticket this one was registered beside: the same customer calling again about
+    /// the same asset or site.
+    pub related_ticket_id: Option<TicketId>,
+    /// Why this ticket was registered as another matter although the asset or site had open
+    /// tickets.
+    pub unrelated_reason: Option<String>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -649,6 +655,29 @@ pub struct NewTicket {
     /// When the request came in; defaults to now. At most a day in the past, never in the future.
     #[serde(default)]
     pub received_at: Option<DateTime<Utc>>,
+    /// The open ticket of the same asset (or site) this new one belongs beside; or give
+    /// `unrelated_reason`. Registering for an asset (or site) with open tickets without either is
+    /// refused (409 `open_tickets_exist`, with the tickets); `GET /api/v1/tickets/repeat-check`
+    /// lists them first.
+    #[serde(default)]
+    pub related_ticket_id: Option<TicketId>,
+    /// Why this is another matter than the open tickets of the asset (or site); at most 2000
+    /// characters.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = "text-or-blank", max_length = 2000))]
+    pub unrelated_reason: Option<String>,
+}
+
+/// A further contact from the customer about an open ticket (they called or wrote again): it
+/// goes into the ticket's timeline and to its owner, instead of a second ticket.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CustomerContactRequest {
+    pub channel: Channel,
+    /// What the customer said (1 to 2000 characters).
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 2000))]
+    pub note: String,
 }
 
 /// Changing priority or site recomputes the due times (and records it).

@@ -261,6 +261,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::get().to(tickets::list))
                     .route(web::post().to(tickets::create)),
             )
+            // Before `/tickets/{id}`, which would take `repeat-check` for an id.
+            .service(resource("/tickets/repeat-check").route(web::get().to(tickets::repeat_check)))
             .service(
                 resource("/tickets/{id}")
                     .route(web::get().to(tickets::get))
@@ -274,6 +276,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/tickets/{id}/escalate").route(web::post().to(tickets::escalate)))
             .service(resource("/tickets/{id}/handoff").route(web::post().to(tickets::handoff)))
             .service(resource("/tickets/{id}/cancel").route(web::post().to(tickets::cancel)))
+            .service(resource("/tickets/{id}/contact").route(web::post().to(tickets::customer_contact)))
             .service(resource("/tickets/{id}/assign").route(web::post().to(tickets::assign)))
             .service(
                 resource("/tickets/{id}/authorizations")
@@ -433,7 +436,7 @@ impl utoipa::Modify for BearerAuth {
         audit::list,
         tickets::list, tickets::create, tickets::get, tickets::update, tickets::timeline,
         tickets::start, tickets::wait, tickets::resume, tickets::resolve, tickets::escalate,
-        tickets::handoff, tickets::cancel, tickets::assign, tickets::list_authorizations, tickets::authorize, tickets::accept,
+        tickets::handoff, tickets::cancel, tickets::repeat_check, tickets::customer_contact, tickets::assign, tickets::list_authorizations, tickets::authorize, tickets::accept,
         tickets::request_callback, tickets::callback_done, tickets::arrival,
         tickets::onsite_requests,
         major_faults::declare, major_faults::get, major_faults::progress, major_faults::end, major_faults::list,

@@ -14,9 +14,9 @@ use crate::startup::AppState;
 use actix_web::{http::StatusCode, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use fieldline_mobile_api::{
-    AcceptanceRequest, ArrivalRequest, AssignRequest, CancelTicketRequest, EscalateRequest, HandoffRequest, LadderTier,
-    NewAuthorization, NewTicket, Note, OnsiteRequest, OnsiteRequestStatus, Page, Problem, RemoteAuthorization, Ticket,
-    TicketEvent, TicketStatus, UpdateTicket,
+    AcceptanceRequest, ArrivalRequest, AssignRequest, CancelTicketRequest, CustomerContactRequest, EscalateRequest,
+    HandoffRequest, LadderTier, NewAuthorization, NewTicket, Note, OnsiteRequest, OnsiteRequestStatus, Page, Problem,
+    RemoteAuthorization, Ticket, TicketEvent, TicketStatus, UpdateTicket,
 };
 use serde::Deserialize;
 
@@ -101,7 +101,7 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<Ticket
 
 /// Registers a request. The registering user is its first responder and owner.
 #[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", security(("bearer" = [])), request_body = NewTicket,
-    responses((status = 201, body = Ticket), (status = 422, body = Problem)))]
+    responses((status = 201, body = Ticket), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create(state: web::Data<AppState>, user: CurrentUser, body: Json<NewTicket>) -> AppResult<HttpResponse> {
     let who = who(&user, &state);
     let out = run(&state, move |c, st| requests::register(c, &who, body.0, &st.settings)).await?;
@@ -282,6 +282,55 @@ pub async fn cancel(
     let (t, b) = (target(&req, id.into_inner())?, body.0);
     change(state, user, move |c, who, settings| {
         requests::cancel(c, who, t, b, settings)
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct RepeatQuery {
+    pub customer_id: i64,
+    /// The asset the customer calls about; its open tickets are listed.
+    pub asset_id: Option<i64>,
+    /// Without an asset: the customer's site, whose open tickets are listed.
+    pub site_id: Option<i64>,
+}
+
+/// The open tickets of an asset (or, without one, of the customer's site), newest first, at
+/// most 20: what the registration form checks before registering, so that a customer calling
+/// again about the same fault gets no second ticket. Empty without an asset or a site.
+#[utoipa::path(get, path = "/api/v1/tickets/repeat-check", tag = "tickets", security(("bearer" = [])), params(RepeatQuery),
+    responses((status = 200, body = Vec<Ticket>)))]
+pub async fn repeat_check(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    q: Query<RepeatQuery>,
+) -> AppResult<HttpResponse> {
+    let (who, q) = (who(&user, &state), q.0);
+    let out = run(&state, move |c, _| {
+        requests::repeat_check(c, &who, q.customer_id, q.asset_id, q.site_id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// Records the customer's further contact about an open ticket (they called or wrote again):
+/// a `customer_contact` entry in the timeline, and the owner and assignee are told. Any agent,
+/// remote engineer or supervisor taking the call may record it.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/contact", tag = "tickets", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "ticket id"),
+        ("If-Match" = Option<String>, Header, description = "the ticket's ETag; a stale one gets 412 with the ticket as it is now")),
+    request_body = CustomerContactRequest,
+    responses((status = 200, body = Ticket), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub async fn customer_contact(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: Json<CustomerContactRequest>,
+) -> AppResult<HttpResponse> {
+    let (t, b) = (target(&req, id.into_inner())?, body.0);
+    change(state, user, move |c, who, settings| {
+        requests::customer_contact(c, who, t, b, settings)
     })
     .await
 }

@@ -217,6 +217,8 @@ diesel::table! {
         updated_at -> Timestamp,
         acceptance_reminded_at -> Nullable<Timestamp>,
         closed_without_answer -> Bool,
+        related_ticket_id -> Nullable<BigInt>,
+        unrelated_reason -> Nullable<Text>,
     }
 }
 

@@ -80,6 +80,8 @@ pub struct TicketRow {
     pub updated_at: NaiveDateTime,
     pub acceptance_reminded_at: Option<NaiveDateTime>,
     pub closed_without_answer: bool,
+    pub related_ticket_id: Option<i64>,
+    pub unrelated_reason: Option<String>,
 }
 
 pub(crate) fn parse<T>(what: &str, v: &str, f: fn(&str) -> Option<T>) -> AppResult<T> {
@@ -157,6 +159,8 @@ impl TicketRow {
             flagged_for_dispatch: self.flagged_for_dispatch,
             acceptance_reminded_at: opt_utc(self.acceptance_reminded_at),
             closed_without_answer: self.closed_without_answer,
+            related_ticket_id: self.related_ticket_id.map(TicketId),
+            unrelated_reason: self.unrelated_reason.clone(),
             version: self.version,
             created_at: utc(self.created_at),
             updated_at: utc(self.updated_at),
@@ -335,6 +339,8 @@ pub fn insert(c: &mut DbConn, row: &TicketRow) -> QueryResult<i64> {
                 tickets::contact_phone.eq(&row.contact_phone),
                 tickets::contact_email.eq(&row.contact_email),
                 tickets::created_by.eq(row.created_by),
+                tickets::related_ticket_id.eq(row.related_ticket_id),
+                tickets::unrelated_reason.eq(&row.unrelated_reason),
                 tickets::opened_at.eq(row.opened_at),
                 tickets::created_at.eq(row.created_at),
             ),
@@ -350,6 +356,33 @@ pub fn open_of_customer(c: &mut DbConn, customer_id: i64) -> QueryResult<Vec<Tic
         .filter(tickets::status.ne_all([TicketStatus::Closed.as_str(), TicketStatus::Cancelled.as_str()]))
         .select(TicketRow::as_select())
         .load(c)
+}
+
+/// The open tickets of an asset, or (without one) of a customer's site, newest first: what a
+/// registration checks for a repeat contact.
+pub fn open_for(
+    c: &mut DbConn,
+    customer_id: i64,
+    asset_id: Option<i64>,
+    site_id: Option<i64>,
+    limit: i64,
+) -> AppResult<Vec<TicketRow>> {
+    let mut q = tickets::table
+        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+            "tickets.status NOT IN ('closed', 'cancelled')",
+        ))
+        .into_boxed();
+    q = match (asset_id, site_id) {
+        (Some(a), _) => q.filter(tickets::asset_id.eq(a)),
+        (None, Some(s)) => q
+            .filter(tickets::customer_id.eq(customer_id))
+            .filter(tickets::site_id.eq(s)),
+        (None, None) => return Ok(Vec::new()),
+    };
+    Ok(q.order(tickets::id.desc())
+        .limit(limit)
+        .select(TicketRow::as_select())
+        .load(c)?)
 }
 
 /// The resolved tickets, the longest waiting first (their own index): id, when resolved, when

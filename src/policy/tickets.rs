@@ -20,6 +20,7 @@ pub enum Act {
     Resolve,
     Accept,
     Cancel,
+    RecordContact,
     Handoff,
     Assign,
     Authorize,
@@ -43,6 +44,7 @@ impl Act {
         Act::Resolve,
         Act::Accept,
         Act::Cancel,
+        Act::RecordContact,
         Act::Handoff,
         Act::Assign,
         Act::Authorize,
@@ -66,6 +68,7 @@ impl Act {
             Act::Resolve => "Resolve a ticket",
             Act::Accept => "Record the customer's acceptance",
             Act::Cancel => "Cancel a ticket opened by mistake",
+            Act::RecordContact => "Record a customer's further contact about a ticket",
             Act::Handoff => "Hand a ticket to another owner",
             Act::Assign => "Assign a ticket",
             Act::Authorize => "Record a remote authorization",
@@ -113,7 +116,7 @@ pub fn grant(role: Role, act: Act) -> Grant {
         Act::List if role == Role::Technician => Grant::Tied(Tie::Assignee),
         Act::Read if role == Role::Technician => Grant::Tied(Tie::OwnerAssigneeOrVisit),
         Act::List | Act::Read | Act::ListOnsiteRequests => super::roles(role, OFFICE),
-        Act::Register => super::roles(role, REGISTRARS),
+        Act::Register | Act::RecordContact => super::roles(role, REGISTRARS),
         Act::Start
         | Act::Wait
         | Act::Resume
@@ -247,6 +250,7 @@ mod tests {
             (t(Act::Resolve), work),
             (t(Act::Accept), work),
             (t(Act::Cancel), "Y own own own own Y own own"),
+            (t(Act::RecordContact), "Y Y Y - - Y - -"),
             (t(Act::Handoff), "Y own own own own Y own own"),
             (t(Act::Assign), "Y own+ own+ Y own+ Y own+ own+"),
             (t(Act::Authorize), work),

@@ -6,7 +6,7 @@
 //! `inspection`, `inspection_finding`, `visit`).
 
 use super::inspection_generation::book_visit;
-use super::tickets_registration::Registration;
+use super::tickets_registration::{Link, Registration};
 use super::Who;
 use crate::db::audit::{self, snapshot, Actor};
 use crate::db::dispatch::{get_visit, own_visit, VisitRow};
@@ -530,6 +530,7 @@ pub fn record_finding_in_tx(
         title: f.title.clone(),
         description: f.ticket_description(&about),
         received_at: actor.at,
+        link: Link::Unchecked,
     };
     let ticket = super::tickets_registration::register_owned_in_tx(c, actor, owner, &reg, step_interval)?;
     let links = FindingLinks {

@@ -6,7 +6,7 @@
 //! is concerned, the ticket's timeline event.
 
 use super::surveys;
-use super::tickets_registration::Registration;
+use super::tickets_registration::{Link, Registration};
 use super::Who;
 use crate::db::audit::{self, snapshot, Actor};
 use crate::db::revisit_files::{self as files, FileFilter};
@@ -227,6 +227,7 @@ fn open_ticket(
         title: o.ticket_title(),
         description: o.ticket_description(&about),
         received_at: actor.at,
+        link: Link::Unchecked,
     };
     let ticket = super::tickets_registration::register_in_tx(c, actor, &reg, step_interval)?;
     events::add(

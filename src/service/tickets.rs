@@ -16,8 +16,8 @@ use crate::policy::tickets::{self as policy, Act};
 use crate::policy::{self as policies, Action, Caller, Facts};
 use chrono::{DateTime, Duration, Utc};
 use fieldline_mobile_api::{
-    AuthorizationMethod, LadderTier, OnsiteRequest, OnsiteRequestStatus, Page, Priority, RemoteAuthorization, Role,
-    Ticket, TicketEvent, UserId,
+    AuthorizationMethod, Channel, LadderTier, OnsiteRequest, OnsiteRequestStatus, Page, Priority, RemoteAuthorization,
+    Role, Ticket, TicketEvent, UserId,
 };
 use serde_json::Value;
 
@@ -42,6 +42,11 @@ pub enum Change {
     /// Ends a ticket opened by mistake (a duplicate, withdrawn by the customer).
     Cancel {
         reason: String,
+    },
+    /// The customer called or wrote again about it.
+    CustomerContact {
+        channel: Channel,
+        note: String,
     },
     Assign {
         to: Option<i64>,
@@ -114,6 +119,7 @@ impl Change {
             },
             Change::Accept { .. } => Act::Accept,
             Change::Cancel { .. } => Act::Cancel,
+            Change::CustomerContact { .. } => Act::RecordContact,
             Change::Handoff { .. } => Act::Handoff,
             Change::Assign { .. } => Act::Assign,
             Change::Authorize { .. } => Act::Authorize,
@@ -138,6 +144,7 @@ impl Change {
             },
             Change::Accept { .. } => "accept",
             Change::Cancel { .. } => "cancel",
+            Change::CustomerContact { .. } => "customer_contact",
             Change::Handoff { .. } => "handoff",
             Change::Assign { .. } => "assign",
             Change::Authorize { .. } => "authorize_remote",
@@ -235,6 +242,7 @@ fn apply(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, change: &Change) -> AppRe
         } => changes::accept(c, x, row, accepted_by, *satisfied, comment.as_deref())?,
         Change::Handoff { to, reason } => changes::handoff(c, x, row, *to, reason)?,
         Change::Cancel { reason } => changes::cancel(c, x, row, reason)?,
+        Change::CustomerContact { channel, note } => changes::customer_contact(c, x, row, *channel, note)?,
         Change::Assign { to, reason } => changes::assign(c, x, row, *to, reason.as_deref())?,
         Change::Authorize { by, method, at, note } => {
             let a = Authorization {

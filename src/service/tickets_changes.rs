@@ -264,6 +264,25 @@ pub fn cancel(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, reason: &str) -> App
     refresh_next_check(row, x.step_interval)
 }
 
+/// The customer called or wrote again about the ticket: the timeline keeps it and the owner (and
+/// the assignee) are told, so that nobody gives them a second ticket for the same matter. A
+/// callback promised before stays as it was.
+pub fn customer_contact(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, channel: Channel, note: &str) -> AppResult<()> {
+    let e = x.event("customer_contact").from_to(None, Some(channel.as_str()));
+    events::add(c, e.reason(Some(note)))?;
+    let mut told = vec![row.owner_id];
+    told.extend(row.assignee_id.filter(|a| *a != row.owner_id));
+    told.retain(|u| *u != x.user);
+    if !told.is_empty() {
+        let msg = format!(
+            "The customer contacted you again about ticket {} ({channel}): {note}",
+            row.number
+        );
+        notifications::notify(c, &told, x.id, "customer_contact", &msg, x.now())?;
+    }
+    Ok(())
+}
+
 /// A closed or cancelled ticket's on-site registrations still open and its visits no
 /// technician holds yet are cancelled; the timeline says which.
 fn end_onsite_work(c: &mut DbConn, x: &Ctx, why: &str) -> AppResult<()> {

@@ -6,7 +6,7 @@ use crate::db::audit::{self, snapshot, Actor};
 use crate::db::tickets::events::{self, NewEvent};
 use crate::db::tickets::lookups::{self, AssetFacts, ContactFacts};
 use crate::db::tickets::{self as store, parse, TicketRow};
-use crate::db::{sla as sla_policy, ts, write, DbConn};
+use crate::db::{notifications, sla as sla_policy, ts, write, DbConn};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Datelike, Duration, Utc};
 use fieldline_mobile_api::{Channel, LadderTier, Priority, Ticket, TicketStatus, Tier};
@@ -24,6 +24,73 @@ pub struct Registration {
     pub title: String,
     pub description: String,
     pub received_at: DateTime<Utc>,
+    pub link: Link,
+}
+
+/// How a new ticket stands to the open tickets of its asset (or, without one, its site): the
+/// customer must never have to call twice about one fault (seed 000 二.7).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Link {
+    /// Opened by the service itself (a revisit's outcome, an inspection's finding): not checked.
+    Unchecked,
+    /// Belongs beside this open ticket.
+    Related(i64),
+    /// Another matter, for this reason.
+    Unrelated(String),
+    /// Nothing said: refused while the asset (or site) has open tickets.
+    None,
+}
+
+/// The most open tickets a refused registration lists.
+const OPEN_LISTED: i64 = 20;
+
+/// The open tickets of the registration's asset (or site), newest first.
+pub fn open_for(
+    c: &mut DbConn,
+    customer_id: i64,
+    asset_id: Option<i64>,
+    site_id: Option<i64>,
+) -> AppResult<Vec<Ticket>> {
+    store::open_for(c, customer_id, asset_id, site_id, OPEN_LISTED)?
+        .iter()
+        .map(TicketRow::to_wire)
+        .collect()
+}
+
+/// Checks how the registration stands to the open tickets of its asset or site.
+fn check_link(c: &mut DbConn, r: &Registration) -> AppResult<()> {
+    match &r.link {
+        Link::Unchecked | Link::Unrelated(_) => Ok(()),
+        Link::Related(id) => {
+            let field = "related_ticket_id";
+            let t = match store::get(c, *id) {
+                Ok(t) => t,
+                Err(AppError::NotFound(_)) => {
+                    return Err(AppError::validation(field, format!("no ticket with id {id}")))
+                }
+                Err(e) => return Err(e),
+            };
+            if t.customer_id != r.customer_id {
+                return Err(AppError::validation(field, "the ticket is another customer's"));
+            }
+            if !t.status()?.is_open() {
+                return Err(AppError::validation(
+                    field,
+                    format!("ticket {} is {}", t.number, t.status),
+                ));
+            }
+            Ok(())
+        }
+        Link::None => {
+            let open = open_for(c, r.customer_id, r.asset_id, r.site_id)?;
+            if open.is_empty() {
+                return Ok(());
+            }
+            Err(AppError::OpenTicketsExist {
+                tickets: serde_json::to_value(open).map_err(AppError::internal)?,
+            })
+        }
+    }
 }
 
 /// The contact named, if it is the customer's.
@@ -149,6 +216,14 @@ fn prepare(
         flagged_for_dispatch: false,
         acceptance_reminded_at: None,
         closed_without_answer: false,
+        related_ticket_id: match r.link {
+            Link::Related(id) => Some(id),
+            _ => None,
+        },
+        unrelated_reason: match &r.link {
+            Link::Unrelated(why) => Some(why.clone()),
+            _ => None,
+        },
         version: 1,
         created_at: now,
         updated_at: now,
@@ -171,6 +246,7 @@ pub fn register(c: &mut DbConn, actor: &Actor, r: Registration, step_interval: D
         if tier.as_deref() != Some(row.customer_tier.as_str()) {
             row = prepare(c, actor, owner, &r, step_interval)?;
         }
+        check_link(c, &r)?;
         store_registration(c, actor, &r, row)
     })
 }
@@ -212,6 +288,17 @@ fn store_registration(c: &mut DbConn, actor: &Actor, r: &Registration, mut row: 
     });
     let e = NewEvent::new(id, actor, "registered").from_to(None, Some(TicketStatus::New.as_str()));
     events::add(c, e.data(data))?;
+    if let Link::Related(open) = r.link {
+        // The open ticket's story and its owner learn of the new one beside it.
+        let e = NewEvent::new(open, actor, "related_registered").from_to(None, Some(&out.number));
+        events::add(c, e.data(json!({"ticket_id": id})))?;
+        let owner = store::get(c, open)?;
+        let msg = format!(
+            "Ticket {} was registered beside your ticket {}: {}",
+            out.number, owner.number, out.title
+        );
+        notifications::notify(c, &[owner.owner_id], open, "related_registered", &msg, actor.at)?;
+    }
     audit::record(c, actor, "ticket", id, "create", None, snapshot(&out))?;
     Ok(out)
 }

@@ -5,7 +5,7 @@
 use super::revisits;
 use super::surveys::{self, ClosingMail};
 use super::tickets::{act, change_in_tx, Change, LadderAction, Target};
-use super::tickets_registration::{self as registration, Registration};
+use super::tickets_registration::{self as registration, Link, Registration};
 use super::Who;
 use crate::config::Settings;
 use crate::db::audit::Actor;
@@ -17,8 +17,9 @@ use crate::policy::tickets::Act;
 use crate::policy::{self, Action};
 use chrono::{DateTime, Duration, Utc};
 use fieldline_mobile_api::{
-    AcceptanceRequest, ArrivalRequest, AssignRequest, CancelTicketRequest, Channel, EscalateRequest, HandoffRequest,
-    NewAuthorization, NewTicket, Note, RemoteAuthorization, Ticket, TicketStatus, UpdateTicket,
+    AcceptanceRequest, ArrivalRequest, AssignRequest, CancelTicketRequest, Channel, CustomerContactRequest,
+    EscalateRequest, HandoffRequest, NewAuthorization, NewTicket, Note, RemoteAuthorization, Ticket, TicketStatus,
+    UpdateTicket,
 };
 
 /// An optional free text of up to 2,000 characters (a reason, a note, a comment).
@@ -60,8 +61,50 @@ pub fn register(c: &mut DbConn, who: &Who, b: NewTicket, settings: &Settings) ->
         title: validate::text("title", &b.title, 200)?,
         description: validate::text("description", &b.description, 10_000)?,
         received_at: recent("received_at", b.received_at, who.at)?,
+        link: match (
+            b.related_ticket_id,
+            reason("unrelated_reason", b.unrelated_reason.as_deref())?,
+        ) {
+            (Some(_), Some(_)) => {
+                return Err(AppError::validation(
+                    "unrelated_reason",
+                    "give `related_ticket_id` or `unrelated_reason`, not both",
+                ))
+            }
+            (Some(t), None) => Link::Related(t.0),
+            (None, Some(why)) => Link::Unrelated(why),
+            (None, None) => Link::None,
+        },
     };
     registration::register(c, &who.actor(), reg, settings.escalation_step())
+}
+
+/// The open tickets of an asset, or of a customer's site: what the registration form shows
+/// first, so that a customer calling again is not given a second ticket.
+pub fn repeat_check(
+    c: &mut DbConn,
+    who: &Who,
+    customer_id: i64,
+    asset_id: Option<i64>,
+    site_id: Option<i64>,
+) -> AppResult<Vec<Ticket>> {
+    policy::require(&who.caller, Action::Tickets(Act::Register))?;
+    registration::open_for(c, customer_id, asset_id, site_id)
+}
+
+/// Records the customer's further contact about an open ticket (the owner is told).
+pub fn customer_contact(
+    c: &mut DbConn,
+    who: &Who,
+    t: Target,
+    b: CustomerContactRequest,
+    settings: &Settings,
+) -> AppResult<Ticket> {
+    let ch = Change::CustomerContact {
+        channel: b.channel,
+        note: validate::text("note", &b.note, 2000)?,
+    };
+    change(c, who, t, ch, settings)
 }
 
 /// Changes priority, site, title or description.

@@ -516,3 +516,139 @@ async fn an_answer_before_the_deadline_stops_the_reminders() {
     assert_eq!(unanswered_run(&app, "mon").await, (true, 0));
     assert_eq!(ticket(&app, t.id.0).await.status, TicketStatus::Resolved);
 }
+
+#[tokio::test]
+async fn a_customer_calling_again_about_an_open_fault_gets_no_second_ticket() {
+    let app = spawn_app().await;
+    let f = fixture(&app, "standard").await;
+    let first = register(&app, &f, "p2", "phone").await;
+    let again = json!({"customer_id": f.customer, "contact_id": f.contact, "asset_id": f.asset, "channel": "phone",
+        "priority": "p2", "title": "UPS alarm again", "description": "Still beeping."});
+
+    // The form's check lists the open ticket of the asset, and of the site without an asset.
+    let ids = |v: Vec<Ticket>| v.iter().map(|t| t.id).collect::<Vec<_>>();
+    let by_asset: Vec<Ticket> = app
+        .ok(
+            app.get(
+                &format!(
+                    "/api/v1/tickets/repeat-check?customer_id={}&asset_id={}",
+                    f.customer, f.asset
+                ),
+                &f.token,
+            )
+            .await,
+            200,
+        )
+        .await;
+    assert_eq!(ids(by_asset), vec![first.id]);
+    let by_site: Vec<Ticket> = app
+        .ok(
+            app.get(
+                &format!(
+                    "/api/v1/tickets/repeat-check?customer_id={}&site_id={}",
+                    f.customer, f.site
+                ),
+                &f.token,
+            )
+            .await,
+            200,
+        )
+        .await;
+    assert_eq!(ids(by_site), vec![first.id]);
+
+    // Registering without saying how it stands to it is refused, with the open tickets.
+    let p = problem(
+        app.post("/api/v1/tickets", &f.token, &again).await,
+        409,
+        "open_tickets_exist",
+    )
+    .await;
+    let listed = p.open_tickets.expect("the open tickets");
+    assert_eq!(listed[0]["id"], first.id.0);
+    assert_eq!(listed[0]["number"], first.number.as_str());
+
+    // Another agent takes the call and records it on the open ticket: its owner is told.
+    let (_, other) = app.user(Role::Agent).await;
+    let body = json!({"channel": "phone", "note": "The customer called again: still beeping."});
+    let t: Ticket = app
+        .ok(
+            app.post(&format!("/api/v1/tickets/{}/contact", first.id.0), &other, &body)
+                .await,
+            200,
+        )
+        .await;
+    assert_eq!(t.id, first.id);
+    let events: Vec<TicketEvent> = app
+        .ok(
+            app.get(&format!("/api/v1/tickets/{}/timeline", first.id.0), &app.admin)
+                .await,
+            200,
+        )
+        .await;
+    let contact = events
+        .iter()
+        .find(|e| e.kind == "customer_contact")
+        .expect("the contact");
+    assert_eq!(contact.to.as_deref(), Some("phone"));
+    let mine: Page<Notification> = app.ok(app.get("/api/v1/notifications", &f.token).await, 200).await;
+    assert!(mine
+        .items
+        .iter()
+        .any(|n| n.kind == "customer_contact" && n.ticket_id == Some(first.id)));
+    // A technician not on the ticket does not find it.
+    let tech = app.token(Role::Technician).await;
+    problem(
+        app.post(&format!("/api/v1/tickets/{}/contact", first.id.0), &tech, &body)
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
+
+    // Or a new ticket beside it, linked; or another matter, with the reason.
+    let mut beside = again.clone();
+    beside["related_ticket_id"] = json!(first.id.0);
+    let linked: Ticket = app.ok(app.post("/api/v1/tickets", &f.token, &beside).await, 201).await;
+    assert_eq!(linked.related_ticket_id, Some(first.id));
+    let events: Vec<TicketEvent> = app
+        .ok(
+            app.get(&format!("/api/v1/tickets/{}/timeline", first.id.0), &app.admin)
+                .await,
+            200,
+        )
+        .await;
+    assert!(events
+        .iter()
+        .any(|e| e.kind == "related_registered" && e.to.as_deref() == Some(linked.number.as_str())));
+    let mut other_matter = again.clone();
+    other_matter["unrelated_reason"] = json!("the battery cabinet, not the UPS alarm");
+    let unrelated: Ticket = app
+        .ok(app.post("/api/v1/tickets", &f.token, &other_matter).await, 201)
+        .await;
+    assert_eq!(
+        unrelated.unrelated_reason.as_deref(),
+        Some("the battery cabinet, not the UPS alarm")
+    );
+
+    // Not both; and only an open ticket of the same customer.
+    let mut both = beside.clone();
+    both["unrelated_reason"] = json!("x");
+    let p = problem(
+        app.post("/api/v1/tickets", &f.token, &both).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(p.field.as_deref(), Some("unrelated_reason"));
+    let g = fixture(&app, "gold").await;
+    let theirs = register(&app, &g, "p3", "phone").await;
+    let mut foreign = again.clone();
+    foreign["related_ticket_id"] = json!(theirs.id.0);
+    let p = problem(
+        app.post("/api/v1/tickets", &f.token, &foreign).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(p.field.as_deref(), Some("related_ticket_id"));
+}

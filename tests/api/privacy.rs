@@ -59,7 +59,8 @@ async fn person(app: &TestApp, f: &Fixture) -> Contact {
 
 async fn ticket_of(app: &TestApp, f: &Fixture, contact: &Contact) -> Ticket {
     let body = json!({"customer_id": f.customer, "contact_id": contact.id, "asset_id": f.asset, "channel": "phone",
-        "priority": "p3", "title": "UPS alarm", "description": format!("{NAME} called: the UPS beeps.")});
+        "priority": "p3", "title": "UPS alarm", "description": format!("{NAME} called: the UPS beeps."),
+        "unrelated_reason": "a test's own matter"});
     app.ok(app.post("/api/v1/tickets", &f.token, &body).await, 201).await
 }
 
