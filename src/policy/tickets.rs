@@ -26,6 +26,7 @@ pub enum Act {
     CallbackDone,
     Arrival,
     Update,
+    ChangeKind,
     ListOnsiteRequests,
     Notifications,
 }
@@ -48,6 +49,7 @@ impl Act {
         Act::CallbackDone,
         Act::Arrival,
         Act::Update,
+        Act::ChangeKind,
         Act::ListOnsiteRequests,
         Act::Notifications,
     ];
@@ -70,6 +72,7 @@ impl Act {
             Act::CallbackDone => "Record a callback made",
             Act::Arrival => "Record the arrival on site",
             Act::Update => "Change a ticket's priority, site or text",
+            Act::ChangeKind => "Change a ticket's request kind, with a reason",
             Act::ListOnsiteRequests => "List on-site registrations",
             Act::Notifications => "Read and mark their notifications",
         }
@@ -120,7 +123,8 @@ pub fn grant(role: Role, act: Act) -> Grant {
         | Act::Authorize
         | Act::RequestCallback
         | Act::CallbackDone
-        | Act::Update => or_tied(role, LEADS, Tie::OwnerOrAssignee),
+        | Act::Update
+        | Act::ChangeKind => or_tied(role, LEADS, Tie::OwnerOrAssignee),
         Act::Handoff => or_tied(role, LEADS, Tie::Owner),
         Act::Assign | Act::Arrival => or_tied(role, &[Role::Supervisor, Role::Dispatcher], Tie::OwnerOrAssignee),
         Act::Notifications => Grant::Yes,
@@ -250,6 +254,7 @@ mod tests {
             (t(Act::CallbackDone), work),
             (t(Act::Arrival), "Y own+ own+ Y own+ Y own+ own+"),
             (t(Act::Update), work),
+            (t(Act::ChangeKind), work),
             (t(Act::ListOnsiteRequests), "Y Y Y Y - Y Y Y"),
             (t(Act::Notifications), "Y Y Y Y Y Y Y Y"),
         ];

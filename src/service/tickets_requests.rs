@@ -16,8 +16,8 @@ use crate::policy::tickets::Act;
 use crate::policy::{self, Action};
 use chrono::{DateTime, Duration, Utc};
 use fieldline_mobile_api::{
-    AcceptanceRequest, ArrivalRequest, AssignRequest, Channel, EscalateRequest, HandoffRequest, NewAuthorization,
-    NewTicket, Note, RemoteAuthorization, Ticket, TicketStatus, UpdateTicket,
+    AcceptanceRequest, ArrivalRequest, AssignRequest, Channel, EscalateRequest, HandoffRequest, KindChange,
+    NewAuthorization, NewTicket, Note, RemoteAuthorization, RequestKind, Ticket, TicketStatus, UpdateTicket,
 };
 
 /// An optional free text of up to 2,000 characters (a reason, a note, a comment).
@@ -55,12 +55,22 @@ pub fn register(c: &mut DbConn, who: &Who, b: NewTicket, settings: &Settings) ->
         site_id: b.site_id.map(|x| x.0),
         asset_id: b.asset_id.map(|x| x.0),
         channel: b.channel,
+        kind: b.kind.unwrap_or(RequestKind::Fault),
         priority: b.priority,
         title: validate::text("title", &b.title, 200)?,
         description: validate::text("description", &b.description, 10_000)?,
         received_at: recent("received_at", b.received_at, who.at)?,
     };
     registration::register(c, &who.actor(), reg, settings.escalation_step())
+}
+
+/// Changes the request kind, with a reason (its targets are taken again from the policy).
+pub fn change_kind(c: &mut DbConn, who: &Who, id: i64, b: KindChange, settings: &Settings) -> AppResult<Ticket> {
+    let ch = Change::Kind {
+        kind: b.kind,
+        reason: validate::text("reason", &b.reason, 2000)?,
+    };
+    change(c, who, id, ch, settings)
 }
 
 /// Changes priority, site, title or description.
