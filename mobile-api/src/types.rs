@@ -710,12 +710,14 @@ pub struct TicketEvent {
     pub id: TicketEventId,
     pub ticket_id: TicketId,
     pub at: DateTime<Utc>,
-    /// None for the service itself (the SLA scan).
+    /// None for the service itself (the SLA scan, and its climbs when a tier's limit passed).
     pub actor_id: Option<UserId>,
-    /// `registered`, `started`, `waiting`, `resumed`, `escalated`, `handoff`, `assigned`,
-    /// `authorization`, `onsite_requested`, `callback_requested`, `callback_done`, `arrived`, `resolved`,
-    /// `accepted`, `reopened`, `major_fault`, `major_fault_updated`, `major_fault_ended`, `updated`,
-    /// `dues_recomputed`, `sla_breach`, `sla_alert`, `dispatch_flagged`, `comment`; `mail_queued` (an
+    /// `registered`, `started`, `waiting`, `resumed`, `escalated` (by the service when `actor_id`
+    /// is null; `data.automatic` true), `auto_escalation_blocked` (a climb the service could not
+    /// make; `reason` says why), `handoff`, `assigned`, `authorization`, `onsite_requested`,
+    /// `callback_requested`, `callback_done`, `departed`, `arrived`, `resolved`, `accepted`,
+    /// `reopened`, `kind_changed`, `major_fault`, `major_fault_updated`, `major_fault_ended`,
+    /// `updated`, `dues_recomputed`, `sla_breach`, `sla_alert`, `dispatch_flagged`, `comment`; `mail_queued` (an
     /// e-mail about the ticket went into the outbox; `to` is its kind) and `mail_skipped` (nobody had
     /// an address to send it to); the fault analysis report's `fault_report_drafted`,
     /// `fault_report_author`, `fault_report_submitted`, `fault_report_returned`,
