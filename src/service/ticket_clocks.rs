@@ -12,9 +12,9 @@ use fieldline_mobile_api::{Channel, LadderTier};
 
 /// Sets the due times from the targets, the calendar and the pause so far, and the next check.
 ///
-/// The tier clocks run only for a ticket with tier limits (one registered before them has
-/// none until its targets are taken again); a tier's due time stays as it was once the ticket
-/// left the tier, and the departure's once a technician set off.
+/// A tier clock runs from its start ([`start_tier_clocks`] at registration, [`enter_tier`] on
+/// reaching the tier) until it is met; a tier's due time then stays as it was, and the
+/// departure's once a technician set off.
 pub fn recompute_dues(row: &mut TicketRow, cal: &Calendar, step_interval: Duration) -> AppResult<()> {
     let t = row.targets()?;
     let paused = Duration::seconds(row.paused_seconds);
@@ -38,20 +38,19 @@ pub fn recompute_dues(row: &mut TicketRow, cal: &Calendar, step_interval: Durati
     row.arrival_due_at = row
         .onsite_at
         .map(|o| ts(sla::arrival_due(cal, &t, utc(o), since(row.onsite_paused_seconds))));
-    if row.hotline_minutes > 0 {
-        let running = |c: &ClockState| c.due.is_none() || c.met.is_none();
-        let state = row.sla_state()?;
-        if running(&state.hotline) {
-            row.hotline_due_at = Some(ts(sla::due_after(cal, t.mode, opened, t.hotline, paused)));
-        }
-        if let (Some(r), true) = (row.remote_at, running(&state.remote)) {
-            let due = sla::due_after(cal, t.mode, utc(r), t.remote, since(row.remote_paused_seconds));
-            row.remote_due_at = Some(ts(due));
-        }
-        if let (Some(o), true) = (row.onsite_at, running(&state.departure)) {
-            let due = sla::due_after(cal, t.mode, utc(o), t.departure, since(row.onsite_paused_seconds));
-            row.departure_due_at = Some(ts(due));
-        }
+    // A tier clock runs once started (at registration, or on reaching the tier) and until met.
+    let state = row.sla_state()?;
+    let running = |c: &ClockState| c.due.is_some() && c.met.is_none();
+    if running(&state.hotline) {
+        row.hotline_due_at = Some(ts(sla::due_after(cal, t.mode, opened, t.hotline, paused)));
+    }
+    if let (Some(r), true) = (row.remote_at, running(&state.remote)) {
+        let due = sla::due_after(cal, t.mode, utc(r), t.remote, since(row.remote_paused_seconds));
+        row.remote_due_at = Some(ts(due));
+    }
+    if let (Some(o), true) = (row.onsite_at, running(&state.departure)) {
+        let due = sla::due_after(cal, t.mode, utc(o), t.departure, since(row.onsite_paused_seconds));
+        row.departure_due_at = Some(ts(due));
     }
     refresh_next_check(row, step_interval)
 }
@@ -93,18 +92,30 @@ pub fn stamp_met_late(row: &mut TicketRow, now: DateTime<Utc>) -> AppResult<()> 
     Ok(())
 }
 
+/// Starts the hotline tier's clock of a new ticket with tier limits (its due time is set by
+/// [`recompute_dues`]).
+pub fn start_tier_clocks(row: &mut TicketRow) {
+    if row.hotline_minutes > 0 {
+        row.hotline_due_at = Some(row.opened_at);
+    }
+}
+
 /// The ticket reaches a higher tier now: the clock of that tier starts (counted from now, less
-/// the pause so far).
+/// the pause so far; its due time is set by [`recompute_dues`]) when the ticket has tier limits
+/// (a ticket registered before them has none until its targets are taken again).
 pub fn enter_tier(row: &mut TicketRow, to: LadderTier, now: DateTime<Utc>) {
     row.ladder_tier = to.as_str().into();
+    let clocks = row.hotline_minutes > 0;
     match to {
         LadderTier::Remote => {
             row.remote_at = Some(ts(now));
             row.remote_paused_seconds = row.paused_seconds;
+            row.remote_due_at = clocks.then_some(ts(now));
         }
         LadderTier::Onsite => {
             row.onsite_at = Some(ts(now));
             row.onsite_paused_seconds = row.paused_seconds;
+            row.departure_due_at = clocks.then_some(ts(now));
         }
         LadderTier::Hotline => {}
     }

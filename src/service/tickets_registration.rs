@@ -1,7 +1,7 @@
 //! Registering a ticket: what it copies from the customer, contact, asset and site, its SLA
 //! targets and due times, its number, its first timeline event and audit record.
 
-use super::tickets_changes::recompute_dues;
+use super::ticket_clocks::{recompute_dues, start_tier_clocks};
 use crate::db::audit::{self, snapshot, Actor};
 use crate::db::tickets::events::{self, NewEvent};
 use crate::db::tickets::lookups::{self, AssetFacts, ContactFacts};
@@ -175,6 +175,7 @@ fn prepare(
         departure_breached_at: None,
     };
     row.set_targets(&targets);
+    start_tier_clocks(&mut row);
     recompute_dues(&mut row, &cal, step_interval)?;
     Ok(row)
 }
