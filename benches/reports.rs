@@ -16,7 +16,7 @@ use fieldline::db::{self, reports};
 use fieldline::domain::cadence::IsoWeek;
 use fieldline::domain::report::Period;
 use fieldline::service::tickets_registration as tickets;
-use fieldline_mobile_api::{Channel, Priority, Tier};
+use fieldline_mobile_api::{Channel, Priority, RequestKind, Tier};
 use std::time::Instant;
 
 mod common;
@@ -63,6 +63,7 @@ fn main() -> anyhow::Result<()> {
             site_id: Some(site),
             asset_id: None,
             channel: Channel::ALL[i % 4],
+            kind: RequestKind::ALL[i % 4],
             priority: Priority::ALL[i % 4],
             title: format!("Bench ticket {i}"),
             description: "Registered by the report benchmark".into(),

@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 use fieldline::db;
 use fieldline::db::audit::Actor;
 use fieldline::service::{sla_scan, tickets_registration as tickets};
-use fieldline_mobile_api::{Channel, Priority, Tier};
+use fieldline_mobile_api::{Channel, Priority, RequestKind, Tier};
 use std::time::Instant;
 
 mod common;
@@ -48,6 +48,7 @@ fn main() -> anyhow::Result<()> {
             site_id: Some(site),
             asset_id: None,
             channel: Channel::Phone,
+            kind: RequestKind::Fault,
             priority,
             title: format!("Bench ticket {i}"),
             description: "Registered by the scan benchmark".into(),

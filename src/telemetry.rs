@@ -436,7 +436,7 @@ impl Metrics {
                 IntGaugeVec::new(
                     Opts::new(
                         "fieldline_sla_breaches_recorded",
-                        "Tickets with a recorded SLA breach, by clock (response, arrival, resolution, callback)",
+                        "Tickets with a recorded SLA breach, by clock (response, hotline, remote, departure, arrival, resolution, callback)",
                     ),
                     &["clock"],
                 )

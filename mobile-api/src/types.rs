@@ -543,6 +543,27 @@ wire_enum!(
 );
 
 wire_enum!(
+    /// What a request is (seed 001: 咨询/查询, 故障申告, 投诉; seed 003: 建议). Chosen at
+    /// registration (`fault` when not given), changed later with a reason.
+    RequestKind {
+        Enquiry => "enquiry",
+        Fault => "fault",
+        Complaint => "complaint",
+        Suggestion => "suggestion",
+    }
+);
+
+wire_enum!(
+    /// What the SLA scan does when a ticket outlives its tier's time limit: `alert` its people
+    /// (owner, then supervisors, then managers), or `climb` to the next tier on its own (to remote
+    /// only with the customer's authorization on record; otherwise it alerts and says so).
+    TierAction {
+        Alert => "alert",
+        Climb => "climb",
+    }
+);
+
+wire_enum!(
     /// How the customer authorized remote access.
     AuthorizationMethod {
         Phone => "phone",
@@ -576,6 +597,8 @@ pub struct Ticket {
     pub region_class: RegionClass,
     pub asset_id: Option<AssetId>,
     pub channel: Channel,
+    /// Enquiry, fault, complaint or suggestion.
+    pub kind: RequestKind,
     pub priority: Priority,
     pub title: String,
     pub description: String,
@@ -598,10 +621,23 @@ pub struct Ticket {
     pub opened_at: DateTime<Utc>,
     pub clock_mode: ClockMode,
     pub response_due_at: DateTime<Utc>,
+    /// The hotline tier's time limit: by then the ticket is solved or has climbed (null once it
+    /// left the hotline tier before the limit).
+    pub hotline_due_at: Option<DateTime<Utc>>,
+    /// The remote tier's time limit, counted from reaching the remote tier.
+    pub remote_due_at: Option<DateTime<Utc>>,
+    /// A technician en route by then, counted from reaching the on-site tier.
+    pub departure_due_at: Option<DateTime<Utc>>,
     pub arrival_due_at: Option<DateTime<Utc>>,
     pub resolution_due_at: DateTime<Utc>,
     pub callback_due_at: Option<DateTime<Utc>>,
     pub responded_at: Option<DateTime<Utc>>,
+    /// When the ticket reached the remote tier.
+    pub remote_at: Option<DateTime<Utc>>,
+    /// When the ticket reached the on-site tier.
+    pub onsite_at: Option<DateTime<Utc>>,
+    /// When the first technician set off (a visit went en route).
+    pub departed_at: Option<DateTime<Utc>>,
     pub arrived_at: Option<DateTime<Utc>>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
@@ -647,6 +683,9 @@ pub struct NewTicket {
     #[serde(default)]
     pub asset_id: Option<AssetId>,
     pub channel: Channel,
+    /// `fault` when not given.
+    #[serde(default)]
+    pub kind: Option<RequestKind>,
     pub priority: Priority,
     #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
     pub title: String,
@@ -708,13 +747,17 @@ pub struct TicketEvent {
     pub id: TicketEventId,
     pub ticket_id: TicketId,
     pub at: DateTime<Utc>,
-    /// None for the service itself (the SLA scan).
+    /// None for the service itself (the SLA scan, and its climbs when a tier's limit passed).
     pub actor_id: Option<UserId>,
-    /// `registered`, `started`, `waiting`, `resumed`, `escalated`, `handoff`, `assigned`,
-    /// `authorization`, `onsite_requested`, `callback_requested`, `callback_done`, `arrived`, `resolved`,
-    /// `accepted`, `reopened`, `cancelled`, `visits_cancelled` (`data` holds `visit_ids`),
-    /// `acceptance_reminded`, `closed_without_answer`, `major_fault`, `major_fault_updated`, `major_fault_ended`, `updated`,
-    /// `dues_recomputed`, `sla_breach`, `sla_alert`, `dispatch_flagged`, `comment`; `mail_queued` (an
+    /// `registered`, `started`, `waiting`, `resumed`, `escalated` (by the service when `actor_id`
+    /// is null; `data.automatic` true), `auto_escalation_blocked` (a climb the service could not
+    /// make; `reason` says why), `handoff`, `assigned`, `authorization`, `onsite_requested`,
+    /// `callback_requested`, `callback_done`, `departed`, `arrived`, `resolved`, `accepted`,
+    /// `reopened`, `cancelled`, `visits_cancelled` (`data` holds `visit_ids`), `acceptance_reminded`,
+    /// `closed_without_answer`, `customer_contact` (`to` is the channel), `related_registered` (`to`
+    /// is the new ticket's number), `kind_changed`, `major_fault`, `major_fault_updated`,
+    /// `major_fault_ended`, `updated`, `dues_recomputed`, `sla_breach`, `sla_alert`,
+    /// `dispatch_flagged`, `comment`; `mail_queued` (an
     /// e-mail about the ticket went into the outbox; `to` is its kind) and `mail_skipped` (nobody had
     /// an address to send it to); the fault analysis report's `fault_report_drafted`,
     /// `fault_report_author`, `fault_report_submitted`, `fault_report_returned`,
@@ -753,6 +796,16 @@ pub struct EscalateRequest {
     pub window_start: Option<DateTime<Utc>>,
     #[serde(default)]
     pub window_end: Option<DateTime<Utc>>,
+}
+
+/// A new kind for a ticket, and why.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct KindChange {
+    pub kind: RequestKind,
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 2000))]
+    pub reason: String,
 }
 
 /// Hands the ticket's ownership to a named user.
@@ -854,19 +907,72 @@ pub struct OnsiteRequest {
 
 // ---------------------------------------------------------------- SLA policy and calendar
 
-/// The targets for one customer tier x priority x region class.
+/// The targets for the tickets a row applies to: a request kind x customer tier x priority x
+/// region class, each part null for any. A ticket takes the most specific row that matches it
+/// (one naming its kind first, then its customer tier, its priority, its region class).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SlaPolicy {
     pub id: SlaPolicyId,
-    pub customer_tier: Tier,
-    pub priority: Priority,
-    pub region_class: RegionClass,
+    /// Null: any kind.
+    pub kind: Option<RequestKind>,
+    /// Null: any customer tier.
+    pub customer_tier: Option<Tier>,
+    /// Null: any priority.
+    pub priority: Option<Priority>,
+    /// Null: any region class.
+    pub region_class: Option<RegionClass>,
     pub response_minutes: i32,
+    /// The hotline tier's time limit, from the request's arrival.
+    pub hotline_minutes: i32,
+    /// The remote tier's time limit, from reaching the remote tier.
+    pub remote_minutes: i32,
+    /// A technician en route, from reaching the on-site tier.
+    pub departure_minutes: i32,
     pub arrival_minutes: i32,
     pub resolution_minutes: i32,
     pub clock_mode: ClockMode,
+    /// What passing the hotline limit does.
+    pub hotline_action: TierAction,
+    /// What passing the remote limit does.
+    pub remote_action: TierAction,
     pub updated_at: DateTime<Utc>,
+}
+
+/// A policy row (admin): the tickets it applies to and its targets.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewSlaPolicy {
+    /// Left out or null: any (for each of the four).
+    #[serde(default)]
+    pub kind: Option<RequestKind>,
+    #[serde(default)]
+    pub customer_tier: Option<Tier>,
+    #[serde(default)]
+    pub priority: Option<Priority>,
+    #[serde(default)]
+    pub region_class: Option<RegionClass>,
+    /// Each a minute to 90 days (129600).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 129600))]
+    pub response_minutes: i32,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 129600))]
+    pub hotline_minutes: i32,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 129600))]
+    pub remote_minutes: i32,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 129600))]
+    pub departure_minutes: i32,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 129600))]
+    pub arrival_minutes: i32,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 129600))]
+    pub resolution_minutes: i32,
+    pub clock_mode: ClockMode,
+    /// `alert` when left out.
+    #[serde(default)]
+    pub hotline_action: Option<TierAction>,
+    /// `alert` when left out.
+    #[serde(default)]
+    pub remote_action: Option<TierAction>,
 }
 
 /// Fields left out are not changed. Tickets registered later use the new targets.
@@ -880,12 +986,25 @@ pub struct UpdateSlaPolicy {
     pub response_minutes: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 129600))]
+    pub hotline_minutes: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 129600))]
+    pub remote_minutes: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 129600))]
+    pub departure_minutes: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 129600))]
     pub arrival_minutes: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 129600))]
     pub resolution_minutes: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clock_mode: Option<ClockMode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hotline_action: Option<TierAction>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_action: Option<TierAction>,
 }
 
 /// Opening hours of a day, local time `HH:MM`.
@@ -2175,7 +2294,7 @@ wire_enum!(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportGroup {
-    /// The value: `phone`, `gold`, a region id, or `none` for tickets without a region.
+    /// The value: `phone`, `complaint`, `gold`, a region id, or `none` for tickets without a region.
     pub key: String,
     /// What the value is called (the region's name).
     pub label: String,
@@ -2222,12 +2341,14 @@ pub struct ReportClock {
     pub p90_minutes: Option<f64>,
 }
 
-/// The SLA clocks: response (from opening), on-site arrival (from reaching the on-site tier),
-/// resolution (from opening) and the promised callback.
+/// The SLA clocks: response (from opening), on-site departure and arrival (from reaching the
+/// on-site tier), resolution (from opening) and the promised callback.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportSla {
     pub response: ReportClock,
+    /// A technician en route by the departure due time (from reaching the on-site tier).
+    pub departure: ReportClock,
     pub arrival: ReportClock,
     pub resolution: ReportClock,
     pub callback: ReportClock,
@@ -2245,6 +2366,8 @@ pub struct ReportEscalations {
     pub count: i64,
     /// Of those, escalations that skipped a tier.
     pub skipped_tier: i64,
+    /// Of those, climbs the service made on its own when a tier's time limit passed.
+    pub automatic: i64,
 }
 
 /// A major fault open during the period.
@@ -2345,6 +2468,8 @@ pub struct ServiceReport {
     pub generated_at: DateTime<Utc>,
     pub tickets: ReportTickets,
     pub by_channel: Vec<ReportGroup>,
+    /// By request kind: enquiry, fault, complaint, suggestion.
+    pub by_kind: Vec<ReportGroup>,
     pub by_customer_tier: Vec<ReportGroup>,
     pub by_region: Vec<ReportGroup>,
     pub sla: ReportSla,

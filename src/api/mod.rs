@@ -274,6 +274,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/tickets/{id}/resume").route(web::post().to(tickets::resume)))
             .service(resource("/tickets/{id}/resolve").route(web::post().to(tickets::resolve)))
             .service(resource("/tickets/{id}/escalate").route(web::post().to(tickets::escalate)))
+            .service(resource("/tickets/{id}/kind").route(web::post().to(tickets::change_kind)))
             .service(resource("/tickets/{id}/handoff").route(web::post().to(tickets::handoff)))
             .service(resource("/tickets/{id}/cancel").route(web::post().to(tickets::cancel)))
             .service(resource("/tickets/{id}/contact").route(web::post().to(tickets::customer_contact)))
@@ -312,7 +313,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/fault-reports/{id}/send").route(web::post().to(fault_reports::send)))
             .service(resource("/fault-reports/{id}/revisions").route(web::post().to(fault_reports::revise)))
             .service(resource("/onsite-requests").route(web::get().to(tickets::onsite_requests)))
-            .service(resource("/sla/policies").route(web::get().to(sla::list_policies)))
+            .service(
+                resource("/sla/policies")
+                    .route(web::get().to(sla::list_policies))
+                    .route(web::post().to(sla::create_policy)),
+            )
             .service(resource("/sla/policies/{id}").route(web::patch().to(sla::update_policy)))
             .service(
                 resource("/calendar")
@@ -434,7 +439,7 @@ impl utoipa::Modify for BearerAuth {
         sites::list, sites::create, sites::get, sites::update,
         assets::list, assets::create, assets::get, assets::update,
         audit::list,
-        tickets::list, tickets::create, tickets::get, tickets::update, tickets::timeline,
+        tickets::list, tickets::create, tickets::get, tickets::update, tickets::change_kind, tickets::timeline,
         tickets::start, tickets::wait, tickets::resume, tickets::resolve, tickets::escalate,
         tickets::handoff, tickets::cancel, tickets::repeat_check, tickets::customer_contact, tickets::assign, tickets::list_authorizations, tickets::authorize, tickets::accept,
         tickets::request_callback, tickets::callback_done, tickets::arrival,
@@ -443,7 +448,7 @@ impl utoipa::Modify for BearerAuth {
         fault_reports::create, fault_reports::list, fault_reports::get, fault_reports::update,
         fault_reports::submit, fault_reports::approve, fault_reports::return_to_author, fault_reports::send,
         fault_reports::revise,
-        sla::list_policies, sla::update_policy, sla::get_calendar, sla::put_calendar,
+        sla::list_policies, sla::create_policy, sla::update_policy, sla::get_calendar, sla::put_calendar,
         sla::list_holidays, sla::add_holiday, sla::delete_holiday,
         notifications::list, notifications::read, jobs::run_job, jobs::list_runs,
         outbox::list, outbox::retry, outbox::send_now,

@@ -7,7 +7,9 @@ use crate::error::AppResult;
 use crate::service::sla as service;
 use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
-use fieldline_mobile_api::{BusinessCalendar, Holiday, NewHoliday, Problem, SlaPolicy, Tier, UpdateSlaPolicy};
+use fieldline_mobile_api::{
+    BusinessCalendar, Holiday, NewHoliday, NewSlaPolicy, Problem, SlaPolicy, Tier, UpdateSlaPolicy,
+};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -15,7 +17,8 @@ pub struct PolicyQuery {
     pub customer_tier: Option<Tier>,
 }
 
-/// Every policy: customer tier x priority x region class.
+/// Every policy: request kind x customer tier x priority x region class, each part null for
+/// any (`customer_tier`: the rows naming that tier).
 #[utoipa::path(get, path = "/api/v1/sla/policies", tag = "sla", security(("bearer" = [])), params(PolicyQuery),
     responses((status = 200, body = Vec<SlaPolicy>), (status = 403, body = Problem)))]
 pub async fn list_policies(
@@ -26,6 +29,23 @@ pub async fn list_policies(
     let (who, tier) = (who(&user, &state), q.customer_tier);
     let out = run(&state, move |c, _| service::list_policies(c, &who, tier)).await?;
     Ok(HttpResponse::Ok().json(out))
+}
+
+/// Adds a policy row (admin): an override for a request kind, or for any part of the key left
+/// open (null: any). A ticket takes the most specific row that matches it: one naming its kind
+/// first, then its customer tier, its priority, its region class. Tickets registered afterwards
+/// use it.
+#[utoipa::path(post, path = "/api/v1/sla/policies", tag = "sla", security(("bearer" = [])), request_body = NewSlaPolicy,
+    responses((status = 201, body = SlaPolicy), (status = 403, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn create_policy(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: Json<NewSlaPolicy>,
+) -> AppResult<HttpResponse> {
+    let who = who(&user, &state);
+    let out = run(&state, move |c, _| service::create_policy(c, &who, body.0)).await?;
+    Ok(HttpResponse::Created().json(out))
 }
 
 /// Changes a policy's targets (admin). Tickets registered afterwards use them.

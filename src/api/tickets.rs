@@ -15,8 +15,8 @@ use actix_web::{http::StatusCode, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use fieldline_mobile_api::{
     AcceptanceRequest, ArrivalRequest, AssignRequest, CancelTicketRequest, CustomerContactRequest, EscalateRequest,
-    HandoffRequest, LadderTier, NewAuthorization, NewTicket, Note, OnsiteRequest, OnsiteRequestStatus, Page, Problem,
-    RemoteAuthorization, Ticket, TicketEvent, TicketStatus, UpdateTicket,
+    HandoffRequest, KindChange, LadderTier, NewAuthorization, NewTicket, Note, OnsiteRequest, OnsiteRequestStatus,
+    Page, Problem, RemoteAuthorization, RequestKind, Ticket, TicketEvent, TicketStatus, UpdateTicket,
 };
 use serde::Deserialize;
 
@@ -51,6 +51,8 @@ pub struct TicketQuery {
     /// true: open (neither closed nor cancelled); false: closed or cancelled.
     pub open: Option<bool>,
     pub tier: Option<LadderTier>,
+    /// The request kind.
+    pub kind: Option<RequestKind>,
     pub owner_id: Option<i64>,
     pub assignee_id: Option<i64>,
     pub customer_id: Option<i64>,
@@ -80,6 +82,7 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<Ticket
         status: q.status,
         open: q.open,
         tier: q.tier,
+        kind: q.kind,
         owner_id: q.owner_id,
         assignee_id: q.assignee_id,
         customer_id: q.customer_id,
@@ -126,6 +129,28 @@ pub async fn timeline(state: web::Data<AppState>, user: CurrentUser, id: web::Pa
     let (who, id) = (who(&user, &state), id.into_inner());
     let events = run(&state, move |c, _| service::timeline(c, &who, id)).await?;
     Ok(HttpResponse::Ok().json(events))
+}
+
+/// Changes the request kind (enquiry, fault, complaint, suggestion), with a reason. The due
+/// times are taken again from the SLA policy for the new kind, and the timeline records both.
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/kind", tag = "tickets", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "ticket id"),
+        ("If-Match" = Option<String>, Header, description = "the ticket's ETag; a stale one gets 412 with the ticket as it is now")),
+    request_body = KindChange,
+    responses((status = 200, body = Ticket), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub async fn change_kind(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: Json<KindChange>,
+) -> AppResult<HttpResponse> {
+    let (t, b) = (target(&req, id.into_inner())?, body.0);
+    change(state, user, move |c, who, settings| {
+        requests::change_kind(c, who, t, b, settings)
+    })
+    .await
 }
 
 /// Changes priority, site, title or description; a new priority or site recomputes the due times.

@@ -24,8 +24,8 @@ use crate::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use fieldline_mobile_api::{
-    Channel, LadderTier, ReportKind, ReportMajorFault, RevisitStatus, Role, ServiceReport, SurveySource, TicketId,
-    Tier, VisitStatus,
+    Channel, LadderTier, ReportKind, ReportMajorFault, RequestKind, RevisitStatus, Role, ServiceReport, SurveySource,
+    TicketId, Tier, VisitStatus,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -46,6 +46,7 @@ fn customers_of(
 struct TicketRow {
     id: i64,
     channel: String,
+    kind: String,
     customer_tier: String,
     region_id: Option<i64>,
     owner_id: i64,
@@ -54,6 +55,8 @@ struct TicketRow {
     onsite_at: Option<NaiveDateTime>,
     responded_at: Option<NaiveDateTime>,
     response_due_at: NaiveDateTime,
+    departed_at: Option<NaiveDateTime>,
+    departure_due_at: Option<NaiveDateTime>,
     arrived_at: Option<NaiveDateTime>,
     arrival_due_at: Option<NaiveDateTime>,
     resolved_at: Option<NaiveDateTime>,
@@ -75,6 +78,7 @@ impl TicketRow {
         Ok(TicketFacts {
             id: self.id,
             channel: stored("channel", &self.channel, Channel::parse)?,
+            kind: stored("kind", &self.kind, RequestKind::parse)?,
             tier: stored("tier", &self.customer_tier, Tier::parse)?,
             region: self.region_id,
             owner: self.owner_id,
@@ -89,6 +93,12 @@ impl TicketRow {
                 start: Some(opened),
                 due: Some(utc(self.response_due_at)),
                 met: at(self.responded_at),
+            },
+            // Set off when a technician went en route, or arrived without that on record.
+            departure: Clock {
+                start: at(self.onsite_at),
+                due: at(self.departure_due_at),
+                met: at(self.departed_at.or(self.arrived_at)),
             },
             arrival: Clock {
                 start: at(self.onsite_at),
@@ -200,11 +210,17 @@ fn escalation_facts(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Ve
     if let Some(am) = am {
         q = q.filter(tickets::customer_id.eq_any(customers_of(am)));
     }
-    let moves: Vec<(Option<String>, Option<String>)> =
-        q.select((ticket_events::from_value, ticket_events::to_value)).load(c)?;
+    // An escalation without a user was made by the service (a climb when a tier's limit passed).
+    let moves: Vec<(Option<String>, Option<String>, Option<i64>)> = q
+        .select((
+            ticket_events::from_value,
+            ticket_events::to_value,
+            ticket_events::actor_id,
+        ))
+        .load(c)?;
     let escalations: Vec<EscalationFact> = moves
         .into_iter()
-        .filter_map(|(from, to)| {
+        .filter_map(|(from, to, actor)| {
             let to = LadderTier::parse(to.as_deref()?)?;
             let from = from
                 .as_deref()
@@ -213,6 +229,7 @@ fn escalation_facts(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Ve
             Some(EscalationFact {
                 to,
                 skipped_tier: to.rank().saturating_sub(from.rank()) > 1,
+                automatic: actor.is_none(),
             })
         })
         .collect();

@@ -140,13 +140,19 @@ diesel::table! {
 diesel::table! {
     sla_policies (id) {
         id -> BigInt,
-        customer_tier -> Text,
-        priority -> Text,
-        region_class -> Text,
+        kind -> Nullable<Text>,
+        customer_tier -> Nullable<Text>,
+        priority -> Nullable<Text>,
+        region_class -> Nullable<Text>,
         response_minutes -> Integer,
+        hotline_minutes -> Integer,
+        remote_minutes -> Integer,
+        departure_minutes -> Integer,
         arrival_minutes -> Integer,
         resolution_minutes -> Integer,
         clock_mode -> Text,
+        hotline_action -> Text,
+        remote_action -> Text,
         updated_at -> Timestamp,
     }
 }
@@ -219,6 +225,21 @@ diesel::table! {
         closed_without_answer -> Bool,
         related_ticket_id -> Nullable<BigInt>,
         unrelated_reason -> Nullable<Text>,
+        kind -> Text,
+        hotline_minutes -> Integer,
+        remote_minutes -> Integer,
+        departure_minutes -> Integer,
+        hotline_action -> Text,
+        remote_action -> Text,
+        remote_at -> Nullable<Timestamp>,
+        remote_paused_seconds -> BigInt,
+        hotline_due_at -> Nullable<Timestamp>,
+        remote_due_at -> Nullable<Timestamp>,
+        departure_due_at -> Nullable<Timestamp>,
+        departed_at -> Nullable<Timestamp>,
+        hotline_breached_at -> Nullable<Timestamp>,
+        remote_breached_at -> Nullable<Timestamp>,
+        departure_breached_at -> Nullable<Timestamp>,
     }
 }
 

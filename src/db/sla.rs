@@ -1,15 +1,18 @@
-//! SLA policies (tier x priority x region class), the business calendar and its holidays.
+//! SLA policies (kind x customer tier x priority x region class, each part open or named), the
+//! business calendar and its holidays.
 
 use super::audit::Actor;
 use super::schema::{business_calendar, holidays, sla_policies};
 use super::{ts, utc, DbConn};
-use crate::domain::sla::{default_targets, Calendar, DayOverride, Targets, WorkingHours};
+use crate::domain::sla::{
+    choose, shipped_targets, Calendar, DayOverride, PolicyScope, Targets, TicketClass, WorkingHours,
+};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use diesel::prelude::*;
 use fieldline_mobile_api::{
-    BusinessCalendar, ClockMode, DayHours, Holiday, HolidayId, HolidayKind, Priority, RegionClass, SlaPolicy,
-    SlaPolicyId, Tier,
+    BusinessCalendar, ClockMode, DayHours, Holiday, HolidayId, HolidayKind, Priority, RegionClass, RequestKind,
+    SlaPolicy, SlaPolicyId, Tier, TierAction,
 };
 
 // ---------------------------------------------------------------- policies
@@ -18,13 +21,19 @@ use fieldline_mobile_api::{
 #[diesel(table_name = sla_policies)]
 pub struct PolicyRow {
     pub id: i64,
-    pub customer_tier: String,
-    pub priority: String,
-    pub region_class: String,
+    pub kind: Option<String>,
+    pub customer_tier: Option<String>,
+    pub priority: Option<String>,
+    pub region_class: Option<String>,
     pub response_minutes: i32,
+    pub hotline_minutes: i32,
+    pub remote_minutes: i32,
+    pub departure_minutes: i32,
     pub arrival_minutes: i32,
     pub resolution_minutes: i32,
     pub clock_mode: String,
+    pub hotline_action: String,
+    pub remote_action: String,
     pub updated_at: chrono::NaiveDateTime,
 }
 
@@ -32,69 +41,91 @@ fn bad(what: &str, v: &str) -> AppError {
     AppError::internal(format!("stored {what} `{v}` is unknown"))
 }
 
+fn part<T>(what: &str, v: &Option<String>, f: fn(&str) -> Option<T>) -> AppResult<Option<T>> {
+    v.as_deref().map(|v| f(v).ok_or_else(|| bad(what, v))).transpose()
+}
+
 impl PolicyRow {
+    /// The tickets the row applies to.
+    pub fn scope(&self) -> AppResult<PolicyScope> {
+        Ok(PolicyScope {
+            kind: part("kind", &self.kind, RequestKind::parse)?,
+            tier: part("tier", &self.customer_tier, Tier::parse)?,
+            priority: part("priority", &self.priority, Priority::parse)?,
+            class: part("class", &self.region_class, RegionClass::parse)?,
+        })
+    }
+
     pub fn to_wire(&self) -> AppResult<SlaPolicy> {
+        let scope = self.scope()?;
+        let t = self.targets()?;
         Ok(SlaPolicy {
             id: SlaPolicyId(self.id),
-            customer_tier: Tier::parse(&self.customer_tier).ok_or_else(|| bad("tier", &self.customer_tier))?,
-            priority: Priority::parse(&self.priority).ok_or_else(|| bad("priority", &self.priority))?,
-            region_class: RegionClass::parse(&self.region_class).ok_or_else(|| bad("class", &self.region_class))?,
+            kind: scope.kind,
+            customer_tier: scope.tier,
+            priority: scope.priority,
+            region_class: scope.class,
             response_minutes: self.response_minutes,
+            hotline_minutes: self.hotline_minutes,
+            remote_minutes: self.remote_minutes,
+            departure_minutes: self.departure_minutes,
             arrival_minutes: self.arrival_minutes,
             resolution_minutes: self.resolution_minutes,
-            clock_mode: ClockMode::parse(&self.clock_mode).ok_or_else(|| bad("clock mode", &self.clock_mode))?,
+            clock_mode: t.mode,
+            hotline_action: t.on_hotline,
+            remote_action: t.on_remote,
             updated_at: utc(self.updated_at),
         })
     }
 
     pub fn targets(&self) -> AppResult<Targets> {
-        Ok(Targets {
-            response: Duration::minutes(self.response_minutes.into()),
-            arrival: Duration::minutes(self.arrival_minutes.into()),
-            resolution: Duration::minutes(self.resolution_minutes.into()),
-            mode: ClockMode::parse(&self.clock_mode).ok_or_else(|| bad("clock mode", &self.clock_mode))?,
-        })
+        PolicyTargets {
+            response_minutes: self.response_minutes,
+            hotline_minutes: self.hotline_minutes,
+            remote_minutes: self.remote_minutes,
+            departure_minutes: self.departure_minutes,
+            arrival_minutes: self.arrival_minutes,
+            resolution_minutes: self.resolution_minutes,
+            clock_mode: self.clock_mode.clone(),
+            hotline_action: self.hotline_action.clone(),
+            remote_action: self.remote_action.clone(),
+        }
+        .targets()
     }
 }
 
-/// The (tier, priority, region class) of every stored policy.
-pub fn policy_keys(c: &mut DbConn) -> AppResult<Vec<(String, String, String)>> {
-    Ok(sla_policies::table
-        .select((
-            sla_policies::customer_tier,
-            sla_policies::priority,
-            sla_policies::region_class,
-        ))
-        .load(c)?)
+/// The scope of every stored policy.
+pub fn policy_scopes(c: &mut DbConn) -> AppResult<Vec<PolicyScope>> {
+    let rows: Vec<PolicyRow> = sla_policies::table.select(PolicyRow::as_select()).load(c)?;
+    rows.iter().map(PolicyRow::scope).collect()
 }
 
-/// The policy a new row stands for: its key and targets.
+/// The policy a new row stands for: the tickets it applies to and its targets.
 #[derive(Debug, Clone, Copy)]
 pub struct NewPolicy {
-    pub tier: Tier,
-    pub priority: Priority,
-    pub class: RegionClass,
+    pub scope: PolicyScope,
     pub targets: Targets,
 }
 
 /// Inserts a policy, in the caller's transaction.
 pub fn insert_policy(c: &mut DbConn, p: &NewPolicy, at: DateTime<Utc>) -> AppResult<PolicyRow> {
-    let t = &p.targets;
+    let (s, t) = (&p.scope, &p.targets);
     Ok(diesel::insert_into(sla_policies::table)
         .values((
-            sla_policies::customer_tier.eq(p.tier.as_str()),
-            sla_policies::priority.eq(p.priority.as_str()),
-            sla_policies::region_class.eq(p.class.as_str()),
-            sla_policies::response_minutes.eq(t.response.num_minutes() as i32),
-            sla_policies::arrival_minutes.eq(t.arrival.num_minutes() as i32),
-            sla_policies::resolution_minutes.eq(t.resolution.num_minutes() as i32),
-            sla_policies::clock_mode.eq(t.mode.as_str()),
+            (
+                sla_policies::kind.eq(s.kind.map(|k| k.as_str())),
+                sla_policies::customer_tier.eq(s.tier.map(|x| x.as_str())),
+                sla_policies::priority.eq(s.priority.map(|x| x.as_str())),
+                sla_policies::region_class.eq(s.class.map(|x| x.as_str())),
+            ),
+            PolicyTargets::of(t),
             sla_policies::updated_at.eq(ts(at)),
         ))
         .returning(sla_policies::all_columns)
         .get_result(c)?)
 }
 
+/// Every policy, or those naming a customer tier; the rows for any tier come first.
 pub fn list_policies(conn: &mut DbConn, tier: Option<Tier>) -> AppResult<Vec<SlaPolicy>> {
     let mut q = sla_policies::table.into_boxed();
     if let Some(t) = tier {
@@ -104,18 +135,35 @@ pub fn list_policies(conn: &mut DbConn, tier: Option<Tier>) -> AppResult<Vec<Sla
     rows.iter().map(PolicyRow::to_wire).collect()
 }
 
-/// The targets for a ticket; the shipped default if the row is missing.
-pub fn targets_for(conn: &mut DbConn, tier: Tier, priority: Priority, class: RegionClass) -> AppResult<Targets> {
-    let row: Option<PolicyRow> = sla_policies::table
-        .filter(sla_policies::customer_tier.eq(tier.as_str()))
-        .filter(sla_policies::priority.eq(priority.as_str()))
-        .filter(sla_policies::region_class.eq(class.as_str()))
+/// The targets for a ticket: the most specific stored row that matches it
+/// (`domain::sla::choose`); the shipped targets when none does.
+pub fn targets_for(conn: &mut DbConn, t: &TicketClass) -> AppResult<Targets> {
+    let rows: Vec<PolicyRow> = sla_policies::table
+        .filter(sla_policies::kind.is_null().or(sla_policies::kind.eq(t.kind.as_str())))
+        .filter(
+            sla_policies::customer_tier
+                .is_null()
+                .or(sla_policies::customer_tier.eq(t.tier.as_str())),
+        )
+        .filter(
+            sla_policies::priority
+                .is_null()
+                .or(sla_policies::priority.eq(t.priority.as_str())),
+        )
+        .filter(
+            sla_policies::region_class
+                .is_null()
+                .or(sla_policies::region_class.eq(t.class.as_str())),
+        )
         .select(PolicyRow::as_select())
-        .first(conn)
-        .optional()?;
-    match row {
+        .load(conn)?;
+    let scoped = rows
+        .iter()
+        .map(|r| Ok((r.scope()?, r)))
+        .collect::<AppResult<Vec<_>>>()?;
+    match choose(scoped, t) {
         Some(r) => r.targets(),
-        None => Ok(default_targets(tier, priority, class)),
+        None => Ok(shipped_targets(t)),
     }
 }
 
@@ -129,13 +177,53 @@ pub fn policy(conn: &mut DbConn, id: i64) -> AppResult<PolicyRow> {
         .ok_or_else(|| AppError::not_found("SLA policy", id))
 }
 
-/// A policy's targets and clock mode as stored.
-#[derive(Debug, Clone)]
+/// A policy's targets, clock mode and tier actions as stored.
+#[derive(Debug, Clone, AsChangeset, Insertable)]
+#[diesel(table_name = sla_policies)]
 pub struct PolicyTargets {
     pub response_minutes: i32,
+    pub hotline_minutes: i32,
+    pub remote_minutes: i32,
+    pub departure_minutes: i32,
     pub arrival_minutes: i32,
     pub resolution_minutes: i32,
     pub clock_mode: String,
+    pub hotline_action: String,
+    pub remote_action: String,
+}
+
+impl PolicyTargets {
+    pub fn of(t: &Targets) -> PolicyTargets {
+        let m = |d: Duration| d.num_minutes() as i32;
+        PolicyTargets {
+            response_minutes: m(t.response),
+            hotline_minutes: m(t.hotline),
+            remote_minutes: m(t.remote),
+            departure_minutes: m(t.departure),
+            arrival_minutes: m(t.arrival),
+            resolution_minutes: m(t.resolution),
+            clock_mode: t.mode.as_str().into(),
+            hotline_action: t.on_hotline.as_str().into(),
+            remote_action: t.on_remote.as_str().into(),
+        }
+    }
+
+    /// The targets these figures give (a mode or action that is not one is an error).
+    pub fn targets(&self) -> AppResult<Targets> {
+        let action = |v: &str| TierAction::parse(v).ok_or_else(|| bad("tier action", v));
+        let m = |v: i32| Duration::minutes(v.into());
+        Ok(Targets {
+            response: m(self.response_minutes),
+            hotline: m(self.hotline_minutes),
+            remote: m(self.remote_minutes),
+            departure: m(self.departure_minutes),
+            arrival: m(self.arrival_minutes),
+            resolution: m(self.resolution_minutes),
+            mode: ClockMode::parse(&self.clock_mode).ok_or_else(|| bad("clock mode", &self.clock_mode))?,
+            on_hotline: action(&self.hotline_action)?,
+            on_remote: action(&self.remote_action)?,
+        })
+    }
 }
 
 /// Stores a policy's new targets.
@@ -146,13 +234,7 @@ pub fn set_policy(
     at: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<PolicyRow> {
     Ok(diesel::update(sla_policies::table.find(id))
-        .set((
-            sla_policies::response_minutes.eq(t.response_minutes),
-            sla_policies::arrival_minutes.eq(t.arrival_minutes),
-            sla_policies::resolution_minutes.eq(t.resolution_minutes),
-            sla_policies::clock_mode.eq(&t.clock_mode),
-            sla_policies::updated_at.eq(ts(at)),
-        ))
+        .set((t, sla_policies::updated_at.eq(ts(at))))
         .returning(sla_policies::all_columns)
         .get_result(conn)?)
 }
@@ -353,14 +435,36 @@ pub fn remove_holiday(conn: &mut DbConn, id: i64) -> AppResult<()> {
     Ok(())
 }
 
-/// Tickets with a recorded breach, by clock: response, arrival, resolution, callback.
-pub fn breaches_recorded(c: &mut DbConn) -> QueryResult<[(&'static str, i64); 4]> {
+/// Tickets with a recorded breach, by clock: response, hotline, remote, departure, arrival,
+/// resolution, callback.
+pub fn breaches_recorded(c: &mut DbConn) -> QueryResult<Vec<(&'static str, i64)>> {
     use super::schema::tickets::dsl as t;
-    Ok([
+    Ok(vec![
         (
             "response",
             t::tickets
                 .filter(t::response_breached_at.is_not_null())
+                .count()
+                .get_result(c)?,
+        ),
+        (
+            "hotline",
+            t::tickets
+                .filter(t::hotline_breached_at.is_not_null())
+                .count()
+                .get_result(c)?,
+        ),
+        (
+            "remote",
+            t::tickets
+                .filter(t::remote_breached_at.is_not_null())
+                .count()
+                .get_result(c)?,
+        ),
+        (
+            "departure",
+            t::tickets
+                .filter(t::departure_breached_at.is_not_null())
                 .count()
                 .get_result(c)?,
         ),

@@ -10,12 +10,13 @@ pub mod records;
 use super::schema::{tickets, users};
 use super::{ts, utc, DbConn};
 use crate::domain::escalation::{ClockState, SlaState};
-use crate::domain::sla::Targets;
+use crate::domain::sla::{Targets, TicketClass};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use fieldline_mobile_api::{
-    Channel, ClockMode, LadderTier, Priority, RegionClass, Role, Ticket, TicketId, TicketStatus, Tier, UserId,
+    Channel, ClockMode, LadderTier, Priority, RegionClass, RequestKind, Role, Ticket, TicketId, TicketStatus, Tier,
+    TierAction, UserId,
 };
 
 pub use events::timeline;
@@ -82,6 +83,21 @@ pub struct TicketRow {
     pub closed_without_answer: bool,
     pub related_ticket_id: Option<i64>,
     pub unrelated_reason: Option<String>,
+    pub kind: String,
+    pub hotline_minutes: i32,
+    pub remote_minutes: i32,
+    pub departure_minutes: i32,
+    pub hotline_action: String,
+    pub remote_action: String,
+    pub remote_at: Option<NaiveDateTime>,
+    pub remote_paused_seconds: i64,
+    pub hotline_due_at: Option<NaiveDateTime>,
+    pub remote_due_at: Option<NaiveDateTime>,
+    pub departure_due_at: Option<NaiveDateTime>,
+    pub departed_at: Option<NaiveDateTime>,
+    pub hotline_breached_at: Option<NaiveDateTime>,
+    pub remote_breached_at: Option<NaiveDateTime>,
+    pub departure_breached_at: Option<NaiveDateTime>,
 }
 
 pub(crate) fn parse<T>(what: &str, v: &str, f: fn(&str) -> Option<T>) -> AppResult<T> {
@@ -105,12 +121,46 @@ impl TicketRow {
         parse("clock mode", &self.clock_mode, ClockMode::parse)
     }
 
+    pub fn kind(&self) -> AppResult<RequestKind> {
+        parse("kind", &self.kind, RequestKind::parse)
+    }
+
     pub fn targets(&self) -> AppResult<Targets> {
+        let m = |v: i32| Duration::minutes(v.into());
         Ok(Targets {
-            response: Duration::minutes(self.response_minutes.into()),
-            arrival: Duration::minutes(self.arrival_minutes.into()),
-            resolution: Duration::minutes(self.resolution_minutes.into()),
+            response: m(self.response_minutes),
+            hotline: m(self.hotline_minutes),
+            remote: m(self.remote_minutes),
+            departure: m(self.departure_minutes),
+            arrival: m(self.arrival_minutes),
+            resolution: m(self.resolution_minutes),
             mode: self.mode()?,
+            on_hotline: parse("tier action", &self.hotline_action, TierAction::parse)?,
+            on_remote: parse("tier action", &self.remote_action, TierAction::parse)?,
+        })
+    }
+
+    /// Takes the targets (and the tier actions) of a policy.
+    pub fn set_targets(&mut self, t: &Targets) {
+        let m = |d: Duration| d.num_minutes() as i32;
+        self.response_minutes = m(t.response);
+        self.hotline_minutes = m(t.hotline);
+        self.remote_minutes = m(t.remote);
+        self.departure_minutes = m(t.departure);
+        self.arrival_minutes = m(t.arrival);
+        self.resolution_minutes = m(t.resolution);
+        self.clock_mode = t.mode.as_str().into();
+        self.hotline_action = t.on_hotline.as_str().into();
+        self.remote_action = t.on_remote.as_str().into();
+    }
+
+    /// What the ticket is, for choosing its SLA policy.
+    pub fn class(&self) -> AppResult<TicketClass> {
+        Ok(TicketClass {
+            kind: self.kind()?,
+            tier: parse("tier", &self.customer_tier, Tier::parse)?,
+            priority: parse("priority", &self.priority, Priority::parse)?,
+            class: parse("region class", &self.region_class, RegionClass::parse)?,
         })
     }
 
@@ -126,6 +176,7 @@ impl TicketRow {
             region_class: parse("region class", &self.region_class, RegionClass::parse)?,
             asset_id: self.asset_id.map(Into::into),
             channel: parse("channel", &self.channel, Channel::parse)?,
+            kind: self.kind()?,
             priority: parse("priority", &self.priority, Priority::parse)?,
             title: self.title.clone(),
             description: self.description.clone(),
@@ -144,10 +195,16 @@ impl TicketRow {
             opened_at: utc(self.opened_at),
             clock_mode: self.mode()?,
             response_due_at: utc(self.response_due_at),
+            hotline_due_at: opt_utc(self.hotline_due_at),
+            remote_due_at: opt_utc(self.remote_due_at),
+            departure_due_at: opt_utc(self.departure_due_at),
             arrival_due_at: opt_utc(self.arrival_due_at),
             resolution_due_at: utc(self.resolution_due_at),
             callback_due_at: opt_utc(self.callback_due_at),
             responded_at: opt_utc(self.responded_at),
+            remote_at: opt_utc(self.remote_at),
+            onsite_at: opt_utc(self.onsite_at),
+            departed_at: opt_utc(self.departed_at),
             arrived_at: opt_utc(self.arrived_at),
             resolved_at: opt_utc(self.resolved_at),
             closed_at: opt_utc(self.closed_at),
@@ -167,7 +224,9 @@ impl TicketRow {
         })
     }
 
-    /// The SLA clocks as the scan sees them.
+    /// The SLA clocks as the scan sees them. A tier's limit is met when the ticket left the
+    /// tier or was resolved; the departure when a technician set off or arrived, or the ticket
+    /// was resolved.
     pub fn sla_state(&self) -> AppResult<SlaState> {
         let status = self.status()?;
         let clock =
@@ -176,8 +235,19 @@ impl TicketRow {
                 met: opt_utc(met),
                 breached: opt_utc(breached),
             };
+        let first = |a: Option<NaiveDateTime>, b: Option<NaiveDateTime>| match (a, b) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let left_hotline = first(first(self.remote_at, self.onsite_at), self.resolved_at);
+        let left_remote = first(self.onsite_at, self.resolved_at);
+        let set_off = first(first(self.departed_at, self.arrived_at), self.resolved_at);
+        let targets = self.targets()?;
         Ok(SlaState {
             response: clock(Some(self.response_due_at), self.responded_at, self.response_breached_at),
+            hotline: clock(self.hotline_due_at, left_hotline, self.hotline_breached_at),
+            remote: clock(self.remote_due_at, left_remote, self.remote_breached_at),
+            departure: clock(self.departure_due_at, set_off, self.departure_breached_at),
             arrival: clock(self.arrival_due_at, self.arrived_at, self.arrival_breached_at),
             resolution: clock(
                 Some(self.resolution_due_at),
@@ -191,6 +261,10 @@ impl TicketRow {
                 TicketStatus::Resolved | TicketStatus::Closed | TicketStatus::Cancelled
             ),
             step: self.escalation_step,
+            tier: self.tier()?,
+            remote_authorized: self.remote_authorized,
+            on_hotline: targets.on_hotline,
+            on_remote: targets.on_remote,
         })
     }
 }
@@ -242,6 +316,21 @@ pub(crate) struct TicketChanges<'a> {
     updated_at: NaiveDateTime,
     acceptance_reminded_at: Option<NaiveDateTime>,
     closed_without_answer: bool,
+    kind: &'a str,
+    hotline_minutes: i32,
+    remote_minutes: i32,
+    departure_minutes: i32,
+    hotline_action: &'a str,
+    remote_action: &'a str,
+    remote_at: Option<NaiveDateTime>,
+    remote_paused_seconds: i64,
+    hotline_due_at: Option<NaiveDateTime>,
+    remote_due_at: Option<NaiveDateTime>,
+    departure_due_at: Option<NaiveDateTime>,
+    departed_at: Option<NaiveDateTime>,
+    hotline_breached_at: Option<NaiveDateTime>,
+    remote_breached_at: Option<NaiveDateTime>,
+    departure_breached_at: Option<NaiveDateTime>,
 }
 
 impl<'a> From<&'a TicketRow> for TicketChanges<'a> {
@@ -290,6 +379,21 @@ impl<'a> From<&'a TicketRow> for TicketChanges<'a> {
             updated_at: r.updated_at,
             acceptance_reminded_at: r.acceptance_reminded_at,
             closed_without_answer: r.closed_without_answer,
+            kind: &r.kind,
+            hotline_minutes: r.hotline_minutes,
+            remote_minutes: r.remote_minutes,
+            departure_minutes: r.departure_minutes,
+            hotline_action: &r.hotline_action,
+            remote_action: &r.remote_action,
+            remote_at: r.remote_at,
+            remote_paused_seconds: r.remote_paused_seconds,
+            hotline_due_at: r.hotline_due_at,
+            remote_due_at: r.remote_due_at,
+            departure_due_at: r.departure_due_at,
+            departed_at: r.departed_at,
+            hotline_breached_at: r.hotline_breached_at,
+            remote_breached_at: r.remote_breached_at,
+            departure_breached_at: r.departure_breached_at,
         }
     }
 }

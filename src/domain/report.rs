@@ -25,8 +25,8 @@ use super::Invalid;
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
 use fieldline_mobile_api::{
     Channel, LadderTier, ReportAgent, ReportClock, ReportEscalations, ReportGroup, ReportKind, ReportMajorFault,
-    ReportMajorFaults, ReportRevisits, ReportSatisfaction, ReportSla, ReportTechnician, ReportTickets, ServiceReport,
-    Tier, UserId, VisitStatus,
+    ReportMajorFaults, ReportRevisits, ReportSatisfaction, ReportSla, ReportTechnician, ReportTickets, RequestKind,
+    ServiceReport, Tier, UserId, VisitStatus,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -247,6 +247,7 @@ impl Clock {
 pub struct TicketFacts {
     pub id: i64,
     pub channel: Channel,
+    pub kind: RequestKind,
     pub tier: Tier,
     pub region: Option<i64>,
     /// The first responder (after any handoff).
@@ -262,14 +263,21 @@ pub struct TicketFacts {
     /// Closed after the customer did not answer, without their acceptance.
     pub closed_without_answer: bool,
     pub response: Clock,
+    pub departure: Clock,
     pub arrival: Clock,
     pub resolution: Clock,
     pub callback: Clock,
 }
 
 impl TicketFacts {
-    fn clocks(&self) -> [&Clock; 4] {
-        [&self.response, &self.arrival, &self.resolution, &self.callback]
+    fn clocks(&self) -> [&Clock; 5] {
+        [
+            &self.response,
+            &self.departure,
+            &self.arrival,
+            &self.resolution,
+            &self.callback,
+        ]
     }
 }
 
@@ -287,6 +295,8 @@ pub fn first_contact_resolved(t: &TicketFacts) -> bool {
 pub struct EscalationFact {
     pub to: LadderTier,
     pub skipped_tier: bool,
+    /// Made by the service when a tier's time limit passed.
+    pub automatic: bool,
 }
 
 /// A major fault that was open at some time in the period.
@@ -468,6 +478,7 @@ pub fn build(h: &Heading, f: &Facts) -> ServiceReport {
 
     let clock = |pick: fn(&TicketFacts) -> &Clock| clock_figures(tickets.iter().map(|t| (pick(t), t.resolved_at)), w);
     let response = clock(|t| &t.response);
+    let departure = clock(|t| &t.departure);
     let arrival = clock(|t| &t.arrival);
     let resolution = clock(|t| &t.resolution);
     let callback = clock(|t| &t.callback);
@@ -486,9 +497,11 @@ pub fn build(h: &Heading, f: &Facts) -> ServiceReport {
             tier: e.to,
             count: 0,
             skipped_tier: 0,
+            automatic: 0,
         });
         x.count += 1;
         x.skipped_tier += i64::from(e.skipped_tier);
+        x.automatic += i64::from(e.automatic);
     }
 
     let mut faults: Vec<&MajorFaultFact> = f.major_faults.iter().collect();
@@ -532,6 +545,7 @@ pub fn build(h: &Heading, f: &Facts) -> ServiceReport {
             first_contact_rate_pct: pct(fcr, closed.len() as i64),
         },
         by_channel: enum_groups(tickets, w, Channel::ALL, Channel::as_str, |t| t.channel),
+        by_kind: enum_groups(tickets, w, RequestKind::ALL, RequestKind::as_str, |t| t.kind),
         by_customer_tier: enum_groups(tickets, w, Tier::ALL, Tier::as_str, |t| t.tier),
         by_region: {
             let label = |r: Option<i64>| match r {
@@ -547,9 +561,10 @@ pub fn build(h: &Heading, f: &Facts) -> ServiceReport {
             )
         },
         sla: ReportSla {
-            breaches: response.missed + arrival.missed + resolution.missed + callback.missed,
+            breaches: response.missed + departure.missed + arrival.missed + resolution.missed + callback.missed,
             breached_tickets,
             response,
+            departure,
             arrival,
             resolution,
             callback,
@@ -692,9 +707,10 @@ impl Csv {
 /// The report as CSV (RFC 4180, CRLF line ends): the header, then one row per figure. Empty
 /// `key` and `label` for the whole period's figures, an empty `value` for a figure without a
 /// value (a percentage of nothing). Sections, in order: `report` (kind, period, from, to,
-/// time_zone, account_manager_id, generated_at), `tickets`, `channel`, `customer_tier`,
-/// `region` (key: id or `none`; label: name), `sla` (key: response, arrival, resolution,
-/// callback; and the breach totals without a key), `escalations` (key: the tier reached),
+/// time_zone, account_manager_id, generated_at), `tickets`, `channel`, `kind`, `customer_tier`,
+/// `region` (key: id or `none`; label: name), `sla` (key: response, departure, arrival,
+/// resolution, callback; and the breach totals without a key), `escalations` (key: the tier
+/// reached; count, skipped_tier, automatic),
 /// `major_faults`, `major_fault` (key: ticket number; label: customer), `revisits`,
 /// `satisfaction` (key: `all` or the source), `technician` and `agent` (key: user id; label:
 /// name).
@@ -720,6 +736,7 @@ pub fn csv(r: &ServiceReport) -> String {
     c.opt("tickets", "", "", "first_contact_rate_pct", t.first_contact_rate_pct);
     for (section, groups) in [
         ("channel", &r.by_channel),
+        ("kind", &r.by_kind),
         ("customer_tier", &r.by_customer_tier),
         ("region", &r.by_region),
     ] {
@@ -731,6 +748,7 @@ pub fn csv(r: &ServiceReport) -> String {
     let s = &r.sla;
     for (key, k) in [
         ("response", &s.response),
+        ("departure", &s.departure),
         ("arrival", &s.arrival),
         ("resolution", &s.resolution),
         ("callback", &s.callback),
@@ -748,6 +766,7 @@ pub fn csv(r: &ServiceReport) -> String {
     for e in &r.escalations {
         c.row("escalations", e.tier.as_str(), "", "count", e.count);
         c.row("escalations", e.tier.as_str(), "", "skipped_tier", e.skipped_tier);
+        c.row("escalations", e.tier.as_str(), "", "automatic", e.automatic);
     }
     let m = &r.major_faults;
     c.row("major_faults", "", "", "declared", m.declared);
@@ -839,6 +858,7 @@ mod tests {
         TicketFacts {
             id,
             channel: Channel::Phone,
+            kind: RequestKind::Fault,
             tier: Tier::Standard,
             region: None,
             owner: 1,
@@ -850,6 +870,7 @@ mod tests {
             refused: false,
             closed_without_answer: false,
             response: clock(1, 3, Some(2)),
+            departure: Clock::default(),
             arrival: Clock::default(),
             resolution: clock(1, 37, None),
             callback: Clock::default(),
@@ -952,6 +973,7 @@ mod tests {
         a.region = Some(9);
         let mut b = ticket(2);
         b.channel = Channel::Email;
+        b.kind = RequestKind::Complaint;
         b.tier = Tier::Gold;
         b.owner = 2;
         b.ladder_tier = LadderTier::Onsite;
@@ -969,10 +991,12 @@ mod tests {
                 EscalationFact {
                     to: LadderTier::Onsite,
                     skipped_tier: true,
+                    automatic: false,
                 },
                 EscalationFact {
                     to: LadderTier::Remote,
                     skipped_tier: false,
+                    automatic: true,
                 },
             ],
             revisits: vec![
@@ -1036,6 +1060,7 @@ mod tests {
             keyed(&r.by_customer_tier),
             [("standard".into(), 1, 2), ("gold".into(), 1, 0)]
         );
+        assert_eq!(keyed(&r.by_kind), [("fault".into(), 1, 2), ("complaint".into(), 1, 0)]);
         assert_eq!(keyed(&r.by_region), [("Centre".into(), 1, 1), ("none".into(), 1, 1)]);
         assert_eq!(r.by_region[0].key, "9");
         assert_eq!((r.sla.response.counted, r.sla.response.met), (2, 1));
@@ -1044,6 +1069,7 @@ mod tests {
         assert_eq!(r.escalations.len(), 2);
         assert_eq!(r.escalations[0].tier, LadderTier::Remote);
         assert_eq!((r.escalations[1].count, r.escalations[1].skipped_tier), (1, 1));
+        assert_eq!((r.escalations[0].automatic, r.escalations[1].automatic), (1, 0));
         assert_eq!(
             (r.revisits.done, r.revisits.reached, r.revisits.tickets_opened),
             (2, 1, 1)
@@ -1080,6 +1106,9 @@ mod tests {
         assert!(lines.contains(&"sla,response,,met_pct,50"));
         assert!(lines.contains(&"sla,arrival,,met_pct,"));
         assert!(lines.contains(&"escalations,onsite,,skipped_tier,1"));
+        assert!(lines.contains(&"escalations,remote,,automatic,1"));
+        assert!(lines.contains(&"kind,fault,fault,received,1"));
+        assert!(lines.contains(&"sla,departure,,counted,0"));
         assert!(lines.contains(&"agent,1,Li Wei,revisits_done,2"));
         assert!(
             lines.iter().all(|l| l.is_empty() || l.split(',').count() == 5),

@@ -10,7 +10,7 @@
 
 use chrono::offset::LocalResult;
 use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
-use fieldline_mobile_api::{ClockMode, Priority, RegionClass, Tier};
+use fieldline_mobile_api::{ClockMode, Priority, RegionClass, RequestKind, Tier, TierAction};
 use std::collections::BTreeMap;
 
 /// How many calendar days a business clock looks ahead before it gives up and falls back to
@@ -274,24 +274,51 @@ impl Calendar {
     }
 }
 
-/// An SLA's targets, as durations of the clock's mode.
+/// An SLA's targets, as durations of the clock's mode, and what passing a tier's limit does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Targets {
     /// First response to the customer.
     pub response: Duration,
+    /// The hotline tier's limit, counted from the request's arrival.
+    pub hotline: Duration,
+    /// The remote tier's limit, counted from the moment the ticket reached the remote tier.
+    pub remote: Duration,
+    /// A technician en route, counted from the moment the ticket reached the on-site tier.
+    pub departure: Duration,
     /// A technician on site, counted from the moment the ticket reached the on-site tier.
     pub arrival: Duration,
     /// The fault repaired.
     pub resolution: Duration,
-    /// The clock the three durations run on.
+    /// The clock the durations run on.
     pub mode: ClockMode,
+    /// What passing the hotline limit does.
+    pub on_hotline: TierAction,
+    /// What passing the remote limit does.
+    pub on_remote: TierAction,
+}
+
+/// The longest a tier holds a request by default: a question the hotline cannot answer on the
+/// call is answered within 24 hours (seed 004 §11).
+pub const TIER_LIMIT_MAX_MINUTES: i64 = 24 * 60;
+
+/// The shipped tier limits for a response target and the arrival and resolution limits: a tier
+/// holds a request at most four times its response target, never more than
+/// [`TIER_LIMIT_MAX_MINUTES`] nor the resolution limit; a technician sets off within half the
+/// arrival limit (the other half is the journey). Minutes in, minutes out: (hotline, remote,
+/// departure).
+fn tier_limits(response: i64, arrival: i64, resolution: i64) -> (i64, i64, i64) {
+    let tier = (4 * response).min(TIER_LIMIT_MAX_MINUTES).min(resolution);
+    (tier, tier, (arrival / 2).max(1))
 }
 
 /// The shipped default policy for a customer tier, priority and region class (the seeds' figures):
 /// resolution at most 48 h; urban sites at most 36 h, rural at most 48 h; VIP tiers (every tier but standard) get the
 /// lower bound: urban 24 h, rural 36 h. P1 halves the resolution bound. Response: standard P1 1 h, P2 2 h, P3 4 h, P4 8 h;
 /// VIP half of that. On-site arrival: urban P1 4 h, P2 8 h, P3 24 h, P4 24 h; rural double of urban; VIP half; never more than the resolution.
-/// P1 and P2 run on a continuous (24x7) clock, P3 and P4 on business hours.
+/// P1 and P2 run on a continuous (24x7) clock, P3 and P4 on business hours. The tier limits
+/// follow [`tier_limits`]; passing the hotline limit climbs to remote (seed 000 §10.2.2: remote
+/// service when the hotline cannot clear the fault), passing the remote limit alerts (an on-site
+/// visit is agreed with the customer, seed 003 §三.4).
 pub fn default_targets(tier: Tier, priority: Priority, class: RegionClass) -> Targets {
     const HOUR: i64 = 60;
     let vip = tier.is_vip();
@@ -328,12 +355,136 @@ pub fn default_targets(tier: Tier, priority: Priority, class: RegionClass) -> Ta
         Priority::P1 | Priority::P2 => ClockMode::Continuous,
         Priority::P3 | Priority::P4 => ClockMode::Business,
     };
+    let (hotline, remote, departure) = tier_limits(response, arrival, resolution);
     Targets {
         response: Duration::minutes(response),
+        hotline: Duration::minutes(hotline),
+        remote: Duration::minutes(remote),
+        departure: Duration::minutes(departure),
         arrival: Duration::minutes(arrival),
         resolution: Duration::minutes(resolution),
         mode,
+        on_hotline: TierAction::Climb,
+        on_remote: TierAction::Alert,
     }
+}
+
+/// The shipped policy of a complaint, whatever its priority and region (seed 001 gives
+/// complaints a time limit of their own and VIP customers its lower bound, 投诉时限执行下限,
+/// without figures): a continuous clock; response 2 h, resolution 48 h (the longest repair
+/// limit of seed 001), on-site arrival 24 h; VIP customers half of each. Tier limits as
+/// [`tier_limits`]; passing the hotline limit climbs, passing the remote limit alerts.
+pub fn complaint_targets(tier: Tier) -> Targets {
+    const HOUR: i64 = 60;
+    let div = if tier.is_vip() { 2 } else { 1 };
+    let (response, arrival, resolution) = (2 * HOUR / div, 24 * HOUR / div, 48 * HOUR / div);
+    let (hotline, remote, departure) = tier_limits(response, arrival, resolution);
+    Targets {
+        response: Duration::minutes(response),
+        hotline: Duration::minutes(hotline),
+        remote: Duration::minutes(remote),
+        departure: Duration::minutes(departure),
+        arrival: Duration::minutes(arrival),
+        resolution: Duration::minutes(resolution),
+        mode: ClockMode::Continuous,
+        on_hotline: TierAction::Climb,
+        on_remote: TierAction::Alert,
+    }
+}
+
+// ---------------------------------------------------------------- choosing a policy row
+
+/// The tickets a policy row applies to: each part None for any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct PolicyScope {
+    pub kind: Option<RequestKind>,
+    pub tier: Option<Tier>,
+    pub priority: Option<Priority>,
+    pub class: Option<RegionClass>,
+}
+
+/// What a ticket is, as far as choosing its policy goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TicketClass {
+    pub kind: RequestKind,
+    pub tier: Tier,
+    pub priority: Priority,
+    pub class: RegionClass,
+}
+
+impl PolicyScope {
+    /// The row for exactly one ticket class.
+    pub fn exact(t: TicketClass) -> PolicyScope {
+        PolicyScope {
+            kind: Some(t.kind),
+            tier: Some(t.tier),
+            priority: Some(t.priority),
+            class: Some(t.class),
+        }
+    }
+
+    /// Every part the row names is the ticket's.
+    pub fn matches(&self, t: &TicketClass) -> bool {
+        self.kind.is_none_or(|k| k == t.kind)
+            && self.tier.is_none_or(|x| x == t.tier)
+            && self.priority.is_none_or(|p| p == t.priority)
+            && self.class.is_none_or(|c| c == t.class)
+    }
+
+    /// How specific the row is, compared part by part in this order: a row naming the kind is
+    /// more specific than any row that does not; between those alike, one naming the customer
+    /// tier; then the priority; then the region class.
+    pub fn specificity(&self) -> [bool; 4] {
+        [
+            self.kind.is_some(),
+            self.tier.is_some(),
+            self.priority.is_some(),
+            self.class.is_some(),
+        ]
+    }
+}
+
+/// The most specific of the rows that match the ticket (rows have different scopes), or None
+/// when none does.
+pub fn choose<T>(rows: impl IntoIterator<Item = (PolicyScope, T)>, t: &TicketClass) -> Option<T> {
+    rows.into_iter()
+        .filter(|(scope, _)| scope.matches(t))
+        .max_by_key(|(scope, _)| scope.specificity())
+        .map(|(_, v)| v)
+}
+
+/// The rows a new database starts with: one for every customer tier x priority x region class
+/// (any kind, [`default_targets`]), and one per customer tier for complaints
+/// ([`complaint_targets`]).
+pub fn shipped_policies() -> Vec<(PolicyScope, Targets)> {
+    let mut out = Vec::new();
+    for &tier in Tier::ALL {
+        for &priority in Priority::ALL {
+            for &class in RegionClass::ALL {
+                let scope = PolicyScope {
+                    kind: None,
+                    tier: Some(tier),
+                    priority: Some(priority),
+                    class: Some(class),
+                };
+                out.push((scope, default_targets(tier, priority, class)));
+            }
+        }
+    }
+    for &tier in Tier::ALL {
+        let scope = PolicyScope {
+            kind: Some(RequestKind::Complaint),
+            tier: Some(tier),
+            ..PolicyScope::default()
+        };
+        out.push((scope, complaint_targets(tier)));
+    }
+    out
+}
+
+/// The targets of a ticket class when no stored row matches it: the shipped row that would.
+pub fn shipped_targets(t: &TicketClass) -> Targets {
+    choose(shipped_policies(), t).unwrap_or_else(|| default_targets(t.tier, t.priority, t.class))
 }
 
 /// The callback promised for a hotline question that could not be answered on the call.
@@ -385,7 +536,21 @@ pub fn dues(cal: &Calendar, t: &Targets, opened: DateTime<Utc>, paused: Duration
 ///
 /// A negative pause counts as none.
 pub fn arrival_due(cal: &Calendar, t: &Targets, onsite_since: DateTime<Utc>, paused_since: Duration) -> DateTime<Utc> {
-    add(cal, t.mode, onsite_since, extended(t.arrival, paused_since))
+    due_after(cal, t.mode, onsite_since, t.arrival, paused_since)
+}
+
+/// A limit counted from `since` on the clock `mode`, extended by the pause since then (a tier's
+/// limit from the moment the ticket reached the tier, the departure from reaching on-site).
+///
+/// A negative pause counts as none.
+pub fn due_after(
+    cal: &Calendar,
+    mode: ClockMode,
+    since: DateTime<Utc>,
+    limit: Duration,
+    paused_since: Duration,
+) -> DateTime<Utc> {
+    add(cal, mode, since, extended(limit, paused_since))
 }
 
 #[cfg(test)]
@@ -877,5 +1042,172 @@ mod tests {
     #[test]
     fn callback_is_a_day() {
         assert_eq!(CALLBACK_HOURS, 24);
+    }
+
+    fn class(kind: RequestKind, tier: Tier, priority: Priority, class: RegionClass) -> TicketClass {
+        TicketClass {
+            kind,
+            tier,
+            priority,
+            class,
+        }
+    }
+
+    fn scope(
+        kind: Option<RequestKind>,
+        tier: Option<Tier>,
+        priority: Option<Priority>,
+        class: Option<RegionClass>,
+    ) -> PolicyScope {
+        PolicyScope {
+            kind,
+            tier,
+            priority,
+            class,
+        }
+    }
+
+    #[test]
+    fn the_most_specific_matching_row_wins_kind_first() {
+        use RequestKind::*;
+        let rows = [
+            (scope(None, None, None, None), "any"),
+            (
+                scope(None, Some(Tier::Gold), Some(Priority::P2), Some(RegionClass::Urban)),
+                "gold p2 urban",
+            ),
+            (scope(None, Some(Tier::Gold), None, None), "gold"),
+            (
+                scope(None, None, Some(Priority::P2), Some(RegionClass::Urban)),
+                "p2 urban",
+            ),
+            (scope(Some(Complaint), None, None, None), "complaint"),
+            (scope(Some(Complaint), Some(Tier::Gold), None, None), "gold complaint"),
+            (
+                scope(Some(Enquiry), None, None, Some(RegionClass::Rural)),
+                "rural enquiry",
+            ),
+        ];
+        let pick = |t: TicketClass| choose(rows.iter().copied(), &t);
+        // Every part named beats a row that leaves it open.
+        assert_eq!(
+            pick(class(Fault, Tier::Gold, Priority::P2, RegionClass::Urban)),
+            Some("gold p2 urban")
+        );
+        // The customer tier counts before the priority and the region class.
+        assert_eq!(
+            pick(class(Fault, Tier::Gold, Priority::P3, RegionClass::Urban)),
+            Some("gold")
+        );
+        assert_eq!(
+            pick(class(Fault, Tier::Silver, Priority::P2, RegionClass::Urban)),
+            Some("p2 urban")
+        );
+        assert_eq!(
+            pick(class(Fault, Tier::Silver, Priority::P1, RegionClass::Rural)),
+            Some("any")
+        );
+        // A row naming the kind beats every row that does not, however specific.
+        assert_eq!(
+            pick(class(Complaint, Tier::Gold, Priority::P2, RegionClass::Urban)),
+            Some("gold complaint")
+        );
+        assert_eq!(
+            pick(class(Complaint, Tier::Silver, Priority::P2, RegionClass::Urban)),
+            Some("complaint")
+        );
+        // A kind row that does not match the rest does not apply.
+        assert_eq!(
+            pick(class(Enquiry, Tier::Gold, Priority::P2, RegionClass::Urban)),
+            Some("gold p2 urban")
+        );
+        assert_eq!(
+            pick(class(Enquiry, Tier::Gold, Priority::P2, RegionClass::Rural)),
+            Some("rural enquiry")
+        );
+        // No row matches: none is chosen.
+        assert_eq!(
+            choose(
+                rows[1..2].iter().copied(),
+                &class(Fault, Tier::Standard, Priority::P2, RegionClass::Urban)
+            ),
+            None
+        );
+        assert!(
+            scope(None, None, None, None).specificity()
+                < scope(None, None, None, Some(RegionClass::Urban)).specificity()
+        );
+        assert!(
+            scope(None, Some(Tier::Gold), Some(Priority::P1), Some(RegionClass::Urban)).specificity()
+                < scope(Some(Fault), None, None, None).specificity()
+        );
+    }
+
+    #[test]
+    fn the_shipped_rows_give_complaints_their_own_targets() {
+        let rows = shipped_policies();
+        assert_eq!(rows.len(), 5 * 4 * 2 + 5);
+        let distinct: std::collections::HashSet<PolicyScope> = rows.iter().map(|(s, _)| *s).collect();
+        assert_eq!(distinct.len(), rows.len(), "one row per scope");
+        for &tier in Tier::ALL {
+            for &priority in Priority::ALL {
+                for &rc in RegionClass::ALL {
+                    let fault = shipped_targets(&class(RequestKind::Fault, tier, priority, rc));
+                    assert_eq!(fault, default_targets(tier, priority, rc));
+                    assert_eq!(shipped_targets(&class(RequestKind::Enquiry, tier, priority, rc)), fault);
+                    let complaint = shipped_targets(&class(RequestKind::Complaint, tier, priority, rc));
+                    assert_eq!(complaint, complaint_targets(tier));
+                }
+            }
+        }
+        let standard = complaint_targets(Tier::Standard);
+        let vip = complaint_targets(Tier::Platinum);
+        assert_eq!((standard.response, standard.resolution), (hours(2), hours(48)));
+        assert_eq!(
+            (vip.response, vip.resolution),
+            (hours(1), hours(24)),
+            "VIP: the lower bound"
+        );
+        assert_eq!(standard.mode, ClockMode::Continuous);
+    }
+
+    #[test]
+    fn tier_limits_follow_the_response_and_the_24_hour_reply() {
+        for &tier in Tier::ALL {
+            for &priority in Priority::ALL {
+                for &rc in RegionClass::ALL {
+                    let t = default_targets(tier, priority, rc);
+                    let what = format!("{tier} {priority} {rc}");
+                    assert_eq!(t.hotline, (t.response * 4).min(hours(24)).min(t.resolution), "{what}");
+                    assert_eq!(t.remote, t.hotline, "{what}");
+                    assert_eq!(t.departure * 2, t.arrival, "{what}: half the arrival");
+                    assert!(t.hotline <= hours(24) && t.hotline >= t.response, "{what}");
+                    assert_eq!((t.on_hotline, t.on_remote), (TierAction::Climb, TierAction::Alert));
+                }
+            }
+        }
+        let p4 = default_targets(Tier::Standard, Priority::P4, RegionClass::Urban);
+        assert_eq!(p4.hotline, hours(24), "capped at the seed's 24 hours");
+        let p1 = default_targets(Tier::Standard, Priority::P1, RegionClass::Urban);
+        assert_eq!((p1.hotline, p1.departure), (hours(4), hours(2)));
+        let gold = default_targets(Tier::Gold, Priority::P1, RegionClass::Urban);
+        assert_eq!((gold.hotline, gold.departure), (hours(2), hours(1)), "VIP: half");
+    }
+
+    #[test]
+    fn a_limit_counts_from_its_start_and_moves_with_the_pause() {
+        let cal = shanghai();
+        assert_eq!(
+            due_after(&cal, ClockMode::Business, sh(20, 16, 0), hours(2), Duration::zero()),
+            sh(23, 9, 30)
+        );
+        assert_eq!(
+            due_after(&cal, ClockMode::Continuous, sh(20, 16, 0), hours(2), hours(1)),
+            sh(20, 19, 0)
+        );
+        assert_eq!(
+            due_after(&cal, ClockMode::Continuous, sh(20, 16, 0), hours(2), -hours(1)),
+            sh(20, 18, 0)
+        );
     }
 }

@@ -336,6 +336,7 @@ fn monthly_report() -> ServiceReport {
             group("email", "email", 9, 8),
             group("inspection", "inspection", 8, 7),
         ],
+        by_kind: vec![group("fault", "fault", 36, 33), group("complaint", "complaint", 6, 5)],
         by_customer_tier: vec![group("standard", "standard", 12, 11), group("gold", "gold", 30, 27)],
         by_region: vec![
             group("1", "Hangzhou", 35, 32),
@@ -344,6 +345,7 @@ fn monthly_report() -> ServiceReport {
         ],
         sla: ReportSla {
             response: clock(42, 40, 0, Some(12.0), Some(31.5)),
+            departure: clock(14, 14, 0, Some(35.0), Some(80.0)),
             arrival: clock(14, 12, 1, Some(96.0), Some(181.0)),
             resolution: clock(38, 35, 2, Some(1260.0), Some(2890.0)),
             callback: clock(6, 6, 0, None, None),
@@ -355,11 +357,13 @@ fn monthly_report() -> ServiceReport {
                 tier: LadderTier::Remote,
                 count: 11,
                 skipped_tier: 0,
+                automatic: 4,
             },
             ReportEscalations {
                 tier: LadderTier::Onsite,
                 count: 14,
                 skipped_tier: 3,
+                automatic: 0,
             },
         ],
         major_faults: ReportMajorFaults {
@@ -462,10 +466,12 @@ fn service_report_weekly_for_every_customer() {
             first_contact_rate_pct: None,
         },
         by_channel: vec![group("phone", "phone", 3, 0)],
+        by_kind: vec![group("fault", "fault", 3, 0)],
         by_customer_tier: vec![group("standard", "standard", 3, 0)],
         by_region: vec![],
         sla: ReportSla {
             response: clock(3, 3, 0, Some(8.0), Some(14.4)),
+            departure: clock(0, 0, 0, None, None),
             arrival: clock(0, 0, 0, None, None),
             resolution: clock(0, 0, 0, None, None),
             callback: clock(0, 0, 0, None, None),

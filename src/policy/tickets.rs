@@ -28,6 +28,7 @@ pub enum Act {
     CallbackDone,
     Arrival,
     Update,
+    ChangeKind,
     ListOnsiteRequests,
     Notifications,
 }
@@ -52,6 +53,7 @@ impl Act {
         Act::CallbackDone,
         Act::Arrival,
         Act::Update,
+        Act::ChangeKind,
         Act::ListOnsiteRequests,
         Act::Notifications,
     ];
@@ -76,6 +78,7 @@ impl Act {
             Act::CallbackDone => "Record a callback made",
             Act::Arrival => "Record the arrival on site",
             Act::Update => "Change a ticket's priority, site or text",
+            Act::ChangeKind => "Change a ticket's request kind, with a reason",
             Act::ListOnsiteRequests => "List on-site registrations",
             Act::Notifications => "Read and mark their notifications",
         }
@@ -126,7 +129,8 @@ pub fn grant(role: Role, act: Act) -> Grant {
         | Act::Authorize
         | Act::RequestCallback
         | Act::CallbackDone
-        | Act::Update => or_tied(role, LEADS, Tie::OwnerOrAssignee),
+        | Act::Update
+        | Act::ChangeKind => or_tied(role, LEADS, Tie::OwnerOrAssignee),
         Act::Handoff | Act::Cancel => or_tied(role, LEADS, Tie::Owner),
         Act::Assign | Act::Arrival => or_tied(role, &[Role::Supervisor, Role::Dispatcher], Tie::OwnerOrAssignee),
         Act::Notifications => Grant::Yes,
@@ -258,6 +262,7 @@ mod tests {
             (t(Act::CallbackDone), work),
             (t(Act::Arrival), "Y own+ own+ Y own+ Y own+ own+"),
             (t(Act::Update), work),
+            (t(Act::ChangeKind), work),
             (t(Act::ListOnsiteRequests), "Y Y Y Y - Y Y Y"),
             (t(Act::Notifications), "Y Y Y Y Y Y Y Y"),
         ];

@@ -26,7 +26,7 @@ use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday};
 use diesel::prelude::*;
 use fieldline_mobile_api::{
-    Channel, DayHours, LadderTier, Priority, RegionClass, Role, TicketStatus, Tier, VisitStatus,
+    Channel, DayHours, LadderTier, Priority, RegionClass, Role, TicketStatus, Tier, TierAction, VisitStatus,
 };
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -1120,12 +1120,19 @@ fn plan(rng: &mut StdRng, h: &History, number: String, cursor: &mut [usize]) -> 
         targets: sla::default_targets(p.tier, priority, RegionClass::Urban),
         sla: SlaState {
             response: ClockState::default(),
+            hotline: ClockState::default(),
+            remote: ClockState::default(),
+            departure: ClockState::default(),
             arrival: ClockState::default(),
             resolution: ClockState::default(),
             callback: ClockState::default(),
             paused_at: None,
             finished: false,
             step: 0,
+            tier: LadderTier::Hotline,
+            remote_authorized: false,
+            on_hotline: TierAction::Alert,
+            on_remote: TierAction::Alert,
         },
     };
     let ev = |at, actor, kind, from: Option<&'static str>, to: Option<&'static str>| {
@@ -1320,14 +1327,22 @@ fn record_sla(h: &History, t: &mut Past) {
         ClockState { due, met, breached }
     };
     let finished = matches!(t.status, TicketStatus::Resolved | TicketStatus::Closed);
+    // Generated tickets have no tier limits (as if registered before them).
     let mut s = SlaState {
         response: clock(Some(response), t.responded),
+        hotline: ClockState::default(),
+        remote: ClockState::default(),
+        departure: ClockState::default(),
         arrival: clock(arrival, arrived),
         resolution: clock(Some(dues.resolution), t.resolved),
         callback: ClockState::default(),
         paused_at: t.paused_at,
         finished,
         step: 0,
+        tier: t.tier,
+        remote_authorized: t.authorized.is_some(),
+        on_hotline: TierAction::Alert,
+        on_remote: TierAction::Alert,
     };
     // The alert steps taken until the ticket was resolved, paused, or until now.
     let until = t.resolved.or(t.paused_at).unwrap_or(h.now);

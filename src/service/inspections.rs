@@ -25,7 +25,7 @@ use crate::policy::{Caller, Facts};
 use chrono::{Duration, NaiveDate};
 use fieldline_mobile_api::{
     Channel, Inspection, InspectionFinding, InspectionPlan, InspectionStatus, NewFinding, NewInspectionPlan, Note,
-    Page, UpdateInspectionPlan, VisitStatus,
+    Page, RequestKind, UpdateInspectionPlan, VisitStatus,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -526,6 +526,7 @@ pub fn record_finding_in_tx(
         site_id: Some(row.site_id),
         asset_id,
         channel: Channel::Inspection,
+        kind: RequestKind::Fault,
         priority: f.priority,
         title: f.title.clone(),
         description: f.ticket_description(&about),

@@ -30,6 +30,7 @@ pub mod sla;
 pub mod sla_scan;
 pub mod surveys;
 pub mod technicians;
+pub mod ticket_clocks;
 pub mod tickets;
 pub mod tickets_changes;
 pub mod tickets_registration;

@@ -20,7 +20,8 @@ use crate::error::{AppError, AppResult};
 use crate::policy::followup::{self as policy, Act};
 use chrono::{Days, Duration};
 use fieldline_mobile_api::{
-    Channel, Page, Revisit, RevisitFile, RevisitKind, RevisitOutcome, RevisitProgress, RevisitStatus, Ticket,
+    Channel, Page, RequestKind, Revisit, RevisitFile, RevisitKind, RevisitOutcome, RevisitProgress, RevisitStatus,
+    Ticket,
 };
 use serde_json::json;
 
@@ -223,6 +224,7 @@ fn open_ticket(
         site_id: site,
         asset_id: asset,
         channel: Channel::Revisit,
+        kind: RequestKind::Fault,
         priority: rules::TICKET_PRIORITY,
         title: o.ticket_title(),
         description: o.ticket_description(&about),

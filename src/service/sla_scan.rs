@@ -1,12 +1,14 @@
-//! The SLA breach scan: tickets past a due time get their breach recorded and their alert steps
-//! taken (the owner, then supervisors, then managers; an on-site ticket is also flagged to
-//! dispatch), each step once.
+//! The SLA breach scan: tickets past a due time get their breach recorded, a missed tier limit
+//! climbs the ticket to the next tier where its policy says so (an escalation made by the
+//! service: to remote only with the customer's authorization, to on-site with a proposed visit
+//! window), and their alert steps are taken (the owner, then supervisors, then managers; an
+//! on-site ticket is also flagged to dispatch), each once.
 
-use super::tickets_changes::{refresh_next_check, stamp_breach};
+use super::tickets_changes::{enter_tier, recompute_dues, refresh_next_check, stamp_breach};
 use crate::db::audit::{self, snapshot, Actor};
 use crate::db::tickets::events::{self, NewEvent};
 use crate::db::tickets::{self as store, onsite, TicketRow};
-use crate::db::{notifications, write, DbConn};
+use crate::db::{notifications, utc, write, DbConn};
 use crate::domain::escalation::{self, Decision};
 use crate::error::AppResult;
 use crate::policy::tickets as policy;
@@ -43,23 +45,95 @@ fn scan_one(c: &mut DbConn, id: i64, now: DateTime<Utc>, step_interval: Duration
         let decision = escalation::decide(&before.sla_state()?, now, step_interval);
         let mut row = before.clone();
         record_breaches(c, &actor, &mut row, &decision)?;
+        let climbed = climb(c, &actor, &mut row, &decision, step_interval)?;
         take_steps(c, &actor, &mut row, &decision)?;
         refresh_next_check(&mut row, step_interval)?;
         store::save(c, &before, &mut row, now)?;
-        let taken = (decision.breaches.len() + decision.steps.len()) as i64;
+        let taken = (decision.breaches.len() + decision.steps.len() + usize::from(decision.climb.is_some())) as i64;
         if taken > 0 {
+            // A climb is an escalation made by the service: the audit names no user.
+            let action = if climbed { "auto_escalate" } else { "sla_scan" };
             audit::record(
                 c,
                 &actor,
                 "ticket",
                 id,
-                "sla_scan",
+                action,
                 snapshot(&before.to_wire()?),
                 snapshot(&row.to_wire()?),
             )?;
         }
         Ok(taken)
     })
+}
+
+/// The ticket's owner, and its assignee when another person.
+fn owner_and_assignee(row: &TicketRow) -> Vec<i64> {
+    [Some(row.owner_id), row.assignee_id.filter(|a| *a != row.owner_id)]
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// Climbs the ticket to the next tier when a missed tier limit calls for it: the escalation
+/// (made by the service, with its reason), the new tier's clocks, on-site the registration with
+/// the proposed visit window, and a word to the owner. A climb that cannot be made (no remote
+/// authorization on record) is said on the timeline and to the owner instead; its breach alerts.
+/// Returns whether the ticket climbed.
+fn climb(
+    c: &mut DbConn,
+    actor: &Actor,
+    row: &mut TicketRow,
+    decision: &Decision,
+    step_interval: Duration,
+) -> AppResult<bool> {
+    let Some(climb) = decision.climb else {
+        return Ok(false);
+    };
+    let (id, now) = (row.id, actor.at);
+    let due = row.sla_state()?.clock(climb.clock).due;
+    let (from, to) = (climb.from.as_str(), climb.to.as_str());
+    let data = json!({"automatic": true, "clock": climb.clock.as_str(), "due_at": due});
+    let people = owner_and_assignee(row);
+    if let Some(why) = climb.blocked {
+        let e = NewEvent::new(id, actor, "auto_escalation_blocked").from_to(Some(from), Some(to));
+        events::add(c, e.reason(Some(why)).data(data))?;
+        let msg = format!(
+            "Ticket {} is past its {from} tier's time limit and cannot climb to {to} on its own: {why}",
+            row.number
+        );
+        notifications::notify(c, &people, id, "auto_escalation_blocked", &msg, now)?;
+        return Ok(false);
+    }
+    let reason = format!("the {from} tier's time limit passed");
+    enter_tier(row, climb.to, now);
+    let e = NewEvent::new(id, actor, "escalated").from_to(Some(from), Some(to));
+    events::add(c, e.reason(Some(&reason)).data(data))?;
+    let cal = crate::db::sla::calendar(c)?;
+    recompute_dues(row, &cal, step_interval)?;
+    if climb.to == LadderTier::Onsite {
+        let arrival = row.arrival_due_at.map(utc).unwrap_or(now);
+        let departure = row.departure_due_at.map(utc).unwrap_or(now);
+        let (start, end) = escalation::proposed_window(now, departure, arrival);
+        let notes = "Proposed by the service from the arrival due time: agree the visit time with the customer";
+        // Registered in the name of the ticket's owner, who stays responsible for it.
+        let req = onsite::insert(
+            c,
+            &onsite::NewOnsiteRequest {
+                ticket_id: id,
+                window_start: start,
+                window_end: end,
+                notes: Some(notes),
+                created_by: row.owner_id,
+                at: now,
+            },
+        )?;
+        let data = json!({"onsite_request_id": req, "window_start": start, "window_end": end, "automatic": true});
+        events::add(c, NewEvent::new(id, actor, "onsite_requested").data(data))?;
+    }
+    let msg = format!("Ticket {} climbed to {to} on its own: {reason}", row.number);
+    notifications::notify(c, &people, id, "auto_escalated", &msg, now)?;
+    Ok(true)
 }
 
 /// Stamps each clock just missed, with its timeline event.
@@ -79,13 +153,7 @@ fn take_steps(c: &mut DbConn, actor: &Actor, row: &mut TicketRow, decision: &Dec
     let onsite = row.tier()? == LadderTier::Onsite;
     for &step in &decision.steps {
         let (who, recipients) = match step {
-            1 => (
-                "owner",
-                [Some(row.owner_id), row.assignee_id.filter(|a| *a != row.owner_id)]
-                    .into_iter()
-                    .flatten()
-                    .collect(),
-            ),
+            1 => ("owner", owner_and_assignee(row)),
             _ => {
                 let (who, role) = policy::sla_audience(step);
                 (who, store::active_users_with(c, role)?)

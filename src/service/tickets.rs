@@ -17,7 +17,7 @@ use crate::policy::{self as policies, Action, Caller, Facts};
 use chrono::{DateTime, Duration, Utc};
 use fieldline_mobile_api::{
     AuthorizationMethod, Channel, LadderTier, OnsiteRequest, OnsiteRequestStatus, Page, Priority, RemoteAuthorization,
-    Role, Ticket, TicketEvent, UserId,
+    RequestKind, Role, Ticket, TicketEvent, UserId,
 };
 use serde_json::Value;
 
@@ -66,6 +66,15 @@ pub enum Change {
     },
     Arrived {
         at: DateTime<Utc>,
+    },
+    /// The first technician set off (from a visit going en route).
+    Departed {
+        at: DateTime<Utc>,
+    },
+    /// A new request kind, with the reason.
+    Kind {
+        kind: RequestKind,
+        reason: String,
     },
     /// Marks the ticket a major fault; `details` go into the timeline entry.
     MajorFault {
@@ -125,7 +134,8 @@ impl Change {
             Change::Authorize { .. } => Act::Authorize,
             Change::RequestCallback { .. } => Act::RequestCallback,
             Change::CallbackDone { .. } => Act::CallbackDone,
-            Change::Arrived { .. } => Act::Arrival,
+            Change::Arrived { .. } | Change::Departed { .. } => Act::Arrival,
+            Change::Kind { .. } => Act::ChangeKind,
             Change::MajorFault { .. } => return Action::FaultReports(FaultAct::DeclareMajorFault),
             Change::Update { .. } => Act::Update,
         };
@@ -151,6 +161,8 @@ impl Change {
             Change::RequestCallback { .. } => "request_callback",
             Change::CallbackDone { .. } => "callback_done",
             Change::Arrived { .. } => "arrived",
+            Change::Departed { .. } => "departed",
+            Change::Kind { .. } => "change_kind",
             Change::MajorFault { .. } => "major_fault",
             Change::Update { .. } => "update",
         }
@@ -256,6 +268,8 @@ fn apply(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, change: &Change) -> AppRe
         Change::RequestCallback { reason } => changes::request_callback(c, x, row, reason.as_deref())?,
         Change::CallbackDone { reason } => changes::callback_done(c, x, row, reason.as_deref())?,
         Change::Arrived { at } => changes::arrived(c, x, row, *at)?,
+        Change::Departed { at } => changes::departed(c, x, row, *at)?,
+        Change::Kind { kind, reason } => return changes::change_kind(c, x, row, *kind, reason),
         Change::MajorFault { reason, details } => changes::major_fault(c, x, row, reason.as_deref(), details.clone())?,
         Change::Update {
             priority,

@@ -1,16 +1,18 @@
 //! Each kind of change to a ticket, applied to its row inside the change's transaction (the
 //! checks, saving and the audit record are `tickets::change_in_tx`'s): the ladder steps, the
 //! customer's acceptance, handoff and assignment, the remote authorization, callbacks, the
-//! arrival, the major-fault mark and the field updates; the SLA clocks they move; and the new
-//! targets after a customer's tier changed.
+//! departure and the arrival, the request kind, the major-fault mark and the field updates; and
+//! the new targets after a kind or a customer's tier changed. The SLA clocks they move are
+//! `ticket_clocks`'.
 
+pub use super::ticket_clocks::{enter_tier, recompute_dues, refresh_next_check, stamp_breach, stamp_met_late};
 use super::tickets::LadderAction;
 use crate::db::audit::{self, snapshot, Actor};
 use crate::db::dispatch::visits as visit_store;
 use crate::db::tickets::events::{self, NewEvent};
 use crate::db::tickets::onsite::{self, NewOnsiteRequest};
 use crate::db::tickets::records::{self, NewAcceptance, NewAuthorization};
-use crate::db::tickets::{self as store, lookups, opt_utc, parse, TicketRow};
+use crate::db::tickets::{self as store, lookups, opt_utc, TicketRow};
 use crate::db::{notifications, sla as sla_policy, ts, utc, DbConn};
 use crate::domain::escalation::{self, SlaClock};
 use crate::domain::ladder::{self, Action, Refusal};
@@ -18,7 +20,7 @@ use crate::domain::sla::{self, Calendar};
 use crate::error::{AppError, AppResult};
 use crate::policy::tickets as policy;
 use chrono::{DateTime, Duration, Utc};
-use fieldline_mobile_api::{AuthorizationMethod, Channel, LadderTier, Priority, RegionClass, Role, TicketStatus, Tier};
+use fieldline_mobile_api::{AuthorizationMethod, Channel, LadderTier, Priority, RequestKind, Role, TicketStatus, Tier};
 use serde_json::json;
 
 /// What every change reads: who acts, on which ticket as it was, the calendar, the SLA step.
@@ -54,58 +56,6 @@ fn refusal(r: Refusal) -> AppError {
     match r {
         Refusal::ReasonRequired => AppError::validation("reason", r.to_string()),
         other => AppError::InvalidTransition(other.to_string()),
-    }
-}
-
-// ---------------------------------------------------------------- the SLA clocks
-
-/// Sets the due times from the targets, the calendar and the pause so far, and the next check.
-pub fn recompute_dues(row: &mut TicketRow, cal: &Calendar, step_interval: Duration) -> AppResult<()> {
-    let t = row.targets()?;
-    let paused = Duration::seconds(row.paused_seconds);
-    let opened = utc(row.opened_at);
-    let d = sla::dues(cal, &t, opened, paused);
-    let response = if row.channel == Channel::Email.as_str() {
-        // An e-mailed request is answered by the end of the first working day (the day it
-        // arrives, or the next one when it arrives after hours), moved by any pause.
-        let due = cal.end_of_first_working_day(opened);
-        if paused > Duration::zero() {
-            sla::add(cal, t.mode, due, paused)
-        } else {
-            due
-        }
-    } else {
-        d.response
-    };
-    row.response_due_at = ts(response);
-    row.resolution_due_at = ts(d.resolution);
-    row.arrival_due_at = row.onsite_at.map(|o| {
-        ts(sla::arrival_due(
-            cal,
-            &t,
-            utc(o),
-            Duration::seconds(row.paused_seconds - row.onsite_paused_seconds),
-        ))
-    });
-    refresh_next_check(row, step_interval)
-}
-
-pub fn refresh_next_check(row: &mut TicketRow, step_interval: Duration) -> AppResult<()> {
-    row.next_check_at = escalation::next_check(&row.sla_state()?, step_interval).map(ts);
-    Ok(())
-}
-
-/// Records a clock's breach once.
-pub fn stamp_breach(row: &mut TicketRow, clock: SlaClock, at: DateTime<Utc>) {
-    let slot = match clock {
-        SlaClock::Response => &mut row.response_breached_at,
-        SlaClock::Arrival => &mut row.arrival_breached_at,
-        SlaClock::Resolution => &mut row.resolution_breached_at,
-        SlaClock::Callback => &mut row.callback_breached_at,
-    };
-    if slot.is_none() {
-        *slot = Some(ts(at));
-        row.breached = true;
     }
 }
 
@@ -160,7 +110,9 @@ pub fn ladder_step(
         }
         None => {}
     }
-    row.ladder_tier = next.tier.as_str().into();
+    if next.tier != x.before.tier()? {
+        enter_tier(row, next.tier, now);
+    }
     row.status = next.status.as_str().into();
     let moved = |kind: &'static str| {
         x.event(kind)
@@ -175,8 +127,6 @@ pub fn ladder_step(
                 .from_to(Some(&before.ladder_tier), Some(to.as_str()));
             events::add(c, e.reason(reason).data(data))?;
             if let Some((start, end)) = window {
-                row.onsite_at = Some(ts(now));
-                row.onsite_paused_seconds = row.paused_seconds;
                 let req = onsite::insert(
                     c,
                     &NewOnsiteRequest {
@@ -209,6 +159,7 @@ pub fn ladder_step(
             events::add(c, moved("resumed").data(data))?
         }
     }
+    stamp_met_late(row, now)?;
     recompute_dues(row, x.cal, x.step_interval)
 }
 
@@ -423,7 +374,44 @@ pub fn arrived(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, at: DateTime<Utc>) 
         stamp_breach(row, SlaClock::Arrival, now);
     }
     events::add(c, x.event("arrived").data(json!({"arrived_at": at})))?;
+    stamp_met_late(row, now)?;
     refresh_next_check(row, x.step_interval)
+}
+
+/// The first technician set off for the site (a visit went en route): stops the departure
+/// clock; after its due time it is a breach, recorded like a late arrival.
+pub fn departed(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, at: DateTime<Utc>) -> AppResult<()> {
+    if x.before.tier()? != LadderTier::Onsite {
+        return Err(AppError::InvalidTransition(
+            "only an on-site ticket has a departure".into(),
+        ));
+    }
+    if row.departed_at.is_some() {
+        return Err(AppError::InvalidTransition("the departure is already recorded".into()));
+    }
+    row.departed_at = Some(ts(at));
+    events::add(c, x.event("departed").data(json!({"departed_at": at})))?;
+    stamp_met_late(row, x.now())?;
+    refresh_next_check(row, x.step_interval)
+}
+
+/// A new kind for the ticket, with the reason: its targets are taken again from the policy.
+pub fn change_kind(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, kind: RequestKind, reason: &str) -> AppResult<bool> {
+    let before = x.before;
+    if before.kind()? == kind {
+        return Err(AppError::validation("kind", format!("the ticket is already a {kind}")));
+    }
+    row.kind = kind.as_str().into();
+    let e = x.event("kind_changed").from_to(Some(&before.kind), Some(kind.as_str()));
+    events::add(c, e.reason(Some(reason)))?;
+    let r = Retarget {
+        actor: x.actor,
+        cal: x.cal,
+        step_interval: x.step_interval,
+        reason: Some(reason),
+    };
+    retarget(c, &r, row, before)?;
+    Ok(true)
 }
 
 pub fn major_fault(
@@ -520,14 +508,8 @@ struct Retarget<'a> {
 /// New targets from the policy (after a priority, customer tier or site change) and the due
 /// times they give, recorded in the timeline with the old and new due times.
 fn retarget(c: &mut DbConn, r: &Retarget, row: &mut TicketRow, before: &TicketRow) -> AppResult<()> {
-    let tier = parse("tier", &row.customer_tier, Tier::parse)?;
-    let priority = parse("priority", &row.priority, Priority::parse)?;
-    let class = parse("region class", &row.region_class, RegionClass::parse)?;
-    let t = sla_policy::targets_for(c, tier, priority, class)?;
-    row.response_minutes = t.response.num_minutes() as i32;
-    row.arrival_minutes = t.arrival.num_minutes() as i32;
-    row.resolution_minutes = t.resolution.num_minutes() as i32;
-    row.clock_mode = t.mode.as_str().into();
+    let t = sla_policy::targets_for(c, &row.class()?)?;
+    row.set_targets(&t);
     recompute_dues(row, r.cal, r.step_interval)?;
     let data = json!({
         "before": {"response_due_at": utc(before.response_due_at), "arrival_due_at": opt_utc(before.arrival_due_at),

@@ -1,15 +1,16 @@
 //! Registering a ticket: what it copies from the customer, contact, asset and site, its SLA
 //! targets and due times, its number, its first timeline event and audit record.
 
-use super::tickets_changes::recompute_dues;
+use super::ticket_clocks::{recompute_dues, start_tier_clocks};
 use crate::db::audit::{self, snapshot, Actor};
 use crate::db::tickets::events::{self, NewEvent};
 use crate::db::tickets::lookups::{self, AssetFacts, ContactFacts};
 use crate::db::tickets::{self as store, parse, TicketRow};
 use crate::db::{notifications, sla as sla_policy, ts, write, DbConn};
+use crate::domain::sla::TicketClass;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Datelike, Duration, Utc};
-use fieldline_mobile_api::{Channel, LadderTier, Priority, Ticket, TicketStatus, Tier};
+use fieldline_mobile_api::{Channel, LadderTier, Priority, RequestKind, Ticket, TicketStatus, Tier};
 use serde_json::json;
 
 /// A registration whose fields passed validation.
@@ -20,6 +21,7 @@ pub struct Registration {
     pub site_id: Option<i64>,
     pub asset_id: Option<i64>,
     pub channel: Channel,
+    pub kind: RequestKind,
     pub priority: Priority,
     pub title: String,
     pub description: String,
@@ -157,7 +159,13 @@ fn prepare(
     let site_id = r.site_id.or(asset.as_ref().map(|a| a.site_id));
     check_site(c, r)?;
     let (region_id, class) = lookups::place(c, site_id)?;
-    let targets = sla_policy::targets_for(c, tier_enum, r.priority, class)?;
+    let ticket_class = TicketClass {
+        kind: r.kind,
+        tier: tier_enum,
+        priority: r.priority,
+        class,
+    };
+    let targets = sla_policy::targets_for(c, &ticket_class)?;
     let cal = sla_policy::calendar(c)?;
     let now = ts(actor.at);
     let opened = ts(r.received_at);
@@ -189,10 +197,10 @@ fn prepare(
         major_fault: false,
         remote_authorized: false,
         opened_at: opened,
-        clock_mode: targets.mode.as_str().into(),
-        response_minutes: targets.response.num_minutes() as i32,
-        arrival_minutes: targets.arrival.num_minutes() as i32,
-        resolution_minutes: targets.resolution.num_minutes() as i32,
+        clock_mode: String::new(),
+        response_minutes: 0,
+        arrival_minutes: 0,
+        resolution_minutes: 0,
         paused_seconds: 0,
         paused_at: None,
         onsite_at: None,
@@ -227,7 +235,24 @@ fn prepare(
         version: 1,
         created_at: now,
         updated_at: now,
+        kind: r.kind.as_str().into(),
+        hotline_minutes: 0,
+        remote_minutes: 0,
+        departure_minutes: 0,
+        hotline_action: String::new(),
+        remote_action: String::new(),
+        remote_at: None,
+        remote_paused_seconds: 0,
+        hotline_due_at: None,
+        remote_due_at: None,
+        departure_due_at: None,
+        departed_at: None,
+        hotline_breached_at: None,
+        remote_breached_at: None,
+        departure_breached_at: None,
     };
+    row.set_targets(&targets);
+    start_tier_clocks(&mut row);
     recompute_dues(&mut row, &cal, step_interval)?;
     Ok(row)
 }
@@ -283,7 +308,7 @@ fn store_registration(c: &mut DbConn, actor: &Actor, r: &Registration, mut row: 
     row.id = id;
     let out = row.to_wire()?;
     let data = json!({
-        "number": out.number, "channel": out.channel, "priority": out.priority,
+        "number": out.number, "channel": out.channel, "kind": out.kind, "priority": out.priority,
         "response_due_at": out.response_due_at, "resolution_due_at": out.resolution_due_at,
     });
     let e = NewEvent::new(id, actor, "registered").from_to(None, Some(TicketStatus::New.as_str()));

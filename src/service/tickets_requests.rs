@@ -18,8 +18,8 @@ use crate::policy::{self, Action};
 use chrono::{DateTime, Duration, Utc};
 use fieldline_mobile_api::{
     AcceptanceRequest, ArrivalRequest, AssignRequest, CancelTicketRequest, Channel, CustomerContactRequest,
-    EscalateRequest, HandoffRequest, NewAuthorization, NewTicket, Note, RemoteAuthorization, Ticket, TicketStatus,
-    UpdateTicket,
+    EscalateRequest, HandoffRequest, KindChange, NewAuthorization, NewTicket, Note, RemoteAuthorization, RequestKind,
+    Ticket, TicketStatus, UpdateTicket,
 };
 
 /// An optional free text of up to 2,000 characters (a reason, a note, a comment).
@@ -57,6 +57,7 @@ pub fn register(c: &mut DbConn, who: &Who, b: NewTicket, settings: &Settings) ->
         site_id: b.site_id.map(|x| x.0),
         asset_id: b.asset_id.map(|x| x.0),
         channel: b.channel,
+        kind: b.kind.unwrap_or(RequestKind::Fault),
         priority: b.priority,
         title: validate::text("title", &b.title, 200)?,
         description: validate::text("description", &b.description, 10_000)?,
@@ -103,6 +104,15 @@ pub fn customer_contact(
     let ch = Change::CustomerContact {
         channel: b.channel,
         note: validate::text("note", &b.note, 2000)?,
+    };
+    change(c, who, t, ch, settings)
+}
+
+/// Changes the request kind, with a reason (its targets are taken again from the policy).
+pub fn change_kind(c: &mut DbConn, who: &Who, t: Target, b: KindChange, settings: &Settings) -> AppResult<Ticket> {
+    let ch = Change::Kind {
+        kind: b.kind,
+        reason: validate::text("reason", &b.reason, 2000)?,
     };
     change(c, who, t, ch, settings)
 }

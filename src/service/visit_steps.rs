@@ -1,5 +1,5 @@
-//! The steps of a visit on the technician's phone: accept, decline (back to dispatch), set off,
-//! check in on site (which stops the ticket's arrival clock), complete (billed by the warranty
+//! The steps of a visit on the technician's phone: accept, decline (back to dispatch), set off
+//! (which stops the ticket's departure clock), check in on site (which stops the ticket's arrival clock), complete (billed by the warranty
 //! rule) and fail (or ask for another visit), each with the visit's timeline entry, audit record,
 //! and what follows for an inspection.
 
@@ -64,6 +64,7 @@ pub fn take(
         }
         StepData::EnRoute => {
             store::set_en_route(c, id, actor.at)?;
+            set_off(c, &actor, &before, settings)?;
             ("visit_en_route", None)
         }
         StepData::CheckIn { at, reason } => {
@@ -183,6 +184,24 @@ fn decline(c: &mut DbConn, actor: &Actor, before: &VisitRow, reason: &str) -> Ap
     let dispatchers = tech_store::active_users_of_role(c, policy::DECLINE_AUDIENCE)?;
     let msg = format!("Visit {} was declined and needs a technician: {reason}", before.id);
     notifications::notify(c, &dispatchers, before.ticket_id, "visit_declined", &msg, actor.at)?;
+    Ok(())
+}
+
+/// The first technician to set off for an on-site ticket stops its departure clock.
+fn set_off(c: &mut DbConn, actor: &Actor, before: &VisitRow, settings: &crate::config::Settings) -> AppResult<()> {
+    if let Some(ticket_id) = before.ticket_id {
+        let t = ticket_store::get(c, ticket_id)?;
+        if t.departed_at.is_none() && t.ladder_tier == LadderTier::Onsite.as_str() && t.status()?.is_open() {
+            super::tickets::change_in_tx(
+                c,
+                actor,
+                None,
+                ticket_id,
+                super::tickets::Change::Departed { at: actor.at },
+                settings.escalation_step(),
+            )?;
+        }
+    }
     Ok(())
 }
 

@@ -248,6 +248,7 @@ async fn a_technician_works_a_visit_from_the_phone() {
     assert!(
         kinds.ends_with(&[
             "visit_accepted",
+            "departed",
             "visit_en_route",
             "arrived",
             "visit_checked_in",

@@ -199,8 +199,12 @@ async fn a_week_of_tickets_gives_exact_figures_in_json_and_csv_for_each_scope() 
         (k.met_pct, k.median_minutes, k.p90_minutes),
         (Some(33.3), Some(1530.0), Some(2610.0))
     );
+    // T3's technician was not on record as setting off within 4 h: the arrival after 6 h is
+    // the first sign of the departure.
+    let k = &s.departure;
+    assert_eq!((k.counted, k.met, k.missed, k.still_open), (1, 0, 1, 0));
     assert_eq!((s.callback.counted, s.callback.met_pct), (0, None));
-    assert_eq!((s.breaches, s.breached_tickets), (3, 2));
+    assert_eq!((s.breaches, s.breached_tickets), (4, 2));
 
     let esc: Vec<(LadderTier, i64, i64)> = mine
         .escalations
@@ -330,8 +334,11 @@ async fn a_week_of_tickets_gives_exact_figures_in_json_and_csv_for_each_scope() 
         "sla,resolution,,median_minutes,1530",
         "sla,resolution,,still_open,1",
         "sla,callback,,met_pct,",
-        "sla,,,breaches,3",
+        "sla,,,breaches,4",
+        "sla,departure,,missed,1",
+        "kind,fault,fault,received,3",
         "escalations,onsite,,skipped_tier,1",
+        "escalations,onsite,,automatic,0",
         "major_faults,,,open_at_end,1",
         "satisfaction,revisit,,average_score,4.5",
         &format!("agent,{},{},closed,2", f.agent.id, f.agent.display_name),

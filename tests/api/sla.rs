@@ -1,5 +1,5 @@
 use crate::helpers::{problem, spawn_app};
-use fieldline_mobile_api::{BusinessCalendar, Holiday, Role, SlaPolicy};
+use fieldline_mobile_api::{BusinessCalendar, Holiday, RegionClass, RequestKind, Role, SlaPolicy, Tier, TierAction};
 use serde_json::json;
 
 #[tokio::test]
@@ -7,17 +7,30 @@ async fn the_shipped_policies_follow_the_service_rules() {
     let app = spawn_app().await;
     let agent = app.token(Role::Agent).await;
     let all: Vec<SlaPolicy> = app.ok(app.get("/api/v1/sla/policies", &agent).await, 200).await;
-    assert_eq!(all.len(), 5 * 4 * 2, "tier x priority x region class");
-    for p in &all {
+    let (base, complaints): (Vec<&SlaPolicy>, Vec<&SlaPolicy>) = all.iter().partition(|p| p.kind.is_none());
+    assert_eq!(base.len(), 5 * 4 * 2, "tier x priority x region class");
+    assert_eq!(complaints.len(), 5, "a complaint row per customer tier");
+    for p in &base {
+        let (tier, class) = (p.customer_tier.unwrap(), p.region_class.unwrap());
         assert!(p.resolution_minutes <= 48 * 60, "resolution at most 48 h");
-        if p.region_class == fieldline_mobile_api::RegionClass::Urban {
+        if class == RegionClass::Urban {
             assert!(p.resolution_minutes <= 36 * 60, "urban at most 36 h");
         }
-        if p.customer_tier.is_vip() {
-            let standard = all
+        assert!(p.hotline_minutes <= 24 * 60, "a tier holds a request at most 24 h");
+        assert_eq!(
+            p.departure_minutes * 2,
+            p.arrival_minutes,
+            "set off within half the arrival"
+        );
+        assert_eq!(
+            (p.hotline_action, p.remote_action),
+            (TierAction::Climb, TierAction::Alert)
+        );
+        if tier.is_vip() {
+            let standard = base
                 .iter()
                 .find(|q| {
-                    q.customer_tier == fieldline_mobile_api::Tier::Standard
+                    q.customer_tier == Some(Tier::Standard)
                         && q.priority == p.priority
                         && q.region_class == p.region_class
                 })
@@ -28,10 +41,20 @@ async fn the_shipped_policies_follow_the_service_rules() {
             );
         }
     }
+    for p in &complaints {
+        assert_eq!(p.kind, Some(RequestKind::Complaint));
+        assert_eq!(
+            (p.priority, p.region_class),
+            (None, None),
+            "whatever the priority and site"
+        );
+        let vip = p.customer_tier.unwrap().is_vip();
+        assert_eq!(p.resolution_minutes, if vip { 24 * 60 } else { 48 * 60 });
+    }
     let gold: Vec<SlaPolicy> = app
         .ok(app.get("/api/v1/sla/policies?customer_tier=gold", &agent).await, 200)
         .await;
-    assert_eq!(gold.len(), 8);
+    assert_eq!(gold.len(), 8 + 1);
 }
 
 #[tokio::test]

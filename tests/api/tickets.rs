@@ -668,7 +668,11 @@ async fn the_sla_scan_records_breaches_and_climbs_the_alerts_once_each() {
     assert_eq!(run_scan(&app).await.actions, 1);
     assert_eq!(unread(manager.clone()).await, 1, "then the managers");
     app.clock.advance(Duration::hours(5));
-    assert_eq!(run_scan(&app).await.actions, 0, "there is no step after the managers");
+    assert_eq!(
+        run_scan(&app).await.actions,
+        2,
+        "no step after the managers; the hotline's 4 h limit passed: its breach, and a climb that needs the customer's authorization"
+    );
     app.clock.advance(Duration::hours(12));
     assert_eq!(
         run_scan(&app).await.actions,
@@ -681,7 +685,7 @@ async fn the_sla_scan_records_breaches_and_climbs_the_alerts_once_each() {
         .filter(|e| e.kind == "sla_breach")
         .map(|e| e.to.clone().unwrap())
         .collect();
-    assert_eq!(breaches, ["response", "resolution"]);
+    assert_eq!(breaches, ["response", "hotline", "resolution"]);
     let alerts: Vec<_> = events
         .iter()
         .filter(|e| e.kind == "sla_alert")
@@ -713,7 +717,7 @@ async fn a_late_on_site_ticket_is_flagged_to_dispatch() {
     );
     app.clock.advance(Duration::hours(4) + Duration::minutes(1));
     let run = run_scan(&app).await;
-    assert_eq!(run.actions, 2, "the arrival breach and the first alert");
+    assert_eq!(run.actions, 3, "the departure and arrival breaches and the first alert");
     let v: Ticket = app
         .ok(app.get(&format!("/api/v1/tickets/{}", t.id), &f.token).await, 200)
         .await;

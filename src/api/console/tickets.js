@@ -50,17 +50,18 @@ export class TicketDesk {
   }
 
   renderList(page) {
-    const head = el('tr', {}, ['Number', 'Title', 'Status', 'Tier', 'Priority', 'Resolution due', 'SLA'].map((h) => el('th', {}, h)));
+    const head = el('tr', {}, ['Number', 'Title', 'Kind', 'Status', 'Tier', 'Priority', 'Resolution due', 'SLA'].map((h) => el('th', {}, h)));
     const rows = page.items.map((t) =>
       el('tr', { class: `row${t.id === this.selected ? ' selected' : ''}`, 'data-ticket-id': t.id, onclick: () => { location.hash = `#tickets/${t.id}`; } },
         el('td', {}, t.number),
         el('td', {}, t.title),
+        el('td', {}, t.kind),
         el('td', {}, t.status.replaceAll('_', ' ')),
         el('td', {}, t.ladder_tier),
         el('td', {}, t.priority.toUpperCase()),
         el('td', {}, localTime(t.resolution_due_at, this.zone, true)),
         el('td', {}, t.breached ? el('span', { class: 'badge slack-breached' }, 'breached') : '', t.major_fault ? el('span', { class: 'badge slack-risk' }, 'major fault') : '')));
-    $('ticket-list').replaceChildren(el('thead', {}, head), el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { colSpan: 7 }, 'No ticket matches.'))));
+    $('ticket-list').replaceChildren(el('thead', {}, head), el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { colSpan: 8 }, 'No ticket matches.'))));
     const last = Math.min(page.offset + page.items.length, page.total);
     $('ticket-pager').replaceChildren(
       el('button', { type: 'button', disabled: page.offset === 0, onclick: () => { this.offset = Math.max(0, this.offset - PAGE); this.load(); } }, 'Previous'),
@@ -84,7 +85,7 @@ export class TicketDesk {
     const due = (label, at) => (at ? el('li', {}, `${label}: ${localTime(at, this.zone, true)}`) : null);
     $('ticket-detail').replaceChildren(
       el('h2', {}, `${t.number} · ${t.title}`),
-      el('p', {}, `${t.status.replaceAll('_', ' ')} at the ${t.ladder_tier} tier, ${t.priority.toUpperCase()}, ${t.customer_tier} customer; owner ${t.owner_id}${t.assignee_id ? `, assignee ${t.assignee_id}` : ''}.`),
+      el('p', {}, `A ${t.kind}, ${t.status.replaceAll('_', ' ')} at the ${t.ladder_tier} tier, ${t.priority.toUpperCase()}, ${t.customer_tier} customer; owner ${t.owner_id}${t.assignee_id ? `, assignee ${t.assignee_id}` : ''}.`),
       el('p', {}, t.description),
       el('ul', {}, due('Response due', t.response_due_at), due('Arrival due', t.arrival_due_at), due('Resolution due', t.resolution_due_at)),
       el('div', { class: 'actions' }, this.escalateForm(t), this.handoffForm(t), t.major_fault ? null : this.majorFaultForm(t)),

@@ -6,7 +6,7 @@ use crate::db::{ts, DbConn, Paging};
 use crate::error::AppResult;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use fieldline_mobile_api::{LadderTier, Page, Ticket, TicketStatus};
+use fieldline_mobile_api::{LadderTier, Page, RequestKind, Ticket, TicketStatus};
 
 #[derive(Debug, Default, Clone)]
 pub struct TicketFilter {
@@ -14,6 +14,7 @@ pub struct TicketFilter {
     /// Only tickets that are not closed.
     pub open: Option<bool>,
     pub tier: Option<LadderTier>,
+    pub kind: Option<RequestKind>,
     pub owner_id: Option<i64>,
     pub assignee_id: Option<i64>,
     pub customer_id: Option<i64>,
@@ -86,6 +87,9 @@ pub fn list(
         }
         if let Some(t) = f.tier {
             q = q.filter(ticket_is("ladder_tier", t.as_str()));
+        }
+        if let Some(k) = f.kind {
+            q = q.filter(ticket_is("kind", k.as_str()));
         }
         if let Some(o) = f.owner_id {
             q = q.filter(tickets::owner_id.eq(o));
