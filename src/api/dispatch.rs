@@ -276,11 +276,12 @@ pub async fn photo(
 ) -> AppResult<HttpResponse> {
     let ((id, photo), who) = (path.into_inner(), who(&user, &state));
     let (content_type, bytes) = run(&state, move |c, _| visit_photos::download(c, &who, id, photo)).await?;
+    let extension = if content_type == "image/png" { "png" } else { "jpg" };
     Ok(HttpResponse::Ok()
         .content_type(content_type)
         .insert_header((
             actix_web::http::header::CONTENT_DISPOSITION,
-            format!("inline; filename=\"visit-{id}-photo-{photo}\""),
+            format!("inline; filename=\"visit-{id}-photo-{photo}.{extension}\""),
         ))
         .body(bytes))
 }

@@ -59,6 +59,13 @@ async fn a_technician_attaches_photos_and_the_office_reads_them() {
             .unwrap_err(),
     );
     assert_eq!(c, ErrorCode::IdempotencyKeyReused);
+    let (c, _, _) = code(
+        phone
+            .attach_photo(visit.id, "photo-1", PhotoKind::After, "image/jpeg", jpeg(1000))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(c, ErrorCode::IdempotencyKeyReused, "the same bytes as another kind");
     let form = phone
         .attach_photo(visit.id, "photo-2", PhotoKind::SignedForm, "image/png", png_bytes())
         .await
@@ -84,6 +91,10 @@ async fn a_technician_attaches_photos_and_the_office_reads_them() {
             .await;
         assert_eq!(r.status(), 200);
         assert_eq!(r.headers()["content-type"], "image/png");
+        assert_eq!(
+            r.headers()["content-disposition"],
+            format!("inline; filename=\"visit-{}-photo-{}.png\"", visit.id, form.id).as_str()
+        );
         assert_eq!(r.bytes().await.unwrap().to_vec(), png_bytes());
     }
     // A photo of another visit is not found under this one.

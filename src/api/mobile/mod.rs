@@ -283,11 +283,11 @@ pub async fn attach_photo(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    // A resend has the same address, type and bytes.
+    // A resend has the same address, kind, type and bytes.
     let digest = visit_photos::sha256_hex(&bytes);
     let hash = request_hash(
         &req,
-        &serde_json::json!({"content_type": content_type, "sha256": digest}),
+        &serde_json::json!({"kind": q.kind, "content_type": content_type, "sha256": digest}),
     );
     let p = PhotoPost {
         visit: id.into_inner(),
