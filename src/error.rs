@@ -37,6 +37,8 @@ pub enum AppError {
     Conflict(String),
     #[error("technician booked: {0}")]
     TechnicianBooked(String),
+    #[error("quote not approved: {0}")]
+    QuoteNotApproved(String),
     #[error("invalid transition: {0}")]
     InvalidTransition(String),
     #[error("body larger than {0} bytes")]
@@ -102,6 +104,7 @@ impl AppError {
             AppError::Duplicate { .. } => ErrorCode::Duplicate,
             AppError::Conflict(_) => ErrorCode::Conflict,
             AppError::TechnicianBooked(_) => ErrorCode::TechnicianBooked,
+            AppError::QuoteNotApproved(_) => ErrorCode::QuoteNotApproved,
             AppError::InvalidTransition(_) => ErrorCode::InvalidTransition,
             AppError::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
             AppError::UriTooLong(_) => ErrorCode::UriTooLong,
@@ -136,6 +139,7 @@ impl AppError {
             | AppError::LinkUsed(d)
             | AppError::SurveyAnswered(d) => (d.clone(), None),
             AppError::Duplicate { field, detail } => (detail.clone(), field.clone()),
+            AppError::QuoteNotApproved(d) => (d.clone(), Some("quote".into())),
             AppError::InvalidCredentials => ("username or password is wrong".into(), None),
             AppError::TokenExpired => ("the access token has expired; refresh it".into(), None),
             AppError::MethodNotAllowed { allow } => (

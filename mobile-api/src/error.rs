@@ -37,6 +37,9 @@ pub enum ErrorCode {
     /// The technician is already booked in an overlapping window (a technician is never
     /// double-booked).
     TechnicianBooked,
+    /// Billable work (out of warranty) cannot be completed before the customer approved a quote
+    /// for it (the charge is told to the customer beforehand); `field` is `quote`.
+    QuoteNotApproved,
     /// The ticket's state does not allow this step (e.g. escalating a closed ticket, or remote
     /// service without the customer's authorization).
     InvalidTransition,
@@ -81,6 +84,7 @@ impl ErrorCode {
             ErrorCode::Duplicate => "duplicate",
             ErrorCode::Conflict => "conflict",
             ErrorCode::TechnicianBooked => "technician_booked",
+            ErrorCode::QuoteNotApproved => "quote_not_approved",
             ErrorCode::InvalidTransition => "invalid_transition",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::UriTooLong => "uri_too_long",
@@ -110,6 +114,7 @@ impl ErrorCode {
             ErrorCode::Duplicate
             | ErrorCode::Conflict
             | ErrorCode::TechnicianBooked
+            | ErrorCode::QuoteNotApproved
             | ErrorCode::InvalidTransition
             | ErrorCode::LinkUsed
             | ErrorCode::SurveyAnswered => 409,
@@ -144,6 +149,7 @@ impl ErrorCode {
             ErrorCode::Duplicate => "Duplicate",
             ErrorCode::Conflict => "Conflict",
             ErrorCode::TechnicianBooked => "Technician already booked",
+            ErrorCode::QuoteNotApproved => "Quote not approved",
             ErrorCode::InvalidTransition => "Invalid transition",
             ErrorCode::PayloadTooLarge => "Payload too large",
             ErrorCode::UriTooLong => "URI too long",
