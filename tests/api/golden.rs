@@ -301,11 +301,21 @@ async fn ladder(app: &TestApp, p: &People) -> Ladder {
         )
         .await
         .unwrap();
+    // Out of warranty: the technician tells the price beforehand and the customer signs it.
+    let q = phone
+        .make_quote(v.id, "golden-quote", v.version, &crate::quotes::one_line(1200.0))
+        .await
+        .unwrap();
+    let approval = json!({"approved_by": "Zhou Jie", "approved_at": q.made_at, "via": "signature_on_phone"});
+    let q = phone
+        .answer_quote((v.id, q.id), "approve", "golden-quote-approve", q.visit_version, &approval)
+        .await
+        .unwrap();
     app.clock.advance(Duration::minutes(50));
     let complete = json!({"work_notes": "Replaced the control board.", "parts": [{"part_number": "CB-93PM-01", "quantity": 1}],
-        "time_spent_minutes": 50, "quote_amount": 1200.0, "signoff_name": "Zhou Jie", "signature_png_base64": png()});
+        "time_spent_minutes": 50, "amount_charged": 1200.0, "signoff_name": "Zhou Jie", "signature_png_base64": png()});
     let v = phone
-        .visit_step(v.id, "complete", "golden-complete", v.version, &complete)
+        .visit_step(v.id, "complete", "golden-complete", q.visit_version, &complete)
         .await
         .unwrap();
     assert_eq!(v.status, VisitStatus::Completed);

@@ -25,6 +25,7 @@ mod mobile;
 mod openapi;
 mod photos;
 mod privacy;
+mod quotes;
 mod reports;
 mod revisits;
 mod scale;
