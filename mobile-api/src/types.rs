@@ -2443,6 +2443,15 @@ pub struct ReportRevisits {
     pub tickets_opened: i64,
 }
 
+/// Quotes for paid work made in the period, and customers' answers recorded in it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportQuotes {
+    pub made: i64,
+    pub approved: i64,
+    pub declined: i64,
+}
+
 /// Satisfaction scores (1 to 5) given in the period, from one source or all.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -2513,6 +2522,9 @@ pub struct ServiceReport {
     pub escalations: Vec<ReportEscalations>,
     pub major_faults: ReportMajorFaults,
     pub revisits: ReportRevisits,
+    /// Quotes made, approved and declined (seed 003: the charge told beforehand).
+    #[serde(default)]
+    pub quotes: ReportQuotes,
     /// Every source together first, then each source.
     pub satisfaction: Vec<ReportSatisfaction>,
     pub technicians: Vec<ReportTechnician>,

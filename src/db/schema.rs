@@ -710,6 +710,7 @@ diesel::joinable!(technicians -> users (user_id));
 diesel::joinable!(visits -> tickets (ticket_id));
 diesel::joinable!(visit_photos -> visits (visit_id));
 diesel::joinable!(quote_items -> quotes (quote_id));
+diesel::joinable!(quotes -> tickets (ticket_id));
 diesel::joinable!(outbox_attachments -> outbox (outbox_id));
 diesel::joinable!(major_faults -> tickets (ticket_id));
 diesel::joinable!(fault_reports -> tickets (ticket_id));

@@ -406,3 +406,42 @@ async fn only_the_office_and_the_visits_technician_quote() {
     let p = problem(app.post(&path, &s.f.token, &bad).await, 422, "validation_failed").await;
     assert_eq!(p.field.as_deref(), Some("currency"));
 }
+
+#[tokio::test]
+async fn the_service_report_counts_quotes_made_approved_and_declined() {
+    let s = setup().await;
+    let (app, agent) = (&s.app, &s.f.token);
+    let v = on_site(&s).await;
+    let q: Quote = app
+        .ok(app.post(&format!("/api/v1/visits/{}/quotes", v.id), agent, &one_line(2400.0)).await, 201)
+        .await;
+    let decline = json!({"declined_by": "Wang Fang", "declined_at": "2026-11-24T01:00:00Z", "via": "phone",
+        "reason": "too expensive", "ends_visit": false});
+    let _: Quote = app
+        .ok(app.post(&format!("/api/v1/visits/{}/quotes/{}/decline", v.id, q.id), agent, &decline).await, 200)
+        .await;
+    office_quote(app, agent, v.id, 900.0).await;
+    let manager = app.token(Role::Manager).await;
+    let week = |w: &'static str| {
+        let manager = manager.clone();
+        async move {
+            let r: fieldline_mobile_api::ServiceReport = app
+                .ok(app.get(&format!("/api/v1/reports/service/weekly?week={w}"), &manager).await, 200)
+                .await;
+            (r.quotes.made, r.quotes.approved, r.quotes.declined)
+        }
+    };
+    assert_eq!(week("2026-W48").await, (2, 1, 1));
+    assert_eq!(week("2026-W47").await, (0, 0, 0));
+    let csv = app
+        .http
+        .get(app.url("/api/v1/reports/service/weekly?week=2026-W48&format=csv"))
+        .bearer_auth(&manager)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains("quotes,,,approved,1"), "{csv}");
+}
