@@ -115,7 +115,10 @@ pub async fn approve(
 ) -> AppResult<HttpResponse> {
     let ((visit, quote), who, expected) = (path.into_inner(), who(&user, &state), if_match(&req)?);
     let reply = Reply::Approve(body.0);
-    let out = run(&state, move |c, _| quotes::answer(c, &who, (visit, quote, expected), reply)).await?;
+    let out = run(&state, move |c, _| {
+        quotes::answer(c, &who, (visit, quote, expected), reply)
+    })
+    .await?;
     Ok(with_etag(StatusCode::OK, out.visit_version, &out))
 }
 
@@ -136,6 +139,9 @@ pub async fn decline(
 ) -> AppResult<HttpResponse> {
     let ((visit, quote), who, expected) = (path.into_inner(), who(&user, &state), if_match(&req)?);
     let reply = Reply::Decline(body.0);
-    let out = run(&state, move |c, _| quotes::answer(c, &who, (visit, quote, expected), reply)).await?;
+    let out = run(&state, move |c, _| {
+        quotes::answer(c, &who, (visit, quote, expected), reply)
+    })
+    .await?;
     Ok(with_etag(StatusCode::OK, out.visit_version, &out))
 }

@@ -29,7 +29,8 @@ pub struct QuoteRow {
 
 impl QuoteRow {
     pub fn status(&self) -> AppResult<QuoteStatus> {
-        QuoteStatus::parse(&self.status).ok_or_else(|| AppError::internal(format!("quote {} has unknown status", self.id)))
+        QuoteStatus::parse(&self.status)
+            .ok_or_else(|| AppError::internal(format!("quote {} has unknown status", self.id)))
     }
 
     /// The wire form, with its lines and the visit's version now.
@@ -49,7 +50,10 @@ impl QuoteRow {
             answered_via: self
                 .answered_via
                 .as_deref()
-                .map(|v| QuoteAnswerVia::parse(v).ok_or_else(|| AppError::internal(format!("quote {} answered via an unknown way", self.id))))
+                .map(|v| {
+                    QuoteAnswerVia::parse(v)
+                        .ok_or_else(|| AppError::internal(format!("quote {} answered via an unknown way", self.id)))
+                })
                 .transpose()?,
             answer_recorded_by: self.answer_recorded_by.map(UserId),
             decline_reason: self.decline_reason.clone(),

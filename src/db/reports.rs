@@ -12,20 +12,20 @@
 //! Mailings: a row per (kind, period, recipient) — unique.
 
 use super::schema::{
-    acceptances, customers, major_faults, report_mailings, revisits, service_regions, surveys, ticket_events, tickets,
-    quotes, users, visits,
+    acceptances, customers, major_faults, quotes, report_mailings, revisits, service_regions, surveys, ticket_events,
+    tickets, users, visits,
 };
 use super::{sla as policy, ts, utc, DbConn};
 use crate::domain::report::{
-    self as rules, Clock, EscalationFact, Facts, Heading, MajorFaultFact, Period, QuoteFact, RevisitFact, SatisfactionSample,
-    TicketFacts, VisitFact, Window,
+    self as rules, Clock, EscalationFact, Facts, Heading, MajorFaultFact, Period, QuoteFact, RevisitFact,
+    SatisfactionSample, TicketFacts, VisitFact, Window,
 };
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use fieldline_mobile_api::{
-    Channel, LadderTier, QuoteStatus, ReportKind, ReportMajorFault, RevisitStatus, Role, ServiceReport, SurveySource, TicketId,
-    Tier, VisitStatus,
+    Channel, LadderTier, QuoteStatus, ReportKind, ReportMajorFault, RevisitStatus, Role, ServiceReport, SurveySource,
+    TicketId, Tier, VisitStatus,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -330,7 +330,9 @@ fn quote_facts(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Vec<Quo
             quotes::made_at
                 .ge(from)
                 .and(quotes::made_at.lt(to))
-                .or(quotes::answer_recorded_at.ge(from).and(quotes::answer_recorded_at.lt(to))),
+                .or(quotes::answer_recorded_at
+                    .ge(from)
+                    .and(quotes::answer_recorded_at.lt(to))),
         )
         .into_boxed();
     if let Some(am) = am {
@@ -344,7 +346,9 @@ fn quote_facts(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Vec<Quo
         .into_iter()
         .map(|(made, answered, status)| QuoteFact {
             made_in_period: within(made),
-            answered_in_period: answered.filter(|a| within(*a)).and_then(|_| QuoteStatus::parse(&status)),
+            answered_in_period: answered
+                .filter(|a| within(*a))
+                .and_then(|_| QuoteStatus::parse(&status)),
         })
         .collect())
 }

@@ -63,7 +63,10 @@ pub fn lines(items: &[(String, f64, f64)]) -> Result<(Vec<Line>, f64), Invalid> 
     }
     let amount = cents(out.iter().map(|l| l.amount).sum());
     if amount > MAX_AMOUNT {
-        return Err(Invalid::new("items", format!("the quote's amount must be at most {MAX_AMOUNT}")));
+        return Err(Invalid::new(
+            "items",
+            format!("the quote's amount must be at most {MAX_AMOUNT}"),
+        ));
     }
     Ok((out, amount))
 }
@@ -72,7 +75,10 @@ pub fn lines(items: &[(String, f64, f64)]) -> Result<(Vec<Line>, f64), Invalid> 
 pub fn currency(code: &str) -> Result<String, Invalid> {
     let c = code.trim();
     if c.len() != 3 || !c.chars().all(|ch| ch.is_ascii_alphabetic()) {
-        return Err(Invalid::new("currency", "must be an ISO 4217 code of three letters, e.g. CNY"));
+        return Err(Invalid::new(
+            "currency",
+            "must be an ISO 4217 code of three letters, e.g. CNY",
+        ));
     }
     Ok(c.to_ascii_uppercase())
 }
@@ -165,7 +171,11 @@ mod tests {
         assert_eq!(field(&[item("x", f64::NAN, 1.0)]), "items[0].quantity");
         assert_eq!(field(&[item("x", 10_001.0, 1.0)]), "items[0].quantity");
         assert_eq!(field(&[item("x", 1.0, -0.01)]), "items[0].unit_price");
-        assert_eq!(field(&[item("x", 10.0, MAX_AMOUNT)]), "items", "the total is bounded too");
+        assert_eq!(
+            field(&[item("x", 10.0, MAX_AMOUNT)]),
+            "items",
+            "the total is bounded too"
+        );
         assert!(super::lines(&[item("free check", 1.0, 0.0)]).is_ok());
     }
 

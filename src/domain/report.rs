@@ -27,9 +27,9 @@ use super::revisit::UNSATISFIED_MAX_SCORE;
 use super::Invalid;
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
 use fieldline_mobile_api::{
-    Channel, LadderTier, ReportAgent, ReportClock, ReportEscalations, ReportGroup, ReportKind, ReportMajorFault,
-    ReportMajorFaults, ReportQuotes, ReportRevisits, ReportSatisfaction, ReportSla, ReportTechnician, ReportTickets, ServiceReport,
-    QuoteStatus, Tier, UserId, VisitStatus,
+    Channel, LadderTier, QuoteStatus, ReportAgent, ReportClock, ReportEscalations, ReportGroup, ReportKind,
+    ReportMajorFault, ReportMajorFaults, ReportQuotes, ReportRevisits, ReportSatisfaction, ReportSla, ReportTechnician,
+    ReportTickets, ServiceReport, Tier, UserId, VisitStatus,
 };
 use std::collections::{BTreeMap, HashMap};
 

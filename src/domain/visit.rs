@@ -550,8 +550,16 @@ mod tests {
             }),
             ..a
         };
-        assert_eq!(warranty_end(month_end), Some(d("2026-02-27")), "to the month's last day, less one");
-        assert_eq!(warranty_end(AssetWarranty { acceptance: None, ..a }), None, "no date to count from");
+        assert_eq!(
+            warranty_end(month_end),
+            Some(d("2026-02-27")),
+            "to the month's last day, less one"
+        );
+        assert_eq!(
+            warranty_end(AssetWarranty { acceptance: None, ..a }),
+            None,
+            "no date to count from"
+        );
         assert_eq!(warranty_end(AssetWarranty { terms: None, ..a }), None, "no terms");
     }
 
@@ -563,11 +571,17 @@ mod tests {
         let just_after_midnight: DateTime<Utc> = "2026-03-09T16:30:00Z".parse().unwrap();
         assert_eq!(just_after_midnight.date_naive(), d("2026-03-09"));
         assert!(!under_warranty(end, just_after_midnight, shanghai));
-        assert!(under_warranty(end, just_after_midnight, chrono_tz::UTC), "the UTC date would say otherwise");
+        assert!(
+            under_warranty(end, just_after_midnight, chrono_tz::UTC),
+            "the UTC date would say otherwise"
+        );
         // 23:59 on 9 March in Shanghai: the last day still counts.
         let last_minute: DateTime<Utc> = "2026-03-09T15:59:00Z".parse().unwrap();
         assert!(under_warranty(end, last_minute, shanghai));
-        assert!(!under_warranty(None, last_minute, shanghai), "no warranty known: billable");
+        assert!(
+            !under_warranty(None, last_minute, shanghai),
+            "no warranty known: billable"
+        );
     }
 
     #[test]

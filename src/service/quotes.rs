@@ -271,7 +271,15 @@ fn answer_in_tx(c: &mut DbConn, who: &Who, (visit, quote, by): (i64, i64, By), r
     let step = (Some(QuoteStatus::Proposed.as_str()), Some(r.status.as_str()));
     visit_event_with(c, &v, &actor, kind, step, r.reason.as_deref(), data)?;
     let was = wire(c, &before, v.version)?;
-    audit::record(c, &actor, "quote", quote, r.status.as_str(), snapshot(&was), snapshot(&out))?;
+    audit::record(
+        c,
+        &actor,
+        "quote",
+        quote,
+        r.status.as_str(),
+        snapshot(&was),
+        snapshot(&out),
+    )?;
     if ends {
         declined_by_customer(c, &actor, &v, r)?;
     }

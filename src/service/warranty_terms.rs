@@ -16,14 +16,20 @@ pub const MAX_MONTHS: i32 = 600;
 
 fn months(m: i32) -> AppResult<i32> {
     if !(1..=MAX_MONTHS).contains(&m) {
-        return Err(AppError::validation("months", format!("must be between 1 and {MAX_MONTHS}")));
+        return Err(AppError::validation(
+            "months",
+            format!("must be between 1 and {MAX_MONTHS}"),
+        ));
     }
     Ok(m)
 }
 
 fn refuse_taken_model(c: &mut DbConn, model: &str, but: Option<i64>) -> AppResult<()> {
     if store::id_of_model(c, model, but)?.is_some() {
-        return Err(AppError::duplicate("model", format!("the model {model} has warranty terms already")));
+        return Err(AppError::duplicate(
+            "model",
+            format!("the model {model} has warranty terms already"),
+        ));
     }
     Ok(())
 }
@@ -54,7 +60,11 @@ pub fn create(c: &mut DbConn, who: &Who, b: NewWarrantyTerm) -> AppResult<Warran
 /// Changes a model's terms; absent fields stay.
 pub fn update(c: &mut DbConn, who: &Who, id: i64, b: UpdateWarrantyTerm) -> AppResult<WarrantyTerm> {
     policy::require(&who.caller, Action::Admin(admin::Act::ChangeWarrantyTerms))?;
-    let model = b.model.as_deref().map(|m| validate::text("model", m, 200)).transpose()?;
+    let model = b
+        .model
+        .as_deref()
+        .map(|m| validate::text("model", m, 200))
+        .transpose()?;
     let new_months = b.months.map(months).transpose()?;
     let actor = who.actor();
     write(c, |c| {

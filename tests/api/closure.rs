@@ -151,10 +151,7 @@ async fn complete_signed(s: &crate::mobile::Setup, satisfied: Option<bool>) -> V
     if let Some(yes) = satisfied {
         done["satisfied"] = json!(yes);
     }
-    s.phone
-        .visit_step(v.id, "complete", "c", version, &done)
-        .await
-        .unwrap()
+    s.phone.visit_step(v.id, "complete", "c", version, &done).await.unwrap()
 }
 
 #[tokio::test]

@@ -15,8 +15,9 @@ use crate::service::visit_photos::{self, PhotoPost};
 use crate::startup::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use fieldline_mobile_api::{
-    CheckInRequest, CompleteRequest, DeclineRequest, FailRequest, InspectionFinding, NewFinding, NewQuote, Page, PhotoKind,
-    PingBatch, PingReceipt, Problem, Quote, QuoteApproval, QuoteDecline, Visit, VisitDetail, VisitPhoto, VisitStatus,
+    CheckInRequest, CompleteRequest, DeclineRequest, FailRequest, InspectionFinding, NewFinding, NewQuote, Page,
+    PhotoKind, PingBatch, PingReceipt, Problem, Quote, QuoteApproval, QuoteDecline, Visit, VisitDetail, VisitPhoto,
+    VisitStatus,
 };
 use serde::Deserialize;
 use sha2::{Digest, Sha256};

@@ -8,8 +8,8 @@ use crate::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use fieldline_mobile_api::{
-    AgreedVia, InspectionId, OnsiteRequestId, QuoteId, OnsiteRequestStatus, Page, PartUsed, RegionId, TicketId, UserId, Visit,
-    VisitId, VisitKind, VisitStatus,
+    AgreedVia, InspectionId, OnsiteRequestId, OnsiteRequestStatus, Page, PartUsed, QuoteId, RegionId, TicketId, UserId,
+    Visit, VisitId, VisitKind, VisitStatus,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]
