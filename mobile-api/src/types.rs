@@ -1315,6 +1315,7 @@ pub struct NewQuoteItem {
 #[serde(deny_unknown_fields)]
 pub struct NewQuote {
     /// 1-50 lines.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 50))]
     pub items: Vec<NewQuoteItem>,
     /// ISO 4217 code (three letters); absent, the service's default currency.
     #[serde(default)]
