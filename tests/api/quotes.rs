@@ -647,3 +647,28 @@ async fn the_service_report_counts_quotes_made_approved_and_declined() {
         .unwrap();
     assert!(csv.contains("quotes,,,approved,1"), "{csv}");
 }
+
+#[tokio::test]
+async fn erasing_the_contact_removes_their_name_from_the_quotes_answers() {
+    let s = setup().await;
+    let (app, agent) = (&s.app, &s.f.token);
+    let v = on_site(&s).await;
+    let q = office_quote(app, agent, v.id, 900.0).await;
+    assert_eq!(q.answered_by.as_deref(), Some("Wang Fang"));
+    let _: Value = app
+        .ok(
+            app.post(
+                &format!("/api/v1/contacts/{}/erasure", s.f.contact),
+                &app.admin,
+                &json!({"reason": "asked by letter"}),
+            )
+            .await,
+            200,
+        )
+        .await;
+    let all: Vec<Quote> = app
+        .ok(app.get(&format!("/api/v1/visits/{}/quotes", v.id), agent).await, 200)
+        .await;
+    let name = all[0].answered_by.as_deref().unwrap();
+    assert!(!name.contains("Wang Fang"), "{name}");
+}
