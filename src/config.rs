@@ -76,6 +76,8 @@ pub struct Settings {
     pub photo_max_bytes: usize,
     /// The most photos one visit may hold.
     pub photos_per_visit: i64,
+    /// The currency of a quote that names none (ISO 4217, three letters).
+    pub default_currency: String,
     /// Days of technicians' position history kept.
     pub ping_retention_days: u32,
     /// When positions older than that, and job run records older than `job_run_retention_days`,
@@ -536,6 +538,7 @@ impl Default for Settings {
             unanswered_resolutions_cron: "0 10 * * * *".into(),
             photo_max_bytes: 5 * 1024 * 1024,
             photos_per_visit: 20,
+            default_currency: "CNY".into(),
             ping_retention_days: 30,
             ping_retention_cron: "0 30 3 * * *".into(),
             job_run_retention_days: 30,
@@ -616,6 +619,10 @@ impl Settings {
                 .to_string(),
             photo_max_bytes: parse("FIELDLINE_PHOTO_MAX_BYTES", d.photo_max_bytes)?,
             photos_per_visit: parse("FIELDLINE_PHOTOS_PER_VISIT", d.photos_per_visit)?,
+            default_currency: std::env::var("FIELDLINE_DEFAULT_CURRENCY")
+                .unwrap_or(d.default_currency)
+                .trim()
+                .to_ascii_uppercase(),
             ping_retention_days: parse("FIELDLINE_PING_RETENTION_DAYS", d.ping_retention_days)?,
             ping_retention_cron: std::env::var("FIELDLINE_PING_RETENTION_CRON")
                 .unwrap_or(d.ping_retention_cron)
@@ -722,6 +729,12 @@ impl Settings {
             return Err(ConfigError::Invalid {
                 name: "FIELDLINE_PHOTOS_PER_VISIT",
                 why: "must be between 1 and 1000".into(),
+            });
+        }
+        if crate::domain::quote::currency(&self.default_currency).is_err() {
+            return Err(ConfigError::Invalid {
+                name: "FIELDLINE_DEFAULT_CURRENCY",
+                why: "must be an ISO 4217 code of three letters, e.g. CNY".into(),
             });
         }
         if self.escalation_step <= chrono::Duration::zero() {

@@ -40,6 +40,8 @@ pub enum AppError {
     /// A registration for an asset (or site) with open tickets, without saying how it relates.
     #[error("open tickets exist")]
     OpenTicketsExist { tickets: serde_json::Value },
+    #[error("quote not approved: {0}")]
+    QuoteNotApproved(String),
     #[error("invalid transition: {0}")]
     InvalidTransition(String),
     #[error("body larger than {0} bytes")]
@@ -106,6 +108,7 @@ impl AppError {
             AppError::Conflict(_) => ErrorCode::Conflict,
             AppError::TechnicianBooked(_) => ErrorCode::TechnicianBooked,
             AppError::OpenTicketsExist { .. } => ErrorCode::OpenTicketsExist,
+            AppError::QuoteNotApproved(_) => ErrorCode::QuoteNotApproved,
             AppError::InvalidTransition(_) => ErrorCode::InvalidTransition,
             AppError::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
             AppError::UriTooLong(_) => ErrorCode::UriTooLong,
@@ -140,6 +143,7 @@ impl AppError {
             | AppError::LinkUsed(d)
             | AppError::SurveyAnswered(d) => (d.clone(), None),
             AppError::Duplicate { field, detail } => (detail.clone(), field.clone()),
+            AppError::QuoteNotApproved(d) => (d.clone(), Some("quote".into())),
             AppError::InvalidCredentials => ("username or password is wrong".into(), None),
             AppError::TokenExpired => ("the access token has expired; refresh it".into(), None),
             AppError::MethodNotAllowed { allow } => (

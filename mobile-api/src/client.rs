@@ -132,6 +132,42 @@ impl Client {
         Self::decode(req.json(body).send().await?).await
     }
 
+    /// Makes a quote for paid work on my visit (out of warranty), sent with its Idempotency-Key
+    /// and the visit's version (`If-Match`); the answer's `visit_version` is the visit's new one.
+    pub async fn make_quote(
+        &self,
+        id: crate::VisitId,
+        key: &str,
+        version: i32,
+        quote: &crate::NewQuote,
+    ) -> Result<crate::Quote, ClientError> {
+        let req = self
+            .request(reqwest::Method::POST, &format!("/api/v1/mobile/visits/{id}/quotes"))
+            .header("Idempotency-Key", key)
+            .header("If-Match", format!("\"{version}\""));
+        Self::decode(req.json(quote).send().await?).await
+    }
+
+    /// Records the customer's answer to a quote on my visit: `approve` (a `QuoteApproval`) or
+    /// `decline` (a `QuoteDecline`), with its Idempotency-Key and the visit's version.
+    pub async fn answer_quote<B: Serialize + ?Sized>(
+        &self,
+        (id, quote): (crate::VisitId, crate::QuoteId),
+        answer: &str,
+        key: &str,
+        version: i32,
+        body: &B,
+    ) -> Result<crate::Quote, ClientError> {
+        let req = self
+            .request(
+                reqwest::Method::POST,
+                &format!("/api/v1/mobile/visits/{id}/quotes/{quote}/{answer}"),
+            )
+            .header("Idempotency-Key", key)
+            .header("If-Match", format!("\"{version}\""));
+        Self::decode(req.json(body).send().await?).await
+    }
+
     /// Reports a problem found on my inspection visit, sent with its Idempotency-Key: it becomes
     /// a ticket linked to the visit. Sending it again with the same key changes nothing.
     pub async fn report_finding(

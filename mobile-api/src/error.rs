@@ -41,6 +41,9 @@ pub enum ErrorCode {
     /// one of them, or register with `related_ticket_id` or `unrelated_reason`; `open_tickets`
     /// lists them.
     OpenTicketsExist,
+    /// Billable work (out of warranty) cannot be completed before the customer approved a quote
+    /// for it (the charge is told to the customer beforehand); `field` is `quote`.
+    QuoteNotApproved,
     /// The ticket's state does not allow this step (e.g. escalating a closed ticket, or remote
     /// service without the customer's authorization).
     InvalidTransition,
@@ -86,6 +89,7 @@ impl ErrorCode {
             ErrorCode::Conflict => "conflict",
             ErrorCode::TechnicianBooked => "technician_booked",
             ErrorCode::OpenTicketsExist => "open_tickets_exist",
+            ErrorCode::QuoteNotApproved => "quote_not_approved",
             ErrorCode::InvalidTransition => "invalid_transition",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::UriTooLong => "uri_too_long",
@@ -116,6 +120,7 @@ impl ErrorCode {
             | ErrorCode::Conflict
             | ErrorCode::TechnicianBooked
             | ErrorCode::OpenTicketsExist
+            | ErrorCode::QuoteNotApproved
             | ErrorCode::InvalidTransition
             | ErrorCode::LinkUsed
             | ErrorCode::SurveyAnswered => 409,
@@ -151,6 +156,7 @@ impl ErrorCode {
             ErrorCode::Conflict => "Conflict",
             ErrorCode::TechnicianBooked => "Technician already booked",
             ErrorCode::OpenTicketsExist => "Open tickets exist",
+            ErrorCode::QuoteNotApproved => "Quote not approved",
             ErrorCode::InvalidTransition => "Invalid transition",
             ErrorCode::PayloadTooLarge => "Payload too large",
             ErrorCode::UriTooLong => "URI too long",

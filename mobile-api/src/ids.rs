@@ -50,4 +50,6 @@ id_type!(
     InspectionId,
     InspectionFindingId,
     VisitPhotoId,
+    WarrantyTermId,
+    QuoteId,
 );

@@ -1227,6 +1227,7 @@ wire_enum!(
         Failed => "failed",
         NeedsRevisit => "needs_revisit",
         Cancelled => "cancelled",
+        DeclinedByCustomer => "declined_by_customer",
     }
 );
 
@@ -1273,9 +1274,21 @@ pub struct Visit {
     /// Why it failed or needs another visit.
     pub outcome_reason: Option<String>,
     pub work_notes: Option<String>,
-    /// From the asset's warranty at completion; false means billable at `quote_amount`.
+    /// From the asset's warranty (its own end, or its model's warranty terms) at completion, as a
+    /// date in the business calendar's time zone; false means billable.
     pub under_warranty: Option<bool>,
+    /// The amount of the quote the customer approved before the work (`quote_id`). Visits
+    /// completed before quotes were recorded carry the price told at completion here.
     pub quote_amount: Option<f64>,
+    /// The approved quote billable work was done under.
+    #[serde(default)]
+    pub quote_id: Option<QuoteId>,
+    /// The amount finally charged for billable work, in the quote's currency.
+    #[serde(default)]
+    pub amount_charged: Option<f64>,
+    /// Why the amount charged differs from the approved quote.
+    #[serde(default)]
+    pub charge_difference_reason: Option<String>,
     pub time_spent_minutes: Option<i32>,
     pub signoff_name: Option<String>,
     pub has_signature: bool,
@@ -1365,6 +1378,183 @@ pub struct VisitPhoto {
     pub created_at: DateTime<Utc>,
 }
 
+wire_enum!(
+    /// What a product model's warranty months are counted from.
+    WarrantyCountedFrom {
+        Acceptance => "acceptance",
+        Purchase => "purchase",
+    }
+);
+
+/// The warranty of a product model: an asset of that model with no warranty end of its own is
+/// under warranty for `months` from its acceptance (delivery) or purchase date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WarrantyTerm {
+    pub id: WarrantyTermId,
+    /// The product model, as assets name it (exactly).
+    pub model: String,
+    pub months: i32,
+    pub counted_from: WarrantyCountedFrom,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A product model's warranty terms.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewWarrantyTerm {
+    /// Unique among the terms.
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
+    pub model: String,
+    /// 1-600.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 600))]
+    pub months: i32,
+    pub counted_from: WarrantyCountedFrom,
+}
+
+/// Changes a product model's warranty terms; absent fields stay.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateWarrantyTerm {
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
+    pub model: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 600))]
+    pub months: Option<i32>,
+    #[serde(default)]
+    pub counted_from: Option<WarrantyCountedFrom>,
+}
+
+wire_enum!(
+    /// Where a quote stands: told to the customer and awaiting their answer (`proposed`),
+    /// `approved`, or `declined`.
+    QuoteStatus {
+        Proposed => "proposed",
+        Approved => "approved",
+        Declined => "declined",
+    }
+);
+
+wire_enum!(
+    /// How the customer answered a quote: by phone with the office, by signing on the
+    /// technician's phone, or through a link sent to them.
+    QuoteAnswerVia {
+        Phone => "phone",
+        SignatureOnPhone => "signature_on_phone",
+        Link => "link",
+    }
+);
+
+/// A line of a quote as it is made.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewQuoteItem {
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 500))]
+    pub description: String,
+    /// More than 0, at most 10,000.
+    #[cfg_attr(feature = "openapi", schema(exclusive_minimum = 0, maximum = 10000))]
+    pub quantity: f64,
+    /// 0-10,000,000, in the quote's currency.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000000))]
+    pub unit_price: f64,
+}
+
+/// A quote for paid work on a visit (out of warranty), told to the customer before the work.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewQuote {
+    /// 1-50 lines.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 50))]
+    pub items: Vec<NewQuoteItem>,
+    /// ISO 4217 code (three letters); absent, the service's default currency.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z]{3}$"))]
+    pub currency: Option<String>,
+}
+
+/// A line of a quote.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QuoteItem {
+    pub description: String,
+    pub quantity: f64,
+    pub unit_price: f64,
+    /// `quantity` × `unit_price`, rounded to the cent.
+    pub amount: f64,
+}
+
+/// A quote for paid work on a visit and the customer's answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Quote {
+    pub id: QuoteId,
+    pub visit_id: VisitId,
+    pub ticket_id: Option<TicketId>,
+    pub status: QuoteStatus,
+    pub items: Vec<QuoteItem>,
+    /// The sum of the lines' amounts.
+    pub amount: f64,
+    /// ISO 4217.
+    pub currency: String,
+    pub made_by: UserId,
+    pub made_at: DateTime<Utc>,
+    /// Who at the customer approved or declined it.
+    pub answered_by: Option<String>,
+    /// When they answered.
+    pub answered_at: Option<DateTime<Utc>>,
+    /// How they answered.
+    pub answered_via: Option<QuoteAnswerVia>,
+    /// The staff member or technician who recorded the answer.
+    pub answer_recorded_by: Option<UserId>,
+    /// Why the customer declined.
+    pub decline_reason: Option<String>,
+    /// The visit's version now (making or answering a quote changes the visit): send it in
+    /// `If-Match` with the visit's next step.
+    pub visit_version: i32,
+}
+
+/// The customer approved the quote: who, when, how.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct QuoteApproval {
+    /// The customer's contact who approved it.
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
+    pub approved_by: String,
+    /// Not in the future, at most 30 days ago.
+    pub approved_at: DateTime<Utc>,
+    pub via: QuoteAnswerVia,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The customer declined the quote: who, when, how and why. With `ends_visit` (the default)
+/// the visit ends as declined by the customer, without work; without it, the visit stays and a
+/// new quote may be made in place of this one.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct QuoteDecline {
+    /// The customer's contact who declined it.
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
+    pub declined_by: String,
+    /// Not in the future, at most 30 days ago.
+    pub declined_at: DateTime<Utc>,
+    pub via: QuoteAnswerVia,
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 2000))]
+    pub reason: String,
+    #[serde(default = "yes")]
+    pub ends_visit: bool,
+}
+
 /// A visit with what the technician needs for the job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -1384,11 +1574,15 @@ pub struct VisitDetail {
     pub contact_phone: Option<String>,
     pub product_model: Option<String>,
     pub serial_number: Option<String>,
+    /// The last day of the asset's warranty: its own, or from its model's warranty terms.
     pub warranty_end: Option<NaiveDate>,
     pub parts: Vec<PartUsed>,
     /// For an inspection: the assets to inspect at the site.
     #[serde(default)]
     pub assets: Vec<VisitAsset>,
+    /// For a repair: the visit's quotes for paid work, oldest first.
+    #[serde(default)]
+    pub quotes: Vec<Quote>,
 }
 
 /// An asset a visit is about.
@@ -1443,8 +1637,17 @@ pub struct CompleteRequest {
     /// 1-1440.
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1440))]
     pub time_spent_minutes: i32,
-    /// Required when the asset is out of warranty: the price the customer was told beforehand.
+    /// The amount finally charged for billable work (out of warranty, under the visit's approved
+    /// quote); absent, the approved quote's amount. Ignored under warranty.
     #[serde(default)]
+    pub amount_charged: Option<f64>,
+    /// Required when `amount_charged` differs from the approved quote's amount.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = "text-or-blank", max_length = 2000))]
+    pub charge_difference_reason: Option<String>,
+    /// Deprecated: the older name of `amount_charged`, read when that is absent.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(deprecated))]
     pub quote_amount: Option<f64>,
     #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 200))]
     pub signoff_name: String,
@@ -2404,6 +2607,15 @@ pub struct ReportRevisits {
     pub tickets_opened: i64,
 }
 
+/// Quotes for paid work made in the period, and customers' answers recorded in it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportQuotes {
+    pub made: i64,
+    pub approved: i64,
+    pub declined: i64,
+}
+
 /// Satisfaction scores (1 to 5) given in the period, from one source or all.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -2476,6 +2688,9 @@ pub struct ServiceReport {
     pub escalations: Vec<ReportEscalations>,
     pub major_faults: ReportMajorFaults,
     pub revisits: ReportRevisits,
+    /// Quotes made, approved and declined (seed 003: the charge told beforehand).
+    #[serde(default)]
+    pub quotes: ReportQuotes,
     /// Every source together first, then each source.
     pub satisfaction: Vec<ReportSatisfaction>,
     pub technicians: Vec<ReportTechnician>,

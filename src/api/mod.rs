@@ -18,6 +18,7 @@ pub mod notifications;
 pub mod openapi;
 pub mod outbox;
 pub mod privacy;
+pub mod quotes;
 pub mod regions;
 pub mod reports;
 pub mod revisits;
@@ -389,6 +390,23 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/visits/{id}/cancel").route(web::post().to(dispatch::cancel)))
             .service(resource("/visits/{id}/photos").route(web::get().to(dispatch::list_photos)))
             .service(resource("/visits/{id}/photos/{photo_id}").route(web::get().to(dispatch::photo)))
+            .service(
+                resource("/visits/{id}/quotes")
+                    .route(web::get().to(quotes::list))
+                    .route(web::post().to(quotes::make)),
+            )
+            .service(resource("/visits/{id}/quotes/{quote_id}/approve").route(web::post().to(quotes::approve)))
+            .service(resource("/visits/{id}/quotes/{quote_id}/decline").route(web::post().to(quotes::decline)))
+            .service(
+                resource("/warranty-terms")
+                    .route(web::get().to(quotes::list_terms))
+                    .route(web::post().to(quotes::create_term)),
+            )
+            .service(
+                resource("/warranty-terms/{id}")
+                    .route(web::patch().to(quotes::update_term))
+                    .route(web::delete().to(quotes::delete_term)),
+            )
             .service(resource("/dispatch/candidates").route(web::get().to(dispatch::candidates)))
             .service(resource("/dispatch/board").route(web::get().to(dispatch::board)))
             .service(resource("/mobile/pings").route(web::post().to(mobile::pings)))
@@ -401,7 +419,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/mobile/visits/{id}/complete").route(web::post().to(mobile::complete)))
             .service(resource("/mobile/visits/{id}/fail").route(web::post().to(mobile::fail)))
             .service(resource("/mobile/visits/{id}/findings").route(web::post().to(mobile::finding)))
-            .service(resource("/mobile/visits/{id}/photos").route(web::post().to(mobile::attach_photo))),
+            .service(resource("/mobile/visits/{id}/photos").route(web::post().to(mobile::attach_photo)))
+            .service(resource("/mobile/visits/{id}/quotes").route(web::post().to(mobile::make_quote)))
+            .service(
+                resource("/mobile/visits/{id}/quotes/{quote_id}/approve").route(web::post().to(mobile::approve_quote)),
+            )
+            .service(
+                resource("/mobile/visits/{id}/quotes/{quote_id}/decline").route(web::post().to(mobile::decline_quote)),
+            ),
     )
     .default_service(web::to(no_route));
 }
@@ -463,8 +488,11 @@ impl utoipa::Modify for BearerAuth {
         dispatch::list_duty, dispatch::add_duty, dispatch::create_visit, dispatch::get_visit,
         dispatch::candidates, dispatch::assign, dispatch::auto_assign, dispatch::unassign, dispatch::board,
         dispatch::reschedule, dispatch::cancel, dispatch::list_photos, dispatch::photo,
+        quotes::list_terms, quotes::create_term, quotes::update_term, quotes::delete_term,
+        quotes::list, quotes::make, quotes::approve, quotes::decline,
         mobile::pings, mobile::my_visits, mobile::my_visit, mobile::accept, mobile::decline,
         mobile::en_route, mobile::check_in, mobile::complete, mobile::fail, mobile::finding, mobile::attach_photo,
+        mobile::make_quote, mobile::approve_quote, mobile::decline_quote,
     ),
     components(schemas(fieldline_mobile_api::Problem, fieldline_mobile_api::ErrorCode, crate::db::tickets::lists::TicketSort))
 )]

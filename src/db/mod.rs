@@ -14,6 +14,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod ping_writer;
 pub mod privacy;
+pub mod quotes;
 pub mod regions;
 pub mod reports;
 pub mod revisit_files;
@@ -24,6 +25,7 @@ pub mod sla;
 pub mod surveys;
 pub mod tickets;
 pub mod users;
+pub mod warranty_terms;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::prelude::*;

@@ -71,7 +71,12 @@ pub const PLACES: &[Place] = &[
             ("outcome_reason", Plain),
             ("checkin_reason", Plain),
             ("window_agreed_with", Plain),
+            ("charge_difference_reason", Plain),
         ],
+    },
+    Place {
+        table: "quotes",
+        columns: &[("answered_by", Plain), ("decline_reason", Plain)],
     },
     Place {
         table: "revisits",
@@ -141,6 +146,7 @@ pub const BY_TICKET: &[&str] = &[
     "onsite_requests",
     "acceptances",
     "visits",
+    "quotes",
     "revisits",
     "surveys",
     "survey_links",

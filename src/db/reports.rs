@@ -12,20 +12,20 @@
 //! Mailings: a row per (kind, period, recipient) — unique.
 
 use super::schema::{
-    acceptances, customers, major_faults, report_mailings, revisits, service_regions, surveys, ticket_events, tickets,
-    users, visits,
+    acceptances, customers, major_faults, quotes, report_mailings, revisits, service_regions, surveys, ticket_events,
+    tickets, users, visits,
 };
 use super::{sla as policy, ts, utc, DbConn};
 use crate::domain::report::{
-    self as rules, Clock, EscalationFact, Facts, Heading, MajorFaultFact, Period, RevisitFact, SatisfactionSample,
-    TicketFacts, VisitFact, Window,
+    self as rules, Clock, EscalationFact, Facts, Heading, MajorFaultFact, Period, QuoteFact, RevisitFact,
+    SatisfactionSample, TicketFacts, VisitFact, Window,
 };
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use fieldline_mobile_api::{
-    Channel, LadderTier, ReportKind, ReportMajorFault, RequestKind, RevisitStatus, Role, ServiceReport, SurveySource,
-    TicketId, Tier, VisitStatus,
+    Channel, LadderTier, QuoteStatus, ReportKind, ReportMajorFault, RequestKind, RevisitStatus, Role, ServiceReport,
+    SurveySource, TicketId, Tier, VisitStatus,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -155,6 +155,7 @@ fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
     let revisit_facts = revisit_facts(c, w, am)?;
     let visit_facts = visit_facts(c, w, am)?;
     let satisfaction = satisfaction(c, w, am)?;
+    let quotes = quote_facts(c, w, am)?;
     let (names, regions) = names_and_regions(c, &tickets_facts, &visit_facts, &revisit_facts)?;
     Ok(Facts {
         tickets: tickets_facts,
@@ -163,6 +164,7 @@ fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
         revisits: revisit_facts,
         satisfaction,
         visits: visit_facts,
+        quotes,
         names,
         regions,
     })
@@ -335,6 +337,39 @@ fn visit_facts(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Vec<Vis
         })
         .collect();
     Ok(visit_facts)
+}
+
+/// The quotes made in the period or whose answer was recorded in it (of the account manager's
+/// customers).
+fn quote_facts(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Vec<QuoteFact>> {
+    let (from, to) = (ts(w.from), ts(w.to));
+    let mut q = quotes::table
+        .inner_join(tickets::table)
+        .filter(
+            quotes::made_at
+                .ge(from)
+                .and(quotes::made_at.lt(to))
+                .or(quotes::answer_recorded_at
+                    .ge(from)
+                    .and(quotes::answer_recorded_at.lt(to))),
+        )
+        .into_boxed();
+    if let Some(am) = am {
+        q = q.filter(tickets::customer_id.eq_any(customers_of(am)));
+    }
+    let rows: Vec<(NaiveDateTime, Option<NaiveDateTime>, String)> = q
+        .select((quotes::made_at, quotes::answer_recorded_at, quotes::status))
+        .load(c)?;
+    let within = |t: NaiveDateTime| t >= from && t < to;
+    Ok(rows
+        .into_iter()
+        .map(|(made, answered, status)| QuoteFact {
+            made_in_period: within(made),
+            answered_in_period: answered
+                .filter(|a| within(*a))
+                .and_then(|_| QuoteStatus::parse(&status)),
+        })
+        .collect())
 }
 
 /// The names of the people and regions the facts mention.

@@ -406,6 +406,51 @@ diesel::table! {
         window_agreed_with -> Nullable<Text>,
         window_agreed_at -> Nullable<Timestamp>,
         window_agreed_via -> Nullable<Text>,
+        quote_id -> Nullable<BigInt>,
+        amount_charged -> Nullable<Double>,
+        charge_difference_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    warranty_terms (id) {
+        id -> BigInt,
+        model -> Text,
+        months -> Integer,
+        counted_from -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    quotes (id) {
+        id -> BigInt,
+        visit_id -> BigInt,
+        ticket_id -> Nullable<BigInt>,
+        status -> Text,
+        currency -> Text,
+        amount -> Double,
+        made_by -> BigInt,
+        made_at -> Timestamp,
+        answered_by -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        answered_via -> Nullable<Text>,
+        answer_recorded_by -> Nullable<BigInt>,
+        answer_recorded_at -> Nullable<Timestamp>,
+        decline_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    quote_items (id) {
+        id -> BigInt,
+        quote_id -> BigInt,
+        position -> Integer,
+        description -> Text,
+        quantity -> Double,
+        unit_price -> Double,
+        amount -> Double,
     }
 }
 
@@ -689,6 +734,8 @@ diesel::joinable!(technician_skills -> technicians (user_id));
 diesel::joinable!(technicians -> users (user_id));
 diesel::joinable!(visits -> tickets (ticket_id));
 diesel::joinable!(visit_photos -> visits (visit_id));
+diesel::joinable!(quote_items -> quotes (quote_id));
+diesel::joinable!(quotes -> tickets (ticket_id));
 diesel::joinable!(outbox_attachments -> outbox (outbox_id));
 diesel::joinable!(major_faults -> tickets (ticket_id));
 diesel::joinable!(fault_reports -> tickets (ticket_id));
@@ -733,6 +780,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     visits,
     visit_parts,
     visit_photos,
+    warranty_terms,
+    quotes,
+    quote_items,
     idempotency_keys,
     outbox,
     outbox_attachments,

@@ -11,6 +11,7 @@ pub mod ladder;
 pub mod major_fault;
 pub mod outbox;
 pub mod privacy;
+pub mod quote;
 pub mod report;
 pub mod revisit;
 pub mod sla;

@@ -15,6 +15,9 @@
 //! **First-contact resolution.** A closed ticket was resolved at first contact when it never
 //! left the hotline tier, no callback was promised, and the customer never refused the result.
 //!
+//! **Quotes.** A quote counts as made in the period it was made in, and as approved or declined
+//! in the period its answer was recorded in.
+//!
 //! **Percentiles** interpolate linearly between the two nearest ranks (the median of 10, 20, 30,
 //! 40 is 25; their 90th percentile is 37).
 
@@ -24,9 +27,9 @@ use super::revisit::UNSATISFIED_MAX_SCORE;
 use super::Invalid;
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
 use fieldline_mobile_api::{
-    Channel, LadderTier, ReportAgent, ReportClock, ReportEscalations, ReportGroup, ReportKind, ReportMajorFault,
-    ReportMajorFaults, ReportRevisits, ReportSatisfaction, ReportSla, ReportTechnician, ReportTickets, RequestKind,
-    ServiceReport, Tier, UserId, VisitStatus,
+    Channel, LadderTier, QuoteStatus, ReportAgent, ReportClock, ReportEscalations, ReportGroup, ReportKind,
+    ReportMajorFault, ReportMajorFaults, ReportQuotes, ReportRevisits, ReportSatisfaction, ReportSla, ReportTechnician,
+    ReportTickets, RequestKind, ServiceReport, Tier, UserId, VisitStatus,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -331,6 +334,14 @@ pub struct VisitFact {
     pub minutes_on_site: Option<i32>,
 }
 
+/// A quote made in the period, or whose answer was recorded in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuoteFact {
+    pub made_in_period: bool,
+    /// Its answer, when recorded in the period.
+    pub answered_in_period: Option<QuoteStatus>,
+}
+
 /// Everything a report is made of.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
@@ -340,6 +351,7 @@ pub struct Facts {
     pub revisits: Vec<RevisitFact>,
     pub satisfaction: Vec<SatisfactionSample>,
     pub visits: Vec<VisitFact>,
+    pub quotes: Vec<QuoteFact>,
     /// Display names of the users named above.
     pub names: HashMap<i64, String>,
     /// Names of the regions named above.
@@ -572,9 +584,20 @@ pub fn build(h: &Heading, f: &Facts) -> ServiceReport {
         escalations: escalations.into_values().collect(),
         major_faults,
         revisits,
+        quotes: quotes(&f.quotes),
         satisfaction: sat,
         technicians: technicians(&f.visits, &f.names),
         agents: agents(tickets, &f.revisits, w, &f.names),
+    }
+}
+
+/// Quotes made in the period, and answers (approved, declined) recorded in it.
+fn quotes(facts: &[QuoteFact]) -> ReportQuotes {
+    let answered = |s: QuoteStatus| facts.iter().filter(|q| q.answered_in_period == Some(s)).count() as i64;
+    ReportQuotes {
+        made: facts.iter().filter(|q| q.made_in_period).count() as i64,
+        approved: answered(QuoteStatus::Approved),
+        declined: answered(QuoteStatus::Declined),
     }
 }
 
@@ -711,7 +734,7 @@ impl Csv {
 /// `region` (key: id or `none`; label: name), `sla` (key: response, departure, arrival,
 /// resolution, callback; and the breach totals without a key), `escalations` (key: the tier
 /// reached; count, skipped_tier, automatic),
-/// `major_faults`, `major_fault` (key: ticket number; label: customer), `revisits`,
+/// `major_faults`, `major_fault` (key: ticket number; label: customer), `revisits`, `quotes`,
 /// `satisfaction` (key: `all` or the source), `technician` and `agent` (key: user id; label:
 /// name).
 pub fn csv(r: &ServiceReport) -> String {
@@ -793,6 +816,9 @@ pub fn csv(r: &ServiceReport) -> String {
     c.row("revisits", "", "", "done", r.revisits.done);
     c.row("revisits", "", "", "reached", r.revisits.reached);
     c.row("revisits", "", "", "tickets_opened", r.revisits.tickets_opened);
+    c.row("quotes", "", "", "made", r.quotes.made);
+    c.row("quotes", "", "", "approved", r.quotes.approved);
+    c.row("quotes", "", "", "declined", r.quotes.declined);
     for s in &r.satisfaction {
         c.row("satisfaction", &s.source, "", "responses", s.responses);
         c.opt("satisfaction", &s.source, "", "average_score", s.average_score);
@@ -1037,6 +1063,20 @@ mod tests {
                     minutes_on_site: None,
                 },
             ],
+            quotes: vec![
+                QuoteFact {
+                    made_in_period: true,
+                    answered_in_period: Some(QuoteStatus::Approved),
+                },
+                QuoteFact {
+                    made_in_period: true,
+                    answered_in_period: None,
+                },
+                QuoteFact {
+                    made_in_period: false,
+                    answered_in_period: Some(QuoteStatus::Declined),
+                },
+            ],
             names: HashMap::from([(1, "Li Wei".to_string()), (7, "Zhao Gang".to_string())]),
             regions: HashMap::from([(9, "Centre".to_string())]),
             ..Facts::default()
@@ -1074,6 +1114,12 @@ mod tests {
             (r.revisits.done, r.revisits.reached, r.revisits.tickets_opened),
             (2, 1, 1)
         );
+        assert_eq!(
+            (r.quotes.made, r.quotes.approved, r.quotes.declined),
+            (2, 1, 1),
+            "made in the period; answers recorded in it"
+        );
+        assert!(csv(&r).contains("quotes,,,made,2\r\n"));
         assert_eq!(r.satisfaction.len(), 3);
         assert_eq!(r.satisfaction[0].source, "all");
         assert_eq!(r.satisfaction[0].average_score, Some(3.5));

@@ -1,13 +1,17 @@
 //! A visit's life on the technician's phone: assigned -> accepted (or declined, back to
 //! dispatch) -> en route -> on site -> completed, failed, or needing another visit. Until work
 //! starts (check-in) the office may move it to another window agreed with the customer or cancel
-//! it (seed 003 §三.4: the visit time is agreed with the customer). The photos the technician
+//! it (seed 003 §三.4: the visit time is agreed with the customer). A customer who declines the
+//! quote for paid work ends it as declined by the customer, without work. Its billing: free under
+//! the asset's warranty (its own end, or its model's terms), decided on the business calendar's
+//! date; billable outside it under a quote approved beforehand. The photos the technician
 //! attaches to it: JPEG or PNG only, told by their first bytes. Pure.
 
 use super::geo::Location;
 use super::Invalid;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
-use fieldline_mobile_api::{PartUsed, VisitStatus};
+use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
+use chrono_tz::Tz;
+use fieldline_mobile_api::{PartUsed, VisitStatus, WarrantyCountedFrom};
 
 /// What a step carries, after validation.
 #[derive(Debug, Clone)]
@@ -26,8 +30,10 @@ pub struct Done {
     pub work_notes: String,
     pub parts: Vec<PartUsed>,
     pub time_spent_minutes: i32,
-    /// The price the customer was told, for work outside the warranty.
-    pub quote_amount: Option<f64>,
+    /// The amount finally charged, for work outside the warranty (absent: the approved quote's).
+    pub amount_charged: Option<f64>,
+    /// Why the amount charged differs from the approved quote.
+    pub charge_difference_reason: Option<String>,
     pub signoff_name: String,
     pub signature_png: Vec<u8>,
     /// What the signer said of the result, if they said it.
@@ -247,14 +253,66 @@ pub fn is_png(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A])
 }
 
+/// A product model's warranty terms: `months` counted from the asset's acceptance (delivery) or
+/// purchase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Terms {
+    pub months: u32,
+    pub counted_from: WarrantyCountedFrom,
+}
+
+/// What is known of an asset's warranty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AssetWarranty {
+    /// The asset's own warranty end, if recorded: it wins.
+    pub own_end: Option<NaiveDate>,
+    /// The warranty terms of the asset's model, if any.
+    pub terms: Option<Terms>,
+    pub purchase: Option<NaiveDate>,
+    pub acceptance: Option<NaiveDate>,
+}
+
+/// The last day of an asset's warranty: its own warranty end when it has one; otherwise its
+/// model's terms, `months` from the acceptance or purchase date (12 months from 10 March end on
+/// 9 March); None when neither gives one (no terms, or the date they count from is missing).
+pub fn warranty_end(a: AssetWarranty) -> Option<NaiveDate> {
+    if a.own_end.is_some() {
+        return a.own_end;
+    }
+    let t = a.terms?;
+    let from = match t.counted_from {
+        WarrantyCountedFrom::Acceptance => a.acceptance?,
+        WarrantyCountedFrom::Purchase => a.purchase?,
+    };
+    from.checked_add_months(Months::new(t.months))?.pred_opt()
+}
+
+/// Whether work at `at` is under a warranty that ends on `end` (its last day counts). The day is
+/// the business calendar's (`tz`), not UTC's: at 00:30 in Shanghai on the day after the
+/// warranty's last day, UTC still reads the last day, and the work is billable.
+pub fn under_warranty(end: Option<NaiveDate>, at: DateTime<Utc>, tz: Tz) -> bool {
+    let today = at.with_timezone(&tz).date_naive();
+    end.is_some_and(|w| w >= today)
+}
+
 /// What a completed visit was for, as its billing sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Work {
-    /// A repair of a ticket, on an asset whose warranty ends on that day (None: no warranty
-    /// known, or no asset).
-    Repair { warranty_end: Option<NaiveDate> },
+    /// A repair of a ticket, under warranty that day or not (see `under_warranty`).
+    Repair { under_warranty: bool },
     /// Planned service: neither free under warranty nor billed (problems found become tickets).
     Inspection,
+}
+
+/// The charge the technician reports at completion.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Charge<'a> {
+    /// The amount of the visit's approved quote, if there is one.
+    pub approved_quote: Option<f64>,
+    /// The amount finally charged, if said; absent, the quote's.
+    pub charged: Option<f64>,
+    /// Why the amount charged differs from the quote.
+    pub difference_reason: Option<&'a str>,
 }
 
 /// How a completed visit is billed, as stored on the visit.
@@ -262,30 +320,47 @@ pub enum Work {
 pub struct Billing {
     /// For a repair, whether the asset was under warranty that day; None for an inspection.
     pub under_warranty: Option<bool>,
-    /// The price the customer was told, for a repair outside the warranty only.
+    /// The approved quote's amount, for billable work only.
     pub quote_amount: Option<f64>,
+    /// The amount finally charged, for billable work only.
+    pub amount_charged: Option<f64>,
 }
 
-/// A repair out of warranty needs the price the customer was told beforehand.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct QuoteMissing;
+/// Why billable work cannot be completed as reported.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum BillingRefused {
+    /// Out of warranty, and the customer approved no quote beforehand.
+    QuoteNotApproved,
+    /// The amount charged differs from the approved quote without a reason.
+    DifferenceUnexplained { quoted: f64, charged: f64 },
+}
 
-/// A repair is free under the asset's warranty (up to its last day) and billable at the quote
-/// told beforehand outside it; an inspection is neither.
-pub fn billing(work: Work, today: NaiveDate, quote: Option<f64>) -> Result<Billing, QuoteMissing> {
+/// Amounts closer than half a cent are the same.
+fn same_amount(a: f64, b: f64) -> bool {
+    (a - b).abs() < 0.005
+}
+
+/// A repair under warranty is free (nothing quoted or charged is kept). Outside it the work is
+/// billable only under a quote the customer approved beforehand (seed 003: "收费标准合理公正，
+/// 并提前向客户说明"); the amount finally charged is the quote's unless said otherwise, and a
+/// different amount needs a reason. An inspection is neither free nor billed.
+pub fn billing(work: Work, charge: Charge) -> Result<Billing, BillingRefused> {
     match work {
-        Work::Inspection => Ok(Billing {
-            under_warranty: None,
+        Work::Inspection | Work::Repair { under_warranty: true } => Ok(Billing {
+            under_warranty: matches!(work, Work::Repair { .. }).then_some(true),
             quote_amount: None,
+            amount_charged: None,
         }),
-        Work::Repair { warranty_end } => {
-            let under_warranty = warranty_end.is_some_and(|w| w >= today);
-            if !under_warranty && quote.is_none() {
-                return Err(QuoteMissing);
+        Work::Repair { under_warranty: false } => {
+            let quoted = charge.approved_quote.ok_or(BillingRefused::QuoteNotApproved)?;
+            let charged = charge.charged.unwrap_or(quoted);
+            if !same_amount(quoted, charged) && charge.difference_reason.is_none() {
+                return Err(BillingRefused::DifferenceUnexplained { quoted, charged });
             }
             Ok(Billing {
-                under_warranty: Some(under_warranty),
-                quote_amount: if under_warranty { None } else { quote },
+                under_warranty: Some(false),
+                quote_amount: Some(quoted),
+                amount_charged: Some(charged),
             })
         }
     }
@@ -381,37 +456,132 @@ mod tests {
     }
 
     #[test]
-    fn a_repair_under_warranty_is_free_and_outside_it_billed_at_the_quote() {
-        let day = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
-        let repair = |end: Option<NaiveDate>| Work::Repair { warranty_end: end };
+    fn a_repair_under_warranty_is_free_and_outside_it_billed_under_the_approved_quote() {
+        let free = Work::Repair { under_warranty: true };
+        let paid = Work::Repair { under_warranty: false };
+        let quote = |q: Option<f64>, charged: Option<f64>, reason: Option<&'static str>| Charge {
+            approved_quote: q,
+            charged,
+            difference_reason: reason,
+        };
         assert_eq!(
-            billing(repair(Some(day)), day, Some(90.0)),
+            billing(free, quote(Some(90.0), Some(80.0), None)),
             Ok(Billing {
                 under_warranty: Some(true),
-                quote_amount: None
+                quote_amount: None,
+                amount_charged: None
             }),
-            "the warranty's last day still counts, and a quote is not kept"
+            "under warranty nothing is quoted or charged"
         );
         assert_eq!(
-            billing(repair(day.pred_opt()), day, Some(90.0)),
+            billing(paid, quote(None, Some(90.0), None)),
+            Err(BillingRefused::QuoteNotApproved)
+        );
+        assert_eq!(
+            billing(paid, quote(Some(90.0), None, None)),
             Ok(Billing {
                 under_warranty: Some(false),
-                quote_amount: Some(90.0)
+                quote_amount: Some(90.0),
+                amount_charged: Some(90.0)
+            }),
+            "the quote is charged when nothing else is said"
+        );
+        assert!(billing(paid, quote(Some(90.0), Some(90.004), None)).is_ok());
+        assert_eq!(
+            billing(paid, quote(Some(90.0), Some(120.0), None)),
+            Err(BillingRefused::DifferenceUnexplained {
+                quoted: 90.0,
+                charged: 120.0
             })
         );
-        assert_eq!(billing(repair(None), day, None), Err(QuoteMissing));
-        assert_eq!(billing(repair(day.pred_opt()), day, None), Err(QuoteMissing));
+        assert_eq!(
+            billing(paid, quote(Some(90.0), Some(120.0), Some("a second fuse"))).map(|b| b.amount_charged),
+            Ok(Some(120.0))
+        );
     }
 
     #[test]
     fn an_inspection_is_neither_free_nor_billed() {
-        let day = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
         let none = Billing {
             under_warranty: None,
             quote_amount: None,
+            amount_charged: None,
         };
-        assert_eq!(billing(Work::Inspection, day, None), Ok(none));
-        assert_eq!(billing(Work::Inspection, day, Some(5.0)), Ok(none));
+        assert_eq!(billing(Work::Inspection, Charge::default()), Ok(none));
+        let c = Charge {
+            approved_quote: Some(5.0),
+            ..Charge::default()
+        };
+        assert_eq!(billing(Work::Inspection, c), Ok(none));
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_assets_own_warranty_end_wins_over_its_models_terms() {
+        let terms = Some(Terms {
+            months: 12,
+            counted_from: WarrantyCountedFrom::Acceptance,
+        });
+        let a = AssetWarranty {
+            own_end: Some(d("2026-01-31")),
+            terms,
+            purchase: Some(d("2026-01-01")),
+            acceptance: Some(d("2026-03-10")),
+        };
+        assert_eq!(warranty_end(a), Some(d("2026-01-31")));
+        let a = AssetWarranty { own_end: None, ..a };
+        assert_eq!(warranty_end(a), Some(d("2027-03-09")), "12 months from acceptance");
+        let by_purchase = AssetWarranty {
+            terms: Some(Terms {
+                months: 24,
+                counted_from: WarrantyCountedFrom::Purchase,
+            }),
+            ..a
+        };
+        assert_eq!(warranty_end(by_purchase), Some(d("2027-12-31")));
+        let month_end = AssetWarranty {
+            acceptance: Some(d("2026-01-31")),
+            terms: Some(Terms {
+                months: 1,
+                counted_from: WarrantyCountedFrom::Acceptance,
+            }),
+            ..a
+        };
+        assert_eq!(
+            warranty_end(month_end),
+            Some(d("2026-02-27")),
+            "to the month's last day, less one"
+        );
+        assert_eq!(
+            warranty_end(AssetWarranty { acceptance: None, ..a }),
+            None,
+            "no date to count from"
+        );
+        assert_eq!(warranty_end(AssetWarranty { terms: None, ..a }), None, "no terms");
+    }
+
+    #[test]
+    fn warranty_is_decided_on_the_business_calendars_date_not_utcs() {
+        let shanghai: Tz = "Asia/Shanghai".parse().unwrap();
+        let end = Some(d("2026-03-09"));
+        // 00:30 on 10 March in Shanghai is still 9 March (16:30) in UTC: the warranty has ended.
+        let just_after_midnight: DateTime<Utc> = "2026-03-09T16:30:00Z".parse().unwrap();
+        assert_eq!(just_after_midnight.date_naive(), d("2026-03-09"));
+        assert!(!under_warranty(end, just_after_midnight, shanghai));
+        assert!(
+            under_warranty(end, just_after_midnight, chrono_tz::UTC),
+            "the UTC date would say otherwise"
+        );
+        // 23:59 on 9 March in Shanghai: the last day still counts.
+        let last_minute: DateTime<Utc> = "2026-03-09T15:59:00Z".parse().unwrap();
+        assert!(under_warranty(end, last_minute, shanghai));
+        assert!(
+            !under_warranty(None, last_minute, shanghai),
+            "no warranty known: billable"
+        );
     }
 
     #[test]

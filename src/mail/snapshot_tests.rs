@@ -384,6 +384,7 @@ fn monthly_report() -> ServiceReport {
             reached: 18,
             tickets_opened: 1,
         },
+        quotes: Default::default(),
         satisfaction: vec![
             ReportSatisfaction {
                 source: "all".into(),

@@ -55,6 +55,10 @@ pub enum Act {
     RunJobs,
     /// Read the record of the jobs' runs.
     ReadJobRuns,
+    /// Read the warranty terms of the product models.
+    ReadWarrantyTerms,
+    /// Add, change or remove a product model's warranty terms.
+    ChangeWarrantyTerms,
 }
 
 impl Act {
@@ -75,6 +79,8 @@ impl Act {
         Act::ReadOperations,
         Act::RunJobs,
         Act::ReadJobRuns,
+        Act::ReadWarrantyTerms,
+        Act::ChangeWarrantyTerms,
     ];
 
     pub fn describe(self) -> &'static str {
@@ -95,6 +101,8 @@ impl Act {
             Act::ReadOperations => "Read the operational figures (metrics, readiness detail)",
             Act::RunJobs => "Run a scheduled job",
             Act::ReadJobRuns => "Read the jobs' runs",
+            Act::ReadWarrantyTerms => "Read the product models' warranty terms",
+            Act::ChangeWarrantyTerms => "Add, change or remove a product model's warranty terms",
         }
     }
 }
@@ -104,7 +112,7 @@ pub fn grant(role: Role, act: Act) -> Grant {
         Act::ReadOwnAccount => Grant::Yes,
         // A user's own account is theirs: the facts name it as its owner.
         Act::ReadUser if role != Role::Admin => Grant::Tied(Tie::Owner),
-        Act::ReadSlaSettings => roles(role, OFFICE),
+        Act::ReadSlaSettings | Act::ReadWarrantyTerms => roles(role, OFFICE),
         Act::ReadUser
         | Act::ListUsers
         | Act::CreateUser
@@ -118,7 +126,8 @@ pub fn grant(role: Role, act: Act) -> Grant {
         | Act::SendMailNow
         | Act::ReadOperations
         | Act::RunJobs
-        | Act::ReadJobRuns => roles(role, &[]),
+        | Act::ReadJobRuns
+        | Act::ChangeWarrantyTerms => roles(role, &[]),
     }
 }
 
@@ -165,6 +174,8 @@ mod tests {
             (a(Act::ReadOperations), "Y - - - - - - -"),
             (a(Act::RunJobs), "Y - - - - - - -"),
             (a(Act::ReadJobRuns), "Y - - - - - - -"),
+            (a(Act::ReadWarrantyTerms), "Y Y Y Y - Y Y Y"),
+            (a(Act::ChangeWarrantyTerms), "Y - - - - - - -"),
         ];
         assert_table(&all, table);
     }

@@ -14,8 +14,9 @@ pub const AREA: &str = "Dispatch and visits";
 /// Who dispatches: dispatchers and supervisors (and admins).
 pub const DISPATCHERS: &[Role] = &[Role::Dispatcher, Role::Supervisor];
 
-/// Who moves or cancels a visit by agreement with the customer: those who dispatch, and the
-/// hotline agents who speak with the customer (seed 003 §三.4).
+/// Who moves or cancels a visit by agreement with the customer, makes a quote for paid work and
+/// records the customer's answer to it: those who dispatch, and the hotline agents who speak with
+/// the customer (seed 003 §三.4, §一.3).
 pub const VISIT_AGREEMENTS: &[Role] = &[Role::Dispatcher, Role::Supervisor, Role::Agent];
 
 /// Who is told when a technician declines a visit.
@@ -52,6 +53,10 @@ pub enum Act {
     FailVisit,
     RecordFinding,
     AttachPhoto,
+    MakeQuote,
+    RecordQuoteAnswer,
+    QuoteOnPhone,
+    RecordQuoteAnswerOnPhone,
 }
 
 impl Act {
@@ -81,6 +86,10 @@ impl Act {
         Act::FailVisit,
         Act::RecordFinding,
         Act::AttachPhoto,
+        Act::MakeQuote,
+        Act::RecordQuoteAnswer,
+        Act::QuoteOnPhone,
+        Act::RecordQuoteAnswerOnPhone,
     ];
 
     pub fn describe(self) -> &'static str {
@@ -110,6 +119,10 @@ impl Act {
             Act::FailVisit => "Fail a visit or ask for another",
             Act::RecordFinding => "Report a finding of their inspection visit",
             Act::AttachPhoto => "Attach a photo to their visit",
+            Act::MakeQuote => "Make a quote for paid work on a visit",
+            Act::RecordQuoteAnswer => "Record the customer's approval or decline of a quote",
+            Act::QuoteOnPhone => "Make a quote on their visit from the phone",
+            Act::RecordQuoteAnswerOnPhone => "Record the customer's answer to a quote on the phone",
         }
     }
 }
@@ -129,7 +142,9 @@ pub fn grant(role: Role, act: Act) -> Grant {
         | Act::Assign
         | Act::AutoAssign
         | Act::Unassign => super::roles(role, DISPATCHERS),
-        Act::RescheduleVisit | Act::CancelVisit => super::roles(role, VISIT_AGREEMENTS),
+        Act::RescheduleVisit | Act::CancelVisit | Act::MakeQuote | Act::RecordQuoteAnswer => {
+            super::roles(role, VISIT_AGREEMENTS)
+        }
         // The phone acts for the signed-in technician; an admin is no technician.
         _ if role != Role::Technician => Grant::No,
         Act::SendPositions | Act::ListOwnVisits => Grant::Yes,
@@ -141,7 +156,9 @@ pub fn grant(role: Role, act: Act) -> Grant {
         | Act::CompleteVisit
         | Act::FailVisit
         | Act::RecordFinding
-        | Act::AttachPhoto => Grant::Tied(Tie::Assignee),
+        | Act::AttachPhoto
+        | Act::QuoteOnPhone
+        | Act::RecordQuoteAnswerOnPhone => Grant::Tied(Tie::Assignee),
     }
 }
 
@@ -257,6 +274,10 @@ mod tests {
             (d(FailVisit),       "-     -     -      -    asg    -     -   -"),
             (d(RecordFinding),   "-     -     -      -    asg    -     -   -"),
             (d(AttachPhoto),     "-     -     -      -    asg    -     -   -"),
+            (d(MakeQuote),       "Y     Y     -      Y    -      Y     -   -"),
+            (d(RecordQuoteAnswer), "Y   Y     -      Y    -      Y     -   -"),
+            (d(QuoteOnPhone),    "-     -     -      -    asg    -     -   -"),
+            (d(RecordQuoteAnswerOnPhone), "- - -      -    asg    -     -   -"),
         ];
         assert_table(&all, table);
     }

@@ -20,6 +20,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod phone;
 pub mod privacy;
+pub mod quotes;
 pub mod regions;
 pub mod reports;
 pub mod revisit_generation;
@@ -40,6 +41,7 @@ pub mod visit_changes;
 pub mod visit_photos;
 pub mod visit_steps;
 pub mod visits;
+pub mod warranty_terms;
 
 use crate::db::audit::Actor;
 use crate::policy::Caller;

@@ -167,14 +167,13 @@ pub fn my_visit(c: &mut DbConn, who: &Who, id: i64) -> AppResult<VisitDetail> {
         warranty_end: None,
         parts,
         assets: Vec::new(),
+        quotes: Vec::new(),
     };
     match (v.ticket_id, v.inspection_id) {
         (Some(ticket_id), _) => {
             let t = ticket_store::get(c, ticket_id)?;
-            detail.warranty_end = match t.asset_id {
-                Some(a) => store::warranty_end(c, a)?,
-                None => None,
-            };
+            detail.warranty_end = super::quotes::warranty_end_of_ticket(c, ticket_id)?;
+            detail.quotes = super::quotes::of_visit(c, &v)?;
             detail.priority =
                 Priority::parse(&t.priority).ok_or_else(|| AppError::internal("stored priority is unknown"))?;
             detail.ticket_number = Some(t.number);
@@ -292,9 +291,18 @@ fn completion(b: CompleteRequest) -> AppResult<StepData> {
     if !(1..=1440).contains(&b.time_spent_minutes) {
         return Err(AppError::validation("time_spent_minutes", "must be between 1 and 1440"));
     }
-    if b.quote_amount.is_some_and(|q| !(0.0..=10_000_000.0).contains(&q)) {
-        return Err(AppError::validation("quote_amount", "must be between 0 and 10,000,000"));
+    // `quote_amount` is the older name of `amount_charged`.
+    let (charged, field) = match (b.amount_charged, b.quote_amount) {
+        (Some(v), _) => (Some(v), "amount_charged"),
+        (None, v) => (v, "quote_amount"),
+    };
+    let max = crate::domain::quote::MAX_AMOUNT;
+    if charged.is_some_and(|q| !(q.is_finite() && (0.0..=max).contains(&q))) {
+        return Err(AppError::validation(field, format!("must be between 0 and {max}")));
     }
+    let reason = validate::optional(b.charge_difference_reason.as_deref(), |r| {
+        validate::text("charge_difference_reason", r, 2000)
+    })?;
     for (i, p) in b.parts.iter().enumerate() {
         validate::text(&format!("parts[{i}].part_number"), &p.part_number, 64)?;
         if !(1..=1000).contains(&p.quantity) {
@@ -320,7 +328,8 @@ fn completion(b: CompleteRequest) -> AppResult<StepData> {
         work_notes: validate::text("work_notes", &b.work_notes, 10_000)?,
         parts: b.parts,
         time_spent_minutes: b.time_spent_minutes,
-        quote_amount: b.quote_amount,
+        amount_charged: charged.map(crate::domain::quote::cents),
+        charge_difference_reason: reason,
         signoff_name: validate::text("signoff_name", &b.signoff_name, 200)?,
         signature_png: png,
         satisfied: b.satisfied,

@@ -42,6 +42,7 @@ const AUDITED: &[(&str, &str)] = &[
     ("survey_link", "survey_links"),
     ("survey", "surveys"),
     ("visit", "visits"),
+    ("quote", "quotes"),
     ("revisit", "revisits"),
     ("fault_report", "fault_reports"),
     ("major_fault", "major_faults"),

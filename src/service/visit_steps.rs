@@ -1,6 +1,7 @@
 //! The steps of a visit on the technician's phone: accept, decline (back to dispatch), set off
-//! (which stops the ticket's departure clock), check in on site (which stops the ticket's arrival clock), complete (billed by the warranty
-//! rule) and fail (or ask for another visit), each with the visit's timeline entry, audit record,
+//! (which stops the ticket's departure clock), check in on site (which stops the ticket's arrival
+//! clock), complete (billed by the warranty rule, under the quote the customer approved) and fail
+//! (or ask for another visit), each with the visit's timeline entry, audit record,
 //! and what follows for an inspection.
 
 use super::surveys::ClosingMail;
@@ -14,7 +15,7 @@ use crate::db::dispatch::visits::{self as store, CheckIn, Completion, VisitRow};
 use crate::db::{notifications, tickets as ticket_store, DbConn};
 use crate::domain::dispatch::distance_km;
 use crate::domain::geo::Location;
-use crate::domain::visit::{self as rules, Billing, Done, StepData, Work};
+use crate::domain::visit::{self as rules, Billing, BillingRefused, Charge, Done, StepData, Work};
 use crate::error::{AppError, AppResult};
 use crate::policy::dispatch::{self as policy, Act};
 use fieldline_mobile_api::{LadderTier, OnsiteRequestStatus, TicketStatus, Visit};
@@ -249,33 +250,45 @@ fn check_in(
     Ok(())
 }
 
-/// Completes the visit: a repair is billed by the warranty rule, an inspection is not billed.
+/// Completes the visit: a repair is billed by the warranty rule (free under warranty; outside
+/// it, under the quote the customer approved beforehand, with the amount finally charged), an
+/// inspection is not billed.
 fn complete(c: &mut DbConn, actor: &Actor, before: &VisitRow, d: &Done) -> AppResult<()> {
     let work = match before.ticket_id {
-        Some(ticket_id) => {
-            let t = ticket_store::get(c, ticket_id)?;
-            let warranty_end = match t.asset_id {
-                Some(a) => store::warranty_end(c, a)?,
-                None => None,
-            };
-            Work::Repair { warranty_end }
-        }
+        Some(ticket_id) => Work::Repair {
+            under_warranty: super::quotes::ticket_under_warranty(c, ticket_id, actor.at)?,
+        },
         None => Work::Inspection,
+    };
+    let approved = super::quotes::approved_of_visit(c, before.id)?;
+    let charge = Charge {
+        approved_quote: approved.as_ref().map(|q| q.amount),
+        charged: d.amount_charged,
+        difference_reason: d.charge_difference_reason.as_deref(),
     };
     let Billing {
         under_warranty,
         quote_amount,
-    } = rules::billing(work, actor.at.date_naive(), d.quote_amount).map_err(|_| {
-        AppError::validation(
-            "quote_amount",
-            "the asset is out of warranty: give the price the customer was told",
-        )
+        amount_charged,
+    } = rules::billing(work, charge).map_err(|e| match e {
+        BillingRefused::QuoteNotApproved => AppError::QuoteNotApproved(format!(
+            "the asset is out of warranty: the customer must approve a quote for the work before visit {} is completed",
+            before.id
+        )),
+        BillingRefused::DifferenceUnexplained { quoted, charged } => AppError::validation(
+            "charge_difference_reason",
+            format!("the amount charged ({charged:.2}) differs from the approved quote ({quoted:.2}): say why"),
+        ),
     })?;
+    let billable = under_warranty == Some(false);
     let done = Completion {
         at: actor.at,
         work_notes: &d.work_notes,
         under_warranty,
         quote_amount,
+        quote_id: approved.as_ref().map(|q| q.id).filter(|_| billable),
+        amount_charged,
+        charge_difference_reason: d.charge_difference_reason.as_deref().filter(|_| billable),
         time_spent_minutes: d.time_spent_minutes,
         signoff_name: &d.signoff_name,
         signature_png: &d.signature_png,

@@ -146,15 +146,13 @@ async fn complete_signed(s: &crate::mobile::Setup, satisfied: Option<bool>) -> V
         )
         .await
         .unwrap();
+    let version = crate::quotes::phone_quote(&s.phone, v.id, v.version, 1200.0, "q").await;
     let mut done = json!({"work_notes": "Replaced the control board.", "parts": [], "time_spent_minutes": 50,
-        "quote_amount": 1200.0, "signoff_name": "Wang Fang", "signature_png_base64": png()});
+        "amount_charged": 1200.0, "signoff_name": "Wang Fang", "signature_png_base64": png()});
     if let Some(yes) = satisfied {
         done["satisfied"] = json!(yes);
     }
-    s.phone
-        .visit_step(v.id, "complete", "c", v.version, &done)
-        .await
-        .unwrap()
+    s.phone.visit_step(v.id, "complete", "c", version, &done).await.unwrap()
 }
 
 #[tokio::test]

@@ -301,11 +301,27 @@ async fn ladder(app: &TestApp, p: &People) -> Ladder {
         )
         .await
         .unwrap();
+    // Out of warranty: the technician tells the price beforehand and the customer signs it.
+    let q = phone
+        .make_quote(v.id, "golden-quote", v.version, &crate::quotes::one_line(1200.0))
+        .await
+        .unwrap();
+    let approval = json!({"approved_by": "Zhou Jie", "approved_at": q.made_at, "via": "signature_on_phone"});
+    let q = phone
+        .answer_quote(
+            (v.id, q.id),
+            "approve",
+            "golden-quote-approve",
+            q.visit_version,
+            &approval,
+        )
+        .await
+        .unwrap();
     app.clock.advance(Duration::minutes(50));
     let complete = json!({"work_notes": "Replaced the control board.", "parts": [{"part_number": "CB-93PM-01", "quantity": 1}],
-        "time_spent_minutes": 50, "quote_amount": 1200.0, "signoff_name": "Zhou Jie", "signature_png_base64": png()});
+        "time_spent_minutes": 50, "amount_charged": 1200.0, "signoff_name": "Zhou Jie", "signature_png_base64": png()});
     let v = phone
-        .visit_step(v.id, "complete", "golden-complete", v.version, &complete)
+        .visit_step(v.id, "complete", "golden-complete", q.visit_version, &complete)
         .await
         .unwrap();
     assert_eq!(v.status, VisitStatus::Completed);
@@ -640,6 +656,7 @@ struct Objects {
     /// next one's answer.
     holidays: HashMap<String, i64>,
     contacts: HashMap<String, i64>,
+    warranty_term: i64,
 }
 
 /// Creates what the ladder did not: a second ticket with a visit, a draft report, an inspection
@@ -749,6 +766,13 @@ async fn objects(app: &TestApp, p: &People, l: &Ladder, c: &mut DbConn, callers:
         .select(notifications::id)
         .first(c)
         .unwrap();
+    let term: Value = created(
+        app,
+        &app.admin,
+        "/api/v1/warranty-terms",
+        json!({"model": "Carrier 30XA chiller", "months": 24, "counted_from": "acceptance"}),
+    )
+    .await;
     let policy: i64 = fieldline::db::schema::sla_policies::table
         .order(fieldline::db::schema::sla_policies::id)
         .select(fieldline::db::schema::sla_policies::id)
@@ -777,6 +801,7 @@ async fn objects(app: &TestApp, p: &People, l: &Ladder, c: &mut DbConn, callers:
         user: spare.id.0,
         holidays,
         contacts,
+        warranty_term: term["id"].as_i64().unwrap(),
     }
 }
 
@@ -807,6 +832,7 @@ fn parameter(o: &Objects, method: &str, path: &str, caller: &str) -> String {
         (_, "tickets") if path.ends_with("/survey") => o.closed_ticket,
         (_, "tickets") => o.open_ticket,
         (_, "users") => o.user,
+        (_, "warranty-terms") => o.warranty_term,
         _ => panic!("no object for the parameter of {method} {path}: add one to the golden trace"),
     };
     id.to_string()

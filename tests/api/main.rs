@@ -26,6 +26,7 @@ mod mobile;
 mod openapi;
 mod photos;
 mod privacy;
+mod quotes;
 mod reports;
 mod revisits;
 mod scale;

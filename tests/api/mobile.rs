@@ -101,7 +101,7 @@ pub async fn setup_with(change: impl FnOnce(&mut fieldline::config::Settings)) -
 }
 
 /// An hour later the technician accepts the visit and checks in on site; 50 minutes later they
-/// complete it (50 minutes on site, a quote of 1200, signed by Wang Fang).
+/// complete it (50 minutes on site, a quote of 1200 approved beforehand, signed by Wang Fang).
 pub async fn work_the_visit(app: &TestApp, phone: &Client, v: Visit) -> Visit {
     app.clock.advance(chrono::Duration::minutes(60));
     let v = phone
@@ -118,10 +118,12 @@ pub async fn work_the_visit(app: &TestApp, phone: &Client, v: Visit) -> Visit {
         )
         .await
         .unwrap();
+    // Out of warranty: the customer approves the quote of 1200 before the work.
+    let version = crate::quotes::phone_quote(phone, v.id, v.version, 1200.0, "q").await;
     app.clock.advance(chrono::Duration::minutes(50));
     let done = json!({"work_notes": "Replaced the control board.", "parts": [], "time_spent_minutes": 50,
-        "quote_amount": 1200.0, "signoff_name": "Wang Fang", "signature_png_base64": png()});
-    phone.visit_step(v.id, "complete", "c", v.version, &done).await.unwrap()
+        "amount_charged": 1200.0, "signoff_name": "Wang Fang", "signature_png_base64": png()});
+    phone.visit_step(v.id, "complete", "c", version, &done).await.unwrap()
 }
 
 fn code(e: ClientError) -> (ErrorCode, Option<String>) {
@@ -191,16 +193,17 @@ async fn a_technician_works_a_visit_from_the_phone() {
         Some(at(TUESDAY_0900)),
         "the check-in is the ticket's arrival"
     );
-    // The asset has no warranty on record: the quote told to the customer is required.
+    // The asset has no warranty on record: the customer approves a quote before the work.
     let err = phone
         .visit_step(s.visit.id, "complete", "k5", c.version, &complete_body(None))
         .await
         .unwrap_err();
-    assert_eq!(code(err), (ErrorCode::ValidationFailed, Some("quote_amount".into())));
+    assert_eq!(code(err), (ErrorCode::QuoteNotApproved, Some("quote".into())));
+    let version = crate::quotes::phone_quote(phone, s.visit.id, c.version, 880.0, "kq").await;
     let mut bad = complete_body(Some(880.0));
     bad["signature_png_base64"] = json!(base64::engine::general_purpose::STANDARD.encode(b"GIF89a not a png"));
     let err = phone
-        .visit_step(s.visit.id, "complete", "k6", c.version, &bad)
+        .visit_step(s.visit.id, "complete", "k6", version, &bad)
         .await
         .unwrap_err();
     assert_eq!(
@@ -210,7 +213,7 @@ async fn a_technician_works_a_visit_from_the_phone() {
     let mut big = complete_body(Some(880.0));
     big["signature_png_base64"] = json!(base64::engine::general_purpose::STANDARD.encode(vec![0x89u8; 300 * 1024]));
     let err = phone
-        .visit_step(s.visit.id, "complete", "k7", c.version, &big)
+        .visit_step(s.visit.id, "complete", "k7", version, &big)
         .await
         .unwrap_err();
     assert_eq!(
@@ -218,7 +221,7 @@ async fn a_technician_works_a_visit_from_the_phone() {
         (ErrorCode::ValidationFailed, Some("signature_png_base64".into()))
     );
     let done = phone
-        .visit_step(s.visit.id, "complete", "k8", c.version, &complete_body(Some(880.0)))
+        .visit_step(s.visit.id, "complete", "k8", version, &complete_body(Some(880.0)))
         .await
         .unwrap();
     assert_eq!(done.status, VisitStatus::Completed);
@@ -252,6 +255,8 @@ async fn a_technician_works_a_visit_from_the_phone() {
             "visit_en_route",
             "arrived",
             "visit_checked_in",
+            "quote_made",
+            "quote_approved",
             "visit_completed",
             "resolved"
         ]),
@@ -340,7 +345,10 @@ async fn declining_returns_the_visit_to_dispatch() {
 #[tokio::test]
 async fn a_replayed_day_queue_ends_in_the_same_state() {
     let s = setup().await;
-    let v = s.visit.version;
+    // The office had the customer approve the quote beforehand.
+    let v = crate::quotes::office_quote(&s.app, &s.dispatcher, s.visit.id, 450.0)
+        .await
+        .visit_version;
     let queue: Vec<(&str, &str, i32, Value)> = vec![
         ("accept", "q1", v, json!({})),
         ("en-route", "q2", v + 1, json!({})),

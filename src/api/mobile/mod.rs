@@ -10,12 +10,14 @@ use super::{etag, if_match, run, who};
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
 use crate::service::phone::{self, PhonePost, StepInput, StepKind, StepRequest};
+use crate::service::quotes::{self, PhoneQuote, Reply};
 use crate::service::visit_photos::{self, PhotoPost};
 use crate::startup::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use fieldline_mobile_api::{
-    CheckInRequest, CompleteRequest, DeclineRequest, FailRequest, InspectionFinding, NewFinding, Page, PhotoKind,
-    PingBatch, PingReceipt, Problem, Visit, VisitDetail, VisitPhoto, VisitStatus,
+    CheckInRequest, CompleteRequest, DeclineRequest, FailRequest, InspectionFinding, NewFinding, NewQuote, Page,
+    PhotoKind, PingBatch, PingReceipt, Problem, Quote, QuoteApproval, QuoteDecline, Visit, VisitDetail, VisitPhoto,
+    VisitStatus,
 };
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -46,7 +48,7 @@ fn json_response(status: u16, body: String) -> HttpResponse {
     resp.content_type("application/json");
     if let Some(v) = serde_json::from_str::<serde_json::Value>(&body)
         .ok()
-        .and_then(|v| v["version"].as_i64())
+        .and_then(|v| v["version"].as_i64().or_else(|| v["visit_version"].as_i64()))
     {
         resp.insert_header(etag(v as i32));
     }
@@ -304,4 +306,85 @@ pub async fn attach_photo(
     let who = who(&user, &state);
     let (status, out) = run(&state, move |c, st| visit_photos::attach(c, &who, p, &st.settings)).await?;
     Ok(json_response(status, out))
+}
+
+/// Makes a quote for paid work on my visit, out of warranty, to tell the customer before the
+/// work (409 `invalid_transition` under warranty, on an ended visit, or while another quote is
+/// proposed or approved). The visit gets a new version: `visit_version` and the `ETag` carry it.
+#[utoipa::path(post, path = "/api/v1/mobile/visits/{id}/quotes", tag = "mobile", security(("bearer" = [])), request_body = NewQuote,
+    params(("id" = i64, Path, description = "visit id"), ("Idempotency-Key" = String, Header, description = "unique per request"), ("If-Match" = String, Header, description = "the visit's ETag")),
+    responses((status = 200, body = Quote), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)))]
+pub async fn make_quote(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: Json<serde_json::Value>,
+) -> AppResult<HttpResponse> {
+    let r = PhoneQuote {
+        visit: id.into_inner(),
+        if_match: if_match(&req),
+        post: post(&req, body.0, from_value::<NewQuote>),
+    };
+    let who = who(&user, &state);
+    let (status, out) = run(&state, move |c, st| {
+        quotes::make_on_phone(c, &who, r, &st.settings.default_currency)
+    })
+    .await?;
+    Ok(json_response(status, out))
+}
+
+async fn answer_quote(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    (visit, quote): (i64, i64),
+    body: serde_json::Value,
+    read: fn(serde_json::Value) -> AppResult<Reply>,
+) -> AppResult<HttpResponse> {
+    let r = PhoneQuote {
+        visit,
+        if_match: if_match(&req),
+        post: post(&req, body, read),
+    };
+    let who = who(&user, &state);
+    let (status, out) = run(&state, move |c, _| quotes::answer_on_phone(c, &who, quote, r)).await?;
+    Ok(json_response(status, out))
+}
+
+/// Records the customer's approval of a quote on my visit (`via`: `signature_on_phone` when they
+/// sign on the phone): who, when, how. Billable work can then be completed.
+#[utoipa::path(post, path = "/api/v1/mobile/visits/{id}/quotes/{quote_id}/approve", tag = "mobile", security(("bearer" = [])), request_body = QuoteApproval,
+    params(("id" = i64, Path, description = "visit id"), ("quote_id" = i64, Path, description = "quote id"), ("Idempotency-Key" = String, Header, description = "unique per request"), ("If-Match" = String, Header, description = "the visit's ETag")),
+    responses((status = 200, body = Quote), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)))]
+pub async fn approve_quote(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    path: web::Path<(i64, i64)>,
+    body: Json<serde_json::Value>,
+) -> AppResult<HttpResponse> {
+    answer_quote(state, user, req, path.into_inner(), body.0, |v| {
+        Ok(Reply::Approve(from_value(v)?))
+    })
+    .await
+}
+
+/// Records the customer's decline of a quote on my visit: who, when, how and why. By default the
+/// visit ends as `declined_by_customer` without work (I am freed; the ticket's owner agrees the
+/// next step with the customer); with `ends_visit: false` a new quote may replace it.
+#[utoipa::path(post, path = "/api/v1/mobile/visits/{id}/quotes/{quote_id}/decline", tag = "mobile", security(("bearer" = [])), request_body = QuoteDecline,
+    params(("id" = i64, Path, description = "visit id"), ("quote_id" = i64, Path, description = "quote id"), ("Idempotency-Key" = String, Header, description = "unique per request"), ("If-Match" = String, Header, description = "the visit's ETag")),
+    responses((status = 200, body = Quote), (status = 404, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)))]
+pub async fn decline_quote(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    path: web::Path<(i64, i64)>,
+    body: Json<serde_json::Value>,
+) -> AppResult<HttpResponse> {
+    answer_quote(state, user, req, path.into_inner(), body.0, |v| {
+        Ok(Reply::Decline(from_value(v)?))
+    })
+    .await
 }

@@ -1,15 +1,15 @@
 //! Visits: the row and its wire form, the reads dispatch and the phone make, and the writes of
 //! each change (booking, a step on the phone, the parts used).
 
-use crate::db::schema::{assets, onsite_requests, sites, tickets, visit_parts, visits};
+use crate::db::schema::{onsite_requests, sites, tickets, visit_parts, visits};
 use crate::db::{ts, utc, DbConn, Paging};
 use crate::domain::geo::Location;
 use crate::error::{AppError, AppResult};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use fieldline_mobile_api::{
-    AgreedVia, InspectionId, OnsiteRequestId, OnsiteRequestStatus, Page, PartUsed, RegionId, TicketId, UserId, Visit,
-    VisitId, VisitKind, VisitStatus,
+    AgreedVia, InspectionId, OnsiteRequestId, OnsiteRequestStatus, Page, PartUsed, QuoteId, RegionId, TicketId, UserId,
+    Visit, VisitId, VisitKind, VisitStatus,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -50,6 +50,9 @@ pub struct VisitRow {
     pub window_agreed_with: Option<String>,
     pub window_agreed_at: Option<NaiveDateTime>,
     pub window_agreed_via: Option<String>,
+    pub quote_id: Option<i64>,
+    pub amount_charged: Option<f64>,
+    pub charge_difference_reason: Option<String>,
 }
 
 impl VisitRow {
@@ -103,6 +106,9 @@ impl VisitRow {
                         .ok_or_else(|| AppError::internal(format!("visit {} has unknown agreement", self.id)))
                 })
                 .transpose()?,
+            quote_id: self.quote_id.map(QuoteId),
+            amount_charged: self.amount_charged,
+            charge_difference_reason: self.charge_difference_reason.clone(),
         })
     }
 }
@@ -487,6 +493,9 @@ pub struct Completion<'a> {
     pub work_notes: &'a str,
     pub under_warranty: Option<bool>,
     pub quote_amount: Option<f64>,
+    pub quote_id: Option<i64>,
+    pub amount_charged: Option<f64>,
+    pub charge_difference_reason: Option<&'a str>,
     pub time_spent_minutes: i32,
     pub signoff_name: &'a str,
     pub signature_png: &'a [u8],
@@ -500,6 +509,9 @@ pub fn set_completed(c: &mut DbConn, id: i64, done: &Completion) -> AppResult<()
             visits::work_notes.eq(Some(done.work_notes)),
             visits::under_warranty.eq(done.under_warranty),
             visits::quote_amount.eq(done.quote_amount),
+            visits::quote_id.eq(done.quote_id),
+            visits::amount_charged.eq(done.amount_charged),
+            visits::charge_difference_reason.eq(done.charge_difference_reason),
             visits::time_spent_minutes.eq(Some(done.time_spent_minutes)),
             visits::signoff_name.eq(Some(done.signoff_name)),
             visits::signature_png.eq(Some(done.signature_png)),
@@ -554,7 +566,35 @@ pub fn site_location(c: &mut DbConn, site: i64) -> AppResult<Location> {
     Location::parse(lat, lon).map_err(|e| AppError::internal(format!("site {site}: {e}")))
 }
 
-/// The last day of an asset's warranty, if it has one.
-pub fn warranty_end(c: &mut DbConn, asset: i64) -> AppResult<Option<NaiveDate>> {
-    Ok(assets::table.find(asset).select(assets::warranty_end).first(c)?)
+/// A new version of the visit (a quote made or answered on it changes it) if its version is
+/// still the one read; returns whether it was.
+pub fn touch(c: &mut DbConn, visit: &VisitRow, at: DateTime<Utc>) -> AppResult<bool> {
+    let n = diesel::update(
+        visits::table
+            .filter(visits::id.eq(visit.id))
+            .filter(visits::version.eq(visit.version)),
+    )
+    .set((visits::version.eq(visit.version + 1), visits::updated_at.eq(ts(at))))
+    .execute(c)?;
+    Ok(n > 0)
+}
+
+/// The customer declined the quote and wants no paid work: the visit ends as declined by the
+/// customer, with the reason, if its version is still the one read; returns whether it was. Its
+/// technician stays on record; the visit holds nobody's time any more.
+pub fn end_declined(c: &mut DbConn, visit: &VisitRow, reason: &str, at: DateTime<Utc>) -> AppResult<bool> {
+    let n = diesel::update(
+        visits::table
+            .filter(visits::id.eq(visit.id))
+            .filter(visits::version.eq(visit.version)),
+    )
+    .set((
+        visits::status.eq(VisitStatus::DeclinedByCustomer.as_str()),
+        visits::finished_at.eq(Some(ts(at))),
+        visits::outcome_reason.eq(Some(reason)),
+        visits::version.eq(visit.version + 1),
+        visits::updated_at.eq(ts(at)),
+    ))
+    .execute(c)?;
+    Ok(n > 0)
 }
