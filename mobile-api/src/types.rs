@@ -2516,6 +2516,9 @@ pub struct ReportTickets {
     /// Of the closed, those closed without the customer's answer (no acceptance) after the
     /// configured working days.
     pub closed_without_answer: i64,
+    /// Cancelled in the period (opened by mistake: a duplicate, withdrawn by the customer); not
+    /// among the closed.
+    pub cancelled: i64,
     /// Of the closed, those resolved at first contact: on the hotline tier, without a callback,
     /// never refused by the customer.
     pub first_contact_resolved: i64,

@@ -156,6 +156,7 @@ fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
     let visit_facts = visit_facts(c, w, am)?;
     let satisfaction = satisfaction(c, w, am)?;
     let quotes = quote_facts(c, w, am)?;
+    let cancelled = cancellations(c, w, am)?;
     let (names, regions) = names_and_regions(c, &tickets_facts, &visit_facts, &revisit_facts)?;
     Ok(Facts {
         tickets: tickets_facts,
@@ -165,9 +166,25 @@ fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
         satisfaction,
         visits: visit_facts,
         quotes,
+        cancelled,
         names,
         regions,
     })
+}
+
+/// The tickets cancelled in the period (opened by mistake: a duplicate, withdrawn).
+fn cancellations(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<i64> {
+    let (from, to) = (ts(w.from), ts(w.to));
+    let mut q = ticket_events::table
+        .inner_join(tickets::table)
+        .filter(ticket_events::kind.eq("cancelled"))
+        .filter(ticket_events::at.ge(from))
+        .filter(ticket_events::at.lt(to))
+        .into_boxed();
+    if let Some(am) = am {
+        q = q.filter(tickets::customer_id.eq_any(customers_of(am)));
+    }
+    Ok(q.count().get_result(c)?)
 }
 
 fn ticket_facts(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Vec<TicketFacts>> {

@@ -352,6 +352,8 @@ pub struct Facts {
     pub satisfaction: Vec<SatisfactionSample>,
     pub visits: Vec<VisitFact>,
     pub quotes: Vec<QuoteFact>,
+    /// Tickets cancelled in the period (not closures: counted apart).
+    pub cancelled: i64,
     /// Display names of the users named above.
     pub names: HashMap<i64, String>,
     /// Names of the regions named above.
@@ -553,6 +555,7 @@ pub fn build(h: &Heading, f: &Facts) -> ServiceReport {
             received,
             closed: closed.len() as i64,
             closed_without_answer: unanswered,
+            cancelled: f.cancelled,
             first_contact_resolved: fcr,
             first_contact_rate_pct: pct(fcr, closed.len() as i64),
         },
@@ -755,6 +758,7 @@ pub fn csv(r: &ServiceReport) -> String {
     c.row("tickets", "", "", "received", t.received);
     c.row("tickets", "", "", "closed", t.closed);
     c.row("tickets", "", "", "closed_without_answer", t.closed_without_answer);
+    c.row("tickets", "", "", "cancelled", t.cancelled);
     c.row("tickets", "", "", "first_contact_resolved", t.first_contact_resolved);
     c.opt("tickets", "", "", "first_contact_rate_pct", t.first_contact_rate_pct);
     for (section, groups) in [
@@ -1077,6 +1081,7 @@ mod tests {
                     answered_in_period: Some(QuoteStatus::Declined),
                 },
             ],
+            cancelled: 2,
             names: HashMap::from([(1, "Li Wei".to_string()), (7, "Zhao Gang".to_string())]),
             regions: HashMap::from([(9, "Centre".to_string())]),
             ..Facts::default()
@@ -1091,6 +1096,7 @@ mod tests {
         assert_eq!(r.period, "2026-W47");
         assert_eq!((r.tickets.received, r.tickets.closed), (2, 2));
         assert_eq!(r.tickets.first_contact_resolved, 1, "the refused one is not");
+        assert_eq!(r.tickets.cancelled, 2, "counted apart from the closed");
         assert_eq!(r.tickets.first_contact_rate_pct, Some(50.0));
         let keyed = |g: &[ReportGroup]| -> Vec<(String, i64, i64)> {
             g.iter().map(|g| (g.label.clone(), g.received, g.closed)).collect()

@@ -322,6 +322,18 @@ async fn a_ticket_opened_by_mistake_is_cancelled_with_its_unstarted_on_site_work
         .await;
     assert_eq!(ids(by_status), vec![t.id]);
 
+    // The report counts it apart from the closed ones.
+    let today = Utc::now().date_naive();
+    let report: Value = app
+        .ok(
+            app.get(&format!("/api/v1/reports/service?from={today}&to={}", today + Duration::days(1)), &app.admin)
+                .await,
+            200,
+        )
+        .await;
+    assert_eq!(report["tickets"]["cancelled"], 1, "{report}");
+    assert_eq!(report["tickets"]["closed"], 0);
+
     // A resolved ticket is not cancelled: it waits for the customer's verdict.
     let t2 = register(&app, &f, "p3", "phone").await;
     app.ok::<Ticket>(

@@ -34,14 +34,14 @@ fn fresh_database() -> String {
         .filter(|v| !v.is_empty())
     {
         Some(base) => {
-            let (server, name) = split_database_url(&base);
+            let (server, name, params) = split_database_url(&base);
             let template = pg_template(&base);
             let db: String = format!("{name}_{}", &id[..16]).chars().take(63).collect();
             let mut conn =
                 diesel::PgConnection::establish(&base).expect("FIELDLINE_TEST_DATABASE_URL is not reachable");
             conn.batch_execute(&format!("CREATE DATABASE \"{db}\" TEMPLATE \"{template}\""))
                 .expect("create a test database from the template");
-            format!("{server}/{db}")
+            format!("{server}/{db}{params}")
         }
         None => {
             let path = sqlite_template()
@@ -54,10 +54,15 @@ fn fresh_database() -> String {
     }
 }
 
-/// The server part and the database name of a PostgreSQL URL (`postgres://u@h:p/name`).
-fn split_database_url(url: &str) -> (&str, &str) {
-    let url = url.split('?').next().unwrap_or(url);
-    url.rsplit_once('/').expect("a PostgreSQL URL names its database")
+/// The server part, the database name and the parameters (`?...`, or empty) of a PostgreSQL URL
+/// (`postgres://u@h:p/name?sslmode=disable`); the tests' databases keep the parameters.
+fn split_database_url(url: &str) -> (&str, &str, &str) {
+    let (url, params) = match url.find('?') {
+        Some(i) => url.split_at(i),
+        None => (url, ""),
+    };
+    let (server, name) = url.rsplit_once('/').expect("a PostgreSQL URL names its database");
+    (server, name, params)
 }
 
 /// A SQLite file with every migration applied, made once per test run.
@@ -83,7 +88,7 @@ fn sqlite_template() -> &'static std::path::Path {
 fn pg_template(base: &str) -> &'static str {
     static TEMPLATE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     TEMPLATE.get_or_init(|| {
-        let (server, name) = split_database_url(base);
+        let (server, name, params) = split_database_url(base);
         let template: String = format!("{name}_template_{}", std::process::id())
             .chars()
             .take(63)
@@ -95,7 +100,7 @@ fn pg_template(base: &str) -> &'static str {
         ] {
             conn.batch_execute(&sql).expect("create the template database");
         }
-        drop(fieldline::db::connect(&format!("{server}/{template}"), 1).expect("migrate the template"));
+        drop(fieldline::db::connect(&format!("{server}/{template}{params}"), 1).expect("migrate the template"));
         template
     })
 }
