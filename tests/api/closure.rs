@@ -326,8 +326,11 @@ async fn a_ticket_opened_by_mistake_is_cancelled_with_its_unstarted_on_site_work
     let today = Utc::now().date_naive();
     let report: Value = app
         .ok(
-            app.get(&format!("/api/v1/reports/service?from={today}&to={}", today + Duration::days(1)), &app.admin)
-                .await,
+            app.get(
+                &format!("/api/v1/reports/service?from={today}&to={}", today + Duration::days(1)),
+                &app.admin,
+            )
+            .await,
             200,
         )
         .await;
