@@ -128,8 +128,8 @@ async fn ticket(app: &crate::helpers::TestApp, id: i64) -> Ticket {
         .await
 }
 
-/// Accepts, checks in and completes the set-up's visit with the customer's signature and `satisfied`.
-async fn complete_signed(s: &crate::mobile::Setup, satisfied: Option<bool>) -> Visit {
+/// Accepts the set-up's visit and checks in on site.
+async fn on_site(s: &crate::mobile::Setup) -> Visit {
     let v = s
         .phone
         .visit_step(s.visit.id, "accept", "a", s.visit.version, &json!({}))
@@ -146,6 +146,12 @@ async fn complete_signed(s: &crate::mobile::Setup, satisfied: Option<bool>) -> V
         )
         .await
         .unwrap();
+    v
+}
+
+/// Accepts, checks in and completes the set-up's visit with the customer's signature and `satisfied`.
+async fn complete_signed(s: &crate::mobile::Setup, satisfied: Option<bool>) -> Visit {
+    let v = on_site(s).await;
     let version = crate::quotes::phone_quote(&s.phone, v.id, v.version, 1200.0, "q").await;
     let mut done = json!({"work_notes": "Replaced the control board.", "parts": [], "time_spent_minutes": 50,
         "amount_charged": 1200.0, "signoff_name": "Wang Fang", "signature_png_base64": png()});
@@ -227,22 +233,7 @@ async fn a_signer_who_states_no_satisfaction_leaves_the_ticket_resolved_and_its_
 async fn a_visit_that_fails_keeps_the_ticket_open_and_sends_it_back_to_dispatch() {
     let s = setup().await;
     let app = &s.app;
-    let v = s
-        .phone
-        .visit_step(s.visit.id, "accept", "a", s.visit.version, &json!({}))
-        .await
-        .unwrap();
-    let v = s
-        .phone
-        .visit_step(
-            v.id,
-            "check-in",
-            "b",
-            v.version,
-            &json!({"latitude": 30.25, "longitude": 120.15}),
-        )
-        .await
-        .unwrap();
+    let v = on_site(&s).await;
     let body = json!({"reason": "the spare part is missing", "needs_revisit": true});
     let v = s.phone.visit_step(v.id, "fail", "c", v.version, &body).await.unwrap();
     let t = ticket(app, v.ticket_id.unwrap().0).await;
