@@ -4,10 +4,9 @@
 //! its own, written only if nobody changed it meanwhile, by the service itself.
 
 use super::surveys::contact_address;
-use super::tickets_changes::refresh_next_check;
+use super::tickets_changes::{end_onsite_work, refresh_next_check};
 use crate::config::Settings;
 use crate::db::audit::{self, snapshot, Actor};
-use crate::db::dispatch::visits as visit_store;
 use crate::db::major_faults::local;
 use crate::db::outbox::OutboxMail;
 use crate::db::tickets::events::{self, NewEvent};
@@ -20,7 +19,6 @@ use crate::mail::templates;
 use crate::service::outbox;
 use chrono::{DateTime, Utc};
 use fieldline_mobile_api::{MailKind, TicketStatus};
-use serde_json::json;
 
 /// The most resolved tickets one run looks at (the oldest first); the next run goes on.
 const BATCH: i64 = 1000;
@@ -140,12 +138,7 @@ fn close(c: &mut DbConn, id: i64, now: DateTime<Utc>, settings: &Settings) -> Ap
     );
     let e = NewEvent::new(id, &actor, "closed_without_answer").from_to(Some(&before.status), Some(&row.status));
     events::add(c, e.reason(Some(&reason)))?;
-    let why = "the ticket was closed without an answer";
-    let cancelled = visit_store::cancel_unstarted_of_ticket(c, id, why, now)?;
-    if !cancelled.is_empty() {
-        let e = NewEvent::new(id, &actor, "visits_cancelled").data(json!({"visit_ids": cancelled}));
-        events::add(c, e.reason(Some(why)))?;
-    }
+    end_onsite_work(c, id, &actor, "the ticket was closed without an answer")?;
     let msg = format!(
         "Ticket {} was closed without the customer's answer ({reason})",
         row.number

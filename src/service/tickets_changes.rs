@@ -198,7 +198,7 @@ pub fn accept(
     let e = x.event(kind).from_to(Some(&x.before.status), Some(&row.status));
     events::add(c, e.reason(comment).data(data))?;
     if satisfied {
-        end_onsite_work(c, x, "the ticket was closed")?;
+        end_onsite_work(c, x.id, x.actor, "the ticket was closed")?;
     }
     refresh_next_check(row, x.step_interval)
 }
@@ -211,7 +211,7 @@ pub fn cancel(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, reason: &str) -> App
     row.paused_at = None;
     let e = x.event("cancelled").from_to(Some(&x.before.status), Some(&row.status));
     events::add(c, e.reason(Some(reason)))?;
-    end_onsite_work(c, x, "the ticket was cancelled")?;
+    end_onsite_work(c, x.id, x.actor, "the ticket was cancelled")?;
     refresh_next_check(row, x.step_interval)
 }
 
@@ -236,10 +236,10 @@ pub fn customer_contact(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, channel: C
 
 /// A closed or cancelled ticket's on-site registrations still open and its visits no
 /// technician holds yet are cancelled; the timeline says which.
-fn end_onsite_work(c: &mut DbConn, x: &Ctx, why: &str) -> AppResult<()> {
-    let cancelled = visit_store::cancel_unstarted_of_ticket(c, x.id, why, x.now())?;
+pub(crate) fn end_onsite_work(c: &mut DbConn, ticket_id: i64, actor: &Actor, why: &str) -> AppResult<()> {
+    let cancelled = visit_store::cancel_unstarted_of_ticket(c, ticket_id, why, actor.at)?;
     if !cancelled.is_empty() {
-        let e = x.event("visits_cancelled").data(json!({"visit_ids": cancelled}));
+        let e = NewEvent::new(ticket_id, actor, "visits_cancelled").data(json!({"visit_ids": cancelled}));
         events::add(c, e.reason(Some(why)))?;
     }
     Ok(())
