@@ -12,6 +12,7 @@ const FILES: &[StaticFile] = &[
     StaticFile::script("app.js", include_str!("console/app.js")),
     StaticFile::script("api.js", include_str!("console/api.js")),
     StaticFile::script("ui.js", include_str!("console/ui.js")),
+    StaticFile::script("i18n.js", include_str!("console/i18n.js")),
     StaticFile::script("board.js", include_str!("console/board.js")),
     StaticFile::script("map.js", include_str!("console/map.js")),
     StaticFile::script("tickets.js", include_str!("console/tickets.js")),

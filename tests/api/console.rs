@@ -3,6 +3,7 @@
 //! Chromium.
 
 use crate::dispatch::{technician, visit_for};
+use crate::browser::{artifacts, Browser};
 use crate::helpers::{spawn_app, TestApp};
 use crate::tickets::{fixture, register};
 use chrono::{Datelike, Duration, NaiveTime, Utc};
@@ -96,74 +97,14 @@ async fn open_visit(app: &TestApp) -> (Visit, String, String) {
     (visit, t.number, f.agent.username)
 }
 
-/// Where a program is on the `PATH`.
-fn program(name: &str) -> Option<std::path::PathBuf> {
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|p| p.join(name))
-            .find(|p| p.is_file())
-    })
-}
-
-/// The chromedriver process, ended with the test.
-struct Driver(std::process::Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[tokio::test]
 #[ignore = "needs headless Chromium and ChromeDriver: run with --ignored"]
 async fn a_dispatcher_signs_in_and_assigns_the_suggested_technician_in_a_browser() {
-    let (chromium, chromedriver) = match (program("chromium"), program("chromedriver")) {
-        (Some(chromium), Some(chromedriver)) => (chromium, chromedriver),
-        (chromium, chromedriver) => {
-            let show = |p: Option<std::path::PathBuf>| p.map_or("not found".into(), |p| p.display().to_string());
-            panic!(
-                "the browser test needs headless Chromium and ChromeDriver on the PATH (chromium: {}, \
-                 chromedriver: {}); on Debian: apt-get install chromium chromium-driver",
-                show(chromium),
-                show(chromedriver)
-            )
-        }
-    };
-    browser_flow(chromium, chromedriver).await;
+    browser_flow().await;
 }
 
-/// Signs in on the console's sign-in form.
-async fn sign_in(c: &fantoccini::Client, username: &str) {
+async fn browser_flow() {
     use fantoccini::Locator;
-    let field = shown(c, "#signin:not([hidden]) #username").await;
-    field.clear().await.unwrap();
-    field.send_keys(username).await.unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(crate::helpers::USER_PASSWORD)
-        .await
-        .unwrap();
-    c.find(Locator::Id("signin-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
-
-/// The element `css` finds, once the page shows it (waiting up to a minute).
-async fn shown(c: &fantoccini::Client, css: &str) -> fantoccini::elements::Element {
-    c.wait()
-        .at_most(std::time::Duration::from_secs(60))
-        .for_element(fantoccini::Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-}
-
-async fn browser_flow(chromium: std::path::PathBuf, chromedriver: std::path::PathBuf) {
-    use fantoccini::{ClientBuilder, Locator};
 
     let app = spawn_app().await;
     let (best, _) = technician(&app, 30.251, 120.151, json!([{"skill": "ups", "level": 4}])).await;
@@ -188,57 +129,21 @@ async fn browser_flow(chromium: std::path::PathBuf, chromedriver: std::path::Pat
     let (visit, number, agent) = open_visit(&app).await;
     let (dispatcher, _) = app.user(Role::Dispatcher).await;
 
-    // chromedriver on a free port of 127.0.0.1.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let _driver = Driver(
-        std::process::Command::new(chromedriver)
-            .arg(format!("--port={port}"))
-            .arg("--allowed-ips=127.0.0.1")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("chromedriver starts"),
-    );
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({"binary": chromium, "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
-            "--disable-dev-shm-usage", "--window-size=1500,1000", "--no-proxy-server"]}),
-    );
-    let mut client = None;
-    for _ in 0..100 {
-        // Plain HTTP: the driver is on this machine.
-        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-        {
-            Ok(c) => {
-                client = Some(c);
-                break;
-            }
-            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
-        }
-    }
-    let c = client.expect("chromedriver answers");
-
+    let b = Browser::start("en").await;
+    let c = &b.c;
     c.goto(&app.url("/console/")).await.unwrap();
-    sign_in(&c, &dispatcher.username).await;
+    b.sign_in(&dispatcher.username).await;
 
     // The unassigned visit is on the board; pick it.
     let card = format!(r#"li.visit[data-visit-id="{}"]"#, visit.id);
     let unassigned = format!("{card}[data-unassigned]");
-    let item = shown(&c, &unassigned).await;
+    let item = b.shown(&unassigned).await;
     assert!(item.text().await.unwrap().contains(&number));
-    shown(&c, "#map svg circle.site").await;
+    b.shown("#map svg circle.site").await;
     item.click().await.unwrap();
 
     // Assign the suggested technician.
-    let suggested = shown(&c, "#candidates li.candidate.suggested button.assign").await;
+    let suggested = b.shown("#candidates li.candidate.suggested button.assign").await;
     let suggested_id: i64 = suggested
         .attr("data-technician-id")
         .await
@@ -249,17 +154,13 @@ async fn browser_flow(chromium: std::path::PathBuf, chromedriver: std::path::Pat
     assert_eq!(suggested_id, best, "the nearest technician is suggested");
     suggested.click().await.unwrap();
     let assigned = format!(r#"{card}[data-technician-id="{best}"]"#);
-    shown(&c, &assigned).await;
+    b.shown(&assigned).await;
     let v: Visit = app
         .ok(app.get(&format!("/api/v1/visits/{}", visit.id), &app.admin).await, 200)
         .await;
     assert_eq!(v.technician_id.map(|t| t.0), Some(best));
 
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .unwrap()
-        .join("browser-artifacts");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = artifacts();
     let png = c.screenshot().await.unwrap();
     std::fs::write(dir.join("board.png"), &png).unwrap();
 
@@ -273,15 +174,14 @@ async fn browser_flow(chromium: std::path::PathBuf, chromedriver: std::path::Pat
         )
         .await;
     assert_eq!(r.status(), 200);
-    shown(&c, &unassigned).await;
+    b.shown(&unassigned).await;
 
     // The agent's ticket desk: the ticket, its timeline, and an error shown by its field.
-    c.find(Locator::Id("signout")).await.unwrap().click().await.unwrap();
-    sign_in(&c, &agent).await;
-    let row = shown(&c, "#ticket-list tr.row").await;
+    b.sign_in(&agent).await;
+    let row = b.shown("#ticket-list tr.row").await;
     assert!(row.text().await.unwrap().contains(&number));
     row.click().await.unwrap();
-    let event = shown(&c, r#"#timeline li[data-kind="visit_unassigned"]"#).await;
+    let event = b.shown(r#"#timeline li[data-kind="visit_unassigned"]"#).await;
     assert!(event.text().await.unwrap().contains("moved"));
     c.find(Locator::Css(r#"form[data-action="handoff"] button[type="submit"]"#))
         .await
@@ -300,14 +200,13 @@ async fn browser_flow(chromium: std::path::PathBuf, chromedriver: std::path::Pat
 
     // The supervisor's service levels: the open ticket, on time, in the chart.
     let (supervisor, _) = app.user(Role::Supervisor).await;
-    c.find(Locator::Id("signout")).await.unwrap().click().await.unwrap();
-    sign_in(&c, &supervisor.username).await;
-    shown(&c, r#"nav a[data-view="sla"]"#).await.click().await.unwrap();
-    let bar = shown(&c, r#"#sla-chart rect.bar[data-group="onsite"]"#).await;
+    b.sign_in(&supervisor.username).await;
+    b.shown(r#"nav a[data-view="sla"]"#).await.click().await.unwrap();
+    let bar = b.shown(r#"#sla-chart rect.bar[data-group="onsite"]"#).await;
     assert_eq!(bar.attr("data-value").await.unwrap().as_deref(), Some("1"));
 
     // The service report: the last complete week at first, then this week's, with the ticket.
-    shown(&c, "#sla-report:not([hidden]) #report-sla svg").await;
+    b.shown("#sla-report:not([hidden]) #report-sla svg").await;
     let week = Utc::now()
         .with_timezone(&"Asia/Shanghai".parse::<chrono_tz::Tz>().unwrap())
         .iso_week();
@@ -327,8 +226,8 @@ async fn browser_flow(chromium: std::path::PathBuf, chromedriver: std::path::Pat
         .select_by_value(&format!("week:{week}"))
         .await
         .unwrap();
-    shown(&c, &format!(r#"#sla-report[data-period="{week}"]"#)).await;
-    let met = shown(&c, r#"#report-sla rect.bar[data-group="response"][data-kind="ok"]"#).await;
+    b.shown(&format!(r#"#sla-report[data-period="{week}"]"#)).await;
+    let met = b.shown(r#"#report-sla rect.bar[data-group="response"][data-kind="ok"]"#).await;
     assert_eq!(met.attr("data-value").await.unwrap().as_deref(), Some("100"));
     let received = c
         .find(Locator::Css(r#"#report-figures td[data-figure="received"]"#))
@@ -342,5 +241,5 @@ async fn browser_flow(chromium: std::path::PathBuf, chromedriver: std::path::Pat
     let png = c.screenshot().await.unwrap();
     std::fs::write(dir.join("sla.png"), &png).unwrap();
 
-    c.close().await.unwrap();
+    b.close().await;
 }

@@ -2,6 +2,7 @@
 //! on its own fresh database (a SQLite file, or a PostgreSQL schema when
 //! FIELDLINE_TEST_DATABASE_URL is set).
 
+mod browser;
 mod helpers;
 mod smtp;
 

@@ -1,6 +1,8 @@
 // The console's only way to the service: the public JSON API under /api/v1, with the signed-in
 // user's tokens kept for this browser tab only (sessionStorage).
 
+import { number } from './i18n.js';
+
 const KEY = 'fieldline.console.session';
 let session = load();
 let onSignedOut = () => {};
@@ -30,6 +32,10 @@ export class ApiError extends Error {
     this.status = status;
     this.code = problem && problem.code;
     this.field = problem && problem.field;
+    this.reason = problem && problem.reason;
+    this.params = problem && problem.params;
+    this.openTickets = problem && problem.open_tickets;
+    this.current = problem && problem.current;
   }
 }
 
@@ -46,13 +52,18 @@ async function send(method, path, body, token, accept = 'application/json') {
   const headers = { Accept: accept };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
-  const r = await fetch(`/api/v1${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    credentials: 'omit',
-    cache: 'no-store',
-  });
+  let r;
+  try {
+    r = await fetch(`/api/v1${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'omit',
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError(0, { code: 'network', detail: 'the service cannot be reached' });
+  }
   const text = await r.text();
   let data = null;
   if (r.ok && accept !== 'application/json') {
@@ -131,11 +142,19 @@ export function withQuery(path, params) {
 
 export const get = (path, params) => call('GET', withQuery(path, params));
 export const post = (path, body) => call('POST', path, body ?? {});
+export const patch = (path, body) => call('PATCH', path, body ?? {});
 /** A GET answered as text of the type `accept` names (e.g. `text/csv`). */
 export const getText = (path, params, accept) => call('GET', withQuery(path, params), undefined, accept);
 
 /** A page's total as people read it: "10,000+" when the list stopped counting. */
-export const totalText = (page) => `${page.total.toLocaleString('en')}${page.total_capped ? '+' : ''}`;
+export const totalText = (page) => `${number(page.total)}${page.total_capped ? '+' : ''}`;
+
+/** Changes the signed-in user's own record (`PATCH /me`) and keeps the answer as the session's user. */
+export async function updateMe(changes) {
+  const user = await call('PATCH', '/me', changes);
+  if (session) save({ ...session, user });
+  return user;
+}
 
 /** Every item of a paged list. */
 export async function getAll(path, params) {

@@ -1,12 +1,14 @@
 // Small DOM helpers shared by the console's views.
 
+import { t, errorText, time, fieldName as fieldLabel } from './i18n.js';
+
 /** An element with attributes (`class`, `data-*`, properties for the rest) and children. */
 export function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
     if (v === undefined || v === null || v === false) continue;
     if (k === 'class') node.className = v;
-    else if (k.startsWith('data-') || k.startsWith('aria-') || k === 'for' || k === 'role') node.setAttribute(k, v);
+    else if (k.startsWith('data-') || k.startsWith('aria-') || k === 'for' || k === 'role' || k === 'translate') node.setAttribute(k, v);
     else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
     else node[k] = v;
   }
@@ -17,8 +19,9 @@ export function el(tag, attrs, ...children) {
   return node;
 }
 
-/** A short message at the top of the page. */
+/** A short message at the top of the page (a text of the catalogue, or an API error). */
 export function notice(text, bad) {
+  if (text instanceof Error) text = errorText(text);
   const n = document.getElementById('notice');
   n.textContent = text;
   n.classList.toggle('bad', !!bad);
@@ -42,7 +45,7 @@ export function showError(form, err) {
   const input = err.field ? form.querySelector(`[name="${CSS.escape(err.field)}"]`) : null;
   if (input) {
     input.setAttribute('aria-invalid', 'true');
-    const msg = el('span', { class: 'field-error', role: 'alert', 'data-field': err.field }, err.message);
+    const msg = el('span', { class: 'field-error', role: 'alert', 'data-field': err.field, 'data-code': err.reason || err.code }, errorText(err));
     input.closest('label')?.after(msg) ?? input.after(msg);
     input.focus();
     return;
@@ -52,7 +55,8 @@ export function showError(form, err) {
     general = el('p', { class: 'form-error', role: 'alert' });
     form.append(general);
   }
-  general.textContent = err.field ? `${err.field}: ${err.message}` : err.message;
+  general.dataset.code = err.reason || err.code || '';
+  general.textContent = err.field ? t('error.with_field', { field: fieldLabel(err.field), error: errorText(err) }) : errorText(err);
 }
 
 /** A form's fields with a value, as strings. */
@@ -69,18 +73,14 @@ export function instant(local) {
   return local ? new Date(local).toISOString() : undefined;
 }
 
-const timeFormat = new Map();
+/** A time of day (and date when `withDate`) in the business calendar's zone, in a `<time>`. */
+export function timeEl(iso, zone, withDate) {
+  return iso ? el('time', { dateTime: iso }, time(iso, zone, withDate)) : '';
+}
 
-/** A time of day (and date when `withDate`) in the business calendar's zone. */
-export function localTime(iso, zone, withDate) {
-  if (!iso) return '';
-  const key = `${zone}|${withDate}`;
-  if (!timeFormat.has(key)) {
-    const opts = { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
-    if (withDate) Object.assign(opts, { month: 'short', day: 'numeric' });
-    timeFormat.set(key, new Intl.DateTimeFormat('en-GB', opts));
-  }
-  return timeFormat.get(key).format(new Date(iso));
+/** Data shown as it is (a name, a title, a number): not a text of the console's catalogue. */
+export function data(text, tag = 'span', attrs = {}) {
+  return el(tag, { ...attrs, translate: 'no' }, text ?? '');
 }
 
 /** The calendar day (YYYY-MM-DD) of a moment in a zone. */
