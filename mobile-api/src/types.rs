@@ -186,6 +186,15 @@ pub struct User {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A colleague in the staff directory: enough to pick them (to hand a ticket to, to name them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Colleague {
+    pub id: UserId,
+    pub display_name: String,
+    pub role: Role,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]

@@ -199,6 +199,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::get().to(users::list))
                     .route(web::post().to(users::create)),
             )
+            .service(resource("/users/directory").route(web::get().to(users::directory)))
             .service(
                 resource("/users/{id}")
                     .route(web::get().to(users::get))
@@ -456,7 +457,7 @@ impl utoipa::Modify for BearerAuth {
     paths(
         health::health, health::ready,
         auth::login, auth::refresh, auth::logout,
-        users::me, users::list, users::create, users::get, users::update,
+        users::me, users::list, users::directory, users::create, users::get, users::update,
         customers::list, customers::create, customers::get, customers::update,
         customers::list_contacts, customers::create_contact, customers::update_contact, customers::delete_contact,
         privacy::export, privacy::erase,

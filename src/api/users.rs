@@ -7,7 +7,7 @@ use crate::error::AppResult;
 use crate::service::users::{self as service, UserListing};
 use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
-use fieldline_mobile_api::{NewUser, Page, Problem, Role, UpdateUser, User};
+use fieldline_mobile_api::{Colleague, NewUser, Page, Problem, Role, UpdateUser, User};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -44,6 +44,38 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<UserQu
     };
     let who = who(&user, &state);
     let out = run(&state, move |c, _| service::list(c, &who, listing)).await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct DirectoryQuery {
+    pub role: Option<Role>,
+    /// Matches username or display name.
+    pub q: Option<String>,
+    /// 1-200, default 50.
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// The staff directory: the active colleagues' names and roles, for every office role (to hand
+/// a ticket to someone, to see who did what).
+#[utoipa::path(get, path = "/api/v1/users/directory", tag = "users", security(("bearer" = [])), params(DirectoryQuery),
+    responses((status = 200, body = Page<Colleague>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn directory(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    q: Query<DirectoryQuery>,
+) -> AppResult<HttpResponse> {
+    let q = q.0;
+    let listing = UserListing {
+        role: q.role,
+        active: Some(true),
+        q: q.q,
+        limit: q.limit,
+        offset: q.offset,
+    };
+    let who = who(&user, &state);
+    let out = run(&state, move |c, _| service::directory(c, &who, listing)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 

@@ -27,6 +27,8 @@ pub enum Act {
     ReadOwnAccount,
     /// List the users.
     ListUsers,
+    /// Read the staff directory: the active colleagues' names and roles.
+    ReadDirectory,
     /// Read one user's account (their own, or anyone's).
     ReadUser,
     /// Create a user with a role.
@@ -65,6 +67,7 @@ impl Act {
     pub const ALL: &'static [Act] = &[
         Act::ReadOwnAccount,
         Act::ListUsers,
+        Act::ReadDirectory,
         Act::ReadUser,
         Act::CreateUser,
         Act::ChangeUser,
@@ -87,6 +90,7 @@ impl Act {
         match self {
             Act::ReadOwnAccount => "Read their own account",
             Act::ListUsers => "List users",
+            Act::ReadDirectory => "Read the staff directory (colleagues' names and roles)",
             Act::ReadUser => "Read a user's account",
             Act::CreateUser => "Create a user",
             Act::ChangeUser => "Change a user",
@@ -112,7 +116,7 @@ pub fn grant(role: Role, act: Act) -> Grant {
         Act::ReadOwnAccount => Grant::Yes,
         // A user's own account is theirs: the facts name it as its owner.
         Act::ReadUser if role != Role::Admin => Grant::Tied(Tie::Owner),
-        Act::ReadSlaSettings | Act::ReadWarrantyTerms => roles(role, OFFICE),
+        Act::ReadSlaSettings | Act::ReadWarrantyTerms | Act::ReadDirectory => roles(role, OFFICE),
         Act::ReadUser
         | Act::ListUsers
         | Act::CreateUser

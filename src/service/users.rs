@@ -11,7 +11,7 @@ use crate::error::{AppError, AppResult};
 use crate::policy::admin::{self as rules, Act};
 use crate::policy::{self, Action, Facts};
 use chrono::{DateTime, Utc};
-use fieldline_mobile_api::{NewUser, Page, Role, UpdateUser, User};
+use fieldline_mobile_api::{Colleague, NewUser, Page, Role, UpdateUser, User};
 
 fn require(who: &Who, act: Act) -> AppResult<()> {
     policy::require(&who.caller, Action::Admin(act))
@@ -43,6 +43,33 @@ pub fn list(c: &mut DbConn, who: &Who, l: UserListing) -> AppResult<Page<User>> 
         q: l.q,
     };
     store::list(c, &filter, paging)
+}
+
+/// The staff directory: the active users (by role, or by part of the name), names and roles only.
+pub fn directory(c: &mut DbConn, who: &Who, l: UserListing) -> AppResult<Page<Colleague>> {
+    require(who, Act::ReadDirectory)?;
+    let paging = Paging::new(l.limit, l.offset)?;
+    let filter = UserFilter {
+        role: l.role,
+        active: Some(true),
+        q: l.q,
+    };
+    let page = store::list(c, &filter, paging)?;
+    Ok(Page {
+        items: page
+            .items
+            .into_iter()
+            .map(|u| Colleague {
+                id: u.id,
+                display_name: u.display_name,
+                role: u.role,
+            })
+            .collect(),
+        total: page.total,
+        limit: page.limit,
+        offset: page.offset,
+        total_capped: page.total_capped,
+    })
 }
 
 /// One user: their own account, or anyone's for those who may.

@@ -120,17 +120,38 @@ impl Browser {
 
     /// The element `css` finds, once the page shows it (waiting up to a minute).
     pub async fn shown(&self, css: &str) -> Element {
-        self.c
+        match self
+            .c
             .wait()
             .at_most(std::time::Duration::from_secs(60))
             .for_element(Locator::Css(css))
             .await
-            .unwrap_or_else(|e| panic!("{css}: {e}"))
+        {
+            Ok(e) => e,
+            Err(e) => {
+                // What the page said instead, and a picture of it.
+                let said = self
+                    .c
+                    .execute(
+                        "return [...document.querySelectorAll('#notice, .form-error, .field-error')].map((n) => n.textContent).filter(Boolean);",
+                        vec![],
+                    )
+                    .await
+                    .unwrap_or_default();
+                let name: String = css.chars().filter(|c| c.is_ascii_alphanumeric()).take(60).collect();
+                self.screenshot(&format!("failed-{name}")).await;
+                panic!("{css}: {e}; the page says {said}")
+            }
+        }
     }
 
     /// Clicks what `css` finds once it is shown.
     pub async fn click(&self, css: &str) {
-        self.shown(css).await.click().await.unwrap_or_else(|e| panic!("{css}: {e}"));
+        self.shown(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
     }
 
     /// Types `text` into the field `css` finds (clearing it first).
@@ -186,11 +207,7 @@ impl Browser {
               done({ copies, lang: m.current(), htmlLang: document.documentElement.lang, bad: [...new Set(bad)] });
             }, (e) => done({ error: String(e) }));
         "#;
-        let out = self
-            .c
-            .execute_async(script, vec![json!(self.lang)])
-            .await
-            .unwrap();
+        let out = self.c.execute_async(script, vec![json!(self.lang)]).await.unwrap();
         assert!(out.get("error").is_none(), "{page}: {out}");
         assert_eq!(out["lang"], json!(self.lang), "{page}: the console's language");
         let copies = out["copies"].as_array().unwrap();

@@ -48,8 +48,8 @@ export function currentUser() {
   return session ? session.user : null;
 }
 
-async function send(method, path, body, token, accept = 'application/json') {
-  const headers = { Accept: accept };
+async function send(method, path, body, token, accept = 'application/json', extra = {}) {
+  const headers = { Accept: accept, ...extra };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
   let r;
@@ -116,12 +116,12 @@ export async function signOut() {
 }
 
 /** A request with the signed-in user's token; the answer's JSON, or its text when `accept` is another type. */
-export async function call(method, path, body, accept) {
+export async function call(method, path, body, accept, extra) {
   if (!session) throw new ApiError(401, { code: 'unauthorized', detail: 'sign in first' });
   if (session.expires_at - Date.now() < 30000) await refresh();
   if (!session) throw new ApiError(401, { code: 'unauthorized', detail: 'sign in again' });
-  let r = await send(method, path, body, session.access_token, accept);
-  if (r.status === 401 && (await refresh())) r = await send(method, path, body, session.access_token, accept);
+  let r = await send(method, path, body, session.access_token, accept, extra);
+  if (r.status === 401 && (await refresh())) r = await send(method, path, body, session.access_token, accept, extra);
   if (r.status === 401) {
     save(null);
     onSignedOut();
@@ -142,6 +142,8 @@ export function withQuery(path, params) {
 
 export const get = (path, params) => call('GET', withQuery(path, params));
 export const post = (path, body) => call('POST', path, body ?? {});
+/** A POST that changes the object only if it is still at `version` (412 otherwise). */
+export const postIf = (path, body, version) => call('POST', path, body ?? {}, undefined, version === undefined ? {} : { 'If-Match': `"${version}"` });
 export const patch = (path, body) => call('PATCH', path, body ?? {});
 /** A GET answered as text of the type `accept` names (e.g. `text/csv`). */
 export const getText = (path, params, accept) => call('GET', withQuery(path, params), undefined, accept);

@@ -1,21 +1,65 @@
-// The console's shell: sign-in, the views the signed-in role may use, and the address (#view).
+// The console's shell: sign-in, the language, the views the signed-in role may use, the
+// notifications count, and the address (#view/...).
 
 import * as api from './api.js';
+import * as i18n from './i18n.js';
+import { t, term } from './i18n.js';
 import { el, notice, showError, clearErrors } from './ui.js';
 import { Board } from './board.js';
 import { TicketDesk } from './tickets.js';
+import { CallForm } from './call.js';
+import { Inbox } from './inbox.js';
 import { SlaView } from './sla.js';
 
-/** The views, and the roles that may use each (an admin may use every one). */
+/** The views, and the roles that may use each (an admin may use every one); the first is the default. */
 const VIEWS = [
-  { id: 'board', title: 'Dispatch board', roles: ['dispatcher', 'supervisor', 'manager'], make: (u) => new Board(u) },
-  { id: 'tickets', title: 'Ticket desk', roles: ['agent', 'remote_engineer', 'supervisor'], make: (u) => new TicketDesk(u) },
-  { id: 'sla', title: 'Service levels', roles: ['supervisor', 'manager'], make: (u) => new SlaView(u) },
+  { id: 'tickets', roles: ['agent', 'remote_engineer', 'supervisor'], make: (u) => new TicketDesk(u) },
+  { id: 'call', roles: ['agent', 'supervisor'], make: (u) => new CallForm(u) },
+  { id: 'board', roles: ['dispatcher', 'supervisor', 'manager'], make: (u) => new Board(u) },
+  { id: 'sla', roles: ['supervisor', 'manager'], make: (u) => new SlaView(u) },
+  { id: 'inbox', roles: ['agent', 'remote_engineer', 'dispatcher', 'supervisor', 'manager'], make: (u) => new Inbox(u), hidden: true },
 ];
+const POLL_MS = 30000;
+
+i18n.add({
+  en: {
+    'app.sign_out': 'Sign out',
+    'app.who': '{name} ({role})',
+    'app.no_view': 'Your role has no part of the console; use the mobile app or the API.',
+    'app.signed_out': 'Your sign-in has ended; sign in again.',
+    'signin.title': 'Sign in',
+    'signin.username': 'Username',
+    'signin.password': 'Password',
+    'signin.submit': 'Sign in',
+    'nav.tickets': 'Ticket desk',
+    'nav.call': 'New call',
+    'nav.board': 'Dispatch board',
+    'nav.sla': 'Service levels',
+    'nav.inbox': 'Notifications',
+    'inbox.link': 'Notifications',
+  },
+  zh: {
+    'app.sign_out': '退出',
+    'app.who': '{name}（{role}）',
+    'app.no_view': '您的角色不使用控制台，请使用手机应用或 API。',
+    'app.signed_out': '登录已失效，请重新登录。',
+    'signin.title': '登录',
+    'signin.username': '用户名',
+    'signin.password': '密码',
+    'signin.submit': '登录',
+    'nav.tickets': '工单台',
+    'nav.call': '登记来电',
+    'nav.board': '调度看板',
+    'nav.sla': '服务水平',
+    'nav.inbox': '通知',
+    'inbox.link': '通知',
+  },
+});
 
 const $ = (id) => document.getElementById(id);
 let views = [];
 let current = null;
+let inboxTimer = null;
 
 function allowed(user) {
   return VIEWS.filter((v) => user.role === 'admin' || v.roles.includes(user.role));
@@ -23,25 +67,47 @@ function allowed(user) {
 
 function showSignIn(message) {
   for (const v of views) v.instance.stop?.();
+  clearInterval(inboxTimer);
   views = [];
   current = null;
+  i18n.use(null);
+  i18n.translatePage();
   $('top').hidden = true;
   for (const s of document.querySelectorAll('.view')) s.hidden = true;
   $('signin').hidden = false;
-  notice(message || '', !!message);
+  notice(message ? t(message) : '', !!message);
   $('username').focus();
 }
 
+async function countUnread() {
+  try {
+    const page = await api.get('/notifications', { unread: true, limit: 1 });
+    const count = $('inbox-count');
+    count.textContent = page.total ? i18n.number(page.total) : '';
+    count.hidden = !page.total;
+  } catch {
+    // The count waits for the next round.
+  }
+}
+
 function start(user) {
+  i18n.use(user.language);
+  i18n.translatePage();
+  $('language').value = i18n.current();
   $('signin').hidden = true;
   $('top').hidden = false;
-  $('who').textContent = `${user.display_name} (${user.role.replace('_', ' ')})`;
+  $('who').textContent = t('app.who', { name: user.display_name, role: term('role', user.role) });
   views = allowed(user).map((v) => ({ ...v, instance: v.make(user) }));
   const nav = $('nav');
-  nav.replaceChildren(...views.map((v) => el('a', { href: `#${v.id}`, 'data-view': v.id }, v.title)));
+  nav.replaceChildren(...views.filter((v) => !v.hidden).map((v) => el('a', { href: `#${v.id}`, 'data-view': v.id }, t(`nav.${v.id}`))));
+  $('inbox-link').hidden = !views.some((v) => v.id === 'inbox');
   if (views.length === 0) {
-    notice('Your role has no part of the console; use the mobile app or the API.', true);
+    notice(t('app.no_view'), true);
     return;
+  }
+  if (!$('inbox-link').hidden) {
+    countUnread();
+    inboxTimer = setInterval(() => !document.hidden && countUnread(), POLL_MS);
   }
   route();
 }
@@ -59,7 +125,8 @@ function route() {
   const entering = current !== view;
   current = view;
   notice('');
-  view.instance.show(rest, entering);
+  view.instance.show(rest.map(decodeURIComponent), entering);
+  if (view.id === 'inbox') countUnread();
 }
 
 $('signin-form').addEventListener('submit', async (e) => {
@@ -85,8 +152,20 @@ $('signout').addEventListener('click', async () => {
   showSignIn();
 });
 
-api.whenSignedOut(() => showSignIn('Your sign-in has ended; sign in again.'));
+// A language chosen here is the user's: kept on their record, then the page is drawn again in it.
+$('language').addEventListener('change', async (e) => {
+  try {
+    await api.updateMe({ language: e.target.value });
+    location.reload();
+  } catch (err) {
+    notice(err, true);
+    e.target.value = i18n.current();
+  }
+});
+
+api.whenSignedOut(() => showSignIn('app.signed_out'));
 window.addEventListener('hashchange', route);
+document.addEventListener('fieldline:notifications', countUnread);
 
 const user = api.currentUser();
 if (user) start(user);

@@ -29,20 +29,22 @@ export function bars(container, groups, { max, caption, unit = '' } = {}) {
   chart.append(svg('text', { x: 4, y: top - 8 }, `${scaleMax}${unit}`));
   columns.forEach((g, i) => {
     const width = (band * 0.6) / g.bars.length;
+    const group = g.key ?? g.label;
     g.bars.forEach((b, j) => {
+      const barKey = b.key ?? b.label;
       const x = left + i * band + band * 0.2 + j * width;
       let y = h - bottom;
       for (const p of b.parts) {
         const height = p.value * scale;
         y -= height;
         if (height > 0) {
-          const bar = svg('rect', { x, y, width: width * 0.95, height, class: `bar ${p.kind}`, 'data-group': g.label, 'data-bar': b.label, 'data-kind': p.kind, 'data-value': p.value });
+          const bar = svg('rect', { x, y, width: width * 0.95, height, class: `bar ${p.kind}`, 'data-group': group, 'data-bar': barKey, 'data-kind': p.kind, 'data-value': p.value });
           bar.append(svg('title', {}, `${g.label}${g.bars.length > 1 ? ` ${b.label}` : ''}: ${p.value}${unit} ${p.label}`));
           chart.append(bar);
         }
       }
       const text = caption ? caption(b, g) : `${sum(b.parts)}`;
-      chart.append(svg('text', { x: x + width / 2, y: y - 4, 'text-anchor': 'middle', 'data-group': g.label, 'data-bar': b.label }, text));
+      chart.append(svg('text', { x: x + width / 2, y: y - 4, 'text-anchor': 'middle', 'data-group': group, 'data-bar': barKey }, text));
     });
     chart.append(svg('text', { x: left + i * band + band / 2, y: h - bottom + 16, 'text-anchor': 'middle' }, g.label));
   });

@@ -3,7 +3,8 @@
 // below, the weekly or monthly service report's figures as charts.
 
 import * as api from './api.js';
-import { el, notice, localTime } from './ui.js';
+import { add, t, term } from './i18n.js';
+import { el, notice, timeEl, data } from './ui.js';
 import { bars } from './chart.js';
 import { ReportPanel } from './report.js';
 
@@ -11,6 +12,33 @@ const RISK_MS = 2 * 3600 * 1000;
 const POLL_MS = 30000;
 const TIERS = ['hotline', 'remote', 'onsite'];
 const $ = (id) => document.getElementById(id);
+
+add({
+  en: {
+    'sla.title': 'Service levels',
+    'sla.breached': 'Breached, still open',
+    'sla.risk': 'At risk: resolution due within two hours',
+    'sla.major': 'Open major faults',
+    'sla.chart': 'Open tickets by ladder tier: breached, at risk, on time',
+    'sla.col.number': 'Number', 'sla.col.title': 'Title', 'sla.col.priority': 'Priority', 'sla.col.customer': 'Customer',
+    'sla.col.tier': 'Tier', 'sla.col.due': 'Resolution due', 'sla.col.ticket': 'Ticket', 'sla.col.since': 'Since', 'sla.col.location': 'Location',
+    'sla.none': 'None.',
+    'sla.shown': '{shown} of {total} shown',
+    'sla.part.breached': 'breached', 'sla.part.risk': 'at risk', 'sla.part.ok': 'on time',
+  },
+  zh: {
+    'sla.title': '服务水平',
+    'sla.breached': '已超时、仍未结',
+    'sla.risk': '有风险：两小时内到期',
+    'sla.major': '未结束的重大故障',
+    'sla.chart': '各服务层级的未结工单：已超时、有风险、按时',
+    'sla.col.number': '编号', 'sla.col.title': '标题', 'sla.col.priority': '优先级', 'sla.col.customer': '客户',
+    'sla.col.tier': '层级', 'sla.col.due': '解决时限', 'sla.col.ticket': '工单', 'sla.col.since': '开始时间', 'sla.col.location': '位置',
+    'sla.none': '无。',
+    'sla.shown': '显示 {shown} 条，共 {total} 条',
+    'sla.part.breached': '已超时', 'sla.part.risk': '有风险', 'sla.part.ok': '按时',
+  },
+});
 
 export class SlaView {
   constructor(user) {
@@ -35,15 +63,16 @@ export class SlaView {
   }
 
   ticketTable(id, page, due) {
-    const rows = page.items.map((t) =>
-      el('tr', { class: 'row', 'data-ticket-id': t.id, onclick: () => { location.hash = `#tickets/${t.id}`; } },
-        el('td', {}, t.number), el('td', {}, t.title), el('td', {}, t.priority.toUpperCase()),
-        el('td', {}, t.customer_tier), el('td', {}, t.ladder_tier), el('td', {}, localTime(due(t), this.zone, true))));
+    const rows = page.items.map((x) =>
+      el('tr', { class: 'row', 'data-ticket-id': x.id, tabIndex: 0, onclick: () => { location.hash = `#tickets/${x.id}`; } },
+        el('td', {}, data(x.number)), el('td', {}, data(x.title)), el('td', {}, term('priority', x.priority)),
+        el('td', {}, x.customer_name ? data(x.customer_name) : term('customer_tier', x.customer_tier)), el('td', {}, term('tier', x.ladder_tier)),
+        el('td', {}, timeEl(due(x), this.zone, true))));
     const more = page.total > page.items.length;
     $(id).replaceChildren(
-      el('thead', {}, el('tr', {}, ['Number', 'Title', 'Priority', 'Customer', 'Tier', 'Resolution due'].map((h) => el('th', {}, h)))),
-      el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { colSpan: 6 }, 'None.'))),
-      el('tfoot', { hidden: !more }, el('tr', {}, el('td', { colSpan: 6 }, `${page.items.length} of ${api.totalText(page)} shown`))),
+      el('thead', {}, el('tr', {}, ['number', 'title', 'priority', 'customer', 'tier', 'due'].map((h) => el('th', {}, t(`sla.col.${h}`))))),
+      el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { colSpan: 6 }, t('sla.none')))),
+      el('tfoot', { hidden: !more }, el('tr', {}, el('td', { colSpan: 6 }, t('sla.shown', { shown: page.items.length, total: api.totalText(page) })))),
     );
   }
 
@@ -66,24 +95,25 @@ export class SlaView {
       this.ticketTable('sla-breached', breached, (t) => t.resolution_due_at);
       this.ticketTable('sla-risk', risk, (t) => t.resolution_due_at);
       $('sla-major').replaceChildren(
-        el('thead', {}, el('tr', {}, ['Ticket', 'Customer', 'Since', 'Location'].map((h) => el('th', {}, h)))),
+        el('thead', {}, el('tr', {}, ['ticket', 'customer', 'since', 'location'].map((h) => el('th', {}, t(`sla.col.${h}`))))),
         el('tbody', {}, faults.items.length
-          ? faults.items.map((f) => el('tr', { class: 'row', onclick: () => { location.hash = `#tickets/${f.ticket_id}`; } },
-            el('td', {}, f.ticket_number), el('td', {}, f.customer_name), el('td', {}, localTime(f.occurred_at, this.zone, true)), el('td', {}, f.location)))
-          : el('tr', {}, el('td', { colSpan: 4 }, 'None.'))));
+          ? faults.items.map((f) => el('tr', { class: 'row', tabIndex: 0, onclick: () => { location.hash = `#tickets/${f.ticket_id}`; } },
+            el('td', {}, data(f.ticket_number)), el('td', {}, data(f.customer_name)), el('td', {}, timeEl(f.occurred_at, this.zone, true)), el('td', {}, data(f.location))))
+          : el('tr', {}, el('td', { colSpan: 4 }, t('sla.none')))));
       bars($('sla-chart'), TIERS.map((tier, i) => {
         const [all, late, atRisk] = totals.slice(i * 3, i * 3 + 3);
         return {
-          label: tier,
+          key: tier,
+          label: term('tier', tier),
           parts: [
-            { kind: 'breached', label: 'breached', value: late },
-            { kind: 'risk', label: 'at risk', value: atRisk },
-            { kind: 'ok', label: 'on time', value: Math.max(0, all - late - atRisk) },
+            { kind: 'breached', label: t('sla.part.breached'), value: late },
+            { kind: 'risk', label: t('sla.part.risk'), value: atRisk },
+            { kind: 'ok', label: t('sla.part.ok'), value: Math.max(0, all - late - atRisk) },
           ],
         };
       }));
     } catch (err) {
-      if (err.status !== 401) notice(err.message, true);
+      if (err.status !== 401) notice(err, true);
     }
   }
 }

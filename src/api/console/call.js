@@ -1,0 +1,306 @@
+// Registering a call: find the customer as you type (name, phone, contact or serial number), pick
+// the contact, the site and the asset (its warranty shown), say what the call is about, and see
+// the due times the ticket will get (a preview the API computes) and the open tickets of the same
+// asset before saving — the call then joins one of them, or is registered as a new matter with
+// the reason why.
+
+import * as api from './api.js';
+import { add, t, term } from './i18n.js';
+import { el, notice, showError, clearErrors, values, timeEl, data, localDay } from './ui.js';
+import { customerPicker } from './lookup.js';
+
+add({
+  en: {
+    'call.title': 'Register a call',
+    'call.customer': 'Customer',
+    'call.contact': 'Contact',
+    'call.site': 'Site',
+    'call.asset': 'Asset',
+    'call.none': 'none',
+    'call.pick_customer': 'Find the customer first.',
+    'call.kind': 'Kind',
+    'call.channel': 'Channel',
+    'call.priority': 'Priority',
+    'call.subject': 'Title',
+    'call.description': 'What the customer says',
+    'call.submit': 'Register',
+    'call.reset': 'Start again',
+    'call.warranty_until': 'Under warranty until {date}.',
+    'call.warranty_ended': 'Out of warranty since {date}.',
+    'call.warranty_unknown': 'Warranty not recorded.',
+    'call.preview': 'Due times if registered now',
+    'call.preview_wait': 'Pick the customer to see the due times.',
+    'call.preview_for': '{tier} customer, {class} site.',
+    'call.due.response_due_at': 'Response',
+    'call.due.hotline_due_at': 'Hotline limit',
+    'call.due.remote_due_at': 'Remote limit',
+    'call.due.arrival_due_at': 'Arrival on site',
+    'call.due.resolution_due_at': 'Resolution',
+    'call.due.callback_due_at': 'Callback',
+    'call.repeat': 'Open tickets of the same asset',
+    'call.repeat_none': 'No open ticket of this asset or site.',
+    'call.repeat_join': 'The same matter: add the call to {number}',
+    'call.repeat_new': 'Another matter: register a new ticket because…',
+    'call.unrelated_reason': 'Why it is another matter',
+    'call.registered': 'Registered {number}.',
+    'call.added': 'The call was added to {number}.',
+    'field.customer_id': 'Customer', 'field.contact_id': 'Contact', 'field.site_id': 'Site', 'field.asset_id': 'Asset',
+    'field.kind': 'Kind', 'field.priority': 'Priority', 'field.title': 'Title', 'field.description': 'Description',
+    'field.unrelated_reason': 'Why it is another matter', 'field.related_ticket_id': 'Ticket', 'field.q': 'Search',
+  },
+  zh: {
+    'call.title': '登记来电',
+    'call.customer': '客户',
+    'call.contact': '联系人',
+    'call.site': '地点',
+    'call.asset': '设备',
+    'call.none': '无',
+    'call.pick_customer': '请先查找客户。',
+    'call.kind': '类别',
+    'call.channel': '渠道',
+    'call.priority': '优先级',
+    'call.subject': '标题',
+    'call.description': '客户描述',
+    'call.submit': '登记',
+    'call.reset': '重新开始',
+    'call.warranty_until': '保修期至 {date}。',
+    'call.warranty_ended': '已于 {date} 过保。',
+    'call.warranty_unknown': '未记录保修期。',
+    'call.preview': '若现在登记的时限',
+    'call.preview_wait': '选择客户后显示时限。',
+    'call.preview_for': '{tier}客户，{class}地点。',
+    'call.due.response_due_at': '响应',
+    'call.due.hotline_due_at': '热线时限',
+    'call.due.remote_due_at': '远程时限',
+    'call.due.arrival_due_at': '到场',
+    'call.due.resolution_due_at': '解决',
+    'call.due.callback_due_at': '回电',
+    'call.repeat': '同一设备的未结工单',
+    'call.repeat_none': '该设备或地点没有未结工单。',
+    'call.repeat_join': '同一事项：将来电并入 {number}',
+    'call.repeat_new': '另一事项：登记新工单，原因是……',
+    'call.unrelated_reason': '为何是另一事项',
+    'call.registered': '已登记 {number}。',
+    'call.added': '来电已并入 {number}。',
+    'field.customer_id': '客户', 'field.contact_id': '联系人', 'field.site_id': '地点', 'field.asset_id': '设备',
+    'field.kind': '类别', 'field.priority': '优先级', 'field.title': '标题', 'field.description': '描述',
+    'field.unrelated_reason': '为何是另一事项', 'field.related_ticket_id': '工单', 'field.q': '搜索',
+  },
+});
+
+const $ = (id) => document.getElementById(id);
+const DUES = ['response_due_at', 'hotline_due_at', 'remote_due_at', 'arrival_due_at', 'resolution_due_at', 'callback_due_at'];
+const option = (value, text, selected) => el('option', { value, selected: !!selected }, text);
+const dataOption = (value, text) => el('option', { value, translate: 'no' }, text);
+
+export class CallForm {
+  constructor(user) {
+    this.user = user;
+    this.zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    this.assets = [];
+    this.timer = null;
+    this.asked = 0;
+    this.build();
+  }
+
+  async show() {
+    if (!this.zoneRead) {
+      const calendar = await api.get('/calendar').catch(() => null);
+      if (calendar) this.zone = calendar.time_zone;
+      this.zoneRead = true;
+    }
+    this.picker.input.focus();
+  }
+
+  build() {
+    const form = $('call-form');
+    this.picker = customerPicker('customer_id', { id: 'call-customer' });
+    this.picker.onPick((m) => this.pickCustomer(m));
+    const labelled = (key, control) => el('label', {}, t(key), control);
+    form.replaceChildren(
+      labelled('call.customer', this.picker.node),
+      labelled('call.contact', el('select', { name: 'contact_id', id: 'call-contact' }, option('', t('call.none')))),
+      labelled('call.site', el('select', { name: 'site_id', id: 'call-site', onchange: () => this.fillAssets() }, option('', t('call.none')))),
+      labelled('call.asset', el('select', { name: 'asset_id', id: 'call-asset', onchange: () => { this.showWarranty(); this.preview(); } }, option('', t('call.none')))),
+      el('p', { id: 'call-warranty', class: 'muted' }),
+      labelled('call.kind', el('select', { name: 'kind', onchange: () => this.preview() }, ['fault', 'enquiry', 'complaint', 'suggestion'].map((k) => option(k, term('kind', k))))),
+      labelled('call.channel', el('select', { name: 'channel', onchange: () => this.preview() }, ['phone', 'email', 'web'].map((c) => option(c, term('channel', c))))),
+      labelled('call.priority', el('select', { name: 'priority', onchange: () => this.preview() }, ['p1', 'p2', 'p3', 'p4'].map((p) => option(p, term('priority', p), p === 'p3')))),
+      labelled('call.subject', el('input', { name: 'title', maxLength: 200, size: 40 })),
+      labelled('call.description', el('textarea', { name: 'description', rows: 4, cols: 40, maxLength: 10000 })),
+      el('fieldset', { id: 'call-repeat', class: 'repeat', hidden: true }),
+      el('div', { class: 'buttons' },
+        el('button', { type: 'submit', class: 'primary', id: 'call-submit' }, t('call.submit')),
+        el('button', { type: 'button', onclick: () => this.reset() }, t('call.reset'))),
+      el('p', { class: 'form-error', role: 'alert' }),
+    );
+    form.onsubmit = (e) => {
+      e.preventDefault();
+      this.submit();
+    };
+    this.renderSide(null);
+  }
+
+  reset() {
+    this.build();
+    this.picker.input.focus();
+  }
+
+  async pickCustomer(m) {
+    const id = m.customer_id;
+    const [contacts, sites, assets] = await Promise.all([
+      api.getAll(`/customers/${id}/contacts`).catch(() => []),
+      api.getAll('/sites', { customer_id: id }).catch(() => []),
+      api.getAll('/assets', { customer_id: id }).catch(() => []),
+    ]);
+    this.assets = assets;
+    $('call-contact').replaceChildren(option('', t('call.none')), ...contacts.map((c) => dataOption(c.id, [c.name, c.phone].filter(Boolean).join(' · '))));
+    $('call-site').replaceChildren(option('', t('call.none')), ...sites.map((s) => dataOption(s.id, s.name)));
+    if (m.contact_id) $('call-contact').value = m.contact_id;
+    else if (contacts.length === 1) $('call-contact').value = contacts[0].id;
+    const asset = m.asset_id ? assets.find((a) => a.id === m.asset_id) : null;
+    const site = m.site_id ?? asset?.site_id ?? (sites.length === 1 ? sites[0].id : null);
+    if (site) $('call-site').value = site;
+    this.fillAssets(m.asset_id);
+  }
+
+  fillAssets(chosen) {
+    const site = Number($('call-site').value) || null;
+    const list = this.assets.filter((a) => !site || a.site_id === site);
+    $('call-asset').replaceChildren(option('', t('call.none')), ...list.map((a) => dataOption(a.id, `${a.model} · ${a.serial_number}`)));
+    if (chosen && list.some((a) => a.id === chosen)) $('call-asset').value = chosen;
+    else if (list.length === 1) $('call-asset').value = list[0].id;
+    this.showWarranty();
+    this.preview();
+  }
+
+  showWarranty() {
+    const a = this.assets.find((x) => x.id === Number($('call-asset').value));
+    const line = $('call-warranty');
+    if (!a) {
+      line.replaceChildren();
+      return;
+    }
+    const today = localDay(new Date(), this.zone);
+    const date = a.warranty_end ? el('time', { dateTime: a.warranty_end }, a.warranty_end) : null;
+    if (!date) line.replaceChildren(t('call.warranty_unknown'));
+    else {
+      const key = a.warranty_end >= today ? 'call.warranty_until' : 'call.warranty_ended';
+      const [before, after] = t(key, { date: '\u0000' }).split('\u0000');
+      line.replaceChildren(before, date, after);
+    }
+    line.dataset.warranty = a.warranty_end && a.warranty_end >= today ? 'in' : 'out';
+  }
+
+  /** The body as it would be registered. */
+  body() {
+    const v = values($('call-form'));
+    const body = {
+      customer_id: v.customer_id === undefined ? undefined : Number(v.customer_id),
+      contact_id: v.contact_id ? Number(v.contact_id) : undefined,
+      site_id: v.site_id ? Number(v.site_id) : undefined,
+      asset_id: v.asset_id ? Number(v.asset_id) : undefined,
+      kind: v.kind,
+      channel: v.channel,
+      priority: v.priority,
+      title: v.title,
+      description: v.description,
+    };
+    if (v.repeat && v.repeat !== 'new') body.related_ticket_id = Number(v.repeat);
+    if (v.repeat === 'new') body.unrelated_reason = v.unrelated_reason;
+    return body;
+  }
+
+  /** Asks the API for the due times (and the open tickets of the asset) a moment after a change. */
+  preview() {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.askPreview(), 200);
+  }
+
+  async askPreview() {
+    const b = this.body();
+    if (!b.customer_id) {
+      this.renderSide(null);
+      return;
+    }
+    const mine = ++this.asked;
+    try {
+      // The texts do not change the due times; the preview needs some.
+      const p = await api.post('/tickets/preview', { ...b, title: b.title || '-', description: b.description || '-', related_ticket_id: undefined, unrelated_reason: undefined });
+      if (mine === this.asked) {
+        this.renderSide(p);
+        this.renderRepeat(p.open_tickets || []);
+      }
+    } catch (err) {
+      if (mine === this.asked) this.renderSide({ error: err });
+    }
+  }
+
+  renderSide(p) {
+    const side = $('call-side');
+    if (!p) {
+      side.replaceChildren(el('h2', {}, t('call.preview')), el('p', { class: 'muted' }, t('call.preview_wait')));
+      return;
+    }
+    if (p.error) {
+      const form = $('call-form');
+      showError(form, p.error);
+      return;
+    }
+    side.replaceChildren(
+      el('h2', {}, t('call.preview')),
+      p.customer_tier ? el('p', {}, t('call.preview_for', { tier: term('customer_tier', p.customer_tier), class: term('region_class', p.region_class) })) : null,
+      el('ul', { id: 'call-dues' }, DUES.filter((k) => p[k]).map((k) => el('li', { 'data-due': k }, el('span', {}, t(`call.due.${k}`)), ': ', timeEl(p[k], this.zone, true)))),
+    );
+  }
+
+  renderRepeat(open) {
+    const box = $('call-repeat');
+    if (!open.length) {
+      box.hidden = true;
+      box.replaceChildren();
+      return;
+    }
+    const chosen = values($('call-form')).repeat;
+    const choice = (value, label, extra) => el('label', { class: 'choice' },
+      el('input', { type: 'radio', name: 'repeat', value, checked: chosen === value }), label, extra);
+    box.replaceChildren(
+      el('legend', {}, t('call.repeat')),
+      ...open.map((x) => {
+        const [before, after] = t('call.repeat_join', { number: '\u0000' }).split('\u0000');
+        return choice(String(x.id), el('span', {}, before, data(x.number), after), data(` ${x.title} (${term('status', x.status)})`, 'span', { class: 'muted' }));
+      }),
+      choice('new', t('call.repeat_new')),
+      el('label', {}, t('call.unrelated_reason'), el('input', { name: 'unrelated_reason', maxLength: 2000, size: 40 })),
+    );
+    box.hidden = false;
+  }
+
+  async submit() {
+    const form = $('call-form');
+    clearErrors(form);
+    const button = $('call-submit');
+    button.disabled = true;
+    const body = this.body();
+    try {
+      if (body.related_ticket_id) {
+        // The same matter: the call goes into that ticket's timeline instead of a second ticket.
+        const note = [body.title, body.description].filter(Boolean).join(' — ');
+        const x = await api.post(`/tickets/${body.related_ticket_id}/contact`, { channel: body.channel, note });
+        notice(t('call.added', { number: x.number }));
+        this.reset();
+        location.hash = `#tickets/${x.id}`;
+        return;
+      }
+      const x = await api.post('/tickets', body);
+      notice(t('call.registered', { number: x.number }));
+      this.reset();
+      location.hash = `#tickets/${x.id}`;
+    } catch (err) {
+      if (err.code === 'open_tickets_exist' && err.openTickets) this.renderRepeat(err.openTickets);
+      showError(form, err);
+    } finally {
+      button.disabled = false;
+    }
+  }
+}
