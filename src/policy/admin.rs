@@ -164,6 +164,7 @@ mod tests {
         let table: &[(Action, &str)] = &[
             (a(Act::ReadOwnAccount), "Y Y Y Y Y Y Y Y"),
             (a(Act::ListUsers), "Y - - - - - - -"),
+            (a(Act::ReadDirectory), "Y Y Y Y - Y Y Y"),
             (a(Act::ReadUser), "Y own own own own own own own"),
             (a(Act::CreateUser), "Y - - - - - - -"),
             (a(Act::ChangeUser), "Y - - - - - - -"),

@@ -682,3 +682,56 @@ async fn a_node_whose_listener_is_down_checks_tokens_against_the_database() {
         .unwrap();
     assert_eq!(seen_on(&node2, "/api/v1/me", &token, 200).await.status(), 200);
 }
+
+#[tokio::test]
+async fn the_staff_directory_names_the_active_colleagues_to_the_office_only() {
+    let app = spawn_app().await;
+    let (engineer, _) = app.user(Role::RemoteEngineer).await;
+    let (gone, _) = app.user(Role::RemoteEngineer).await;
+    let r = app
+        .patch(
+            &format!("/api/v1/users/{}", gone.id),
+            &app.admin,
+            &json!({"active": false}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let agent = app.token(Role::Agent).await;
+    let page: Value = app
+        .ok(
+            app.get("/api/v1/users/directory?role=remote_engineer", &agent).await,
+            200,
+        )
+        .await;
+    let ids: Vec<i64> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_i64().unwrap())
+        .collect();
+    assert!(ids.contains(&engineer.id.0) && !ids.contains(&gone.id.0), "{page}");
+    let one = &page["items"][0];
+    let mut keys: Vec<&str> = one.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(keys, ["display_name", "id", "role"], "names and roles only");
+    // By part of the name.
+    let page: Value = app
+        .ok(
+            app.get(&format!("/api/v1/users/directory?q={}", engineer.username), &agent)
+                .await,
+            200,
+        )
+        .await;
+    assert_eq!(page["total"], 1);
+    // Technicians work from their visits, not the directory.
+    let technician = app.token(Role::Technician).await;
+    problem(app.get("/api/v1/users/directory", &technician).await, 403, "forbidden").await;
+    // A bad role is refused by name.
+    let p = problem(
+        app.get("/api/v1/users/directory?role=pilot", &agent).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(p.field.as_deref(), Some("role"));
+}
