@@ -19,6 +19,7 @@ const FILES: &[StaticFile] = &[
     StaticFile::script("lookup.js", include_str!("console/lookup.js")),
     StaticFile::script("call.js", include_str!("console/call.js")),
     StaticFile::script("inbox.js", include_str!("console/inbox.js")),
+    StaticFile::script("visits.js", include_str!("console/visits.js")),
     StaticFile::script("sla.js", include_str!("console/sla.js")),
     StaticFile::script("chart.js", include_str!("console/chart.js")),
     StaticFile::script("report.js", include_str!("console/report.js")),

@@ -9,6 +9,7 @@ import * as api from './api.js';
 import { add, t, term, number, errorText } from './i18n.js';
 import { el, notice, showError, clearErrors, values, instant, timeEl, data } from './ui.js';
 import { customerPicker } from './lookup.js';
+import { ticketVisits } from './visits.js';
 
 const PAGE = 25;
 const $ = (id) => document.getElementById(id);
@@ -314,6 +315,7 @@ export class TicketDesk {
         due('arrival_due', x.arrival_due_at), due('resolution_due', x.resolution_due_at),
         x.callback_due_at && !x.callback_done_at ? due('callback_due', x.callback_due_at) : null),
       FINISHED.includes(x.status) ? null : el('p', { class: 'muted' }, t(x.remote_authorized ? 'detail.authorized' : 'detail.not_authorized')),
+      ticketVisits(x, this.zone, () => this.open(x.id)),
       el('h3', {}, t('detail.steps')),
       steps.length ? el('div', { class: 'actions', id: 'ticket-actions' }, steps) : el('p', { class: 'muted' }, t('detail.no_steps')),
       el('h3', {}, t('detail.timeline')),
