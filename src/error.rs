@@ -2,14 +2,21 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
-use fieldline_mobile_api::{ErrorCode, Problem};
+use fieldline_mobile_api::{ErrorCode, Problem, ProblemReason};
 
 pub type AppResult<T> = Result<T, AppError>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
+    /// A value that breaks a rule: the field, the English text, the finer reason code and its
+    /// parameters (an object).
     #[error("{field}: {detail}")]
-    Validation { field: String, detail: String },
+    Validation {
+        field: String,
+        detail: String,
+        reason: ProblemReason,
+        params: serde_json::Value,
+    },
     #[error("malformed JSON: {0}")]
     MalformedJson(String),
     #[error("bad request: {0}")]
@@ -69,10 +76,26 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// A validation error no finer reason names (`invalid`); `because` gives it one.
     pub fn validation(field: impl Into<String>, detail: impl Into<String>) -> Self {
         AppError::Validation {
             field: field.into(),
             detail: detail.into(),
+            reason: ProblemReason::Invalid,
+            params: serde_json::json!({}),
+        }
+    }
+
+    /// A validation error with its finer reason code and parameters; other errors unchanged.
+    pub fn because(self, code: ProblemReason, with: serde_json::Value) -> Self {
+        match self {
+            AppError::Validation { field, detail, .. } => AppError::Validation {
+                field,
+                detail,
+                reason: code,
+                params: with,
+            },
+            other => other,
         }
     }
 
@@ -128,7 +151,7 @@ impl AppError {
     pub fn problem(&self) -> Problem {
         let code = self.code();
         let (detail, field) = match self {
-            AppError::Validation { field, detail } => (detail.clone(), Some(field.clone())),
+            AppError::Validation { field, detail, .. } => (detail.clone(), Some(field.clone())),
             AppError::MalformedJson(d)
             | AppError::BadRequest(d)
             | AppError::UnsupportedMediaType(d)
@@ -179,6 +202,10 @@ impl AppError {
         };
         let mut p = Problem::new(code, detail, field);
         match self {
+            AppError::Validation { reason, params, .. } => {
+                p.reason = Some(*reason);
+                p.params = Some(params.clone());
+            }
             AppError::PreconditionFailed { current } => p.current = Some(current.clone()),
             AppError::OpenTicketsExist { tickets } => p.open_tickets = Some(tickets.clone()),
             _ => {}
@@ -253,6 +280,8 @@ impl From<crate::domain::Invalid> for AppError {
         AppError::Validation {
             field: e.field,
             detail: e.reason,
+            reason: e.code,
+            params: e.params,
         }
     }
 }

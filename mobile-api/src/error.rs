@@ -179,7 +179,139 @@ impl fmt::Display for ErrorCode {
     }
 }
 
+/// The finer reason of a `validation_failed` error, so that a client can say what went wrong
+/// in its own language without reading `detail` (which stays English). `params` holds the
+/// values the message needs; the table in docs/api.md#errors lists each reason with its params.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemReason {
+    /// The value is empty or blank, or a needed value was not given. No params.
+    Required,
+    /// The field is missing from the body. No params.
+    MissingField,
+    /// The body has a field the operation does not take. Params: `allowed` (the field names,
+    /// when known).
+    UnknownField,
+    /// The value has the wrong JSON type. Params: `expected` (`string`, `integer`, `number`,
+    /// `boolean`, `array`, `object`, or the type's name).
+    WrongType,
+    /// The value is not one of the enumeration's. Params: `allowed` (the values).
+    UnknownValue,
+    /// Longer than allowed. Params: `max` (characters, or items for a list).
+    TooLong,
+    /// Shorter than allowed. Params: `min`.
+    TooShort,
+    /// A number outside its bounds. Params: `min`, `max`.
+    OutOfRange,
+    /// A date or moment outside the plausible range. Params: `min`, `max` (dates).
+    DateOutOfRange,
+    /// A moment in the future where only past ones are taken. No params.
+    InFuture,
+    /// A moment too far back. Params: `max_days` (how many days back are taken).
+    TooOld,
+    /// Control characters in a line of text. No params.
+    ControlCharacters,
+    /// Not an e-mail address. No params.
+    InvalidEmail,
+    /// Not a phone number. No params.
+    InvalidPhone,
+    /// Not in the form the field takes (a username, an `If-Match`, base64, a format name).
+    /// No params.
+    InvalidFormat,
+    /// A window whose end is not after its start. No params.
+    WindowEndBeforeStart,
+    /// A window that ends in the past. No params.
+    WindowInPast,
+    /// The referenced object does not exist (e.g. `customer_id` names no customer). Params:
+    /// `id`.
+    NotFound,
+    /// The referenced object exists but belongs to another customer, site or ticket. Params:
+    /// `id`.
+    Mismatch,
+    /// Two fields given that exclude each other. Params: `other` (the other field).
+    Exclusive,
+    /// The value is not allowed here (e.g. a disabled user, a role that cannot own tickets, a
+    /// channel no one registers with). No params.
+    NotAllowed,
+    /// Any other invalid value; `detail` says why. No params.
+    Invalid,
+}
+
+impl ProblemReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProblemReason::Required => "required",
+            ProblemReason::MissingField => "missing_field",
+            ProblemReason::UnknownField => "unknown_field",
+            ProblemReason::WrongType => "wrong_type",
+            ProblemReason::UnknownValue => "unknown_value",
+            ProblemReason::TooLong => "too_long",
+            ProblemReason::TooShort => "too_short",
+            ProblemReason::OutOfRange => "out_of_range",
+            ProblemReason::DateOutOfRange => "date_out_of_range",
+            ProblemReason::InFuture => "in_future",
+            ProblemReason::TooOld => "too_old",
+            ProblemReason::ControlCharacters => "control_characters",
+            ProblemReason::InvalidEmail => "invalid_email",
+            ProblemReason::InvalidPhone => "invalid_phone",
+            ProblemReason::InvalidFormat => "invalid_format",
+            ProblemReason::WindowEndBeforeStart => "window_end_before_start",
+            ProblemReason::WindowInPast => "window_in_past",
+            ProblemReason::NotFound => "not_found",
+            ProblemReason::Mismatch => "mismatch",
+            ProblemReason::Exclusive => "exclusive",
+            ProblemReason::NotAllowed => "not_allowed",
+            ProblemReason::Invalid => "invalid",
+        }
+    }
+
+    /// Every reason, in the order of the documentation.
+    pub const ALL: [ProblemReason; 22] = [
+        ProblemReason::Required,
+        ProblemReason::MissingField,
+        ProblemReason::UnknownField,
+        ProblemReason::WrongType,
+        ProblemReason::UnknownValue,
+        ProblemReason::TooLong,
+        ProblemReason::TooShort,
+        ProblemReason::OutOfRange,
+        ProblemReason::DateOutOfRange,
+        ProblemReason::InFuture,
+        ProblemReason::TooOld,
+        ProblemReason::ControlCharacters,
+        ProblemReason::InvalidEmail,
+        ProblemReason::InvalidPhone,
+        ProblemReason::InvalidFormat,
+        ProblemReason::WindowEndBeforeStart,
+        ProblemReason::WindowInPast,
+        ProblemReason::NotFound,
+        ProblemReason::Mismatch,
+        ProblemReason::Exclusive,
+        ProblemReason::NotAllowed,
+        ProblemReason::Invalid,
+    ];
+}
+
+impl fmt::Display for ProblemReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The body of every error response (`application/problem+json`, RFC 9457).
+///
+/// A `validation_failed` body also has `field`, `reason` and `params` (an object); a client
+/// translates those and never parses `detail`, which stays English. The reasons and their
+/// params: `required` (none); `missing_field` (none); `unknown_field` (`allowed`: the field
+/// names); `wrong_type` (`expected`: `string`, `integer`, `number`, `boolean`, `array`, `object`
+/// or a type's name); `unknown_value` (`allowed`: the values); `too_long` (`max`; `unit`
+/// `hours` for a visit window); `too_short` (`min`); `out_of_range` (`min`, `max`, `max` null
+/// when unbounded); `date_out_of_range` (`min`, `max`); `in_future` (none); `too_old`
+/// (`max_days`); `control_characters` (none); `invalid_email` (none); `invalid_phone` (none);
+/// `invalid_format` (none); `window_end_before_start` (none); `window_in_past` (none);
+/// `not_found` (`id` of the object referred to); `mismatch` (`id`); `exclusive` (`other`: the
+/// other field); `not_allowed` (none); `invalid` (none: any other rule, `detail` says which).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
@@ -193,6 +325,15 @@ pub struct Problem {
     /// The offending field, for validation errors (a dotted path such as `contacts[0].email`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// For `validation_failed`: the finer reason (see `ProblemReason`), which a client translates
+    /// with `params` instead of reading `detail`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<ProblemReason>,
+    /// For `validation_failed`: the values the reason's message needs (`max`, `min`,
+    /// `allowed`, `expected`, `id`, `other`, `max_days`); an object, empty when there are none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub params: Option<serde_json::Value>,
     /// For `precondition_failed`: the object as it is now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
@@ -212,6 +353,8 @@ impl Problem {
             code,
             detail: detail.into(),
             field,
+            reason: None,
+            params: None,
             current: None,
             open_tickets: None,
         }

@@ -10,7 +10,7 @@ pub mod types;
 #[cfg(feature = "client")]
 pub mod client;
 
-pub use error::{ErrorCode, Problem};
+pub use error::{ErrorCode, Problem, ProblemReason};
 pub use ids::*;
 pub use privacy::*;
 pub use types::*;

@@ -599,9 +599,15 @@ pub struct Ticket {
     /// The human number, e.g. `FL-2026-000123`.
     pub number: String,
     pub customer_id: CustomerId,
+    /// The customer's name as it is now (filled in every answer of the ticket endpoints).
+    #[serde(default)]
+    pub customer_name: Option<String>,
     pub customer_tier: Tier,
     pub contact_id: Option<ContactId>,
     pub site_id: Option<SiteId>,
+    /// The site's name as it is now; null without a site.
+    #[serde(default)]
+    pub site_name: Option<String>,
     pub region_id: Option<RegionId>,
     pub region_class: RegionClass,
     pub asset_id: Option<AssetId>,
@@ -623,8 +629,14 @@ pub struct Ticket {
     pub status: TicketStatus,
     /// The first responder: owns the ticket for its whole life unless handed off.
     pub owner_id: UserId,
+    /// The owner's display name.
+    #[serde(default)]
+    pub owner_name: Option<String>,
     /// Who is working it now.
     pub assignee_id: Option<UserId>,
+    /// The assignee's display name; null without an assignee.
+    #[serde(default)]
+    pub assignee_name: Option<String>,
     pub major_fault: bool,
     pub remote_authorized: bool,
     pub opened_at: DateTime<Utc>,
@@ -716,6 +728,78 @@ pub struct NewTicket {
     pub unrelated_reason: Option<String>,
 }
 
+/// What registering a ticket would give now, computed by the registration itself without
+/// storing anything: the due times, the customer tier and region class they were taken for,
+/// and the open tickets of the same asset (or site) the repeat check would name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketPreview {
+    pub customer_tier: Tier,
+    pub region_id: Option<RegionId>,
+    pub region_class: RegionClass,
+    pub kind: RequestKind,
+    pub priority: Priority,
+    pub clock_mode: ClockMode,
+    /// When the request came in (`received_at`, or now): the due times count from it.
+    pub opened_at: DateTime<Utc>,
+    pub response_due_at: DateTime<Utc>,
+    /// The hotline tier's time limit.
+    pub hotline_due_at: Option<DateTime<Utc>>,
+    /// The remote tier's time limit (set once the ticket reaches the remote tier).
+    pub remote_due_at: Option<DateTime<Utc>>,
+    pub departure_due_at: Option<DateTime<Utc>>,
+    pub arrival_due_at: Option<DateTime<Utc>>,
+    pub resolution_due_at: DateTime<Utc>,
+    /// Null: a registration promises no callback.
+    pub callback_due_at: Option<DateTime<Utc>>,
+    /// The open tickets of the same asset (or, without one, site), newest first, at most 20:
+    /// registering without `related_ticket_id` or `unrelated_reason` would be refused
+    /// (`open_tickets_exist`) while this is not empty.
+    pub open_tickets: Vec<Ticket>,
+}
+
+/// What a customer lookup matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LookupMatch {
+    /// Part of the customer's name.
+    Name,
+    /// Part of a contact's name.
+    Contact,
+    /// Digits of a contact's phone number.
+    Phone,
+    /// Part of an asset's serial number.
+    SerialNumber,
+}
+
+/// One customer found as the caller types, with what matched: the contact (for `contact` and
+/// `phone`) or the asset and its site (for `serial_number`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomerMatch {
+    pub customer_id: CustomerId,
+    pub customer_name: String,
+    pub customer_tier: Tier,
+    pub matched_on: LookupMatch,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<ContactId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_id: Option<SiteId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset_id: Option<AssetId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_model: Option<String>,
+}
+
 /// A further contact from the customer about an open ticket (they called or wrote again): it
 /// goes into the ticket's timeline and to its owner, instead of a second ticket.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -758,6 +842,9 @@ pub struct TicketEvent {
     pub at: DateTime<Utc>,
     /// None for the service itself (the SLA scan, and its climbs when a tier's limit passed).
     pub actor_id: Option<UserId>,
+    /// The actor's display name; null for the service itself.
+    #[serde(default)]
+    pub actor_name: Option<String>,
     /// `registered`, `started`, `waiting`, `resumed`, `escalated` (by the service when `actor_id`
     /// is null; `data.automatic` true), `auto_escalation_blocked` (a climb the service could not
     /// make; `reason` says why), `handoff`, `assigned`, `authorization`, `onsite_requested`,

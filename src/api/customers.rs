@@ -8,7 +8,7 @@ use crate::service::customers::{self as service, CustomerListing};
 use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
 use fieldline_mobile_api::{
-    Contact, Customer, NewContact, NewCustomer, Page, Problem, Tier, UpdateContact, UpdateCustomer,
+    Contact, Customer, CustomerMatch, NewContact, NewCustomer, Page, Problem, Tier, UpdateContact, UpdateCustomer,
 };
 use serde::Deserialize;
 
@@ -42,6 +42,28 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<Custom
     };
     let who = who(&user, &state);
     let out = run(&state, move |c, _| service::list(c, &who, listing)).await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct LookupQuery {
+    /// What the caller typed (at least 2 characters): part of the customer's or a contact's
+    /// name, a phone number (its digits compared, at least 3), or part of a serial number.
+    pub q: Option<String>,
+    /// At most this many matches (1 to 50, default 10).
+    pub limit: Option<i64>,
+}
+
+/// Finds customers as the caller types, saying what matched: part of the customer's name
+/// (`name`), part of a contact's name (`contact`), the digits of a contact's phone (`phone`:
+/// `138 0013 8000` finds `13800138000`), or part of an asset's serial number, any case
+/// (`serial_number`, with the asset's site). Names first, then contacts, phones and serial
+/// numbers.
+#[utoipa::path(get, path = "/api/v1/customers/lookup", tag = "customers", security(("bearer" = [])), params(LookupQuery),
+    responses((status = 200, body = Vec<CustomerMatch>), (status = 422, body = Problem)))]
+pub async fn lookup(state: web::Data<AppState>, user: CurrentUser, q: Query<LookupQuery>) -> AppResult<HttpResponse> {
+    let (who, q) = (who(&user, &state), q.0);
+    let out = run(&state, move |c, _| service::lookup(c, &who, q.q.as_deref(), q.limit)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 

@@ -6,9 +6,11 @@ use crate::startup::AppState;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
+use fieldline_mobile_api::ProblemReason;
 use futures_util::future::LocalBoxFuture;
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
+use serde_json::json;
 
 /// Default body limit when the state is not registered (unit tests of extractors).
 const FALLBACK_LIMIT: usize = 1024 * 1024;
@@ -79,7 +81,8 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
         _ => AppError::MalformedJson(e.to_string()),
     })?;
     if !value.is_object() {
-        return Err(AppError::validation("body", "the body must be a JSON object"));
+        return Err(AppError::validation("body", "the body must be a JSON object")
+            .because(ProblemReason::WrongType, json!({"expected": "object"})));
     }
     from_value(integral_numbers(value))
 }
@@ -107,8 +110,63 @@ pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Ap
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let message = strip_position(&e.into_inner().to_string());
-        AppError::validation(field_of(&path, &message), message)
+        let (reason, params) = serde_reason(&message);
+        AppError::validation(field_of(&path, &message), message).because(reason, params)
     })
+}
+
+/// The finer reason of a serde data error, read from serde's message (its wording is stable:
+/// `serde::de::Error`'s provided constructors write it).
+pub fn serde_reason(message: &str) -> (ProblemReason, serde_json::Value) {
+    // "`a`, `b`" or "one of `a`, `b`" → ["a", "b"]
+    let names = |list: &str| -> Vec<String> { list.split('`').skip(1).step_by(2).map(str::to_string).collect() };
+    let expected = |m: &str| {
+        m.split_once(", expected ")
+            .map(|(_, e)| e.to_string())
+            .unwrap_or_default()
+    };
+    if message.starts_with("missing field `") {
+        return (ProblemReason::MissingField, json!({}));
+    }
+    if message.starts_with("unknown field `") {
+        let rest = message.split_once(", expected ").map(|(_, e)| e).unwrap_or("");
+        return (ProblemReason::UnknownField, json!({"allowed": names(rest)}));
+    }
+    if message.starts_with("unknown variant `") {
+        let rest = message.split_once(", expected ").map(|(_, e)| e).unwrap_or("");
+        return (ProblemReason::UnknownValue, json!({"allowed": names(rest)}));
+    }
+    if message.starts_with("invalid type: ") || message.starts_with("invalid value: ") {
+        return (
+            ProblemReason::WrongType,
+            json!({"expected": json_type(&expected(message))}),
+        );
+    }
+    (ProblemReason::InvalidFormat, json!({}))
+}
+
+/// The JSON type a serde expectation names (`i64` → `integer`), or the expectation as it is.
+fn json_type(expected: &str) -> String {
+    let e = expected.to_ascii_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| e.contains(w));
+    let t = if has(&[
+        "i8", "i16", "i32", "i64", "i128", "u8", "u16", "u32", "u64", "u128", "integer",
+    ]) {
+        "integer"
+    } else if has(&["f32", "f64", "float", "number"]) {
+        "number"
+    } else if has(&["bool"]) {
+        "boolean"
+    } else if has(&["sequence", "array", "tuple", "vec"]) {
+        "array"
+    } else if has(&["struct", "map", "object"]) {
+        "object"
+    } else if has(&["string", "str", "char", "variant", "enum"]) {
+        "string"
+    } else {
+        return expected.to_string();
+    };
+    t.to_string()
 }
 
 /// serde_json adds " at line L column C" to data errors; the field already says where.
@@ -180,7 +238,8 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, AppError> {
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let message = e.into_inner().to_string();
-        AppError::validation(field_of(&path, &message), message)
+        let (reason, params) = serde_reason(&message);
+        AppError::validation(field_of(&path, &message), message).because(reason, params)
     })
 }
 
@@ -211,6 +270,31 @@ mod tests {
         assert_eq!(e.problem().field.as_deref(), Some("nmae"));
         let e = parse_json::<NewSite>(b"[]").unwrap_err();
         assert_eq!(e.problem().field.as_deref(), Some("body"));
+    }
+
+    #[test]
+    fn serde_errors_get_a_reason() {
+        let reason = |body: &[u8]| {
+            let p = parse_json::<NewSite>(body).unwrap_err().problem();
+            (p.reason.unwrap(), p.params.unwrap())
+        };
+        let (r, _) = reason(br#"{"customer_id": 1, "name": "a", "address": "b", "latitude": 1}"#);
+        assert_eq!(r, ProblemReason::MissingField);
+        let (r, p) = reason(br#"{"customer_id": "x", "name": "a"}"#);
+        assert_eq!((r, p), (ProblemReason::WrongType, json!({"expected": "integer"})));
+        let (r, p) = reason(br#"{"customer_id": 1, "nmae": "a"}"#);
+        assert_eq!(r, ProblemReason::UnknownField);
+        assert!(p["allowed"].as_array().unwrap().contains(&json!("name")), "{p}");
+        let (r, p) = reason(b"[]");
+        assert_eq!((r, p), (ProblemReason::WrongType, json!({"expected": "object"})));
+        let (r, p) = reason(br#"{"customer_id": 1, "name": 5}"#);
+        assert_eq!((r, p), (ProblemReason::WrongType, json!({"expected": "string"})));
+        let p = parse_query::<Q>("tier=bronze").unwrap_err().problem();
+        assert_eq!(p.reason, Some(ProblemReason::UnknownValue));
+        let tiers: Vec<&str> = fieldline_mobile_api::Tier::ALL.iter().map(|t| t.as_str()).collect();
+        assert_eq!(p.params.unwrap()["allowed"], json!(tiers));
+        let p = parse_query::<Q>("limit=abc").unwrap_err().problem();
+        assert_eq!(p.reason, Some(ProblemReason::InvalidFormat));
     }
 
     #[test]

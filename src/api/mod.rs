@@ -64,15 +64,12 @@ pub fn if_match(req: &HttpRequest) -> AppResult<Option<i32>> {
     let digits = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(text);
     // As the document's pattern says (`openapi::IF_MATCH_PATTERN`): one to nine digits.
     if digits.is_empty() || digits.len() > 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(AppError::validation(
-            "If-Match",
-            "must be the object's ETag, e.g. \"3\"",
-        ));
+        return Err(crate::domain::Invalid::format("If-Match", "must be the object's ETag, e.g. \"3\"").into());
     }
     digits
         .parse()
         .map(Some)
-        .map_err(|_| AppError::validation("If-Match", "must be the object's ETag, e.g. \"3\""))
+        .map_err(|_| crate::domain::Invalid::format("If-Match", "must be the object's ETag, e.g. \"3\"").into())
 }
 
 /// The `ETag` header of an object's version.
@@ -210,6 +207,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::get().to(customers::list))
                     .route(web::post().to(customers::create)),
             )
+            .service(resource("/customers/lookup").route(web::get().to(customers::lookup)))
             .service(
                 resource("/customers/{id}")
                     .route(web::get().to(customers::get))
@@ -265,6 +263,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             // Before `/tickets/{id}`, which would take `repeat-check` for an id.
             .service(resource("/tickets/repeat-check").route(web::get().to(tickets::repeat_check)))
+            .service(resource("/tickets/preview").route(web::post().to(tickets::preview)))
             .service(
                 resource("/tickets/{id}")
                     .route(web::get().to(tickets::get))
@@ -458,7 +457,7 @@ impl utoipa::Modify for BearerAuth {
         health::health, health::ready,
         auth::login, auth::refresh, auth::logout,
         users::me, users::list, users::directory, users::create, users::get, users::update,
-        customers::list, customers::create, customers::get, customers::update,
+        customers::list, customers::lookup, customers::create, customers::get, customers::update,
         customers::list_contacts, customers::create_contact, customers::update_contact, customers::delete_contact,
         privacy::export, privacy::erase,
         regions::list, regions::create, regions::get, regions::update,
@@ -467,7 +466,7 @@ impl utoipa::Modify for BearerAuth {
         audit::list,
         tickets::list, tickets::create, tickets::get, tickets::update, tickets::change_kind, tickets::timeline,
         tickets::start, tickets::wait, tickets::resume, tickets::resolve, tickets::escalate,
-        tickets::handoff, tickets::cancel, tickets::repeat_check, tickets::customer_contact, tickets::assign, tickets::list_authorizations, tickets::authorize, tickets::accept,
+        tickets::handoff, tickets::cancel, tickets::repeat_check, tickets::preview, tickets::customer_contact, tickets::assign, tickets::list_authorizations, tickets::authorize, tickets::accept,
         tickets::request_callback, tickets::callback_done, tickets::arrival,
         tickets::onsite_requests,
         major_faults::declare, major_faults::get, major_faults::progress, major_faults::end, major_faults::list,

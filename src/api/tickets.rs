@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use fieldline_mobile_api::{
     AcceptanceRequest, ArrivalRequest, AssignRequest, CancelTicketRequest, CustomerContactRequest, EscalateRequest,
     HandoffRequest, KindChange, LadderTier, NewAuthorization, NewTicket, Note, OnsiteRequest, OnsiteRequestStatus,
-    Page, Problem, RemoteAuthorization, RequestKind, Ticket, TicketEvent, TicketStatus, UpdateTicket,
+    Page, Problem, RemoteAuthorization, RequestKind, Ticket, TicketEvent, TicketPreview, TicketStatus, UpdateTicket,
 };
 use serde::Deserialize;
 
@@ -41,7 +41,11 @@ where
         + 'static,
 {
     let who = who(&user, &state);
-    let out = run(&state, move |c, st| f(c, &who, &st.settings)).await?;
+    let out = run(&state, move |c, st| {
+        let t = f(c, &who, &st.settings)?;
+        service::named(c, t)
+    })
+    .await?;
     Ok(with_etag(StatusCode::OK, out.version, &out))
 }
 
@@ -62,7 +66,11 @@ pub struct TicketQuery {
     pub major_fault: Option<bool>,
     /// Resolution due before this moment (RFC 3339).
     pub due_before: Option<DateTime<Utc>>,
-    /// `due` (soonest resolution due first, the default) or `opened` (newest first).
+    /// true: the callbacks due, i.e. open tickets whose promised callback (`callback_due_at`)
+    /// is not made yet (`callback_done_at` null); false: every other ticket.
+    pub callback_due: Option<bool>,
+    /// `due` (soonest resolution due first, the default), `opened` (newest first) or
+    /// `callback` (soonest promised callback first; tickets without one last).
     pub sort: Option<TicketSort>,
     /// true: count every match. By default counting stops past `FIELDLINE_LIST_COUNT_CAP`
     /// matches (10,000; `total` is then the cap and `total_capped` true), which keeps a list's
@@ -90,6 +98,7 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<Ticket
         breached: q.breached,
         major_fault: q.major_fault,
         due_before: q.due_before,
+        callback_due: q.callback_due,
     };
     let sort = q.sort.unwrap_or_default();
     let count = if q.exact_total == Some(true) {
@@ -107,8 +116,25 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<Ticket
     responses((status = 201, body = Ticket), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create(state: web::Data<AppState>, user: CurrentUser, body: Json<NewTicket>) -> AppResult<HttpResponse> {
     let who = who(&user, &state);
-    let out = run(&state, move |c, st| requests::register(c, &who, body.0, &st.settings)).await?;
+    let out = run(&state, move |c, st| {
+        let t = requests::register(c, &who, body.0, &st.settings)?;
+        service::named(c, t)
+    })
+    .await?;
     Ok(HttpResponse::Created().json(out))
+}
+
+/// What registering this request would give now, without registering it: the due times
+/// (response, hotline, remote, departure, arrival, resolution; no callback is promised at
+/// registration), the customer tier and region class they were taken for, and the open tickets
+/// of the same asset (or site) the repeat check names. The body and its checks are those of
+/// registering (the same 422s); nothing is stored and no audit event is written.
+#[utoipa::path(post, path = "/api/v1/tickets/preview", tag = "tickets", security(("bearer" = [])), request_body = NewTicket,
+    responses((status = 200, body = TicketPreview), (status = 422, body = Problem)))]
+pub async fn preview(state: web::Data<AppState>, user: CurrentUser, body: Json<NewTicket>) -> AppResult<HttpResponse> {
+    let who = who(&user, &state);
+    let out = run(&state, move |c, st| requests::preview(c, &who, body.0, &st.settings)).await?;
+    Ok(HttpResponse::Ok().json(out))
 }
 
 /// One ticket.
@@ -432,7 +458,8 @@ pub async fn accept(
     let out = run(&state, move |c, st| {
         let id_domain = st.settings.mail.id_domain();
         let closing = super::surveys::closing_mail(st, &id_domain);
-        requests::accept(c, &who, t, body.0, &st.settings, closing)
+        let t = requests::accept(c, &who, t, body.0, &st.settings, closing)?;
+        service::named(c, t)
     })
     .await?;
     Ok(with_etag(StatusCode::OK, out.version, &out))

@@ -5,7 +5,9 @@ use super::{escape_like, like_pattern, lower, ts, utc, DbConn, Paging};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use fieldline_mobile_api::{Contact, ContactId, Customer, CustomerId, Page, Tier, UserId};
+use fieldline_mobile_api::{
+    AssetId, Contact, ContactId, Customer, CustomerId, CustomerMatch, LookupMatch, Page, SiteId, Tier, UserId,
+};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = customers)]
@@ -198,4 +200,137 @@ pub fn set_contact(c: &mut DbConn, id: i64, f: &ContactFields, at: DateTime<Utc>
 pub fn remove_contact(c: &mut DbConn, id: i64) -> AppResult<()> {
     diesel::delete(contacts::table.find(id)).execute(c)?;
     Ok(())
+}
+
+// ---------------------------------------------------------------- lookup as one types
+
+/// What a lookup searches: part of a name or serial number (any case), and the digits of a
+/// phone number when the text is one.
+#[derive(Debug, Clone)]
+pub struct Lookup {
+    pub text: String,
+    /// The text's digits, when it reads as a phone number (at least three digits).
+    pub digits: Option<String>,
+    pub limit: i64,
+}
+
+/// A contact's phone with its separators (`validate::phone` allows space, `-`, `(`, `)`, `.`
+/// and a leading `+`) taken out, the same on both backends.
+const PHONE_DIGITS: &str = "replace(replace(replace(replace(replace(replace(contacts.phone, ' ', ''), '-', ''), \
+     '(', ''), ')', ''), '.', ''), '+', '')";
+
+/// The customers a lookup finds, by what matched: names first, then contacts, phones and
+/// serial numbers, each by name; at most `limit` in all.
+pub fn lookup(c: &mut DbConn, l: &Lookup) -> AppResult<Vec<CustomerMatch>> {
+    use super::schema::{assets, sites};
+    use diesel::sql_types::{Bool, Text};
+    let pattern = like_pattern(&l.text);
+    let mut out: Vec<CustomerMatch> = Vec::new();
+    let base = |id: i64, name: String, tier: &str, on: LookupMatch| -> AppResult<CustomerMatch> {
+        Ok(CustomerMatch {
+            customer_id: CustomerId(id),
+            customer_name: name,
+            customer_tier: Tier::parse(tier)
+                .ok_or_else(|| AppError::internal(format!("customer {id} has unknown tier {tier}")))?,
+            matched_on: on,
+            contact_id: None,
+            contact_name: None,
+            contact_phone: None,
+            site_id: None,
+            site_name: None,
+            asset_id: None,
+            serial_number: None,
+            product_model: None,
+        })
+    };
+
+    let rows: Vec<(i64, String, String)> = customers::table
+        .filter(lower(customers::name).like(&pattern).escape(escape_like()))
+        .order((customers::name, customers::id))
+        .limit(l.limit)
+        .select((customers::id, customers::name, customers::tier))
+        .load(c)?;
+    for (id, name, tier) in rows {
+        out.push(base(id, name, &tier, LookupMatch::Name)?);
+    }
+
+    type ContactHit = (i64, String, String, i64, String, Option<String>);
+    let contact_hit = |m: &mut CustomerMatch, (contact_id, contact_name, phone): (i64, String, Option<String>)| {
+        m.contact_id = Some(ContactId(contact_id));
+        m.contact_name = Some(contact_name);
+        m.contact_phone = phone;
+    };
+    let left = |out: &Vec<CustomerMatch>| l.limit - out.len() as i64;
+    if left(&out) > 0 {
+        let rows: Vec<ContactHit> = contacts::table
+            .inner_join(customers::table)
+            .filter(lower(contacts::name).like(&pattern).escape(escape_like()))
+            .order((contacts::name, contacts::id))
+            .limit(left(&out))
+            .select((
+                customers::id,
+                customers::name,
+                customers::tier,
+                contacts::id,
+                contacts::name,
+                contacts::phone,
+            ))
+            .load(c)?;
+        for (id, name, tier, contact_id, contact_name, phone) in rows {
+            let mut m = base(id, name, &tier, LookupMatch::Contact)?;
+            contact_hit(&mut m, (contact_id, contact_name, phone));
+            out.push(m);
+        }
+    }
+    if let Some(digits) = l.digits.as_deref().filter(|_| left(&out) > 0) {
+        let rows: Vec<ContactHit> = contacts::table
+            .inner_join(customers::table)
+            .filter(contacts::phone.is_not_null())
+            .filter(diesel::dsl::sql::<Bool>(&format!("{PHONE_DIGITS} LIKE ")).bind::<Text, _>(format!("%{digits}%")))
+            .order((contacts::name, contacts::id))
+            .limit(left(&out))
+            .select((
+                customers::id,
+                customers::name,
+                customers::tier,
+                contacts::id,
+                contacts::name,
+                contacts::phone,
+            ))
+            .load(c)?;
+        for (id, name, tier, contact_id, contact_name, phone) in rows {
+            let mut m = base(id, name, &tier, LookupMatch::Phone)?;
+            contact_hit(&mut m, (contact_id, contact_name, phone));
+            out.push(m);
+        }
+    }
+    if left(&out) > 0 {
+        type AssetHit = (i64, String, String, i64, String, String, i64, String);
+        let rows: Vec<AssetHit> = assets::table
+            .inner_join(sites::table.inner_join(customers::table))
+            .filter(lower(assets::serial_number).like(&pattern).escape(escape_like()))
+            .order((assets::serial_number, assets::id))
+            .limit(left(&out))
+            .select((
+                customers::id,
+                customers::name,
+                customers::tier,
+                assets::id,
+                assets::serial_number,
+                assets::model,
+                sites::id,
+                sites::name,
+            ))
+            .load(c)?;
+        for (id, name, tier, asset_id, serial, model, site_id, site_name) in rows {
+            let mut m = base(id, name, &tier, LookupMatch::SerialNumber)?;
+            m.asset_id = Some(AssetId(asset_id));
+            m.serial_number = Some(serial);
+            m.product_model = Some(model);
+            m.site_id = Some(SiteId(site_id));
+            m.site_name = Some(site_name);
+            out.push(m);
+        }
+    }
+    Ok(out)
 }

@@ -254,14 +254,16 @@ impl Paging {
     pub fn new(limit: Option<i64>, offset: Option<i64>) -> Result<Paging, crate::error::AppError> {
         let limit = limit.unwrap_or(Self::DEFAULT_LIMIT);
         if !(1..=Self::MAX_LIMIT).contains(&limit) {
-            return Err(crate::error::AppError::validation(
-                "limit",
-                format!("must be between 1 and {}", Self::MAX_LIMIT),
-            ));
+            return Err(crate::domain::Invalid::out_of_range("limit", 1, Self::MAX_LIMIT).into());
         }
         let offset = offset.unwrap_or(0);
         if offset < 0 {
-            return Err(crate::error::AppError::validation("offset", "must not be negative"));
+            return Err(
+                crate::error::AppError::validation("offset", "must not be negative").because(
+                    fieldline_mobile_api::ProblemReason::OutOfRange,
+                    serde_json::json!({"min": 0, "max": null}),
+                ),
+            );
         }
         Ok(Paging { limit, offset })
     }

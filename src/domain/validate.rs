@@ -3,6 +3,8 @@
 
 use super::Invalid;
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
+use fieldline_mobile_api::ProblemReason;
+use serde_json::json;
 use std::ops::RangeInclusive;
 
 /// The first year a date or moment given to the API may fall in: the service keeps no records
@@ -31,6 +33,10 @@ pub fn date(field: &str, day: NaiveDate, today: NaiveDate) -> Result<NaiveDate, 
     Err(Invalid::new(
         field,
         format!("must be between {} and {} (got {day})", range.start(), range.end()),
+    )
+    .because(
+        ProblemReason::DateOutOfRange,
+        json!({"min": range.start().to_string(), "max": range.end().to_string()}),
     ))
 }
 
@@ -49,6 +55,10 @@ pub fn year(field: &str, y: i32, today: NaiveDate) -> Result<i32, Invalid> {
     Err(Invalid::new(
         field,
         format!("must be between {} and {}", range.start().year(), range.end().year()),
+    )
+    .because(
+        ProblemReason::DateOutOfRange,
+        json!({"min": range.start().year(), "max": range.end().year()}),
     ))
 }
 
@@ -57,10 +67,7 @@ pub fn count(field: &str, n: i64, range: RangeInclusive<i64>) -> Result<i64, Inv
     if range.contains(&n) {
         return Ok(n);
     }
-    Err(Invalid::new(
-        field,
-        format!("must be between {} and {}", range.start(), range.end()),
-    ))
+    Err(Invalid::out_of_range(field, range.start(), range.end()))
 }
 
 /// A required line of text: trimmed, not empty, at most `max` characters as sent (the white
@@ -69,13 +76,14 @@ pub fn count(field: &str, n: i64, range: RangeInclusive<i64>) -> Result<i64, Inv
 pub fn text(field: &str, value: &str, max: usize) -> Result<String, Invalid> {
     let v = value.trim();
     if v.is_empty() {
-        return Err(Invalid::new(field, "must not be empty"));
+        return Err(Invalid::required(field));
     }
     if value.chars().count() > max {
-        return Err(Invalid::new(field, format!("must be at most {max} characters")));
+        return Err(Invalid::too_long(field, max));
     }
     if v.chars().any(|c| c.is_control()) {
-        return Err(Invalid::new(field, "must not contain control characters"));
+        return Err(Invalid::new(field, "must not contain control characters")
+            .because(ProblemReason::ControlCharacters, json!({})));
     }
     Ok(v.to_string())
 }
@@ -85,13 +93,14 @@ pub fn text(field: &str, value: &str, max: usize) -> Result<String, Invalid> {
 pub fn multiline(field: &str, value: &str, max: usize) -> Result<String, Invalid> {
     let v = value.trim().replace("\r\n", "\n");
     if v.is_empty() {
-        return Err(Invalid::new(field, "must not be empty"));
+        return Err(Invalid::required(field));
     }
     if value.chars().count() > max {
-        return Err(Invalid::new(field, format!("must be at most {max} characters")));
+        return Err(Invalid::too_long(field, max));
     }
     if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(Invalid::new(field, "must not contain control characters"));
+        return Err(Invalid::new(field, "must not contain control characters")
+            .because(ProblemReason::ControlCharacters, json!({})));
     }
     Ok(v)
 }
@@ -100,13 +109,20 @@ pub fn multiline(field: &str, value: &str, max: usize) -> Result<String, Invalid
 pub fn username(value: &str) -> Result<String, Invalid> {
     let v = value.trim().to_lowercase();
     if !(3..=64).contains(&v.chars().count()) {
-        return Err(Invalid::new("username", "must be 3 to 64 characters"));
+        return Err(Invalid::new("username", "must be 3 to 64 characters").because(
+            if v.chars().count() < 3 {
+                ProblemReason::TooShort
+            } else {
+                ProblemReason::TooLong
+            },
+            json!({"min": 3, "max": 64}),
+        ));
     }
     if !v
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
     {
-        return Err(Invalid::new(
+        return Err(Invalid::format(
             "username",
             "may hold only letters, digits, '.', '_' and '-'",
         ));
@@ -120,16 +136,13 @@ pub const MIN_PASSWORD_CHARS: usize = 12;
 pub fn password(field: &str, value: &str) -> Result<(), Invalid> {
     let n = value.chars().count();
     if n < MIN_PASSWORD_CHARS {
-        return Err(Invalid::new(
-            field,
-            format!("must be at least {MIN_PASSWORD_CHARS} characters"),
-        ));
+        return Err(Invalid::too_short(field, MIN_PASSWORD_CHARS));
     }
     if n > 256 {
-        return Err(Invalid::new(field, "must be at most 256 characters"));
+        return Err(Invalid::too_long(field, 256));
     }
     if value.trim().is_empty() {
-        return Err(Invalid::new(field, "must not be only white space"));
+        return Err(Invalid::new(field, "must not be only white space").because(ProblemReason::Required, json!({})));
     }
     Ok(())
 }
@@ -137,7 +150,9 @@ pub fn password(field: &str, value: &str) -> Result<(), Invalid> {
 /// A plain `local@domain.tld` address, at most 254 characters; stored as given (trimmed).
 pub fn email(field: &str, value: &str) -> Result<String, Invalid> {
     let v = value.trim();
-    let bad = || Invalid::new(field, format!("`{v}` is not an e-mail address"));
+    let bad = || {
+        Invalid::new(field, format!("`{v}` is not an e-mail address")).because(ProblemReason::InvalidEmail, json!({}))
+    };
     if v.len() > 254
         || v.chars()
             .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';'))
@@ -171,7 +186,9 @@ pub fn phone(field: &str, value: &str) -> Result<String, Invalid> {
         .char_indices()
         .all(|(i, c)| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '.') || (c == '+' && i == 0));
     if !allowed || !(5..=20).contains(&digits) {
-        return Err(Invalid::new(field, format!("`{v}` is not a phone number")));
+        return Err(
+            Invalid::new(field, format!("`{v}` is not a phone number")).because(ProblemReason::InvalidPhone, json!({}))
+        );
     }
     Ok(v.to_string())
 }
@@ -278,6 +295,38 @@ mod tests {
         for bad in ["", "a", "a@", "@b.c", "a@b", "a b@c.d", "a@-b.c", "a@b..c", "a@b.c>"] {
             assert!(email("email", bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn each_rule_gives_its_reason_and_params() {
+        let today = day(2026, 12, 3);
+        let e = date("day", day(1999, 1, 1), today).unwrap_err();
+        assert_eq!(e.code, ProblemReason::DateOutOfRange);
+        assert_eq!(e.params, json!({"min": "2000-01-01", "max": "2036-12-03"}));
+        let e = count("n", 11, 0..=10).unwrap_err();
+        assert_eq!(
+            (e.code, e.params),
+            (ProblemReason::OutOfRange, json!({"min": 0, "max": 10}))
+        );
+        assert_eq!(text("t", " ", 5).unwrap_err().code, ProblemReason::Required);
+        let e = text("t", "abcdef", 5).unwrap_err();
+        assert_eq!((e.code, e.params), (ProblemReason::TooLong, json!({"max": 5})));
+        assert_eq!(
+            text("t", "a\u{1}b", 5).unwrap_err().code,
+            ProblemReason::ControlCharacters
+        );
+        assert_eq!(multiline("t", "", 5).unwrap_err().code, ProblemReason::Required);
+        let e = password("password", "short").unwrap_err();
+        assert_eq!((e.code, e.params), (ProblemReason::TooShort, json!({"min": 12})));
+        assert_eq!(username("li wei").unwrap_err().code, ProblemReason::InvalidFormat);
+        assert_eq!(username("ab").unwrap_err().code, ProblemReason::TooShort);
+        assert_eq!(email("email", "a@b").unwrap_err().code, ProblemReason::InvalidEmail);
+        assert_eq!(phone("phone", "12").unwrap_err().code, ProblemReason::InvalidPhone);
+        // The English text stays as it was.
+        assert_eq!(
+            text("t", "abcdef", 5).unwrap_err().reason,
+            "must be at most 5 characters"
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::geo::Location;
 use super::Invalid;
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
 use chrono_tz::Tz;
-use fieldline_mobile_api::{PartUsed, VisitStatus, WarrantyCountedFrom};
+use fieldline_mobile_api::{PartUsed, ProblemReason, VisitStatus, WarrantyCountedFrom};
 
 /// What a step carries, after validation.
 #[derive(Debug, Clone)]
@@ -114,28 +114,41 @@ pub fn window(
     now: DateTime<Utc>,
 ) -> Result<(DateTime<Utc>, DateTime<Utc>), Invalid> {
     if start < now - Duration::hours(WINDOW_MAX_HOURS_PAST) {
-        return Err(Invalid::new(
+        return Err(Invalid::window_in_past(
             "window_start",
             format!("must be at most {WINDOW_MAX_HOURS_PAST} hours in the past"),
         ));
     }
     if start > now + Duration::days(WINDOW_MAX_DAYS_AHEAD) {
+        let (first, last) = (
+            now - Duration::hours(WINDOW_MAX_HOURS_PAST),
+            now + Duration::days(WINDOW_MAX_DAYS_AHEAD),
+        );
         return Err(Invalid::new(
             "window_start",
             format!("must be at most {WINDOW_MAX_DAYS_AHEAD} days ahead"),
+        )
+        .because(
+            ProblemReason::DateOutOfRange,
+            serde_json::json!({"min": first.to_rfc3339(), "max": last.to_rfc3339()}),
         ));
     }
     if end <= start {
-        return Err(Invalid::new("window_end", "must be after window_start"));
-    }
-    if end - start > Duration::hours(WINDOW_MAX_HOURS) {
-        return Err(Invalid::new(
+        return Err(Invalid::window_end_before_start(
             "window_end",
-            format!("a window lasts at most {WINDOW_MAX_HOURS} hours"),
+            "must be after window_start",
         ));
     }
+    if end - start > Duration::hours(WINDOW_MAX_HOURS) {
+        return Err(
+            Invalid::new("window_end", format!("a window lasts at most {WINDOW_MAX_HOURS} hours")).because(
+                ProblemReason::TooLong,
+                serde_json::json!({"max": WINDOW_MAX_HOURS, "unit": "hours"}),
+            ),
+        );
+    }
     if end <= now {
-        return Err(Invalid::new("window_end", "must be in the future"));
+        return Err(Invalid::window_in_past("window_end", "must be in the future"));
     }
     Ok((start, end))
 }
@@ -167,13 +180,16 @@ pub const AGREED_MAX_MINUTES_AHEAD: i64 = 5;
 /// `AGREED_MAX_DAYS_PAST` days ago.
 pub fn agreed_at(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<DateTime<Utc>, Invalid> {
     if at > now + Duration::minutes(AGREED_MAX_MINUTES_AHEAD) {
-        return Err(Invalid::new("agreed_at", "must not be in the future"));
+        return Err(Invalid::new("agreed_at", "must not be in the future")
+            .because(ProblemReason::InFuture, serde_json::json!({})));
     }
     if at < now - Duration::days(AGREED_MAX_DAYS_PAST) {
-        return Err(Invalid::new(
-            "agreed_at",
-            format!("must be at most {AGREED_MAX_DAYS_PAST} days ago"),
-        ));
+        return Err(
+            Invalid::new("agreed_at", format!("must be at most {AGREED_MAX_DAYS_PAST} days ago")).because(
+                ProblemReason::TooOld,
+                serde_json::json!({"max_days": AGREED_MAX_DAYS_PAST}),
+            ),
+        );
     }
     Ok(at)
 }

@@ -66,7 +66,7 @@ impl Act {
 
     pub fn describe(self) -> &'static str {
         match self {
-            Act::ReadCustomers => "Read customers and their contacts",
+            Act::ReadCustomers => "Read customers and their contacts, look customers up",
             Act::EditCustomers => "Register or change a customer",
             Act::ReassignAccountManager => "Change a customer's account manager",
             Act::EditContacts => "Add, change or remove a contact",

@@ -62,7 +62,7 @@ impl Act {
         match self {
             Act::List => "List tickets",
             Act::Read => "Read a ticket, its timeline and authorizations",
-            Act::Register => "Register a ticket",
+            Act::Register => "Register a ticket, preview its due times",
             Act::Start => "Start work on a ticket",
             Act::Wait => "Wait on the customer",
             Act::Resume => "Resume a waiting ticket",

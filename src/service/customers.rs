@@ -3,7 +3,7 @@
 
 use super::Who;
 use crate::db::audit::{self, snapshot, Actor};
-use crate::db::customers::{self as store, ContactFields, CustomerFields, CustomerFilter};
+use crate::db::customers::{self as store, ContactFields, CustomerFields, CustomerFilter, Lookup};
 use crate::db::{users, write, DbConn, Paging};
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
@@ -11,7 +11,7 @@ use crate::policy::admin::may_manage_accounts;
 use crate::policy::customers::Act;
 use crate::policy::{self, Action};
 use fieldline_mobile_api::{
-    Contact, Customer, NewContact, NewCustomer, Page, Tier, UpdateContact, UpdateCustomer, UserId,
+    Contact, Customer, CustomerMatch, NewContact, NewCustomer, Page, Tier, UpdateContact, UpdateCustomer, UserId,
 };
 
 fn require(who: &Who, act: Act) -> AppResult<()> {
@@ -38,6 +38,35 @@ pub fn list(c: &mut DbConn, who: &Who, l: CustomerListing) -> AppResult<Page<Cus
         q: l.q,
     };
     store::list(c, &filter, paging)
+}
+
+/// The most matches a lookup answers, and how many when the caller does not say.
+pub const LOOKUP_MAX: i64 = 50;
+pub const LOOKUP_DEFAULT: i64 = 10;
+
+/// Finds customers as the caller types: by part of the customer's or a contact's name, the
+/// digits of a contact's phone (when `q` reads as a phone number with at least three digits),
+/// or part of an asset's serial number.
+pub fn lookup(c: &mut DbConn, who: &Who, q: Option<&str>, limit: Option<i64>) -> AppResult<Vec<CustomerMatch>> {
+    require(who, Act::ReadCustomers)?;
+    let text = q.unwrap_or("").trim();
+    if text.chars().count() < 2 {
+        return Err(crate::domain::Invalid::too_short("q", 2).into());
+    }
+    if text.chars().count() > 200 {
+        return Err(crate::domain::Invalid::too_long("q", 200).into());
+    }
+    let limit = validate::count("limit", limit.unwrap_or(LOOKUP_DEFAULT), 1..=LOOKUP_MAX)?;
+    let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
+    let phone_like = text
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '.' | '+'));
+    let lookup = Lookup {
+        text: text.to_string(),
+        digits: (phone_like && digits.len() >= 3).then_some(digits),
+        limit,
+    };
+    store::lookup(c, &lookup)
 }
 
 /// One customer.

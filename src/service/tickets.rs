@@ -8,7 +8,7 @@ use super::Who;
 use crate::db::audit::{self, snapshot, Actor};
 use crate::db::dispatch::visits;
 use crate::db::tickets::lists::{self, TicketFilter, TicketSort, Total};
-use crate::db::tickets::{self as store, events, onsite, records, TicketRow};
+use crate::db::tickets::{self as store, events, lookups, onsite, records, TicketRow};
 use crate::db::{sla as sla_policy, write, DbConn, Paging};
 use crate::error::{AppError, AppResult};
 use crate::policy::fault_reports::Act as FaultAct;
@@ -322,11 +322,31 @@ pub fn list(
     if let Some(me) = policy::list_scope(&who.caller)? {
         filter.assignee_id = Some(me);
     }
-    lists::list(c, &filter, sort, paging, count)
+    let mut page = lists::list(c, &filter, sort, paging, count)?;
+    lookups::fill_names(c, &mut page.items)?;
+    Ok(page)
 }
 
-/// One ticket.
+/// The ticket with the names of its customer, site, owner and assignee filled in.
+pub fn named(c: &mut DbConn, mut t: Ticket) -> AppResult<Ticket> {
+    lookups::fill_names(c, std::slice::from_mut(&mut t))?;
+    Ok(t)
+}
+
+/// The tickets with their names filled in: one lookup per kind of record for the whole batch.
+pub fn named_all(c: &mut DbConn, mut ts: Vec<Ticket>) -> AppResult<Vec<Ticket>> {
+    lookups::fill_names(c, &mut ts)?;
+    Ok(ts)
+}
+
+/// One ticket, with its names.
 pub fn get(c: &mut DbConn, who: &Who, id: i64) -> AppResult<Ticket> {
+    let out = read(c, who, id)?;
+    named(c, out)
+}
+
+/// One ticket the caller may see.
+fn read(c: &mut DbConn, who: &Who, id: i64) -> AppResult<Ticket> {
     let out = store::get(c, id)?.to_wire()?;
     visible(c, &who.caller, &out)?;
     Ok(out)
@@ -334,13 +354,13 @@ pub fn get(c: &mut DbConn, who: &Who, id: i64) -> AppResult<Ticket> {
 
 /// Every event of the ticket, oldest first.
 pub fn timeline(c: &mut DbConn, who: &Who, id: i64) -> AppResult<Vec<TicketEvent>> {
-    get(c, who, id)?;
+    read(c, who, id)?;
     events::timeline(c, id)
 }
 
 /// The customer's authorizations for remote access.
 pub fn authorizations(c: &mut DbConn, who: &Who, id: i64) -> AppResult<Vec<RemoteAuthorization>> {
-    get(c, who, id)?;
+    read(c, who, id)?;
     records::authorizations(c, id)
 }
 

@@ -17,10 +17,13 @@ use crate::db::{notifications, sla as sla_policy, ts, utc, DbConn};
 use crate::domain::escalation::{self, SlaClock};
 use crate::domain::ladder::{self, Action, Refusal};
 use crate::domain::sla::{self, Calendar};
+use crate::domain::Invalid;
 use crate::error::{AppError, AppResult};
 use crate::policy::tickets as policy;
 use chrono::{DateTime, Duration, Utc};
-use fieldline_mobile_api::{AuthorizationMethod, Channel, LadderTier, Priority, RequestKind, Role, TicketStatus, Tier};
+use fieldline_mobile_api::{
+    AuthorizationMethod, Channel, LadderTier, Priority, ProblemReason, RequestKind, Role, TicketStatus, Tier,
+};
 use serde_json::json;
 
 /// What every change reads: who acts, on which ticket as it was, the calendar, the SLA step.
@@ -54,7 +57,9 @@ impl<'a> Ctx<'a> {
 
 fn refusal(r: Refusal) -> AppError {
     match r {
-        Refusal::ReasonRequired => AppError::validation("reason", r.to_string()),
+        Refusal::ReasonRequired => {
+            AppError::validation("reason", r.to_string()).because(ProblemReason::Required, json!({}))
+        }
         other => AppError::InvalidTransition(other.to_string()),
     }
 }
@@ -66,8 +71,10 @@ fn check_window(
     window: Option<(DateTime<Utc>, DateTime<Utc>)>,
     now: DateTime<Utc>,
 ) -> AppResult<(DateTime<Utc>, DateTime<Utc>)> {
-    let (start, end) =
-        window.ok_or_else(|| AppError::validation("window_start", "give the visit window agreed with the customer"))?;
+    let (start, end) = window.ok_or_else(|| {
+        AppError::validation("window_start", "give the visit window agreed with the customer")
+            .because(ProblemReason::Required, json!({}))
+    })?;
     Ok(crate::domain::visit::window(start, end, now)?)
 }
 
@@ -249,10 +256,9 @@ pub(crate) fn end_onsite_work(c: &mut DbConn, ticket_id: i64, actor: &Actor, why
 
 /// The role of an active user named in a change's `field`.
 fn user_role(c: &mut DbConn, id: i64, field: &str) -> AppResult<Role> {
-    let (role, active) =
-        lookups::user_role(c, id)?.ok_or_else(|| AppError::validation(field, format!("no user with id {id}")))?;
+    let (role, active) = lookups::user_role(c, id)?.ok_or_else(|| Invalid::not_found(field, "user", id))?;
     if !active {
-        return Err(AppError::validation(field, format!("user {id} is disabled")));
+        return Err(Invalid::not_allowed(field, format!("user {id} is disabled")).into());
     }
     policy::role_named(&role).ok_or_else(|| AppError::internal(format!("user {id} has unknown role")))
 }
@@ -260,14 +266,11 @@ fn user_role(c: &mut DbConn, id: i64, field: &str) -> AppResult<Role> {
 /// Hands ownership to a user who may own tickets, and tells them.
 pub fn handoff(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, to: i64, reason: &str) -> AppResult<()> {
     if to == x.before.owner_id {
-        return Err(AppError::validation(
-            "to_user_id",
-            "the ticket already belongs to this user",
-        ));
+        return Err(Invalid::not_allowed("to_user_id", "the ticket already belongs to this user").into());
     }
     let r = user_role(c, to, "to_user_id")?;
     if !policy::may_own(r) {
-        return Err(AppError::validation("to_user_id", format!("a {r} cannot own tickets")));
+        return Err(Invalid::not_allowed("to_user_id", format!("a {r} cannot own tickets")).into());
     }
     row.owner_id = to;
     let (from, to_s) = (x.before.owner_id.to_string(), to.to_string());
@@ -283,10 +286,7 @@ pub fn assign(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, to: Option<i64>, rea
     if let Some(u) = to {
         let r = user_role(c, u, "assignee_id")?;
         if !policy::may_work(r) {
-            return Err(AppError::validation(
-                "assignee_id",
-                format!("a {r} cannot work tickets"),
-            ));
+            return Err(Invalid::not_allowed("assignee_id", format!("a {r} cannot work tickets")).into());
         }
         let msg = format!("Ticket {} was assigned to you", row.number);
         notifications::notify(c, &[u], x.id, "assigned", &msg, x.now())?;
@@ -367,7 +367,9 @@ pub fn arrived(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, at: DateTime<Utc>) 
         return Err(AppError::InvalidTransition("the arrival is already recorded".into()));
     }
     if at > now {
-        return Err(AppError::validation("arrived_at", "must not be in the future"));
+        return Err(
+            AppError::validation("arrived_at", "must not be in the future").because(ProblemReason::InFuture, json!({}))
+        );
     }
     row.arrived_at = Some(ts(at));
     if row.arrival_due_at.is_some_and(|d| escalation::late(utc(d), at)) {
@@ -460,10 +462,9 @@ pub fn update(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, f: Fields) -> AppRes
         row.priority = p.as_str().into();
     }
     if let Some(s) = f.site_id {
-        let customer = crate::db::sites::customer_of(c, s)?
-            .ok_or_else(|| AppError::validation("site_id", format!("no site with id {s}")))?;
+        let customer = crate::db::sites::customer_of(c, s)?.ok_or_else(|| Invalid::not_found("site_id", "site", s))?;
         if customer != row.customer_id {
-            return Err(AppError::validation("site_id", "the site belongs to another customer"));
+            return Err(Invalid::mismatch("site_id", s, "the site belongs to another customer").into());
         }
         row.site_id = Some(s);
         let (region, class) = lookups::place(c, Some(s))?;

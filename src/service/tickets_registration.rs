@@ -8,9 +8,10 @@ use crate::db::tickets::lookups::{self, AssetFacts, ContactFacts};
 use crate::db::tickets::{self as store, parse, TicketRow};
 use crate::db::{notifications, sla as sla_policy, ts, write, DbConn};
 use crate::domain::sla::TicketClass;
+use crate::domain::Invalid;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Datelike, Duration, Utc};
-use fieldline_mobile_api::{Channel, LadderTier, Priority, RequestKind, Ticket, TicketStatus, Tier};
+use fieldline_mobile_api::{Channel, LadderTier, Priority, RequestKind, Ticket, TicketPreview, TicketStatus, Tier};
 use serde_json::json;
 
 /// A registration whose fields passed validation.
@@ -53,10 +54,12 @@ pub fn open_for(
     asset_id: Option<i64>,
     site_id: Option<i64>,
 ) -> AppResult<Vec<Ticket>> {
-    store::open_for(c, customer_id, asset_id, site_id, OPEN_LISTED)?
+    let mut open = store::open_for(c, customer_id, asset_id, site_id, OPEN_LISTED)?
         .iter()
         .map(TicketRow::to_wire)
-        .collect()
+        .collect::<AppResult<Vec<_>>>()?;
+    lookups::fill_names(c, &mut open)?;
+    Ok(open)
 }
 
 /// Checks how the registration stands to the open tickets of its asset or site.
@@ -67,19 +70,14 @@ fn check_link(c: &mut DbConn, r: &Registration) -> AppResult<()> {
             let field = "related_ticket_id";
             let t = match store::get(c, *id) {
                 Ok(t) => t,
-                Err(AppError::NotFound(_)) => {
-                    return Err(AppError::validation(field, format!("no ticket with id {id}")))
-                }
+                Err(AppError::NotFound(_)) => return Err(Invalid::not_found(field, "ticket", *id).into()),
                 Err(e) => return Err(e),
             };
             if t.customer_id != r.customer_id {
-                return Err(AppError::validation(field, "the ticket is another customer's"));
+                return Err(Invalid::mismatch(field, *id, "the ticket is another customer's").into());
             }
             if !t.status()?.is_open() {
-                return Err(AppError::validation(
-                    field,
-                    format!("ticket {} is {}", t.number, t.status),
-                ));
+                return Err(Invalid::not_allowed(field, format!("ticket {} is {}", t.number, t.status)).into());
             }
             Ok(())
         }
@@ -100,13 +98,9 @@ fn contact_of(c: &mut DbConn, r: &Registration) -> AppResult<Option<ContactFacts
     let Some(id) = r.contact_id else {
         return Ok(None);
     };
-    let contact = lookups::contact(c, id)?
-        .ok_or_else(|| AppError::validation("contact_id", format!("no contact with id {id}")))?;
+    let contact = lookups::contact(c, id)?.ok_or_else(|| Invalid::not_found("contact_id", "contact", id))?;
     if contact.customer_id != r.customer_id {
-        return Err(AppError::validation(
-            "contact_id",
-            "the contact belongs to another customer",
-        ));
+        return Err(Invalid::mismatch("contact_id", id, "the contact belongs to another customer").into());
     }
     Ok(Some(contact))
 }
@@ -116,15 +110,12 @@ fn asset_of(c: &mut DbConn, r: &Registration) -> AppResult<Option<AssetFacts>> {
     let Some(id) = r.asset_id else {
         return Ok(None);
     };
-    let a = lookups::asset(c, id)?.ok_or_else(|| AppError::validation("asset_id", format!("no asset with id {id}")))?;
+    let a = lookups::asset(c, id)?.ok_or_else(|| Invalid::not_found("asset_id", "asset", id))?;
     if a.customer_id != r.customer_id {
-        return Err(AppError::validation(
-            "asset_id",
-            "the asset belongs to another customer",
-        ));
+        return Err(Invalid::mismatch("asset_id", id, "the asset belongs to another customer").into());
     }
     if r.site_id.is_some_and(|s| s != a.site_id) {
-        return Err(AppError::validation("asset_id", "the asset stands at another site"));
+        return Err(Invalid::mismatch("asset_id", id, "the asset stands at another site").into());
     }
     Ok(Some(a))
 }
@@ -132,10 +123,9 @@ fn asset_of(c: &mut DbConn, r: &Registration) -> AppResult<Option<AssetFacts>> {
 /// The site named must be the customer's.
 fn check_site(c: &mut DbConn, r: &Registration) -> AppResult<()> {
     if let Some(s) = r.site_id {
-        let customer = crate::db::sites::customer_of(c, s)?
-            .ok_or_else(|| AppError::validation("site_id", format!("no site with id {s}")))?;
+        let customer = crate::db::sites::customer_of(c, s)?.ok_or_else(|| Invalid::not_found("site_id", "site", s))?;
         if customer != r.customer_id {
-            return Err(AppError::validation("site_id", "the site belongs to another customer"));
+            return Err(Invalid::mismatch("site_id", s, "the site belongs to another customer").into());
         }
     }
     Ok(())
@@ -152,7 +142,7 @@ fn prepare(
     step_interval: Duration,
 ) -> AppResult<TicketRow> {
     let tier = lookups::customer_tier(c, r.customer_id)?
-        .ok_or_else(|| AppError::validation("customer_id", format!("no customer with id {}", r.customer_id)))?;
+        .ok_or_else(|| Invalid::not_found("customer_id", "customer", r.customer_id))?;
     let tier_enum = parse("tier", &tier, Tier::parse)?;
     let contact = contact_of(c, r)?;
     let asset = asset_of(c, r)?;
@@ -273,6 +263,39 @@ pub fn register(c: &mut DbConn, actor: &Actor, r: Registration, step_interval: D
         }
         check_link(c, &r)?;
         store_registration(c, actor, &r, row)
+    })
+}
+
+/// What `register` would give now, computed by the same preparation, checks and due-time
+/// computation; nothing is stored. Unlike registering, open tickets of the asset (or site)
+/// are listed rather than refused.
+pub fn preview(c: &mut DbConn, actor: &Actor, r: &Registration, step_interval: Duration) -> AppResult<TicketPreview> {
+    let owner = actor
+        .id
+        .ok_or_else(|| AppError::internal("a ticket needs a registering user"))?
+        .0;
+    let row = prepare(c, actor, owner, r, step_interval)?;
+    if matches!(r.link, Link::Related(_)) {
+        check_link(c, r)?;
+    }
+    let open_tickets = open_for(c, r.customer_id, r.asset_id, r.site_id)?;
+    let t = row.to_wire()?;
+    Ok(TicketPreview {
+        customer_tier: t.customer_tier,
+        region_id: t.region_id,
+        region_class: t.region_class,
+        kind: t.kind,
+        priority: t.priority,
+        clock_mode: t.clock_mode,
+        opened_at: t.opened_at,
+        response_due_at: t.response_due_at,
+        hotline_due_at: t.hotline_due_at,
+        remote_due_at: t.remote_due_at,
+        departure_due_at: t.departure_due_at,
+        arrival_due_at: t.arrival_due_at,
+        resolution_due_at: t.resolution_due_at,
+        callback_due_at: t.callback_due_at,
+        open_tickets,
     })
 }
 

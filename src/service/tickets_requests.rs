@@ -11,16 +11,17 @@ use crate::config::Settings;
 use crate::db::audit::Actor;
 use crate::db::tickets::records;
 use crate::db::{write, DbConn};
-use crate::domain::validate;
+use crate::domain::{validate, Invalid};
 use crate::error::{AppError, AppResult};
 use crate::policy::tickets::Act;
 use crate::policy::{self, Action};
 use chrono::{DateTime, Duration, Utc};
 use fieldline_mobile_api::{
     AcceptanceRequest, ArrivalRequest, AssignRequest, CancelTicketRequest, Channel, CustomerContactRequest,
-    EscalateRequest, HandoffRequest, KindChange, NewAuthorization, NewTicket, Note, RemoteAuthorization, RequestKind,
-    Ticket, TicketStatus, UpdateTicket,
+    EscalateRequest, HandoffRequest, KindChange, NewAuthorization, NewTicket, Note, ProblemReason, RemoteAuthorization,
+    RequestKind, Ticket, TicketPreview, TicketStatus, UpdateTicket,
 };
+use serde_json::json;
 
 /// An optional free text of up to 2,000 characters (a reason, a note, a comment).
 pub fn reason(field: &str, r: Option<&str>) -> AppResult<Option<String>> {
@@ -31,8 +32,11 @@ pub fn reason(field: &str, r: Option<&str>) -> AppResult<Option<String>> {
 fn recent(field: &str, t: Option<DateTime<Utc>>, now: DateTime<Utc>) -> AppResult<DateTime<Utc>> {
     match t {
         None => Ok(now),
-        Some(t) if t > now + Duration::minutes(1) => Err(AppError::validation(field, "must not be in the future")),
-        Some(t) if t < now - Duration::days(1) => Err(AppError::validation(field, "must be within the last day")),
+        Some(t) if t > now + Duration::minutes(1) => {
+            Err(AppError::validation(field, "must not be in the future").because(ProblemReason::InFuture, json!({})))
+        }
+        Some(t) if t < now - Duration::days(1) => Err(AppError::validation(field, "must be within the last day")
+            .because(ProblemReason::TooOld, json!({"max_days": 1}))),
         Some(t) => Ok(t),
     }
 }
@@ -42,16 +46,17 @@ fn change(c: &mut DbConn, who: &Who, t: Target, change: Change, settings: &Setti
     act(c, &who.actor(), who.caller.role, t, change, settings.escalation_step())
 }
 
-/// Registers a request. The registering user is its first responder and owner.
-pub fn register(c: &mut DbConn, who: &Who, b: NewTicket, settings: &Settings) -> AppResult<Ticket> {
-    policy::require(&who.caller, Action::Tickets(Act::Register))?;
+/// A registration's fields as the client sent them, checked: what registering and its preview
+/// share.
+fn registration_of(who: &Who, b: NewTicket) -> AppResult<Registration> {
     if b.channel == Channel::Revisit {
-        return Err(AppError::validation(
+        return Err(Invalid::not_allowed(
             "channel",
             "a ticket from a revisit is opened by recording the revisit's outcome",
-        ));
+        )
+        .into());
     }
-    let reg = Registration {
+    Ok(Registration {
         customer_id: b.customer_id.0,
         contact_id: b.contact_id.map(|x| x.0),
         site_id: b.site_id.map(|x| x.0),
@@ -70,14 +75,29 @@ pub fn register(c: &mut DbConn, who: &Who, b: NewTicket, settings: &Settings) ->
                 return Err(AppError::validation(
                     "unrelated_reason",
                     "give `related_ticket_id` or `unrelated_reason`, not both",
-                ))
+                )
+                .because(ProblemReason::Exclusive, json!({"other": "related_ticket_id"})))
             }
             (Some(t), None) => Link::Related(t.0),
             (None, Some(why)) => Link::Unrelated(why),
             (None, None) => Link::None,
         },
-    };
+    })
+}
+
+/// Registers a request. The registering user is its first responder and owner.
+pub fn register(c: &mut DbConn, who: &Who, b: NewTicket, settings: &Settings) -> AppResult<Ticket> {
+    policy::require(&who.caller, Action::Tickets(Act::Register))?;
+    let reg = registration_of(who, b)?;
     registration::register(c, &who.actor(), reg, settings.escalation_step())
+}
+
+/// What registering would give now (due times, tier, region class, the open tickets of the
+/// asset or site), with the registration's own checks and computation; nothing is stored.
+pub fn preview(c: &mut DbConn, who: &Who, b: NewTicket, settings: &Settings) -> AppResult<TicketPreview> {
+    policy::require(&who.caller, Action::Tickets(Act::Register))?;
+    let reg = registration_of(who, b)?;
+    registration::preview(c, &who.actor(), &reg, settings.escalation_step())
 }
 
 /// The open tickets of an asset, or of a customer's site: what the registration form shows
@@ -179,8 +199,14 @@ pub fn escalate(c: &mut DbConn, who: &Who, t: Target, b: EscalateRequest, settin
     let window = match (b.window_start, b.window_end) {
         (Some(s), Some(e)) => Some((s, e)),
         (None, None) => None,
-        (Some(_), None) => return Err(AppError::validation("window_end", "give both ends of the window")),
-        (None, Some(_)) => return Err(AppError::validation("window_start", "give both ends of the window")),
+        (Some(_), None) => {
+            return Err(AppError::validation("window_end", "give both ends of the window")
+                .because(ProblemReason::Required, json!({})))
+        }
+        (None, Some(_)) => {
+            return Err(AppError::validation("window_start", "give both ends of the window")
+                .because(ProblemReason::Required, json!({})))
+        }
     };
     let ch = Change::Ladder {
         action: LadderAction::Escalate(b.to),

@@ -21,6 +21,7 @@ mod jobs;
 mod kinds;
 mod layers;
 mod logs;
+mod lookup;
 mod mail;
 mod metrics;
 mod mobile;

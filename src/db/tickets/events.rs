@@ -1,7 +1,7 @@
 //! A ticket's timeline: the events of its story, oldest first.
 
 use crate::db::audit::Actor;
-use crate::db::schema::ticket_events;
+use crate::db::schema::{ticket_events, users};
 use crate::db::{ts, utc, DbConn};
 use crate::error::AppResult;
 use chrono::NaiveDateTime;
@@ -84,18 +84,20 @@ pub fn timeline(c: &mut DbConn, ticket_id: i64) -> AppResult<Vec<TicketEvent>> {
         reason: Option<String>,
         data_json: Option<String>,
     }
-    let rows: Vec<Row> = ticket_events::table
+    let rows: Vec<(Row, Option<String>)> = ticket_events::table
+        .left_join(users::table.on(ticket_events::actor_id.eq(users::id.nullable())))
         .filter(ticket_events::ticket_id.eq(ticket_id))
         .order(ticket_events::id)
-        .select(Row::as_select())
+        .select((Row::as_select(), users::display_name.nullable()))
         .load(c)?;
     Ok(rows
         .into_iter()
-        .map(|r| TicketEvent {
+        .map(|(r, actor_name)| TicketEvent {
             id: TicketEventId(r.id),
             ticket_id: TicketId(r.ticket_id),
             at: utc(r.at),
             actor_id: r.actor_id.map(UserId),
+            actor_name,
             kind: r.kind,
             from: r.from_value,
             to: r.to_value,

@@ -23,6 +23,8 @@ pub struct TicketFilter {
     pub major_fault: Option<bool>,
     /// Resolution due before this moment.
     pub due_before: Option<DateTime<Utc>>,
+    /// true: open tickets whose promised callback is not made yet; false: the others.
+    pub callback_due: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
@@ -33,6 +35,8 @@ pub enum TicketSort {
     Due,
     /// Newest first.
     Opened,
+    /// The promised callback's due time, soonest first (tickets without one last).
+    Callback,
 }
 
 /// `status NOT IN ('closed', 'cancelled')`, written into the statement rather than bound. The partial indexes of
@@ -112,6 +116,25 @@ pub fn list(
         if let Some(d) = f.due_before {
             q = q.filter(tickets::resolution_due_at.lt(ts(d)));
         }
+        match f.callback_due {
+            Some(true) => {
+                q = q
+                    .filter(open_tickets())
+                    .filter(tickets::callback_due_at.is_not_null())
+                    .filter(tickets::callback_done_at.is_null())
+            }
+            Some(false) => {
+                q = q.filter(
+                    tickets::callback_due_at
+                        .is_null()
+                        .or(tickets::callback_done_at.is_not_null())
+                        .or(diesel::dsl::sql::<diesel::sql_types::Bool>(
+                            "tickets.status IN ('closed', 'cancelled')",
+                        )),
+                )
+            }
+            None => {}
+        }
         q
     };
     // Whether a match lies past the cap: reads at most cap + 1 matches, not all of them.
@@ -132,6 +155,12 @@ pub fn list(
     let q = match sort {
         TicketSort::Due => query().order((tickets::resolution_due_at.asc(), tickets::id.asc())),
         TicketSort::Opened => query().order((tickets::opened_at.desc(), tickets::id.desc())),
+        // NULLs sort last ascending on PostgreSQL and first on SQLite: order by their absence first.
+        TicketSort::Callback => query().order((
+            tickets::callback_due_at.is_null().asc(),
+            tickets::callback_due_at.asc(),
+            tickets::id.asc(),
+        )),
     };
     let rows: Vec<TicketRow> = q
         .limit(paging.limit)

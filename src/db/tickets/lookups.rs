@@ -97,3 +97,47 @@ pub fn user_role(c: &mut DbConn, id: i64) -> QueryResult<Option<(String, bool)>>
         .first(c)
         .optional()
 }
+
+/// Fills in the names of the customers, sites, owners and assignees the tickets point at: one
+/// query per kind of record for the whole batch (a page of a list, or one ticket).
+pub fn fill_names(c: &mut DbConn, tickets: &mut [fieldline_mobile_api::Ticket]) -> QueryResult<()> {
+    use std::collections::{BTreeSet, HashMap};
+    if tickets.is_empty() {
+        return Ok(());
+    }
+    let customer_ids: BTreeSet<i64> = tickets.iter().map(|t| t.customer_id.0).collect();
+    let site_ids: BTreeSet<i64> = tickets.iter().filter_map(|t| t.site_id.map(|s| s.0)).collect();
+    let user_ids: BTreeSet<i64> = tickets
+        .iter()
+        .flat_map(|t| std::iter::once(t.owner_id.0).chain(t.assignee_id.map(|a| a.0)))
+        .collect();
+    let customer_names: HashMap<i64, String> = customers::table
+        .filter(customers::id.eq_any(customer_ids))
+        .select((customers::id, customers::name))
+        .load(c)?
+        .into_iter()
+        .collect();
+    let site_names: HashMap<i64, String> = if site_ids.is_empty() {
+        HashMap::new()
+    } else {
+        sites::table
+            .filter(sites::id.eq_any(site_ids))
+            .select((sites::id, sites::name))
+            .load(c)?
+            .into_iter()
+            .collect()
+    };
+    let user_names: HashMap<i64, String> = users::table
+        .filter(users::id.eq_any(user_ids))
+        .select((users::id, users::display_name))
+        .load(c)?
+        .into_iter()
+        .collect();
+    for t in tickets.iter_mut() {
+        t.customer_name = customer_names.get(&t.customer_id.0).cloned();
+        t.site_name = t.site_id.and_then(|s| site_names.get(&s.0).cloned());
+        t.owner_name = user_names.get(&t.owner_id.0).cloned();
+        t.assignee_name = t.assignee_id.and_then(|a| user_names.get(&a.0).cloned());
+    }
+    Ok(())
+}
