@@ -199,7 +199,7 @@ impl Browser {
                 if (host.closest('svg') && host.tagName.toLowerCase() === 'title') continue;
                 if (!host.getClientRects().length) continue;
                 if (exact.has(text) || patterns.some((p) => p.test(text))) continue;
-                bad.push(text);
+                bad.push(`${text} (in ${host.tagName.toLowerCase()}${host.id ? '#' + host.id : ''}${host.className ? '.' + host.className : ''} under ${host.parentElement && host.parentElement.tagName.toLowerCase()})`);
               }
               const copies = lang === 'zh'
                 ? Object.entries(cat).filter(([k, v]) => /\p{L}/u.test(v.replace(/\{\w+\}/g, '')) && !/\p{Script=Han}/u.test(v) && !m.SHARED.has(k)).map(([k]) => k)

@@ -249,7 +249,7 @@ export class CallForm {
     }
     side.replaceChildren(
       el('h2', {}, t('call.preview')),
-      p.customer_tier ? el('p', {}, t('call.preview_for', { tier: term('customer_tier', p.customer_tier), class: term('region_class', p.region_class) })) : null,
+      p.customer_tier ? el('p', {}, t('call.preview_for', { tier: term('customer_tier', p.customer_tier), class: term('region_class', p.region_class) })) : '',
       el('ul', { id: 'call-dues' }, DUES.filter((k) => p[k]).map((k) => el('li', { 'data-due': k }, el('span', {}, t(`call.due.${k}`)), ': ', timeEl(p[k], this.zone, true)))),
     );
   }

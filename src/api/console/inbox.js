@@ -99,7 +99,7 @@ export class Inbox {
     const last = Math.min(page.offset + page.items.length, page.total);
     $('inbox-pager').replaceChildren(
       el('button', { type: 'button', disabled: page.offset === 0, onclick: () => { this.offset = Math.max(0, this.offset - PAGE); this.load(); } }, t('inbox.previous')),
-      page.total ? el('span', {}, t('inbox.range', { from: page.offset + 1, to: last, total: api.totalText(page) })) : null,
+      page.total ? el('span', {}, t('inbox.range', { from: page.offset + 1, to: last, total: api.totalText(page) })) : '',
       el('button', { type: 'button', disabled: last >= page.total && !page.total_capped, onclick: () => { this.offset += PAGE; this.load(); } }, t('inbox.next')));
   }
 }

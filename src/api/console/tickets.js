@@ -300,7 +300,7 @@ export class TicketDesk {
     const asset = x.serial_number ? `${x.product_model ?? ''} ${x.serial_number}`.trim() : null;
     const contact = x.contact_name ? [x.contact_name, x.contact_phone].filter(Boolean).join(' · ') : null;
     const steps = this.steps(x);
-    $('ticket-detail').replaceChildren(
+    $('ticket-detail').replaceChildren(...[
       el('h2', {}, data(x.number), ' · ', data(x.title)),
       el('p', { 'data-status': x.status, 'data-tier': x.ladder_tier }, t('detail.summary', {
         kind: term('kind', x.kind), status: term('status', x.status), tier: term('tier', x.ladder_tier),
@@ -320,7 +320,7 @@ export class TicketDesk {
       steps.length ? el('div', { class: 'actions', id: 'ticket-actions' }, steps) : el('p', { class: 'muted' }, t('detail.no_steps')),
       el('h3', {}, t('detail.timeline')),
       el('ol', { class: 'timeline', id: 'timeline' }, timeline.map((e) => this.event(e))),
-    );
+    ].filter(Boolean));
   }
 
   event(e) {
