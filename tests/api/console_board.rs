@@ -105,9 +105,9 @@ async fn dispatcher_day(lang: &'static str) {
 
     // Two visits not booked yet, and a registration waiting for dispatch.
     let f = fixture(&app, "gold").await;
-    let t1 = register(&app, &f, "p1", "phone").await;
+    let t1 = register(&app, &f, "p2", "phone").await;
     let to_assign = visit_for(&app, &f, &t1, window(0), "ups", 2).await;
-    let t2 = register(&app, &f, "p2", "phone").await;
+    let t2 = register(&app, &f, "p1", "phone").await;
     let to_move = visit_for(&app, &f, &t2, window(90), "ups", 2).await;
     let t3: Ticket = register(&app, &f, "p1", "email").await;
     let (start, end) = window(180);
@@ -142,16 +142,22 @@ async fn dispatcher_day(lang: &'static str) {
     b.shown(&mark).await;
     b.shown(&format!(r#"#map g.tech:not(.home)[data-technician-id="{near}"]"#)).await;
     b.shown(&format!(r#"#map g.tech.home[data-technician-id="{_far}"]"#)).await;
-    // The unassigned visits, soonest SLA due first.
-    let dues = c
+    // In each region of a day the unassigned visits come first, soonest SLA due first.
+    let order = c
         .execute(
-            "return [...document.querySelectorAll('li.visit[data-unassigned]')].map((n) => n.closest('ul') && n.dataset.due);",
+            "return [...document.querySelectorAll('#view-board .day ul')].map((ul) => \
+               [...ul.children].map((li) => [li.dataset.unassigned === 'true', li.dataset.due]));",
             vec![],
         )
         .await
         .unwrap();
-    let dues: Vec<String> = serde_json::from_value(dues).unwrap();
-    assert!(dues.windows(2).all(|w| w[0] <= w[1]) || dues.len() < 2, "{dues:?}");
+    let order: Vec<Vec<(bool, String)>> = serde_json::from_value(order).unwrap();
+    assert!(order.iter().flatten().filter(|(u, _)| *u).count() >= 2, "{order:?}");
+    for list in &order {
+        let unassigned: Vec<&String> = list.iter().take_while(|(u, _)| *u).map(|(_, d)| d).collect();
+        assert!(list[unassigned.len()..].iter().all(|(u, _)| !u), "{order:?}");
+        assert!(unassigned.windows(2).all(|w| w[0] <= w[1]), "{order:?}");
+    }
     b.check_texts("board").await;
 
     // Assign from the map: the visit's site, then the nearest candidate on the map, whose
@@ -215,7 +221,12 @@ async fn dispatcher_day(lang: &'static str) {
     b.fill(&format!("{queued} form.plan input[name=required_skill]"), "ups").await;
     b.select(&format!("{queued} form.plan select[name=required_level]"), "3").await;
     b.click(&format!("{queued} form.plan button[type=submit]")).await;
-    let planned = b.shown("li.visit.selected[data-unassigned]").await;
+    let planned = b
+        .shown(&format!(
+            r#"li.visit.selected[data-unassigned]:not([data-visit-id="{}"]):not([data-visit-id="{}"])"#,
+            to_assign.id.0, to_move.id.0
+        ))
+        .await;
     let planned: i64 = planned
         .attr("data-visit-id")
         .await
