@@ -209,7 +209,12 @@ async fn dispatcher_day(lang: &'static str) {
         .await;
     b.screenshot("board-reschedule").await;
     b.click("#reschedule-submit").await;
-    b.shown("#notice:not([hidden])").await;
+    b.shown(&format!(
+        r#"#visit-panel[data-visit-id="{}"][data-version="{}"]"#,
+        to_move.id.0,
+        to_move.version + 1
+    ))
+    .await;
     let moved = visit(&app, to_move.id.0).await;
     assert_eq!(moved.window_start.timestamp() / 60, moved_start.timestamp() / 60);
     assert_eq!(moved.window_agreed_with.as_deref(), Some(contact));

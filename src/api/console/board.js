@@ -324,12 +324,26 @@ export class Board {
     this.timer = null;
   }
 
-  async refresh() {
-    if (this.loading) {
-      this.again = true;
-      return;
+  /**
+   * Loads and draws the board. While a load runs, one more is queued after it (however many
+   * ask); the promise settles once a load started after the call is drawn.
+   */
+  refresh() {
+    if (this.running) {
+      this.next ??= this.running.then(() => {
+        this.next = null;
+        return this.refresh();
+      });
+      return this.next;
     }
-    this.loading = true;
+    this.running = this.load().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  async load() {
+    const selected = this.selected;
     try {
       if (!this.zone) {
         const calendar = await api.get('/calendar').catch(() => null);
@@ -356,7 +370,8 @@ export class Board {
       const all = boards.flat();
       this.entries = new Map(all.map((e) => [e.visit.id, e]));
       await this.loadSites(all.map((e) => e.visit.site_id));
-      if (this.selected && !this.entries.has(this.selected)) {
+      // A visit gone from the board is no longer selected (unless another was picked meanwhile).
+      if (this.selected && this.selected === selected && !this.entries.has(this.selected)) {
         this.selected = null;
         this.selectedDay = null;
         this.candidates = null;
@@ -370,12 +385,6 @@ export class Board {
       stamp.dataset.refreshes = this.refreshes;
     } catch (err) {
       if (err.status !== 401) notice(err, true);
-    } finally {
-      this.loading = false;
-      if (this.again) {
-        this.again = false;
-        this.refresh();
-      }
     }
   }
 
@@ -706,11 +715,15 @@ export class Board {
     const e = this.selected && this.entries.get(this.selected);
     if (!e) {
       this.panelKey = null;
+      delete panel.dataset.visitId;
+      delete panel.dataset.version;
       panel.replaceChildren(el('p', { class: 'muted' }, t('board.pick')));
       return;
     }
     this.panelKey = this.selectedKey();
     const v = e.visit;
+    panel.dataset.visitId = v.id;
+    panel.dataset.version = v.version;
     const site = this.sites.get(v.site_id);
     const now = Date.now();
     const s = slack(e, now);
