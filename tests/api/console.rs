@@ -189,11 +189,9 @@ async fn browser_flow() {
         .click()
         .await
         .unwrap();
-    let error = shown(
-        &c,
-        r#"form[data-action="handoff"] .field-error[data-field="to_user_id"]"#,
-    )
-    .await;
+    let error = b
+        .shown(r#"form[data-action="handoff"] .field-error[data-field="to_user_id"]"#)
+        .await;
     assert!(!error.text().await.unwrap().is_empty());
     let png = c.screenshot().await.unwrap();
     std::fs::write(dir.join("tickets.png"), &png).unwrap();

@@ -124,6 +124,7 @@ async fn dispatcher_day(lang: &'static str) {
         )
         .await;
     let waiting = waiting.items[0].id;
+    let waiting_id = waiting.0;
     let (dispatcher, _) = app.user(Role::Dispatcher).await;
 
     let b = Browser::start(lang).await;
@@ -133,7 +134,7 @@ async fn dispatcher_day(lang: &'static str) {
 
     // The board: the waiting registration, the visits on the map and in the lists, the
     // technicians on the map (the one without a position hollow, at home).
-    let queued = format!(r#"#waiting li.waiting[data-request-id="{waiting}"]"#);
+    let queued = format!(r#"#waiting li.waiting[data-request-id="{waiting_id}"]"#);
     assert!(b.shown(&queued).await.text().await.unwrap().contains(&t3.number));
     let card = |id: i64| format!(r#"li.visit[data-visit-id="{id}"]"#);
     b.shown(&format!("{}[data-unassigned]", card(to_assign.id.0))).await;
@@ -179,6 +180,8 @@ async fn dispatcher_day(lang: &'static str) {
     let other = b.shown(&card(to_move.id.0)).await;
     other.send_keys(&Key::Enter.to_string()).await.unwrap();
     b.shown(&format!("{}.selected", card(to_move.id.0))).await;
+    b.shown(&format!(r#"#visit-panel[data-visit-id="{}"] #candidates"#, to_move.id.0))
+        .await;
     b.click("#reschedule summary").await;
     let moved_start = to_move.window_start + Duration::hours(24);
     let set_local = r#"
@@ -241,7 +244,7 @@ async fn dispatcher_day(lang: &'static str) {
         .unwrap();
     assert!(![to_assign.id.0, to_move.id.0].contains(&planned));
     let v = visit(&app, planned).await;
-    assert_eq!(v.onsite_request_id.map(|r| r.0), Some(waiting));
+    assert_eq!(v.onsite_request_id, Some(waiting));
     assert_eq!((v.required_skill.as_deref(), v.required_level), (Some("ups"), 3));
     assert!(c.find(Locator::Css(&queued)).await.is_err(), "no longer waiting");
     b.shown("#candidates").await;

@@ -445,13 +445,20 @@ export class Board {
   }
 
   async loadCandidates() {
-    this.panelKey = this.selectedKey();
+    const key = this.selectedKey();
     try {
       this.candidates = await api.get('/dispatch/candidates', { visit: this.selected });
     } catch (err) {
       this.candidates = { error: err };
     }
-    this.renderPanel();
+    // The panel drawn for this visit keeps its open forms: only its candidates are drawn again.
+    const box = $('candidates-box');
+    const e = this.selected && this.entries.get(this.selected);
+    if (box && e && this.panelKey === key && key === this.selectedKey()) {
+      this.fillCandidates(box, e.visit, $('visit-actions'));
+    } else {
+      this.renderPanel();
+    }
   }
 
   async select(id) {
@@ -752,28 +759,33 @@ export class Board {
       }
       form.append(el('p', { class: 'form-error', role: 'alert' }));
     }
+    const list = el('div', { id: 'candidates-box' });
+    this.fillCandidates(list, v, form);
+    panel.replaceChildren(
+      el('h2', { id: 'visit-title', tabIndex: -1 }, titleNode(v, e, 'span'), ' ', el('span', { class: 'badge' }, term('priority', e.priority))),
+      facts,
+      form,
+      list,
+      ...(this.canAssign ? [this.rescheduleForm(v)] : []),
+      ...(this.canAssign && v.onsite_request_id ? [this.cancelForm(v)] : []),
+    );
+  }
+
+  /** The candidates of the selected visit, or that they are being ranked, or why not. */
+  fillCandidates(box, v, form) {
     const c = this.candidates;
-    let list;
-    if (!c) list = el('p', { class: 'muted' }, t('board.ranking'));
-    else if (c.error) list = el('p', { class: 'form-error' }, errorText(c.error));
+    if (!c) box.replaceChildren(el('p', { class: 'muted' }, t('board.ranking')));
+    else if (c.error) box.replaceChildren(el('p', { class: 'form-error' }, errorText(c.error)));
     else {
-      list = el('div', {},
+      box.replaceChildren(el('div', {},
         el('h3', {}, t(c.candidates.length ? 'board.candidates' : 'board.nobody')),
         c.searched_km != null ? el('p', { class: 'muted' }, t('board.searched', { km: number(c.searched_km, 1) })) : null,
         el('ol', { class: 'candidates', id: 'candidates' }, c.candidates.map((k, i) => this.candidateItem(v, k, i, form))),
         c.excluded.length ? el('h3', {}, t('board.cannot_go')) : null,
         el('ul', { class: 'excluded' }, c.excluded.map((x) => el('li', { 'data-technician-id': x.technician_id },
           data(x.display_name), ' ', el('span', {}, excludedText(x.reason))))),
-      );
+      ));
     }
-    panel.replaceChildren(
-      el('h2', { id: 'visit-title', tabIndex: -1 }, titleNode(v, e, 'span'), ' ', el('span', { class: 'badge' }, term('priority', e.priority))),
-      facts,
-      form,
-      list,
-      this.canAssign ? this.rescheduleForm(v) : null,
-      this.canAssign && v.onsite_request_id ? this.cancelForm(v) : null,
-    );
   }
 
   candidateItem(v, k, i, form) {

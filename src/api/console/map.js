@@ -139,6 +139,9 @@ export function draw(container, { regions, visits, technicians }, on = {}) {
     'data-technicians': technicians.length,
   });
   const names = node('g', { class: 'labels' });
+  // The technicians above the visits once a visit is picked: the next click is on one of them.
+  const techs = node('g', { class: 'technicians' });
+  const marks = node('g', { class: 'visits' });
   for (const { region, rings: rs } of shapes) {
     const d = rs
       .map((ring) => ring.map((p, i) => `${i ? 'L' : 'M'}${project(p).map((v) => v.toFixed(1)).join(',')}`).join('') + 'Z')
@@ -159,8 +162,8 @@ export function draw(container, { regions, visits, technicians }, on = {}) {
       ? t('map.candidate', { name: x.name })
       : t(x.fromPing ? 'map.technician_position' : 'map.technician_home', { name: x.name });
     const g = node('g', { class: cls, 'data-technician-id': x.id, 'data-key': `tech:${x.id}`, 'data-candidate': x.candidate ? 'true' : null });
-    g.append(node('rect', { x: (px - 6).toFixed(1), y: (py - 6).toFixed(1), width: 12, height: 12 }, name));
-    svg.append(actionable(g, name, on.technician && (() => on.technician(x.id))));
+    g.append(node('rect', { x: (px - 7).toFixed(1), y: (py - 7).toFixed(1), width: 14, height: 14 }, name));
+    techs.append(actionable(g, name, on.technician && (() => on.technician(x.id))));
     names.append(label(px + 9, py + 4, x.name, 'tech-label', 'start'));
   }
   // Marks of visits at one site side by side.
@@ -169,8 +172,8 @@ export function draw(container, { regions, visits, technicians }, on = {}) {
     const n = atSite.get(v.siteId) || 0;
     atSite.set(v.siteId, n + 1);
     const [cx, cy] = project([v.lon, v.lat]);
-    const px = cx + n * 14;
-    const r = v.selected ? 10 : 7;
+    const px = cx + n * 18;
+    const r = v.selected ? 11 : 8;
     const name = t('map.visit', {
       title: v.title,
       site: v.siteName,
@@ -185,9 +188,10 @@ export function draw(container, { regions, visits, technicians }, on = {}) {
     } else {
       g.append(node('circle', { cx: px.toFixed(1), cy: cy.toFixed(1), r }, name));
     }
-    svg.append(actionable(g, name, on.visit && (() => on.visit(v.id))));
+    marks.append(actionable(g, name, on.visit && (() => on.visit(v.id))));
   }
-  svg.append(names);
+  if (visits.some((v) => v.selected)) svg.append(marks, techs, names);
+  else svg.append(techs, marks, names);
   container.replaceChildren(svg);
   if (focused) svg.querySelector(`[data-key="${CSS.escape(focused)}"]`)?.focus();
 }
