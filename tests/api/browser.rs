@@ -130,7 +130,11 @@ impl Browser {
 
     /// Clicks what `css` finds once it is shown.
     pub async fn click(&self, css: &str) {
-        self.shown(css).await.click().await.unwrap_or_else(|e| panic!("{css}: {e}"));
+        self.shown(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
     }
 
     /// Types `text` into the field `css` finds (clearing it first).
@@ -186,11 +190,7 @@ impl Browser {
               done({ copies, lang: m.current(), htmlLang: document.documentElement.lang, bad: [...new Set(bad)] });
             }, (e) => done({ error: String(e) }));
         "#;
-        let out = self
-            .c
-            .execute_async(script, vec![json!(self.lang)])
-            .await
-            .unwrap();
+        let out = self.c.execute_async(script, vec![json!(self.lang)]).await.unwrap();
         assert!(out.get("error").is_none(), "{page}: {out}");
         assert_eq!(out["lang"], json!(self.lang), "{page}: the console's language");
         let copies = out["copies"].as_array().unwrap();

@@ -2,8 +2,8 @@
 //! agent the ticket desk and a supervisor the service levels and report charts in headless
 //! Chromium.
 
-use crate::dispatch::{technician, visit_for};
 use crate::browser::{artifacts, Browser};
+use crate::dispatch::{technician, visit_for};
 use crate::helpers::{spawn_app, TestApp};
 use crate::tickets::{fixture, register};
 use chrono::{Datelike, Duration, NaiveTime, Utc};
@@ -225,7 +225,9 @@ async fn browser_flow() {
         .await
         .unwrap();
     b.shown(&format!(r#"#sla-report[data-period="{week}"]"#)).await;
-    let met = b.shown(r#"#report-sla rect.bar[data-group="response"][data-kind="ok"]"#).await;
+    let met = b
+        .shown(r#"#report-sla rect.bar[data-group="response"][data-kind="ok"]"#)
+        .await;
     assert_eq!(met.attr("data-value").await.unwrap().as_deref(), Some("100"));
     let received = c
         .find(Locator::Css(r#"#report-figures td[data-figure="received"]"#))

@@ -85,9 +85,8 @@ async fn visit(app: &TestApp, id: i64) -> Visit {
 
 /// The id of the element the page has the focus on, as the attribute `attr` says.
 async fn focused(b: &Browser, attr: &str) -> Option<String> {
-    let v = b
-        .c
-        .execute(
+    let v =
+        b.c.execute(
             "return document.activeElement && document.activeElement.getAttribute(arguments[0]);",
             vec![json!(attr)],
         )
@@ -141,8 +140,10 @@ async fn dispatcher_day(lang: &'static str) {
     b.shown(&format!("{}[data-unassigned]", card(to_move.id.0))).await;
     let mark = format!(r#"#map g.site.unassigned[data-visit-id="{}"]"#, to_assign.id.0);
     b.shown(&mark).await;
-    b.shown(&format!(r#"#map g.tech:not(.home)[data-technician-id="{near}"]"#)).await;
-    b.shown(&format!(r#"#map g.tech.home[data-technician-id="{_far}"]"#)).await;
+    b.shown(&format!(r#"#map g.tech:not(.home)[data-technician-id="{near}"]"#))
+        .await;
+    b.shown(&format!(r#"#map g.tech.home[data-technician-id="{_far}"]"#))
+        .await;
     // In each region of a day the unassigned visits come first, soonest SLA due first.
     let order = c
         .execute(
@@ -166,13 +167,26 @@ async fn dispatcher_day(lang: &'static str) {
     b.click(&mark).await;
     b.shown(&format!("{}.selected", card(to_assign.id.0))).await;
     b.shown("#candidates li.candidate.suggested button.assign").await;
-    b.click(&format!(r#"#map g.tech.candidate[data-technician-id="{near}"]"#)).await;
-    b.shown(&format!(r#"#candidates li.candidate.picked[data-technician-id="{near}"]"#)).await;
-    assert_eq!(focused(&b, "data-technician-id").await.as_deref(), Some(near.to_string().as_str()));
+    b.click(&format!(r#"#map g.tech.candidate[data-technician-id="{near}"]"#))
+        .await;
+    b.shown(&format!(
+        r#"#candidates li.candidate.picked[data-technician-id="{near}"]"#
+    ))
+    .await;
+    assert_eq!(
+        focused(&b, "data-technician-id").await.as_deref(),
+        Some(near.to_string().as_str())
+    );
     b.check_texts("board with a visit selected").await;
     b.screenshot("board-map").await;
-    c.active_element().await.unwrap().send_keys(&Key::Enter.to_string()).await.unwrap();
-    b.shown(&format!(r#"{}[data-technician-id="{near}"]"#, card(to_assign.id.0))).await;
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .unwrap();
+    b.shown(&format!(r#"{}[data-technician-id="{near}"]"#, card(to_assign.id.0)))
+        .await;
     assert_eq!(visit(&app, to_assign.id.0).await.technician_id.map(|t| t.0), Some(near));
 
     // Reschedule the other visit by keyboard: its card, then the form; without the customer's
@@ -180,8 +194,11 @@ async fn dispatcher_day(lang: &'static str) {
     let other = b.shown(&card(to_move.id.0)).await;
     other.send_keys(&Key::Enter.to_string()).await.unwrap();
     b.shown(&format!("{}.selected", card(to_move.id.0))).await;
-    b.shown(&format!(r#"#visit-panel[data-visit-id="{}"] #candidates"#, to_move.id.0))
-        .await;
+    b.shown(&format!(
+        r#"#visit-panel[data-visit-id="{}"] #candidates"#,
+        to_move.id.0
+    ))
+    .await;
     b.click("#reschedule summary").await;
     let moved_start = to_move.window_start + Duration::hours(24);
     let set_local = r#"
@@ -208,8 +225,15 @@ async fn dispatcher_day(lang: &'static str) {
     let contact = if lang == "zh" { "张女士" } else { "Ms Zhang" };
     b.fill("#reschedule-agreed-with", contact).await;
     b.select("#reschedule-agreed-via", "phone").await;
-    b.fill("#reschedule-reason", if lang == "zh" { "客户要求改到明天" } else { "the customer asked for tomorrow" })
-        .await;
+    b.fill(
+        "#reschedule-reason",
+        if lang == "zh" {
+            "客户要求改到明天"
+        } else {
+            "the customer asked for tomorrow"
+        },
+    )
+    .await;
     b.screenshot("board-reschedule").await;
     b.click("#reschedule-submit").await;
     b.shown(&format!(
@@ -226,8 +250,10 @@ async fn dispatcher_day(lang: &'static str) {
 
     // Plan a visit from the waiting queue; it is shown on the board, selected.
     b.click(&format!("{queued} button.plan-open")).await;
-    b.fill(&format!("{queued} form.plan input[name=required_skill]"), "ups").await;
-    b.select(&format!("{queued} form.plan select[name=required_level]"), "3").await;
+    b.fill(&format!("{queued} form.plan input[name=required_skill]"), "ups")
+        .await;
+    b.select(&format!("{queued} form.plan select[name=required_level]"), "3")
+        .await;
     b.click(&format!("{queued} form.plan button[type=submit]")).await;
     let planned = b
         .shown(&format!(
@@ -235,13 +261,7 @@ async fn dispatcher_day(lang: &'static str) {
             to_assign.id.0, to_move.id.0
         ))
         .await;
-    let planned: i64 = planned
-        .attr("data-visit-id")
-        .await
-        .unwrap()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let planned: i64 = planned.attr("data-visit-id").await.unwrap().unwrap().parse().unwrap();
     assert!(![to_assign.id.0, to_move.id.0].contains(&planned));
     let v = visit(&app, planned).await;
     assert_eq!(v.onsite_request_id, Some(waiting));
