@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod closure;
 mod console;
+mod console_board;
 mod customers;
 mod dispatch;
 mod errors;
