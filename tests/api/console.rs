@@ -143,7 +143,7 @@ async fn browser_flow() {
     let unassigned = format!("{card}[data-unassigned]");
     let item = b.shown(&unassigned).await;
     assert!(item.text().await.unwrap().contains(&number));
-    b.shown("#map svg circle.site").await;
+    b.shown("#map svg g.site").await;
     item.click().await.unwrap();
 
     // Assign the suggested technician.

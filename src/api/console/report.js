@@ -26,7 +26,7 @@ add({
     'report.clock.response': 'response', 'report.clock.arrival': 'arrival', 'report.clock.resolution': 'resolution', 'report.clock.callback': 'callback',
     'report.met': 'met ({met} of {counted})', 'report.missed': 'missed ({missed} of {counted})', 'report.met_pct': '{pct}% met', 'report.none_counted': 'none counted',
     'report.scored_high': 'scored 4 or 5', 'report.scored_mid': 'scored 3', 'report.scored_low': 'scored 2 or less', 'report.average': '{count} · avg {average}',
-    'report.source.survey': 'all surveys', 'report.source.revisit': 'revisit call', 'report.source.link': 'survey link',
+    'report.source.all': 'all sources', 'report.source.survey': 'survey', 'report.source.revisit': 'revisit call', 'report.source.link': 'survey link',
   },
   zh: {
     'report.title': '服务报告', 'report.period': '期间', 'report.csv': '下载 CSV', 'report.figures': '主要数据',
@@ -40,7 +40,7 @@ add({
     'report.clock.response': '响应', 'report.clock.arrival': '到场', 'report.clock.resolution': '解决', 'report.clock.callback': '回电',
     'report.met': '达标（{met}/{counted}）', 'report.missed': '未达标（{missed}/{counted}）', 'report.met_pct': '达标 {pct}%', 'report.none_counted': '无数据',
     'report.scored_high': '4–5 分', 'report.scored_mid': '3 分', 'report.scored_low': '2 分及以下', 'report.average': '{count} · 平均 {average}',
-    'report.source.survey': '全部调查', 'report.source.revisit': '回访电话', 'report.source.link': '调查链接',
+    'report.source.all': '全部来源', 'report.source.survey': '满意度调查', 'report.source.revisit': '回访电话', 'report.source.link': '调查链接',
   },
 });
 

@@ -87,8 +87,3 @@ export function data(text, tag = 'span', attrs = {}) {
 export function localDay(date, zone) {
   return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
 }
-
-/** A time of day (and date when `withDate`) in a zone, as text. */
-export function localTime(iso, zone, withDate) {
-  return time(iso, zone, withDate);
-}
