@@ -7,6 +7,7 @@ pub mod escalation;
 pub mod fault_report;
 pub mod geo;
 pub mod inspection;
+pub mod language;
 pub mod ladder;
 pub mod major_fault;
 pub mod outbox;

@@ -25,6 +25,8 @@ const USER_MANAGER_ROLE: Role = Role::Admin;
 pub enum Act {
     /// Read the signed-in user's own account.
     ReadOwnAccount,
+    /// Choose the language of their own account.
+    ChangeOwnLanguage,
     /// List the users.
     ListUsers,
     /// Read one user's account (their own, or anyone's).
@@ -64,6 +66,7 @@ pub enum Act {
 impl Act {
     pub const ALL: &'static [Act] = &[
         Act::ReadOwnAccount,
+        Act::ChangeOwnLanguage,
         Act::ListUsers,
         Act::ReadUser,
         Act::CreateUser,
@@ -86,6 +89,7 @@ impl Act {
     pub fn describe(self) -> &'static str {
         match self {
             Act::ReadOwnAccount => "Read their own account",
+            Act::ChangeOwnLanguage => "Choose their own language",
             Act::ListUsers => "List users",
             Act::ReadUser => "Read a user's account",
             Act::CreateUser => "Create a user",
@@ -109,7 +113,7 @@ impl Act {
 
 pub fn grant(role: Role, act: Act) -> Grant {
     match act {
-        Act::ReadOwnAccount => Grant::Yes,
+        Act::ReadOwnAccount | Act::ChangeOwnLanguage => Grant::Yes,
         // A user's own account is theirs: the facts name it as its owner.
         Act::ReadUser if role != Role::Admin => Grant::Tied(Tie::Owner),
         Act::ReadSlaSettings | Act::ReadWarrantyTerms => roles(role, OFFICE),
@@ -159,6 +163,7 @@ mod tests {
         //                                       adm agt rem dsp tec sup am  mgr
         let table: &[(Action, &str)] = &[
             (a(Act::ReadOwnAccount), "Y Y Y Y Y Y Y Y"),
+            (a(Act::ChangeOwnLanguage), "Y Y Y Y Y Y Y Y"),
             (a(Act::ListUsers), "Y - - - - - - -"),
             (a(Act::ReadUser), "Y own own own own own own own"),
             (a(Act::CreateUser), "Y - - - - - - -"),
