@@ -717,7 +717,7 @@ fn acceptance_reminder_to_a_named_contact_zh() {
     )
     .unwrap();
     assert_eq!(r.subject, "您的服务请求 FL-2026-000355 已处理完毕，结果是否令您满意？");
-    assert!(r.text.contains("我们将于 2026年12月2日（Asia/Shanghai）关闭"), "{}", r.text);
+    assert!(r.text.contains("我们将于 2026年12月2日（Asia/Shanghai） 关闭"), "{}", r.text);
     snapshot_both("acceptance_reminder.zh", &r);
 }
 
@@ -727,10 +727,14 @@ fn service_report_monthly_for_an_account_manager_zh() {
     assert_eq!(r.subject, "月度服务监督报告 2026-10（徐丽 负责的客户）");
     for part in [&r.text, &r.html] {
         assert!(part.contains("2026年10月1日 至 2026年10月31日"), "{part}");
-        for label in ["电话", "电子邮件", "巡检", "故障", "投诉", "金牌", "普通", "远程支持", "现场服务", "回访"] {
+        for label in ["远程支持", "现场服务", "回访", "评价链接"] {
             assert!(part.contains(label), "{label} in {part}");
         }
         assert!(part.contains("2026年10月20日 16:05"), "the fault in the zone: {part}");
+    }
+    // The groups are the HTML part's tables.
+    for label in ["电话", "电子邮件", "巡检", "故障", "投诉", "金牌", "普通", "无区域"] {
+        assert!(r.html.contains(label), "{label} in {}", r.html);
     }
     snapshot_both("service_report_monthly.zh", &r);
 }

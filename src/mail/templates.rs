@@ -23,7 +23,7 @@ fn env() -> Result<&'static Environment<'static>, minijinja::Error> {
     env.set_syntax(SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build()?);
     // `.html` templates escape HTML (minijinja's default by extension); `.txt` ones do not.
     // English in `{name}.{ext}`, Simplified Chinese in `{name}.zh.{ext}`.
-    for (name, source) in TEMPLATES {
+    for &(name, source) in TEMPLATES {
         env.add_template(name, source)?;
     }
     // A figure without a value (a percentage of nothing) shows as a dash.
@@ -368,8 +368,8 @@ pub fn service_report(
         (_, None) => title.clone(),
     });
     let report = match lang {
-        Language::En => minijinja::Value::from_serialize(r),
-        Language::Zh => minijinja::Value::from_serialize(report_in_chinese(r)),
+        Language::En => minijinja::Value::from(minijinja::value::Serde(r)),
+        Language::Zh => minijinja::Value::from(minijinja::value::Serde(report_in_chinese(r))),
     };
     let ctx = context! {
         subject => subject.clone(),

@@ -86,7 +86,7 @@ fn recipients(c: &mut DbConn, r: &ReportRow) -> AppResult<Vec<FaultReportRecipie
 }
 
 /// The report's actions of one kind as the e-mail lists them.
-fn action_lines(c: &mut DbConn, r: &ReportRow) -> AppResult<[Vec<templates::ActionLine>; 2]> {
+fn action_lines(c: &mut DbConn, r: &ReportRow, lang: Language) -> AppResult<[Vec<templates::ActionLine>; 2]> {
     let actions = store::actions_of(c, &[r.id])?;
     let owners: Vec<i64> = actions.iter().filter_map(|a| a.owner_user_id).collect();
     let owner_names = lookups::names_of(c, &owners)?;
@@ -100,7 +100,7 @@ fn action_lines(c: &mut DbConn, r: &ReportRow) -> AppResult<[Vec<templates::Acti
                     (Some(u), _) => owner_names.get(&u).cloned().unwrap_or_else(|| format!("user {u}")),
                     (None, n) => n.clone().unwrap_or_default(),
                 },
-                due_date: a.due_date.to_string(),
+                due_date: language::date(a.due_date, lang),
             })
             .collect()
     };
@@ -127,7 +127,7 @@ fn view(
         }),
         None => None,
     };
-    let [corrective, preventive] = action_lines(c, r)?;
+    let [corrective, preventive] = action_lines(c, r, lang)?;
     let timeline = r
         .timeline()?
         .into_iter()
