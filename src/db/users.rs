@@ -123,7 +123,12 @@ pub fn mail_languages(conn: &mut DbConn, ids: &[i64]) -> AppResult<std::collecti
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, l)| (id, crate::domain::language::of_user(l.as_deref().and_then(Language::parse))))
+        .map(|(id, l)| {
+            (
+                id,
+                crate::domain::language::of_user(l.as_deref().and_then(Language::parse)),
+            )
+        })
         .collect())
 }
 

@@ -187,11 +187,18 @@ mod tests {
         assert_eq!(label(Language::Zh, Dimension::Tier, "gold"), "金牌");
         assert_eq!(label(Language::Zh, Dimension::LadderTier, "onsite"), "现场服务");
         assert_eq!(label(Language::Zh, Dimension::Priority, "p1"), "P1（紧急）");
-        assert_eq!(label(Language::Zh, Dimension::TicketStatus, "waiting_on_customer"), "等待客户");
+        assert_eq!(
+            label(Language::Zh, Dimension::TicketStatus, "waiting_on_customer"),
+            "等待客户"
+        );
         assert_eq!(label(Language::Zh, Dimension::RequestKind, "complaint"), "投诉");
         assert_eq!(label(Language::Zh, Dimension::SurveySource, "link"), "评价链接");
         assert_eq!(label(Language::En, Dimension::Channel, "phone"), "phone");
-        assert_eq!(label(Language::Zh, Dimension::Channel, "pigeon"), "pigeon", "unknown: as stored");
+        assert_eq!(
+            label(Language::Zh, Dimension::Channel, "pigeon"),
+            "pigeon",
+            "unknown: as stored"
+        );
         for ch in Channel::ALL {
             assert_ne!(label(Language::Zh, Dimension::Channel, ch.as_str()), ch.as_str());
         }
@@ -202,11 +209,7 @@ mod tests {
 
     #[test]
     fn recipients_are_grouped_by_language_in_order() {
-        let groups = by_language(vec![
-            ("a", Language::En),
-            ("b", Language::Zh),
-            ("c", Language::En),
-        ]);
+        let groups = by_language(vec![("a", Language::En), ("b", Language::Zh), ("c", Language::En)]);
         assert_eq!(groups, vec![(Language::En, vec!["a", "c"]), (Language::Zh, vec!["b"])]);
         assert!(by_language::<&str>(vec![]).is_empty());
     }

@@ -556,7 +556,11 @@ fn major_fault_opened_zh() {
         r.subject,
         "重大故障：FL-2026-000318，杭州地铁运营维护公司 - UPS 2 电池供电，旁路已启用"
     );
-    assert!(r.text.contains("发生时间：  2026年11月20日 16:05（Asia/Shanghai）"), "{}", r.text);
+    assert!(
+        r.text.contains("发生时间：  2026年11月20日 16:05（Asia/Shanghai）"),
+        "{}",
+        r.text
+    );
     snapshot_both("major_fault_opened.zh", &r);
 }
 
@@ -687,7 +691,11 @@ fn ticket_closed_to_a_named_contact_zh() {
     let r = ticket_closed(&zh_closing_notice(), Language::Zh).unwrap();
     assert_eq!(r.subject, "您的服务请求 FL-2026-000355 已关闭，请评价我们的服务");
     assert!(r.text.starts_with("尊敬的陈静：\n"), "{}", r.text);
-    assert!(r.text.contains("有效期至 2026年12月10日 14:20（Asia/Shanghai）"), "{}", r.text);
+    assert!(
+        r.text.contains("有效期至 2026年12月10日 14:20（Asia/Shanghai）"),
+        "{}",
+        r.text
+    );
     snapshot_both("ticket_closed.zh", &r);
 }
 
@@ -717,7 +725,11 @@ fn acceptance_reminder_to_a_named_contact_zh() {
     )
     .unwrap();
     assert_eq!(r.subject, "您的服务请求 FL-2026-000355 已处理完毕，结果是否令您满意？");
-    assert!(r.text.contains("我们将于 2026年12月2日（Asia/Shanghai） 关闭"), "{}", r.text);
+    assert!(
+        r.text.contains("我们将于 2026年12月2日（Asia/Shanghai） 关闭"),
+        "{}",
+        r.text
+    );
     snapshot_both("acceptance_reminder.zh", &r);
 }
 

@@ -418,7 +418,11 @@ fn report_in_chinese(r: &fieldline_mobile_api::ServiceReport) -> serde_json::Val
         set(&mut v, &format!("/escalations/{i}/tier"), tier);
     }
     for (i, f) in r.major_faults.faults.iter().enumerate() {
-        set(&mut v, &format!("/major_faults/faults/{i}/occurred_at"), at(f.occurred_at));
+        set(
+            &mut v,
+            &format!("/major_faults/faults/{i}/occurred_at"),
+            at(f.occurred_at),
+        );
         if let Some(end) = f.ended_at {
             set(&mut v, &format!("/major_faults/faults/{i}/ended_at"), at(end));
         }

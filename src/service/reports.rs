@@ -99,10 +99,11 @@ pub struct MailingSettings {
 /// transaction each. Returns (recipient-periods examined, reports queued).
 pub fn mail_due(c: &mut DbConn, now: DateTime<Utc>, s: &MailingSettings) -> AppResult<(i64, i64)> {
     let today = sla::calendar(c)?.local_date(now);
-    let mut people: Vec<Recipient> = store::recipients(c, policy::REPORT_RECIPIENTS_ALL, policy::REPORT_RECIPIENTS_OWN)?
-        .into_iter()
-        .map(Recipient::from)
-        .collect();
+    let mut people: Vec<Recipient> =
+        store::recipients(c, policy::REPORT_RECIPIENTS_ALL, policy::REPORT_RECIPIENTS_OWN)?
+            .into_iter()
+            .map(Recipient::from)
+            .collect();
     let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
     let languages = users::mail_languages(c, &ids)?;
     for p in &mut people {

@@ -45,7 +45,15 @@ pub fn update_me(c: &mut DbConn, who: &Who, b: UpdateMe) -> AppResult<User> {
             ..Default::default()
         };
         let after = store::set(c, id, &changes)?.to_wire()?;
-        audit::record(c, &actor, "user", id, "update_language", snapshot(&before), snapshot(&after))?;
+        audit::record(
+            c,
+            &actor,
+            "user",
+            id,
+            "update_language",
+            snapshot(&before),
+            snapshot(&after),
+        )?;
         Ok(after)
     })
 }

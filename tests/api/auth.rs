@@ -446,14 +446,25 @@ async fn a_user_sets_their_own_language() {
         assert_eq!(p.field.as_deref(), Some(expected), "{body}");
     }
     let me: Value = app.ok(app.get("/api/v1/me", &token).await, 200).await;
-    assert_eq!((me["language"].as_str(), me["role"].as_str()), (Some("zh"), Some("technician")));
-    problem(app.patch("/api/v1/me", "not-a-token", &json!({"language": "en"})).await, 401, "token_invalid").await;
+    assert_eq!(
+        (me["language"].as_str(), me["role"].as_str()),
+        (Some("zh"), Some("technician"))
+    );
+    problem(
+        app.patch("/api/v1/me", "not-a-token", &json!({"language": "en"})).await,
+        401,
+        "token_invalid",
+    )
+    .await;
 
     // Each change is in the audit trail.
     let trail: Value = app
         .ok(
-            app.get(&format!("/api/v1/audit?entity=user&entity_id={}", user.id.0), &app.admin)
-                .await,
+            app.get(
+                &format!("/api/v1/audit?entity=user&entity_id={}", user.id.0),
+                &app.admin,
+            )
+            .await,
             200,
         )
         .await;
@@ -477,9 +488,16 @@ async fn a_user_sets_their_own_language() {
     let created: Value = app.ok(r, 201).await;
     assert_eq!(created["language"], "en");
     let r = app
-        .patch(&format!("/api/v1/users/{}", created["id"]), &app.admin, &json!({"language": "de"}))
+        .patch(
+            &format!("/api/v1/users/{}", created["id"]),
+            &app.admin,
+            &json!({"language": "de"}),
+        )
         .await;
-    assert_eq!(problem(r, 422, "validation_failed").await.field.as_deref(), Some("language"));
+    assert_eq!(
+        problem(r, 422, "validation_failed").await.field.as_deref(),
+        Some("language")
+    );
 }
 
 /// A client whose requests come from 127.0.0.`last` (every 127/8 address is the loopback), so

@@ -177,14 +177,21 @@ async fn contacts_are_managed_and_validated() {
     // A contact reads Chinese unless told otherwise; `zh` and `en` only.
     assert_eq!(c["language"], "zh");
     let r = app
-        .post(&path, &app.admin, &json!({"name": "Fr", "phone": "12345678", "language": "fr"}))
+        .post(
+            &path,
+            &app.admin,
+            &json!({"name": "Fr", "phone": "12345678", "language": "fr"}),
+        )
         .await;
     assert_eq!(
         problem(r, 422, "validation_failed").await.field.as_deref(),
         Some("language")
     );
     let u: Value = app
-        .ok(app.patch(&contact_path, &app.admin, &json!({"language": "en"})).await, 200)
+        .ok(
+            app.patch(&contact_path, &app.admin, &json!({"language": "en"})).await,
+            200,
+        )
         .await;
     assert_eq!(u["language"], "en");
     let r = app.patch(&contact_path, &app.admin, &json!({"language": "EN"})).await;

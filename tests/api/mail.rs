@@ -146,13 +146,19 @@ async fn a_major_fault_notice_goes_out_once_per_language() {
         let text = msg.body_text(0).unwrap().into_owned();
         if subject.starts_with("Major fault: ") {
             assert_eq!(recipients(r), [email(&p.account_manager)].into());
-            assert!(text.contains("Occurred at:  2026-11-20 16:40 (Asia/Shanghai)"), "{text}");
+            assert!(
+                text.contains("Occurred at:  2026-11-20 16:40 (Asia/Shanghai)"),
+                "{text}"
+            );
             seen.push("en");
         } else {
             assert!(subject.starts_with(&format!("重大故障：{}", t.number)), "{subject}");
             let expected: BTreeSet<String> = [email(&p.manager), "duty.officer@metro.example".into()].into();
             assert_eq!(recipients(r), expected);
-            assert!(text.contains("发生时间：  2026年11月20日 16:40（Asia/Shanghai）"), "{text}");
+            assert!(
+                text.contains("发生时间：  2026年11月20日 16:40（Asia/Shanghai）"),
+                "{text}"
+            );
             seen.push("zh");
         }
     }

@@ -416,7 +416,11 @@ async fn the_job_mails_each_report_once_and_catches_up_after_a_skipped_week() {
     register(&app, &f, "p2", "phone").await;
     // The manager reads English; the account manager chose no language and reads Chinese.
     let r = app
-        .patch(&format!("/api/v1/users/{}", manager.id.0), &app.admin, &json!({"language": "en"}))
+        .patch(
+            &format!("/api/v1/users/{}", manager.id.0),
+            &app.admin,
+            &json!({"language": "en"}),
+        )
         .await;
     assert_eq!(r.status(), 200);
 

@@ -180,7 +180,11 @@ fn queue_report_mails(
     for p in to.iter_mut() {
         p.language = Some(p.language.unwrap_or_default());
     }
-    let groups = by_language(to.iter().map(|p| (p.email.clone(), p.language.unwrap_or_default())).collect());
+    let groups = by_language(
+        to.iter()
+            .map(|p| (p.email.clone(), p.language.unwrap_or_default()))
+            .collect(),
+    );
     let mut first = None;
     for (lang, addresses) in groups {
         let id = queue_report_mail(c, who, r, ticket, to, lang, addresses, id_domain)?;
@@ -205,8 +209,8 @@ fn queue_report_mail(
     id_domain: &str,
 ) -> AppResult<OutboxMessageId> {
     let view = view(c, who, r, ticket, to, lang)?;
-    let rendered = templates::fault_report(&view, lang)
-        .map_err(|e| AppError::internal(format!("fault report template: {e}")))?;
+    let rendered =
+        templates::fault_report(&view, lang).map_err(|e| AppError::internal(format!("fault report template: {e}")))?;
     let document = mail::Attachment::new(
         "attachment",
         &rendered.filename,
