@@ -65,6 +65,22 @@ impl Tier {
 }
 
 wire_enum!(
+    /// The language a person reads: Simplified Chinese or English. The console speaks it and
+    /// e-mails to the person are written in it.
+    Language {
+        Zh => "zh",
+        En => "en",
+    }
+);
+
+impl Default for Language {
+    /// The department is Chinese: Chinese unless chosen otherwise.
+    fn default() -> Language {
+        Language::Zh
+    }
+}
+
+wire_enum!(
     /// A service region's class; it selects the SLA limits.
     RegionClass {
         Urban => "urban",
@@ -182,6 +198,9 @@ pub struct User {
     pub phone: Option<String>,
     pub role: Role,
     pub active: bool,
+    /// The user's language; null when they have not chosen one (the console then follows the
+    /// browser, and e-mails to them are in Chinese).
+    pub language: Option<Language>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -211,6 +230,9 @@ pub struct NewUser {
     pub role: Role,
     /// At least 12 characters.
     pub password: String,
+    /// Left out: no choice made (the console follows the browser; e-mails are in Chinese).
+    #[serde(default)]
+    pub language: Option<Language>,
 }
 
 /// Fields left out are not changed.
@@ -233,6 +255,17 @@ pub struct UpdateUser {
     /// Sets a new password and revokes the user's refresh tokens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
+}
+
+/// What a signed-in user may change of their own account.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMe {
+    /// The language of the console and of the e-mails sent to the user.
+    pub language: Language,
 }
 
 // ---------------------------------------------------------------- customers
@@ -281,6 +314,8 @@ pub struct Contact {
     pub name: String,
     pub phone: Option<String>,
     pub email: Option<String>,
+    /// The language e-mails to the contact are written in.
+    pub language: Language,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -296,6 +331,9 @@ pub struct NewContact {
     pub phone: Option<String>,
     #[serde(default)]
     pub email: Option<String>,
+    /// Default `zh`.
+    #[serde(default)]
+    pub language: Language,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -309,6 +347,8 @@ pub struct UpdateContact {
     pub phone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
 }
 
 // ---------------------------------------------------------------- regions
@@ -2088,6 +2128,12 @@ pub struct FaultReportRecipient {
     pub contact_id: Option<ContactId>,
     /// Set for the account manager.
     pub user_id: Option<UserId>,
+    /// The language of the e-mail they were sent (absent for reports sent before languages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
+    /// The e-mail that carried it to them: recipients of different languages get one each.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbox_id: Option<OutboxMessageId>,
 }
 
 /// A fault analysis report on a ticket: impact, handling timeline, root cause, corrective and

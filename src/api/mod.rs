@@ -190,7 +190,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/auth/login").route(web::post().to(auth::login)))
             .service(resource("/auth/refresh").route(web::post().to(auth::refresh)))
             .service(resource("/auth/logout").route(web::post().to(auth::logout)))
-            .service(resource("/me").route(web::get().to(users::me)))
+            .service(
+                resource("/me")
+                    .route(web::get().to(users::me))
+                    .route(web::patch().to(users::update_me)),
+            )
             .service(
                 resource("/users")
                     .route(web::get().to(users::list))
@@ -456,7 +460,7 @@ impl utoipa::Modify for BearerAuth {
     paths(
         health::health, health::ready,
         auth::login, auth::refresh, auth::logout,
-        users::me, users::list, users::directory, users::create, users::get, users::update,
+        users::me, users::update_me, users::list, users::directory, users::create, users::get, users::update,
         customers::list, customers::lookup, customers::create, customers::get, customers::update,
         customers::list_contacts, customers::create_contact, customers::update_contact, customers::delete_contact,
         privacy::export, privacy::erase,

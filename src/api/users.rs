@@ -7,7 +7,7 @@ use crate::error::AppResult;
 use crate::service::users::{self as service, UserListing};
 use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
-use fieldline_mobile_api::{Colleague, NewUser, Page, Problem, Role, UpdateUser, User};
+use fieldline_mobile_api::{Colleague, NewUser, Page, Problem, Role, UpdateMe, UpdateUser, User};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -27,6 +27,15 @@ pub struct UserQuery {
 pub async fn me(state: web::Data<AppState>, user: CurrentUser) -> AppResult<HttpResponse> {
     let who = who(&user, &state);
     let out = run(&state, move |c, _| service::me(c, &who)).await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// Sets the signed-in user's own language (any signed-in user; audited).
+#[utoipa::path(patch, path = "/api/v1/me", tag = "users", security(("bearer" = [])), request_body = UpdateMe,
+    responses((status = 200, body = User), (status = 401, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_me(state: web::Data<AppState>, user: CurrentUser, body: Json<UpdateMe>) -> AppResult<HttpResponse> {
+    let who = who(&user, &state);
+    let out = run(&state, move |c, _| service::update_me(c, &who, body.0)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 

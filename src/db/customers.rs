@@ -6,7 +6,7 @@ use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use fieldline_mobile_api::{
-    AssetId, Contact, ContactId, Customer, CustomerId, CustomerMatch, LookupMatch, Page, SiteId, Tier, UserId,
+    AssetId, Contact, ContactId, Customer, CustomerId, CustomerMatch, Language, LookupMatch, Page, SiteId, Tier, UserId,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -123,9 +123,15 @@ pub struct ContactRow {
     pub email: Option<String>,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
+    pub language: String,
 }
 
 impl ContactRow {
+    /// The contact's language (an unknown stored value reads as Chinese, the default).
+    pub fn language(&self) -> Language {
+        Language::parse(&self.language).unwrap_or_default()
+    }
+
     pub fn to_wire(&self) -> Contact {
         Contact {
             id: ContactId(self.id),
@@ -133,6 +139,7 @@ impl ContactRow {
             name: self.name.clone(),
             phone: self.phone.clone(),
             email: self.email.clone(),
+            language: self.language(),
             created_at: utc(self.created_at),
             updated_at: utc(self.updated_at),
         }
@@ -145,6 +152,7 @@ pub struct ContactFields {
     pub name: String,
     pub phone: Option<String>,
     pub email: Option<String>,
+    pub language: Language,
 }
 
 pub fn get_contact(conn: &mut DbConn, id: i64) -> AppResult<ContactRow> {
@@ -168,6 +176,28 @@ pub fn list_contacts(conn: &mut DbConn, customer_id: i64, paging: Paging) -> App
     Ok(paging.page(rows.iter().map(ContactRow::to_wire).collect(), total))
 }
 
+/// The language e-mails to each of these contacts are written in (contacts not found are left
+/// out).
+pub fn contact_languages(conn: &mut DbConn, ids: &[i64]) -> AppResult<std::collections::HashMap<i64, Language>> {
+    let rows: Vec<(i64, String)> = contacts::table
+        .filter(contacts::id.eq_any(ids))
+        .select((contacts::id, contacts::language))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, l)| (id, Language::parse(&l).unwrap_or_default()))
+        .collect())
+}
+
+/// The language of a mail to a ticket's contact: the contact's, or Chinese for an address
+/// without a contact record.
+pub fn contact_language(conn: &mut DbConn, id: Option<i64>) -> AppResult<Language> {
+    Ok(match id {
+        Some(id) => contact_languages(conn, &[id])?.remove(&id).unwrap_or_default(),
+        None => Language::default(),
+    })
+}
+
 /// Inserts a contact of a customer, in the caller's transaction.
 pub fn insert_contact(c: &mut DbConn, customer_id: i64, f: &ContactFields, at: DateTime<Utc>) -> AppResult<ContactRow> {
     Ok(diesel::insert_into(contacts::table)
@@ -176,6 +206,7 @@ pub fn insert_contact(c: &mut DbConn, customer_id: i64, f: &ContactFields, at: D
             contacts::name.eq(&f.name),
             contacts::phone.eq(&f.phone),
             contacts::email.eq(&f.email),
+            contacts::language.eq(f.language.as_str()),
             contacts::created_at.eq(ts(at)),
             contacts::updated_at.eq(ts(at)),
         ))
@@ -190,6 +221,7 @@ pub fn set_contact(c: &mut DbConn, id: i64, f: &ContactFields, at: DateTime<Utc>
             contacts::name.eq(&f.name),
             contacts::phone.eq(&f.phone),
             contacts::email.eq(&f.email),
+            contacts::language.eq(f.language.as_str()),
             contacts::updated_at.eq(ts(at)),
         ))
         .returning(contacts::all_columns)

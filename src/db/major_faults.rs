@@ -185,11 +185,6 @@ pub(crate) fn display_name(c: &mut DbConn, id: Option<i64>) -> AppResult<String>
     })
 }
 
-/// A time as the business reads it: in the calendar's zone.
-pub(crate) fn local(t: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
-    format!("{} ({})", t.with_timezone(&tz).format("%Y-%m-%d %H:%M"), tz.name())
-}
-
 // ---------------------------------------------------------------- reading
 
 /// The major fault as the API shows it (`now` for the elapsed minutes of an open one).

@@ -13,6 +13,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         token_version -> BigInt,
+        language -> Nullable<Text>,
     }
 }
 
@@ -58,6 +59,7 @@ diesel::table! {
         email -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        language -> Text,
     }
 }
 

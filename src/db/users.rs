@@ -5,7 +5,7 @@ use super::{ts, utc, write, DbConn, Paging};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use fieldline_mobile_api::{Page, Role, User, UserId};
+use fieldline_mobile_api::{Language, Page, Role, User, UserId};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -22,12 +22,25 @@ pub struct UserRow {
     pub updated_at: chrono::NaiveDateTime,
     /// Access tokens carry it; a token of an older version is refused.
     pub token_version: i64,
+    /// `zh` or `en`; null when the user has not chosen.
+    pub language: Option<String>,
 }
 
 impl UserRow {
     pub fn role(&self) -> AppResult<Role> {
         Role::parse(&self.role)
             .ok_or_else(|| AppError::internal(format!("user {} has unknown role {}", self.id, self.role)))
+    }
+
+    /// The language chosen, if any.
+    pub fn language(&self) -> AppResult<Option<Language>> {
+        self.language
+            .as_deref()
+            .map(|l| {
+                Language::parse(l)
+                    .ok_or_else(|| AppError::internal(format!("user {} has unknown language {l}", self.id)))
+            })
+            .transpose()
     }
 
     pub fn to_wire(&self) -> AppResult<User> {
@@ -39,6 +52,7 @@ impl UserRow {
             phone: self.phone.clone(),
             role: self.role()?,
             active: self.active,
+            language: self.language()?,
             created_at: utc(self.created_at),
             updated_at: utc(self.updated_at),
         })
@@ -58,6 +72,7 @@ pub struct NewUserRow {
     pub active: bool,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, AsChangeset)]
@@ -69,6 +84,7 @@ pub struct UserChanges {
     pub role: Option<String>,
     pub password_hash: Option<String>,
     pub active: Option<bool>,
+    pub language: Option<String>,
     pub updated_at: Option<chrono::NaiveDateTime>,
 }
 
@@ -96,6 +112,24 @@ pub fn by_username(conn: &mut DbConn, username: &str) -> AppResult<Option<UserRo
         .select(UserRow::as_select())
         .first(conn)
         .optional()?)
+}
+
+/// The language e-mails to each of these users are written in: theirs, or Chinese when they
+/// chose none (users not found are left out).
+pub fn mail_languages(conn: &mut DbConn, ids: &[i64]) -> AppResult<std::collections::HashMap<i64, Language>> {
+    let rows: Vec<(i64, Option<String>)> = users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::language))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, l)| {
+            (
+                id,
+                crate::domain::language::of_user(l.as_deref().and_then(Language::parse)),
+            )
+        })
+        .collect())
 }
 
 pub fn count(conn: &mut DbConn) -> AppResult<i64> {

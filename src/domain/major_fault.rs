@@ -67,17 +67,6 @@ pub fn elapsed_minutes(occurred_at: DateTime<Utc>, ended_at: Option<DateTime<Utc
     (ended_at.unwrap_or(now) - occurred_at).num_minutes().max(0)
 }
 
-/// A duration in words: `45 min`, `3 h 20 min`, `2 d 1 h`.
-pub fn duration_words(minutes: i64) -> String {
-    let m = minutes.max(0);
-    let (d, h, min) = (m / 1440, (m % 1440) / 60, m % 60);
-    match (d, h) {
-        (0, 0) => format!("{min} min"),
-        (0, h) => format!("{h} h {min} min"),
-        (d, h) => format!("{d} d {h} h"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,8 +139,5 @@ mod tests {
             45
         );
         assert_eq!(elapsed_minutes(occurred, None, t("2026-11-20T07:00:00Z")), 0);
-        assert_eq!(duration_words(45), "45 min");
-        assert_eq!(duration_words(200), "3 h 20 min");
-        assert_eq!(duration_words(1500), "1 d 1 h");
     }
 }

@@ -8,6 +8,7 @@ pub mod fault_report;
 pub mod geo;
 pub mod inspection;
 pub mod ladder;
+pub mod language;
 pub mod major_fault;
 pub mod outbox;
 pub mod privacy;

@@ -7,6 +7,7 @@
 //! `.ci/run`), a difference or a missing snapshot fails the test and nothing is written.
 
 use super::templates::*;
+use crate::domain::language::{self, Language};
 use fieldline_mobile_api::{
     LadderTier, ReportAgent, ReportClock, ReportEscalations, ReportGroup, ReportKind, ReportMajorFault,
     ReportMajorFaults, ReportRevisits, ReportSatisfaction, ReportSla, ReportTechnician, ReportTickets, ServiceReport,
@@ -54,7 +55,7 @@ fn major_fault_notice() -> MajorFaultNotice {
 
 #[test]
 fn major_fault_opened() {
-    let r = major_fault(&major_fault_notice()).unwrap();
+    let r = major_fault(&major_fault_notice(), Language::En).unwrap();
     assert_eq!(
         r.subject,
         "Major fault: FL-2026-000318, Hangzhou Metro Operations & Maintenance - UPS 2 on battery, bypass active"
@@ -73,7 +74,7 @@ fn major_fault_updated() {
         note: Some("Generator connected at 17:20; the UPS is off battery.".into()),
         ..major_fault_notice()
     };
-    let r = major_fault(&n).unwrap();
+    let r = major_fault(&n, Language::En).unwrap();
     assert_eq!(
         r.subject,
         "Major fault update 2: FL-2026-000318, Hangzhou Metro Operations & Maintenance - UPS 2 on battery, bypass active"
@@ -92,7 +93,7 @@ fn major_fault_ended() {
         ),
         ..major_fault_notice()
     };
-    let r = major_fault(&n).unwrap();
+    let r = major_fault(&n, Language::En).unwrap();
     assert_eq!(
         r.subject,
         "Major fault ended: FL-2026-000318, Hangzhou Metro Operations & Maintenance - UPS 2 on battery, bypass active"
@@ -178,7 +179,7 @@ fn snapshot_report(name: &str, r: &RenderedReport) {
 
 #[test]
 fn fault_report_first_issue() {
-    let r = fault_report(&fault_report_view()).unwrap();
+    let r = fault_report(&fault_report_view(), Language::En).unwrap();
     assert_eq!(
         r.subject,
         "Fault analysis report: FL-2026-000318, Hangzhou Metro Operations & Maintenance - UPS 2 on battery, bypass active"
@@ -231,7 +232,7 @@ fn fault_report_revision() {
         sender: "Zhou Yang".into(),
         ..fault_report_view()
     };
-    let r = fault_report(&v).unwrap();
+    let r = fault_report(&v, Language::En).unwrap();
     assert_eq!(
         r.subject,
         "Fault analysis report (revision 2): FL-2026-000342, Ningbo Port Logistics - Chiller 1 tripped on high pressure"
@@ -255,17 +256,20 @@ fn closing_notice() -> ClosingNotice {
 
 #[test]
 fn ticket_closed_to_a_named_contact() {
-    let r = ticket_closed(&closing_notice()).unwrap();
+    let r = ticket_closed(&closing_notice(), Language::En).unwrap();
     assert_eq!(r.subject, "Your request FL-2026-000355 is closed - how did we do?");
     snapshot_both("ticket_closed", &r);
 }
 
 #[test]
 fn ticket_closed_without_a_contact_name() {
-    let r = ticket_closed(&ClosingNotice {
-        contact_name: None,
-        ..closing_notice()
-    })
+    let r = ticket_closed(
+        &ClosingNotice {
+            contact_name: None,
+            ..closing_notice()
+        },
+        Language::En,
+    )
     .unwrap();
     assert_eq!(r.subject, "Your request FL-2026-000355 is closed - how did we do?");
     snapshot_both("ticket_closed_no_contact", &r);
@@ -275,14 +279,17 @@ fn ticket_closed_without_a_contact_name() {
 
 #[test]
 fn acceptance_reminder_to_a_named_contact() {
-    let r = acceptance_reminder(&AcceptanceReminder {
-        ticket_number: "FL-2026-000355".into(),
-        ticket_title: "Card reader at gate 4 rejects valid cards".into(),
-        contact_name: Some("Chen Jing".into()),
-        owner_name: "Wang Fang".into(),
-        resolved_at: "2026-11-23 11:00 (Asia/Shanghai)".into(),
-        closes_on: "2026-12-02 (Asia/Shanghai)".into(),
-    })
+    let r = acceptance_reminder(
+        &AcceptanceReminder {
+            ticket_number: "FL-2026-000355".into(),
+            ticket_title: "Card reader at gate 4 rejects valid cards".into(),
+            contact_name: Some("Chen Jing".into()),
+            owner_name: "Wang Fang".into(),
+            resolved_at: "2026-11-23 11:00 (Asia/Shanghai)".into(),
+            closes_on: "2026-12-02 (Asia/Shanghai)".into(),
+        },
+        Language::En,
+    )
     .unwrap();
     assert_eq!(
         r.subject,
@@ -442,7 +449,7 @@ fn monthly_report() -> ServiceReport {
 
 #[test]
 fn service_report_monthly_for_an_account_manager() {
-    let r = service_report(&monthly_report(), Some("Xu Li")).unwrap();
+    let r = service_report(&monthly_report(), Some("Xu Li"), Language::En).unwrap();
     assert_eq!(
         r.subject,
         "Monthly service supervision report 2026-10 - customers of Xu Li"
@@ -451,9 +458,8 @@ fn service_report_monthly_for_an_account_manager() {
 }
 
 /// A quiet week for every customer: nothing closed, no escalations, figures without a value.
-#[test]
-fn service_report_weekly_for_every_customer() {
-    let r = ServiceReport {
+fn weekly_report() -> ServiceReport {
+    ServiceReport {
         kind: ReportKind::Weekly,
         period: "2026-W47".into(),
         from: "2026-11-16".parse().unwrap(),
@@ -503,8 +509,251 @@ fn service_report_weekly_for_every_customer() {
         technicians: vec![],
         agents: vec![],
         ..monthly_report()
-    };
-    let r = service_report(&r, None).unwrap();
+    }
+}
+
+#[test]
+fn service_report_weekly_for_every_customer() {
+    let r = service_report(&weekly_report(), None, Language::En).unwrap();
     assert_eq!(r.subject, "Weekly service summary 2026-W47");
     snapshot_both("service_report_weekly", &r);
+}
+
+// ---------------------------------------------------------------- the same notices in Chinese
+//
+// The same facts as the English ones, with the times, durations and enum values the callers
+// write for a Chinese reader (`domain::language`) and the people's own words left as typed.
+
+fn tz() -> chrono_tz::Tz {
+    chrono_tz::Asia::Shanghai
+}
+
+fn zh_at(utc: &str) -> String {
+    language::datetime(utc.parse().unwrap(), tz(), Language::Zh)
+}
+
+fn zh_major_fault_notice() -> MajorFaultNotice {
+    MajorFaultNotice {
+        ticket_title: "UPS 2 电池供电，旁路已启用".into(),
+        customer_name: "杭州地铁运营维护公司".into(),
+        site: Some("1号线车辆段，杭州市秋涛路88号".into()),
+        location: "B 变电所 UPS 机房（一楼）".into(),
+        occurred_at: zh_at("2026-11-20T08:05:00Z"),
+        duration: language::duration(45, Language::Zh),
+        reported_by: "王芳".into(),
+        reason: Some("整条1号线的信号系统由这台 UPS 供电".into()),
+        symptoms: "UPS 2 报“整流器故障”，16:05 起由电池供电。\n电池剩余时间显示 38 分钟，旁路已启用。".into(),
+        handling_plan: "1. 李伟 17:00 前携备用整流模块到场。\n2. 萧山车辆段的移动发电车待命。".into(),
+        sender: "张敏".into(),
+        ..major_fault_notice()
+    }
+}
+
+#[test]
+fn major_fault_opened_zh() {
+    let r = major_fault(&zh_major_fault_notice(), Language::Zh).unwrap();
+    assert_eq!(
+        r.subject,
+        "重大故障：FL-2026-000318，杭州地铁运营维护公司 - UPS 2 电池供电，旁路已启用"
+    );
+    assert!(
+        r.text.contains("发生时间：  2026年11月20日 16:05（Asia/Shanghai）"),
+        "{}",
+        r.text
+    );
+    snapshot_both("major_fault_opened.zh", &r);
+}
+
+#[test]
+fn major_fault_updated_zh() {
+    let n = MajorFaultNotice {
+        event: MajorFaultEvent::Updated(2),
+        duration: language::duration(85, Language::Zh),
+        handling_plan: "李伟更换整流模块；UPS 市电运行满一小时前发电车保持连接。".into(),
+        note: Some("17:20 发电车已接入，UPS 已脱离电池供电。".into()),
+        ..zh_major_fault_notice()
+    };
+    let r = major_fault(&n, Language::Zh).unwrap();
+    assert_eq!(
+        r.subject,
+        "重大故障第 2 次更新：FL-2026-000318，杭州地铁运营维护公司 - UPS 2 电池供电，旁路已启用"
+    );
+    snapshot_both("major_fault_updated.zh", &r);
+}
+
+#[test]
+fn major_fault_ended_zh() {
+    let n = MajorFaultNotice {
+        event: MajorFaultEvent::Ended,
+        ended_at: Some(zh_at("2026-11-20T11:35:00Z")),
+        duration: language::duration(210, Language::Zh),
+        end_summary: Some("整流模块已更换；UPS 2 自 18:40 起恢复市电供电，19:35 断开发电车。".into()),
+        ..zh_major_fault_notice()
+    };
+    let r = major_fault(&n, Language::Zh).unwrap();
+    assert_eq!(
+        r.subject,
+        "重大故障已结束：FL-2026-000318，杭州地铁运营维护公司 - UPS 2 电池供电，旁路已启用"
+    );
+    assert!(r.text.contains("（历时 3小时30分钟）"), "{}", r.text);
+    snapshot_both("major_fault_ended.zh", &r);
+}
+
+fn zh_fault_report_view() -> FaultReportView {
+    let line = |at: &str, text: &str| TimelineLine {
+        at: language::datetime_bare(at.parse().unwrap(), tz(), Language::Zh),
+        text: text.into(),
+    };
+    let v = fault_report_view();
+    FaultReportView {
+        ticket_title: "UPS 2 电池供电，旁路已启用".into(),
+        customer_name: "杭州地铁运营维护公司".into(),
+        site: Some("1号线车辆段，杭州市秋涛路88号".into()),
+        major_fault: Some(MajorFaultLine {
+            location: "B 变电所 UPS 机房（一楼）".into(),
+            occurred_at: zh_at("2026-11-20T08:05:00Z"),
+            ended_at: Some(zh_at("2026-11-20T11:35:00Z")),
+        }),
+        author: "李伟".into(),
+        reviewer: Some("张敏".into()),
+        approved_at: Some(zh_at("2026-11-24T02:00:00Z")),
+        issued_at: Some(zh_at("2026-11-24T03:15:00Z")),
+        impact_description: "1号线信号系统由 UPS 电池供电 75 分钟，之后由移动发电车供电。列车运营未受影响。".into(),
+        downtime: language::duration(210, Language::Zh),
+        timeline: vec![
+            line("2026-11-20T08:05:00Z", "UPS 2 告警：整流器故障，电池供电"),
+            line("2026-11-20T08:12:00Z", "定为重大故障；派李伟到场"),
+            line("2026-11-20T09:20:00Z", "移动发电车接入"),
+            line("2026-11-20T10:40:00Z", "整流模块更换完毕；UPS 2 恢复市电"),
+            line("2026-11-20T11:35:00Z", "断开发电车；故障结束"),
+        ],
+        root_cause: "UPS 2 整流模块 3 的直流母线电容（2017 年安装）超过额定寿命，击穿短路。".into(),
+        corrective: vec![ActionLine {
+            description: "更换 UPS 2 的整流模块 3".into(),
+            owner: "伊顿售后服务".into(),
+            due_date: language::date("2026-11-21".parse().unwrap(), Language::Zh),
+        }],
+        preventive: vec![ActionLine {
+            description: "每季度测量1号线所有 UPS 的电容".into(),
+            owner: "李伟".into(),
+            due_date: language::date("2026-12-31".parse().unwrap(), Language::Zh),
+        }],
+        recipients: vec![
+            "徐丽 <xu.li@hzmetro.example>".into(),
+            "陈静 <chen.jing@hzmetro.example>".into(),
+        ],
+        sender: "张敏".into(),
+        ..v
+    }
+}
+
+#[test]
+fn fault_report_first_issue_zh() {
+    let r = fault_report(&zh_fault_report_view(), Language::Zh).unwrap();
+    assert_eq!(
+        r.subject,
+        "故障分析报告：FL-2026-000318，杭州地铁运营维护公司 - UPS 2 电池供电，旁路已启用"
+    );
+    assert_eq!(r.filename, "FL-2026-000318-fault-report-r1.html");
+    snapshot_report("fault_report.zh", &r);
+}
+
+#[test]
+fn fault_report_revision_zh() {
+    let v = FaultReportView {
+        revision: 2,
+        site: None,
+        major_fault: None,
+        ..zh_fault_report_view()
+    };
+    let r = fault_report(&v, Language::Zh).unwrap();
+    assert_eq!(
+        r.subject,
+        "故障分析报告（第 2 版）：FL-2026-000318，杭州地铁运营维护公司 - UPS 2 电池供电，旁路已启用"
+    );
+    assert!(r.text.contains("（更正第 1 版）"), "{}", r.text);
+    snapshot_report("fault_report_revision.zh", &r);
+}
+
+fn zh_closing_notice() -> ClosingNotice {
+    ClosingNotice {
+        ticket_title: "4号闸机读卡器拒绝有效卡".into(),
+        contact_name: Some("陈静".into()),
+        closed_at: zh_at("2026-11-26T06:20:00Z"),
+        link: format!("{}?lang=zh", closing_notice().link),
+        expires_at: zh_at("2026-12-10T06:20:00Z"),
+        ..closing_notice()
+    }
+}
+
+#[test]
+fn ticket_closed_to_a_named_contact_zh() {
+    let r = ticket_closed(&zh_closing_notice(), Language::Zh).unwrap();
+    assert_eq!(r.subject, "您的服务请求 FL-2026-000355 已关闭，请评价我们的服务");
+    assert!(r.text.starts_with("尊敬的陈静：\n"), "{}", r.text);
+    assert!(
+        r.text.contains("有效期至 2026年12月10日 14:20（Asia/Shanghai）"),
+        "{}",
+        r.text
+    );
+    snapshot_both("ticket_closed.zh", &r);
+}
+
+#[test]
+fn ticket_closed_without_a_contact_name_zh() {
+    let n = ClosingNotice {
+        contact_name: None,
+        ..zh_closing_notice()
+    };
+    let r = ticket_closed(&n, Language::Zh).unwrap();
+    assert!(r.text.starts_with("尊敬的客户：\n"), "{}", r.text);
+    snapshot_both("ticket_closed_no_contact.zh", &r);
+}
+
+#[test]
+fn acceptance_reminder_to_a_named_contact_zh() {
+    let r = acceptance_reminder(
+        &AcceptanceReminder {
+            ticket_number: "FL-2026-000355".into(),
+            ticket_title: "4号闸机读卡器拒绝有效卡".into(),
+            contact_name: Some("陈静".into()),
+            owner_name: "王芳".into(),
+            resolved_at: zh_at("2026-11-23T03:00:00Z"),
+            closes_on: language::date_in("2026-12-02".parse().unwrap(), tz(), Language::Zh),
+        },
+        Language::Zh,
+    )
+    .unwrap();
+    assert_eq!(r.subject, "您的服务请求 FL-2026-000355 已处理完毕，结果是否令您满意？");
+    assert!(
+        r.text.contains("我们将于 2026年12月2日（Asia/Shanghai） 关闭"),
+        "{}",
+        r.text
+    );
+    snapshot_both("acceptance_reminder.zh", &r);
+}
+
+#[test]
+fn service_report_monthly_for_an_account_manager_zh() {
+    let r = service_report(&monthly_report(), Some("徐丽"), Language::Zh).unwrap();
+    assert_eq!(r.subject, "月度服务监督报告 2026-10（徐丽 负责的客户）");
+    for part in [&r.text, &r.html] {
+        assert!(part.contains("2026年10月1日 至 2026年10月31日"), "{part}");
+        for label in ["远程支持", "现场服务", "回访", "评价链接"] {
+            assert!(part.contains(label), "{label} in {part}");
+        }
+        assert!(part.contains("2026年10月20日 16:05"), "the fault in the zone: {part}");
+    }
+    // The groups are the HTML part's tables.
+    for label in ["电话", "电子邮件", "巡检", "故障", "投诉", "金牌", "普通", "无区域"] {
+        assert!(r.html.contains(label), "{label} in {}", r.html);
+    }
+    snapshot_both("service_report_monthly.zh", &r);
+}
+
+#[test]
+fn service_report_weekly_for_every_customer_zh() {
+    let r = service_report(&weekly_report(), None, Language::Zh).unwrap();
+    assert_eq!(r.subject, "每周服务简报 2026-W47");
+    snapshot_both("service_report_weekly.zh", &r);
 }

@@ -1,6 +1,7 @@
 //! The notices' subjects and bodies: a plain-text and an HTML template per kind (in
 //! `templates/`, compiled into the binary). The HTML templates escape every value.
 
+use crate::domain::language::{self, Dimension, Language};
 use minijinja::syntax::SyntaxConfig;
 use minijinja::{context, Environment};
 use std::sync::OnceLock;
@@ -21,28 +22,10 @@ fn env() -> Result<&'static Environment<'static>, minijinja::Error> {
     let mut env = Environment::new();
     env.set_syntax(SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build()?);
     // `.html` templates escape HTML (minijinja's default by extension); `.txt` ones do not.
-    env.add_template("major_fault.txt", include_str!("templates/major_fault.txt"))?;
-    env.add_template("major_fault.html", include_str!("templates/major_fault.html"))?;
-    env.add_template("fault_report.txt", include_str!("templates/fault_report.txt"))?;
-    env.add_template("fault_report.html", include_str!("templates/fault_report.html"))?;
-    env.add_template(
-        "fault_report_body.html",
-        include_str!("templates/fault_report_body.html"),
-    )?;
-    env.add_template(
-        "fault_report_document.html",
-        include_str!("templates/fault_report_document.html"),
-    )?;
-    env.add_template("ticket_closed.txt", include_str!("templates/ticket_closed.txt"))?;
-    env.add_template("ticket_closed.html", include_str!("templates/ticket_closed.html"))?;
-    env.add_template(
-        "acceptance_reminder.txt",
-        include_str!("templates/acceptance_reminder.txt"),
-    )?;
-    env.add_template(
-        "acceptance_reminder.html",
-        include_str!("templates/acceptance_reminder.html"),
-    )?;
+    // English in `{name}.{ext}`, Simplified Chinese in `{name}.zh.{ext}`.
+    for &(name, source) in TEMPLATES {
+        env.add_template(name, source)?;
+    }
     // A figure without a value (a percentage of nothing) shows as a dash.
     env.add_filter(
         "dash",
@@ -58,9 +41,49 @@ fn env() -> Result<&'static Environment<'static>, minijinja::Error> {
             }
         },
     );
-    env.add_template("service_report.txt", include_str!("templates/service_report.txt"))?;
-    env.add_template("service_report.html", include_str!("templates/service_report.html"))?;
     Ok(ENV.get_or_init(|| env))
+}
+
+macro_rules! templates {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("templates/", $name)))),*]
+    };
+}
+
+/// Every template, by name.
+const TEMPLATES: &[(&str, &str)] = templates!(
+    "major_fault.txt",
+    "major_fault.html",
+    "major_fault.zh.txt",
+    "major_fault.zh.html",
+    "fault_report.txt",
+    "fault_report.html",
+    "fault_report_body.html",
+    "fault_report_document.html",
+    "fault_report.zh.txt",
+    "fault_report.zh.html",
+    "fault_report_body.zh.html",
+    "fault_report_document.zh.html",
+    "ticket_closed.txt",
+    "ticket_closed.html",
+    "ticket_closed.zh.txt",
+    "ticket_closed.zh.html",
+    "acceptance_reminder.txt",
+    "acceptance_reminder.html",
+    "acceptance_reminder.zh.txt",
+    "acceptance_reminder.zh.html",
+    "service_report.txt",
+    "service_report.html",
+    "service_report.zh.txt",
+    "service_report.zh.html",
+);
+
+/// The name of a template in a language: `ticket_closed.txt`, `ticket_closed.zh.txt`.
+fn named(name: &str, ext: &str, lang: Language) -> String {
+    match lang {
+        Language::En => format!("{name}.{ext}"),
+        Language::Zh => format!("{name}.zh.{ext}"),
+    }
 }
 
 /// Which notice of a major fault.
@@ -108,16 +131,26 @@ fn one_line(s: &str) -> String {
     line.chars().take(250).collect()
 }
 
-pub fn major_fault(n: &MajorFaultNotice) -> Result<Rendered, minijinja::Error> {
-    let (event, update_number, what) = match n.event {
-        MajorFaultEvent::Opened => ("opened", 0, "Major fault".to_string()),
-        MajorFaultEvent::Updated(k) => ("updated", k, format!("Major fault update {k}")),
-        MajorFaultEvent::Ended => ("ended", 0, "Major fault ended".to_string()),
+/// A major fault notice in `lang` (its times and duration already written in it).
+pub fn major_fault(n: &MajorFaultNotice, lang: Language) -> Result<Rendered, minijinja::Error> {
+    let (event, update_number) = match n.event {
+        MajorFaultEvent::Opened => ("opened", 0),
+        MajorFaultEvent::Updated(k) => ("updated", k),
+        MajorFaultEvent::Ended => ("ended", 0),
     };
-    let subject = one_line(&format!(
-        "{what}: {}, {} - {}",
-        n.ticket_number, n.customer_name, n.ticket_title
-    ));
+    let (number, customer, title) = (&n.ticket_number, &n.customer_name, &n.ticket_title);
+    let subject = one_line(&match (lang, n.event) {
+        (Language::En, MajorFaultEvent::Opened) => format!("Major fault: {number}, {customer} - {title}"),
+        (Language::En, MajorFaultEvent::Updated(k)) => {
+            format!("Major fault update {k}: {number}, {customer} - {title}")
+        }
+        (Language::En, MajorFaultEvent::Ended) => format!("Major fault ended: {number}, {customer} - {title}"),
+        (Language::Zh, MajorFaultEvent::Opened) => format!("重大故障：{number}，{customer} - {title}"),
+        (Language::Zh, MajorFaultEvent::Updated(k)) => {
+            format!("重大故障第 {k} 次更新：{number}，{customer} - {title}")
+        }
+        (Language::Zh, MajorFaultEvent::Ended) => format!("重大故障已结束：{number}，{customer} - {title}"),
+    });
     let ctx = context! {
         subject => subject.clone(),
         event => event,
@@ -138,15 +171,15 @@ pub fn major_fault(n: &MajorFaultNotice) -> Result<Rendered, minijinja::Error> {
         end_summary => n.end_summary.clone(),
         sender => n.sender.clone(),
     };
-    render("major_fault", subject, ctx)
+    render("major_fault", lang, subject, ctx)
 }
 
-/// A notice from its two templates, `{name}.txt` and `{name}.html`.
-fn render(name: &str, subject: String, ctx: minijinja::Value) -> Result<Rendered, minijinja::Error> {
+/// A notice from its two templates in the language, `{name}.txt` and `{name}.html`.
+fn render(name: &str, lang: Language, subject: String, ctx: minijinja::Value) -> Result<Rendered, minijinja::Error> {
     let env = env()?;
-    let mut text = env.get_template(&format!("{name}.txt"))?.render(ctx.clone())?;
+    let mut text = env.get_template(&named(name, "txt", lang))?.render(ctx.clone())?;
     text.push('\n');
-    let html = env.get_template(&format!("{name}.html"))?.render(ctx)?;
+    let html = env.get_template(&named(name, "html", lang))?.render(ctx)?;
     Ok(Rendered { subject, text, html })
 }
 
@@ -216,22 +249,26 @@ pub struct RenderedReport {
     pub filename: String,
 }
 
-pub fn fault_report(r: &FaultReportView) -> Result<RenderedReport, minijinja::Error> {
-    let what = if r.revision > 1 {
-        format!("Fault analysis report (revision {})", r.revision)
-    } else {
-        "Fault analysis report".to_string()
+/// A fault analysis report's e-mail and document in `lang` (its times already written in it).
+pub fn fault_report(r: &FaultReportView, lang: Language) -> Result<RenderedReport, minijinja::Error> {
+    let what = match (lang, r.revision > 1) {
+        (Language::En, true) => format!("Fault analysis report (revision {})", r.revision),
+        (Language::En, false) => "Fault analysis report".to_string(),
+        (Language::Zh, true) => format!("故障分析报告（第 {} 版）", r.revision),
+        (Language::Zh, false) => "故障分析报告".to_string(),
     };
-    let subject = one_line(&format!(
-        "{what}: {}, {} - {}",
-        r.ticket_number, r.customer_name, r.ticket_title
-    ));
+    let subject = one_line(&match lang {
+        Language::En => format!("{what}: {}, {} - {}", r.ticket_number, r.customer_name, r.ticket_title),
+        Language::Zh => format!("{what}：{}，{} - {}", r.ticket_number, r.customer_name, r.ticket_title),
+    });
     let ctx = context! {
         subject => subject.clone(),
         r => minijinja::Value::from(minijinja::value::Serde(r)),
     };
-    let Rendered { subject, text, html } = render("fault_report", subject, ctx.clone())?;
-    let document = env()?.get_template("fault_report_document.html")?.render(ctx)?;
+    let Rendered { subject, text, html } = render("fault_report", lang, subject, ctx.clone())?;
+    let document = env()?
+        .get_template(&named("fault_report_document", "html", lang))?
+        .render(ctx)?;
     let number: String = r
         .ticket_number
         .chars()
@@ -260,8 +297,11 @@ pub struct ClosingNotice {
     pub expires_at: String,
 }
 
-pub fn ticket_closed(n: &ClosingNotice) -> Result<Rendered, minijinja::Error> {
-    let subject = one_line(&format!("Your request {} is closed - how did we do?", n.ticket_number));
+pub fn ticket_closed(n: &ClosingNotice, lang: Language) -> Result<Rendered, minijinja::Error> {
+    let subject = one_line(&match lang {
+        Language::En => format!("Your request {} is closed - how did we do?", n.ticket_number),
+        Language::Zh => format!("您的服务请求 {} 已关闭，请评价我们的服务", n.ticket_number),
+    });
     let ctx = context! {
         subject => subject.clone(),
         ticket_number => n.ticket_number.clone(),
@@ -271,7 +311,7 @@ pub fn ticket_closed(n: &ClosingNotice) -> Result<Rendered, minijinja::Error> {
         link => n.link.clone(),
         expires_at => n.expires_at.clone(),
     };
-    render("ticket_closed", subject, ctx)
+    render("ticket_closed", lang, subject, ctx)
 }
 
 /// What the reminder to a customer who has not answered a resolved ticket says.
@@ -286,11 +326,14 @@ pub struct AcceptanceReminder {
     pub closes_on: String,
 }
 
-pub fn acceptance_reminder(n: &AcceptanceReminder) -> Result<Rendered, minijinja::Error> {
-    let subject = one_line(&format!(
-        "Your request {} was resolved - is the result right for you?",
-        n.ticket_number
-    ));
+pub fn acceptance_reminder(n: &AcceptanceReminder, lang: Language) -> Result<Rendered, minijinja::Error> {
+    let subject = one_line(&match lang {
+        Language::En => format!(
+            "Your request {} was resolved - is the result right for you?",
+            n.ticket_number
+        ),
+        Language::Zh => format!("您的服务请求 {} 已处理完毕，结果是否令您满意？", n.ticket_number),
+    });
     let ctx = context! {
         subject => subject.clone(),
         ticket_number => n.ticket_number.clone(),
@@ -300,35 +343,95 @@ pub fn acceptance_reminder(n: &AcceptanceReminder) -> Result<Rendered, minijinja
         resolved_at => n.resolved_at.clone(),
         closes_on => n.closes_on.clone(),
     };
-    render("acceptance_reminder", subject, ctx)
+    render("acceptance_reminder", lang, subject, ctx)
 }
 
-/// A service report's e-mail; `audience` names the account manager whose customers it covers.
+/// A service report's e-mail in `lang`; `audience` names the account manager whose customers
+/// it covers.
 pub fn service_report(
     r: &fieldline_mobile_api::ServiceReport,
     audience: Option<&str>,
+    lang: Language,
 ) -> Result<Rendered, minijinja::Error> {
     use fieldline_mobile_api::ReportKind;
-    let title = match r.kind {
-        ReportKind::Weekly => format!("Weekly service summary {}", r.period),
-        ReportKind::Monthly => format!("Monthly service supervision report {}", r.period),
-        ReportKind::Custom => format!("Service report {}", r.period),
+    let title = match (lang, r.kind) {
+        (Language::En, ReportKind::Weekly) => format!("Weekly service summary {}", r.period),
+        (Language::En, ReportKind::Monthly) => format!("Monthly service supervision report {}", r.period),
+        (Language::En, ReportKind::Custom) => format!("Service report {}", r.period),
+        (Language::Zh, ReportKind::Weekly) => format!("每周服务简报 {}", r.period),
+        (Language::Zh, ReportKind::Monthly) => format!("月度服务监督报告 {}", r.period),
+        (Language::Zh, ReportKind::Custom) => format!("服务报告 {}", r.period),
     };
-    let subject = one_line(&match audience {
-        Some(a) => format!("{title} - customers of {a}"),
-        None => title.clone(),
+    let subject = one_line(&match (lang, audience) {
+        (Language::En, Some(a)) => format!("{title} - customers of {a}"),
+        (Language::Zh, Some(a)) => format!("{title}（{a} 负责的客户）"),
+        (_, None) => title.clone(),
     });
+    let report = match lang {
+        Language::En => minijinja::Value::from(minijinja::value::Serde(r)),
+        Language::Zh => minijinja::Value::from(minijinja::value::Serde(report_in_chinese(r))),
+    };
     let ctx = context! {
         subject => subject.clone(),
         title => title,
         audience => audience,
-        r => minijinja::Value::from(minijinja::value::Serde(r)),
+        r => report,
     };
-    let env = env()?;
-    let mut text = env.get_template("service_report.txt")?.render(ctx.clone())?;
-    text.push('\n');
-    let html = env.get_template("service_report.html")?.render(ctx)?;
-    Ok(Rendered { subject, text, html })
+    render("service_report", lang, subject, ctx)
+}
+
+/// The report's values as the Chinese e-mail shows them: days and times written for the
+/// language (times in the report's zone), the groups' and escalations' enum values named.
+fn report_in_chinese(r: &fieldline_mobile_api::ServiceReport) -> serde_json::Value {
+    let zh = Language::Zh;
+    let tz: Option<chrono_tz::Tz> = r.time_zone.parse().ok();
+    let at = |t: chrono::DateTime<chrono::Utc>| match tz {
+        Some(tz) => language::datetime_bare(t, tz, zh),
+        None => language::datetime_bare(t, chrono_tz::UTC, zh) + " UTC",
+    };
+    let mut v = serde_json::to_value(r).unwrap_or_default();
+    let set = |v: &mut serde_json::Value, pointer: &str, to: String| {
+        if let Some(slot) = v.pointer_mut(pointer) {
+            *slot = serde_json::Value::String(to);
+        }
+    };
+    set(&mut v, "/from", language::date(r.from, zh));
+    set(&mut v, "/to", language::date(r.to, zh));
+    set(&mut v, "/generated_at", at(r.generated_at));
+    for (field, dim, groups) in [
+        ("by_channel", Some(Dimension::Channel), &r.by_channel),
+        ("by_kind", Some(Dimension::RequestKind), &r.by_kind),
+        ("by_customer_tier", Some(Dimension::Tier), &r.by_customer_tier),
+        ("by_region", None, &r.by_region),
+    ] {
+        for (i, g) in groups.iter().enumerate() {
+            let label = match dim {
+                Some(d) => language::label(zh, d, &g.key),
+                None if g.key == "none" => "无区域".to_string(),
+                None => g.label.clone(),
+            };
+            set(&mut v, &format!("/{field}/{i}/label"), label);
+        }
+    }
+    for (i, e) in r.escalations.iter().enumerate() {
+        let tier = language::label(zh, Dimension::LadderTier, e.tier.as_str());
+        set(&mut v, &format!("/escalations/{i}/tier"), tier);
+    }
+    for (i, f) in r.major_faults.faults.iter().enumerate() {
+        set(
+            &mut v,
+            &format!("/major_faults/faults/{i}/occurred_at"),
+            at(f.occurred_at),
+        );
+        if let Some(end) = f.ended_at {
+            set(&mut v, &format!("/major_faults/faults/{i}/ended_at"), at(end));
+        }
+    }
+    for (i, s) in r.satisfaction.iter().enumerate() {
+        let source = language::label(zh, Dimension::SurveySource, &s.source);
+        set(&mut v, &format!("/satisfaction/{i}/source"), source);
+    }
+    v
 }
 
 #[cfg(test)]
@@ -358,7 +461,7 @@ mod tests {
 
     #[test]
     fn a_notice_has_its_facts_in_both_bodies() {
-        let r = major_fault(&notice()).unwrap();
+        let r = major_fault(&notice(), Language::En).unwrap();
         assert_eq!(r.subject, "Major fault: FL-2026-000001, Hangzhou Metro - UPS alarm");
         for (part, html) in [(&r.text, false), (&r.html, true)] {
             for fact in [
@@ -396,14 +499,14 @@ mod tests {
         let mut n = notice();
         n.event = MajorFaultEvent::Updated(2);
         n.note = Some("Backup feed connected.".into());
-        let r = major_fault(&n).unwrap();
+        let r = major_fault(&n, Language::En).unwrap();
         assert!(r.subject.starts_with("Major fault update 2: FL-2026-000001"));
         assert!(r.text.contains("Progress:\nBackup feed connected."), "{}", r.text);
         n.event = MajorFaultEvent::Ended;
         n.ended_at = Some("2026-11-20 18:00 (Asia/Shanghai)".into());
         n.duration = "2 h 0 min".into();
         n.end_summary = Some("Power restored.".into());
-        let r = major_fault(&n).unwrap();
+        let r = major_fault(&n, Language::En).unwrap();
         assert!(r.subject.starts_with("Major fault ended: "));
         assert!(
             r.text
@@ -424,7 +527,7 @@ mod tests {
             link: "https://service.example.com/survey/aaa.bbb.ccc".into(),
             expires_at: "2026-12-04 16:50 (Asia/Shanghai)".into(),
         };
-        let r = ticket_closed(&n).unwrap();
+        let r = ticket_closed(&n, Language::En).unwrap();
         assert_eq!(r.subject, "Your request FL-2026-000007 is closed - how did we do?");
         assert!(r.text.starts_with("Dear Wang Fang,\n"), "{}", r.text);
         assert!(
@@ -441,10 +544,13 @@ mod tests {
             "{}",
             r.html
         );
-        let r = ticket_closed(&ClosingNotice {
-            contact_name: None,
-            ..n
-        })
+        let r = ticket_closed(
+            &ClosingNotice {
+                contact_name: None,
+                ..n
+            },
+            Language::En,
+        )
         .unwrap();
         assert!(r.text.starts_with("Dear customer,\n"), "{}", r.text);
     }
@@ -453,7 +559,7 @@ mod tests {
     fn a_subject_is_one_line() {
         let mut n = notice();
         n.ticket_title = "a\r\nBcc: someone@example.com".into();
-        let r = major_fault(&n).unwrap();
+        let r = major_fault(&n, Language::En).unwrap();
         assert!(!r.subject.contains('\n') && !r.subject.contains('\r'));
     }
 
@@ -498,7 +604,7 @@ mod tests {
 
     #[test]
     fn a_report_has_its_sections_in_every_part() {
-        let r = fault_report(&report()).unwrap();
+        let r = fault_report(&report(), Language::En).unwrap();
         assert_eq!(
             r.subject,
             "Fault analysis report: FL-2026-000001, Hangzhou Metro - UPS alarm"
@@ -540,7 +646,7 @@ mod tests {
         let mut v = report();
         v.revision = 2;
         v.ticket_title = "a\r\nBcc: x@example.com".into();
-        let r = fault_report(&v).unwrap();
+        let r = fault_report(&v, Language::En).unwrap();
         assert!(r
             .subject
             .starts_with("Fault analysis report (revision 2): FL-2026-000001"));
@@ -577,7 +683,7 @@ mod tests {
             responses_met: 3,
             revisits_done: 1,
         });
-        let m = service_report(&r, Some("Xu Li")).unwrap();
+        let m = service_report(&r, Some("Xu Li"), Language::En).unwrap();
         assert_eq!(
             m.subject,
             "Monthly service supervision report 2026-10 - customers of Xu Li"
@@ -597,7 +703,7 @@ mod tests {
         r.kind = weekly.kind;
         r.period = weekly.label();
         assert_eq!(
-            service_report(&r, None).unwrap().subject,
+            service_report(&r, None, Language::En).unwrap().subject,
             "Weekly service summary 2026-W47"
         );
     }

@@ -25,6 +25,8 @@ const USER_MANAGER_ROLE: Role = Role::Admin;
 pub enum Act {
     /// Read the signed-in user's own account.
     ReadOwnAccount,
+    /// Choose the language of their own account.
+    ChangeOwnLanguage,
     /// List the users.
     ListUsers,
     /// Read the staff directory: the active colleagues' names and roles.
@@ -66,6 +68,7 @@ pub enum Act {
 impl Act {
     pub const ALL: &'static [Act] = &[
         Act::ReadOwnAccount,
+        Act::ChangeOwnLanguage,
         Act::ListUsers,
         Act::ReadDirectory,
         Act::ReadUser,
@@ -89,6 +92,7 @@ impl Act {
     pub fn describe(self) -> &'static str {
         match self {
             Act::ReadOwnAccount => "Read their own account",
+            Act::ChangeOwnLanguage => "Choose their own language",
             Act::ListUsers => "List users",
             Act::ReadDirectory => "Read the staff directory (colleagues' names and roles)",
             Act::ReadUser => "Read a user's account",
@@ -113,7 +117,7 @@ impl Act {
 
 pub fn grant(role: Role, act: Act) -> Grant {
     match act {
-        Act::ReadOwnAccount => Grant::Yes,
+        Act::ReadOwnAccount | Act::ChangeOwnLanguage => Grant::Yes,
         // A user's own account is theirs: the facts name it as its owner.
         Act::ReadUser if role != Role::Admin => Grant::Tied(Tie::Owner),
         Act::ReadSlaSettings | Act::ReadWarrantyTerms | Act::ReadDirectory => roles(role, OFFICE),
@@ -163,6 +167,7 @@ mod tests {
         //                                       adm agt rem dsp tec sup am  mgr
         let table: &[(Action, &str)] = &[
             (a(Act::ReadOwnAccount), "Y Y Y Y Y Y Y Y"),
+            (a(Act::ChangeOwnLanguage), "Y Y Y Y Y Y Y Y"),
             (a(Act::ListUsers), "Y - - - - - - -"),
             (a(Act::ReadDirectory), "Y Y Y Y - Y Y Y"),
             (a(Act::ReadUser), "Y own own own own own own own"),

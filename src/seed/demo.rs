@@ -44,6 +44,7 @@ pub fn create_user(
             active: true,
             created_at: ts(now),
             updated_at: ts(now),
+            language: None,
         },
     )?;
     Ok(user)
@@ -493,6 +494,7 @@ fn load_with_password(url: &str, password: &str, from_env: bool) -> anyhow::Resu
                 active: true,
                 created_at: ts(now),
                 updated_at: ts(now),
+                language: None,
             },
         )?;
         if u.role == Role::AccountManager && account_manager.is_none() {
@@ -525,6 +527,7 @@ fn load_with_password(url: &str, password: &str, from_env: bool) -> anyhow::Resu
                     name: validate::text("name", k.name, 200)?,
                     phone: Some(validate::phone("phone", k.phone)?),
                     email: Some(validate::email("email", k.email)?),
+                    language: fieldline_mobile_api::Language::Zh,
                 },
             )?;
             out.contacts += 1;

@@ -7,12 +7,12 @@ use super::surveys::contact_address;
 use super::tickets_changes::{end_onsite_work, refresh_next_check};
 use crate::config::Settings;
 use crate::db::audit::{self, snapshot, Actor};
-use crate::db::major_faults::local;
 use crate::db::outbox::OutboxMail;
 use crate::db::tickets::events::{self, NewEvent};
 use crate::db::tickets::{self as store, TicketRow};
-use crate::db::{notifications, sla as sla_policy, ts, users, utc, write, DbConn};
+use crate::db::{customers, notifications, sla as sla_policy, ts, users, utc, write, DbConn};
 use crate::domain::acceptance::{self, Unanswered};
+use crate::domain::language;
 use crate::domain::sla::Calendar;
 use crate::error::{AppError, AppResult};
 use crate::mail::templates;
@@ -94,14 +94,18 @@ fn remind(
             .map(utc)
             .ok_or_else(|| AppError::internal("a resolved ticket without its resolution time"))?;
         let closes_on = acceptance::due_day(cal, resolved_at, settings.acceptance_close_days);
-        let rendered = templates::acceptance_reminder(&templates::AcceptanceReminder {
-            ticket_number: row.number.clone(),
-            ticket_title: row.title.clone(),
-            contact_name: row.contact_name.clone(),
-            owner_name: users::get(c, row.owner_id)?.display_name,
-            resolved_at: local(resolved_at, cal.tz),
-            closes_on: format!("{closes_on} ({})", cal.tz.name()),
-        })
+        let lang = customers::contact_language(c, row.contact_id)?;
+        let rendered = templates::acceptance_reminder(
+            &templates::AcceptanceReminder {
+                ticket_number: row.number.clone(),
+                ticket_title: row.title.clone(),
+                contact_name: row.contact_name.clone(),
+                owner_name: users::get(c, row.owner_id)?.display_name,
+                resolved_at: language::datetime(resolved_at, cal.tz, lang),
+                closes_on: language::date_in(closes_on, cal.tz, lang),
+            },
+            lang,
+        )
         .map_err(|e| AppError::internal(format!("acceptance reminder template: {e}")))?;
         let mail = OutboxMail::new(
             id_domain,

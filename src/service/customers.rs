@@ -11,7 +11,7 @@ use crate::policy::admin::may_manage_accounts;
 use crate::policy::customers::Act;
 use crate::policy::{self, Action};
 use fieldline_mobile_api::{
-    Contact, Customer, CustomerMatch, NewContact, NewCustomer, Page, Tier, UpdateContact, UpdateCustomer, UserId,
+    Contact, Customer, CustomerMatch, Language, NewContact, NewCustomer, Page, Tier, UpdateContact, UpdateCustomer, UserId,
 };
 
 fn require(who: &Who, act: Act) -> AppResult<()> {
@@ -171,11 +171,17 @@ pub fn update(
 }
 
 /// A contact needs a name and a phone number or an e-mail address.
-fn contact_fields(name: &str, phone: Option<&str>, email: Option<&str>) -> AppResult<ContactFields> {
+fn contact_fields(
+    name: &str,
+    phone: Option<&str>,
+    email: Option<&str>,
+    language: Language,
+) -> AppResult<ContactFields> {
     let f = ContactFields {
         name: validate::text("name", name, 200)?,
         phone: validate::optional(phone, |v| validate::phone("phone", v))?,
         email: validate::optional(email, |v| validate::email("email", v))?,
+        language,
     };
     if f.phone.is_none() && f.email.is_none() {
         return Err(AppError::validation(
@@ -202,7 +208,7 @@ pub fn contacts(
 /// Adds a contact to a customer.
 pub fn add_contact(c: &mut DbConn, who: &Who, customer: i64, b: NewContact) -> AppResult<Contact> {
     require(who, Act::EditContacts)?;
-    let f = contact_fields(&b.name, b.phone.as_deref(), b.email.as_deref())?;
+    let f = contact_fields(&b.name, b.phone.as_deref(), b.email.as_deref(), b.language)?;
     add_contact_as(c, &who.actor(), customer, f)
 }
 
@@ -228,6 +234,7 @@ pub fn update_contact(c: &mut DbConn, who: &Who, id: i64, b: UpdateContact) -> A
             b.name.as_deref().unwrap_or(&before.name),
             b.phone.as_deref().or(before.phone.as_deref()),
             b.email.as_deref().or(before.email.as_deref()),
+            b.language.unwrap_or(before.language()),
         )?;
         let out = store::set_contact(c, id, &f, actor.at)?.to_wire();
         audit::record(

@@ -13,11 +13,12 @@ use super::Who;
 use crate::config::Settings;
 use crate::db::audit::{self, snapshot};
 use crate::db::fault_reports::lookups::site_line;
-use crate::db::major_faults::{self as store, display_name, local, FaultRow, NewFault};
+use crate::db::major_faults::{self as store, display_name, FaultRow, NewFault};
 use crate::db::outbox::OutboxMail;
 use crate::db::tickets::events::{self, NewEvent};
 use crate::db::tickets::{self, TicketRow};
-use crate::db::{notifications, utc, write, DbConn, Paging};
+use crate::db::{notifications, users, utc, write, DbConn, Paging};
+use crate::domain::language::{self, by_language, Language};
 use crate::domain::major_fault::{self as rules, Details};
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
@@ -234,8 +235,14 @@ struct Notice<'a> {
     note: Option<&'a str>,
 }
 
-/// Who hears of a major fault: (addresses, users for the inbox).
-fn audience(c: &mut DbConn, account_manager: Option<i64>, extra: &[String]) -> AppResult<(Vec<String>, Vec<i64>)> {
+/// Who hears of a major fault: (addresses with the language each reads, users for the inbox).
+/// Staff read their own language (Chinese when they chose none); the extra addresses, which
+/// are nobody's in particular, Chinese.
+fn audience(
+    c: &mut DbConn,
+    account_manager: Option<i64>,
+    extra: &[String],
+) -> AppResult<(Vec<(String, Language)>, Vec<i64>)> {
     let mut people = store::active_with_role(c, MAJOR_FAULT_MANAGERS)?;
     if let Some(am) = account_manager {
         if let Some(p) = store::active_user(c, am)? {
@@ -244,73 +251,81 @@ fn audience(c: &mut DbConn, account_manager: Option<i64>, extra: &[String]) -> A
     }
     let mut seen = std::collections::HashSet::new();
     people.retain(|p| seen.insert(p.0));
-    let mut addresses: Vec<String> = Vec::new();
-    let mut push = |a: String| {
-        if !addresses.iter().any(|x| x.eq_ignore_ascii_case(&a)) {
-            addresses.push(a);
+    let ids: Vec<i64> = people.iter().map(|p| p.0).collect();
+    let languages = users::mail_languages(c, &ids)?;
+    let mut addresses: Vec<(String, Language)> = Vec::new();
+    let mut push = |a: String, l: Language| {
+        if !addresses.iter().any(|(x, _)| x.eq_ignore_ascii_case(&a)) {
+            addresses.push((a, l));
         }
     };
     for (id, email) in &people {
         match email.as_deref().map(mail::parse_address) {
-            Some(Ok(a)) => push(a),
+            Some(Ok(a)) => push(a, languages.get(id).copied().unwrap_or_default()),
             Some(Err(why)) => tracing::warn!(user = id, %why, "a major fault notice skips a stored address"),
             None => {}
         }
     }
     for a in extra {
-        push(a.clone());
+        push(a.clone(), Language::default());
     }
-    Ok((addresses, people.into_iter().map(|p| p.0).collect()))
+    Ok((addresses, ids))
 }
 
-/// The notice rendered from the fault and its ticket.
+/// The notice rendered from the fault and its ticket, in `lang`.
 fn render(
     c: &mut DbConn,
     who: &Who,
     fault: &FaultRow,
     ticket: &TicketRow,
-    customer_name: String,
+    customer_name: &str,
     notice: &Notice<'_>,
+    lang: Language,
 ) -> AppResult<templates::Rendered> {
     let site = site_line(c, ticket.site_id)?;
     let tz = crate::db::sla::calendar(c)?.tz;
     let occurred = utc(fault.occurred_at);
     let ended: Option<DateTime<Utc>> = fault.ended_at.map(utc);
     let minutes = rules::elapsed_minutes(occurred, ended, who.at);
-    templates::major_fault(&templates::MajorFaultNotice {
-        event: notice.event,
-        ticket_number: ticket.number.clone(),
-        ticket_title: ticket.title.clone(),
-        customer_name,
-        site,
-        location: fault.location.clone(),
-        occurred_at: local(occurred, tz),
-        ended_at: ended.map(|e| local(e, tz)),
-        duration: rules::duration_words(minutes),
-        reported_by: display_name(c, Some(fault.reported_by))?,
-        reason: fault.reason.clone(),
-        symptoms: fault.symptoms.clone(),
-        handling_plan: fault.handling_plan.clone(),
-        note: notice.note.map(str::to_string),
-        end_summary: fault.end_summary.clone(),
-        sender: display_name(c, Some(who.caller.id.0))?,
-    })
+    templates::major_fault(
+        &templates::MajorFaultNotice {
+            event: notice.event,
+            ticket_number: ticket.number.clone(),
+            ticket_title: ticket.title.clone(),
+            customer_name: customer_name.to_string(),
+            site,
+            location: fault.location.clone(),
+            occurred_at: language::datetime(occurred, tz, lang),
+            ended_at: ended.map(|e| language::datetime(e, tz, lang)),
+            duration: language::duration(minutes, lang),
+            reported_by: display_name(c, Some(fault.reported_by))?,
+            reason: fault.reason.clone(),
+            symptoms: fault.symptoms.clone(),
+            handling_plan: fault.handling_plan.clone(),
+            note: notice.note.map(str::to_string),
+            end_summary: fault.end_summary.clone(),
+            sender: display_name(c, Some(who.caller.id.0))?,
+        },
+        lang,
+    )
     .map_err(|e| AppError::internal(format!("major fault template: {e}")))
 }
 
-/// Writes the notice to the outbox (when anyone has an address) and the inbox entries.
+/// Writes the notice to the outbox (when anyone has an address), one message per language its
+/// recipients read, and the inbox entries.
 fn queue_notice(c: &mut DbConn, who: &Who, fault: &FaultRow, notice: Notice<'_>, id_domain: &str) -> AppResult<()> {
     let actor = who.actor();
     let ticket = tickets::get(c, fault.ticket_id)?;
     let (customer_name, account_manager) = store::customer_of(c, ticket.customer_id)?;
-    let rendered = render(c, who, fault, &ticket, customer_name, &notice)?;
     let kind = match notice.event {
         templates::MajorFaultEvent::Opened => MailKind::MajorFaultNotice,
         templates::MajorFaultEvent::Updated(_) => MailKind::MajorFaultUpdate,
         templates::MajorFaultEvent::Ended => MailKind::MajorFaultEnd,
     };
     let (addresses, inbox) = audience(c, account_manager, &fault.extra_recipients()?)?;
-    notifications::notify(c, &inbox, ticket.id, "major_fault", &rendered.subject, who.at)?;
+    // The inbox entry is the API's text (English); the console shows it.
+    let inbox_text = render(c, who, fault, &ticket, &customer_name, &notice, Language::En)?.subject;
+    notifications::notify(c, &inbox, ticket.id, "major_fault", &inbox_text, who.at)?;
     if addresses.is_empty() {
         tracing::warn!(ticket = %ticket.number, "nobody with an e-mail address to send the major fault notice to");
         events::add(
@@ -327,10 +342,13 @@ fn queue_notice(c: &mut DbConn, who: &Who, fault: &FaultRow, notice: Notice<'_>,
         )?;
         return Ok(());
     }
-    let mail = OutboxMail::new(id_domain, kind, addresses, rendered.subject, rendered.text)
-        .html(rendered.html)
-        .customer(ticket.customer_id)
-        .ticket(ticket.id);
-    outbox::enqueue(c, &actor, mail)?;
+    for (lang, to) in by_language(addresses) {
+        let rendered = render(c, who, fault, &ticket, &customer_name, &notice, lang)?;
+        let mail = OutboxMail::new(id_domain, kind, to, rendered.subject, rendered.text)
+            .html(rendered.html)
+            .customer(ticket.customer_id)
+            .ticket(ticket.id);
+        outbox::enqueue(c, &actor, mail)?;
+    }
     Ok(())
 }

@@ -11,7 +11,8 @@ use crate::db::audit::{self, Actor};
 use crate::db::outbox::OutboxMail;
 use crate::db::reports::{self as store, NewMailing, RecipientRow};
 use crate::db::revisits::today;
-use crate::db::{sla, write, DbConn};
+use crate::db::{sla, users, write, DbConn};
+use crate::domain::language::Language;
 use crate::domain::report::{self as rules, Period};
 use crate::error::{AppError, AppResult};
 use crate::mail::templates;
@@ -70,6 +71,8 @@ struct Recipient {
     email: String,
     /// Set for an account manager: the report covers their customers.
     account_manager: Option<i64>,
+    /// The language their e-mail is written in.
+    language: Language,
 }
 
 impl From<RecipientRow> for Recipient {
@@ -79,6 +82,7 @@ impl From<RecipientRow> for Recipient {
             id: r.id,
             name: r.name,
             email: r.email,
+            language: Language::default(),
         }
     }
 }
@@ -95,10 +99,16 @@ pub struct MailingSettings {
 /// transaction each. Returns (recipient-periods examined, reports queued).
 pub fn mail_due(c: &mut DbConn, now: DateTime<Utc>, s: &MailingSettings) -> AppResult<(i64, i64)> {
     let today = sla::calendar(c)?.local_date(now);
-    let people: Vec<Recipient> = store::recipients(c, policy::REPORT_RECIPIENTS_ALL, policy::REPORT_RECIPIENTS_OWN)?
-        .into_iter()
-        .map(Recipient::from)
-        .collect();
+    let mut people: Vec<Recipient> =
+        store::recipients(c, policy::REPORT_RECIPIENTS_ALL, policy::REPORT_RECIPIENTS_OWN)?
+            .into_iter()
+            .map(Recipient::from)
+            .collect();
+    let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
+    let languages = users::mail_languages(c, &ids)?;
+    for p in &mut people {
+        p.language = languages.get(&p.id).copied().unwrap_or_default();
+    }
     let (mut examined, mut queued) = (0i64, 0i64);
     if people.is_empty() {
         return Ok((0, 0));
@@ -146,7 +156,7 @@ fn send(
     report: &ServiceReport,
 ) -> AppResult<bool> {
     let audience = r.account_manager.map(|_| r.name.as_str());
-    let rendered = templates::service_report(report, audience)
+    let rendered = templates::service_report(report, audience, r.language)
         .map_err(|e| AppError::internal(format!("service report template: {e}")))?;
     let actor = Actor::system(now);
     let label = period.label();

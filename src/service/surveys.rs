@@ -9,12 +9,12 @@
 use super::Who;
 use crate::auth::tokens::TokenKeys;
 use crate::db::audit::{self, snapshot, Actor};
-use crate::db::major_faults::local;
 use crate::db::outbox::OutboxMail;
 use crate::db::surveys::{self as store, Filter, LinkRow, NewAnswer};
 use crate::db::tickets::events::{self, NewEvent};
 use crate::db::tickets::{self, TicketRow};
-use crate::db::{sla, ts, utc, write, DbConn, Paging};
+use crate::db::{customers, sla, ts, utc, write, DbConn, Paging};
+use crate::domain::language::{self, Language};
 use crate::domain::survey::{self as rules, Answer, Refusal, COMMENT_MAX, SCORE_MAX, SCORE_MIN};
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
@@ -132,14 +132,18 @@ pub fn send_closing_mail(c: &mut DbConn, actor: &Actor, ticket_id: i64, s: Closi
     audit::record(c, actor, "survey_link", link.id, "create", None, Some(link.trail()))?;
     let token = s.keys.issue_survey(ticket.id, &jti, actor.at, expires_at)?;
     let tz = sla::calendar(c)?.tz;
-    let rendered = templates::ticket_closed(&templates::ClosingNotice {
-        ticket_number: ticket.number.clone(),
-        ticket_title: ticket.title.clone(),
-        contact_name: ticket.contact_name.clone(),
-        closed_at: local(ticket.closed_at.map_or(actor.at, utc), tz),
-        link: format!("{}/survey/{token}", s.public_url),
-        expires_at: local(expires_at, tz),
-    })
+    let lang = customers::contact_language(c, ticket.contact_id)?;
+    let rendered = templates::ticket_closed(
+        &templates::ClosingNotice {
+            ticket_number: ticket.number.clone(),
+            ticket_title: ticket.title.clone(),
+            contact_name: ticket.contact_name.clone(),
+            closed_at: language::datetime(ticket.closed_at.map_or(actor.at, utc), tz, lang),
+            link: survey_link(s.public_url, &token, lang),
+            expires_at: language::datetime(expires_at, tz, lang),
+        },
+        lang,
+    )
     .map_err(|e| AppError::internal(format!("closing e-mail template: {e}")))?;
     let mail = OutboxMail::new(
         s.id_domain,
@@ -153,6 +157,11 @@ pub fn send_closing_mail(c: &mut DbConn, actor: &Actor, ticket_id: i64, s: Closi
     .ticket(ticket.id);
     outbox::enqueue(c, actor, mail)?;
     Ok(())
+}
+
+/// The survey page's address for a token, opening the page in the customer's language.
+fn survey_link(public_url: &str, token: &str, lang: Language) -> String {
+    format!("{public_url}/survey/{token}?lang={lang}")
 }
 
 /// The ticket's contact e-mail address for a mail of `kind`; without a usable one the timeline

@@ -11,7 +11,7 @@ use crate::error::{AppError, AppResult};
 use crate::policy::admin::{self as rules, Act};
 use crate::policy::{self, Action, Facts};
 use chrono::{DateTime, Utc};
-use fieldline_mobile_api::{Colleague, NewUser, Page, Role, UpdateUser, User};
+use fieldline_mobile_api::{Colleague, NewUser, Page, Role, UpdateMe, UpdateUser, User};
 
 fn require(who: &Who, act: Act) -> AppResult<()> {
     policy::require(&who.caller, Action::Admin(act))
@@ -31,6 +31,31 @@ pub struct UserListing {
 pub fn me(c: &mut DbConn, who: &Who) -> AppResult<User> {
     require(who, Act::ReadOwnAccount)?;
     store::get(c, who.caller.id.0)?.to_wire()
+}
+
+/// Sets the signed-in user's own language, with its audit event.
+pub fn update_me(c: &mut DbConn, who: &Who, b: UpdateMe) -> AppResult<User> {
+    require(who, Act::ChangeOwnLanguage)?;
+    let (id, actor) = (who.caller.id.0, who.actor());
+    write(c, |c| {
+        let before = store::get(c, id)?.to_wire()?;
+        let changes = UserChanges {
+            language: Some(b.language.as_str().to_string()),
+            updated_at: Some(ts(actor.at)),
+            ..Default::default()
+        };
+        let after = store::set(c, id, &changes)?.to_wire()?;
+        audit::record(
+            c,
+            &actor,
+            "user",
+            id,
+            "update_language",
+            snapshot(&before),
+            snapshot(&after),
+        )?;
+        Ok(after)
+    })
 }
 
 /// Lists users.
@@ -106,6 +131,7 @@ pub fn create(c: &mut DbConn, who: &Who, b: NewUser) -> AppResult<User> {
             active: true,
             created_at: ts(who.at),
             updated_at: ts(who.at),
+            language: b.language.map(|l| l.as_str().to_string()),
         },
     )
 }
@@ -143,6 +169,7 @@ pub fn update(c: &mut DbConn, who: &Who, id: i64, b: UpdateUser) -> AppResult<Us
         phone: b.phone.as_deref().map(|v| validate::phone("phone", v)).transpose()?,
         role: b.role.map(|r| r.as_str().to_string()),
         active: b.active,
+        language: b.language.map(|l| l.as_str().to_string()),
         ..Default::default()
     };
     if let Some(p) = &b.password {
@@ -209,6 +236,7 @@ pub fn ensure_first_admin(c: &mut DbConn, at: DateTime<Utc>, configured: Option<
                 active: true,
                 created_at: ts(at),
                 updated_at: ts(at),
+                language: None,
             },
         )?;
         audit::record(

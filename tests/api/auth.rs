@@ -410,6 +410,96 @@ async fn admins_manage_users_and_roles() {
     assert_eq!(list["total"], 1);
 }
 
+#[tokio::test]
+async fn a_user_sets_their_own_language() {
+    let app = spawn_app().await;
+    let (user, token) = app.user(Role::Technician).await;
+    assert_eq!(user.language, None, "no choice made yet");
+    let login = app.login(&user.username, USER_PASSWORD).await;
+    assert_eq!(login.user.language, None);
+
+    let me: Value = app
+        .ok(app.patch("/api/v1/me", &token, &json!({"language": "en"})).await, 200)
+        .await;
+    assert_eq!(me["language"], "en");
+    let me: Value = app.ok(app.get("/api/v1/me", &token).await, 200).await;
+    assert_eq!(me["language"], "en");
+    assert_eq!(
+        app.login(&user.username, USER_PASSWORD).await.user.language,
+        Some(fieldline_mobile_api::Language::En),
+        "the login answer carries it"
+    );
+    let me: Value = app
+        .ok(app.patch("/api/v1/me", &token, &json!({"language": "zh"})).await, 200)
+        .await;
+    assert_eq!(me["language"], "zh");
+
+    // Only `zh` and `en`, and only the language: the rest of the account is the admins'.
+    for body in [
+        json!({"language": "fr"}),
+        json!({"language": null}),
+        json!({}),
+        json!({"language": "en", "role": "admin"}),
+    ] {
+        let p = problem(app.patch("/api/v1/me", &token, &body).await, 422, "validation_failed").await;
+        let expected = if body.get("role").is_some() { "role" } else { "language" };
+        assert_eq!(p.field.as_deref(), Some(expected), "{body}");
+    }
+    let me: Value = app.ok(app.get("/api/v1/me", &token).await, 200).await;
+    assert_eq!(
+        (me["language"].as_str(), me["role"].as_str()),
+        (Some("zh"), Some("technician"))
+    );
+    problem(
+        app.patch("/api/v1/me", "not-a-token", &json!({"language": "en"})).await,
+        401,
+        "token_invalid",
+    )
+    .await;
+
+    // Each change is in the audit trail.
+    let trail: Value = app
+        .ok(
+            app.get(
+                &format!("/api/v1/audit?entity=user&entity_id={}", user.id.0),
+                &app.admin,
+            )
+            .await,
+            200,
+        )
+        .await;
+    let actions: Vec<&str> = trail["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .filter(|a| *a == "update_language")
+        .collect();
+    assert_eq!(actions.len(), 2, "{trail}");
+
+    // An admin sets a user's language when creating or changing them; a bad one names the field.
+    let r = app
+        .post(
+            "/api/v1/users",
+            &app.admin,
+            &json!({"username": "lang-en", "display_name": "L", "role": "agent", "password": USER_PASSWORD, "language": "en"}),
+        )
+        .await;
+    let created: Value = app.ok(r, 201).await;
+    assert_eq!(created["language"], "en");
+    let r = app
+        .patch(
+            &format!("/api/v1/users/{}", created["id"]),
+            &app.admin,
+            &json!({"language": "de"}),
+        )
+        .await;
+    assert_eq!(
+        problem(r, 422, "validation_failed").await.field.as_deref(),
+        Some("language")
+    );
+}
+
 /// A client whose requests come from 127.0.0.`last` (every 127/8 address is the loopback), so
 /// the service sees another address.
 fn client_from(last: u8) -> reqwest::Client {

@@ -174,11 +174,37 @@ async fn contacts_are_managed_and_validated() {
     )
     .await;
     let contact_path = format!("/api/v1/contacts/{}", c["id"]);
+    // A contact reads Chinese unless told otherwise; `zh` and `en` only.
+    assert_eq!(c["language"], "zh");
+    let r = app
+        .post(
+            &path,
+            &app.admin,
+            &json!({"name": "Fr", "phone": "12345678", "language": "fr"}),
+        )
+        .await;
+    assert_eq!(
+        problem(r, 422, "validation_failed").await.field.as_deref(),
+        Some("language")
+    );
+    let u: Value = app
+        .ok(
+            app.patch(&contact_path, &app.admin, &json!({"language": "en"})).await,
+            200,
+        )
+        .await;
+    assert_eq!(u["language"], "en");
+    let r = app.patch(&contact_path, &app.admin, &json!({"language": "EN"})).await;
+    assert_eq!(
+        problem(r, 422, "validation_failed").await.field.as_deref(),
+        Some("language")
+    );
     let u: Value = app
         .ok(app.patch(&contact_path, &app.admin, &json!({"phone": ""})).await, 200)
         .await;
     assert_eq!(u["phone"], Value::Null);
     assert_eq!(u["email"], "li.wei@example.com");
+    assert_eq!(u["language"], "en", "kept when not given");
     let r = app.patch(&contact_path, &app.admin, &json!({"email": ""})).await;
     problem(r, 422, "validation_failed").await;
     let list: Value = app.ok(app.get(&path, &app.admin).await, 200).await;

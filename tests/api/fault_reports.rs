@@ -340,13 +340,13 @@ async fn a_report_is_drafted_reviewed_and_sent_to_the_account_manager_and_the_co
     let got: Vec<_> = sink
         .received()
         .into_iter()
-        .filter(|m| {
-            m.parsed()
-                .subject()
-                .is_some_and(|s| s.starts_with("Fault analysis report"))
-        })
+        .filter(|m| m.parsed().subject().is_some_and(|s| s.starts_with("故障分析报告")))
         .collect();
-    assert_eq!(got.len(), 1);
+    assert_eq!(
+        got.len(),
+        1,
+        "the account manager without a choice and the contact both read Chinese"
+    );
     let rcpt: BTreeSet<String> = got[0].rcpt_to.iter().cloned().collect();
     assert_eq!(rcpt, [am_email, "zhou.jie@metro.example".to_string()].into());
     let msg = got[0].parsed();

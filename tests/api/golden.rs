@@ -49,6 +49,7 @@ async fn person(app: &TestApp, role: Role, name: &str) -> (User, String) {
         phone: None,
         role,
         password: USER_PASSWORD.into(),
+        language: None,
     };
     let user: User = app.ok(app.post("/api/v1/users", &app.admin, &body).await, 201).await;
     let token = app.login(&username, USER_PASSWORD).await.access_token;
@@ -750,7 +751,7 @@ async fn objects(app: &TestApp, p: &People, l: &Ladder, c: &mut DbConn, callers:
         .split_whitespace()
         .find(|w| w.contains("/survey/"))
         .unwrap_or_else(|| panic!("no survey link in {body}"));
-    let survey_token = link.rsplit('/').next().unwrap().to_string();
+    let survey_token = link.rsplit('/').next().unwrap().split('?').next().unwrap().to_string();
     // The customer answers it, so that the ticket has a survey to read.
     let r = app
         .post_anon(

@@ -217,6 +217,7 @@ impl TestApp {
             phone: None,
             role,
             password: USER_PASSWORD.into(),
+            language: None,
         };
         let user: User = self.ok(self.post("/api/v1/users", &self.admin, &body).await, 201).await;
         let token = self.login(&username, USER_PASSWORD).await.access_token;

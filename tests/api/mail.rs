@@ -109,6 +109,65 @@ fn email(u: &User) -> String {
     u.email.clone().unwrap()
 }
 
+/// Staff who read different languages get one message each in theirs; the extra address,
+/// nobody's in particular, reads Chinese with the staff who chose no language.
+#[tokio::test]
+async fn a_major_fault_notice_goes_out_once_per_language() {
+    let sink = SmtpSink::start().await;
+    let app = mail_app(&sink, |_| {}).await;
+    let f = fixture(&app, "gold").await;
+    let p = people(&app, &f).await;
+    let am: User = app
+        .ok(
+            app.patch(
+                &format!("/api/v1/users/{}", p.account_manager.id.0),
+                &app.admin,
+                &json!({"language": "en"}),
+            )
+            .await,
+            200,
+        )
+        .await;
+    assert_eq!(am.language, Some(fieldline_mobile_api::Language::En));
+    assert_eq!(p.manager.language, None);
+    let t = register(&app, &f, "p1", "phone").await;
+    let mut body = major_fault_body(&app);
+    body["extra_recipients"] = json!(["duty.officer@metro.example"]);
+    let m: MajorFault = app.ok(mark(&app, &f, &t, body).await, 201).await;
+    assert_eq!(m.notices.len(), 2, "{:?}", m.notices);
+    assert!(m.notices.iter().all(|n| n.kind == MailKind::MajorFaultNotice));
+    assert_eq!(relay(&app).await.actions, 2);
+    let got = sink.received();
+    assert_eq!(got.len(), 2);
+    let mut seen = Vec::new();
+    for r in &got {
+        let msg = r.parsed();
+        let subject = msg.subject().unwrap().to_string();
+        let text = msg.body_text(0).unwrap().into_owned();
+        if subject.starts_with("Major fault: ") {
+            assert_eq!(recipients(r), [email(&p.account_manager)].into());
+            assert!(
+                text.contains("Occurred at:  2026-11-20 16:40 (Asia/Shanghai)"),
+                "{text}"
+            );
+            seen.push("en");
+        } else {
+            assert!(subject.starts_with(&format!("重大故障：{}", t.number)), "{subject}");
+            let expected: BTreeSet<String> = [email(&p.manager), "duty.officer@metro.example".into()].into();
+            assert_eq!(recipients(r), expected);
+            assert!(
+                text.contains("发生时间：  2026年11月20日 16:40（Asia/Shanghai）"),
+                "{text}"
+            );
+            seen.push("zh");
+        }
+    }
+    seen.sort();
+    assert_eq!(seen, ["en", "zh"]);
+    let ids: BTreeSet<String> = got.iter().map(Received::message_id).collect();
+    assert_eq!(ids.len(), 2, "each message has its own Message-ID");
+}
+
 #[tokio::test]
 async fn a_major_fault_notice_reaches_the_account_manager_and_the_managers() {
     let sink = SmtpSink::start().await;
@@ -154,9 +213,10 @@ async fn a_major_fault_notice_reaches_the_account_manager_and_the_managers() {
         "{subject}"
     );
     let text = msg.body_text(0).unwrap();
+    // Nobody chose a language: the notice is in Chinese.
     for fact in [
         "Line 1 depot, UPS room",
-        "2026-11-20 16:40 (Asia/Shanghai)",
+        "发生时间：  2026年11月20日 16:40（Asia/Shanghai）",
         "<script>alert(1)</script> & smoke",
         "Switch to the backup feed.",
     ] {
@@ -214,15 +274,15 @@ async fn a_major_fault_notice_reaches_the_account_manager_and_the_managers() {
     assert_eq!(got.len(), 3);
     let subjects: Vec<String> = got.iter().map(|r| r.parsed().subject().unwrap().to_string()).collect();
     assert!(
-        subjects[1].starts_with(&format!("Major fault update 1: {}", t.number)),
+        subjects[1].starts_with(&format!("重大故障第 1 次更新：{}", t.number)),
         "{subjects:?}"
     );
     assert!(
-        subjects[2].starts_with(&format!("Major fault ended: {}", t.number)),
+        subjects[2].starts_with(&format!("重大故障已结束：{}", t.number)),
         "{subjects:?}"
     );
     assert!(got[1].parsed().body_text(0).unwrap().contains("Power back on line 1."));
-    assert!(got[2].parsed().body_text(0).unwrap().contains("(after 1 h 0 min)"));
+    assert!(got[2].parsed().body_text(0).unwrap().contains("（历时 1小时0分钟）"));
     for r in &got[1..] {
         assert_eq!(recipients(r), expected);
     }

@@ -97,7 +97,7 @@ async fn survey_token(app: &TestApp, t: &Ticket) -> String {
                 .split_whitespace()
                 .find(|w| w.contains("/survey/"))
                 .expect("a link");
-            return link.rsplit('/').next().unwrap().to_string();
+            return link.rsplit('/').next().unwrap().split('?').next().unwrap().to_string();
         }
     }
     panic!("no closing e-mail for {}", t.number)

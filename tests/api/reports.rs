@@ -414,6 +414,15 @@ async fn the_job_mails_each_report_once_and_catches_up_after_a_skipped_week() {
     let f = fixture(&app, "standard").await;
     set_account_manager(&app, f.customer, am.id.0).await;
     register(&app, &f, "p2", "phone").await;
+    // The manager reads English; the account manager chose no language and reads Chinese.
+    let r = app
+        .patch(
+            &format!("/api/v1/users/{}", manager.id.0),
+            &app.admin,
+            &json!({"language": "en"}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
 
     let first = run_mailing(&app).await;
     assert!(first.ran);
@@ -428,17 +437,17 @@ async fn the_job_mails_each_report_once_and_catches_up_after_a_skipped_week() {
         .collect();
     let to_manager = vec![manager.email.clone().unwrap()];
     let to_am = vec![am.email.clone().unwrap()];
-    let for_am = |s: &str| format!("{s} - customers of {}", am.display_name);
+    let for_am = |s: &str| format!("{s}（{} 负责的客户）", am.display_name);
     assert_eq!(
         sent,
         [
             ("Weekly service summary 2026-W47".to_string(), to_manager.clone()),
-            (for_am("Weekly service summary 2026-W47"), to_am.clone()),
+            (for_am("每周服务简报 2026-W47"), to_am.clone()),
             (
                 "Monthly service supervision report 2026-10".to_string(),
                 to_manager.clone()
             ),
-            (for_am("Monthly service supervision report 2026-10"), to_am.clone()),
+            (for_am("月度服务监督报告 2026-10"), to_am.clone()),
         ]
     );
     assert!(mails.iter().all(|m| m.has_html));
@@ -466,11 +475,11 @@ async fn the_job_mails_each_report_once_and_catches_up_after_a_skipped_week() {
         subjects,
         [
             "Weekly service summary 2026-W48".to_string(),
-            for_am("Weekly service summary 2026-W48"),
+            for_am("每周服务简报 2026-W48"),
             "Weekly service summary 2026-W49".to_string(),
-            for_am("Weekly service summary 2026-W49"),
+            for_am("每周服务简报 2026-W49"),
             "Monthly service supervision report 2026-11".to_string(),
-            for_am("Monthly service supervision report 2026-11"),
+            for_am("月度服务监督报告 2026-11"),
         ]
     );
     assert_eq!(run_mailing(&app).await.actions, 0);

@@ -29,19 +29,25 @@ async fn survey_app() -> TestApp {
     .await
 }
 
-/// A contact of the fixture's customer with an e-mail address.
+/// A contact of the fixture's customer with an e-mail address, who reads English.
 async fn mail_contact(app: &TestApp, f: &Fixture) -> i64 {
+    mail_contact_in(app, f, Some("en")).await
+}
+
+/// A contact with an e-mail address, in a language (None: left to the default).
+async fn mail_contact_in(app: &TestApp, f: &Fixture, language: Option<&str>) -> i64 {
+    let mut body = json!({"name": "Zhou Jie", "email": CONTACT_EMAIL});
+    if let Some(l) = language {
+        body["language"] = json!(l);
+    }
     let k: Value = app
         .ok(
-            app.post(
-                &format!("/api/v1/customers/{}/contacts", f.customer),
-                &app.admin,
-                &json!({"name": "Zhou Jie", "email": CONTACT_EMAIL}),
-            )
-            .await,
+            app.post(&format!("/api/v1/customers/{}/contacts", f.customer), &app.admin, &body)
+                .await,
             201,
         )
         .await;
+    assert_eq!(k["language"], json!(language.unwrap_or("zh")), "{k}");
     k["id"].as_i64().unwrap()
 }
 
@@ -78,10 +84,12 @@ async fn link_of(app: &TestApp, t: &Ticket) -> String {
     found.pop().unwrap()
 }
 
+/// The token of a survey link (`{public url}/survey/{token}?lang=..`).
 fn token_of(link: &str) -> String {
-    link.strip_prefix(&format!("{PUBLIC_URL}/survey/"))
-        .unwrap_or_else(|| panic!("{link} is not a survey link"))
-        .to_string()
+    let rest = link
+        .strip_prefix(&format!("{PUBLIC_URL}/survey/"))
+        .unwrap_or_else(|| panic!("{link} is not a survey link"));
+    rest.split('?').next().unwrap().to_string()
 }
 
 /// A closed ticket with an e-mail contact, and the token of its survey link.
@@ -128,6 +136,53 @@ async fn timeline(app: &TestApp, t: &Ticket) -> Vec<TicketEvent> {
         200,
     )
     .await
+}
+
+/// The closing e-mail of the ticket as sent: (subject, text part).
+async fn closing_mail(app: &TestApp, t: &Ticket) -> (String, String) {
+    relay(app).await;
+    let mut found = Vec::new();
+    for d in app.mailer.delivered() {
+        let msg = mail_parser::MessageParser::default()
+            .parse(&d.raw)
+            .expect("a parsable message");
+        let subject = msg.subject().unwrap_or_default().to_string();
+        if subject.contains(&t.number) {
+            found.push((subject, msg.body_text(0).unwrap().into_owned()));
+        }
+    }
+    assert_eq!(found.len(), 1, "one closing e-mail for {}", t.number);
+    found.pop().unwrap()
+}
+
+#[tokio::test]
+async fn the_closing_mail_is_in_the_contacts_language() {
+    let app = survey_app().await;
+    let f = fixture(&app, "gold").await;
+    for (language, subject, greeting, link_ends) in [
+        (None, "已关闭，请评价我们的服务", "尊敬的Zhou Jie：", "?lang=zh"),
+        (Some("zh"), "已关闭，请评价我们的服务", "尊敬的Zhou Jie：", "?lang=zh"),
+        (Some("en"), "is closed - how did we do?", "Dear Zhou Jie,", "?lang=en"),
+    ] {
+        let contact = mail_contact_in(&app, &f, language).await;
+        let t = ticket_for(&app, &f, Some(contact)).await;
+        close(&app, &f, &t).await;
+        let (got, text) = closing_mail(&app, &t).await;
+        assert!(got.contains(subject), "{language:?}: {got}");
+        assert!(text.starts_with(greeting), "{language:?}: {text}");
+        let link = text.lines().find(|l| l.contains("/survey/")).expect("a link").trim();
+        assert!(link.ends_with(link_ends), "{link}");
+        // Friday 16:50 in Shanghai, written for the reader.
+        let closed = if language == Some("en") {
+            "2026-11-20 16:50 (Asia/Shanghai)"
+        } else {
+            "2026年11月20日 16:50（Asia/Shanghai）"
+        };
+        assert!(text.contains(closed), "{text}");
+        // The page opens in that language and the link's token works.
+        let resp = read_link(&app, &token_of(link)).await;
+        assert_eq!(resp.status(), 200);
+    }
 }
 
 #[tokio::test]

@@ -4,11 +4,11 @@
 
 use super::Who;
 use crate::db::fault_reports::{self as store, lookups, ReportRow};
-use crate::db::major_faults::{display_name, local};
+use crate::db::major_faults::display_name;
 use crate::db::outbox::OutboxMail;
 use crate::db::tickets::TicketRow;
-use crate::db::{utc, DbConn};
-use crate::domain::major_fault::duration_words;
+use crate::db::{customers, users, utc, DbConn};
+use crate::domain::language::{self, by_language, Language};
 use crate::error::{AppError, AppResult};
 use crate::mail::{self, templates};
 use crate::service::outbox;
@@ -31,9 +31,9 @@ pub(super) fn send_by_mail(
             "revision {n} corrects this report; send that one"
         )));
     }
-    let recipients = recipients(c, r)?;
+    let mut recipients = recipients(c, r)?;
     store::claim(c, r, to, who.at)?;
-    let outbox_id = queue_report_mail(c, who, r, ticket, &recipients, id_domain)?;
+    let outbox_id = queue_report_mails(c, who, r, ticket, &mut recipients, id_domain)?;
     store::set_sent(c, r.id, who.at, who.caller.id.0, &recipients, outbox_id)
 }
 
@@ -49,6 +49,8 @@ fn recipients(c: &mut DbConn, r: &ReportRow) -> AppResult<Vec<FaultReportRecipie
                 email,
                 contact_id: None,
                 user_id: Some(UserId(am)),
+                language: users::mail_languages(c, &[am])?.get(&am).copied(),
+                outbox_id: None,
             }),
             Some((_, Some(Err(why)))) => {
                 tracing::warn!(user = am, %why, "the account manager's address cannot receive the fault report")
@@ -59,13 +61,18 @@ fn recipients(c: &mut DbConn, r: &ReportRow) -> AppResult<Vec<FaultReportRecipie
             ),
         }
     }
-    for (id, name, email) in super::content::check_contacts(c, r.customer_id, &r.contact_ids()?)? {
+    let contacts = super::content::check_contacts(c, r.customer_id, &r.contact_ids()?)?;
+    let ids: Vec<i64> = contacts.iter().map(|k| k.0).collect();
+    let languages = customers::contact_languages(c, &ids)?;
+    for (id, name, email) in contacts {
         if !out.iter().any(|o| o.email.eq_ignore_ascii_case(&email)) {
             out.push(FaultReportRecipient {
                 name,
                 email,
                 contact_id: Some(ContactId(id)),
                 user_id: None,
+                language: Some(languages.get(&id).copied().unwrap_or_default()),
+                outbox_id: None,
             });
         }
     }
@@ -79,7 +86,7 @@ fn recipients(c: &mut DbConn, r: &ReportRow) -> AppResult<Vec<FaultReportRecipie
 }
 
 /// The report's actions of one kind as the e-mail lists them.
-fn action_lines(c: &mut DbConn, r: &ReportRow) -> AppResult<[Vec<templates::ActionLine>; 2]> {
+fn action_lines(c: &mut DbConn, r: &ReportRow, lang: Language) -> AppResult<[Vec<templates::ActionLine>; 2]> {
     let actions = store::actions_of(c, &[r.id])?;
     let owners: Vec<i64> = actions.iter().filter_map(|a| a.owner_user_id).collect();
     let owner_names = lookups::names_of(c, &owners)?;
@@ -93,20 +100,21 @@ fn action_lines(c: &mut DbConn, r: &ReportRow) -> AppResult<[Vec<templates::Acti
                     (Some(u), _) => owner_names.get(&u).cloned().unwrap_or_else(|| format!("user {u}")),
                     (None, n) => n.clone().unwrap_or_default(),
                 },
-                due_date: a.due_date.to_string(),
+                due_date: language::date(a.due_date, lang),
             })
             .collect()
     };
     Ok([lines(store::CORRECTIVE), lines(store::PREVENTIVE)])
 }
 
-/// The report as the e-mail's template reads it.
+/// The report as the e-mail's template reads it, in `lang`.
 fn view(
     c: &mut DbConn,
     who: &Who,
     r: &ReportRow,
     ticket: &TicketRow,
     to: &[FaultReportRecipient],
+    lang: Language,
 ) -> AppResult<templates::FaultReportView> {
     let tz = crate::db::sla::calendar(c)?.tz;
     let customer_name = lookups::customer_name(c, r.customer_id)?;
@@ -114,17 +122,17 @@ fn view(
     let major_fault = match r.major_fault_id {
         Some(_) => lookups::major_fault_of(c, r.ticket_id)?.map(|f| templates::MajorFaultLine {
             location: f.location,
-            occurred_at: local(utc(f.occurred_at), tz),
-            ended_at: f.ended_at.map(|e| local(utc(e), tz)),
+            occurred_at: language::datetime(utc(f.occurred_at), tz, lang),
+            ended_at: f.ended_at.map(|e| language::datetime(utc(e), tz, lang)),
         }),
         None => None,
     };
-    let [corrective, preventive] = action_lines(c, r)?;
+    let [corrective, preventive] = action_lines(c, r, lang)?;
     let timeline = r
         .timeline()?
         .into_iter()
         .map(|e| templates::TimelineLine {
-            at: e.at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
+            at: language::datetime_bare(e.at, tz, lang),
             text: e.text,
         })
         .collect();
@@ -140,13 +148,13 @@ fn view(
             Some(id) => Some(display_name(c, Some(id))?),
             None => None,
         },
-        approved_at: r.approved_at.map(|t| local(utc(t), tz)),
-        issued_at: Some(local(who.at, tz)),
+        approved_at: r.approved_at.map(|t| language::datetime(utc(t), tz, lang)),
+        issued_at: Some(language::datetime(who.at, tz, lang)),
         impact_description: r.impact_description.clone(),
         customers_affected: r.customers_affected,
         sites_affected: r.sites_affected,
         assets_affected: r.assets_affected,
-        downtime: duration_words(r.downtime_minutes.into()),
+        downtime: language::duration(r.downtime_minutes.into(), lang),
         timeline,
         time_zone: tz.name().to_string(),
         root_cause: r.root_cause.clone(),
@@ -157,26 +165,58 @@ fn view(
     })
 }
 
-/// Writes the report's e-mail to the outbox: text and HTML parts, and the report as an HTML
-/// document attached.
+/// Writes the report's e-mails to the outbox, one per language its recipients read (Chinese
+/// for those without a choice): text and HTML parts, and the report as an HTML document
+/// attached. Each recipient is marked with the language and the message they were sent;
+/// returns the first message.
+fn queue_report_mails(
+    c: &mut DbConn,
+    who: &Who,
+    r: &ReportRow,
+    ticket: &TicketRow,
+    to: &mut [FaultReportRecipient],
+    id_domain: &str,
+) -> AppResult<OutboxMessageId> {
+    for p in to.iter_mut() {
+        p.language = Some(p.language.unwrap_or_default());
+    }
+    let groups = by_language(
+        to.iter()
+            .map(|p| (p.email.clone(), p.language.unwrap_or_default()))
+            .collect(),
+    );
+    let mut first = None;
+    for (lang, addresses) in groups {
+        let id = queue_report_mail(c, who, r, ticket, to, lang, addresses, id_domain)?;
+        for p in to.iter_mut().filter(|p| p.language == Some(lang)) {
+            p.outbox_id = Some(id);
+        }
+        first.get_or_insert(id);
+    }
+    first.ok_or_else(|| AppError::internal("a fault report without recipients"))
+}
+
+/// Writes one e-mail of the report, in `lang`, to `addresses`.
+#[allow(clippy::too_many_arguments)]
 fn queue_report_mail(
     c: &mut DbConn,
     who: &Who,
     r: &ReportRow,
     ticket: &TicketRow,
     to: &[FaultReportRecipient],
+    lang: Language,
+    addresses: Vec<String>,
     id_domain: &str,
 ) -> AppResult<OutboxMessageId> {
-    let view = view(c, who, r, ticket, to)?;
+    let view = view(c, who, r, ticket, to, lang)?;
     let rendered =
-        templates::fault_report(&view).map_err(|e| AppError::internal(format!("fault report template: {e}")))?;
+        templates::fault_report(&view, lang).map_err(|e| AppError::internal(format!("fault report template: {e}")))?;
     let document = mail::Attachment::new(
         "attachment",
         &rendered.filename,
         "text/html; charset=utf-8",
         rendered.document.into_bytes(),
     )?;
-    let addresses = to.iter().map(|p| p.email.clone()).collect();
     let mail = OutboxMail::new(
         id_domain,
         MailKind::FaultReport,
