@@ -299,6 +299,43 @@ mod tests {
     }
 
     #[test]
+    fn a_validation_carries_its_reason_and_params() {
+        let p = AppError::from(crate::domain::Invalid::too_long("title", 200)).problem();
+        assert_eq!(p.field.as_deref(), Some("title"));
+        assert_eq!(p.detail, "must be at most 200 characters");
+        assert_eq!(p.reason, Some(ProblemReason::TooLong));
+        assert_eq!(p.params, Some(serde_json::json!({"max": 200})));
+        let p = AppError::from(crate::domain::Invalid::not_found("customer_id", "customer", 7)).problem();
+        assert_eq!(p.reason, Some(ProblemReason::NotFound));
+        assert_eq!(p.params, Some(serde_json::json!({"id": 7})));
+        // Without a finer reason: `invalid`, no params.
+        let p = AppError::validation("x", "is wrong").problem();
+        assert_eq!(
+            (p.reason, p.params),
+            (Some(ProblemReason::Invalid), Some(serde_json::json!({})))
+        );
+        let p = AppError::validation("x", "is wrong")
+            .because(ProblemReason::Exclusive, serde_json::json!({"other": "y"}))
+            .problem();
+        assert_eq!(p.reason, Some(ProblemReason::Exclusive));
+        // Other errors carry none, and `because` leaves them as they are.
+        let p = AppError::Conflict("x".into())
+            .because(ProblemReason::Invalid, serde_json::json!({}))
+            .problem();
+        assert_eq!((p.reason, p.params), (None, None));
+    }
+
+    #[test]
+    fn every_reason_is_documented() {
+        let api = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/api.md")).unwrap();
+        for r in ProblemReason::ALL {
+            let wire = serde_json::to_value(r).unwrap();
+            assert_eq!(wire, serde_json::json!(r.as_str()));
+            assert!(api.contains(&format!("| `{r}` |")), "docs/api.md#errors lacks `{r}`");
+        }
+    }
+
+    #[test]
     fn validation_names_the_field() {
         let p = AppError::validation("latitude", "must be between -90 and 90").problem();
         assert_eq!(p.status, 422);
