@@ -404,7 +404,7 @@ impl World<'_> {
             Step::EnRoute => self.visit_step(&who, key, VisitAct::SetOff, StepData::EnRoute)?,
             Step::CheckIn => {
                 let (lat, lon) = self.places[key];
-                let at_site = Location::parse(lat, lon)?;
+                let at_site = Location::parse(lat, lon).map_err(crate::error::AppError::from)?;
                 self.visit_step(
                     &who,
                     key,
@@ -433,7 +433,7 @@ impl World<'_> {
                     kind: Some(RevisitKind::Satisfaction),
                     ..RevisitFilter::default()
                 };
-                let revisit = service::revisits::list(self.c, &who, &filter, Some(200), None)?
+                let revisit = service::revisits::list(self.c, &who, &filter, Some(100), None)?
                     .items
                     .into_iter()
                     .find(|r| r.ticket_id.map(|t| t.0) == Some(id))
