@@ -109,7 +109,7 @@ async fn the_readmes_tour_runs_as_written() {
         .collect::<Vec<_>>()
         .join("\n")
         + "\necho \"TOUR_TICKET=$TICKET\"\n";
-    let mut child = command("bash", &dir, port)
+    let child = command("bash", &dir, port)
         .args(["-euo", "pipefail", "-c", &script])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
