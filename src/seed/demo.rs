@@ -561,7 +561,8 @@ pub fn load_with_password(
                     location: Location::parse(s.lat, s.lon)?,
                 },
             )?;
-            refs.sites.insert(s.name.to_string(), (site.id.0, customer.id.0, s.lat, s.lon));
+            refs.sites
+                .insert(s.name.to_string(), (site.id.0, customer.id.0, s.lat, s.lon));
             if site.region_id.is_some() {
                 out.sites_in_region += 1;
             } else {
@@ -631,7 +632,10 @@ fn summary(l: &Loaded, live: &LiveDay, password_from_env: bool) -> String {
     for site in &l.sites_outside {
         let _ = writeln!(s, "  outside every region: {site}");
     }
-    let _ = writeln!(s, "\nThe live day, up to now (the past week's work, through the services):");
+    let _ = writeln!(
+        s,
+        "\nThe live day, up to now (the past week's work, through the services):"
+    );
     let _ = writeln!(
         s,
         "  open tickets     {:>3}  (every tier and state; {} breached), {} closed, {} cancelled",
@@ -642,7 +646,11 @@ fn summary(l: &Loaded, live: &LiveDay, password_from_env: bool) -> String {
         "  visits           {:>3}  today, {} tomorrow ({} not yet assigned)",
         live.visits_today, live.visits_tomorrow, live.unassigned_visits
     );
-    let _ = writeln!(s, "  positions        {:>3}  (the technicians' last half hour)", live.pings);
+    let _ = writeln!(
+        s,
+        "  positions        {:>3}  (the technicians' last half hour)",
+        live.pings
+    );
     let _ = writeln!(s, "  survey answers   {:>3}", live.survey_answers);
     let _ = writeln!(
         s,
@@ -652,7 +660,7 @@ fn summary(l: &Loaded, live: &LiveDay, password_from_env: bool) -> String {
     let _ = writeln!(s, "  revisits due     {:>3}", live.revisits);
     let _ = writeln!(
         s,
-        "  and an open major fault, a fault analysis report waiting for review, a callback due today"
+        "  and an open major fault, a fault analysis report waiting for review, a callback due within two hours"
     );
     s.push('\n');
     if password_from_env {
@@ -769,7 +777,13 @@ mod tests {
         let db = TempDb(std::env::temp_dir().join(format!("fieldline-demo-{}.db", uuid::Uuid::new_v4())));
         let url = format!("sqlite://{}", db.0.display());
 
-        let summary = load_with_password(&url, &crate::config::Settings::default(), "a-demo-password-for-tests", true).unwrap();
+        let summary = load_with_password(
+            &url,
+            &crate::config::Settings::default(),
+            "a-demo-password-for-tests",
+            true,
+        )
+        .unwrap();
         assert!(summary.contains("FIELDLINE_DEMO_PASSWORD"), "{summary}");
         assert!(
             summary.contains("xu.li") && summary.contains("account_manager"),
@@ -852,9 +866,14 @@ mod tests {
         let rows: i64 = before[..6].iter().sum();
         assert!(before[6] > rows, "an audit event per created row, and the live day's");
 
-        let again = load_with_password(&url, &crate::config::Settings::default(), "a-demo-password-for-tests", true)
-            .unwrap_err()
-            .to_string();
+        let again = load_with_password(
+            &url,
+            &crate::config::Settings::default(),
+            "a-demo-password-for-tests",
+            true,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(again.contains("already loaded"), "{again}");
         assert_eq!(counts(c), before, "a second load adds nothing");
     }

@@ -226,7 +226,12 @@ impl World<'_> {
     }
 
     fn apply(&mut self, p: Planned) -> anyhow::Result<()> {
-        let Planned { at, ticket: key, by, step } = p;
+        let Planned {
+            at,
+            ticket: key,
+            by,
+            step,
+        } = p;
         let what = format!("{step:?}");
         self.apply_step(at, &key, by, step)
             .map_err(|e| anyhow::anyhow!("the demo's live day, ticket `{key}`, {what} by {by}: {e}"))
@@ -756,7 +761,9 @@ fn profiles(w: &mut World<'_>, at: DateTime<Utc>) -> anyhow::Result<()> {
             w.c,
             &admin,
             id,
-            body(json!({"home_latitude": lat, "home_longitude": lon, "daily_capacity": 6, "week": week, "skills": skills}))?,
+            body(
+                json!({"home_latitude": lat, "home_longitude": lon, "daily_capacity": 6, "week": week, "skills": skills}),
+            )?,
         )?;
     }
     Ok(())
@@ -805,7 +812,9 @@ fn pings(w: &mut World<'_>) -> anyhow::Result<()> {
                 key: Some(format!("demo-{username}")),
                 hash: format!("demo-{username}"),
                 body: json!({ "pings": pings }),
-                read: |v| serde_json::from_value(v).map_err(|e| crate::error::AppError::validation("pings", e.to_string())),
+                read: |v| {
+                    serde_json::from_value(v).map_err(|e| crate::error::AppError::validation("pings", e.to_string()))
+                },
             },
         )?;
         crate::db::ping_writer::store_now(w.c, &request)?;
@@ -899,7 +908,13 @@ fn count(w: &mut World<'_>) -> anyhow::Result<()> {
         .get_result(c)?;
     let today = w.now.with_timezone(&w.tz).date_naive();
     let open: Vec<(chrono::NaiveDateTime, Option<i64>)> = visits::table
-        .filter(visits::status.ne_all(["completed", "failed", "needs_revisit", "cancelled", "declined_by_customer"]))
+        .filter(visits::status.ne_all([
+            "completed",
+            "failed",
+            "needs_revisit",
+            "cancelled",
+            "declined_by_customer",
+        ]))
         .select((visits::window_start, visits::technician_id))
         .load(c)?;
     for (start, tech) in open {

@@ -23,10 +23,11 @@ fn iso_week(d: chrono::NaiveDate) -> String {
 async fn the_demo_users_find_a_working_day_on_their_first_sign_in() {
     let app = spawn_app().await;
     let (url, settings) = (app.settings.database_url.clone(), app.settings.clone());
-    let summary = tokio::task::spawn_blocking(move || load_with_password(&url, &settings, DEFAULT_DEMO_PASSWORD, false))
-        .await
-        .unwrap()
-        .expect("the demo loads");
+    let summary =
+        tokio::task::spawn_blocking(move || load_with_password(&url, &settings, DEFAULT_DEMO_PASSWORD, false))
+            .await
+            .unwrap()
+            .expect("the demo loads");
     assert!(summary.contains("The live day"), "{summary}");
 
     // The dispatcher's board: today's visits, one at least waiting for a technician.
@@ -35,8 +36,13 @@ async fn the_demo_users_find_a_working_day_on_their_first_sign_in() {
     let board = board.as_array().expect("the board is a list");
     assert!(board.len() >= 2, "{board:?}");
     assert!(board.iter().any(|e| e["visit"]["technician_id"].is_null()), "{board:?}");
-    assert!(board.iter().any(|e| !e["visit"]["technician_id"].is_null()), "{board:?}");
-    let tomorrow = (Utc::now() + Duration::days(1)).with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
+    assert!(
+        board.iter().any(|e| !e["visit"]["technician_id"].is_null()),
+        "{board:?}"
+    );
+    let tomorrow = (Utc::now() + Duration::days(1))
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive();
     let later = get(&app, &dispatcher, &format!("/api/v1/dispatch/board?day={tomorrow}")).await;
     assert!(!later.as_array().unwrap().is_empty(), "visits tomorrow: {later}");
     let technicians = get(&app, &dispatcher, "/api/v1/technicians?limit=50").await;
@@ -47,15 +53,23 @@ async fn the_demo_users_find_a_working_day_on_their_first_sign_in() {
     let desk = get(&app, &agent, "/api/v1/tickets?open=true&limit=100").await;
     let items = desk["items"].as_array().unwrap();
     for tier in ["hotline", "remote", "onsite"] {
-        assert!(items.iter().any(|t| t["ladder_tier"] == tier), "no open ticket on {tier}");
+        assert!(
+            items.iter().any(|t| t["ladder_tier"] == tier),
+            "no open ticket on {tier}"
+        );
     }
     for status in ["new", "in_progress", "waiting_on_customer", "resolved"] {
         assert!(items.iter().any(|t| t["status"] == status), "no {status} ticket");
     }
     assert!(items.iter().any(|t| t["breached"] == true));
-    assert!(items.iter().any(|t| !t["callback_due_at"].is_null()), "a callback promised");
     assert!(
-        items.iter().all(|t| t["title"].as_str().unwrap().chars().any(|c| c > '\u{2e80}')),
+        items.iter().any(|t| !t["callback_due_at"].is_null()),
+        "a callback promised"
+    );
+    assert!(
+        items
+            .iter()
+            .all(|t| t["title"].as_str().unwrap().chars().any(|c| c > '\u{2e80}')),
         "titles in Chinese"
     );
 
@@ -77,12 +91,21 @@ async fn the_demo_users_find_a_working_day_on_their_first_sign_in() {
     // A fault analysis report waiting for review, revisits due this week, upcoming inspections.
     let reports = get(&app, &supervisor, "/api/v1/fault-reports").await;
     assert!(
-        reports["items"].as_array().unwrap().iter().any(|r| r["status"] == "submitted"),
+        reports["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["status"] == "submitted"),
         "{reports}"
     );
     let today = Utc::now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
     let week_end = today + Duration::days(6);
-    let revisits = get(&app, &supervisor, &format!("/api/v1/revisits?status=due&due_by={week_end}")).await;
+    let revisits = get(
+        &app,
+        &supervisor,
+        &format!("/api/v1/revisits?status=due&due_by={week_end}"),
+    )
+    .await;
     assert!(revisits["total"].as_i64().unwrap() > 0, "{revisits}");
     let inspections = get(&app, &supervisor, "/api/v1/inspections").await;
     assert!(inspections["total"].as_i64().unwrap() > 0, "{inspections}");
@@ -91,7 +114,12 @@ async fn the_demo_users_find_a_working_day_on_their_first_sign_in() {
     let manager = signed_in(&app, "lin.tao").await;
     let (mut closed, mut answers) = (0, 0);
     for day in [today - Duration::days(7), today] {
-        let r = get(&app, &manager, &format!("/api/v1/reports/service/weekly?week={}", iso_week(day))).await;
+        let r = get(
+            &app,
+            &manager,
+            &format!("/api/v1/reports/service/weekly?week={}", iso_week(day)),
+        )
+        .await;
         closed += r["tickets"]["closed"].as_i64().unwrap();
         answers += r["satisfaction"]
             .as_array()

@@ -75,13 +75,20 @@ async fn the_readmes_tour_runs_as_written() {
 
     // The first block: the demo, then the service in the background.
     let first = localize(&blocks[0], port);
-    let (demo, serve): (Vec<&str>, Vec<&str>) = first.lines().filter(|l| !l.trim().is_empty()).partition(|l| !l.ends_with(" serve"));
+    let (demo, serve): (Vec<&str>, Vec<&str>) = first
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .partition(|l| !l.ends_with(" serve"));
     assert_eq!(serve.len(), 1, "the first block starts the service: {first}");
     let out = command("bash", &dir, port)
         .args(["-euo", "pipefail", "-c", &demo.join("\n")])
         .output()
         .expect("bash runs");
-    assert!(out.status.success(), "the demo: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "the demo: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let _server = Server(
         command("bash", &dir, port)
             .args(["-c", &format!("exec {}", serve[0])])
@@ -94,7 +101,12 @@ async fn the_readmes_tour_runs_as_written() {
     let base = format!("http://127.0.0.1:{port}");
     let mut up = false;
     for _ in 0..300 {
-        if http.get(format!("{base}/health")).send().await.is_ok_and(|r| r.status().is_success()) {
+        if http
+            .get(format!("{base}/health"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
             up = true;
             break;
         }
@@ -115,7 +127,10 @@ async fn the_readmes_tour_runs_as_written() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("bash runs");
-    let status = tokio::task::spawn_blocking(move || child.wait_with_output()).await.unwrap().unwrap();
+    let status = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
     let (stdout, stderr) = (
         String::from_utf8_lossy(&status.stdout).to_string(),
         String::from_utf8_lossy(&status.stderr).to_string(),
