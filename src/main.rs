@@ -119,7 +119,9 @@ async fn main() -> anyhow::Result<()> {
             let url = database_url.unwrap_or_else(|| settings.database_url.clone());
             match scale {
                 None => {
-                    let summary = tokio::task::spawn_blocking(move || fieldline::seed::demo::load(&url)).await??;
+                    let settings = settings.clone();
+                    let summary =
+                        tokio::task::spawn_blocking(move || fieldline::seed::demo::load(&url, &settings)).await??;
                     println!("{summary}");
                 }
                 Some(n) => {

@@ -100,6 +100,12 @@ fn write_group(c: &mut DbConn, group: &[(PingRequest, oneshot::Sender<Answer>)])
     })
 }
 
+/// Stores one request's positions in a transaction of its own, without the writing thread (for
+/// the demo's data, written before any service runs).
+pub fn store_now(c: &mut DbConn, r: &PingRequest) -> Answer {
+    write(c, |c| one(c, r))
+}
+
 fn one(c: &mut DbConn, r: &PingRequest) -> Answer {
     idempotency::answer_once(c, r.user, &r.idempotency_key, &r.request_hash, r.now, |c| {
         let last = positions::store_pings(c, r.user, &r.pings, r.now)?;

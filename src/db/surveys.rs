@@ -176,6 +176,17 @@ pub fn link(c: &mut DbConn, jti: &str, ticket_id: i64) -> AppResult<Option<LinkR
         .optional()?)
 }
 
+/// The `jti`, issue and expiry time of a ticket's newest survey link (the demo data answers some
+/// surveys through it, as the customer would).
+pub fn newest_link(c: &mut DbConn, ticket_id: i64) -> AppResult<Option<(String, NaiveDateTime, NaiveDateTime)>> {
+    Ok(survey_links::table
+        .filter(survey_links::ticket_id.eq(ticket_id))
+        .order(survey_links::id.desc())
+        .select((survey_links::jti, survey_links::issued_at, survey_links::expires_at))
+        .first(c)
+        .optional()?)
+}
+
 /// Marks an unused link used; false when it was used meanwhile.
 pub fn use_link(c: &mut DbConn, id: i64, at: DateTime<Utc>) -> AppResult<bool> {
     let claimed = diesel::update(

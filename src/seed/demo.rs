@@ -1,5 +1,6 @@
 //! Command-line data tasks: creating a user, and the demo data set.
 
+use super::live::{LiveDay, Refs};
 use crate::db::audit::Actor;
 use crate::db::customers::{ContactFields, CustomerFields};
 use crate::db::regions::RegionFields;
@@ -70,23 +71,23 @@ struct RegionSpec {
 #[rustfmt::skip]
 const REGIONS: &[RegionSpec] = &[
     RegionSpec {
-        name: "Hangzhou Central (urban)",
+        name: "杭州主城区（城区）",
         class: RegionClass::Urban,
         ring: &[(120.08, 30.21), (120.17, 30.20), (120.25, 30.22), (120.25, 30.33), (120.16, 30.33), (120.08, 30.31)],
     },
     RegionSpec {
-        name: "Yuhang (rural)",
+        name: "余杭（郊区）",
         class: RegionClass::Rural,
         ring: &[(119.85, 30.21), (120.08, 30.21), (120.08, 30.31), (120.16, 30.33), (120.25, 30.33), (120.40, 30.33),
                 (120.40, 30.55), (119.85, 30.55)],
     },
     RegionSpec {
-        name: "Xiaoshan (rural)",
+        name: "萧山（郊区）",
         class: RegionClass::Rural,
         ring: &[(120.25, 30.22), (120.25, 30.33), (120.55, 30.33), (120.55, 29.95), (120.17, 29.95), (120.17, 30.20)],
     },
     RegionSpec {
-        name: "Fuyang (rural)",
+        name: "富阳（郊区）",
         class: RegionClass::Rural,
         ring: &[(119.85, 29.95), (120.17, 29.95), (120.17, 30.20), (120.08, 30.21), (119.85, 30.21)],
     },
@@ -111,16 +112,18 @@ const fn user(username: &'static str, display_name: &'static str, role: Role, ph
 /// Staff of every role; the e-mail address is `<username>@example.com`.
 #[rustfmt::skip]
 const USERS: &[UserSpec] = &[
-    user("chen.jing", "Chen Jing", Role::Admin, "+86 138 5710 0101"),
-    user("wang.fang", "Wang Fang", Role::Agent, "+86 138 5710 0102"),
-    user("li.na", "Li Na", Role::Agent, "+86 138 5710 0103"),
-    user("zhao.lei", "Zhao Lei", Role::RemoteEngineer, "+86 138 5710 0104"),
-    user("sun.hao", "Sun Hao", Role::Dispatcher, "+86 138 5710 0105"),
-    user("liu.yang", "Liu Yang", Role::Technician, "+86 139 5710 0201"),
-    user("zhang.wei", "Zhang Wei", Role::Technician, "+86 139 5710 0202"),
-    user("huang.jun", "Huang Jun", Role::Supervisor, "+86 138 5710 0106"),
-    user("xu.li", "Xu Li", Role::AccountManager, "+86 138 5710 0107"),
-    user("lin.tao", "Lin Tao", Role::Manager, "+86 138 5710 0108"),
+    user("chen.jing", "陈静", Role::Admin, "+86 138 5710 0101"),
+    user("wang.fang", "王芳", Role::Agent, "+86 138 5710 0102"),
+    user("li.na", "李娜", Role::Agent, "+86 138 5710 0103"),
+    user("zhao.lei", "赵磊", Role::RemoteEngineer, "+86 138 5710 0104"),
+    user("sun.hao", "孙浩", Role::Dispatcher, "+86 138 5710 0105"),
+    user("liu.yang", "刘洋", Role::Technician, "+86 139 5710 0201"),
+    user("zhang.wei", "张伟", Role::Technician, "+86 139 5710 0202"),
+    user("huang.jun", "黄军", Role::Supervisor, "+86 138 5710 0106"),
+    user("xu.li", "徐丽", Role::AccountManager, "+86 138 5710 0107"),
+    user("lin.tao", "林涛", Role::Manager, "+86 138 5710 0108"),
+    user("zhou.bin", "周斌", Role::Technician, "+86 139 5710 0203"),
+    user("wu.di", "吴迪", Role::Technician, "+86 139 5710 0204"),
 ];
 
 struct CustomerSpec {
@@ -179,177 +182,177 @@ const fn asset(
     }
 }
 
-const CENTRAL: Option<&str> = Some("Hangzhou Central (urban)");
-const YUHANG: Option<&str> = Some("Yuhang (rural)");
-const XIAOSHAN: Option<&str> = Some("Xiaoshan (rural)");
-const FUYANG: Option<&str> = Some("Fuyang (rural)");
+const CENTRAL: Option<&str> = Some("杭州主城区（城区）");
+const YUHANG: Option<&str> = Some("余杭（郊区）");
+const XIAOSHAN: Option<&str> = Some("萧山（郊区）");
+const FUYANG: Option<&str> = Some("富阳（郊区）");
 
 #[rustfmt::skip]
 const CUSTOMERS: &[CustomerSpec] = &[
     CustomerSpec {
-        name: "Qiantang Grid Power Supply Co.",
+        name: "钱塘电网供电有限公司",
         tier: Tier::Platinum,
         contacts: &[
-            contact("Zhou Qiang", "+86 571 8705 1200", "zhou.qiang@example.com"),
-            contact("Ma Lin", "+86 139 0651 2277", "ma.lin@example.com"),
+            contact("周强", "+86 571 8705 1200", "zhou.qiang@example.com"),
+            contact("马琳", "+86 139 0651 2277", "ma.lin@example.com"),
         ],
         sites: &[
             SiteSpec {
-                name: "Grid Dispatch and Control Centre",
-                address: "No. 219 Moganshan Road, Gongshu District, Hangzhou",
+                name: "电网调度控制中心",
+                address: "杭州市拱墅区莫干山路219号",
                 lat: 30.2860, lon: 120.1530, region: CENTRAL,
                 assets: &[
-                    asset("Huawei UPS5000-E 400 kVA modular UPS", "HW-UPS5KE-0412876", 20, 30, 3),
-                    asset("Vertiv Liebert PEX4 precision air conditioner 45 kW", "VT-PEX4-2207731", 50, 21, 3),
-                    asset("Huawei CloudEngine S6730-H core switch", "HW-S6730H-5566102", 8, 14, 5),
+                    asset("华为 UPS5000-E 400 kVA 模块化UPS", "HW-UPS5KE-0412876", 20, 30, 3),
+                    asset("维谛 Liebert PEX4 45 kW 精密空调", "VT-PEX4-2207731", 50, 21, 3),
+                    asset("华为 CloudEngine S6730-H 核心交换机", "HW-S6730H-5566102", 8, 14, 5),
                 ],
             },
             SiteSpec {
-                name: "Liangzhu 220 kV Substation",
-                address: "No. 9 Liangmu Road, Liangzhu Street, Yuhang District, Hangzhou",
+                name: "良渚220千伏变电站",
+                address: "杭州市余杭区良渚街道良睦路9号",
                 lat: 30.3740, lon: 120.0350, region: YUHANG,
                 assets: &[
-                    asset("ABB UniGear ZS1 12 kV switchgear", "ABB-ZS1-1608832", 96, 60, 5),
-                    asset("ABB REF615 feeder protection relay", "ABB-REF615-3391042", 30, 30, 5),
+                    asset("ABB UniGear ZS1 12 kV 开关柜", "ABB-ZS1-1608832", 96, 60, 5),
+                    asset("ABB REF615 馈线保护装置", "ABB-REF615-3391042", 30, 30, 5),
                 ],
             },
             SiteSpec {
-                name: "Xin'anjiang Hydro Control Room",
-                address: "No. 1 Xin'an East Road, Xin'anjiang Street, Jiande, Hangzhou",
+                name: "新安江水电站控制室",
+                address: "杭州市建德市新安江街道新安东路1号",
                 lat: 29.4850, lon: 119.2880, region: None,
-                assets: &[asset("Cummins C1100D5 diesel generator set 1100 kVA", "CUM-C1100-7720145", 64, 45, 2)],
+                assets: &[asset("康明斯 C1100D5 1100 kVA 柴油发电机组", "CUM-C1100-7720145", 64, 45, 2)],
             },
         ],
     },
     CustomerSpec {
-        name: "Hangzhou West Lake Hospital",
+        name: "杭州西湖医院",
         tier: Tier::Diamond,
         contacts: &[
-            contact("Shen Yu", "+86 571 8723 6000", "shen.yu@example.com"),
-            contact("Qian Hui", "+86 137 5800 4312", "qian.hui@example.com"),
+            contact("沈瑜", "+86 571 8723 6000", "shen.yu@example.com"),
+            contact("钱慧", "+86 137 5800 4312", "qian.hui@example.com"),
         ],
         sites: &[
             SiteSpec {
-                name: "Main Campus, Building 3 Plant Room",
-                address: "No. 88 Qingchun Road, Shangcheng District, Hangzhou",
+                name: "总院3号楼设备机房",
+                address: "杭州市上城区庆春路88号",
                 lat: 30.2590, lon: 120.1780, region: CENTRAL,
                 assets: &[
-                    asset("Carrier AquaEdge 19DV water-cooled chiller 1500 kW", "CAR-19DV-4410273", 40, 30, 3),
-                    asset("Schneider Electric Galaxy VX 500 kVA UPS", "SE-GVX500-118204", 14, 20, 5),
-                    asset("Siemens SIVACON S8 low-voltage switchboard", "SIE-S8-0066310", 110, 60, 5),
+                    asset("开利 AquaEdge 19DV 1500 kW 水冷冷水机组", "CAR-19DV-4410273", 40, 30, 3),
+                    asset("施耐德电气 Galaxy VX 500 kVA UPS", "SE-GVX500-118204", 14, 20, 5),
+                    asset("西门子 SIVACON S8 低压配电柜", "SIE-S8-0066310", 110, 60, 5),
                 ],
             },
             SiteSpec {
-                name: "Xiaoshan Branch Hospital",
-                address: "No. 728 Yucai North Road, Xiaoshan District, Hangzhou",
+                name: "萧山分院",
+                address: "杭州市萧山区育才北路728号",
                 lat: 30.1750, lon: 120.2680, region: XIAOSHAN,
                 assets: &[
-                    asset("Vertiv Liebert EXM 160 kVA UPS", "VT-EXM160-1608821", 5, 10, 3),
-                    asset("Midea CCWE magnetic-bearing centrifugal chiller 1000 kW", "MD-CCWE-3300917", 26, 35, 3),
+                    asset("维谛 Liebert EXM 160 kVA UPS", "VT-EXM160-1608821", 5, 10, 3),
+                    asset("美的 CCWE 1000 kW 磁悬浮离心式冷水机组", "MD-CCWE-3300917", 26, 35, 3),
                 ],
             },
         ],
     },
     CustomerSpec {
-        name: "Tianmu Commercial Bank",
+        name: "天目商业银行",
         tier: Tier::Gold,
-        contacts: &[contact("Gao Ming", "+86 571 8688 3000", "gao.ming@example.com")],
+        contacts: &[contact("高明", "+86 571 8688 3000", "gao.ming@example.com")],
         sites: &[
             SiteSpec {
-                name: "Wulin Branch",
-                address: "No. 310 Yan'an Road, Shangcheng District, Hangzhou",
+                name: "武林支行",
+                address: "杭州市上城区延安路310号",
                 lat: 30.2700, lon: 120.1640, region: CENTRAL,
                 assets: &[
                     asset("APC Smart-UPS SRT 10 kVA", "APC-SRT10K-9035517", 44, 7, 3),
-                    asset("H3C S5130S-28P-EI access switch", "H3C-S5130-2107734", 70, 7, 3),
+                    asset("新华三 S5130S-28P-EI 接入交换机", "H3C-S5130-2107734", 70, 7, 3),
                 ],
             },
             SiteSpec {
-                name: "Wen'er Road Branch",
-                address: "No. 858 Wen'er Road, Xihu District, Hangzhou",
+                name: "文二路支行",
+                address: "杭州市西湖区文二路858号",
                 lat: 30.2860, lon: 120.1080, region: CENTRAL,
                 assets: &[asset("APC Smart-UPS SRT 6 kVA", "APC-SRT6K-9041208", 11, 7, 3)],
             },
             SiteSpec {
-                name: "Linping Data Centre",
-                address: "No. 1 Jinhong Road, Linping District, Hangzhou",
+                name: "临平数据中心",
+                address: "杭州市临平区金宏路1号",
                 lat: 30.4210, lon: 120.3010, region: YUHANG,
                 assets: &[
-                    asset("Huawei UPS5000-H 800 kVA modular UPS", "HW-UPS5KH-7781236", 18, 45, 5),
-                    asset("Huawei CloudEngine 16808 core switch", "HW-CE16808-0031928", 18, 45, 5),
-                    asset("Vertiv Liebert PDX precision air conditioner 60 kW", "VT-PDX60-6003374", 62, 30, 3),
+                    asset("华为 UPS5000-H 800 kVA 模块化UPS", "HW-UPS5KH-7781236", 18, 45, 5),
+                    asset("华为 CloudEngine 16808 核心交换机", "HW-CE16808-0031928", 18, 45, 5),
+                    asset("维谛 Liebert PDX 60 kW 精密空调", "VT-PDX60-6003374", 62, 30, 3),
                 ],
             },
         ],
     },
     CustomerSpec {
-        name: "Xinghe Precision Machinery Co.",
+        name: "星河精密机械有限公司",
         tier: Tier::Silver,
         contacts: &[
-            contact("Jiang Tao", "+86 571 6331 2088", "jiang.tao@example.com"),
-            contact("Fang Li", "+86 135 8801 7621", "fang.li@example.com"),
+            contact("江涛", "+86 571 6331 2088", "jiang.tao@example.com"),
+            contact("方莉", "+86 135 8801 7621", "fang.li@example.com"),
         ],
         sites: &[
             SiteSpec {
-                name: "Yinhu Plant",
-                address: "No. 18 Jinqiao North Road, Yinhu Street, Fuyang District, Hangzhou",
+                name: "银湖工厂",
+                address: "杭州市富阳区银湖街道金桥北路18号",
                 lat: 30.0750, lon: 120.0090, region: FUYANG,
                 assets: &[
-                    asset("ABB ACS880 variable-frequency drive 250 kW", "ABB-ACS880-5521907", 34, 20, 2),
-                    asset("Atlas Copco GA 90 VSD air compressor", "AC-GA90-API811204", 9, 15, 3),
-                    asset("Schneider Electric Premset 12 kV switchgear", "SE-PREM-4420318", 75, 40, 5),
+                    asset("ABB ACS880 250 kW 变频器", "ABB-ACS880-5521907", 34, 20, 2),
+                    asset("阿特拉斯·科普柯 GA 90 VSD 空压机", "AC-GA90-API811204", 9, 15, 3),
+                    asset("施耐德电气 Premset 12 kV 开关柜", "SE-PREM-4420318", 75, 40, 5),
                 ],
             },
             SiteSpec {
-                name: "Dongzhou Warehouse",
-                address: "No. 66 Dongzhou Road, Dongzhou Street, Fuyang District, Hangzhou",
+                name: "东洲仓库",
+                address: "杭州市富阳区东洲街道东洲路66号",
                 lat: 30.0550, lon: 120.0600, region: FUYANG,
-                assets: &[asset("Daikin VRV IV outdoor unit 40 HP", "DK-VRV4-8830125", 28, 14, 3)],
+                assets: &[asset("大金 VRV IV 40 匹多联机室外机", "DK-VRV4-8830125", 28, 14, 3)],
             },
         ],
     },
     CustomerSpec {
-        name: "Xiaoshan Hongda Auto Parts Co.",
+        name: "萧山宏达汽车零部件有限公司",
         tier: Tier::Silver,
-        contacts: &[contact("Wu Gang", "+86 571 8287 5510", "wu.gang@example.com")],
+        contacts: &[contact("吴刚", "+86 571 8287 5510", "wu.gang@example.com")],
         sites: &[SiteSpec {
-            name: "Development Zone Plant",
-            address: "No. 1288 Jianshe 2nd Road, Xiaoshan Economic and Technological Development Zone, Hangzhou",
+            name: "开发区工厂",
+            address: "杭州市萧山经济技术开发区建设二路1288号",
             lat: 30.2150, lon: 120.3050, region: XIAOSHAN,
             assets: &[
-                asset("Siemens SINAMICS G120 drive cabinet", "SIE-G120-7714402", 38, 25, 2),
-                asset("Vertiv Liebert NXr 60 kVA UPS", "VT-NXR60-6017740", 3, 10, 3),
+                asset("西门子 SINAMICS G120 变频柜", "SIE-G120-7714402", 38, 25, 2),
+                asset("维谛 Liebert NXr 60 kVA UPS", "VT-NXR60-6017740", 3, 10, 3),
             ],
         }],
     },
     CustomerSpec {
-        name: "Shuguang Experimental Middle School",
+        name: "曙光实验中学",
         tier: Tier::Standard,
-        contacts: &[contact("Tang Xiaoyan", "+86 571 8517 3626", "tang.xiaoyan@example.com")],
+        contacts: &[contact("唐晓燕", "+86 571 8517 3626", "tang.xiaoyan@example.com")],
         sites: &[SiteSpec {
-            name: "Main Campus",
-            address: "No. 60 Shuguang Road, Xihu District, Hangzhou",
+            name: "主校区",
+            address: "杭州市西湖区曙光路60号",
             lat: 30.2720, lon: 120.1450, region: CENTRAL,
             assets: &[
-                asset("Ruijie RG-S5750C-28GT4XS-H switch", "RJ-S5750-G1TQ8820", 48, 10, 3),
-                asset("Gree GMV6 VRF outdoor unit 24 HP", "GR-GMV6-2408817", 16, 20, 3),
+                asset("锐捷 RG-S5750C-28GT4XS-H 交换机", "RJ-S5750-G1TQ8820", 48, 10, 3),
+                asset("格力 GMV6 24 匹多联机室外机", "GR-GMV6-2408817", 16, 20, 3),
             ],
         }],
     },
     CustomerSpec {
-        name: "Lakeview Garden Hotel",
+        name: "湖景花园酒店",
         tier: Tier::Standard,
         contacts: &[
-            contact("He Ping", "+86 571 8799 8888", "he.ping@example.com"),
-            contact("Yu Jie", "+86 186 5712 3409", "yu.jie@example.com"),
+            contact("何平", "+86 571 8799 8888", "he.ping@example.com"),
+            contact("于洁", "+86 186 5712 3409", "yu.jie@example.com"),
         ],
         sites: &[SiteSpec {
-            name: "Hotel Main Building",
-            address: "No. 2 Beishan Street, Xihu District, Hangzhou",
+            name: "酒店主楼",
+            address: "杭州市西湖区北山街2号",
             lat: 30.2600, lon: 120.1500, region: CENTRAL,
             assets: &[
-                asset("Trane CenTraVac CVHE centrifugal chiller 1200 kW", "TR-CVHE-L1604477", 84, 30, 5),
-                asset("Cummins C500D5 diesel generator set 500 kVA", "CUM-C500-7731098", 22, 30, 2),
+                asset("特灵 CenTraVac CVHE 1200 kW 离心式冷水机组", "TR-CVHE-L1604477", 84, 30, 5),
+                asset("康明斯 C500D5 500 kVA 柴油发电机组", "CUM-C500-7731098", 22, 30, 2),
             ],
         }],
     },
@@ -363,10 +366,10 @@ fn demo_password() -> (String, bool) {
     }
 }
 
-/// Loads the demo data set; returns a summary to print.
-pub fn load(url: &str) -> anyhow::Result<String> {
+/// Loads the demo data set, with its live day up to now; returns a summary to print.
+pub fn load(url: &str, settings: &crate::config::Settings) -> anyhow::Result<String> {
     let (password, from_env) = demo_password();
-    load_with_password(url, &password, from_env)
+    load_with_password(url, settings, &password, from_env)
 }
 
 fn region_exists(c: &mut DbConn, name: &str) -> anyhow::Result<bool> {
@@ -447,16 +450,32 @@ fn asset_dates(a: &AssetSpec, today: NaiveDate) -> anyhow::Result<(NaiveDate, Na
     Ok((purchase, acceptance, warranty_end))
 }
 
-fn load_with_password(url: &str, password: &str, from_env: bool) -> anyhow::Result<String> {
+/// Loads the demo data set with this password for every demo user (`from_env`: the password
+/// came from `FIELDLINE_DEMO_PASSWORD`, so the summary does not print it).
+pub fn load_with_password(
+    url: &str,
+    settings: &crate::config::Settings,
+    password: &str,
+    from_env: bool,
+) -> anyhow::Result<String> {
     validate::password(DEMO_PASSWORD_VAR, password)?;
+    let tz: chrono_tz::Tz = settings
+        .time_zone
+        .parse()
+        .map_err(|e| anyhow::anyhow!("FIELDLINE_TIME_ZONE: {e}"))?;
     let pool = crate::db::connect(url, 1)?;
     let mut conn = pool.get()?;
     let c = &mut *conn;
     check_not_loaded(c)?;
 
-    // To the microsecond, as both databases store it (and as the API's clock gives it).
+    // To the microsecond, as both databases store it (and as the API's clock gives it). The
+    // people, customers and sites are made a little earlier than the live day's first step.
     let now = crate::clock::Clock::System.now();
-    let actor = Actor::system(now);
+    let then = now - chrono::Duration::days(9);
+    let actor = Actor::system(then);
+    crate::service::sla::ensure_default_policies(c, &actor)?;
+    crate::service::sla::ensure_calendar(c, &actor, tz)?;
+    let mut refs = Refs::default();
     let today = now.date_naive();
     let mut out = Loaded::default();
 
@@ -500,6 +519,7 @@ fn load_with_password(url: &str, password: &str, from_env: bool) -> anyhow::Resu
         if u.role == Role::AccountManager && account_manager.is_none() {
             account_manager = Some(user.id.0);
         }
+        refs.users.insert(u.username.to_string(), (user.id.0, u.role));
         out.users.push((user.username, user.role));
     }
     let account_manager = account_manager.ok_or_else(|| anyhow::anyhow!("the demo data set has no account manager"))?;
@@ -519,7 +539,7 @@ fn load_with_password(url: &str, password: &str, from_env: bool) -> anyhow::Resu
             None => out.customers_by_tier.push((cs.tier, 1)),
         }
         for k in cs.contacts {
-            crate::service::customers::add_contact_as(
+            let contact = crate::service::customers::add_contact_as(
                 c,
                 &actor,
                 customer.id.0,
@@ -530,6 +550,7 @@ fn load_with_password(url: &str, password: &str, from_env: bool) -> anyhow::Resu
                     language: fieldline_mobile_api::Language::Zh,
                 },
             )?;
+            refs.contacts.insert(k.name.to_string(), contact.id.0);
             out.contacts += 1;
         }
         for s in cs.sites {
@@ -543,6 +564,8 @@ fn load_with_password(url: &str, password: &str, from_env: bool) -> anyhow::Resu
                     location: Location::parse(s.lat, s.lon)?,
                 },
             )?;
+            refs.sites
+                .insert(s.name.to_string(), (site.id.0, customer.id.0, s.lat, s.lon));
             if site.region_id.is_some() {
                 out.sites_in_region += 1;
             } else {
@@ -550,7 +573,7 @@ fn load_with_password(url: &str, password: &str, from_env: bool) -> anyhow::Resu
             }
             for a in s.assets {
                 let (purchase, acceptance, warranty_end) = asset_dates(a, today)?;
-                crate::service::sites::create_asset_as(
+                let made = crate::service::sites::create_asset_as(
                     c,
                     &actor,
                     AssetFields {
@@ -562,6 +585,7 @@ fn load_with_password(url: &str, password: &str, from_env: bool) -> anyhow::Resu
                         warranty_end: Some(warranty_end),
                     },
                 )?;
+                refs.assets.insert(a.serial.to_string(), made.id.0);
                 out.assets += 1;
                 if warranty_end < today {
                     out.assets_out_of_warranty += 1;
@@ -569,10 +593,11 @@ fn load_with_password(url: &str, password: &str, from_env: bool) -> anyhow::Resu
             }
         }
     }
-    Ok(summary(&out, from_env))
+    let live = super::live::load(c, &refs, settings, now)?;
+    Ok(summary(&out, &live, from_env))
 }
 
-fn summary(l: &Loaded, password_from_env: bool) -> String {
+fn summary(l: &Loaded, live: &LiveDay, password_from_env: bool) -> String {
     let mut s = String::from("Loaded the demo data set (Hangzhou):\n");
     let tiers: Vec<String> = Tier::ALL
         .iter()
@@ -610,6 +635,36 @@ fn summary(l: &Loaded, password_from_env: bool) -> String {
     for site in &l.sites_outside {
         let _ = writeln!(s, "  outside every region: {site}");
     }
+    let _ = writeln!(
+        s,
+        "\nThe live day, up to now (the past week's work, through the services):"
+    );
+    let _ = writeln!(
+        s,
+        "  open tickets     {:>3}  (every tier and state; {} breached), {} closed, {} cancelled",
+        live.open_tickets, live.breached_open, live.closed_tickets, live.cancelled_tickets
+    );
+    let _ = writeln!(
+        s,
+        "  visits           {:>3}  today, {} tomorrow ({} not yet assigned)",
+        live.visits_today, live.visits_tomorrow, live.unassigned_visits
+    );
+    let _ = writeln!(
+        s,
+        "  positions        {:>3}  (the technicians' last half hour)",
+        live.pings
+    );
+    let _ = writeln!(s, "  survey answers   {:>3}", live.survey_answers);
+    let _ = writeln!(
+        s,
+        "  inspections      {:>3}  upcoming, from {} inspection plans",
+        live.inspections, live.inspection_plans
+    );
+    let _ = writeln!(s, "  revisits due     {:>3}", live.revisits);
+    let _ = writeln!(
+        s,
+        "  and an open major fault, a fault analysis report waiting for review, a callback due within two hours"
+    );
     s.push('\n');
     if password_from_env {
         let _ = writeln!(s, "Demo users (password: the value of {DEMO_PASSWORD_VAR}):");
@@ -725,7 +780,13 @@ mod tests {
         let db = TempDb(std::env::temp_dir().join(format!("fieldline-demo-{}.db", uuid::Uuid::new_v4())));
         let url = format!("sqlite://{}", db.0.display());
 
-        let summary = load_with_password(&url, "a-demo-password-for-tests", true).unwrap();
+        let summary = load_with_password(
+            &url,
+            &crate::config::Settings::default(),
+            "a-demo-password-for-tests",
+            true,
+        )
+        .unwrap();
         assert!(summary.contains("FIELDLINE_DEMO_PASSWORD"), "{summary}");
         assert!(
             summary.contains("xu.li") && summary.contains("account_manager"),
@@ -806,11 +867,16 @@ mod tests {
         // Every row was written through the db functions, each with its audit event.
         let before = counts(c);
         let rows: i64 = before[..6].iter().sum();
-        assert_eq!(before[6], rows, "one audit event per created row");
+        assert!(before[6] > rows, "an audit event per created row, and the live day's");
 
-        let again = load_with_password(&url, "a-demo-password-for-tests", true)
-            .unwrap_err()
-            .to_string();
+        let again = load_with_password(
+            &url,
+            &crate::config::Settings::default(),
+            "a-demo-password-for-tests",
+            true,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(again.contains("already loaded"), "{again}");
         assert_eq!(counts(c), before, "a second load adds nothing");
     }
