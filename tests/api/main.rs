@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod closure;
 mod console;
+mod console_quotes;
 mod customers;
 mod dispatch;
 mod errors;
