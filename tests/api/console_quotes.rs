@@ -90,8 +90,7 @@ async fn a_hotline_agent_records_the_customers_approval_of_a_quote_in_chinese() 
     b.click(&format!(r#"{form} button[type="submit"]"#)).await;
     b.shown(&format!(r#"{form} .field-error[data-field="approved_by"]"#))
         .await;
-    b.fill(&format!(r#"{form} input[name="approved_by"]"#), "王芳")
-        .await;
+    b.fill(&format!(r#"{form} input[name="approved_by"]"#), "王芳").await;
     b.select(&format!(r#"{form} select[name="via"]"#), "phone").await;
     b.click(&format!(r#"{form} button[type="submit"]"#)).await;
     b.shown(&format!(
