@@ -1395,6 +1395,10 @@ pub struct Visit {
     pub required_skill: Option<String>,
     pub required_level: i32,
     pub technician_id: Option<UserId>,
+    /// The technician's display name, in the office's reads of visits (`GET /api/v1/visits`,
+    /// `GET /api/v1/visits/{id}`); absent elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub technician_name: Option<String>,
     pub status: VisitStatus,
     /// Changes with every update; send it back in `If-Match` (the `ETag` header carries it too).
     pub version: i32,

@@ -118,6 +118,31 @@ pub async fn create_visit(
     Ok(HttpResponse::Created().json(out))
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct VisitQuery {
+    /// The ticket whose visits to list.
+    pub ticket_id: i64,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// The visits of a ticket, newest first, with their technicians' names: for whoever may read the
+/// ticket and visits (a technician, only the visits given to them).
+#[utoipa::path(get, path = "/api/v1/visits", tag = "dispatch", security(("bearer" = [])), params(VisitQuery),
+    responses((status = 200, body = Page<Visit>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn list_visits(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    q: Query<VisitQuery>,
+) -> AppResult<HttpResponse> {
+    let (q, who) = (q.0, who(&user, &state));
+    let out = run(&state, move |c, _| {
+        visits::of_ticket(c, &who, q.ticket_id, (q.limit, q.offset))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
 /// One visit (office staff, or its technician); its `ETag` is the version.
 #[utoipa::path(get, path = "/api/v1/visits/{id}", tag = "dispatch", security(("bearer" = [])),
     params(("id" = i64, Path, description = "visit id")),

@@ -385,7 +385,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::get().to(dispatch::list_duty))
                     .route(web::post().to(dispatch::add_duty)),
             )
-            .service(resource("/visits").route(web::post().to(dispatch::create_visit)))
+            .service(
+                resource("/visits")
+                    .route(web::get().to(dispatch::list_visits))
+                    .route(web::post().to(dispatch::create_visit)),
+            )
             .service(resource("/visits/{id}").route(web::get().to(dispatch::get_visit)))
             .service(resource("/visits/{id}/assign").route(web::post().to(dispatch::assign)))
             .service(resource("/visits/{id}/auto-assign").route(web::post().to(dispatch::auto_assign)))
@@ -489,7 +493,7 @@ impl utoipa::Modify for BearerAuth {
         inspections::record_finding,
         reports::period, reports::weekly, reports::monthly,
         dispatch::list_technicians, dispatch::get_technician, dispatch::put_technician,
-        dispatch::list_duty, dispatch::add_duty, dispatch::create_visit, dispatch::get_visit,
+        dispatch::list_duty, dispatch::add_duty, dispatch::list_visits, dispatch::create_visit, dispatch::get_visit,
         dispatch::candidates, dispatch::assign, dispatch::auto_assign, dispatch::unassign, dispatch::board,
         dispatch::reschedule, dispatch::cancel, dispatch::list_photos, dispatch::photo,
         quotes::list_terms, quotes::create_term, quotes::update_term, quotes::delete_term,

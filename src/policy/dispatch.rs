@@ -201,6 +201,16 @@ pub fn require_on_visit(caller: &Caller, act: Act, id: i64, assignee: Option<i64
     }
 }
 
+/// The technician a list of visits is limited to: a technician reads only the visits given to
+/// them (None: every visit); a role that may not read visits is refused.
+pub fn visit_list_scope(caller: &Caller) -> Result<Option<i64>, AppError> {
+    match grant(caller.role, Act::ReadVisit) {
+        Grant::Yes => Ok(None),
+        Grant::Tied(Tie::Assignee) => Ok(Some(caller.id.0)),
+        _ => Err(super::forbidden(caller.role)),
+    }
+}
+
 /// The refusal of the phone's endpoints to anyone but a technician.
 fn not_a_technician() -> AppError {
     AppError::Forbidden("the mobile API is for technicians".into())
@@ -311,6 +321,14 @@ mod tests {
             Err(AppError::NotFound(_))
         ));
         assert!(require_on_visit(&caller(1, Role::Manager), Act::ReadVisit, 3, None).is_ok());
+    }
+
+    #[test]
+    fn a_technicians_list_of_visits_holds_only_theirs() {
+        assert_eq!(visit_list_scope(&caller(7, Role::Technician)).unwrap(), Some(7));
+        for role in [Role::Admin, Role::Agent, Role::Dispatcher, Role::Manager] {
+            assert_eq!(visit_list_scope(&caller(1, role)).unwrap(), None, "{role}");
+        }
     }
 
     #[test]

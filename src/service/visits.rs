@@ -10,15 +10,15 @@ use crate::db::dispatch::candidates::{nearby, Around};
 use crate::db::dispatch::technicians as tech_store;
 use crate::db::dispatch::visits::{self as store, NewRepairVisit, VisitRow};
 use crate::db::tickets::events::{self, NewEvent};
-use crate::db::{sla as calendar, utc, write, DbConn};
+use crate::db::{sla as calendar, utc, write, DbConn, Paging};
 use crate::domain::dispatch::{self, Job, Params};
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
 use crate::policy::dispatch::{self as policy, Act};
 use chrono::{DateTime, NaiveDate, Utc};
 use fieldline_mobile_api::{
-    BoardEntry, Candidate, Candidates, Excluded, NewVisit, Note, OnsiteRequestStatus, UserId, Visit, VisitAssignment,
-    VisitId, VisitStatus,
+    BoardEntry, Candidate, Candidates, Excluded, NewVisit, Note, OnsiteRequestStatus, Page, UserId, Visit,
+    VisitAssignment, VisitId, VisitStatus,
 };
 use serde_json::json;
 
@@ -143,10 +143,29 @@ pub fn create(c: &mut DbConn, who: &Who, b: NewVisit) -> AppResult<Visit> {
     })
 }
 
-/// One visit (office staff, or its technician; to another technician it does not exist).
+/// One visit (office staff, or its technician; to another technician it does not exist), with
+/// its technician's name.
 pub fn get(c: &mut DbConn, who: &Who, id: i64) -> AppResult<Visit> {
-    let out = store::get_visit(c, id)?.to_wire()?;
+    let mut out = store::get_visit(c, id)?.to_wire()?;
     policy::require_on_visit(&who.caller, Act::ReadVisit, id, out.technician_id.map(|t| t.0))?;
+    store::name_technicians(c, std::slice::from_mut(&mut out))?;
+    Ok(out)
+}
+
+/// The visits of a ticket, newest first, with their technicians' names, for whoever may read the
+/// ticket (a ticket hidden from the caller is not found) and its visits: a technician sees only
+/// the visits given to them, as with one visit.
+pub fn of_ticket(
+    c: &mut DbConn,
+    who: &Who,
+    ticket_id: i64,
+    (limit, offset): (Option<i64>, Option<i64>),
+) -> AppResult<Page<Visit>> {
+    let paging = Paging::new(limit, offset)?;
+    super::tickets::get(c, who, ticket_id)?;
+    let only = policy::visit_list_scope(&who.caller)?;
+    let mut out = store::ticket_visits(c, ticket_id, only, paging)?;
+    store::name_technicians(c, &mut out.items)?;
     Ok(out)
 }
 

@@ -11,6 +11,7 @@ mod auth;
 mod closure;
 mod console;
 mod console_board;
+mod console_quotes;
 mod customers;
 mod demo;
 mod dispatch;

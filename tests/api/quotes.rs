@@ -672,3 +672,106 @@ async fn erasing_the_contact_removes_their_name_from_the_quotes_answers() {
     let name = all[0].answered_by.as_deref().unwrap();
     assert!(!name.contains("Wang Fang"), "{name}");
 }
+
+/// The console's ticket page reads a ticket's visits with their technicians' names, then each
+/// visit's quotes.
+#[tokio::test]
+async fn a_tickets_visits_are_listed_newest_first_with_their_technicians_names() {
+    let s = setup().await;
+    let app = &s.app;
+    let ticket = s.visit.ticket_id.unwrap();
+    let list = format!("/api/v1/visits?ticket_id={ticket}");
+    // A quote on the visit, as the agent who owns the ticket would see it on the page.
+    let q: Quote = app
+        .ok(
+            app.post(
+                &format!("/api/v1/visits/{}/quotes", s.visit.id),
+                &s.f.token,
+                &one_line(300.0),
+            )
+            .await,
+            201,
+        )
+        .await;
+    let page: Page<Visit> = app.ok(app.get(&list, &s.f.token).await, 200).await;
+    assert_eq!((page.total, page.items.len()), (1, 1));
+    let v = &page.items[0];
+    assert_eq!(v.id, s.visit.id);
+    assert_eq!(v.technician_name.as_deref(), Some(s.tech.display_name.as_str()));
+    assert_eq!(v.version, q.visit_version);
+    let one: Visit = app
+        .ok(
+            app.get(&format!("/api/v1/visits/{}", s.visit.id), &s.f.token).await,
+            200,
+        )
+        .await;
+    assert_eq!(one.technician_name, v.technician_name);
+    let quotes: Vec<Quote> = app
+        .ok(
+            app.get(&format!("/api/v1/visits/{}/quotes", s.visit.id), &s.f.token)
+                .await,
+            200,
+        )
+        .await;
+    assert_eq!((quotes.len(), quotes[0].status), (1, QuoteStatus::Proposed));
+
+    // The technician sees only the visits given to them; another technician not the ticket.
+    let mine = app.login(&s.tech.username, crate::helpers::USER_PASSWORD).await;
+    let page: Page<Visit> = app.ok(app.get(&list, &mine.access_token).await, 200).await;
+    assert_eq!(page.items.iter().map(|v| v.id).collect::<Vec<_>>(), vec![s.visit.id]);
+    let (_, stranger) = app.user(Role::Technician).await;
+    problem(app.get(&list, &stranger).await, 404, "not_found").await;
+
+    // A second visit after the first is cancelled: newest first; the page's bounds hold.
+    let r = app
+        .post(
+            &format!("/api/v1/visits/{}/cancel", s.visit.id),
+            &s.dispatcher,
+            &json!({"reason": "the customer moved the visit"}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let reqs: Page<OnsiteRequest> = app
+        .ok(
+            app.get(&format!("/api/v1/onsite-requests?ticket_id={ticket}"), &app.admin)
+                .await,
+            200,
+        )
+        .await;
+    let second: Visit = app
+        .ok(
+            app.post(
+                "/api/v1/visits",
+                &s.dispatcher,
+                &json!({"onsite_request_id": reqs.items[0].id}),
+            )
+            .await,
+            201,
+        )
+        .await;
+    let page: Page<Visit> = app.ok(app.get(&list, &s.f.token).await, 200).await;
+    let ids: Vec<VisitId> = page.items.iter().map(|v| v.id).collect();
+    assert_eq!(ids, vec![second.id, s.visit.id]);
+    assert_eq!(page.items[0].technician_name, None);
+    let page: Page<Visit> = app
+        .ok(app.get(&format!("{list}&limit=1&offset=1"), &s.f.token).await, 200)
+        .await;
+    assert_eq!((page.total, page.items[0].id), (2, s.visit.id));
+
+    // Without a ticket, or with a bad page: 422 naming the field; an unknown ticket: 404.
+    let p = problem(app.get("/api/v1/visits", &s.f.token).await, 422, "validation_failed").await;
+    assert_eq!(p.field.as_deref(), Some("ticket_id"));
+    let p = problem(
+        app.get(&format!("{list}&limit=0"), &s.f.token).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(p.field.as_deref(), Some("limit"));
+    problem(
+        app.get("/api/v1/visits?ticket_id=999999", &s.f.token).await,
+        404,
+        "not_found",
+    )
+    .await;
+}
