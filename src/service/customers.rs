@@ -11,7 +11,8 @@ use crate::policy::admin::may_manage_accounts;
 use crate::policy::customers::Act;
 use crate::policy::{self, Action};
 use fieldline_mobile_api::{
-    Contact, Customer, CustomerMatch, Language, NewContact, NewCustomer, Page, Tier, UpdateContact, UpdateCustomer, UserId,
+    Contact, Customer, CustomerMatch, Language, NewContact, NewCustomer, Page, Tier, UpdateContact, UpdateCustomer,
+    UserId,
 };
 
 fn require(who: &Who, act: Act) -> AppResult<()> {
