@@ -41,6 +41,7 @@ pub fn user(
             active: true,
             created_at: db::ts(system.at),
             updated_at: db::ts(system.at),
+            language: None,
         },
     )?)
 }

@@ -235,14 +235,13 @@ struct Notice<'a> {
     note: Option<&'a str>,
 }
 
+/// An e-mail address and the language its reader reads.
+type Addressee = (String, Language);
+
 /// Who hears of a major fault: (addresses with the language each reads, users for the inbox).
 /// Staff read their own language (Chinese when they chose none); the extra addresses, which
 /// are nobody's in particular, Chinese.
-fn audience(
-    c: &mut DbConn,
-    account_manager: Option<i64>,
-    extra: &[String],
-) -> AppResult<(Vec<(String, Language)>, Vec<i64>)> {
+fn audience(c: &mut DbConn, account_manager: Option<i64>, extra: &[String]) -> AppResult<(Vec<Addressee>, Vec<i64>)> {
     let mut people = store::active_with_role(c, MAJOR_FAULT_MANAGERS)?;
     if let Some(am) = account_manager {
         if let Some(p) = store::active_user(c, am)? {
@@ -253,7 +252,7 @@ fn audience(
     people.retain(|p| seen.insert(p.0));
     let ids: Vec<i64> = people.iter().map(|p| p.0).collect();
     let languages = users::mail_languages(c, &ids)?;
-    let mut addresses: Vec<(String, Language)> = Vec::new();
+    let mut addresses: Vec<Addressee> = Vec::new();
     let mut push = |a: String, l: Language| {
         if !addresses.iter().any(|(x, _)| x.eq_ignore_ascii_case(&a)) {
             addresses.push((a, l));
