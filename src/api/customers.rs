@@ -47,9 +47,11 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<Custom
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct LookupQuery {
-    /// What the caller typed (at least 2 characters): part of the customer's or a contact's
-    /// name, a phone number (its digits compared, at least 3), or part of a serial number.
-    pub q: Option<String>,
+    /// What the caller typed (2 to 200 characters, white space around it not counted): part
+    /// of the customer's or a contact's name, a phone number (its digits compared, at least 3),
+    /// or part of a serial number.
+    #[param(min_length = 2, max_length = 200)]
+    pub q: String,
     /// At most this many matches (1 to 50, default 10).
     pub limit: Option<i64>,
 }
@@ -63,7 +65,7 @@ pub struct LookupQuery {
     responses((status = 200, body = Vec<CustomerMatch>), (status = 422, body = Problem)))]
 pub async fn lookup(state: web::Data<AppState>, user: CurrentUser, q: Query<LookupQuery>) -> AppResult<HttpResponse> {
     let (who, q) = (who(&user, &state), q.0);
-    let out = run(&state, move |c, _| service::lookup(c, &who, q.q.as_deref(), q.limit)).await?;
+    let out = run(&state, move |c, _| service::lookup(c, &who, Some(q.q.as_str()), q.limit)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
