@@ -741,9 +741,12 @@ fn fault_report_ticket(now: DateTime<Utc>, tz: chrono_tz::Tz) -> Script {
                         root_cause: "断路器操作机构辅助开关受潮锈蚀，接点接触不良，合闸回路断开导致拒合。" })] }
 }
 
+/// A skill and its level.
+type Skill = (&'static str, i32);
+
 /// The technicians' homes, skills and where they are now.
 #[rustfmt::skip]
-const TECHNICIANS: &[(&str, f64, f64, &[(&str, i32)])] = &[
+const TECHNICIANS: &[(&str, f64, f64, &[Skill])] = &[
     ("liu.yang", 30.3080, 120.1350, &[("ups", 4), ("power", 3)]),
     ("zhang.wei", 30.1830, 120.2700, &[("drives", 4), ("hvac", 3)]),
     ("zhou.bin", 30.4000, 120.2900, &[("switchgear", 4), ("power", 4)]),
