@@ -65,7 +65,10 @@ pub struct LookupQuery {
     responses((status = 200, body = Vec<CustomerMatch>), (status = 422, body = Problem)))]
 pub async fn lookup(state: web::Data<AppState>, user: CurrentUser, q: Query<LookupQuery>) -> AppResult<HttpResponse> {
     let (who, q) = (who(&user, &state), q.0);
-    let out = run(&state, move |c, _| service::lookup(c, &who, Some(q.q.as_str()), q.limit)).await?;
+    let out = run(&state, move |c, _| {
+        service::lookup(c, &who, Some(q.q.as_str()), q.limit)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(out))
 }
 

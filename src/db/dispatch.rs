@@ -6,6 +6,7 @@ pub mod candidates;
 pub mod photos;
 pub mod positions;
 pub mod technicians;
+pub mod ticket_visits;
 pub mod visits;
 
 pub use visits::{get_visit, own_visit, VisitRow};

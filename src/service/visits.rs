@@ -8,6 +8,7 @@ use crate::db::audit::{self, snapshot, Actor};
 use crate::db::dispatch::board::{self as board_store, day_bounds, work_of};
 use crate::db::dispatch::candidates::{nearby, Around};
 use crate::db::dispatch::technicians as tech_store;
+use crate::db::dispatch::ticket_visits;
 use crate::db::dispatch::visits::{self as store, NewRepairVisit, VisitRow};
 use crate::db::tickets::events::{self, NewEvent};
 use crate::db::{sla as calendar, utc, write, DbConn, Paging};
@@ -148,7 +149,7 @@ pub fn create(c: &mut DbConn, who: &Who, b: NewVisit) -> AppResult<Visit> {
 pub fn get(c: &mut DbConn, who: &Who, id: i64) -> AppResult<Visit> {
     let mut out = store::get_visit(c, id)?.to_wire()?;
     policy::require_on_visit(&who.caller, Act::ReadVisit, id, out.technician_id.map(|t| t.0))?;
-    store::name_technicians(c, std::slice::from_mut(&mut out))?;
+    ticket_visits::name_technicians(c, std::slice::from_mut(&mut out))?;
     Ok(out)
 }
 
@@ -164,8 +165,8 @@ pub fn of_ticket(
     let paging = Paging::new(limit, offset)?;
     super::tickets::get(c, who, ticket_id)?;
     let only = policy::visit_list_scope(&who.caller)?;
-    let mut out = store::ticket_visits(c, ticket_id, only, paging)?;
-    store::name_technicians(c, &mut out.items)?;
+    let mut out = ticket_visits::ticket_visits(c, ticket_id, only, paging)?;
+    ticket_visits::name_technicians(c, &mut out.items)?;
     Ok(out)
 }
 

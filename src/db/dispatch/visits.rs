@@ -1,7 +1,6 @@
-//! Visits: the row and its wire form, the reads dispatch and the phone make, and the writes of
-//! each change (booking, a step on the phone, the parts used).
+//! Visits: the row, its wire form, the reads of dispatch and the phone, and each change's writes.
 
-use crate::db::schema::{onsite_requests, sites, tickets, users, visit_parts, visits};
+use crate::db::schema::{onsite_requests, sites, tickets, visit_parts, visits};
 use crate::db::{ts, utc, DbConn, Paging};
 use crate::domain::geo::Location;
 use crate::error::{AppError, AppResult};
@@ -11,7 +10,6 @@ use fieldline_mobile_api::{
     AgreedVia, InspectionId, OnsiteRequestId, OnsiteRequestStatus, Page, PartUsed, QuoteId, RegionId, TicketId, UserId,
     Visit, VisitId, VisitKind, VisitStatus,
 };
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = visits)]
@@ -160,46 +158,6 @@ pub fn technician_visits(
     })?;
     let items = rows.iter().map(VisitRow::to_wire).collect::<AppResult<_>>()?;
     Ok(paging.page(items, total))
-}
-
-/// The visits of a ticket, newest first; only those of `technician` when given.
-pub fn ticket_visits(
-    c: &mut DbConn,
-    ticket_id: i64,
-    technician: Option<i64>,
-    paging: Paging,
-) -> AppResult<Page<Visit>> {
-    let query = || {
-        let mut q = visits::table.filter(visits::ticket_id.eq(ticket_id)).into_boxed();
-        if let Some(t) = technician {
-            q = q.filter(visits::technician_id.eq(t));
-        }
-        q
-    };
-    let (rows, total): (Vec<VisitRow>, i64) = paging.load(c, query, |q| {
-        q.order((visits::created_at.desc(), visits::id.desc()))
-            .select(VisitRow::as_select())
-    })?;
-    let items = rows.iter().map(VisitRow::to_wire).collect::<AppResult<_>>()?;
-    Ok(paging.page(items, total))
-}
-
-/// Fills in the visits' technicians' display names, read in one query for all of them.
-pub fn name_technicians(c: &mut DbConn, visits: &mut [Visit]) -> AppResult<()> {
-    let ids: Vec<i64> = visits.iter().filter_map(|v| v.technician_id.map(|t| t.0)).collect();
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let names: HashMap<i64, String> = users::table
-        .filter(users::id.eq_any(&ids))
-        .select((users::id, users::display_name))
-        .load::<(i64, String)>(c)?
-        .into_iter()
-        .collect();
-    for v in visits {
-        v.technician_name = v.technician_id.and_then(|t| names.get(&t.0).cloned());
-    }
-    Ok(())
 }
 
 /// What a visit is made from: an on-site registration's ticket, agreed window and status.

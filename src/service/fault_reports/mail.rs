@@ -187,7 +187,7 @@ fn queue_report_mails(
     );
     let mut first = None;
     for (lang, addresses) in groups {
-        let id = queue_report_mail(c, who, r, ticket, to, lang, addresses, id_domain)?;
+        let id = queue_report_mail(c, who, r, ticket, to, (lang, addresses), id_domain)?;
         for p in to.iter_mut().filter(|p| p.language == Some(lang)) {
             p.outbox_id = Some(id);
         }
@@ -196,16 +196,14 @@ fn queue_report_mails(
     first.ok_or_else(|| AppError::internal("a fault report without recipients"))
 }
 
-/// Writes one e-mail of the report, in `lang`, to `addresses`.
-#[allow(clippy::too_many_arguments)]
+/// Writes one e-mail of the report: in a language, to the addresses of the readers of it.
 fn queue_report_mail(
     c: &mut DbConn,
     who: &Who,
     r: &ReportRow,
     ticket: &TicketRow,
     to: &[FaultReportRecipient],
-    lang: Language,
-    addresses: Vec<String>,
+    (lang, addresses): (Language, Vec<String>),
     id_domain: &str,
 ) -> AppResult<OutboxMessageId> {
     let view = view(c, who, r, ticket, to, lang)?;
