@@ -293,32 +293,20 @@ pub fn lookup(c: &mut DbConn, l: &Lookup) -> AppResult<Vec<CustomerMatch>> {
         m.contact_phone = phone;
     };
     let left = |out: &Vec<CustomerMatch>| l.limit - out.len() as i64;
-    if left(&out) > 0 {
-        let rows: Vec<ContactHit> = contacts::table
-            .inner_join(customers::table)
-            .filter(lower(contacts::name).like(&pattern).escape(escape_like()))
-            .order((contacts::name, contacts::id))
-            .limit(left(&out))
-            .select((
-                customers::id,
-                customers::name,
-                customers::tier,
-                contacts::id,
-                contacts::name,
-                contacts::phone,
-            ))
-            .load(c)?;
-        for (id, name, tier, contact_id, contact_name, phone) in rows {
-            let mut m = base(id, name, &tier, LookupMatch::Contact)?;
-            contact_hit(&mut m, (contact_id, contact_name, phone));
-            out.push(m);
+    // A contact by part of the name, then by the digits of the phone.
+    for on in [LookupMatch::Contact, LookupMatch::Phone] {
+        if left(&out) <= 0 {
+            break;
         }
-    }
-    if let Some(digits) = l.digits.as_deref().filter(|_| left(&out) > 0) {
-        let rows: Vec<ContactHit> = contacts::table
-            .inner_join(customers::table)
-            .filter(contacts::phone.is_not_null())
-            .filter(diesel::dsl::sql::<Bool>(&format!("{PHONE_DIGITS} LIKE ")).bind::<Text, _>(format!("%{digits}%")))
+        let q = contacts::table.inner_join(customers::table).into_boxed();
+        let q = match (on, l.digits.as_deref()) {
+            (LookupMatch::Contact, _) => q.filter(lower(contacts::name).like(&pattern).escape(escape_like())),
+            (_, Some(digits)) => q.filter(contacts::phone.is_not_null()).filter(
+                diesel::dsl::sql::<Bool>(&format!("{PHONE_DIGITS} LIKE ")).bind::<Text, _>(format!("%{digits}%")),
+            ),
+            (_, None) => continue,
+        };
+        let rows: Vec<ContactHit> = q
             .order((contacts::name, contacts::id))
             .limit(left(&out))
             .select((
@@ -331,7 +319,7 @@ pub fn lookup(c: &mut DbConn, l: &Lookup) -> AppResult<Vec<CustomerMatch>> {
             ))
             .load(c)?;
         for (id, name, tier, contact_id, contact_name, phone) in rows {
-            let mut m = base(id, name, &tier, LookupMatch::Phone)?;
+            let mut m = base(id, name, &tier, on)?;
             contact_hit(&mut m, (contact_id, contact_name, phone));
             out.push(m);
         }
