@@ -22,6 +22,32 @@ pub struct TestApp {
     pub clock: Clock,
     /// Where the relay hands e-mails over (the memory mailer unless a test chose another).
     pub mailer: fieldline::mail::Mailer,
+    /// The test's own database, removed when the last application on it is dropped.
+    database: std::sync::Arc<TestDatabase>,
+}
+
+/// A test's own database (see `fresh_database`): dropped with the last application on it, so a
+/// run of the whole suite does not keep a copy per test on the disk.
+struct TestDatabase(String);
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match self.0.strip_prefix("sqlite://") {
+            Some(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{path}{suffix}"));
+                }
+            }
+            None => {
+                let (_, name, _) = split_database_url(&self.0);
+                let base = std::env::var("FIELDLINE_TEST_DATABASE_URL").unwrap_or_default();
+                // The application's connections are still open; FORCE ends them.
+                if let Ok(mut conn) = diesel::PgConnection::establish(&base) {
+                    let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+                }
+            }
+        }
+    }
 }
 
 /// A database URL of its own for one test: a copy of one database migrated once per test run
@@ -106,8 +132,12 @@ fn pg_template(base: &str) -> &'static str {
 }
 
 pub fn test_settings() -> Settings {
+    test_settings_on(fresh_database())
+}
+
+fn test_settings_on(database_url: String) -> Settings {
     Settings {
-        database_url: fresh_database(),
+        database_url,
         database_pool_size: 4,
         port: 0,
         jwt_secret: JWT_SECRET.into(),
@@ -149,10 +179,18 @@ pub async fn spawn_app_at(at: &str) -> TestApp {
 }
 
 pub async fn spawn_app_full(change: impl FnOnce(&mut Settings), clock: Clock) -> TestApp {
+    spawn_app_on(std::sync::Arc::new(TestDatabase(fresh_database())), change, clock).await
+}
+
+async fn spawn_app_on(
+    database: std::sync::Arc<TestDatabase>,
+    change: impl FnOnce(&mut Settings),
+    clock: Clock,
+) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         fieldline::telemetry::init();
     }
-    let mut settings = test_settings();
+    let mut settings = test_settings_on(database.0.clone());
     change(&mut settings);
     let (app, _) = Application::build_with_clock(settings.clone(), clock.clone())
         .await
@@ -167,6 +205,7 @@ pub async fn spawn_app_full(change: impl FnOnce(&mut Settings), clock: Clock) ->
         settings,
         clock,
         mailer,
+        database,
     };
     t.admin = t.login("admin", ADMIN_PASSWORD).await.access_token;
     t
@@ -176,15 +215,7 @@ impl TestApp {
     /// Another node of the same service: an application of its own on this one's database (and,
     /// with a fake clock, on this one's clock), with its settings changed by `change`.
     pub async fn node(&self, change: impl FnOnce(&mut Settings)) -> TestApp {
-        let database_url = self.settings.database_url.clone();
-        spawn_app_full(
-            |s| {
-                s.database_url = database_url;
-                change(s)
-            },
-            self.clock.clone(),
-        )
-        .await
+        spawn_app_on(self.database.clone(), change, self.clock.clone()).await
     }
 }
 
