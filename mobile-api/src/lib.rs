@@ -5,12 +5,15 @@
 pub mod error;
 pub mod ids;
 pub mod privacy;
+#[macro_use]
 pub mod types;
+pub mod imports;
 
 #[cfg(feature = "client")]
 pub mod client;
 
 pub use error::{ErrorCode, Problem, ProblemReason};
 pub use ids::*;
+pub use imports::*;
 pub use privacy::*;
 pub use types::*;

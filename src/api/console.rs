@@ -23,6 +23,7 @@ const FILES: &[StaticFile] = &[
     StaticFile::script("sla.js", include_str!("console/sla.js")),
     StaticFile::script("chart.js", include_str!("console/chart.js")),
     StaticFile::script("report.js", include_str!("console/report.js")),
+    StaticFile::script("import.js", include_str!("console/import.js")),
 ];
 
 /// `/console` without the slash: the console's relative addresses need it.

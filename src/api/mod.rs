@@ -9,6 +9,7 @@ pub mod dispatch;
 pub mod extract;
 pub mod fault_reports;
 pub mod health;
+pub mod imports;
 pub mod inspections;
 pub mod jobs;
 pub mod major_faults;
@@ -227,6 +228,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::patch().to(customers::update_contact))
                     .route(web::delete().to(customers::delete_contact)),
             )
+            .service(resource("/imports/{kind}").route(web::post().to(imports::import)))
+            .service(resource("/imports/{kind}/template").route(web::get().to(imports::template)))
             .service(resource("/contacts/{id}/personal-data").route(web::get().to(privacy::export)))
             .service(resource("/contacts/{id}/erasure").route(web::post().to(privacy::erase)))
             .service(
@@ -468,6 +471,7 @@ impl utoipa::Modify for BearerAuth {
         customers::list, customers::lookup, customers::create, customers::get, customers::update,
         customers::list_contacts, customers::create_contact, customers::update_contact, customers::delete_contact,
         privacy::export, privacy::erase,
+        imports::import, imports::template,
         regions::list, regions::create, regions::get, regions::update,
         sites::list, sites::create, sites::get, sites::update,
         assets::list, assets::create, assets::get, assets::update,

@@ -6,6 +6,7 @@ pub mod customers;
 pub mod dispatch;
 pub mod fault_reports;
 pub mod idempotency;
+pub mod imports;
 pub mod inspection_visits;
 pub mod inspections;
 pub mod job_runs;
@@ -188,7 +189,8 @@ static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Runs `f` in a write transaction: `BEGIN IMMEDIATE` on SQLite (so the write lock is taken up
 /// front and waits for the busy timeout instead of failing on upgrade), a plain transaction on
-/// PostgreSQL. Rolls back when `f` fails.
+/// PostgreSQL. Rolls back when `f` fails. A write inside a write is a savepoint of the outer one
+/// (an import writes each row so): its failure undoes only its own changes.
 pub fn write<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConn) -> Result<T, E>,
@@ -201,14 +203,14 @@ where
             // as soon as it is free, instead of polling the file lock with SQLite's sleeping busy
             // handler (which adds up to 100 ms per retry under load). Other processes on the same
             // file still wait through the busy timeout.
-            // A write inside a write would wait for itself: it is a bug, so say so instead of hanging.
+            // Inside a write this thread holds the lock already: a savepoint, without waiting for itself.
             if AnsiTransactionManager::transaction_manager_status_mut(inner)
                 .transaction_depth()
                 .ok()
                 .flatten()
                 .is_some()
             {
-                return Err(diesel::result::Error::AlreadyInTransaction.into());
+                return conn.transaction(f);
             }
             let _turn = SQLITE_WRITER.lock().unwrap_or_else(|e| e.into_inner());
             AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;

@@ -6,6 +6,7 @@ pub mod dispatch;
 pub mod escalation;
 pub mod fault_report;
 pub mod geo;
+pub mod import;
 pub mod inspection;
 pub mod ladder;
 pub mod language;

@@ -63,6 +63,8 @@ pub enum Act {
     ReadWarrantyTerms,
     /// Add, change or remove a product model's warranty terms.
     ChangeWarrantyTerms,
+    /// Import customers, contacts, sites, assets or technicians from a CSV file.
+    ImportData,
 }
 
 impl Act {
@@ -87,6 +89,7 @@ impl Act {
         Act::ReadJobRuns,
         Act::ReadWarrantyTerms,
         Act::ChangeWarrantyTerms,
+        Act::ImportData,
     ];
 
     pub fn describe(self) -> &'static str {
@@ -111,6 +114,7 @@ impl Act {
             Act::ReadJobRuns => "Read the jobs' runs",
             Act::ReadWarrantyTerms => "Read the product models' warranty terms",
             Act::ChangeWarrantyTerms => "Add, change or remove a product model's warranty terms",
+            Act::ImportData => "Import customers, contacts, sites, assets or technicians from CSV",
         }
     }
 }
@@ -135,7 +139,8 @@ pub fn grant(role: Role, act: Act) -> Grant {
         | Act::ReadOperations
         | Act::RunJobs
         | Act::ReadJobRuns
-        | Act::ChangeWarrantyTerms => roles(role, &[]),
+        | Act::ChangeWarrantyTerms
+        | Act::ImportData => roles(role, &[]),
     }
 }
 
@@ -186,6 +191,7 @@ mod tests {
             (a(Act::ReadJobRuns), "Y - - - - - - -"),
             (a(Act::ReadWarrantyTerms), "Y Y Y Y - Y Y Y"),
             (a(Act::ChangeWarrantyTerms), "Y - - - - - - -"),
+            (a(Act::ImportData), "Y - - - - - - -"),
         ];
         assert_table(&all, table);
     }

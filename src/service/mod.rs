@@ -12,6 +12,7 @@ pub mod acceptance;
 pub mod audit;
 pub mod customers;
 pub mod fault_reports;
+pub mod imports;
 pub mod inspection_generation;
 pub mod inspections;
 pub mod jobs;

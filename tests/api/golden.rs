@@ -819,6 +819,7 @@ fn parameter(o: &Objects, method: &str, path: &str, caller: &str) -> String {
         (_, "fault-reports") => o.report,
         (_, "inspection-plans") => o.plan,
         (_, "inspections") => o.inspection,
+        (_, "imports") => return "customers".into(),
         (_, "jobs") => return "sla_scan".into(),
         (_, "mobile") | (_, "visits") => o.visit,
         (_, "notifications") => o.notification,

@@ -50,14 +50,16 @@ export function currentUser() {
 
 async function send(method, path, body, token, accept = 'application/json', extra = {}) {
   const headers = { Accept: accept, ...extra };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // A file goes as it is, with the type the caller names; anything else as JSON.
+  const raw = body instanceof Blob;
+  if (body !== undefined && !raw) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
   let r;
   try {
     r = await fetch(`/api/v1${path}`, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined || raw ? body : JSON.stringify(body),
       credentials: 'omit',
       cache: 'no-store',
     });
@@ -145,6 +147,8 @@ export const post = (path, body) => call('POST', path, body ?? {});
 /** A POST that changes the object only if it is still at `version` (412 otherwise). */
 export const postIf = (path, body, version) => call('POST', path, body ?? {}, undefined, version === undefined ? {} : { 'If-Match': `"${version}"` });
 export const patch = (path, body) => call('PATCH', path, body ?? {});
+/** POSTs a file as it is, sent as `type` (e.g. `text/csv`). */
+export const upload = (path, file, type, params) => call('POST', withQuery(path, params), file, undefined, { 'Content-Type': type });
 /** A GET answered as text of the type `accept` names (e.g. `text/csv`). */
 export const getText = (path, params, accept) => call('GET', withQuery(path, params), undefined, accept);
 

@@ -10,6 +10,7 @@ import { TicketDesk } from './tickets.js';
 import { CallForm } from './call.js';
 import { Inbox } from './inbox.js';
 import { SlaView } from './sla.js';
+import { ImportView } from './import.js';
 
 /** The views, and the roles that may use each (an admin may use every one); the first is the default. */
 const VIEWS = [
@@ -17,6 +18,7 @@ const VIEWS = [
   { id: 'call', roles: ['agent', 'supervisor'], make: (u) => new CallForm(u) },
   { id: 'board', roles: ['dispatcher', 'supervisor', 'manager'], make: (u) => new Board(u) },
   { id: 'sla', roles: ['supervisor', 'manager'], make: (u) => new SlaView(u) },
+  { id: 'import', roles: [], make: () => new ImportView() },
   { id: 'inbox', roles: ['agent', 'remote_engineer', 'dispatcher', 'supervisor', 'manager'], make: (u) => new Inbox(u), hidden: true },
 ];
 const POLL_MS = 30000;
