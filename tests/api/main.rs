@@ -12,6 +12,7 @@ mod closure;
 mod console;
 mod console_board;
 mod console_quotes;
+mod console_supervisor;
 mod customers;
 mod demo;
 mod dispatch;
