@@ -14,8 +14,8 @@ use crate::service::fault_reports::{self as service, ListQuery};
 use crate::startup::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use fieldline_mobile_api::{
-    FaultReport, FaultReportMailPreview, FaultReportStatus, FaultReportStep, NewFaultReport, NewFaultReportRevision, Page, Problem,
-    UpdateFaultReport,
+    FaultReport, FaultReportMailPreview, FaultReportStatus, FaultReportStep, NewFaultReport, NewFaultReportRevision,
+    Page, Problem, UpdateFaultReport,
 };
 use serde::Deserialize;
 
@@ -96,7 +96,11 @@ pub async fn get(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i6
     params(("id" = i64, Path, description = "fault report id")),
     responses((status = 200, body = FaultReportMailPreview), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 422, body = Problem)))]
-pub async fn mail_preview(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
+pub async fn mail_preview(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
     let (who, id) = (who(&user, &state), id.into_inner());
     let out = run(&state, move |c, _| service::mail_preview(c, &who, id)).await?;
     Ok(HttpResponse::Ok().json(out))

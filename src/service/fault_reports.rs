@@ -21,7 +21,8 @@ use crate::error::{AppError, AppResult};
 use crate::policy::fault_reports::{self as policy, Act, REVIEWERS};
 use crate::policy::Tie;
 use fieldline_mobile_api::{
-    FaultReport, FaultReportAction, FaultReportId, FaultReportMailPreview, FaultReportStep, NewFaultReport, NewFaultReportRevision, Page, UpdateFaultReport,
+    FaultReport, FaultReportAction, FaultReportId, FaultReportMailPreview, FaultReportStep, NewFaultReport,
+    NewFaultReportRevision, Page, UpdateFaultReport,
 };
 use serde_json::json;
 

@@ -28,7 +28,10 @@ async fn review_and_send(lang: &'static str) {
     b.sign_in(&s.reviewer.username).await;
     b.click(r#"#nav a[data-view="faultreports"]"#).await;
     b.click(r#"#fr-tabs button[data-status-filter="submitted"]"#).await;
-    let row = format!(r#"#fr-list tr.row[data-report-id="{}"][data-status="submitted"]"#, r.id);
+    let row = format!(
+        r#"#fr-list[data-filter="submitted"] tr.row[data-report-id="{}"][data-status="submitted"]"#,
+        r.id
+    );
     let shown = b.shown(&row).await.text().await.unwrap();
     assert!(
         shown.contains(&s.ticket.number) && shown.contains("Hangzhou Metro") && shown.contains(&s.author.display_name),
@@ -57,7 +60,8 @@ async fn review_and_send(lang: &'static str) {
         "Clear and complete.",
     )
     .await;
-    b.click(&format!(r#"{step} form[data-action="approve"] button[type="submit"]"#)).await;
+    b.click(&format!(r#"{step} form[data-action="approve"] button[type="submit"]"#))
+        .await;
     b.shown(r#"#fr-state[data-status="approved"]"#).await;
 
     // The e-mail previewed before it is sent: who gets it and what it says.
@@ -70,10 +74,14 @@ async fn review_and_send(lang: &'static str) {
         preview.contains(&am_email) && preview.contains("zhou.jie@metro.example"),
         "{preview}"
     );
-    assert!(preview.contains("故障分析报告") && preview.contains(&s.ticket.number), "{preview}");
+    assert!(
+        preview.contains("故障分析报告") && preview.contains(&s.ticket.number),
+        "{preview}"
+    );
     b.check_texts("a fault report's e-mail previewed").await;
     b.screenshot("supervisor-fault-report-send").await;
-    b.click(&format!(r#"{step} form[data-action="send"] button[type="submit"]"#)).await;
+    b.click(&format!(r#"{step} form[data-action="send"] button[type="submit"]"#))
+        .await;
     b.shown(r#"#fr-state[data-status="sent"]"#).await;
     let sent = b.shown("#fr-recipients").await.text().await.unwrap();
     assert!(sent.contains(&am_email) && sent.contains("Zhou Jie"), "{sent}");
@@ -81,7 +89,11 @@ async fn review_and_send(lang: &'static str) {
     b.screenshot("supervisor-fault-report-sent").await;
 
     let after: FaultReport = app
-        .ok(app.get(&format!("/api/v1/fault-reports/{}", r.id), &s.reviewer_token).await, 200)
+        .ok(
+            app.get(&format!("/api/v1/fault-reports/{}", r.id), &s.reviewer_token)
+                .await,
+            200,
+        )
         .await;
     assert_eq!(after.status, FaultReportStatus::Sent);
     assert_eq!(after.reviewer_id, Some(s.reviewer.id));
@@ -152,11 +164,17 @@ async fn follow_a_major_fault(lang: &'static str) {
     b.click(r#"#nav a[data-view="majorfaults"]"#).await;
     let row = format!(r#"#mf-list tr.row[data-ticket-id="{}"][data-open="true"]"#, ticket.id);
     let shown = b.shown(&row).await.text().await.unwrap();
-    assert!(shown.contains(&ticket.number) && shown.contains("Hangzhou Metro"), "{shown}");
+    assert!(
+        shown.contains(&ticket.number) && shown.contains("Hangzhou Metro"),
+        "{shown}"
+    );
     b.click(&row).await;
     b.shown(r#"#mf-state[data-open="true"]"#).await;
     let panel = b.shown("#mf-detail").await.text().await.unwrap();
-    assert!(panel.contains(&s.f.agent.display_name), "who reported it, by name: {panel}");
+    assert!(
+        panel.contains(&s.f.agent.display_name),
+        "who reported it, by name: {panel}"
+    );
     b.check_texts("an open major fault").await;
 
     // A new handling plan: an empty one is refused beside the field.
@@ -165,7 +183,8 @@ async fn follow_a_major_fault(lang: &'static str) {
     b.click(&format!("{step} > summary")).await;
     b.fill(&format!(r#"{form} textarea[name="handling_plan"]"#), " ").await;
     b.click(&format!(r#"{form} button[type="submit"]"#)).await;
-    b.shown(&format!(r#"{form} .field-error[data-field="handling_plan"]"#)).await;
+    b.shown(&format!(r#"{form} .field-error[data-field="handling_plan"]"#))
+        .await;
     b.fill(
         &format!(r#"{form} textarea[name="handling_plan"]"#),
         "Spare UPS module on its way; bypass engaged.",
@@ -183,20 +202,25 @@ async fn follow_a_major_fault(lang: &'static str) {
         "UPS module replaced.",
     )
     .await;
-    b.click(&format!(r#"{step} form[data-action="end"] button[type="submit"]"#)).await;
+    b.click(&format!(r#"{step} form[data-action="end"] button[type="submit"]"#))
+        .await;
     b.shown(r#"#mf-state[data-open="false"]"#).await;
     b.check_texts("an ended major fault").await;
 
     // Its report started from it: the page of the new draft.
     let step = r#"#mf-actions details[data-step="report"]"#;
     b.click(&format!("{step} > summary")).await;
-    b.click(&format!(r#"{step} form[data-action="report"] button[type="submit"]"#)).await;
+    b.click(&format!(r#"{step} form[data-action="report"] button[type="submit"]"#))
+        .await;
     b.shown(r#"#fr-state[data-status="draft"]"#).await;
     b.check_texts("a new fault report").await;
     let reports: Page<FaultReport> = app
         .ok(
-            app.get(&format!("/api/v1/fault-reports?ticket_id={}", ticket.id), &s.reviewer_token)
-                .await,
+            app.get(
+                &format!("/api/v1/fault-reports?ticket_id={}", ticket.id),
+                &s.reviewer_token,
+            )
+            .await,
             200,
         )
         .await;

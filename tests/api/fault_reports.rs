@@ -8,8 +8,8 @@ use crate::smtp::SmtpSink;
 use crate::tickets::{fixture, major_fault_body, register, Fixture, FRIDAY_1650};
 use chrono::Duration;
 use fieldline_mobile_api::{
-    AuditEvent, FaultReport, FaultReportMailPreview, FaultReportStatus, Language, MailKind, Notification, OutboxMessage, Page, Role, Ticket, TicketEvent,
-    TicketStatus, User,
+    AuditEvent, FaultReport, FaultReportMailPreview, FaultReportStatus, Language, MailKind, Notification,
+    OutboxMessage, Page, Role, Ticket, TicketEvent, TicketStatus, User,
 };
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -444,13 +444,21 @@ async fn the_mail_preview_shows_what_the_send_then_writes() {
     assert_eq!(preview.messages.len(), 1);
     assert_eq!(preview.messages[0].language, Language::En);
 
-    let r = approved(&app, &s).await;
+    let r: FaultReport = app
+        .ok(edit(&app, &s.author_token, &draft, &content(&s)).await, 200)
+        .await;
+    let r = step_ok(&app, &s.author_token, &r, "submit", json!({})).await;
+    let r = step_ok(&app, &s.reviewer_token, &r, "approve", json!({})).await;
     assert_eq!(r.reviewer_name.as_deref(), Some(s.reviewer.display_name.as_str()));
     let resp = app.get(&path(&r, "mail-preview"), &s.reviewer_token).await;
     let preview: FaultReportMailPreview = app.ok(resp, 200).await;
     assert_eq!((preview.report_id, preview.version), (r.id, r.version));
     let langs: Vec<Language> = preview.messages.iter().map(|m| m.language).collect();
-    assert_eq!(langs, [Language::En, Language::Zh], "the account manager reads English, the contact Chinese");
+    assert_eq!(
+        langs,
+        [Language::En, Language::Zh],
+        "the account manager reads English, the contact Chinese"
+    );
     let en = &preview.messages[0];
     assert!(en.subject.starts_with("Fault analysis report: "), "{}", en.subject);
     assert!(en.text.contains(ROOT_CAUSE) && en.html.contains(ROOT_CAUSE));
@@ -458,17 +466,22 @@ async fn the_mail_preview_shows_what_the_send_then_writes() {
     let who: Vec<(String, Option<i64>)> = preview
         .messages
         .iter()
-        .flat_map(|m| m.recipients.iter().map(|p| (p.email.clone(), p.contact_id.map(|c| c.0))))
+        .flat_map(|m| {
+            m.recipients
+                .iter()
+                .map(|p| (p.email.clone(), p.contact_id.map(|c| c.0)))
+        })
         .collect();
     let am_email = s.account_manager.email.clone().unwrap();
     assert_eq!(
         who,
-        [(am_email.clone(), None), ("zhou.jie@metro.example".into(), Some(s.mailable))]
+        [
+            (am_email.clone(), None),
+            ("zhou.jie@metro.example".into(), Some(s.mailable))
+        ]
     );
     // The account manager may read it; nothing was written by previewing.
-    let _: FaultReportMailPreview = app
-        .ok(app.get(&path(&r, "mail-preview"), &s.am_token).await, 200)
-        .await;
+    let _: FaultReportMailPreview = app.ok(app.get(&path(&r, "mail-preview"), &s.am_token).await, 200).await;
     let outbox: Page<OutboxMessage> = app
         .ok(
             app.get(&format!("/api/v1/outbox?ticket_id={}", s.ticket.id), &app.admin)
@@ -476,7 +489,10 @@ async fn the_mail_preview_shows_what_the_send_then_writes() {
             200,
         )
         .await;
-    assert!(!outbox.items.iter().any(|m| m.kind == MailKind::FaultReport), "{outbox:?}");
+    assert!(
+        !outbox.items.iter().any(|m| m.kind == MailKind::FaultReport),
+        "{outbox:?}"
+    );
     let again: FaultReport = app.ok(app.get(&path(&r, ""), &s.reviewer_token).await, 200).await;
     assert_eq!(again.version, r.version);
 
@@ -499,7 +515,12 @@ async fn the_mail_preview_shows_what_the_send_then_writes() {
     let mut previewed: Vec<(String, Vec<String>)> = preview
         .messages
         .iter()
-        .map(|m| (m.subject.clone(), m.recipients.iter().map(|p| p.email.clone()).collect()))
+        .map(|m| {
+            (
+                m.subject.clone(),
+                m.recipients.iter().map(|p| p.email.clone()).collect(),
+            )
+        })
         .collect();
     queued.sort();
     previewed.sort();
@@ -531,11 +552,17 @@ async fn the_mail_preview_shows_what_the_send_then_writes() {
     assert_eq!(resp.status(), 200);
     let ticket = register(&app, &s.f, "p2", "phone").await;
     let fault = format!("/api/v1/tickets/{}/major-fault", ticket.id);
-    assert_eq!(app.post(&fault, &s.f.token, &major_fault_body(&app)).await.status(), 201);
+    assert_eq!(
+        app.post(&fault, &s.f.token, &major_fault_body(&app)).await.status(),
+        201
+    );
     let end = app.post(&format!("{fault}/end"), &s.f.token, &json!({})).await;
     assert_eq!(end.status(), 200);
     let r: FaultReport = app
-        .ok(create(&app, &s.author_token, json!({"ticket_id": ticket.id})).await, 201)
+        .ok(
+            create(&app, &s.author_token, json!({"ticket_id": ticket.id})).await,
+            201,
+        )
         .await;
     let p = problem(
         app.get(&path(&r, "mail-preview"), &s.author_token).await,
@@ -545,7 +572,8 @@ async fn the_mail_preview_shows_what_the_send_then_writes() {
     .await;
     assert_eq!(p.field.as_deref(), Some("contact_ids"));
     problem(
-        app.get("/api/v1/fault-reports/999999/mail-preview", &s.author_token).await,
+        app.get("/api/v1/fault-reports/999999/mail-preview", &s.author_token)
+            .await,
         404,
         "not_found",
     )

@@ -124,8 +124,8 @@ async function attempt(form, action, done) {
   const button = form.querySelector('button[type="submit"]');
   if (button) button.disabled = true;
   try {
-    await action();
-    await done(null);
+    // An action that went elsewhere (a new revision's page) answers true: nothing to reload.
+    if (!(await action())) await done(null);
   } catch (err) {
     if (button) button.disabled = false;
     if (err.code === 'precondition_failed') {
@@ -176,9 +176,11 @@ export class FaultReports {
   stop() {}
 
   async load() {
+    // Only the latest request draws the list (a tab clicked while the last one loads).
+    const seq = (this.seq = (this.seq ?? 0) + 1);
     try {
       const page = await api.get('/fault-reports', { status: this.status, limit: PAGE, offset: this.offset });
-      this.renderList(page);
+      if (seq === this.seq) this.renderList(page);
     } catch (err) {
       if (err.status !== 401) notice(err, true);
     }
@@ -197,6 +199,7 @@ export class FaultReports {
     el('td', {}, term('report_status', r.status)),
     el('td', {}, data(r.author_name)),
     el('td', {}, timeEl(r.updated_at, this.zone, true))));
+    $('fr-list').dataset.filter = this.status || 'all';
     $('fr-list').replaceChildren(
       el('thead', {}, el('tr', {}, cols.map((c) => el('th', {}, t(`fr.col.${c}`))))),
       el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { colSpan: cols.length }, t('fr.none')))));
@@ -343,7 +346,9 @@ export class FaultReports {
       attempt(form, async () => {
         const out = await api.postIf(`/fault-reports/${r.id}/${action}`, body, action === 'revisions' ? undefined : r.version);
         notice(t('fr.action.done', { action: title }));
-        if (out.id !== r.id) location.hash = `#faultreports/${out.id}`;
+        if (out.id === r.id) return false;
+        location.hash = `#faultreports/${out.id}`;
+        return true;
       }, (err) => this.reload(r, err));
     };
     const details = el('details', { class: 'step', 'data-step': action }, el('summary', {}, title), form);

@@ -111,9 +111,11 @@ export class MajorFaults {
   stop() {}
 
   async load() {
+    // Only the latest request draws the list (a tab clicked while the last one loads).
+    const seq = (this.seq = (this.seq ?? 0) + 1);
     try {
       const page = await api.get('/major-faults', { open: this.open_, limit: PAGE, offset: this.offset });
-      this.renderList(page);
+      if (seq === this.seq) this.renderList(page);
     } catch (err) {
       if (err.status !== 401) notice(err, true);
     }
@@ -168,7 +170,7 @@ export class MajorFaults {
         fact('location', data(f.location)),
         fact('occurred_at', timeEl(f.occurred_at, this.zone, true)),
         fact('reported', [data(f.reported_by_name), ' · ', timeEl(f.reported_at, this.zone, true)]),
-        f.ended_at ? fact('ended', [timeEl(f.ended_at, this.zone, true), f.ended_by_name ? [' · ', data(f.ended_by_name)] : null]) : null,
+        f.ended_at ? fact('ended', [timeEl(f.ended_at, this.zone, true), ...(f.ended_by_name ? [' · ', data(f.ended_by_name)] : [])]) : null,
         f.reason ? fact('reason', data(f.reason)) : null,
         f.extra_recipients.length ? fact('extra', data(f.extra_recipients.join(', '))) : null),
       el('p', { class: 'links' }, el('a', { href: `#tickets/${f.ticket_id}` }, t('mf.open_ticket'))),

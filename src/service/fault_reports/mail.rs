@@ -13,7 +13,8 @@ use crate::error::{AppError, AppResult};
 use crate::mail::{self, templates};
 use crate::service::outbox;
 use fieldline_mobile_api::{
-    ContactId, FaultReportMailMessage, FaultReportRecipient, FaultReportStatus as Status, MailKind, OutboxMessageId, UserId,
+    ContactId, FaultReportMailMessage, FaultReportRecipient, FaultReportStatus as Status, MailKind, OutboxMessageId,
+    UserId,
 };
 
 /// The send step's writes: refused when a revision corrects the report; otherwise the report is
