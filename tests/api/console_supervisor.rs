@@ -79,6 +79,12 @@ async fn review_and_send(lang: &'static str) {
         "{preview}"
     );
     b.check_texts("a fault report's e-mail previewed").await;
+    b.c.execute(
+        "document.querySelector('#fr-actions details[data-step=\"send\"]').scrollIntoView({block: 'start'});",
+        vec![],
+    )
+    .await
+    .unwrap();
     b.screenshot("supervisor-fault-report-send").await;
     b.click(&format!(r#"{step} form[data-action="send"] button[type="submit"]"#))
         .await;
