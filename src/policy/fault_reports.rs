@@ -288,7 +288,7 @@ mod tests {
             (f(Act::EndMajorFault),     "Y   Y   Y   Y   own+ Y   Y    Y"),
             (f(Act::ListMajorFaults),   "Y   Y   Y   Y   -    Y   Y    Y"),
             (f(Act::CreateReport),      "Y   -   -   -   -    Y   -    -"),
-            (f(Act::ReadReport),        "Y   -   -   -   auth Y   am   -"),
+            (f(Act::ReadReport),        "Y   -   -   -   auth Y   am   Y"),
             (f(Act::EditReport),        "Y   -   -   -   auth Y   auth -"),
             (f(Act::SubmitReport),      "Y   -   -   -   auth Y   auth -"),
             (f(Act::ApproveReport),     "Y   -   -   -   -    Y   -    -"),
@@ -403,6 +403,10 @@ mod tests {
         );
         assert_eq!(read_scope(&caller(1, Role::Admin)).unwrap(), None);
         assert_eq!(read_scope(&caller(1, Role::Technician)).unwrap(), Some(Tie::Author));
-        assert!(read_scope(&caller(1, Role::Manager)).is_err());
+        assert_eq!(
+            read_scope(&caller(1, Role::Manager)).unwrap(),
+            None,
+            "managers read every report"
+        );
     }
 }
