@@ -1976,11 +1976,15 @@ pub struct MajorFault {
     pub reason: Option<String>,
     pub extra_recipients: Vec<String>,
     pub reported_by: UserId,
+    /// The display name of who marked it.
+    pub reported_by_name: String,
     pub reported_at: DateTime<Utc>,
     /// How many handling-plan updates were sent.
     pub updates: i32,
     pub ended_at: Option<DateTime<Utc>>,
     pub ended_by: Option<UserId>,
+    /// The display name of who ended it.
+    pub ended_by_name: Option<String>,
     pub end_summary: Option<String>,
     /// Not ended yet.
     pub open: bool,
@@ -2162,6 +2166,8 @@ pub struct FaultReport {
     pub status: FaultReportStatus,
     /// Who writes it: a supervisor, or a technician the supervisor named.
     pub author_id: UserId,
+    /// The author's display name.
+    pub author_name: String,
     pub created_by: UserId,
     pub impact: FaultImpact,
     /// Oldest first.
@@ -2174,12 +2180,16 @@ pub struct FaultReport {
     pub submitted_at: Option<DateTime<Utc>>,
     /// The supervisor who last approved or returned it.
     pub reviewer_id: Option<UserId>,
+    /// The reviewer's display name.
+    pub reviewer_name: Option<String>,
     pub reviewed_at: Option<DateTime<Utc>>,
     /// The comments of the last review (why it was returned).
     pub review_comments: Option<String>,
     pub approved_at: Option<DateTime<Utc>>,
     pub sent_at: Option<DateTime<Utc>>,
     pub sent_by: Option<UserId>,
+    /// The display name of who sent it.
+    pub sent_by_name: Option<String>,
     /// Who it was sent to (empty until it is sent).
     pub recipients: Vec<FaultReportRecipient>,
     /// The e-mail that carries it (see `/api/v1/outbox`).
@@ -2188,6 +2198,37 @@ pub struct FaultReport {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// One e-mail a report's send would write: one per language its recipients read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FaultReportMailMessage {
+    /// The language it is written in.
+    pub language: Language,
+    /// Who receives this message (the account manager and the chosen contacts who read its
+    /// language).
+    pub recipients: Vec<FaultReportRecipient>,
+    pub subject: String,
+    /// The plain-text part.
+    pub text: String,
+    /// The HTML part (the same content).
+    pub html: String,
+    /// The file name of the report attached as an HTML document.
+    pub attachment: String,
+}
+
+/// The e-mail a report's send would write, rendered by the same code, without sending or
+/// recording anything.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FaultReportMailPreview {
+    pub report_id: FaultReportId,
+    /// The report's version this preview shows.
+    pub version: i32,
+    /// One message per language, in the order the send writes them (the language of the
+    /// account manager first).
+    pub messages: Vec<FaultReportMailMessage>,
 }
 
 /// Starts the fault analysis report of a ticket whose fault is over. Its impact and timeline are

@@ -14,8 +14,8 @@ use crate::service::fault_reports::{self as service, ListQuery};
 use crate::startup::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use fieldline_mobile_api::{
-    FaultReport, FaultReportStatus, FaultReportStep, NewFaultReport, NewFaultReportRevision, Page, Problem,
-    UpdateFaultReport,
+    FaultReport, FaultReportMailPreview, FaultReportStatus, FaultReportStep, NewFaultReport, NewFaultReportRevision,
+    Page, Problem, UpdateFaultReport,
 };
 use serde::Deserialize;
 
@@ -51,7 +51,7 @@ pub struct FaultReportQuery {
     pub offset: Option<i64>,
 }
 
-/// Fault analysis reports, newest first: every report for supervisors, the reports of their own
+/// Fault analysis reports, newest first: every report for supervisors and managers, the reports of their own
 /// customers for account managers, their own for technician authors.
 #[utoipa::path(get, path = "/api/v1/fault-reports", tag = "fault reports", security(("bearer" = [])),
     params(FaultReportQuery),
@@ -85,6 +85,25 @@ pub async fn get(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i6
     let (who, id) = (who(&user, &state), id.into_inner());
     let out = run(&state, move |c, _| service::get(c, &who, id)).await?;
     Ok(with_etag(actix_web::http::StatusCode::OK, &out))
+}
+
+/// The e-mail that sending the report would write now, rendered by the send's own code: one
+/// message per language its recipients read, each with its recipients, subject, text and HTML
+/// parts and the attached document's name. Nothing is sent or recorded. Whoever may read the
+/// report may preview it, in any state; without anybody to send to it is 422 naming
+/// `contact_ids`, as the send would be.
+#[utoipa::path(get, path = "/api/v1/fault-reports/{id}/mail-preview", tag = "fault reports", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "fault report id")),
+    responses((status = 200, body = FaultReportMailPreview), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn mail_preview(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let (who, id) = (who(&user, &state), id.into_inner());
+    let out = run(&state, move |c, _| service::mail_preview(c, &who, id)).await?;
+    Ok(HttpResponse::Ok().json(out))
 }
 
 /// Changes a draft or returned report (its author or a supervisor; only a supervisor names

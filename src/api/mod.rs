@@ -319,6 +319,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/fault-reports/{id}/approve").route(web::post().to(fault_reports::approve)))
             .service(resource("/fault-reports/{id}/return").route(web::post().to(fault_reports::return_to_author)))
             .service(resource("/fault-reports/{id}/send").route(web::post().to(fault_reports::send)))
+            .service(resource("/fault-reports/{id}/mail-preview").route(web::get().to(fault_reports::mail_preview)))
             .service(resource("/fault-reports/{id}/revisions").route(web::post().to(fault_reports::revise)))
             .service(resource("/onsite-requests").route(web::get().to(tickets::onsite_requests)))
             .service(
@@ -484,7 +485,7 @@ impl utoipa::Modify for BearerAuth {
         major_faults::declare, major_faults::get, major_faults::progress, major_faults::end, major_faults::list,
         fault_reports::create, fault_reports::list, fault_reports::get, fault_reports::update,
         fault_reports::submit, fault_reports::approve, fault_reports::return_to_author, fault_reports::send,
-        fault_reports::revise,
+        fault_reports::revise, fault_reports::mail_preview,
         sla::list_policies, sla::create_policy, sla::update_policy, sla::get_calendar, sla::put_calendar,
         sla::list_holidays, sla::add_holiday, sla::delete_holiday,
         notifications::list, notifications::read, jobs::run_job, jobs::list_runs,

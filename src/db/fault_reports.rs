@@ -420,6 +420,13 @@ pub fn wires(c: &mut DbConn, rows: &[ReportRow]) -> AppResult<Vec<FaultReport>> 
         .into_iter()
         .filter_map(|(p, id)| p.map(|p| (p, id)))
         .collect();
+    let people: Vec<i64> = rows
+        .iter()
+        .flat_map(|r| [Some(r.author_id), r.reviewer_id, r.sent_by])
+        .flatten()
+        .collect();
+    let names = lookups::names_of(c, &people)?;
+    let name = |id: i64| names.get(&id).cloned().unwrap_or_else(|| format!("user {id}"));
     let mut actions: HashMap<(i64, String), Vec<FaultReportAction>> = HashMap::new();
     for a in actions_of(c, &ids)? {
         actions
@@ -446,6 +453,7 @@ pub fn wires(c: &mut DbConn, rows: &[ReportRow]) -> AppResult<Vec<FaultReport>> 
                 next_id: nexts.get(&r.id).copied().map(FaultReportId),
                 status: r.status()?,
                 author_id: UserId(r.author_id),
+                author_name: name(r.author_id),
                 created_by: UserId(r.created_by),
                 impact: FaultImpact {
                     description: r.impact_description.clone(),
@@ -461,11 +469,13 @@ pub fn wires(c: &mut DbConn, rows: &[ReportRow]) -> AppResult<Vec<FaultReport>> 
                 contact_ids: r.contact_ids()?.into_iter().map(ContactId).collect(),
                 submitted_at: r.submitted_at.map(utc),
                 reviewer_id: r.reviewer_id.map(UserId),
+                reviewer_name: r.reviewer_id.map(name),
                 reviewed_at: r.reviewed_at.map(utc),
                 review_comments: r.review_comments.clone(),
                 approved_at: r.approved_at.map(utc),
                 sent_at: r.sent_at.map(utc),
                 sent_by: r.sent_by.map(UserId),
+                sent_by_name: r.sent_by.map(name),
                 recipients: r.recipients()?,
                 outbox_id: r.outbox_id.map(OutboxMessageId),
                 version: r.version,

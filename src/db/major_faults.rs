@@ -209,6 +209,18 @@ fn wires(c: &mut DbConn, rows: &[FaultRow], now: DateTime<Utc>) -> AppResult<Vec
         .load(c)?;
     let heads: HashMap<i64, (String, i64, String)> =
         heads.into_iter().map(|(id, n, cu, name)| (id, (n, cu, name))).collect();
+    let people: Vec<i64> = rows
+        .iter()
+        .flat_map(|r| [Some(r.reported_by), r.ended_by])
+        .flatten()
+        .collect();
+    let names: HashMap<i64, String> = users::table
+        .filter(users::id.eq_any(&people))
+        .select((users::id, users::display_name))
+        .load::<(i64, String)>(c)?
+        .into_iter()
+        .collect();
+    let name = |id: i64| names.get(&id).cloned().unwrap_or_else(|| format!("user {id}"));
     let mut notices: HashMap<i64, Vec<MajorFaultNotice>> = HashMap::new();
     for m in outbox::for_tickets(c, &ticket_ids, NOTICE_KINDS)? {
         if let Some(t) = m.ticket_id {
@@ -243,10 +255,12 @@ fn wires(c: &mut DbConn, rows: &[FaultRow], now: DateTime<Utc>) -> AppResult<Vec
                 reason: r.reason.clone(),
                 extra_recipients: r.extra_recipients()?,
                 reported_by: UserId(r.reported_by),
+                reported_by_name: name(r.reported_by),
                 reported_at: utc(r.reported_at),
                 updates: r.updates,
                 ended_at: ended,
                 ended_by: r.ended_by.map(UserId),
+                ended_by_name: r.ended_by.map(name),
                 end_summary: r.end_summary.clone(),
                 open: ended.is_none(),
                 elapsed_minutes: rules::elapsed_minutes(occurred, ended, now),

@@ -7,7 +7,7 @@
 //!
 //! Fault reports: supervisors lead them (start, review, send, correct); the author (a supervisor
 //! or a technician) writes and submits; a report is reviewed by a supervisor other than its
-//! author. Supervisors read every report, an account manager the reports of the customers they
+//! author. Supervisors and managers read every report, an account manager the reports of the customers they
 //! manage, a technician the reports they author; anyone else is refused, and a report outside
 //! the caller's reach is "not found".
 
@@ -26,6 +26,10 @@ pub const MAJOR_FAULT_MANAGERS: Role = Role::Manager;
 
 /// The roles that lead fault reports.
 const LEADS: &[Role] = &[Role::Supervisor];
+
+/// The roles that read every fault report: those who lead them, and the department managers
+/// who track the major faults the reports close.
+const READERS: &[Role] = &[Role::Supervisor, Role::Manager];
 
 /// The actions of this area.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,7 +138,7 @@ pub fn grant(role: Role, act: Act) -> Grant {
         Act::ReadReport => match role {
             Role::Technician => Grant::Tied(Tie::Author),
             Role::AccountManager => Grant::Tied(Tie::AccountManager),
-            _ => roles(role, LEADS),
+            _ => roles(role, READERS),
         },
         Act::EditReport | Act::SubmitReport => match role {
             Role::Technician | Role::AccountManager => Grant::Tied(Tie::Author),
@@ -284,7 +288,7 @@ mod tests {
             (f(Act::EndMajorFault),     "Y   Y   Y   Y   own+ Y   Y    Y"),
             (f(Act::ListMajorFaults),   "Y   Y   Y   Y   -    Y   Y    Y"),
             (f(Act::CreateReport),      "Y   -   -   -   -    Y   -    -"),
-            (f(Act::ReadReport),        "Y   -   -   -   auth Y   am   -"),
+            (f(Act::ReadReport),        "Y   -   -   -   auth Y   am   Y"),
             (f(Act::EditReport),        "Y   -   -   -   auth Y   auth -"),
             (f(Act::SubmitReport),      "Y   -   -   -   auth Y   auth -"),
             (f(Act::ApproveReport),     "Y   -   -   -   -    Y   -    -"),
@@ -399,6 +403,10 @@ mod tests {
         );
         assert_eq!(read_scope(&caller(1, Role::Admin)).unwrap(), None);
         assert_eq!(read_scope(&caller(1, Role::Technician)).unwrap(), Some(Tie::Author));
-        assert!(read_scope(&caller(1, Role::Manager)).is_err());
+        assert_eq!(
+            read_scope(&caller(1, Role::Manager)).unwrap(),
+            None,
+            "managers read every report"
+        );
     }
 }

@@ -21,7 +21,8 @@ use crate::error::{AppError, AppResult};
 use crate::policy::fault_reports::{self as policy, Act, REVIEWERS};
 use crate::policy::Tie;
 use fieldline_mobile_api::{
-    FaultReport, FaultReportAction, FaultReportStep, NewFaultReport, NewFaultReportRevision, Page, UpdateFaultReport,
+    FaultReport, FaultReportAction, FaultReportId, FaultReportMailPreview, FaultReportStep, NewFaultReport,
+    NewFaultReportRevision, Page, UpdateFaultReport,
 };
 use serde_json::json;
 
@@ -498,6 +499,19 @@ pub fn get(c: &mut DbConn, who: &Who, id: i64) -> AppResult<FaultReport> {
     let r = store::row(c, id)?;
     check_visible(c, who, &r)?;
     store::wire(c, &r)
+}
+
+/// The e-mail sending the report would write now (one message per language), rendered by the
+/// send's own code; nothing is sent or recorded. Whoever may read the report may preview it.
+pub fn mail_preview(c: &mut DbConn, who: &Who, id: i64) -> AppResult<FaultReportMailPreview> {
+    let r = store::row(c, id)?;
+    check_visible(c, who, &r)?;
+    let ticket = tickets::get(c, r.ticket_id)?;
+    Ok(FaultReportMailPreview {
+        report_id: FaultReportId(r.id),
+        version: r.version,
+        messages: mail::preview(c, who, &r, &ticket)?,
+    })
 }
 
 /// What the list is asked for.

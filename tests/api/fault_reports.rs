@@ -8,8 +8,8 @@ use crate::smtp::SmtpSink;
 use crate::tickets::{fixture, major_fault_body, register, Fixture, FRIDAY_1650};
 use chrono::Duration;
 use fieldline_mobile_api::{
-    AuditEvent, FaultReport, FaultReportStatus, MailKind, Notification, OutboxMessage, Page, Role, Ticket, TicketEvent,
-    TicketStatus, User,
+    AuditEvent, FaultReport, FaultReportMailPreview, FaultReportStatus, Language, MailKind, Notification,
+    OutboxMessage, Page, Role, Ticket, TicketEvent, TicketStatus, User,
 };
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -18,15 +18,15 @@ use std::collections::BTreeSet;
 /// customer's account manager, a contact with an e-mail address, and two supervisors.
 pub(crate) struct Scene {
     pub(crate) f: Fixture,
-    ticket: Ticket,
+    pub(crate) ticket: Ticket,
     pub(crate) account_manager: User,
     pub(crate) am_token: String,
     /// A contact with a phone and an e-mail address.
-    mailable: i64,
-    author: User,
-    author_token: String,
-    reviewer: User,
-    reviewer_token: String,
+    pub(crate) mailable: i64,
+    pub(crate) author: User,
+    pub(crate) author_token: String,
+    pub(crate) reviewer: User,
+    pub(crate) reviewer_token: String,
 }
 
 pub(crate) async fn scene(app: &TestApp) -> Scene {
@@ -106,7 +106,7 @@ pub(crate) async fn create_ok(app: &TestApp, s: &Scene) -> FaultReport {
 }
 
 /// PATCHes with `If-Match` set to the report's version.
-async fn edit(app: &TestApp, token: &str, r: &FaultReport, body: &Value) -> reqwest::Response {
+pub(crate) async fn edit(app: &TestApp, token: &str, r: &FaultReport, body: &Value) -> reqwest::Response {
     edit_at(app, token, r, r.version, body).await
 }
 
@@ -125,7 +125,7 @@ async fn step(app: &TestApp, token: &str, r: &FaultReport, name: &str, body: Val
     app.post(&path(r, name), token, &body).await
 }
 
-async fn step_ok(app: &TestApp, token: &str, r: &FaultReport, name: &str, body: Value) -> FaultReport {
+pub(crate) async fn step_ok(app: &TestApp, token: &str, r: &FaultReport, name: &str, body: Value) -> FaultReport {
     app.ok(step(app, token, r, name, body).await, 200).await
 }
 
@@ -133,7 +133,7 @@ const ROOT_CAUSE: &str = "A DC-link capacitor in UPS module 3 aged beyond its ra
 
 /// A complete report's content: the author owns the corrective action, a supplier the
 /// preventive one; the contact with an address receives it.
-fn content(s: &Scene) -> Value {
+pub(crate) fn content(s: &Scene) -> Value {
     json!({
         "impact": {"description": "Line 1 ran on battery; <b>signalling</b> & platform screens went dark.",
                    "customers_affected": 1, "sites_affected": 1, "assets_affected": 2, "downtime_minutes": 100},
@@ -145,7 +145,7 @@ fn content(s: &Scene) -> Value {
 }
 
 /// A report written, submitted and approved.
-async fn approved(app: &TestApp, s: &Scene) -> FaultReport {
+pub(crate) async fn approved(app: &TestApp, s: &Scene) -> FaultReport {
     let r = create_ok(app, s).await;
     let r: FaultReport = app.ok(edit(app, &s.author_token, &r, &content(s)).await, 200).await;
     let r = step_ok(app, &s.author_token, &r, "submit", json!({})).await;
@@ -417,6 +417,167 @@ async fn a_report_is_drafted_reviewed_and_sent_to_the_account_manager_and_the_co
         actions,
         ["create", "update", "submit", "return", "update", "submit", "approve", "send"]
     );
+}
+
+/// The preview shows, before sending, the very messages the send then writes: one per language,
+/// with the same recipients and subject; it writes nothing and account managers may read it too.
+#[tokio::test]
+async fn the_mail_preview_shows_what_the_send_then_writes() {
+    let sink = SmtpSink::start().await;
+    let app = mail_app(&sink, |_| {}).await;
+    let s = scene(&app).await;
+    let r = app
+        .patch(
+            &format!("/api/v1/users/{}", s.account_manager.id.0),
+            &app.admin,
+            &json!({"language": "en"}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+
+    // A draft with nobody chosen still goes to the account manager; the names are filled in.
+    let draft = create_ok(&app, &s).await;
+    assert_eq!(draft.author_name, s.author.display_name);
+    let preview: FaultReportMailPreview = app
+        .ok(app.get(&path(&draft, "mail-preview"), &s.author_token).await, 200)
+        .await;
+    assert_eq!(preview.messages.len(), 1);
+    assert_eq!(preview.messages[0].language, Language::En);
+
+    let r: FaultReport = app
+        .ok(edit(&app, &s.author_token, &draft, &content(&s)).await, 200)
+        .await;
+    let r = step_ok(&app, &s.author_token, &r, "submit", json!({})).await;
+    let r = step_ok(&app, &s.reviewer_token, &r, "approve", json!({})).await;
+    assert_eq!(r.reviewer_name.as_deref(), Some(s.reviewer.display_name.as_str()));
+    let resp = app.get(&path(&r, "mail-preview"), &s.reviewer_token).await;
+    let preview: FaultReportMailPreview = app.ok(resp, 200).await;
+    assert_eq!((preview.report_id, preview.version), (r.id, r.version));
+    let langs: Vec<Language> = preview.messages.iter().map(|m| m.language).collect();
+    assert_eq!(
+        langs,
+        [Language::En, Language::Zh],
+        "the account manager reads English, the contact Chinese"
+    );
+    let en = &preview.messages[0];
+    assert!(en.subject.starts_with("Fault analysis report: "), "{}", en.subject);
+    assert!(en.text.contains(ROOT_CAUSE) && en.html.contains(ROOT_CAUSE));
+    assert_eq!(en.attachment, format!("{}-fault-report-r1.html", s.ticket.number));
+    let who: Vec<(String, Option<i64>)> = preview
+        .messages
+        .iter()
+        .flat_map(|m| {
+            m.recipients
+                .iter()
+                .map(|p| (p.email.clone(), p.contact_id.map(|c| c.0)))
+        })
+        .collect();
+    let am_email = s.account_manager.email.clone().unwrap();
+    assert_eq!(
+        who,
+        [
+            (am_email.clone(), None),
+            ("zhou.jie@metro.example".into(), Some(s.mailable))
+        ]
+    );
+    // The account manager may read it; nothing was written by previewing.
+    let _: FaultReportMailPreview = app.ok(app.get(&path(&r, "mail-preview"), &s.am_token).await, 200).await;
+    let outbox: Page<OutboxMessage> = app
+        .ok(
+            app.get(&format!("/api/v1/outbox?ticket_id={}", s.ticket.id), &app.admin)
+                .await,
+            200,
+        )
+        .await;
+    assert!(
+        !outbox.items.iter().any(|m| m.kind == MailKind::FaultReport),
+        "{outbox:?}"
+    );
+    let again: FaultReport = app.ok(app.get(&path(&r, ""), &s.reviewer_token).await, 200).await;
+    assert_eq!(again.version, r.version);
+
+    // The send writes those messages: the same recipients and subjects.
+    let sent = step_ok(&app, &s.reviewer_token, &r, "send", json!({})).await;
+    assert_eq!(sent.sent_by_name.as_deref(), Some(s.reviewer.display_name.as_str()));
+    let outbox: Page<OutboxMessage> = app
+        .ok(
+            app.get(&format!("/api/v1/outbox?ticket_id={}", s.ticket.id), &app.admin)
+                .await,
+            200,
+        )
+        .await;
+    let mut queued: Vec<(String, Vec<String>)> = outbox
+        .items
+        .into_iter()
+        .filter(|m| m.kind == MailKind::FaultReport)
+        .map(|m| (m.subject, m.recipients))
+        .collect();
+    let mut previewed: Vec<(String, Vec<String>)> = preview
+        .messages
+        .iter()
+        .map(|m| {
+            (
+                m.subject.clone(),
+                m.recipients.iter().map(|p| p.email.clone()).collect(),
+            )
+        })
+        .collect();
+    queued.sort();
+    previewed.sort();
+    assert_eq!(queued, previewed);
+    relay(&app).await;
+    let mut subjects: Vec<String> = sink
+        .received()
+        .iter()
+        .filter_map(|m| m.parsed().subject().map(str::to_string))
+        .filter(|s| s.contains("ault analysis report") || s.contains("故障分析报告"))
+        .collect();
+    subjects.sort();
+    let mut expected: Vec<String> = preview.messages.iter().map(|m| m.subject.clone()).collect();
+    expected.sort();
+    assert_eq!(subjects, expected);
+
+    // Nobody to send to (an account manager without an address, no contact chosen): the
+    // preview says so as the send would, naming the field.
+    let no_mail = json!({"username": format!("am-{}", uuid::Uuid::new_v4().simple()), "display_name": "No Mail",
+        "role": "account_manager", "password": crate::helpers::USER_PASSWORD});
+    let no_mail: User = app.ok(app.post("/api/v1/users", &app.admin, &no_mail).await, 201).await;
+    let resp = app
+        .patch(
+            &format!("/api/v1/customers/{}", s.f.customer),
+            &app.admin,
+            &json!({"account_manager_id": no_mail.id}),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let ticket = register(&app, &s.f, "p2", "phone").await;
+    let fault = format!("/api/v1/tickets/{}/major-fault", ticket.id);
+    assert_eq!(
+        app.post(&fault, &s.f.token, &major_fault_body(&app)).await.status(),
+        201
+    );
+    let end = app.post(&format!("{fault}/end"), &s.f.token, &json!({})).await;
+    assert_eq!(end.status(), 200);
+    let r: FaultReport = app
+        .ok(
+            create(&app, &s.author_token, json!({"ticket_id": ticket.id})).await,
+            201,
+        )
+        .await;
+    let p = problem(
+        app.get(&path(&r, "mail-preview"), &s.author_token).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(p.field.as_deref(), Some("contact_ids"));
+    problem(
+        app.get("/api/v1/fault-reports/999999/mail-preview", &s.author_token)
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -13,6 +13,7 @@ mod console;
 mod console_board;
 mod console_import;
 mod console_quotes;
+mod console_supervisor;
 mod customers;
 mod demo;
 mod dispatch;

@@ -10,6 +10,8 @@ import { TicketDesk } from './tickets.js';
 import { CallForm } from './call.js';
 import { Inbox } from './inbox.js';
 import { SlaView } from './sla.js';
+import { FaultReports } from './fault_reports.js';
+import { MajorFaults } from './major_faults.js';
 import { ImportView } from './import.js';
 
 /** The views, and the roles that may use each (an admin may use every one); the first is the default. */
@@ -18,6 +20,8 @@ const VIEWS = [
   { id: 'call', roles: ['agent', 'supervisor'], make: (u) => new CallForm(u) },
   { id: 'board', roles: ['dispatcher', 'supervisor', 'manager'], make: (u) => new Board(u) },
   { id: 'sla', roles: ['supervisor', 'manager'], make: (u) => new SlaView(u) },
+  { id: 'majorfaults', roles: ['supervisor', 'manager', 'account_manager'], make: (u) => new MajorFaults(u) },
+  { id: 'faultreports', roles: ['supervisor', 'manager'], make: (u) => new FaultReports(u) },
   { id: 'import', roles: [], make: () => new ImportView() },
   { id: 'inbox', roles: ['agent', 'remote_engineer', 'dispatcher', 'supervisor', 'manager'], make: (u) => new Inbox(u), hidden: true },
 ];

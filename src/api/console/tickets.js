@@ -90,6 +90,7 @@ add({
     'assign.nobody': 'nobody (the owner works it)',
     'action.assign': 'Assign', 'field.assignee_id': 'Who works it now',
     'detail.change': '{from} → {to}',
+    'detail.major_fault_page': 'This ticket is a major fault: follow it on its page',
     'satisfied.yes': 'yes, satisfied', 'satisfied.no': 'no, not satisfied',
   },
   zh: {
@@ -131,6 +132,7 @@ add({
     'assign.nobody': '无（由负责人处理）',
     'action.assign': '分派', 'field.assignee_id': '当前处理人',
     'detail.change': '{from} → {to}',
+    'detail.major_fault_page': '此工单为重大故障：在其页面跟踪',
     'satisfied.yes': '是，满意', 'satisfied.no': '否，不满意',
   },
 });
@@ -311,6 +313,9 @@ export class TicketDesk {
         fact('owner', x.owner_name ?? t('detail.user', { id: x.owner_id })),
         x.assignee_id ? fact('assignee', x.assignee_name ?? t('detail.user', { id: x.assignee_id })) : null),
       data(x.description, 'p'),
+      x.major_fault && ['supervisor', 'manager', 'account_manager', 'admin'].includes(this.user.role)
+        ? el('p', { class: 'links' }, el('a', { href: `#majorfaults/${x.id}`, 'data-major-fault': x.id }, t('detail.major_fault_page')))
+        : null,
       el('ul', {}, due('response_due', x.response_due_at), due('hotline_due', x.hotline_due_at), due('remote_due', x.remote_due_at),
         due('arrival_due', x.arrival_due_at), due('resolution_due', x.resolution_due_at),
         x.callback_due_at && !x.callback_done_at ? due('callback_due', x.callback_due_at) : null),

@@ -13,7 +13,8 @@ use crate::error::{AppError, AppResult};
 use crate::mail::{self, templates};
 use crate::service::outbox;
 use fieldline_mobile_api::{
-    ContactId, FaultReportRecipient, FaultReportStatus as Status, MailKind, OutboxMessageId, UserId,
+    ContactId, FaultReportMailMessage, FaultReportRecipient, FaultReportStatus as Status, MailKind, OutboxMessageId,
+    UserId,
 };
 
 /// The send step's writes: refused when a revision corrects the report; otherwise the report is
@@ -165,18 +166,24 @@ fn view(
     })
 }
 
-/// Writes the report's e-mails to the outbox, one per language its recipients read (Chinese
-/// for those without a choice): text and HTML parts, and the report as an HTML document
-/// attached. Each recipient is marked with the language and the message they were sent;
-/// returns the first message.
-fn queue_report_mails(
+/// One message of the report's e-mail: its language, the addresses of its readers, and what it
+/// says.
+struct Message {
+    lang: Language,
+    addresses: Vec<String>,
+    rendered: templates::RenderedReport,
+}
+
+/// The report's e-mail, one message per language its recipients read (Chinese for those
+/// without a choice): text and HTML parts, and the report as an HTML document. Each recipient
+/// is marked with the language of their message. The send and its preview both use this.
+fn render(
     c: &mut DbConn,
     who: &Who,
     r: &ReportRow,
     ticket: &TicketRow,
     to: &mut [FaultReportRecipient],
-    id_domain: &str,
-) -> AppResult<OutboxMessageId> {
+) -> AppResult<Vec<Message>> {
     for p in to.iter_mut() {
         p.language = Some(p.language.unwrap_or_default());
     }
@@ -185,9 +192,57 @@ fn queue_report_mails(
             .map(|p| (p.email.clone(), p.language.unwrap_or_default()))
             .collect(),
     );
-    let mut first = None;
+    let mut out = Vec::with_capacity(groups.len());
     for (lang, addresses) in groups {
-        let id = queue_report_mail(c, who, r, ticket, to, (lang, addresses), id_domain)?;
+        let view = view(c, who, r, ticket, to, lang)?;
+        let rendered = templates::fault_report(&view, lang)
+            .map_err(|e| AppError::internal(format!("fault report template: {e}")))?;
+        out.push(Message {
+            lang,
+            addresses,
+            rendered,
+        });
+    }
+    Ok(out)
+}
+
+/// The e-mail the send would write now, rendered by the same code, without writing anything:
+/// per message its language, recipients, subject, text and HTML parts and attachment's name.
+pub(super) fn preview(
+    c: &mut DbConn,
+    who: &Who,
+    r: &ReportRow,
+    ticket: &TicketRow,
+) -> AppResult<Vec<FaultReportMailMessage>> {
+    let mut to = recipients(c, r)?;
+    let messages = render(c, who, r, ticket, &mut to)?;
+    Ok(messages
+        .into_iter()
+        .map(|m| FaultReportMailMessage {
+            language: m.lang,
+            recipients: to.iter().filter(|p| p.language == Some(m.lang)).cloned().collect(),
+            subject: m.rendered.subject,
+            text: m.rendered.text,
+            html: m.rendered.html,
+            attachment: m.rendered.filename,
+        })
+        .collect())
+}
+
+/// Writes the report's e-mails to the outbox (see `render`). Each recipient is marked with the
+/// message they were sent; returns the first message.
+fn queue_report_mails(
+    c: &mut DbConn,
+    who: &Who,
+    r: &ReportRow,
+    ticket: &TicketRow,
+    to: &mut [FaultReportRecipient],
+    id_domain: &str,
+) -> AppResult<OutboxMessageId> {
+    let mut first = None;
+    for m in render(c, who, r, ticket, to)? {
+        let lang = m.lang;
+        let id = queue_report_mail(c, who, r, m, id_domain)?;
         for p in to.iter_mut().filter(|p| p.language == Some(lang)) {
             p.outbox_id = Some(id);
         }
@@ -196,19 +251,15 @@ fn queue_report_mails(
     first.ok_or_else(|| AppError::internal("a fault report without recipients"))
 }
 
-/// Writes one e-mail of the report: in a language, to the addresses of the readers of it.
+/// Writes one message of the report to the outbox.
 fn queue_report_mail(
     c: &mut DbConn,
     who: &Who,
     r: &ReportRow,
-    ticket: &TicketRow,
-    to: &[FaultReportRecipient],
-    (lang, addresses): (Language, Vec<String>),
+    m: Message,
     id_domain: &str,
 ) -> AppResult<OutboxMessageId> {
-    let view = view(c, who, r, ticket, to, lang)?;
-    let rendered =
-        templates::fault_report(&view, lang).map_err(|e| AppError::internal(format!("fault report template: {e}")))?;
+    let rendered = m.rendered;
     let document = mail::Attachment::new(
         "attachment",
         &rendered.filename,
@@ -218,7 +269,7 @@ fn queue_report_mail(
     let mail = OutboxMail::new(
         id_domain,
         MailKind::FaultReport,
-        addresses,
+        m.addresses,
         rendered.subject,
         rendered.text,
     )
