@@ -23,6 +23,8 @@ const FILES: &[StaticFile] = &[
     StaticFile::script("sla.js", include_str!("console/sla.js")),
     StaticFile::script("chart.js", include_str!("console/chart.js")),
     StaticFile::script("report.js", include_str!("console/report.js")),
+    StaticFile::script("admin.js", include_str!("console/admin.js")),
+    StaticFile::script("admin_ops.js", include_str!("console/admin_ops.js")),
 ];
 
 /// `/console` without the slash: the console's relative addresses need it.
