@@ -116,13 +116,18 @@ async fn an_admin_creates_a_user_and_disables_them() {
     b.select(&format!(r#"{form} select[name="language"]"#), "zh").await;
     // Too short a password: the API's error by the field; two that differ: the page's.
     b.fill(&format!(r#"{form} input[name="password"]"#), "short").await;
-    b.fill(&format!(r#"{form} input[name="password_again"]"#), "short").await;
+    b.fill(&format!(r#"{form} input[name="password_again"]"#), "short")
+        .await;
     b.click(&format!(r#"{form} button[type="submit"]"#)).await;
     b.shown(&format!(r#"{form} .field-error[data-field="password"]"#)).await;
     b.check_texts("the new user form with a field error").await;
-    b.fill(&format!(r#"{form} input[name="password"]"#), USER_PASSWORD).await;
-    b.fill(&format!(r#"{form} input[name="password_again"]"#), "something-else-entirely")
+    b.fill(&format!(r#"{form} input[name="password"]"#), USER_PASSWORD)
         .await;
+    b.fill(
+        &format!(r#"{form} input[name="password_again"]"#),
+        "something-else-entirely",
+    )
+    .await;
     b.click(&format!(r#"{form} button[type="submit"]"#)).await;
     b.shown(&format!(r#"{form} .field-error[data-field="password_again"]"#))
         .await;
@@ -132,9 +137,7 @@ async fn an_admin_creates_a_user_and_disables_them() {
     let row = r#"#admin-users tr[data-username="li.na"]"#;
     b.shown(&format!(r#"{row}[data-status="active"][data-role="dispatcher"]"#))
         .await;
-    let users: Page<User> = app
-        .ok(app.get("/api/v1/users?q=li.na", &app.admin).await, 200)
-        .await;
+    let users: Page<User> = app.ok(app.get("/api/v1/users?q=li.na", &app.admin).await, 200).await;
     let created = users.items.into_iter().find(|u| u.username == "li.na").unwrap();
     assert_eq!(created.display_name, "李娜");
     app.login("li.na", USER_PASSWORD).await;
@@ -153,7 +156,10 @@ async fn an_admin_creates_a_user_and_disables_them() {
         .await;
     assert!(!u.active);
     let r = app
-        .post_anon("/api/v1/auth/login", &json!({"username": "li.na", "password": USER_PASSWORD}))
+        .post_anon(
+            "/api/v1/auth/login",
+            &json!({"username": "li.na", "password": USER_PASSWORD}),
+        )
         .await;
     assert_eq!(r.status(), 401, "a disabled user cannot sign in");
     b.close().await;
@@ -185,7 +191,12 @@ async fn an_admin_retries_a_dead_email_and_sees_every_admin_page() {
     b.c.goto(&app.url("/console/#admin/outbox/dead")).await.unwrap();
     b.sign_in(&admin.username).await;
     let row = format!(r#"#admin-outbox tr[data-message-id="{}"]"#, m.id.0);
-    let shown = b.shown(&format!(r#"{row}[data-status="dead"]"#)).await.text().await.unwrap();
+    let shown = b
+        .shown(&format!(r#"{row}[data-status="dead"]"#))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(shown.contains(&t.number), "the ticket's number in {shown}");
     assert!(shown.contains("Hangzhou Metro"), "the customer's name in {shown}");
     assert!(shown.contains("重大故障通知"), "what it is about in {shown}");
@@ -195,8 +206,10 @@ async fn an_admin_retries_a_dead_email_and_sees_every_admin_page() {
     // Retried: no longer among the dead; pending again, with its attempts reset.
     b.shown(&format!(r#"#admin-outbox:not(:has({row}))"#)).await;
     b.select("#admin-outbox-status", "pending").await;
-    b.shown(&format!(r#"{row}[data-status="pending"] button[data-action="send-now"]"#))
-        .await;
+    b.shown(&format!(
+        r#"{row}[data-status="pending"] button[data-action="send-now"]"#
+    ))
+    .await;
     b.check_texts("the pending e-mails").await;
     let pending: Page<OutboxMessage> = app
         .ok(app.get("/api/v1/outbox?status=pending", &app.admin).await, 200)
@@ -225,7 +238,8 @@ async fn an_admin_retries_a_dead_email_and_sees_every_admin_page() {
     b.c.goto(&app.url("/console/#admin/regions")).await.unwrap();
     b.shown(r#"#admin-map svg[data-regions="1"]"#).await;
     b.click("#admin-regions tr[data-region-id]").await;
-    b.shown(r#"#admin-region-panel form[data-action="update-region"]"#).await;
+    b.shown(r#"#admin-region-panel form[data-action="update-region"]"#)
+        .await;
     b.check_texts("the regions").await;
     b.screenshot("admin-regions").await;
     b.c.goto(&app.url("/console/#admin/privacy")).await.unwrap();
@@ -242,7 +256,8 @@ async fn an_admin_retries_a_dead_email_and_sees_every_admin_page() {
     b.click(r#"#admin-contact-panel details[data-step="erase"] > summary"#)
         .await;
     let erase = r#"#admin-contact-panel form[data-action="erase"]"#;
-    b.fill(&format!("{erase} textarea[name=reason]"), "客户来函要求删除").await;
+    b.fill(&format!("{erase} textarea[name=reason]"), "客户来函要求删除")
+        .await;
     b.click(&format!(r#"{erase} button[type="submit"]"#)).await;
     b.shown(&format!(r#"{erase} .field-error[data-field="understood"]"#))
         .await;
