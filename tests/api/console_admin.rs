@@ -234,6 +234,18 @@ async fn an_admin_retries_a_dead_email_and_sees_every_admin_page() {
     b.click("#admin-sla tr[data-policy-id]").await;
     b.shown(r#"#admin-sla-panel form[data-action="update-policy"]"#).await;
     b.check_texts("the SLA policies").await;
+    // A target out of range: the API's error by the field; then a new response target.
+    let form = r#"#admin-sla-panel form[data-action="update-policy"]"#;
+    b.fill(&format!(r#"{form} input[name="response_minutes"]"#), "0").await;
+    b.click(&format!(r#"{form} button[type="submit"]"#)).await;
+    b.shown(&format!(r#"{form} .field-error[data-field="response_minutes"]"#))
+        .await;
+    b.check_texts("an SLA policy with a field error").await;
+    b.fill(&format!(r#"{form} input[name="response_minutes"]"#), "45").await;
+    b.click(&format!(r#"{form} button[type="submit"]"#)).await;
+    b.shown("#notice:not([hidden]):not(.bad)").await;
+    let policies: Vec<serde_json::Value> = app.ok(app.get("/api/v1/sla/policies", &app.admin).await, 200).await;
+    assert!(policies.iter().any(|p| p["response_minutes"] == 45), "{policies:?}");
     b.screenshot("admin-sla").await;
     b.c.goto(&app.url("/console/#admin/regions")).await.unwrap();
     b.shown(r#"#admin-map svg[data-regions="1"]"#).await;

@@ -26,7 +26,7 @@ const $ = (id) => document.getElementById(id);
 
 add({
   en: {
-    'nav.admin': 'Administration',
+    'nav.admin': 'Administration', 'admin.hours': '{h} h',
     'admin.title': 'Administration',
     'admin.tab.users': 'Users', 'admin.tab.sla': 'SLA policies', 'admin.tab.calendar': 'Calendar and holidays',
     'admin.tab.regions': 'Regions', 'admin.tab.outbox': 'Outbox', 'admin.tab.jobs': 'Jobs', 'admin.tab.privacy': 'Personal data',
@@ -88,7 +88,7 @@ add({
     'field.day': 'Day', 'field.year': 'Year',
   },
   zh: {
-    'nav.admin': '系统管理',
+    'nav.admin': '系统管理', 'admin.hours': '{h} 小时',
     'admin.title': '系统管理',
     'admin.tab.users': '用户', 'admin.tab.sla': 'SLA 策略', 'admin.tab.calendar': '工作日历和节假日',
     'admin.tab.regions': '区域', 'admin.tab.outbox': '发件箱', 'admin.tab.jobs': '定时任务', 'admin.tab.privacy': '个人数据',
@@ -150,6 +150,9 @@ add({
     'field.day': '日期', 'field.year': '年份',
   },
 });
+
+/** A target in minutes as people read it: whole hours without "0 min". */
+const span = (m) => (m >= 60 && m % 60 === 0 ? t('admin.hours', { h: m / 60 }) : minutes(m));
 
 /** Whether two previews' due times differ for `key`. */
 const moved = (a, b, key) => (a && b ? (a[key] || null) !== (b[key] || null) : false);
@@ -365,10 +368,10 @@ class SlaTab {
       const any = (group, v) => (v ? term(group, v) : el('span', { class: 'muted' }, t('admin.any')));
       const cols = ['tier', 'region', 'priority', 'kind', ...TARGETS, 'clock'];
       $('admin-sla').replaceChildren(head('admin.sla.col', cols), body(list.map((p) =>
-        el('tr', { class: `row${p.id === this.selected ? ' selected' : ''}`, tabIndex: 0, 'data-policy-id': p.id, onclick: () => this.pick(p), onkeydown: (e) => e.key === 'Enter' && this.pick(p) },
+        el('tr', { class: `row${p.id === this.selected ? ' selected' : ''}`, tabIndex: 0, 'data-policy-id': p.id, onclick: () => this.pick(p, true), onkeydown: (e) => e.key === 'Enter' && this.pick(p, true) },
           el('td', {}, any('customer_tier', p.customer_tier)), el('td', {}, any('region_class', p.region_class)),
           el('td', {}, any('priority', p.priority)), el('td', {}, any('kind', p.kind)),
-          TARGETS.map((k) => el('td', { 'data-target': k }, minutes(p[`${k}_minutes`]))),
+          TARGETS.map((k) => el('td', { 'data-target': k }, span(p[`${k}_minutes`]))),
           el('td', {}, term('clock_mode', p.clock_mode)))), cols.length));
       const chosen = list.find((p) => p.id === this.selected);
       if (chosen) this.pick(chosen);
@@ -377,7 +380,7 @@ class SlaTab {
     }
   }
 
-  pick(p) {
+  pick(p, reveal) {
     this.selected = p.id;
     for (const row of document.querySelectorAll('#admin-sla tr.row')) row.classList.toggle('selected', Number(row.dataset.policyId) === p.id);
     const anyText = (group, v) => (v ? term(group, v) : t('admin.any'));
@@ -403,6 +406,10 @@ class SlaTab {
     $('admin-sla-panel').replaceChildren(
       el('h2', {}, t('admin.sla.row', { tier: anyText('customer_tier', p.customer_tier), region: anyText('region_class', p.region_class), priority: anyText('priority', p.priority), kind: anyText('kind', p.kind) })),
       el('h3', {}, t('admin.sla.edit')), form);
+    if (reveal) {
+      $('admin-sla-panel').scrollIntoView({ block: 'nearest' });
+      form.querySelector('input')?.focus({ preventScroll: true });
+    }
   }
 }
 
