@@ -23,6 +23,8 @@ const FILES: &[StaticFile] = &[
     StaticFile::script("sla.js", include_str!("console/sla.js")),
     StaticFile::script("chart.js", include_str!("console/chart.js")),
     StaticFile::script("report.js", include_str!("console/report.js")),
+    StaticFile::script("admin.js", include_str!("console/admin.js")),
+    StaticFile::script("admin_ops.js", include_str!("console/admin_ops.js")),
     StaticFile::script("major_faults.js", include_str!("console/major_faults.js")),
     StaticFile::script("fault_reports.js", include_str!("console/fault_reports.js")),
     StaticFile::script("import.js", include_str!("console/import.js")),

@@ -60,6 +60,8 @@ async fn the_console_is_served_with_its_types_policy_and_cache_headers() {
         ("sla.js", "text/javascript", "breached: true"),
         ("chart.js", "text/javascript", "createElementNS"),
         ("report.js", "text/javascript", "/reports/service/weekly"),
+        ("admin.js", "text/javascript", "/tickets/preview"),
+        ("admin_ops.js", "text/javascript", "/outbox/"),
         ("console.css", "text/css", ".slack-breached"),
     ] {
         let r = http.get(app.url(&format!("/console/{file}"))).send().await.unwrap();

@@ -48,7 +48,7 @@ export function currentUser() {
   return session ? session.user : null;
 }
 
-async function send(method, path, body, token, accept = 'application/json', extra = {}) {
+async function send(method, path, body, token, accept = 'application/json', extra = {}, base = '/api/v1') {
   const headers = { Accept: accept, ...extra };
   // A file goes as it is, with the type the caller names; anything else as JSON.
   const raw = body instanceof Blob;
@@ -56,7 +56,7 @@ async function send(method, path, body, token, accept = 'application/json', extr
   if (token) headers.Authorization = `Bearer ${token}`;
   let r;
   try {
-    r = await fetch(`/api/v1${path}`, {
+    r = await fetch(`${base}${path}`, {
       method,
       headers,
       body: body === undefined || raw ? body : JSON.stringify(body),
@@ -118,12 +118,12 @@ export async function signOut() {
 }
 
 /** A request with the signed-in user's token; the answer's JSON, or its text when `accept` is another type. */
-export async function call(method, path, body, accept, extra) {
+export async function call(method, path, body, accept, extra, base) {
   if (!session) throw new ApiError(401, { code: 'unauthorized', detail: 'sign in first' });
   if (session.expires_at - Date.now() < 30000) await refresh();
   if (!session) throw new ApiError(401, { code: 'unauthorized', detail: 'sign in again' });
-  let r = await send(method, path, body, session.access_token, accept, extra);
-  if (r.status === 401 && (await refresh())) r = await send(method, path, body, session.access_token, accept, extra);
+  let r = await send(method, path, body, session.access_token, accept, extra, base);
+  if (r.status === 401 && (await refresh())) r = await send(method, path, body, session.access_token, accept, extra, base);
   if (r.status === 401) {
     save(null);
     onSignedOut();
@@ -147,6 +147,9 @@ export const post = (path, body) => call('POST', path, body ?? {});
 /** A POST that changes the object only if it is still at `version` (412 otherwise). */
 export const postIf = (path, body, version) => call('POST', path, body ?? {}, undefined, version === undefined ? {} : { 'If-Match': `"${version}"` });
 export const patch = (path, body) => call('PATCH', path, body ?? {});
+export const del = (path) => call('DELETE', path);
+/** The service's readiness (`GET /ready`, outside /api/v1): with an admin's token, the outbox's backlog and the jobs against their schedules. */
+export const ready = () => call('GET', '/ready', undefined, undefined, undefined, '');
 /** POSTs a file as it is, sent as `type` (e.g. `text/csv`). */
 export const upload = (path, file, type, params) => call('POST', withQuery(path, params), file, undefined, { 'Content-Type': type });
 /** A GET answered as text of the type `accept` names (e.g. `text/csv`). */

@@ -10,12 +10,14 @@ import { TicketDesk } from './tickets.js';
 import { CallForm } from './call.js';
 import { Inbox } from './inbox.js';
 import { SlaView } from './sla.js';
+import { AdminView } from './admin.js';
 import { FaultReports } from './fault_reports.js';
 import { MajorFaults } from './major_faults.js';
 import { ImportView } from './import.js';
 
 /** The views, and the roles that may use each (an admin may use every one); the first is the default. */
 const VIEWS = [
+  { id: 'admin', roles: ['admin'], make: (u) => new AdminView(u) },
   { id: 'tickets', roles: ['agent', 'remote_engineer', 'supervisor'], make: (u) => new TicketDesk(u) },
   { id: 'call', roles: ['agent', 'supervisor'], make: (u) => new CallForm(u) },
   { id: 'board', roles: ['dispatcher', 'supervisor', 'manager'], make: (u) => new Board(u) },
