@@ -23,6 +23,10 @@ const FILES: &[StaticFile] = &[
     StaticFile::script("sla.js", include_str!("console/sla.js")),
     StaticFile::script("chart.js", include_str!("console/chart.js")),
     StaticFile::script("report.js", include_str!("console/report.js")),
+    StaticFile::script("names.js", include_str!("console/names.js")),
+    StaticFile::script("revisits.js", include_str!("console/revisits.js")),
+    StaticFile::script("accounts.js", include_str!("console/accounts.js")),
+    StaticFile::script("inspections.js", include_str!("console/inspections.js")),
 ];
 
 /// `/console` without the slash: the console's relative addresses need it.

@@ -26,7 +26,7 @@ pub(crate) struct Scene {
     author: User,
     author_token: String,
     reviewer: User,
-    reviewer_token: String,
+    pub(crate) reviewer_token: String,
 }
 
 pub(crate) async fn scene(app: &TestApp) -> Scene {
@@ -145,7 +145,7 @@ fn content(s: &Scene) -> Value {
 }
 
 /// A report written, submitted and approved.
-async fn approved(app: &TestApp, s: &Scene) -> FaultReport {
+pub(crate) async fn approved(app: &TestApp, s: &Scene) -> FaultReport {
     let r = create_ok(app, s).await;
     let r: FaultReport = app.ok(edit(app, &s.author_token, &r, &content(s)).await, 200).await;
     let r = step_ok(app, &s.author_token, &r, "submit", json!({})).await;

@@ -10,14 +10,20 @@ import { TicketDesk } from './tickets.js';
 import { CallForm } from './call.js';
 import { Inbox } from './inbox.js';
 import { SlaView } from './sla.js';
+import { RevisitQueue } from './revisits.js';
+import { Accounts } from './accounts.js';
+import { Inspections } from './inspections.js';
 
 /** The views, and the roles that may use each (an admin may use every one); the first is the default. */
 const VIEWS = [
   { id: 'tickets', roles: ['agent', 'remote_engineer', 'supervisor'], make: (u) => new TicketDesk(u) },
   { id: 'call', roles: ['agent', 'supervisor'], make: (u) => new CallForm(u) },
   { id: 'board', roles: ['dispatcher', 'supervisor', 'manager'], make: (u) => new Board(u) },
-  { id: 'sla', roles: ['supervisor', 'manager'], make: (u) => new SlaView(u) },
-  { id: 'inbox', roles: ['agent', 'remote_engineer', 'dispatcher', 'supervisor', 'manager'], make: (u) => new Inbox(u), hidden: true },
+  { id: 'accounts', roles: ['account_manager', 'manager'], make: (u) => new Accounts(u) },
+  { id: 'sla', roles: ['supervisor', 'manager', 'account_manager'], make: (u) => new SlaView(u) },
+  { id: 'revisits', roles: ['agent', 'supervisor'], make: (u) => new RevisitQueue(u) },
+  { id: 'inspections', roles: ['supervisor', 'dispatcher', 'manager'], make: (u) => new Inspections(u) },
+  { id: 'inbox', roles: ['agent', 'remote_engineer', 'dispatcher', 'supervisor', 'account_manager', 'manager'], make: (u) => new Inbox(u), hidden: true },
 ];
 const POLL_MS = 30000;
 
@@ -36,6 +42,9 @@ i18n.add({
     'nav.board': 'Dispatch board',
     'nav.sla': 'Service levels',
     'nav.inbox': 'Notifications',
+    'nav.revisits': 'Revisits',
+    'nav.accounts': 'Customers',
+    'nav.inspections': 'Inspections',
     'inbox.link': 'Notifications',
   },
   zh: {
@@ -52,6 +61,9 @@ i18n.add({
     'nav.board': '调度看板',
     'nav.sla': '服务水平',
     'nav.inbox': '通知',
+    'nav.revisits': '回访',
+    'nav.accounts': '客户',
+    'nav.inspections': '巡检',
     'inbox.link': '通知',
   },
 });
