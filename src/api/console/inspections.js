@@ -5,8 +5,8 @@
 // findings.
 
 import * as api from './api.js';
-import { add, t, term, number, day, errorText } from './i18n.js';
-import { el, notice, showError, clearErrors, values, data, localDay } from './ui.js';
+import { add, t, term, number, errorText } from './i18n.js';
+import { el, notice, showError, clearErrors, values, data, dayEl, localDay } from './ui.js';
 import { customerPicker } from './lookup.js';
 import * as names from './names.js';
 
@@ -55,10 +55,10 @@ add({
     'inspections.deactivate.hint': 'No more inspections are made; those whose visit has not set off are cancelled.',
     'inspections.pick_customer': 'pick the customer first',
     'inspections.stale': 'Someone changed this plan meanwhile; it has been reloaded.',
-    'field.customer_id': 'Customer', 'field.site_id': 'Site', 'field.asset_ids': 'Assets', 'field.name': 'Name',
+    'field.asset_ids': 'Assets', 'field.name': 'Name',
     'field.frequency_months': 'Every how many months', 'field.starts_on': 'First date', 'field.required_skill': 'Skill needed',
-    'field.required_level': 'Lowest skill level', 'field.notes': 'What to check', 'field.title': 'Title', 'field.description': 'What was found',
-    'field.priority': 'Priority', 'field.asset_id': 'Asset',
+    'field.required_level': 'Lowest skill level', 'field.notes': 'What to check',
+    'inspections.field.description': 'What was found',
     'inspections.asset.none': 'no particular asset',
   },
   zh: {
@@ -96,10 +96,10 @@ add({
     'inspections.deactivate.hint': '停用后不再生成巡检；尚未出发的巡检将被取消。',
     'inspections.pick_customer': '请先选择客户',
     'inspections.stale': '他人已修改此计划，已重新加载。',
-    'field.customer_id': '客户', 'field.site_id': '地点', 'field.asset_ids': '设备', 'field.name': '名称',
+    'field.asset_ids': '设备', 'field.name': '名称',
     'field.frequency_months': '间隔月数', 'field.starts_on': '首次日期', 'field.required_skill': '所需技能',
-    'field.required_level': '最低技能等级', 'field.notes': '检查内容', 'field.title': '标题', 'field.description': '发现的情况',
-    'field.priority': '优先级', 'field.asset_id': '设备',
+    'field.required_level': '最低技能等级', 'field.notes': '检查内容',
+    'inspections.field.description': '发现的情况',
     'inspections.asset.none': '不指定设备',
   },
 });
@@ -219,7 +219,7 @@ export class Inspections {
       },
       el('td', {}, data(p.name)), el('td', {}, data(customers[p.customer_id] ?? '')),
       el('td', {}, p.site_id ? data(sites[p.site_id] ?? '') : t('inspections.every_site')),
-      el('td', {}, every(p.frequency_months)), el('td', {}, p.next_due ? day(p.next_due) : ''),
+      el('td', {}, every(p.frequency_months)), el('td', {}, dayEl(p.next_due)),
       el('td', {}, skill(p)),
       el('td', {}, t(p.active ? 'inspections.active' : 'inspections.inactive')))));
       pager($('plan-pager'), page, PAGE, (o) => { this.planOffset = o; this.loadPlans(); });
@@ -313,8 +313,8 @@ export class Inspections {
           fact('inspections.plan.site', p.site_id ? data(site ?? '') : t('inspections.every_site')),
           fact('inspections.plan.assets', p.asset_ids.length ? data(p.asset_ids.map((a) => assetNames[a] ?? '').join(', ')) : t('inspections.every_asset')),
           fact('inspections.plan.frequency', every(p.frequency_months)),
-          fact('inspections.plan.starts_on', day(p.starts_on)),
-          p.next_due ? fact('inspections.plan.next_due', day(p.next_due)) : null,
+          fact('inspections.plan.starts_on', dayEl(p.starts_on)),
+          p.next_due ? fact('inspections.plan.next_due', dayEl(p.next_due)) : null,
           fact('inspections.plan.skill', skill(p)),
           fact('inspections.plan.created_by', data(creator ?? ''))),
         p.notes ? data(p.notes, 'p', { class: 'pre' }) : null,
@@ -380,7 +380,7 @@ export class Inspections {
       onclick: () => { location.hash = `#inspections/inspection/${i.id}`; },
       onkeydown: (ev) => { if (ev.key === 'Enter') location.hash = `#inspections/inspection/${i.id}`; },
     },
-    el('td', {}, day(i.due_on)), el('td', {}, data(i.plan_name)), el('td', {}, data(customers[i.customer_id] ?? '')),
+    el('td', {}, dayEl(i.due_on)), el('td', {}, data(i.plan_name)), el('td', {}, data(customers[i.customer_id] ?? '')),
     el('td', {}, data(sites[i.site_id] ?? '')),
     el('td', {}, term('inspection_status', i.status), i.overdue ? [' ', el('span', { class: 'badge slack-breached' }, t('inspections.overdue'))] : ''),
     el('td', {}, i.visit_status ? term('visit_status', i.visit_status) : ''),
@@ -415,7 +415,7 @@ export class Inspections {
         el('h2', { id: 'inspection-heading', 'data-inspection-id': i.id, 'data-status': i.status }, t('inspections.one.title'), ' ', data(i.plan_name)),
         el('ul', { class: 'facts' },
           fact('inspections.one.status', term('inspection_status', i.status), i.overdue ? [' ', el('span', { class: 'badge slack-breached' }, t('inspections.overdue'))] : ''),
-          fact('inspections.one.due', day(i.due_on)),
+          fact('inspections.one.due', dayEl(i.due_on)),
           fact('inspections.plan.customer', data(customer ?? '')),
           fact('inspections.plan.site', data(site ?? '')),
           i.visit_status ? fact('inspections.one.visit', term('visit_status', i.visit_status)) : null,
@@ -436,7 +436,7 @@ export class Inspections {
   findingStep(i, assets) {
     const form = el('form', { noValidate: true, 'data-action': 'finding' },
       label('field.title', el('input', { name: 'title', maxLength: 200 })),
-      label('field.description', el('textarea', { name: 'description', rows: 3, maxLength: 10000 })),
+      label('inspections.field.description', el('textarea', { name: 'description', rows: 3, maxLength: 10000 })),
       label('field.priority', el('select', { name: 'priority' }, ['p1', 'p2', 'p3', 'p4'].map((p) => option(p, term('priority', p), p === 'p3')))),
       label('field.asset_id', el('select', { name: 'asset_id' }, option('', t('inspections.asset.none')),
         ...assets.map((a) => el('option', { value: a.id, translate: 'no' }, `${a.model} ${a.serial_number}`)))),

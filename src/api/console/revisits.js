@@ -7,7 +7,7 @@
 
 import * as api from './api.js';
 import { add, t, term, number, day, errorText } from './i18n.js';
-import { el, notice, showError, clearErrors, values, timeEl, data } from './ui.js';
+import { el, notice, showError, clearErrors, values, timeEl, dayEl, data } from './ui.js';
 import { customerPicker } from './lookup.js';
 import * as names from './names.js';
 
@@ -195,7 +195,7 @@ export class RevisitQueue {
       onclick: () => { location.hash = `#revisits/${r.id}`; },
       onkeydown: (ev) => { if (ev.key === 'Enter') location.hash = `#revisits/${r.id}`; },
     },
-    el('td', {}, day(r.due_on)),
+    el('td', {}, dayEl(r.due_on)),
     el('td', {}, term('revisit_kind', r.kind)),
     el('td', {}, data(r.customer_name)),
     el('td', {}, r.ticket_number ? data(r.ticket_number) : ''),
@@ -234,7 +234,7 @@ export class RevisitQueue {
       el('p', { class: 'muted' }, t(`revisits.detail.about.${r.kind}`)),
       el('ul', { class: 'facts', id: 'revisit-facts', 'data-status': r.status },
         fact('revisits.detail.status', term('revisit_status', r.status), r.overdue ? [' ', el('span', { class: 'badge slack-breached' }, t('revisits.overdue'))] : ''),
-        fact('revisits.detail.due', el('time', { dateTime: r.due_on }, day(r.due_on))),
+        fact('revisits.detail.due', dayEl(r.due_on)),
         fact('revisits.detail.customer', data(r.customer_name)),
         n.site ? fact('revisits.detail.site', data(n.site)) : null,
         n.asset ? fact('revisits.detail.asset', data(n.asset)) : null,
