@@ -308,3 +308,69 @@ async fn a_supervisor_plans_inspections_and_records_a_finding_in_english() {
 async fn a_supervisor_plans_inspections_and_records_a_finding_in_chinese() {
     a_supervisor_plans_inspections_and_records_a_finding("zh").await;
 }
+
+/// A manager reads every customer with its account manager by name and the survey answers (the
+/// fault reports are the supervisors' and account managers'); a dispatcher reads the inspection
+/// plans without the forms that change them.
+#[tokio::test]
+#[ignore = "needs headless Chromium and ChromeDriver: run with --ignored"]
+async fn a_manager_and_a_dispatcher_read_the_back_office() {
+    let app = spawn_app().await;
+    let f = fixture(&app, "gold").await;
+    let (am, _) = app.user(Role::AccountManager).await;
+    let r = app
+        .patch(
+            &format!("/api/v1/customers/{}", f.customer),
+            &app.admin,
+            &json!({"account_manager_id": am.id}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let t = register(&app, &f, "p2", "phone").await;
+    let (supervisor, token) = app.user(Role::Supervisor).await;
+    let plan: InspectionPlan = app
+        .ok(
+            app.post(
+                "/api/v1/inspection-plans",
+                &token,
+                &json!({"customer_id": f.customer, "name": "Yearly check", "frequency_months": 12,
+                        "starts_on": (Utc::now() + Duration::days(40)).date_naive()}),
+            )
+            .await,
+            201,
+        )
+        .await;
+    let (manager, _) = app.user(Role::Manager).await;
+    let (dispatcher, _) = app.user(Role::Dispatcher).await;
+
+    let b = Browser::start("en").await;
+    b.c.goto(&app.url("/console/")).await.unwrap();
+    b.sign_in(&manager.username).await;
+    b.click(r#"#nav a[data-view="accounts"]"#).await;
+    let row = b
+        .shown(&format!(r#"#account-customers tr[data-customer-id="{}"]"#, f.customer))
+        .await;
+    assert!(row.text().await.unwrap().contains(&am.display_name));
+    row.click().await.unwrap();
+    b.shown(&format!(r#"#account-open-tickets tr[data-ticket-id="{}"]"#, t.id))
+        .await;
+    b.shown("#account-surveys-box:not([hidden])").await;
+    b.shown("#account-reports-box[hidden]").await;
+    b.check_texts("a manager's customers").await;
+
+    b.sign_in(&dispatcher.username).await;
+    b.click(r#"#nav a[data-view="inspections"]"#).await;
+    b.click(&format!(r#"#plan-list tr[data-plan-id="{}"]"#, plan.id)).await;
+    b.shown(&format!(r#"#plan-heading[data-plan-id="{}"]"#, plan.id)).await;
+    assert!(b
+        .c
+        .find(fantoccini::Locator::Css(
+            r#"details[data-step="new-plan"], #plan-actions"#
+        ))
+        .await
+        .is_err());
+    let planner = b.shown("#inspection-detail .facts").await.text().await.unwrap();
+    assert!(planner.contains(&supervisor.display_name), "{planner}");
+    b.check_texts("a dispatcher's inspection plans").await;
+    b.close().await;
+}

@@ -1,11 +1,14 @@
 // Names for the ids the API's records carry (customers, sites, assets, colleagues), each read
-// once per page load and shared by the views, so lists show names and never raw ids.
+// once per page load (and signed-in user) and shared by the views, so lists show names and never
+// raw ids.
 
 import * as api from './api.js';
 
 const cache = new Map();
 
-function once(key, load) {
+/** Kept per signed-in user: someone signing in after another does not see what they read. */
+function once(what, load) {
+  const key = `${api.currentUser()?.id}:${what}`;
   if (!cache.has(key)) cache.set(key, load().catch(() => null));
   return cache.get(key);
 }
