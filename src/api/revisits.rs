@@ -104,7 +104,7 @@ pub struct ProgressQuery {
 }
 
 /// Each agent's revisits done in the week against the weekly target
-/// (`FIELDLINE_REVISIT_WEEKLY_TARGET`). Supervisors and managers.
+/// (`FIELDLINE_REVISIT_WEEKLY_TARGET`). Supervisors and managers; an agent gets their own line.
 #[utoipa::path(get, path = "/api/v1/revisits/progress", tag = "revisits", security(("bearer" = [])),
     params(ProgressQuery),
     responses((status = 200, body = RevisitProgress), (status = 403, body = Problem), (status = 422, body = Problem)))]

@@ -154,6 +154,17 @@ pub fn report_scope(caller: &Caller, asked: Option<i64>) -> Result<Option<i64>, 
     }
 }
 
+/// Whose weekly revisit progress a caller reads: everyone's with [`Act::ReadRevisitProgress`]
+/// (none: no restriction); a revisit caller without it, their own line only (their week against
+/// the target on the revisit page).
+pub fn progress_scope(caller: &Caller) -> Result<Option<i64>, AppError> {
+    if allows(caller, Act::ReadRevisitProgress, &Facts::default()) {
+        return Ok(None);
+    }
+    require(caller, Act::WorkRevisits)?;
+    Ok(Some(caller.id.0))
+}
+
 /// The role whose users a report may be scoped to (their customers).
 pub const REPORT_SCOPE_ROLE: Role = Role::AccountManager;
 
@@ -234,6 +245,21 @@ mod tests {
         ));
         assert!(report_of_own_customers("account_manager"));
         assert!(!report_of_own_customers("manager"));
+    }
+
+    #[test]
+    fn an_agent_reads_their_own_weekly_progress_only() {
+        assert_eq!(progress_scope(&caller(5, Role::Agent)).unwrap(), Some(5));
+        assert_eq!(progress_scope(&caller(1, Role::Supervisor)).unwrap(), None);
+        assert_eq!(progress_scope(&caller(2, Role::Manager)).unwrap(), None);
+        assert!(matches!(
+            progress_scope(&caller(3, Role::Technician)),
+            Err(AppError::Forbidden(_))
+        ));
+        assert!(matches!(
+            progress_scope(&caller(4, Role::Dispatcher)),
+            Err(AppError::Forbidden(_))
+        ));
     }
 
     #[test]

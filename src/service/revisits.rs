@@ -69,9 +69,9 @@ pub fn get_file(c: &mut DbConn, who: &Who, id: i64) -> AppResult<RevisitFile> {
 }
 
 /// Each agent's revisits done in the week (`week` as `2026-W48`; default: this week) against
-/// the weekly target.
+/// the weekly target; an agent gets their own line only.
 pub fn progress(c: &mut DbConn, who: &Who, week: Option<&str>, target: u32) -> AppResult<RevisitProgress> {
-    policy::require(&who.caller, Act::ReadRevisitProgress)?;
+    let only = policy::progress_scope(&who.caller)?;
     let week = week.map(|w| IsoWeek::parse("week", w)).transpose()?;
     if let Some(w) = week {
         validate::date("week", w.monday(), who.at.date_naive())?;
@@ -82,7 +82,11 @@ pub fn progress(c: &mut DbConn, who: &Who, week: Option<&str>, target: u32) -> A
         target,
         agents: policy::REVISIT_AGENTS,
     };
-    store::progress(c, of)
+    let mut out = store::progress(c, of)?;
+    if let Some(me) = only {
+        out.agents.retain(|a| a.agent_id.0 == me);
+    }
+    Ok(out)
 }
 
 // ---------------------------------------------------------------- satisfaction revisits

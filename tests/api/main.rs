@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod closure;
 mod console;
+mod console_back_office;
 mod console_admin;
 mod console_board;
 mod console_import;

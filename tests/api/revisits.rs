@@ -686,7 +686,16 @@ async fn progress_counts_each_agents_week_against_the_target() {
     )
     .await;
     assert_eq!(p.field.as_deref(), Some("week"));
-    problem(app.get("/api/v1/revisits/progress", &f.token).await, 403, "forbidden").await;
+    // An agent reads their own line only; a technician nothing.
+    let own: RevisitProgress = app.ok(app.get("/api/v1/revisits/progress", &f.token).await, 200).await;
+    assert_eq!(
+        own.agents.iter().map(|a| a.agent_id).collect::<Vec<_>>(),
+        [f.agent.id],
+        "an agent sees their own week"
+    );
+    assert_eq!(own.target, 2);
+    let tech = app.token(Role::Technician).await;
+    problem(app.get("/api/v1/revisits/progress", &tech).await, 403, "forbidden").await;
 }
 
 #[tokio::test]

@@ -14,6 +14,9 @@ import { AdminView } from './admin.js';
 import { FaultReports } from './fault_reports.js';
 import { MajorFaults } from './major_faults.js';
 import { ImportView } from './import.js';
+import { RevisitQueue } from './revisits.js';
+import { Accounts } from './accounts.js';
+import { Inspections } from './inspections.js';
 
 /** The views, and the roles that may use each (an admin may use every one); the first is the default. */
 const VIEWS = [
@@ -21,11 +24,14 @@ const VIEWS = [
   { id: 'tickets', roles: ['agent', 'remote_engineer', 'supervisor'], make: (u) => new TicketDesk(u) },
   { id: 'call', roles: ['agent', 'supervisor'], make: (u) => new CallForm(u) },
   { id: 'board', roles: ['dispatcher', 'supervisor', 'manager'], make: (u) => new Board(u) },
-  { id: 'sla', roles: ['supervisor', 'manager'], make: (u) => new SlaView(u) },
+  { id: 'accounts', roles: ['account_manager', 'manager'], make: (u) => new Accounts(u) },
+  { id: 'sla', roles: ['supervisor', 'manager', 'account_manager'], make: (u) => new SlaView(u) },
   { id: 'majorfaults', roles: ['supervisor', 'manager', 'account_manager'], make: (u) => new MajorFaults(u) },
   { id: 'faultreports', roles: ['supervisor', 'manager'], make: (u) => new FaultReports(u) },
+  { id: 'revisits', roles: ['agent', 'supervisor'], make: (u) => new RevisitQueue(u) },
+  { id: 'inspections', roles: ['supervisor', 'dispatcher', 'manager'], make: (u) => new Inspections(u) },
   { id: 'import', roles: [], make: () => new ImportView() },
-  { id: 'inbox', roles: ['agent', 'remote_engineer', 'dispatcher', 'supervisor', 'manager'], make: (u) => new Inbox(u), hidden: true },
+  { id: 'inbox', roles: ['agent', 'remote_engineer', 'dispatcher', 'supervisor', 'account_manager', 'manager'], make: (u) => new Inbox(u), hidden: true },
 ];
 const POLL_MS = 30000;
 
@@ -44,6 +50,9 @@ i18n.add({
     'nav.board': 'Dispatch board',
     'nav.sla': 'Service levels',
     'nav.inbox': 'Notifications',
+    'nav.revisits': 'Revisits',
+    'nav.accounts': 'Customers',
+    'nav.inspections': 'Inspections',
     'inbox.link': 'Notifications',
   },
   zh: {
@@ -60,6 +69,9 @@ i18n.add({
     'nav.board': '调度看板',
     'nav.sla': '服务水平',
     'nav.inbox': '通知',
+    'nav.revisits': '回访',
+    'nav.accounts': '客户',
+    'nav.inspections': '巡检',
     'inbox.link': '通知',
   },
 });

@@ -1,6 +1,6 @@
 // Small DOM helpers shared by the console's views.
 
-import { t, errorText, time, fieldName as fieldLabel } from './i18n.js';
+import { t, errorText, time, day, fieldName as fieldLabel } from './i18n.js';
 
 /** An element with attributes (`class`, `data-*`, properties for the rest) and children. */
 export function el(tag, attrs, ...children) {
@@ -76,6 +76,11 @@ export function instant(local) {
 /** A time of day (and date when `withDate`) in the business calendar's zone, in a `<time>`. */
 export function timeEl(iso, zone, withDate) {
   return iso ? el('time', { dateTime: iso }, time(iso, zone, withDate)) : '';
+}
+
+/** A calendar day (`YYYY-MM-DD`) as the language writes it, in a `<time>`. */
+export function dayEl(ymd) {
+  return ymd ? el('time', { dateTime: ymd }, day(ymd)) : '';
 }
 
 /** Data shown as it is (a name, a title, a number): not a text of the console's catalogue. */
