@@ -9,7 +9,7 @@ use crate::service::imports as service;
 use crate::startup::AppState;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use fieldline_mobile_api::{ImportReport, Problem};
+use fieldline_mobile_api::{ImportKind, ImportReport, Problem};
 use serde::Deserialize;
 
 /// The largest file taken (10 MiB: some 5,000 rows of the widest kind with room to spare).
@@ -29,7 +29,7 @@ pub struct ImportQuery {
 /// otherwise the report lists every row's problems by line and column, and the rows are written
 /// only when there is none and it is not a dry run (`written`).
 #[utoipa::path(post, path = "/api/v1/imports/{kind}", tag = "imports", security(("bearer" = [])),
-    params(("kind" = String, Path, description = "`customers`, `contacts`, `sites`, `assets` or `technicians`"), ImportQuery),
+    params(("kind" = ImportKind, Path, description = "what the file holds"), ImportQuery),
     request_body(description = "the CSV file", content(("text/csv"))),
     responses((status = 200, body = ImportReport), (status = 403, body = Problem), (status = 413, body = Problem),
         (status = 415, body = Problem), (status = 422, body = Problem)))]
@@ -67,7 +67,7 @@ pub async fn import(
 /// The template of a kind's file: the header and one example row, UTF-8 with a byte-order mark
 /// (so spreadsheets read it as UTF-8).
 #[utoipa::path(get, path = "/api/v1/imports/{kind}/template", tag = "imports", security(("bearer" = [])),
-    params(("kind" = String, Path, description = "`customers`, `contacts`, `sites`, `assets` or `technicians`")),
+    params(("kind" = ImportKind, Path, description = "what the file holds")),
     responses((status = 200, description = "the template", content_type = "text/csv", body = String),
         (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn template(

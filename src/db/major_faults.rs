@@ -214,12 +214,7 @@ fn wires(c: &mut DbConn, rows: &[FaultRow], now: DateTime<Utc>) -> AppResult<Vec
         .flat_map(|r| [Some(r.reported_by), r.ended_by])
         .flatten()
         .collect();
-    let names: HashMap<i64, String> = users::table
-        .filter(users::id.eq_any(&people))
-        .select((users::id, users::display_name))
-        .load::<(i64, String)>(c)?
-        .into_iter()
-        .collect();
+    let names = super::fault_reports::lookups::names_of(c, &people)?;
     let name = |id: i64| names.get(&id).cloned().unwrap_or_else(|| format!("user {id}"));
     let mut notices: HashMap<i64, Vec<MajorFaultNotice>> = HashMap::new();
     for m in outbox::for_tickets(c, &ticket_ids, NOTICE_KINDS)? {

@@ -355,7 +355,8 @@ async fn a_manager_and_a_dispatcher_read_the_back_office() {
     b.shown(&format!(r#"#account-open-tickets tr[data-ticket-id="{}"]"#, t.id))
         .await;
     b.shown("#account-surveys-box:not([hidden])").await;
-    b.shown("#account-reports-box[hidden]").await;
+    // A manager reads every customer's fault reports.
+    b.shown("#account-reports-box:not([hidden])").await;
     b.check_texts("a manager's customers").await;
 
     b.sign_in(&dispatcher.username).await;

@@ -6,7 +6,7 @@
 
 import * as api from './api.js';
 import { add, t, term, number, day, minutes, errorText } from './i18n.js';
-import { el, notice, showError, clearErrors, values, timeEl, data } from './ui.js';
+import { el, notice, showError, clearErrors, values, timeEl, data, pager } from './ui.js';
 import * as names from './names.js';
 
 const PAGE = 20;
@@ -32,7 +32,6 @@ add({
     'accounts.col.answered': 'Answered', 'accounts.col.score': 'Score', 'accounts.col.comment': 'Comment', 'accounts.col.source': 'How',
     'accounts.col.opened': 'Opened',
     'accounts.none': 'None.', 'accounts.nobody': 'nobody',
-    'accounts.previous': 'Previous', 'accounts.next': 'Next', 'accounts.range': '{from}–{to} of {total}', 'accounts.empty': '0 found',
     'accounts.shown': '{shown} of {total} shown',
     'accounts.open_tickets': 'Open tickets', 'accounts.major_faults': 'Major faults',
     'accounts.detail.tier': 'Tier', 'accounts.detail.am': 'Account manager',
@@ -65,7 +64,6 @@ add({
     'accounts.col.answered': '答复时间', 'accounts.col.score': '评分', 'accounts.col.comment': '意见', 'accounts.col.source': '方式',
     'accounts.col.opened': '发生时间',
     'accounts.none': '无。', 'accounts.nobody': '无',
-    'accounts.previous': '上一页', 'accounts.next': '下一页', 'accounts.range': '第 {from}–{to} 条，共 {total} 条', 'accounts.empty': '共 0 条',
     'accounts.shown': '显示 {shown} 条，共 {total} 条',
     'accounts.open_tickets': '未结工单', 'accounts.major_faults': '重大故障',
     'accounts.detail.tier': '等级', 'accounts.detail.am': '客户经理',
@@ -84,15 +82,6 @@ add({
 
 const option = (value, text, selected) => el('option', { value, selected: !!selected }, text);
 const label = (key, control) => el('label', {}, t(key), control);
-
-/** Previous / range / next under a list; `go(offset)` loads another page. */
-function pager(node, page, size, go) {
-  const last = Math.min(page.offset + page.items.length, page.total);
-  node.replaceChildren(
-    el('button', { type: 'button', disabled: page.offset === 0, onclick: () => go(Math.max(0, page.offset - size)) }, t('accounts.previous')),
-    el('span', {}, page.total ? t('accounts.range', { from: number(page.offset + 1), to: number(last), total: api.totalText(page) }) : t('accounts.empty')),
-    el('button', { type: 'button', disabled: last >= page.total && !page.total_capped, onclick: () => go(page.offset + size) }, t('accounts.next')));
-}
 
 function table(node, cols, rows, empty = 'accounts.none') {
   node.replaceChildren(
@@ -178,7 +167,7 @@ export class Accounts {
       },
       el('td', {}, data(c.name)), el('td', {}, term('customer_tier', c.tier)),
       el('td', {}, c.account_manager_id ? data(ams[c.account_manager_id] ?? '') : el('span', { class: 'muted' }, t('accounts.nobody'))))));
-      pager($('account-pager'), page, PAGE, (o) => { this.offset = o; this.loadCustomers(); });
+      pager($('account-pager'), page, (o) => { this.offset = o; this.loadCustomers(); });
       if (this.surveyCustomer.options.length === 1 && this.mine) {
         const all = await api.getAll('/customers', { account_manager_id: this.user.id }).catch(() => []);
         this.surveyCustomer.append(...all.map((c) => el('option', { value: c.id, translate: 'no' }, c.name)));
@@ -238,7 +227,7 @@ export class Accounts {
       },
       el('td', {}, data(r.ticket_number)), el('td', {}, data(r.ticket_title)), el('td', {}, data(r.customer_name)),
       el('td', {}, number(r.revision)), el('td', {}, timeEl(r.sent_at, this.zone, true)))));
-      pager($('account-reports-pager'), page, SHORT, (o) => { this.reportsOffset = o; this.loadReports(); });
+      pager($('account-reports-pager'), page, (o) => { this.reportsOffset = o; this.loadReports(); });
     } catch (err) {
       // A role that may not read fault reports does not see the list.
       box.hidden = err.status === 403;
@@ -300,7 +289,7 @@ export class Accounts {
       },
       el('td', {}, timeEl(s.answered_at, this.zone, true)), el('td', {}, data(s.customer_name)), el('td', {}, data(s.ticket_number)),
       el('td', {}, t(`score.${s.score}`)), el('td', {}, data(s.comment ?? '')), el('td', {}, term('survey_source', s.source)))));
-      pager($('account-surveys-pager'), page, PAGE, (o) => { this.surveysOffset = o; this.loadSurveys(); });
+      pager($('account-surveys-pager'), page, (o) => { this.surveysOffset = o; this.loadSurveys(); });
     } catch (err) {
       box.hidden = err.status === 403;
       if (err.status !== 403) showError(form, err);

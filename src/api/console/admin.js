@@ -6,10 +6,10 @@
 
 import * as api from './api.js';
 import { add, t, term, minutes, day } from './i18n.js';
-import { el, notice, data, timeEl, localDay } from './ui.js';
+import { el, notice, data, timeEl, localDay, pager } from './ui.js';
 import { customerPicker } from './lookup.js';
 import {
-  option, dataOption, field, head, body, localError, sending, step, confirmed, pager,
+  option, dataOption, field, head, body, localError, sending, step, confirmed,
   RegionsTab, OutboxTab, JobsTab, PrivacyTab,
 } from './admin_ops.js';
 
@@ -275,7 +275,7 @@ class UsersTab {
         el('td', {}, u.language ? t(`language.${u.language}`) : ''),
         el('td', {}, el('span', { class: `badge ${u.active ? 'active' : 'disabled'}` }, t(u.active ? 'admin.users.active' : 'admin.users.disabled'))),
         el('td', {}, timeEl(u.created_at, this.zone, true)))), cols.length));
-      $('admin-users-pager').replaceChildren(pager(page, (o) => { this.offset = o; this.load(); }));
+      pager($('admin-users-pager'), page, (o) => { this.offset = o; this.load(); });
       const chosen = page.items.find((u) => u.id === this.selected);
       if (chosen) this.pick(chosen);
     } catch (err) {

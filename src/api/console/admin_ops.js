@@ -7,14 +7,14 @@
 
 import * as api from './api.js';
 import { add, t, term, number } from './i18n.js';
-import { el, notice, showError, clearErrors, values, timeEl, data } from './ui.js';
+import { el, notice, showError, clearErrors, values, timeEl, data, pager } from './ui.js';
 import { customerPicker } from './lookup.js';
 import * as map from './map.js';
+import * as named from './names.js';
 
 add({
   en: {
-    'admin.any': 'any', 'admin.all': 'all', 'admin.previous': 'Previous', 'admin.next': 'Next',
-    'admin.range': '{from}–{to} of {total}', 'admin.empty': 'Nothing to show.', 'admin.saved': 'Saved.',
+    'admin.any': 'any', 'admin.all': 'all', 'admin.empty': 'Nothing to show.', 'admin.saved': 'Saved.',
     'admin.confirm.yes': 'Yes', 'admin.confirm.no': 'No, keep it',
     'admin.loading': 'Loading…', 'admin.none': 'None.',
     'admin.regions.title': 'Service regions', 'admin.regions.upload': 'Upload a region (GeoJSON)',
@@ -75,8 +75,7 @@ add({
     'field.understood': 'Confirmation', 'field.job': 'Job', 'field.slot': 'Slot',
   },
   zh: {
-    'admin.any': '任意', 'admin.all': '全部', 'admin.previous': '上一页', 'admin.next': '下一页',
-    'admin.range': '第 {from}–{to} 条，共 {total} 条', 'admin.empty': '没有可显示的内容。', 'admin.saved': '已保存。',
+    'admin.any': '任意', 'admin.all': '全部', 'admin.empty': '没有可显示的内容。', 'admin.saved': '已保存。',
     'admin.confirm.yes': '确定', 'admin.confirm.no': '不，保留',
     'admin.loading': '加载中……', 'admin.none': '无。',
     'admin.regions.title': '服务区域', 'admin.regions.upload': '上传区域（GeoJSON）',
@@ -210,35 +209,6 @@ export function confirmed(label, question, act, attrs = {}) {
   return box;
 }
 
-/** Previous / next under a paged list; `go(offset)` loads another page. */
-export function pager(page, go) {
-  const last = page.offset + page.items.length;
-  return el('div', { class: 'pager' },
-    el('button', { type: 'button', disabled: page.offset === 0, onclick: () => go(Math.max(0, page.offset - page.limit)) }, t('admin.previous')),
-    el('span', {}, page.total ? t('admin.range', { from: number(page.offset + 1), to: number(last), total: api.totalText(page) }) : t('admin.empty')),
-    el('button', { type: 'button', disabled: last >= page.total && !page.total_capped, onclick: () => go(page.offset + page.limit) }, t('admin.next')));
-}
-
-/** Names for ids, asked once each: `name(kind, id)` -> promise of the name (or the id). */
-export class Names {
-  constructor() {
-    this.cache = new Map();
-  }
-
-  get(path, pick) {
-    if (!this.cache.has(path)) this.cache.set(path, api.get(path).then(pick).catch(() => null));
-    return this.cache.get(path);
-  }
-
-  ticket(id) {
-    return id ? this.get(`/tickets/${id}`, (x) => x.number) : Promise.resolve(null);
-  }
-
-  customer(id) {
-    return id ? this.get(`/customers/${id}`, (x) => x.name) : Promise.resolve(null);
-  }
-}
-
 // ------------------------------------------------------------------ regions
 
 /** A boundary from an uploaded GeoJSON file's text (a FeatureCollection's polygons become one MultiPolygon). */
@@ -308,7 +278,7 @@ export class RegionsTab {
       $('admin-regions').replaceChildren(head('admin.regions.col', cols), body(page.items.map((r) =>
         el('tr', { class: `row${r.id === this.selected ? ' selected' : ''}`, tabIndex: 0, 'data-region-id': r.id, onclick: () => this.pick(r) },
           el('td', {}, data(r.name)), el('td', {}, term('region_class', r.class)), el('td', {}, timeEl(r.updated_at, this.zone, true)))), cols.length));
-      $('admin-regions-pager').replaceChildren(pager(page, (o) => { this.offset = o; this.load(); }));
+      pager($('admin-regions-pager'), page, (o) => { this.offset = o; this.load(); });
       map.draw($('admin-map'), { regions: page.items, visits: [], technicians: [] });
       const chosen = page.items.find((r) => r.id === this.selected);
       if (chosen) this.pick(chosen);
@@ -348,7 +318,6 @@ export class OutboxTab {
     this.zone = zone;
     this.status = 'pending';
     this.offset = 0;
-    this.names = new Names();
   }
 
   async render(box, rest) {
@@ -367,8 +336,8 @@ export class OutboxTab {
     try {
       const page = await api.get('/outbox', { status: this.status, limit: PAGE, offset: this.offset });
       const [tickets, customers] = await Promise.all([
-        Promise.all(page.items.map((m) => this.names.ticket(m.ticket_id))),
-        Promise.all(page.items.map((m) => this.names.customer(m.customer_id))),
+        Promise.all(page.items.map((m) => named.ticket(m.ticket_id))),
+        Promise.all(page.items.map((m) => named.customer(m.customer_id))),
       ]);
       const cols = ['created', 'kind', 'to', 'subject', 'ticket', 'customer', 'attempts', 'next', 'error', 'actions'];
       $('admin-outbox').replaceChildren(head('admin.outbox.col', cols), body(page.items.map((m, i) =>
@@ -383,7 +352,7 @@ export class OutboxTab {
           el('td', {}, m.status === 'pending' ? timeEl(m.next_attempt_at, this.zone, true) : timeEl(m.sent_at, this.zone, true)),
           el('td', {}, m.last_error ? data(m.last_error, 'span', { class: 'muted' }) : ''),
           el('td', {}, this.actions(m)))), cols.length));
-      $('admin-outbox-pager').replaceChildren(pager(page, (o) => { this.offset = o; this.load(); }));
+      pager($('admin-outbox-pager'), page, (o) => { this.offset = o; this.load(); });
     } catch (err) {
       if (err.status !== 401) notice(err, true);
     }
@@ -477,7 +446,7 @@ export class JobsTab {
           el('td', {}, timeEl(r.started_at, this.zone, true)),
           el('td', {}, r.finished_at ? timeEl(r.finished_at, this.zone, true) : el('span', { class: 'muted' }, t('admin.jobs.unfinished'))),
           el('td', {}, data(number(r.examined))), el('td', {}, data(number(r.actions))))), cols.length));
-      $('admin-job-runs-pager').replaceChildren(pager(page, (o) => { this.offset = o; this.loadRuns(); }));
+      pager($('admin-job-runs-pager'), page, (o) => { this.offset = o; this.loadRuns(); });
     } catch (err) {
       if (err.status !== 401) notice(err, true);
     }

@@ -7,7 +7,7 @@
 
 import * as api from './api.js';
 import { add, t, term, number, errorText, fieldName, minutes, day } from './i18n.js';
-import { el, notice, showError, clearErrors, timeEl, data } from './ui.js';
+import { el, notice, showError, clearErrors, timeEl, data, pager } from './ui.js';
 
 const PAGE = 25;
 const STATUSES = ['draft', 'submitted', 'returned', 'approved', 'sent'];
@@ -203,11 +203,7 @@ export class FaultReports {
     $('fr-list').replaceChildren(
       el('thead', {}, el('tr', {}, cols.map((c) => el('th', {}, t(`fr.col.${c}`))))),
       el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { colSpan: cols.length }, t('fr.none')))));
-    const last = Math.min(page.offset + page.items.length, page.total);
-    $('fr-pager').replaceChildren(
-      el('button', { type: 'button', disabled: page.offset === 0, onclick: () => { this.offset = Math.max(0, this.offset - PAGE); this.load(); } }, t('list.previous')),
-      el('span', {}, page.total ? t('list.range', { from: number(page.offset + 1), to: number(last), total: api.totalText(page) }) : t('fr.none')),
-      el('button', { type: 'button', disabled: last >= page.total && !page.total_capped, onclick: () => { this.offset += PAGE; this.load(); } }, t('list.next')));
+    pager($('fr-pager'), page, (o) => { this.offset = o; this.load(); });
   }
 
   /** The active colleagues (names of action owners, authors to choose), read once. */

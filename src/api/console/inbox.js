@@ -3,7 +3,7 @@
 
 import * as api from './api.js';
 import { add, t, term } from './i18n.js';
-import { el, notice, timeEl, data } from './ui.js';
+import { el, notice, timeEl, data, pager } from './ui.js';
 
 const PAGE = 25;
 const $ = (id) => document.getElementById(id);
@@ -39,9 +39,6 @@ add({
     'inbox.read': 'Mark read',
     'inbox.open': 'Open the ticket',
     'inbox.new': 'new',
-    'inbox.previous': 'Previous',
-    'inbox.next': 'Next',
-    'inbox.range': '{from}–{to} of {total}',
   },
   zh: {
     ...prefixed(KINDS.zh),
@@ -51,9 +48,6 @@ add({
     'inbox.read': '标为已读',
     'inbox.open': '打开工单',
     'inbox.new': '未读',
-    'inbox.previous': '上一页',
-    'inbox.next': '下一页',
-    'inbox.range': '第 {from}–{to} 条，共 {total} 条',
   },
 });
 
@@ -96,10 +90,6 @@ export class Inbox {
       n.read_at ? null : el('button', { type: 'button', class: 'mark-read', onclick: async () => { await this.read(n); this.load(); } }, t('inbox.read')),
       data(n.message, 'div', { class: 'muted' })));
     $('inbox-list').replaceChildren(...(items.length ? items : [el('li', { class: 'muted' }, t('inbox.none'))]));
-    const last = Math.min(page.offset + page.items.length, page.total);
-    $('inbox-pager').replaceChildren(
-      el('button', { type: 'button', disabled: page.offset === 0, onclick: () => { this.offset = Math.max(0, this.offset - PAGE); this.load(); } }, t('inbox.previous')),
-      page.total ? el('span', {}, t('inbox.range', { from: page.offset + 1, to: last, total: api.totalText(page) })) : '',
-      el('button', { type: 'button', disabled: last >= page.total && !page.total_capped, onclick: () => { this.offset += PAGE; this.load(); } }, t('inbox.next')));
+    pager($('inbox-pager'), page, (o) => { this.offset = o; this.load(); });
   }
 }

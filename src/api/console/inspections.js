@@ -6,7 +6,7 @@
 
 import * as api from './api.js';
 import { add, t, term, number, errorText } from './i18n.js';
-import { el, notice, showError, clearErrors, values, data, dayEl, localDay } from './ui.js';
+import { el, notice, showError, clearErrors, values, data, dayEl, localDay, pager } from './ui.js';
 import { customerPicker } from './lookup.js';
 import * as names from './names.js';
 
@@ -37,7 +37,6 @@ add({
     'inspections.skill': '(level {level} or higher)', 'inspections.no_skill': 'any technician',
     'inspections.active': 'active', 'inspections.inactive': 'deactivated', 'inspections.overdue': 'overdue',
     'inspections.none': 'None.', 'inspections.nobody': 'not booked yet',
-    'inspections.previous': 'Previous', 'inspections.next': 'Next', 'inspections.range': '{from}–{to} of {total}', 'inspections.empty': '0 found',
     'inspection_status.scheduled': 'scheduled', 'inspection_status.completed': 'completed', 'inspection_status.failed': 'failed',
     'inspection_status.cancelled': 'cancelled',
     'inspections.plan.customer': 'Customer', 'inspections.plan.site': 'Site', 'inspections.plan.assets': 'Assets',
@@ -78,7 +77,6 @@ add({
     'inspections.skill': '（等级 {level} 及以上）', 'inspections.no_skill': '任何工程师',
     'inspections.active': '启用中', 'inspections.inactive': '已停用', 'inspections.overdue': '已逾期',
     'inspections.none': '无。', 'inspections.nobody': '尚未派工',
-    'inspections.previous': '上一页', 'inspections.next': '下一页', 'inspections.range': '第 {from}–{to} 条，共 {total} 条', 'inspections.empty': '共 0 条',
     'inspection_status.scheduled': '已安排', 'inspection_status.completed': '已完成', 'inspection_status.failed': '未完成',
     'inspection_status.cancelled': '已取消',
     'inspections.plan.customer': '客户', 'inspections.plan.site': '地点', 'inspections.plan.assets': '设备',
@@ -109,14 +107,6 @@ const label = (key, control) => el('label', {}, t(key), control);
 const fact = (key, ...value) => el('li', {}, el('span', {}, t(key)), ': ', ...value);
 const every = (n) => (n === 1 ? t('inspections.month') : t('inspections.months', { n: number(n) }));
 const skill = (p) => (p.required_skill ? [data(p.required_skill), ' ', t('inspections.skill', { level: number(p.required_level) })] : t('inspections.no_skill'));
-
-function pager(node, page, size, go) {
-  const last = Math.min(page.offset + page.items.length, page.total);
-  node.replaceChildren(
-    el('button', { type: 'button', disabled: page.offset === 0, onclick: () => go(Math.max(0, page.offset - size)) }, t('inspections.previous')),
-    el('span', {}, page.total ? t('inspections.range', { from: number(page.offset + 1), to: number(last), total: api.totalText(page) }) : t('inspections.empty')),
-    el('button', { type: 'button', disabled: last >= page.total && !page.total_capped, onclick: () => go(page.offset + size) }, t('inspections.next')));
-}
 
 function table(node, cols, rows) {
   node.replaceChildren(
@@ -222,7 +212,7 @@ export class Inspections {
       el('td', {}, every(p.frequency_months)), el('td', {}, dayEl(p.next_due)),
       el('td', {}, skill(p)),
       el('td', {}, t(p.active ? 'inspections.active' : 'inspections.inactive')))));
-      pager($('plan-pager'), page, PAGE, (o) => { this.planOffset = o; this.loadPlans(); });
+      pager($('plan-pager'), page, (o) => { this.planOffset = o; this.loadPlans(); });
     } catch (err) {
       showError(form, err);
     }
@@ -396,7 +386,7 @@ export class Inspections {
       const page = await api.get('/inspections', { ...values(form), limit: PAGE, offset: this.inspectionOffset });
       const node = await this.inspectionTable(page, 'inspection-list');
       $('inspection-list').replaceChildren(...node.childNodes);
-      pager($('inspection-pager'), page, PAGE, (o) => { this.inspectionOffset = o; this.loadInspections(); });
+      pager($('inspection-pager'), page, (o) => { this.inspectionOffset = o; this.loadInspections(); });
     } catch (err) {
       showError(form, err);
     }

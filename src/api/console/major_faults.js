@@ -6,7 +6,7 @@
 
 import * as api from './api.js';
 import { add, t, term, number, errorText, minutes } from './i18n.js';
-import { el, notice, showError, clearErrors, values, instant, timeEl, data } from './ui.js';
+import { el, notice, showError, clearErrors, values, instant, timeEl, data, pager } from './ui.js';
 
 const PAGE = 25;
 const ACTORS = ['supervisor', 'manager', 'admin'];
@@ -135,11 +135,7 @@ export class MajorFaults {
     $('mf-list').replaceChildren(
       el('thead', {}, el('tr', {}, cols.map((c) => el('th', {}, t(`mf.col.${c}`))))),
       el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { colSpan: cols.length }, t('mf.none')))));
-    const last = Math.min(page.offset + page.items.length, page.total);
-    $('mf-pager').replaceChildren(
-      el('button', { type: 'button', disabled: page.offset === 0, onclick: () => { this.offset = Math.max(0, this.offset - PAGE); this.load(); } }, t('list.previous')),
-      el('span', {}, page.total ? t('list.range', { from: number(page.offset + 1), to: number(last), total: api.totalText(page) }) : t('mf.none')),
-      el('button', { type: 'button', disabled: last >= page.total && !page.total_capped, onclick: () => { this.offset += PAGE; this.load(); } }, t('list.next')));
+    pager($('mf-pager'), page, (o) => { this.offset = o; this.load(); });
   }
 
   async openFault(ticketId) {

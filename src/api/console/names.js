@@ -16,6 +16,9 @@ function once(what, load) {
 /** A customer's name (null when it cannot be read). */
 export const customer = (id) => (id ? once(`customer:${id}`, () => api.get(`/customers/${id}`)).then((c) => c?.name ?? null) : Promise.resolve(null));
 
+/** A ticket's number. */
+export const ticket = (id) => (id ? once(`ticket:${id}`, () => api.get(`/tickets/${id}`)).then((x) => x?.number ?? null) : Promise.resolve(null));
+
 /** A site's name. */
 export const site = (id) => (id ? once(`site:${id}`, () => api.get(`/sites/${id}`)).then((s) => s?.name ?? null) : Promise.resolve(null));
 

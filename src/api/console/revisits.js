@@ -7,7 +7,7 @@
 
 import * as api from './api.js';
 import { add, t, term, number, day, errorText } from './i18n.js';
-import { el, notice, showError, clearErrors, values, timeEl, dayEl, data } from './ui.js';
+import { el, notice, showError, clearErrors, values, timeEl, dayEl, data, pager } from './ui.js';
 import { customerPicker } from './lookup.js';
 import * as names from './names.js';
 
@@ -31,7 +31,6 @@ add({
     'revisits.filter.due_by': 'Due by', 'revisits.filter.submit': 'Filter', 'revisits.filter.any': 'any', 'revisits.filter.anyone': 'anyone',
     'revisits.filter.me': 'me',
     'revisits.none': 'No revisit matches.', 'revisits.pick': 'Pick a revisit to call the customer.',
-    'revisits.previous': 'Previous', 'revisits.next': 'Next', 'revisits.range': '{from}–{to} of {total}', 'revisits.empty': '0 revisits',
     'revisits.overdue': 'overdue', 'revisits.anyone': 'anyone',
     'revisit_kind.periodic': 'periodic revisit', 'revisit_kind.satisfaction': 'satisfaction call',
     'revisit_status.due': 'due', 'revisit_status.done': 'done', 'revisit_status.missed': 'missed',
@@ -68,7 +67,6 @@ add({
     'revisits.filter.due_by': '到期不晚于', 'revisits.filter.submit': '筛选', 'revisits.filter.any': '全部', 'revisits.filter.anyone': '任何人',
     'revisits.filter.me': '我',
     'revisits.none': '没有符合条件的回访。', 'revisits.pick': '选择一个回访，致电客户。',
-    'revisits.previous': '上一页', 'revisits.next': '下一页', 'revisits.range': '第 {from}–{to} 条，共 {total} 条', 'revisits.empty': '0 个回访',
     'revisits.overdue': '已逾期', 'revisits.anyone': '任何人',
     'revisit_kind.periodic': '定期回访', 'revisit_kind.satisfaction': '满意度回访',
     'revisit_status.due': '待回访', 'revisit_status.done': '已完成', 'revisit_status.missed': '已错过',
@@ -204,11 +202,7 @@ export class RevisitQueue {
     $('revisit-list').replaceChildren(
       el('thead', {}, el('tr', {}, cols.map((h) => el('th', {}, t(`revisits.col.${h}`))))),
       el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { colSpan: cols.length }, t('revisits.none')))));
-    const last = Math.min(page.offset + page.items.length, page.total);
-    $('revisit-pager').replaceChildren(
-      el('button', { type: 'button', disabled: page.offset === 0, onclick: () => { this.offset = Math.max(0, this.offset - PAGE); this.load(); } }, t('revisits.previous')),
-      el('span', {}, page.total ? t('revisits.range', { from: number(page.offset + 1), to: number(last), total: api.totalText(page) }) : t('revisits.empty')),
-      el('button', { type: 'button', disabled: last >= page.total && !page.total_capped, onclick: () => { this.offset += PAGE; this.load(); } }, t('revisits.next')));
+    pager($('revisit-pager'), page, (o) => { this.offset = o; this.load(); });
   }
 
   async open(id) {

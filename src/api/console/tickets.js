@@ -7,7 +7,7 @@
 
 import * as api from './api.js';
 import { add, t, term, number, errorText } from './i18n.js';
-import { el, notice, showError, clearErrors, values, instant, timeEl, data } from './ui.js';
+import { el, notice, showError, clearErrors, values, instant, timeEl, data, pager } from './ui.js';
 import { customerPicker } from './lookup.js';
 import { ticketVisits } from './visits.js';
 
@@ -69,7 +69,7 @@ add({
     'sort.due': 'soonest due', 'sort.opened': 'newest', 'sort.callback': 'callback due first',
     'col.number': 'Number', 'col.title': 'Title', 'col.customer': 'Customer', 'col.kind': 'Kind', 'col.status': 'Status', 'col.tier': 'Tier',
     'col.priority': 'Priority', 'col.due': 'Resolution due', 'col.callback': 'Callback due', 'col.sla': 'SLA',
-    'list.none': 'No ticket matches.', 'list.previous': 'Previous', 'list.next': 'Next', 'list.range': '{from}–{to} of {total}', 'list.empty': '0 tickets',
+    'list.none': 'No ticket matches.',
     'badge.breached': 'breached', 'badge.major_fault': 'major fault', 'badge.callback': 'callback due',
     'detail.summary': '{kind}, {status}, {tier} tier, {priority}, {tier_of_customer} customer.',
     'detail.customer': 'Customer', 'detail.site': 'Site', 'detail.contact': 'Contact', 'detail.asset': 'Asset', 'detail.owner': 'Owner', 'detail.assignee': 'Assignee',
@@ -111,7 +111,7 @@ add({
     'sort.due': '最先到期', 'sort.opened': '最新登记', 'sort.callback': '最先回电',
     'col.number': '编号', 'col.title': '标题', 'col.customer': '客户', 'col.kind': '类别', 'col.status': '状态', 'col.tier': '层级',
     'col.priority': '优先级', 'col.due': '解决时限', 'col.callback': '回电时限', 'col.sla': '服务水平',
-    'list.none': '没有符合条件的工单。', 'list.previous': '上一页', 'list.next': '下一页', 'list.range': '第 {from}–{to} 条，共 {total} 条', 'list.empty': '0 个工单',
+    'list.none': '没有符合条件的工单。',
     'badge.breached': '已超时', 'badge.major_fault': '重大故障', 'badge.callback': '待回电',
     'detail.summary': '{kind}，{status}，{tier}层级，{priority}，{tier_of_customer}客户。',
     'detail.customer': '客户', 'detail.site': '地点', 'detail.contact': '联系人', 'detail.asset': '设备', 'detail.owner': '负责人', 'detail.assignee': '处理人',
@@ -277,11 +277,7 @@ export class TicketDesk {
         x.major_fault ? el('span', { class: 'badge slack-risk' }, t('badge.major_fault')) : '',
         x.callback_due_at && !x.callback_done_at ? el('span', { class: 'badge' }, t('badge.callback')) : '')));
     $('ticket-list').replaceChildren(el('thead', {}, head), el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { colSpan: cols.length }, t('list.none')))));
-    const last = Math.min(page.offset + page.items.length, page.total);
-    $('ticket-pager').replaceChildren(
-      el('button', { type: 'button', disabled: page.offset === 0, onclick: () => { this.offset = Math.max(0, this.offset - PAGE); this.load(); } }, t('list.previous')),
-      el('span', {}, page.total ? t('list.range', { from: number(page.offset + 1), to: number(last), total: api.totalText(page) }) : t('list.empty')),
-      el('button', { type: 'button', disabled: last >= page.total && !page.total_capped, onclick: () => { this.offset += PAGE; this.load(); } }, t('list.next')));
+    pager($('ticket-pager'), page, (o) => { this.offset = o; this.load(); });
   }
 
   async open(id) {

@@ -1,6 +1,12 @@
 // Small DOM helpers shared by the console's views.
 
-import { t, errorText, time, day, fieldName as fieldLabel } from './i18n.js';
+import { add, t, number, errorText, time, day, fieldName as fieldLabel } from './i18n.js';
+import { totalText } from './api.js';
+
+add({
+  en: { 'pager.previous': 'Previous', 'pager.next': 'Next', 'pager.range': '{from}–{to} of {total}' },
+  zh: { 'pager.previous': '上一页', 'pager.next': '下一页', 'pager.range': '第 {from}–{to} 条，共 {total} 条' },
+});
 
 /** An element with attributes (`class`, `data-*`, properties for the rest) and children. */
 export function el(tag, attrs, ...children) {
@@ -91,4 +97,13 @@ export function data(text, tag = 'span', attrs = {}) {
 /** The calendar day (YYYY-MM-DD) of a moment in a zone. */
 export function localDay(date, zone) {
   return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
+}
+
+/** Previous, the rows shown of how many, next: under a paged list in `node`; `go(offset)` loads another page. */
+export function pager(node, page, go) {
+  const last = Math.min(page.offset + page.items.length, page.total);
+  node.replaceChildren(
+    el('button', { type: 'button', disabled: page.offset === 0, onclick: () => go(Math.max(0, page.offset - page.limit)) }, t('pager.previous')),
+    page.total ? el('span', {}, t('pager.range', { from: number(page.offset + 1), to: number(last), total: totalText(page) })) : '',
+    el('button', { type: 'button', disabled: last >= page.total && !page.total_capped, onclick: () => go(page.offset + page.limit) }, t('pager.next')));
 }
