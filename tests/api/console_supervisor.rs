@@ -63,6 +63,12 @@ async fn review_and_send(lang: &'static str) {
     b.click(&format!(r#"{step} form[data-action="approve"] button[type="submit"]"#))
         .await;
     b.shown(r#"#fr-state[data-status="approved"]"#).await;
+    // The list followed the report to its new status.
+    b.shown(&format!(
+        r#"#fr-list[data-filter="approved"] tr.row[data-report-id="{}"][data-status="approved"]"#,
+        r.id
+    ))
+    .await;
 
     // The e-mail previewed before it is sent: who gets it and what it says.
     let step = r#"#fr-actions details[data-step="send"]"#;

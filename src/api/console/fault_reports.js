@@ -156,10 +156,15 @@ export class FaultReports {
   }
 
   useStatus(s) {
+    this.tab(s);
+    this.load();
+  }
+
+  /** The list's tab for status `s` ('' for every report), without loading it. */
+  tab(s) {
     this.status = s;
     this.offset = 0;
     for (const b of $('fr-tabs').children) b.setAttribute('aria-selected', String((b.dataset.statusFilter === 'all' ? '' : b.dataset.statusFilter) === s));
-    this.load();
   }
 
   async show(rest, entering) {
@@ -342,6 +347,8 @@ export class FaultReports {
       attempt(form, async () => {
         const out = await api.postIf(`/fault-reports/${r.id}/${action}`, body, action === 'revisions' ? undefined : r.version);
         notice(t('fr.action.done', { action: title }));
+        // The list follows the report to its new status, so it stays in sight.
+        if (this.status && this.status !== out.status) this.tab(out.status);
         if (out.id === r.id) return false;
         location.hash = `#faultreports/${out.id}`;
         return true;
