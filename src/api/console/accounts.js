@@ -133,8 +133,7 @@ export class Accounts {
   async show(rest, entering) {
     if (entering && !this.started) {
       this.started = true;
-      const calendar = await api.get('/calendar').catch(() => null);
-      if (calendar) this.zone = calendar.time_zone;
+      this.zone = await names.zone();
       document.querySelector('#view-accounts h1').textContent = t(this.mine ? 'accounts.title.mine' : 'accounts.title');
       $('accounts-links').replaceChildren(el('a', { href: '#sla', id: 'accounts-service-reports' }, t(this.mine ? 'accounts.service_reports' : 'accounts.service_reports.all')));
       if (!this.mine) {

@@ -7,6 +7,7 @@
 import * as api from './api.js';
 import { add, t, term, day, number, minutes, current, errorText, translatePage } from './i18n.js';
 import { el, notice, showError, clearErrors, values, instant, timeEl, data, localDay } from './ui.js';
+import * as names from './names.js';
 import * as map from './map.js';
 
 add({
@@ -346,8 +347,7 @@ export class Board {
     const selected = this.selected;
     try {
       if (!this.zone) {
-        const calendar = await api.get('/calendar').catch(() => null);
-        this.zone = (calendar && calendar.time_zone) || Intl.DateTimeFormat().resolvedOptions().timeZone;
+        this.zone = await names.zone();
       }
       if (!this.regions) this.regions = await api.getAll('/regions');
       this.regionOptions();

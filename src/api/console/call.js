@@ -7,6 +7,7 @@
 import * as api from './api.js';
 import { add, t, term } from './i18n.js';
 import { el, notice, showError, clearErrors, values, timeEl, data, localDay } from './ui.js';
+import * as names from './names.js';
 import { customerPicker } from './lookup.js';
 
 add({
@@ -105,8 +106,7 @@ export class CallForm {
 
   async show() {
     if (!this.zoneRead) {
-      const calendar = await api.get('/calendar').catch(() => null);
-      if (calendar) this.zone = calendar.time_zone;
+      this.zone = await names.zone();
       this.zoneRead = true;
     }
     this.picker.input.focus();

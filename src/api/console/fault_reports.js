@@ -8,6 +8,7 @@
 import * as api from './api.js';
 import { add, t, term, number, errorText, fieldName, minutes, day } from './i18n.js';
 import { el, notice, showError, clearErrors, timeEl, data, pager } from './ui.js';
+import * as names from './names.js';
 
 const PAGE = 25;
 const STATUSES = ['draft', 'submitted', 'returned', 'approved', 'sent'];
@@ -170,8 +171,7 @@ export class FaultReports {
   async show(rest, entering) {
     if (entering && !this.started) {
       this.started = true;
-      const calendar = await api.get('/calendar').catch(() => null);
-      if (calendar) this.zone = calendar.time_zone;
+      this.zone = await names.zone();
     }
     this.load();
     const id = Number(rest[0]);

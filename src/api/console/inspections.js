@@ -177,8 +177,7 @@ export class Inspections {
   async show(rest, entering) {
     if (entering && !this.started) {
       this.started = true;
-      const calendar = await api.get('/calendar').catch(() => null);
-      if (calendar) this.zone = calendar.time_zone;
+      this.zone = await names.zone();
       this.dueFrom.value = localDay(new Date(), this.zone);
       $('plan-new').replaceChildren(this.editor ? this.newPlanForm() : '');
     }

@@ -7,6 +7,7 @@
 import * as api from './api.js';
 import { add, t, term, number, errorText, minutes } from './i18n.js';
 import { el, notice, showError, clearErrors, values, instant, timeEl, data, pager } from './ui.js';
+import * as names from './names.js';
 
 const PAGE = 25;
 const ACTORS = ['supervisor', 'manager', 'admin'];
@@ -100,8 +101,7 @@ export class MajorFaults {
   async show(rest, entering) {
     if (entering && !this.started) {
       this.started = true;
-      const calendar = await api.get('/calendar').catch(() => null);
-      if (calendar) this.zone = calendar.time_zone;
+      this.zone = await names.zone();
     }
     this.load();
     const id = Number(rest[0]);

@@ -13,6 +13,9 @@ function once(what, load) {
   return cache.get(key);
 }
 
+/** The business calendar's time zone, which the pages' times are shown in (the browser's when it cannot be read). */
+export const zone = () => once('zone', () => api.get('/calendar')).then((c) => c?.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone);
+
 /** A customer's name (null when it cannot be read). */
 export const customer = (id) => (id ? once(`customer:${id}`, () => api.get(`/customers/${id}`)).then((c) => c?.name ?? null) : Promise.resolve(null));
 

@@ -131,8 +131,7 @@ export class RevisitQueue {
   async show(rest, entering) {
     if (entering && !this.started) {
       this.started = true;
-      const calendar = await api.get('/calendar').catch(() => null);
-      if (calendar) this.zone = calendar.time_zone;
+      this.zone = await names.zone();
       if (ASSIGNERS.includes(this.user.role)) {
         const callers = (await names.colleagues()).filter((u) => ['agent', 'supervisor'].includes(u.role) && u.id !== this.user.id);
         this.agentSelect.append(...callers.map((u) => el('option', { value: u.id, translate: 'no' }, u.display_name)));

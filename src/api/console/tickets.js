@@ -8,6 +8,7 @@
 import * as api from './api.js';
 import { add, t, term, number, errorText } from './i18n.js';
 import { el, notice, showError, clearErrors, values, instant, timeEl, data, pager } from './ui.js';
+import * as names from './names.js';
 import { customerPicker } from './lookup.js';
 import { ticketVisits } from './visits.js';
 
@@ -230,8 +231,8 @@ export class TicketDesk {
   async show(rest, entering) {
     if (entering && !this.started) {
       this.started = true;
-      const [calendar, regions] = await Promise.all([api.get('/calendar').catch(() => null), api.getAll('/regions').catch(() => [])]);
-      if (calendar) this.zone = calendar.time_zone;
+      const [zone, regions] = await Promise.all([names.zone(), api.getAll('/regions').catch(() => [])]);
+      this.zone = zone;
       $('filter-region').append(...regions.map((r) => el('option', { value: r.id, translate: 'no' }, r.name)));
       this.usePreset(this.preset);
     } else {
