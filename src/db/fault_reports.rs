@@ -425,7 +425,7 @@ pub fn wires(c: &mut DbConn, rows: &[ReportRow]) -> AppResult<Vec<FaultReport>> 
         .flat_map(|r| [Some(r.author_id), r.reviewer_id, r.sent_by])
         .flatten()
         .collect();
-    let names = lookups::names_of(c, &people)?;
+    let names = crate::db::users::display_names(c, &people)?;
     let name = |id: i64| names.get(&id).cloned().unwrap_or_else(|| format!("user {id}"));
     let mut actions: HashMap<(i64, String), Vec<FaultReportAction>> = HashMap::new();
     for a in actions_of(c, &ids)? {

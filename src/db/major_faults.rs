@@ -214,7 +214,7 @@ fn wires(c: &mut DbConn, rows: &[FaultRow], now: DateTime<Utc>) -> AppResult<Vec
         .flat_map(|r| [Some(r.reported_by), r.ended_by])
         .flatten()
         .collect();
-    let names = super::fault_reports::lookups::names_of(c, &people)?;
+    let names = super::users::display_names(c, &people)?;
     let name = |id: i64| names.get(&id).cloned().unwrap_or_else(|| format!("user {id}"));
     let mut notices: HashMap<i64, Vec<MajorFaultNotice>> = HashMap::new();
     for m in outbox::for_tickets(c, &ticket_ids, NOTICE_KINDS)? {

@@ -401,12 +401,7 @@ fn names_and_regions(
     let mut people: HashSet<i64> = tickets_facts.iter().map(|t| t.owner).collect();
     people.extend(visit_facts.iter().map(|v| v.technician));
     people.extend(revisit_facts.iter().filter_map(|r| r.done_by));
-    let names: HashMap<i64, String> = users::table
-        .filter(users::id.eq_any(people.into_iter().collect::<Vec<_>>()))
-        .select((users::id, users::display_name))
-        .load(c)?
-        .into_iter()
-        .collect();
+    let names = super::users::display_names(c, &people.into_iter().collect::<Vec<_>>())?;
     let region_ids: HashSet<i64> = tickets_facts.iter().filter_map(|t| t.region).collect();
     let regions: HashMap<i64, String> = service_regions::table
         .filter(service_regions::id.eq_any(region_ids.into_iter().collect::<Vec<_>>()))

@@ -132,6 +132,16 @@ pub fn mail_languages(conn: &mut DbConn, ids: &[i64]) -> AppResult<std::collecti
         .collect())
 }
 
+/// Users' display names by id (the ids of no user are left out).
+pub fn display_names(c: &mut DbConn, ids: &[i64]) -> QueryResult<std::collections::HashMap<i64, String>> {
+    Ok(users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::display_name))
+        .load::<(i64, String)>(c)?
+        .into_iter()
+        .collect())
+}
+
 pub fn count(conn: &mut DbConn) -> AppResult<i64> {
     Ok(users::table.count().get_result(conn)?)
 }

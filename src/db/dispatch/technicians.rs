@@ -73,12 +73,7 @@ pub fn to_wire(c: &mut DbConn, row: &TechnicianRow) -> AppResult<Technician> {
 /// The wire form of technicians, their names and skills read in one query each for all of them.
 fn to_wire_all(c: &mut DbConn, rows: &[TechnicianRow]) -> AppResult<Vec<Technician>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.user_id).collect();
-    let names: HashMap<i64, String> = users::table
-        .filter(users::id.eq_any(&ids))
-        .select((users::id, users::display_name))
-        .load(c)?
-        .into_iter()
-        .collect();
+    let names = crate::db::users::display_names(c, &ids)?;
     let mut skills: HashMap<i64, Vec<Skill>> = HashMap::new();
     let all: Vec<(i64, String, i32)> = technician_skills::table
         .filter(technician_skills::user_id.eq_any(&ids))

@@ -1,12 +1,11 @@
 //! A ticket's visits as its page lists them: newest first, with their technicians' names.
 
 use super::visits::VisitRow;
-use crate::db::schema::{users, visits};
+use crate::db::schema::visits;
 use crate::db::{DbConn, Paging};
 use crate::error::AppResult;
 use diesel::prelude::*;
 use fieldline_mobile_api::{Page, Visit};
-use std::collections::HashMap;
 
 /// The visits of a ticket, newest first; only those of `technician` when given.
 pub fn ticket_visits(
@@ -36,12 +35,7 @@ pub fn name_technicians(c: &mut DbConn, visits: &mut [Visit]) -> AppResult<()> {
     if ids.is_empty() {
         return Ok(());
     }
-    let names: HashMap<i64, String> = users::table
-        .filter(users::id.eq_any(&ids))
-        .select((users::id, users::display_name))
-        .load::<(i64, String)>(c)?
-        .into_iter()
-        .collect();
+    let names = crate::db::users::display_names(c, &ids)?;
     for v in visits {
         v.technician_name = v.technician_id.and_then(|t| names.get(&t.0).cloned());
     }

@@ -42,16 +42,6 @@ pub fn major_fault_of(c: &mut DbConn, ticket_id: i64) -> AppResult<Option<MajorF
     )
 }
 
-/// Users' display names by id.
-pub fn names_of(c: &mut DbConn, ids: &[i64]) -> AppResult<HashMap<i64, String>> {
-    Ok(users::table
-        .filter(users::id.eq_any(ids))
-        .select((users::id, users::display_name))
-        .load::<(i64, String)>(c)?
-        .into_iter()
-        .collect())
-}
-
 /// A ticket's visit: (id, technician, site, work notes, outcome reason).
 pub type VisitFacts = (i64, Option<i64>, Option<i64>, Option<String>, Option<String>);
 

@@ -127,12 +127,7 @@ pub fn fill_names(c: &mut DbConn, tickets: &mut [fieldline_mobile_api::Ticket]) 
             .into_iter()
             .collect()
     };
-    let user_names: HashMap<i64, String> = users::table
-        .filter(users::id.eq_any(user_ids))
-        .select((users::id, users::display_name))
-        .load(c)?
-        .into_iter()
-        .collect();
+    let user_names = crate::db::users::display_names(c, &user_ids.into_iter().collect::<Vec<_>>())?;
     for t in tickets.iter_mut() {
         t.customer_name = customer_names.get(&t.customer_id.0).cloned();
         t.site_name = t.site_id.and_then(|s| site_names.get(&s.0).cloned());

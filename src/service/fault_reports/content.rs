@@ -169,7 +169,7 @@ pub(super) fn handling_timeline(c: &mut DbConn, ticket_id: i64) -> AppResult<Vec
     let visit_rows = lookups::visits_of(c, ticket_id)?;
     let mut people: Vec<i64> = events.iter().filter_map(|e| e.actor_id.map(|u| u.0)).collect();
     people.extend(visit_rows.iter().filter_map(|v| v.1));
-    let names = lookups::names_of(c, &people)?;
+    let names = crate::db::users::display_names(c, &people)?;
     let site_ids: Vec<i64> = visit_rows.iter().filter_map(|v| v.2).collect();
     let site_names = lookups::site_names(c, &site_ids)?;
     let visits: HashMap<i64, &lookups::VisitFacts> = visit_rows.iter().map(|v| (v.0, v)).collect();

@@ -90,7 +90,7 @@ fn recipients(c: &mut DbConn, r: &ReportRow) -> AppResult<Vec<FaultReportRecipie
 fn action_lines(c: &mut DbConn, r: &ReportRow, lang: Language) -> AppResult<[Vec<templates::ActionLine>; 2]> {
     let actions = store::actions_of(c, &[r.id])?;
     let owners: Vec<i64> = actions.iter().filter_map(|a| a.owner_user_id).collect();
-    let owner_names = lookups::names_of(c, &owners)?;
+    let owner_names = crate::db::users::display_names(c, &owners)?;
     let lines = |kind: &str| -> Vec<templates::ActionLine> {
         actions
             .iter()
