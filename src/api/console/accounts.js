@@ -6,7 +6,7 @@
 
 import * as api from './api.js';
 import { add, t, term, number, day, minutes, errorText } from './i18n.js';
-import { el, notice, showError, clearErrors, values, timeEl, data, pager } from './ui.js';
+import { el, notice, showError, clearErrors, values, timeEl, data, pager, list } from './ui.js';
 import * as names from './names.js';
 
 const PAGE = 20;
@@ -83,11 +83,7 @@ add({
 const option = (value, text, selected) => el('option', { value, selected: !!selected }, text);
 const label = (key, control) => el('label', {}, t(key), control);
 
-function table(node, cols, rows, empty = 'accounts.none') {
-  node.replaceChildren(
-    el('thead', {}, el('tr', {}, cols.map((h) => el('th', {}, t(`accounts.col.${h}`))))),
-    el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { colSpan: cols.length }, t(empty)))));
-}
+const table = (node, cols, rows, empty = 'accounts.none') => list(node, 'accounts.col', cols, rows, empty);
 
 export class Accounts {
   constructor(user) {

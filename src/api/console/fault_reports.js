@@ -7,7 +7,7 @@
 
 import * as api from './api.js';
 import { add, t, term, number, errorText, fieldName, minutes, day } from './i18n.js';
-import { el, notice, showError, clearErrors, timeEl, data, pager } from './ui.js';
+import { el, notice, showError, clearErrors, timeEl, data, pager, list } from './ui.js';
 import * as names from './names.js';
 
 const PAGE = 25;
@@ -205,9 +205,7 @@ export class FaultReports {
     el('td', {}, data(r.author_name)),
     el('td', {}, timeEl(r.updated_at, this.zone, true))));
     $('fr-list').dataset.filter = this.status || 'all';
-    $('fr-list').replaceChildren(
-      el('thead', {}, el('tr', {}, cols.map((c) => el('th', {}, t(`fr.col.${c}`))))),
-      el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { colSpan: cols.length }, t('fr.none')))));
+    list($('fr-list'), 'fr.col', cols, rows, 'fr.none');
     pager($('fr-pager'), page, (o) => { this.offset = o; this.load(); });
   }
 
@@ -243,10 +241,10 @@ export class FaultReports {
     const nameOf = (id) => people.find((u) => u.id === id)?.display_name ?? t('fr.user', { id });
     const fact = (key, value) => (value ? el('li', {}, el('span', {}, t(`fr.${key}`)), ': ', value) : null);
     const chosen = contacts.filter((k) => r.contact_ids.includes(k.id));
-    const actions = (list) => (list.length
+    const actions = (items) => (items.length
       ? el('table', { class: 'list' },
         el('thead', {}, el('tr', {}, ['action', 'owner', 'due'].map((c) => el('th', {}, t(`fr.col.${c}`))))),
-        el('tbody', {}, list.map((a) => el('tr', {},
+        el('tbody', {}, items.map((a) => el('tr', {},
           el('td', {}, data(a.description)),
           el('td', {}, data(a.owner_user_id ? nameOf(a.owner_user_id) : a.owner_name ?? '')),
           el('td', {}, data(day(a.due_date)))))))

@@ -6,7 +6,7 @@
 
 import * as api from './api.js';
 import { add, t, term, number, errorText } from './i18n.js';
-import { el, notice, showError, clearErrors, values, data, dayEl, localDay, pager } from './ui.js';
+import { el, notice, showError, clearErrors, values, data, dayEl, localDay, pager, list } from './ui.js';
 import { customerPicker } from './lookup.js';
 import * as names from './names.js';
 
@@ -108,11 +108,7 @@ const fact = (key, ...value) => el('li', {}, el('span', {}, t(key)), ': ', ...va
 const every = (n) => (n === 1 ? t('inspections.month') : t('inspections.months', { n: number(n) }));
 const skill = (p) => (p.required_skill ? [data(p.required_skill), ' ', t('inspections.skill', { level: number(p.required_level) })] : t('inspections.no_skill'));
 
-function table(node, cols, rows) {
-  node.replaceChildren(
-    el('thead', {}, el('tr', {}, cols.map((h) => el('th', {}, t(`inspections.col.${h}`))))),
-    el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { colSpan: cols.length }, t('inspections.none')))));
-}
+const table = (node, cols, rows) => list(node, 'inspections.col', cols, rows, 'inspections.none');
 
 /** Runs a form's submit: clears its errors, disables its button, shows the API's error by the field. */
 function submitting(form, work) {
@@ -156,10 +152,10 @@ export class Inspections {
       this.planOffset = 0;
       this.loadPlans();
     };
-    const list = $('inspection-filters');
+    const filters = $('inspection-filters');
     this.inspectionCustomer = customerPicker('customer_id');
     this.dueFrom = el('input', { name: 'due_from', type: 'date' });
-    list.replaceChildren(
+    filters.replaceChildren(
       label('inspections.filter.status', el('select', { name: 'status' }, option('', t('inspections.filter.any')),
         ...['scheduled', 'completed', 'failed', 'cancelled'].map((s) => option(s, term('inspection_status', s), s === 'scheduled')))),
       label('inspections.filter.due_from', this.dueFrom),
@@ -167,7 +163,7 @@ export class Inspections {
       label('inspections.filter.customer', this.inspectionCustomer.node),
       el('button', { type: 'submit' }, t('inspections.filter.submit')),
       el('p', { class: 'form-error', role: 'alert' }));
-    list.onsubmit = (e) => {
+    filters.onsubmit = (e) => {
       e.preventDefault();
       this.inspectionOffset = 0;
       this.loadInspections();

@@ -6,7 +6,7 @@
 
 import * as api from './api.js';
 import { add, t, term, number, errorText, minutes } from './i18n.js';
-import { el, notice, showError, clearErrors, values, instant, timeEl, data, pager } from './ui.js';
+import { el, notice, showError, clearErrors, values, instant, timeEl, data, pager, list } from './ui.js';
 import * as names from './names.js';
 
 const PAGE = 25;
@@ -132,9 +132,7 @@ export class MajorFaults {
     el('td', {}, data(f.ticket_number)), el('td', {}, data(f.customer_name)), el('td', {}, data(f.location)),
     el('td', {}, timeEl(f.occurred_at, this.zone, true)), el('td', {}, minutes(f.elapsed_minutes)),
     el('td', {}, data(number(f.updates))), el('td', {}, t(f.open ? 'mf.state.open' : 'mf.state.ended'))));
-    $('mf-list').replaceChildren(
-      el('thead', {}, el('tr', {}, cols.map((c) => el('th', {}, t(`mf.col.${c}`))))),
-      el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { colSpan: cols.length }, t('mf.none')))));
+    list($('mf-list'), 'mf.col', cols, rows, 'mf.none');
     pager($('mf-pager'), page, (o) => { this.offset = o; this.load(); });
   }
 

@@ -7,7 +7,7 @@
 
 import * as api from './api.js';
 import { add, t, term, number, day, errorText } from './i18n.js';
-import { el, notice, showError, clearErrors, values, timeEl, dayEl, data, pager } from './ui.js';
+import { el, notice, showError, clearErrors, values, timeEl, dayEl, data, pager, list } from './ui.js';
 import { customerPicker } from './lookup.js';
 import * as names from './names.js';
 
@@ -198,9 +198,7 @@ export class RevisitQueue {
     el('td', {}, r.ticket_number ? data(r.ticket_number) : ''),
     el('td', {}, r.assigned_to ? data(callers[r.assigned_to] ?? '') : el('span', { class: 'muted' }, t('revisits.anyone'))),
     el('td', {}, term('revisit_status', r.status), r.overdue ? [' ', el('span', { class: 'badge slack-breached' }, t('revisits.overdue'))] : '')));
-    $('revisit-list').replaceChildren(
-      el('thead', {}, el('tr', {}, cols.map((h) => el('th', {}, t(`revisits.col.${h}`))))),
-      el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { colSpan: cols.length }, t('revisits.none')))));
+    list($('revisit-list'), 'revisits.col', cols, rows, 'revisits.none');
     pager($('revisit-pager'), page, (o) => { this.offset = o; this.load(); });
   }
 

@@ -107,3 +107,10 @@ export function pager(node, page, go) {
     page.total ? el('span', {}, t('pager.range', { from: number(page.offset + 1), to: number(last), total: totalText(page) })) : '',
     el('button', { type: 'button', disabled: last >= page.total && !page.total_capped, onclick: () => go(page.offset + page.limit) }, t('pager.next')));
 }
+
+/** A list's table in `node`: the headers (the catalogue's `<prefix>.<column>`), the rows, or one row saying `empty` (a catalogue key). */
+export function list(node, prefix, cols, rows, empty) {
+  node.replaceChildren(
+    el('thead', {}, el('tr', {}, cols.map((c) => el('th', {}, t(`${prefix}.${c}`))))),
+    el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { colSpan: cols.length }, t(empty)))));
+}
