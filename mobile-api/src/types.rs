@@ -281,6 +281,35 @@ pub struct Customer {
     pub updated_at: DateTime<Utc>,
 }
 
+/// Which notices a customer's contacts are sent (each on unless switched off).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomerNotices {
+    pub customer_id: CustomerId,
+    /// The acknowledgement with the ticket number when a request is registered.
+    pub acknowledgement: bool,
+    /// A visit booked, moved or cancelled, with its calendar invitation.
+    pub visit_changes: bool,
+    /// The technician on the way, with the window.
+    pub on_the_way: bool,
+    /// The request resolved, with the link to accept the result.
+    pub resolved: bool,
+    /// Who last changed the switches (null: never changed, the defaults).
+    pub updated_by: Option<UserId>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// The notice switches of a customer, all four given.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetCustomerNotices {
+    pub acknowledgement: bool,
+    pub visit_changes: bool,
+    pub on_the_way: bool,
+    pub resolved: bool,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -2019,6 +2048,12 @@ wire_enum!(
         TicketClosed => "ticket_closed",
         AcceptanceReminder => "acceptance_reminder",
         ServiceReport => "service_report",
+        TicketAcknowledged => "ticket_acknowledged",
+        VisitBooked => "visit_booked",
+        VisitMoved => "visit_moved",
+        VisitCancelled => "visit_cancelled",
+        TechnicianOnTheWay => "technician_on_the_way",
+        TicketResolved => "ticket_resolved",
     }
 );
 
@@ -2054,6 +2089,10 @@ pub struct OutboxMessage {
     pub attachments: Vec<OutboxAttachment>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    /// Time-critical (a sign-in link, the technician on the way, a visit moved or cancelled on
+    /// its own day): not held back by the per-customer hourly bound.
+    #[serde(default)]
+    pub urgent: bool,
 }
 
 // ---------------------------------------------------------------- fault analysis reports
@@ -2692,6 +2731,22 @@ pub struct ReportGroup {
     pub closed: i64,
 }
 
+/// Requests taken in by one channel in the period, and how fast they were answered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportIntake {
+    pub channel: Channel,
+    /// Tickets opened in the period that came in by this channel.
+    pub received: i64,
+    /// Its share of all tickets received, in percent (one decimal); null when none were received.
+    pub share_pct: Option<f64>,
+    /// Response clocks of this channel's tickets settled in the period (see `sla.response`).
+    pub responses_counted: i64,
+    /// Of those, met on time (an e-mail: answered within the first working day).
+    pub responses_met: i64,
+    pub response_met_pct: Option<f64>,
+}
+
 /// Tickets in the period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -2869,6 +2924,9 @@ pub struct ServiceReport {
     pub account_manager_id: Option<UserId>,
     pub generated_at: DateTime<Utc>,
     pub tickets: ReportTickets,
+    /// Intake by channel: every channel, in the order of `Channel`, those without tickets too.
+    #[serde(default)]
+    pub intake: Vec<ReportIntake>,
     pub by_channel: Vec<ReportGroup>,
     /// By request kind: enquiry, fault, complaint, suggestion.
     pub by_kind: Vec<ReportGroup>,

@@ -5,10 +5,12 @@ use super::{run, who};
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
 use crate::service::customers::{self as service, CustomerListing};
+use crate::service::notices as notice_service;
 use crate::startup::AppState;
 use actix_web::{web, HttpResponse};
 use fieldline_mobile_api::{
-    Contact, Customer, CustomerMatch, NewContact, NewCustomer, Page, Problem, Tier, UpdateContact, UpdateCustomer,
+    Contact, Customer, CustomerMatch, CustomerNotices, NewContact, NewCustomer, Page, Problem, SetCustomerNotices,
+    Tier, UpdateContact, UpdateCustomer,
 };
 use serde::Deserialize;
 
@@ -106,6 +108,33 @@ pub async fn update(
         service::update(c, &who, id, body.0, st.settings.escalation_step())
     })
     .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// Which notices the customer's contacts are sent (acknowledgement, visit changes, technician on
+/// the way, resolved); each is on until switched off.
+#[utoipa::path(get, path = "/api/v1/customers/{id}/notices", tag = "customers", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "customer id")),
+    responses((status = 200, body = CustomerNotices), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn notices(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
+    let (who, id) = (who(&user, &state), id.into_inner());
+    let out = run(&state, move |c, _| notice_service::get(c, &who, id)).await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// Switches the customer's notices on or off, all four at once: the customer's account manager
+/// or an admin.
+#[utoipa::path(put, path = "/api/v1/customers/{id}/notices", tag = "customers", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "customer id")), request_body = SetCustomerNotices,
+    responses((status = 200, body = CustomerNotices), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_notices(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+    body: Json<SetCustomerNotices>,
+) -> AppResult<HttpResponse> {
+    let (who, id) = (who(&user, &state), id.into_inner());
+    let out = run(&state, move |c, _| notice_service::set(c, &who, id, body.0)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 

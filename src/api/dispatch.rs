@@ -170,8 +170,8 @@ pub async fn reschedule(
     body: Json<VisitReschedule>,
 ) -> AppResult<HttpResponse> {
     let (id, who, expected) = (id.into_inner(), who(&user, &state), if_match(&req)?);
-    let out = run(&state, move |c, _| {
-        visit_changes::reschedule(c, &who, id, expected, body.0)
+    let out = run(&state, move |c, st| {
+        visit_changes::reschedule(c, &who, id, expected, body.0, &st.settings)
     })
     .await?;
     Ok(with_etag(StatusCode::OK, out.version, &out))
@@ -193,7 +193,10 @@ pub async fn cancel(
     body: Json<VisitCancellation>,
 ) -> AppResult<HttpResponse> {
     let (id, who, expected) = (id.into_inner(), who(&user, &state), if_match(&req)?);
-    let out = run(&state, move |c, _| visit_changes::cancel(c, &who, id, expected, body.0)).await?;
+    let out = run(&state, move |c, st| {
+        visit_changes::cancel(c, &who, id, expected, body.0, &st.settings)
+    })
+    .await?;
     Ok(with_etag(StatusCode::OK, out.version, &out))
 }
 
@@ -231,7 +234,7 @@ pub async fn assign(
     body: Json<VisitAssignment>,
 ) -> AppResult<HttpResponse> {
     let (id, who) = (id.into_inner(), who(&user, &state));
-    let out = run(&state, move |c, _| visits::assign(c, &who, id, body.0)).await?;
+    let out = run(&state, move |c, st| visits::assign(c, &who, id, body.0, &st.settings)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -241,10 +244,7 @@ pub async fn assign(
     responses((status = 200, body = Visit), (status = 409, body = Problem)))]
 pub async fn auto_assign(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i64>) -> AppResult<HttpResponse> {
     let (id, who) = (id.into_inner(), who(&user, &state));
-    let out = run(&state, move |c, st| {
-        visits::auto_assign(c, &who, id, st.settings.auto_assign_hook.as_ref())
-    })
-    .await?;
+    let out = run(&state, move |c, st| visits::auto_assign(c, &who, id, &st.settings)).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 

@@ -219,6 +219,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::patch().to(customers::update)),
             )
             .service(
+                resource("/customers/{id}/notices")
+                    .route(web::get().to(customers::notices))
+                    .route(web::put().to(customers::set_notices)),
+            )
+            .service(
                 resource("/customers/{id}/contacts")
                     .route(web::get().to(customers::list_contacts))
                     .route(web::post().to(customers::create_contact)),
@@ -471,6 +476,7 @@ impl utoipa::Modify for BearerAuth {
         users::me, users::update_me, users::list, users::directory, users::create, users::get, users::update,
         customers::list, customers::lookup, customers::create, customers::get, customers::update,
         customers::list_contacts, customers::create_contact, customers::update_contact, customers::delete_contact,
+        customers::notices, customers::set_notices,
         privacy::export, privacy::erase,
         imports::import, imports::template,
         regions::list, regions::create, regions::get, regions::update,

@@ -11,6 +11,7 @@ pub mod inspection_visits;
 pub mod inspections;
 pub mod job_runs;
 pub mod major_faults;
+pub mod notices;
 pub mod notifications;
 pub mod outbox;
 pub mod ping_writer;
@@ -389,6 +390,18 @@ pub fn lock_technician(conn: &mut DbConn, user_id: i64) -> QueryResult<()> {
     if let DbConn::Pg(_) = conn {
         diesel::sql_query("SELECT user_id FROM technicians WHERE user_id = $1 FOR UPDATE")
             .bind::<BigInt, _>(user_id)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Holds a customer's row until the transaction ends, so two writers of what belongs to it
+/// (its notice switches) are served one after the other (SQLite's write transactions already are).
+pub fn lock_customer(conn: &mut DbConn, customer_id: i64) -> QueryResult<()> {
+    use diesel::sql_types::BigInt;
+    if let DbConn::Pg(_) = conn {
+        diesel::sql_query("SELECT id FROM customers WHERE id = $1 FOR UPDATE")
+            .bind::<BigInt, _>(customer_id)
             .execute(conn)?;
     }
     Ok(())

@@ -42,6 +42,8 @@ pub struct OutboxMail {
     pub text: String,
     pub html: Option<String>,
     pub attachments: Vec<Attachment>,
+    /// Time-critical: not held back by the per-customer hourly bound (`domain::outbox`).
+    pub urgent: bool,
 }
 
 impl OutboxMail {
@@ -63,7 +65,14 @@ impl OutboxMail {
             text: text.into(),
             html: None,
             attachments: Vec::new(),
+            urgent: false,
         }
+    }
+
+    /// Marks the message time-critical: the per-customer hourly bound does not hold it back.
+    pub fn urgent(mut self) -> Self {
+        self.urgent = true;
+        self
     }
 
     pub fn html(mut self, html: impl Into<String>) -> Self {
@@ -106,6 +115,7 @@ struct Row {
     lease_token: Option<String>,
     created_at: NaiveDateTime,
     sent_at: Option<NaiveDateTime>,
+    urgent: bool,
 }
 
 fn stored<T>(what: &str, v: &str, f: fn(&str) -> Option<T>) -> AppResult<T> {
@@ -139,6 +149,7 @@ impl Row {
             attachments,
             created_at: utc(self.created_at),
             sent_at: self.sent_at.map(utc),
+            urgent: self.urgent,
         })
     }
 }
@@ -163,6 +174,7 @@ pub fn insert(c: &mut DbConn, actor: &Actor, m: &OutboxMail, subject: &str, reci
             outbox::created_by.eq(actor.id.map(|u| u.0)),
             outbox::created_at.eq(now),
             outbox::updated_at.eq(now),
+            outbox::urgent.eq(m.urgent),
         ))
         .returning(outbox::id)
         .get_result(c)?;
@@ -394,17 +406,33 @@ fn attachments_of(c: &mut DbConn, ids: &[i64]) -> AppResult<HashMap<i64, Vec<Att
     Ok(by_message)
 }
 
-/// The due messages (pending, next attempt due, no live lease), oldest due first: their id
-/// and customer.
-pub fn due(c: &mut DbConn, now: DateTime<Utc>, batch: i64) -> QueryResult<Vec<(i64, Option<i64>)>> {
-    outbox::table
+/// A due message as the claim weighs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Due {
+    pub id: i64,
+    pub customer_id: Option<i64>,
+    pub urgent: bool,
+}
+
+/// The due messages (pending, next attempt due, no live lease), urgent ones first, then oldest
+/// due first.
+pub fn due(c: &mut DbConn, now: DateTime<Utc>, batch: i64) -> QueryResult<Vec<Due>> {
+    let rows: Vec<(i64, Option<i64>, bool)> = outbox::table
         .filter(outbox::status.eq(OutboxStatus::Pending.as_str()))
         .filter(outbox::next_attempt_at.le(ts(now)))
         .filter(outbox::lease_until.is_null().or(outbox::lease_until.le(ts(now))))
-        .order((outbox::next_attempt_at, outbox::id))
+        .order((outbox::urgent.desc(), outbox::next_attempt_at, outbox::id))
         .limit(batch)
-        .select((outbox::id, outbox::customer_id))
-        .load(c)
+        .select((outbox::id, outbox::customer_id, outbox::urgent))
+        .load(c)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, customer_id, urgent)| Due {
+            id,
+            customer_id,
+            urgent,
+        })
+        .collect())
 }
 
 /// Moves a message's next attempt to `until` without counting an attempt.

@@ -51,6 +51,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    customer_notices (customer_id) {
+        customer_id -> BigInt,
+        acknowledgement -> Bool,
+        visit_changes -> Bool,
+        on_the_way -> Bool,
+        resolved -> Bool,
+        updated_by -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     contacts (id) {
         id -> BigInt,
         customer_id -> BigInt,
@@ -411,6 +423,7 @@ diesel::table! {
         quote_id -> Nullable<BigInt>,
         amount_charged -> Nullable<Double>,
         charge_difference_reason -> Nullable<Text>,
+        invitation_sequence -> Nullable<Integer>,
     }
 }
 
@@ -512,6 +525,7 @@ diesel::table! {
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
         updated_at -> Timestamp,
+        urgent -> Bool,
     }
 }
 
@@ -753,6 +767,7 @@ diesel::joinable!(inspections -> inspection_plans (plan_id));
 diesel::joinable!(inspection_findings -> inspections (inspection_id));
 diesel::joinable!(inspection_findings -> tickets (ticket_id));
 diesel::joinable!(report_mailings -> outbox (outbox_id));
+diesel::joinable!(customer_notices -> customers (customer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -799,4 +814,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     inspections,
     inspection_findings,
     report_mailings,
+    customer_notices,
 );

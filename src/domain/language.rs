@@ -50,6 +50,22 @@ pub fn datetime(t: DateTime<Utc>, tz: Tz, lang: Language) -> String {
     }
 }
 
+/// A window of time in the zone: `2026-11-24 10:00-12:00 (Asia/Shanghai)` within a day,
+/// `2026-11-24 22:00 - 2026-11-25 02:00 (Asia/Shanghai)` across midnight; in Chinese
+/// `2026年11月24日 10:00-12:00（Asia/Shanghai）`.
+pub fn window(start: DateTime<Utc>, end: DateTime<Utc>, tz: Tz, lang: Language) -> String {
+    let (s, e) = (start.with_timezone(&tz), end.with_timezone(&tz));
+    let bare = if s.date_naive() == e.date_naive() {
+        format!("{}-{}", datetime_bare(start, tz, lang), e.format("%H:%M"))
+    } else {
+        format!("{} - {}", datetime_bare(start, tz, lang), datetime_bare(end, tz, lang))
+    };
+    match lang {
+        Language::En => format!("{bare} ({})", tz.name()),
+        Language::Zh => format!("{bare}（{}）", tz.name()),
+    }
+}
+
 /// A day with the zone's name: `2026-12-02 (Asia/Shanghai)` / `2026年12月2日（Asia/Shanghai）`.
 pub fn date_in(d: NaiveDate, tz: Tz, lang: Language) -> String {
     match lang {
@@ -148,6 +164,23 @@ fn zh_label(dim: Dimension, key: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_window_is_written_in_the_zone() {
+        let tz: Tz = "Asia/Shanghai".parse().unwrap();
+        assert_eq!(
+            window(t("2026-11-24T02:00:00Z"), t("2026-11-24T04:00:00Z"), tz, Language::En),
+            "2026-11-24 10:00-12:00 (Asia/Shanghai)"
+        );
+        assert_eq!(
+            window(t("2026-11-24T02:00:00Z"), t("2026-11-24T04:00:00Z"), tz, Language::Zh),
+            "2026年11月24日 10:00-12:00（Asia/Shanghai）"
+        );
+        assert_eq!(
+            window(t("2026-11-24T14:00:00Z"), t("2026-11-24T18:00:00Z"), tz, Language::En),
+            "2026-11-24 22:00 - 2026-11-25 02:00 (Asia/Shanghai)"
+        );
+    }
+
     use super::*;
 
     fn t(s: &str) -> DateTime<Utc> {

@@ -11,6 +11,7 @@ pub mod inspection;
 pub mod ladder;
 pub mod language;
 pub mod major_fault;
+pub mod notice;
 pub mod outbox;
 pub mod privacy;
 pub mod quote;

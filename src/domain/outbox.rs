@@ -1,5 +1,11 @@
 //! The outbox's rules: when a failed e-mail is tried again, when it is given up, and how many
 //! e-mails one customer may be sent in an hour.
+//!
+//! **Urgent messages.** A time-critical message (a sign-in link, the technician on the way, a
+//! visit moved or cancelled on its own day) is never held back by the per-customer bound: it
+//! would be useless an hour late. It still counts toward the bound once sent, like any message
+//! to the customer, so ordinary messages wait behind it: the bound limits what the customer
+//! receives, and urgent messages cannot be used to slip ordinary ones past it.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -60,6 +66,16 @@ pub fn rate_wait(recent: &[DateTime<Utc>], per_hour: u32, now: DateTime<Utc>) ->
     Some((oldest_to_leave + window).max(now))
 }
 
+/// `rate_wait` for a message that may be `urgent`: an urgent one is never held back (see the
+/// module's doc); an ordinary one waits for room in the hour.
+pub fn wait_for(urgent: bool, recent: &[DateTime<Utc>], per_hour: u32, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    if urgent {
+        None
+    } else {
+        rate_wait(recent, per_hour, now)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +133,21 @@ mod tests {
             rate_wait(&[t("2026-11-20T09:00:01Z")], 1, now),
             Some(t("2026-11-20T10:00:01Z"))
         );
+    }
+
+    #[test]
+    fn urgent_messages_pass_a_full_hour_and_still_count_toward_it() {
+        let now = t("2026-11-20T10:00:00Z");
+        let mut sent = vec![t("2026-11-20T09:30:00Z"), t("2026-11-20T09:40:00Z")];
+        assert_eq!(wait_for(true, &sent, 2, now), None, "urgent: not held back");
+        assert_eq!(
+            wait_for(false, &sent, 2, now),
+            Some(t("2026-11-20T10:30:00Z")),
+            "ordinary: waits"
+        );
+        // The urgent one, sent now, counts: the ordinary one waits longer.
+        sent.push(now);
+        assert_eq!(wait_for(false, &sent, 2, now), Some(t("2026-11-20T10:40:00Z")));
+        assert_eq!(wait_for(false, &[], 2, now), None);
     }
 }

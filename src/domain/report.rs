@@ -18,6 +18,11 @@
 //! **Quotes.** A quote counts as made in the period it was made in, and as approved or declined
 //! in the period its answer was recorded in.
 //!
+//! **Intake by channel.** Every channel of `Channel`, in its order, those without tickets too:
+//! the tickets received in the period by it, its share of all received, and its tickets'
+//! response clocks settled in the period (as the SLA figures count them) with how many were met
+//! (for an e-mail: answered within the first working day).
+//!
 //! **Percentiles** interpolate linearly between the two nearest ranks (the median of 10, 20, 30,
 //! 40 is 25; their 90th percentile is 37).
 
@@ -27,9 +32,9 @@ use super::revisit::UNSATISFIED_MAX_SCORE;
 use super::Invalid;
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
 use fieldline_mobile_api::{
-    Channel, LadderTier, QuoteStatus, ReportAgent, ReportClock, ReportEscalations, ReportGroup, ReportKind,
-    ReportMajorFault, ReportMajorFaults, ReportQuotes, ReportRevisits, ReportSatisfaction, ReportSla, ReportTechnician,
-    ReportTickets, RequestKind, ServiceReport, Tier, UserId, VisitStatus,
+    Channel, LadderTier, QuoteStatus, ReportAgent, ReportClock, ReportEscalations, ReportGroup, ReportIntake,
+    ReportKind, ReportMajorFault, ReportMajorFaults, ReportQuotes, ReportRevisits, ReportSatisfaction, ReportSla,
+    ReportTechnician, ReportTickets, RequestKind, ServiceReport, Tier, UserId, VisitStatus,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -559,6 +564,7 @@ pub fn build(h: &Heading, f: &Facts) -> ServiceReport {
             first_contact_resolved: fcr,
             first_contact_rate_pct: pct(fcr, closed.len() as i64),
         },
+        intake: intake(tickets, w),
         by_channel: enum_groups(tickets, w, Channel::ALL, Channel::as_str, |t| t.channel),
         by_kind: enum_groups(tickets, w, RequestKind::ALL, RequestKind::as_str, |t| t.kind),
         by_customer_tier: enum_groups(tickets, w, Tier::ALL, Tier::as_str, |t| t.tier),
@@ -592,6 +598,27 @@ pub fn build(h: &Heading, f: &Facts) -> ServiceReport {
         technicians: technicians(&f.visits, &f.names),
         agents: agents(tickets, &f.revisits, w, &f.names),
     }
+}
+
+/// Intake by channel: every channel, received in the window, share, response clocks settled.
+pub fn intake(tickets: &[TicketFacts], w: &Window) -> Vec<ReportIntake> {
+    let all = tickets.iter().filter(|t| w.contains(t.opened_at)).count() as i64;
+    Channel::ALL
+        .iter()
+        .map(|&channel| {
+            let mine: Vec<&TicketFacts> = tickets.iter().filter(|t| t.channel == channel).collect();
+            let received = mine.iter().filter(|t| w.contains(t.opened_at)).count() as i64;
+            let responses = clock_figures(mine.iter().map(|t| (&t.response, t.resolved_at)), w);
+            ReportIntake {
+                channel,
+                received,
+                share_pct: pct(received, all),
+                responses_counted: responses.counted,
+                responses_met: responses.met,
+                response_met_pct: responses.met_pct,
+            }
+        })
+        .collect()
 }
 
 /// Quotes made in the period, and answers (approved, declined) recorded in it.
@@ -733,7 +760,8 @@ impl Csv {
 /// The report as CSV (RFC 4180, CRLF line ends): the header, then one row per figure. Empty
 /// `key` and `label` for the whole period's figures, an empty `value` for a figure without a
 /// value (a percentage of nothing). Sections, in order: `report` (kind, period, from, to,
-/// time_zone, account_manager_id, generated_at), `tickets`, `channel`, `kind`, `customer_tier`,
+/// time_zone, account_manager_id, generated_at), `tickets`, `intake` (key: the channel; received,
+/// share_pct, responses_counted, responses_met, response_met_pct), `channel`, `kind`, `customer_tier`,
 /// `region` (key: id or `none`; label: name), `sla` (key: response, departure, arrival,
 /// resolution, callback; and the breach totals without a key), `escalations` (key: the tier
 /// reached; count, skipped_tier, automatic),
@@ -761,6 +789,14 @@ pub fn csv(r: &ServiceReport) -> String {
     c.row("tickets", "", "", "cancelled", t.cancelled);
     c.row("tickets", "", "", "first_contact_resolved", t.first_contact_resolved);
     c.opt("tickets", "", "", "first_contact_rate_pct", t.first_contact_rate_pct);
+    for i in &r.intake {
+        let key = i.channel.as_str();
+        c.row("intake", key, "", "received", i.received);
+        c.opt("intake", key, "", "share_pct", i.share_pct);
+        c.row("intake", key, "", "responses_counted", i.responses_counted);
+        c.row("intake", key, "", "responses_met", i.responses_met);
+        c.opt("intake", key, "", "response_met_pct", i.response_met_pct);
+    }
     for (section, groups) in [
         ("channel", &r.by_channel),
         ("kind", &r.by_kind),
@@ -905,6 +941,58 @@ mod tests {
             resolution: clock(1, 37, None),
             callback: Clock::default(),
         }
+    }
+
+    #[test]
+    fn intake_lists_every_channel_with_its_share_and_responses() {
+        let w = week();
+        let phone = ticket(1);
+        let mut late_phone = ticket(2);
+        late_phone.response = clock(1, 3, Some(5));
+        let mut email = ticket(3);
+        email.channel = Channel::Email;
+        email.response = clock(1, 20, Some(10));
+        let mut old_web = ticket(4);
+        old_web.channel = Channel::Web;
+        old_web.opened_at = t(-48);
+        old_web.response = clock(-48, -40, Some(-45));
+        let mut web = ticket(5);
+        web.channel = Channel::Web;
+        let rows = intake(&[phone, late_phone, email, old_web, web], &w);
+        let channels: Vec<Channel> = rows.iter().map(|r| r.channel).collect();
+        assert_eq!(channels, Channel::ALL, "every channel, in order");
+        let of = |c: Channel| rows.iter().find(|r| r.channel == c).unwrap().clone();
+        let p = of(Channel::Phone);
+        assert_eq!((p.received, p.share_pct), (2, Some(50.0)));
+        assert_eq!(
+            (p.responses_counted, p.responses_met, p.response_met_pct),
+            (2, 1, Some(50.0))
+        );
+        let e = of(Channel::Email);
+        assert_eq!((e.received, e.share_pct, e.responses_met), (1, Some(25.0), 1));
+        let web = of(Channel::Web);
+        assert_eq!(
+            (web.received, web.responses_counted),
+            (1, 1),
+            "the older one settled before the week"
+        );
+        let m = of(Channel::Mobile);
+        assert_eq!((m.received, m.share_pct, m.response_met_pct), (0, Some(0.0), None));
+        assert!(intake(&[], &w).iter().all(|r| r.share_pct.is_none()));
+        let report = build(
+            &Heading {
+                period: Period::week(IsoWeek::of(d("2026-11-16"))),
+                window: w,
+                time_zone: "UTC".into(),
+                account_manager: None,
+            },
+            &Facts {
+                tickets: vec![ticket(1)],
+                ..Facts::default()
+            },
+        );
+        assert_eq!(report.intake.len(), Channel::ALL.len());
+        assert!(csv(&report).contains("intake,phone,,received,1\r\n"));
     }
 
     #[test]

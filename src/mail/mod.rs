@@ -5,6 +5,7 @@
 //! Nothing here is called from a request: a request writes an outbox row
 //! (`service::outbox::enqueue`) in its own transaction, and the relay (`jobs::mail`) sends it.
 
+pub mod ics;
 pub mod templates;
 
 #[cfg(test)]

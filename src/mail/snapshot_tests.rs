@@ -9,9 +9,9 @@
 use super::templates::*;
 use crate::domain::language::{self, Language};
 use fieldline_mobile_api::{
-    LadderTier, ReportAgent, ReportClock, ReportEscalations, ReportGroup, ReportKind, ReportMajorFault,
-    ReportMajorFaults, ReportRevisits, ReportSatisfaction, ReportSla, ReportTechnician, ReportTickets, ServiceReport,
-    TicketId, UserId,
+    Channel, LadderTier, ReportAgent, ReportClock, ReportEscalations, ReportGroup, ReportIntake, ReportKind,
+    ReportMajorFault, ReportMajorFaults, ReportRevisits, ReportSatisfaction, ReportSla, ReportTechnician,
+    ReportTickets, ServiceReport, TicketId, UserId,
 };
 
 /// Compares one part with its snapshot, `snapshots/{name}.snap`.
@@ -321,6 +321,29 @@ fn group(key: &str, label: &str, received: i64, closed: i64) -> ReportGroup {
     }
 }
 
+/// Intake by channel, every channel: (channel, received, responses counted, met) for those
+/// with tickets, of `all` received.
+fn intake(some: &[(Channel, i64, i64, i64)], all: i64) -> Vec<ReportIntake> {
+    let pct = |a: i64, b: i64| (b > 0).then(|| (a as f64 * 1000.0 / b as f64).round() / 10.0);
+    Channel::ALL
+        .iter()
+        .map(|&channel| {
+            let (received, counted, met) = some
+                .iter()
+                .find(|x| x.0 == channel)
+                .map_or((0, 0, 0), |x| (x.1, x.2, x.3));
+            ReportIntake {
+                channel,
+                received,
+                share_pct: pct(received, all),
+                responses_counted: counted,
+                responses_met: met,
+                response_met_pct: pct(met, counted),
+            }
+        })
+        .collect()
+}
+
 /// October 2026 for one account manager's customers, every section filled.
 fn monthly_report() -> ServiceReport {
     ServiceReport {
@@ -339,6 +362,14 @@ fn monthly_report() -> ServiceReport {
             first_contact_resolved: 17,
             first_contact_rate_pct: Some(44.7),
         },
+        intake: intake(
+            &[
+                (Channel::Phone, 25, 24, 22),
+                (Channel::Email, 9, 9, 7),
+                (Channel::Inspection, 8, 8, 8),
+            ],
+            42,
+        ),
         by_channel: vec![
             group("phone", "phone", 25, 23),
             group("email", "email", 9, 8),
@@ -474,6 +505,7 @@ fn weekly_report() -> ServiceReport {
             first_contact_resolved: 0,
             first_contact_rate_pct: None,
         },
+        intake: intake(&[(Channel::Phone, 3, 2, 2)], 3),
         by_channel: vec![group("phone", "phone", 3, 0)],
         by_kind: vec![group("fault", "fault", 3, 0)],
         by_customer_tier: vec![group("standard", "standard", 3, 0)],
@@ -756,4 +788,99 @@ fn service_report_weekly_for_every_customer_zh() {
     let r = service_report(&weekly_report(), None, Language::Zh).unwrap();
     assert_eq!(r.subject, "每周服务简报 2026-W47");
     snapshot_both("service_report_weekly.zh", &r);
+}
+
+// ---------------------------------------------------------------- notices to the customer
+
+fn customer_notice_of(event: CustomerEvent, lang: Language) -> CustomerNotice {
+    let at = |s: &str| language::datetime(s.parse().unwrap(), tz(), lang);
+    let window = |a: &str, b: &str| language::window(a.parse().unwrap(), b.parse().unwrap(), tz(), lang);
+    let visit = matches!(
+        event,
+        CustomerEvent::VisitBooked
+            | CustomerEvent::VisitMoved
+            | CustomerEvent::VisitCancelled
+            | CustomerEvent::OnTheWay
+    );
+    CustomerNotice {
+        event,
+        ticket_number: "FL-2026-000412".into(),
+        ticket_title: match lang {
+            Language::En => "UPS 2 alarm E42".into(),
+            Language::Zh => "2号UPS报警 E42".into(),
+        },
+        contact_name: Some(match lang {
+            Language::En => "Wang Fang".into(),
+            Language::Zh => "王芳".into(),
+        }),
+        received_at: (event == CustomerEvent::Acknowledged).then(|| at("2026-11-23T01:12:00Z")),
+        window: visit.then(|| window("2026-11-24T02:00:00Z", "2026-11-24T04:00:00Z")),
+        previous_window: (event == CustomerEvent::VisitMoved)
+            .then(|| window("2026-11-23T06:00:00Z", "2026-11-23T08:00:00Z")),
+        site: visit.then(|| "Line 1 depot, 88 Qiutao Rd, Hangzhou".into()),
+        technician: (visit && event != CustomerEvent::VisitCancelled).then(|| "Li Wei".into()),
+        resolved_at: (event == CustomerEvent::Resolved).then(|| at("2026-11-24T05:30:00Z")),
+        link: (event == CustomerEvent::Resolved)
+            .then(|| "https://service.example.com/portal/#/tickets/FL-2026-000412".into()),
+    }
+}
+
+#[test]
+fn customer_notices_in_both_languages() {
+    for (event, name, en, zh) in [
+        (
+            CustomerEvent::Acknowledged,
+            "acknowledged",
+            "Your request FL-2026-000412 has been received",
+            "您的服务请求已受理，工单号 FL-2026-000412",
+        ),
+        (
+            CustomerEvent::VisitBooked,
+            "visit_booked",
+            "Visit booked for your request FL-2026-000412: 2026-11-24 10:00-12:00 (Asia/Shanghai)",
+            "服务请求 FL-2026-000412 已预约上门：2026年11月24日 10:00-12:00（Asia/Shanghai）",
+        ),
+        (
+            CustomerEvent::VisitMoved,
+            "visit_moved",
+            "Visit moved for your request FL-2026-000412: now 2026-11-24 10:00-12:00 (Asia/Shanghai)",
+            "服务请求 FL-2026-000412 的上门时间已变更为：2026年11月24日 10:00-12:00（Asia/Shanghai）",
+        ),
+        (
+            CustomerEvent::VisitCancelled,
+            "visit_cancelled",
+            "Visit cancelled for your request FL-2026-000412",
+            "服务请求 FL-2026-000412 的上门服务已取消",
+        ),
+        (
+            CustomerEvent::OnTheWay,
+            "on_the_way",
+            "Our technician is on the way: your request FL-2026-000412",
+            "工程师已出发：服务请求 FL-2026-000412",
+        ),
+        (
+            CustomerEvent::Resolved,
+            "resolved",
+            "Your request FL-2026-000412 is resolved - please accept the result",
+            "您的服务请求 FL-2026-000412 已处理完毕，请确认处理结果",
+        ),
+    ] {
+        let r = customer_notice(&customer_notice_of(event, Language::En), Language::En).unwrap();
+        assert_eq!(r.subject, en);
+        snapshot_both(&format!("customer_{name}"), &r);
+        let r = customer_notice(&customer_notice_of(event, Language::Zh), Language::Zh).unwrap();
+        assert_eq!(r.subject, zh);
+        snapshot_both(&format!("customer_{name}.zh"), &r);
+    }
+}
+
+#[test]
+fn a_customer_notice_escapes_html_and_greets_without_a_name() {
+    let mut n = customer_notice_of(CustomerEvent::Acknowledged, Language::En);
+    n.contact_name = None;
+    n.ticket_title = "<script>alert(1)</script> & more".into();
+    let r = customer_notice(&n, Language::En).unwrap();
+    assert!(r.text.starts_with("Dear customer,\n"), "{}", r.text);
+    assert!(!r.html.contains("<script>"), "{}", r.html);
+    assert!(r.html.contains("&lt;script&gt;"), "{}", r.html);
 }

@@ -76,6 +76,10 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "service_report.html",
     "service_report.zh.txt",
     "service_report.zh.html",
+    "customer_notice.txt",
+    "customer_notice.html",
+    "customer_notice.zh.txt",
+    "customer_notice.zh.html",
 );
 
 /// The name of a template in a language: `ticket_closed.txt`, `ticket_closed.zh.txt`.
@@ -346,6 +350,91 @@ pub fn acceptance_reminder(n: &AcceptanceReminder, lang: Language) -> Result<Ren
     render("acceptance_reminder", lang, subject, ctx)
 }
 
+/// Which notice to the customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustomerEvent {
+    Acknowledged,
+    VisitBooked,
+    VisitMoved,
+    VisitCancelled,
+    OnTheWay,
+    Resolved,
+}
+
+impl CustomerEvent {
+    fn key(self) -> &'static str {
+        match self {
+            CustomerEvent::Acknowledged => "acknowledged",
+            CustomerEvent::VisitBooked => "visit_booked",
+            CustomerEvent::VisitMoved => "visit_moved",
+            CustomerEvent::VisitCancelled => "visit_cancelled",
+            CustomerEvent::OnTheWay => "on_the_way",
+            CustomerEvent::Resolved => "resolved",
+        }
+    }
+}
+
+/// What a notice to the customer shows; times already written in the business calendar's zone
+/// and the contact's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerNotice {
+    pub event: CustomerEvent,
+    pub ticket_number: String,
+    pub ticket_title: String,
+    pub contact_name: Option<String>,
+    /// When the request was received (the acknowledgement).
+    pub received_at: Option<String>,
+    /// The visit's window (visit notices, the technician on the way).
+    pub window: Option<String>,
+    /// The window before a move.
+    pub previous_window: Option<String>,
+    /// The site's name and address.
+    pub site: Option<String>,
+    /// The technician's name, once one is booked.
+    pub technician: Option<String>,
+    /// When it was resolved (the resolved notice).
+    pub resolved_at: Option<String>,
+    /// The acceptance link (the resolved notice).
+    pub link: Option<String>,
+}
+
+/// A notice to the customer in `lang`; its subject holds the ticket number.
+pub fn customer_notice(n: &CustomerNotice, lang: Language) -> Result<Rendered, minijinja::Error> {
+    let number = &n.ticket_number;
+    let window = n.window.as_deref().unwrap_or("");
+    let subject = one_line(&match (lang, n.event) {
+        (Language::En, CustomerEvent::Acknowledged) => format!("Your request {number} has been received"),
+        (Language::En, CustomerEvent::VisitBooked) => format!("Visit booked for your request {number}: {window}"),
+        (Language::En, CustomerEvent::VisitMoved) => format!("Visit moved for your request {number}: now {window}"),
+        (Language::En, CustomerEvent::VisitCancelled) => format!("Visit cancelled for your request {number}"),
+        (Language::En, CustomerEvent::OnTheWay) => format!("Our technician is on the way: your request {number}"),
+        (Language::En, CustomerEvent::Resolved) => {
+            format!("Your request {number} is resolved - please accept the result")
+        }
+        (Language::Zh, CustomerEvent::Acknowledged) => format!("您的服务请求已受理，工单号 {number}"),
+        (Language::Zh, CustomerEvent::VisitBooked) => format!("服务请求 {number} 已预约上门：{window}"),
+        (Language::Zh, CustomerEvent::VisitMoved) => format!("服务请求 {number} 的上门时间已变更为：{window}"),
+        (Language::Zh, CustomerEvent::VisitCancelled) => format!("服务请求 {number} 的上门服务已取消"),
+        (Language::Zh, CustomerEvent::OnTheWay) => format!("工程师已出发：服务请求 {number}"),
+        (Language::Zh, CustomerEvent::Resolved) => format!("您的服务请求 {number} 已处理完毕，请确认处理结果"),
+    });
+    let ctx = context! {
+        subject => subject.clone(),
+        event => n.event.key(),
+        ticket_number => n.ticket_number.clone(),
+        ticket_title => n.ticket_title.clone(),
+        contact_name => n.contact_name.clone(),
+        received_at => n.received_at.clone(),
+        window => n.window.clone(),
+        previous_window => n.previous_window.clone(),
+        site => n.site.clone(),
+        technician => n.technician.clone(),
+        resolved_at => n.resolved_at.clone(),
+        link => n.link.clone(),
+    };
+    render("customer_notice", lang, subject, ctx)
+}
+
 /// A service report's e-mail in `lang`; `audience` names the account manager whose customers
 /// it covers.
 pub fn service_report(
@@ -411,6 +500,12 @@ fn report_in_chinese(r: &fieldline_mobile_api::ServiceReport) -> serde_json::Val
                 None => g.label.clone(),
             };
             set(&mut v, &format!("/{field}/{i}/label"), label);
+        }
+    }
+    for (i, x) in r.intake.iter().enumerate() {
+        if let Some(serde_json::Value::Object(m)) = v.pointer_mut(&format!("/intake/{i}")) {
+            let label = language::label(zh, Dimension::Channel, x.channel.as_str());
+            m.insert("label".into(), serde_json::Value::String(label));
         }
     }
     for (i, e) in r.escalations.iter().enumerate() {

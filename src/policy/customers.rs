@@ -8,9 +8,10 @@
 //! since the account manager is what lets them read a customer's fault reports and survey answers.
 //! Regions are drawn by admins (`admin::Act::EditRegions`). Only admins export a contact's personal
 //! data or erase it (a request under the personal information law, answered by whoever holds the
-//! records).
+//! records). A customer's notices to its contacts are switched on or off by its own account
+//! manager (or an admin): the account manager knows what the customer wants to hear.
 
-use super::{roles, Grant, OFFICE};
+use super::{roles, Grant, Tie, OFFICE};
 use fieldline_mobile_api::Role;
 
 pub const AREA: &str = "Customers, sites and assets";
@@ -31,6 +32,8 @@ pub enum Act {
     EditCustomers,
     /// Give an existing customer another account manager.
     ReassignAccountManager,
+    /// Switch the customer's notices to its contacts on or off.
+    SetNotices,
     /// Add, change or remove a customer's contact.
     EditContacts,
     /// List and read sites.
@@ -54,6 +57,7 @@ impl Act {
         Act::ReadCustomers,
         Act::EditCustomers,
         Act::ReassignAccountManager,
+        Act::SetNotices,
         Act::EditContacts,
         Act::ReadSites,
         Act::EditSites,
@@ -69,6 +73,7 @@ impl Act {
             Act::ReadCustomers => "Read customers and their contacts, look customers up",
             Act::EditCustomers => "Register or change a customer",
             Act::ReassignAccountManager => "Change a customer's account manager",
+            Act::SetNotices => "Switch a customer's notices on or off",
             Act::EditContacts => "Add, change or remove a contact",
             Act::ReadSites => "Read sites",
             Act::EditSites => "Register or change a site",
@@ -87,6 +92,10 @@ pub fn grant(role: Role, act: Act) -> Grant {
         Act::EditCustomers | Act::EditContacts | Act::EditSites | Act::EditAssets => roles(role, CUSTOMER_EDITORS),
         Act::ExportPersonalData | Act::ErasePersonalData => roles(role, &[]),
         Act::ReassignAccountManager => roles(role, ACCOUNT_ASSIGNERS),
+        Act::SetNotices => match role {
+            Role::AccountManager => Grant::Tied(Tie::AccountManager),
+            _ => roles(role, &[]),
+        },
     }
 }
 
@@ -105,6 +114,7 @@ mod tests {
             (c(Act::ReadCustomers), "Y Y Y Y - Y Y Y"),
             (c(Act::EditCustomers), "Y Y - - - Y Y -"),
             (c(Act::ReassignAccountManager), "Y - - - - Y - Y"),
+            (c(Act::SetNotices), "Y - - - - - am -"),
             (c(Act::EditContacts), "Y Y - - - Y Y -"),
             (c(Act::ReadSites), "Y Y Y Y - Y Y Y"),
             (c(Act::EditSites), "Y Y - - - Y Y -"),

@@ -413,6 +413,7 @@ impl World<'_> {
                         technician_id: UserId(tech),
                         reason: None,
                     },
+                    self.settings,
                 )?;
             }
             Step::TechAccept => self.visit_step(&who, key, VisitAct::AcceptVisit, StepData::Accept)?,

@@ -17,6 +17,7 @@ pub mod inspection_generation;
 pub mod inspections;
 pub mod jobs;
 pub mod major_faults;
+pub mod notices;
 pub mod notifications;
 pub mod outbox;
 pub mod phone;

@@ -243,9 +243,10 @@ pub fn mark_failed(c: &mut DbConn, a: &Attempt) -> AppResult<Option<OutboxStatus
 }
 
 /// Leases up to `batch` due messages (pending, next attempt due, no live lease) to the relay
-/// until `now + lease`, oldest due first. A message about a customer who already had
-/// `per_customer_per_hour` messages sent (or being sent) within the last hour is not leased:
-/// its next attempt moves to when the hour has room again, without counting an attempt.
+/// until `now + lease`, urgent ones first, then oldest due first. A message about a customer who
+/// already had `per_customer_per_hour` messages sent (or being sent) within the last hour is not
+/// leased: its next attempt moves to when the hour has room again, without counting an attempt.
+/// An urgent message is never held back, but counts toward the hour (`domain::outbox::wait_for`).
 /// Claims are serialised across relays (`db::lock_outbox_claims`), so the bound holds with
 /// several nodes too. Leases and deferrals are the relay's bookkeeping and are not audited.
 pub fn claim(
@@ -261,16 +262,17 @@ pub fn claim(
         if due.is_empty() {
             return Ok(store::Claim::default());
         }
-        let mut customers: Vec<i64> = due.iter().filter_map(|r| r.1).collect();
+        let mut customers: Vec<i64> = due.iter().filter_map(|r| r.customer_id).collect();
         customers.sort_unstable();
         customers.dedup();
         let mut recent = store::recent_sends(c, &customers, now)?;
         let mut take: Vec<i64> = Vec::new();
         let mut deferred = 0;
-        for &(id, customer) in &due {
-            if let Some(cu) = customer {
+        for d in &due {
+            let id = d.id;
+            if let Some(cu) = d.customer_id {
                 let times = recent.entry(cu).or_default();
-                if let Some(wait_until) = rules::rate_wait(times, per_customer_per_hour, now) {
+                if let Some(wait_until) = rules::wait_for(d.urgent, times, per_customer_per_hour, now) {
                     store::defer(c, id, wait_until, now)?;
                     deferred += 1;
                     continue;

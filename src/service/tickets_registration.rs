@@ -249,6 +249,18 @@ fn prepare(
 
 /// Registers a ticket owned by the registering user, in its own transaction.
 pub fn register(c: &mut DbConn, actor: &Actor, r: Registration, step_interval: Duration) -> AppResult<Ticket> {
+    register_then(c, actor, r, step_interval, |_, _| Ok(()))
+}
+
+/// `register`, and then `then` with the new ticket inside the same transaction (what the
+/// registration causes: the acknowledgement to the customer).
+pub fn register_then(
+    c: &mut DbConn,
+    actor: &Actor,
+    r: Registration,
+    step_interval: Duration,
+    then: impl FnOnce(&mut DbConn, &Ticket) -> AppResult<()>,
+) -> AppResult<Ticket> {
     let owner = actor
         .id
         .ok_or_else(|| AppError::internal("a ticket needs a registering user"))?
@@ -262,7 +274,9 @@ pub fn register(c: &mut DbConn, actor: &Actor, r: Registration, step_interval: D
             row = prepare(c, actor, owner, &r, step_interval)?;
         }
         check_link(c, &r)?;
-        store_registration(c, actor, &r, row)
+        let ticket = store_registration(c, actor, &r, row)?;
+        then(c, &ticket)?;
+        Ok(ticket)
     })
 }
 

@@ -89,7 +89,10 @@ fn registration_of(who: &Who, b: NewTicket) -> AppResult<Registration> {
 pub fn register(c: &mut DbConn, who: &Who, b: NewTicket, settings: &Settings) -> AppResult<Ticket> {
     policy::require(&who.caller, Action::Tickets(Act::Register))?;
     let reg = registration_of(who, b)?;
-    registration::register(c, &who.actor(), reg, settings.escalation_step())
+    let actor = who.actor();
+    registration::register_then(c, &actor, reg, settings.escalation_step(), |c, t| {
+        super::notices::acknowledge(c, &actor, t.id.0, settings)
+    })
 }
 
 /// What registering would give now (due times, tier, region class, the open tickets of the
@@ -189,9 +192,21 @@ pub fn resume(c: &mut DbConn, who: &Who, t: Target, note: Note, settings: &Setti
     ladder(c, who, t, note, LadderAction::Resume, settings)
 }
 
-/// The work is done; the customer is asked to accept.
+/// The work is done; the customer is asked to accept (the resolved notice, with the link to
+/// accept the result, in the same transaction).
 pub fn resolve(c: &mut DbConn, who: &Who, t: Target, note: Note, settings: &Settings) -> AppResult<Ticket> {
-    ladder(c, who, t, note, LadderAction::Resolve, settings)
+    let reason = reason("reason", note.reason.as_deref())?;
+    let ch = Change::Ladder {
+        action: LadderAction::Resolve,
+        reason,
+        window: None,
+    };
+    let actor = who.actor();
+    write(c, |c| {
+        let out = change_in_tx(c, &actor, Some(who.caller.role), t, ch, settings.escalation_step())?;
+        super::notices::resolved(c, &actor, out.id.0, settings)?;
+        Ok(out)
+    })
 }
 
 /// Climbs the ladder (on site with the agreed visit window).

@@ -1,11 +1,14 @@
 //! Moving a visit to a new window agreed with the customer, and cancelling it (seed 003 §三.4:
 //! the visit time is agreed with the customer, and agreements change). Only a visit whose work
 //! has not started (not on site, not finished) moves or is cancelled; its technician is told
-//! either way, and the phone sees the change by the visit's new version.
+//! either way, and the phone sees the change by the visit's new version. The customer is sent
+//! the move or the cancellation with its calendar invitation (`notices`).
 
+use super::notices::{self, VisitChange};
 use super::visit_steps::precondition_failed;
 use super::visits::{booked, visit_event_with};
 use super::Who;
+use crate::config::Settings;
 use crate::db::audit::{self, snapshot};
 use crate::db::dispatch::visits as store;
 use crate::db::{notifications, ts, utc, write, DbConn};
@@ -42,6 +45,7 @@ pub fn reschedule(
     visit_id: i64,
     expected: Option<i32>,
     b: VisitReschedule,
+    settings: &Settings,
 ) -> AppResult<Visit> {
     policy::require(&who.caller, Act::RescheduleVisit)?;
     let (start, end) = rules::window(b.window_start, b.window_end, who.at)?;
@@ -105,6 +109,10 @@ pub fn reschedule(
             reason.as_deref(),
             agreement,
         )?;
+        let moved = VisitChange::Moved {
+            from: (utc(before.window_start), utc(before.window_end)),
+        };
+        notices::visit(c, &actor, visit_id, moved, settings)?;
         if let Some(t) = before.technician_id {
             let msg = match keep {
                 Some(_) => {
@@ -138,6 +146,7 @@ pub fn cancel(
     visit_id: i64,
     expected: Option<i32>,
     b: VisitCancellation,
+    settings: &Settings,
 ) -> AppResult<Visit> {
     policy::require(&who.caller, Act::CancelVisit)?;
     let reason = validate::text("reason", &b.reason, 2000)?;
@@ -177,6 +186,7 @@ pub fn cancel(
             Some(&reason),
             json!({"registration": registration}),
         )?;
+        notices::visit(c, &actor, visit_id, VisitChange::Cancelled, settings)?;
         if let Some(t) = before.technician_id {
             let msg = format!("Visit {visit_id} was cancelled: {reason}");
             notifications::notify(c, &[t], before.ticket_id, "visit_cancelled", &msg, actor.at)?;

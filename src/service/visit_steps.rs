@@ -4,6 +4,7 @@
 //! (or ask for another visit), each with the visit's timeline entry, audit record,
 //! and what follows for an inspection.
 
+use super::notices::VisitChange;
 use super::surveys::ClosingMail;
 use super::tickets::{self, Change, LadderAction};
 use super::visits::visit_event;
@@ -66,6 +67,7 @@ pub fn take(
         StepData::EnRoute => {
             store::set_en_route(c, id, actor.at)?;
             set_off(c, &actor, &before, settings)?;
+            super::notices::visit(c, &actor, id, VisitChange::OnTheWay, settings)?;
             ("visit_en_route", None)
         }
         StepData::CheckIn { at, reason } => {
@@ -163,6 +165,7 @@ fn finish_ticket(
         let closed = tickets::change_in_tx(c, actor, None, ticket_id, accept, step)?;
         super::tickets_requests::after_closing(c, actor, &closed, settings, closing)?;
     } else {
+        super::notices::resolved(c, actor, ticket_id, settings)?;
         let msg = format!(
             "Ticket {} was resolved on site (visit {}): ask the customer to accept the result",
             resolved.number, s.visit

@@ -3,7 +3,7 @@
 //! board. Moving a visit to another window or cancelling it: `visit_changes`.
 
 use super::Who;
-use crate::config::AutoAssignHook;
+use crate::config::{AutoAssignHook, Settings};
 use crate::db::audit::{self, snapshot, Actor};
 use crate::db::dispatch::board::{self as board_store, day_bounds, work_of};
 use crate::db::dispatch::candidates::{nearby, Around};
@@ -255,10 +255,13 @@ fn rank(c: &mut DbConn, visit_id: i64, now: DateTime<Utc>, params: Params, limit
 
 /// Books a technician for the visit (or moves it to another); 409 when they are already booked
 /// in that window.
-pub fn assign(c: &mut DbConn, who: &Who, visit_id: i64, b: VisitAssignment) -> AppResult<Visit> {
+pub fn assign(c: &mut DbConn, who: &Who, visit_id: i64, b: VisitAssignment, settings: &Settings) -> AppResult<Visit> {
     policy::require(&who.caller, Act::Assign)?;
     let reason = validate::optional(b.reason.as_deref(), |v| validate::text("reason", v, 2000))?;
-    book(c, &who.actor(), visit_id, b.technician_id.0, reason)
+    match book_once(c, &who.actor(), visit_id, b.technician_id.0, reason, settings)? {
+        Booking::Done(v) => Ok(*v),
+        Booking::Unavailable(e) => Err(e),
+    }
 }
 
 /// Books the best-ranked candidate. A candidate booked by someone else between the ranking
@@ -267,7 +270,8 @@ pub fn assign(c: &mut DbConn, who: &Who, visit_id: i64, b: VisitAssignment) -> A
 /// is booked or nobody qualifies. 409 then says which: nobody qualified at all, or all the
 /// qualifying technicians were booked by others meanwhile. `hook` is for tests (see
 /// `Settings::auto_assign_hook`).
-pub fn auto_assign(c: &mut DbConn, who: &Who, visit_id: i64, hook: Option<&AutoAssignHook>) -> AppResult<Visit> {
+pub fn auto_assign(c: &mut DbConn, who: &Who, visit_id: i64, settings: &Settings) -> AppResult<Visit> {
+    let hook: Option<&AutoAssignHook> = settings.auto_assign_hook.as_ref();
     policy::require(&who.caller, Act::AutoAssign)?;
     let actor = who.actor();
     let mut taken: Vec<i64> = Vec::new();
@@ -289,7 +293,7 @@ pub fn auto_assign(c: &mut DbConn, who: &Who, visit_id: i64, hook: Option<&AutoA
                 (h.0)(c, visit_id, tech);
             }
             let reason = format!("auto-assigned: {}", cand.reasons.join("; "));
-            match book_once(c, &actor, visit_id, tech, Some(reason))? {
+            match book_once(c, &actor, visit_id, tech, Some(reason), settings)? {
                 Booking::Done(v) => return Ok(*v),
                 Booking::Unavailable(_) => taken.push(tech),
             }
@@ -332,23 +336,17 @@ pub(crate) fn booked(technician: i64, other: i64) -> AppError {
     ))
 }
 
-/// Books a technician for the visit; 409 when they are booked in that window.
-fn book(c: &mut DbConn, actor: &Actor, visit_id: i64, technician: i64, reason: Option<String>) -> AppResult<Visit> {
-    match book_once(c, actor, visit_id, technician, reason)? {
-        Booking::Done(v) => Ok(*v),
-        Booking::Unavailable(e) => Err(e),
-    }
-}
-
 /// Books a technician for the visit. The technician's row is locked first and their bookings
 /// checked inside the same transaction, so two dispatchers booking the same technician into
-/// overlapping windows at once end with one booking and one 409.
+/// overlapping windows at once end with one booking and one 409. The customer is told of the
+/// booking, with its calendar invitation (`notices`).
 fn book_once(
     c: &mut DbConn,
     actor: &Actor,
     visit_id: i64,
     technician: i64,
     reason: Option<String>,
+    settings: &Settings,
 ) -> AppResult<Booking> {
     write(c, |c| {
         crate::db::lock_technician(c, technician)?;
@@ -384,6 +382,7 @@ fn book_once(
         let from = before.technician_id.map(|t| t.to_string());
         let to = technician.to_string();
         visit_event(c, &before, actor, kind, (from.as_deref(), Some(&to)), reason.as_deref())?;
+        super::notices::visit(c, actor, visit_id, super::notices::VisitChange::Booked, settings)?;
         crate::db::notifications::notify(
             c,
             &[technician],

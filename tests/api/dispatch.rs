@@ -617,7 +617,8 @@ async fn app_with_rival() -> (TestApp, std::sync::Arc<std::sync::Mutex<Rival>>) 
             technician_id: UserId(tech),
             reason: Some("booked by a rival".into()),
         };
-        fieldline::service::visits::assign(c, &who, decoy, b).expect("the rival books");
+        let settings = fieldline::config::Settings::default();
+        fieldline::service::visits::assign(c, &who, decoy, b, &settings).expect("the rival books");
         r.booked.push(tech);
     }));
     let clock = fieldline::clock::Clock::fake(at(TUESDAY_0900));

@@ -463,6 +463,7 @@ type OutboxRow = (
     NaiveDateTime,
     Option<NaiveDateTime>,
     NaiveDateTime,
+    bool,
 );
 
 /// Every row of the four tables, ordered by id, as objects of column → value.
@@ -539,6 +540,7 @@ fn rows(c: &mut DbConn) -> Value {
                 ("created_at", time(r.16)),
                 ("sent_at", r.17.map_or(Value::Null, time)),
                 ("updated_at", time(r.18)),
+                ("urgent", json!(r.19)),
             ])
         })
         .collect::<Vec<_>>();

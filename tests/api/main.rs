@@ -33,6 +33,7 @@ mod lookup;
 mod mail;
 mod metrics;
 mod mobile;
+mod notices;
 mod openapi;
 mod photos;
 mod privacy;

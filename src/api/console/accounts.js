@@ -2,7 +2,9 @@
 // manager's every one, by account manager), a customer's open tickets and major faults, the
 // fault analysis reports sent for them (one opened read-only, as the e-mail told it), the
 // customers' survey answers, and a link to the service reports. The API scopes an account
-// manager's reports and surveys to their own customers.
+// manager's reports and surveys to their own customers. A customer's notices to its contacts
+// (acknowledgement, visit changes, technician on the way, resolved) are switched on or off here
+// by its account manager or an admin; others see the switches read-only.
 
 import * as api from './api.js';
 import { add, t, term, number, day, minutes, errorText } from './i18n.js';
@@ -45,6 +47,13 @@ add({
     'accounts.report.due': 'due {date}', 'accounts.report.owner': 'owner',
     'accounts.report.corrected': 'A later revision corrects this report.',
     'survey_source.link': 'the customer, through the e-mail link', 'survey_source.revisit': 'on the satisfaction call',
+    'accounts.notices': 'Notices to the customer', 'accounts.notices.help': 'E-mails to the contact of each ticket, in the contact\'s language. Switch off those this customer does not want.',
+    'accounts.notices.acknowledgement': 'Acknowledgement with the ticket number',
+    'accounts.notices.visit_changes': 'Visit booked, moved or cancelled (with a calendar invitation)',
+    'accounts.notices.on_the_way': 'Technician on the way',
+    'accounts.notices.resolved': 'Resolved, with the link to accept the result',
+    'accounts.notices.save': 'Save notices', 'accounts.notices.saved': 'The notices of {name} were saved.',
+    'accounts.notices.read_only': 'Only the customer\'s account manager or an admin changes these.',
   },
   zh: {
     'accounts.title': '客户',
@@ -77,6 +86,13 @@ add({
     'accounts.report.due': '期限 {date}', 'accounts.report.owner': '负责人',
     'accounts.report.corrected': '此报告已有更正后的新版本。',
     'survey_source.link': '客户通过邮件链接答复', 'survey_source.revisit': '满意度回访时答复',
+    'accounts.notices': '发给客户的通知', 'accounts.notices.help': '以联系人的语言发送给每张工单联系人的邮件。关闭该客户不需要的通知。',
+    'accounts.notices.acknowledgement': '受理确认（含工单号）',
+    'accounts.notices.visit_changes': '上门预约、变更或取消（附日历邀请）',
+    'accounts.notices.on_the_way': '工程师已出发',
+    'accounts.notices.resolved': '已处理完毕（附确认处理结果的链接）',
+    'accounts.notices.save': '保存通知设置', 'accounts.notices.saved': '已保存 {name} 的通知设置。',
+    'accounts.notices.read_only': '仅该客户的客户经理或管理员可以修改。',
   },
 });
 
@@ -84,6 +100,9 @@ const option = (value, text, selected) => el('option', { value, selected: !!sele
 const label = (key, control) => el('label', {}, t(key), control);
 
 const table = (node, cols, rows, empty = 'accounts.none') => list(node, 'accounts.col', cols, rows, empty);
+
+/** The notice switches, in the order the form shows them. */
+const NOTICES = ['acknowledgement', 'visit_changes', 'on_the_way', 'resolved'];
 
 export class Accounts {
   constructor(user) {
@@ -185,10 +204,11 @@ export class Accounts {
     for (const r of document.querySelectorAll('#account-customers tr.row')) r.classList.toggle('selected', Number(r.dataset.customerId) === id);
     const panel = $('account-detail');
     try {
-      const [c, open, major] = await Promise.all([
+      const [c, open, major, notices] = await Promise.all([
         api.get(`/customers/${id}`),
         api.get('/tickets', { customer_id: id, open: true, sort: 'due', limit: SHORT }),
         api.get('/tickets', { customer_id: id, major_fault: true, sort: 'opened', limit: SHORT }),
+        api.get(`/customers/${id}/notices`).catch(() => null),
       ]);
       const am = await names.user(c.account_manager_id);
       const shown = (page) => (page.total > page.items.length
@@ -202,12 +222,40 @@ export class Accounts {
         el('ul', { class: 'facts' },
           el('li', {}, t('accounts.detail.tier'), ': ', term('customer_tier', c.tier)),
           el('li', {}, t('accounts.detail.am'), ': ', am ? data(am) : t('accounts.nobody'))),
+        notices ? this.noticeForm(c, notices) : null,
         el('h3', {}, t('accounts.open_tickets')), openTable, shown(open),
         el('h3', {}, t('accounts.major_faults')), majorTable, shown(major),
       ].filter(Boolean));
     } catch (err) {
       panel.replaceChildren(el('p', { class: 'form-error' }, errorText(err)));
     }
+  }
+
+  /** The customer's notice switches: a form for its account manager or an admin, read-only for others. */
+  noticeForm(c, n) {
+    const editable = this.user.role === 'admin' || (this.user.role === 'account_manager' && c.account_manager_id === this.user.id);
+    const form = el('form', { id: 'customer-notices', class: 'customer-notices', 'data-customer-id': c.id },
+      el('fieldset', { class: 'choices' }, el('legend', {}, t('accounts.notices')),
+        NOTICES.map((k) => el('label', { class: 'inline' },
+          el('input', { type: 'checkbox', name: k, id: `notice-${k}`, value: 'true', checked: !!n[k], disabled: !editable }),
+          t(`accounts.notices.${k}`)))),
+      el('p', { class: 'muted' }, t(editable ? 'accounts.notices.help' : 'accounts.notices.read_only')),
+      editable ? el('button', { type: 'submit', id: 'customer-notices-save' }, t('accounts.notices.save')) : null,
+      el('p', { class: 'form-error', role: 'alert' }));
+    form.onsubmit = async (e) => {
+      e.preventDefault();
+      clearErrors(form);
+      const body = Object.fromEntries(NOTICES.map((k) => [k, form.elements[k].checked]));
+      try {
+        const saved = await api.put(`/customers/${c.id}/notices`, body);
+        for (const k of NOTICES) form.elements[k].checked = !!saved[k];
+        form.dataset.saved = 'true';
+        notice(t('accounts.notices.saved', { name: c.name }));
+      } catch (err) {
+        showError(form, err);
+      }
+    };
+    return form;
   }
 
   async loadReports() {

@@ -147,6 +147,7 @@ export const post = (path, body) => call('POST', path, body ?? {});
 /** A POST that changes the object only if it is still at `version` (412 otherwise). */
 export const postIf = (path, body, version) => call('POST', path, body ?? {}, undefined, version === undefined ? {} : { 'If-Match': `"${version}"` });
 export const patch = (path, body) => call('PATCH', path, body ?? {});
+export const put = (path, body) => call('PUT', path, body ?? {});
 export const del = (path) => call('DELETE', path);
 /** The service's readiness (`GET /ready`, outside /api/v1): with an admin's token, the outbox's backlog and the jobs against their schedules. */
 export const ready = () => call('GET', '/ready', undefined, undefined, undefined, '');

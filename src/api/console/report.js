@@ -27,6 +27,8 @@ add({
     'report.met': 'met ({met} of {counted})', 'report.missed': 'missed ({missed} of {counted})', 'report.met_pct': '{pct}% met', 'report.none_counted': 'none counted',
     'report.scored_high': 'scored 4 or 5', 'report.scored_mid': 'scored 3', 'report.scored_low': 'scored 2 or less', 'report.average': '{count} · avg {average}',
     'report.source.all': 'all sources', 'report.source.survey': 'survey', 'report.source.revisit': 'revisit call', 'report.source.link': 'survey link',
+    'report.intake': 'Intake by channel', 'report.intake.channel': 'Channel', 'report.intake.received': 'Received', 'report.intake.share': 'Share',
+    'report.intake.responses': 'Answered in time', 'report.intake.met_pct': 'Met %', 'report.intake.of': '{met} of {counted}',
   },
   zh: {
     'report.title': '服务报告', 'report.period': '期间', 'report.csv': '下载 CSV', 'report.figures': '主要数据',
@@ -41,6 +43,8 @@ add({
     'report.met': '达标（{met}/{counted}）', 'report.missed': '未达标（{missed}/{counted}）', 'report.met_pct': '达标 {pct}%', 'report.none_counted': '无数据',
     'report.scored_high': '4–5 分', 'report.scored_mid': '3 分', 'report.scored_low': '2 分及以下', 'report.average': '{count} · 平均 {average}',
     'report.source.all': '全部来源', 'report.source.survey': '满意度调查', 'report.source.revisit': '回访电话', 'report.source.link': '调查链接',
+    'report.intake': '各渠道受理', 'report.intake.channel': '渠道', 'report.intake.received': '受理数', 'report.intake.share': '占比',
+    'report.intake.responses': '按时响应', 'report.intake.met_pct': '达标率', 'report.intake.of': '{met}/{counted}',
   },
 });
 
@@ -134,6 +138,16 @@ export class ReportPanel {
     ];
     $('report-figures').replaceChildren(el('tbody', {}, figures.map(([key, value]) =>
       el('tr', {}, el('th', {}, t(`report.fig.${key}`)), el('td', { 'data-figure': key }, typeof value === 'number' ? number(value) : value)))));
+
+    const intake = r.intake ?? [];
+    $('report-intake').replaceChildren(
+      el('thead', {}, el('tr', {}, ['channel', 'received', 'share', 'responses', 'met_pct'].map((k) => el('th', { scope: 'col' }, t(`report.intake.${k}`))))),
+      el('tbody', {}, intake.map((i) => el('tr', { 'data-channel': i.channel },
+        el('th', { scope: 'row' }, term('channel', i.channel)),
+        el('td', { 'data-figure': 'received' }, number(i.received)),
+        el('td', { 'data-figure': 'share' }, pct(i.share_pct)),
+        el('td', { 'data-figure': 'responses' }, t('report.intake.of', { met: number(i.responses_met), counted: number(i.responses_counted) })),
+        el('td', { 'data-figure': 'met_pct' }, pct(i.response_met_pct))))));
 
     bars($('report-sla'), CLOCKS.map((clock) => {
       const c = r.sla[clock];

@@ -280,7 +280,7 @@ pub struct NewRepairVisit<'a> {
 }
 
 pub fn insert_repair_visit(c: &mut DbConn, v: &NewRepairVisit) -> AppResult<VisitRow> {
-    Ok(diesel::insert_into(visits::table)
+    let id: i64 = diesel::insert_into(visits::table)
         .values((
             visits::kind.eq(VisitKind::Repair.as_str()),
             visits::ticket_id.eq(Some(v.ticket_id)),
@@ -296,12 +296,12 @@ pub fn insert_repair_visit(c: &mut DbConn, v: &NewRepairVisit) -> AppResult<Visi
             visits::created_at.eq(ts(v.at)),
             visits::updated_at.eq(ts(v.at)),
         ))
-        .returning(visits::all_columns)
-        .get_result(c)?)
+        .returning(visits::id)
+        .get_result(c)?;
+    get_visit(c, id)
 }
 
-/// Whether the technician holds an open visit (assigned, accepted, en route, on site) on the
-/// ticket.
+/// Whether the technician holds an open visit (assigned, accepted, en route, on site) on it.
 pub fn holds_ticket_visit(c: &mut DbConn, technician: i64, ticket_id: i64) -> AppResult<bool> {
     let found: Option<i64> = visits::table
         .filter(visits::technician_id.eq(technician))
