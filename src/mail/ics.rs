@@ -145,6 +145,8 @@ mod tests {
     #[test]
     fn a_booking_is_a_request_with_the_visits_uid_and_utc_times() {
         let text = render(&invitation(Method::Request));
+        assert!(text.lines().all(|l| l.len() <= 75), "folded at 75 octets: {text}");
+        let text = text.replace("\r\n ", "");
         for line in [
             "BEGIN:VCALENDAR\r\n",
             "METHOD:REQUEST\r\n",
