@@ -147,8 +147,10 @@ async fn closing_mail(app: &TestApp, t: &Ticket) -> (String, String) {
             .parse(&d.raw)
             .expect("a parsable message");
         let subject = msg.subject().unwrap_or_default().to_string();
-        if subject.contains(&t.number) {
-            found.push((subject, msg.body_text(0).unwrap().into_owned()));
+        let text = msg.body_text(0).unwrap().into_owned();
+        // The closing e-mail (the acknowledgement and other notices carry the number too).
+        if subject.contains(&t.number) && text.contains("/survey/") {
+            found.push((subject, text));
         }
     }
     assert_eq!(found.len(), 1, "one closing e-mail for {}", t.number);
@@ -200,15 +202,22 @@ async fn closing_a_ticket_e_mails_the_contact_a_working_survey_link() {
             200,
         )
         .await;
-    assert_eq!(outbox.total, 1, "{outbox:?}");
-    let m = &outbox.items[0];
-    assert_eq!(m.kind, MailKind::TicketClosed);
+    // Beside the notices of the registration and the resolution, one closing e-mail.
+    let closing: Vec<&OutboxMessage> = outbox
+        .items
+        .iter()
+        .filter(|m| m.kind == MailKind::TicketClosed)
+        .collect();
+    assert_eq!(closing.len(), 1, "{outbox:?}");
+    let m = closing[0];
     assert_eq!(m.recipients, [CONTACT_EMAIL]);
     assert_eq!(m.customer_id.map(|c| c.0), Some(f.customer));
     assert!(m.has_html);
     let events = timeline(&app, &t).await;
-    let queued = events.iter().find(|e| e.kind == "mail_queued").expect("mail_queued");
-    assert_eq!(queued.to.as_deref(), Some("ticket_closed"));
+    let queued = events
+        .iter()
+        .find(|e| e.kind == "mail_queued" && e.to.as_deref() == Some("ticket_closed"));
+    assert!(queued.is_some(), "mail_queued");
 
     // Sent, it carries the link; the link shows the ticket and nothing internal.
     let link = link_of(&app, &t).await;
