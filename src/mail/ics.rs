@@ -15,6 +15,8 @@
 //!   number, `LOCATION` the site's name and address, `DTSTAMP` when the invitation was made.
 
 use chrono::{DateTime, Utc};
+// RFC 5545's participation role (ROLE=), not a user's role.
+use icalendar::Role as Participation;
 use icalendar::{Attendee, Calendar, CalendarDateTime, Component, Event, EventLike, EventStatus, Property};
 
 /// Whether the invitation books (or moves) the visit or cancels it.
@@ -97,7 +99,7 @@ pub fn render(i: &Invitation) -> String {
     }
     event.append_property(organizer);
     let mut attendee = Attendee::new(format!("mailto:{}", i.attendee.1))
-        .role(icalendar::Role::ReqParticipant)
+        .role(Participation::ReqParticipant)
         .rsvp(false);
     if let Some(name) = &i.attendee.0 {
         attendee = attendee.cn(param_text(name));
