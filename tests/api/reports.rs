@@ -176,6 +176,31 @@ async fn a_week_of_tickets_gives_exact_figures_in_json_and_csv_for_each_scope() 
         groups(&mine.by_channel),
         [("phone".into(), 2, 1), ("email".into(), 1, 1)]
     );
+    // Intake by channel: every channel, the e-mail answered within its first working day.
+    let intake: Vec<(&str, i64, Option<f64>, i64, i64)> = mine
+        .intake
+        .iter()
+        .map(|i| {
+            (
+                i.channel.as_str(),
+                i.received,
+                i.share_pct,
+                i.responses_counted,
+                i.responses_met,
+            )
+        })
+        .collect();
+    assert_eq!(
+        intake,
+        [
+            ("phone", 2, Some(66.7), 2, 1),
+            ("email", 1, Some(33.3), 1, 1),
+            ("web", 0, Some(0.0), 0, 0),
+            ("mobile", 0, Some(0.0), 0, 0),
+            ("inspection", 0, Some(0.0), 0, 0),
+            ("revisit", 0, Some(0.0), 0, 0)
+        ]
+    );
     assert_eq!(groups(&mine.by_customer_tier), [("standard".into(), 3, 2)]);
     assert_eq!(mine.by_region.len(), 1);
     assert_eq!((mine.by_region[0].received, mine.by_region[0].closed), (3, 2));
