@@ -2019,6 +2019,7 @@ wire_enum!(
         TicketClosed => "ticket_closed",
         AcceptanceReminder => "acceptance_reminder",
         ServiceReport => "service_report",
+        TicketReply => "ticket_reply",
     }
 );
 

@@ -4,6 +4,7 @@
 
 mod browser;
 mod helpers;
+mod imap_server;
 mod smtp;
 
 mod audit;
@@ -31,6 +32,7 @@ mod layers;
 mod logs;
 mod lookup;
 mod mail;
+mod mail_intake;
 mod metrics;
 mod mobile;
 mod openapi;
