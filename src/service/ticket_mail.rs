@@ -54,7 +54,7 @@ pub fn reply(c: &mut DbConn, who: &Who, ticket: i64, b: NewTicketReply, settings
         let address = contact
             .as_ref()
             .and_then(|ct| ct.email.clone())
-            .or(t.contact_email.clone())
+            .or_else(|| t.contact_email.clone())
             .filter(|a| !a.trim().is_empty())
             .ok_or_else(|| AppError::validation("contact_id", "the ticket's contact has no e-mail address"))?;
         let lang = contact
