@@ -3,6 +3,10 @@
 //! Values are parsed into the types the code uses (a time zone, a revisit cadence, durations)
 //! when they are read, so nothing downstream parses or checks them again.
 
+pub mod intake;
+
+pub use intake::{ImapMailbox, ImapTls, IntakeSettings};
+
 use crate::domain::cadence::Cadence;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -93,6 +97,8 @@ pub struct Settings {
     pub personal_data_retention_cron: String,
     /// Outgoing e-mail: the transport, the sender, the relay's schedule and bounds.
     pub mail: MailSettings,
+    /// E-mail intake: the IMAP mailboxes polled and the bounds on what is kept.
+    pub intake: IntakeSettings,
     /// Customer revisits: the cadence, the generation job, the satisfaction delay, the target.
     pub revisits: RevisitSettings,
     /// Where customers reach the service from outside (links in e-mails), e.g.
@@ -546,6 +552,7 @@ impl Default for Settings {
             closed_ticket_personal_days: 3 * 365,
             personal_data_retention_cron: "0 45 3 * * *".into(),
             mail: MailSettings::default(),
+            intake: IntakeSettings::default(),
             revisits: RevisitSettings::default(),
             public_url: "http://127.0.0.1:8080".into(),
             surveys: SurveySettings::default(),
@@ -638,6 +645,7 @@ impl Settings {
                 .trim()
                 .to_string(),
             mail: mail_from_env(d.mail)?,
+            intake: intake::from_env(d.intake)?,
             revisits: revisits_from_env(d.revisits)?,
             public_url: match var("FIELDLINE_PUBLIC_URL") {
                 None => d.public_url,
@@ -768,6 +776,7 @@ impl Settings {
             });
         }
         self.mail.validate(self.environment)?;
+        self.intake.validate(self.environment)?;
         if let Err(why) = public_url(&self.public_url) {
             return Err(ConfigError::Invalid {
                 name: "FIELDLINE_PUBLIC_URL",

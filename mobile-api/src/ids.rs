@@ -52,4 +52,6 @@ id_type!(
     VisitPhotoId,
     WarrantyTermId,
     QuoteId,
+    InboundMessageId,
+    TicketAttachmentId,
 );

@@ -8,6 +8,7 @@ pub mod privacy;
 #[macro_use]
 pub mod types;
 pub mod imports;
+pub mod intake;
 
 #[cfg(feature = "client")]
 pub mod client;
@@ -15,5 +16,6 @@ pub mod client;
 pub use error::{ErrorCode, Problem, ProblemReason};
 pub use ids::*;
 pub use imports::*;
+pub use intake::*;
 pub use privacy::*;
 pub use types::*;

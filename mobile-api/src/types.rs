@@ -2048,6 +2048,7 @@ wire_enum!(
         TicketClosed => "ticket_closed",
         AcceptanceReminder => "acceptance_reminder",
         ServiceReport => "service_report",
+        TicketReply => "ticket_reply",
         TicketAcknowledged => "ticket_acknowledged",
         VisitBooked => "visit_booked",
         VisitMoved => "visit_moved",

@@ -32,6 +32,8 @@ const FILES: &[StaticFile] = &[
     StaticFile::script("major_faults.js", include_str!("console/major_faults.js")),
     StaticFile::script("fault_reports.js", include_str!("console/fault_reports.js")),
     StaticFile::script("import.js", include_str!("console/import.js")),
+    StaticFile::script("intake.js", include_str!("console/intake.js")),
+    StaticFile::script("mail.js", include_str!("console/mail.js")),
 ];
 
 /// `/console` without the slash: the console's relative addresses need it.

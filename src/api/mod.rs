@@ -11,6 +11,7 @@ pub mod fault_reports;
 pub mod health;
 pub mod imports;
 pub mod inspections;
+pub mod intake;
 pub mod jobs;
 pub mod major_faults;
 pub mod metrics;
@@ -282,6 +283,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::patch().to(tickets::update)),
             )
             .service(resource("/tickets/{id}/timeline").route(web::get().to(tickets::timeline)))
+            .service(resource("/tickets/{id}/attachments").route(web::get().to(intake::attachments)))
+            .service(resource("/tickets/{id}/attachments/{attachment_id}").route(web::get().to(intake::download)))
+            .service(resource("/tickets/{id}/replies").route(web::post().to(intake::reply)))
+            .service(resource("/intake").route(web::get().to(intake::list)))
+            .service(resource("/intake/{id}").route(web::get().to(intake::get)))
+            .service(resource("/intake/{id}/convert").route(web::post().to(intake::convert)))
+            .service(resource("/intake/{id}/discard").route(web::post().to(intake::discard)))
             .service(resource("/tickets/{id}/start").route(web::post().to(tickets::start)))
             .service(resource("/tickets/{id}/wait").route(web::post().to(tickets::wait)))
             .service(resource("/tickets/{id}/resume").route(web::post().to(tickets::resume)))
@@ -488,6 +496,7 @@ impl utoipa::Modify for BearerAuth {
         tickets::handoff, tickets::cancel, tickets::repeat_check, tickets::preview, tickets::customer_contact, tickets::assign, tickets::list_authorizations, tickets::authorize, tickets::accept,
         tickets::request_callback, tickets::callback_done, tickets::arrival,
         tickets::onsite_requests,
+        intake::list, intake::get, intake::convert, intake::discard, intake::attachments, intake::download, intake::reply,
         major_faults::declare, major_faults::get, major_faults::progress, major_faults::end, major_faults::list,
         fault_reports::create, fault_reports::list, fault_reports::get, fault_reports::update,
         fault_reports::submit, fault_reports::approve, fault_reports::return_to_author, fault_reports::send,

@@ -7,6 +7,7 @@ pub mod dispatch;
 pub mod fault_reports;
 pub mod idempotency;
 pub mod imports;
+pub mod inbound;
 pub mod inspection_visits;
 pub mod inspections;
 pub mod job_runs;

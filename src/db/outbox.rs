@@ -42,6 +42,10 @@ pub struct OutboxMail {
     pub text: String,
     pub html: Option<String>,
     pub attachments: Vec<Attachment>,
+    /// The Message-ID this one answers (`In-Reply-To`), for a reply threaded on a conversation.
+    pub in_reply_to: Option<String>,
+    /// The conversation's Message-IDs before this one (`References`), oldest first.
+    pub references: Vec<String>,
     /// Time-critical: not held back by the per-customer hourly bound (`domain::outbox`).
     pub urgent: bool,
 }
@@ -66,7 +70,16 @@ impl OutboxMail {
             html: None,
             attachments: Vec::new(),
             urgent: false,
+            in_reply_to: None,
+            references: Vec::new(),
         }
+    }
+
+    /// Threads the message on a conversation: the message it answers and the chain before it.
+    pub fn in_reply_to(mut self, parent: impl Into<String>, references: Vec<String>) -> Self {
+        self.in_reply_to = Some(parent.into());
+        self.references = references;
+        self
     }
 
     /// Marks the message time-critical: the per-customer hourly bound does not hold it back.
@@ -115,6 +128,8 @@ struct Row {
     lease_token: Option<String>,
     created_at: NaiveDateTime,
     sent_at: Option<NaiveDateTime>,
+    in_reply_to: Option<String>,
+    thread_references: Option<String>,
     urgent: bool,
 }
 
@@ -174,6 +189,8 @@ pub fn insert(c: &mut DbConn, actor: &Actor, m: &OutboxMail, subject: &str, reci
             outbox::created_by.eq(actor.id.map(|u| u.0)),
             outbox::created_at.eq(now),
             outbox::updated_at.eq(now),
+            outbox::in_reply_to.eq(&m.in_reply_to),
+            outbox::thread_references.eq((!m.references.is_empty()).then(|| m.references.join(" "))),
             outbox::urgent.eq(m.urgent),
         ))
         .returning(outbox::id)
@@ -483,6 +500,12 @@ pub fn lease(
                     html: r.body_html,
                     attachments: by_message.remove(&r.id).unwrap_or_default(),
                     date: now,
+                    references: r
+                        .thread_references
+                        .as_deref()
+                        .map(|v| v.split_whitespace().map(str::to_string).collect())
+                        .unwrap_or_default(),
+                    in_reply_to: r.in_reply_to,
                 },
             })
         })

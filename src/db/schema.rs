@@ -525,6 +525,8 @@ diesel::table! {
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
         updated_at -> Timestamp,
+        in_reply_to -> Nullable<Text>,
+        thread_references -> Nullable<Text>,
         urgent -> Bool,
     }
 }
@@ -735,6 +737,48 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    inbound_messages (id) {
+        id -> BigInt,
+        message_id -> Text,
+        mailbox -> Text,
+        uidvalidity -> BigInt,
+        uid -> BigInt,
+        from_address -> Text,
+        from_name -> Nullable<Text>,
+        subject -> Text,
+        in_reply_to -> Nullable<Text>,
+        thread_references -> Nullable<Text>,
+        received_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+        body_text -> Text,
+        raw_size -> BigInt,
+        outcome -> Text,
+        reason -> Nullable<Text>,
+        ticket_id -> Nullable<BigInt>,
+        customer_id -> Nullable<BigInt>,
+        contact_id -> Nullable<BigInt>,
+        refused_json -> Nullable<Text>,
+        handled_by -> Nullable<BigInt>,
+        handled_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ticket_attachments (id) {
+        id -> BigInt,
+        ticket_id -> Nullable<BigInt>,
+        inbound_message_id -> Nullable<BigInt>,
+        filename -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        content -> Binary,
+        created_at -> Timestamp,
+        created_by -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(customers -> users (account_manager_id));
 diesel::joinable!(contacts -> customers (customer_id));
@@ -767,6 +811,8 @@ diesel::joinable!(inspections -> inspection_plans (plan_id));
 diesel::joinable!(inspection_findings -> inspections (inspection_id));
 diesel::joinable!(inspection_findings -> tickets (ticket_id));
 diesel::joinable!(report_mailings -> outbox (outbox_id));
+diesel::joinable!(inbound_messages -> tickets (ticket_id));
+diesel::joinable!(ticket_attachments -> inbound_messages (inbound_message_id));
 diesel::joinable!(customer_notices -> customers (customer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -814,5 +860,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     inspections,
     inspection_findings,
     report_mailings,
+    inbound_messages,
+    ticket_attachments,
     customer_notices,
 );

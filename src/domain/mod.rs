@@ -7,6 +7,7 @@ pub mod escalation;
 pub mod fault_report;
 pub mod geo;
 pub mod import;
+pub mod inbound_mail;
 pub mod inspection;
 pub mod ladder;
 pub mod language;

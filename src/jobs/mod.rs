@@ -4,6 +4,7 @@
 
 pub mod acceptance;
 pub mod inspections;
+pub mod intake;
 pub mod mail;
 pub mod pings;
 pub mod privacy;
@@ -32,6 +33,8 @@ enum Work {
     Scan(fn(&mut DbConn, &AppState) -> AppResult<(i64, i64)>),
     /// The outbox relay, which sends outside any transaction and manages its connections.
     Relay,
+    /// E-mail intake, which talks to the IMAP servers outside any transaction.
+    Intake,
 }
 
 /// A job: its name, what it does, and its schedule (the setting's variable and its value).
@@ -61,6 +64,12 @@ const DEFINITIONS: &[Definition] = &[
         work: Work::Relay,
         variable: "FIELDLINE_MAIL_RELAY_CRON",
         cron: |s| &s.mail.relay_cron,
+    },
+    Definition {
+        name: intake::NAME,
+        work: Work::Intake,
+        variable: "FIELDLINE_MAIL_INTAKE_CRON",
+        cron: |s| &s.intake.cron,
     },
     Definition {
         name: revisits::NAME,
@@ -135,6 +144,7 @@ pub async fn run(state: &web::Data<AppState>, job: &str, slot: &str) -> AppResul
     let outcome = match def.work {
         Work::Scan(scan) => blocking(state, scan).await,
         Work::Relay => mail::run(state).await,
+        Work::Intake => intake::run(state).await,
     };
     let (examined, actions) = outcome.inspect_err(|_| state.metrics.observe_job(job, "failed", started.elapsed()))?;
     state.metrics.observe_job(job, "ran", started.elapsed());

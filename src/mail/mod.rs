@@ -6,6 +6,8 @@
 //! (`service::outbox::enqueue`) in its own transaction, and the relay (`jobs::mail`) sends it.
 
 pub mod ics;
+pub mod imap;
+pub mod inbound;
 pub mod templates;
 
 #[cfg(test)]
@@ -99,6 +101,10 @@ pub struct Outgoing {
     pub attachments: Vec<Attachment>,
     /// The `Date` header.
     pub date: DateTime<Utc>,
+    /// `In-Reply-To`: the Message-ID this message answers.
+    pub in_reply_to: Option<String>,
+    /// `References`: the conversation's Message-IDs before it, oldest first.
+    pub references: Vec<String>,
 }
 
 impl Outgoing {
@@ -109,6 +115,12 @@ impl Outgoing {
             .subject(self.subject.clone())
             .message_id(Some(self.message_id.clone()))
             .date(self.date.into());
+        if let Some(parent) = &self.in_reply_to {
+            builder = builder.in_reply_to(parent.clone());
+        }
+        if !self.references.is_empty() {
+            builder = builder.references(self.references.join(" "));
+        }
         for to in &self.to {
             let address: Address = to.parse().map_err(|e| format!("recipient `{to}`: {e}"))?;
             builder = builder.to(Mailbox::new(None, address));
@@ -312,6 +324,8 @@ mod tests {
             html: Some("<p>The UPS at <b>Line 1 depot</b> is down.</p>".into()),
             attachments: vec![],
             date: "2026-11-20T08:50:00Z".parse().unwrap(),
+            in_reply_to: None,
+            references: vec![],
         }
     }
 
@@ -448,6 +462,24 @@ mod tests {
         let text = std::fs::read_to_string(files[0].path()).unwrap();
         assert!(text.contains("Subject: Major fault: FL-2026-000001"), "{text}");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_reply_carries_its_thread() {
+        let m = Mailer::memory(from());
+        let mut reply = mail();
+        reply.in_reply_to = Some("<in-2@customer.example>".into());
+        reply.references = vec!["<out-1@fieldline.example>".into(), "<in-2@customer.example>".into()];
+        m.send(&reply).await.unwrap();
+        let raw = raw_text(&m);
+        assert!(raw.contains("In-Reply-To: <in-2@customer.example>"), "{raw}");
+        assert!(
+            raw.contains("References: <out-1@fieldline.example> <in-2@customer.example>"),
+            "{raw}"
+        );
+        let m = Mailer::memory(from());
+        m.send(&mail()).await.unwrap();
+        assert!(!raw_text(&m).contains("In-Reply-To"));
     }
 
     #[test]

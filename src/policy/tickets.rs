@@ -31,6 +31,8 @@ pub enum Act {
     ChangeKind,
     ListOnsiteRequests,
     Notifications,
+    Intake,
+    Reply,
 }
 
 impl Act {
@@ -56,6 +58,8 @@ impl Act {
         Act::ChangeKind,
         Act::ListOnsiteRequests,
         Act::Notifications,
+        Act::Intake,
+        Act::Reply,
     ];
 
     pub fn describe(self) -> &'static str {
@@ -81,6 +85,8 @@ impl Act {
             Act::ChangeKind => "Change a ticket's request kind, with a reason",
             Act::ListOnsiteRequests => "List on-site registrations",
             Act::Notifications => "Read and mark their notifications",
+            Act::Intake => "Work the e-mail intake queue (convert to a ticket, discard)",
+            Act::Reply => "Reply to a ticket's contact by e-mail",
         }
     }
 }
@@ -119,7 +125,7 @@ pub fn grant(role: Role, act: Act) -> Grant {
         Act::List if role == Role::Technician => Grant::Tied(Tie::Assignee),
         Act::Read if role == Role::Technician => Grant::Tied(Tie::OwnerAssigneeOrVisit),
         Act::List | Act::Read | Act::ListOnsiteRequests => super::roles(role, OFFICE),
-        Act::Register | Act::RecordContact => super::roles(role, REGISTRARS),
+        Act::Register | Act::RecordContact | Act::Intake => super::roles(role, REGISTRARS),
         Act::Start
         | Act::Wait
         | Act::Resume
@@ -130,7 +136,8 @@ pub fn grant(role: Role, act: Act) -> Grant {
         | Act::RequestCallback
         | Act::CallbackDone
         | Act::Update
-        | Act::ChangeKind => or_tied(role, LEADS, Tie::OwnerOrAssignee),
+        | Act::ChangeKind
+        | Act::Reply => or_tied(role, LEADS, Tie::OwnerOrAssignee),
         Act::Handoff | Act::Cancel => or_tied(role, LEADS, Tie::Owner),
         Act::Assign | Act::Arrival => or_tied(role, &[Role::Supervisor, Role::Dispatcher], Tie::OwnerOrAssignee),
         Act::Notifications => Grant::Yes,
@@ -265,6 +272,8 @@ mod tests {
             (t(Act::ChangeKind), work),
             (t(Act::ListOnsiteRequests), "Y Y Y Y - Y Y Y"),
             (t(Act::Notifications), "Y Y Y Y Y Y Y Y"),
+            (t(Act::Intake), "Y Y Y - - Y - -"),
+            (t(Act::Reply), work),
         ];
         assert_table(&all, table);
     }

@@ -295,7 +295,13 @@ fn apply(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, change: &Change) -> AppRe
 
 /// The ticket's facts for the caller's policy check; a technician neither owning nor assigned
 /// it has their open visits on it looked up (a visit lets them read it).
-fn facts_for(c: &mut DbConn, caller: &Caller, id: i64, owner: i64, assignee: Option<i64>) -> AppResult<Facts> {
+pub(super) fn facts_for(
+    c: &mut DbConn,
+    caller: &Caller,
+    id: i64,
+    owner: i64,
+    assignee: Option<i64>,
+) -> AppResult<Facts> {
     let mut facts = policy::facts(owner, assignee);
     if policy::needs_visit_lookup(caller, &facts) && visits::holds_ticket_visit(c, caller.id.0, id)? {
         facts.visit_holder = Some(caller.id.0);

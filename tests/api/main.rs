@@ -4,6 +4,7 @@
 
 mod browser;
 mod helpers;
+mod imap_server;
 mod smtp;
 
 mod audit;
@@ -14,6 +15,7 @@ mod console_admin;
 mod console_back_office;
 mod console_board;
 mod console_import;
+mod console_intake;
 mod console_notices;
 mod console_quotes;
 mod console_supervisor;
@@ -32,6 +34,7 @@ mod layers;
 mod logs;
 mod lookup;
 mod mail;
+mod mail_intake;
 mod metrics;
 mod mobile;
 mod notices;

@@ -156,6 +156,15 @@ export const upload = (path, file, type, params) => call('POST', withQuery(path,
 /** A GET answered as text of the type `accept` names (e.g. `text/csv`). */
 export const getText = (path, params, accept) => call('GET', withQuery(path, params), undefined, accept);
 
+/** A file's bytes (a download) as a Blob, fetched with the signed-in user's token. */
+export async function getBlob(path) {
+  if (!session) throw new ApiError(401, { code: 'unauthorized', detail: 'sign in first' });
+  if (session.expires_at - Date.now() < 30000) await refresh();
+  const r = await fetch(`/api/v1${path}`, { headers: { Authorization: `Bearer ${session.access_token}` }, credentials: 'omit', cache: 'no-store' });
+  if (!r.ok) throw new ApiError(r.status, await r.json().catch(() => null));
+  return r.blob();
+}
+
 /** A page's total as people read it: "10,000+" when the list stopped counting. */
 export const totalText = (page) => `${number(page.total)}${page.total_capped ? '+' : ''}`;
 

@@ -9,6 +9,7 @@ import { Board } from './board.js';
 import { TicketDesk } from './tickets.js';
 import { CallForm } from './call.js';
 import { Inbox } from './inbox.js';
+import { Intake } from './intake.js';
 import { SlaView } from './sla.js';
 import { AdminView } from './admin.js';
 import { FaultReports } from './fault_reports.js';
@@ -23,6 +24,7 @@ const VIEWS = [
   { id: 'admin', roles: ['admin'], make: (u) => new AdminView(u) },
   { id: 'tickets', roles: ['agent', 'remote_engineer', 'supervisor'], make: (u) => new TicketDesk(u) },
   { id: 'call', roles: ['agent', 'supervisor'], make: (u) => new CallForm(u) },
+  { id: 'intake', roles: ['agent', 'remote_engineer', 'supervisor'], make: (u) => new Intake(u) },
   { id: 'board', roles: ['dispatcher', 'supervisor', 'manager'], make: (u) => new Board(u) },
   { id: 'accounts', roles: ['account_manager', 'manager'], make: (u) => new Accounts(u) },
   { id: 'sla', roles: ['supervisor', 'manager', 'account_manager'], make: (u) => new SlaView(u) },

@@ -11,6 +11,7 @@ import { el, notice, showError, clearErrors, values, instant, timeEl, data, page
 import * as names from './names.js';
 import { customerPicker } from './lookup.js';
 import { ticketVisits } from './visits.js';
+import { ticketMail } from './mail.js';
 
 const PAGE = 25;
 const $ = (id) => document.getElementById(id);
@@ -318,11 +319,13 @@ export class TicketDesk {
         x.callback_due_at && !x.callback_done_at ? due('callback_due', x.callback_due_at) : null),
       FINISHED.includes(x.status) ? null : el('p', { class: 'muted' }, t(x.remote_authorized ? 'detail.authorized' : 'detail.not_authorized')),
       ticketVisits(x, this.zone, () => this.open(x.id)),
+      el('div', { id: 'ticket-mail-slot' }),
       el('h3', {}, t('detail.steps')),
       steps.length ? el('div', { class: 'actions', id: 'ticket-actions' }, steps) : el('p', { class: 'muted' }, t('detail.no_steps')),
       el('h3', {}, t('detail.timeline')),
       el('ol', { class: 'timeline', id: 'timeline' }, timeline.map((e) => this.event(e))),
     ].filter(Boolean));
+    ticketMail(x, timeline, this.zone, () => this.open(x.id)).then((n) => $('ticket-mail-slot')?.replaceChildren(n));
   }
 
   event(e) {
