@@ -8,6 +8,7 @@ pub mod privacy;
 #[macro_use]
 pub mod types;
 pub mod imports;
+pub mod portal;
 
 #[cfg(feature = "client")]
 pub mod client;
@@ -15,5 +16,6 @@ pub mod client;
 pub use error::{ErrorCode, Problem, ProblemReason};
 pub use ids::*;
 pub use imports::*;
+pub use portal::*;
 pub use privacy::*;
 pub use types::*;

@@ -506,8 +506,11 @@ pub struct UpdateAsset {
 pub struct AuditEvent {
     pub id: AuditEventId,
     pub at: DateTime<Utc>,
-    /// None for the service itself (start-up, scheduled jobs).
+    /// None for the service itself (start-up, scheduled jobs) and for a customer's contact.
     pub actor_id: Option<UserId>,
+    /// The customer's contact who made the change through the customer portal.
+    #[serde(default)]
+    pub actor_contact_id: Option<ContactId>,
     pub entity: String,
     pub entity_id: i64,
     pub action: String,
@@ -618,6 +621,7 @@ wire_enum!(
         Phone => "phone",
         Email => "email",
         SignedForm => "signed_form",
+        Portal => "portal",
     }
 );
 
@@ -1586,6 +1590,7 @@ wire_enum!(
         Phone => "phone",
         SignatureOnPhone => "signature_on_phone",
         Link => "link",
+        Portal => "portal",
     }
 );
 
@@ -2019,6 +2024,7 @@ wire_enum!(
         TicketClosed => "ticket_closed",
         AcceptanceReminder => "acceptance_reminder",
         ServiceReport => "service_report",
+        PortalSignIn => "portal_sign_in",
     }
 );
 

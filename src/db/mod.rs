@@ -14,6 +14,7 @@ pub mod major_faults;
 pub mod notifications;
 pub mod outbox;
 pub mod ping_writer;
+pub mod portal;
 pub mod privacy;
 pub mod quotes;
 pub mod regions;

@@ -117,6 +117,7 @@ diesel::table! {
         action -> Text,
         before_json -> Nullable<Text>,
         after_json -> Nullable<Text>,
+        actor_contact_id -> Nullable<BigInt>,
     }
 }
 
@@ -721,6 +722,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    portal_links (id) {
+        id -> BigInt,
+        jti -> Text,
+        contact_id -> BigInt,
+        email -> Text,
+        issued_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        session_expires_at -> Nullable<Timestamp>,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(customers -> users (account_manager_id));
 diesel::joinable!(contacts -> customers (customer_id));
@@ -753,6 +768,7 @@ diesel::joinable!(inspections -> inspection_plans (plan_id));
 diesel::joinable!(inspection_findings -> inspections (inspection_id));
 diesel::joinable!(inspection_findings -> tickets (ticket_id));
 diesel::joinable!(report_mailings -> outbox (outbox_id));
+diesel::joinable!(portal_links -> contacts (contact_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -799,4 +815,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     inspections,
     inspection_findings,
     report_mailings,
+    portal_links,
 );

@@ -35,6 +35,7 @@ mod metrics;
 mod mobile;
 mod openapi;
 mod photos;
+mod portal;
 mod privacy;
 mod quotes;
 mod readme;
