@@ -14,6 +14,7 @@ mod console_admin;
 mod console_back_office;
 mod console_board;
 mod console_import;
+mod console_portal;
 mod console_quotes;
 mod console_supervisor;
 mod customers;

@@ -21,7 +21,7 @@ export async function showRequest() {
   const fillAssets = () => {
     const chosen = sites.filter((s) => !site.value || String(s.id) === site.value);
     asset.replaceChildren(el('option', { value: '' }, t('request.no_asset')),
-      chosen.flatMap((s) => s.assets.map((a) => el('option', { value: a.id, translate: 'no' }, `${a.model} · ${a.serial_number}`))));
+      ...chosen.flatMap((s) => s.assets.map((a) => el('option', { value: a.id, translate: 'no' }, `${a.model} · ${a.serial_number}`))));
   };
   site.onchange = fillAssets;
   fillAssets();

@@ -3,8 +3,8 @@
 // (remote authorization, a quote's approval or decline, acceptance or rejection, the survey).
 
 import { get, post } from './api.js';
-import { t, time, window as windowText, number } from './i18n.js';
-import { el, data, notice, showError, table, pager, field } from './ui.js';
+import { t, number } from './i18n.js';
+import { el, data, notice, showError, table, pager, field, when, span } from './ui.js';
 
 const PAGE = 20;
 
@@ -25,8 +25,8 @@ export async function showList(offset = 0) {
         data(tk.title),
         data(tk.site_name || ''),
         t(`status.${tk.status}`),
-        time(tk.opened_at),
-        time(tk.updated_at),
+        when(tk.opened_at),
+        when(tk.updated_at),
         tk.awaiting.map((a) => el('span', { class: 'tag', 'data-awaiting': a }, t(`awaiting.${a}`))),
       ]));
   }
@@ -50,7 +50,7 @@ function render(d) {
       el('dt', {}, t('field.kind')), el('dd', {}, t(`kind.${tk.kind}`)),
       el('dt', {}, t('col.site')), el('dd', {}, data(tk.site_name || '—')),
       el('dt', {}, t('ticket.equipment')), el('dd', {}, data([tk.product_model, tk.serial_number].filter(Boolean).join(' · ') || '—')),
-      el('dt', {}, t('col.opened')), el('dd', {}, time(tk.opened_at)),
+      el('dt', {}, t('col.opened')), el('dd', {}, when(tk.opened_at)),
       el('dt', {}, t('ticket.description')), el('dd', {}, data(d.description, 'span', { class: 'pre' })),
     ),
     awaitingBox(d),
@@ -64,9 +64,9 @@ function render(d) {
 function eventItem(e) {
   const what = t(`event.${e.kind}`, { to: e.to ? t(`tier.${e.to}`) : '' });
   return el('li', { 'data-kind': e.kind },
-    el('span', { class: 'when' }, time(e.at)),
+    when(e.at, { class: 'when' }),
     el('strong', {}, what),
-    e.window_start ? el('span', {}, ' · ', windowText(e.window_start, e.window_end)) : null,
+    e.window_start ? el('span', {}, ' · ', span(e.window_start, e.window_end)) : null,
     ' · ', e.by ? data(e.by) : t('ticket.service_team'),
     e.note ? el('div', {}, data(e.note, 'q')) : null);
 }
@@ -78,7 +78,7 @@ export function visitsTable(visits, withTicket) {
   const heads = ['col.when', 'col.technician', 'col.status', 'col.site'];
   if (withTicket) heads.unshift('col.ticket');
   table(node, heads, visits.map((v) => {
-    const cells = [windowText(v.window_start, v.window_end),
+    const cells = [span(v.window_start, v.window_end),
       v.technician_name ? data(v.technician_name) : el('span', { class: 'muted' }, t('visits.unassigned')),
       t(`visit.${v.status}`), data(v.site_name || '')];
     if (withTicket) cells.unshift(v.ticket_id ? el('a', { href: `#/tickets/${v.ticket_id}`, translate: 'no' }, v.ticket_number) : '');

@@ -1,6 +1,6 @@
 // Small DOM helpers of the portal's pages (as the console's `ui.js`).
 
-import { t, errorText } from './i18n.js';
+import { t, errorText, time, window as windowText } from './i18n.js';
 
 /** An element with attributes (`class`, `data-*`, `aria-*`, properties for the rest) and children. */
 export function el(tag, attrs, ...children) {
@@ -22,6 +22,16 @@ export function el(tag, attrs, ...children) {
 /** Data (a name, a number): not a text of the catalogue. */
 export function data(text, tag = 'span', attrs = {}) {
   return el(tag, { translate: 'no', ...attrs }, text ?? '');
+}
+
+/** A moment, in the business zone, as a `<time>`. */
+export function when(iso, attrs = {}) {
+  return el('time', { dateTime: iso, translate: 'no', ...attrs }, time(iso));
+}
+
+/** A window (a visit's), in the business zone, as a `<time>` of its start. */
+export function span(start, end) {
+  return el('time', { dateTime: start, translate: 'no' }, windowText(start, end));
 }
 
 /** A short message at the top of the page (a text, or an API error). */
