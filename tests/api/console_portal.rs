@@ -160,3 +160,66 @@ async fn a_customers_contact_signs_in_by_the_mailed_link_requests_authorizes_and
         .is_err());
     b.close().await;
 }
+
+#[tokio::test]
+#[ignore = "needs headless Chromium and ChromeDriver: run with --ignored"]
+async fn a_contact_in_english_approves_a_quote_and_sees_the_technician_coming() {
+    let s = crate::mobile::setup().await;
+    let app = &s.app;
+    let q: fieldline_mobile_api::Quote = app
+        .ok(
+            app.post(
+                &format!("/api/v1/visits/{}/quotes", s.visit.id),
+                &s.dispatcher,
+                &crate::quotes::one_line(120.0),
+            )
+            .await,
+            201,
+        )
+        .await;
+    let email = "gao@metro.example";
+    mail_contact(app, s.f.customer, "Gao Yan", email, "en").await;
+    let b = Browser::start("en").await;
+    b.c.goto(&app.url("/portal/")).await.unwrap();
+    b.fill("#view-signin:not([hidden]) #email", email).await;
+    b.click("#signin-submit").await;
+    b.shown("#signin-sent:not([hidden])").await;
+    relay(app).await;
+    let (_, token) = sign_in_mails(app, email).pop().expect("the sign-in e-mail");
+    b.c.goto(&app.url(&format!("/portal/#/sign-in?token={token}")))
+        .await
+        .unwrap();
+    // The list says the request waits for an answer to the quote.
+    b.shown(r#"#ticket-list [data-awaiting="quote_answer"]"#).await;
+    check_texts(&b, "tickets").await;
+    // The upcoming visit, with the technician's name.
+    b.click("#nav-visits").await;
+    let row = b
+        .shown("#view-visits:not([hidden]) #visit-list tbody tr")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(row.contains(&s.tech.display_name), "{row}");
+    check_texts(&b, "visits").await;
+    picture(&b, "visits").await;
+    // The quote, approved.
+    let ticket = s.visit.ticket_id.unwrap();
+    b.c.goto(&app.url(&format!("/portal/#/tickets/{ticket}")))
+        .await
+        .unwrap();
+    let form = format!("#quote-form-{}", q.id);
+    b.shown(&form).await;
+    check_texts(&b, "ticket").await;
+    b.click(&format!(r#"{form} button[data-answer="approve"]"#)).await;
+    b.shown(r#"#timeline li[data-kind="quote_approved"]"#).await;
+    let quotes: Vec<fieldline_mobile_api::Quote> = app
+        .ok(
+            app.get(&format!("/api/v1/visits/{}/quotes", s.visit.id), &s.dispatcher)
+                .await,
+            200,
+        )
+        .await;
+    assert_eq!(quotes[0].status, fieldline_mobile_api::QuoteStatus::Approved);
+    b.close().await;
+}

@@ -135,7 +135,7 @@ function authorizeForm(tk) {
 function quoteForm(q) {
   const reason = el('textarea', { name: 'reason', maxLength: 2000 });
   const lines = el('table', { class: 'list' });
-  table(lines, ['col.title', 'col.status'], q.items.map((i) => [data(i.description), data(`${number(i.quantity)} × ${number(i.unit_price)} = ${number(i.amount)}`)]));
+  table(lines, ['col.item', 'col.amount'], q.items.map((i) => [data(i.description), data(`${number(i.quantity)} × ${number(i.unit_price)} = ${number(i.amount)}`)]));
   const form = actionForm(`quote-form-${q.id}`, 'action.quote.title', null,
     [lines, el('p', {}, el('strong', {}, t('action.quote.total', { amount: number(q.amount), currency: q.currency }))), field('field.reason', reason)],
     [el('button', { type: 'submit', 'data-answer': 'approve' }, t('action.quote.approve')), ' ',
