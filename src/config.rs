@@ -106,6 +106,8 @@ pub struct Settings {
     pub public_url: String,
     /// Satisfaction surveys after closure.
     pub surveys: SurveySettings,
+    /// The customer portal: its sign-in links and sessions.
+    pub portal: PortalSettings,
     /// Inspections: the generation job and its horizon.
     pub inspections: InspectionSettings,
     /// When the job `report_mailing` e-mails the weekly and monthly service reports that are
@@ -205,6 +207,56 @@ impl InspectionSettings {
                 name: "FIELDLINE_INSPECTION_VISIT_MINUTES",
                 why: "must be between 15 and 1440".into(),
             });
+        }
+        Ok(())
+    }
+}
+
+/// The customer portal.
+#[derive(Debug, Clone)]
+pub struct PortalSettings {
+    /// Minutes a sign-in link can be used (once).
+    pub link_minutes: u32,
+    /// Hours a portal session lasts.
+    pub session_hours: u32,
+    /// Sign-in links e-mailed to one address per hour; further requests are answered the same
+    /// (202) and send nothing.
+    pub links_per_hour: u32,
+    /// The username of the staff member who owns the requests made in the portal; unset, the
+    /// hotline agent on duty (else any active agent) with the fewest open tickets owns each.
+    pub intake_owner: Option<String>,
+}
+
+impl Default for PortalSettings {
+    fn default() -> Self {
+        PortalSettings {
+            link_minutes: 15,
+            session_hours: 12,
+            links_per_hour: 5,
+            intake_owner: None,
+        }
+    }
+}
+
+impl PortalSettings {
+    pub fn link_ttl(&self) -> chrono::Duration {
+        chrono::Duration::minutes(self.link_minutes.into())
+    }
+
+    pub fn session_ttl(&self) -> chrono::Duration {
+        chrono::Duration::hours(self.session_hours.into())
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |name, why: &str| Err(ConfigError::Invalid { name, why: why.into() });
+        if !(1..=24 * 60).contains(&self.link_minutes) {
+            return bad("FIELDLINE_PORTAL_LINK_MINUTES", "must be between 1 and 1440");
+        }
+        if !(1..=24 * 7).contains(&self.session_hours) {
+            return bad("FIELDLINE_PORTAL_SESSION_HOURS", "must be between 1 and 168");
+        }
+        if !(1..=100).contains(&self.links_per_hour) {
+            return bad("FIELDLINE_PORTAL_LINKS_PER_HOUR", "must be between 1 and 100");
         }
         Ok(())
     }
@@ -556,6 +608,7 @@ impl Default for Settings {
             revisits: RevisitSettings::default(),
             public_url: "http://127.0.0.1:8080".into(),
             surveys: SurveySettings::default(),
+            portal: PortalSettings::default(),
             inspections: InspectionSettings::default(),
             // 22:30 UTC: early morning in East Asia, before the working day.
             report_mailing_cron: "0 30 22 * * *".into(),
@@ -656,6 +709,15 @@ impl Settings {
             },
             surveys: SurveySettings {
                 link_days: parse("FIELDLINE_SURVEY_LINK_DAYS", d.surveys.link_days)?,
+            },
+            portal: PortalSettings {
+                link_minutes: parse("FIELDLINE_PORTAL_LINK_MINUTES", d.portal.link_minutes)?,
+                session_hours: parse("FIELDLINE_PORTAL_SESSION_HOURS", d.portal.session_hours)?,
+                links_per_hour: parse("FIELDLINE_PORTAL_LINKS_PER_HOUR", d.portal.links_per_hour)?,
+                intake_owner: std::env::var("FIELDLINE_PORTAL_INTAKE_OWNER")
+                    .ok()
+                    .map(|v| v.trim().to_string())
+                    .filter(|v| !v.is_empty()),
             },
             inspections: InspectionSettings {
                 generation_cron: std::env::var("FIELDLINE_INSPECTION_GENERATION_CRON")
@@ -793,6 +855,7 @@ impl Settings {
             });
         }
         self.surveys.validate()?;
+        self.portal.validate()?;
         self.revisits.validate()?;
         self.inspections.validate()
     }

@@ -313,6 +313,9 @@ pub struct Metrics {
     pub job_runs: IntCounterVec,
     pub job_seconds: HistogramVec,
     pub position_batches: IntCounter,
+    /// Customer portal sign-in requests, by outcome: `sent` (a link e-mailed), `unknown` (no
+    /// contact has the address), `limited` (over the per-address bound: nothing sent).
+    pub portal_sign_ins: IntCounterVec,
     pub outbox_messages: IntGaugeVec,
     pub outbox_oldest_pending_seconds: IntGauge,
     pub sla_breaches: IntGaugeVec,
@@ -409,6 +412,17 @@ impl Metrics {
                 IntCounter::new(
                     "fieldline_position_batches_written_total",
                     "Transactions of technicians' positions written (one per group of requests)",
+                )
+                .expect("metric"),
+            ),
+            portal_sign_ins: reg(
+                &registry,
+                IntCounterVec::new(
+                    Opts::new(
+                        "fieldline_portal_sign_in_requests_total",
+                        "Customer portal sign-in link requests, by outcome (sent, unknown, limited)",
+                    ),
+                    &["outcome"],
                 )
                 .expect("metric"),
             ),

@@ -535,8 +535,11 @@ pub struct UpdateAsset {
 pub struct AuditEvent {
     pub id: AuditEventId,
     pub at: DateTime<Utc>,
-    /// None for the service itself (start-up, scheduled jobs).
+    /// None for the service itself (start-up, scheduled jobs) and for a customer's contact.
     pub actor_id: Option<UserId>,
+    /// The customer's contact who made the change through the customer portal.
+    #[serde(default)]
+    pub actor_contact_id: Option<ContactId>,
     pub entity: String,
     pub entity_id: i64,
     pub action: String,
@@ -647,6 +650,7 @@ wire_enum!(
         Phone => "phone",
         Email => "email",
         SignedForm => "signed_form",
+        Portal => "portal",
     }
 );
 
@@ -1615,6 +1619,7 @@ wire_enum!(
         Phone => "phone",
         SignatureOnPhone => "signature_on_phone",
         Link => "link",
+        Portal => "portal",
     }
 );
 
@@ -2055,6 +2060,7 @@ wire_enum!(
         VisitCancelled => "visit_cancelled",
         TechnicianOnTheWay => "technician_on_the_way",
         TicketResolved => "ticket_resolved",
+        PortalSignIn => "portal_sign_in",
     }
 );
 

@@ -19,6 +19,7 @@ pub mod mobile;
 pub mod notifications;
 pub mod openapi;
 pub mod outbox;
+pub mod portal;
 pub mod privacy;
 pub mod quotes;
 pub mod regions;
@@ -187,8 +188,29 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(resource("/survey.css").route(web::get().to(surveys::style)))
     .service(resource("/console").route(web::get().to(console::root)))
     .service(resource("/console/{file:.*}").route(web::get().to(console::file)))
+    .service(resource("/portal").route(web::get().to(portal::root)))
+    .service(resource("/portal/{file:.*}").route(web::get().to(portal::file)))
     .service(
         web::scope("/api/v1")
+            .service(resource("/portal/sign-in").route(web::post().to(portal::request_link)))
+            .service(private_resource("/portal/session").route(web::post().to(portal::open_session)))
+            .service(resource("/portal/sign-out").route(web::post().to(portal::sign_out)))
+            .service(resource("/portal/me").route(web::get().to(portal::me)))
+            .service(
+                resource("/portal/tickets")
+                    .route(web::get().to(portal::tickets))
+                    .route(web::post().to(portal::request)),
+            )
+            .service(resource("/portal/tickets/{id}").route(web::get().to(portal::ticket)))
+            .service(resource("/portal/tickets/{id}/remote-authorization").route(web::post().to(portal::authorize)))
+            .service(resource("/portal/tickets/{id}/acceptance").route(web::post().to(portal::accept)))
+            .service(resource("/portal/tickets/{id}/survey").route(web::post().to(portal::survey)))
+            .service(resource("/portal/quotes/{id}").route(web::get().to(portal::quote)))
+            .service(resource("/portal/quotes/{id}/answer").route(web::post().to(portal::answer_quote)))
+            .service(resource("/portal/visits").route(web::get().to(portal::visits)))
+            .service(resource("/portal/visits/{id}").route(web::get().to(portal::visit)))
+            .service(resource("/portal/sites").route(web::get().to(portal::sites)))
+            .service(resource("/portal/sites/{id}").route(web::get().to(portal::site)))
             .service(resource("/auth/login").route(web::post().to(auth::login)))
             .service(resource("/auth/refresh").route(web::post().to(auth::refresh)))
             .service(resource("/auth/logout").route(web::post().to(auth::logout)))
@@ -521,6 +543,9 @@ impl utoipa::Modify for BearerAuth {
         mobile::pings, mobile::my_visits, mobile::my_visit, mobile::accept, mobile::decline,
         mobile::en_route, mobile::check_in, mobile::complete, mobile::fail, mobile::finding, mobile::attach_photo,
         mobile::make_quote, mobile::approve_quote, mobile::decline_quote,
+        portal::request_link, portal::open_session, portal::sign_out, portal::me, portal::tickets, portal::request,
+        portal::ticket, portal::authorize, portal::accept, portal::survey, portal::quote, portal::answer_quote,
+        portal::visits, portal::visit, portal::sites, portal::site,
     ),
     components(schemas(fieldline_mobile_api::Problem, fieldline_mobile_api::ErrorCode, crate::db::tickets::lists::TicketSort))
 )]

@@ -13,6 +13,7 @@
 pub mod cache;
 pub mod listener;
 pub mod password;
+pub mod portal;
 pub mod session;
 pub mod tokens;
 

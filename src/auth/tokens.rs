@@ -54,6 +54,37 @@ pub struct SurveyClaims {
 
 pub const SURVEY_PURPOSE: &str = "survey";
 
+/// The claims of a customer portal sign-in link: the contact it signs in. Like a survey link, its
+/// `jti` names the stored link (single-use); its audience is the portal's, not the staff API's.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PortalLinkClaims {
+    pub contact: i64,
+    pub purpose: String,
+    #[serde(flatten)]
+    pub registered: Registered,
+}
+
+pub const PORTAL_LINK_PURPOSE: &str = "portal_link";
+
+/// The claims of a portal session's access token: the contact (`sub`) and the link that opened
+/// the session (`sid`, the link's `jti`), which says whether the session was signed out.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PortalClaims {
+    pub sub: i64,
+    pub sid: String,
+    pub purpose: String,
+    #[serde(flatten)]
+    pub registered: Registered,
+}
+
+pub const PORTAL_PURPOSE: &str = "portal";
+
+/// The audience of the portal's tokens: the staff API's audience with `-portal`, so that no
+/// staff token is a portal token and no portal token a staff token.
+pub fn portal_audience(api_audience: &str) -> String {
+    format!("{api_audience}-portal")
+}
+
 /// The signing keys and the rules a token must pass.
 #[derive(Clone)]
 pub struct TokenKeys {
@@ -62,6 +93,9 @@ pub struct TokenKeys {
     validation: Validation,
     /// The same rules without the wall-clock checks, which `verify_survey` makes on the clock.
     survey_validation: Validation,
+    /// The portal's rules: its own audience, the wall-clock checks made on the clock.
+    portal_validation: Validation,
+    portal_audience: String,
     issuer: String,
     audience: String,
     access_ttl: chrono::Duration,
@@ -81,11 +115,16 @@ impl TokenKeys {
         let mut survey_validation = validation.clone();
         survey_validation.validate_exp = false;
         survey_validation.validate_nbf = false;
+        let portal_audience = portal_audience(&s.jwt_audience);
+        let mut portal_validation = survey_validation.clone();
+        portal_validation.set_audience(&[&portal_audience]);
         TokenKeys {
             encoding: EncodingKey::from_secret(s.jwt_secret.as_bytes()),
             decoding: DecodingKey::from_secret(s.jwt_secret.as_bytes()),
             validation,
             survey_validation,
+            portal_validation,
+            portal_audience,
             issuer: s.jwt_issuer.clone(),
             audience: s.jwt_audience.clone(),
             access_ttl: chrono::Duration::from_std(s.access_token_ttl).unwrap_or(chrono::Duration::minutes(15)),
@@ -157,6 +196,83 @@ impl TokenKeys {
             return Err(invalid());
         }
         Ok(data.claims)
+    }
+
+    /// Registered claims of a portal token (the portal's audience).
+    fn portal_registered(&self, now: DateTime<Utc>, expires_at: DateTime<Utc>, jti: &str) -> Registered {
+        Registered {
+            aud: self.portal_audience.clone(),
+            ..self.registered(now, expires_at, jti)
+        }
+    }
+
+    /// Signs a portal sign-in link for a contact, valid from `now` until `expires_at`, named by
+    /// `jti`.
+    pub fn issue_portal_link(
+        &self,
+        contact: i64,
+        jti: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<String, AppError> {
+        self.sign(&PortalLinkClaims {
+            contact,
+            purpose: PORTAL_LINK_PURPOSE.to_string(),
+            registered: self.portal_registered(now, expires_at, jti),
+        })
+    }
+
+    /// Signs a portal session's access token for the contact, opened by the link `sid`.
+    pub fn issue_portal_session(
+        &self,
+        contact: i64,
+        sid: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<String, AppError> {
+        self.sign(&PortalClaims {
+            sub: contact,
+            sid: sid.to_string(),
+            purpose: PORTAL_PURPOSE.to_string(),
+            registered: self.portal_registered(now, expires_at, &uuid::Uuid::new_v4().to_string()),
+        })
+    }
+
+    /// Checks a portal token's signature, algorithm, issuer, the portal's audience and
+    /// not-before on `now` (the service's clock); its expiry is the caller's to judge.
+    fn verify_portal_token<C: serde::de::DeserializeOwned>(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+        nbf: impl Fn(&C) -> (bool, i64),
+    ) -> Option<C> {
+        let data = jsonwebtoken::decode::<C>(token, &self.decoding, &self.portal_validation).ok()?;
+        let leeway = i64::try_from(self.portal_validation.leeway).unwrap_or(0);
+        let (purpose_ok, not_before) = nbf(&data.claims);
+        (purpose_ok && not_before <= now.timestamp() + leeway).then_some(data.claims)
+    }
+
+    /// Checks a portal sign-in link (as `verify_survey` does a survey link): a token that is not
+    /// one is "not found"; its expiry is left to the caller.
+    pub fn verify_portal_link(&self, token: &str, now: DateTime<Utc>) -> Result<PortalLinkClaims, AppError> {
+        self.verify_portal_token(token, now, |c: &PortalLinkClaims| {
+            (c.purpose == PORTAL_LINK_PURPOSE, c.registered.nbf)
+        })
+        .ok_or_else(|| AppError::NotFound("no such sign-in link; check that it was copied whole".into()))
+    }
+
+    /// Checks a portal session's access token, its expiry included (on `now`).
+    pub fn verify_portal(&self, token: &str, now: DateTime<Utc>) -> Result<PortalClaims, AppError> {
+        let c = self
+            .verify_portal_token(token, now, |c: &PortalClaims| {
+                (c.purpose == PORTAL_PURPOSE, c.registered.nbf)
+            })
+            .ok_or_else(|| AppError::TokenInvalid("the token is not a portal session".into()))?;
+        let leeway = i64::try_from(self.portal_validation.leeway).unwrap_or(0);
+        if c.registered.exp + leeway < now.timestamp() {
+            return Err(AppError::TokenExpired);
+        }
+        Ok(c)
     }
 
     /// Checks signature, algorithm, issuer, audience, expiry, not-before and purpose.
@@ -278,6 +394,40 @@ mod tests {
         let mut tampered = link.clone();
         tampered.insert(tampered.len() - 3, if link.ends_with('A') { 'B' } else { 'A' });
         assert!(k.verify_survey(&tampered, now).is_err());
+    }
+
+    #[test]
+    fn portal_tokens_survey_links_and_access_tokens_are_not_interchangeable() {
+        let k = keys("a-secret-that-is-long-enough-for-tests");
+        let now = Utc::now();
+        let link = k
+            .issue_portal_link(7, "jti-p", now, now + chrono::Duration::minutes(15))
+            .unwrap();
+        let c = k.verify_portal_link(&link, now).unwrap();
+        assert_eq!((c.contact, c.registered.jti.as_str()), (7, "jti-p"));
+        let session = k
+            .issue_portal_session(7, "jti-p", now, now + chrono::Duration::hours(12))
+            .unwrap();
+        assert_eq!(k.verify_portal(&session, now).unwrap().sid, "jti-p");
+        // Neither is the other, a survey link or a staff token, nor the other way round.
+        assert!(k.verify_portal(&link, now).is_err());
+        assert!(k.verify_portal_link(&session, now).is_err());
+        assert!(k.verify(&link).is_err() && k.verify(&session).is_err());
+        assert!(k.verify_survey(&link, now).is_err());
+        let survey = k
+            .issue_survey(42, "jti-s", now, now + chrono::Duration::days(1))
+            .unwrap();
+        let (access, _) = k.issue(UserId(1), Role::Admin, "a", 0, now).unwrap();
+        for other in [&survey, &access] {
+            assert!(k.verify_portal_link(other, now).is_err());
+            assert!(k.verify_portal(other, now).is_err());
+        }
+        // The clock decides the session's end.
+        assert!(matches!(
+            k.verify_portal(&session, now + chrono::Duration::hours(13)),
+            Err(AppError::TokenExpired)
+        ));
+        assert!(k.verify_portal_link(&link, now - chrono::Duration::hours(1)).is_err());
     }
 
     #[test]

@@ -6,24 +6,44 @@ use super::{ts, utc, DbConn, Paging};
 use crate::error::AppResult;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use fieldline_mobile_api::{AuditEvent, AuditEventId, Page, UserId};
+use fieldline_mobile_api::{AuditEvent, AuditEventId, ContactId, Page, UserId};
 use serde::Serialize;
 use serde_json::Value;
 
-/// Who makes a change and when. `id` is None for the service itself.
+/// Who makes a change and when. `id` is None for the service itself and for a customer's
+/// contact acting through the portal, who is named by `contact`.
 #[derive(Debug, Clone, Copy)]
 pub struct Actor {
     pub id: Option<UserId>,
     pub at: DateTime<Utc>,
+    /// The customer's contact who made the change through the portal.
+    pub contact: Option<i64>,
 }
 
 impl Actor {
     pub fn user(id: UserId, at: DateTime<Utc>) -> Actor {
-        Actor { id: Some(id), at }
+        Actor {
+            id: Some(id),
+            at,
+            contact: None,
+        }
     }
 
     pub fn system(at: DateTime<Utc>) -> Actor {
-        Actor { id: None, at }
+        Actor {
+            id: None,
+            at,
+            contact: None,
+        }
+    }
+
+    /// A customer's contact acting through the portal.
+    pub fn contact(contact_id: i64, at: DateTime<Utc>) -> Actor {
+        Actor {
+            id: None,
+            at,
+            contact: Some(contact_id),
+        }
     }
 }
 
@@ -46,6 +66,7 @@ pub fn record(
         .values((
             audit_events::at.eq(ts(actor.at)),
             audit_events::actor_id.eq(actor.id.map(|u| u.0)),
+            audit_events::actor_contact_id.eq(actor.contact),
             audit_events::entity.eq(entity),
             audit_events::entity_id.eq(entity_id),
             audit_events::action.eq(action),
@@ -74,6 +95,7 @@ struct Row {
     action: String,
     before_json: Option<String>,
     after_json: Option<String>,
+    actor_contact_id: Option<i64>,
 }
 
 /// The trail, newest first.
@@ -101,6 +123,7 @@ pub fn list(conn: &mut DbConn, f: &AuditFilter, paging: Paging) -> AppResult<Pag
             id: AuditEventId(r.id),
             at: utc(r.at),
             actor_id: r.actor_id.map(UserId),
+            actor_contact_id: r.actor_contact_id.map(ContactId),
             entity: r.entity,
             entity_id: r.entity_id,
             action: r.action,

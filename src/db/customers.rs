@@ -228,8 +228,10 @@ pub fn set_contact(c: &mut DbConn, id: i64, f: &ContactFields, at: DateTime<Utc>
         .get_result(c)?)
 }
 
-/// Removes a contact.
+/// Removes a contact, with its portal sign-in links (and so its portal sessions).
 pub fn remove_contact(c: &mut DbConn, id: i64) -> AppResult<()> {
+    use super::schema::portal_links;
+    diesel::delete(portal_links::table.filter(portal_links::contact_id.eq(id))).execute(c)?;
     diesel::delete(contacts::table.find(id)).execute(c)?;
     Ok(())
 }

@@ -16,6 +16,7 @@ pub mod notices;
 pub mod notifications;
 pub mod outbox;
 pub mod ping_writer;
+pub mod portal;
 pub mod privacy;
 pub mod quotes;
 pub mod regions;

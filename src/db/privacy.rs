@@ -564,8 +564,11 @@ pub fn drop_signatures(c: &mut DbConn, ids: &[i64]) -> QueryResult<usize> {
     .execute(c)
 }
 
-/// Replaces an erased contact's fields: a name that says so, no phone number, no e-mail address.
+/// Replaces an erased contact's fields: a name that says so, no phone number, no e-mail address;
+/// their portal sign-in links (which hold the address) go, and with them their sessions.
 pub fn set_contact_erased(c: &mut DbConn, id: i64, name: &str, at: DateTime<Utc>) -> QueryResult<()> {
+    use super::schema::portal_links;
+    diesel::delete(portal_links::table.filter(portal_links::contact_id.eq(id))).execute(c)?;
     diesel::update(contacts::table.find(id))
         .set((
             contacts::name.eq(name),

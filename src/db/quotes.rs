@@ -154,7 +154,8 @@ pub struct Answer<'a> {
     pub at: DateTime<Utc>,
     pub via: QuoteAnswerVia,
     pub reason: Option<&'a str>,
-    pub recorded_by: i64,
+    /// The staff member who recorded it; None for the customer's own answer in the portal.
+    pub recorded_by: Option<i64>,
     pub recorded_at: DateTime<Utc>,
 }
 
@@ -170,7 +171,7 @@ pub fn answer(c: &mut DbConn, id: i64, a: &Answer) -> AppResult<bool> {
         quotes::answered_by.eq(Some(a.by)),
         quotes::answered_at.eq(Some(ts(a.at))),
         quotes::answered_via.eq(Some(a.via.as_str())),
-        quotes::answer_recorded_by.eq(Some(a.recorded_by)),
+        quotes::answer_recorded_by.eq(a.recorded_by),
         quotes::answer_recorded_at.eq(Some(ts(a.recorded_at))),
         quotes::decline_reason.eq(a.reason),
     ))

@@ -129,6 +129,7 @@ diesel::table! {
         action -> Text,
         before_json -> Nullable<Text>,
         after_json -> Nullable<Text>,
+        actor_contact_id -> Nullable<BigInt>,
     }
 }
 
@@ -779,6 +780,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    portal_links (id) {
+        id -> BigInt,
+        jti -> Text,
+        contact_id -> BigInt,
+        email -> Text,
+        issued_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        session_expires_at -> Nullable<Timestamp>,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(customers -> users (account_manager_id));
 diesel::joinable!(contacts -> customers (customer_id));
@@ -814,6 +829,7 @@ diesel::joinable!(report_mailings -> outbox (outbox_id));
 diesel::joinable!(inbound_messages -> tickets (ticket_id));
 diesel::joinable!(ticket_attachments -> inbound_messages (inbound_message_id));
 diesel::joinable!(customer_notices -> customers (customer_id));
+diesel::joinable!(portal_links -> contacts (contact_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -863,4 +879,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     inbound_messages,
     ticket_attachments,
     customer_notices,
+    portal_links,
 );

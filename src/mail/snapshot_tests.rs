@@ -275,6 +275,32 @@ fn ticket_closed_without_a_contact_name() {
     snapshot_both("ticket_closed_no_contact", &r);
 }
 
+// ---------------------------------------------------------------- the portal's sign-in link
+
+#[test]
+fn portal_sign_in_in_both_languages() {
+    let n = PortalSignIn {
+        contact_name: Some("Chen Jing".into()),
+        customer_name: "Hangzhou Metro".into(),
+        link: "https://service.fieldline.example/portal/#/sign-in?token=eyJhbGciOiJIUzI1NiJ9.eyJjb250YWN0Ijo3fQ.c2ln"
+            .into(),
+        expires_at: "2026-11-26 14:35 (Asia/Shanghai)".into(),
+    };
+    let r = portal_sign_in(&n, Language::En).unwrap();
+    assert_eq!(r.subject, "Your sign-in link to the service portal of Hangzhou Metro");
+    snapshot_both("portal_sign_in", &r);
+    let zh = portal_sign_in(
+        &PortalSignIn {
+            expires_at: "2026年11月26日 14:35（Asia/Shanghai）".into(),
+            ..n
+        },
+        Language::Zh,
+    )
+    .unwrap();
+    assert_eq!(zh.subject, "Hangzhou Metro客户服务门户登录链接");
+    snapshot_both("portal_sign_in_zh", &zh);
+}
+
 // ---------------------------------------------------------------- the reminder of an unanswered resolution
 
 #[test]

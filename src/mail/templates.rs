@@ -80,6 +80,10 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "customer_notice.html",
     "customer_notice.zh.txt",
     "customer_notice.zh.html",
+    "portal_sign_in.txt",
+    "portal_sign_in.html",
+    "portal_sign_in.zh.txt",
+    "portal_sign_in.zh.html",
 );
 
 /// The name of a template in a language: `ticket_closed.txt`, `ticket_closed.zh.txt`.
@@ -316,6 +320,32 @@ pub fn ticket_closed(n: &ClosingNotice, lang: Language) -> Result<Rendered, mini
         expires_at => n.expires_at.clone(),
     };
     render("ticket_closed", lang, subject, ctx)
+}
+
+/// A one-time sign-in link to the customer portal; times already in the business calendar's
+/// zone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortalSignIn {
+    pub contact_name: Option<String>,
+    pub customer_name: String,
+    /// `{public url}/portal/#/sign-in?token={token}`.
+    pub link: String,
+    pub expires_at: String,
+}
+
+pub fn portal_sign_in(n: &PortalSignIn, lang: Language) -> Result<Rendered, minijinja::Error> {
+    let subject = one_line(&match lang {
+        Language::En => format!("Your sign-in link to the service portal of {}", n.customer_name),
+        Language::Zh => format!("{}客户服务门户登录链接", n.customer_name),
+    });
+    let ctx = context! {
+        subject => subject.clone(),
+        contact_name => n.contact_name.clone(),
+        customer_name => n.customer_name.clone(),
+        link => n.link.clone(),
+        expires_at => n.expires_at.clone(),
+    };
+    render("portal_sign_in", lang, subject, ctx)
 }
 
 /// What the reminder to a customer who has not answered a resolved ticket says.

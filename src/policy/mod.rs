@@ -20,6 +20,7 @@ pub mod customers;
 pub mod dispatch;
 pub mod fault_reports;
 pub mod followup;
+pub mod portal;
 pub mod tickets;
 
 use crate::error::AppError;

@@ -31,8 +31,8 @@ use fieldline_mobile_api::{Channel, CustomerNotices, SetCustomerNotices};
 
 /// The address of the page where the customer accepts (or rejects) a resolved ticket's result:
 /// the portal's ticket page. The one place that knows it.
-pub fn acceptance_link(public_url: &str, ticket_number: &str) -> String {
-    format!("{}/portal/#/tickets/{ticket_number}", public_url.trim_end_matches('/'))
+pub fn acceptance_link(public_url: &str, ticket_id: i64) -> String {
+    format!("{}/portal/#/tickets/{ticket_id}", public_url.trim_end_matches('/'))
 }
 
 /// Where a notice about the ticket goes: the contact's address and language; None without a
@@ -127,7 +127,7 @@ pub fn acknowledge(c: &mut DbConn, actor: &Actor, ticket_id: i64, settings: &Set
 pub fn resolved(c: &mut DbConn, actor: &Actor, ticket_id: i64, settings: &Settings) -> AppResult<()> {
     let ticket = ticket_store::get(c, ticket_id)?;
     let tz = sla::calendar(c)?.tz;
-    let (t, link) = (ticket.clone(), acceptance_link(&settings.public_url, &ticket.number));
+    let (t, link) = (ticket.clone(), acceptance_link(&settings.public_url, ticket.id));
     let at = ticket.resolved_at.map_or(actor.at, utc);
     let draft = Draft {
         notice: Notice::Resolved,

@@ -230,8 +230,20 @@ fn check_reply(r: Reply, now: DateTime<Utc>) -> AppResult<CheckedReply> {
 }
 
 fn answer_in_tx(c: &mut DbConn, who: &Who, (visit, quote, by): (i64, i64, By), r: &CheckedReply) -> AppResult<Quote> {
-    let actor = who.actor();
     let v = visit_for(c, who, visit, by, Act::RecordQuoteAnswerOnPhone)?;
+    record_answer(c, &who.actor(), Some(who.caller.id.0), (&v, quote), r)
+}
+
+/// Records the answer on the visit read under lock; `recorder` is the staff member who records
+/// it (None: the customer's own, in the portal).
+fn record_answer(
+    c: &mut DbConn,
+    actor: &Actor,
+    recorder: Option<i64>,
+    (v, quote): (&VisitRow, i64),
+    r: &CheckedReply,
+) -> AppResult<Quote> {
+    let (actor, visit) = (*actor, v.id);
     let before = store::get(c, quote)?;
     if before.visit_id != visit {
         return Err(AppError::not_found("quote", quote));
@@ -244,7 +256,7 @@ fn answer_in_tx(c: &mut DbConn, who: &Who, (visit, quote, by): (i64, i64, By), r
         at: r.at,
         via: r.via,
         reason: r.reason.as_deref(),
-        recorded_by: who.caller.id.0,
+        recorded_by: recorder,
         recorded_at: actor.at,
     };
     if !store::answer(c, quote, &answer)? {
@@ -253,9 +265,9 @@ fn answer_in_tx(c: &mut DbConn, who: &Who, (visit, quote, by): (i64, i64, By), r
     let ends = r.status == QuoteStatus::Declined && r.ends_visit;
     let changed = if ends {
         let why = r.reason.as_deref().unwrap_or("declined the quote");
-        visit_store::end_declined(c, &v, why, actor.at)?
+        visit_store::end_declined(c, v, why, actor.at)?
     } else {
-        visit_store::touch(c, &v, actor.at)?
+        visit_store::touch(c, v, actor.at)?
     };
     if !changed {
         return Err(precondition_failed(&visit_store::get_visit(c, visit)?)?);
@@ -269,7 +281,7 @@ fn answer_in_tx(c: &mut DbConn, who: &Who, (visit, quote, by): (i64, i64, By), r
     let data = json!({"quote_id": quote, "answered_by": r.by, "answered_at": r.at, "answered_via": r.via,
         "amount": after.amount, "currency": after.currency});
     let step = (Some(QuoteStatus::Proposed.as_str()), Some(r.status.as_str()));
-    visit_event_with(c, &v, &actor, kind, step, r.reason.as_deref(), data)?;
+    visit_event_with(c, v, &actor, kind, step, r.reason.as_deref(), data)?;
     let was = wire(c, &before, v.version)?;
     audit::record(
         c,
@@ -281,9 +293,19 @@ fn answer_in_tx(c: &mut DbConn, who: &Who, (visit, quote, by): (i64, i64, By), r
         snapshot(&out),
     )?;
     if ends {
-        declined_by_customer(c, &actor, &v, r)?;
+        declined_by_customer(c, &actor, v, r)?;
     }
     Ok(out)
+}
+
+/// Records a contact's own answer through the customer portal, in the caller's transaction
+/// (the portal checked that the quote is their customer's): approved, or declined with a
+/// reason, which ends the visit as declined by the customer.
+pub fn answer_by_contact(c: &mut DbConn, actor: &Actor, (visit, quote): (i64, i64), reply: Reply) -> AppResult<Quote> {
+    let r = check_reply(reply, actor.at)?;
+    crate::db::lock_visit(c, visit)?;
+    let v = visit_store::get_visit(c, visit)?;
+    record_answer(c, actor, None, (&v, quote), &r)
 }
 
 /// The visit ended as declined by the customer: its registration goes back to open, the

@@ -259,6 +259,31 @@ pub fn answer_by_link(
     })
 }
 
+/// A contact's answer through the customer portal, in the caller's transaction (the portal
+/// checked that the ticket is their customer's and closed): recorded as an answer through a
+/// link issued to the contact's portal session and used at once (source `link`), so it counts
+/// with the other answers the customer gave themselves.
+pub fn answer_by_contact(
+    c: &mut DbConn,
+    actor: &Actor,
+    ticket_id: i64,
+    recipient: &str,
+    body: &SurveyAnswer,
+) -> AppResult<Survey> {
+    let a = Answer::parse(body.score, body.comment.as_deref())?;
+    if store::answered(c, ticket_id)? {
+        return Err(AppError::SurveyAnswered(Refusal::Answered.explain().into()));
+    }
+    let ticket = tickets::get(c, ticket_id)?;
+    let jti = uuid::Uuid::new_v4().to_string();
+    let link = store::insert_link(c, ticket.id, &jti, recipient, actor.at, actor.at)?;
+    store::use_link(c, link.id, actor.at)?;
+    let mut used = link.clone();
+    used.used_at = Some(ts(actor.at));
+    audit::record(c, actor, "survey_link", link.id, "create", None, Some(used.trail()))?;
+    insert(c, actor, &ticket, &a, Via::Link(link.id))
+}
+
 // ---------------------------------------------------------------- staff reading
 
 /// A ticket's survey answer; "not found" when there is none yet, or when the caller may not read

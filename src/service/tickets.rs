@@ -193,8 +193,14 @@ pub fn change_in_tx(
     step_interval: Duration,
 ) -> AppResult<Ticket> {
     let Target { id, if_match } = target.into();
-    let user = actor.id.ok_or_else(|| AppError::internal("a change needs a user"))?.0;
     let before = store::get(c, id)?;
+    let user = match (actor.id, actor.contact) {
+        (Some(u), _) => u.0,
+        // A contact's own act through the portal (`role` None: the portal checked it): the
+        // records that name the staff member who took the customer's word name the owner.
+        (None, Some(_)) => before.owner_id,
+        (None, None) => return Err(AppError::internal("a change needs a user")),
+    };
     if let Some(role) = role {
         let caller = Caller::new(UserId(user), role);
         let facts = facts_for(c, &caller, id, before.owner_id, before.assignee_id)?;

@@ -500,7 +500,7 @@ async fn resolving_sends_the_acceptance_link() {
         .find(|d| d.message_id == last.message_id)
         .unwrap();
     let msg = mail_parser::MessageParser::default().parse(&d.raw).unwrap();
-    let link = format!("https://service.example.com/portal/#/tickets/{}", t.number);
+    let link = format!("https://service.example.com/portal/#/tickets/{}", t.id.0);
     assert!(msg.body_text(0).unwrap().contains(&link));
     // HTML escapes the slashes; a browser reads them back.
     let html = msg.body_html(0).unwrap().replace("&#x2f;", "/");

@@ -52,8 +52,19 @@ impl<'a> NewEvent<'a> {
     }
 }
 
-/// Stores one timeline entry (also for other parts, such as dispatch, that change a ticket's story).
-pub fn add(c: &mut DbConn, e: NewEvent) -> QueryResult<()> {
+/// Stores one timeline entry (also for other parts, such as dispatch, that change a ticket's
+/// story). A customer's contact acting through the portal is named in its details
+/// (`data.contact_id`); `actor_id` is then null.
+pub fn add(c: &mut DbConn, mut e: NewEvent) -> QueryResult<()> {
+    if let Some(contact) = e.actor.contact {
+        let mut data = match e.data.take() {
+            Some(Value::Object(m)) => m,
+            Some(other) => [("value".to_string(), other)].into_iter().collect(),
+            None => serde_json::Map::new(),
+        };
+        data.insert("contact_id".into(), Value::from(contact));
+        e.data = Some(Value::Object(data));
+    }
     diesel::insert_into(ticket_events::table)
         .values((
             ticket_events::ticket_id.eq(e.ticket_id),

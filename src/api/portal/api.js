@@ -1,0 +1,92 @@
+// The portal's only way to the service: the portal API under /api/v1/portal, with the portal
+// session's bearer token kept for this browser tab only (sessionStorage). No cookie is used, so
+// no other site can act with the session.
+
+const KEY = 'fieldline.portal.session';
+let session = load();
+let onSignedOut = () => {};
+
+function load() {
+  try {
+    return JSON.parse(sessionStorage.getItem(KEY) || 'null');
+  } catch {
+    return null;
+  }
+}
+
+function save(s) {
+  session = s;
+  if (s) sessionStorage.setItem(KEY, JSON.stringify(s));
+  else sessionStorage.removeItem(KEY);
+}
+
+/** An answer that is not a success: the API's problem+json (code, detail, field). */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super((problem && problem.detail) || `the service answered ${status}`);
+    this.status = status;
+    this.code = problem && problem.code;
+    this.field = problem && problem.field;
+    this.reason = problem && problem.reason;
+  }
+}
+
+/** What to do when the session is gone (401). */
+export function whenSignedOut(f) {
+  onSignedOut = f;
+}
+
+/** The signed-in contact, or null. */
+export function contact() {
+  return session ? session.contact : null;
+}
+
+async function send(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (session) headers.Authorization = `Bearer ${session.access_token}`;
+  let r;
+  try {
+    r = await fetch(`/api/v1/portal${path}`, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'omit', cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError(0, { code: 'network', detail: 'the service cannot be reached' });
+  }
+  const text = await r.text();
+  let data = null;
+  if (text) {
+    try { data = JSON.parse(text); } catch { data = { detail: text }; }
+  }
+  if (r.status === 401 && session) {
+    save(null);
+    onSignedOut(true);
+  }
+  if (!r.ok) throw new ApiError(r.status, data);
+  return data;
+}
+
+export const get = (path) => send('GET', path);
+export const post = (path, body) => send('POST', path, body ?? {});
+
+/** Asks for a sign-in link (always accepted). */
+export async function askForLink(email) {
+  await send('POST', '/sign-in', { email });
+}
+
+/** Exchanges a link's token for a session and keeps it. */
+export async function signIn(token) {
+  save(null);
+  const s = await send('POST', '/session', { token });
+  save(s);
+  return s.contact;
+}
+
+/** Ends the session. */
+export async function signOut() {
+  try {
+    if (session) await send('POST', '/sign-out');
+  } finally {
+    save(null);
+  }
+}
