@@ -375,8 +375,11 @@ pub fn contacts_by_email(c: &mut DbConn, address: &str) -> QueryResult<Vec<(i64,
         .load(c)
 }
 
-/// A contact's open tickets, newest first: id, number, title.
-pub fn open_tickets_of_contact(c: &mut DbConn, contact_id: i64, limit: i64) -> QueryResult<Vec<(i64, String, String)>> {
+/// An open ticket as the owner is shown it: id, number, title.
+pub type OpenTicket = (i64, String, String);
+
+/// A contact's open tickets, newest first.
+pub fn open_tickets_of_contact(c: &mut DbConn, contact_id: i64, limit: i64) -> QueryResult<Vec<OpenTicket>> {
     tickets::table
         .filter(tickets::contact_id.eq(contact_id))
         .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(

@@ -158,11 +158,11 @@ pub fn intake_candidates(c: &mut DbConn, role: &str, now: DateTime<Utc>) -> AppR
 
 // ---------------------------------------------------------------- the customer's records
 
+/// A site (id, name, address) or an asset (id, model, serial number).
+pub type Place = (i64, String, String);
+
 /// The customer's sites, by name, with their assets.
-pub fn sites_with_assets(
-    c: &mut DbConn,
-    customer_id: i64,
-) -> AppResult<Vec<((i64, String, String), Vec<(i64, String, String)>)>> {
+pub fn sites_with_assets(c: &mut DbConn, customer_id: i64) -> AppResult<Vec<(Place, Vec<Place>)>> {
     let ss: Vec<(i64, String, String)> = sites::table
         .filter(sites::customer_id.eq(customer_id))
         .order((sites::name, sites::id))

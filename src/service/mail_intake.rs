@@ -238,7 +238,7 @@ fn open_ticket(
     f: &Fetched,
     m: &Inbound,
     (contact, customer, owner): (i64, i64, i64),
-) -> AppResult<(i64, Vec<(i64, String, String)>)> {
+) -> AppResult<(i64, Vec<store::OpenTicket>)> {
     let open = store::open_tickets_of_contact(c, contact, OPEN_LISTED)?;
     let reg = Registration {
         customer_id: customer,

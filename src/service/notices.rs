@@ -44,11 +44,14 @@ fn recipient(c: &mut DbConn, ticket: &TicketRow) -> AppResult<Option<(String, La
     Ok(Some((address, customer_store::contact_language(c, ticket.contact_id)?)))
 }
 
-/// A notice ready to be written: what it says and what it carries.
+/// Renders a notice in the recipient's language: what it says and what it carries.
+type Build = Box<dyn FnOnce(&mut DbConn, Language) -> AppResult<(CustomerNotice, Option<Attachment>)>>;
+
+/// A notice ready to be written.
 struct Draft {
     notice: Notice,
     urgent: bool,
-    build: Box<dyn FnOnce(&mut DbConn, Language) -> AppResult<(CustomerNotice, Option<Attachment>)>>,
+    build: Build,
 }
 
 /// Writes the notice about the ticket to the outbox, unless the customer switched it off or
