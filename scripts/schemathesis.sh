@@ -104,6 +104,44 @@ st_run() {
 status=0
 st_run "admin" "$admin" "$max_time" --exclude-name "$users_change" || status=1
 st_run "technician" "$technician" "$max_time" --exclude-name "$users_change" || status=1
+# A customer's contact, signed in to the portal with the link its e-mail carries (the relay
+# writes it to the mail directory within its 10-second tick), and an agent to own the requests;
+# made after the staff's runs, whose changes to contacts would end the session.
+post /api/v1/users '{"username": "st.agent", "display_name": "Schemathesis Agent", "role": "agent",
+    "password": "schemathesis-agent-password"}' "$admin" >/dev/null
+customer_id="$(post /api/v1/customers '{"name": "Schemathesis Customer", "tier": "standard"}' "$admin" \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')"
+post "/api/v1/customers/$customer_id/contacts" \
+    '{"name": "Schemathesis Contact", "email": "st.contact@example.com", "language": "en"}' "$admin" >/dev/null
+post /api/v1/portal/sign-in '{"email": "st.contact@example.com"}' >/dev/null
+link_token=""
+for _ in $(seq 1 150); do
+    link_token="$(python3 - "$work/mail" <<'PY'
+import email, email.policy, pathlib, re, sys
+for path in sorted(pathlib.Path(sys.argv[1]).glob("*.eml")) if pathlib.Path(sys.argv[1]).is_dir() else []:
+    msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    if "st.contact@example.com" not in str(msg["To"]):
+        continue
+    body = msg.get_body(preferencelist=("plain",))
+    found = body and re.search(r"sign-in\?token=([A-Za-z0-9._-]+)", body.get_content())
+    if found:
+        print(found.group(1))
+        break
+PY
+)"
+    [ -n "$link_token" ] && break
+    sleep 0.2
+done
+[ -n "$link_token" ] || { echo "no sign-in e-mail reached $work/mail"; cat "$work/server.log"; exit 1; }
+contact="$(post /api/v1/portal/session "{\"token\": \"$link_token\"}" \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')"
+
+# Signing out ends the contact's session: it runs in the contact's run only after the rest.
+portal_paths='^/api/v1/portal/'
+portal_sign_out='POST /api/v1/portal/sign-out'
+st_run "customer contact (portal)" "$contact" "$max_time" --include-path-regex "$portal_paths" \
+    --exclude-name "$portal_sign_out" || status=1
+st_run "customer contact, signing out" "$contact" 10 --include-name "$portal_sign_out" || status=1
 st_run "admin, changes to users" "$last_admin" $((max_time / 6 + 1)) --include-name "$users_change" || status=1
 
 if [ "$status" -ne 0 ]; then
