@@ -53,6 +53,9 @@ pub enum AppError {
     InvalidTransition(String),
     #[error("body larger than {0} bytes")]
     PayloadTooLarge(usize),
+    /// An uploaded file over its size limit: 413 `payload_too_large` naming the field.
+    #[error("{field}: larger than {max} bytes")]
+    FileTooLarge { field: String, max: usize },
     #[error("address longer than {0} bytes")]
     UriTooLong(usize),
     #[error("stale version")]
@@ -133,7 +136,7 @@ impl AppError {
             AppError::OpenTicketsExist { .. } => ErrorCode::OpenTicketsExist,
             AppError::QuoteNotApproved(_) => ErrorCode::QuoteNotApproved,
             AppError::InvalidTransition(_) => ErrorCode::InvalidTransition,
-            AppError::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
+            AppError::PayloadTooLarge(_) | AppError::FileTooLarge { .. } => ErrorCode::PayloadTooLarge,
             AppError::UriTooLong(_) => ErrorCode::UriTooLong,
             AppError::PreconditionFailed { .. } => ErrorCode::PreconditionFailed,
             AppError::PreconditionRequired => ErrorCode::PreconditionRequired,
@@ -174,6 +177,9 @@ impl AppError {
                 None,
             ),
             AppError::PayloadTooLarge(n) => (format!("the body is larger than {n} bytes"), None),
+            AppError::FileTooLarge { field, max } => {
+                (format!("the file is larger than {max} bytes"), Some(field.clone()))
+            }
             AppError::UriTooLong(n) => (
                 format!("the path and query are longer than {n} bytes; send the data in a body"),
                 None,

@@ -97,13 +97,14 @@ pub struct PortalEvent {
     /// `visit_cancelled`, `visit_en_route`, `visit_checked_in`, `visit_completed`,
     /// `visit_failed`, `quote_made`, `quote_approved`, `quote_declined`, `arrived`, `resolved`,
     /// `accepted`, `reopened`, `cancelled`, `closed_without_answer`, `customer_contact`,
-    /// `survey_answered`.
+    /// `survey_answered`, `file_added`.
     pub kind: String,
     /// Who: a staff member's display name, the contact's name; null for the service team.
     pub by: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
-    /// The customer's own words (their comment, their reason), where the entry has them.
+    /// The customer's own words (their comment, their reason), where the entry has them; the
+    /// file's name for `file_added`.
     pub note: Option<String>,
     /// A visit's window, for the visit entries.
     pub window_start: Option<DateTime<Utc>>,

@@ -202,6 +202,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::post().to(portal::request)),
             )
             .service(resource("/portal/tickets/{id}").route(web::get().to(portal::ticket)))
+            .service(
+                resource("/portal/tickets/{id}/attachments")
+                    .route(web::get().to(portal::attachments))
+                    .route(web::post().to(portal::upload)),
+            )
+            .service(
+                resource("/portal/tickets/{id}/attachments/{attachment_id}").route(web::get().to(portal::download)),
+            )
             .service(resource("/portal/tickets/{id}/remote-authorization").route(web::post().to(portal::authorize)))
             .service(resource("/portal/tickets/{id}/acceptance").route(web::post().to(portal::accept)))
             .service(resource("/portal/tickets/{id}/survey").route(web::post().to(portal::survey)))
@@ -544,7 +552,8 @@ impl utoipa::Modify for BearerAuth {
         mobile::en_route, mobile::check_in, mobile::complete, mobile::fail, mobile::finding, mobile::attach_photo,
         mobile::make_quote, mobile::approve_quote, mobile::decline_quote,
         portal::request_link, portal::open_session, portal::sign_out, portal::me, portal::tickets, portal::request,
-        portal::ticket, portal::authorize, portal::accept, portal::survey, portal::quote, portal::answer_quote,
+        portal::ticket, portal::upload, portal::attachments, portal::download, portal::authorize, portal::accept,
+        portal::survey, portal::quote, portal::answer_quote,
         portal::visits, portal::visit, portal::sites, portal::site,
     ),
     components(schemas(fieldline_mobile_api::Problem, fieldline_mobile_api::ErrorCode, crate::db::tickets::lists::TicketSort))

@@ -14,14 +14,15 @@ use crate::auth::portal::CurrentContact;
 use crate::error::{AppError, AppResult};
 use crate::service::portal::{self as sign_in, LinkMail};
 use crate::service::portal_actions::{self as actions, Asker};
+use crate::service::portal_files as files;
 use crate::service::portal_tickets as reads;
 use crate::startup::AppState;
 use actix_web::http::header;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use fieldline_mobile_api::{
     NewPortalRequest, Page, PortalAcceptance, PortalAuthorization, PortalContact, PortalQuote, PortalQuoteAnswer,
     PortalSession, PortalSessionRequest, PortalSignIn, PortalSite, PortalTicket, PortalTicketDetail, PortalVisit,
-    Problem, SurveyAnswer,
+    Problem, SurveyAnswer, TicketAttachment,
 };
 use serde::Deserialize;
 
@@ -154,6 +155,97 @@ pub async fn ticket(state: web::Data<AppState>, who: CurrentContact, id: web::Pa
     let id = id.into_inner();
     let out = run(&state, move |c, _| reads::detail(c, &who.contact, id)).await?;
     Ok(HttpResponse::Ok().json(out))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct PortalUploadQuery {
+    /// The file's name as the customer has it (at most 200 characters; a path is cut to its
+    /// last part).
+    #[param(min_length = 1, max_length = 200)]
+    pub filename: String,
+}
+
+/// Adds a file to a ticket of the customer's (a photo of the fault, a log, a document): the
+/// body is the file itself, sent with its own `Content-Type` (`application/octet-stream` when
+/// unknown; 415 for one that is not a MIME type). At most
+/// `FIELDLINE_MAIL_INTAKE_ATTACHMENT_MAX_BYTES` (413 naming `file`) and not empty (422); a
+/// ticket takes at most `FIELDLINE_MAIL_INTAKE_ATTACHMENTS_MAX` files outside e-mail (422
+/// naming `file`). 409 once the ticket is closed or cancelled. The staff see it among the
+/// ticket's files; the timeline shows `file_added`.
+#[utoipa::path(post, path = "/api/v1/portal/tickets/{id}/attachments", tag = "portal", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "ticket id"), PortalUploadQuery),
+    request_body(description = "the file's bytes, with its own Content-Type", content(("application/octet-stream"))),
+    responses((status = 201, body = TicketAttachment), (status = 401, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn upload(
+    state: web::Data<AppState>,
+    who: CurrentContact,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    q: Query<PortalUploadQuery>,
+    payload: web::Payload,
+) -> AppResult<HttpResponse> {
+    let not_a_type = || AppError::UnsupportedMediaType("send the file with its own `Content-Type`, a MIME type".into());
+    let content_type = match req.mime_type() {
+        Ok(Some(m)) => m.to_string(),
+        Ok(None) => "application/octet-stream".to_string(),
+        Err(_) => return Err(not_a_type()),
+    };
+    if content_type.len() > 200 {
+        return Err(not_a_type());
+    }
+    let max = state.settings.intake.attachment_max_bytes;
+    let bytes = super::extract::bytes(&req, payload, max).await.map_err(|e| match e {
+        AppError::PayloadTooLarge(max) => AppError::FileTooLarge {
+            field: files::FILE_FIELD.into(),
+            max,
+        },
+        other => other,
+    })?;
+    let u = files::Upload {
+        filename: q.0.filename,
+        content_type,
+        bytes,
+    };
+    let (who, id) = (asker(&who, &state), id.into_inner());
+    let out = run(&state, move |c, st| files::upload(c, who, id, u, &st.settings)).await?;
+    Ok(HttpResponse::Created().json(out))
+}
+
+/// The files of a ticket of the customer's (sent by e-mail or added here), oldest first.
+#[utoipa::path(get, path = "/api/v1/portal/tickets/{id}/attachments", tag = "portal", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "ticket id")),
+    responses((status = 200, body = Vec<TicketAttachment>), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn attachments(
+    state: web::Data<AppState>,
+    who: CurrentContact,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let out = run(&state, move |c, _| files::list(c, &who.contact, id)).await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// One file of a ticket of the customer's: its bytes with the stored content type, always as a
+/// download (`Content-Disposition: attachment`, `X-Content-Type-Options: nosniff`).
+#[utoipa::path(get, path = "/api/v1/portal/tickets/{id}/attachments/{attachment_id}", tag = "portal",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "ticket id"), ("attachment_id" = i64, Path, description = "attachment id")),
+    responses((status = 200, description = "the file, with its stored content type", content(("application/octet-stream"))),
+        (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn download(
+    state: web::Data<AppState>,
+    who: CurrentContact,
+    path: web::Path<(i64, i64)>,
+) -> AppResult<HttpResponse> {
+    let (id, aid) = path.into_inner();
+    let (filename, content_type, bytes) = run(&state, move |c, _| files::download(c, &who.contact, id, aid)).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((header::CONTENT_DISPOSITION, super::intake::disposition(&filename)))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .body(bytes))
 }
 
 /// Authorizes remote work on the ticket (recorded with method `portal`, by the contact). 409

@@ -261,6 +261,51 @@ pub fn insert_attachment(
     Ok(())
 }
 
+/// A file added to a ticket directly (not from an e-mail): through the portal by the
+/// customer's contact (`created_by` None) or by a staff member.
+pub struct NewUpload<'a> {
+    pub ticket_id: i64,
+    pub filename: &'a str,
+    pub content_type: &'a str,
+    pub content: &'a [u8],
+    pub created_by: Option<i64>,
+    pub at: DateTime<Utc>,
+}
+
+/// Stores a file added to a ticket directly; gives it as listed.
+pub fn insert_upload(c: &mut DbConn, u: &NewUpload) -> QueryResult<TicketAttachment> {
+    let id: i64 = diesel::insert_into(ticket_attachments::table)
+        .values((
+            ticket_attachments::ticket_id.eq(u.ticket_id),
+            ticket_attachments::filename.eq(u.filename),
+            ticket_attachments::content_type.eq(u.content_type),
+            ticket_attachments::size.eq(u.content.len() as i64),
+            ticket_attachments::content.eq(u.content),
+            ticket_attachments::created_at.eq(ts(u.at)),
+            ticket_attachments::created_by.eq(u.created_by),
+        ))
+        .returning(ticket_attachments::id)
+        .get_result(c)?;
+    Ok(TicketAttachment {
+        id: TicketAttachmentId(id),
+        ticket_id: Some(TicketId(u.ticket_id)),
+        inbound_message_id: None,
+        filename: u.filename.to_string(),
+        content_type: u.content_type.to_string(),
+        size_bytes: u.content.len() as i64,
+        created_at: utc(ts(u.at)),
+    })
+}
+
+/// How many files were added to the ticket directly (not from e-mails).
+pub fn uploads_of_ticket(c: &mut DbConn, ticket_id: i64) -> QueryResult<i64> {
+    ticket_attachments::table
+        .filter(ticket_attachments::ticket_id.eq(ticket_id))
+        .filter(ticket_attachments::inbound_message_id.is_null())
+        .count()
+        .get_result(c)
+}
+
 /// Gives a message's attachments to the ticket it became.
 pub fn attach_to_ticket(c: &mut DbConn, message_id: i64, ticket_id: i64) -> QueryResult<()> {
     diesel::update(ticket_attachments::table.filter(ticket_attachments::inbound_message_id.eq(message_id)))

@@ -24,6 +24,8 @@ pub enum Act {
     ReadTickets,
     /// Make a new request (a ticket on the web channel).
     Request,
+    /// Add a file to a ticket (a photo of the fault, a log, a document).
+    Attach,
     /// Authorize remote work on a ticket.
     AuthorizeRemote,
     /// Approve or decline a quote.
@@ -42,6 +44,7 @@ impl Act {
     pub const ALL: &'static [Act] = &[
         Act::ReadTickets,
         Act::Request,
+        Act::Attach,
         Act::AuthorizeRemote,
         Act::AnswerQuote,
         Act::Accept,

@@ -4,6 +4,7 @@
 //! its ticket, attachments, timeline, notifications and audit. The intake queue's agents turn a
 //! queued message into a ticket or discard it with a reason.
 
+use super::notices::Answering;
 use super::tickets_registration::{self as registration, Link, Registration};
 use super::Who;
 use crate::config::Settings;
@@ -254,7 +255,16 @@ fn open_ticket(
         link: open.first().map_or(Link::Unchecked, |(id, _, _)| Link::Related(*id)),
     };
     let t = registration::register_owned_in_tx(c, actor, owner, &reg, settings.escalation_step())?;
-    super::notices::acknowledge(c, actor, t.id.0, settings)?;
+    let answering = m
+        .headers
+        .message_id
+        .as_deref()
+        .filter(|id| id.len() > 2 && id.len() <= 500)
+        .map(|id| Answering {
+            message_id: id,
+            references: &m.headers.references,
+        });
+    super::notices::acknowledge_answering(c, actor, t.id.0, settings, answering)?;
     Ok((t.id.0, open))
 }
 
@@ -479,7 +489,13 @@ pub fn convert(c: &mut DbConn, who: &Who, id: i64, b: ConvertIntake, settings: &
             link: Link::Unchecked,
         };
         let t: Ticket = registration::register_in_tx(c, &actor, &reg, settings.escalation_step())?;
-        super::notices::acknowledge(c, &actor, t.id.0, settings)?;
+        // Threaded on the customer's message, unless it had no Message-ID of its own.
+        let references = r.references();
+        let answering = (!r.message_id.ends_with(".invalid>")).then(|| Answering {
+            message_id: &r.message_id,
+            references: &references,
+        });
+        super::notices::acknowledge_answering(c, &actor, t.id.0, settings, answering)?;
         let handled = Handled {
             outcome: InboundOutcome::Ticket,
             reason: None,

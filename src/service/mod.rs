@@ -24,6 +24,7 @@ pub mod outbox;
 pub mod phone;
 pub mod portal;
 pub mod portal_actions;
+pub mod portal_files;
 pub mod portal_tickets;
 pub mod privacy;
 pub mod quotes;

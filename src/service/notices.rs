@@ -17,6 +17,7 @@ use crate::db::notices as store;
 use crate::db::outbox::OutboxMail;
 use crate::db::tickets::{self as ticket_store, TicketRow};
 use crate::db::{sla, utc, write, DbConn};
+use crate::domain::inbound_mail::references_after;
 use crate::domain::language::{self, Language};
 use crate::domain::notice::{self as rules, Notice, Switches};
 use crate::error::{AppError, AppResult};
@@ -52,7 +53,19 @@ struct Draft {
     notice: Notice,
     urgent: bool,
     build: Build,
+    /// The customer's message it answers: `In-Reply-To` and `References`.
+    thread: Option<(String, Vec<String>)>,
 }
+
+/// The customer's e-mail a notice answers: its Message-ID and its own `References`.
+#[derive(Debug, Clone, Copy)]
+pub struct Answering<'a> {
+    pub message_id: &'a str,
+    pub references: &'a [String],
+}
+
+/// `References` carries at most this many Message-IDs (as a staff reply's).
+const REFERENCES_MAX: usize = 20;
 
 /// Writes the notice about the ticket to the outbox, unless the customer switched it off or
 /// the ticket has no contact address.
@@ -82,6 +95,9 @@ fn send(c: &mut DbConn, actor: &Actor, ticket: &TicketRow, d: Draft, settings: &
     if d.urgent {
         m = m.urgent();
     }
+    if let Some((parent, references)) = d.thread {
+        m = m.in_reply_to(parent, references);
+    }
     outbox::enqueue(c, actor, m)?;
     Ok(())
 }
@@ -107,6 +123,19 @@ fn notice_for(ticket: &TicketRow, event: CustomerEvent) -> CustomerNotice {
 /// The acknowledgement with the ticket number, in the registration's transaction: for a
 /// request the customer made (`domain::notice::acknowledges`).
 pub fn acknowledge(c: &mut DbConn, actor: &Actor, ticket_id: i64, settings: &Settings) -> AppResult<()> {
+    acknowledge_answering(c, actor, ticket_id, settings, None)
+}
+
+/// The acknowledgement of a request that came by e-mail, threaded on the customer's message
+/// (`In-Reply-To` its Message-ID, `References` its chain and it), so that it shows beside the
+/// message in the customer's mail program and an answer to it comes back to the ticket.
+pub fn acknowledge_answering(
+    c: &mut DbConn,
+    actor: &Actor,
+    ticket_id: i64,
+    settings: &Settings,
+    answering: Option<Answering>,
+) -> AppResult<()> {
     let ticket = ticket_store::get(c, ticket_id)?;
     if !Channel::parse(&ticket.channel).is_some_and(rules::acknowledges) {
         return Ok(());
@@ -120,6 +149,11 @@ pub fn acknowledge(c: &mut DbConn, actor: &Actor, ticket_id: i64, settings: &Set
             let mut n = notice_for(&t, CustomerEvent::Acknowledged);
             n.received_at = Some(language::datetime(utc(t.opened_at), tz, lang));
             Ok((n, None))
+        }),
+        thread: answering.map(|a| {
+            let parent = a.message_id.to_string();
+            let references = references_after(a.references, &parent, REFERENCES_MAX);
+            (parent, references)
         }),
     };
     send(c, actor, &ticket, draft, settings)
@@ -141,6 +175,7 @@ pub fn resolved(c: &mut DbConn, actor: &Actor, ticket_id: i64, settings: &Settin
             n.link = Some(link);
             Ok((n, None))
         }),
+        thread: None,
     };
     send(c, actor, &ticket, draft, settings)
 }
@@ -247,6 +282,7 @@ pub fn visit(c: &mut DbConn, actor: &Actor, visit_id: i64, change: VisitChange, 
             )?;
             Ok((n, Some(a)))
         }),
+        thread: None,
     };
     send(c, actor, &ticket, draft, settings)
 }

@@ -54,6 +54,7 @@ pub const CUSTOMER_KINDS: &[&str] = &[
     "closed_without_answer",
     "customer_contact",
     "survey_answered",
+    "file_added",
 ];
 
 /// The kinds whose reason is the customer's own words, shown as the entry's note.
@@ -222,10 +223,7 @@ fn timeline(c: &mut DbConn, id: i64, visits: &[VisitRow]) -> AppResult<Vec<Porta
             let window = event_window(&e, &windows);
             PortalEvent {
                 at: e.at,
-                note: CUSTOMER_WORDS
-                    .contains(&e.kind.as_str())
-                    .then(|| e.reason.clone())
-                    .flatten(),
+                note: note_of(&e),
                 kind: e.kind,
                 by,
                 from: e.from,
@@ -235,6 +233,18 @@ fn timeline(c: &mut DbConn, id: i64, visits: &[VisitRow]) -> AppResult<Vec<Porta
             }
         })
         .collect())
+}
+
+/// The entry's note: the customer's own words, or the name of the file the contact added.
+fn note_of(e: &TicketEvent) -> Option<String> {
+    if e.kind == "file_added" {
+        let name = e.data.as_ref()?.get("filename")?.as_str()?;
+        return Some(name.to_string());
+    }
+    CUSTOMER_WORDS
+        .contains(&e.kind.as_str())
+        .then(|| e.reason.clone())
+        .flatten()
 }
 
 /// The contact who made the event through the portal, if one did.

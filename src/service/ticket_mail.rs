@@ -2,6 +2,7 @@
 //! the ticket), and a staff reply to the ticket's contact, threaded on the conversation so the
 //! customer's answer comes back to the same ticket.
 
+use super::tickets::Change;
 use super::Who;
 use crate::config::Settings;
 use crate::db::customers as customer_store;
@@ -37,7 +38,9 @@ pub fn download(c: &mut DbConn, who: &Who, ticket: i64, id: i64) -> AppResult<(S
 
 /// Writes a reply to the ticket's contact into the outbox: its own Message-ID, `In-Reply-To`
 /// and `References` to the last message of the conversation, the ticket number in the subject,
-/// the footer in the contact's language; recorded on the timeline.
+/// the footer in the contact's language; recorded on the timeline. On an open ticket not yet
+/// responded to, the reply is its response (`responded_at`, the response breach when late: as
+/// the first ladder step), audited as the ticket's `respond` with a new version.
 pub fn reply(c: &mut DbConn, who: &Who, ticket: i64, b: NewTicketReply, settings: &Settings) -> AppResult<TicketReply> {
     let text = validate::multiline("text", &b.text, REPLY_MAX)?;
     let actor = who.actor();
@@ -88,6 +91,11 @@ pub fn reply(c: &mut DbConn, who: &Who, ticket: i64, b: NewTicketReply, settings
             "excerpt": rules::excerpt(&text, 500),
         });
         events::add(c, NewEvent::new(ticket, &actor, "mail_replied").data(data))?;
+        // A reply answers the customer: the ticket's response when it has none yet.
+        if t.responded_at.is_none() && t.status()?.is_open() {
+            let step = settings.escalation_step();
+            super::tickets::change_in_tx(c, &actor, None, ticket, Change::Respond, step)?;
+        }
         Ok(TicketReply {
             outbox_id,
             message_id,

@@ -81,6 +81,9 @@ pub enum Change {
         reason: Option<String>,
         details: Option<Value>,
     },
+    /// The ticket's response given outside the ladder (a staff reply to the customer); nothing
+    /// when it has one.
+    Respond,
     Update {
         priority: Option<Priority>,
         site_id: Option<i64>,
@@ -138,6 +141,7 @@ impl Change {
             Change::Kind { .. } => Act::ChangeKind,
             Change::MajorFault { .. } => return Action::FaultReports(FaultAct::DeclareMajorFault),
             Change::Update { .. } => Act::Update,
+            Change::Respond => Act::Reply,
         };
         Action::Tickets(act)
     }
@@ -165,6 +169,7 @@ impl Change {
             Change::Kind { .. } => "change_kind",
             Change::MajorFault { .. } => "major_fault",
             Change::Update { .. } => "update",
+            Change::Respond => "respond",
         }
     }
 }
@@ -277,6 +282,12 @@ fn apply(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, change: &Change) -> AppRe
         Change::Departed { at } => changes::departed(c, x, row, *at)?,
         Change::Kind { kind, reason } => return changes::change_kind(c, x, row, *kind, reason),
         Change::MajorFault { reason, details } => changes::major_fault(c, x, row, reason.as_deref(), details.clone())?,
+        Change::Respond => {
+            if !changes::respond(row, x.actor.at) {
+                return Ok(false);
+            }
+            changes::recompute_dues(row, x.cal, x.step_interval)?;
+        }
         Change::Update {
             priority,
             site_id,

@@ -78,6 +78,20 @@ fn check_window(
     Ok(crate::domain::visit::window(start, end, now)?)
 }
 
+/// The ticket's response, when it has none yet: the first thing done on it (a ladder step, a
+/// staff reply to the customer). Stamped once, with the response breach when it comes late;
+/// true when this was the response.
+pub fn respond(row: &mut TicketRow, now: DateTime<Utc>) -> bool {
+    if row.responded_at.is_some() {
+        return false;
+    }
+    row.responded_at = Some(ts(now));
+    if escalation::late(utc(row.response_due_at), now) {
+        stamp_breach(row, SlaClock::Response, now);
+    }
+    true
+}
+
 /// A step on the ladder: start, wait, resume, escalate (on site with its registration), resolve.
 pub fn ladder_step(
     c: &mut DbConn,
@@ -102,12 +116,7 @@ pub fn ladder_step(
         _ => None,
     };
     // The first thing done on a ticket is its response.
-    if row.responded_at.is_none() {
-        row.responded_at = Some(ts(now));
-        if escalation::late(utc(row.response_due_at), now) {
-            stamp_breach(row, SlaClock::Response, now);
-        }
-    }
+    respond(row, now);
     match next.pause {
         Some(true) => row.paused_at = Some(ts(now)),
         Some(false) => {

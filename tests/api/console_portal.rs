@@ -1,6 +1,7 @@
 //! The customer portal in headless Chromium, as a customer's contact: the sign-in link taken
-//! from the e-mail the service sent, a request submitted (a field error shown beside its
-//! field first), remote work authorized, the result accepted after the staff resolved it, and
+//! from the e-mail the service sent, a request submitted with a photo (a field error shown
+//! beside its field first; the photo listed on the request and among the staff's files), remote
+//! work authorized, the result accepted after the staff resolved it, and
 //! another customer's ticket answering "not found". Screenshots under `docs/images/portal/`.
 
 use crate::browser::{artifacts, Browser};
@@ -99,8 +100,21 @@ async fn a_customers_contact_signs_in_by_the_mailed_link_requests_authorizes_and
     check_texts(&b, "request").await;
     picture(&b, "request").await;
     b.fill("#request-title", "UPS 报警").await;
+    // A photo of the display goes with the request.
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("portal-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let photo = dir.join("报警屏幕.jpg");
+    std::fs::write(&photo, [0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F']).unwrap();
+    b.shown("#request-files")
+        .await
+        .send_keys(photo.to_str().unwrap())
+        .await
+        .unwrap();
     b.click("#request-submit").await;
     b.shown("#view-ticket:not([hidden]) #authorize-form").await;
+    let listed = b.shown("#file-list li a").await.text().await.unwrap();
+    assert!(listed.contains("报警屏幕.jpg"), "{listed}");
+    b.shown(r#"#timeline li[data-kind="file_added"]"#).await;
     let mine: Page<Ticket> = app
         .ok(
             app.get(&format!("/api/v1/tickets?customer_id={}", f.customer), &app.admin)
@@ -111,6 +125,18 @@ async fn a_customers_contact_signs_in_by_the_mailed_link_requests_authorizes_and
     assert_eq!(mine.total, 1);
     let t = &mine.items[0];
     assert_eq!((t.channel.as_str(), t.title.as_str()), ("web", "UPS 报警"));
+    // The staff see the photo among the ticket's files.
+    let files: Vec<fieldline_mobile_api::TicketAttachment> = app
+        .ok(
+            app.get(&format!("/api/v1/tickets/{}/attachments", t.id), &app.admin)
+                .await,
+            200,
+        )
+        .await;
+    assert_eq!(
+        files.iter().map(|a| a.filename.as_str()).collect::<Vec<_>>(),
+        ["报警屏幕.jpg"]
+    );
 
     // Remote work authorized, with a note, from the keyboard's reach: the button is a button.
     b.fill("#authorize-note", "工作日 9:00–17:00 均可").await;

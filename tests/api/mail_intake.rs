@@ -125,7 +125,7 @@ async fn a_message_from_a_contact_opens_a_ticket_whose_clock_starts_at_its_arriv
                 "Li Wei <li.wei@metro.example>",
                 "m1@metro.example",
                 "UPS alarm at depot",
-                "",
+                "References: <m0@metro.example>\n",
                 "The UPS beeps.",
             ),
             "04-Dec-2026 09:30:00 +0800",
@@ -161,6 +161,26 @@ async fn a_message_from_a_contact_opens_a_ticket_whose_clock_starts_at_its_arriv
     // The owner is told.
     let inbox: Value = t.app.ok(t.app.get("/api/v1/notifications", &t.agent).await, 200).await;
     assert!(inbox.to_string().contains("New e-mail ticket"), "{inbox}");
+    // The acknowledgement answers the customer's message, in its thread.
+    let raw = acknowledgement_to(&t.app, "li.wei@metro.example").await;
+    assert!(raw.contains("In-Reply-To: <m1@metro.example>"), "{raw}");
+    assert!(
+        raw.contains("References: <m0@metro.example> <m1@metro.example>"),
+        "{raw}"
+    );
+    assert!(raw.contains(&tk.number), "{raw}");
+}
+
+/// The acknowledgement delivered to the address, as sent.
+async fn acknowledgement_to(app: &TestApp, to: &str) -> String {
+    relay(app).await;
+    let sent = app.mailer.delivered();
+    let d = sent
+        .iter()
+        .rev()
+        .find(|d| d.to.iter().any(|a| a.eq_ignore_ascii_case(to)))
+        .expect("the acknowledgement");
+    String::from_utf8(d.raw.clone()).unwrap()
 }
 
 #[tokio::test]
@@ -312,6 +332,9 @@ async fn an_unknown_sender_waits_in_the_intake_queue_until_an_agent_converts_or_
     );
     assert_eq!(tk.contact_email.as_deref(), Some("zhao@new.example"));
     assert_eq!(tk.owner_id.0, t.agent_id);
+    // Its acknowledgement answers the message the agent converted.
+    let raw = acknowledgement_to(&t.app, "zhao@new.example").await;
+    assert!(raw.contains("In-Reply-To: <u1@new.example>"), "{raw}");
     // Handled once only.
     let again = t
         .app

@@ -52,6 +52,7 @@ mod schema;
 mod sites;
 mod sla;
 mod surveys;
+mod ticket_replies;
 mod tickets;
 mod tier_clocks;
 mod visit_changes;

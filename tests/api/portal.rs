@@ -15,7 +15,7 @@ use fieldline::clock::Clock;
 use fieldline::config::Settings;
 use fieldline_mobile_api::{
     AuditEvent, Page, PortalAwaiting, PortalContact, PortalSession, PortalTicket, PortalTicketDetail, PortalVisit,
-    Quote, QuoteStatus, RemoteAuthorization, Role, Ticket, TicketEvent, TicketStatus, UserId,
+    Quote, QuoteStatus, RemoteAuthorization, Role, Ticket, TicketAttachment, TicketEvent, TicketStatus, UserId,
 };
 use serde_json::{json, Value};
 
@@ -266,6 +266,8 @@ async fn a_contact_finds_nothing_of_another_customer_on_any_endpoint() {
     let id = theirs.ticket;
     for path in [
         format!("/tickets/{id}"),
+        format!("/tickets/{id}/attachments"),
+        format!("/tickets/{id}/attachments/1"),
         format!("/quotes/{}", theirs.quote),
         format!("/visits/{}", theirs.visit),
         format!("/sites/{}", theirs.site),
@@ -280,6 +282,12 @@ async fn a_contact_finds_nothing_of_another_customer_on_any_endpoint() {
     ] {
         problem(app.post(&portal(&path), &me, &body).await, 404, "not_found").await;
     }
+    problem(
+        send_file(app, &me, id, "x.txt", "text/plain", b"x".to_vec()).await,
+        404,
+        "not_found",
+    )
+    .await;
     // Their site or asset in a request is one that does not exist.
     for (field, body) in [
         (
@@ -573,4 +581,188 @@ async fn a_portal_request_is_a_web_ticket_the_contact_authorizes_accepts_reopens
     let list: Page<PortalTicket> = app.ok(app.get(&portal("/tickets"), &me).await, 200).await;
     assert_eq!(list.total, 1);
     assert_eq!(list.items[0].site_name.as_deref(), Some("Line 1 depot"));
+}
+
+/// Sends a file to a ticket as the portal's page does: the bytes as the body, with their type.
+pub async fn send_file(
+    app: &TestApp,
+    token: &str,
+    ticket: i64,
+    name: &str,
+    content_type: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    app.http
+        .post(app.url(&portal(&format!("/tickets/{ticket}/attachments"))))
+        .query(&[("filename", name)])
+        .bearer_auth(token)
+        .header("content-type", content_type)
+        .body(bytes)
+        .send()
+        .await
+        .expect("request")
+}
+
+/// The contact adds files to a request within the intake's bounds, lists and downloads them;
+/// the staff see them among the ticket's files; the timeline and the audit trail name the
+/// contact.
+#[tokio::test]
+async fn a_contact_adds_files_to_a_request_within_the_bounds_and_the_staff_see_them() {
+    let app = spawn_app_full(
+        |s| {
+            s.intake.attachment_max_bytes = 1000;
+            s.intake.attachments_max = 2;
+        },
+        Clock::fake(at(FRIDAY_1650)),
+    )
+    .await;
+    let f = fixture(&app, "standard").await;
+    let email = "zhou@metro.example";
+    let contact = mail_contact(&app, f.customer, "Zhou Min", email, "zh").await;
+    let me = sign_in(&app, email).await;
+    let body = json!({"asset_id": f.asset, "title": "UPS alarm", "description": "The UPS beeps."});
+    let t: PortalTicket = app.ok(app.post(&portal("/tickets"), &me, &body).await, 201).await;
+    let id = t.id.0;
+
+    // A photo with a Chinese name: stored as sent.
+    let photo = vec![0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3];
+    let a: TicketAttachment = app
+        .ok(
+            send_file(&app, &me, id, "故障 照片.jpg", "image/jpeg", photo.clone()).await,
+            201,
+        )
+        .await;
+    assert_eq!(
+        (a.filename.as_str(), a.content_type.as_str(), a.size_bytes),
+        ("故障 照片.jpg", "image/jpeg", 7)
+    );
+    assert_eq!(a.ticket_id.map(|t| t.0), Some(id));
+    // Over the size bound: 413 naming the file; empty: 422; a type that is not one: 415.
+    let p = problem(
+        send_file(&app, &me, id, "big.log", "text/plain", vec![b'x'; 1001]).await,
+        413,
+        "payload_too_large",
+    )
+    .await;
+    assert_eq!(p.field.as_deref(), Some("file"));
+    let p = problem(
+        send_file(&app, &me, id, "empty.txt", "text/plain", Vec::new()).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(p.field.as_deref(), Some("file"));
+    let p = problem(
+        send_file(&app, &me, id, " ", "text/plain", b"x".to_vec()).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(p.field.as_deref(), Some("filename"));
+    problem(
+        send_file(&app, &me, id, "a.txt", "not a type", b"x".to_vec()).await,
+        415,
+        "unsupported_media_type",
+    )
+    .await;
+    // A path is cut to its name; the second file is the last one the bound takes.
+    let b: TicketAttachment = app
+        .ok(
+            send_file(
+                &app,
+                &me,
+                id,
+                "C:\\logs\\ups.log",
+                "text/plain; charset=utf-8",
+                b"E42".to_vec(),
+            )
+            .await,
+            201,
+        )
+        .await;
+    assert_eq!(b.filename, "ups.log");
+    let p = problem(
+        send_file(&app, &me, id, "third.txt", "text/plain", b"x".to_vec()).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(p.field.as_deref(), Some("file"));
+    assert_eq!(p.params, Some(json!({"max": 2})));
+
+    // The contact lists and downloads them, as a download with a safe name.
+    let files: Vec<TicketAttachment> = app
+        .ok(app.get(&portal(&format!("/tickets/{id}/attachments")), &me).await, 200)
+        .await;
+    assert_eq!(files.iter().map(|x| x.id).collect::<Vec<_>>(), [a.id, b.id]);
+    let r = app
+        .get(&portal(&format!("/tickets/{id}/attachments/{}", a.id)), &me)
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "image/jpeg");
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    let cd = r.headers()["content-disposition"].to_str().unwrap().to_string();
+    assert!(
+        cd.starts_with("attachment; filename=\"") && cd.contains("filename*=UTF-8''"),
+        "{cd}"
+    );
+    assert_eq!(r.bytes().await.unwrap().to_vec(), photo);
+    problem(
+        app.get(&portal(&format!("/tickets/{id}/attachments/999999")), &me)
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
+
+    // The customer's timeline shows the files added, by the contact, with their names.
+    let d: PortalTicketDetail = app
+        .ok(app.get(&portal(&format!("/tickets/{id}")), &me).await, 200)
+        .await;
+    let added: Vec<_> = d.timeline.iter().filter(|e| e.kind == "file_added").collect();
+    assert_eq!(added.len(), 2);
+    assert_eq!(
+        (added[0].by.as_deref(), added[0].note.as_deref()),
+        (Some("Zhou Min"), Some("故障 照片.jpg"))
+    );
+
+    // The staff see them among the ticket's files and download them.
+    let staff: Vec<TicketAttachment> = app
+        .ok(
+            app.get(&format!("/api/v1/tickets/{id}/attachments"), &f.token).await,
+            200,
+        )
+        .await;
+    assert_eq!(staff, files);
+    let r = app
+        .get(&format!("/api/v1/tickets/{id}/attachments/{}", b.id), &f.token)
+        .await;
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"E42");
+    // The audit trail names the contact.
+    let trail: Page<AuditEvent> = app
+        .ok(app.get("/api/v1/audit?entity=ticket_attachment", &app.admin).await, 200)
+        .await;
+    assert_eq!(trail.items.len(), 2);
+    assert!(trail
+        .items
+        .iter()
+        .all(|e| e.actor_id.is_none() && e.actor_contact_id.map(|c| c.0) == Some(contact) && e.action == "create"));
+
+    // A closed request takes no more files.
+    app.ok::<Ticket>(
+        app.post(
+            &format!("/api/v1/tickets/{id}/cancel"),
+            &f.token,
+            &json!({"reason": "withdrawn"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    problem(
+        send_file(&app, &me, id, "late.txt", "text/plain", b"x".to_vec()).await,
+        409,
+        "invalid_transition",
+    )
+    .await;
 }

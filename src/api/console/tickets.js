@@ -31,7 +31,7 @@ const EVENTS = {
     fault_report_approved: 'fault report approved', fault_report_sent: 'fault report sent', fault_report_revised: 'fault report revised',
     survey_answered: 'survey answered', visit_created: 'visit planned', visit_assigned: 'technician booked', visit_unassigned: 'technician taken off',
     visit_rescheduled: 'visit rescheduled', visit_cancelled: 'visit cancelled', visit_completed: 'visit completed', visit_failed: 'visit failed',
-    quote_made: 'quote made', quote_approved: 'quote approved', quote_declined: 'quote declined',
+    quote_made: 'quote made', quote_approved: 'quote approved', quote_declined: 'quote declined', file_added: 'file added by the customer',
   },
   zh: {
     registered: '已登记', started: '已受理', waiting: '等待客户', resumed: '已恢复处理', escalated: '已升级',
@@ -47,7 +47,7 @@ const EVENTS = {
     fault_report_approved: '故障报告已批准', fault_report_sent: '故障报告已发送', fault_report_revised: '故障报告已修订',
     survey_answered: '已回答满意度调查', visit_created: '已安排上门', visit_assigned: '已派工', visit_unassigned: '已撤销派工',
     visit_rescheduled: '上门已改期', visit_cancelled: '上门已取消', visit_completed: '上门已完成', visit_failed: '上门未完成',
-    quote_made: '已报价', quote_approved: '报价已批准', quote_declined: '报价被拒绝',
+    quote_made: '已报价', quote_approved: '报价已批准', quote_declined: '报价被拒绝', file_added: '客户已添加文件',
   },
 };
 const prefixed = (p, o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [`${p}.${k}`, v]));

@@ -41,26 +41,30 @@ export function contact() {
   return session ? session.contact : null;
 }
 
-async function send(method, path, body) {
-  const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+async function request(method, path, headers, body) {
   if (session) headers.Authorization = `Bearer ${session.access_token}`;
   let r;
   try {
-    r = await fetch(`/api/v1/portal${path}`, {
-      method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'omit', cache: 'no-store',
-    });
+    r = await fetch(`/api/v1/portal${path}`, { method, headers, body, credentials: 'omit', cache: 'no-store' });
   } catch {
     throw new ApiError(0, { code: 'network', detail: 'the service cannot be reached' });
-  }
-  const text = await r.text();
-  let data = null;
-  if (text) {
-    try { data = JSON.parse(text); } catch { data = { detail: text }; }
   }
   if (r.status === 401 && session) {
     save(null);
     onSignedOut(true);
+  }
+  return r;
+}
+
+async function send(method, path, body, type) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = type ?? 'application/json';
+  const raw = body === undefined || type !== undefined ? body : JSON.stringify(body);
+  const r = await request(method, path, headers, raw);
+  const text = await r.text();
+  let data = null;
+  if (text) {
+    try { data = JSON.parse(text); } catch { data = { detail: text }; }
   }
   if (!r.ok) throw new ApiError(r.status, data);
   return data;
@@ -68,6 +72,17 @@ async function send(method, path, body) {
 
 export const get = (path) => send('GET', path);
 export const post = (path, body) => send('POST', path, body ?? {});
+
+/** Sends a file (a `File` of an `<input type=file>`) as the body, with its own type. */
+export const upload = (path, file) =>
+  send('POST', `${path}?${new URLSearchParams({ filename: file.name })}`, file, file.type || 'application/octet-stream');
+
+/** A file's bytes (a download) as a Blob, fetched with the session's token. */
+export async function getBlob(path) {
+  const r = await request('GET', path, {});
+  if (!r.ok) throw new ApiError(r.status, await r.json().catch(() => null));
+  return r.blob();
+}
 
 /** Asks for a sign-in link (always accepted). */
 export async function askForLink(email) {

@@ -1,12 +1,13 @@
 // A new request (a ticket on the web channel for the contact's organisation): the site and
-// equipment chosen from the organisation's own, the kind, the subject and what happened. The
-// form keeps a place for attachments (`#request-attachments`), to be filled when requests can
-// carry files. And the upcoming visits.
+// equipment chosen from the organisation's own, the kind, the subject, what happened, and
+// photos or files (`#request-attachments`), sent once the request is registered; a file the
+// service refuses is listed beside the field, and the request is not sent twice. And the
+// upcoming visits.
 
 import { get, post } from './api.js';
 import { t } from './i18n.js';
 import { el, notice, showError, clearErrors, values, field } from './ui.js';
-import { visitsTable } from './tickets.js';
+import { visitsTable, fileInput, uploadFiles, showRefused } from './tickets.js';
 
 const KINDS = ['fault', 'enquiry', 'complaint', 'suggestion'];
 
@@ -25,6 +26,8 @@ export async function showRequest() {
   };
   site.onchange = fillAssets;
   fillAssets();
+  const files = fileInput('request-files');
+  const refused = el('ul', { class: 'refused', id: 'request-refused' });
   const kind = el('select', { name: 'kind', id: 'request-kind' }, KINDS.map((k) => el('option', { value: k }, t(`kind.${k}`))));
   form.replaceChildren(
     field('field.site_id', site),
@@ -32,7 +35,7 @@ export async function showRequest() {
     field('field.kind', kind),
     field('field.title', el('input', { name: 'title', id: 'request-title', maxLength: 200, required: true })),
     field('field.description', el('textarea', { name: 'description', id: 'request-description', maxLength: 10000, required: true })),
-    el('div', { id: 'request-attachments', class: 'muted' }, t('request.attachments')),
+    el('div', { id: 'request-attachments' }, field('field.files', files), el('p', { class: 'muted' }, t('request.attachments')), refused),
     el('p', {}, el('button', { type: 'submit', id: 'request-submit' }, t('request.submit'))),
     el('p', { class: 'form-error', role: 'alert' }),
   );
@@ -43,13 +46,26 @@ export async function showRequest() {
     const body = { kind: v.kind, title: v.title ?? '', description: v.description ?? '' };
     if (v.site_id) body.site_id = Number(v.site_id);
     if (v.asset_id) body.asset_id = Number(v.asset_id);
+    let tk;
     try {
-      const tk = await post('/tickets', body);
-      notice(t('request.done', { number: tk.number }));
-      location.hash = `#/tickets/${tk.id}`;
+      tk = await post('/tickets', body);
     } catch (err) {
       showError(form, err);
+      return;
     }
+    const chosen = [...files.files];
+    for (const x of form.elements) x.disabled = true;
+    const bad = await uploadFiles(tk.id, chosen);
+    if (!bad.length) {
+      notice(t('request.done', { number: tk.number }));
+      location.hash = `#/tickets/${tk.id}`;
+      return;
+    }
+    // Registered, with some files refused: say which beside the field; the form stays
+    // disabled so the request is not sent twice, and a link opens it.
+    showRefused(refused, bad);
+    refused.after(el('p', {}, el('a', { href: `#/tickets/${tk.id}`, id: 'request-open' }, t('request.open'))));
+    notice(t('request.files_refused', { number: tk.number }), true);
   };
 }
 

@@ -1,9 +1,10 @@
 // The customer's requests: the list with what each waits for, one request with its
-// customer-visible timeline, visits and quotes, and the answers that wait for the customer
-// (remote authorization, a quote's approval or decline, acceptance or rejection, the survey).
+// customer-visible timeline, files, visits and quotes, and the answers that wait for the
+// customer (remote authorization, a quote's approval or decline, acceptance or rejection, the
+// survey). Files are sent one by one; a refused one is listed beside the file field.
 
-import { get, post } from './api.js';
-import { t, number } from './i18n.js';
+import { get, post, upload, getBlob } from './api.js';
+import { t, number, errorText } from './i18n.js';
 import { el, data, notice, showError, table, pager, field, when, span } from './ui.js';
 
 const PAGE = 20;
@@ -54,11 +55,92 @@ function render(d) {
       el('dt', {}, t('ticket.description')), el('dd', {}, data(d.description, 'span', { class: 'pre' })),
     ),
     awaitingBox(d),
+    el('section', { id: 'ticket-files', 'aria-labelledby': 'files-title' }),
     el('h2', {}, t('ticket.visits')),
     visitsTable(d.visits),
     el('h2', {}, t('ticket.timeline')),
     el('ol', { class: 'timeline', id: 'timeline' }, d.timeline.map(eventItem)),
   );
+  showFiles(tk);
+}
+
+/** The request's files with their download links, and a field to add more while it is open. */
+async function showFiles(tk) {
+  const node = document.getElementById('ticket-files');
+  const files = await get(`/tickets/${tk.id}/attachments`).catch((err) => {
+    notice(err, true);
+    return [];
+  });
+  const list = files.length
+    ? el('ul', { class: 'files', id: 'file-list' }, files.map((a) => el('li', { 'data-attachment-id': a.id }, downloadLink(tk, a))))
+    : el('p', { class: 'muted', id: 'file-list' }, t('ticket.no_files'));
+  node.replaceChildren(el('h2', { id: 'files-title' }, t('ticket.files')), list);
+  if (['closed', 'cancelled'].includes(tk.status)) return;
+  const input = fileInput('ticket-add-files');
+  const refused = el('ul', { class: 'refused', id: 'ticket-refused' });
+  input.onchange = async () => {
+    const chosen = [...input.files];
+    if (!chosen.length) return;
+    input.disabled = true;
+    const bad = await uploadFiles(tk.id, chosen);
+    input.value = '';
+    input.disabled = false;
+    if (bad.length < chosen.length) notice(t('ticket.files_added'));
+    await showFiles(tk);
+    showRefused(document.getElementById('ticket-refused'), bad);
+  };
+  node.append(el('form', { class: 'action', novalidate: true, onsubmit: (ev) => ev.preventDefault() },
+    field('ticket.add_files', input), refused));
+}
+
+/** A file field taking several files. */
+export function fileInput(id) {
+  return el('input', { type: 'file', name: 'file', id, multiple: true });
+}
+
+/** Sends the files to the request one by one; gives those refused, with the reason. */
+export async function uploadFiles(ticketId, files) {
+  const refused = [];
+  for (const f of files) {
+    try {
+      await upload(`/tickets/${ticketId}/attachments`, f);
+    } catch (err) {
+      refused.push({ name: f.name, err });
+    }
+  }
+  return refused;
+}
+
+/** Lists the refused files (name and why) in `node`, which sits beside the file field. */
+export function showRefused(node, refused) {
+  node.replaceChildren(...refused.map((r) => el('li', { class: 'field-error', role: 'alert', 'data-field': 'file' },
+    data(r.name), ': ', fileError(r.err))));
+}
+
+function fileError(err) {
+  if (err.code === 'payload_too_large') return t('error.file_too_large');
+  if (err.field === 'file' && err.reason === 'too_long') return t('error.too_many_files');
+  if (err.field === 'file' && err.reason === 'required') return t('error.file_empty');
+  return errorText(err);
+}
+
+/** A link that downloads one of the request's files with the session's token. */
+function downloadLink(tk, a) {
+  return el('a', {
+    href: '#',
+    onclick: async (ev) => {
+      ev.preventDefault();
+      try {
+        const blob = await getBlob(`/tickets/${tk.id}/attachments/${a.id}`);
+        const link = el('a', { href: URL.createObjectURL(blob), download: a.filename, hidden: true });
+        document.body.append(link);
+        link.click();
+        link.remove();
+      } catch (err) {
+        notice(err, true);
+      }
+    },
+  }, data(a.filename), ' ', data(`(${number(Math.ceil(a.size_bytes / 1024))} KB)`));
 }
 
 function eventItem(e) {
