@@ -22,7 +22,7 @@ use super::quotes::{self, Reply};
 use super::surveys::{self, ClosingMail};
 use super::tickets::{change_in_tx, Change};
 use super::tickets_registration::{self as registration, Link, Registration};
-use super::tickets_requests::{after_closing, reason};
+use super::tickets_requests::after_closing;
 use crate::config::Settings;
 use crate::db::audit::Actor;
 use crate::db::portal::{self as portal_store, IntakeCandidate};
@@ -105,10 +105,15 @@ fn check_place(c: &mut DbConn, who: &Contact, b: &NewPortalRequest) -> AppResult
     Ok(())
 }
 
+/// A customer's note, reason or comment: optional, several lines allowed.
+fn comment(field: &str, r: Option<&str>) -> AppResult<Option<String>> {
+    Ok(validate::optional(r, |v| validate::multiline(field, v, 2000))?)
+}
+
 /// Registers the contact's request: a ticket on the web channel.
 pub fn request(c: &mut DbConn, who: Asker, b: NewPortalRequest, settings: &Settings) -> AppResult<PortalTicket> {
     let title = validate::text("title", &b.title, 200)?;
-    let description = validate::text("description", &b.description, 10_000)?;
+    let description = validate::multiline("description", &b.description, 10_000)?;
     check_place(c, &who.contact, &b)?;
     let customer_id = who.contact.customer_id;
     let open = registration::open_for(c, customer_id, b.asset_id.map(|a| a.0), b.site_id.map(|s| s.0))?;
@@ -166,7 +171,7 @@ pub fn authorize(
     b: PortalAuthorization,
     settings: &Settings,
 ) -> AppResult<PortalTicketDetail> {
-    let note = reason("note", b.note.as_deref())?;
+    let note = comment("note", b.note.as_deref())?;
     let actor = who.actor();
     write(c, |c| {
         awaiting_ticket(
@@ -189,7 +194,7 @@ pub fn authorize(
 
 /// The contact approves or declines a quote of the customer's.
 pub fn answer_quote(c: &mut DbConn, who: Asker, quote: i64, b: PortalQuoteAnswer) -> AppResult<PortalTicketDetail> {
-    let why = reason("reason", b.reason.as_deref())?;
+    let why = comment("reason", b.reason.as_deref())?;
     let actor = who.actor();
     write(c, |c| {
         let (q, ticket) = reads::quote(c, &who.contact, quote)?;
@@ -231,7 +236,7 @@ pub fn accept(
     settings: &Settings,
     closing: ClosingMail<'_>,
 ) -> AppResult<PortalTicketDetail> {
-    let comment = reason("comment", b.comment.as_deref())?;
+    let comment = comment("comment", b.comment.as_deref())?;
     if !b.satisfied && comment.is_none() {
         return Err(Invalid::required("comment").into());
     }
