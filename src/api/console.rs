@@ -2,14 +2,14 @@
 //! only the public API. Its files are embedded in the binary, so `serve` brings it along.
 
 use super::static_files::{self, StaticFile};
-use crate::error::{AppError, AppResult};
-use actix_web::http::header;
+use crate::error::AppResult;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 const FILES: &[StaticFile] = &[
     StaticFile::html("index.html", include_str!("console/index.html")),
     StaticFile::style("console.css", include_str!("console/console.css")),
     StaticFile::script("app.js", include_str!("console/app.js")),
+    static_files::FORMS,
     StaticFile::script("api.js", include_str!("console/api.js")),
     StaticFile::script("ui.js", include_str!("console/ui.js")),
     StaticFile::script("i18n.js", include_str!("console/i18n.js")),
@@ -36,18 +36,12 @@ const FILES: &[StaticFile] = &[
     StaticFile::script("mail.js", include_str!("console/mail.js")),
 ];
 
-/// `/console` without the slash: the console's relative addresses need it.
+/// `/console` without the slash: the pages' relative addresses need it.
 pub async fn root() -> HttpResponse {
-    HttpResponse::PermanentRedirect()
-        .insert_header((header::LOCATION, "/console/"))
-        .finish()
+    static_files::to_folder("console")
 }
 
 /// A file of the console; the empty name is its page.
 pub async fn file(req: HttpRequest, name: web::Path<String>) -> AppResult<HttpResponse> {
-    let name = name.into_inner();
-    let name = if name.is_empty() { "index.html" } else { name.as_str() };
-    static_files::find(FILES, name)
-        .map(|f| f.respond(&req))
-        .ok_or_else(|| AppError::NotFound(format!("no console file {name}")))
+    static_files::serve(FILES, "console", &req, &name)
 }

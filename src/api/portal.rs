@@ -374,6 +374,7 @@ const FILES: &[StaticFile] = &[
     StaticFile::html("index.html", include_str!("portal/index.html")),
     StaticFile::style("portal.css", include_str!("portal/portal.css")),
     StaticFile::script("app.js", include_str!("portal/app.js")),
+    static_files::FORMS,
     StaticFile::script("api.js", include_str!("portal/api.js")),
     StaticFile::script("i18n.js", include_str!("portal/i18n.js")),
     StaticFile::script("ui.js", include_str!("portal/ui.js")),
@@ -383,16 +384,10 @@ const FILES: &[StaticFile] = &[
 
 /// `/portal` without the slash: the pages' relative addresses need it.
 pub async fn root() -> HttpResponse {
-    HttpResponse::PermanentRedirect()
-        .insert_header((header::LOCATION, "/portal/"))
-        .finish()
+    static_files::to_folder("portal")
 }
 
 /// A file of the portal; the empty name is its page.
 pub async fn file(req: HttpRequest, name: web::Path<String>) -> AppResult<HttpResponse> {
-    let name = name.into_inner();
-    let name = if name.is_empty() { "index.html" } else { name.as_str() };
-    static_files::find(FILES, name)
-        .map(|f| f.respond(&req))
-        .ok_or_else(|| AppError::NotFound(format!("no portal file {name}")))
+    static_files::serve(FILES, "portal", &req, &name)
 }

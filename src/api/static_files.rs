@@ -4,6 +4,7 @@
 //! carries a strict Content-Security-Policy (scripts and styles from this origin only, no inline
 //! script), and is revalidated on every load, while scripts and styles may be kept for a while.
 
+use crate::error::AppError;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use sha2::{Digest, Sha256};
@@ -88,3 +89,21 @@ impl StaticFile {
 pub fn find<'a>(files: &'a [StaticFile], name: &str) -> Option<&'a StaticFile> {
     files.iter().find(|f| f.name == name)
 }
+
+/// `/{folder}` without the slash: a set of pages' relative addresses need it.
+pub fn to_folder(folder: &str) -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header((header::LOCATION, format!("/{folder}/")))
+        .finish()
+}
+
+/// A file of a set of pages (`what`: "console", "portal"); the empty name is its page.
+pub fn serve(files: &[StaticFile], what: &str, req: &HttpRequest, name: &str) -> Result<HttpResponse, AppError> {
+    let name = if name.is_empty() { "index.html" } else { name };
+    find(files, name)
+        .map(|f| f.respond(req))
+        .ok_or_else(|| AppError::NotFound(format!("no {what} file {name}")))
+}
+
+/// The helpers the console's and the portal's pages share (`src/api/forms.js`).
+pub const FORMS: StaticFile = StaticFile::script("forms.js", include_str!("forms.js"));

@@ -1,6 +1,7 @@
 // The console's only way to the service: the public JSON API under /api/v1, with the signed-in
 // user's tokens kept for this browser tab only (sessionStorage).
 
+import { ApiError } from './forms.js';
 import { number } from './i18n.js';
 
 const KEY = 'fieldline.console.session';
@@ -25,19 +26,7 @@ function keep(tokens) {
   save({ ...tokens, expires_at: Date.now() + tokens.expires_in * 1000 });
 }
 
-/** An answer that is not a success: the API's problem+json (code, detail, field). */
-export class ApiError extends Error {
-  constructor(status, problem) {
-    super((problem && problem.detail) || `the service answered ${status}`);
-    this.status = status;
-    this.code = problem && problem.code;
-    this.field = problem && problem.field;
-    this.reason = problem && problem.reason;
-    this.params = problem && problem.params;
-    this.openTickets = problem && problem.open_tickets;
-    this.current = problem && problem.current;
-  }
-}
+export { ApiError };
 
 /** What to do when the sign-in is gone (refresh refused). */
 export function whenSignedOut(f) {

@@ -7,6 +7,8 @@
 // (see `data`), so a test can check that every other text on a page is in the catalogue of the
 // page's language.
 
+import { browserLanguage as preferredLanguage } from './forms.js';
+
 export const LANGUAGES = ['zh', 'en'];
 const LOCALES = { zh: 'zh-CN', en: 'en-GB' };
 
@@ -18,13 +20,7 @@ let language = browserLanguage();
 
 /** The browser's language as one of the console's. */
 export function browserLanguage() {
-  const nav = typeof navigator === 'undefined' ? {} : navigator;
-  const wanted = nav.languages && nav.languages.length ? nav.languages : [nav.language || 'en'];
-  for (const l of wanted) {
-    const base = String(l).toLowerCase().split('-')[0];
-    if (LANGUAGES.includes(base)) return base;
-  }
-  return 'en';
+  return preferredLanguage(LANGUAGES);
 }
 
 /** Adds texts: `{ zh: { key: text }, en: { key: text } }`; every key must be in both. */

@@ -2,28 +2,14 @@
 
 import { add, t, number, errorText, time, day, fieldName as fieldLabel } from './i18n.js';
 import { totalText } from './api.js';
+import { el, data, clearErrors, values, placeError } from './forms.js';
+
+export { el, data, clearErrors, values };
 
 add({
   en: { 'pager.previous': 'Previous', 'pager.next': 'Next', 'pager.range': '{from}–{to} of {total}' },
   zh: { 'pager.previous': '上一页', 'pager.next': '下一页', 'pager.range': '第 {from}–{to} 条，共 {total} 条' },
 });
-
-/** An element with attributes (`class`, `data-*`, properties for the rest) and children. */
-export function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') node.className = v;
-    else if (k.startsWith('data-') || k.startsWith('aria-') || k === 'for' || k === 'role' || k === 'translate') node.setAttribute(k, v);
-    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-    else node[k] = v;
-  }
-  for (const c of children.flat()) {
-    if (c === undefined || c === null || c === false) continue;
-    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return node;
-}
 
 /** A short message at the top of the page (a text of the catalogue, or an API error). */
 export function notice(text, bad) {
@@ -34,44 +20,13 @@ export function notice(text, bad) {
   n.hidden = !text;
 }
 
-/** Clears a form's error messages. */
-export function clearErrors(form) {
-  for (const e of form.querySelectorAll('.field-error')) e.remove();
-  for (const e of form.querySelectorAll('[aria-invalid]')) e.removeAttribute('aria-invalid');
-  const general = form.querySelector('.form-error');
-  if (general) general.textContent = '';
-}
-
 /**
  * Shows an API error on a form: next to the field it names when the form has that field,
  * otherwise in the form's general error line.
  */
 export function showError(form, err) {
-  clearErrors(form);
-  const input = err.field ? form.querySelector(`[name="${CSS.escape(err.field)}"]`) : null;
-  if (input) {
-    input.setAttribute('aria-invalid', 'true');
-    const msg = el('span', { class: 'field-error', role: 'alert', 'data-field': err.field, 'data-code': err.reason || err.code }, errorText(err));
-    input.closest('label')?.after(msg) ?? input.after(msg);
-    input.focus();
-    return;
-  }
-  let general = form.querySelector('.form-error');
-  if (!general) {
-    general = el('p', { class: 'form-error', role: 'alert' });
-    form.append(general);
-  }
-  general.dataset.code = err.reason || err.code || '';
-  general.textContent = err.field ? t('error.with_field', { field: fieldLabel(err.field), error: errorText(err) }) : errorText(err);
-}
-
-/** A form's fields with a value, as strings. */
-export function values(form) {
-  const out = {};
-  for (const [k, v] of new FormData(form).entries()) {
-    if (typeof v === 'string' && v.trim() !== '') out[k] = v.trim();
-  }
-  return out;
+  const text = errorText(err);
+  placeError(form, err, text, err.field ? t('error.with_field', { field: fieldLabel(err.field), error: text }) : text);
 }
 
 /** A `datetime-local` value (the browser's zone) as RFC 3339, or undefined. */
@@ -87,11 +42,6 @@ export function timeEl(iso, zone, withDate) {
 /** A calendar day (`YYYY-MM-DD`) as the language writes it, in a `<time>`. */
 export function dayEl(ymd) {
   return ymd ? el('time', { dateTime: ymd }, day(ymd)) : '';
-}
-
-/** Data shown as it is (a name, a title, a number): not a text of the console's catalogue. */
-export function data(text, tag = 'span', attrs = {}) {
-  return el(tag, { ...attrs, translate: 'no' }, text ?? '');
 }
 
 /** The calendar day (YYYY-MM-DD) of a moment in a zone. */

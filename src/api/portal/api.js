@@ -2,6 +2,8 @@
 // session's bearer token kept for this browser tab only (sessionStorage). No cookie is used, so
 // no other site can act with the session.
 
+import { ApiError } from './forms.js';
+
 const KEY = 'fieldline.portal.session';
 let session = load();
 let onSignedOut = () => {};
@@ -20,16 +22,7 @@ function save(s) {
   else sessionStorage.removeItem(KEY);
 }
 
-/** An answer that is not a success: the API's problem+json (code, detail, field). */
-export class ApiError extends Error {
-  constructor(status, problem) {
-    super((problem && problem.detail) || `the service answered ${status}`);
-    this.status = status;
-    this.code = problem && problem.code;
-    this.field = problem && problem.field;
-    this.reason = problem && problem.reason;
-  }
-}
+export { ApiError };
 
 /** What to do when the session is gone (401). */
 export function whenSignedOut(f) {

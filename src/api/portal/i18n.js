@@ -4,6 +4,8 @@
 // the browser's before they sign in (Chinese for any `zh*` browser, English otherwise); the
 // header's selector changes it for this tab.
 
+import { browserLanguage as preferredLanguage } from './forms.js';
+
 export const LANGUAGES = ['zh', 'en'];
 const LOCALES = { zh: 'zh-CN', en: 'en-GB' };
 
@@ -335,13 +337,7 @@ let zone;
 
 /** The browser's language as one of the portal's. */
 export function browserLanguage() {
-  const nav = typeof navigator === 'undefined' ? {} : navigator;
-  const wanted = nav.languages && nav.languages.length ? nav.languages : [nav.language || 'en'];
-  for (const l of wanted) {
-    const base = String(l).toLowerCase().split('-')[0];
-    if (LANGUAGES.includes(base)) return base;
-  }
-  return 'en';
+  return preferredLanguage(LANGUAGES);
 }
 
 /** A language's catalogue (for the tests that compare the two). */
