@@ -74,6 +74,10 @@ pub enum AppError {
     TooManyRequests { retry_after: u64 },
     #[error("unavailable: {0}")]
     Unavailable(String),
+    /// Mailboxes of e-mail intake that could not be read: their names (configuration, no
+    /// secret); why is in the log.
+    #[error("mailboxes not read: {}", .0.join(", "))]
+    MailboxUnreachable(Vec<String>),
     #[error("internal: {0:#}")]
     Internal(#[from] anyhow::Error),
 }
@@ -146,6 +150,7 @@ impl AppError {
             AppError::SurveyAnswered(_) => ErrorCode::SurveyAnswered,
             AppError::TooManyRequests { .. } => ErrorCode::TooManyRequests,
             AppError::Unavailable(_) => ErrorCode::Unavailable,
+            AppError::MailboxUnreachable(_) => ErrorCode::MailboxUnreachable,
             AppError::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -204,6 +209,10 @@ impl AppError {
                 (format!("too many attempts; try again in {retry_after} s"), None)
             }
             AppError::Unavailable(_) => ("the database is not reachable right now; try again".into(), None),
+            AppError::MailboxUnreachable(names) => (
+                format!("the mailbox {} could not be read; the service's log says why", names.join(", ")),
+                None,
+            ),
             AppError::Internal(_) => ("an internal error occurred; it has been logged".into(), None),
         };
         let mut p = Problem::new(code, detail, field);

@@ -67,6 +67,8 @@ pub enum ErrorCode {
     SurveyAnswered,
     /// The service cannot reach its database right now.
     Unavailable,
+    /// A mailbox the service reads (e-mail intake) could not be read; the service's log says why.
+    MailboxUnreachable,
     /// Something failed inside the service; the details are in its log.
     Internal,
 }
@@ -101,6 +103,7 @@ impl ErrorCode {
             ErrorCode::LinkUsed => "link_used",
             ErrorCode::SurveyAnswered => "survey_answered",
             ErrorCode::Unavailable => "unavailable",
+            ErrorCode::MailboxUnreachable => "mailbox_unreachable",
             ErrorCode::Internal => "internal",
         }
     }
@@ -135,6 +138,7 @@ impl ErrorCode {
             ErrorCode::TooManyRequests => 429,
             ErrorCode::Internal => 500,
             ErrorCode::Unavailable => 503,
+            ErrorCode::MailboxUnreachable => 502,
         }
     }
 
@@ -168,6 +172,7 @@ impl ErrorCode {
             ErrorCode::LinkUsed => "Link already used",
             ErrorCode::SurveyAnswered => "Survey already answered",
             ErrorCode::Unavailable => "Service unavailable",
+            ErrorCode::MailboxUnreachable => "Mailbox unreachable",
             ErrorCode::Internal => "Internal error",
         }
     }

@@ -15,9 +15,10 @@ use serde::Deserialize;
 /// (to catch up a missed scheduled slot), or else in a slot of its own. The jobs are idempotent
 /// scans, so an extra run only does what is due.
 #[utoipa::path(post, path = "/api/v1/jobs/{name}/run", tag = "jobs", security(("bearer" = [])),
-    params(("name" = String, Path, description = "`sla_scan`, `ping_retention`, `mail_relay`, `revisit_generation`, `inspection_generation`, `report_mailing` or `personal_data_retention`")),
+    params(("name" = String, Path, description = "`sla_scan`, `ping_retention`, `mail_relay`, `mail_intake`, `revisit_generation`, `inspection_generation`, `report_mailing`, `unanswered_resolutions` or `personal_data_retention`")),
     request_body(content = RunJobRequest, description = "may be empty (`{}`)"),
-    responses((status = 200, body = JobRun), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = JobRun), (status = 404, body = Problem), (status = 422, body = Problem),
+        (status = 502, body = Problem)))]
 pub async fn run_job(
     state: web::Data<AppState>,
     user: CurrentUser,

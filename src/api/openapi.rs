@@ -141,6 +141,7 @@ const ERRORS: &[(&str, &str, &str)] = &[
     ("428", "PreconditionRequired", "The change needs an `If-Match` header with the object's `ETag` (`precondition_required`)."),
     ("429", "TooManyRequests", "Too many attempts; `Retry-After` says when to try again (`too_many_requests`)."),
     ("500", "Internal", "An internal error; it has been logged (`internal`)."),
+    ("502", "BadGateway", "A mailbox of e-mail intake could not be read; `detail` names it (`mailbox_unreachable`)."),
     ("503", "Unavailable", "The database is not reachable right now (`unavailable`)."),
 ];
 

@@ -15,7 +15,7 @@ pub const NAME: &str = "mail_intake";
 /// Returns (messages read, messages that opened, joined or queued something new).
 pub async fn run(state: &web::Data<AppState>) -> AppResult<(i64, i64)> {
     let (mut examined, mut actions) = (0i64, 0i64);
-    let mut failed = Vec::new();
+    let mut failed: Vec<String> = Vec::new();
     for m in &state.settings.intake.mailboxes {
         match poll(state, m).await {
             Ok((e, a)) => {
@@ -24,12 +24,12 @@ pub async fn run(state: &web::Data<AppState>) -> AppResult<(i64, i64)> {
             }
             Err(e) => {
                 tracing::warn!(mailbox = %m.name, error = %e.why, "mailbox not read");
-                failed.push(e.to_string());
+                failed.push(m.name.clone());
             }
         }
     }
     if !failed.is_empty() {
-        return Err(AppError::internal(failed.join("; ")));
+        return Err(AppError::MailboxUnreachable(failed));
     }
     Ok((examined, actions))
 }

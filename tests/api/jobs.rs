@@ -186,3 +186,40 @@ async fn the_run_record_and_a_slot_are_validated() {
     let left = runs(&app, "").await;
     assert_eq!(left.total, 1, "only the clean-up's own run is left");
 }
+
+/// E-mail intake run by hand with a mailbox nobody answers at: 502 `mailbox_unreachable`,
+/// naming the mailbox (its configured name, no server detail), and the run is not counted done.
+#[tokio::test]
+async fn a_mailbox_that_cannot_be_read_is_named_in_a_502() {
+    // A port that was free a moment ago: the connection is refused.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let app = crate::helpers::spawn_app_full(
+        |s| {
+            s.intake.mailboxes = vec![fieldline::config::ImapMailbox {
+                name: "support".into(),
+                host: "127.0.0.1".into(),
+                port,
+                user: "service".into(),
+                password: fieldline::config::Secret("imap-secret-password".into()),
+                tls: fieldline::config::ImapTls::Plain,
+                folder: "INBOX".into(),
+                ca_file: None,
+                owner: "admin".into(),
+            }];
+        },
+        fieldline::clock::Clock::fake("2026-11-20T02:00:00Z".parse().unwrap()),
+    )
+    .await;
+    let resp = app.post("/api/v1/jobs/mail_intake/run", &app.admin, &json!({})).await;
+    let p = problem(resp, 502, "mailbox_unreachable").await;
+    assert!(p.detail.contains("support"), "{}", p.detail);
+    assert!(
+        !p.detail.contains("127.0.0.1") && !p.detail.contains("imap-secret"),
+        "{}",
+        p.detail
+    );
+}
