@@ -1,6 +1,7 @@
 //! Personal data of a customer's contact: what is held about them, and its erasure.
 
 use crate::ids::*;
+use crate::intake::{InboundOutcome, TicketAttachment};
 use crate::types::{Contact, MailKind, OutboxStatus, SurveySource, TicketStatus};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -21,6 +22,13 @@ pub struct PersonalDataExport {
     pub survey_links: Vec<PersonalSurveyLink>,
     /// E-mails addressed to them (or about their tickets), with their text.
     pub emails: Vec<PersonalEmail>,
+    /// E-mails received from them (or on their tickets), with their text and the names of
+    /// their attachments.
+    pub inbound_emails: Vec<PersonalInboundEmail>,
+    /// Files they added to tickets through the customer portal.
+    pub uploads: Vec<TicketAttachment>,
+    /// The customer portal's sign-in links sent to them, and the sessions they opened.
+    pub portal_links: Vec<PersonalPortalLink>,
     /// Other records whose text names them (by name, phone number or e-mail address): the
     /// timeline, acceptances, visits, fault reports, notifications, the audit trail, ...
     pub mentions: Vec<PersonalMention>,
@@ -80,6 +88,39 @@ pub struct PersonalEmail {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
+/// An e-mail received from the contact or on one of their tickets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PersonalInboundEmail {
+    pub id: InboundMessageId,
+    pub ticket_id: Option<TicketId>,
+    pub from_address: String,
+    pub from_name: Option<String>,
+    pub subject: String,
+    pub body_text: String,
+    /// When the mail server received it.
+    pub received_at: DateTime<Utc>,
+    pub outcome: InboundOutcome,
+    /// The names of the files that came with it.
+    pub attachments: Vec<String>,
+}
+
+/// A sign-in link of the customer portal sent to the contact, and the session it opened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PersonalPortalLink {
+    pub id: i64,
+    /// The address it was sent to.
+    pub email: String,
+    pub issued_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    /// When it was used to sign in.
+    pub used_at: Option<DateTime<Utc>>,
+    /// Until when the session it opened lasts, and when it was signed out.
+    pub session_expires_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+}
+
 /// A stored text that names the contact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -117,6 +158,13 @@ pub struct ErasureCounts {
     pub emails: i64,
     /// Of those, e-mails still waiting to be sent, cancelled.
     pub emails_cancelled: i64,
+    /// E-mails received from them whose sender, subject and text were cleared.
+    pub inbound_emails: i64,
+    /// Files from them (their e-mails' attachments, their portal uploads) whose name and
+    /// content were cleared.
+    pub attachments: i64,
+    /// The customer portal's sign-in links (and sessions) deleted.
+    pub portal_links: i64,
     /// Audit events whose payload named the contact.
     pub audit_events: i64,
     /// Other records whose text named the contact.

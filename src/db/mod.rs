@@ -18,6 +18,7 @@ pub mod outbox;
 pub mod ping_writer;
 pub mod portal;
 pub mod privacy;
+pub mod privacy_mail;
 pub mod quotes;
 pub mod regions;
 pub mod reports;

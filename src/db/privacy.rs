@@ -7,7 +7,7 @@
 //! SQL come from that list, never from a request.
 
 use super::schema::{
-    contacts, fault_reports, outbox, outbox_attachments, survey_links, surveys, tickets, visit_photos, visits,
+    contacts, fault_reports, inbound_messages, survey_links, surveys, ticket_attachments, tickets, visit_photos, visits,
 };
 use super::{escape_like, like_pattern, ts, utc, DbConn};
 use crate::error::{AppError, AppResult};
@@ -15,8 +15,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use fieldline_mobile_api::{
-    MailKind, OutboxMessageId, OutboxStatus, PersonalEmail, PersonalSurvey, PersonalSurveyLink, PersonalTicket,
-    PhotoKind, SurveyId, SurveySource, TicketId, TicketStatus,
+    PersonalSurvey, PersonalSurveyLink, PersonalTicket, PhotoKind, SurveyId, SurveySource, TicketId, TicketStatus,
 };
 
 /// How a column's text is read: as plain text, or as a JSON document whose strings are read.
@@ -130,6 +129,21 @@ pub const PLACES: &[Place] = &[
         ],
     },
     Place {
+        table: "inbound_messages",
+        columns: &[
+            ("from_address", Plain),
+            ("from_name", Plain),
+            ("subject", Plain),
+            ("body_text", Plain),
+            ("reason", Plain),
+            ("refused_json", Json),
+        ],
+    },
+    Place {
+        table: "ticket_attachments",
+        columns: &[("filename", Plain)],
+    },
+    Place {
         table: "idempotency_keys",
         columns: &[("response_body", Json)],
     },
@@ -154,6 +168,8 @@ pub const BY_TICKET: &[&str] = &[
     "fault_reports",
     "notifications",
     "outbox",
+    "inbound_messages",
+    "ticket_attachments",
 ];
 
 /// Ids are written into the SQL in chunks of this many (they are integers, never text).
@@ -300,7 +316,7 @@ pub fn reports_naming_contact(c: &mut DbConn, customer_id: i64, contact_id: i64)
     Ok(out)
 }
 
-fn stored<T>(what: &str, v: &str, f: fn(&str) -> Option<T>) -> AppResult<T> {
+pub(super) fn stored<T>(what: &str, v: &str, f: fn(&str) -> Option<T>) -> AppResult<T> {
     f(v).ok_or_else(|| AppError::internal(format!("stored {what} `{v}` is unknown")))
 }
 
@@ -365,9 +381,24 @@ pub fn clear_ticket_contacts(c: &mut DbConn, ids: &[i64], at: DateTime<Utc>) -> 
 /// A closed ticket due for retention: its id and its contact name, phone number and e-mail.
 pub type DueTicket = (i64, Option<String>, Option<String>, Option<String>);
 
-/// Closed tickets, closed before `before`, that still hold contact fields: up to `limit`, with
-/// those fields (name, phone, e-mail).
-pub fn closed_tickets_with_contact(c: &mut DbConn, before: DateTime<Utc>, limit: i64) -> QueryResult<Vec<DueTicket>> {
+/// Closed tickets, closed before `before`, that still hold contact fields, or received e-mails or
+/// customers' files not yet cleared (to `mark`): up to `limit`, with their contact fields (name,
+/// phone, e-mail).
+pub fn closed_tickets_with_contact(
+    c: &mut DbConn,
+    before: DateTime<Utc>,
+    mark: &str,
+    limit: i64,
+) -> QueryResult<Vec<DueTicket>> {
+    let with_mail = inbound_messages::table
+        .filter(inbound_messages::ticket_id.is_not_null())
+        .filter(inbound_messages::from_address.ne(mark))
+        .select(inbound_messages::ticket_id.assume_not_null());
+    let with_files = ticket_attachments::table
+        .filter(ticket_attachments::ticket_id.is_not_null())
+        .filter(ticket_attachments::created_by.is_null())
+        .filter(ticket_attachments::filename.ne(mark))
+        .select(ticket_attachments::ticket_id.assume_not_null());
     tickets::table
         .filter(tickets::status.eq(TicketStatus::Closed.as_str()))
         .filter(tickets::closed_at.lt(ts(before)))
@@ -375,7 +406,9 @@ pub fn closed_tickets_with_contact(c: &mut DbConn, before: DateTime<Utc>, limit:
             tickets::contact_name
                 .is_not_null()
                 .or(tickets::contact_phone.is_not_null())
-                .or(tickets::contact_email.is_not_null()),
+                .or(tickets::contact_email.is_not_null())
+                .or(tickets::id.eq_any(with_mail))
+                .or(tickets::id.eq_any(with_files)),
         )
         .order(tickets::id)
         .select((
@@ -461,91 +494,6 @@ pub fn survey_links_of(c: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<PersonalS
         .collect())
 }
 
-/// The e-mails `ids`, with their text.
-pub fn emails_of(c: &mut DbConn, ids: &[i64]) -> AppResult<Vec<PersonalEmail>> {
-    type Row = (
-        i64,
-        String,
-        Option<i64>,
-        String,
-        String,
-        String,
-        String,
-        chrono::NaiveDateTime,
-        Option<chrono::NaiveDateTime>,
-    );
-    let rows: Vec<Row> = outbox::table
-        .filter(outbox::id.eq_any(ids))
-        .order(outbox::id)
-        .select((
-            outbox::id,
-            outbox::kind,
-            outbox::ticket_id,
-            outbox::recipients_json,
-            outbox::subject,
-            outbox::body_text,
-            outbox::status,
-            outbox::created_at,
-            outbox::sent_at,
-        ))
-        .load(c)?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(PersonalEmail {
-                id: OutboxMessageId(r.0),
-                kind: stored("mail kind", &r.1, MailKind::parse)?,
-                ticket_id: r.2.map(TicketId),
-                recipients: serde_json::from_str(&r.3)
-                    .map_err(|e| AppError::internal(format!("outbox {} recipients: {e}", r.0)))?,
-                subject: r.4,
-                body_text: r.5,
-                status: stored("outbox status", &r.6, OutboxStatus::parse)?,
-                created_at: utc(r.7),
-                sent_at: r.8.map(utc),
-            })
-        })
-        .collect()
-}
-
-/// Records an e-mail's recipients after an erasure and, when `cancel`, that it will not be sent;
-/// when `drop_text`, its text and attachments are replaced by `mark` (it was for them alone).
-pub fn set_email_erased(
-    c: &mut DbConn,
-    id: i64,
-    recipients: &[String],
-    cancel: bool,
-    drop_text: Option<&str>,
-    at: DateTime<Utc>,
-) -> AppResult<()> {
-    let recipients_json = serde_json::to_string(recipients).map_err(AppError::internal)?;
-    diesel::update(outbox::table.find(id))
-        .set((
-            outbox::recipients_json.eq(&recipients_json),
-            outbox::updated_at.eq(ts(at)),
-        ))
-        .execute(c)?;
-    if cancel {
-        diesel::update(outbox::table.find(id))
-            .set((
-                outbox::status.eq(OutboxStatus::Cancelled.as_str()),
-                outbox::lease_token.eq(None::<String>),
-                outbox::lease_until.eq(None::<chrono::NaiveDateTime>),
-            ))
-            .execute(c)?;
-    }
-    if let Some(mark) = drop_text {
-        diesel::update(outbox::table.find(id))
-            .set((
-                outbox::subject.eq(mark),
-                outbox::body_text.eq(mark),
-                outbox::body_html.eq(None::<String>),
-            ))
-            .execute(c)?;
-        diesel::delete(outbox_attachments::table.filter(outbox_attachments::outbox_id.eq(id))).execute(c)?;
-    }
-    Ok(())
-}
-
 /// Removes the sign-off signatures of the visits `ids`, and their photos of the signed form; how
 /// many had a signature.
 pub fn drop_signatures(c: &mut DbConn, ids: &[i64]) -> QueryResult<usize> {
@@ -565,10 +513,11 @@ pub fn drop_signatures(c: &mut DbConn, ids: &[i64]) -> QueryResult<usize> {
 }
 
 /// Replaces an erased contact's fields: a name that says so, no phone number, no e-mail address;
-/// their portal sign-in links (which hold the address) go, and with them their sessions.
-pub fn set_contact_erased(c: &mut DbConn, id: i64, name: &str, at: DateTime<Utc>) -> QueryResult<()> {
+/// their portal sign-in links (which hold the address) go, and with them their sessions: how
+/// many links went.
+pub fn set_contact_erased(c: &mut DbConn, id: i64, name: &str, at: DateTime<Utc>) -> QueryResult<usize> {
     use super::schema::portal_links;
-    diesel::delete(portal_links::table.filter(portal_links::contact_id.eq(id))).execute(c)?;
+    let links = diesel::delete(portal_links::table.filter(portal_links::contact_id.eq(id))).execute(c)?;
     diesel::update(contacts::table.find(id))
         .set((
             contacts::name.eq(name),
@@ -577,5 +526,5 @@ pub fn set_contact_erased(c: &mut DbConn, id: i64, name: &str, at: DateTime<Utc>
             contacts::updated_at.eq(ts(at)),
         ))
         .execute(c)?;
-    Ok(())
+    Ok(links)
 }

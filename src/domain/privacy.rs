@@ -163,6 +163,39 @@ fn matches(hay: &str, needle: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// A JSON text with the string values under any of `keys` (at any depth) replaced by
+/// [`ERASED`]: a copy of a text written by the person (an e-mail's subject and excerpt, a file's
+/// name) is removed whether or not it names them. None when nothing changed (or not JSON).
+pub fn blank_keys(text: &str, keys: &[&str]) -> Option<String> {
+    fn walk(v: &mut Value, keys: &[&str]) -> bool {
+        let mut changed = false;
+        match v {
+            Value::Array(items) => {
+                for item in items.iter_mut() {
+                    changed |= walk(item, keys);
+                }
+            }
+            Value::Object(map) => {
+                for (k, item) in map.iter_mut() {
+                    match item {
+                        Value::String(s) if keys.contains(&k.as_str()) => {
+                            if s != ERASED {
+                                *s = ERASED.to_string();
+                                changed = true;
+                            }
+                        }
+                        _ => changed |= walk(item, keys),
+                    }
+                }
+            }
+            _ => {}
+        }
+        changed
+    }
+    let mut doc = serde_json::from_str::<Value>(text).ok()?;
+    walk(&mut doc, keys).then(|| doc.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,5 +255,21 @@ mod tests {
             i.scrub_json("not json, Wang \"Fang\"").as_deref(),
             Some("not json, [erased]")
         );
+    }
+
+    #[test]
+    fn blank_keys_removes_the_named_strings_at_any_depth_once() {
+        let doc = r#"{"subject":"Help","n":3,"attachments":[{"filename":"a.pdf","size":2}],"to":"x"}"#;
+        let out = blank_keys(doc, &["subject", "filename"]).unwrap();
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["subject"], ERASED);
+        assert_eq!(v["attachments"][0]["filename"], ERASED);
+        assert_eq!((v["n"].as_i64(), v["to"].as_str()), (Some(3), Some("x")));
+        assert_eq!(
+            blank_keys(&out, &["subject", "filename"]),
+            None,
+            "nothing more to blank"
+        );
+        assert_eq!(blank_keys("not json", &["subject"]), None);
     }
 }

@@ -27,6 +27,7 @@ pub mod portal_actions;
 pub mod portal_files;
 pub mod portal_tickets;
 pub mod privacy;
+pub mod privacy_mail;
 pub mod quotes;
 pub mod regions;
 pub mod reports;

@@ -9,10 +9,12 @@
 //! keeps every event, with the values replaced in its payloads, and gains one event saying what
 //! was done, without the data.
 
+use super::privacy_mail as mail;
 use super::Who;
 use crate::db::audit::{self, Actor};
 use crate::db::customers::{self as contacts, ContactRow};
 use crate::db::privacy::{self as store, Kind, BY_TICKET, PLACES};
+use crate::db::privacy_mail as mail_store;
 use crate::db::{write, DbConn};
 use crate::domain::privacy::{erased_contact_name, Identifiers, ERASED};
 use crate::domain::validate;
@@ -33,7 +35,7 @@ pub const REASON_MAX: usize = 1000;
 pub const RETENTION_BATCH: usize = 5_000;
 
 /// The tables exported as such (not as mentions): the e-mails, survey answers and links.
-const EXPORTED_WHOLE: &[&str] = &["outbox", "surveys", "survey_links"];
+const EXPORTED_WHOLE: &[&str] = &["outbox", "surveys", "survey_links", "inbound_messages"];
 
 /// The audit trail's entity of the rows of each table in reach.
 const AUDITED: &[(&str, &str)] = &[
@@ -46,19 +48,25 @@ const AUDITED: &[(&str, &str)] = &[
     ("revisit", "revisits"),
     ("fault_report", "fault_reports"),
     ("major_fault", "major_faults"),
+    ("inbound_message", "inbound_messages"),
+    ("ticket_attachment", "ticket_attachments"),
 ];
 
-/// The rows in reach, by table of `PLACES`.
+/// The rows in reach, by table of `PLACES`, and the contact whose they are (for an erasure or
+/// an export; none for the retention of a closed ticket).
 #[derive(Debug, Default)]
-struct Scope(BTreeMap<&'static str, BTreeSet<i64>>);
+pub(super) struct Scope {
+    rows: BTreeMap<&'static str, BTreeSet<i64>>,
+    pub(super) contact: Option<i64>,
+}
 
 impl Scope {
-    fn add(&mut self, table: &'static str, ids: impl IntoIterator<Item = i64>) {
-        self.0.entry(table).or_default().extend(ids);
+    pub(super) fn add(&mut self, table: &'static str, ids: impl IntoIterator<Item = i64>) {
+        self.rows.entry(table).or_default().extend(ids);
     }
 
-    fn ids(&self, table: &str) -> Vec<i64> {
-        self.0
+    pub(super) fn ids(&self, table: &str) -> Vec<i64> {
+        self.rows
             .get(table)
             .map(|s| s.iter().copied().collect())
             .unwrap_or_default()
@@ -67,15 +75,15 @@ impl Scope {
 
 /// How far a search goes beyond the tickets: for a contact's erasure or export, also every
 /// e-mail, survey link, major fault notice, cached answer and audit event holding their
-/// address or phone number, the fault reports sent to them and their own audit events; for the
-/// retention of a closed ticket, the ticket and what hangs off it only (the contact lives on).
+/// address or phone number, the fault reports sent to them, the e-mails they sent, the files they
+/// added, and their own audit events (and those they made in the portal); for the retention of a closed ticket, the ticket and what hangs off it only (the contact lives on).
 enum Reach<'a> {
     Contact(&'a ContactRow),
     Tickets,
 }
 
-/// The rows in reach of `tickets` (and of the contact).
-fn scope(c: &mut DbConn, tickets: &[i64], reach: &Reach) -> AppResult<Scope> {
+/// The rows in reach of `tickets` (and of the contact, identified by `ids`).
+fn scope(c: &mut DbConn, tickets: &[i64], reach: &Reach, ids: &Identifiers) -> AppResult<Scope> {
     let mut s = Scope::default();
     s.add("tickets", tickets.iter().copied());
     for table in BY_TICKET {
@@ -96,6 +104,7 @@ fn scope(c: &mut DbConn, tickets: &[i64], reach: &Reach) -> AppResult<Scope> {
         }
         s.add("fault_reports", store::reports_naming_contact(c, k.customer_id, k.id)?);
         s.add("audit_events", store::audit_ids(c, "contact", &[k.id])?);
+        mail::reach_contact(c, &mut s, k.id, ids)?;
     }
     let reports = s.ids("fault_reports");
     s.add(
@@ -174,8 +183,8 @@ pub fn export(c: &mut DbConn, who: &Who, contact_id: i64) -> AppResult<PersonalD
     write(c, |c| {
         let k = contacts::get_contact(c, contact_id)?;
         let tickets = store::contact_tickets(c, k.id, k.customer_id, k.phone.as_deref(), k.email.as_deref())?;
-        let scope = scope(c, &tickets, &Reach::Contact(&k))?;
         let ids = contact_identifiers(c, &k, &tickets)?;
+        let scope = scope(c, &tickets, &Reach::Contact(&k), &ids)?;
         let out = PersonalDataExport {
             generated_at: who.at,
             contact: k.to_wire(),
@@ -183,20 +192,26 @@ pub fn export(c: &mut DbConn, who: &Who, contact_id: i64) -> AppResult<PersonalD
             tickets: store::tickets_of(c, &tickets)?,
             surveys: store::surveys_of(c, &scope.ids("surveys"))?,
             survey_links: store::survey_links_of(c, &scope.ids("survey_links"))?,
-            emails: store::emails_of(c, &scope.ids("outbox"))?,
+            emails: mail_store::emails_of(c, &scope.ids("outbox"))?,
+            inbound_emails: mail_store::inbound_of(c, &scope.ids("inbound_messages"))?,
+            uploads: mail::uploads_of(c, k.id)?,
+            portal_links: mail_store::portal_links_of(c, k.id)?,
             mentions: mentions(c, &scope, &ids)?,
         };
         // Who read a person's data is recorded, without the data.
-        let trail = json!({"tickets": out.tickets.len(), "emails": out.emails.len(), "mentions": out.mentions.len()});
+        let trail = json!({"tickets": out.tickets.len(), "emails": out.emails.len(),
+            "inbound_emails": out.inbound_emails.len(), "uploads": out.uploads.len(), "mentions": out.mentions.len()});
         audit::record(c, &actor, "contact", k.id, "personal_data_exported", None, Some(trail))?;
         Ok(out)
     })
 }
 
 /// What a scrub does beyond replacing the values: an erasure also removes the survey answers'
-/// comments (the contact's own words); the retention replaces only the values in them.
+/// comments (the contact's own words); the retention replaces only the values in them. Both
+/// clear the e-mails received and the customers' files in reach: an erasure those of the
+/// contact, the retention all of a closed ticket's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
+pub(super) enum Mode {
     Erase,
     Retain,
 }
@@ -211,10 +226,12 @@ fn scrub(c: &mut DbConn, scope: &Scope, ids: &Identifiers, mode: Mode, at: DateT
         counts.surveys = store::clear_survey_comments(c, &scope.ids("surveys"))? as i64;
     }
     let mut changed: BTreeSet<(&str, i64)> = BTreeSet::new();
+    mail::clear(c, scope, ids, mode, &mut changed)?;
     if ids.is_empty() {
+        tally(&changed, &mut counts);
         return Ok(counts);
     }
-    for mail in store::emails_of(c, &scope.ids("outbox"))? {
+    for mail in mail_store::emails_of(c, &scope.ids("outbox"))? {
         let (theirs, others): (Vec<String>, Vec<String>) =
             mail.recipients.iter().cloned().partition(|r| ids.occur_in(r));
         if theirs.is_empty() {
@@ -237,7 +254,7 @@ fn scrub(c: &mut DbConn, scope: &Scope, ids: &Identifiers, mode: Mode, at: DateT
                 (list, false, alone)
             }
         };
-        store::set_email_erased(c, id, &recipients, cancel, drop_text.then_some(ERASED), at)?;
+        mail_store::set_email_erased(c, id, &recipients, cancel, drop_text.then_some(ERASED), at)?;
         counts.emails_cancelled += i64::from(cancel);
         changed.insert(("outbox", id));
     }
@@ -262,22 +279,30 @@ fn scrub(c: &mut DbConn, scope: &Scope, ids: &Identifiers, mode: Mode, at: DateT
             }
         }
     }
-    for (table, _) in &changed {
+    tally(&changed, &mut counts);
+    Ok(counts)
+}
+
+/// Counts the rows changed, by kind.
+fn tally(changed: &BTreeSet<(&str, i64)>, counts: &mut ErasureCounts) {
+    for (table, _) in changed {
         match *table {
             "outbox" => counts.emails += 1,
             "survey_links" => counts.survey_links += 1,
+            "inbound_messages" => counts.inbound_emails += 1,
+            "ticket_attachments" => counts.attachments += 1,
             "audit_events" => counts.audit_events += 1,
             _ => counts.other_records += 1,
         }
     }
-    Ok(counts)
 }
 
 /// Erases a contact's personal data: their name, phone number and e-mail address are replaced
 /// on the contact, cleared on their tickets, replaced wherever else they are held (e-mails and
 /// their addresses, survey links, the timeline, visits' sign-offs, fault reports, notifications,
-/// the audit trail's payloads), survey comments are removed, and e-mails still waiting for them
-/// alone are cancelled. One audit event records the reason and the counts. A contact already
+/// the audit trail's payloads), survey comments are removed, e-mails still waiting for them
+/// alone are cancelled, the e-mails they sent and the files they sent or added are cleared, and
+/// their portal sign-in links deleted. One audit event records the reason and the counts. A contact already
 /// erased is refused (409).
 pub fn erase(c: &mut DbConn, who: &Who, contact_id: i64, body: ContactErasure) -> AppResult<ErasureReceipt> {
     policy::require(&who.caller, Action::Customers(Act::ErasePersonalData))?;
@@ -290,9 +315,9 @@ pub fn erase(c: &mut DbConn, who: &Who, contact_id: i64, body: ContactErasure) -
         }
         let tickets = store::contact_tickets(c, k.id, k.customer_id, k.phone.as_deref(), k.email.as_deref())?;
         let ids = contact_identifiers(c, &k, &tickets)?;
-        let scope = scope(c, &tickets, &Reach::Contact(&k))?;
-        let counts = scrub(c, &scope, &ids, Mode::Erase, actor.at)?;
-        store::set_contact_erased(c, k.id, &erased_contact_name(k.id), actor.at)?;
+        let scope = scope(c, &tickets, &Reach::Contact(&k), &ids)?;
+        let mut counts = scrub(c, &scope, &ids, Mode::Erase, actor.at)?;
+        counts.portal_links = store::set_contact_erased(c, k.id, &erased_contact_name(k.id), actor.at)? as i64;
         // The reason is kept, without the contact's data should it name them.
         let reason = ids.scrub(&reason).unwrap_or(reason);
         let trail = json!({"reason": reason, "counts": counts});
@@ -308,7 +333,8 @@ pub fn erase(c: &mut DbConn, who: &Who, contact_id: i64, body: ContactErasure) -
 /// The retention of closed tickets' personal data: each ticket closed more than `days` days
 /// before `now` that still holds its contact's name, phone number or e-mail address has them
 /// cleared, and replaced wherever they were copied from it (its e-mails, survey links,
-/// timeline, visits, the audit trail), each ticket in a transaction of its own with an audit
+/// timeline, visits, the audit trail), the e-mails received on it and the customers' files
+/// cleared, each ticket in a transaction of its own with an audit
 /// event. `days` 0 keeps them. Returns (tickets looked at, tickets anonymised).
 pub fn expire_closed_tickets(c: &mut DbConn, now: DateTime<Utc>, days: u32) -> AppResult<(i64, i64)> {
     if days == 0 {
@@ -318,15 +344,17 @@ pub fn expire_closed_tickets(c: &mut DbConn, now: DateTime<Utc>, days: u32) -> A
     let actor = Actor::system(now);
     let (mut examined, mut anonymised) = (0i64, 0i64);
     while (examined as usize) < RETENTION_BATCH {
-        let due = store::closed_tickets_with_contact(c, cutoff, 200)?;
+        let due = store::closed_tickets_with_contact(c, cutoff, ERASED, 200)?;
         if due.is_empty() {
             break;
         }
         for (ticket, name, phone, email) in due {
             examined += 1;
-            let ids = Identifiers::new([name, phone, email].into_iter().flatten());
             write(c, |c| {
-                let scope = scope(c, &[ticket], &Reach::Tickets)?;
+                let mut values: Vec<String> = [name, phone, email].into_iter().flatten().collect();
+                values.extend(mail_store::senders_of_ticket(c, ticket)?);
+                let ids = Identifiers::new(values);
+                let scope = scope(c, &[ticket], &Reach::Tickets, &ids)?;
                 let counts = scrub(c, &scope, &ids, Mode::Retain, now)?;
                 let trail = json!({"retention_days": days, "counts": counts});
                 audit::record(c, &actor, "ticket", ticket, "personal_data_expired", None, Some(trail))?;

@@ -43,6 +43,7 @@ mod openapi;
 mod photos;
 mod portal;
 mod privacy;
+mod privacy_mail;
 mod quotes;
 mod readme;
 mod reports;

@@ -17,13 +17,13 @@ use fieldline_mobile_api::{
 };
 use serde_json::json;
 
-const NAME: &str = "Qian Duoduo";
-const PHONE: &str = "+86 139 1234 5678";
-const EMAIL: &str = "qian.duoduo@metro.example";
+pub const NAME: &str = "Qian Duoduo";
+pub const PHONE: &str = "+86 139 1234 5678";
+pub const EMAIL: &str = "qian.duoduo@metro.example";
 /// The contact's e-mail address before they changed it.
-const OLD_EMAIL: &str = "duoduo.q@old-metro.example";
+pub const OLD_EMAIL: &str = "duoduo.q@old-metro.example";
 
-async fn privacy_app() -> TestApp {
+pub async fn privacy_app() -> TestApp {
     spawn_app_full(
         |s| s.public_url = "https://service.example.test".into(),
         Clock::fake(at(FRIDAY_1650)),
@@ -34,7 +34,7 @@ async fn privacy_app() -> TestApp {
 /// A contact of the fixture's customer with a name, phone number and e-mail address; their
 /// first address was another. The customer gets the closing e-mails only (the other notices are
 /// switched off, so the counts below are of the closing e-mails).
-async fn person(app: &TestApp, f: &Fixture) -> Contact {
+pub async fn person(app: &TestApp, f: &Fixture) -> Contact {
     let off = json!({"acknowledgement": false, "visit_changes": false, "on_the_way": false, "resolved": false});
     let r = app
         .http
@@ -76,7 +76,7 @@ async fn ticket_of(app: &TestApp, f: &Fixture, contact: &Contact) -> Ticket {
 }
 
 /// Resolves the ticket and records the contact's acceptance: the closing e-mail is queued.
-async fn close(app: &TestApp, f: &Fixture, t: &Ticket) {
+pub async fn close(app: &TestApp, f: &Fixture, t: &Ticket) {
     let _: Ticket = app
         .ok(
             app.post(&format!("/api/v1/tickets/{}/resolve", t.id), &f.token, &json!({}))
@@ -115,7 +115,7 @@ async fn survey_token(app: &TestApp, t: &Ticket) -> String {
     panic!("no closing e-mail for {}", t.number)
 }
 
-async fn retention(app: &TestApp) -> JobRun {
+pub async fn retention(app: &TestApp) -> JobRun {
     app.ok(
         app.post("/api/v1/jobs/personal_data_retention/run", &app.admin, &json!({}))
             .await,
@@ -124,7 +124,7 @@ async fn retention(app: &TestApp) -> JobRun {
     .await
 }
 
-async fn export(app: &TestApp, contact: &Contact) -> PersonalDataExport {
+pub async fn export(app: &TestApp, contact: &Contact) -> PersonalDataExport {
     app.ok(
         app.get(&format!("/api/v1/contacts/{}/personal-data", contact.id), &app.admin)
             .await,
@@ -206,7 +206,7 @@ fn every_text(c: &mut DbConn) -> Vec<(String, String)> {
 }
 
 /// Where in the database any of `needles` stands (any case).
-fn found(c: &mut DbConn, needles: &[&str]) -> Vec<String> {
+pub fn found(c: &mut DbConn, needles: &[&str]) -> Vec<String> {
     let mut out = Vec::new();
     for (place, text) in every_text(c) {
         let lower = text.to_lowercase();
@@ -222,7 +222,7 @@ fn found(c: &mut DbConn, needles: &[&str]) -> Vec<String> {
     out
 }
 
-fn database(app: &TestApp) -> fieldline::db::Pool {
+pub fn database(app: &TestApp) -> fieldline::db::Pool {
     fieldline::db::connect(&app.settings.database_url, 1).expect("the test database")
 }
 

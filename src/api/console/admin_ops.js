@@ -64,12 +64,12 @@ add({
     'admin.privacy.col.name': 'Name', 'admin.privacy.col.phone': 'Phone', 'admin.privacy.col.email': 'E-mail',
     'admin.privacy.erased_badge': 'erased',
     'admin.privacy.export': 'Download everything held (JSON)',
-    'admin.privacy.exported': 'Exported: {tickets} tickets, {surveys} survey answers, {emails} e-mails, {mentions} other records. The export is recorded in the audit trail.',
+    'admin.privacy.exported': 'Exported: {tickets} tickets, {surveys} survey answers, {emails} e-mails, {inbound} e-mails received, {uploads} portal files, {links} portal sign-in links, {mentions} other records. The export is recorded in the audit trail.',
     'admin.privacy.erase': 'Erase this contact\'s personal data',
     'admin.privacy.erase_help': 'The contact\'s name, phone and e-mail are removed wherever they are held: tickets, surveys, e-mails and the audit trail. Tickets stay. This cannot be undone.',
     'admin.privacy.understood': 'I understand this cannot be undone',
     'admin.privacy.erase_submit': 'Erase',
-    'admin.privacy.erased': 'Erased: {tickets} tickets, {surveys} survey answers, {emails} e-mails ({cancelled} waiting ones cancelled), {audit} audit events, {other} other records.',
+    'admin.privacy.erased': 'Erased: {tickets} tickets, {surveys} survey answers, {emails} e-mails ({cancelled} waiting ones cancelled), {inbound} e-mails received, {files} files, {links} portal sign-in links, {audit} audit events, {other} other records.',
     'error.reason.confirm_first': 'Tick the box to confirm.',
     'error.reason.not_geojson': 'The file is not GeoJSON (a Polygon or MultiPolygon).',
     'field.name': 'Name', 'field.class': 'Class', 'field.boundary': 'Boundary', 'field.status': 'Status',
@@ -126,12 +126,12 @@ add({
     'admin.privacy.col.name': '姓名', 'admin.privacy.col.phone': '电话', 'admin.privacy.col.email': '电子邮件',
     'admin.privacy.erased_badge': '已删除',
     'admin.privacy.export': '下载所存的全部数据（JSON）',
-    'admin.privacy.exported': '已导出：{tickets} 个工单、{surveys} 条满意度答复、{emails} 封邮件、{mentions} 条其他记录。导出已记入审计日志。',
+    'admin.privacy.exported': '已导出：{tickets} 个工单、{surveys} 条满意度答复、{emails} 封邮件、{inbound} 封来信、{uploads} 个门户上传文件、{links} 个门户登录链接、{mentions} 条其他记录。导出已记入审计日志。',
     'admin.privacy.erase': '删除该联系人的个人数据',
     'admin.privacy.erase_help': '将在所有保存之处删除联系人的姓名、电话和电子邮件：工单、满意度调查、邮件和审计日志。工单本身保留。此操作无法撤销。',
     'admin.privacy.understood': '我了解此操作无法撤销',
     'admin.privacy.erase_submit': '删除',
-    'admin.privacy.erased': '已删除：{tickets} 个工单、{surveys} 条满意度答复、{emails} 封邮件（其中 {cancelled} 封待发邮件已取消）、{audit} 条审计事件、{other} 条其他记录。',
+    'admin.privacy.erased': '已删除：{tickets} 个工单、{surveys} 条满意度答复、{emails} 封邮件（其中 {cancelled} 封待发邮件已取消）、{inbound} 封来信、{files} 个文件、{links} 个门户登录链接、{audit} 条审计事件、{other} 条其他记录。',
     'error.reason.confirm_first': '请勾选以确认。',
     'error.reason.not_geojson': '该文件不是 GeoJSON（Polygon 或 MultiPolygon）。',
     'field.name': '名称', 'field.class': '类别', 'field.boundary': '边界', 'field.status': '状态',
@@ -500,7 +500,7 @@ export class PrivacyTab {
       if (v.understood !== 'yes') throw localError('understood', 'confirm_first');
       const r = await api.post(`/contacts/${c.id}/erasure`, { reason: v.reason ?? '' });
       const n = r.counts;
-      notice(t('admin.privacy.erased', { tickets: number(n.tickets), surveys: number(n.surveys), emails: number(n.emails), cancelled: number(n.emails_cancelled), audit: number(n.audit_events), other: number(n.other_records) }));
+      notice(t('admin.privacy.erased', { tickets: number(n.tickets), surveys: number(n.surveys), emails: number(n.emails), cancelled: number(n.emails_cancelled), inbound: number(n.inbound_emails), files: number(n.attachments), links: number(n.portal_links), audit: number(n.audit_events), other: number(n.other_records) }));
       await this.contacts(c.customer_id, c.id);
     });
     $('admin-contact-panel').replaceChildren(el('div', { class: 'panel', 'data-contact-id': c.id },
@@ -519,7 +519,7 @@ export class PrivacyTab {
       a.remove();
       setTimeout(() => URL.revokeObjectURL(a.href), 10000);
       result.dataset.exported = 'true';
-      result.replaceChildren(t('admin.privacy.exported', { tickets: number(x.tickets.length), surveys: number(x.surveys.length), emails: number(x.emails.length), mentions: number(x.mentions.length) }));
+      result.replaceChildren(t('admin.privacy.exported', { tickets: number(x.tickets.length), surveys: number(x.surveys.length), emails: number(x.emails.length), inbound: number(x.inbound_emails.length), uploads: number(x.uploads.length), links: number(x.portal_links.length), mentions: number(x.mentions.length) }));
     } catch (err) {
       if (err.status !== 401) notice(err, true);
     }
