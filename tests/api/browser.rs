@@ -81,8 +81,10 @@ impl Browser {
                 format!("--lang={}", if lang == "zh" { "zh-CN" } else { "en-GB" })],
                 "prefs": {"intl.accept_languages": accept}}),
         );
+        // Up to a minute of tries: on a loaded machine chromedriver and Chromium start slowly.
         let mut client = None;
-        for _ in 0..100 {
+        let mut last_error = String::new();
+        for _ in 0..600 {
             // Plain HTTP: the driver is on this machine.
             match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
                 .capabilities(caps.clone())
@@ -93,11 +95,14 @@ impl Browser {
                     client = Some(c);
                     break;
                 }
-                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+                Err(e) => {
+                    last_error = e.to_string();
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await
+                }
             }
         }
         Browser {
-            c: client.expect("chromedriver answers"),
+            c: client.unwrap_or_else(|| panic!("chromedriver answers: {last_error}")),
             lang,
             _driver: driver,
         }
