@@ -88,3 +88,21 @@ export function browserLanguage(languages) {
   }
   return 'en';
 }
+
+/** A value kept as JSON for this browser tab only (sessionStorage) under `key`. */
+export function tabStore(key) {
+  return {
+    read() {
+      try {
+        return JSON.parse(sessionStorage.getItem(key) || 'null');
+      } catch {
+        return null;
+      }
+    },
+    /** Keeps `v`; a null removes it. */
+    write(v) {
+      if (v) sessionStorage.setItem(key, JSON.stringify(v));
+      else sessionStorage.removeItem(key);
+    },
+  };
+}

@@ -1,25 +1,16 @@
 // The console's only way to the service: the public JSON API under /api/v1, with the signed-in
 // user's tokens kept for this browser tab only (sessionStorage).
 
-import { ApiError } from './forms.js';
+import { ApiError, tabStore } from './forms.js';
 import { number } from './i18n.js';
 
-const KEY = 'fieldline.console.session';
-let session = load();
+const store = tabStore('fieldline.console.session');
+let session = store.read();
 let onSignedOut = () => {};
-
-function load() {
-  try {
-    return JSON.parse(sessionStorage.getItem(KEY) || 'null');
-  } catch {
-    return null;
-  }
-}
 
 function save(s) {
   session = s;
-  if (s) sessionStorage.setItem(KEY, JSON.stringify(s));
-  else sessionStorage.removeItem(KEY);
+  store.write(s);
 }
 
 function keep(tokens) {

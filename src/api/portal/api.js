@@ -2,24 +2,15 @@
 // session's bearer token kept for this browser tab only (sessionStorage). No cookie is used, so
 // no other site can act with the session.
 
-import { ApiError } from './forms.js';
+import { ApiError, tabStore } from './forms.js';
 
-const KEY = 'fieldline.portal.session';
-let session = load();
+const store = tabStore('fieldline.portal.session');
+let session = store.read();
 let onSignedOut = () => {};
-
-function load() {
-  try {
-    return JSON.parse(sessionStorage.getItem(KEY) || 'null');
-  } catch {
-    return null;
-  }
-}
 
 function save(s) {
   session = s;
-  if (s) sessionStorage.setItem(KEY, JSON.stringify(s));
-  else sessionStorage.removeItem(KEY);
+  store.write(s);
 }
 
 export { ApiError };
