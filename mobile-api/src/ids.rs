@@ -54,4 +54,9 @@ id_type!(
     QuoteId,
     InboundMessageId,
     TicketAttachmentId,
+    TeamId,
+    ChaseId,
+    ReviewId,
+    CriterionId,
+    TrainingEntryId,
 );

@@ -9,6 +9,7 @@ pub mod privacy;
 pub mod types;
 pub mod imports;
 pub mod intake;
+pub mod org;
 pub mod portal;
 
 #[cfg(feature = "client")]
@@ -18,6 +19,7 @@ pub use error::{ErrorCode, Problem, ProblemReason};
 pub use ids::*;
 pub use imports::*;
 pub use intake::*;
+pub use org::*;
 pub use portal::*;
 pub use privacy::*;
 pub use types::*;

@@ -201,6 +201,14 @@ pub struct User {
     /// The user's language; null when they have not chosen one (the console then follows the
     /// browser, and e-mails to them are in Chinese).
     pub language: Option<Language>,
+    /// The user's team (`GET /teams`); null: none.
+    pub team_id: Option<TeamId>,
+    /// The user's direct supervisor; null: none.
+    pub supervisor_id: Option<UserId>,
+    /// 1 (junior) to 5.
+    pub level: i32,
+    /// Grants held on top of the role.
+    pub grants: Vec<crate::org::StaffGrant>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

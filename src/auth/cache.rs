@@ -139,6 +139,7 @@ mod tests {
             token_version: version,
             active: true,
             role: "agent".into(),
+            grants: String::new(),
         }
     }
 

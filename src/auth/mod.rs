@@ -32,12 +32,14 @@ pub struct CurrentUser {
     pub id: UserId,
     pub role: Role,
     pub username: String,
+    /// The grants the user holds now (reviewer, editor).
+    pub grants: crate::policy::Grants,
 }
 
 impl CurrentUser {
     /// The caller the policy and the services take.
     pub fn caller(&self) -> crate::policy::Caller {
-        crate::policy::Caller::new(self.id, self.role)
+        crate::policy::Caller::new(self.id, self.role).with_grants(self.grants)
     }
 }
 
@@ -68,7 +70,7 @@ fn claimed(req: &HttpRequest) -> Result<(web::Data<AppState>, AccessClaims), App
 }
 
 /// Whether the token still speaks for its user as they are now: the user exists, is active and
-/// has the token's version; the role is theirs now, not the token's.
+/// has the token's version; the role and the grants are theirs now, not the token's.
 fn current(claims: AccessClaims, now: Option<TokenState>) -> Result<CurrentUser, AppError> {
     let now = now.ok_or_else(|| AppError::TokenInvalid("the token's user does not exist".into()))?;
     if !now.active {
@@ -85,6 +87,7 @@ fn current(claims: AccessClaims, now: Option<TokenState>) -> Result<CurrentUser,
         id: UserId(claims.sub),
         role,
         username: claims.name,
+        grants: crate::policy::Grants::of(&users::parse_grants(&now.grants)),
     })
 }
 

@@ -14,6 +14,7 @@ pub mod job_runs;
 pub mod major_faults;
 pub mod notices;
 pub mod notifications;
+pub mod org;
 pub mod outbox;
 pub mod ping_writer;
 pub mod portal;

@@ -14,6 +14,10 @@ diesel::table! {
         updated_at -> Timestamp,
         token_version -> BigInt,
         language -> Nullable<Text>,
+        team_id -> Nullable<BigInt>,
+        supervisor_id -> Nullable<BigInt>,
+        level -> Integer,
+        grants -> Text,
     }
 }
 
@@ -794,6 +798,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    teams (id) {
+        id -> BigInt,
+        name -> Text,
+        kind -> Text,
+        lead_id -> Nullable<BigInt>,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(customers -> users (account_manager_id));
 diesel::joinable!(contacts -> customers (customer_id));
@@ -880,4 +896,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     ticket_attachments,
     customer_notices,
     portal_links,
+    teams,
 );

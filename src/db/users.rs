@@ -5,7 +5,7 @@ use super::{ts, utc, write, DbConn, Paging};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use fieldline_mobile_api::{Language, Page, Role, User, UserId};
+use fieldline_mobile_api::{Language, Page, Role, StaffGrant, TeamId, User, UserId};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -24,6 +24,27 @@ pub struct UserRow {
     pub token_version: i64,
     /// `zh` or `en`; null when the user has not chosen.
     pub language: Option<String>,
+    pub team_id: Option<i64>,
+    /// The user's direct supervisor.
+    pub supervisor_id: Option<i64>,
+    pub level: i32,
+    /// The grants held, comma-separated (`grants_text`).
+    pub grants: String,
+}
+
+/// The grants as stored: their wire names, comma-separated, in the order of `StaffGrant::ALL`.
+pub fn grants_text(grants: &[StaffGrant]) -> String {
+    let held: Vec<&str> = StaffGrant::ALL
+        .iter()
+        .filter(|g| grants.contains(g))
+        .map(|g| g.as_str())
+        .collect();
+    held.join(",")
+}
+
+/// The grants read from their stored text; unknown names are ignored.
+pub fn parse_grants(text: &str) -> Vec<StaffGrant> {
+    text.split(',').filter_map(|g| StaffGrant::parse(g.trim())).collect()
 }
 
 impl UserRow {
@@ -53,6 +74,10 @@ impl UserRow {
             role: self.role()?,
             active: self.active,
             language: self.language()?,
+            team_id: self.team_id.map(TeamId),
+            supervisor_id: self.supervisor_id.map(UserId),
+            level: self.level,
+            grants: parse_grants(&self.grants),
             created_at: utc(self.created_at),
             updated_at: utc(self.updated_at),
         })
@@ -279,26 +304,29 @@ pub fn forget_failures(c: &mut DbConn, username: &str, address: &str) -> QueryRe
 // ---------------------------------------------------------------- access-token checks
 
 /// What an access token is checked against at every request: the user's token version, whether
-/// they are active, and their role now.
+/// they are active, their role and their grants now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenState {
     pub token_version: i64,
     pub active: bool,
     pub role: String,
+    /// The grants held on top of the role, as stored.
+    pub grants: String,
 }
 
 /// The token state of a user, by primary key: one indexed read, a statement of each backend's
 /// own (so its prepared form is cached) without a bound `LIMIT`.
 pub fn token_state(conn: &mut DbConn, id: i64) -> QueryResult<Option<TokenState>> {
-    let row: Option<(i64, bool, String)> = crate::on_backend!(conn, |b| users::table
+    let row: Option<(i64, bool, String, String)> = crate::on_backend!(conn, |b| users::table
         .find(id)
-        .select((users::token_version, users::active, users::role))
+        .select((users::token_version, users::active, users::role, users::grants))
         .get_result(b)
         .optional())?;
-    Ok(row.map(|(token_version, active, role)| TokenState {
+    Ok(row.map(|(token_version, active, role, grants)| TokenState {
         token_version,
         active,
         role,
+        grants,
     }))
 }
 

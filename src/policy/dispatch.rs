@@ -220,7 +220,8 @@ fn not_a_technician() -> AppError {
 pub fn require_phone(caller: &Caller, act: Act) -> Result<(), AppError> {
     match grant(caller.role, act) {
         Grant::No => Err(not_a_technician()),
-        Grant::Yes | Grant::Tied(_) => Ok(()),
+        Grant::With(g) if !caller.holds(g) => Err(not_a_technician()),
+        Grant::Yes | Grant::Tied(_) | Grant::With(_) => Ok(()),
     }
 }
 

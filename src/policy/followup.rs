@@ -92,7 +92,8 @@ pub fn grant(role: Role, act: Act) -> Grant {
 pub fn require_some(caller: &Caller, act: Act) -> Result<(), AppError> {
     match super::grant(caller.role, Action::Followup(act)) {
         Grant::No => Err(forbidden(caller.role)),
-        Grant::Yes | Grant::Tied(_) => Ok(()),
+        Grant::With(g) if !caller.holds(g) => Err(forbidden(caller.role)),
+        Grant::Yes | Grant::Tied(_) | Grant::With(_) => Ok(()),
     }
 }
 

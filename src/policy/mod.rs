@@ -24,18 +24,51 @@ pub mod portal;
 pub mod tickets;
 
 use crate::error::AppError;
-use fieldline_mobile_api::{Role, UserId};
+use fieldline_mobile_api::{Role, StaffGrant, UserId};
 
-/// Who asks: a signed-in user and their role.
+/// Who asks: a signed-in user, their role and the grants they hold on top of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Caller {
     pub id: UserId,
     pub role: Role,
+    pub grants: Grants,
+}
+
+/// A set of [`StaffGrant`]s.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Grants(u8);
+
+impl Grants {
+    pub fn of(grants: &[StaffGrant]) -> Grants {
+        Grants(grants.iter().fold(0, |bits, g| bits | Grants::bit(*g)))
+    }
+
+    fn bit(g: StaffGrant) -> u8 {
+        1 << StaffGrant::ALL.iter().position(|x| *x == g).unwrap_or(0)
+    }
+
+    pub fn has(self, g: StaffGrant) -> bool {
+        self.0 & Grants::bit(g) != 0
+    }
 }
 
 impl Caller {
+    /// A caller holding no grant.
     pub fn new(id: UserId, role: Role) -> Caller {
-        Caller { id, role }
+        Caller {
+            id,
+            role,
+            grants: Grants::default(),
+        }
+    }
+
+    pub fn with_grants(self, grants: Grants) -> Caller {
+        Caller { grants, ..self }
+    }
+
+    /// Whether the caller holds the grant.
+    pub fn holds(&self, g: StaffGrant) -> bool {
+        self.grants.has(g)
     }
 
     pub fn is_admin(&self) -> bool {
@@ -79,6 +112,8 @@ pub enum Grant {
     Tied(Tie),
     /// Always.
     Yes,
+    /// Only when the caller holds this grant (a reviewer, an editor).
+    With(StaffGrant),
 }
 
 /// How a caller can be tied to an object.
@@ -214,10 +249,13 @@ pub fn forbidden(role: Role) -> AppError {
     AppError::Forbidden(format!("the {role} role may not do this"))
 }
 
-/// Checks an action that is not about one object (a list, a create): the role must have `Yes`.
+/// Checks an action that is not about one object (a list, a create): the role must have `Yes`,
+/// or the caller must hold the grant the action asks for.
 pub fn require(caller: &Caller, action: Action) -> Result<(), AppError> {
     match grant(caller.role, action) {
         Grant::Yes => Ok(()),
+        Grant::With(g) if caller.holds(g) => Ok(()),
+        Grant::With(g) => Err(AppError::Forbidden(format!("only a holder of the {g} grant may do this"))),
         Grant::No | Grant::Tied(_) => Err(forbidden(caller.role)),
     }
 }
@@ -227,6 +265,7 @@ pub fn allows(caller: &Caller, action: Action, facts: &Facts) -> bool {
     match grant(caller.role, action) {
         Grant::Yes => true,
         Grant::No => false,
+        Grant::With(g) => caller.holds(g),
         Grant::Tied(tie) => facts.ties(caller.id, tie),
     }
 }
@@ -237,6 +276,7 @@ fn cell(g: Grant) -> String {
         Grant::Yes => "yes".into(),
         Grant::No => "".into(),
         Grant::Tied(t) => t.describe().into(),
+        Grant::With(g) => format!("{g} grant"),
     }
 }
 
@@ -250,7 +290,8 @@ pub fn matrix_markdown() -> String {
          user owns), `own or assigned`, `own, assigned, or on their visit` (also the ticket of an open visit \
          the technician holds: to read, not to change), `assigned` (the visit or revisit given to the \
          user), `written by \
-         them` (a fault report's author), `their customers'` (an account manager's own customers).\n",
+         them` (a fault report's author), `their customers'` (an account manager's own customers), \
+         `reviewer grant` or `editor grant` (any role, only when the user holds that grant).\n",
     );
     let mut area = "";
     for action in Action::all() {
@@ -299,6 +340,8 @@ pub(crate) fn assert_table(all: &[Action], table: &[(Action, &str)]) {
                 "asg" => Grant::Tied(Tie::Assignee),
                 "auth" => Grant::Tied(Tie::Author),
                 "am" => Grant::Tied(Tie::AccountManager),
+                "rev" => Grant::With(StaffGrant::Reviewer),
+                "ed" => Grant::With(StaffGrant::Editor),
                 other => panic!("{action:?}: unknown cell {other}"),
             };
             assert_eq!(grant(*role, *action), want, "{action:?} for {role}");

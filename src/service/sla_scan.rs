@@ -1,7 +1,8 @@
 //! The SLA breach scan: tickets past a due time get their breach recorded, a missed tier limit
 //! climbs the ticket to the next tier where its policy says so (an escalation made by the
 //! service: to remote only with the customer's authorization, to on-site with a proposed visit
-//! window), and their alert steps are taken (the owner, then supervisors, then managers; an
+//! window), and their alert steps are taken (the owner, then the owner's own supervisor, or every
+//! supervisor when none is set, then managers; an
 //! on-site ticket is also flagged to dispatch), each once.
 
 use super::tickets_changes::{enter_tier, recompute_dues, refresh_next_check, stamp_breach};
@@ -154,6 +155,14 @@ fn take_steps(c: &mut DbConn, actor: &Actor, row: &mut TicketRow, decision: &Dec
     for &step in &decision.steps {
         let (who, recipients) = match step {
             1 => ("owner", owner_and_assignee(row)),
+            2 => match crate::db::org::supervisor_of(c, row.owner_id)? {
+                // The owner's own supervisor first; every supervisor when none is set.
+                Some(sup) => ("the owner's supervisor", vec![sup]),
+                None => {
+                    let (who, role) = policy::sla_audience(step);
+                    (who, store::active_users_with(c, role)?)
+                }
+            },
             _ => {
                 let (who, role) = policy::sla_audience(step);
                 (who, store::active_users_with(c, role)?)
