@@ -7,6 +7,7 @@ pub mod ids;
 pub mod privacy;
 #[macro_use]
 pub mod types;
+pub mod complaints;
 pub mod imports;
 pub mod intake;
 pub mod org;
@@ -15,6 +16,7 @@ pub mod portal;
 #[cfg(feature = "client")]
 pub mod client;
 
+pub use complaints::*;
 pub use error::{ErrorCode, Problem, ProblemReason};
 pub use ids::*;
 pub use imports::*;

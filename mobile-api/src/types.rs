@@ -807,6 +807,9 @@ pub struct NewTicket {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(format = "text-or-blank", max_length = 2000))]
     pub unrelated_reason: Option<String>,
+    /// What a complaint is about: required when `kind` is `complaint`, refused otherwise.
+    #[serde(default)]
+    pub complaint_subject: Option<crate::complaints::ComplaintSubjectRef>,
 }
 
 /// What registering a ticket would give now, computed by the registration itself without
@@ -983,6 +986,10 @@ pub struct KindChange {
     pub kind: RequestKind,
     #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 2000))]
     pub reason: String,
+    /// What the complaint is about: required when the ticket becomes a complaint, refused
+    /// otherwise (a complaint stays a complaint: it ends on its own ladder).
+    #[serde(default)]
+    pub complaint_subject: Option<crate::complaints::ComplaintSubjectRef>,
 }
 
 /// Hands the ticket's ownership to a named user.
@@ -2958,4 +2965,7 @@ pub struct ServiceReport {
     pub satisfaction: Vec<ReportSatisfaction>,
     pub technicians: Vec<ReportTechnician>,
     pub agents: Vec<ReportAgent>,
+    /// Complaints by level, subject and outcome, and level limits met.
+    #[serde(default)]
+    pub complaints: crate::complaints::ReportComplaints,
 }

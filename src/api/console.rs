@@ -20,6 +20,7 @@ const FILES: &[StaticFile] = &[
     StaticFile::script("call.js", include_str!("console/call.js")),
     StaticFile::script("inbox.js", include_str!("console/inbox.js")),
     StaticFile::script("visits.js", include_str!("console/visits.js")),
+    StaticFile::script("complaints.js", include_str!("console/complaints.js")),
     StaticFile::script("sla.js", include_str!("console/sla.js")),
     StaticFile::script("chart.js", include_str!("console/chart.js")),
     StaticFile::script("report.js", include_str!("console/report.js")),

@@ -3,6 +3,7 @@
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod complaints;
 pub mod console;
 pub mod customers;
 pub mod dispatch;
@@ -371,6 +372,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::post().to(sla::create_policy)),
             )
             .service(resource("/sla/policies/{id}").route(web::patch().to(sla::update_policy)))
+            .service(resource("/sla/complaint-limits").route(web::get().to(complaints::list_limits)))
+            .service(resource("/sla/complaint-limits/{tier}").route(web::put().to(complaints::put_limits)))
+            .service(resource("/complaints").route(web::get().to(complaints::list)))
+            .service(resource("/tickets/{id}/complaint").route(web::get().to(complaints::get)))
+            .service(resource("/tickets/{id}/complaint/resolution").route(web::post().to(complaints::resolution)))
+            .service(resource("/tickets/{id}/complaint/answer").route(web::post().to(complaints::answer)))
+            .service(resource("/tickets/{id}/complaint/subject").route(web::post().to(complaints::subject)))
             .service(
                 resource("/calendar")
                     .route(web::get().to(sla::get_calendar))
@@ -533,6 +541,8 @@ impl utoipa::Modify for BearerAuth {
         fault_reports::revise, fault_reports::mail_preview,
         sla::list_policies, sla::create_policy, sla::update_policy, sla::get_calendar, sla::put_calendar,
         sla::list_holidays, sla::add_holiday, sla::delete_holiday,
+        complaints::list, complaints::get, complaints::resolution, complaints::answer, complaints::subject,
+        complaints::list_limits, complaints::put_limits,
         notifications::list, notifications::read, jobs::run_job, jobs::list_runs,
         outbox::list, outbox::retry, outbox::send_now,
         revisits::list, revisits::progress, revisits::get, revisits::outcome, revisits::assign,

@@ -2,6 +2,7 @@
 //! migrations, and the one place where backend-specific SQL lives.
 
 pub mod audit;
+pub mod complaints;
 pub mod customers;
 pub mod dispatch;
 pub mod fault_reports;

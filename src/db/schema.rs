@@ -810,6 +810,50 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    complaint_limits (customer_tier) {
+        customer_tier -> Text,
+        complaint_minutes -> Integer,
+        escalated_minutes -> Integer,
+        appeal_minutes -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    complaints (ticket_id) {
+        ticket_id -> BigInt,
+        subject_kind -> Nullable<Text>,
+        subject_id -> Nullable<BigInt>,
+        level -> Text,
+        state -> Text,
+        closed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    complaint_steps (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        level -> Text,
+        entered_by -> Text,
+        started_at -> Timestamp,
+        due_at -> Timestamp,
+        breached_at -> Nullable<Timestamp>,
+        resolution -> Nullable<Text>,
+        resolution_by -> Nullable<BigInt>,
+        resolution_at -> Nullable<Timestamp>,
+        answer -> Nullable<Text>,
+        answered_by -> Nullable<Text>,
+        answer_comment -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        answer_recorded_by -> Nullable<BigInt>,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(customers -> users (account_manager_id));
 diesel::joinable!(contacts -> customers (customer_id));
@@ -846,6 +890,8 @@ diesel::joinable!(inbound_messages -> tickets (ticket_id));
 diesel::joinable!(ticket_attachments -> inbound_messages (inbound_message_id));
 diesel::joinable!(customer_notices -> customers (customer_id));
 diesel::joinable!(portal_links -> contacts (contact_id));
+diesel::joinable!(complaints -> tickets (ticket_id));
+diesel::joinable!(complaint_steps -> tickets (ticket_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -897,4 +943,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_notices,
     portal_links,
     teams,
+    complaint_limits,
+    complaints,
+    complaint_steps,
 );

@@ -2,6 +2,7 @@
 
 pub mod acceptance;
 pub mod cadence;
+pub mod complaint;
 pub mod dispatch;
 pub mod escalation;
 pub mod fault_report;

@@ -357,6 +357,8 @@ pub struct Facts {
     pub satisfaction: Vec<SatisfactionSample>,
     pub visits: Vec<VisitFact>,
     pub quotes: Vec<QuoteFact>,
+    /// Complaints open at some time in the period, with their levels.
+    pub complaints: Vec<super::complaint::ComplaintFact>,
     /// Tickets cancelled in the period (not closures: counted apart).
     pub cancelled: i64,
     /// Display names of the users named above.
@@ -597,6 +599,7 @@ pub fn build(h: &Heading, f: &Facts) -> ServiceReport {
         satisfaction: sat,
         technicians: technicians(&f.visits, &f.names),
         agents: agents(tickets, &f.revisits, w, &f.names),
+        complaints: super::complaint::report(&f.complaints, w),
     }
 }
 
@@ -767,7 +770,7 @@ impl Csv {
 /// reached; count, skipped_tier, automatic),
 /// `major_faults`, `major_fault` (key: ticket number; label: customer), `revisits`, `quotes`,
 /// `satisfaction` (key: `all` or the source), `technician` and `agent` (key: user id; label:
-/// name).
+/// name); then the complaint sections of [`super::complaint::csv_rows`].
 pub fn csv(r: &ServiceReport) -> String {
     let mut c = Csv(format!("{CSV_HEADER}\r\n"));
     let am = r.account_manager_id.map(|a| a.0.to_string()).unwrap_or_default();
@@ -886,6 +889,9 @@ pub fn csv(r: &ServiceReport) -> String {
         c.row("agent", &id, name, "responses_counted", a.responses_counted);
         c.row("agent", &id, name, "responses_met", a.responses_met);
         c.row("agent", &id, name, "revisits_done", a.revisits_done);
+    }
+    for (section, key, metric, value) in super::complaint::csv_rows(&r.complaints) {
+        c.row(section, &key, "", metric, value);
     }
     c.0
 }

@@ -16,6 +16,7 @@
 //! [`Tie`] that reads it.
 
 pub mod admin;
+pub mod complaints;
 pub mod customers;
 pub mod dispatch;
 pub mod fault_reports;
@@ -183,6 +184,7 @@ pub enum Action {
     Dispatch(dispatch::Act),
     FaultReports(fault_reports::Act),
     Followup(followup::Act),
+    Complaints(complaints::Act),
 }
 
 impl Action {
@@ -195,6 +197,7 @@ impl Action {
         all.extend(dispatch::Act::ALL.iter().map(|a| Action::Dispatch(*a)));
         all.extend(fault_reports::Act::ALL.iter().map(|a| Action::FaultReports(*a)));
         all.extend(followup::Act::ALL.iter().map(|a| Action::Followup(*a)));
+        all.extend(complaints::Act::ALL.iter().map(|a| Action::Complaints(*a)));
         all
     }
 
@@ -207,6 +210,7 @@ impl Action {
             Action::Dispatch(a) => a.describe(),
             Action::FaultReports(a) => a.describe(),
             Action::Followup(a) => a.describe(),
+            Action::Complaints(a) => a.describe(),
         }
     }
 
@@ -219,6 +223,7 @@ impl Action {
             Action::Dispatch(_) => dispatch::AREA,
             Action::FaultReports(_) => fault_reports::AREA,
             Action::Followup(_) => followup::AREA,
+            Action::Complaints(_) => complaints::AREA,
         }
     }
 }
@@ -232,6 +237,7 @@ pub fn grant(role: Role, action: Action) -> Grant {
         Action::Dispatch(a) => dispatch::grant(role, a),
         Action::FaultReports(a) => fault_reports::grant(role, a),
         Action::Followup(a) => followup::grant(role, a),
+        Action::Complaints(a) => complaints::grant(role, a),
     }
 }
 
@@ -255,7 +261,9 @@ pub fn require(caller: &Caller, action: Action) -> Result<(), AppError> {
     match grant(caller.role, action) {
         Grant::Yes => Ok(()),
         Grant::With(g) if caller.holds(g) => Ok(()),
-        Grant::With(g) => Err(AppError::Forbidden(format!("only a holder of the {g} grant may do this"))),
+        Grant::With(g) => Err(AppError::Forbidden(format!(
+            "only a holder of the {g} grant may do this"
+        ))),
         Grant::No | Grant::Tied(_) => Err(forbidden(caller.role)),
     }
 }

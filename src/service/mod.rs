@@ -10,6 +10,7 @@
 
 pub mod acceptance;
 pub mod audit;
+pub mod complaints;
 pub mod customers;
 pub mod fault_reports;
 pub mod imports;

@@ -11,7 +11,8 @@
 //! - the remote authorization (method `portal`, by the contact's name);
 //! - the answer to a quote (via `portal`; a decline needs a reason and ends the visit);
 //! - the acceptance (closing the ticket, with its survey e-mail and satisfaction revisit) or
-//!   the rejection (reopening it, with the contact's words);
+//!   the rejection (reopening it, with the contact's words); on a complaint whose resolution was
+//!   stated, the confirmation or refusal of it on the complaint's own ladder;
 //! - the survey's answer.
 //!
 //! The staff's records that name who took the customer's word (`recorded_by`) name the
@@ -243,6 +244,21 @@ pub fn accept(
     let actor = who.actor();
     write(c, |c| {
         awaiting_ticket(c, &who.contact, id, Act::Accept, PortalAwaiting::Acceptance)?;
+        if super::complaints::awaits_answer(c, id)? {
+            // A complaint's stated resolution: confirmed or refused on its own ladder.
+            let name = who.name(c)?;
+            let a = super::complaints::Answer {
+                answer: if b.satisfied {
+                    fieldline_mobile_api::ComplaintAnswer::Confirmed
+                } else {
+                    fieldline_mobile_api::ComplaintAnswer::Refused
+                },
+                answered_by: &name,
+                comment: comment.as_deref(),
+            };
+            super::complaints::answer_by_contact(c, &actor, id, &a, settings.escalation_step())?;
+            return detail_now(c, id);
+        }
         let ch = Change::Accept {
             accepted_by: who.name(c)?,
             satisfied: b.satisfied,

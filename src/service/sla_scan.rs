@@ -43,7 +43,13 @@ fn scan_one(c: &mut DbConn, id: i64, now: DateTime<Utc>, step_interval: Duration
         if before.next_check_at.is_none_or(|t| crate::db::utc(t) > now) {
             return Ok(0); // another run got here first
         }
-        let decision = escalation::decide(&before.sla_state()?, now, step_interval);
+        let mut state = before.sla_state()?;
+        if super::complaints::is_complaint(&before.kind) {
+            // A complaint climbs its own ladder, never the service ladder: a missed tier limit alerts.
+            state.on_hotline = fieldline_mobile_api::TierAction::Alert;
+            state.on_remote = fieldline_mobile_api::TierAction::Alert;
+        }
+        let decision = escalation::decide(&state, now, step_interval);
         let mut row = before.clone();
         record_breaches(c, &actor, &mut row, &decision)?;
         let climbed = climb(c, &actor, &mut row, &decision, step_interval)?;

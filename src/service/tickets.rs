@@ -75,6 +75,8 @@ pub enum Change {
     Kind {
         kind: RequestKind,
         reason: String,
+        /// What the complaint is about, when the ticket becomes one.
+        complaint_subject: Option<fieldline_mobile_api::ComplaintSubjectRef>,
     },
     /// Marks the ticket a major fault; `details` go into the timeline entry.
     MajorFault {
@@ -223,6 +225,9 @@ pub fn change_in_tx(
             before.number
         )));
     }
+    if super::complaints::is_complaint(&before.kind) {
+        refuse_on_complaint(&before.number, &change)?;
+    }
     let cal = sla_policy::calendar(c)?;
     let mut row = before.clone();
     let x = Ctx {
@@ -249,6 +254,27 @@ pub fn change_in_tx(
         snapshot(&out),
     )?;
     Ok(out)
+}
+
+/// A complaint climbs its own ladder (complaint, escalated, appeal) and ends by the customer's
+/// answer to a stated resolution: the service ladder's escalation, resolution and acceptance are
+/// refused on it.
+fn refuse_on_complaint(number: &str, change: &Change) -> AppResult<()> {
+    let what = match change {
+        Change::Ladder {
+            action: LadderAction::Escalate(_),
+            ..
+        } => "escalated on the service ladder: it climbs its own ladder (complaint, escalated, appeal)",
+        Change::Ladder {
+            action: LadderAction::Resolve,
+            ..
+        } => "resolved on the service ladder: state the resolution on its complaint ladder",
+        Change::Accept { .. } => "accepted on the service ladder: record the customer's answer on its complaint ladder",
+        _ => return Ok(()),
+    };
+    Err(AppError::InvalidTransition(format!(
+        "complaint {number} cannot be {what}"
+    )))
 }
 
 /// The change's own work on the row; false when it changed nothing (an update giving the
@@ -280,7 +306,11 @@ fn apply(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, change: &Change) -> AppRe
         Change::CallbackDone { reason } => changes::callback_done(c, x, row, reason.as_deref())?,
         Change::Arrived { at } => changes::arrived(c, x, row, *at)?,
         Change::Departed { at } => changes::departed(c, x, row, *at)?,
-        Change::Kind { kind, reason } => return changes::change_kind(c, x, row, *kind, reason),
+        Change::Kind {
+            kind,
+            reason,
+            complaint_subject,
+        } => return changes::change_kind(c, x, row, *kind, reason, *complaint_subject),
         Change::MajorFault { reason, details } => changes::major_fault(c, x, row, reason.as_deref(), details.clone())?,
         Change::Respond => {
             if !changes::respond(row, x.actor.at) {

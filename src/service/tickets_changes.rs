@@ -407,10 +407,34 @@ pub fn departed(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, at: DateTime<Utc>)
 }
 
 /// A new kind for the ticket, with the reason: its targets are taken again from the policy.
-pub fn change_kind(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, kind: RequestKind, reason: &str) -> AppResult<bool> {
+pub fn change_kind(
+    c: &mut DbConn,
+    x: &Ctx,
+    row: &mut TicketRow,
+    kind: RequestKind,
+    reason: &str,
+    complaint_subject: Option<fieldline_mobile_api::ComplaintSubjectRef>,
+) -> AppResult<bool> {
     let before = x.before;
     if before.kind()? == kind {
         return Err(AppError::validation("kind", format!("the ticket is already a {kind}")));
+    }
+    if before.kind()? == RequestKind::Complaint {
+        // Its ladder ends by the customer's answer; one opened by mistake is cancelled.
+        return Err(AppError::validation(
+            "kind",
+            "a complaint stays a complaint: it ends on its own ladder (or is cancelled when opened by mistake)",
+        ));
+    }
+    if kind == RequestKind::Complaint {
+        let s = complaint_subject.ok_or_else(|| {
+            AppError::validation(
+                "complaint_subject",
+                "name what the complaint is about: a ticket, a visit, a technician or a staff member",
+            )
+            .because(ProblemReason::Required, json!({}))
+        })?;
+        super::complaints::check_subject(c, before.customer_id, Some(before.id), s)?;
     }
     row.kind = kind.as_str().into();
     let e = x.event("kind_changed").from_to(Some(&before.kind), Some(kind.as_str()));
@@ -422,6 +446,9 @@ pub fn change_kind(c: &mut DbConn, x: &Ctx, row: &mut TicketRow, kind: RequestKi
         reason: Some(reason),
     };
     retarget(c, &r, row, before)?;
+    if kind == RequestKind::Complaint {
+        super::complaints::open_in_tx(c, x.actor, row, complaint_subject, x.now())?;
+    }
     Ok(true)
 }
 

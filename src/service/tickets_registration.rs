@@ -343,6 +343,11 @@ fn store_registration(c: &mut DbConn, actor: &Actor, r: &Registration, mut row: 
     row.number = format!("FL-{year}-{seq:06}");
     let id = store::insert(c, &row)?;
     row.id = id;
+    if super::complaints::is_complaint(&row.kind) {
+        // A complaint climbs its own ladder from registration; its subject is named by the
+        // staff registering it, or later for one from the portal or an e-mail.
+        super::complaints::open_in_tx(c, actor, &row, None, crate::db::utc(row.opened_at))?;
+    }
     let out = row.to_wire()?;
     let data = json!({
         "number": out.number, "channel": out.channel, "kind": out.kind, "priority": out.priority,

@@ -85,12 +85,35 @@ fn registration_of(who: &Who, b: NewTicket) -> AppResult<Registration> {
     })
 }
 
-/// Registers a request. The registering user is its first responder and owner.
+/// A complaint's subject given with another kind.
+fn not_a_complaint() -> AppError {
+    AppError::validation("complaint_subject", "only a complaint names a subject")
+}
+
+/// Registers a request. The registering user is its first responder and owner. A complaint names
+/// its subject (checked in the registration's transaction).
 pub fn register(c: &mut DbConn, who: &Who, b: NewTicket, settings: &Settings) -> AppResult<Ticket> {
     policy::require(&who.caller, Action::Tickets(Act::Register))?;
+    let subject = b.complaint_subject;
+    match (b.kind == Some(RequestKind::Complaint), subject) {
+        (true, None) => {
+            return Err(AppError::validation(
+                "complaint_subject",
+                "name what the complaint is about: a ticket, a visit, a technician or a staff member",
+            )
+            .because(ProblemReason::Required, json!({})))
+        }
+        (false, Some(_)) => return Err(not_a_complaint()),
+        _ => {}
+    }
+    let customer = b.customer_id.0;
     let reg = registration_of(who, b)?;
     let actor = who.actor();
     registration::register_then(c, &actor, reg, settings.escalation_step(), |c, t| {
+        if let Some(s) = subject {
+            super::complaints::check_subject(c, customer, Some(t.id.0), s)?;
+            crate::db::complaints::set_subject(c, t.id.0, s.kind, s.id, actor.at)?;
+        }
         super::notices::acknowledge(c, &actor, t.id.0, settings)
     })
 }
@@ -133,9 +156,13 @@ pub fn customer_contact(
 
 /// Changes the request kind, with a reason (its targets are taken again from the policy).
 pub fn change_kind(c: &mut DbConn, who: &Who, t: Target, b: KindChange, settings: &Settings) -> AppResult<Ticket> {
+    if b.kind != RequestKind::Complaint && b.complaint_subject.is_some() {
+        return Err(not_a_complaint());
+    }
     let ch = Change::Kind {
         kind: b.kind,
         reason: validate::text("reason", &b.reason, 2000)?,
+        complaint_subject: b.complaint_subject,
     };
     change(c, who, t, ch, settings)
 }

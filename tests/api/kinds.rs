@@ -10,9 +10,13 @@ use fieldline_mobile_api::{
 use serde_json::{json, Value};
 
 async fn register_kind(app: &crate::helpers::TestApp, f: &Fixture, kind: &str, priority: &str) -> Ticket {
-    let body = json!({"customer_id": f.customer, "contact_id": f.contact, "asset_id": f.asset, "channel": "phone",
+    let mut body = json!({"customer_id": f.customer, "contact_id": f.contact, "asset_id": f.asset, "channel": "phone",
         "kind": kind, "priority": priority, "title": "About the UPS", "description": "The customer called.",
         "unrelated_reason": "a test's own matter"});
+    if kind == "complaint" {
+        // A complaint names what it is about.
+        body["complaint_subject"] = json!({"kind": "staff", "id": f.agent.id});
+    }
     app.ok(app.post("/api/v1/tickets", &f.token, &body).await, 201).await
 }
 
@@ -163,7 +167,8 @@ async fn changing_the_kind_takes_a_reason_retargets_and_is_audited() {
     );
     // Someone who neither owns nor works the ticket may not; a supervisor may.
     let other = app.token(Role::Agent).await;
-    let body = json!({"kind": "complaint", "reason": "The customer complains about the last visit."});
+    let body = json!({"kind": "complaint", "reason": "The customer complains about the last visit.",
+        "complaint_subject": {"kind": "staff", "id": f.agent.id}});
     problem(app.post(&path, &other, &body).await, 403, "forbidden").await;
     let tech = app.token(Role::Technician).await;
     problem(app.post(&path, &tech, &body).await, 404, "not_found").await;
@@ -199,11 +204,24 @@ async fn changing_the_kind_takes_a_reason_retargets_and_is_audited() {
     assert_eq!(audit.actor_id, Some(f.agent.id));
     assert_eq!(audit.before.as_ref().unwrap()["kind"], "fault");
     assert_eq!(audit.after.as_ref().unwrap()["kind"], "complaint");
+    // A complaint stays a complaint: it ends on its own ladder.
     let supervisor = app.token(Role::Supervisor).await;
+    let r = app
+        .post(
+            &path,
+            &supervisor,
+            &json!({"kind": "suggestion", "reason": "It was an idea."}),
+        )
+        .await;
+    assert_eq!(
+        problem(r, 422, "validation_failed").await.field.as_deref(),
+        Some("kind")
+    );
+    let other = register(&app, &f, "p3", "phone").await;
     let back: Value = app
         .ok(
             app.post(
-                &path,
+                &format!("/api/v1/tickets/{}/kind", other.id),
                 &supervisor,
                 &json!({"kind": "suggestion", "reason": "It was an idea."}),
             )

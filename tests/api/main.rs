@@ -10,6 +10,7 @@ mod smtp;
 mod audit;
 mod auth;
 mod closure;
+mod complaints;
 mod console;
 mod console_admin;
 mod console_back_office;

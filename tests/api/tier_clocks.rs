@@ -322,7 +322,8 @@ async fn the_service_report_counts_automatic_climbs_departure_breaches_and_kinds
         .await;
     assert_eq!(r.status(), 200);
     let complaint = json!({"customer_id": f.customer, "channel": "phone", "kind": "complaint", "priority": "p3",
-        "title": "Rude caller", "description": "The customer complains."});
+        "title": "Rude caller", "description": "The customer complains.",
+        "complaint_subject": {"kind": "staff", "id": f.agent.id}});
     let c: Ticket = app
         .ok(app.post("/api/v1/tickets", &f.token, &complaint).await, 201)
         .await;

@@ -48,6 +48,13 @@ add({
     'field.customer_id': 'Customer', 'field.contact_id': 'Contact', 'field.site_id': 'Site', 'field.asset_id': 'Asset',
     'field.kind': 'Kind', 'field.priority': 'Priority', 'field.title': 'Title', 'field.description': 'Description',
     'field.unrelated_reason': 'Why it is another matter', 'field.related_ticket_id': 'Ticket', 'field.q': 'Search',
+    'call.complaint': 'What the complaint is about',
+    'call.complaint_kind': 'About',
+    'call.complaint_which': 'Which one',
+    'call.complaint_pick': 'pick one',
+    'complaint_subject.ticket': 'a ticket', 'complaint_subject.visit': 'a visit',
+    'complaint_subject.technician': 'a technician', 'complaint_subject.staff': 'a staff member',
+    'field.complaint_subject': 'What the complaint is about', 'field.complaint_subject.id': 'Which one',
   },
   zh: {
     'call.title': '登记来电',
@@ -86,10 +93,18 @@ add({
     'field.customer_id': '客户', 'field.contact_id': '联系人', 'field.site_id': '地点', 'field.asset_id': '设备',
     'field.kind': '类别', 'field.priority': '优先级', 'field.title': '标题', 'field.description': '描述',
     'field.unrelated_reason': '为何是另一事项', 'field.related_ticket_id': '工单', 'field.q': '搜索',
+    'call.complaint': '投诉对象',
+    'call.complaint_kind': '投诉针对',
+    'call.complaint_which': '具体对象',
+    'call.complaint_pick': '请选择',
+    'complaint_subject.ticket': '工单', 'complaint_subject.visit': '上门服务',
+    'complaint_subject.technician': '工程师', 'complaint_subject.staff': '员工',
+    'field.complaint_subject': '投诉对象', 'field.complaint_subject.id': '具体对象',
   },
 });
 
 const $ = (id) => document.getElementById(id);
+const SUBJECTS = ['ticket', 'visit', 'technician', 'staff'];
 const DUES = ['response_due_at', 'hotline_due_at', 'remote_due_at', 'arrival_due_at', 'resolution_due_at', 'callback_due_at'];
 const option = (value, text, selected) => el('option', { value, selected: !!selected }, text);
 const dataOption = (value, text) => el('option', { value, translate: 'no' }, text);
@@ -101,6 +116,7 @@ export class CallForm {
     this.assets = [];
     this.timer = null;
     this.asked = 0;
+    this.subjectsAsked = 0;
     this.build();
   }
 
@@ -123,7 +139,12 @@ export class CallForm {
       labelled('call.site', el('select', { name: 'site_id', id: 'call-site', onchange: () => this.fillAssets() }, option('', t('call.none')))),
       labelled('call.asset', el('select', { name: 'asset_id', id: 'call-asset', onchange: () => { this.showWarranty(); this.preview(); } }, option('', t('call.none')))),
       el('p', { id: 'call-warranty', class: 'muted' }),
-      labelled('call.kind', el('select', { name: 'kind', onchange: () => this.preview() }, ['fault', 'enquiry', 'complaint', 'suggestion'].map((k) => option(k, term('kind', k))))),
+      labelled('call.kind', el('select', { name: 'kind', onchange: () => { this.showComplaint(); this.preview(); } }, ['fault', 'enquiry', 'complaint', 'suggestion'].map((k) => option(k, term('kind', k))))),
+      el('fieldset', { id: 'call-complaint', hidden: true },
+        el('legend', {}, t('call.complaint')),
+        labelled('call.complaint_kind', el('select', { name: 'complaint_subject', id: 'call-subject-kind', onchange: () => this.fillSubjects() },
+          SUBJECTS.map((k) => option(k, t(`complaint_subject.${k}`))))),
+        labelled('call.complaint_which', el('select', { name: 'complaint_subject.id', id: 'call-subject-id' }, option('', t('call.complaint_pick'))))),
       labelled('call.channel', el('select', { name: 'channel', onchange: () => this.preview() }, ['phone', 'email', 'web'].map((c) => option(c, term('channel', c))))),
       labelled('call.priority', el('select', { name: 'priority', onchange: () => this.preview() }, ['p1', 'p2', 'p3', 'p4'].map((p) => option(p, term('priority', p), p === 'p3')))),
       labelled('call.subject', el('input', { name: 'title', maxLength: 200, size: 40 })),
@@ -141,6 +162,38 @@ export class CallForm {
     this.renderSide(null);
   }
 
+  /** A complaint names its subject: the choices shown only for a complaint. */
+  showComplaint() {
+    const complaint = values($('call-form')).kind === 'complaint';
+    $('call-complaint').hidden = !complaint;
+    if (complaint) this.fillSubjects();
+  }
+
+  /** The customer's tickets or visits, the technicians or the staff, by name. */
+  async fillSubjects() {
+    const kind = $('call-subject-kind').value;
+    const customer = values($('call-form')).customer_id;
+    const box = $('call-subject-id');
+    const mine = ++this.subjectsAsked;
+    let choices = [];
+    if (kind === 'technician' || kind === 'staff') {
+      const all = await names.colleagues();
+      choices = all.filter((u) => (kind === 'technician') === (u.role === 'technician'))
+        .map((u) => dataOption(u.id, `${u.display_name} · ${term('role', u.role)}`));
+    } else if (customer) {
+      const tickets = (await api.get('/tickets', { customer_id: customer, limit: 50 }).catch(() => ({ items: [] }))).items;
+      if (kind === 'ticket') {
+        choices = tickets.map((x) => dataOption(x.id, `${x.number} · ${x.title}`));
+      } else {
+        const visits = await Promise.all(tickets.filter((x) => x.ladder_tier === 'onsite')
+          .map((x) => api.getAll('/visits', { ticket_id: x.id }).then((vs) => vs.map((v) => ({ v, x }))).catch(() => [])));
+        choices = visits.flat().map(({ v, x }) => el('option', { value: v.id, translate: 'no' },
+          `${x.number} · ${new Date(v.window_start).toLocaleString()}${v.technician_name ? ` · ${v.technician_name}` : ''}`));
+      }
+    }
+    if (mine === this.subjectsAsked) box.replaceChildren(option('', t('call.complaint_pick')), ...choices);
+  }
+
   reset() {
     this.build();
     this.picker.input.focus();
@@ -154,6 +207,7 @@ export class CallForm {
       api.getAll('/assets', { customer_id: id }).catch(() => []),
     ]);
     this.assets = assets;
+    if (!$('call-complaint').hidden) this.fillSubjects();
     $('call-contact').replaceChildren(option('', t('call.none')), ...contacts.map((c) => dataOption(c.id, [c.name, c.phone].filter(Boolean).join(' · '))));
     $('call-site').replaceChildren(option('', t('call.none')), ...sites.map((s) => dataOption(s.id, s.name)));
     if (m.contact_id) $('call-contact').value = m.contact_id;
@@ -206,6 +260,10 @@ export class CallForm {
       title: v.title,
       description: v.description,
     };
+    if (v.kind === 'complaint') {
+      // Nothing picked: the API names the field that is missing.
+      body.complaint_subject = v['complaint_subject.id'] ? { kind: v.complaint_subject, id: Number(v['complaint_subject.id']) } : undefined;
+    }
     if (v.repeat && v.repeat !== 'new') body.related_ticket_id = Number(v.repeat);
     if (v.repeat === 'new') body.unrelated_reason = v.unrelated_reason;
     return body;
@@ -226,7 +284,7 @@ export class CallForm {
     const mine = ++this.asked;
     try {
       // The texts do not change the due times; the preview needs some.
-      const p = await api.post('/tickets/preview', { ...b, title: b.title || '-', description: b.description || '-', related_ticket_id: undefined, unrelated_reason: undefined });
+      const p = await api.post('/tickets/preview', { ...b, title: b.title || '-', description: b.description || '-', related_ticket_id: undefined, unrelated_reason: undefined, complaint_subject: undefined });
       if (mine === this.asked) {
         this.renderSide(p);
         this.renderRepeat(p.open_tickets || []);

@@ -12,6 +12,7 @@ import * as names from './names.js';
 import { customerPicker } from './lookup.js';
 import { ticketVisits } from './visits.js';
 import { ticketMail } from './mail.js';
+import { ticketComplaint } from './complaints.js';
 
 const PAGE = 25;
 const $ = (id) => document.getElementById(id);
@@ -153,9 +154,10 @@ function presets(user) {
   const remote = { id: 'remote', q: { open: 'true', tier: 'remote' } };
   const assigned = { id: 'assigned', q: { open: 'true', assignee_id: me } };
   const breached = { id: 'breached', q: { open: 'true', breached: 'true' } };
-  if (user.role === 'agent') return [mine, callbacks, remote, all];
+  const complaints = { id: 'complaints', q: { open: 'true', kind: 'complaint' } };
+  if (user.role === 'agent') return [mine, callbacks, remote, all, complaints];
   if (user.role === 'remote_engineer') return [assigned, remote, mine, all];
-  return [all, breached, callbacks, remote, mine];
+  return [all, breached, callbacks, remote, mine, complaints];
 }
 
 const option = (value, text, selected) => el('option', { value, selected: !!selected }, text);
@@ -318,6 +320,7 @@ export class TicketDesk {
         due('arrival_due', x.arrival_due_at), due('resolution_due', x.resolution_due_at),
         x.callback_due_at && !x.callback_done_at ? due('callback_due', x.callback_due_at) : null),
       FINISHED.includes(x.status) ? null : el('p', { class: 'muted' }, t(x.remote_authorized ? 'detail.authorized' : 'detail.not_authorized')),
+      x.kind === 'complaint' ? ticketComplaint(x, this.user, this.zone, () => Promise.all([this.load(), this.open(x.id)])) : null,
       ticketVisits(x, this.zone, () => this.open(x.id)),
       el('div', { id: 'ticket-mail-slot' }),
       el('h3', {}, t('detail.steps')),
@@ -330,7 +333,8 @@ export class TicketDesk {
 
   event(e) {
     const tiers = ['escalated'];
-    const change = (v) => (tiers.includes(e.kind) ? term('tier', v) : e.kind === 'kind_changed' ? term('kind', v) : null);
+    const change = (v) => (tiers.includes(e.kind) ? term('tier', v) : e.kind === 'kind_changed' ? term('kind', v)
+      : e.kind.startsWith('complaint_') ? (term('complaint_level', v) || term('complaint_state', v)) : null);
     const from = e.from ? change(e.from) : null;
     const to = e.to ? change(e.to) : null;
     return el('li', { 'data-kind': e.kind },
@@ -346,8 +350,10 @@ export class TicketDesk {
     if (FINISHED.includes(x.status)) return [];
     const out = [];
     const open = x.status !== 'resolved';
+    // A complaint climbs its own ladder and ends by the customer's answer (its section above).
+    const complaint = x.kind === 'complaint';
     const reason = (required) => field('reason', el('input', { name: 'reason', maxLength: 2000, required: !!required }));
-    if (x.status === 'resolved') {
+    if (x.status === 'resolved' && !complaint) {
       out.push(this.step(x, 'acceptance', 'acceptance', [
         field('accepted_by', el('input', { name: 'accepted_by', value: x.contact_name ?? '', maxLength: 200 })),
         field('satisfied', select('satisfied', [option('true', t('satisfied.yes')), option('false', t('satisfied.no'))])),
@@ -366,7 +372,7 @@ export class TicketDesk {
         field('note', el('input', { name: 'note', maxLength: 2000 })),
       ]));
     }
-    if (open && x.ladder_tier !== 'onsite') {
+    if (open && x.ladder_tier !== 'onsite' && !complaint) {
       const to = TIERS.slice(TIERS.indexOf(x.ladder_tier) + 1);
       out.push(this.step(x, 'escalate', 'escalate', [
         field('to', select('to', to.map((s) => option(s, term('tier', s))))),
@@ -401,7 +407,7 @@ export class TicketDesk {
         field('channel', select('channel', ['phone', 'email', 'web'].map((c) => option(c, term('channel', c))))),
         field('note', el('input', { name: 'note', maxLength: 2000 })),
       ]));
-      out.push(this.step(x, 'resolve', 'resolve', [reason(true)]));
+      if (!complaint) out.push(this.step(x, 'resolve', 'resolve', [reason(true)]));
     }
     if (!x.major_fault && open) {
       out.push(this.step(x, 'major-fault', 'major_fault', [
