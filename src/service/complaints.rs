@@ -3,6 +3,9 @@
 //! confirmation or refusal), climbed by a refusal or by the scan when a level's limit passes,
 //! and the level limits of each customer tier. The rules are `domain::complaint`'s.
 
+use super::complaint_limits::due_of;
+pub use super::complaint_limits::{limits_for, list_limits, put_limits};
+pub use super::complaint_scan::scan;
 use super::ticket_clocks::refresh_next_check;
 use super::Who;
 use crate::db::audit::{self, snapshot, Actor};
@@ -10,90 +13,20 @@ use crate::db::complaints::{self as store, AnswerRecord, ComplaintRow, ListFilte
 use crate::db::tickets::events::{self, NewEvent};
 use crate::db::tickets::{self as tickets_store, TicketRow};
 use crate::db::{notifications, org, sla as sla_store, ts, utc, write, DbConn, Paging};
-use crate::domain::complaint::{self as rules, AfterAnswer, Breach, Limits};
+use crate::domain::complaint::{self as rules, AfterAnswer};
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
 use crate::policy::complaints::{self as policy, Act};
 use chrono::{DateTime, Duration, Utc};
 use fieldline_mobile_api::{
     Complaint, ComplaintAnswer, ComplaintAnswerRequest, ComplaintEntry, ComplaintHandler, ComplaintLevel,
-    ComplaintLimits, ComplaintLimitsInput, ComplaintState, ComplaintSubject, ComplaintSubjectKind, ComplaintSubjectRef,
-    Page, RequestKind, TicketId, TicketStatus, Tier, UserId,
+    ComplaintState, ComplaintSubject, ComplaintSubjectKind, ComplaintSubjectRef, Page, RequestKind, TicketId,
+    TicketStatus, Tier, UserId,
 };
 use serde_json::json;
-use std::collections::HashMap;
 
 /// The field a subject's problem names.
 const SUBJECT_FIELD: &str = "complaint_subject";
-
-// ---------------------------------------------------------------- limits
-
-/// A tier's limits: stored, or the shipped defaults.
-pub fn limits_for(c: &mut DbConn, tier: Tier) -> AppResult<Limits> {
-    Ok(store::limits_of(c, tier)?
-        .map(|r| r.limits())
-        .unwrap_or_else(|| rules::default_limits(tier)))
-}
-
-fn limits_wire(tier: Tier, l: Limits, updated: Option<DateTime<Utc>>) -> ComplaintLimits {
-    ComplaintLimits {
-        customer_tier: tier,
-        complaint_minutes: l.complaint,
-        escalated_minutes: l.escalated,
-        appeal_minutes: l.appeal,
-        updated_at: updated,
-    }
-}
-
-/// Every tier's limits, in tier order (staff read them with the SLA policies).
-pub fn list_limits(c: &mut DbConn, who: &Who) -> AppResult<Vec<ComplaintLimits>> {
-    policy::require(&who.caller, Act::Read)?;
-    let stored: HashMap<String, store::LimitsRow> = store::all_limits(c)?
-        .into_iter()
-        .map(|r| (r.customer_tier.clone(), r))
-        .collect();
-    Ok(Tier::ALL
-        .iter()
-        .map(|&t| match stored.get(t.as_str()) {
-            Some(r) => limits_wire(t, r.limits(), Some(utc(r.updated_at))),
-            None => limits_wire(t, rules::default_limits(t), None),
-        })
-        .collect())
-}
-
-/// Sets a tier's limits (admin); complaints reaching a level afterwards use them.
-pub fn put_limits(c: &mut DbConn, who: &Who, tier: Tier, b: ComplaintLimitsInput) -> AppResult<ComplaintLimits> {
-    policy::require(&who.caller, Act::EditLimits)?;
-    let l = Limits {
-        complaint: b.complaint_minutes,
-        escalated: b.escalated_minutes,
-        appeal: b.appeal_minutes,
-    };
-    l.check()?;
-    let actor = who.actor();
-    write(c, |c| {
-        let before = limits_for(c, tier)?;
-        let row = store::put_limits(c, tier, &l, actor.at)?;
-        let out = limits_wire(tier, row.limits(), Some(utc(row.updated_at)));
-        audit::record(
-            c,
-            &actor,
-            "complaint_limits",
-            Tier::ALL.iter().position(|t| *t == tier).unwrap_or(0) as i64,
-            "update",
-            snapshot(&limits_wire(tier, before, None)),
-            snapshot(&out),
-        )?;
-        Ok(out)
-    })
-}
-
-/// The due time of a level starting at `start`, on the business calendar.
-fn due_of(c: &mut DbConn, tier: Tier, level: ComplaintLevel, start: DateTime<Utc>) -> AppResult<DateTime<Utc>> {
-    let minutes = limits_for(c, tier)?.of(level);
-    let cal = sla_store::calendar(c)?;
-    Ok(cal.add_business(start, Duration::minutes(i64::from(minutes))))
-}
 
 // ---------------------------------------------------------------- the subject
 
@@ -240,7 +173,7 @@ fn wire(c: &mut DbConn, ticket_id: i64) -> AppResult<Complaint> {
     wire_of(c, &row, &t)
 }
 
-fn wire_of(c: &mut DbConn, row: &ComplaintRow, t: &TicketRow) -> AppResult<Complaint> {
+pub(super) fn wire_of(c: &mut DbConn, row: &ComplaintRow, t: &TicketRow) -> AppResult<Complaint> {
     let level = row.level()?;
     let steps = store::steps(c, row.ticket_id)?;
     let handler_ids = if row.closed_at.is_some() {
@@ -385,7 +318,7 @@ pub fn state_resolution(
 
 /// Climbs the complaint to `up` (by a refusal or a missed limit): the new level's step due by
 /// its limit, the timeline's entry, and a word to the new level's handlers and the owner.
-fn climb(
+pub(super) fn climb(
     c: &mut DbConn,
     actor: &Actor,
     t: &TicketRow,
@@ -538,75 +471,6 @@ pub fn answer_by_contact(
 /// Whether the ticket's complaint awaits the customer's answer (what the portal offers).
 pub fn awaits_answer(c: &mut DbConn, ticket_id: i64) -> AppResult<bool> {
     Ok(store::find(c, ticket_id)?.is_some_and(|r| r.state == ComplaintState::AwaitingAnswer.as_str()))
-}
-
-// ---------------------------------------------------------------- the scan
-
-/// Complaints whose level passed its limit without a resolution: the miss is recorded, the
-/// complaint climbs once to the next level (its handlers told), and at appeal the managers and
-/// the owner are alerted. Each complaint its own transaction; a level is handled once. Returns
-/// (complaints examined, actions taken).
-pub fn scan(c: &mut DbConn, now: DateTime<Utc>) -> AppResult<(i64, i64)> {
-    let due = store::past_limit(c, now)?;
-    let mut actions = 0;
-    for &id in &due {
-        match scan_one(c, id, now) {
-            Ok(n) => actions += n,
-            Err(e) => {
-                tracing::warn!(ticket = id, error = %e, "complaint scan skipped a complaint; the next run retries it")
-            }
-        }
-    }
-    Ok((due.len() as i64, actions))
-}
-
-fn scan_one(c: &mut DbConn, id: i64, now: DateTime<Utc>) -> AppResult<i64> {
-    let actor = Actor::system(now);
-    write(c, |c| {
-        let row = store::get(c, id)?;
-        let level = row.level()?;
-        let step = store::step_at(c, id, level)?;
-        let t = tickets_store::get(c, id)?;
-        if !t.status()?.is_open() {
-            // A cancelled complaint ticket: its level no longer runs.
-            store::set_breached(c, step.id, now, true)?;
-            return Ok(0);
-        }
-        let decision = rules::breach(level, row.state()?, utc(step.due_at), step.breached_at.is_some(), now);
-        let data = json!({"level": level, "due_at": utc(step.due_at)});
-        match decision {
-            Breach::Nothing => return Ok(0),
-            Breach::Climb(up) => {
-                store::set_breached(c, step.id, now, true)?;
-                let e = NewEvent::new(id, &actor, "complaint_limit_missed").from_to(Some(level.as_str()), None);
-                events::add(c, e.data(data))?;
-                climb(c, &actor, &t, level, up, ComplaintEntry::Limit)?;
-            }
-            Breach::Alert => {
-                store::set_breached(c, step.id, now, false)?;
-                let e = NewEvent::new(id, &actor, "complaint_limit_missed").from_to(Some(level.as_str()), None);
-                let mut people = handlers(c, level, t.owner_id)?;
-                events::add(
-                    c,
-                    e.data(json!({"level": level, "due_at": utc(step.due_at), "recipients": people})),
-                )?;
-                if !people.contains(&t.owner_id) {
-                    people.push(t.owner_id);
-                }
-                let msg = format!(
-                    "Complaint {} is past the appeal's time limit without a resolution",
-                    t.number
-                );
-                notifications::notify(c, &people, id, "complaint_limit_missed", &msg, now)?;
-            }
-        }
-        let after = {
-            let now_row = store::get(c, id)?;
-            wire_of(c, &now_row, &t)?
-        };
-        audit::record(c, &actor, "complaint", id, "limit_missed", None, snapshot(&after))?;
-        Ok(1)
-    })
 }
 
 /// Whether a ticket of this kind runs on the complaint ladder.

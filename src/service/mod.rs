@@ -10,6 +10,8 @@
 
 pub mod acceptance;
 pub mod audit;
+pub mod complaint_limits;
+pub mod complaint_scan;
 pub mod complaints;
 pub mod customers;
 pub mod fault_reports;
