@@ -15,6 +15,7 @@ mod console;
 mod console_admin;
 mod console_back_office;
 mod console_board;
+mod console_complaints;
 mod console_import;
 mod console_intake;
 mod console_notices;

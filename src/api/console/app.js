@@ -22,7 +22,7 @@ import { Inspections } from './inspections.js';
 /** The views, and the roles that may use each (an admin may use every one); the first is the default. */
 const VIEWS = [
   { id: 'admin', roles: ['admin'], make: (u) => new AdminView(u) },
-  { id: 'tickets', roles: ['agent', 'remote_engineer', 'supervisor'], make: (u) => new TicketDesk(u) },
+  { id: 'tickets', roles: ['agent', 'remote_engineer', 'supervisor', 'manager'], make: (u) => new TicketDesk(u) },
   { id: 'call', roles: ['agent', 'supervisor'], make: (u) => new CallForm(u) },
   { id: 'intake', roles: ['agent', 'remote_engineer', 'supervisor'], make: (u) => new Intake(u) },
   { id: 'board', roles: ['dispatcher', 'supervisor', 'manager'], make: (u) => new Board(u) },

@@ -157,6 +157,8 @@ function presets(user) {
   const complaints = { id: 'complaints', q: { open: 'true', kind: 'complaint' } };
   if (user.role === 'agent') return [mine, callbacks, remote, all, complaints];
   if (user.role === 'remote_engineer') return [assigned, remote, mine, all];
+  // Managers handle appeals: the open complaints first.
+  if (user.role === 'manager') return [complaints, all, breached];
   return [all, breached, callbacks, remote, mine, complaints];
 }
 
@@ -341,7 +343,7 @@ export class TicketDesk {
       el('strong', {}, term('event', e.kind)), ' ',
       timeEl(e.at, this.zone, true), ' ',
       e.actor_id ? [t('detail.by'), ' ', data(e.actor_name ?? String(e.actor_id))] : t('detail.by_service'),
-      from || to ? [' ', el('span', {}, t('detail.change', { from: from ?? '', to: to ?? '' }))] : null,
+      from && to ? [' ', el('span', {}, t('detail.change', { from, to }))] : from || to ? [' ', el('span', {}, from || to)] : null,
       e.reason ? data(e.reason, 'div', { class: 'muted' }) : null);
   }
 
