@@ -73,6 +73,9 @@ async fn complaint_up_the_ladder(lang: &'static str) {
     b.shown(r#"#call-form .field-error[data-field="complaint_subject"]"#)
         .await;
     b.select("#call-subject-kind", "technician").await;
+    // The technicians, by name, once the list is read.
+    b.shown(&format!(r#"#call-subject-id option[value="{}"]"#, tech.id.0))
+        .await;
     b.select("#call-subject-id", &tech.id.0.to_string()).await;
     b.check_texts("a complaint being registered").await;
     b.screenshot("agent-complaint-call").await;
@@ -132,6 +135,29 @@ async fn complaint_up_the_ladder(lang: &'static str) {
         .await;
     assert_eq!((c.level, c.state), (ComplaintLevel::Appeal, ComplaintState::Resolved));
     assert_eq!(c.steps.len(), 3);
+
+    // An admin sets the gold tier's limits beside the SLA policies: a limit out of range is
+    // refused beside its field, then saved.
+    let (admin, _) = app.user(Role::Admin).await;
+    b.sign_in(&admin.username).await;
+    b.c.goto(&app.url("/console/#admin/sla")).await.unwrap();
+    let form = r#"#complaint-limits form[data-tier="gold"]"#;
+    b.fill(&format!(r#"{form} input[name="complaint_minutes"]"#), "0").await;
+    b.click(&format!(r#"{form} button[type="submit"]"#)).await;
+    b.shown(&format!(r#"{form} .field-error[data-field="complaint_minutes"]"#))
+        .await;
+    b.fill(&format!(r#"{form} input[name="complaint_minutes"]"#), "300")
+        .await;
+    b.click(&format!(r#"{form} button[type="submit"]"#)).await;
+    b.shown(r#"#complaint-limits form[data-tier="gold"][data-default="false"]"#)
+        .await;
+    b.check_texts("the complaint limits").await;
+    b.screenshot("admin-complaint-limits").await;
+    let limits: Vec<fieldline_mobile_api::ComplaintLimits> = app
+        .ok(app.get("/api/v1/sla/complaint-limits", &app.admin).await, 200)
+        .await;
+    let gold = limits.iter().find(|l| l.customer_tier.as_str() == "gold").unwrap();
+    assert_eq!(gold.complaint_minutes, 300);
     b.close().await;
 }
 

@@ -4,6 +4,7 @@
 // registration would get now, before and after the last change; the operations tabs (regions,
 // outbox, jobs, personal data) are in admin_ops.js.
 
+import { complaintLimits } from './complaints.js';
 import * as api from './api.js';
 import { add, t, term, minutes, day } from './i18n.js';
 import { el, notice, data, timeEl, localDay, pager } from './ui.js';
@@ -354,7 +355,8 @@ class SlaTab {
       el('div', { class: 'toolbar' }, el('label', {}, t('admin.sla.tier'), tier)),
       el('p', { class: 'muted' }, t('admin.sla.help')),
       el('table', { id: 'admin-sla', class: 'list' }),
-      el('div', { id: 'admin-sla-panel', class: 'panel' }, el('p', { class: 'muted' }, t('admin.sla.pick'))));
+      el('div', { id: 'admin-sla-panel', class: 'panel' }, el('p', { class: 'muted' }, t('admin.sla.pick'))),
+      complaintLimits());
     await this.load();
   }
 

@@ -33,6 +33,13 @@ add({
     'event.complaint_confirmed': 'customer confirmed the resolution', 'event.complaint_unresolved': 'complaint closed unresolved',
     'event.complaint_escalated': 'complaint climbed a level', 'event.complaint_limit_missed': 'complaint time limit missed',
     'preset.complaints': 'Open complaints',
+    'complaint.limits': 'Complaint level limits, in working minutes',
+    'complaint.limits_help': 'Each level of a complaint has this long, on the business calendar, to state a resolution to the customer; VIP tiers take the lower bound. Levels reached afterwards use the new limits.',
+    'complaint.limits_default': 'shipped default',
+    'complaint.limits_save': 'Save',
+    'complaint.limits_saved': 'The complaint limits are saved.',
+    'complaint.col.tier': 'Customer tier',
+    'field.complaint_minutes': 'Complaint', 'field.escalated_minutes': 'Escalated', 'field.appeal_minutes': 'Appeal',
   },
   zh: {
     'complaint.title': '投诉处理',
@@ -58,6 +65,13 @@ add({
     'event.complaint_confirmed': '客户确认处理结果', 'event.complaint_unresolved': '投诉未解决已关闭',
     'event.complaint_escalated': '投诉已升级', 'event.complaint_limit_missed': '投诉处理超时',
     'preset.complaints': '未结投诉',
+    'complaint.limits': '投诉各级处理时限（工作分钟）',
+    'complaint.limits_help': '投诉每一级须在此时限内（按工作日历）向客户答复处理结果；VIP 等级执行下限。修改对之后进入该级的投诉生效。',
+    'complaint.limits_default': '出厂默认值',
+    'complaint.limits_save': '保存',
+    'complaint.limits_saved': '投诉时限已保存。',
+    'complaint.col.tier': '客户等级',
+    'field.complaint_minutes': '投诉处理', 'field.escalated_minutes': '升级投诉处理', 'field.appeal_minutes': '申诉处理',
   },
 });
 
@@ -154,6 +168,51 @@ function form(id, legend, fields, buttons, send, reload) {
       await reload();
     } catch (err) {
       for (const b of buttons) b.disabled = false;
+      showError(f, err);
+    }
+  };
+  return f;
+}
+
+const LIMITS = ['complaint_minutes', 'escalated_minutes', 'appeal_minutes'];
+
+/** The complaint level limits of every customer tier, each row a form (admins save them). */
+export function complaintLimits() {
+  const section = el('section', { id: 'complaint-limits', 'aria-busy': 'true' });
+  fillLimits(section);
+  return section;
+}
+
+async function fillLimits(section) {
+  try {
+    const list = await api.get('/sla/complaint-limits');
+    section.replaceChildren(
+      el('h2', {}, t('complaint.limits')),
+      el('p', { class: 'muted' }, t('complaint.limits_help')),
+      ...list.map((l) => limitForm(l, () => fillLimits(section))));
+  } catch (err) {
+    section.replaceChildren(el('p', { class: 'form-error' }, errorText(err)));
+  }
+  section.removeAttribute('aria-busy');
+}
+
+function limitForm(l, reload) {
+  const f = el('form', { class: 'call', noValidate: true, 'data-tier': l.customer_tier, 'data-default': String(!l.updated_at) },
+    el('strong', {}, term('customer_tier', l.customer_tier)),
+    l.updated_at ? null : el('span', { class: 'muted' }, ' ', t('complaint.limits_default')),
+    ...LIMITS.map((k) => el('label', {}, t(`field.${k}`),
+      el('input', { name: k, type: 'number', min: 1, max: 43200, step: 1, value: l[k] }))),
+    el('button', { type: 'submit', class: 'primary' }, t('complaint.limits_save')),
+    el('p', { class: 'form-error', role: 'alert' }));
+  f.onsubmit = async (e) => {
+    e.preventDefault();
+    clearErrors(f);
+    const v = values(f);
+    try {
+      await api.put(`/sla/complaint-limits/${l.customer_tier}`, Object.fromEntries(LIMITS.map((k) => [k, v[k] === undefined ? null : Number(v[k])])));
+      notice(t('complaint.limits_saved'));
+      await reload();
+    } catch (err) {
       showError(f, err);
     }
   };
