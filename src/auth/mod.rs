@@ -161,6 +161,7 @@ mod tests {
             token_version: version,
             active,
             role: role.into(),
+            grants: String::new(),
         })
     }
 

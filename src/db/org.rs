@@ -56,14 +56,14 @@ pub struct TeamFields {
 pub fn insert_team(c: &mut DbConn, f: &TeamFields, at: DateTime<Utc>) -> QueryResult<TeamRow> {
     diesel::insert_into(teams::table)
         .values((f, teams::created_at.eq(ts(at)), teams::updated_at.eq(ts(at))))
-        .returning(TeamRow::as_returning())
+        .returning(teams::all_columns)
         .get_result(c)
 }
 
 pub fn replace_team(c: &mut DbConn, id: i64, f: &TeamFields, at: DateTime<Utc>) -> QueryResult<TeamRow> {
     diesel::update(teams::table.find(id))
         .set((f, teams::updated_at.eq(ts(at))))
-        .returning(TeamRow::as_returning())
+        .returning(teams::all_columns)
         .get_result(c)
 }
 
@@ -109,7 +109,10 @@ pub struct Standing {
     pub grants: String,
 }
 
+/// Writes where a user stands; the grants are part of their token state, which this node then
+/// forgets (other nodes hear of it from PostgreSQL).
 pub fn set_standing(c: &mut DbConn, user: i64, s: &Standing, at: DateTime<Utc>) -> QueryResult<usize> {
+    super::users::token_state_written(user);
     diesel::update(users::table.find(user))
         .set((
             users::team_id.eq(s.team_id),

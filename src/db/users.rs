@@ -338,7 +338,7 @@ thread_local! {
 /// `bump_token_version`), so that the node's token-state cache can forget them once the work
 /// that wrote it is over (`crate::startup::blocking`): the node that makes a change sees it at
 /// its next request, while other nodes hear of it from PostgreSQL.
-fn token_state_written(id: i64) {
+pub fn token_state_written(id: i64) {
     WRITTEN.with(|w| w.borrow_mut().push(id));
 }
 

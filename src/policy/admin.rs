@@ -65,6 +65,12 @@ pub enum Act {
     ChangeWarrantyTerms,
     /// Import customers, contacts, sites, assets or technicians from a CSV file.
     ImportData,
+    /// Read the teams and their leads.
+    ReadTeams,
+    /// Create a team, change it, name its lead.
+    ManageTeams,
+    /// Set a user's team, supervisor, level and grants.
+    SetOrganisation,
 }
 
 impl Act {
@@ -90,6 +96,9 @@ impl Act {
         Act::ReadWarrantyTerms,
         Act::ChangeWarrantyTerms,
         Act::ImportData,
+        Act::ReadTeams,
+        Act::ManageTeams,
+        Act::SetOrganisation,
     ];
 
     pub fn describe(self) -> &'static str {
@@ -115,6 +124,9 @@ impl Act {
             Act::ReadWarrantyTerms => "Read the product models' warranty terms",
             Act::ChangeWarrantyTerms => "Add, change or remove a product model's warranty terms",
             Act::ImportData => "Import customers, contacts, sites, assets or technicians from CSV",
+            Act::ReadTeams => "Read the teams and their leads",
+            Act::ManageTeams => "Create or change a team, name its lead",
+            Act::SetOrganisation => "Set a user's team, supervisor, level and grants",
         }
     }
 }
@@ -124,7 +136,7 @@ pub fn grant(role: Role, act: Act) -> Grant {
         Act::ReadOwnAccount | Act::ChangeOwnLanguage => Grant::Yes,
         // A user's own account is theirs: the facts name it as its owner.
         Act::ReadUser if role != Role::Admin => Grant::Tied(Tie::Owner),
-        Act::ReadSlaSettings | Act::ReadWarrantyTerms | Act::ReadDirectory => roles(role, OFFICE),
+        Act::ReadSlaSettings | Act::ReadWarrantyTerms | Act::ReadDirectory | Act::ReadTeams => roles(role, OFFICE),
         Act::ReadUser
         | Act::ListUsers
         | Act::CreateUser
@@ -140,7 +152,9 @@ pub fn grant(role: Role, act: Act) -> Grant {
         | Act::RunJobs
         | Act::ReadJobRuns
         | Act::ChangeWarrantyTerms
-        | Act::ImportData => roles(role, &[]),
+        | Act::ImportData
+        | Act::ManageTeams
+        | Act::SetOrganisation => roles(role, &[]),
     }
 }
 
@@ -192,6 +206,9 @@ mod tests {
             (a(Act::ReadWarrantyTerms), "Y Y Y Y - Y Y Y"),
             (a(Act::ChangeWarrantyTerms), "Y - - - - - - -"),
             (a(Act::ImportData), "Y - - - - - - -"),
+            (a(Act::ReadTeams), "Y Y Y Y - Y Y Y"),
+            (a(Act::ManageTeams), "Y - - - - - - -"),
+            (a(Act::SetOrganisation), "Y - - - - - - -"),
         ];
         assert_table(&all, table);
     }

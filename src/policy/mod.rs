@@ -255,7 +255,9 @@ pub fn require(caller: &Caller, action: Action) -> Result<(), AppError> {
     match grant(caller.role, action) {
         Grant::Yes => Ok(()),
         Grant::With(g) if caller.holds(g) => Ok(()),
-        Grant::With(g) => Err(AppError::Forbidden(format!("only a holder of the {g} grant may do this"))),
+        Grant::With(g) => Err(AppError::Forbidden(format!(
+            "only a holder of the {g} grant may do this"
+        ))),
         Grant::No | Grant::Tied(_) => Err(forbidden(caller.role)),
     }
 }
