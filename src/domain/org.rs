@@ -1,22 +1,13 @@
 //! Who leads whom: the rules of teams, leads, supervisors, levels and grants.
 //!
-//! - A team's lead is an active user; a hotline shift is led by office staff, never a technician
-//!   (the shift lead answers for the desk: the calls, the stalled work, the handover).
+//! - A team's lead is an active user (who may lead which kind of team is the policy's).
 //! - A user's supervisor is another active user, and not someone who reports to them, however
 //!   far down: the chain of supervisors never loops, so an alert climbing it always ends.
 //! - A level is 1 (junior) to 5; swaps and reviews compare people of the same work and level.
 //! - Grants are held at most once each, whatever the role.
 
 use super::Invalid;
-use fieldline_mobile_api::{Role, StaffGrant, TeamKind, LEVELS};
-
-/// Whether a user of `role` may lead a team of `kind`.
-pub fn check_lead(kind: TeamKind, role: Role) -> Result<(), Invalid> {
-    if kind == TeamKind::HotlineShift && role == Role::Technician {
-        return Err(Invalid::new("lead_id", "a technician cannot lead a hotline shift"));
-    }
-    Ok(())
-}
+use fieldline_mobile_api::{StaffGrant, LEVELS};
 
 /// Whether `level` is a level.
 pub fn check_level(level: i32) -> Result<i32, Invalid> {
@@ -50,14 +41,6 @@ pub fn grants(given: &[StaffGrant]) -> Vec<StaffGrant> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_technician_leads_a_field_team_but_not_a_hotline_shift() {
-        assert!(check_lead(TeamKind::FieldRegion, Role::Technician).is_ok());
-        assert!(check_lead(TeamKind::HotlineShift, Role::Agent).is_ok());
-        let e = check_lead(TeamKind::HotlineShift, Role::Technician).unwrap_err();
-        assert_eq!(e.field, "lead_id");
-    }
 
     #[test]
     fn levels_run_from_one_to_five() {

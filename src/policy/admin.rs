@@ -4,7 +4,7 @@
 
 use super::{roles, Caller, Grant, Tie, OFFICE};
 use crate::error::AppError;
-use fieldline_mobile_api::Role;
+use fieldline_mobile_api::{Role, TeamKind};
 
 pub const AREA: &str = "Administration";
 
@@ -167,6 +167,13 @@ pub fn check_self_change(caller: &Caller, user: i64, disables: bool, new_role: O
     Ok(())
 }
 
+/// Whether a user of `role` may lead a team of `kind`: a hotline shift is led by office staff,
+/// never a technician (the shift lead answers for the desk: the calls, the stalled work, the
+/// handover); any role may lead the other teams.
+pub fn may_lead(kind: TeamKind, role: Role) -> bool {
+    kind != TeamKind::HotlineShift || role != Role::Technician
+}
+
 /// Whether a user with this role, active or not, may be a customer's account manager.
 pub fn may_manage_accounts(role: Option<Role>, active: bool) -> bool {
     active && role == Some(ACCOUNT_MANAGER_ROLE)
@@ -211,6 +218,13 @@ mod tests {
             (a(Act::SetOrganisation), "Y - - - - - - -"),
         ];
         assert_table(&all, table);
+    }
+
+    #[test]
+    fn a_technician_leads_a_field_team_but_not_a_hotline_shift() {
+        assert!(may_lead(TeamKind::FieldRegion, Role::Technician));
+        assert!(may_lead(TeamKind::HotlineShift, Role::Agent));
+        assert!(!may_lead(TeamKind::HotlineShift, Role::Technician));
     }
 
     #[test]

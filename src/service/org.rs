@@ -46,7 +46,16 @@ fn fields(c: &mut DbConn, id: Option<i64>, b: &TeamInput) -> AppResult<TeamField
         let row = users::find(c, lead.0)?
             .filter(|u| u.active)
             .ok_or_else(|| AppError::validation("lead_id", "no active user has this id"))?;
-        rules::check_lead(b.kind, row.role()?)?;
+        if !policy::admin::may_lead(b.kind, row.role()?) {
+            let (role, kind) = (
+                row.role()?.as_str().replace('_', " "),
+                b.kind.as_str().replace('_', " "),
+            );
+            return Err(AppError::validation(
+                "lead_id",
+                format!("a {role} cannot lead a {kind}"),
+            ));
+        }
     }
     Ok(TeamFields {
         name,
