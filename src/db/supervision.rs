@@ -124,7 +124,7 @@ pub fn last_work(c: &mut DbConn) -> QueryResult<HashMap<i64, NaiveDateTime>> {
     let rows: Vec<(i64, Option<NaiveDateTime>)> = ticket_events::table
         .inner_join(tickets::table)
         .filter(tickets::status.eq_any(stalling()))
-        .filter(ticket_events::kind.ne_all(NOT_WORK))
+        .filter(ticket_events::kind.ne_all(NOT_WORK.to_vec()))
         .group_by(ticket_events::ticket_id)
         .select((ticket_events::ticket_id, diesel::dsl::max(ticket_events::at)))
         .load(c)?;
@@ -257,7 +257,7 @@ pub fn insert_chase(c: &mut DbConn, n: &NewChaseRow) -> QueryResult<ChaseRow> {
             chases::due_at.eq(ts(n.due_at)),
             chases::created_at.eq(ts(n.at)),
         ))
-        .returning(ChaseRow::as_returning())
+        .returning(chases::all_columns)
         .get_result(c)
 }
 

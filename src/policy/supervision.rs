@@ -62,6 +62,11 @@ pub fn grant(role: Role, act: Act) -> Grant {
     }
 }
 
+/// Whom an unanswered chase climbs to when its holder has no supervisor: every active
+/// supervisor, and when that leaves nobody but the holder, every manager.
+pub const CLIMB_TO: Role = Role::Supervisor;
+pub const CLIMB_LAST: Role = Role::Manager;
+
 /// Whose work a caller's stalled list and chases cover.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {

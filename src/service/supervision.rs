@@ -19,7 +19,7 @@ use crate::error::{AppError, AppResult};
 use crate::policy::supervision::{self as policy, Act, Scope};
 use chrono::{DateTime, Utc};
 use fieldline_mobile_api::{
-    Chase, ChaseAnswer, LadderTier, NewChase, Page, Role, StallRule, StallRuleInput, StallState, StalledItem, TeamId,
+    Chase, ChaseAnswer, LadderTier, NewChase, Page, StallRule, StallRuleInput, StallState, StalledItem, TeamId,
     TicketId, TicketStatus, UserId, VisitId, VisitStatus,
 };
 use serde_json::json;
@@ -363,7 +363,8 @@ pub fn answer(c: &mut DbConn, who: &Who, id: i64, input: &ChaseAnswer) -> AppRes
         }
         let before = one(c, &row)?;
         store::answer(c, id, &note, who.at)?;
-        let after = one(c, &store::get_chase(c, id)?)?;
+        let row_after = store::get_chase(c, id)?;
+        let after = one(c, &row_after)?;
         let actor = who.actor();
         if let Some(t) = row.ticket_id {
             events::add(
@@ -407,7 +408,8 @@ pub fn climb_overdue(c: &mut DbConn, now: DateTime<Utc>) -> AppResult<(i64, i64)
             }
             let to = climb_to(c, row.holder_id)?;
             let actor = Actor::system(now);
-            let after = one(c, &store::get_chase(c, row.id)?)?;
+            let row_after = store::get_chase(c, row.id)?;
+            let after = one(c, &row_after)?;
             if let Some(t) = row.ticket_id {
                 events::add(
                     c,
@@ -435,10 +437,10 @@ fn climb_to(c: &mut DbConn, holder: i64) -> AppResult<Vec<i64>> {
     if let Some(s) = org::supervisor_of(c, holder)? {
         return Ok(vec![s]);
     }
-    let mut to = store::active_with_role(c, Role::Supervisor.as_str())?;
+    let mut to = store::active_with_role(c, policy::CLIMB_TO.as_str())?;
     to.retain(|u| *u != holder);
     if to.is_empty() {
-        to = store::active_with_role(c, Role::Manager.as_str())?;
+        to = store::active_with_role(c, policy::CLIMB_LAST.as_str())?;
         to.retain(|u| *u != holder);
     }
     Ok(to)

@@ -270,8 +270,8 @@ async fn a_chase_notifies_the_holder_who_answers_it() {
     .await;
     assert_eq!(c.status, ChaseStatus::Open);
     assert_eq!(c.chased_by_name, sup_user.display_name);
-    // Monday 12:00 local plus four working hours: 17:00 local.
-    assert_eq!(c.due_at, at("2026-11-23T09:00:00Z"));
+    // Monday 12:00 local plus four working hours: 16:00 local.
+    assert_eq!(c.due_at, at("2026-11-23T08:00:00Z"));
     let note = inbox(&app, &ours.1).await;
     assert_eq!(note[0].kind, "chase");
     assert!(
@@ -279,7 +279,7 @@ async fn a_chase_notifies_the_holder_who_answers_it() {
         "{}",
         note[0].message
     );
-    assert!(note[0].message.contains("2026-11-23 17:00"), "{}", note[0].message);
+    assert!(note[0].message.contains("2026-11-23 16:00"), "{}", note[0].message);
     let chased: Vec<TicketEvent> = timeline(&app, ours.2)
         .await
         .into_iter()
