@@ -82,9 +82,16 @@ pub struct StallRule {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StallRuleInput {
-    /// 1 to 400 working hours; null: no limit.
-    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 400))]
+    /// 1 to 400 working hours; null: no limit. Required (a body without it is refused, so an
+    /// empty body never takes a limit away).
+    #[serde(deserialize_with = "present")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 400, required = true))]
     pub hours: Option<i32>,
+}
+
+/// A value that may be null but must be there.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error> {
+    Option::<i32>::deserialize(d)
 }
 
 /// One piece of stalled work: a ticket or a visit.
