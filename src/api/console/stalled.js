@@ -65,6 +65,8 @@ add({
     'stalled.save': 'Save',
     'stalled.saved': 'The rule is saved.',
     'field.due_at': 'Answer by', 'field.hours': 'Working hours',
+    // The job that passes unanswered chases on, as the admin's jobs page names it.
+    'job.chase_climb': 'Unanswered chases', 'job_does.chase_climb': 'Passes each chase unanswered past its due time to the holder\'s supervisor, once.',
     'event.chased': 'chased', 'event.chase_answered': 'chase answered', 'event.chase_climbed': 'unanswered chase passed to the supervisor',
   },
   zh: {
@@ -98,6 +100,7 @@ add({
     'stalled.save': '保存',
     'stalled.saved': '规则已保存。',
     'field.due_at': '答复时限', 'field.hours': '工作小时',
+    'job.chase_climb': '催办逾期上报', 'job_does.chase_climb': '催办逾期未答复的，报处理人的上级一次。',
     'event.chased': '催办', 'event.chase_answered': '催办已答复', 'event.chase_climbed': '催办逾期，已报上级',
   },
 });
