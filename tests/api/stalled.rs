@@ -450,3 +450,79 @@ async fn the_weekly_report_counts_chases_by_agent_and_team() {
         .await;
     assert_eq!(before.chases.made, 0);
 }
+
+#[tokio::test]
+async fn a_visit_stalls_by_its_status_and_an_accepted_one_from_its_window() {
+    // Tuesday 09:00 local.
+    let app = spawn_app_at("2026-11-24T01:00:00Z").await;
+    let f = fixture(&app, "standard").await;
+    let sup = app.token(Role::Supervisor).await;
+    let (tech, tech_token) =
+        crate::dispatch::technician(&app, 30.25, 120.16, json!([{"skill": "ups", "level": 3}])).await;
+    let t = register(&app, &f, "p3", "phone").await;
+    // The visit's window: Wednesday 10:00-12:00 local.
+    let window = (at("2026-11-25T02:00:00Z"), at("2026-11-25T04:00:00Z"));
+    let v = crate::dispatch::visit_for(&app, &f, &t, window, "ups", 1).await;
+    // Tuesday 11:01: the unassigned visit has waited two hours for a dispatcher; its ticket is
+    // followed through it.
+    app.clock.set(at("2026-11-24T03:01:00Z"));
+    let list = stalled(&app, &sup, "").await;
+    assert_eq!(list.total, 1, "{list:?}");
+    let row = &list.items[0];
+    assert_eq!((row.visit_id, row.ticket_id), (Some(v.id), Some(t.id)));
+    assert_eq!(
+        (row.state, row.waits_for),
+        (StallState::VisitScheduled, StallWaitsFor::Dispatcher)
+    );
+    let assigned: fieldline_mobile_api::Visit = app
+        .ok(
+            app.post(
+                &format!("/api/v1/visits/{}/assign", v.id),
+                &app.admin,
+                &json!({"technician_id": tech}),
+            )
+            .await,
+            200,
+        )
+        .await;
+    assert_eq!(stalled(&app, &sup, "").await.total, 0, "assigning is work on it");
+    // A chase of the visit goes to its technician and onto the ticket's timeline.
+    let c = chase(&app, &sup, json!({"visit_id": v.id, "note": "Please accept it."})).await;
+    assert_eq!((c.holder_id.0, c.visit_id), (tech, Some(v.id)));
+    assert_eq!(inbox(&app, &tech_token).await[0].kind, "chase");
+    let chased = timeline(&app, t.id.0)
+        .await
+        .into_iter()
+        .find(|e| e.kind == "chased")
+        .unwrap();
+    assert_eq!(chased.data.unwrap()["visit_id"], v.id.0);
+    // Tuesday 13:02: assigned two hours ago and not accepted.
+    app.clock.set(at("2026-11-24T05:02:00Z"));
+    let row = stalled(&app, &sup, "").await.items.remove(0);
+    assert_eq!(
+        (row.state, row.waits_for),
+        (StallState::VisitAssigned, StallWaitsFor::TechnicianAcceptance)
+    );
+    assert_eq!(row.open_chase.map(|c| c.id), Some(c.id));
+    // Accepted: waiting for Wednesday's window is not stalling; an hour into it is.
+    let r = app
+        .http
+        .post(app.url(&format!("/api/v1/mobile/visits/{}/accept", v.id)))
+        .bearer_auth(&tech_token)
+        .header("Idempotency-Key", "accept-1")
+        .header("If-Match", format!("\"{}\"", assigned.version))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    app.clock.set(at("2026-11-25T02:30:00Z"));
+    assert_eq!(stalled(&app, &sup, "").await.total, 0);
+    app.clock.set(at("2026-11-25T03:01:00Z"));
+    let row = stalled(&app, &sup, "").await.items.remove(0);
+    assert_eq!(
+        (row.state, row.waits_for),
+        (StallState::VisitAccepted, StallWaitsFor::Technician)
+    );
+    assert_eq!(row.since, window.0);
+}
