@@ -2958,4 +2958,7 @@ pub struct ServiceReport {
     pub satisfaction: Vec<ReportSatisfaction>,
     pub technicians: Vec<ReportTechnician>,
     pub agents: Vec<ReportAgent>,
+    /// Chases of stalled work (督办): made, answered, overdue, by agent and team.
+    #[serde(default)]
+    pub chases: crate::supervision::ReportChases,
 }

@@ -21,6 +21,7 @@ const FILES: &[StaticFile] = &[
     StaticFile::script("inbox.js", include_str!("console/inbox.js")),
     StaticFile::script("visits.js", include_str!("console/visits.js")),
     StaticFile::script("sla.js", include_str!("console/sla.js")),
+    StaticFile::script("stalled.js", include_str!("console/stalled.js")),
     StaticFile::script("chart.js", include_str!("console/chart.js")),
     StaticFile::script("report.js", include_str!("console/report.js")),
     StaticFile::script("names.js", include_str!("console/names.js")),

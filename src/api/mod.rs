@@ -29,6 +29,7 @@ pub mod revisits;
 pub mod sites;
 pub mod sla;
 pub mod static_files;
+pub mod supervision;
 pub mod surveys;
 pub mod tickets;
 pub mod users;
@@ -391,6 +392,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             .service(resource("/calendar/holidays/{id}").route(web::delete().to(sla::delete_holiday)))
             .service(resource("/notifications").route(web::get().to(notifications::list)))
+            .service(resource("/stall-rules").route(web::get().to(supervision::list_rules)))
+            .service(resource("/stall-rules/{state}").route(web::put().to(supervision::put_rule)))
+            .service(resource("/stalled").route(web::get().to(supervision::stalled)))
+            .service(resource("/chases").route(web::post().to(supervision::chase)))
+            .service(resource("/chases/mine").route(web::get().to(supervision::mine)))
+            .service(resource("/chases/{id}/answer").route(web::post().to(supervision::answer)))
             .service(resource("/notifications/{id}/read").route(web::post().to(notifications::read)))
             .service(resource("/jobs/runs").route(web::get().to(jobs::list_runs)))
             .service(resource("/jobs/{name}/run").route(web::post().to(jobs::run_job)))
@@ -564,6 +571,8 @@ impl utoipa::Modify for BearerAuth {
         portal::ticket, portal::upload, portal::attachments, portal::download, portal::authorize, portal::accept,
         portal::survey, portal::quote, portal::answer_quote,
         portal::visits, portal::visit, portal::sites, portal::site,
+        supervision::list_rules, supervision::put_rule, supervision::stalled, supervision::chase, supervision::mine,
+        supervision::answer,
     ),
     components(schemas(fieldline_mobile_api::Problem, fieldline_mobile_api::ErrorCode, crate::db::tickets::lists::TicketSort))
 )]

@@ -157,6 +157,7 @@ fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
     let satisfaction = satisfaction(c, w, am)?;
     let quotes = quote_facts(c, w, am)?;
     let cancelled = cancellations(c, w, am)?;
+    let chases = super::supervision::chase_facts(c, w.from, w.to, am)?;
     let (names, regions) = names_and_regions(c, &tickets_facts, &visit_facts, &revisit_facts)?;
     Ok(Facts {
         tickets: tickets_facts,
@@ -166,6 +167,7 @@ fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
         satisfaction,
         visits: visit_facts,
         quotes,
+        chases,
         cancelled,
         names,
         regions,

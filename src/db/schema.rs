@@ -847,6 +847,33 @@ diesel::joinable!(ticket_attachments -> inbound_messages (inbound_message_id));
 diesel::joinable!(customer_notices -> customers (customer_id));
 diesel::joinable!(portal_links -> contacts (contact_id));
 
+diesel::table! {
+    stall_rules (id) {
+        id -> BigInt,
+        state -> Text,
+        hours -> Nullable<Integer>,
+        updated_by -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    chases (id) {
+        id -> BigInt,
+        ticket_id -> Nullable<BigInt>,
+        visit_id -> Nullable<BigInt>,
+        holder_id -> BigInt,
+        holder_team_id -> Nullable<BigInt>,
+        chased_by -> BigInt,
+        note -> Text,
+        due_at -> Timestamp,
+        created_at -> Timestamp,
+        answer -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        climbed_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     refresh_tokens,
@@ -897,4 +924,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_notices,
     portal_links,
     teams,
+    stall_rules,
+    chases,
 );

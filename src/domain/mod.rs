@@ -20,6 +20,7 @@ pub mod quote;
 pub mod report;
 pub mod revisit;
 pub mod sla;
+pub mod stall;
 pub mod survey;
 pub mod validate;
 pub mod visit;

@@ -357,6 +357,8 @@ pub struct Facts {
     pub satisfaction: Vec<SatisfactionSample>,
     pub visits: Vec<VisitFact>,
     pub quotes: Vec<QuoteFact>,
+    /// Chases made in the period.
+    pub chases: Vec<super::stall::ChaseFact>,
     /// Tickets cancelled in the period (not closures: counted apart).
     pub cancelled: i64,
     /// Display names of the users named above.
@@ -597,6 +599,7 @@ pub fn build(h: &Heading, f: &Facts) -> ServiceReport {
         satisfaction: sat,
         technicians: technicians(&f.visits, &f.names),
         agents: agents(tickets, &f.revisits, w, &f.names),
+        chases: super::stall::report_chases(&f.chases, w.to.min(w.now)),
     }
 }
 
@@ -767,7 +770,8 @@ impl Csv {
 /// reached; count, skipped_tier, automatic),
 /// `major_faults`, `major_fault` (key: ticket number; label: customer), `revisits`, `quotes`,
 /// `satisfaction` (key: `all` or the source), `technician` and `agent` (key: user id; label:
-/// name).
+/// name), `chases` (made, answered, overdue, climbed), `chase_agent` (key: user id; label: name)
+/// and `chase_team` (key: team id or `none`; label: team name).
 pub fn csv(r: &ServiceReport) -> String {
     let mut c = Csv(format!("{CSV_HEADER}\r\n"));
     let am = r.account_manager_id.map(|a| a.0.to_string()).unwrap_or_default();
@@ -886,6 +890,18 @@ pub fn csv(r: &ServiceReport) -> String {
         c.row("agent", &id, name, "responses_counted", a.responses_counted);
         c.row("agent", &id, name, "responses_met", a.responses_met);
         c.row("agent", &id, name, "revisits_done", a.revisits_done);
+    }
+    let ch = &r.chases;
+    c.row("chases", "", "", "made", ch.made);
+    c.row("chases", "", "", "answered", ch.answered);
+    c.row("chases", "", "", "overdue", ch.overdue);
+    c.row("chases", "", "", "climbed", ch.climbed);
+    for (section, groups) in [("chase_agent", &ch.by_agent), ("chase_team", &ch.by_team)] {
+        for g in groups {
+            c.row(section, &g.key, &g.label, "made", g.made);
+            c.row(section, &g.key, &g.label, "answered", g.answered);
+            c.row(section, &g.key, &g.label, "overdue", g.overdue);
+        }
     }
     c.0
 }

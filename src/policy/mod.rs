@@ -21,6 +21,7 @@ pub mod dispatch;
 pub mod fault_reports;
 pub mod followup;
 pub mod portal;
+pub mod supervision;
 pub mod tickets;
 
 use crate::error::AppError;
@@ -132,6 +133,9 @@ pub enum Tie {
     Author,
     /// The account manager of the object's customer.
     AccountManager,
+    /// A lead of the object's holder: the holder is a member of a team the caller leads or
+    /// reports to the caller directly (`org::led_by`).
+    Lead,
 }
 
 impl Tie {
@@ -143,6 +147,7 @@ impl Tie {
             Tie::Assignee => "assigned",
             Tie::Author => "written by them",
             Tie::AccountManager => "their customers'",
+            Tie::Lead => "of people they lead",
         }
     }
 }
@@ -157,6 +162,8 @@ pub struct Facts {
     /// The technician holding an open visit on the object, as looked up for the caller (None
     /// when the caller holds none).
     pub visit_holder: Option<i64>,
+    /// Whether the caller leads the object's holder, as looked up for the caller (`org::led_by`).
+    pub led: bool,
 }
 
 impl Facts {
@@ -170,6 +177,7 @@ impl Facts {
             Tie::Assignee => self.assignee == me,
             Tie::Author => self.author == me,
             Tie::AccountManager => self.account_manager == me,
+            Tie::Lead => self.led,
         }
     }
 }
@@ -183,6 +191,7 @@ pub enum Action {
     Dispatch(dispatch::Act),
     FaultReports(fault_reports::Act),
     Followup(followup::Act),
+    Supervision(supervision::Act),
 }
 
 impl Action {
@@ -195,6 +204,7 @@ impl Action {
         all.extend(dispatch::Act::ALL.iter().map(|a| Action::Dispatch(*a)));
         all.extend(fault_reports::Act::ALL.iter().map(|a| Action::FaultReports(*a)));
         all.extend(followup::Act::ALL.iter().map(|a| Action::Followup(*a)));
+        all.extend(supervision::Act::ALL.iter().map(|a| Action::Supervision(*a)));
         all
     }
 
@@ -207,6 +217,7 @@ impl Action {
             Action::Dispatch(a) => a.describe(),
             Action::FaultReports(a) => a.describe(),
             Action::Followup(a) => a.describe(),
+            Action::Supervision(a) => a.describe(),
         }
     }
 
@@ -219,6 +230,7 @@ impl Action {
             Action::Dispatch(_) => dispatch::AREA,
             Action::FaultReports(_) => fault_reports::AREA,
             Action::Followup(_) => followup::AREA,
+            Action::Supervision(_) => supervision::AREA,
         }
     }
 }
@@ -232,6 +244,7 @@ pub fn grant(role: Role, action: Action) -> Grant {
         Action::Dispatch(a) => dispatch::grant(role, a),
         Action::FaultReports(a) => fault_reports::grant(role, a),
         Action::Followup(a) => followup::grant(role, a),
+        Action::Supervision(a) => supervision::grant(role, a),
     }
 }
 
@@ -293,6 +306,8 @@ pub fn matrix_markdown() -> String {
          the technician holds: to read, not to change), `assigned` (the visit or revisit given to the \
          user), `written by \
          them` (a fault report's author), `their customers'` (an account manager's own customers), \
+         `of people they lead` (work held by members of the teams the user leads or by their direct \
+         reports), \
          `reviewer grant` or `editor grant` (any role, only when the user holds that grant).\n",
     );
     let mut area = "";
@@ -342,6 +357,7 @@ pub(crate) fn assert_table(all: &[Action], table: &[(Action, &str)]) {
                 "asg" => Grant::Tied(Tie::Assignee),
                 "auth" => Grant::Tied(Tie::Author),
                 "am" => Grant::Tied(Tie::AccountManager),
+                "lead" => Grant::Tied(Tie::Lead),
                 "rev" => Grant::With(StaffGrant::Reviewer),
                 "ed" => Grant::With(StaffGrant::Editor),
                 other => panic!("{action:?}: unknown cell {other}"),
@@ -364,6 +380,7 @@ mod tests {
             author: None,
             account_manager: Some(9),
             visit_holder: Some(10),
+            led: false,
         };
         assert!(facts.ties(me, Tie::Owner));
         assert!(facts.ties(me, Tie::OwnerOrAssignee));

@@ -38,6 +38,7 @@ pub mod sessions;
 pub mod sites;
 pub mod sla;
 pub mod sla_scan;
+pub mod supervision;
 pub mod surveys;
 pub mod technicians;
 pub mod ticket_clocks;

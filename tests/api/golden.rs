@@ -853,6 +853,9 @@ fn parameter(o: &Objects, method: &str, path: &str, caller: &str) -> String {
             "sites" => o.site,
             _ => 1,
         },
+        // No chase is made in the golden flows: 404 for those who may answer one.
+        (_, "chases") => 1,
+        (_, "stall-rules") => return "hotline_new".into(),
         (_, "regions") => o.region,
         (_, "revisit-files") => o.revisit_file,
         (_, "revisits") => o.revisit,

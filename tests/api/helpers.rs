@@ -146,6 +146,7 @@ fn test_settings_on(database_url: String) -> Settings {
         ping_retention_cron: String::new(),
         personal_data_retention_cron: String::new(),
         unanswered_resolutions_cron: String::new(),
+        chase_climb_cron: String::new(),
         mail: MailSettings {
             // Nothing leaves a test unless it says so; the relay runs only when a test runs it.
             transport: MailTransport::Memory,
