@@ -76,6 +76,9 @@ pub struct Settings {
     /// When the job `unanswered_resolutions` looks for those tickets (cron with seconds); empty
     /// disables it.
     pub unanswered_resolutions_cron: String,
+    /// When the job `chase_climb` passes the chases unanswered past their due time to the
+    /// holder's supervisor (cron with seconds); empty disables it.
+    pub chase_climb_cron: String,
     /// The largest photo the phone may attach to a visit (bytes).
     pub photo_max_bytes: usize,
     /// The most photos one visit may hold.
@@ -594,6 +597,7 @@ impl Default for Settings {
             acceptance_reminder_days: 3,
             acceptance_close_days: 7,
             unanswered_resolutions_cron: "0 10 * * * *".into(),
+            chase_climb_cron: "0 */5 * * * *".into(),
             photo_max_bytes: 5 * 1024 * 1024,
             photos_per_visit: 20,
             default_currency: "CNY".into(),
@@ -675,6 +679,10 @@ impl Settings {
             acceptance_close_days: parse("FIELDLINE_ACCEPTANCE_CLOSE_DAYS", d.acceptance_close_days)?,
             unanswered_resolutions_cron: std::env::var("FIELDLINE_UNANSWERED_RESOLUTIONS_CRON")
                 .unwrap_or(d.unanswered_resolutions_cron)
+                .trim()
+                .to_string(),
+            chase_climb_cron: std::env::var("FIELDLINE_CHASE_CLIMB_CRON")
+                .unwrap_or(d.chase_climb_cron)
                 .trim()
                 .to_string(),
             photo_max_bytes: parse("FIELDLINE_PHOTO_MAX_BYTES", d.photo_max_bytes)?,

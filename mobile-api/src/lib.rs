@@ -12,6 +12,7 @@ pub mod imports;
 pub mod intake;
 pub mod org;
 pub mod portal;
+pub mod supervision;
 
 #[cfg(feature = "client")]
 pub mod client;
@@ -24,4 +25,5 @@ pub use intake::*;
 pub use org::*;
 pub use portal::*;
 pub use privacy::*;
+pub use supervision::*;
 pub use types::*;

@@ -2968,4 +2968,7 @@ pub struct ServiceReport {
     /// Complaints by level, subject and outcome, and level limits met.
     #[serde(default)]
     pub complaints: crate::complaints::ReportComplaints,
+    /// Chases of stalled work (督办): made, answered, overdue, by agent and team.
+    #[serde(default)]
+    pub chases: crate::supervision::ReportChases,
 }

@@ -19,6 +19,7 @@ pub mod metrics;
 pub mod mobile;
 pub mod notifications;
 pub mod openapi;
+pub mod org;
 pub mod outbox;
 pub mod portal;
 pub mod privacy;
@@ -29,6 +30,7 @@ pub mod revisits;
 pub mod sites;
 pub mod sla;
 pub mod static_files;
+pub mod supervision;
 pub mod surveys;
 pub mod tickets;
 pub mod users;
@@ -239,6 +241,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::get().to(users::get))
                     .route(web::patch().to(users::update)),
             )
+            .service(resource("/users/{id}/organisation").route(web::put().to(org::set_organisation)))
+            .service(
+                resource("/teams")
+                    .route(web::get().to(org::list))
+                    .route(web::post().to(org::create)),
+            )
+            .service(resource("/teams/{id}").route(web::put().to(org::replace)))
             .service(
                 resource("/customers")
                     .route(web::get().to(customers::list))
@@ -391,6 +400,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             .service(resource("/calendar/holidays/{id}").route(web::delete().to(sla::delete_holiday)))
             .service(resource("/notifications").route(web::get().to(notifications::list)))
+            .service(resource("/stall-rules").route(web::get().to(supervision::list_rules)))
+            .service(resource("/stall-rules/{state}").route(web::put().to(supervision::put_rule)))
+            .service(resource("/stalled").route(web::get().to(supervision::stalled)))
+            .service(resource("/chases").route(web::post().to(supervision::chase)))
+            .service(resource("/chases/mine").route(web::get().to(supervision::mine)))
+            .service(resource("/chases/{id}/answer").route(web::post().to(supervision::answer)))
             .service(resource("/notifications/{id}/read").route(web::post().to(notifications::read)))
             .service(resource("/jobs/runs").route(web::get().to(jobs::list_runs)))
             .service(resource("/jobs/{name}/run").route(web::post().to(jobs::run_job)))
@@ -520,6 +535,7 @@ impl utoipa::Modify for BearerAuth {
         health::health, health::ready,
         auth::login, auth::refresh, auth::logout,
         users::me, users::update_me, users::list, users::directory, users::create, users::get, users::update,
+        org::set_organisation, org::list, org::create, org::replace,
         customers::list, customers::lookup, customers::create, customers::get, customers::update,
         customers::list_contacts, customers::create_contact, customers::update_contact, customers::delete_contact,
         customers::notices, customers::set_notices,
@@ -565,6 +581,8 @@ impl utoipa::Modify for BearerAuth {
         portal::ticket, portal::upload, portal::attachments, portal::download, portal::authorize, portal::accept,
         portal::survey, portal::quote, portal::answer_quote,
         portal::visits, portal::visit, portal::sites, portal::site,
+        supervision::list_rules, supervision::put_rule, supervision::stalled, supervision::chase, supervision::mine,
+        supervision::answer,
     ),
     components(schemas(fieldline_mobile_api::Problem, fieldline_mobile_api::ErrorCode, crate::db::tickets::lists::TicketSort))
 )]

@@ -30,6 +30,7 @@ const OPEN_TO_EVERY_ROLE: &[(&str, &str)] = &[
     ("get", "/api/v1/notifications"),
     ("post", "/api/v1/notifications/{id}/read"),
     ("get", "/api/v1/tickets"),
+    ("get", "/api/v1/chases/mine"),
 ];
 
 /// What `If-Match` takes: an object's version (at most nine digits), bare, quoted or weak.

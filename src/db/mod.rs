@@ -29,6 +29,7 @@ pub mod revisits;
 pub mod schema;
 pub mod sites;
 pub mod sla;
+pub mod supervision;
 pub mod surveys;
 pub mod tickets;
 pub mod users;

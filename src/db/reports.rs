@@ -158,6 +158,7 @@ fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
     let quotes = quote_facts(c, w, am)?;
     let cancelled = cancellations(c, w, am)?;
     let complaints = super::complaints::report_facts(c, w.from, w.to, am)?;
+    let chases = super::supervision::chase_facts(c, w.from, w.to, am)?;
     let (names, regions) = names_and_regions(c, &tickets_facts, &visit_facts, &revisit_facts)?;
     Ok(Facts {
         tickets: tickets_facts,
@@ -168,6 +169,7 @@ fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
         visits: visit_facts,
         quotes,
         complaints,
+        chases,
         cancelled,
         names,
         regions,

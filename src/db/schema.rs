@@ -893,6 +893,33 @@ diesel::joinable!(portal_links -> contacts (contact_id));
 diesel::joinable!(complaints -> tickets (ticket_id));
 diesel::joinable!(complaint_steps -> tickets (ticket_id));
 
+diesel::table! {
+    stall_rules (id) {
+        id -> BigInt,
+        state -> Text,
+        hours -> Nullable<Integer>,
+        updated_by -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    chases (id) {
+        id -> BigInt,
+        ticket_id -> Nullable<BigInt>,
+        visit_id -> Nullable<BigInt>,
+        holder_id -> BigInt,
+        holder_team_id -> Nullable<BigInt>,
+        chased_by -> BigInt,
+        note -> Text,
+        due_at -> Timestamp,
+        created_at -> Timestamp,
+        answer -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        climbed_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     refresh_tokens,
@@ -946,4 +973,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     complaint_limits,
     complaints,
     complaint_steps,
+    stall_rules,
+    chases,
 );

@@ -359,6 +359,8 @@ pub struct Facts {
     pub quotes: Vec<QuoteFact>,
     /// Complaints open at some time in the period, with their levels.
     pub complaints: Vec<super::complaint::ComplaintFact>,
+    /// Chases made in the period.
+    pub chases: Vec<super::stall::ChaseFact>,
     /// Tickets cancelled in the period (not closures: counted apart).
     pub cancelled: i64,
     /// Display names of the users named above.
@@ -600,6 +602,7 @@ pub fn build(h: &Heading, f: &Facts) -> ServiceReport {
         technicians: technicians(&f.visits, &f.names),
         agents: agents(tickets, &f.revisits, w, &f.names),
         complaints: super::complaint::report(&f.complaints, w),
+        chases: super::stall::report_chases(&f.chases, w.to.min(w.now)),
     }
 }
 
@@ -770,7 +773,9 @@ impl Csv {
 /// reached; count, skipped_tier, automatic),
 /// `major_faults`, `major_fault` (key: ticket number; label: customer), `revisits`, `quotes`,
 /// `satisfaction` (key: `all` or the source), `technician` and `agent` (key: user id; label:
-/// name); then the complaint sections of [`super::complaint::csv_rows`].
+/// name), `chases` (made, answered, overdue, climbed), `chase_agent` (key: user id; label: name)
+/// and `chase_team` (key: team id or `none`; label: team name); then the complaint sections of
+/// [`super::complaint::csv_rows`].
 pub fn csv(r: &ServiceReport) -> String {
     let mut c = Csv(format!("{CSV_HEADER}\r\n"));
     let am = r.account_manager_id.map(|a| a.0.to_string()).unwrap_or_default();
@@ -892,6 +897,18 @@ pub fn csv(r: &ServiceReport) -> String {
     }
     for (section, key, metric, value) in super::complaint::csv_rows(&r.complaints) {
         c.row(section, &key, "", metric, value);
+    }
+    let ch = &r.chases;
+    c.row("chases", "", "", "made", ch.made);
+    c.row("chases", "", "", "answered", ch.answered);
+    c.row("chases", "", "", "overdue", ch.overdue);
+    c.row("chases", "", "", "climbed", ch.climbed);
+    for (section, groups) in [("chase_agent", &ch.by_agent), ("chase_team", &ch.by_team)] {
+        for g in groups {
+            c.row(section, &g.key, &g.label, "made", g.made);
+            c.row(section, &g.key, &g.label, "answered", g.answered);
+            c.row(section, &g.key, &g.label, "overdue", g.overdue);
+        }
     }
     c.0
 }

@@ -3,6 +3,7 @@
 //! is caught up by the next one.
 
 pub mod acceptance;
+pub mod chases;
 pub mod inspections;
 pub mod intake;
 pub mod mail;
@@ -100,6 +101,12 @@ const DEFINITIONS: &[Definition] = &[
         work: Work::Scan(privacy::run),
         variable: "FIELDLINE_PERSONAL_DATA_RETENTION_CRON",
         cron: |s| &s.personal_data_retention_cron,
+    },
+    Definition {
+        name: chases::NAME,
+        work: Work::Scan(chases::run),
+        variable: "FIELDLINE_CHASE_CLIMB_CRON",
+        cron: |s| &s.chase_climb_cron,
     },
 ];
 

@@ -502,6 +502,7 @@ fn monthly_report() -> ServiceReport {
             revisits_done: 20,
         }],
         complaints: Default::default(),
+        chases: Default::default(),
     }
 }
 

@@ -22,6 +22,7 @@ pub mod dispatch;
 pub mod fault_reports;
 pub mod followup;
 pub mod portal;
+pub mod supervision;
 pub mod tickets;
 
 use crate::error::AppError;
@@ -133,6 +134,9 @@ pub enum Tie {
     Author,
     /// The account manager of the object's customer.
     AccountManager,
+    /// A lead of the object's holder: the holder is a member of a team the caller leads or
+    /// reports to the caller directly (`org::led_by`).
+    Lead,
 }
 
 impl Tie {
@@ -144,6 +148,7 @@ impl Tie {
             Tie::Assignee => "assigned",
             Tie::Author => "written by them",
             Tie::AccountManager => "their customers'",
+            Tie::Lead => "of people they lead",
         }
     }
 }
@@ -158,6 +163,8 @@ pub struct Facts {
     /// The technician holding an open visit on the object, as looked up for the caller (None
     /// when the caller holds none).
     pub visit_holder: Option<i64>,
+    /// Whether the caller leads the object's holder, as looked up for the caller (`org::led_by`).
+    pub led: bool,
 }
 
 impl Facts {
@@ -171,6 +178,7 @@ impl Facts {
             Tie::Assignee => self.assignee == me,
             Tie::Author => self.author == me,
             Tie::AccountManager => self.account_manager == me,
+            Tie::Lead => self.led,
         }
     }
 }
@@ -185,6 +193,7 @@ pub enum Action {
     FaultReports(fault_reports::Act),
     Followup(followup::Act),
     Complaints(complaints::Act),
+    Supervision(supervision::Act),
 }
 
 impl Action {
@@ -198,6 +207,7 @@ impl Action {
         all.extend(fault_reports::Act::ALL.iter().map(|a| Action::FaultReports(*a)));
         all.extend(followup::Act::ALL.iter().map(|a| Action::Followup(*a)));
         all.extend(complaints::Act::ALL.iter().map(|a| Action::Complaints(*a)));
+        all.extend(supervision::Act::ALL.iter().map(|a| Action::Supervision(*a)));
         all
     }
 
@@ -211,6 +221,7 @@ impl Action {
             Action::FaultReports(a) => a.describe(),
             Action::Followup(a) => a.describe(),
             Action::Complaints(a) => a.describe(),
+            Action::Supervision(a) => a.describe(),
         }
     }
 
@@ -224,6 +235,7 @@ impl Action {
             Action::FaultReports(_) => fault_reports::AREA,
             Action::Followup(_) => followup::AREA,
             Action::Complaints(_) => complaints::AREA,
+            Action::Supervision(_) => supervision::AREA,
         }
     }
 }
@@ -238,6 +250,7 @@ pub fn grant(role: Role, action: Action) -> Grant {
         Action::FaultReports(a) => fault_reports::grant(role, a),
         Action::Followup(a) => followup::grant(role, a),
         Action::Complaints(a) => complaints::grant(role, a),
+        Action::Supervision(a) => supervision::grant(role, a),
     }
 }
 
@@ -299,6 +312,8 @@ pub fn matrix_markdown() -> String {
          the technician holds: to read, not to change), `assigned` (the visit or revisit given to the \
          user), `written by \
          them` (a fault report's author), `their customers'` (an account manager's own customers), \
+         `of people they lead` (work held by members of the teams the user leads or by their direct \
+         reports), \
          `reviewer grant` or `editor grant` (any role, only when the user holds that grant).\n",
     );
     let mut area = "";
@@ -348,6 +363,7 @@ pub(crate) fn assert_table(all: &[Action], table: &[(Action, &str)]) {
                 "asg" => Grant::Tied(Tie::Assignee),
                 "auth" => Grant::Tied(Tie::Author),
                 "am" => Grant::Tied(Tie::AccountManager),
+                "lead" => Grant::Tied(Tie::Lead),
                 "rev" => Grant::With(StaffGrant::Reviewer),
                 "ed" => Grant::With(StaffGrant::Editor),
                 other => panic!("{action:?}: unknown cell {other}"),
@@ -370,6 +386,7 @@ mod tests {
             author: None,
             account_manager: Some(9),
             visit_holder: Some(10),
+            led: false,
         };
         assert!(facts.ties(me, Tie::Owner));
         assert!(facts.ties(me, Tie::OwnerOrAssignee));

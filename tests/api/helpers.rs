@@ -146,6 +146,7 @@ fn test_settings_on(database_url: String) -> Settings {
         ping_retention_cron: String::new(),
         personal_data_retention_cron: String::new(),
         unanswered_resolutions_cron: String::new(),
+        chase_climb_cron: String::new(),
         mail: MailSettings {
             // Nothing leaves a test unless it says so; the relay runs only when a test runs it.
             transport: MailTransport::Memory,
@@ -297,6 +298,16 @@ impl TestApp {
     pub async fn patch<B: serde::Serialize + ?Sized>(&self, path: &str, token: &str, body: &B) -> reqwest::Response {
         self.http
             .patch(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn put<B: serde::Serialize + ?Sized>(&self, path: &str, token: &str, body: &B) -> reqwest::Response {
+        self.http
+            .put(self.url(path))
             .bearer_auth(token)
             .json(body)
             .send()

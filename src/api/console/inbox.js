@@ -17,6 +17,7 @@ const KINDS = {
     acceptance_reminder: 'Acceptance reminder sent', closed_without_answer: 'Closed without the customer\'s answer', quote_declined: 'Quote declined',
     visit_declined_by_customer: 'Visit declined by the customer', visit_cancelled: 'Visit cancelled', visit_rescheduled: 'Visit rescheduled',
     customer_contact: 'The customer called again', related_registered: 'A related call was registered', mail_dead: 'An e-mail could not be sent',
+    chase: 'Chased: an answer is due', chase_answered: 'Your chase is answered', chase_unanswered: 'A chase went unanswered',
   },
   zh: {
     sla_alert: '服务水平告警', dispatch_flag: '已提交调度', handoff: '转交给您', assigned: '分派给您',
@@ -26,6 +27,7 @@ const KINDS = {
     acceptance_reminder: '已发送验收提醒', closed_without_answer: '客户未答复，已关闭', quote_declined: '报价被拒绝',
     visit_declined_by_customer: '客户拒绝上门服务', visit_cancelled: '上门已取消', visit_rescheduled: '上门已改期',
     customer_contact: '客户再次来电', related_registered: '已登记相关来电', mail_dead: '邮件无法发送',
+    chase: '被催办：请按时答复', chase_answered: '催办已获答复', chase_unanswered: '催办逾期未答复',
   },
 };
 const prefixed = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [`notification.${k}`, v]));
