@@ -11,6 +11,7 @@ pub mod imports;
 pub mod intake;
 pub mod org;
 pub mod portal;
+pub mod quality;
 
 #[cfg(feature = "client")]
 pub mod client;
@@ -22,4 +23,5 @@ pub use intake::*;
 pub use org::*;
 pub use portal::*;
 pub use privacy::*;
+pub use quality::*;
 pub use types::*;

@@ -2958,4 +2958,8 @@ pub struct ServiceReport {
     pub satisfaction: Vec<ReportSatisfaction>,
     pub technicians: Vec<ReportTechnician>,
     pub agents: Vec<ReportAgent>,
+    /// Quality review: reviews scored, their average, disputes (left at zero in a report of one
+    /// account manager's customers: it is about the staff, not the customers).
+    #[serde(default)]
+    pub quality: crate::quality::ReportQuality,
 }

@@ -20,6 +20,7 @@ pub mod ping_writer;
 pub mod portal;
 pub mod privacy;
 pub mod privacy_mail;
+pub mod quality;
 pub mod quotes;
 pub mod regions;
 pub mod reports;

@@ -167,6 +167,7 @@ fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
         visits: visit_facts,
         quotes,
         cancelled,
+        quality: super::quality::review_facts(c, w)?,
         names,
         regions,
     })

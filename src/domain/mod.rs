@@ -15,6 +15,7 @@ pub mod major_fault;
 pub mod notice;
 pub mod outbox;
 pub mod privacy;
+pub mod quality;
 pub mod quote;
 pub mod report;
 pub mod revisit;

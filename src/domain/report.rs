@@ -359,6 +359,8 @@ pub struct Facts {
     pub quotes: Vec<QuoteFact>,
     /// Tickets cancelled in the period (not closures: counted apart).
     pub cancelled: i64,
+    /// Quality reviews scored, disputed or decided in the period.
+    pub quality: Vec<super::quality::ReviewFact>,
     /// Display names of the users named above.
     pub names: HashMap<i64, String>,
     /// Names of the regions named above.
@@ -597,6 +599,10 @@ pub fn build(h: &Heading, f: &Facts) -> ServiceReport {
         satisfaction: sat,
         technicians: technicians(&f.visits, &f.names),
         agents: agents(tickets, &f.revisits, w, &f.names),
+        quality: match h.account_manager {
+            Some(_) => Default::default(),
+            None => super::quality::report_section(&f.quality, w),
+        },
     }
 }
 
@@ -722,7 +728,7 @@ pub const CSV_HEADER: &str = "section,key,label,metric,value";
 
 /// One CSV field: quoted when it holds a comma, quote or line break; a text that a spreadsheet
 /// would take for a formula is prefixed with `'`.
-fn field(s: &str) -> String {
+pub(crate) fn field(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
@@ -767,7 +773,7 @@ impl Csv {
 /// reached; count, skipped_tier, automatic),
 /// `major_faults`, `major_fault` (key: ticket number; label: customer), `revisits`, `quotes`,
 /// `satisfaction` (key: `all` or the source), `technician` and `agent` (key: user id; label:
-/// name).
+/// name), `quality` (reviews_done, average_score, disputes, disputes_decided, scores_changed).
 pub fn csv(r: &ServiceReport) -> String {
     let mut c = Csv(format!("{CSV_HEADER}\r\n"));
     let am = r.account_manager_id.map(|a| a.0.to_string()).unwrap_or_default();
@@ -887,6 +893,12 @@ pub fn csv(r: &ServiceReport) -> String {
         c.row("agent", &id, name, "responses_met", a.responses_met);
         c.row("agent", &id, name, "revisits_done", a.revisits_done);
     }
+    let q = &r.quality;
+    c.row("quality", "", "", "reviews_done", q.reviews_done);
+    c.opt("quality", "", "", "average_score", q.average_score);
+    c.row("quality", "", "", "disputes", q.disputes);
+    c.row("quality", "", "", "disputes_decided", q.disputes_decided);
+    c.row("quality", "", "", "scores_changed", q.scores_changed);
     c.0
 }
 

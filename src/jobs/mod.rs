@@ -8,6 +8,7 @@ pub mod intake;
 pub mod mail;
 pub mod pings;
 pub mod privacy;
+pub mod quality;
 pub mod reports;
 pub mod revisits;
 pub mod sla;
@@ -100,6 +101,12 @@ const DEFINITIONS: &[Definition] = &[
         work: Work::Scan(privacy::run),
         variable: "FIELDLINE_PERSONAL_DATA_RETENTION_CRON",
         cron: |s| &s.personal_data_retention_cron,
+    },
+    Definition {
+        name: quality::NAME,
+        work: Work::Scan(quality::run),
+        variable: "FIELDLINE_QUALITY_SAMPLE_CRON",
+        cron: |s| &s.quality_sample_cron,
     },
 ];
 

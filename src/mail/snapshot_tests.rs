@@ -501,6 +501,7 @@ fn monthly_report() -> ServiceReport {
             responses_met: 40,
             revisits_done: 20,
         }],
+        quality: Default::default(),
     }
 }
 

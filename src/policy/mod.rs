@@ -21,6 +21,7 @@ pub mod dispatch;
 pub mod fault_reports;
 pub mod followup;
 pub mod portal;
+pub mod quality;
 pub mod tickets;
 
 use crate::error::AppError;
@@ -183,6 +184,7 @@ pub enum Action {
     Dispatch(dispatch::Act),
     FaultReports(fault_reports::Act),
     Followup(followup::Act),
+    Quality(quality::Act),
 }
 
 impl Action {
@@ -195,6 +197,7 @@ impl Action {
         all.extend(dispatch::Act::ALL.iter().map(|a| Action::Dispatch(*a)));
         all.extend(fault_reports::Act::ALL.iter().map(|a| Action::FaultReports(*a)));
         all.extend(followup::Act::ALL.iter().map(|a| Action::Followup(*a)));
+        all.extend(quality::Act::ALL.iter().map(|a| Action::Quality(*a)));
         all
     }
 
@@ -207,6 +210,7 @@ impl Action {
             Action::Dispatch(a) => a.describe(),
             Action::FaultReports(a) => a.describe(),
             Action::Followup(a) => a.describe(),
+            Action::Quality(a) => a.describe(),
         }
     }
 
@@ -219,6 +223,7 @@ impl Action {
             Action::Dispatch(_) => dispatch::AREA,
             Action::FaultReports(_) => fault_reports::AREA,
             Action::Followup(_) => followup::AREA,
+            Action::Quality(_) => quality::AREA,
         }
     }
 }
@@ -232,6 +237,7 @@ pub fn grant(role: Role, action: Action) -> Grant {
         Action::Dispatch(a) => dispatch::grant(role, a),
         Action::FaultReports(a) => fault_reports::grant(role, a),
         Action::Followup(a) => followup::grant(role, a),
+        Action::Quality(a) => quality::grant(role, a),
     }
 }
 
@@ -255,7 +261,9 @@ pub fn require(caller: &Caller, action: Action) -> Result<(), AppError> {
     match grant(caller.role, action) {
         Grant::Yes => Ok(()),
         Grant::With(g) if caller.holds(g) => Ok(()),
-        Grant::With(g) => Err(AppError::Forbidden(format!("only a holder of the {g} grant may do this"))),
+        Grant::With(g) => Err(AppError::Forbidden(format!(
+            "only a holder of the {g} grant may do this"
+        ))),
         Grant::No | Grant::Tied(_) => Err(forbidden(caller.role)),
     }
 }
