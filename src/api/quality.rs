@@ -10,6 +10,7 @@ use crate::db::quality::ReviewFilter;
 use crate::domain::quality as rules;
 use crate::error::{AppError, AppResult};
 use crate::service::quality as service;
+use crate::service::quality_report as reports;
 use crate::startup::AppState;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -221,7 +222,7 @@ pub async fn add_training(
     body: Json<NewTrainingEntry>,
 ) -> AppResult<HttpResponse> {
     let who = who(&user, &state);
-    let out = run(&state, move |c, _| service::add_training(c, &who, body.0)).await?;
+    let out = run(&state, move |c, _| reports::add_training(c, &who, body.0)).await?;
     Ok(HttpResponse::Created().json(out))
 }
 
@@ -249,7 +250,7 @@ pub async fn report(
     let q = q.0;
     let format = format(&req, q.format.as_deref())?;
     let who = who(&user, &state);
-    let out = run(&state, move |c, _| service::report(c, &who, &q.month)).await?;
+    let out = run(&state, move |c, _| reports::report(c, &who, &q.month)).await?;
     Ok(match format {
         Format::Json => HttpResponse::Ok().json(out),
         Format::Csv => HttpResponse::Ok()
