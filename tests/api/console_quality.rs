@@ -7,6 +7,18 @@ use crate::quality::world;
 use fieldline_mobile_api::{Page, QualityReview, QualityReviewStatus};
 use serde_json::json;
 
+/// Clicks what `css` finds, again when the list was drawn anew under the click (it is drawn when
+/// the view opens and again when the filter is applied).
+async fn click_fresh(b: &Browser, css: &str) {
+    for _ in 0..50 {
+        if b.shown(css).await.click().await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{css} could not be clicked");
+}
+
 async fn the_reviewer_scores_a_sampled_ticket(lang: &'static str) {
     let w = world().await;
     let app = &w.app;
@@ -33,7 +45,7 @@ async fn the_reviewer_scores_a_sampled_ticket(lang: &'static str) {
     .await
     .unwrap();
     b.click("#quality-filters button[type=submit]").await;
-    b.click("#quality-list tr[data-review]").await;
+    click_fresh(&b, "#quality-list tr[data-review]").await;
     b.shown("#quality-score fieldset.criterion").await;
     b.check_texts("the reviewer's scorecard").await;
     // Accuracy of the answer scored 3 with a fault; the rest stays at 5.
@@ -72,7 +84,7 @@ async fn the_reviewer_scores_a_sampled_ticket(lang: &'static str) {
     };
     b.sign_in(&agent.username).await;
     b.click(r#"#nav a[data-view="myreviews"]"#).await;
-    b.click("#myreviews-list tr[data-review]").await;
+    click_fresh(&b, "#myreviews-list tr[data-review]").await;
     b.shown("#myreviews-dispute textarea[name=reason]").await;
     b.check_texts("the agent's reviews").await;
     b.screenshot("agent-my-reviews").await;
