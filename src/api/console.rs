@@ -32,6 +32,7 @@ const FILES: &[StaticFile] = &[
     StaticFile::script("inspections.js", include_str!("console/inspections.js")),
     StaticFile::script("admin.js", include_str!("console/admin.js")),
     StaticFile::script("admin_ops.js", include_str!("console/admin_ops.js")),
+    StaticFile::script("admin_org.js", include_str!("console/admin_org.js")),
     StaticFile::script("major_faults.js", include_str!("console/major_faults.js")),
     StaticFile::script("fault_reports.js", include_str!("console/fault_reports.js")),
     StaticFile::script("import.js", include_str!("console/import.js")),

@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod mobile;
 pub mod notifications;
 pub mod openapi;
+pub mod org;
 pub mod outbox;
 pub mod portal;
 pub mod privacy;
@@ -239,6 +240,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::get().to(users::get))
                     .route(web::patch().to(users::update)),
             )
+            .service(resource("/users/{id}/organisation").route(web::put().to(org::set_organisation)))
+            .service(
+                resource("/teams")
+                    .route(web::get().to(org::list))
+                    .route(web::post().to(org::create)),
+            )
+            .service(resource("/teams/{id}").route(web::put().to(org::replace)))
             .service(
                 resource("/customers")
                     .route(web::get().to(customers::list))
@@ -533,6 +541,7 @@ impl utoipa::Modify for BearerAuth {
         health::health, health::ready,
         auth::login, auth::refresh, auth::logout,
         users::me, users::update_me, users::list, users::directory, users::create, users::get, users::update,
+        org::set_organisation, org::list, org::create, org::replace,
         customers::list, customers::lookup, customers::create, customers::get, customers::update,
         customers::list_contacts, customers::create_contact, customers::update_contact, customers::delete_contact,
         customers::notices, customers::set_notices,

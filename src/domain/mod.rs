@@ -13,6 +13,7 @@ pub mod ladder;
 pub mod language;
 pub mod major_fault;
 pub mod notice;
+pub mod org;
 pub mod outbox;
 pub mod privacy;
 pub mod quality;

@@ -4,7 +4,7 @@
 
 use super::{roles, Caller, Grant, Tie, OFFICE};
 use crate::error::AppError;
-use fieldline_mobile_api::Role;
+use fieldline_mobile_api::{Role, TeamKind};
 
 pub const AREA: &str = "Administration";
 
@@ -65,6 +65,12 @@ pub enum Act {
     ChangeWarrantyTerms,
     /// Import customers, contacts, sites, assets or technicians from a CSV file.
     ImportData,
+    /// Read the teams and their leads.
+    ReadTeams,
+    /// Create a team, change it, name its lead.
+    ManageTeams,
+    /// Set a user's team, supervisor, level and grants.
+    SetOrganisation,
 }
 
 impl Act {
@@ -90,6 +96,9 @@ impl Act {
         Act::ReadWarrantyTerms,
         Act::ChangeWarrantyTerms,
         Act::ImportData,
+        Act::ReadTeams,
+        Act::ManageTeams,
+        Act::SetOrganisation,
     ];
 
     pub fn describe(self) -> &'static str {
@@ -115,6 +124,9 @@ impl Act {
             Act::ReadWarrantyTerms => "Read the product models' warranty terms",
             Act::ChangeWarrantyTerms => "Add, change or remove a product model's warranty terms",
             Act::ImportData => "Import customers, contacts, sites, assets or technicians from CSV",
+            Act::ReadTeams => "Read the teams and their leads",
+            Act::ManageTeams => "Create or change a team, name its lead",
+            Act::SetOrganisation => "Set a user's team, supervisor, level and grants",
         }
     }
 }
@@ -124,7 +136,7 @@ pub fn grant(role: Role, act: Act) -> Grant {
         Act::ReadOwnAccount | Act::ChangeOwnLanguage => Grant::Yes,
         // A user's own account is theirs: the facts name it as its owner.
         Act::ReadUser if role != Role::Admin => Grant::Tied(Tie::Owner),
-        Act::ReadSlaSettings | Act::ReadWarrantyTerms | Act::ReadDirectory => roles(role, OFFICE),
+        Act::ReadSlaSettings | Act::ReadWarrantyTerms | Act::ReadDirectory | Act::ReadTeams => roles(role, OFFICE),
         Act::ReadUser
         | Act::ListUsers
         | Act::CreateUser
@@ -140,7 +152,9 @@ pub fn grant(role: Role, act: Act) -> Grant {
         | Act::RunJobs
         | Act::ReadJobRuns
         | Act::ChangeWarrantyTerms
-        | Act::ImportData => roles(role, &[]),
+        | Act::ImportData
+        | Act::ManageTeams
+        | Act::SetOrganisation => roles(role, &[]),
     }
 }
 
@@ -151,6 +165,13 @@ pub fn check_self_change(caller: &Caller, user: i64, disables: bool, new_role: O
         return Err(AppError::Conflict("an admin cannot disable or demote themself".into()));
     }
     Ok(())
+}
+
+/// Whether a user of `role` may lead a team of `kind`: a hotline shift is led by office staff,
+/// never a technician (the shift lead answers for the desk: the calls, the stalled work, the
+/// handover); any role may lead the other teams.
+pub fn may_lead(kind: TeamKind, role: Role) -> bool {
+    kind != TeamKind::HotlineShift || role != Role::Technician
 }
 
 /// Whether a user with this role, active or not, may be a customer's account manager.
@@ -192,8 +213,18 @@ mod tests {
             (a(Act::ReadWarrantyTerms), "Y Y Y Y - Y Y Y"),
             (a(Act::ChangeWarrantyTerms), "Y - - - - - - -"),
             (a(Act::ImportData), "Y - - - - - - -"),
+            (a(Act::ReadTeams), "Y Y Y Y - Y Y Y"),
+            (a(Act::ManageTeams), "Y - - - - - - -"),
+            (a(Act::SetOrganisation), "Y - - - - - - -"),
         ];
         assert_table(&all, table);
+    }
+
+    #[test]
+    fn a_technician_leads_a_field_team_but_not_a_hotline_shift() {
+        assert!(may_lead(TeamKind::FieldRegion, Role::Technician));
+        assert!(may_lead(TeamKind::HotlineShift, Role::Agent));
+        assert!(!may_lead(TeamKind::HotlineShift, Role::Technician));
     }
 
     #[test]

@@ -359,6 +359,60 @@ const CUSTOMERS: &[CustomerSpec] = &[
 ];
 
 /// The demo users' password: `FIELDLINE_DEMO_PASSWORD`, or the default when it is unset or blank.
+/// The demo's organisation: a hotline shift led by an agent, the remote engineers and a field
+/// region led by the supervisor; everyone below the supervisor, the supervisor below the
+/// manager; two quality reviewers (so a dispute has a second reviewer) and a knowledge-base editor.
+fn organise(
+    c: &mut DbConn,
+    actor: &Actor,
+    users: &std::collections::HashMap<String, (i64, Role)>,
+) -> anyhow::Result<()> {
+    use fieldline_mobile_api::{StaffGrant, TeamId, TeamInput, TeamKind, UserId, UserOrganisation};
+    let id = |name: &str| {
+        users
+            .get(name)
+            .map(|(id, _)| *id)
+            .ok_or_else(|| anyhow::anyhow!("the demo data set has no user {name}"))
+    };
+    let mut team = |name: &str, kind: TeamKind, lead: &str| -> anyhow::Result<TeamId> {
+        let input = TeamInput {
+            name: name.into(),
+            kind,
+            lead_id: Some(UserId(id(lead)?)),
+            active: true,
+        };
+        Ok(crate::service::org::create_team_as(c, actor, input)?.id)
+    };
+    let hotline = team("热线早班", TeamKind::HotlineShift, "wang.fang")?;
+    let remote = team("远程支持组", TeamKind::Remote, "huang.jun")?;
+    let field = team("杭州现场组", TeamKind::FieldRegion, "huang.jun")?;
+    let (supervisor, manager) = (UserId(id("huang.jun")?), UserId(id("lin.tao")?));
+    for (username, (_, role)) in users {
+        let (team, supervisor, level, grants) = match role {
+            Role::Agent => (Some(hotline), Some(supervisor), 2, vec![]),
+            Role::RemoteEngineer => (Some(remote), Some(supervisor), 3, vec![]),
+            Role::Technician | Role::Dispatcher => (Some(field), Some(supervisor), 2, vec![]),
+            Role::Supervisor => (None, Some(manager), 4, vec![StaffGrant::Reviewer]),
+            _ => continue,
+        };
+        let mut grants = grants;
+        if username == "li.na" {
+            grants.push(StaffGrant::Reviewer);
+        }
+        if username == "wang.fang" {
+            grants.push(StaffGrant::Editor);
+        }
+        let org = UserOrganisation {
+            team_id: team,
+            supervisor_id: supervisor,
+            level,
+            grants,
+        };
+        crate::service::org::set_organisation_as(c, actor, id(username)?, org)?;
+    }
+    Ok(())
+}
+
 fn demo_password() -> (String, bool) {
     match std::env::var(DEMO_PASSWORD_VAR) {
         Ok(p) if !p.trim().is_empty() => (p, true),
@@ -523,6 +577,7 @@ pub fn load_with_password(
         out.users.push((user.username, user.role));
     }
     let account_manager = account_manager.ok_or_else(|| anyhow::anyhow!("the demo data set has no account manager"))?;
+    organise(c, &actor, &refs.users)?;
 
     for cs in CUSTOMERS {
         let customer = crate::service::customers::create_as(

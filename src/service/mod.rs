@@ -20,6 +20,7 @@ pub mod mail_intake;
 pub mod major_faults;
 pub mod notices;
 pub mod notifications;
+pub mod org;
 pub mod outbox;
 pub mod phone;
 pub mod portal;

@@ -1,6 +1,7 @@
 //! The admin in the console (headless Chromium): a holiday added on the calendar page moves the
 //! due times a new registration would get (in Chinese and in English); a user created and then
-//! disabled after a confirmation; a dead e-mail retried from the outbox; and every other admin
+//! disabled after a confirmation; a hotline shift made and an agent placed in it under a
+//! supervisor, with the reviewer grant; a dead e-mail retried from the outbox; and every other admin
 //! page drawn in the page's language.
 
 use crate::browser::Browser;
@@ -285,5 +286,69 @@ async fn an_admin_retries_a_dead_email_and_sees_every_admin_page() {
         )
         .await;
     assert_eq!(x["erased"], true, "{x}");
+    b.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs headless Chromium and ChromeDriver: run with --ignored"]
+async fn an_admin_makes_a_shift_and_sets_an_agents_team_supervisor_and_grants() {
+    let app = spawn_app_at(FRIDAY_1650).await;
+    let admin = admin(&app).await;
+    let (lead, _) = app.user(Role::Supervisor).await;
+    let (agent, _) = app.user(Role::Agent).await;
+    let b = Browser::start("zh").await;
+    b.c.goto(&app.url("/console/#admin/teams")).await.unwrap();
+    b.sign_in(&admin.username).await;
+    b.shown("#admin-teams").await;
+    b.check_texts("the teams").await;
+
+    // A new hotline shift with its lead; a name taken is refused by the field.
+    b.click(r#"details[data-step="create-team"] > summary"#).await;
+    let form = r#"form[data-action="create-team"]"#;
+    b.fill(&format!(r#"{form} input[name="name"]"#), "热线早班").await;
+    b.select(&format!(r#"{form} select[name="lead_id"]"#), &lead.id.to_string())
+        .await;
+    b.click(&format!(r#"{form} button[type="submit"]"#)).await;
+    let row = r#"#admin-teams tr[data-name="热线早班"]"#;
+    let shown = b.shown(row).await.text().await.unwrap();
+    assert!(shown.contains(&lead.display_name), "the lead's name in {shown}");
+    b.click(r#"details[data-step="create-team"] > summary"#).await;
+    b.fill(&format!(r#"{form} input[name="name"]"#), "热线早班").await;
+    b.click(&format!(r#"{form} button[type="submit"]"#)).await;
+    b.shown(&format!(r#"{form} .field-error[data-field="name"]"#)).await;
+    b.check_texts("the teams with a field error").await;
+    b.screenshot("admin-teams").await;
+    let teams: Vec<fieldline_mobile_api::Team> = app.ok(app.get("/api/v1/teams", &app.admin).await, 200).await;
+    let shift = teams.iter().find(|t| t.name == "热线早班").unwrap();
+
+    // The agent joins it, reports to the lead and reviews quality.
+    b.c.goto(&app.url("/console/#admin/users")).await.unwrap();
+    b.click(&format!(r#"#admin-users tr[data-user-id="{}"]"#, agent.id))
+        .await;
+    b.click(r#"#admin-user-panel details[data-step="organisation"] > summary"#)
+        .await;
+    let org = r#"#admin-user-panel form[data-action="set-organisation"]"#;
+    b.select(&format!(r#"{org} select[name="team_id"]"#), &shift.id.to_string())
+        .await;
+    b.select(&format!(r#"{org} select[name="supervisor_id"]"#), &lead.id.to_string())
+        .await;
+    b.select(&format!(r#"{org} select[name="level"]"#), "3").await;
+    b.click(&format!(r#"{org} input[name="grants"][value="reviewer"]"#))
+        .await;
+    b.check_texts("a user's organisation").await;
+    b.click(&format!(r#"{org} button[type="submit"]"#)).await;
+    b.shown("#notice:not([hidden]):not(.bad)").await;
+    let u: User = app
+        .ok(app.get(&format!("/api/v1/users/{}", agent.id), &app.admin).await, 200)
+        .await;
+    assert_eq!(
+        (u.team_id, u.supervisor_id, u.level, u.grants),
+        (
+            Some(shift.id),
+            Some(lead.id),
+            3,
+            vec![fieldline_mobile_api::StaffGrant::Reviewer]
+        )
+    );
     b.close().await;
 }

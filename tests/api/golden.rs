@@ -669,6 +669,7 @@ struct Objects {
     holidays: HashMap<String, i64>,
     contacts: HashMap<String, i64>,
     warranty_term: i64,
+    team: i64,
 }
 
 /// Creates what the ladder did not: a second ticket with a visit, a draft report, an inspection
@@ -785,6 +786,13 @@ async fn objects(app: &TestApp, p: &People, l: &Ladder, c: &mut DbConn, callers:
         json!({"model": "Carrier 30XA chiller", "months": 24, "counted_from": "acceptance"}),
     )
     .await;
+    let team: Value = created(
+        app,
+        &app.admin,
+        "/api/v1/teams",
+        json!({"name": "Golden shift", "kind": "hotline_shift", "lead_id": p.author.id}),
+    )
+    .await;
     let policy: i64 = fieldline::db::schema::sla_policies::table
         .order(fieldline::db::schema::sla_policies::id)
         .select(fieldline::db::schema::sla_policies::id)
@@ -814,6 +822,7 @@ async fn objects(app: &TestApp, p: &People, l: &Ladder, c: &mut DbConn, callers:
         holidays,
         contacts,
         warranty_term: term["id"].as_i64().unwrap(),
+        team: team["id"].as_i64().unwrap(),
     }
 }
 
@@ -852,6 +861,7 @@ fn parameter(o: &Objects, method: &str, path: &str, caller: &str) -> String {
         (_, "sites") => o.site,
         (_, "sla") => o.policy,
         (_, "surveys") => return o.survey_token.clone(),
+        (_, "teams") => o.team,
         (_, "technicians") => o.technician,
         (_, "tickets") if path.ends_with("/survey") => o.closed_ticket,
         (_, "tickets") => o.open_ticket,

@@ -305,6 +305,16 @@ impl TestApp {
             .expect("request")
     }
 
+    pub async fn put<B: serde::Serialize + ?Sized>(&self, path: &str, token: &str, body: &B) -> reqwest::Response {
+        self.http
+            .put(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
     pub async fn delete(&self, path: &str, token: &str) -> reqwest::Response {
         self.http
             .delete(self.url(path))

@@ -41,6 +41,7 @@ mod metrics;
 mod mobile;
 mod notices;
 mod openapi;
+mod org;
 mod photos;
 mod portal;
 mod privacy;

@@ -1,5 +1,5 @@
 // The admin's view: tabs addressed as #admin/<tab>. Here the users (create, role, disable,
-// reset password), the SLA policies (a table by customer tier and region class, each row
+// reset password; their team, supervisor, level and grants from admin_org.js, with the teams tab), the SLA policies (a table by customer tier and region class, each row
 // editable) and the business calendar with its holidays, beside a preview of the due times a
 // registration would get now, before and after the last change; the operations tabs (regions,
 // outbox, jobs, personal data) are in admin_ops.js.
@@ -12,8 +12,9 @@ import {
   option, dataOption, field, head, body, localError, sending, step, confirmed,
   RegionsTab, OutboxTab, JobsTab, PrivacyTab,
 } from './admin_ops.js';
+import { TeamsTab, organisationForm } from './admin_org.js';
 
-const TABS = ['users', 'sla', 'calendar', 'regions', 'outbox', 'jobs', 'privacy'];
+const TABS = ['users', 'teams', 'sla', 'calendar', 'regions', 'outbox', 'jobs', 'privacy'];
 const ROLES = ['admin', 'agent', 'remote_engineer', 'dispatcher', 'technician', 'supervisor', 'account_manager', 'manager'];
 const TIERS = ['standard', 'silver', 'gold', 'diamond', 'platinum'];
 const PRIORITIES = ['p1', 'p2', 'p3', 'p4'];
@@ -183,6 +184,7 @@ export class AdminView {
   make(id) {
     switch (id) {
       case 'users': return new UsersTab(this.user, this.zone);
+      case 'teams': return new TeamsTab();
       case 'sla': return new SlaTab();
       case 'calendar': return new CalendarTab(this);
       case 'regions': return new RegionsTab(this.zone);
@@ -334,6 +336,9 @@ class UsersTab {
       self ? '' : step('change-role', t('admin.users.change_role'), role),
       step('edit-user', t('admin.users.details'), details),
       step('reset-password', t('admin.users.reset_password'), password)));
+    organisationForm(u, () => this.load())
+      .then((form) => { if (this.selected === u.id) $('admin-user-panel').firstChild?.append(form); })
+      .catch((err) => notice(err, true));
   }
 }
 
