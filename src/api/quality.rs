@@ -125,6 +125,7 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<Review
         status,
         agent: q.agent_id,
         team: q.team_id,
+        scored_only: false,
     };
     let (page, who) = ((q.limit, q.offset), who(&user, &state));
     let out = run(&state, move |c, _| service::list(c, &who, f, page)).await?;

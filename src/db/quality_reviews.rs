@@ -151,6 +151,8 @@ pub struct ReviewFilter {
     pub status: Option<QualityReviewStatus>,
     pub agent: Option<i64>,
     pub team: Option<i64>,
+    /// Only reviews that were scored (the agent's own list).
+    pub scored_only: bool,
 }
 
 /// A page of reviews: the oldest sampled first (the queue's order).
@@ -168,6 +170,9 @@ pub fn list_reviews(c: &mut DbConn, f: &ReviewFilter, paging: Paging) -> AppResu
         }
         if let Some(t) = f.team {
             q = q.filter(quality_reviews::team_id.eq(t));
+        }
+        if f.scored_only {
+            q = q.filter(quality_reviews::status.ne(QualityReviewStatus::Queued.as_str()));
         }
         q
     };

@@ -266,13 +266,10 @@ pub fn mine(
     let f = ReviewFilter {
         month: month_filter,
         agent: Some(who.caller.id.0),
+        scored_only: true,
         ..ReviewFilter::default()
     };
-    let mut page = store::list_reviews(c, &f, Paging::new(limit, offset)?)?;
-    let before = page.items.len();
-    page.items.retain(|r| r.status != QualityReviewStatus::Queued);
-    page.total -= (before - page.items.len()) as i64;
-    Ok(page)
+    store::list_reviews(c, &f, Paging::new(limit, offset)?)
 }
 
 fn wire(c: &mut DbConn, row: &ReviewRow) -> AppResult<QualityReview> {
