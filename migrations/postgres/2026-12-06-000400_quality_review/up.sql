@@ -16,12 +16,12 @@ CREATE TABLE quality_criteria (
 );
 
 INSERT INTO quality_criteria (name, description, weight, position, active, created_at, updated_at) VALUES
-    ('Greeting and courtesy', 'The standard service language: greets, says please and thank you, closes politely (请字当头, 您字不离口, 再见结尾).', 15, 1, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP),
-    ('Accuracy of the answer', 'Asks what the problem is and answers it correctly and completely (问清用户问题, 详细解答; 简明、准确的答复).', 25, 2, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP),
-    ('Timeliness', 'Answers and acts within the limits: quick reply, a call back within 24 hours when it cannot be solved at once (反应快, 应答及时).', 15, 3, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP),
-    ('Attitude', 'Patient, kind and warm; no harsh words, no blaming the customer, no shifting responsibility (态度和蔼, 不推诿, 不争执).', 15, 4, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP),
-    ('Resolution', 'The problem is solved, or sent on (remote, on-site) at once when it cannot be solved on the line (不得搪塞用户).', 20, 5, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP),
-    ('Record quality', 'The registration and the timeline are true and complete (填写的各项记录必须真实、完整).', 10, 6, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP);
+    ('Greeting and courtesy · 问候与礼貌', 'The standard service language: greets, says please and thank you, closes politely (请字当头, 您字不离口, 再见结尾).', 15, 1, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP),
+    ('Accuracy of the answer · 答复准确', 'Asks what the problem is and answers it correctly and completely (问清用户问题, 详细解答; 简明、准确的答复).', 25, 2, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP),
+    ('Timeliness · 及时', 'Answers and acts within the limits: quick reply, a call back within 24 hours when it cannot be solved at once (反应快, 应答及时).', 15, 3, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP),
+    ('Attitude · 服务态度', 'Patient, kind and warm; no harsh words, no blaming the customer, no shifting responsibility (态度和蔼, 不推诿, 不争执).', 15, 4, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP),
+    ('Resolution · 问题解决', 'The problem is solved, or sent on (remote, on-site) at once when it cannot be solved on the line (不得搪塞用户).', 20, 5, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP),
+    ('Record quality · 记录质量', 'The registration and the timeline are true and complete (填写的各项记录必须真实、完整).', 10, 6, TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP);
 
 -- One row: how many handled tickets of each agent a month's sample draws (at least one).
 CREATE TABLE quality_settings (
