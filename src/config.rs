@@ -116,6 +116,9 @@ pub struct Settings {
     /// When the job `report_mailing` e-mails the weekly and monthly service reports that are
     /// due (cron with seconds); empty disables it.
     pub report_mailing_cron: String,
+    /// When the job `quality_sample` draws last month's quality review sample (cron with
+    /// seconds); empty disables it.
+    pub quality_sample_cron: String,
     /// Tests only, never read from the environment: called by auto-assign between ranking the
     /// candidates and booking each one, so a test can book that candidate elsewhere first.
     #[doc(hidden)]
@@ -616,6 +619,8 @@ impl Default for Settings {
             inspections: InspectionSettings::default(),
             // 22:30 UTC: early morning in East Asia, before the working day.
             report_mailing_cron: "0 30 22 * * *".into(),
+            // 21:00 UTC on the 1st: early on the 2nd in East Asia, once the month is over there.
+            quality_sample_cron: "0 0 21 1 * *".into(),
             auto_assign_hook: None,
         }
     }
@@ -737,6 +742,10 @@ impl Settings {
             },
             report_mailing_cron: std::env::var("FIELDLINE_REPORT_MAILING_CRON")
                 .unwrap_or(d.report_mailing_cron)
+                .trim()
+                .to_string(),
+            quality_sample_cron: std::env::var("FIELDLINE_QUALITY_SAMPLE_CRON")
+                .unwrap_or(d.quality_sample_cron)
                 .trim()
                 .to_string(),
             auto_assign_hook: None,

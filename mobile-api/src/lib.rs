@@ -12,6 +12,7 @@ pub mod imports;
 pub mod intake;
 pub mod org;
 pub mod portal;
+pub mod quality;
 pub mod supervision;
 
 #[cfg(feature = "client")]
@@ -25,5 +26,6 @@ pub use intake::*;
 pub use org::*;
 pub use portal::*;
 pub use privacy::*;
+pub use quality::*;
 pub use supervision::*;
 pub use types::*;

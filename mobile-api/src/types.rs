@@ -2971,4 +2971,8 @@ pub struct ServiceReport {
     /// Chases of stalled work (督办): made, answered, overdue, by agent and team.
     #[serde(default)]
     pub chases: crate::supervision::ReportChases,
+    /// Quality review: reviews scored, their average, disputes (left at zero in a report of one
+    /// account manager's customers: it is about the staff, not the customers).
+    #[serde(default)]
+    pub quality: crate::quality::ReportQuality,
 }

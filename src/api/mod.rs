@@ -23,6 +23,7 @@ pub mod org;
 pub mod outbox;
 pub mod portal;
 pub mod privacy;
+pub mod quality;
 pub mod quotes;
 pub mod regions;
 pub mod reports;
@@ -476,6 +477,26 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/visits/{id}/quotes/{quote_id}/approve").route(web::post().to(quotes::approve)))
             .service(resource("/visits/{id}/quotes/{quote_id}/decline").route(web::post().to(quotes::decline)))
             .service(
+                resource("/quality/criteria")
+                    .route(web::get().to(quality::list_criteria))
+                    .route(web::post().to(quality::create_criterion)),
+            )
+            .service(resource("/quality/criteria/{id}").route(web::put().to(quality::replace_criterion)))
+            .service(
+                resource("/quality/settings")
+                    .route(web::get().to(quality::get_settings))
+                    .route(web::put().to(quality::put_settings)),
+            )
+            .service(resource("/quality/samples").route(web::post().to(quality::draw)))
+            .service(resource("/quality/reviews").route(web::get().to(quality::list)))
+            .service(resource("/quality/reviews/mine").route(web::get().to(quality::mine)))
+            .service(resource("/quality/reviews/{id}").route(web::get().to(quality::get)))
+            .service(resource("/quality/reviews/{id}/score").route(web::post().to(quality::score)))
+            .service(resource("/quality/reviews/{id}/dispute").route(web::post().to(quality::dispute)))
+            .service(resource("/quality/reviews/{id}/decide").route(web::post().to(quality::decide)))
+            .service(resource("/quality/training").route(web::post().to(quality::add_training)))
+            .service(resource("/quality/report").route(web::get().to(quality::report)))
+            .service(
                 resource("/warranty-terms")
                     .route(web::get().to(quotes::list_terms))
                     .route(web::post().to(quotes::create_term)),
@@ -574,6 +595,9 @@ impl utoipa::Modify for BearerAuth {
         dispatch::reschedule, dispatch::cancel, dispatch::list_photos, dispatch::photo,
         quotes::list_terms, quotes::create_term, quotes::update_term, quotes::delete_term,
         quotes::list, quotes::make, quotes::approve, quotes::decline,
+        quality::list_criteria, quality::create_criterion, quality::replace_criterion, quality::get_settings,
+        quality::put_settings, quality::draw, quality::list, quality::mine, quality::get, quality::score,
+        quality::dispute, quality::decide, quality::add_training, quality::report,
         mobile::pings, mobile::my_visits, mobile::my_visit, mobile::accept, mobile::decline,
         mobile::en_route, mobile::check_in, mobile::complete, mobile::fail, mobile::finding, mobile::attach_photo,
         mobile::make_quote, mobile::approve_quote, mobile::decline_quote,

@@ -48,13 +48,13 @@ pub struct MonthQuery {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
+pub(crate) enum Format {
     Json,
     Csv,
 }
 
 /// `format=json|csv`, else the first of `text/csv` and `application/json` the Accept header names.
-fn format(req: &HttpRequest, asked: Option<&str>) -> AppResult<Format> {
+pub(crate) fn format(req: &HttpRequest, asked: Option<&str>) -> AppResult<Format> {
     match asked.map(|f| f.trim().to_ascii_lowercase()).as_deref() {
         Some("json") => return Ok(Format::Json),
         Some("csv") => return Ok(Format::Csv),

@@ -21,6 +21,8 @@ pub mod ping_writer;
 pub mod portal;
 pub mod privacy;
 pub mod privacy_mail;
+pub mod quality;
+pub mod quality_reviews;
 pub mod quotes;
 pub mod regions;
 pub mod reports;

@@ -171,6 +171,7 @@ fn gather(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Facts> {
         complaints,
         chases,
         cancelled,
+        quality: super::quality::review_facts(c, w)?,
         names,
         regions,
     })

@@ -862,6 +862,7 @@ diesel::joinable!(sites -> service_regions (region_id));
 diesel::joinable!(assets -> sites (site_id));
 diesel::joinable!(tickets -> customers (customer_id));
 diesel::joinable!(ticket_events -> tickets (ticket_id));
+diesel::joinable!(quality_reviews -> tickets (ticket_id));
 diesel::joinable!(remote_authorizations -> tickets (ticket_id));
 diesel::joinable!(onsite_requests -> tickets (ticket_id));
 diesel::joinable!(acceptances -> tickets (ticket_id));
@@ -920,6 +921,66 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    quality_criteria (id) {
+        id -> BigInt,
+        name -> Text,
+        description -> Text,
+        weight -> Integer,
+        position -> Integer,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    quality_settings (id) {
+        id -> Integer,
+        sample_per_agent -> Integer,
+        updated_by -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    quality_reviews (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        agent_id -> BigInt,
+        team_id -> Nullable<BigInt>,
+        month -> Text,
+        status -> Text,
+        sampled_at -> Timestamp,
+        reviewer_id -> Nullable<BigInt>,
+        scores_json -> Nullable<Text>,
+        total -> Nullable<Double>,
+        comments -> Nullable<Text>,
+        reviewed_at -> Nullable<Timestamp>,
+        dispute_reason -> Nullable<Text>,
+        disputed_at -> Nullable<Timestamp>,
+        decider_id -> Nullable<BigInt>,
+        decision -> Nullable<Text>,
+        decision_note -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        first_total -> Nullable<Double>,
+        version -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    quality_training (id) {
+        id -> BigInt,
+        month -> Text,
+        agent_id -> Nullable<BigInt>,
+        team_id -> Nullable<BigInt>,
+        author_id -> BigInt,
+        text -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     refresh_tokens,
@@ -975,4 +1036,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     complaint_steps,
     stall_rules,
     chases,
+    quality_criteria,
+    quality_settings,
+    quality_reviews,
+    quality_training,
 );

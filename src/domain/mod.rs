@@ -17,6 +17,7 @@ pub mod notice;
 pub mod org;
 pub mod outbox;
 pub mod privacy;
+pub mod quality;
 pub mod quote;
 pub mod report;
 pub mod revisit;

@@ -363,6 +363,8 @@ pub struct Facts {
     pub chases: Vec<super::stall::ChaseFact>,
     /// Tickets cancelled in the period (not closures: counted apart).
     pub cancelled: i64,
+    /// Quality reviews scored, disputed or decided in the period.
+    pub quality: Vec<super::quality::ReviewFact>,
     /// Display names of the users named above.
     pub names: HashMap<i64, String>,
     /// Names of the regions named above.
@@ -603,6 +605,10 @@ pub fn build(h: &Heading, f: &Facts) -> ServiceReport {
         agents: agents(tickets, &f.revisits, w, &f.names),
         complaints: super::complaint::report(&f.complaints, w),
         chases: super::stall::report_chases(&f.chases, w.to.min(w.now)),
+        quality: match h.account_manager {
+            Some(_) => Default::default(),
+            None => super::quality::report_section(&f.quality, w),
+        },
     }
 }
 
@@ -728,7 +734,7 @@ pub const CSV_HEADER: &str = "section,key,label,metric,value";
 
 /// One CSV field: quoted when it holds a comma, quote or line break; a text that a spreadsheet
 /// would take for a formula is prefixed with `'`.
-fn field(s: &str) -> String {
+pub(crate) fn field(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
@@ -775,7 +781,8 @@ impl Csv {
 /// `satisfaction` (key: `all` or the source), `technician` and `agent` (key: user id; label:
 /// name), `chases` (made, answered, overdue, climbed), `chase_agent` (key: user id; label: name)
 /// and `chase_team` (key: team id or `none`; label: team name); then the complaint sections of
-/// [`super::complaint::csv_rows`].
+/// [`super::complaint::csv_rows`]; then `quality` (reviews_done, average_score, disputes,
+/// disputes_decided, scores_changed).
 pub fn csv(r: &ServiceReport) -> String {
     let mut c = Csv(format!("{CSV_HEADER}\r\n"));
     let am = r.account_manager_id.map(|a| a.0.to_string()).unwrap_or_default();
@@ -910,6 +917,12 @@ pub fn csv(r: &ServiceReport) -> String {
             c.row(section, &g.key, &g.label, "overdue", g.overdue);
         }
     }
+    let q = &r.quality;
+    c.row("quality", "", "", "reviews_done", q.reviews_done);
+    c.opt("quality", "", "", "average_score", q.average_score);
+    c.row("quality", "", "", "disputes", q.disputes);
+    c.row("quality", "", "", "disputes_decided", q.disputes_decided);
+    c.row("quality", "", "", "scores_changed", q.scores_changed);
     c.0
 }
 

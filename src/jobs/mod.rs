@@ -9,6 +9,7 @@ pub mod intake;
 pub mod mail;
 pub mod pings;
 pub mod privacy;
+pub mod quality;
 pub mod reports;
 pub mod revisits;
 pub mod sla;
@@ -107,6 +108,12 @@ const DEFINITIONS: &[Definition] = &[
         work: Work::Scan(chases::run),
         variable: "FIELDLINE_CHASE_CLIMB_CRON",
         cron: |s| &s.chase_climb_cron,
+    },
+    Definition {
+        name: quality::NAME,
+        work: Work::Scan(quality::run),
+        variable: "FIELDLINE_QUALITY_SAMPLE_CRON",
+        cron: |s| &s.quality_sample_cron,
     },
 ];
 

@@ -503,6 +503,13 @@ fn monthly_report() -> ServiceReport {
         }],
         complaints: Default::default(),
         chases: Default::default(),
+        quality: fieldline_mobile_api::ReportQuality {
+            reviews_done: 36,
+            average_score: Some(87.5),
+            disputes: 2,
+            disputes_decided: 1,
+            scores_changed: 1,
+        },
     }
 }
 

@@ -22,6 +22,7 @@ pub mod dispatch;
 pub mod fault_reports;
 pub mod followup;
 pub mod portal;
+pub mod quality;
 pub mod supervision;
 pub mod tickets;
 
@@ -194,6 +195,7 @@ pub enum Action {
     Followup(followup::Act),
     Complaints(complaints::Act),
     Supervision(supervision::Act),
+    Quality(quality::Act),
 }
 
 impl Action {
@@ -208,6 +210,7 @@ impl Action {
         all.extend(followup::Act::ALL.iter().map(|a| Action::Followup(*a)));
         all.extend(complaints::Act::ALL.iter().map(|a| Action::Complaints(*a)));
         all.extend(supervision::Act::ALL.iter().map(|a| Action::Supervision(*a)));
+        all.extend(quality::Act::ALL.iter().map(|a| Action::Quality(*a)));
         all
     }
 
@@ -222,6 +225,7 @@ impl Action {
             Action::Followup(a) => a.describe(),
             Action::Complaints(a) => a.describe(),
             Action::Supervision(a) => a.describe(),
+            Action::Quality(a) => a.describe(),
         }
     }
 
@@ -236,6 +240,7 @@ impl Action {
             Action::Followup(_) => followup::AREA,
             Action::Complaints(_) => complaints::AREA,
             Action::Supervision(_) => supervision::AREA,
+            Action::Quality(_) => quality::AREA,
         }
     }
 }
@@ -251,6 +256,7 @@ pub fn grant(role: Role, action: Action) -> Grant {
         Action::Followup(a) => followup::grant(role, a),
         Action::Complaints(a) => complaints::grant(role, a),
         Action::Supervision(a) => supervision::grant(role, a),
+        Action::Quality(a) => quality::grant(role, a),
     }
 }
 

@@ -32,6 +32,8 @@ pub mod portal_files;
 pub mod portal_tickets;
 pub mod privacy;
 pub mod privacy_mail;
+pub mod quality;
+pub mod quality_report;
 pub mod quotes;
 pub mod regions;
 pub mod reports;

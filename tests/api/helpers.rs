@@ -162,6 +162,7 @@ fn test_settings_on(database_url: String) -> Settings {
             ..InspectionSettings::default()
         },
         report_mailing_cron: String::new(),
+        quality_sample_cron: String::new(),
         ..Settings::default()
     }
 }

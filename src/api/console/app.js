@@ -19,8 +19,14 @@ import { RevisitQueue } from './revisits.js';
 import { Accounts } from './accounts.js';
 import { Inspections } from './inspections.js';
 import { StalledView } from './stalled.js';
+import { QualityQueue } from './quality.js';
+import { MyReviews } from './my_reviews.js';
+import { QualityReport } from './quality_report.js';
 
-/** The views, and the roles that may use each (an admin may use every one); the first is the default. */
+/**
+ * The views, and the roles that may use each (an admin may use every one), or the grant that opens
+ * one to any role; the first is the default.
+ */
 const VIEWS = [
   { id: 'admin', roles: ['admin'], make: (u) => new AdminView(u) },
   { id: 'tickets', roles: ['agent', 'remote_engineer', 'supervisor', 'manager'], make: (u) => new TicketDesk(u) },
@@ -34,6 +40,9 @@ const VIEWS = [
   { id: 'revisits', roles: ['agent', 'supervisor'], make: (u) => new RevisitQueue(u) },
   { id: 'inspections', roles: ['supervisor', 'dispatcher', 'manager'], make: (u) => new Inspections(u) },
   { id: 'stalled', roles: ['agent', 'remote_engineer', 'dispatcher', 'supervisor', 'manager'], make: (u) => new StalledView(u) },
+  { id: 'quality', roles: [], grant: 'reviewer', make: (u) => new QualityQueue(u) },
+  { id: 'myreviews', roles: ['agent', 'remote_engineer', 'dispatcher', 'supervisor'], make: (u) => new MyReviews(u) },
+  { id: 'qualityreport', roles: ['supervisor', 'manager'], grant: 'reviewer', make: (u) => new QualityReport(u) },
   { id: 'import', roles: [], make: () => new ImportView() },
   { id: 'inbox', roles: ['agent', 'remote_engineer', 'dispatcher', 'supervisor', 'account_manager', 'manager'], make: (u) => new Inbox(u), hidden: true },
 ];
@@ -57,6 +66,9 @@ i18n.add({
     'nav.revisits': 'Revisits',
     'nav.accounts': 'Customers',
     'nav.inspections': 'Inspections',
+    'nav.quality': 'Quality review',
+    'nav.myreviews': 'My reviews',
+    'nav.qualityreport': 'Quality report',
     'inbox.link': 'Notifications',
   },
   zh: {
@@ -76,6 +88,9 @@ i18n.add({
     'nav.revisits': '回访',
     'nav.accounts': '客户',
     'nav.inspections': '巡检',
+    'nav.quality': '质检',
+    'nav.myreviews': '我的质检',
+    'nav.qualityreport': '质检报告',
     'inbox.link': '通知',
   },
 });
@@ -86,7 +101,7 @@ let current = null;
 let inboxTimer = null;
 
 function allowed(user) {
-  return VIEWS.filter((v) => user.role === 'admin' || v.roles.includes(user.role));
+  return VIEWS.filter((v) => user.role === 'admin' || v.roles.includes(user.role) || (v.grant && (user.grants || []).includes(v.grant)));
 }
 
 function showSignIn(message) {
