@@ -9,6 +9,7 @@ pub mod privacy;
 pub mod types;
 pub mod imports;
 pub mod intake;
+pub mod knowledge;
 pub mod org;
 pub mod portal;
 
@@ -19,6 +20,7 @@ pub use error::{ErrorCode, Problem, ProblemReason};
 pub use ids::*;
 pub use imports::*;
 pub use intake::*;
+pub use knowledge::*;
 pub use org::*;
 pub use portal::*;
 pub use privacy::*;

@@ -20,6 +20,7 @@ pub mod customers;
 pub mod dispatch;
 pub mod fault_reports;
 pub mod followup;
+pub mod knowledge;
 pub mod portal;
 pub mod tickets;
 
@@ -183,6 +184,7 @@ pub enum Action {
     Dispatch(dispatch::Act),
     FaultReports(fault_reports::Act),
     Followup(followup::Act),
+    Knowledge(knowledge::Act),
 }
 
 impl Action {
@@ -195,6 +197,7 @@ impl Action {
         all.extend(dispatch::Act::ALL.iter().map(|a| Action::Dispatch(*a)));
         all.extend(fault_reports::Act::ALL.iter().map(|a| Action::FaultReports(*a)));
         all.extend(followup::Act::ALL.iter().map(|a| Action::Followup(*a)));
+        all.extend(knowledge::Act::ALL.iter().map(|a| Action::Knowledge(*a)));
         all
     }
 
@@ -207,6 +210,7 @@ impl Action {
             Action::Dispatch(a) => a.describe(),
             Action::FaultReports(a) => a.describe(),
             Action::Followup(a) => a.describe(),
+            Action::Knowledge(a) => a.describe(),
         }
     }
 
@@ -219,6 +223,7 @@ impl Action {
             Action::Dispatch(_) => dispatch::AREA,
             Action::FaultReports(_) => fault_reports::AREA,
             Action::Followup(_) => followup::AREA,
+            Action::Knowledge(_) => knowledge::AREA,
         }
     }
 }
@@ -232,6 +237,7 @@ pub fn grant(role: Role, action: Action) -> Grant {
         Action::Dispatch(a) => dispatch::grant(role, a),
         Action::FaultReports(a) => fault_reports::grant(role, a),
         Action::Followup(a) => followup::grant(role, a),
+        Action::Knowledge(a) => knowledge::grant(role, a),
     }
 }
 

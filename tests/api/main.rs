@@ -31,6 +31,7 @@ mod imports;
 mod inspections;
 mod jobs;
 mod kinds;
+mod knowledge;
 mod layers;
 mod logs;
 mod lookup;

@@ -18,6 +18,7 @@ import { ImportView } from './import.js';
 import { RevisitQueue } from './revisits.js';
 import { Accounts } from './accounts.js';
 import { Inspections } from './inspections.js';
+import { KnowledgeBase } from './knowledge.js';
 
 /** The views, and the roles that may use each (an admin may use every one); the first is the default. */
 const VIEWS = [
@@ -32,6 +33,7 @@ const VIEWS = [
   { id: 'faultreports', roles: ['supervisor', 'manager'], make: (u) => new FaultReports(u) },
   { id: 'revisits', roles: ['agent', 'supervisor'], make: (u) => new RevisitQueue(u) },
   { id: 'inspections', roles: ['supervisor', 'dispatcher', 'manager'], make: (u) => new Inspections(u) },
+  { id: 'knowledge', roles: ['agent', 'remote_engineer', 'dispatcher', 'supervisor', 'account_manager', 'manager'], make: (u) => new KnowledgeBase(u) },
   { id: 'import', roles: [], make: () => new ImportView() },
   { id: 'inbox', roles: ['agent', 'remote_engineer', 'dispatcher', 'supervisor', 'account_manager', 'manager'], make: (u) => new Inbox(u), hidden: true },
 ];
