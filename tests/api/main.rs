@@ -16,6 +16,7 @@ mod console_back_office;
 mod console_board;
 mod console_import;
 mod console_intake;
+mod console_knowledge;
 mod console_notices;
 mod console_portal;
 mod console_quotes;

@@ -242,7 +242,7 @@ export class KnowledgeBase {
       if (this.article !== a) return;
       panel.append(
         el('h3', {}, t('kb.versions')),
-        el('ul', {}, versions.map((v) => el('li', {}, `v${v.version} · `, data(v.edited_by_name), ' · ', timeEl(v.edited_at, undefined, true), v.note ? ' · ' : '', data(v.note || '')))),
+        el('ul', {}, versions.map((v) => el('li', {}, data(`v${v.version} · `), data(v.edited_by_name), ' · ', timeEl(v.edited_at, undefined, true), v.note ? ' · ' : '', data(v.note || '')))),
         ratings.length ? el('h3', {}, t('kb.feedback_list')) : '',
         ratings.length ? el('ul', {}, ratings.map((r) => el('li', {}, `${r.accuracy}/${r.readability} · `, data(r.user_name), r.feedback ? ' · ' : '', data(r.feedback || '')))) : '');
     } catch {
@@ -280,7 +280,8 @@ export class KnowledgeBase {
       try {
         const out = a ? await api.put(`/knowledge/articles/${a.id}`, body) : await api.post('/knowledge/articles', body);
         notice(t('kb.done'));
-        location.hash = `#knowledge/${out.id}`;
+        // The address names the article without opening it a second time.
+        history.replaceState(null, '', `#knowledge/${out.id}`);
         this.render(out);
       } catch (err) {
         showError(form, err);
