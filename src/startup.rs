@@ -70,6 +70,9 @@ impl Application {
 
     pub async fn build_with_clock(settings: Settings, clock: Clock) -> anyhow::Result<(Application, Bootstrap)> {
         settings.validate()?;
+        // The knowledge base's Chinese dictionary loads in about a second: on a thread of its own
+        // now, rather than in the first search.
+        std::thread::spawn(|| crate::domain::knowledge::tokens("预热"));
         let pool = {
             let url = settings.database_url.clone();
             let size = settings.database_pool_size;

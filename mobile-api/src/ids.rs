@@ -59,4 +59,5 @@ id_type!(
     ReviewId,
     CriterionId,
     TrainingEntryId,
+    ArticleId,
 );

@@ -40,6 +40,7 @@ const FILES: &[StaticFile] = &[
     StaticFile::script("import.js", include_str!("console/import.js")),
     StaticFile::script("intake.js", include_str!("console/intake.js")),
     StaticFile::script("mail.js", include_str!("console/mail.js")),
+    StaticFile::script("knowledge.js", include_str!("console/knowledge.js")),
 ];
 
 /// `/console` without the slash: the pages' relative addresses need it.

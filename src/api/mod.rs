@@ -14,6 +14,7 @@ pub mod imports;
 pub mod inspections;
 pub mod intake;
 pub mod jobs;
+pub mod knowledge;
 pub mod major_faults;
 pub mod metrics;
 pub mod mobile;
@@ -223,6 +224,32 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/portal/visits/{id}").route(web::get().to(portal::visit)))
             .service(resource("/portal/sites").route(web::get().to(portal::sites)))
             .service(resource("/portal/sites/{id}").route(web::get().to(portal::site)))
+            .service(resource("/portal/knowledge").route(web::get().to(knowledge::portal_search)))
+            .service(resource("/portal/knowledge/{id}").route(web::get().to(knowledge::portal_get)))
+            .service(resource("/knowledge/search").route(web::get().to(knowledge::search)))
+            .service(resource("/knowledge/suggestions").route(web::post().to(knowledge::suggest)))
+            .service(resource("/knowledge/worst-rated").route(web::get().to(knowledge::worst_rated)))
+            .service(
+                resource("/knowledge/articles")
+                    .route(web::get().to(knowledge::list))
+                    .route(web::post().to(knowledge::create)),
+            )
+            .service(
+                resource("/knowledge/articles/{id}")
+                    .route(web::get().to(knowledge::get))
+                    .route(web::put().to(knowledge::update)),
+            )
+            .service(resource("/knowledge/articles/{id}/submit").route(web::post().to(knowledge::submit)))
+            .service(resource("/knowledge/articles/{id}/review").route(web::post().to(knowledge::review)))
+            .service(resource("/knowledge/articles/{id}/retire").route(web::post().to(knowledge::retire)))
+            .service(resource("/knowledge/articles/{id}/reopen").route(web::post().to(knowledge::reopen)))
+            .service(resource("/knowledge/articles/{id}/versions").route(web::get().to(knowledge::versions)))
+            .service(
+                resource("/knowledge/articles/{id}/ratings")
+                    .route(web::get().to(knowledge::ratings))
+                    .route(web::post().to(knowledge::rate)),
+            )
+            .service(resource("/knowledge/articles/{id}/tickets").route(web::post().to(knowledge::link_ticket)))
             .service(resource("/auth/login").route(web::post().to(auth::login)))
             .service(resource("/auth/refresh").route(web::post().to(auth::refresh)))
             .service(resource("/auth/logout").route(web::post().to(auth::logout)))
@@ -607,6 +634,10 @@ impl utoipa::Modify for BearerAuth {
         portal::visits, portal::visit, portal::sites, portal::site,
         supervision::list_rules, supervision::put_rule, supervision::stalled, supervision::chase, supervision::mine,
         supervision::answer,
+        knowledge::search, knowledge::suggest, knowledge::list, knowledge::create, knowledge::get,
+        knowledge::update, knowledge::submit, knowledge::review, knowledge::retire, knowledge::reopen,
+        knowledge::versions, knowledge::rate, knowledge::ratings, knowledge::worst_rated, knowledge::link_ticket,
+        knowledge::portal_search, knowledge::portal_get,
     ),
     components(schemas(fieldline_mobile_api::Problem, fieldline_mobile_api::ErrorCode, crate::db::tickets::lists::TicketSort))
 )]

@@ -380,6 +380,7 @@ const FILES: &[StaticFile] = &[
     StaticFile::script("ui.js", include_str!("portal/ui.js")),
     StaticFile::script("tickets.js", include_str!("portal/tickets.js")),
     StaticFile::script("request.js", include_str!("portal/request.js")),
+    StaticFile::script("answers.js", include_str!("portal/answers.js")),
 ];
 
 /// `/portal` without the slash: the pages' relative addresses need it.

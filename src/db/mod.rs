@@ -12,6 +12,8 @@ pub mod inbound;
 pub mod inspection_visits;
 pub mod inspections;
 pub mod job_runs;
+pub mod knowledge;
+pub mod knowledge_search;
 pub mod major_faults;
 pub mod notices;
 pub mod notifications;

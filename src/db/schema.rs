@@ -854,6 +854,67 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    kb_articles (id) {
+        id -> BigInt,
+        kind -> Text,
+        title -> Text,
+        body -> Text,
+        audience -> Text,
+        tags -> Text,
+        models -> Text,
+        status -> Text,
+        version -> Integer,
+        author_id -> BigInt,
+        edited_by -> BigInt,
+        reviewed_by -> Nullable<BigInt>,
+        review_note -> Nullable<Text>,
+        published_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    kb_article_regions (article_id, region_id) {
+        article_id -> BigInt,
+        region_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    kb_versions (id) {
+        id -> BigInt,
+        article_id -> BigInt,
+        version -> Integer,
+        title -> Text,
+        body -> Text,
+        note -> Nullable<Text>,
+        edited_by -> BigInt,
+        edited_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    kb_ratings (article_id, user_id) {
+        article_id -> BigInt,
+        user_id -> BigInt,
+        accuracy -> Integer,
+        readability -> Integer,
+        feedback -> Nullable<Text>,
+        rated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    kb_ticket_links (article_id, ticket_id) {
+        article_id -> BigInt,
+        ticket_id -> BigInt,
+        linked_by -> BigInt,
+        linked_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(customers -> users (account_manager_id));
 diesel::joinable!(contacts -> customers (customer_id));
@@ -1040,4 +1101,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     quality_settings,
     quality_reviews,
     quality_training,
+    kb_articles,
+    kb_article_regions,
+    kb_versions,
+    kb_ratings,
+    kb_ticket_links,
 );

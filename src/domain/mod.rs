@@ -10,6 +10,7 @@ pub mod geo;
 pub mod import;
 pub mod inbound_mail;
 pub mod inspection;
+pub mod knowledge;
 pub mod ladder;
 pub mod language;
 pub mod major_fault;

@@ -21,6 +21,7 @@ pub mod customers;
 pub mod dispatch;
 pub mod fault_reports;
 pub mod followup;
+pub mod knowledge;
 pub mod portal;
 pub mod quality;
 pub mod supervision;
@@ -196,6 +197,7 @@ pub enum Action {
     Complaints(complaints::Act),
     Supervision(supervision::Act),
     Quality(quality::Act),
+    Knowledge(knowledge::Act),
 }
 
 impl Action {
@@ -211,6 +213,7 @@ impl Action {
         all.extend(complaints::Act::ALL.iter().map(|a| Action::Complaints(*a)));
         all.extend(supervision::Act::ALL.iter().map(|a| Action::Supervision(*a)));
         all.extend(quality::Act::ALL.iter().map(|a| Action::Quality(*a)));
+        all.extend(knowledge::Act::ALL.iter().map(|a| Action::Knowledge(*a)));
         all
     }
 
@@ -226,6 +229,7 @@ impl Action {
             Action::Complaints(a) => a.describe(),
             Action::Supervision(a) => a.describe(),
             Action::Quality(a) => a.describe(),
+            Action::Knowledge(a) => a.describe(),
         }
     }
 
@@ -241,6 +245,7 @@ impl Action {
             Action::Complaints(_) => complaints::AREA,
             Action::Supervision(_) => supervision::AREA,
             Action::Quality(_) => quality::AREA,
+            Action::Knowledge(_) => knowledge::AREA,
         }
     }
 }
@@ -257,6 +262,7 @@ pub fn grant(role: Role, action: Action) -> Grant {
         Action::Complaints(a) => complaints::grant(role, a),
         Action::Supervision(a) => supervision::grant(role, a),
         Action::Quality(a) => quality::grant(role, a),
+        Action::Knowledge(a) => knowledge::grant(role, a),
     }
 }
 

@@ -19,6 +19,8 @@ pub mod imports;
 pub mod inspection_generation;
 pub mod inspections;
 pub mod jobs;
+pub mod knowledge;
+pub mod knowledge_search;
 pub mod mail_intake;
 pub mod major_faults;
 pub mod notices;

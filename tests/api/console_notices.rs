@@ -133,10 +133,27 @@ async fn the_account_manager_switches_a_notice_off_and_it_stays_off(lang: &'stat
         .await
         .unwrap();
     b.shown(&form).await;
-    click_fresh(&b, "#notice-on_the_way").await;
+    // The form is drawn again when the customer's switches arrive: tick the box until it stays
+    // ticked on the form the page shows, then save and wait for the saved switches.
+    for _ in 0..50 {
+        if checked(&b, "on_the_way").await {
+            break;
+        }
+        click_fresh(&b, "#notice-on_the_way").await;
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert!(checked(&b, "on_the_way").await, "the box stays ticked");
     click_fresh(&b, "#customer-notices-save").await;
     b.shown(r#"#customer-notices[data-saved="true"]"#).await;
-    assert!(notices(&app, &f).await.on_the_way);
+    let mut on = false;
+    for _ in 0..50 {
+        on = notices(&app, &f).await.on_the_way;
+        if on {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(on, "the admin's save switched the notice on again");
 
     // Another account manager sees the switches, without a way to change them.
     let (other, _) = app.user(Role::AccountManager).await;

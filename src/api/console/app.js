@@ -22,6 +22,7 @@ import { StalledView } from './stalled.js';
 import { QualityQueue } from './quality.js';
 import { MyReviews } from './my_reviews.js';
 import { QualityReport } from './quality_report.js';
+import { KnowledgeBase } from './knowledge.js';
 
 /**
  * The views, and the roles that may use each (an admin may use every one), or the grant that opens
@@ -43,6 +44,7 @@ const VIEWS = [
   { id: 'quality', roles: [], grant: 'reviewer', make: (u) => new QualityQueue(u) },
   { id: 'myreviews', roles: ['agent', 'remote_engineer', 'dispatcher', 'supervisor'], make: (u) => new MyReviews(u) },
   { id: 'qualityreport', roles: ['supervisor', 'manager'], grant: 'reviewer', make: (u) => new QualityReport(u) },
+  { id: 'knowledge', roles: ['agent', 'remote_engineer', 'dispatcher', 'supervisor', 'account_manager', 'manager'], make: (u) => new KnowledgeBase(u) },
   { id: 'import', roles: [], make: () => new ImportView() },
   { id: 'inbox', roles: ['agent', 'remote_engineer', 'dispatcher', 'supervisor', 'account_manager', 'manager'], make: (u) => new Inbox(u), hidden: true },
 ];

@@ -24,6 +24,7 @@ add({
     'call.priority': 'Priority',
     'call.subject': 'Title',
     'call.description': 'What the customer says',
+    'call.suggestions': 'Knowledge base articles that may answer it',
     'call.submit': 'Register',
     'call.reset': 'Start again',
     'call.warranty_until': 'Under warranty until {date}.',
@@ -69,6 +70,7 @@ add({
     'call.priority': '优先级',
     'call.subject': '标题',
     'call.description': '客户描述',
+    'call.suggestions': '可能解答此问题的知识库文章',
     'call.submit': '登记',
     'call.reset': '重新开始',
     'call.warranty_until': '保修期至 {date}。',
@@ -147,8 +149,9 @@ export class CallForm {
         labelled('call.complaint_which', el('select', { name: 'complaint_subject.id', id: 'call-subject-id' }, option('', t('call.complaint_pick'))))),
       labelled('call.channel', el('select', { name: 'channel', onchange: () => this.preview() }, ['phone', 'email', 'web'].map((c) => option(c, term('channel', c))))),
       labelled('call.priority', el('select', { name: 'priority', onchange: () => this.preview() }, ['p1', 'p2', 'p3', 'p4'].map((p) => option(p, term('priority', p), p === 'p3')))),
-      labelled('call.subject', el('input', { name: 'title', maxLength: 200, size: 40 })),
-      labelled('call.description', el('textarea', { name: 'description', rows: 4, cols: 40, maxLength: 10000 })),
+      labelled('call.subject', el('input', { name: 'title', maxLength: 200, size: 40, oninput: () => this.suggestSoon() })),
+      labelled('call.description', el('textarea', { name: 'description', rows: 4, cols: 40, maxLength: 10000, oninput: () => this.suggestSoon() })),
+      el('div', { id: 'call-suggestions', class: 'suggestions', 'aria-live': 'polite', hidden: true }),
       el('fieldset', { id: 'call-repeat', class: 'repeat', hidden: true }),
       el('div', { class: 'buttons' },
         el('button', { type: 'submit', class: 'primary', id: 'call-submit' }, t('call.submit')),
@@ -192,6 +195,25 @@ export class CallForm {
       }
     }
     if (mine === this.subjectsAsked) box.replaceChildren(option('', t('call.complaint_pick')), ...choices);
+  }
+
+  /** Asks the knowledge base for articles matching the title and description, once typing pauses. */
+  suggestSoon() {
+    clearTimeout(this.suggestTimer);
+    this.suggestTimer = setTimeout(() => this.suggest(), 400);
+  }
+
+  async suggest() {
+    const form = $('call-form');
+    const text = [form.elements.title.value, form.elements.description.value].join(' ').trim().slice(0, 4000);
+    const box = $('call-suggestions');
+    const asked = (this.suggestAsked = (this.suggestAsked || 0) + 1);
+    const hits = text.length < 2 ? [] : await api.post('/knowledge/suggestions', { text }).catch(() => []);
+    if (asked !== this.suggestAsked || !box) return;
+    box.hidden = hits.length === 0;
+    box.replaceChildren(el('strong', {}, t('call.suggestions')),
+      el('ul', {}, hits.map((h) => el('li', { 'data-article': h.id },
+        el('a', { href: `#knowledge/${h.id}` }, data(h.title)), ' ', el('span', { class: 'muted' }, data(h.excerpt))))));
   }
 
   reset() {

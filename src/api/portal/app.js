@@ -8,11 +8,12 @@ import { t, use, useZone, current, translatePage } from './i18n.js';
 import { notice, showError, clearErrors } from './ui.js';
 import { showList, showTicket } from './tickets.js';
 import { showRequest, showVisits } from './request.js';
+import { showAnswers } from './answers.js';
 
 /** Where to go after signing in, when a link to one ticket was opened signed out. */
 const NEXT = 'fieldline.portal.next';
 
-const VIEWS = ['signin', 'tickets', 'ticket', 'request', 'visits'];
+const VIEWS = ['signin', 'tickets', 'ticket', 'request', 'visits', 'answers'];
 
 function show(view) {
   for (const v of VIEWS) document.getElementById(`view-${v}`).hidden = v !== view;
@@ -54,6 +55,9 @@ async function route() {
     } else if (parts[0] === 'request') {
       show('request');
       await showRequest();
+    } else if (parts[0] === 'answers') {
+      show('answers');
+      await showAnswers(parts[1] ? Number(parts[1]) : null);
     } else if (parts[0] === 'visits') {
       show('visits');
       await showVisits();

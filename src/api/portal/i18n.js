@@ -340,6 +340,11 @@ export function browserLanguage() {
   return preferredLanguage(LANGUAGES);
 }
 
+/** Adds a page's own texts to the catalogues (each key in both languages). */
+export function add(texts) {
+  for (const l of LANGUAGES) Object.assign(catalogues[l], texts[l]);
+}
+
 /** A language's catalogue (for the tests that compare the two). */
 export function catalogue(l) {
   return { ...catalogues[l] };
