@@ -313,16 +313,19 @@ pub fn reviewed_ticket(c: &mut DbConn, id: i64) -> AppResult<ReviewedTicket> {
     })
 }
 
+/// A review's reviewed at, total, disputed at, decided at and decision, as read.
+type ReviewTimes = (
+    Option<NaiveDateTime>,
+    Option<f64>,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+    Option<String>,
+);
+
 /// The reviews scored, disputed or decided in the window (the service report's section).
 pub fn review_facts(c: &mut DbConn, w: &Window) -> QueryResult<Vec<ReviewFact>> {
     let (from, to) = (ts(w.from), ts(w.to));
-    let rows: Vec<(
-        Option<NaiveDateTime>,
-        Option<f64>,
-        Option<NaiveDateTime>,
-        Option<NaiveDateTime>,
-        Option<String>,
-    )> = quality_reviews::table
+    let rows: Vec<ReviewTimes> = quality_reviews::table
         .filter(
             quality_reviews::reviewed_at
                 .ge(from)

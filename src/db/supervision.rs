@@ -76,19 +76,25 @@ fn stalling() -> Vec<&'static str> {
     STALLING.iter().map(|s| s.as_str()).collect()
 }
 
+/// An open ticket's columns as read by `open_tickets`.
+type TicketRead = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    Option<i64>,
+    NaiveDateTime,
+);
+
+/// An open visit's columns as read by `open_visits`.
+type VisitRead = (i64, Option<i64>, String, Option<i64>, i64, NaiveDateTime, NaiveDateTime);
+
 /// The tickets that can stall, with their customer's name.
 pub fn open_tickets(c: &mut DbConn) -> QueryResult<Vec<OpenTicket>> {
-    let rows: Vec<(
-        i64,
-        String,
-        String,
-        String,
-        String,
-        String,
-        i64,
-        Option<i64>,
-        NaiveDateTime,
-    )> = tickets::table
+    let rows: Vec<TicketRead> = tickets::table
         .inner_join(customers::table)
         .filter(tickets::status.eq_any(stalling()))
         .select((
@@ -149,7 +155,7 @@ fn open_visit_statuses() -> Vec<&'static str> {
 
 /// The open visits.
 pub fn open_visits(c: &mut DbConn) -> QueryResult<Vec<OpenVisit>> {
-    let rows: Vec<(i64, Option<i64>, String, Option<i64>, i64, NaiveDateTime, NaiveDateTime)> = visits::table
+    let rows: Vec<VisitRead> = visits::table
         .filter(visits::status.eq_any(open_visit_statuses()))
         .select((
             visits::id,

@@ -38,7 +38,7 @@ pub fn start(
 /// What presenting a refresh token led to.
 pub enum Rotation {
     /// The token was good: here is the user; the new token is stored.
-    Rotated(UserRow),
+    Rotated(Box<UserRow>),
     /// The token was already used: the whole family is now revoked.
     Reused,
     /// Unknown, revoked, expired, or the user is disabled.
@@ -93,7 +93,7 @@ pub fn rotate(
             None,
             None,
         )?;
-        Ok(Rotation::Rotated(user))
+        Ok(Rotation::Rotated(Box::new(user)))
     })
 }
 
