@@ -60,4 +60,9 @@ id_type!(
     CriterionId,
     TrainingEntryId,
     ArticleId,
+    ShiftId,
+    RosterEntryId,
+    SwapId,
+    HandoverId,
+    EquipmentCheckId,
 );

@@ -8,6 +8,7 @@ pub mod privacy;
 #[macro_use]
 pub mod types;
 pub mod complaints;
+pub mod desk;
 pub mod imports;
 pub mod intake;
 pub mod knowledge;
@@ -20,6 +21,7 @@ pub mod supervision;
 pub mod client;
 
 pub use complaints::*;
+pub use desk::*;
 pub use error::{ErrorCode, Problem, ProblemReason};
 pub use ids::*;
 pub use imports::*;

@@ -29,6 +29,7 @@ pub mod quotes;
 pub mod regions;
 pub mod reports;
 pub mod revisits;
+pub mod roster;
 pub mod sites;
 pub mod sla;
 pub mod static_files;
@@ -276,6 +277,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::post().to(org::create)),
             )
             .service(resource("/teams/{id}").route(web::put().to(org::replace)))
+            .service(resource("/desk/shifts").route(web::get().to(roster::shifts)))
+            .service(
+                resource("/roster")
+                    .route(web::get().to(roster::list))
+                    .route(web::post().to(roster::add)),
+            )
+            .service(resource("/roster/{id}").route(web::delete().to(roster::remove)))
             .service(
                 resource("/customers")
                     .route(web::get().to(customers::list))
@@ -638,6 +646,7 @@ impl utoipa::Modify for BearerAuth {
         knowledge::update, knowledge::submit, knowledge::review, knowledge::retire, knowledge::reopen,
         knowledge::versions, knowledge::rate, knowledge::ratings, knowledge::worst_rated, knowledge::link_ticket,
         knowledge::portal_search, knowledge::portal_get,
+        roster::shifts, roster::list, roster::add, roster::remove,
     ),
     components(schemas(fieldline_mobile_api::Problem, fieldline_mobile_api::ErrorCode, crate::db::tickets::lists::TicketSort))
 )]

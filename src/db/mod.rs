@@ -30,6 +30,7 @@ pub mod regions;
 pub mod reports;
 pub mod revisit_files;
 pub mod revisits;
+pub mod roster;
 pub mod schema;
 pub mod sites;
 pub mod sla;

@@ -1042,6 +1042,31 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    desk_shifts (id) {
+        id -> BigInt,
+        name -> Text,
+        starts -> Text,
+        ends -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    roster_entries (id) {
+        id -> BigInt,
+        day -> Date,
+        shift_id -> BigInt,
+        user_id -> BigInt,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(roster_entries -> desk_shifts (shift_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     refresh_tokens,
@@ -1106,4 +1131,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     kb_versions,
     kb_ratings,
     kb_ticket_links,
+    desk_shifts,
+    roster_entries,
 );

@@ -22,6 +22,7 @@ pub mod quality;
 pub mod quote;
 pub mod report;
 pub mod revisit;
+pub mod roster;
 pub mod sla;
 pub mod stall;
 pub mod survey;

@@ -151,6 +151,12 @@ impl Calendar {
         (close > open).then_some((open, close))
     }
 
+    /// The instant of a local wall-clock time (an ambiguous one takes its earlier instant, one
+    /// skipped by a clock change the first instant after the gap).
+    pub fn local_instant(&self, local: NaiveDateTime) -> DateTime<Utc> {
+        to_utc(self.tz, local)
+    }
+
     /// The local date of an instant.
     pub fn local_date(&self, t: DateTime<Utc>) -> NaiveDate {
         t.with_timezone(&self.tz).date_naive()

@@ -18,6 +18,7 @@
 pub mod admin;
 pub mod complaints;
 pub mod customers;
+pub mod desk;
 pub mod dispatch;
 pub mod fault_reports;
 pub mod followup;
@@ -198,6 +199,7 @@ pub enum Action {
     Supervision(supervision::Act),
     Quality(quality::Act),
     Knowledge(knowledge::Act),
+    Desk(desk::Act),
 }
 
 impl Action {
@@ -214,6 +216,7 @@ impl Action {
         all.extend(supervision::Act::ALL.iter().map(|a| Action::Supervision(*a)));
         all.extend(quality::Act::ALL.iter().map(|a| Action::Quality(*a)));
         all.extend(knowledge::Act::ALL.iter().map(|a| Action::Knowledge(*a)));
+        all.extend(desk::Act::ALL.iter().map(|a| Action::Desk(*a)));
         all
     }
 
@@ -230,6 +233,7 @@ impl Action {
             Action::Supervision(a) => a.describe(),
             Action::Quality(a) => a.describe(),
             Action::Knowledge(a) => a.describe(),
+            Action::Desk(a) => a.describe(),
         }
     }
 
@@ -246,6 +250,7 @@ impl Action {
             Action::Supervision(_) => supervision::AREA,
             Action::Quality(_) => quality::AREA,
             Action::Knowledge(_) => knowledge::AREA,
+            Action::Desk(_) => desk::AREA,
         }
     }
 }
@@ -263,6 +268,7 @@ pub fn grant(role: Role, action: Action) -> Grant {
         Action::Supervision(a) => supervision::grant(role, a),
         Action::Quality(a) => quality::grant(role, a),
         Action::Knowledge(a) => knowledge::grant(role, a),
+        Action::Desk(a) => desk::grant(role, a),
     }
 }
 

@@ -41,6 +41,7 @@ pub mod regions;
 pub mod reports;
 pub mod revisit_generation;
 pub mod revisits;
+pub mod roster;
 pub mod sessions;
 pub mod sites;
 pub mod sla;

@@ -860,6 +860,8 @@ fn parameter(o: &Objects, method: &str, path: &str, caller: &str) -> String {
         (_, "stall-rules") => return "hotline_new".into(),
         // No article is written in the golden flows: the readers get 404, the others 403.
         (_, "knowledge") => 1,
+        // No one is put on the roster in the golden flows: 404 for the office, 403 for the others.
+        (_, "roster") => 1,
         (_, "regions") => o.region,
         (_, "revisit-files") => o.revisit_file,
         (_, "revisits") => o.revisit,

@@ -1,0 +1,3 @@
+DROP INDEX roster_entries_shift;
+DROP TABLE roster_entries;
+DROP TABLE desk_shifts;

@@ -1,0 +1,96 @@
+//! Who may read and keep the hotline's shifts and duty roster.
+//!
+//! Office roles read the roster. Supervisors and managers roster anyone who may be rostered; a
+//! shift lead or team lead of another role rosters the people they lead (members of the teams
+//! they lead and their direct reports). Admins set the shifts.
+
+use super::{roles, Action, Caller, Facts, Grant, Tie, OFFICE};
+use crate::error::AppError;
+use fieldline_mobile_api::Role;
+
+pub const AREA: &str = "Hotline desk: shifts and duty roster";
+
+/// The actions of this area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Act {
+    /// The shifts and the roster.
+    ReadRoster,
+    /// Put a person on a shift of a day, or take them off.
+    EditRoster,
+    /// Create or change a shift.
+    EditShifts,
+}
+
+impl Act {
+    pub const ALL: &'static [Act] = &[Act::ReadRoster, Act::EditRoster, Act::EditShifts];
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Act::ReadRoster => "Read the hotline's shifts and duty roster",
+            Act::EditRoster => "Put people on the duty roster or take them off",
+            Act::EditShifts => "Create or change the hotline's shifts",
+        }
+    }
+}
+
+/// Who rosters anyone.
+const ROSTERING: &[Role] = &[Role::Supervisor, Role::Manager];
+/// The roles a shift lead or team lead may have besides a supervisor's.
+const LEADS: &[Role] = &[Role::Agent, Role::RemoteEngineer];
+
+/// The roles the hotline roster holds: the agents, the remote engineers of the second line and
+/// the supervisors who may stand as the lead on duty.
+pub const ROSTERED: &[Role] = &[Role::Agent, Role::RemoteEngineer, Role::Supervisor];
+
+pub fn grant(role: Role, act: Act) -> Grant {
+    match act {
+        Act::ReadRoster => roles(role, OFFICE),
+        Act::EditRoster if LEADS.contains(&role) => Grant::Tied(Tie::Lead),
+        Act::EditRoster => roles(role, ROSTERING),
+        Act::EditShifts => roles(role, &[]),
+    }
+}
+
+/// Checks an action that is not about one person.
+pub fn require(caller: &Caller, act: Act) -> Result<(), AppError> {
+    super::require(caller, Action::Desk(act))
+}
+
+/// Whether the caller may roster a person they lead (`led`) or not.
+pub fn may_roster(caller: &Caller, led: bool) -> bool {
+    let facts = Facts {
+        led,
+        ..Facts::default()
+    };
+    super::allows(caller, Action::Desk(Act::EditRoster), &facts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{assert_table, Action};
+    use super::*;
+    use fieldline_mobile_api::UserId;
+
+    /// Written by hand, not from `grant`: cells per role as `assert_table` reads them.
+    #[test]
+    fn every_role_and_action_is_as_written() {
+        let all: Vec<Action> = Act::ALL.iter().map(|a| Action::Desk(*a)).collect();
+        let f = Action::Desk;
+        let table: &[(Action, &str)] = &[
+            //                          adm  ag   re   dis  tec  sup  am   man
+            (f(Act::ReadRoster), "      Y    Y    Y    Y    -    Y    Y    Y"),
+            (f(Act::EditRoster), "      Y    lead lead -    -    Y    -    Y"),
+            (f(Act::EditShifts), "      Y    -    -    -    -    -    -    -"),
+        ];
+        assert_table(&all, table);
+    }
+
+    #[test]
+    fn a_lead_rosters_the_people_they_lead_only() {
+        let lead = Caller::new(UserId(5), Role::Agent);
+        assert!(may_roster(&lead, true));
+        assert!(!may_roster(&lead, false));
+        assert!(may_roster(&Caller::new(UserId(1), Role::Supervisor), false));
+        assert!(!may_roster(&Caller::new(UserId(2), Role::Dispatcher), true));
+    }
+}
