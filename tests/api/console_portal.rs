@@ -249,3 +249,73 @@ async fn a_contact_in_english_approves_a_quote_and_sees_the_technician_coming() 
     assert_eq!(quotes[0].status, fieldline_mobile_api::QuoteStatus::Approved);
     b.close().await;
 }
+
+/// A contact finds an answer to a common question by a two-character Chinese word inside a
+/// longer phrase; an article meant for the staff only never shows.
+#[tokio::test]
+#[ignore = "needs headless Chromium and ChromeDriver: run with --ignored"]
+async fn a_contact_finds_an_answer_and_never_a_staff_only_article() {
+    use crate::knowledge::{article, editor, publish};
+    let app = spawn_app().await;
+    let f = fixture(&app, "standard").await;
+    let (_, writer) = editor(&app, fieldline_mobile_api::Role::Agent).await;
+    let (_, reviewer) = editor(&app, fieldline_mobile_api::Role::RemoteEngineer).await;
+    let body = |audience| {
+        article(
+            if audience == "customers" {
+                "机房断电后UPS报警怎么办"
+            } else {
+                "断电处理的内部流程"
+            },
+            "机房突然断电后UPS报警：先确认市电输入，再检查电池。",
+            audience,
+            &[],
+        )
+    };
+    let open = publish(&app, &writer, &reviewer, &body("customers")).await;
+    let staff = publish(&app, &writer, &reviewer, &body("staff")).await;
+    let email = "zhou@metro.example";
+    mail_contact(&app, f.customer, "周敏", email, "zh").await;
+
+    let b = Browser::start("zh").await;
+    b.c.goto(&app.url("/portal/")).await.unwrap();
+    b.fill("#view-signin:not([hidden]) #email", email).await;
+    b.click("#signin-submit").await;
+    b.shown("#signin-sent:not([hidden])").await;
+    relay(&app).await;
+    let (_, token) = sign_in_mails(&app, email).pop().expect("the sign-in e-mail");
+    b.c.goto(&app.url(&format!("/portal/#/sign-in?token={token}")))
+        .await
+        .unwrap();
+    b.shown("#view-tickets:not([hidden]) #ticket-list").await;
+    b.click("#nav-answers").await;
+    b.fill("#view-answers:not([hidden]) #answers-q", "断电").await;
+    b.click("#answers-form button[type=submit]").await;
+    let hit = format!(r#"#answers-hits li[data-article="{}"] a"#, open.id.0);
+    b.shown(&hit).await;
+    let hits = b.c.find_all(Locator::Css("#answers-hits li")).await.unwrap();
+    let mut shown = Vec::new();
+    for h in hits {
+        shown.push(h.attr("data-article").await.unwrap().unwrap_or_default());
+    }
+    assert_eq!(shown, vec![open.id.0.to_string()], "only the customers' article");
+    check_texts(&b, "answers").await;
+    picture(&b, "answers").await;
+    b.click(&hit).await;
+    let title = b.shown("#answers-article h2").await.text().await.unwrap();
+    assert_eq!(title, open.title);
+    // The staff-only article is not found by its address either.
+    b.c.goto(&app.url(&format!("/portal/#/answers/{}", staff.id.0)))
+        .await
+        .unwrap();
+    b.shown("#notice.bad:not([hidden])").await;
+    let page =
+        b.c.find(Locator::Css("#view-answers"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+    assert!(!page.contains(&staff.title), "{page}");
+    b.close().await;
+}
