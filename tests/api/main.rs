@@ -56,6 +56,7 @@ mod quotes;
 mod readme;
 mod reports;
 mod revisits;
+mod roster;
 mod scale;
 mod schema;
 mod sites;
