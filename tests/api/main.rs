@@ -23,6 +23,7 @@ mod console_notices;
 mod console_portal;
 mod console_quality;
 mod console_quotes;
+mod console_roster;
 mod console_stalled;
 mod console_supervisor;
 mod customers;
