@@ -2,7 +2,9 @@
 //!
 //! Office roles read the roster. Supervisors and managers roster anyone who may be rostered; a
 //! shift lead or team lead of another role rosters the people they lead (members of the teams
-//! they lead and their direct reports). Admins set the shifts.
+//! they lead and their direct reports). Admins set the shifts. Those the roster holds ask to swap
+//! their own entries and agree to swaps asked of them; a person's lead approves (or refuses) their
+//! side of a swap, and a supervisor or manager stands in for a missing lead and reads every swap.
 
 use super::{roles, Action, Caller, Facts, Grant, Tie, OFFICE};
 use crate::error::AppError;
