@@ -310,6 +310,9 @@ async fn a_swap_needs_the_counterpart_and_both_leads_then_exchanges_the_two_entr
     problem(act(&app, &p.a_token, &s, "approve").await, 403, "forbidden").await;
     let outsider = app.token(Role::Agent).await;
     problem(act(&app, &outsider, &s, "approve").await, 403, "forbidden").await;
+    // Both people have a lead: a supervisor does not stand in.
+    let sup = app.token(Role::Supervisor).await;
+    problem(act(&app, &sup, &s, "approve").await, 403, "forbidden").await;
 
     let s1: RosterSwap = app.ok(act(&app, &p.b_token, &s, "approve").await, 200).await;
     assert!(s1.agreed_at.is_some());
@@ -345,7 +348,6 @@ async fn a_swap_needs_the_counterpart_and_both_leads_then_exchanges_the_two_entr
         "forbidden",
     )
     .await;
-    let sup = app.token(Role::Supervisor).await;
     let all: Page<RosterSwap> = app.ok(app.get("/api/v1/roster/swaps?scope=all", &sup).await, 200).await;
     assert_eq!(all.total, 1);
     let audit: Value = app
