@@ -52,3 +52,109 @@ pub struct NewRosterEntry {
     /// is a supervisor, manager or admin.
     pub user_id: UserId,
 }
+
+/// A shift as an admin writes it (`POST /desk/shifts`, `PUT /desk/shifts/{id}`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ShiftInput {
+    /// Unique among the shifts.
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 40))]
+    pub name: String,
+    /// The local start, `HH:MM`.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$"))]
+    pub starts: String,
+    /// The local end, `HH:MM`; at or before the start, the shift runs past midnight. Not the
+    /// start itself.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$"))]
+    pub ends: String,
+    /// An inactive shift takes no new entries and is not on duty; left out: active.
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+wire_enum!(
+    /// Where a swap request stands: asked (`requested`, waiting for the counterpart's agreement
+    /// and the leads' approval), done (`approved`: the two entries exchanged their people),
+    /// `refused` (by the counterpart or a lead, with a reason) or `cancelled` by the requester.
+    SwapStatus {
+        Requested => "requested",
+        Approved => "approved",
+        Refused => "refused",
+        Cancelled => "cancelled",
+    }
+);
+
+/// A swap request between two people on the roster (换班申请), and once decided the swap record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RosterSwap {
+    pub id: SwapId,
+    pub status: SwapStatus,
+    /// The requester's entry, as asked: its day and shift.
+    pub requester_entry_id: RosterEntryId,
+    pub requester_id: UserId,
+    pub requester_name: String,
+    pub requester_day: NaiveDate,
+    pub requester_shift_id: ShiftId,
+    pub requester_shift_name: String,
+    /// The counterpart's entry, as asked.
+    pub counterpart_entry_id: RosterEntryId,
+    pub counterpart_id: UserId,
+    pub counterpart_name: String,
+    pub counterpart_day: NaiveDate,
+    pub counterpart_shift_id: ShiftId,
+    pub counterpart_shift_name: String,
+    pub reason: String,
+    /// When the counterpart agreed.
+    pub agreed_at: Option<DateTime<Utc>>,
+    /// Who approved for the requester's side (their lead, or a supervisor or manager standing in
+    /// for a missing lead), and when.
+    pub requester_lead_id: Option<UserId>,
+    pub requester_lead_name: Option<String>,
+    pub requester_lead_at: Option<DateTime<Utc>>,
+    /// Who approved for the counterpart's side, and when.
+    pub counterpart_lead_id: Option<UserId>,
+    pub counterpart_lead_name: Option<String>,
+    pub counterpart_lead_at: Option<DateTime<Utc>>,
+    /// Who refused, and why.
+    pub refused_by: Option<UserId>,
+    pub refused_by_name: Option<String>,
+    pub refusal: Option<String>,
+    /// When the swap was approved, refused or cancelled.
+    pub decided_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Whether the caller has an agreement or approval of this swap still to give.
+    pub can_approve: bool,
+    /// Whether the caller may refuse it (the counterpart or an approver, while requested).
+    pub can_refuse: bool,
+    /// Whether the caller may cancel it (the requester, while requested).
+    pub can_cancel: bool,
+}
+
+/// Asks to swap one of the caller's future entries with a colleague's (`POST /roster/swaps`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewRosterSwap {
+    /// The caller's own entry.
+    pub entry_id: RosterEntryId,
+    /// The colleague's entry the caller would take.
+    pub counterpart_entry_id: RosterEntryId,
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 500))]
+    pub reason: String,
+}
+
+/// Refuses a swap, saying why (`POST /roster/swaps/{id}/refuse`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SwapRefusal {
+    #[cfg_attr(feature = "openapi", schema(format = "text", max_length = 500))]
+    pub reason: String,
+}

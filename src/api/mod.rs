@@ -277,12 +277,25 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::post().to(org::create)),
             )
             .service(resource("/teams/{id}").route(web::put().to(org::replace)))
-            .service(resource("/desk/shifts").route(web::get().to(roster::shifts)))
+            .service(
+                resource("/desk/shifts")
+                    .route(web::get().to(roster::shifts))
+                    .route(web::post().to(roster::create_shift)),
+            )
+            .service(resource("/desk/shifts/{id}").route(web::put().to(roster::update_shift)))
             .service(
                 resource("/roster")
                     .route(web::get().to(roster::list))
                     .route(web::post().to(roster::add)),
             )
+            .service(
+                resource("/roster/swaps")
+                    .route(web::get().to(roster::swaps))
+                    .route(web::post().to(roster::ask_swap)),
+            )
+            .service(resource("/roster/swaps/{id}/approve").route(web::post().to(roster::approve_swap)))
+            .service(resource("/roster/swaps/{id}/refuse").route(web::post().to(roster::refuse_swap)))
+            .service(resource("/roster/swaps/{id}/cancel").route(web::post().to(roster::cancel_swap)))
             .service(resource("/roster/{id}").route(web::delete().to(roster::remove)))
             .service(
                 resource("/customers")
@@ -646,7 +659,8 @@ impl utoipa::Modify for BearerAuth {
         knowledge::update, knowledge::submit, knowledge::review, knowledge::retire, knowledge::reopen,
         knowledge::versions, knowledge::rate, knowledge::ratings, knowledge::worst_rated, knowledge::link_ticket,
         knowledge::portal_search, knowledge::portal_get,
-        roster::shifts, roster::list, roster::add, roster::remove,
+        roster::shifts, roster::list, roster::add, roster::remove, roster::create_shift, roster::update_shift,
+        roster::swaps, roster::ask_swap, roster::approve_swap, roster::refuse_swap, roster::cancel_swap,
     ),
     components(schemas(fieldline_mobile_api::Problem, fieldline_mobile_api::ErrorCode, crate::db::tickets::lists::TicketSort))
 )]

@@ -31,6 +31,7 @@ pub mod reports;
 pub mod revisit_files;
 pub mod revisits;
 pub mod roster;
+pub mod roster_swaps;
 pub mod schema;
 pub mod sites;
 pub mod sla;

@@ -65,6 +65,43 @@ pub fn find_shift(c: &mut DbConn, id: i64) -> QueryResult<Option<ShiftRow>> {
         .optional()
 }
 
+/// The shift of this name, if any (names are unique, compared as written).
+pub fn shift_named(c: &mut DbConn, name: &str) -> QueryResult<Option<i64>> {
+    desk_shifts::table
+        .filter(desk_shifts::name.eq(name))
+        .select(desk_shifts::id)
+        .first(c)
+        .optional()
+}
+
+/// A shift's fields as an admin writes them.
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = desk_shifts)]
+pub struct ShiftFields {
+    pub name: String,
+    pub starts: String,
+    pub ends: String,
+    pub active: bool,
+}
+
+pub fn insert_shift(c: &mut DbConn, f: &ShiftFields, at: DateTime<Utc>) -> QueryResult<ShiftRow> {
+    diesel::insert_into(desk_shifts::table)
+        .values((
+            f,
+            desk_shifts::created_at.eq(ts(at)),
+            desk_shifts::updated_at.eq(ts(at)),
+        ))
+        .returning(desk_shifts::all_columns)
+        .get_result(c)
+}
+
+pub fn replace_shift(c: &mut DbConn, id: i64, f: &ShiftFields, at: DateTime<Utc>) -> QueryResult<ShiftRow> {
+    diesel::update(desk_shifts::table.find(id))
+        .set((f, desk_shifts::updated_at.eq(ts(at))))
+        .returning(desk_shifts::all_columns)
+        .get_result(c)
+}
+
 /// One entry of the roster.
 pub fn find_entry(c: &mut DbConn, id: i64) -> QueryResult<Option<EntryRow>> {
     roster_entries::table
@@ -116,6 +153,13 @@ pub fn delete_entry(c: &mut DbConn, id: i64) -> QueryResult<usize> {
 pub fn set_entry_user(c: &mut DbConn, id: i64, user: i64) -> QueryResult<usize> {
     diesel::update(roster_entries::table.find(id))
         .set(roster_entries::user_id.eq(user))
+        .execute(c)
+}
+
+/// Moves an entry to another shift of its day (a swap of two shifts of one day).
+pub fn set_entry_shift(c: &mut DbConn, id: i64, shift: i64) -> QueryResult<usize> {
+    diesel::update(roster_entries::table.find(id))
+        .set(roster_entries::shift_id.eq(shift))
         .execute(c)
 }
 

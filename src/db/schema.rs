@@ -1067,6 +1067,32 @@ diesel::table! {
 
 diesel::joinable!(roster_entries -> desk_shifts (shift_id));
 
+diesel::table! {
+    roster_swaps (id) {
+        id -> BigInt,
+        requester_entry_id -> BigInt,
+        counterpart_entry_id -> BigInt,
+        requester_id -> BigInt,
+        counterpart_id -> BigInt,
+        requester_day -> Date,
+        counterpart_day -> Date,
+        requester_shift_id -> BigInt,
+        counterpart_shift_id -> BigInt,
+        reason -> Text,
+        status -> Text,
+        agreed_at -> Nullable<Timestamp>,
+        requester_lead_by -> Nullable<BigInt>,
+        requester_lead_at -> Nullable<Timestamp>,
+        counterpart_lead_by -> Nullable<BigInt>,
+        counterpart_lead_at -> Nullable<Timestamp>,
+        refused_by -> Nullable<BigInt>,
+        refusal -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     refresh_tokens,
@@ -1133,4 +1159,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     kb_ticket_links,
     desk_shifts,
     roster_entries,
+    roster_swaps,
 );

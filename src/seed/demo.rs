@@ -413,6 +413,40 @@ fn organise(
     Ok(())
 }
 
+/// The demo's duty roster for two weeks from today: the shift lead 王芳 and 李娜 take turns on
+/// the day and the night shift; the supervisor put them there.
+fn roster(
+    c: &mut DbConn,
+    users: &std::collections::HashMap<String, (i64, Role)>,
+    tz: chrono_tz::Tz,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let id = |name: &str| {
+        users
+            .get(name)
+            .map(|(id, _)| *id)
+            .ok_or_else(|| anyhow::anyhow!("the demo data set has no user {name}"))
+    };
+    let shifts = crate::db::roster::shifts(c)?;
+    let shift = |name: &str| {
+        shifts
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| s.id)
+            .ok_or_else(|| anyhow::anyhow!("no {name} shift"))
+    };
+    let (day, night) = (shift("Day")?, shift("Night")?);
+    let (lead, other, by) = (id("wang.fang")?, id("li.na")?, id("huang.jun")?);
+    let today = now.with_timezone(&tz).date_naive();
+    for i in 0..14u64 {
+        let d = today + chrono::Days::new(i);
+        let (on_day, on_night) = if i % 2 == 0 { (lead, other) } else { (other, lead) };
+        crate::db::roster::insert_entry(c, d, day, on_day, by, now)?;
+        crate::db::roster::insert_entry(c, d, night, on_night, by, now)?;
+    }
+    Ok(())
+}
+
 fn demo_password() -> (String, bool) {
     match std::env::var(DEMO_PASSWORD_VAR) {
         Ok(p) if !p.trim().is_empty() => (p, true),
@@ -578,6 +612,7 @@ pub fn load_with_password(
     }
     let account_manager = account_manager.ok_or_else(|| anyhow::anyhow!("the demo data set has no account manager"))?;
     organise(c, &actor, &refs.users)?;
+    roster(c, &refs.users, tz, now)?;
 
     for cs in CUSTOMERS {
         let customer = crate::service::customers::create_as(

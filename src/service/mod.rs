@@ -42,6 +42,7 @@ pub mod reports;
 pub mod revisit_generation;
 pub mod revisits;
 pub mod roster;
+pub mod roster_swaps;
 pub mod sessions;
 pub mod sites;
 pub mod sla;

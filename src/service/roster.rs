@@ -3,17 +3,17 @@
 
 use super::Who;
 use crate::db::audit::{self, snapshot};
-use crate::db::roster::{self as store, EntryRow, ShiftRow};
+use crate::db::roster::{self as store, EntryRow, ShiftFields, ShiftRow};
 use crate::db::schema::users;
 use crate::db::{org, sla, write, DbConn};
-use crate::domain::roster::running_at;
+use crate::domain::roster::{running_at, ShiftTimes};
 use crate::domain::sla::Calendar;
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
 use crate::policy::desk::{self as policy, Act};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use diesel::prelude::*;
-use fieldline_mobile_api::{DeskShift, NewRosterEntry, Role, RosterEntry, RosterEntryId, ShiftId, UserId};
+use fieldline_mobile_api::{DeskShift, NewRosterEntry, Role, RosterEntry, RosterEntryId, ShiftId, ShiftInput, UserId};
 use std::collections::HashMap;
 
 /// The longest span of days one roster read covers.
@@ -26,6 +26,62 @@ pub fn shifts(c: &mut DbConn, who: &Who) -> AppResult<Vec<DeskShift>> {
     policy::require(&who.caller, Act::ReadRoster)?;
     Ok(store::shifts(c)?.iter().map(ShiftRow::to_wire).collect())
 }
+
+/// Creates a shift (admins), with its audit event.
+pub fn create_shift(c: &mut DbConn, who: &Who, b: ShiftInput) -> AppResult<DeskShift> {
+    policy::require(&who.caller, Act::EditShifts)?;
+    let f = shift_fields(&b)?;
+    let actor = who.actor();
+    write(c, |c| {
+        if store::shift_named(c, &f.name)?.is_some() {
+            return Err(AppError::duplicate("name", "another shift has this name"));
+        }
+        let row = store::insert_shift(c, &f, actor.at)?;
+        let out = row.to_wire();
+        audit::record(c, &actor, "desk_shift", row.id, "create", None, snapshot(&out))?;
+        Ok(out)
+    })
+}
+
+/// Changes a shift (admins), with its audit event. The entries keep their shift: its new times
+/// apply to them.
+pub fn update_shift(c: &mut DbConn, who: &Who, id: i64, b: ShiftInput) -> AppResult<DeskShift> {
+    policy::require(&who.caller, Act::EditShifts)?;
+    let f = shift_fields(&b)?;
+    let actor = who.actor();
+    write(c, |c| {
+        let before = store::find_shift(c, id)?.ok_or_else(|| AppError::not_found("shift", id))?;
+        if store::shift_named(c, &f.name)?.is_some_and(|other| other != id) {
+            return Err(AppError::duplicate("name", "another shift has this name"));
+        }
+        let row = store::replace_shift(c, id, &f, actor.at)?;
+        let out = row.to_wire();
+        audit::record(
+            c,
+            &actor,
+            "desk_shift",
+            id,
+            "update",
+            snapshot(&before.to_wire()),
+            snapshot(&out),
+        )?;
+        Ok(out)
+    })
+}
+
+fn shift_fields(b: &ShiftInput) -> AppResult<ShiftFields> {
+    let name = validate::text("name", &b.name, MAX_SHIFT_NAME)?;
+    ShiftTimes::parse(&b.starts, &b.ends)?;
+    Ok(ShiftFields {
+        name,
+        starts: b.starts.clone(),
+        ends: b.ends.clone(),
+        active: b.active,
+    })
+}
+
+/// The longest shift name.
+pub const MAX_SHIFT_NAME: usize = 40;
 
 /// The roster of the days `from..=to` (today and the next two weeks when left out), of one
 /// shift or all, by day, shift and entry.
@@ -111,6 +167,11 @@ pub fn remove(c: &mut DbConn, who: &Who, id: i64) -> AppResult<()> {
         if out.starts_at <= who.at {
             return Err(AppError::Conflict(
                 "this shift has started; the roster of the past is kept as it was worked".into(),
+            ));
+        }
+        if super::roster_swaps::entry_in_open_swap(c, id)? {
+            return Err(AppError::Conflict(
+                "this entry is in an open swap request: refuse or cancel the swap first".into(),
             ));
         }
         store::delete_entry(c, id)?;

@@ -1,7 +1,8 @@
 //! The SLA breach scan: tickets past a due time get their breach recorded, a missed tier limit
 //! climbs the ticket to the next tier where its policy says so (an escalation made by the
 //! service: to remote only with the customer's authorization, to on-site with a proposed visit
-//! window), and their alert steps are taken (the owner, then the owner's own supervisor, or every
+//! window), and their alert steps are taken (the owner, then out of working hours the shift leads
+//! on duty on the roster, otherwise or when none is on duty the owner's own supervisor, or every
 //! supervisor when none is set, then managers; an
 //! on-site ticket is also flagged to dispatch), each once.
 
@@ -154,6 +155,29 @@ fn record_breaches(c: &mut DbConn, actor: &Actor, row: &mut TicketRow, decision:
     Ok(())
 }
 
+/// The second step's audience: outside the business calendar's working hours (evening, night,
+/// weekend, holiday) the shift leads on duty on the roster; otherwise, or when no lead is on
+/// duty, the owner's own supervisor, or every supervisor when none is set.
+fn second_step_audience(c: &mut DbConn, row: &TicketRow, now: DateTime<Utc>) -> AppResult<(&'static str, Vec<i64>)> {
+    let cal = crate::db::sla::calendar(c)?;
+    let working = cal
+        .working_interval(cal.local_date(now))
+        .is_some_and(|(from, to)| from <= now && now < to);
+    if !working {
+        let leads = super::roster::leads_on_duty(c, now)?;
+        if !leads.is_empty() {
+            return Ok(("the shift lead on duty", leads.into_iter().map(|u| u.0).collect()));
+        }
+    }
+    Ok(match crate::db::org::supervisor_of(c, row.owner_id)? {
+        Some(sup) => ("the owner's supervisor", vec![sup]),
+        None => {
+            let (who, role) = policy::sla_audience(2);
+            (who, store::active_users_with(c, role)?)
+        }
+    })
+}
+
 /// Alerts each step's audience (step 1 also flags an on-site ticket to dispatch).
 fn take_steps(c: &mut DbConn, actor: &Actor, row: &mut TicketRow, decision: &Decision) -> AppResult<()> {
     let (id, now) = (row.id, actor.at);
@@ -161,14 +185,7 @@ fn take_steps(c: &mut DbConn, actor: &Actor, row: &mut TicketRow, decision: &Dec
     for &step in &decision.steps {
         let (who, recipients) = match step {
             1 => ("owner", owner_and_assignee(row)),
-            2 => match crate::db::org::supervisor_of(c, row.owner_id)? {
-                // The owner's own supervisor first; every supervisor when none is set.
-                Some(sup) => ("the owner's supervisor", vec![sup]),
-                None => {
-                    let (who, role) = policy::sla_audience(step);
-                    (who, store::active_users_with(c, role)?)
-                }
-            },
+            2 => second_step_audience(c, row, now)?,
             _ => {
                 let (who, role) = policy::sla_audience(step);
                 (who, store::active_users_with(c, role)?)

@@ -23,6 +23,7 @@ import { QualityQueue } from './quality.js';
 import { MyReviews } from './my_reviews.js';
 import { QualityReport } from './quality_report.js';
 import { KnowledgeBase } from './knowledge.js';
+import { RosterView } from './roster.js';
 
 /**
  * The views, and the roles that may use each (an admin may use every one), or the grant that opens
@@ -44,6 +45,7 @@ const VIEWS = [
   { id: 'quality', roles: [], grant: 'reviewer', make: (u) => new QualityQueue(u) },
   { id: 'myreviews', roles: ['agent', 'remote_engineer', 'dispatcher', 'supervisor'], make: (u) => new MyReviews(u) },
   { id: 'qualityreport', roles: ['supervisor', 'manager'], grant: 'reviewer', make: (u) => new QualityReport(u) },
+  { id: 'roster', roles: ['agent', 'remote_engineer', 'dispatcher', 'supervisor', 'account_manager', 'manager'], make: (u) => new RosterView(u) },
   { id: 'knowledge', roles: ['agent', 'remote_engineer', 'dispatcher', 'supervisor', 'account_manager', 'manager'], make: (u) => new KnowledgeBase(u) },
   { id: 'import', roles: [], make: () => new ImportView() },
   { id: 'inbox', roles: ['agent', 'remote_engineer', 'dispatcher', 'supervisor', 'account_manager', 'manager'], make: (u) => new Inbox(u), hidden: true },
