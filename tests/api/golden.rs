@@ -862,6 +862,8 @@ fn parameter(o: &Objects, method: &str, path: &str, caller: &str) -> String {
         (_, "knowledge") => 1,
         // No one is put on the roster in the golden flows: 404 for the office, 403 for the others.
         (_, "roster") => 1,
+        // No handover is written in the golden flows: 404 for its readers, 403 for the others.
+        (_, "handovers") => 1,
         (_, "regions") => o.region,
         (_, "revisit-files") => o.revisit_file,
         (_, "revisits") => o.revisit,

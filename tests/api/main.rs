@@ -31,6 +31,7 @@ mod dispatch;
 mod errors;
 mod fault_reports;
 mod golden;
+mod handover;
 mod health;
 mod imports;
 mod inspections;
