@@ -14,8 +14,8 @@ use fieldline_mobile_api::{
 use serde_json::{json, Value};
 
 /// Monday 23 November 2026, 11:00 in Shanghai: the day shift (08:00-20:00) runs.
-const MONDAY_1100: &str = "2026-11-23T03:00:00Z";
-const DAY: &str = "2026-11-23";
+pub const MONDAY_1100: &str = "2026-11-23T03:00:00Z";
+pub const DAY: &str = "2026-11-23";
 
 async fn on_db<T: Send + 'static>(
     app: &TestApp,
@@ -32,7 +32,7 @@ async fn on_db<T: Send + 'static>(
 }
 
 /// A hotline shift team led by `lead`.
-async fn team(app: &TestApp, name: &str, lead: i64) {
+pub async fn team(app: &TestApp, name: &str, lead: i64) {
     let name = name.to_string();
     on_db(app, move |c| {
         let f = TeamFields {
@@ -60,13 +60,13 @@ async fn supervised_by(app: &TestApp, user: i64, supervisor: i64) {
 }
 
 /// The day and night shifts' ids.
-async fn shifts(app: &TestApp) -> (i64, i64) {
+pub async fn shifts(app: &TestApp) -> (i64, i64) {
     let all: Vec<DeskShift> = app.ok(app.get("/api/v1/desk/shifts", &app.admin).await, 200).await;
     let id = |n: &str| all.iter().find(|s| s.name == n).expect("the shift").id.0;
     (id("Day"), id("Night"))
 }
 
-async fn roster(app: &TestApp, day: &str, shift: i64, user: i64) {
+pub async fn roster(app: &TestApp, day: &str, shift: i64, user: i64) {
     let r = app
         .post(
             "/api/v1/roster",
