@@ -59,7 +59,8 @@ fn shift_and_day(
                 .into_iter()
                 .find(|s| s.id == id)
                 .ok_or_else(|| AppError::internal("a running shift went missing"))?;
-            Ok((s, day.unwrap_or(running_day)))
+            let day = validate::date("day", day.unwrap_or(running_day), today)?;
+            Ok((s, day))
         }
     }
 }
@@ -257,8 +258,8 @@ pub fn list(
         q: f.q.filter(|q| !q.trim().is_empty()),
         ..f
     };
-    if let Some(q) = &f.q {
-        validate::text("q", q, 200)?;
+    if f.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
+        return Err(AppError::validation("q", "at most 200 characters"));
     }
     let (rows, total) = store::search(c, &f, paging)?;
     Ok(paging.page(wire(c, &rows)?, total))
