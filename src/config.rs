@@ -119,6 +119,12 @@ pub struct Settings {
     /// When the job `quality_sample` draws last month's quality review sample (cron with
     /// seconds); empty disables it.
     pub quality_sample_cron: String,
+    /// When the job `handover_watch` alerts the supervisor of each handover nobody acknowledged
+    /// within its grace (cron with seconds); empty disables it.
+    pub handover_watch_cron: String,
+    /// How long a written handover may wait for the incoming lead's acknowledgement before the
+    /// supervisor is alerted.
+    pub handover_grace: chrono::Duration,
     /// Tests only, never read from the environment: called by auto-assign between ranking the
     /// candidates and booking each one, so a test can book that candidate elsewhere first.
     #[doc(hidden)]
@@ -621,6 +627,8 @@ impl Default for Settings {
             report_mailing_cron: "0 30 22 * * *".into(),
             // 21:00 UTC on the 1st: early on the 2nd in East Asia, once the month is over there.
             quality_sample_cron: "0 0 21 1 * *".into(),
+            handover_watch_cron: "0 */5 * * * *".into(),
+            handover_grace: chrono::Duration::minutes(30),
             auto_assign_hook: None,
         }
     }
@@ -748,6 +756,11 @@ impl Settings {
                 .unwrap_or(d.quality_sample_cron)
                 .trim()
                 .to_string(),
+            handover_watch_cron: std::env::var("FIELDLINE_HANDOVER_WATCH_CRON")
+                .unwrap_or(d.handover_watch_cron)
+                .trim()
+                .to_string(),
+            handover_grace: duration("FIELDLINE_HANDOVER_GRACE_MINUTES", 30, 60)?,
             auto_assign_hook: None,
         };
         s.validate()?;

@@ -9,6 +9,7 @@ pub mod customers;
 pub mod dispatch;
 pub mod extract;
 pub mod fault_reports;
+pub mod handovers;
 pub mod health;
 pub mod imports;
 pub mod inspections;
@@ -297,6 +298,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/roster/swaps/{id}/refuse").route(web::post().to(roster::refuse_swap)))
             .service(resource("/roster/swaps/{id}/cancel").route(web::post().to(roster::cancel_swap)))
             .service(resource("/roster/{id}").route(web::delete().to(roster::remove)))
+            .service(resource("/handovers/draft").route(web::get().to(handovers::draft)))
+            .service(
+                resource("/handovers")
+                    .route(web::get().to(handovers::list))
+                    .route(web::post().to(handovers::create)),
+            )
+            .service(resource("/handovers/{id}").route(web::get().to(handovers::get)))
+            .service(resource("/handovers/{id}/acknowledge").route(web::post().to(handovers::acknowledge)))
+            .service(resource("/equipment-checks/today").route(web::get().to(handovers::checks_today)))
+            .service(
+                resource("/equipment-checks")
+                    .route(web::get().to(handovers::checks))
+                    .route(web::post().to(handovers::record_check)),
+            )
             .service(
                 resource("/customers")
                     .route(web::get().to(customers::list))
@@ -661,6 +676,8 @@ impl utoipa::Modify for BearerAuth {
         knowledge::portal_search, knowledge::portal_get,
         roster::shifts, roster::list, roster::add, roster::remove, roster::create_shift, roster::update_shift,
         roster::swaps, roster::ask_swap, roster::approve_swap, roster::refuse_swap, roster::cancel_swap,
+        handovers::draft, handovers::create, handovers::list, handovers::get, handovers::acknowledge,
+        handovers::record_check, handovers::checks, handovers::checks_today,
     ),
     components(schemas(fieldline_mobile_api::Problem, fieldline_mobile_api::ErrorCode, crate::db::tickets::lists::TicketSort))
 )]

@@ -94,7 +94,14 @@ pub fn insert(c: &mut DbConn, f: &CustomerFields, at: DateTime<Utc>) -> AppResul
             customers::created_at.eq(ts(at)),
             customers::updated_at.eq(ts(at)),
         ))
-        .returning(customers::all_columns)
+        .returning((
+            customers::id,
+            customers::name,
+            customers::tier,
+            customers::account_manager_id,
+            customers::created_at,
+            customers::updated_at,
+        ))
         .get_result(c)?)
 }
 
@@ -107,7 +114,14 @@ pub fn set(c: &mut DbConn, id: i64, f: &CustomerFields, at: DateTime<Utc>) -> Ap
             customers::account_manager_id.eq(f.account_manager_id),
             customers::updated_at.eq(ts(at)),
         ))
-        .returning(customers::all_columns)
+        .returning((
+            customers::id,
+            customers::name,
+            customers::tier,
+            customers::account_manager_id,
+            customers::created_at,
+            customers::updated_at,
+        ))
         .get_result(c)?)
 }
 

@@ -6,6 +6,7 @@ pub mod complaints;
 pub mod customers;
 pub mod dispatch;
 pub mod fault_reports;
+pub mod handovers;
 pub mod idempotency;
 pub mod imports;
 pub mod inbound;

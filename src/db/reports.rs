@@ -4,7 +4,8 @@
 //!
 //! Scope: a report covers every customer, or the customers of one account manager
 //! (`customers.account_manager_id`): their tickets, the revisits of those customers, the major
-//! faults and visits of those tickets.
+//! faults and visits of those tickets. The internal customer's tickets (the service department's
+//! own, opened by a failed equipment check) are left out of every customer figure.
 //!
 //! Satisfaction comes from sources, each one query returning scores ([`satisfaction`]): the
 //! revisit outcomes (calls) and the survey answers given through the link in the closing e-mail.
@@ -38,6 +39,16 @@ fn customers_of(
 > {
     customers::table
         .filter(customers::account_manager_id.eq(am))
+        .select(customers::id)
+}
+
+/// The internal customers (the service department itself), whose tickets no customer figure
+/// counts.
+fn internal_customers(
+) -> diesel::dsl::Select<diesel::dsl::Filter<customers::table, diesel::dsl::Eq<customers::internal, bool>>, customers::id>
+{
+    customers::table
+        .filter(customers::internal.eq(true))
         .select(customers::id)
 }
 
@@ -185,6 +196,7 @@ fn cancellations(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<i64> 
         .filter(ticket_events::kind.eq("cancelled"))
         .filter(ticket_events::at.ge(from))
         .filter(ticket_events::at.lt(to))
+        .filter(tickets::customer_id.ne_all(internal_customers()))
         .into_boxed();
     if let Some(am) = am {
         q = q.filter(tickets::customer_id.eq_any(customers_of(am)));
@@ -199,6 +211,7 @@ fn ticket_facts(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Vec<Ti
     let mut q = tickets::table
         .filter(tickets::opened_at.lt(to))
         .filter(tickets::closed_at.is_null().or(tickets::closed_at.ge(from)))
+        .filter(tickets::customer_id.ne_all(internal_customers()))
         .into_boxed();
     if let Some(am) = am {
         q = q.filter(tickets::customer_id.eq_any(customers_of(am)));
@@ -211,6 +224,7 @@ fn ticket_facts(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Vec<Ti
         .filter(acceptances::satisfied.eq(false))
         .filter(tickets::closed_at.ge(from))
         .filter(tickets::closed_at.lt(to))
+        .filter(tickets::customer_id.ne_all(internal_customers()))
         .into_boxed();
     if let Some(am) = am {
         q = q.filter(tickets::customer_id.eq_any(customers_of(am)));
@@ -230,6 +244,7 @@ fn escalation_facts(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Ve
         .filter(ticket_events::kind.eq("escalated"))
         .filter(ticket_events::at.ge(from))
         .filter(ticket_events::at.lt(to))
+        .filter(tickets::customer_id.ne_all(internal_customers()))
         .into_boxed();
     if let Some(am) = am {
         q = q.filter(tickets::customer_id.eq_any(customers_of(am)));
@@ -266,6 +281,7 @@ fn major_fault_facts(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<V
         .inner_join(tickets::table.inner_join(customers::table))
         .filter(major_faults::occurred_at.lt(to))
         .filter(major_faults::ended_at.is_null().or(major_faults::ended_at.ge(from)))
+        .filter(customers::internal.eq(false))
         .into_boxed();
     if let Some(am) = am {
         q = q.filter(customers::account_manager_id.eq(am));
@@ -332,6 +348,7 @@ fn visit_facts(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Vec<Vis
         .filter(visits::finished_at.ge(from))
         .filter(visits::finished_at.lt(to))
         .filter(visits::status.eq_any(finished))
+        .filter(tickets::customer_id.ne_all(internal_customers()))
         .into_boxed();
     if let Some(am) = am {
         q = q.filter(tickets::customer_id.eq_any(customers_of(am)));
@@ -375,6 +392,7 @@ fn quote_facts(c: &mut DbConn, w: &Window, am: Option<i64>) -> AppResult<Vec<Quo
                     .ge(from)
                     .and(quotes::answer_recorded_at.lt(to))),
         )
+        .filter(tickets::customer_id.ne_all(internal_customers()))
         .into_boxed();
     if let Some(am) = am {
         q = q.filter(tickets::customer_id.eq_any(customers_of(am)));

@@ -51,6 +51,7 @@ diesel::table! {
         account_manager_id -> Nullable<BigInt>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        internal -> Bool,
     }
 }
 
@@ -1093,6 +1094,47 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    handovers (id) {
+        id -> BigInt,
+        day -> Date,
+        shift_id -> BigInt,
+        written_by -> BigInt,
+        equipment -> Text,
+        problems -> Text,
+        notices -> Text,
+        staff_changes -> Text,
+        written_at -> Timestamp,
+        acknowledged_by -> Nullable<BigInt>,
+        acknowledged_at -> Nullable<Timestamp>,
+        alerted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    handover_tickets (handover_id, ticket_id) {
+        handover_id -> BigInt,
+        ticket_id -> BigInt,
+        note -> Text,
+    }
+}
+
+diesel::table! {
+    equipment_checks (id) {
+        id -> BigInt,
+        checked_at -> Timestamp,
+        checked_by -> BigInt,
+        equipment -> Text,
+        result -> Text,
+        note -> Text,
+        ticket_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(handovers -> desk_shifts (shift_id));
+diesel::joinable!(handover_tickets -> handovers (handover_id));
+diesel::joinable!(handover_tickets -> tickets (ticket_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     refresh_tokens,
@@ -1160,4 +1202,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     desk_shifts,
     roster_entries,
     roster_swaps,
+    handovers,
+    handover_tickets,
+    equipment_checks,
 );

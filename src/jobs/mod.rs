@@ -4,6 +4,7 @@
 
 pub mod acceptance;
 pub mod chases;
+pub mod handover;
 pub mod inspections;
 pub mod intake;
 pub mod mail;
@@ -114,6 +115,12 @@ const DEFINITIONS: &[Definition] = &[
         work: Work::Scan(quality::run),
         variable: "FIELDLINE_QUALITY_SAMPLE_CRON",
         cron: |s| &s.quality_sample_cron,
+    },
+    Definition {
+        name: handover::NAME,
+        work: Work::Scan(handover::run),
+        variable: "FIELDLINE_HANDOVER_WATCH_CRON",
+        cron: |s| &s.handover_watch_cron,
     },
 ];
 

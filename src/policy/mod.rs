@@ -22,6 +22,7 @@ pub mod desk;
 pub mod dispatch;
 pub mod fault_reports;
 pub mod followup;
+pub mod handover;
 pub mod knowledge;
 pub mod portal;
 pub mod quality;
@@ -140,6 +141,9 @@ pub enum Tie {
     /// A lead of the object's holder: the holder is a member of a team the caller leads or
     /// reports to the caller directly (`org::led_by`).
     Lead,
+    /// A shift lead (the lead of an active hotline shift team) standing in the place the object
+    /// asks for (rostered on the shift, or any shift lead), as looked up for the caller.
+    ShiftLead,
 }
 
 impl Tie {
@@ -152,6 +156,7 @@ impl Tie {
             Tie::Author => "written by them",
             Tie::AccountManager => "their customers'",
             Tie::Lead => "of people they lead",
+            Tie::ShiftLead => "as a shift lead",
         }
     }
 }
@@ -168,6 +173,8 @@ pub struct Facts {
     pub visit_holder: Option<i64>,
     /// Whether the caller leads the object's holder, as looked up for the caller (`org::led_by`).
     pub led: bool,
+    /// Whether the caller is a shift lead in the place the object asks for (`db::roster`).
+    pub shift_lead: bool,
 }
 
 impl Facts {
@@ -182,6 +189,7 @@ impl Facts {
             Tie::Author => self.author == me,
             Tie::AccountManager => self.account_manager == me,
             Tie::Lead => self.led,
+            Tie::ShiftLead => self.shift_lead,
         }
     }
 }
@@ -200,6 +208,7 @@ pub enum Action {
     Quality(quality::Act),
     Knowledge(knowledge::Act),
     Desk(desk::Act),
+    Handover(handover::Act),
 }
 
 impl Action {
@@ -217,6 +226,7 @@ impl Action {
         all.extend(quality::Act::ALL.iter().map(|a| Action::Quality(*a)));
         all.extend(knowledge::Act::ALL.iter().map(|a| Action::Knowledge(*a)));
         all.extend(desk::Act::ALL.iter().map(|a| Action::Desk(*a)));
+        all.extend(handover::Act::ALL.iter().map(|a| Action::Handover(*a)));
         all
     }
 
@@ -234,6 +244,7 @@ impl Action {
             Action::Quality(a) => a.describe(),
             Action::Knowledge(a) => a.describe(),
             Action::Desk(a) => a.describe(),
+            Action::Handover(a) => a.describe(),
         }
     }
 
@@ -251,6 +262,7 @@ impl Action {
             Action::Quality(_) => quality::AREA,
             Action::Knowledge(_) => knowledge::AREA,
             Action::Desk(_) => desk::AREA,
+            Action::Handover(_) => handover::AREA,
         }
     }
 }
@@ -269,6 +281,7 @@ pub fn grant(role: Role, action: Action) -> Grant {
         Action::Quality(a) => quality::grant(role, a),
         Action::Knowledge(a) => knowledge::grant(role, a),
         Action::Desk(a) => desk::grant(role, a),
+        Action::Handover(a) => handover::grant(role, a),
     }
 }
 
@@ -331,7 +344,8 @@ pub fn matrix_markdown() -> String {
          user), `written by \
          them` (a fault report's author), `their customers'` (an account manager's own customers), \
          `of people they lead` (work held by members of the teams the user leads or by their direct \
-         reports), \
+         reports), `as a shift lead` (when the user leads an active hotline shift team and stands \
+         where the action asks: rostered on the shift, or any shift lead), \
          `reviewer grant` or `editor grant` (any role, only when the user holds that grant).\n",
     );
     let mut area = "";
@@ -382,6 +396,7 @@ pub(crate) fn assert_table(all: &[Action], table: &[(Action, &str)]) {
                 "auth" => Grant::Tied(Tie::Author),
                 "am" => Grant::Tied(Tie::AccountManager),
                 "lead" => Grant::Tied(Tie::Lead),
+                "shl" => Grant::Tied(Tie::ShiftLead),
                 "rev" => Grant::With(StaffGrant::Reviewer),
                 "ed" => Grant::With(StaffGrant::Editor),
                 other => panic!("{action:?}: unknown cell {other}"),
@@ -405,6 +420,7 @@ mod tests {
             account_manager: Some(9),
             visit_holder: Some(10),
             led: false,
+            shift_lead: false,
         };
         assert!(facts.ties(me, Tie::Owner));
         assert!(facts.ties(me, Tie::OwnerOrAssignee));

@@ -163,6 +163,7 @@ fn test_settings_on(database_url: String) -> Settings {
         },
         report_mailing_cron: String::new(),
         quality_sample_cron: String::new(),
+        handover_watch_cron: String::new(),
         ..Settings::default()
     }
 }

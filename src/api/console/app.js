@@ -19,6 +19,7 @@ import { RevisitQueue } from './revisits.js';
 import { Accounts } from './accounts.js';
 import { Inspections } from './inspections.js';
 import { StalledView } from './stalled.js';
+import { HandoverView } from './handover.js';
 import { QualityQueue } from './quality.js';
 import { MyReviews } from './my_reviews.js';
 import { QualityReport } from './quality_report.js';
@@ -42,6 +43,7 @@ const VIEWS = [
   { id: 'revisits', roles: ['agent', 'supervisor'], make: (u) => new RevisitQueue(u) },
   { id: 'inspections', roles: ['supervisor', 'dispatcher', 'manager'], make: (u) => new Inspections(u) },
   { id: 'stalled', roles: ['agent', 'remote_engineer', 'dispatcher', 'supervisor', 'manager'], make: (u) => new StalledView(u) },
+  { id: 'handover', roles: ['agent', 'remote_engineer', 'supervisor', 'manager'], make: (u) => new HandoverView(u) },
   { id: 'quality', roles: [], grant: 'reviewer', make: (u) => new QualityQueue(u) },
   { id: 'myreviews', roles: ['agent', 'remote_engineer', 'dispatcher', 'supervisor'], make: (u) => new MyReviews(u) },
   { id: 'qualityreport', roles: ['supervisor', 'manager'], grant: 'reviewer', make: (u) => new QualityReport(u) },
