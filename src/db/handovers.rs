@@ -89,8 +89,11 @@ pub fn link_ticket(c: &mut DbConn, handover: i64, ticket: i64, note: &str) -> Qu
         .execute(c)
 }
 
-/// The linked tickets of handovers: (handover, ticket, number, title, note), by ticket number.
-pub fn linked(c: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, i64, String, String, String)>> {
+/// A linked ticket of a handover: (handover, ticket, number, title, note).
+pub type LinkedTicket = (i64, i64, String, String, String);
+
+/// The linked tickets of handovers, by ticket number.
+pub fn linked(c: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<LinkedTicket>> {
     handover_tickets::table
         .inner_join(tickets::table)
         .filter(handover_tickets::handover_id.eq_any(ids))
