@@ -8,7 +8,6 @@ use crate::db::audit::{self, snapshot, Actor};
 use crate::db::handovers::{self as store, HandoverRow, HandoverTexts, LogFilter, OpenTicket};
 use crate::db::roster::{self as roster, ShiftRow};
 use crate::db::{notifications, org, sla, supervision, users, utc, write, DbConn, Paging};
-use crate::domain::roster::running_at;
 use crate::domain::sla::Calendar;
 use crate::domain::validate;
 use crate::error::{AppError, AppResult};
@@ -46,19 +45,10 @@ fn shift_and_day(
             Ok((s, day))
         }
         None => {
-            let mut times = Vec::new();
-            let shifts = roster::shifts(c)?;
-            for s in shifts.iter().filter(|s| s.active) {
-                times.push((s.id, s.times()?));
-            }
-            let (id, running_day) = running_at(cal, &times, now)
+            let (s, running_day) = crate::service::roster::running_shifts(c, cal, now)?
                 .into_iter()
                 .next()
                 .ok_or_else(|| AppError::validation("shift_id", "no shift is running now; name one"))?;
-            let s = shifts
-                .into_iter()
-                .find(|s| s.id == id)
-                .ok_or_else(|| AppError::internal("a running shift went missing"))?;
             let day = validate::date("day", day.unwrap_or(running_day), today)?;
             Ok((s, day))
         }

@@ -192,17 +192,27 @@ fn check_may_roster(c: &mut DbConn, who: &Who, person: i64) -> AppResult<()> {
     }
 }
 
-/// The entries of the shifts running at `at` (a night shift's early hours are the day before's).
+/// The active shifts running at `at`, each with the day it belongs to (a night shift's early
+/// hours are the day before's).
+pub fn running_shifts(c: &mut DbConn, cal: &Calendar, at: DateTime<Utc>) -> AppResult<Vec<(ShiftRow, NaiveDate)>> {
+    let mut shifts = Vec::new();
+    for s in store::shifts(c)?.into_iter().filter(|s| s.active) {
+        let times = s.times()?;
+        shifts.push((s, times));
+    }
+    let keyed: Vec<(usize, ShiftTimes)> = shifts.iter().enumerate().map(|(i, (_, t))| (i, *t)).collect();
+    Ok(running_at(cal, &keyed, at)
+        .into_iter()
+        .map(|(i, day)| (shifts[i].0.clone(), day))
+        .collect())
+}
+
+/// The entries of the shifts running at `at`.
 pub fn on_duty_at(c: &mut DbConn, at: DateTime<Utc>) -> AppResult<Vec<RosterEntry>> {
     let cal = sla::calendar(c)?;
-    let shifts = store::shifts(c)?;
-    let mut times = Vec::new();
-    for s in shifts.iter().filter(|s| s.active) {
-        times.push((s.id, s.times()?));
-    }
     let mut rows = Vec::new();
-    for (shift, day) in running_at(&cal, &times, at) {
-        rows.extend(store::entries_between(c, day, day, Some(shift))?);
+    for (shift, day) in running_shifts(c, &cal, at)? {
+        rows.extend(store::entries_between(c, day, day, Some(shift.id))?);
     }
     wire(c, &cal, &rows)
 }
