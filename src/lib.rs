@@ -17,6 +17,7 @@ pub mod geojson;
 pub mod jobs;
 pub mod mail;
 pub mod policy;
+pub mod routing;
 pub mod seed;
 pub mod service;
 pub mod startup;

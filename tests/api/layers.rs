@@ -110,6 +110,12 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
         &["api", "auth", "db", "jobs", "mail", "seed", "service", "startup"],
     ),
     ("db", &["api", "auth", "jobs", "policy", "seed", "service", "startup"]),
+    (
+        "routing",
+        &[
+            "api", "auth", "db", "jobs", "mail", "policy", "seed", "service", "startup",
+        ],
+    ),
     ("service", &["api", "jobs", "seed", "startup"]),
     ("mail", &["api", "jobs", "seed", "service", "startup"]),
 ];
