@@ -113,6 +113,8 @@ pub struct Settings {
     pub portal: PortalSettings,
     /// Inspections: the generation job and its horizon.
     pub inspections: InspectionSettings,
+    /// Day plans: the solver's budget and threads, and the travel estimate.
+    pub plans: PlanSettings,
     /// When the job `report_mailing` e-mails the weekly and monthly service reports that are
     /// due (cron with seconds); empty disables it.
     pub report_mailing_cron: String,
@@ -219,6 +221,65 @@ impl InspectionSettings {
                 name: "FIELDLINE_INSPECTION_VISIT_MINUTES",
                 why: "must be between 15 and 1440".into(),
             });
+        }
+        Ok(())
+    }
+}
+
+/// Day plans.
+#[derive(Debug, Clone)]
+pub struct PlanSettings {
+    /// The solver's time per plan unless the request asks for another (1-120).
+    pub budget_seconds: u32,
+    /// Plans solved at once on this node (1-8); more wait in a queue.
+    pub workers: usize,
+    /// Threads each solver uses (1-16); the rest of the machine stays with the API.
+    pub solver_threads: usize,
+    /// Minutes a visit keeps the technician on site (15-480).
+    pub visit_minutes: u32,
+    /// Road distance over the great-circle distance (1-3).
+    pub road_factor: f64,
+    /// Average driving speed in and out of urban regions, and between rural ones (5-130 km/h).
+    pub urban_kmh: f64,
+    pub rural_kmh: f64,
+}
+
+impl Default for PlanSettings {
+    fn default() -> Self {
+        PlanSettings {
+            budget_seconds: 10,
+            workers: 1,
+            solver_threads: 1,
+            visit_minutes: 60,
+            road_factor: 1.3,
+            urban_kmh: 25.0,
+            rural_kmh: 50.0,
+        }
+    }
+}
+
+impl PlanSettings {
+    fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |name, why: &str| Err(ConfigError::Invalid { name, why: why.into() });
+        if !(1..=120).contains(&self.budget_seconds) {
+            return bad("FIELDLINE_PLAN_BUDGET_SECONDS", "must be between 1 and 120");
+        }
+        if !(1..=8).contains(&self.workers) {
+            return bad("FIELDLINE_PLAN_WORKERS", "must be between 1 and 8");
+        }
+        if !(1..=16).contains(&self.solver_threads) {
+            return bad("FIELDLINE_PLAN_SOLVER_THREADS", "must be between 1 and 16");
+        }
+        if !(15..=480).contains(&self.visit_minutes) {
+            return bad("FIELDLINE_PLAN_VISIT_MINUTES", "must be between 15 and 480");
+        }
+        if !(1.0..=3.0).contains(&self.road_factor) {
+            return bad("FIELDLINE_ROAD_FACTOR", "must be between 1 and 3");
+        }
+        for (name, v) in [("FIELDLINE_URBAN_KMH", self.urban_kmh), ("FIELDLINE_RURAL_KMH", self.rural_kmh)] {
+            if !(5.0..=130.0).contains(&v) {
+                return bad(name, "must be between 5 and 130");
+            }
         }
         Ok(())
     }
@@ -623,6 +684,7 @@ impl Default for Settings {
             surveys: SurveySettings::default(),
             portal: PortalSettings::default(),
             inspections: InspectionSettings::default(),
+            plans: PlanSettings::default(),
             // 22:30 UTC: early morning in East Asia, before the working day.
             report_mailing_cron: "0 30 22 * * *".into(),
             // 21:00 UTC on the 1st: early on the 2nd in East Asia, once the month is over there.
@@ -747,6 +809,15 @@ impl Settings {
                     .to_string(),
                 horizon_days: parse("FIELDLINE_INSPECTION_HORIZON_DAYS", d.inspections.horizon_days)?,
                 visit_minutes: parse("FIELDLINE_INSPECTION_VISIT_MINUTES", d.inspections.visit_minutes)?,
+            },
+            plans: PlanSettings {
+                budget_seconds: parse("FIELDLINE_PLAN_BUDGET_SECONDS", d.plans.budget_seconds)?,
+                workers: parse("FIELDLINE_PLAN_WORKERS", d.plans.workers)?,
+                solver_threads: parse("FIELDLINE_PLAN_SOLVER_THREADS", d.plans.solver_threads)?,
+                visit_minutes: parse("FIELDLINE_PLAN_VISIT_MINUTES", d.plans.visit_minutes)?,
+                road_factor: parse("FIELDLINE_ROAD_FACTOR", d.plans.road_factor)?,
+                urban_kmh: parse("FIELDLINE_URBAN_KMH", d.plans.urban_kmh)?,
+                rural_kmh: parse("FIELDLINE_RURAL_KMH", d.plans.rural_kmh)?,
             },
             report_mailing_cron: std::env::var("FIELDLINE_REPORT_MAILING_CRON")
                 .unwrap_or(d.report_mailing_cron)
@@ -887,6 +958,7 @@ impl Settings {
         self.surveys.validate()?;
         self.portal.validate()?;
         self.revisits.validate()?;
+        self.plans.validate()?;
         self.inspections.validate()
     }
 }

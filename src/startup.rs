@@ -23,6 +23,8 @@ pub struct AppState {
     pub metrics: web::Data<telemetry::Metrics>,
     /// Users' token states, kept on PostgreSQL while the node's listener hears of their changes.
     pub tokens: std::sync::Arc<auth::cache::TokenCache>,
+    /// Makes day plans off the request threads.
+    pub planner: std::sync::Arc<service::day_plans::Planner>,
 }
 
 /// Runs database work on the blocking pool, in the caller's span, with a pooled connection.
@@ -105,6 +107,11 @@ impl Application {
             pings: db::ping_writer::PingWriter::start(pool.clone(), metrics.position_batches.clone())?,
             metrics: metrics.clone(),
             tokens,
+            planner: std::sync::Arc::new(service::day_plans::Planner::start(
+                pool.clone(),
+                settings.clone(),
+                clock.clone(),
+            )),
             pool,
             settings,
             clock,

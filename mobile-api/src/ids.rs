@@ -65,4 +65,5 @@ id_type!(
     SwapId,
     HandoverId,
     EquipmentCheckId,
+    DayPlanId,
 );

@@ -1327,6 +1327,8 @@ pub struct Technician {
     pub last_accuracy_m: Option<f64>,
     pub last_ping_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
+    /// The lunch break day plans give the technician.
+    pub lunch_break: crate::plans::LunchBreak,
 }
 
 /// Creates or replaces a technician's profile.
@@ -1346,6 +1348,9 @@ pub struct PutTechnician {
     pub regions: Vec<RegionId>,
     #[serde(default)]
     pub skills: Vec<Skill>,
+    /// The lunch break day plans give the technician (11:30-13:30, 45 minutes when absent).
+    #[serde(default)]
+    pub lunch_break: Option<crate::plans::LunchBreak>,
 }
 
 /// A period on the on-duty roster (nights, weekends, holidays).
@@ -1488,6 +1493,15 @@ pub struct Visit {
     pub window_agreed_at: Option<DateTime<Utc>>,
     /// How they agreed to it.
     pub window_agreed_via: Option<AgreedVia>,
+    /// The arrival a day plan gave the technician, and when they leave the site; null unless a
+    /// plan booked the visit (the technician is then held for that stretch, not the window).
+    #[serde(default)]
+    pub planned_arrival_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub planned_departure_at: Option<DateTime<Utc>>,
+    /// The visit's place in the technician's route of the day (1 first), from the plan.
+    #[serde(default)]
+    pub route_position: Option<i32>,
 }
 
 wire_enum!(

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod complaints;
 pub mod console;
 pub mod customers;
+pub mod day_plans;
 pub mod dispatch;
 pub mod extract;
 pub mod fault_reports;
@@ -298,6 +299,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/roster/swaps/{id}/refuse").route(web::post().to(roster::refuse_swap)))
             .service(resource("/roster/swaps/{id}/cancel").route(web::post().to(roster::cancel_swap)))
             .service(resource("/roster/{id}").route(web::delete().to(roster::remove)))
+            .service(
+                resource("/day-plans")
+                    .route(web::get().to(day_plans::list))
+                    .route(web::post().to(day_plans::create)),
+            )
+            .service(resource("/day-plans/{id}").route(web::get().to(day_plans::get)))
+            .service(resource("/day-plans/{id}/apply").route(web::post().to(day_plans::apply)))
             .service(resource("/handovers/draft").route(web::get().to(handovers::draft)))
             .service(
                 resource("/handovers")
@@ -678,6 +686,7 @@ impl utoipa::Modify for BearerAuth {
         roster::swaps, roster::ask_swap, roster::approve_swap, roster::refuse_swap, roster::cancel_swap,
         handovers::draft, handovers::create, handovers::list, handovers::get, handovers::acknowledge,
         handovers::record_check, handovers::checks, handovers::checks_today,
+        day_plans::create, day_plans::list, day_plans::get, day_plans::apply,
     ),
     components(schemas(fieldline_mobile_api::Problem, fieldline_mobile_api::ErrorCode, crate::db::tickets::lists::TicketSort))
 )]

@@ -2,6 +2,7 @@
 //! ranking of candidates reads, the board, and the visits' photos.
 
 pub mod board;
+pub mod bookings;
 pub mod candidates;
 pub mod photos;
 pub mod positions;

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod complaints;
 pub mod customers;
+pub mod day_plans;
 pub mod dispatch;
 pub mod fault_reports;
 pub mod handovers;

@@ -355,6 +355,9 @@ diesel::table! {
         last_ping_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        lunch_from -> Text,
+        lunch_until -> Text,
+        lunch_minutes -> Integer,
     }
 }
 
@@ -430,6 +433,68 @@ diesel::table! {
         amount_charged -> Nullable<Double>,
         charge_difference_reason -> Nullable<Text>,
         invitation_sequence -> Nullable<Integer>,
+        planned_arrival_at -> Nullable<Timestamp>,
+        planned_departure_at -> Nullable<Timestamp>,
+        route_position -> Nullable<Integer>,
+        day_plan_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    day_plans (id) {
+        id -> BigInt,
+        day -> Date,
+        region_id -> Nullable<BigInt>,
+        status -> Text,
+        budget_seconds -> Integer,
+        pinned_json -> Text,
+        excluded_json -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+        error -> Nullable<Text>,
+        applied_by -> Nullable<BigInt>,
+        applied_at -> Nullable<Timestamp>,
+        visits_planned -> Integer,
+        visits_unplaced -> Integer,
+        technicians_used -> Integer,
+        travel_seconds -> BigInt,
+        metres -> BigInt,
+    }
+}
+
+diesel::table! {
+    day_plan_routes (plan_id, technician_id) {
+        plan_id -> BigInt,
+        technician_id -> BigInt,
+        starts_from -> Text,
+        start_lat -> Double,
+        start_lon -> Double,
+        departure_at -> Timestamp,
+        return_at -> Timestamp,
+        metres -> BigInt,
+        travel_seconds -> BigInt,
+    }
+}
+
+diesel::table! {
+    day_plan_stops (plan_id, technician_id, position) {
+        plan_id -> BigInt,
+        technician_id -> BigInt,
+        position -> Integer,
+        visit_id -> Nullable<BigInt>,
+        visit_version -> Nullable<Integer>,
+        arrival_at -> Timestamp,
+        start_at -> Timestamp,
+        departure_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    day_plan_unplaced (plan_id, visit_id) {
+        plan_id -> BigInt,
+        visit_id -> BigInt,
+        reason -> Text,
     }
 }
 
@@ -1159,6 +1224,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     technicians,
     technician_skills,
     duty_shifts,
+    day_plans,
+    day_plan_routes,
+    day_plan_stops,
+    day_plan_unplaced,
     location_pings,
     visits,
     visit_parts,

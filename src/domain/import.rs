@@ -404,6 +404,7 @@ fn technician(mut r: Cells) -> Result<Record, Vec<Invalid>> {
         week,
         regions: Vec::new(),
         skills,
+        lunch_break: None,
     };
     r.done(Record::Technician { user, profile })
 }

@@ -3,6 +3,7 @@
 pub mod acceptance;
 pub mod cadence;
 pub mod complaint;
+pub mod day_plan;
 pub mod dispatch;
 pub mod escalation;
 pub mod fault_report;

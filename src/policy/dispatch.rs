@@ -42,6 +42,9 @@ pub enum Act {
     RescheduleVisit,
     CancelVisit,
     Board,
+    ReadPlans,
+    MakePlan,
+    ApplyPlan,
     SendPositions,
     ListOwnVisits,
     ReadOwnVisit,
@@ -75,6 +78,9 @@ impl Act {
         Act::RescheduleVisit,
         Act::CancelVisit,
         Act::Board,
+        Act::ReadPlans,
+        Act::MakePlan,
+        Act::ApplyPlan,
         Act::SendPositions,
         Act::ListOwnVisits,
         Act::ReadOwnVisit,
@@ -108,6 +114,9 @@ impl Act {
             Act::RescheduleVisit => "Move a visit to a new window agreed with the customer",
             Act::CancelVisit => "Cancel a visit",
             Act::Board => "See the dispatch board",
+            Act::ReadPlans => "Read the day plans of technicians' routes",
+            Act::MakePlan => "Plan the technicians' routes of a day",
+            Act::ApplyPlan => "Apply a day plan (book its visits)",
             Act::SendPositions => "Send the phone's positions",
             Act::ListOwnVisits => "List their visits on the phone",
             Act::ReadOwnVisit => "Read a visit's job on the phone",
@@ -129,7 +138,7 @@ impl Act {
 
 pub fn grant(role: Role, act: Act) -> Grant {
     match act {
-        Act::ListTechnicians | Act::Board => super::roles(role, OFFICE),
+        Act::ListTechnicians | Act::Board | Act::ReadPlans => super::roles(role, OFFICE),
         // A technician reads their own profile and roster.
         Act::ReadTechnician | Act::ReadDuty if role == Role::Technician => Grant::Tied(Tie::Owner),
         Act::ReadTechnician | Act::ReadDuty => super::roles(role, OFFICE),
@@ -141,6 +150,8 @@ pub fn grant(role: Role, act: Act) -> Grant {
         | Act::Candidates
         | Act::Assign
         | Act::AutoAssign
+        | Act::MakePlan
+        | Act::ApplyPlan
         | Act::Unassign => super::roles(role, DISPATCHERS),
         Act::RescheduleVisit | Act::CancelVisit | Act::MakeQuote | Act::RecordQuoteAnswer => {
             super::roles(role, VISIT_AGREEMENTS)

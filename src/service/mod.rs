@@ -14,6 +14,8 @@ pub mod complaint_limits;
 pub mod complaint_scan;
 pub mod complaints;
 pub mod customers;
+pub mod day_plan_solving;
+pub mod day_plans;
 pub mod equipment_checks;
 pub mod fault_reports;
 pub mod handovers;

@@ -11,7 +11,7 @@ use crate::domain::validate;
 use crate::error::{AppError, AppResult};
 use crate::policy::dispatch::{self as policy, Act};
 use chrono::{DateTime, Duration, Utc};
-use fieldline_mobile_api::{DutyShift, NewDutyShift, Page, PutTechnician, Technician, UserId};
+use fieldline_mobile_api::{DutyShift, LunchBreak, NewDutyShift, Page, PutTechnician, Technician, UserId};
 
 /// Technicians with their skills, hours and last known position (optionally those with a skill).
 pub fn list(
@@ -41,7 +41,9 @@ fn fields(b: PutTechnician) -> AppResult<TechnicianFields> {
         week: b.week,
         regions: b.regions.into_iter().map(|r| r.0).collect(),
         skills: b.skills,
+        lunch: b.lunch_break.unwrap_or_default(),
     };
+    lunch_break(&f.lunch)?;
     if !(1..=50).contains(&f.daily_capacity) {
         return Err(AppError::validation("daily_capacity", "must be between 1 and 50"));
     }
@@ -67,6 +69,27 @@ fn fields(b: PutTechnician) -> AppResult<TechnicianFields> {
         }
     }
     Ok(f)
+}
+
+/// A lunch break inside the day: `HH:MM` times in order, and minutes that fit between them.
+fn lunch_break(l: &LunchBreak) -> AppResult<()> {
+    let time = |field: &str, v: &str| {
+        chrono::NaiveTime::parse_from_str(v, "%H:%M")
+            .ok()
+            .filter(|_| v.len() == 5)
+            .ok_or_else(|| AppError::validation(format!("lunch_break.{field}"), "must be a time HH:MM"))
+    };
+    let (from, until) = (time("from", &l.from)?, time("until", &l.until)?);
+    if until <= from {
+        return Err(AppError::validation("lunch_break.until", "must be after from"));
+    }
+    if !(0..=180).contains(&l.minutes) || i64::from(l.minutes) > (until - from).num_minutes() {
+        return Err(AppError::validation(
+            "lunch_break.minutes",
+            "must be 0-180 and fit between from and until",
+        ));
+    }
+    Ok(())
 }
 
 /// Creates or replaces the profile of a user with the technician role.

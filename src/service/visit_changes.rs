@@ -75,7 +75,7 @@ pub fn reschedule(
             ));
         }
         if let Some(t) = keep {
-            if let Some(other) = store::clash(c, t, visit_id, (ts(start), ts(end)))? {
+            if let Some(other) = crate::db::dispatch::bookings::clash(c, t, &[visit_id], (ts(start), ts(end)))? {
                 return Err(booked(t, other));
             }
         }

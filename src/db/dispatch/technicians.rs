@@ -7,7 +7,7 @@ use crate::domain::sla::WorkingHours;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use fieldline_mobile_api::{DayHours, DutyShift, Page, RegionId, Skill, Technician, UserId};
+use fieldline_mobile_api::{DayHours, DutyShift, LunchBreak, Page, RegionId, Skill, Technician, UserId};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -25,6 +25,9 @@ pub struct TechnicianRow {
     pub last_ping_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub lunch_from: String,
+    pub lunch_until: String,
+    pub lunch_minutes: i32,
 }
 
 /// The stored weekly hours.
@@ -63,6 +66,7 @@ pub struct TechnicianFields {
     pub week: Vec<Option<DayHours>>,
     pub regions: Vec<i64>,
     pub skills: Vec<Skill>,
+    pub lunch: LunchBreak,
 }
 
 pub fn to_wire(c: &mut DbConn, row: &TechnicianRow) -> AppResult<Technician> {
@@ -106,6 +110,11 @@ fn to_wire_all(c: &mut DbConn, rows: &[TechnicianRow]) -> AppResult<Vec<Technici
                 last_accuracy_m: row.last_accuracy_m,
                 last_ping_at: row.last_ping_at.map(utc),
                 updated_at: utc(row.updated_at),
+                lunch_break: LunchBreak {
+                    from: row.lunch_from.clone(),
+                    until: row.lunch_until.clone(),
+                    minutes: row.lunch_minutes,
+                },
             })
         })
         .collect()
@@ -185,6 +194,9 @@ pub fn save_profile(c: &mut DbConn, user_id: i64, f: &TechnicianFields, at: Date
             technicians::hours_json.eq(&hours),
             technicians::regions_json.eq(&regions),
             technicians::updated_at.eq(ts(at)),
+            technicians::lunch_from.eq(&f.lunch.from),
+            technicians::lunch_until.eq(&f.lunch.until),
+            technicians::lunch_minutes.eq(f.lunch.minutes),
         ))
         .execute(c)?;
     if n == 0 {
@@ -198,6 +210,9 @@ pub fn save_profile(c: &mut DbConn, user_id: i64, f: &TechnicianFields, at: Date
                 technicians::regions_json.eq(&regions),
                 technicians::created_at.eq(ts(at)),
                 technicians::updated_at.eq(ts(at)),
+                technicians::lunch_from.eq(&f.lunch.from),
+                technicians::lunch_until.eq(&f.lunch.until),
+                technicians::lunch_minutes.eq(f.lunch.minutes),
             ))
             .execute(c)?;
     }

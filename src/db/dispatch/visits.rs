@@ -52,6 +52,9 @@ pub struct VisitRow {
     pub quote_id: Option<i64>,
     pub amount_charged: Option<f64>,
     pub charge_difference_reason: Option<String>,
+    pub planned_arrival_at: Option<NaiveDateTime>,
+    pub planned_departure_at: Option<NaiveDateTime>,
+    pub route_position: Option<i32>,
 }
 
 impl VisitRow {
@@ -109,6 +112,9 @@ impl VisitRow {
             quote_id: self.quote_id.map(QuoteId),
             amount_charged: self.amount_charged,
             charge_difference_reason: self.charge_difference_reason.clone(),
+            planned_arrival_at: self.planned_arrival_at.map(utc),
+            planned_departure_at: self.planned_departure_at.map(utc),
+            route_position: self.route_position,
         })
     }
 }
@@ -153,7 +159,7 @@ pub fn technician_visits(
         q
     };
     let (rows, total): (Vec<VisitRow>, i64) = paging.load(c, query, |q| {
-        q.order((visits::window_start, visits::id))
+        q.order((super::bookings::held_from(), visits::window_start, visits::id))
             .select(VisitRow::as_select())
     })?;
     let items = rows.iter().map(VisitRow::to_wire).collect::<AppResult<_>>()?;
@@ -313,25 +319,6 @@ pub fn holds_ticket_visit(c: &mut DbConn, technician: i64, ticket_id: i64) -> Ap
     Ok(found.is_some())
 }
 
-/// Another visit of the technician's than `visit_id` that holds their time in the window, if
-/// any.
-pub fn clash(
-    c: &mut DbConn,
-    technician: i64,
-    visit_id: i64,
-    (start, end): (NaiveDateTime, NaiveDateTime),
-) -> AppResult<Option<i64>> {
-    Ok(visits::table
-        .filter(visits::technician_id.eq(technician))
-        .filter(visits::status.eq_any(BOOKING))
-        .filter(visits::id.ne(visit_id))
-        .filter(visits::window_start.lt(end))
-        .filter(visits::window_end.gt(start))
-        .select(visits::id)
-        .first(c)
-        .optional()?)
-}
-
 /// Sets the visit's technician and status if its version is still `version`; returns whether it
 /// was (the new version is one more).
 pub fn set_technician(
@@ -350,6 +337,10 @@ pub fn set_technician(
         visits::technician_id.eq(technician),
         visits::status.eq(status.as_str()),
         visits::version.eq(visit.version + 1),
+        visits::planned_arrival_at.eq(None::<NaiveDateTime>),
+        visits::planned_departure_at.eq(None::<NaiveDateTime>),
+        visits::route_position.eq(None::<i32>),
+        visits::day_plan_id.eq(None::<i64>),
         visits::updated_at.eq(ts(at)),
     ))
     .execute(c)?;
@@ -363,6 +354,10 @@ pub fn unbook(c: &mut DbConn, visit: &VisitRow, at: DateTime<Utc>) -> AppResult<
             visits::technician_id.eq(None::<i64>),
             visits::status.eq(VisitStatus::Scheduled.as_str()),
             visits::version.eq(visit.version + 1),
+            visits::planned_arrival_at.eq(None::<NaiveDateTime>),
+            visits::planned_departure_at.eq(None::<NaiveDateTime>),
+            visits::route_position.eq(None::<i32>),
+            visits::day_plan_id.eq(None::<i64>),
             visits::updated_at.eq(ts(at)),
         ))
         .execute(c)?;
@@ -401,6 +396,10 @@ pub fn reschedule(c: &mut DbConn, visit: &VisitRow, m: &Moved) -> AppResult<bool
         visits::en_route_at.eq(None::<NaiveDateTime>),
         visits::version.eq(visit.version + 1),
         visits::updated_at.eq(ts(m.at)),
+        visits::planned_arrival_at.eq(None::<NaiveDateTime>),
+        visits::planned_departure_at.eq(None::<NaiveDateTime>),
+        visits::route_position.eq(None::<i32>),
+        visits::day_plan_id.eq(None::<i64>),
     ))
     .execute(c)?;
     Ok(n > 0)

@@ -1,0 +1,11 @@
+ALTER TABLE technicians DROP COLUMN lunch_minutes;
+ALTER TABLE technicians DROP COLUMN lunch_until;
+ALTER TABLE technicians DROP COLUMN lunch_from;
+ALTER TABLE visits DROP COLUMN day_plan_id;
+ALTER TABLE visits DROP COLUMN route_position;
+ALTER TABLE visits DROP COLUMN planned_departure_at;
+ALTER TABLE visits DROP COLUMN planned_arrival_at;
+DROP TABLE day_plan_unplaced;
+DROP TABLE day_plan_stops;
+DROP TABLE day_plan_routes;
+DROP TABLE day_plans;
