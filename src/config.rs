@@ -276,7 +276,10 @@ impl PlanSettings {
         if !(1.0..=3.0).contains(&self.road_factor) {
             return bad("FIELDLINE_ROAD_FACTOR", "must be between 1 and 3");
         }
-        for (name, v) in [("FIELDLINE_URBAN_KMH", self.urban_kmh), ("FIELDLINE_RURAL_KMH", self.rural_kmh)] {
+        for (name, v) in [
+            ("FIELDLINE_URBAN_KMH", self.urban_kmh),
+            ("FIELDLINE_RURAL_KMH", self.rural_kmh),
+        ] {
             if !(5.0..=130.0).contains(&v) {
                 return bad(name, "must be between 5 and 130");
             }

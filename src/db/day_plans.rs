@@ -125,9 +125,7 @@ pub fn list(c: &mut DbConn, day: Option<NaiveDate>, paging: Paging) -> AppResult
         }
         q
     };
-    let (rows, total) = paging.load(c, query, |q| {
-        q.order(day_plans::id.desc()).select(PlanRow::as_select())
-    })?;
+    let (rows, total) = paging.load(c, query, |q| q.order(day_plans::id.desc()).select(PlanRow::as_select()))?;
     Ok(paging.page(rows, total))
 }
 
@@ -162,13 +160,19 @@ pub fn save_result(c: &mut DbConn, id: i64, r: &Solved) -> AppResult<bool> {
     }
     // Chunks keep each statement under SQLite's limit of bound parameters.
     for chunk in r.routes.chunks(200) {
-        crate::on_backend!(c, |b| diesel::insert_into(day_plan_routes::table).values(chunk).execute(b))?;
+        crate::on_backend!(c, |b| diesel::insert_into(day_plan_routes::table)
+            .values(chunk)
+            .execute(b))?;
     }
     for chunk in r.stops.chunks(200) {
-        crate::on_backend!(c, |b| diesel::insert_into(day_plan_stops::table).values(chunk).execute(b))?;
+        crate::on_backend!(c, |b| diesel::insert_into(day_plan_stops::table)
+            .values(chunk)
+            .execute(b))?;
     }
     for chunk in r.unplaced.chunks(200) {
-        crate::on_backend!(c, |b| diesel::insert_into(day_plan_unplaced::table).values(chunk).execute(b))?;
+        crate::on_backend!(c, |b| diesel::insert_into(day_plan_unplaced::table)
+            .values(chunk)
+            .execute(b))?;
     }
     Ok(true)
 }
@@ -302,7 +306,11 @@ pub fn technicians(c: &mut DbConn, (start, end): (NaiveDateTime, NaiveDateTime))
         .load(c)?;
     let mut skills: HashMap<i64, Vec<(String, i32)>> = HashMap::new();
     for (u, s, l) in technician_skills::table
-        .select((technician_skills::user_id, technician_skills::skill, technician_skills::level))
+        .select((
+            technician_skills::user_id,
+            technician_skills::skill,
+            technician_skills::level,
+        ))
         .load::<(i64, String, i32)>(c)?
     {
         skills.entry(u).or_default().push((s, l));
@@ -323,7 +331,7 @@ pub fn technicians(c: &mut DbConn, (start, end): (NaiveDateTime, NaiveDateTime))
             duty: duty.remove(&row.user_id).unwrap_or_default(),
             row,
             name,
-            })
+        })
         .collect())
 }
 

@@ -129,23 +129,38 @@ mod tests {
     }
 
     fn nine_to_six() -> [Option<WorkingHours>; 7] {
-        let h = WorkingHours::new(NaiveTime::from_hms_opt(9, 0, 0).unwrap(), NaiveTime::from_hms_opt(18, 0, 0).unwrap());
+        let h = WorkingHours::new(
+            NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            NaiveTime::from_hms_opt(18, 0, 0).unwrap(),
+        );
         [h, h, h, h, h, None, None]
     }
 
     #[test]
     fn the_working_stretch_is_the_days_hours_stretched_by_duty_and_starts_now_today() {
         let early = at(0, 0) - Duration::days(1);
-        assert_eq!(working_stretch(&nine_to_six(), &cal(), &[], day(), early), Some((at(9, 0), at(18, 0))));
+        assert_eq!(
+            working_stretch(&nine_to_six(), &cal(), &[], day(), early),
+            Some((at(9, 0), at(18, 0)))
+        );
         let duty = [(at(17, 0), at(22, 0))];
-        assert_eq!(working_stretch(&nine_to_six(), &cal(), &duty, day(), early), Some((at(9, 0), at(22, 0))));
-        assert_eq!(working_stretch(&nine_to_six(), &cal(), &[], day(), at(11, 0)), Some((at(11, 0), at(18, 0))));
+        assert_eq!(
+            working_stretch(&nine_to_six(), &cal(), &duty, day(), early),
+            Some((at(9, 0), at(22, 0)))
+        );
+        assert_eq!(
+            working_stretch(&nine_to_six(), &cal(), &[], day(), at(11, 0)),
+            Some((at(11, 0), at(18, 0)))
+        );
         assert_eq!(working_stretch(&nine_to_six(), &cal(), &[], day(), at(19, 0)), None);
         let off = [None; 7];
         assert_eq!(working_stretch(&off, &cal(), &[], day(), early), None);
         // A night duty from the evening before counts for the morning of the day.
         let night = [(at(20, 0) - Duration::days(1), at(8, 0))];
-        assert_eq!(working_stretch(&off, &cal(), &night, day(), early), Some((at(0, 0), at(8, 0))));
+        assert_eq!(
+            working_stretch(&off, &cal(), &night, day(), early),
+            Some((at(0, 0), at(8, 0)))
+        );
     }
 
     #[test]
@@ -157,7 +172,10 @@ mod tests {
         assert_eq!(length, Duration::minutes(45));
         assert_eq!(lunch_window(&cal(), day(), (t(11, 30), t(13, 30), 0), work), None);
         // Working only until noon leaves no room for a 45-minute break from 11:30.
-        assert_eq!(lunch_window(&cal(), day(), (t(11, 30), t(13, 30), 45), (at(9, 0), at(12, 0))), None);
+        assert_eq!(
+            lunch_window(&cal(), day(), (t(11, 30), t(13, 30), 45), (at(9, 0), at(12, 0))),
+            None
+        );
         let (late, _) = lunch_window(&cal(), day(), (t(11, 30), t(13, 30), 45), (at(12, 0), at(18, 0))).unwrap();
         assert_eq!(late.0, at(12, 0));
     }
@@ -167,7 +185,11 @@ mod tests {
         let w = (at(9, 0), at(12, 0));
         assert_eq!(arrival_window(w, Some(at(10, 0))), (at(9, 0), at(10, 0)));
         assert_eq!(arrival_window(w, Some(at(13, 0))), w);
-        assert_eq!(arrival_window(w, Some(at(8, 0))), w, "a due time before the window cannot be met");
+        assert_eq!(
+            arrival_window(w, Some(at(8, 0))),
+            w,
+            "a due time before the window cannot be met"
+        );
         assert_eq!(arrival_window(w, None), w);
     }
 

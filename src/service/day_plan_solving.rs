@@ -53,8 +53,14 @@ fn place(sites: &HashMap<i64, PlanSite>, site: Option<i64>) -> Option<Place> {
 }
 
 fn lunch(row: &crate::db::dispatch::technicians::TechnicianRow) -> (NaiveTime, NaiveTime, i64) {
-    let t = |v: &str, d: u32| NaiveTime::parse_from_str(v, "%H:%M").unwrap_or(NaiveTime::from_hms_opt(d, 0, 0).unwrap_or_default());
-    (t(&row.lunch_from, 11), t(&row.lunch_until, 13), row.lunch_minutes.into())
+    let t = |v: &str, d: u32| {
+        NaiveTime::parse_from_str(v, "%H:%M").unwrap_or(NaiveTime::from_hms_opt(d, 0, 0).unwrap_or_default())
+    };
+    (
+        t(&row.lunch_from, 11),
+        t(&row.lunch_until, 13),
+        row.lunch_minutes.into(),
+    )
 }
 
 /// Reads what the plan of `plan` needs, at `now`.
@@ -78,7 +84,8 @@ pub fn inputs(c: &mut DbConn, plan: &PlanRow, now: DateTime<Utc>, settings: &Pla
         if excluded.contains(&id) || !open {
             continue;
         }
-        let pinned = e.visit.technician_id.is_some() && (pinned.contains(&id) || e.visit.status == VisitStatus::Accepted);
+        let pinned =
+            e.visit.technician_id.is_some() && (pinned.contains(&id) || e.visit.status == VisitStatus::Accepted);
         jobs.push(PlanJob {
             visit: e.visit,
             due: e.sla_due_at,
@@ -239,10 +246,18 @@ impl Day<'_> {
             return Ok(());
         }
         let id = t.row.user_id.to_string();
-        let busy = held.iter().filter(|v| !matches!(v.status.as_str(), "assigned" | "accepted")).count();
+        let busy = held
+            .iter()
+            .filter(|v| !matches!(v.status.as_str(), "assigned" | "accepted"))
+            .count();
         let mut max_jobs = rules::visits_left(t.row.daily_capacity, busy);
-        for v in held.iter().filter(|v| matches!(v.status.as_str(), "assigned" | "accepted")) {
-            let Some(p) = place(self.sites, v.site_id) else { continue };
+        for v in held
+            .iter()
+            .filter(|v| matches!(v.status.as_str(), "assigned" | "accepted"))
+        {
+            let Some(p) = place(self.sites, v.site_id) else {
+                continue;
+            };
             let from_t = utc(v.planned_arrival_at.unwrap_or(v.window_start));
             let to_t = utc(v.planned_departure_at.unwrap_or(v.window_end));
             let location = b.place(p);
@@ -328,8 +343,12 @@ pub fn solve(plan_id: i64, inputs: &Inputs, budget: Budget) -> AppResult<Rows> {
         routing::solve(&inputs.problem, &budget).map_err(|e| AppError::internal(format!("the solver: {e}")))?;
     let visit_of = |id: &str| id.strip_prefix('v').and_then(|n| n.parse::<i64>().ok());
     for route in &solution.routes {
-        let Ok(tech) = route.vehicle_id.parse::<i64>() else { continue };
-        let Some((_, from, start)) = inputs.starts.iter().find(|s| s.0 == tech) else { continue };
+        let Ok(tech) = route.vehicle_id.parse::<i64>() else {
+            continue;
+        };
+        let Some((_, from, start)) = inputs.starts.iter().find(|s| s.0 == tech) else {
+            continue;
+        };
         let (mut position, mut visits) = (0, 0);
         for stop in &route.stops {
             let visit = match stop.kind {
@@ -354,7 +373,8 @@ pub fn solve(plan_id: i64, inputs: &Inputs, budget: Budget) -> AppResult<Rows> {
         }
         if visits == 0 {
             // Only a break (or what the technician holds anyway): nothing to book.
-            rows.stops.retain(|s| !(s.plan_id == plan_id && s.technician_id == tech));
+            rows.stops
+                .retain(|s| !(s.plan_id == plan_id && s.technician_id == tech));
             continue;
         }
         rows.routes.push(RouteRow {

@@ -93,7 +93,13 @@ fn run(pool: &Pool, id: i64, settings: &Settings, clock: &Clock) {
         let at = clock.now();
         let failed = pool.get().map_err(AppError::from).and_then(|mut c| {
             let why = "the plan could not be made; see the server log";
-            store::set_status(&mut c, id, (DayPlanStatus::Planning, DayPlanStatus::Failed), Some(why), (None, at))
+            store::set_status(
+                &mut c,
+                id,
+                (DayPlanStatus::Planning, DayPlanStatus::Failed),
+                Some(why),
+                (None, at),
+            )
         });
         if let Err(e) = failed {
             tracing::error!(plan_id = id, error = %e, "a failed day plan could not be marked");
@@ -186,7 +192,8 @@ fn summaries(c: &mut DbConn, rows: &[PlanRow], now: DateTime<Utc>) -> AppResult<
         .map(|r| {
             let mut status = r.status()?;
             let mut error = r.error.clone();
-            let lost = utc(r.created_at) + Duration::seconds(r.budget_seconds.into()) + Duration::minutes(LOST_AFTER_MINUTES);
+            let lost =
+                utc(r.created_at) + Duration::seconds(r.budget_seconds.into()) + Duration::minutes(LOST_AFTER_MINUTES);
             if status == DayPlanStatus::Planning && now > lost {
                 status = DayPlanStatus::Failed;
                 error = Some("the planner stopped before the plan was made; plan again".into());
@@ -234,7 +241,11 @@ fn get_plan(c: &mut DbConn, id: i64, now: DateTime<Utc>) -> AppResult<DayPlan> {
         let site = v.and_then(|v| v.0.site_id).and_then(|x| sites.get(&x));
         PlanStop {
             position: s.position,
-            kind: if s.visit_id.is_some() { StopKind::Visit } else { StopKind::Break },
+            kind: if s.visit_id.is_some() {
+                StopKind::Visit
+            } else {
+                StopKind::Break
+            },
             visit_id: s.visit_id.map(VisitId),
             ticket_number: v.and_then(|v| v.1.clone()),
             customer_name: site.map(|x| x.customer_name.clone()),
@@ -333,7 +344,10 @@ fn apply_in(c: &mut DbConn, actor: &Actor, id: i64, settings: &Settings) -> AppR
         DayPlanStatus::Ready => {}
         s => return Err(AppError::Conflict(format!("a plan that is {s} cannot be applied"))),
     }
-    let stops: Vec<StopRow> = store::stops(c, id)?.into_iter().filter(|s| s.visit_id.is_some()).collect();
+    let stops: Vec<StopRow> = store::stops(c, id)?
+        .into_iter()
+        .filter(|s| s.visit_id.is_some())
+        .collect();
     let released: Vec<i64> = store::unplaced(c, id)?.iter().map(|u| u.visit_id).collect();
     let mut techs: Vec<i64> = stops.iter().map(|s| s.technician_id).collect();
     techs.sort_unstable();
@@ -351,7 +365,8 @@ fn apply_in(c: &mut DbConn, actor: &Actor, id: i64, settings: &Settings) -> AppR
         }
         let status = v.status()?;
         let own = v.technician_id == Some(s.technician_id);
-        let movable = matches!(status, VisitStatus::Scheduled | VisitStatus::Assigned) || (status == VisitStatus::Accepted && own);
+        let movable = matches!(status, VisitStatus::Scheduled | VisitStatus::Assigned)
+            || (status == VisitStatus::Accepted && own);
         if !movable {
             return Err(stale(format!("visit {} is {status} now", v.id)));
         }
@@ -368,7 +383,14 @@ fn apply_in(c: &mut DbConn, actor: &Actor, id: i64, settings: &Settings) -> AppR
         if row.status()? == VisitStatus::Assigned {
             visit_store::unbook(c, &row, actor.at)?;
             let from = row.technician_id.map(|t| t.to_string());
-            super::visits::visit_event(c, &row, actor, "visit_unassigned", (from.as_deref(), None), Some("the day plan could not place it"))?;
+            super::visits::visit_event(
+                c,
+                &row,
+                actor,
+                "visit_unassigned",
+                (from.as_deref(), None),
+                Some("the day plan could not place it"),
+            )?;
             audit::record(c, actor, "visit", v, "unassign", snapshot(&row.to_wire()?), None)?;
         }
     }
@@ -386,10 +408,24 @@ fn apply_in(c: &mut DbConn, actor: &Actor, id: i64, settings: &Settings) -> AppR
         );
         crate::db::notifications::notify(c, &[t], None, "route_planned", &message, actor.at)?;
     }
-    if !store::set_status(c, id, (DayPlanStatus::Ready, DayPlanStatus::Applied), None, (actor.id.map(|u| u.0), actor.at))? {
+    if !store::set_status(
+        c,
+        id,
+        (DayPlanStatus::Ready, DayPlanStatus::Applied),
+        None,
+        (actor.id.map(|u| u.0), actor.at),
+    )? {
         return Err(AppError::Conflict("the plan was applied or changed meanwhile".into()));
     }
-    audit::record(c, actor, "day_plan", id, "apply", None, Some(json!({"visits": stops.len()})))?;
+    audit::record(
+        c,
+        actor,
+        "day_plan",
+        id,
+        "apply",
+        None,
+        Some(json!({"visits": stops.len()})),
+    )?;
     Ok(())
 }
 
@@ -413,12 +449,24 @@ fn book(c: &mut DbConn, actor: &Actor, v: &VisitRow, s: &StopRow, plan_id: i64, 
     }
     let after = visit_store::get_visit(c, v.id)?.to_wire()?;
     if v.technician_id != Some(s.technician_id) {
-        let kind = if v.technician_id.is_some() { "visit_reassigned" } else { "visit_assigned" };
+        let kind = if v.technician_id.is_some() {
+            "visit_reassigned"
+        } else {
+            "visit_assigned"
+        };
         let (from, to) = (v.technician_id.map(|t| t.to_string()), s.technician_id.to_string());
         let why = format!("day plan {plan_id}");
         super::visits::visit_event(c, v, actor, kind, (from.as_deref(), Some(&to)), Some(&why))?;
         super::notices::visit(c, actor, v.id, super::notices::VisitChange::Booked, settings)?;
     }
-    audit::record(c, actor, "visit", v.id, "plan", snapshot(&v.to_wire()?), snapshot(&after))?;
+    audit::record(
+        c,
+        actor,
+        "visit",
+        v.id,
+        "plan",
+        snapshot(&v.to_wire()?),
+        snapshot(&after),
+    )?;
     Ok(())
 }

@@ -365,7 +365,9 @@ fn book_once(
                 "a visit that is {status} cannot be reassigned"
             )));
         }
-        if let Some(other) = crate::db::dispatch::bookings::clash(c, technician, &[before.id], (before.window_start, before.window_end))? {
+        if let Some(other) =
+            crate::db::dispatch::bookings::clash(c, technician, &[before.id], (before.window_start, before.window_end))?
+        {
             return Ok(Booking::Unavailable(booked(technician, other)));
         }
         if !store::set_technician(c, &before, Some(technician), VisitStatus::Assigned, actor.at)? {

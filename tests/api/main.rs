@@ -28,6 +28,7 @@ mod console_roster;
 mod console_stalled;
 mod console_supervisor;
 mod customers;
+mod day_plans;
 mod demo;
 mod dispatch;
 mod errors;
