@@ -857,6 +857,8 @@ fn parameter(o: &Objects, method: &str, path: &str, caller: &str) -> String {
         },
         // No chase is made in the golden flows: 404 for those who may answer one.
         (_, "chases") => 1,
+        // No day plan is made in the golden flows: 404 for those who may read one.
+        (_, "day-plans") => 1,
         (_, "stall-rules") => return "hotline_new".into(),
         // No article is written in the golden flows: the readers get 404, the others 403.
         (_, "knowledge") => 1,

@@ -147,7 +147,15 @@ fn bookings_in(c: &mut DbConn, b: BBox, around: &Around) -> AppResult<HashMap<i6
     // By technician and window only (the status is checked here), so the technician's index
     // serves it whatever the statistics say.
     let mut booked_of: HashMap<i64, Vec<Span>> = HashMap::new();
-    let bookings: Vec<(i64, String, NaiveDateTime, NaiveDateTime)> = visits::table
+    type Booking = (
+        i64,
+        String,
+        NaiveDateTime,
+        NaiveDateTime,
+        Option<NaiveDateTime>,
+        Option<NaiveDateTime>,
+    );
+    let bookings: Vec<Booking> = visits::table
         .filter(visits::technician_id.eq_any(area!(b).select(technicians::user_id.nullable())))
         .filter(visits::window_start.lt(ts(around.bookings.1)))
         .filter(visits::window_end.gt(ts(around.bookings.0)))
@@ -157,10 +165,16 @@ fn bookings_in(c: &mut DbConn, b: BBox, around: &Around) -> AppResult<HashMap<i6
             visits::status,
             visits::window_start,
             visits::window_end,
+            visits::planned_arrival_at,
+            visits::planned_departure_at,
         ))
         .load(c)?;
-    for (user, _, s, e) in bookings.into_iter().filter(|b| BOOKING.contains(&b.1.as_str())) {
-        booked_of.entry(user).or_default().push((utc(s), utc(e)));
+    // A visit a day plan booked holds its planned stretch; any other its window.
+    for (user, _, s, e, ps, pe) in bookings.into_iter().filter(|b| BOOKING.contains(&b.1.as_str())) {
+        booked_of
+            .entry(user)
+            .or_default()
+            .push((utc(ps.unwrap_or(s)), utc(pe.unwrap_or(e))));
     }
     Ok(booked_of)
 }
