@@ -57,9 +57,9 @@ pub async fn get(state: web::Data<AppState>, user: CurrentUser, id: web::Path<i6
 
 /// Applies a ready plan: every planned visit is booked to its technician at its planned arrival
 /// and place in the route (the technician's phone lists them in that order), and the assigned
-/// visits it could not place go back to the queue — all at once. 409 when the plan is not ready,
-/// or when a visit changed or a technician was booked since it was made: nothing is booked, and
-/// the plan is marked `stale`.
+/// visits it could not place (and the dispatcher did not pin) go back to the queue — all at once.
+/// 409 when the plan is not ready, or when a visit changed or a technician was booked since it
+/// was made: nothing is booked, and the plan is marked `stale`.
 #[utoipa::path(post, path = "/api/v1/day-plans/{id}/apply", tag = "dispatch", security(("bearer" = [])),
     params(("id" = i64, Path, description = "day plan id")),
     responses((status = 200, body = DayPlan), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]

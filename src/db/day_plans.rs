@@ -295,12 +295,17 @@ pub struct PlanTechnician {
     pub duty: Vec<(NaiveDateTime, NaiveDateTime)>,
 }
 
-/// The active technicians with a profile, their skills and the duty shifts overlapping the day.
-pub fn technicians(c: &mut DbConn, (start, end): (NaiveDateTime, NaiveDateTime)) -> AppResult<Vec<PlanTechnician>> {
+/// The active users of `role` with a technician profile, their skills and the duty shifts
+/// overlapping the day.
+pub fn technicians(
+    c: &mut DbConn,
+    (start, end): (NaiveDateTime, NaiveDateTime),
+    role: Role,
+) -> AppResult<Vec<PlanTechnician>> {
     let rows: Vec<(TechnicianRow, String)> = technicians::table
         .inner_join(users::table)
         .filter(users::active.eq(true))
-        .filter(users::role.eq(Role::Technician.as_str()))
+        .filter(users::role.eq(role.as_str()))
         .order(technicians::user_id)
         .select((TechnicianRow::as_select(), users::display_name))
         .load(c)?;

@@ -100,7 +100,7 @@ pub fn inputs(c: &mut DbConn, plan: &PlanRow, now: DateTime<Utc>, settings: &Pla
     let mut site_ids: Vec<i64> = jobs.iter().filter_map(|j| j.visit.site_id.map(|s| s.0)).collect();
     site_ids.extend(held.iter().filter_map(|v| v.site_id));
     let sites = store::sites_of(c, &site_ids)?;
-    let technicians = store::technicians(c, (ts(origin), ts(day_end)))?;
+    let technicians = store::technicians(c, (ts(origin), ts(day_end)), crate::policy::dispatch::TECHNICIAN)?;
     let regions: Vec<i64> = {
         let mut r: Vec<i64> = jobs.iter().filter_map(|j| j.visit.region_id.map(|r| r.0)).collect();
         r.sort_unstable();

@@ -308,9 +308,10 @@ fn get_plan(c: &mut DbConn, id: i64, now: DateTime<Utc>) -> AppResult<DayPlan> {
 }
 
 /// Applies a ready plan: books every planned visit to its technician at its planned stretch and
-/// place in the route, and takes the technician off the assigned visits it could not place — all
-/// in one transaction. A visit changed since the plan was made, or a planned stretch that now
-/// clashes with a booking outside the plan, refuses the whole plan (409) and marks it stale.
+/// place in the route, and takes the technician off the assigned visits it could not place
+/// (unless pinned) — all in one transaction. A visit changed since the plan was made, or a
+/// planned stretch that now clashes with a booking outside the plan, refuses the whole plan (409)
+/// and marks it stale.
 pub fn apply(c: &mut DbConn, who: &Who, id: i64, settings: &Settings) -> AppResult<DayPlan> {
     policy::require(&who.caller, Act::ApplyPlan)?;
     let actor = who.actor();
@@ -348,7 +349,14 @@ fn apply_in(c: &mut DbConn, actor: &Actor, id: i64, settings: &Settings) -> AppR
         .into_iter()
         .filter(|s| s.visit_id.is_some())
         .collect();
-    let released: Vec<i64> = store::unplaced(c, id)?.iter().map(|u| u.visit_id).collect();
+    // The assigned visits it could not place go back to the queue, unless pinned to their
+    // technician by the dispatcher.
+    let pinned: Vec<i64> = serde_json::from_str(&plan.pinned_json).unwrap_or_default();
+    let released: Vec<i64> = store::unplaced(c, id)?
+        .iter()
+        .map(|u| u.visit_id)
+        .filter(|v| !pinned.contains(v))
+        .collect();
     let mut techs: Vec<i64> = stops.iter().map(|s| s.technician_id).collect();
     techs.sort_unstable();
     techs.dedup();
