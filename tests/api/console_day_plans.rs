@@ -68,6 +68,13 @@ async fn routes_on_page(b: &Browser) -> Vec<(i64, Vec<(i64, String, String)>)> {
     serde_json::from_value(out).unwrap()
 }
 
+/// A screenshot of the whole page (a taller window for it, then the usual one again).
+async fn picture(b: &Browser, name: &str) {
+    b.c.set_window_size(1500, 1900).await.unwrap();
+    b.screenshot(name).await;
+    b.c.set_window_size(1500, 1000).await.unwrap();
+}
+
 async fn day_plan(lang: &'static str) {
     let app = spawn_app_at(MONDAY_0900).await;
     let f = fixture(&app, "gold").await;
@@ -134,7 +141,7 @@ async fn day_plan(lang: &'static str) {
     .await;
     br.shown(r#"#plans-map svg g.route circle.stop"#).await;
     br.check_texts("a ready plan").await;
-    br.screenshot("day-plan").await;
+    picture(&br, "day-plan").await;
 
     // Leave the first route's first visit out and plan again.
     let out = page[0].1[0].0;
@@ -161,7 +168,7 @@ async fn day_plan(lang: &'static str) {
     br.shown(r#"#plans-plan[data-status="applied"] #plans-result .applied"#)
         .await;
     br.check_texts("an applied plan").await;
-    br.screenshot("day-plan-applied").await;
+    picture(&br, "day-plan-applied").await;
     for route in &plan.routes {
         for s in route.stops.iter().filter(|s| s.kind == StopKind::Visit) {
             let v = get_visit(&app, s.visit_id.unwrap()).await;
@@ -212,7 +219,11 @@ async fn day_plan(lang: &'static str) {
         .find_map(|s| s.visit_id.filter(|v| v.0 != keep))
         .unwrap();
     let r = app
-        .post(&format!("/api/v1/visits/{moved}/unassign"), &app.admin, &json!({}))
+        .post(
+            &format!("/api/v1/visits/{moved}/unassign"),
+            &app.admin,
+            &json!({"reason": "the customer asked for another day"}),
+        )
         .await;
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
     br.click("#plans-apply").await;

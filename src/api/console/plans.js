@@ -379,9 +379,9 @@ export class PlansView {
     box.replaceChildren(
       el('h2', { id: 'plans-plan-title', tabIndex: -1 },
         t('plans.plan_of', { day: dayText(s.day), region: s.region_name ?? t('plans.form.all_regions') })),
-      this.figures(s),
-      el('div', { id: 'plans-map', class: 'map plan-map' }),
-      this.legend(p),
+      el('div', { class: 'plan-top' },
+        this.figures(s),
+        el('div', {}, el('div', { id: 'plans-map', class: 'map plan-map' }), this.legend(p))),
       form);
     this.drawMap(p);
   }
@@ -437,7 +437,7 @@ export class PlansView {
       g.append(svg('rect', { x: (sx - 7).toFixed(1), y: (sy - 7).toFixed(1), width: 14, height: 14, class: 'start' }, t('plans.map.start', { name: r.technician_name })));
       for (const s of stops) {
         const [x, y] = xy(s.longitude, s.latitude);
-        g.append(svg('circle', { cx: x, cy: y, r: 9, class: 'stop', 'data-visit-id': s.visit_id, stroke: '#fff', 'stroke-width': 1.5 },
+        g.append(svg('circle', { cx: x, cy: y, r: 11, class: 'stop', 'data-visit-id': s.visit_id, stroke: '#fff', 'stroke-width': 1.5 },
           t('plans.map.stop', { name: r.technician_name, n: s.position, ticket: ticketOf(s) })));
         const n = svg('text', { x, y: (Number(y) + 4).toFixed(1), 'text-anchor': 'middle', class: 'stop-number', translate: 'no' });
         n.textContent = String(s.position);
