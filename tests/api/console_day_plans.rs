@@ -243,5 +243,18 @@ async fn day_plan(lang: &'static str) {
         )
         .await;
     assert_eq!(list["items"].as_array().unwrap().len(), 4);
+
+    // A manager reads the plans: no form to plan, no boxes, no buttons.
+    let (manager, _) = app.user(Role::Manager).await;
+    br.sign_in(&manager.username).await;
+    br.c.goto(&app.url(&format!("/console/#plans/{second}"))).await.unwrap();
+    br.shown(&format!(
+        r#"#plans-plan[data-status="applied"][data-plan-id="{second}"] table.plan-route tr.stop"#
+    ))
+    .await;
+    for absent in ["#plans-submit", "#plans-plan input", "#plans-again", "#plans-apply"] {
+        assert!(br.c.find(fantoccini::Locator::Css(absent)).await.is_err(), "{absent}");
+    }
+    br.check_texts("a plan read by a manager").await;
     br.close().await;
 }
