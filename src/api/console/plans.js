@@ -249,6 +249,10 @@ export class PlansView {
     } else if (/^\d+$/.test(arg)) {
       if (entering || !this.plan || String(this.plan.plan.id) !== arg) await this.open(Number(arg));
       return;
+    } else if (entering && this.plan) {
+      // Back on the page: the plan last shown, read again (and watched while it is being made).
+      await this.open(this.plan.plan.id);
+      return;
     }
     await this.loadList();
   }
@@ -497,7 +501,7 @@ export class PlansView {
       el('td', {}, s.customer_name ? data(s.customer_name) : null, s.site_name ? data(s.site_name, 'div', { class: 'muted' }) : null),
       el('td', {}, timeEl(s.due_at, this.zone, true)),
       editable ? el('td', {}, this.box('pin', s.visit_id, s.pinned, !pinnable, t('plans.pin_label', { ticket, name: r.technician_name }))) : null,
-      editable ? el('td', {}, this.box('exclude', s.visit_id, false, s.pinned && !pinnable, t('plans.exclude_label', { ticket }))) : null);
+      editable ? el('td', {}, this.box('exclude', s.visit_id, false, false, t('plans.exclude_label', { ticket }))) : null);
   }
 
   /** A pin or leave-out box of a visit; ticking one unticks the other (a visit is not both). */
@@ -571,7 +575,8 @@ export class PlansView {
   async again() {
     const form = $('plans-again-form');
     clearErrors(form);
-    const ticked = (cls) => [...form.querySelectorAll(`input.${cls}:checked`)].map((i) => Number(i.value));
+    // A box that cannot be changed (an accepted visit, one no longer booked here) asks nothing.
+    const ticked = (cls) => [...form.querySelectorAll(`input.${cls}:checked:not(:disabled)`)].map((i) => Number(i.value));
     const s = this.plan.plan;
     const body = { day: s.day, pinned: [...new Set(ticked('pin'))], excluded: [...new Set(ticked('exclude'))] };
     if (s.region_id) body.region_id = s.region_id;
