@@ -24,6 +24,7 @@ const FILES: &[StaticFile] = &[
     StaticFile::script("sla.js", include_str!("console/sla.js")),
     StaticFile::script("stalled.js", include_str!("console/stalled.js")),
     StaticFile::script("roster.js", include_str!("console/roster.js")),
+    StaticFile::script("plans.js", include_str!("console/plans.js")),
     StaticFile::script("handover.js", include_str!("console/handover.js")),
     StaticFile::script("chart.js", include_str!("console/chart.js")),
     StaticFile::script("report.js", include_str!("console/report.js")),

@@ -19,7 +19,7 @@ fn tue(h: i64, m: i64) -> DateTime<Utc> {
 }
 
 /// A visit at its own site (lat, lon) in the window, needing the skill at the level.
-async fn visit_at(
+pub async fn visit_at(
     app: &TestApp,
     f: &Fixture,
     (lat, lon): (f64, f64),

@@ -16,6 +16,7 @@ mod console_admin;
 mod console_back_office;
 mod console_board;
 mod console_complaints;
+mod console_day_plans;
 mod console_handover;
 mod console_import;
 mod console_intake;

@@ -25,6 +25,7 @@ import { MyReviews } from './my_reviews.js';
 import { QualityReport } from './quality_report.js';
 import { KnowledgeBase } from './knowledge.js';
 import { RosterView } from './roster.js';
+import { PlansView } from './plans.js';
 
 /**
  * The views, and the roles that may use each (an admin may use every one), or the grant that opens
@@ -36,6 +37,7 @@ const VIEWS = [
   { id: 'call', roles: ['agent', 'supervisor'], make: (u) => new CallForm(u) },
   { id: 'intake', roles: ['agent', 'remote_engineer', 'supervisor'], make: (u) => new Intake(u) },
   { id: 'board', roles: ['dispatcher', 'supervisor', 'manager'], make: (u) => new Board(u) },
+  { id: 'plans', roles: ['dispatcher', 'supervisor', 'manager'], make: (u) => new PlansView(u) },
   { id: 'accounts', roles: ['account_manager', 'manager'], make: (u) => new Accounts(u) },
   { id: 'sla', roles: ['supervisor', 'manager', 'account_manager'], make: (u) => new SlaView(u) },
   { id: 'majorfaults', roles: ['supervisor', 'manager', 'account_manager'], make: (u) => new MajorFaults(u) },
@@ -67,6 +69,7 @@ i18n.add({
     'nav.tickets': 'Ticket desk',
     'nav.call': 'New call',
     'nav.board': 'Dispatch board',
+    'nav.plans': 'Day plans',
     'nav.sla': 'Service levels',
     'nav.inbox': 'Notifications',
     'nav.revisits': 'Revisits',
@@ -89,6 +92,7 @@ i18n.add({
     'nav.tickets': '工单台',
     'nav.call': '登记来电',
     'nav.board': '调度看板',
+    'nav.plans': '日程规划',
     'nav.sla': '服务水平',
     'nav.inbox': '通知',
     'nav.revisits': '回访',
