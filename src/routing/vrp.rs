@@ -20,12 +20,14 @@ use vrp_pragmatic::core::models::problem::{Job as CoreJob, VehicleIdDimension};
 use vrp_pragmatic::core::models::GoalContext;
 use vrp_pragmatic::core::models::Problem as CoreProblem;
 use vrp_pragmatic::core::models::{ConstraintViolation, FeatureConstraint, ViolationCode};
-use vrp_pragmatic::core::prelude::{DefaultRandom, Environment, Float, Solver, VrpConfigBuilder};
+use vrp_pragmatic::core::prelude::{DefaultRandom, Environment, Float, InfoLogger, Solver, VrpConfigBuilder};
 use vrp_pragmatic::core::rosomaxa::evolution::TelemetryMode;
+use vrp_pragmatic::core::rosomaxa::get_default_selection_size;
+use vrp_pragmatic::core::rosomaxa::population::RosomaxaConfig;
 use vrp_pragmatic::core::rosomaxa::termination::Termination;
 use vrp_pragmatic::core::rosomaxa::termination::{CompositeTermination, MaxGeneration, MaxTime};
 use vrp_pragmatic::core::rosomaxa::utils::{Parallelism, ThreadPool, TimeQuota};
-use vrp_pragmatic::core::solver::RefinementContext;
+use vrp_pragmatic::core::solver::{GreedyPopulation, RefinementContext, RosomaxaPopulation, TargetPopulation};
 use vrp_pragmatic::format::problem as api;
 use vrp_pragmatic::format::solution as sol;
 use vrp_pragmatic::format::{JobTypeDimension, Location};
@@ -34,6 +36,15 @@ use vrp_pragmatic::format::{JobTypeDimension, Location};
 const ORIGIN: i64 = 946_684_800;
 /// The one routing profile.
 const PROFILE: &str = "car";
+/// The population explores for a share of the budget, then turns to improving its best
+/// (rosomaxa's default: explore 90 %). The search keeps at least this many seconds, or the
+/// default 10 %, for improving: a 5 s budget explores 30 %, 30 s about the default
+/// (docs/benchmarks.md, "Day routes: the Solomon VRPTW instances").
+const IMPROVING_SECS: f64 = 3.5;
+
+fn exploration_ratio(budget_secs: f64) -> Float {
+    (1.0 - (IMPROVING_SECS / budget_secs).max(0.1)).clamp(0.0, 0.9) as Float
+}
 /// The load limit of a vehicle without a capacity.
 const NO_CAPACITY: i32 = i32::MAX / 4;
 
@@ -400,27 +411,45 @@ fn run(
     });
 
     let max_secs = budget.max_time.as_secs_f64().max(0.001);
-    let logger: vrp_pragmatic::core::prelude::InfoLogger =
-        Arc::new(|msg: &str| tracing::trace!(target: "fieldline::routing", "{msg}"));
+    let logger: InfoLogger = Arc::new(|msg: &str| tracing::trace!(target: "fieldline::routing", "{msg}"));
     let environment = Arc::new(Environment::new(
         Arc::new(DefaultRandom::default()),
         Some(Arc::new(TimeQuota::new(max_secs as Float))),
+        // The number of solutions searched side by side in a generation (at most 8).
         Parallelism::new_with_cpus(budget.threads),
         logger,
         false,
     ));
 
+    let selection = get_default_selection_size(environment.as_ref());
+    let population: TargetPopulation = if selection <= 1 {
+        Box::new(GreedyPopulation::new(core.goal.clone(), 1, None))
+    } else {
+        let mut rosomaxa = RosomaxaConfig::new_with_defaults(selection);
+        rosomaxa.exploration_ratio = exploration_ratio(max_secs);
+        Box::new(
+            RosomaxaPopulation::new(core.goal.clone(), environment.clone(), rosomaxa)
+                .map_err(|e| SolveError(format!("the solver could not be configured: {e}")))?,
+        )
+    };
     let mut config = VrpConfigBuilder::new(core.clone())
-        .set_environment(environment)
+        .set_environment(environment.clone())
         .set_telemetry_mode(TelemetryMode::None)
         .prebuild()
         .and_then(|builder| {
             builder
+                .with_context(RefinementContext::new(
+                    core.clone(),
+                    population,
+                    TelemetryMode::None,
+                    environment,
+                ))
                 .with_max_time(Some(max_secs.ceil() as usize))
                 .with_max_generations(budget.max_generations)
                 .build()
         })
         .map_err(|e| SolveError(format!("the solver could not be configured: {e}")))?;
+    // The builder's time limit is in whole seconds; the budget's own is exact.
     let mut terminations: Vec<Box<dyn Termination<Context = RefinementContext, Objective = GoalContext>>> =
         vec![Box::new(MaxTime::new(max_secs as Float))];
     if let Some(generations) = budget.max_generations {
@@ -890,6 +919,14 @@ mod tests {
             "{:?}",
             solution.unassigned
         );
+    }
+
+    #[test]
+    fn short_budgets_turn_to_improving_earlier() {
+        assert!((exploration_ratio(5.0) - 0.3).abs() < 1e-9);
+        assert!((exploration_ratio(30.0) - (1.0 - 3.5 / 30.0)).abs() < 1e-9);
+        assert_eq!(exploration_ratio(300.0), 0.9);
+        assert_eq!(exploration_ratio(1.0), 0.0);
     }
 
     #[test]
