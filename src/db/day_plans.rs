@@ -262,12 +262,15 @@ pub fn sites_of(c: &mut DbConn, ids: &[i64]) -> AppResult<HashMap<i64, PlanSite>
     Ok(rows.into_iter().map(|s| (s.id, s)).collect())
 }
 
+/// A visit with its ticket's number and SLA due time.
+pub type VisitWithTicket = (VisitRow, Option<String>, Option<NaiveDateTime>);
+
+/// A ticket's number, arrival due time and resolution due time.
+type TicketDues = (String, Option<NaiveDateTime>, NaiveDateTime);
+
 /// Visits with their ticket's number and SLA due time (arrival, else resolution), by id.
-pub fn visits_with_tickets(
-    c: &mut DbConn,
-    ids: &[i64],
-) -> AppResult<HashMap<i64, (VisitRow, Option<String>, Option<NaiveDateTime>)>> {
-    let rows: Vec<(VisitRow, Option<(String, Option<NaiveDateTime>, NaiveDateTime)>)> = visits::table
+pub fn visits_with_tickets(c: &mut DbConn, ids: &[i64]) -> AppResult<HashMap<i64, VisitWithTicket>> {
+    let rows: Vec<(VisitRow, Option<TicketDues>)> = visits::table
         .left_join(tickets::table)
         .filter(visits::id.eq_any(ids))
         .select((

@@ -26,7 +26,7 @@ use vrp_pragmatic::core::rosomaxa::get_default_selection_size;
 use vrp_pragmatic::core::rosomaxa::population::RosomaxaConfig;
 use vrp_pragmatic::core::rosomaxa::termination::Termination;
 use vrp_pragmatic::core::rosomaxa::termination::{CompositeTermination, MaxGeneration, MaxTime};
-use vrp_pragmatic::core::rosomaxa::utils::{Parallelism, ThreadPool, TimeQuota};
+use vrp_pragmatic::core::rosomaxa::utils::{Parallelism, ThreadPool};
 use vrp_pragmatic::core::solver::{GreedyPopulation, RefinementContext, RosomaxaPopulation, TargetPopulation};
 use vrp_pragmatic::format::problem as api;
 use vrp_pragmatic::format::solution as sol;
@@ -108,7 +108,7 @@ pub fn solve(problem: &Problem, budget: &Budget) -> Result<Solution, SolveError>
 fn validate(problem: &Problem, budget: &Budget) -> Result<(), SolveError> {
     let err = |msg: String| Err(SolveError(msg));
     let m = &problem.matrix;
-    let cells = m.size.checked_mul(m.size).unwrap_or(usize::MAX);
+    let cells = m.size.saturating_mul(m.size);
     if m.seconds.len() != cells || m.metres.len() != cells {
         return err(format!(
             "the matrix of {} places needs {cells} cells, it has {} seconds and {} metres",
@@ -414,7 +414,11 @@ fn run(
     let logger: InfoLogger = Arc::new(|msg: &str| tracing::trace!(target: "fieldline::routing", "{msg}"));
     let environment = Arc::new(Environment::new(
         Arc::new(DefaultRandom::default()),
-        Some(Arc::new(TimeQuota::new(max_secs as Float))),
+        // No quota: an insertion under way is never cut short, so every job ends routed or
+        // unassigned for a reason of its own even when the machine is busy (a quota stops the
+        // construction of the first solutions midway and leaves jobs out for want of time). The
+        // search itself stops at the budget, between generations (the terminations below).
+        None,
         // The number of solutions searched side by side in a generation (at most 8).
         Parallelism::new_with_cpus(budget.threads),
         logger,
