@@ -424,6 +424,22 @@ struct Geography {
     homes: HashMap<i64, Location>,
     /// Where the plan starts each technician: a fresh position on the planned day, else home.
     starts: HashMap<i64, Location>,
+    /// Per technician: the skills with levels, and the regions served (empty: every region).
+    abilities: Vec<(Vec<(String, i32)>, Vec<i64>)>,
+}
+
+impl Geography {
+    /// Whether anyone holds the visit's skill at its level and serves its region.
+    fn qualified(&self, v: &Visit) -> bool {
+        self.abilities.iter().any(|(skills, regions)| {
+            let skilled = v
+                .required_skill
+                .as_ref()
+                .is_none_or(|s| skills.iter().any(|(k, l)| k == s && *l >= v.required_level));
+            let serves = regions.is_empty() || v.region_id.is_some_and(|r| regions.contains(&r.0));
+            skilled && serves
+        })
+    }
 }
 
 fn geography(url: &str, visits: &[Visit]) -> anyhow::Result<Geography> {
@@ -442,9 +458,13 @@ fn geography(url: &str, visits: &[Visit]) -> anyhow::Result<Geography> {
         .collect::<anyhow::Result<_>>()?;
     let cal = db::sla::calendar(c)?;
     let (open, close) = db::dispatch::board::day_bounds(&cal, day);
-    let (mut homes, mut starts) = (HashMap::new(), HashMap::new());
+    let (mut homes, mut starts, mut abilities) = (HashMap::new(), HashMap::new(), Vec::new());
     for t in db::day_plans::technicians(c, (db::ts(open), db::ts(close)))? {
         let r = &t.row;
+        abilities.push((
+            t.skills.clone(),
+            db::dispatch::technicians::regions_of(&r.regions_json)?,
+        ));
         let home = Location::parse(r.home_lat, r.home_lon).map_err(|e| anyhow::anyhow!("{e}"))?;
         let mut start = home;
         if let (Some(lat), Some(lon), Some(at)) = (r.last_lat, r.last_lon, r.last_ping_at) {
@@ -456,7 +476,12 @@ fn geography(url: &str, visits: &[Visit]) -> anyhow::Result<Geography> {
         homes.insert(r.user_id, home);
         starts.insert(r.user_id, start);
     }
-    Ok(Geography { sites, homes, starts })
+    Ok(Geography {
+        sites,
+        homes,
+        starts,
+        abilities,
+    })
 }
 
 /// Metres and seconds of one technician's day: `start` → `stops` → `home` (the ends in no
@@ -484,6 +509,8 @@ struct Outcome {
     /// Visits reached after their window closed, driving from the previous one (auto-assign).
     late: usize,
     wall_seconds: f64,
+    /// The visits placed.
+    placed_ids: std::collections::HashSet<i64>,
 }
 
 fn plan_outcome(p: &DayPlan, visits: &[Visit], geo: &Geography, e: &Estimate) -> (Outcome, (i64, i64)) {
@@ -551,6 +578,7 @@ async fn auto_assign_all(
             match after.technician_id {
                 Some(t) => {
                     o.placed += 1;
+                    o.placed_ids.insert(v.id.0);
                     booked.entry(t.0).or_default().push(v);
                 }
                 None => *o.unplaced.entry("answered without a technician".into()).or_default() += 1,
@@ -746,6 +774,26 @@ async fn main() -> anyhow::Result<()> {
             (pp.1 / ap.1 - 1.0) * 100.0
         );
     }
+    let by_id: HashMap<i64, &Visit> = visits.iter().map(|v| (v.id.0, v)).collect();
+    let mut crossed: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
+    for u in &plan.unplaced {
+        let e = crossed.entry(u.reason.as_str()).or_default();
+        e.0 += 1;
+        e.1 += usize::from(auto.placed_ids.contains(&u.visit_id.0));
+        e.2 += usize::from(by_id.get(&u.visit_id.0).is_some_and(|v| geo.qualified(v)));
+    }
+    let crossed: Vec<String> = crossed
+        .iter()
+        .map(|(r, (n, by_auto, q))| {
+            format!("{r}: {n} ({by_auto} placed by auto-assign, {q} with a qualified technician)")
+        })
+        .collect();
+    println!(
+        "The plan's unplaced visits by reason: {}. Qualified: someone holds the skill at the level and serves the region.",
+        crossed.join("; ")
+    );
+    let unqualified = visits.iter().filter(|v| !geo.qualified(v)).count();
+    println!("Visits of the day nobody is qualified for: {unqualified}.");
     println!();
     println!(
         "API latency, `GET /api/v1/tickets/{{id}}` from {} concurrent clients (ms):",
