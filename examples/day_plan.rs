@@ -132,10 +132,11 @@ impl Store {
         if let Some(mut c) = self.admin() {
             use diesel::connection::SimpleConnection;
             let Store::Postgres { base, .. } = self else { return };
-            c.batch_execute(&format!(
-                "DROP DATABASE IF EXISTS \"{base}_{name}\"; CREATE DATABASE \"{base}_{name}\""
-            ))
-            .expect("a fresh database");
+            // One statement a call: DROP DATABASE cannot run inside the transaction of a batch.
+            c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{base}_{name}\""))
+                .expect("drop the old database");
+            c.batch_execute(&format!("CREATE DATABASE \"{base}_{name}\""))
+                .expect("a fresh database");
         }
     }
 
@@ -153,10 +154,10 @@ impl Store {
             Store::Postgres { base, .. } => {
                 use diesel::connection::SimpleConnection;
                 let mut c = self.admin().expect("the server");
-                c.batch_execute(&format!(
-                    "DROP DATABASE IF EXISTS \"{base}_{to}\"; CREATE DATABASE \"{base}_{to}\" TEMPLATE \"{base}_{from}\""
-                ))
-                .expect("copy the database");
+                c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{base}_{to}\""))
+                    .expect("drop the old copy");
+                c.batch_execute(&format!("CREATE DATABASE \"{base}_{to}\" TEMPLATE \"{base}_{from}\""))
+                    .expect("copy the database");
             }
         }
     }
