@@ -524,6 +524,29 @@ fn reason(code: &str, description: &str) -> Reason {
     }
 }
 
+/// The reason of a job left out, from the reasons the solver gives per vehicle: a vehicle without
+/// the job's skills (or region) says nothing of why those with them could not take it, so the
+/// most common other reason wins; only when every vehicle lacks the skills is it the skill.
+fn main_reason(reasons: impl Iterator<Item = Reason>) -> Reason {
+    let mut counted: Vec<(Reason, usize)> = Vec::new();
+    for r in reasons {
+        match counted.iter_mut().find(|(x, _)| *x == r) {
+            Some((_, n)) => *n += 1,
+            None => counted.push((r, 1)),
+        }
+    }
+    let other = counted
+        .iter()
+        .filter(|(r, _)| *r != Reason::Skill)
+        .max_by_key(|(_, n)| *n)
+        .map(|(r, _)| r.clone());
+    match other {
+        Some(r) => r,
+        None if counted.is_empty() => Reason::Other("no reason given".into()),
+        None => Reason::Skill,
+    }
+}
+
 /// Maps the pragmatic solution back: stops with arrival, start of service and departure, and
 /// metres and travel seconds walked along each route in the problem's own matrix.
 fn read_back(problem: &Problem, solution: &sol::Solution) -> Result<Solution, SolveError> {
@@ -603,12 +626,7 @@ fn read_back(problem: &Problem, solution: &sol::Solution) -> Result<Solution, So
             tracing::debug!(target: "fieldline::routing", job = %job.job_id, "a break was not placed");
             continue;
         }
-        let reason = job
-            .reasons
-            .first()
-            .map_or(Reason::Other("no reason given".into()), |r| {
-                reason(&r.code, &r.description)
-            });
+        let reason = main_reason(job.reasons.iter().map(|r| reason(&r.code, &r.description)));
         unassigned.push(Unassigned {
             job_id: job.job_id.clone(),
             reason,
@@ -966,5 +984,20 @@ mod tests {
         }
         let solution = solve(&problem, &budget()).unwrap();
         assert_eq!(solution.unassigned.len(), 8);
+    }
+
+    #[test]
+    fn a_job_left_out_takes_the_reason_of_the_vehicles_that_hold_its_skills() {
+        let r = |v: &[Reason]| main_reason(v.iter().cloned());
+        assert_eq!(
+            r(&[Reason::Skill, Reason::Skill, Reason::TimeWindow]),
+            Reason::TimeWindow
+        );
+        assert_eq!(
+            r(&[Reason::Capacity, Reason::Skill, Reason::TimeWindow, Reason::Capacity]),
+            Reason::Capacity
+        );
+        assert_eq!(r(&[Reason::Skill, Reason::Skill]), Reason::Skill);
+        assert!(matches!(r(&[]), Reason::Other(_)));
     }
 }
