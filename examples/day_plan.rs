@@ -419,6 +419,9 @@ async fn plan_under_load(
 // ---------------------------------------------------------------------------------------------
 // Travel, counted the way the plan counts it.
 
+/// A technician's skills with levels, and the regions served (empty: every region).
+type Abilities = (Vec<(String, i32)>, Vec<i64>);
+
 /// The places of the sites and the technicians' homes and starts, read from the database.
 struct Geography {
     sites: HashMap<i64, Place>,
@@ -426,7 +429,7 @@ struct Geography {
     /// Where the plan starts each technician: a fresh position on the planned day, else home.
     starts: HashMap<i64, Location>,
     /// Per technician: the skills with levels, and the regions served (empty: every region).
-    abilities: Vec<(Vec<(String, i32)>, Vec<i64>)>,
+    abilities: Vec<Abilities>,
 }
 
 impl Geography {
@@ -460,7 +463,7 @@ fn geography(url: &str, visits: &[Visit]) -> anyhow::Result<Geography> {
     let cal = db::sla::calendar(c)?;
     let (open, close) = db::dispatch::board::day_bounds(&cal, day);
     let (mut homes, mut starts, mut abilities) = (HashMap::new(), HashMap::new(), Vec::new());
-    for t in db::day_plans::technicians(c, (db::ts(open), db::ts(close)))? {
+    for t in db::day_plans::technicians(c, (db::ts(open), db::ts(close)), Role::Technician)? {
         let r = &t.row;
         abilities.push((
             t.skills.clone(),
