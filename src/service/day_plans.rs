@@ -405,6 +405,7 @@ fn apply_in(c: &mut DbConn, actor: &Actor, id: i64, settings: &Settings) -> AppR
     for s in &stops {
         book(c, actor, &before[&s.visit_id.unwrap_or_default()], s, id, settings)?;
     }
+    let tz = calendar::calendar(c)?.tz;
     for t in techs {
         let mine: Vec<&StopRow> = stops.iter().filter(|s| s.technician_id == t).collect();
         let first = mine.iter().map(|s| s.arrival_at).min().map(utc);
@@ -412,7 +413,9 @@ fn apply_in(c: &mut DbConn, actor: &Actor, id: i64, settings: &Settings) -> AppR
             "Your route for {}: {} visits, the first at {}",
             plan.day,
             mine.len(),
-            first.map(|f| f.format("%H:%M UTC").to_string()).unwrap_or_default()
+            first
+                .map(|f| f.with_timezone(&tz).format("%H:%M").to_string())
+                .unwrap_or_default()
         );
         crate::db::notifications::notify(c, &[t], None, "route_planned", &message, actor.at)?;
     }
