@@ -27,6 +27,7 @@ use vrp_pragmatic::core::rosomaxa::population::RosomaxaConfig;
 use vrp_pragmatic::core::rosomaxa::termination::Termination;
 use vrp_pragmatic::core::rosomaxa::termination::{CompositeTermination, MaxGeneration, MaxTime};
 use vrp_pragmatic::core::rosomaxa::utils::{Parallelism, ThreadPool};
+use vrp_pragmatic::core::rosomaxa::HeuristicContext;
 use vrp_pragmatic::core::solver::{GreedyPopulation, RefinementContext, RosomaxaPopulation, TargetPopulation};
 use vrp_pragmatic::format::problem as api;
 use vrp_pragmatic::format::solution as sol;
@@ -45,6 +46,32 @@ const IMPROVING_SECS: f64 = 3.5;
 fn exploration_ratio(budget_secs: f64) -> Float {
     (1.0 - (IMPROVING_SECS / budget_secs).max(0.1)).clamp(0.0, 0.9) as Float
 }
+/// Ends the search by the budget, but not before a first solution is built. vrp-core checks the
+/// budget before building each initial solution, the first included: when the budget has passed
+/// while the problem was being prepared (a busy machine, a short budget), it builds none and its
+/// first generation starts from an empty solution, which a local-search operator may leave empty,
+/// every job unassigned. Until a solution exists this says "not yet, nothing spent", so the first
+/// initial solution is always built.
+struct AfterFirstSolution(Box<dyn Termination<Context = RefinementContext, Objective = GoalContext>>);
+
+impl Termination for AfterFirstSolution {
+    type Context = RefinementContext;
+    type Objective = GoalContext;
+
+    fn is_termination(&self, context: &mut RefinementContext) -> bool {
+        let built = context.ranked().next().is_some();
+        built && self.0.is_termination(context)
+    }
+
+    fn estimate(&self, context: &RefinementContext) -> Float {
+        if context.ranked().next().is_some() {
+            self.0.estimate(context)
+        } else {
+            0.0
+        }
+    }
+}
+
 /// The load limit of a vehicle without a capacity.
 const NO_CAPACITY: i32 = i32::MAX / 4;
 
@@ -459,7 +486,7 @@ fn run(
     if let Some(generations) = budget.max_generations {
         terminations.push(Box::new(MaxGeneration::new(generations)));
     }
-    config.termination = Box::new(CompositeTermination::new(terminations));
+    config.termination = Box::new(AfterFirstSolution(Box::new(CompositeTermination::new(terminations))));
 
     let solution = Solver::new(core.clone(), config)
         .solve()
@@ -849,6 +876,26 @@ mod tests {
             .find(|r| r.vehicle_id == "a")
             .expect("a works: j4 needs electric");
         assert!(a.stops.iter().any(|s| s.job_id.as_deref() == Some("j4")));
+    }
+
+    #[test]
+    fn a_budget_spent_before_the_search_starts_still_gives_a_solution() {
+        // On a busy machine the budget can pass while the problem is being prepared; the search
+        // still builds its first solution instead of returning every job unassigned.
+        let problem = day();
+        let tiny = Budget {
+            max_time: Duration::from_micros(1),
+            max_generations: None,
+            threads: 1,
+        };
+        let solution = solve(&problem, &tiny).unwrap();
+        assert!(solution.unassigned.is_empty(), "{:?}", solution.unassigned);
+        let routed = solution
+            .routes
+            .iter()
+            .flat_map(|r| r.stops.iter().filter_map(|s| s.job_id.clone()))
+            .count();
+        assert_eq!(routed, problem.jobs.len());
     }
 
     #[test]
