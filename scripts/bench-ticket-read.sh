@@ -3,8 +3,9 @@
 # or PostgreSQL, with wrk on loopback: what a change on every request's path (the access-token
 # check, say) costs. Both servers run at once, each on a database of its own set up the same way
 # (an agent, a customer with a site and an asset, one ticket); then RUNS rounds of SECONDS of wrk
-# at CONNECTIONS connections, first build A then build B in each round. Prints every run and the
-# median requests/s of each build and their ratio.
+# at CONNECTIONS connections, first build A then build B in each round. Prints every run, the
+# median requests/s and p99 of each build and their ratio, and the HTTP ceiling of the same run
+# (`GET /health` on B's server).
 #
 #   scripts/bench-ticket-read.sh BINARY_A BINARY_B [sqlite|postgres] [RUNS=5] [SECONDS=10] [CONNECTIONS=16]
 set -euo pipefail
@@ -61,21 +62,33 @@ start() {
 read -r base_a token_a ticket_a < <(start "$bin_a" a)
 read -r base_b token_b ticket_b < <(start "$bin_b" b)
 
+# Prints "requests/s p99-in-ms" of one wrk run.
 rate() {
-    wrk -t2 -c"$connections" -d"${seconds}s" -s scripts/wrk/get-auth.lua "$1" -- "$2" >"$work/wrk.txt"
+    wrk -t2 -c"$connections" -d"${seconds}s" --latency -s scripts/wrk/get-auth.lua "$1" -- "$2" >"$work/wrk.txt"
     if grep -q "Non-2xx" "$work/wrk.txt"; then cat "$work/wrk.txt" >&2; echo "non-2xx answers" >&2; exit 1; fi
-    awk '/^Requests\/sec/ {print $2}' "$work/wrk.txt"
+    python3 - "$work/wrk.txt" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+rps = re.search(r"^Requests/sec:\s+([\d.]+)", text, re.M).group(1)
+value, unit = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\b", text, re.M).groups()
+print(rps, float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit])
+PY
 }
-a=(); b=()
+a=(); b=(); pa=(); pb=()
 for i in $(seq 1 "$runs"); do
-    a+=("$(rate "$base_a/api/v1/tickets/$ticket_a" "$token_a")")
-    b+=("$(rate "$base_b/api/v1/tickets/$ticket_b" "$token_b")")
-    echo "run $i: A ${a[-1]}/s, B ${b[-1]}/s"
+    read -r r p < <(rate "$base_a/api/v1/tickets/$ticket_a" "$token_a"); a+=("$r"); pa+=("$p")
+    read -r r p < <(rate "$base_b/api/v1/tickets/$ticket_b" "$token_b"); b+=("$r"); pb+=("$p")
+    echo "run $i: A ${a[-1]}/s (p99 ${pa[-1]} ms), B ${b[-1]}/s (p99 ${pb[-1]} ms)"
 done
-python3 - "${a[*]}" "${b[*]}" <<'PY'
+# The HTTP ceiling of the same run: GET /health on server B, same connections and seconds.
+wrk -t2 -c"$connections" -d"${seconds}s" "$base_b/health" >"$work/health.txt"
+ceiling="$(awk '/^Requests\/sec/ {print $2}' "$work/health.txt")"
+python3 - "${a[*]}" "${b[*]}" "${pa[*]}" "${pb[*]}" "$ceiling" <<'PY'
 import statistics, sys
-a = [float(x) for x in sys.argv[1].split()]
-b = [float(x) for x in sys.argv[2].split()]
+a, b, pa, pb = ([float(x) for x in arg.split()] for arg in sys.argv[1:5])
+ceiling = float(sys.argv[5])
 ma, mb = statistics.median(a), statistics.median(b)
-print(f"median A {ma:,.0f}/s, B {mb:,.0f}/s, B/A = {mb / ma:.3f}")
+print(f"median A {ma:,.0f}/s (p99 {statistics.median(pa):.2f} ms), "
+      f"B {mb:,.0f}/s (p99 {statistics.median(pb):.2f} ms), B/A = {mb / ma:.3f}")
+print(f"HTTP ceiling (GET /health): {ceiling:,.0f}/s; B is {mb / ceiling:.1%} of it")
 PY

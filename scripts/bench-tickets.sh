@@ -54,6 +54,10 @@ echo "== HTTP ceiling: GET /health for ${seconds}s at $connections connections (
 wrk -t2 -c"$connections" -d"${seconds}s" --latency "$base/health" | tee "$work/health.txt"
 echo "== $backend: POST /api/v1/tickets for ${seconds}s at $connections connections ($(nproc) cores)"
 wrk -t2 -c"$connections" -d"${seconds}s" --latency -s scripts/wrk/post-ticket.lua "$base/api/v1/tickets" -- "$agent" "$customer" "$asset" | tee "$work/tickets.txt"
+if grep -q "Non-2xx" "$work/tickets.txt"; then
+    echo "some registrations were refused; the figures above are not of registrations" >&2
+    exit 1
+fi
 rate() { awk '/^Requests\/sec/ {print $2}' "$1"; }
 python3 -c "import sys; t, h = float(sys.argv[1]), float(sys.argv[2]); print(f'ticket registrations: {t:.0f}/s = {t / h:.2%} of the HTTP ceiling ({h:.0f}/s)')" \
     "$(rate "$work/tickets.txt")" "$(rate "$work/health.txt")"

@@ -88,6 +88,9 @@ def main():
                         "priority": ["p2", "p3", "p3", "p4"][i % 4],
                         "title": "UPS alarm",
                         "description": "Registered by the load run",
+                        # The site may have open tickets: say this one is a new fault, or the
+                        # registration is refused with 409 and lists them.
+                        "unrelated_reason": "a separate fault on the same asset",
                     }
                 ),
             )

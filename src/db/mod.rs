@@ -172,6 +172,10 @@ pub fn connect(url: &str, size: u32) -> Result<Pool, DbSetupError> {
     let pool = r2d2::Pool::builder()
         .max_size(size)
         .connection_timeout(Duration::from_secs(10))
+        // A PostgreSQL connection can be dropped by the server (a restart, an idle timeout): it is
+        // tried (`SELECT 1`) before each use, so that a dead one is replaced instead of failing a
+        // request. A SQLite connection is an open file that nothing outside the process closes.
+        .test_on_check_out(kind == BackendKind::Postgres)
         .connection_customizer(Box::new(Pragmas))
         .build(Manager {
             url: url.to_string(),
