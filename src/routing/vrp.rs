@@ -4,8 +4,9 @@
 //! and the pragmatic solution is read back into [`Route`]s and [`Unassigned`] jobs.
 //!
 //! Breaks are the solver's optional breaks without a place (taken where the technician is),
-//! starting inside their window; the solver skips a break only when the day does not reach its
-//! window, and a skipped break weighs more than an unassigned job. A vehicle's `max_jobs` is a
+//! starting inside their window; a skipped break weighs more than an unassigned job, so the search
+//! skips one only when the day does not reach its window. (The first solution alone, all that a
+//! budget spent before the search gets, may still lack a break.) A vehicle's `max_jobs` is a
 //! constraint of the adapter's own ([`JobLimit`]), as the solver's tour size counts breaks.
 //! A vehicle whose day ends wherever its last job is (`end: None`) leaves at the shift's start
 //! and its tour is limited to the shift's length, so the shift's end holds there too.
