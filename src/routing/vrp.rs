@@ -47,6 +47,7 @@ const IMPROVING_SECS: f64 = 3.5;
 fn exploration_ratio(budget_secs: f64) -> Float {
     (1.0 - (IMPROVING_SECS / budget_secs).max(0.1)).clamp(0.0, 0.9) as Float
 }
+
 /// Ends the search by the budget, but not before a first solution is built. vrp-core checks the
 /// budget before building each initial solution, the first included: when the budget has passed
 /// while the problem was being prepared (a busy machine, a short budget), it builds none and its
