@@ -32,6 +32,10 @@ pub struct Settings {
     /// `sqlite://path`, a plain file path, or `postgres://...`.
     pub database_url: String,
     pub database_pool_size: u32,
+    /// A streaming replica of the PostgreSQL database that reports and exports read while it is
+    /// no more than `replica_max_lag_seconds` behind the primary.
+    pub replica_url: Option<String>,
+    pub replica_max_lag_seconds: u32,
     /// The most matches the ticket list counts unless asked for the exact total.
     pub list_count_cap: u32,
     pub host: String,
@@ -58,6 +62,9 @@ pub struct Settings {
     /// every further attempt for it gets 429 (the slow, larger bound against an attack from many
     /// addresses).
     pub login_max_failures_per_user: i64,
+    /// The addresses of the load balancers in front of the nodes: a request from one of them is
+    /// taken to come from the address its `X-Forwarded-For` header names (for the login bounds).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     pub login_user_failure_window: chrono::Duration,
     /// The zone of the business calendar created on first start (admins can change it later).
     pub time_zone: TimeZone,
@@ -648,6 +655,8 @@ impl Default for Settings {
             environment: Environment::Development,
             database_url: "sqlite://data/fieldline.db".into(),
             database_pool_size: 8,
+            replica_url: None,
+            replica_max_lag_seconds: 10,
             list_count_cap: 10_000,
             host: "127.0.0.1".into(),
             port: 8080,
@@ -662,6 +671,7 @@ impl Default for Settings {
             login_max_failures_per_ip: 20,
             login_failure_window: chrono::Duration::minutes(15),
             login_max_failures_per_user: 50,
+            trusted_proxies: Vec::new(),
             login_user_failure_window: chrono::Duration::hours(1),
             time_zone: TimeZone(chrono_tz::Asia::Shanghai),
             escalation_step: chrono::Duration::hours(1),
@@ -722,6 +732,8 @@ impl Settings {
             environment,
             database_url: var("DATABASE_URL").unwrap_or(d.database_url),
             database_pool_size: parse("FIELDLINE_DB_POOL_SIZE", d.database_pool_size)?,
+            replica_url: var("FIELDLINE_REPLICA_URL"),
+            replica_max_lag_seconds: parse("FIELDLINE_REPLICA_MAX_LAG_SECONDS", d.replica_max_lag_seconds)?,
             list_count_cap: parse("FIELDLINE_LIST_COUNT_CAP", d.list_count_cap)?,
             host: var("FIELDLINE_HOST").unwrap_or(d.host),
             port: parse("FIELDLINE_PORT", d.port)?,
@@ -739,6 +751,17 @@ impl Settings {
             login_max_failures_per_ip: parse("FIELDLINE_LOGIN_MAX_FAILURES_PER_IP", d.login_max_failures_per_ip)?,
             login_failure_window: duration("FIELDLINE_LOGIN_WINDOW_SECONDS", 900, 1)?,
             login_max_failures_per_user: parse("FIELDLINE_LOGIN_MAX_FAILURES_PER_USER", d.login_max_failures_per_user)?,
+            trusted_proxies: match var("FIELDLINE_TRUSTED_PROXIES") {
+                None => Vec::new(),
+                Some(list) => list
+                    .split(',')
+                    .map(|a| a.trim().parse())
+                    .collect::<Result<_, _>>()
+                    .map_err(|e: std::net::AddrParseError| ConfigError::Invalid {
+                        name: "FIELDLINE_TRUSTED_PROXIES",
+                        why: format!("a comma-separated list of IP addresses: {e}"),
+                    })?,
+            },
             login_user_failure_window: duration("FIELDLINE_LOGIN_USER_WINDOW_SECONDS", 3600, 1)?,
             time_zone: match var("FIELDLINE_TIME_ZONE") {
                 None => d.time_zone,
@@ -861,6 +884,22 @@ impl Settings {
             return Err(ConfigError::Invalid {
                 name: "FIELDLINE_DB_POOL_SIZE",
                 why: "must be at least 1".into(),
+            });
+        }
+        if let Some(replica) = &self.replica_url {
+            if crate::db::backend_of(&self.database_url) != crate::db::BackendKind::Postgres
+                || crate::db::backend_of(replica) != crate::db::BackendKind::Postgres
+            {
+                return Err(ConfigError::Invalid {
+                    name: "FIELDLINE_REPLICA_URL",
+                    why: "a replica is a PostgreSQL one, of a PostgreSQL `DATABASE_URL`".into(),
+                });
+            }
+        }
+        if !(1..=3600).contains(&self.replica_max_lag_seconds) {
+            return Err(ConfigError::Invalid {
+                name: "FIELDLINE_REPLICA_MAX_LAG_SECONDS",
+                why: "must be between 1 and 3600".into(),
             });
         }
         if self.list_count_cap == 0 {

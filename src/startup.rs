@@ -25,6 +25,8 @@ pub struct AppState {
     pub tokens: std::sync::Arc<auth::cache::TokenCache>,
     /// Makes day plans off the request threads.
     pub planner: std::sync::Arc<service::day_plans::Planner>,
+    /// The read replica reports and exports read, when one is configured.
+    pub replica: Option<db::replica::Replica>,
 }
 
 /// Runs database work on the blocking pool, in the caller's span, with a pooled connection.
@@ -50,6 +52,54 @@ where
     })
     .await
     .map_err(error::AppError::internal)?
+}
+
+/// Runs read-only work (a report, an export) on the read replica when one is configured and
+/// close enough behind, else on the primary as `blocking` does. Work that fails on the replica
+/// for want of a database (it went down meanwhile) runs again on the primary.
+pub async fn blocking_read<T, F>(state: &web::Data<AppState>, f: F) -> error::AppResult<T>
+where
+    F: Fn(&mut db::DbConn, &AppState) -> error::AppResult<T> + Send + Sync + 'static,
+    T: Send + 'static,
+{
+    use db::replica::Source;
+    let f = std::sync::Arc::new(f);
+    if state.replica.is_some() {
+        let st = state.clone();
+        let work = f.clone();
+        let on_replica = telemetry::spawn_blocking_with_span(move || {
+            let replica = st.replica.as_ref().expect("a replica");
+            let source = match replica.fresh() {
+                Ok(mut conn) => match work(&mut conn, &st) {
+                    Err(error::AppError::Internal(e)) => {
+                        tracing::warn!(error = %format!("{e:#}"), "a read on the replica failed; reading the primary");
+                        replica.rest();
+                        Source::PrimaryReplicaDown
+                    }
+                    Err(error::AppError::Unavailable(_)) => {
+                        replica.rest();
+                        Source::PrimaryReplicaDown
+                    }
+                    done => {
+                        st.metrics
+                            .replica_reads
+                            .with_label_values(&[Source::Replica.as_str()])
+                            .inc();
+                        return Some(done);
+                    }
+                },
+                Err(source) => source,
+            };
+            st.metrics.replica_reads.with_label_values(&[source.as_str()]).inc();
+            None
+        })
+        .await
+        .map_err(error::AppError::internal)?;
+        if let Some(done) = on_replica {
+            return done;
+        }
+    }
+    blocking(state, move |c, st| f(c, st)).await
 }
 
 pub struct Application {
@@ -87,9 +137,11 @@ impl Application {
             let tz = settings.time_zone.tz();
             tokio::task::spawn_blocking(move || -> anyhow::Result<Bootstrap> {
                 let mut conn = pool.get()?;
-                service::sla::ensure_defaults(&mut conn, now, tz)?;
-                Ok(Bootstrap {
-                    generated_admin_password: service::users::ensure_first_admin(&mut conn, now, configured)?,
+                db::one_node_at_a_time(&mut conn, |c| -> anyhow::Result<Bootstrap> {
+                    service::sla::ensure_defaults(c, now, tz)?;
+                    Ok(Bootstrap {
+                        generated_admin_password: service::users::ensure_first_admin(c, now, configured)?,
+                    })
                 })
             })
             .await??
@@ -112,6 +164,13 @@ impl Application {
                 settings.clone(),
                 clock.clone(),
             )),
+            replica: settings.replica_url.as_deref().map(|url| {
+                db::replica::Replica::new(
+                    url,
+                    settings.database_pool_size.clamp(1, 4),
+                    settings.replica_max_lag_seconds,
+                )
+            }),
             pool,
             settings,
             clock,

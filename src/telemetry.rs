@@ -319,6 +319,8 @@ pub struct Metrics {
     pub outbox_messages: IntGaugeVec,
     pub outbox_oldest_pending_seconds: IntGauge,
     pub sla_breaches: IntGaugeVec,
+    /// Reports and exports read with a replica configured, by where they read.
+    pub replica_reads: IntCounterVec,
 }
 
 impl Metrics {
@@ -453,6 +455,17 @@ impl Metrics {
                         "Tickets with a recorded SLA breach, by clock (response, hotline, remote, departure, arrival, resolution, callback)",
                     ),
                     &["clock"],
+                )
+                .expect("metric"),
+            ),
+            replica_reads: reg(
+                &registry,
+                IntCounterVec::new(
+                    Opts::new(
+                        "fieldline_report_reads_total",
+                        "Reports and exports read with a replica configured, by source (replica, primary_replica_down, primary_replica_behind)",
+                    ),
+                    &["source"],
                 )
                 .expect("metric"),
             ),

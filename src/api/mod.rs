@@ -57,6 +57,16 @@ where
     crate::startup::blocking(state, f).await
 }
 
+/// Runs read-only work of a report or an export: on the read replica when it is close enough
+/// behind (`startup::blocking_read`), else on the primary.
+pub async fn read<T, F>(state: &web::Data<AppState>, f: F) -> AppResult<T>
+where
+    F: Fn(&mut DbConn, &AppState) -> AppResult<T> + Send + Sync + 'static,
+    T: Send + 'static,
+{
+    crate::startup::blocking_read(state, f).await
+}
+
 /// The request of the signed-in user, now, as the services take it.
 pub fn who(user: &CurrentUser, state: &AppState) -> crate::service::Who {
     crate::service::Who {

@@ -4,7 +4,7 @@
 
 use super::extract::{Json, Query};
 use super::reports::{format, Format};
-use super::{run, who};
+use super::{read, run, who};
 use crate::auth::CurrentUser;
 use crate::db::quality::ReviewFilter;
 use crate::domain::quality as rules;
@@ -251,7 +251,7 @@ pub async fn report(
     let q = q.0;
     let format = format(&req, q.format.as_deref())?;
     let who = who(&user, &state);
-    let out = run(&state, move |c, _| reports::report(c, &who, &q.month)).await?;
+    let out = read(&state, move |c, _| reports::report(c, &who, &q.month)).await?;
     Ok(match format {
         Format::Json => HttpResponse::Ok().json(out),
         Format::Csv => HttpResponse::Ok()

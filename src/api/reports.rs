@@ -4,7 +4,7 @@
 //! account manager sees their own customers only.
 
 use super::extract::Query;
-use super::{run, who};
+use super::{read, who};
 use crate::auth::CurrentUser;
 use crate::domain::cadence::IsoWeek;
 use crate::domain::report::{self as rules, Period};
@@ -99,7 +99,7 @@ async fn respond(
     }
     let scope = service::scope(&who, account_manager)?;
     let format = format(&req, asked_format)?;
-    let report = run(&state, move |c, _| service::report(c, scope, kind, period, who.at)).await?;
+    let report = read(&state, move |c, _| service::report(c, scope, kind, period, who.at)).await?;
     Ok(match format {
         Format::Json => HttpResponse::Ok().json(report),
         Format::Csv => HttpResponse::Ok()

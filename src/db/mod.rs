@@ -29,6 +29,7 @@ pub mod quality;
 pub mod quality_reviews;
 pub mod quotes;
 pub mod regions;
+pub mod replica;
 pub mod reports;
 pub mod revisit_files;
 pub mod revisits;
@@ -158,6 +159,8 @@ pub enum DbSetupError {
     Pool(#[from] r2d2::PoolError),
     #[error("migrations failed: {0}")]
     Migrations(String),
+    #[error("the start-up lock: {0}")]
+    Lock(#[from] diesel::result::Error),
 }
 
 /// Builds the pool for a URL (creating the SQLite file's folder) and runs pending migrations.
@@ -182,8 +185,33 @@ pub fn connect(url: &str, size: u32) -> Result<Pool, DbSetupError> {
             kind,
         })?;
     let mut conn = pool.get()?;
-    migrate(&mut conn)?;
+    one_node_at_a_time(&mut conn, migrate)?;
     Ok(pool)
+}
+
+/// The key of the PostgreSQL advisory lock nodes take for their start-up work.
+const START_UP_LOCK: i64 = 0x6669_656c_646c;
+
+/// Runs `f` while no other node starting on the same PostgreSQL database runs its own start-up
+/// work (migrations, the first admin, the default SLA policies): a session advisory lock, so
+/// nodes started at once do not migrate or create the first admin together. A SQLite file's
+/// writers are one at a time already.
+pub fn one_node_at_a_time<T, E>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    use diesel::sql_types::BigInt;
+    if conn.kind() == BackendKind::Sqlite {
+        return f(conn);
+    }
+    diesel::sql_query("SELECT pg_advisory_lock($1)")
+        .bind::<BigInt, _>(START_UP_LOCK)
+        .execute(conn)?;
+    let done = f(conn);
+    diesel::sql_query("SELECT pg_advisory_unlock($1)")
+        .bind::<BigInt, _>(START_UP_LOCK)
+        .execute(conn)?;
+    done
 }
 
 /// Runs the pending migrations of the connection's backend.

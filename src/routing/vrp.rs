@@ -249,6 +249,15 @@ impl Places {
     }
 }
 
+/// The skill of a vehicle that the jobs pinned to it require. A pin is not a solver relation:
+/// vrp-core puts a relation's jobs into their vehicle's route before it starts, and a search that
+/// took such a job out could leave it unassigned ("locking") although its vehicle stood idle (seen
+/// on a loaded machine: a pinned visit unplaced beside an empty route). A skill keeps the job to its
+/// vehicle and lets the search place it like any other.
+fn pin_skill(vehicle: &str) -> String {
+    format!("pin:{vehicle}")
+}
+
 /// The pragmatic problem and its routing matrix.
 fn build(problem: &Problem) -> (api::Problem, api::Matrix) {
     let places = Places::of(problem);
@@ -281,36 +290,22 @@ fn build(problem: &Problem) -> (api::Problem, api::Matrix) {
                 deliveries,
                 replacements: None,
                 services,
-                skills: (!job.skills.is_empty()).then(|| api::JobSkills {
-                    all_of: Some(job.skills.clone()),
-                    one_of: None,
-                    none_of: None,
-                }),
+                skills: {
+                    // A pin is a skill only its vehicle has (`pin_skill`).
+                    let mut skills = job.skills.clone();
+                    skills.extend(job.pinned_to.as_deref().map(pin_skill));
+                    (!skills.is_empty()).then_some(api::JobSkills {
+                        all_of: Some(skills),
+                        one_of: None,
+                        none_of: None,
+                    })
+                },
                 value: None,
                 group: None,
                 compatibility: None,
             }
         })
         .collect();
-
-    let mut pins: Vec<(String, Vec<String>)> = vec![];
-    for job in &problem.jobs {
-        if let Some(vehicle) = &job.pinned_to {
-            match pins.iter_mut().find(|(v, _)| v == vehicle) {
-                Some((_, jobs)) => jobs.push(job.id.clone()),
-                None => pins.push((vehicle.clone(), vec![job.id.clone()])),
-            }
-        }
-    }
-    let relations = pins
-        .into_iter()
-        .map(|(vehicle_id, jobs)| api::Relation {
-            type_field: api::RelationType::Any,
-            jobs,
-            vehicle_id,
-            shift_index: None,
-        })
-        .collect::<Vec<_>>();
 
     let vehicles = problem
         .vehicles
@@ -364,7 +359,7 @@ fn build(problem: &Problem) -> (api::Problem, api::Matrix) {
                     recharges: None,
                 }],
                 capacity: vec![v.capacity.unwrap_or(NO_CAPACITY)],
-                skills: (!v.skills.is_empty()).then(|| v.skills.clone()),
+                skills: Some(v.skills.iter().cloned().chain([pin_skill(&v.id)]).collect()),
                 limits,
             }
         })
@@ -398,7 +393,7 @@ fn build(problem: &Problem) -> (api::Problem, api::Matrix) {
     let api_problem = api::Problem {
         plan: api::Plan {
             jobs,
-            relations: (!relations.is_empty()).then_some(relations),
+            relations: None,
             clustering: None,
         },
         fleet: api::Fleet {
@@ -733,9 +728,11 @@ mod tests {
         ]
     }
 
+    /// 200 generations, whatever the machine's load: the time limit is far enough not to cut a
+    /// busy machine's search shorter than a quiet one's.
     fn budget() -> Budget {
         Budget {
-            max_time: Duration::from_secs(2),
+            max_time: Duration::from_secs(60),
             max_generations: Some(200),
             threads: 1,
         }

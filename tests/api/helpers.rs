@@ -22,8 +22,9 @@ pub struct TestApp {
     pub clock: Clock,
     /// Where the relay hands e-mails over (the memory mailer unless a test chose another).
     pub mailer: fieldline::mail::Mailer,
-    /// The test's own database, removed when the last application on it is dropped.
-    database: std::sync::Arc<TestDatabase>,
+    /// The test's own database, removed when the last application on it is dropped; none for a
+    /// service running in another process (`remote`).
+    database: Option<std::sync::Arc<TestDatabase>>,
 }
 
 /// A test's own database (see `fresh_database`): dropped with the last application on it, so a
@@ -208,7 +209,7 @@ async fn spawn_app_on(
         settings,
         clock,
         mailer,
-        database,
+        database: Some(database),
     };
     t.admin = t.login("admin", ADMIN_PASSWORD).await.access_token;
     t
@@ -218,7 +219,25 @@ impl TestApp {
     /// Another node of the same service: an application of its own on this one's database (and,
     /// with a fake clock, on this one's clock), with its settings changed by `change`.
     pub async fn node(&self, change: impl FnOnce(&mut Settings)) -> TestApp {
-        spawn_app_on(self.database.clone(), change, self.clock.clone()).await
+        let database = self.database.clone().expect("a node of a service this test started");
+        spawn_app_on(database, change, self.clock.clone()).await
+    }
+
+    /// A service running in another process at `address` on the database at `database_url`,
+    /// its admin signed in with the tests' admin password.
+    pub async fn remote(address: &str, database_url: &str) -> TestApp {
+        let settings = test_settings_on(database_url.to_string());
+        let mut t = TestApp {
+            address: address.to_string(),
+            http: reqwest::Client::new(),
+            admin: String::new(),
+            mailer: fieldline::mail::Mailer::from_settings(&settings.mail).expect("a memory mailer"),
+            settings,
+            clock: Clock::System,
+            database: None,
+        };
+        t.admin = t.login("admin", ADMIN_PASSWORD).await.access_token;
+        t
     }
 }
 

@@ -10,6 +10,7 @@ mod smtp;
 mod audit;
 mod auth;
 mod closure;
+mod cluster;
 mod complaints;
 mod console;
 mod console_admin;
