@@ -502,14 +502,14 @@ async fn a_user_sets_their_own_language() {
 
 /// A client whose requests come from 127.0.0.`last` (every 127/8 address is the loopback), so
 /// the service sees another address.
-fn client_from(last: u8) -> reqwest::Client {
+pub fn client_from(last: u8) -> reqwest::Client {
     reqwest::Client::builder()
         .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 0, last)))
         .build()
         .expect("a client")
 }
 
-async fn login_from(app: &TestApp, client: &reqwest::Client, username: &str, password: &str) -> reqwest::Response {
+pub async fn login_from(app: &TestApp, client: &reqwest::Client, username: &str, password: &str) -> reqwest::Response {
     client
         .post(app.url("/api/v1/auth/login"))
         .json(&json!({"username": username, "password": password}))

@@ -8,6 +8,7 @@
 //! cargo test --test api cluster -- --ignored --nocapture
 //! ```
 
+use crate::auth::{client_from, login_from};
 use crate::dispatch::{technician, visit_for};
 use crate::helpers::{problem, TestApp, ADMIN_PASSWORD, USER_PASSWORD};
 use crate::smtp::SmtpSink;
@@ -18,7 +19,6 @@ use diesel::Connection;
 use fieldline_mobile_api::{JobRun, OutboxMessage, OutboxStatus, Page, Role, Ticket, TokenResponse, Visit};
 use serde_json::{json, Value};
 use std::collections::{BTreeSet, HashMap};
-use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -131,25 +131,6 @@ impl Cluster {
         .expect("pg_ctl");
         assert!(status.success(), "pg_ctl {action} on the replica");
     }
-}
-
-/// A client whose requests come from 127.0.0.`last`.
-fn client_from(last: u8) -> reqwest::Client {
-    reqwest::Client::builder()
-        .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 0, last)))
-        .build()
-        .expect("a client")
-}
-
-async fn login_from(node: &TestApp, client: &reqwest::Client, username: &str, password: &str) -> u16 {
-    client
-        .post(node.url("/api/v1/auth/login"))
-        .json(&json!({"username": username, "password": password}))
-        .send()
-        .await
-        .expect("request")
-        .status()
-        .as_u16()
 }
 
 /// A counter's value in a node's `/metrics`: the series of `name` with these labels (0 when it
@@ -338,13 +319,17 @@ async fn login_bounds_are_shared_by_the_nodes(lb: &TestApp, n: &[TestApp]) {
     let attacker = client_from(7);
     for i in 0..bound {
         assert_eq!(
-            login_from(&n[i % 3], &attacker, &user.username, "wrong-password!").await,
+            login_from(&n[i % 3], &attacker, &user.username, "wrong-password!")
+                .await
+                .status(),
             401
         );
     }
     for node in n {
         assert_eq!(
-            login_from(node, &attacker, &user.username, USER_PASSWORD).await,
+            login_from(node, &attacker, &user.username, USER_PASSWORD)
+                .await
+                .status(),
             429,
             "the bound counts the failures of every node"
         );
@@ -353,11 +338,21 @@ async fn login_bounds_are_shared_by_the_nodes(lb: &TestApp, n: &[TestApp]) {
     let (user, _) = lb.user(Role::Agent).await;
     let attacker = client_from(8);
     for _ in 0..bound {
-        assert_eq!(login_from(lb, &attacker, &user.username, "wrong-password!").await, 401);
+        assert_eq!(
+            login_from(lb, &attacker, &user.username, "wrong-password!")
+                .await
+                .status(),
+            401
+        );
     }
-    assert_eq!(login_from(lb, &attacker, &user.username, USER_PASSWORD).await, 429);
     assert_eq!(
-        login_from(lb, &client_from(9), &user.username, USER_PASSWORD).await,
+        login_from(lb, &attacker, &user.username, USER_PASSWORD).await.status(),
+        429
+    );
+    assert_eq!(
+        login_from(lb, &client_from(9), &user.username, USER_PASSWORD)
+            .await
+            .status(),
         200,
         "another address behind the same balancer signs in"
     );
