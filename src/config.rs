@@ -1145,6 +1145,27 @@ mod tests {
     }
 
     #[test]
+    fn a_replica_is_a_postgresql_one_of_a_postgresql_primary() {
+        let with = |primary: &str, replica: &str, lag: u32| {
+            Settings {
+                database_url: primary.into(),
+                replica_url: Some(replica.into()),
+                replica_max_lag_seconds: lag,
+                ..Settings::default()
+            }
+            .validate()
+            .map_err(|ConfigError::Invalid { name, .. }| name)
+        };
+        let pg = "postgres://u@db:5432/fieldline";
+        let standby = "postgres://u@standby:5432/fieldline";
+        assert!(with(pg, standby, 10).is_ok());
+        assert_eq!(with("sqlite://data/f.db", standby, 10), Err("FIELDLINE_REPLICA_URL"));
+        assert_eq!(with(pg, "sqlite://copy.db", 10), Err("FIELDLINE_REPLICA_URL"));
+        assert_eq!(with(pg, standby, 0), Err("FIELDLINE_REPLICA_MAX_LAG_SECONDS"));
+        assert_eq!(with(pg, standby, 3601), Err("FIELDLINE_REPLICA_MAX_LAG_SECONDS"));
+    }
+
+    #[test]
     fn development_accepts_the_default_secret() {
         assert!(Settings::default().validate().is_ok());
     }
