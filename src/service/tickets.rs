@@ -382,7 +382,7 @@ pub fn list(
 
 /// The ticket with the names of its customer, site, owner and assignee filled in.
 pub fn named(c: &mut DbConn, mut t: Ticket) -> AppResult<Ticket> {
-    lookups::fill_names(c, std::slice::from_mut(&mut t))?;
+    lookups::fill_names_of_one(c, &mut t)?;
     Ok(t)
 }
 

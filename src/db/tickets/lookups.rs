@@ -98,8 +98,36 @@ pub fn user_role(c: &mut DbConn, id: i64) -> QueryResult<Option<(String, bool)>>
         .optional()
 }
 
+/// The names of one ticket's customer, site, owner and assignee, read in one query (a ticket's
+/// read; `fill_names` reads a batch with one query per kind of record).
+pub fn fill_names_of_one(c: &mut DbConn, t: &mut fieldline_mobile_api::Ticket) -> QueryResult<()> {
+    let (owner, assignee) = diesel::alias!(users as owner, users as assignee);
+    let site = t.site_id.map(|s| s.0);
+    let assignee_id = t.assignee_id.map(|a| a.0);
+    let names: Option<(String, Option<String>, Option<String>, Option<String>)> = customers::table
+        .left_join(sites::table.on(sites::id.nullable().eq(site)))
+        .left_join(owner.on(owner.field(users::id).eq(t.owner_id.0)))
+        .left_join(assignee.on(assignee.field(users::id).nullable().eq(assignee_id)))
+        .filter(customers::id.eq(t.customer_id.0))
+        .select((
+            customers::name,
+            sites::name.nullable(),
+            owner.field(users::display_name).nullable(),
+            assignee.field(users::display_name).nullable(),
+        ))
+        .first(c)
+        .optional()?;
+    if let Some((customer, site, owner, assignee)) = names {
+        t.customer_name = Some(customer);
+        t.site_name = site;
+        t.owner_name = owner;
+        t.assignee_name = assignee;
+    }
+    Ok(())
+}
+
 /// Fills in the names of the customers, sites, owners and assignees the tickets point at: one
-/// query per kind of record for the whole batch (a page of a list, or one ticket).
+/// query per kind of record for the whole batch (a page of a list).
 pub fn fill_names(c: &mut DbConn, tickets: &mut [fieldline_mobile_api::Ticket]) -> QueryResult<()> {
     use std::collections::{BTreeSet, HashMap};
     if tickets.is_empty() {
