@@ -98,13 +98,16 @@ pub fn user_role(c: &mut DbConn, id: i64) -> QueryResult<Option<(String, bool)>>
         .optional()
 }
 
+/// A customer's name, and the names of a site, an owner and an assignee where there are.
+type TicketNames = (String, Option<String>, Option<String>, Option<String>);
+
 /// The names of one ticket's customer, site, owner and assignee, read in one query (a ticket's
 /// read; `fill_names` reads a batch with one query per kind of record).
 pub fn fill_names_of_one(c: &mut DbConn, t: &mut fieldline_mobile_api::Ticket) -> QueryResult<()> {
     let (owner, assignee) = diesel::alias!(users as owner, users as assignee);
     let site = t.site_id.map(|s| s.0);
     let assignee_id = t.assignee_id.map(|a| a.0);
-    let names: Option<(String, Option<String>, Option<String>, Option<String>)> = customers::table
+    let names: Option<TicketNames> = customers::table
         .left_join(sites::table.on(sites::id.nullable().eq(site)))
         .left_join(owner.on(owner.field(users::id).eq(t.owner_id.0)))
         .left_join(assignee.on(assignee.field(users::id).nullable().eq(assignee_id)))
