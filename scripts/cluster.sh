@@ -100,7 +100,6 @@ unix_socket_directories = '$pg_dir'
 wal_level = replica
 max_wal_senders = 4
 max_connections = 200
-fsync = on
 EOF
     as_pg "$pg_bin/pg_ctl" -D "$pg_dir/primary" -l "$pg_dir/primary.log" -w start >/dev/null
     as_pg "$pg_bin/createdb" -h 127.0.0.1 -p "$primary_port" -U postgres fieldline

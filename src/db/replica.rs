@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 const BACKOFF: Duration = Duration::from_secs(5);
 
 pub struct Replica {
-    pool: r2d2::Pool<Manager>,
+    pool: super::Pool,
     max_lag_seconds: f64,
     /// Until when the replica is not tried (it failed to answer).
     resting_until: Mutex<Option<Instant>>,

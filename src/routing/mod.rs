@@ -149,8 +149,6 @@ pub enum Reason {
     Capacity,
     /// It cannot fit into any shift (the shift's end, a break).
     Shift,
-    /// It is pinned to a vehicle that cannot take it.
-    Pinned,
     /// Anything else, in the solver's words.
     Other(String),
 }

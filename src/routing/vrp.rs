@@ -543,7 +543,6 @@ fn reason(code: &str, description: &str) -> Reason {
         "TIME_WINDOW_CONSTRAINT" => Reason::TimeWindow,
         "CAPACITY_CONSTRAINT" | "TOUR_SIZE_CONSTRAINT" => Reason::Capacity,
         "MAX_DURATION_CONSTRAINT" | "BREAK_CONSTRAINT" => Reason::Shift,
-        "LOCKING_CONSTRAINT" => Reason::Pinned,
         _ => Reason::Other(description.to_string()),
     }
 }

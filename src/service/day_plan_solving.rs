@@ -314,7 +314,6 @@ fn reason(r: &Reason) -> UnplacedReason {
         Reason::TimeWindow => UnplacedReason::Window,
         Reason::Capacity => UnplacedReason::Capacity,
         Reason::Shift => UnplacedReason::Shift,
-        Reason::Pinned => UnplacedReason::Pinned,
         Reason::Other(_) => UnplacedReason::Other,
     }
 }
