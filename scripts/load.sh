@@ -29,6 +29,9 @@
 # LOAD_PROBE=1 first times single requests with nothing else running (scripts/probe.py: the
 # supervisors' ticket lists and the candidates of 600 unassigned visits), on the same server.
 # LOAD_PROBE=only stops after the probe: no mixed workload, no ceilings.
+#
+# LOAD_BIN=PATH serves with that build of `fieldline` instead of building this checkout's (to
+# compare two builds on the same data set, run after run; the ceilings' example must be built).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend="${1:-sqlite}"
@@ -42,8 +45,10 @@ if ! command -v wrk >/dev/null; then
     echo "installing wrk" >&2
     apt-get install -y -qq wrk >/dev/null
 fi
-cargo build --release --quiet --bin fieldline --example ceiling
-bin=target/release/fieldline
+if [[ -z "${LOAD_BIN:-}" ]]; then
+    cargo build --release --quiet --bin fieldline --example ceiling
+fi
+bin="${LOAD_BIN:-target/release/fieldline}"
 ceiling=target/release/examples/ceiling
 
 work="$(mktemp -d)"
