@@ -126,12 +126,18 @@ fn take() -> Vec<Block> {
     }
 }
 
-/// Gives its block back when dropped, even when the check panicked.
+/// Gives its block back when dropped, even when the check panicked. A block grown past the
+/// default cost (a hash stored with more memory) is given back at the default size.
 struct Lent(Option<Vec<Block>>);
 
 impl Drop for Lent {
     fn drop(&mut self) {
-        if let Some(blocks) = self.0.take() {
+        if let Some(mut blocks) = self.0.take() {
+            let usual = Params::default().block_count();
+            if blocks.len() > usual {
+                blocks.truncate(usual);
+                blocks.shrink_to_fit();
+            }
             let mut state = MEMORY.state.lock().unwrap_or_else(|e| e.into_inner());
             state.free.push(blocks);
             MEMORY.returned.notify_one();
@@ -176,6 +182,16 @@ mod tests {
         let stored = light.hash_password(b"other", &salt).unwrap().to_string();
         assert!(verify("other", &stored));
         assert!(!verify("othe", &stored));
+        // One stored with more memory verifies too, and the block is kept at the usual size.
+        let heavy = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(24 * 1024, 1, 1, None).unwrap(),
+        );
+        let heavy = heavy.hash_password(b"heavy", &salt).unwrap().to_string();
+        assert!(verify("heavy", &heavy));
+        let usual = Params::default().block_count();
+        assert!(MEMORY.state.lock().unwrap().free.iter().all(|b| b.len() <= usual));
         // A hash without its output, or with an unknown algorithm, never matches.
         assert!(!verify("other", stored.rsplit_once('$').unwrap().0));
         assert!(!verify("other", &stored.replace("argon2id", "argon2q")));
