@@ -66,8 +66,8 @@ fn main() -> anyhow::Result<()> {
 
 /// glibc's allocator gives a thread that finds the arenas busy an arena of its own, up to eight
 /// per core, and each keeps the memory freed in it: under the mixed load run the server's peak
-/// memory was 182 MiB with those arenas and 143 MiB with one per core, at the same throughput
-/// (docs/benchmarks.md, "Memory").
+/// memory was 182 MiB with those arenas and 143 MiB with one per core, for about 4 % of the
+/// run's throughput (docs/benchmarks.md, "Memory").
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn one_allocator_arena_per_core() {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
