@@ -5,31 +5,24 @@
 //! sixteen people signing in at once used to take 230 MiB of memory that the allocator then kept,
 //! and the cores could not go faster anyway. Those over the limit wait for a block.
 
-use argon2::password_hash::{rand_core::OsRng, Output, ParamsString, PasswordHash, SaltString};
+use argon2::password_hash::{self, rand_core::OsRng, Output, ParamsString, PasswordHash, Salt, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use std::sync::{Condvar, LazyLock, Mutex, OnceLock};
 
 pub fn hash(password: &str) -> Result<String, anyhow::Error> {
     let salt = SaltString::generate(&mut OsRng);
-    let params = Params::default();
-    let mut salt_bytes = [0u8; 64];
-    let salt_bytes = salt
-        .decode_b64(&mut salt_bytes)
-        .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))?;
-    let mut out = vec![0u8; Params::DEFAULT_OUTPUT_LEN];
-    let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
-    with_memory(params.block_count(), |blocks| {
-        argon.hash_password_into_with_memory(password.as_bytes(), salt_bytes, &mut out, blocks)
-    })
-    .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))?;
-    let phc = PasswordHash {
-        algorithm: Algorithm::Argon2id.ident(),
-        version: Some(Version::V0x13.into()),
-        params: ParamsString::try_from(&params).map_err(|e| anyhow::anyhow!("hashing a password: {e}"))?,
-        salt: Some(salt.as_salt()),
-        hash: Some(Output::new(&out).map_err(|e| anyhow::anyhow!("hashing a password: {e}"))?),
+    let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::default());
+    let phc = || -> password_hash::Result<String> {
+        Ok(PasswordHash {
+            algorithm: Algorithm::Argon2id.ident(),
+            version: Some(Version::V0x13.into()),
+            params: ParamsString::try_from(argon.params())?,
+            salt: Some(salt.as_salt()),
+            hash: Some(output(&argon, password, salt.as_salt(), Params::DEFAULT_OUTPUT_LEN)?),
+        }
+        .to_string())
     };
-    Ok(phc.to_string())
+    phc().map_err(|e| anyhow::anyhow!("hashing a password: {e}"))
 }
 
 /// True when the password matches the stored hash (with the parameters stored in it). A
@@ -48,17 +41,20 @@ pub fn verify(password: &str, stored: &str) -> bool {
     ) else {
         return false;
     };
-    let mut salt_bytes = [0u8; 64];
-    let Ok(salt_bytes) = salt.decode_b64(&mut salt_bytes) else {
-        return false;
-    };
-    let mut out = vec![0u8; expected.len()];
-    let argon = Argon2::new(algorithm, version, params.clone());
-    let computed = with_memory(params.block_count(), |blocks| {
-        argon.hash_password_into_with_memory(password.as_bytes(), salt_bytes, &mut out, blocks)
-    });
+    let argon = Argon2::new(algorithm, version, params);
     // `Output`'s equality is constant-time.
-    computed.is_ok() && Output::new(&out).is_ok_and(|o| o == expected)
+    output(&argon, password, salt, expected.len()).is_ok_and(|o| o == expected)
+}
+
+/// argon2's output of `len` bytes for the password and salt, computed in a kept block of memory.
+fn output(argon: &Argon2, password: &str, salt: Salt, len: usize) -> password_hash::Result<Output> {
+    let mut salt_bytes = [0u8; Salt::MAX_LENGTH];
+    let salt = salt.decode_b64(&mut salt_bytes)?;
+    let mut out = vec![0u8; len];
+    with_memory(argon.params().block_count(), |blocks| {
+        argon.hash_password_into_with_memory(password.as_bytes(), salt, &mut out, blocks)
+    })?;
+    Output::new(&out)
 }
 
 /// Verifies against a fixed hash, so that a login for an unknown user costs as much time as one
@@ -104,12 +100,11 @@ static MEMORY: LazyLock<Memory> = LazyLock::new(|| Memory {
 
 /// Runs `f` with `count` blocks of argon2 memory, waiting while every block is in use.
 fn with_memory<T>(count: usize, f: impl FnOnce(&mut [Block]) -> T) -> T {
-    let mut lent = Lent(Some(take()));
-    let blocks = lent.0.as_mut().expect("a block is lent until dropped");
-    if blocks.len() < count {
-        blocks.resize(count, Block::default());
+    let mut lent = Lent(take());
+    if lent.0.len() < count {
+        lent.0.resize(count, Block::default());
     }
-    f(&mut blocks[..count])
+    f(&mut lent.0[..count])
 }
 
 fn take() -> Vec<Block> {
@@ -128,20 +123,19 @@ fn take() -> Vec<Block> {
 
 /// Gives its block back when dropped, even when the check panicked. A block grown past the
 /// default cost (a hash stored with more memory) is given back at the default size.
-struct Lent(Option<Vec<Block>>);
+struct Lent(Vec<Block>);
 
 impl Drop for Lent {
     fn drop(&mut self) {
-        if let Some(mut blocks) = self.0.take() {
-            let usual = Params::default().block_count();
-            if blocks.len() > usual {
-                blocks.truncate(usual);
-                blocks.shrink_to_fit();
-            }
-            let mut state = MEMORY.state.lock().unwrap_or_else(|e| e.into_inner());
-            state.free.push(blocks);
-            MEMORY.returned.notify_one();
+        let mut blocks = std::mem::take(&mut self.0);
+        let usual = Params::default().block_count();
+        if blocks.len() > usual {
+            blocks.truncate(usual);
+            blocks.shrink_to_fit();
         }
+        let mut state = MEMORY.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.free.push(blocks);
+        MEMORY.returned.notify_one();
     }
 }
 
