@@ -10,6 +10,7 @@
 #   scripts/bench-ticket-read.sh BINARY_A BINARY_B [sqlite|postgres] [RUNS=5] [SECONDS=10] [CONNECTIONS=16]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/jobs-off.sh
 bin_a="$1"
 bin_b="$2"
 backend="${3:-sqlite}"
@@ -39,9 +40,7 @@ start() {
     port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
     base="http://127.0.0.1:$port"
     DATABASE_URL="$db_url" FIELDLINE_PORT="$port" FIELDLINE_ADMIN_PASSWORD="$password" \
-        FIELDLINE_SLA_SCAN_CRON="" FIELDLINE_PING_RETENTION_CRON="" FIELDLINE_MAIL_RELAY_CRON="" \
-        FIELDLINE_REVISIT_GENERATION_CRON="" FIELDLINE_INSPECTION_GENERATION_CRON="" \
-        FIELDLINE_REPORT_MAILING_CRON="" RUST_LOG=warn "$bin" serve >"$work/$name.log" 2>&1 &
+        RUST_LOG=warn "$bin" serve >"$work/$name.log" 2>&1 &
     echo $! >"$work/$name.pid"
     for _ in $(seq 1 200); do curl -fs "$base/ready" >/dev/null && break; sleep 0.1; done
     local post admin agent customer site asset ticket

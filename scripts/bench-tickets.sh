@@ -7,6 +7,7 @@
 # Prints wrk's report (requests/s, latency percentiles) and the number of tickets stored.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/jobs-off.sh
 backend="${1:-sqlite}"
 seconds="${2:-10}"
 connections="${3:-16}"
@@ -30,7 +31,7 @@ base="http://127.0.0.1:$port"
 password="bench-admin-password"
 
 DATABASE_URL="$db_url" FIELDLINE_PORT="$port" FIELDLINE_ADMIN_PASSWORD="$password" \
-    FIELDLINE_SLA_SCAN_CRON="" RUST_LOG=warn target/release/fieldline serve >"$work/server.log" 2>&1 &
+    RUST_LOG=warn target/release/fieldline serve >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 100); do

@@ -34,6 +34,7 @@
 # compare two builds on the same data set, run after run; the ceilings' example must be built).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/jobs-off.sh
 backend="${1:-sqlite}"
 scale="${2:-100}"
 seconds="${3:-20}"
@@ -109,8 +110,6 @@ fi
 port="$(free_port)"
 base="http://127.0.0.1:$port"
 DATABASE_URL="$db_url" FIELDLINE_HOST=127.0.0.1 FIELDLINE_PORT="$port" FIELDLINE_ADMIN_PASSWORD="load-admin-password" \
-    FIELDLINE_SLA_SCAN_CRON="" FIELDLINE_PING_RETENTION_CRON="" FIELDLINE_MAIL_RELAY_CRON="" \
-    FIELDLINE_REVISIT_GENERATION_CRON="" FIELDLINE_INSPECTION_GENERATION_CRON="" FIELDLINE_REPORT_MAILING_CRON="" \
     FIELDLINE_MAIL_TRANSPORT=file FIELDLINE_MAIL_DIR="$work/mail" \
     RUST_LOG=warn "$bin" serve >"$work/server.log" 2>&1 &
 server=$!
