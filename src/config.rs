@@ -1325,4 +1325,25 @@ mod tests {
         assert_eq!(smtp(|m| m.smtp_security = SmtpSecurity::Tls).port(), 465);
         assert!(!format!("{:?}", Secret("hunter2".into())).contains("hunter2"));
     }
+
+    /// The load and benchmark scripts measure requests alone only if they turn off every job a
+    /// server starts: each schedule read here is named in `scripts/jobs-off.sh`.
+    #[test]
+    fn the_scripts_turn_off_every_scheduled_job() {
+        let off = include_str!("../scripts/jobs-off.sh");
+        let source = include_str!("config.rs");
+        let mut schedules = 0;
+        for (at, _) in source.match_indices("env::var(\"FIELDLINE_") {
+            let name = &source[at + "env::var(\"".len()..];
+            let name = &name[..name.find('"').unwrap()];
+            if name.ends_with("_CRON") {
+                schedules += 1;
+                assert!(
+                    off.contains(&format!("export {name}=\"\"\n")),
+                    "{name} is not in scripts/jobs-off.sh"
+                );
+            }
+        }
+        assert!(schedules >= 11, "the schedules are read with env::var");
+    }
 }
