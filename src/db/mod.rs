@@ -281,6 +281,35 @@ where
     }
 }
 
+/// Runs `f`, which only reads, on one snapshot of the database: several statements see the same
+/// state even while others write (`BEGIN` on SQLite, whose first read fixes the snapshot;
+/// `REPEATABLE READ, READ ONLY` on PostgreSQL). Inside a transaction it is the caller's.
+pub fn read_snapshot<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    if in_transaction(conn) {
+        return f(conn);
+    }
+    match conn {
+        DbConn::Pg(p) => {
+            AnsiTransactionManager::begin_transaction_sql(p, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")?
+        }
+        DbConn::Sqlite(s) => AnsiTransactionManager::begin_transaction_sql(s, "BEGIN")?,
+    }
+    match f(conn) {
+        Ok(v) => {
+            <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(v)
+        }
+        Err(e) => {
+            <DbConn as Connection>::TransactionManager::rollback_transaction(conn)?;
+            Err(e)
+        }
+    }
+}
+
 /// The current UTC time as stored in `Timestamp` columns.
 pub fn ts(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
     t.naive_utc()

@@ -261,6 +261,24 @@ pub fn settled(job: &Job, ranked: &[Ranked], limit: usize, radius_km: f64, now: 
     limit > 0 && ranked.len() >= limit && ranked[limit - 1].score <= bound
 }
 
+/// The radius of the round after one that has not settled. With `limit` able to go, just far
+/// enough that anyone outside needs more travel time than the `limit`-th score (rounded up, with
+/// 50 m to spare): that score can only fall as more are read, so the round there settles. With
+/// fewer able to go, far enough to hold the missing ones if technicians are spread evenly (the
+/// radius times the square root of `limit` over those able, at least a quarter farther); with
+/// none, double. Never more than double, since those read on the way may settle it nearer;
+/// always at least 0.1 km farther, so the rounds end.
+pub fn next_radius(ranked: &[Ranked], limit: usize, radius_km: f64, p: Params) -> f64 {
+    let up = |km: f64| ((km + 0.05) * 10.0).ceil() / 10.0;
+    let next = match (limit.checked_sub(1).and_then(|i| ranked.get(i)), ranked.len()) {
+        (Some(r), _) => up(r.score / 60.0 * p.speed_kmh.max(1.0)),
+        (None, 0) => 2.0 * radius_km,
+        (None, able) => up(radius_km * (limit as f64 / able as f64).sqrt()).max(1.25 * radius_km),
+    };
+    // On a grid of 0.1 km, as the answer's `searched_km` shows it.
+    (next.min(2.0 * radius_km).max(radius_km + 0.1) * 10.0).round() / 10.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -446,6 +464,61 @@ mod tests {
         urgent.due = Some(t(NOW) + Duration::minutes(20));
         let first = first_settled(&urgent, &all, &RADII);
         assert!(first.is_some(), "settles without reading everyone");
+    }
+
+    /// The rounds of a ranking as the service makes them: from 2.5 km, each ranking those within
+    /// its radius, the next radius from `next_radius`; the radius that settles and its ranking.
+    fn rounds(job: &Job, all: &[Technician]) -> (f64, Vec<Ranked>) {
+        use crate::domain::geo::around;
+        let p = Params::default();
+        let mut radius = 2.5;
+        loop {
+            let b = around(&job.site, radius).unwrap();
+            let near: Vec<Technician> = all
+                .iter()
+                .filter(|x| b.contains(&x.home) || x.last_ping.is_some_and(|(l, _)| b.contains(&l)))
+                .cloned()
+                .collect();
+            let (r, _) = rank(job, &near, t(NOW), p);
+            if settled(job, &r, 5, radius, t(NOW), p) {
+                return (radius, r);
+            }
+            let next = next_radius(&r, 5, radius, p);
+            assert!(next > radius && next <= radius * 2.0, "{radius} -> {next}");
+            radius = next;
+        }
+    }
+
+    #[test]
+    fn the_rounds_grow_just_enough_and_rank_as_everyone_would() {
+        let p = Params::default();
+        let ids = |r: &[Ranked]| r.iter().map(|x| x.technician_id).collect::<Vec<_>>();
+        let all = a_line_north();
+        let mut late = job();
+        late.due = Some(late.window_start - Duration::hours(1));
+        let mut urgent = job();
+        urgent.window_start = t(NOW);
+        urgent.window_end = t(NOW) + Duration::hours(2);
+        urgent.due = Some(t(NOW) + Duration::minutes(20));
+        for j in [job(), late, urgent] {
+            let (full, _) = rank(&j, &all, t(NOW), p);
+            let (radius, r) = rounds(&j, &all);
+            assert_eq!(ids(&r[..5]), ids(&full[..5]), "settled at {radius} km");
+        }
+        // The line north: doubling reads 2.5, 5, 10 and 20 km; these rounds settle nearer.
+        let (radius, _) = rounds(&job(), &all);
+        assert!(radius < 12.0, "{radius}");
+        // None able to go: double. Too few: where the missing ones would be if spread evenly.
+        // Enough: as far as settles it. At most double, always farther.
+        let (full, _) = rank(&job(), &all, t(NOW), p);
+        assert_eq!(next_radius(&[], 5, 2.5, p), 5.0);
+        assert_eq!(next_radius(&full[..3], 5, 2.5, p), 3.3);
+        assert_eq!(next_radius(&full[..4], 5, 4.0, p), 5.0);
+        assert_eq!(next_radius(&full[..1], 5, 2.5, p), 5.0);
+        let next = next_radius(&full, 5, 8.0, p);
+        assert!(settled(&job(), &full, 5, next, t(NOW), p) && next < 10.5, "{next}");
+        assert_eq!(next_radius(&full, 5, 4.0, p), 8.0);
+        assert_eq!(next_radius(&full, 5, 50.0, p), 50.1);
     }
 
     #[test]

@@ -22,6 +22,7 @@ use fieldline_mobile_api::{
     VisitAssignment, VisitId, VisitStatus,
 };
 use serde_json::json;
+use std::collections::HashMap;
 
 /// Candidates listed unless the request asks for another number.
 const CANDIDATES: i64 = 10;
@@ -29,7 +30,8 @@ const CANDIDATES: i64 = 10;
 /// Candidates tried, best first, when assigning automatically.
 const AUTO_TRIES: usize = 5;
 
-/// The first search radius around the site; it doubles until the best are known. Small, so that
+/// The first search radius around the site; it grows until the best are known
+/// (`domain::dispatch::next_radius`). Small, so that
 /// where technicians are dense the search reads the few it needs (at 10,000 technicians a city,
 /// a 10 km start read about a thousand for every ranking); where they are sparse the extra
 /// rounds each read few rows.
@@ -185,7 +187,7 @@ pub fn candidates(c: &mut DbConn, who: &Who, visit: i64, limit: Option<i64>) -> 
 /// `limit`, with the reasons of the nearest `limit` who cannot go.
 ///
 /// Only technicians near the site are read: those whose home or last position lies within a
-/// radius, doubled until the ranking is settled (`domain::dispatch::settled`: nobody farther
+/// radius, grown until the ranking is settled (`domain::dispatch::settled`: nobody farther
 /// away could rank among the best), or until the whole earth is searched.
 fn rank(c: &mut DbConn, visit_id: i64, now: DateTime<Utc>, params: Params, limit: usize) -> AppResult<Candidates> {
     let v = store::get_visit(c, visit_id)?;
@@ -212,16 +214,23 @@ fn rank(c: &mut DbConn, visit_id: i64, now: DateTime<Utc>, params: Params, limit
         day: (day_start, day_end),
         role: policy::TECHNICIAN,
     };
-    let mut radius = FIRST_RADIUS_KM;
-    let (ranked, excluded, names, searched) = loop {
-        let area = crate::domain::geo::around(&site, radius);
-        let (techs, names) = nearby(c, area, &around, &cal)?;
-        let (ranked, excluded) = dispatch::rank(&job, &techs, now, params);
-        if area.is_none() || dispatch::settled(&job, &ranked, limit, radius, now, params) {
-            break (ranked, excluded, names, area.map(|_| radius));
+    let (ranked, excluded, names, searched) = crate::db::read_snapshot(c, |c| {
+        let (mut techs, mut names) = (Vec::new(), HashMap::new());
+        let (mut radius, mut read) = (FIRST_RADIUS_KM, None);
+        loop {
+            // Each round reads only the ring its area adds to what was read before.
+            let area = crate::domain::geo::around(&site, radius);
+            let (more, more_names) = nearby(c, area, read, &around, &cal)?;
+            techs.extend(more);
+            names.extend(more_names);
+            let (ranked, excluded) = dispatch::rank(&job, &techs, now, params);
+            if area.is_none() || dispatch::settled(&job, &ranked, limit, radius, now, params) {
+                return Ok::<_, AppError>((ranked, excluded, names, area.map(|_| radius)));
+            }
+            read = area;
+            radius = dispatch::next_radius(&ranked, limit, radius, params);
         }
-        radius *= 2.0;
-    };
+    })?;
     let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
     Ok(Candidates {
         visit_id: VisitId(v.id),

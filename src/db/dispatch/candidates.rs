@@ -10,7 +10,12 @@ use crate::domain::geo::{BBox, Location};
 use crate::domain::sla::{Calendar, WorkingHours};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::backend::Backend;
+use diesel::expression::{is_aggregate, AppearsOnTable, Expression, SelectableExpression, ValidGrouping};
 use diesel::prelude::*;
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::serialize::ToSql;
+use diesel::sql_types::{Bool, Double, HasSqlType};
 use fieldline_mobile_api::Role;
 use std::collections::HashMap;
 
@@ -46,48 +51,136 @@ struct RankingRow {
     last_ping_at: Option<NaiveDateTime>,
 }
 
-/// The rows of one area: the technicians table alone, so that the position indexes serve the
-/// area whatever the statistics say; the other reads take their technicians from the same area.
-macro_rules! area {
-    ($b:expr) => {
-        technicians::table.filter(
-            technicians::home_lat
-                .between($b.min_lat, $b.max_lat)
-                .and(technicians::home_lon.between($b.min_lon, $b.max_lon))
-                .or(technicians::last_lat
-                    .between($b.min_lat, $b.max_lat)
-                    .and(technicians::last_lon.between($b.min_lon, $b.max_lon))),
-        )
-    };
+/// Everywhere: the widest box.
+const EVERYWHERE: BBox = BBox {
+    min_lat: -90.0,
+    min_lon: -180.0,
+    max_lat: 90.0,
+    max_lon: 180.0,
+};
+
+/// A box nothing lies in: what the first round has read before it.
+const NOWHERE: BBox = BBox {
+    min_lat: 91.0,
+    min_lon: 181.0,
+    max_lat: 91.0,
+    max_lon: 181.0,
+};
+
+/// `column IN (the technicians whose home or last position lies in the area but in neither of
+/// them in what was read before)`, through the backend's spatial index: SQLite's R*Tree
+/// `technician_spots` (two points a technician: id twice the user id for the home base, one
+/// more for the last position) or PostgreSQL's GiST indexes on `point(lon, lat)` of the two.
+/// The boxes are bound, never written into the SQL, so each statement is prepared once a
+/// connection (diesel's `sql` literals are prepared afresh every time).
+#[derive(Debug, Clone, Copy)]
+struct InRing {
+    column: &'static str,
+    pg: bool,
+    area: BBox,
+    read: BBox,
 }
 
-/// The active technicians whose home or last position is in the area (everyone when None), as
-/// the ranking needs them, and their names.
+fn in_ring(c: &DbConn, column: &'static str, (area, read): (BBox, BBox)) -> InRing {
+    InRing {
+        column,
+        pg: matches!(c, DbConn::Pg(_)),
+        area,
+        read,
+    }
+}
+
+impl Expression for InRing {
+    type SqlType = Bool;
+}
+
+impl<QS> AppearsOnTable<QS> for InRing {}
+
+impl<QS> SelectableExpression<QS> for InRing {}
+
+impl<GB> ValidGrouping<GB> for InRing {
+    type IsAggregate = is_aggregate::Never;
+}
+
+impl QueryId for InRing {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<DB> QueryFragment<DB> for InRing
+where
+    DB: Backend + HasSqlType<Double>,
+    f64: ToSql<Double, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql(self.column);
+        out.push_sql(" IN (");
+        for (i, b) in [&self.area, &self.read].into_iter().enumerate() {
+            if i == 1 {
+                out.push_sql(" EXCEPT ");
+            }
+            if self.pg {
+                out.push_sql("SELECT user_id FROM technicians WHERE ");
+                for (j, point) in ["point(home_lon, home_lat)", "point(last_lon, last_lat)"]
+                    .into_iter()
+                    .enumerate()
+                {
+                    out.push_sql(if j == 0 { "" } else { " OR " });
+                    out.push_sql(point);
+                    out.push_sql(" <@ box(point(");
+                    out.push_bind_param::<Double, _>(&b.min_lon)?;
+                    out.push_sql(", ");
+                    out.push_bind_param::<Double, _>(&b.min_lat)?;
+                    out.push_sql("), point(");
+                    out.push_bind_param::<Double, _>(&b.max_lon)?;
+                    out.push_sql(", ");
+                    out.push_bind_param::<Double, _>(&b.max_lat)?;
+                    out.push_sql("))");
+                }
+            } else {
+                out.push_sql("SELECT id >> 1 FROM technician_spots WHERE min_lat <= ");
+                out.push_bind_param::<Double, _>(&b.max_lat)?;
+                out.push_sql(" AND max_lat >= ");
+                out.push_bind_param::<Double, _>(&b.min_lat)?;
+                out.push_sql(" AND min_lon <= ");
+                out.push_bind_param::<Double, _>(&b.max_lon)?;
+                out.push_sql(" AND max_lon >= ");
+                out.push_bind_param::<Double, _>(&b.min_lon)?;
+            }
+        }
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+/// The active technicians whose home or last position is in the area (everyone when None) but
+/// in neither of them in what an earlier round read (nothing when None), as the ranking needs
+/// them, and their names. The rounds of one ranking read in one snapshot (`db::read_snapshot`), so
+/// that nobody is read twice or missed for having moved between them.
 pub fn nearby(
     c: &mut DbConn,
-    searched: Option<BBox>,
+    area: Option<BBox>,
+    read: Option<BBox>,
     around: &Around,
     cal: &Calendar,
 ) -> AppResult<(Vec<dispatch::Technician>, HashMap<i64, String>)> {
-    // Everywhere is the widest box: one shape of query, prepared once per connection.
-    let b = searched.unwrap_or(BBox {
-        min_lat: -90.0,
-        min_lon: -180.0,
-        max_lat: 90.0,
-        max_lon: 180.0,
-    });
-    let rows: Vec<RankingRow> = area!(b).select(RankingRow::as_select()).load(c)?;
+    // Everywhere and nowhere are boxes too: one shape of query, prepared once per connection.
+    let ring = (area.unwrap_or(EVERYWHERE), read.unwrap_or(NOWHERE));
+    let rows: Vec<RankingRow> = technicians::table
+        .filter(in_ring(c, "technicians.user_id", ring))
+        .select(RankingRow::as_select())
+        .load(c)?;
     let names: HashMap<i64, String> = users::table
-        .filter(users::id.eq_any(area!(b).select(technicians::user_id)))
+        .filter(in_ring(c, "users.id", ring))
         .filter(users::active.eq(true))
         .filter(users::role.eq(around.role.as_str()))
         .select((users::id, users::display_name))
         .load::<(i64, String)>(c)?
         .into_iter()
         .collect();
-    let mut skills_of = skills_in(c, b)?;
-    let mut booked_of = bookings_in(c, b, around)?;
-    let mut duty_of = duty_in(c, b, around.window)?;
+    let mut skills_of = skills_in(c, ring)?;
+    let mut booked_of = bookings_in(c, ring, around)?;
+    let mut duty_of = duty_in(c, ring, around.window)?;
     let (start, end) = around.window;
     let (day_start, day_end) = around.day;
     let mut techs = Vec::with_capacity(rows.len());
@@ -126,10 +219,10 @@ pub fn nearby(
 
 /// The skills of the area's technicians, grouped once by technician, so ranking many
 /// technicians stays linear.
-fn skills_in(c: &mut DbConn, b: BBox) -> AppResult<HashMap<i64, Vec<(String, i32)>>> {
+fn skills_in(c: &mut DbConn, ring: (BBox, BBox)) -> AppResult<HashMap<i64, Vec<(String, i32)>>> {
     let mut skills_of: HashMap<i64, Vec<(String, i32)>> = HashMap::new();
     let skills: Vec<(i64, String, i32)> = technician_skills::table
-        .filter(technician_skills::user_id.eq_any(area!(b).select(technicians::user_id)))
+        .filter(in_ring(c, "technician_skills.user_id", ring))
         .select((
             technician_skills::user_id,
             technician_skills::skill,
@@ -143,7 +236,7 @@ fn skills_in(c: &mut DbConn, b: BBox) -> AppResult<HashMap<i64, Vec<(String, i32
 }
 
 /// The windows the area's technicians are booked for around the visit's day.
-fn bookings_in(c: &mut DbConn, b: BBox, around: &Around) -> AppResult<HashMap<i64, Vec<Span>>> {
+fn bookings_in(c: &mut DbConn, ring: (BBox, BBox), around: &Around) -> AppResult<HashMap<i64, Vec<Span>>> {
     // By technician and window only (the status is checked here), so the technician's index
     // serves it whatever the statistics say.
     let mut booked_of: HashMap<i64, Vec<Span>> = HashMap::new();
@@ -156,7 +249,7 @@ fn bookings_in(c: &mut DbConn, b: BBox, around: &Around) -> AppResult<HashMap<i6
         Option<NaiveDateTime>,
     );
     let bookings: Vec<Booking> = visits::table
-        .filter(visits::technician_id.eq_any(area!(b).select(technicians::user_id.nullable())))
+        .filter(in_ring(c, "visits.technician_id", ring))
         .filter(visits::window_start.lt(ts(around.bookings.1)))
         .filter(visits::window_end.gt(ts(around.bookings.0)))
         .filter(visits::id.ne(around.visit_id))
@@ -180,10 +273,10 @@ fn bookings_in(c: &mut DbConn, b: BBox, around: &Around) -> AppResult<HashMap<i6
 }
 
 /// The duty shifts of the area's technicians that cover the whole window.
-fn duty_in(c: &mut DbConn, b: BBox, (start, end): Span) -> AppResult<HashMap<i64, Vec<Span>>> {
+fn duty_in(c: &mut DbConn, ring: (BBox, BBox), (start, end): Span) -> AppResult<HashMap<i64, Vec<Span>>> {
     let mut duty_of: HashMap<i64, Vec<Span>> = HashMap::new();
     let duty: Vec<(i64, NaiveDateTime, NaiveDateTime)> = duty_shifts::table
-        .filter(duty_shifts::user_id.eq_any(area!(b).select(technicians::user_id)))
+        .filter(in_ring(c, "duty_shifts.user_id", ring))
         .filter(duty_shifts::starts_at.le(ts(start)))
         .filter(duty_shifts::ends_at.ge(ts(end)))
         .select((duty_shifts::user_id, duty_shifts::starts_at, duty_shifts::ends_at))
