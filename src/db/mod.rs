@@ -267,16 +267,8 @@ where
             }
             let _turn = SQLITE_WRITER.lock().unwrap_or_else(|e| e.into_inner());
             AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
-            match f(conn) {
-                Ok(v) => {
-                    <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
-                    Ok(v)
-                }
-                Err(e) => {
-                    <DbConn as Connection>::TransactionManager::rollback_transaction(conn)?;
-                    Err(e)
-                }
-            }
+            let result = f(conn);
+            end(conn, result)
         }
     }
 }
@@ -298,7 +290,16 @@ where
         }
         DbConn::Sqlite(s) => AnsiTransactionManager::begin_transaction_sql(s, "BEGIN")?,
     }
-    match f(conn) {
+    let result = f(conn);
+    end(conn, result)
+}
+
+/// Ends the transaction begun for `result`: commits it, or rolls it back when `result` failed.
+fn end<T, E>(conn: &mut DbConn, result: Result<T, E>) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match result {
         Ok(v) => {
             <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
             Ok(v)

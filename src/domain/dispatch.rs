@@ -387,21 +387,24 @@ mod tests {
         assert_eq!(reasons[5].1, Exclusion::AtCapacity);
     }
 
+    /// The technicians whose home or last position lies within the radius's box.
+    fn within(job: &Job, all: &[Technician], radius: f64) -> Vec<Technician> {
+        let b = crate::domain::geo::around(&job.site, radius).unwrap();
+        all.iter()
+            .filter(|x| b.contains(&x.home) || x.last_ping.is_some_and(|(l, _)| b.contains(&l)))
+            .cloned()
+            .collect()
+    }
+
     /// The radius at which the ranking of those within it first settles, checking at every
     /// radius that settles that its best five are the best five of everyone.
     fn first_settled(job: &Job, all: &[Technician], radii: &[f64]) -> Option<f64> {
-        use crate::domain::geo::around;
         let p = Params::default();
         let (full, _) = rank(job, all, t(NOW), p);
         let ids = |r: &[Ranked]| r.iter().map(|x| x.technician_id).collect::<Vec<_>>();
         let mut first = None;
         for &radius in radii {
-            let b = around(&job.site, radius).unwrap();
-            let near: Vec<Technician> = all
-                .iter()
-                .filter(|x| b.contains(&x.home) || x.last_ping.is_some_and(|(l, _)| b.contains(&l)))
-                .cloned()
-                .collect();
+            let near = within(job, all, radius);
             let (r, _) = rank(job, &near, t(NOW), p);
             if settled(job, &r, 5, radius, t(NOW), p) {
                 first.get_or_insert(radius);
@@ -469,16 +472,10 @@ mod tests {
     /// The rounds of a ranking as the service makes them: from 2.5 km, each ranking those within
     /// its radius, the next radius from `next_radius`; the radius that settles and its ranking.
     fn rounds(job: &Job, all: &[Technician]) -> (f64, Vec<Ranked>) {
-        use crate::domain::geo::around;
         let p = Params::default();
         let mut radius = 2.5;
         loop {
-            let b = around(&job.site, radius).unwrap();
-            let near: Vec<Technician> = all
-                .iter()
-                .filter(|x| b.contains(&x.home) || x.last_ping.is_some_and(|(l, _)| b.contains(&l)))
-                .cloned()
-                .collect();
+            let near = within(job, all, radius);
             let (r, _) = rank(job, &near, t(NOW), p);
             if settled(job, &r, 5, radius, t(NOW), p) {
                 return (radius, r);
