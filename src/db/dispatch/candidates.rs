@@ -116,37 +116,37 @@ where
         out.push_sql(self.column);
         out.push_sql(" IN (");
         for (i, b) in [&self.area, &self.read].into_iter().enumerate() {
-            if i == 1 {
-                out.push_sql(" EXCEPT ");
-            }
-            if self.pg {
-                out.push_sql("SELECT user_id FROM technicians WHERE ");
-                for (j, point) in ["point(home_lon, home_lat)", "point(last_lon, last_lat)"]
+            out.push_sql(if i == 0 { "" } else { " EXCEPT " });
+            // Each piece of SQL and the bound coordinate after it.
+            let (home, last) = (
+                "SELECT user_id FROM technicians WHERE point(home_lon, home_lat) <@ box(point(",
+                ")) OR point(last_lon, last_lat) <@ box(point(",
+            );
+            let pieces: Vec<(&str, &f64)> = if self.pg {
+                [home, last]
                     .into_iter()
-                    .enumerate()
-                {
-                    out.push_sql(if j == 0 { "" } else { " OR " });
-                    out.push_sql(point);
-                    out.push_sql(" <@ box(point(");
-                    out.push_bind_param::<Double, _>(&b.min_lon)?;
-                    out.push_sql(", ");
-                    out.push_bind_param::<Double, _>(&b.min_lat)?;
-                    out.push_sql("), point(");
-                    out.push_bind_param::<Double, _>(&b.max_lon)?;
-                    out.push_sql(", ");
-                    out.push_bind_param::<Double, _>(&b.max_lat)?;
-                    out.push_sql("))");
-                }
+                    .flat_map(|p| {
+                        [
+                            (p, &b.min_lon),
+                            (", ", &b.min_lat),
+                            ("), point(", &b.max_lon),
+                            (", ", &b.max_lat),
+                        ]
+                    })
+                    .collect()
             } else {
-                out.push_sql("SELECT id >> 1 FROM technician_spots WHERE min_lat <= ");
-                out.push_bind_param::<Double, _>(&b.max_lat)?;
-                out.push_sql(" AND max_lat >= ");
-                out.push_bind_param::<Double, _>(&b.min_lat)?;
-                out.push_sql(" AND min_lon <= ");
-                out.push_bind_param::<Double, _>(&b.max_lon)?;
-                out.push_sql(" AND max_lon >= ");
-                out.push_bind_param::<Double, _>(&b.min_lon)?;
+                vec![
+                    ("SELECT id >> 1 FROM technician_spots WHERE min_lat <= ", &b.max_lat),
+                    (" AND max_lat >= ", &b.min_lat),
+                    (" AND min_lon <= ", &b.max_lon),
+                    (" AND max_lon >= ", &b.min_lon),
+                ]
+            };
+            for (sql, value) in pieces {
+                out.push_sql(sql);
+                out.push_bind_param::<Double, _>(value)?;
             }
+            out.push_sql(if self.pg { "))" } else { "" });
         }
         out.push_sql(")");
         Ok(())
