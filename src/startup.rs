@@ -17,8 +17,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Where the outbox relay hands e-mails over.
     pub mailer: mail::Mailer,
-    /// Writes technicians' positions in groups.
-    pub pings: db::ping_writer::PingWriter,
+    /// Writes technicians' positions and ticket registrations in groups, one transaction each.
+    pub writer: db::group_writer::GroupWriter,
     /// The figures `/metrics` shows.
     pub metrics: web::Data<telemetry::Metrics>,
     /// Users' token states, kept on PostgreSQL while the node's listener hears of their changes.
@@ -130,6 +130,12 @@ impl Application {
             let size = settings.database_pool_size;
             tokio::task::spawn_blocking(move || db::connect(&url, size)).await??
         };
+        // The group writer's connection, of its own: the requests that hand it their writes hold
+        // connections of the main pool while they wait for it.
+        let writer_pool = {
+            let url = settings.database_url.clone();
+            tokio::task::spawn_blocking(move || db::open(&url, 1)).await??
+        };
         let bootstrap = {
             let pool = pool.clone();
             let configured = settings.admin_password.clone();
@@ -156,7 +162,7 @@ impl Application {
         }
         let state = web::Data::new(AppState {
             keys: auth::tokens::TokenKeys::new(&settings),
-            pings: db::ping_writer::PingWriter::start(pool.clone(), metrics.position_batches.clone())?,
+            writer: db::group_writer::GroupWriter::start(writer_pool, metrics.write_groups.clone())?,
             metrics: metrics.clone(),
             tokens,
             planner: std::sync::Arc::new(service::day_plans::Planner::start(

@@ -300,7 +300,7 @@ pub fn request_logger() -> tracing_actix_web::TracingLogger<RootSpan> {
 
 /// The metrics of one running service, in a registry of its own (two services in one process,
 /// as in the tests, do not mix their figures). Counted as things happen: requests, job runs,
-/// position batches, waits for a database connection; the database's figures (outbox, SLA
+/// write groups, waits for a database connection; the database's figures (outbox, SLA
 /// breaches, the pool) are read when `/metrics` is scraped.
 pub struct Metrics {
     registry: Registry,
@@ -312,7 +312,7 @@ pub struct Metrics {
     pub pool_in_use: IntGauge,
     pub job_runs: IntCounterVec,
     pub job_seconds: HistogramVec,
-    pub position_batches: IntCounter,
+    pub write_groups: IntCounter,
     /// Customer portal sign-in requests, by outcome: `sent` (a link e-mailed), `unknown` (no
     /// contact has the address), `limited` (over the per-address bound: nothing sent).
     pub portal_sign_ins: IntCounterVec,
@@ -409,11 +409,11 @@ impl Metrics {
                 )
                 .expect("metric"),
             ),
-            position_batches: reg(
+            write_groups: reg(
                 &registry,
                 IntCounter::new(
-                    "fieldline_position_batches_written_total",
-                    "Transactions of technicians' positions written (one per group of requests)",
+                    "fieldline_write_groups_total",
+                    "Transactions the group writer wrote (technicians' positions and ticket registrations, one per group of requests)",
                 )
                 .expect("metric"),
             ),

@@ -6,6 +6,7 @@ use super::extract::{Json, Query};
 use super::{if_match, run, who, with_etag};
 use crate::auth::CurrentUser;
 use crate::db::tickets::lists::{TicketFilter, TicketSort, Total};
+use crate::db::group_writer::Commit;
 use crate::db::Paging;
 use crate::error::AppResult;
 use crate::service::tickets::Target;
@@ -117,7 +118,7 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser, q: Query<Ticket
 pub async fn create(state: web::Data<AppState>, user: CurrentUser, body: Json<NewTicket>) -> AppResult<HttpResponse> {
     let who = who(&user, &state);
     let out = run(&state, move |c, st| {
-        let t = requests::register(c, &who, body.0, &st.settings)?;
+        let t = requests::register(c, Commit::Grouped(&st.writer), &who, body.0, &st.settings)?;
         service::named(c, t)
     })
     .await?;

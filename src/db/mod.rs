@@ -7,6 +7,7 @@ pub mod customers;
 pub mod day_plans;
 pub mod dispatch;
 pub mod fault_reports;
+pub mod group_writer;
 pub mod handovers;
 pub mod idempotency;
 pub mod imports;
@@ -171,6 +172,14 @@ pub enum DbSetupError {
 
 /// Builds the pool for a URL (creating the SQLite file's folder) and runs pending migrations.
 pub fn connect(url: &str, size: u32) -> Result<Pool, DbSetupError> {
+    let pool = open(url, size)?;
+    let mut conn = pool.get()?;
+    one_node_at_a_time(&mut conn, migrate)?;
+    Ok(pool)
+}
+
+/// Builds a pool of `size` connections for a URL (creating the SQLite file's folder), each opened.
+pub fn open(url: &str, size: u32) -> Result<Pool, DbSetupError> {
     let kind = backend_of(url);
     if kind == BackendKind::Sqlite {
         let path = std::path::Path::new(sqlite_path(url));
@@ -190,8 +199,6 @@ pub fn connect(url: &str, size: u32) -> Result<Pool, DbSetupError> {
             url: url.to_string(),
             kind,
         })?;
-    let mut conn = pool.get()?;
-    one_node_at_a_time(&mut conn, migrate)?;
     Ok(pool)
 }
 

@@ -6,7 +6,8 @@ use crate::db::audit::{self, snapshot, Actor};
 use crate::db::tickets::events::{self, NewEvent};
 use crate::db::tickets::lookups::{self, AssetFacts, ContactFacts};
 use crate::db::tickets::{self as store, parse, TicketRow};
-use crate::db::{notifications, sla as sla_policy, ts, write, DbConn};
+use crate::db::group_writer::Commit;
+use crate::db::{notifications, sla as sla_policy, ts, DbConn};
 use crate::domain::sla::TicketClass;
 use crate::domain::Invalid;
 use crate::error::{AppError, AppResult};
@@ -249,17 +250,18 @@ fn prepare(
 
 /// Registers a ticket owned by the registering user, in its own transaction.
 pub fn register(c: &mut DbConn, actor: &Actor, r: Registration, step_interval: Duration) -> AppResult<Ticket> {
-    register_then(c, actor, r, step_interval, |_, _| Ok(()))
+    register_then(c, Commit::Alone, actor, r, step_interval, |_, _| Ok(()))
 }
 
 /// `register`, and then `then` with the new ticket inside the same transaction (what the
-/// registration causes: the acknowledgement to the customer).
+/// registration causes: the acknowledgement to the customer), committed as `commit` says.
 pub fn register_then(
     c: &mut DbConn,
+    commit: Commit,
     actor: &Actor,
     r: Registration,
     step_interval: Duration,
-    then: impl FnOnce(&mut DbConn, &Ticket) -> AppResult<()>,
+    then: impl FnOnce(&mut DbConn, &Ticket) -> AppResult<()> + Send + 'static,
 ) -> AppResult<Ticket> {
     let owner = actor
         .id
@@ -267,14 +269,15 @@ pub fn register_then(
         .0;
     // The reads need no write lock, so they run beside other registrations' writes.
     let mut row = prepare(c, actor, owner, &r, step_interval)?;
-    write(c, |c| {
+    let actor = *actor;
+    commit.write(c, move |c| {
         // The tier decides the targets; if it changed meanwhile, read everything again here.
         let tier = lookups::customer_tier(c, r.customer_id)?;
         if tier.as_deref() != Some(row.customer_tier.as_str()) {
-            row = prepare(c, actor, owner, &r, step_interval)?;
+            row = prepare(c, &actor, owner, &r, step_interval)?;
         }
         check_link(c, &r)?;
-        let ticket = store_registration(c, actor, &r, row)?;
+        let ticket = store_registration(c, &actor, &r, row)?;
         then(c, &ticket)?;
         Ok(ticket)
     })

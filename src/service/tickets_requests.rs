@@ -10,6 +10,7 @@ use super::Who;
 use crate::config::Settings;
 use crate::db::audit::Actor;
 use crate::db::tickets::records;
+use crate::db::group_writer::Commit;
 use crate::db::{write, DbConn};
 use crate::domain::{validate, Invalid};
 use crate::error::{AppError, AppResult};
@@ -92,7 +93,7 @@ fn not_a_complaint() -> AppError {
 
 /// Registers a request. The registering user is its first responder and owner. A complaint names
 /// its subject (checked in the registration's transaction).
-pub fn register(c: &mut DbConn, who: &Who, b: NewTicket, settings: &Settings) -> AppResult<Ticket> {
+pub fn register(c: &mut DbConn, commit: Commit, who: &Who, b: NewTicket, settings: &Settings) -> AppResult<Ticket> {
     policy::require(&who.caller, Action::Tickets(Act::Register))?;
     let subject = b.complaint_subject;
     match (b.kind == Some(RequestKind::Complaint), subject) {
@@ -109,12 +110,13 @@ pub fn register(c: &mut DbConn, who: &Who, b: NewTicket, settings: &Settings) ->
     let customer = b.customer_id.0;
     let reg = registration_of(who, b)?;
     let actor = who.actor();
-    registration::register_then(c, &actor, reg, settings.escalation_step(), |c, t| {
+    let settings = settings.clone();
+    registration::register_then(c, commit, &actor, reg, settings.escalation_step(), move |c, t| {
         if let Some(s) = subject {
             super::complaints::check_subject(c, customer, Some(t.id.0), s)?;
             crate::db::complaints::set_subject(c, t.id.0, s.kind, s.id, actor.at)?;
         }
-        super::notices::acknowledge(c, &actor, t.id.0, settings)
+        super::notices::acknowledge(c, &actor, t.id.0, &settings)
     })
 }
 

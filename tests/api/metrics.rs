@@ -84,7 +84,7 @@ async fn metrics_are_scraped_by_an_admin_only() {
         sample(&text, r#"fieldline_job_run_duration_seconds_count{job="sla_scan"}"#),
         Some(1.0)
     );
-    assert_eq!(sample(&text, "fieldline_position_batches_written_total"), Some(1.0));
+    assert_eq!(sample(&text, "fieldline_write_groups_total"), Some(1.0));
     assert_eq!(
         sample(&text, r#"fieldline_outbox_messages{status="pending"}"#),
         Some(0.0)

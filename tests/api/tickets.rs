@@ -955,3 +955,72 @@ async fn the_ticket_list_stops_counting_at_the_cap_unless_asked() {
     .await;
     assert_eq!(p.field.as_deref(), Some("exact_total"));
 }
+
+#[tokio::test]
+async fn registrations_sent_at_once_are_committed_together_each_with_its_own_answer() {
+    let app = spawn_app().await;
+    let f = fixture(&app, "gold").await;
+    let other = fixture(&app, "gold").await;
+    let first = register(&app, &f, "p3", "phone").await;
+    let theirs = register(&app, &other, "p3", "phone").await;
+    // 24 that are stored, 6 refused in the write for want of a word on the asset's open ticket,
+    // and 6 complaints refused after their ticket row was written (their subject is another
+    // customer's ticket): each of the 36 gets its own answer, and only the 24 are stored.
+    let body = |n: usize| {
+        let mut b = json!({"customer_id": f.customer, "contact_id": f.contact, "asset_id": f.asset,
+            "channel": "phone", "priority": "p3", "title": format!("Alarm {n}"), "description": "At once."});
+        match n % 6 {
+            0 => {}
+            1 => {
+                b["kind"] = json!("complaint");
+                b["unrelated_reason"] = json!("a complaint of its own");
+                b["complaint_subject"] = json!({"kind": "ticket", "id": theirs.id});
+            }
+            _ => b["unrelated_reason"] = json!("another fault"),
+        }
+        b
+    };
+    let sends = (0..36).map(|n| {
+        let (app, body) = (&app, body(n));
+        async move { (n, app.post("/api/v1/tickets", &f.token, &body).await) }
+    });
+    let mut stored = Vec::new();
+    for (n, r) in futures::future::join_all(sends).await {
+        match n % 6 {
+            0 => {
+                let p = problem(r, 409, "open_tickets_exist").await;
+                assert!(p.open_tickets.expect("listed").iter().any(|t| t.id == first.id));
+            }
+            1 => assert_eq!(
+                problem(r, 422, "validation_failed").await.field.as_deref(),
+                Some("complaint_subject.id")
+            ),
+            _ => {
+                let t: Ticket = app.ok(r, 201).await;
+                assert_eq!(t.title, format!("Alarm {n}"));
+                stored.push(t);
+            }
+        }
+    }
+    assert_eq!(stored.len(), 24);
+    let mut numbers: Vec<&str> = stored.iter().map(|t| t.number.as_str()).collect();
+    numbers.sort();
+    numbers.dedup();
+    assert_eq!(numbers.len(), 24, "each has a number of its own");
+    let page: Page<Ticket> = app
+        .ok(
+            app.get(&format!("/api/v1/tickets?customer_id={}&limit=100", f.customer), &app.admin)
+                .await,
+            200,
+        )
+        .await;
+    let mut listed: Vec<i64> = page.items.iter().map(|t| t.id.0).collect();
+    let mut expected: Vec<i64> = stored.iter().map(|t| t.id.0).chain([first.id.0]).collect();
+    listed.sort();
+    expected.sort();
+    assert_eq!(listed, expected, "the answered ones are stored, the refused ones are not");
+    for t in &stored {
+        let events = timeline(&app, t.id.0).await;
+        assert_eq!(events[0].kind, "registered");
+    }
+}
