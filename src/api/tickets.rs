@@ -5,8 +5,8 @@
 use super::extract::{Json, Query};
 use super::{if_match, run, who, with_etag};
 use crate::auth::CurrentUser;
-use crate::db::tickets::lists::{TicketFilter, TicketSort, Total};
 use crate::db::group_writer::Commit;
+use crate::db::tickets::lists::{TicketFilter, TicketSort, Total};
 use crate::db::Paging;
 use crate::error::AppResult;
 use crate::service::tickets::Target;

@@ -173,7 +173,9 @@ mod tests {
     }
 
     fn insert(c: &mut DbConn, id: i64) -> AppResult<i64> {
-        diesel::sql_query("INSERT INTO t (id) VALUES ($1)").bind::<BigInt, _>(id).execute(c)?;
+        diesel::sql_query("INSERT INTO t (id) VALUES ($1)")
+            .bind::<BigInt, _>(id)
+            .execute(c)?;
         Ok(id)
     }
 
@@ -209,7 +211,10 @@ mod tests {
         let _ = std::fs::remove_file(&path);
         let url = format!("sqlite://{}", path.display());
         let pool = crate::db::open(&url, 1).unwrap();
-        pool.get().unwrap().batch_execute("CREATE TABLE t (id BIGINT PRIMARY KEY)").unwrap();
+        pool.get()
+            .unwrap()
+            .batch_execute("CREATE TABLE t (id BIGINT PRIMARY KEY)")
+            .unwrap();
         let groups = prometheus::IntCounter::new("groups", "groups").unwrap();
         let writer = GroupWriter::start(pool.clone(), groups.clone()).unwrap();
         let queued = |n: usize| {

@@ -275,7 +275,9 @@ impl TicketRow {
 
 /// Every column that changes after registration (also the bulk of the registration's insert).
 #[derive(AsChangeset, Insertable)]
-#[diesel(table_name = tickets, treat_none_as_null = true)]
+// An absent value is NULL in an update and in the insert alike: the insert's text is then the
+// same for every ticket, so it is compiled once per connection rather than for each one.
+#[diesel(table_name = tickets, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub(crate) struct TicketChanges<'a> {
     customer_tier: &'a str,
     contact_id: Option<i64>,

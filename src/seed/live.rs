@@ -252,6 +252,7 @@ impl World<'_> {
             let contact = self.refs.contacts.get(call.contact).copied();
             let t = tr::register(
                 self.c,
+                crate::db::group_writer::Commit::Alone,
                 &who,
                 body(json!({
                     "customer_id": customer, "contact_id": contact, "site_id": site, "asset_id": asset,

@@ -3,10 +3,10 @@
 
 use super::ticket_clocks::{recompute_dues, start_tier_clocks};
 use crate::db::audit::{self, snapshot, Actor};
+use crate::db::group_writer::Commit;
 use crate::db::tickets::events::{self, NewEvent};
 use crate::db::tickets::lookups::{self, AssetFacts, ContactFacts};
 use crate::db::tickets::{self as store, parse, TicketRow};
-use crate::db::group_writer::Commit;
 use crate::db::{notifications, sla as sla_policy, ts, DbConn};
 use crate::domain::sla::TicketClass;
 use crate::domain::Invalid;
