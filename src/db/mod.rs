@@ -22,7 +22,7 @@ pub mod notices;
 pub mod notifications;
 pub mod org;
 pub mod outbox;
-pub mod ping_writer;
+pub mod pings;
 pub mod portal;
 pub mod privacy;
 pub mod privacy_mail;
@@ -45,9 +45,12 @@ pub mod tickets;
 pub mod users;
 pub mod warranty_terms;
 
+use crate::domain::geo::BBox;
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::prelude::*;
+use diesel::query_builder::AstPass;
 use diesel::r2d2::{self, CustomizeConnection, ManageConnection};
+use diesel::sql_types::Double;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use std::time::Duration;
 
@@ -470,6 +473,94 @@ pub fn next_ticket_number(conn: &mut DbConn, year: i32) -> QueryResult<i64> {
     };
     let row: Last = diesel::sql_query(sql).bind::<Integer, _>(year).get_result(conn)?;
     Ok(row.last_number)
+}
+
+/// `column IN (the technicians whose home or last position lies in the box `area` but in
+/// neither of them in the box `read`)`, through the backend's spatial index: SQLite's R*Tree
+/// `technician_spots` (two points a technician: id twice the user id for the home base, one more
+/// for the last position) or PostgreSQL's GiST indexes on `point(lon, lat)` of the two. The
+/// boxes are bound, never written into the SQL, so each statement is prepared once a connection
+/// (diesel's `sql` literals are prepared afresh every time).
+pub fn in_ring(column: &'static str, (area, read): (BBox, BBox)) -> InRing {
+    InRing { column, area, read }
+}
+
+/// The filter `in_ring` makes.
+#[derive(Debug, Clone, Copy)]
+pub struct InRing {
+    column: &'static str,
+    area: BBox,
+    read: BBox,
+}
+
+impl diesel::expression::Expression for InRing {
+    type SqlType = diesel::sql_types::Bool;
+}
+
+impl<QS> diesel::expression::AppearsOnTable<QS> for InRing {}
+
+impl<QS> diesel::expression::SelectableExpression<QS> for InRing {}
+
+impl<GB> diesel::expression::ValidGrouping<GB> for InRing {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+
+impl diesel::query_builder::QueryId for InRing {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl diesel::query_builder::QueryFragment<MultiBackend> for InRing {
+    fn walk_ast<'b>(&'b self, pass: AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
+        MultiBackend::walk_variant_ast(self, pass)
+    }
+}
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for InRing {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        fn within<'b>(out: &mut AstPass<'_, 'b, diesel::pg::Pg>, point: &str, b: &'b BBox) -> QueryResult<()> {
+            out.push_sql(point);
+            out.push_sql(" <@ box(point(");
+            out.push_bind_param::<Double, _>(&b.min_lon)?;
+            out.push_sql(", ");
+            out.push_bind_param::<Double, _>(&b.min_lat)?;
+            out.push_sql("), point(");
+            out.push_bind_param::<Double, _>(&b.max_lon)?;
+            out.push_sql(", ");
+            out.push_bind_param::<Double, _>(&b.max_lat)?;
+            out.push_sql("))");
+            Ok(())
+        }
+        out.push_sql(self.column);
+        for (sql, b) in [(" IN (", &self.area), (" EXCEPT ", &self.read)] {
+            out.push_sql(sql);
+            out.push_sql("SELECT user_id FROM technicians WHERE ");
+            within(&mut out, "point(home_lon, home_lat)", b)?;
+            out.push_sql(" OR ");
+            within(&mut out, "point(last_lon, last_lat)", b)?;
+        }
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+impl diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite> for InRing {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::sqlite::Sqlite>) -> QueryResult<()> {
+        out.push_sql(self.column);
+        for (sql, b) in [(" IN (", &self.area), (" EXCEPT ", &self.read)] {
+            out.push_sql(sql);
+            out.push_sql("SELECT id >> 1 FROM technician_spots WHERE min_lat <= ");
+            out.push_bind_param::<Double, _>(&b.max_lat)?;
+            out.push_sql(" AND max_lat >= ");
+            out.push_bind_param::<Double, _>(&b.min_lat)?;
+            out.push_sql(" AND min_lon <= ");
+            out.push_bind_param::<Double, _>(&b.max_lon)?;
+            out.push_sql(" AND max_lon >= ");
+            out.push_bind_param::<Double, _>(&b.min_lon)?;
+        }
+        out.push_sql(")");
+        Ok(())
+    }
 }
 
 /// Holds a technician's row until the transaction ends, so two dispatchers booking the same

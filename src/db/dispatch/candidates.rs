@@ -4,18 +4,13 @@
 use super::technicians::{regions_of, week_of, working_week};
 use super::visits::BOOKING;
 use crate::db::schema::{duty_shifts, technician_skills, technicians, users, visits};
-use crate::db::{ts, utc, DbConn};
+use crate::db::{in_ring, ts, utc, DbConn};
 use crate::domain::dispatch;
 use crate::domain::geo::{BBox, Location};
 use crate::domain::sla::{Calendar, WorkingHours};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::backend::Backend;
-use diesel::expression::{is_aggregate, AppearsOnTable, Expression, SelectableExpression, ValidGrouping};
 use diesel::prelude::*;
-use diesel::query_builder::{AstPass, QueryFragment, QueryId};
-use diesel::serialize::ToSql;
-use diesel::sql_types::{Bool, Double, HasSqlType};
 use fieldline_mobile_api::Role;
 use std::collections::HashMap;
 
@@ -67,92 +62,6 @@ const NOWHERE: BBox = BBox {
     max_lon: 181.0,
 };
 
-/// `column IN (the technicians whose home or last position lies in the area but in neither of
-/// them in what was read before)`, through the backend's spatial index: SQLite's R*Tree
-/// `technician_spots` (two points a technician: id twice the user id for the home base, one
-/// more for the last position) or PostgreSQL's GiST indexes on `point(lon, lat)` of the two.
-/// The boxes are bound, never written into the SQL, so each statement is prepared once a
-/// connection (diesel's `sql` literals are prepared afresh every time).
-#[derive(Debug, Clone, Copy)]
-struct InRing {
-    column: &'static str,
-    pg: bool,
-    area: BBox,
-    read: BBox,
-}
-
-fn in_ring(c: &DbConn, column: &'static str, (area, read): (BBox, BBox)) -> InRing {
-    InRing {
-        column,
-        pg: matches!(c, DbConn::Pg(_)),
-        area,
-        read,
-    }
-}
-
-impl Expression for InRing {
-    type SqlType = Bool;
-}
-
-impl<QS> AppearsOnTable<QS> for InRing {}
-
-impl<QS> SelectableExpression<QS> for InRing {}
-
-impl<GB> ValidGrouping<GB> for InRing {
-    type IsAggregate = is_aggregate::Never;
-}
-
-impl QueryId for InRing {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
-
-impl<DB> QueryFragment<DB> for InRing
-where
-    DB: Backend + HasSqlType<Double>,
-    f64: ToSql<Double, DB>,
-{
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
-        out.push_sql(self.column);
-        out.push_sql(" IN (");
-        for (i, b) in [&self.area, &self.read].into_iter().enumerate() {
-            out.push_sql(if i == 0 { "" } else { " EXCEPT " });
-            // Each piece of SQL and the bound coordinate after it.
-            let (home, last) = (
-                "SELECT user_id FROM technicians WHERE point(home_lon, home_lat) <@ box(point(",
-                ")) OR point(last_lon, last_lat) <@ box(point(",
-            );
-            let pieces: Vec<(&str, &f64)> = if self.pg {
-                [home, last]
-                    .into_iter()
-                    .flat_map(|p| {
-                        [
-                            (p, &b.min_lon),
-                            (", ", &b.min_lat),
-                            ("), point(", &b.max_lon),
-                            (", ", &b.max_lat),
-                        ]
-                    })
-                    .collect()
-            } else {
-                vec![
-                    ("SELECT id >> 1 FROM technician_spots WHERE min_lat <= ", &b.max_lat),
-                    (" AND max_lat >= ", &b.min_lat),
-                    (" AND min_lon <= ", &b.max_lon),
-                    (" AND max_lon >= ", &b.min_lon),
-                ]
-            };
-            for (sql, value) in pieces {
-                out.push_sql(sql);
-                out.push_bind_param::<Double, _>(value)?;
-            }
-            out.push_sql(if self.pg { "))" } else { "" });
-        }
-        out.push_sql(")");
-        Ok(())
-    }
-}
-
 /// The active technicians whose home or last position is in the area (everyone when None) but
 /// in neither of them in what an earlier round read (nothing when None), as the ranking needs
 /// them, and their names. The rounds of one ranking read in one snapshot (`db::read_snapshot`), so
@@ -167,11 +76,11 @@ pub fn nearby(
     // Everywhere and nowhere are boxes too: one shape of query, prepared once per connection.
     let ring = (area.unwrap_or(EVERYWHERE), read.unwrap_or(NOWHERE));
     let rows: Vec<RankingRow> = technicians::table
-        .filter(in_ring(c, "technicians.user_id", ring))
+        .filter(in_ring("technicians.user_id", ring))
         .select(RankingRow::as_select())
         .load(c)?;
     let names: HashMap<i64, String> = users::table
-        .filter(in_ring(c, "users.id", ring))
+        .filter(in_ring("users.id", ring))
         .filter(users::active.eq(true))
         .filter(users::role.eq(around.role.as_str()))
         .select((users::id, users::display_name))
@@ -222,7 +131,7 @@ pub fn nearby(
 fn skills_in(c: &mut DbConn, ring: (BBox, BBox)) -> AppResult<HashMap<i64, Vec<(String, i32)>>> {
     let mut skills_of: HashMap<i64, Vec<(String, i32)>> = HashMap::new();
     let skills: Vec<(i64, String, i32)> = technician_skills::table
-        .filter(in_ring(c, "technician_skills.user_id", ring))
+        .filter(in_ring("technician_skills.user_id", ring))
         .select((
             technician_skills::user_id,
             technician_skills::skill,
@@ -249,7 +158,7 @@ fn bookings_in(c: &mut DbConn, ring: (BBox, BBox), around: &Around) -> AppResult
         Option<NaiveDateTime>,
     );
     let bookings: Vec<Booking> = visits::table
-        .filter(in_ring(c, "visits.technician_id", ring))
+        .filter(in_ring("visits.technician_id", ring))
         .filter(visits::window_start.lt(ts(around.bookings.1)))
         .filter(visits::window_end.gt(ts(around.bookings.0)))
         .filter(visits::id.ne(around.visit_id))
@@ -276,7 +185,7 @@ fn bookings_in(c: &mut DbConn, ring: (BBox, BBox), around: &Around) -> AppResult
 fn duty_in(c: &mut DbConn, ring: (BBox, BBox), (start, end): Span) -> AppResult<HashMap<i64, Vec<Span>>> {
     let mut duty_of: HashMap<i64, Vec<Span>> = HashMap::new();
     let duty: Vec<(i64, NaiveDateTime, NaiveDateTime)> = duty_shifts::table
-        .filter(in_ring(c, "duty_shifts.user_id", ring))
+        .filter(in_ring("duty_shifts.user_id", ring))
         .filter(duty_shifts::starts_at.le(ts(start)))
         .filter(duty_shifts::ends_at.ge(ts(end)))
         .select((duty_shifts::user_id, duty_shifts::starts_at, duty_shifts::ends_at))
