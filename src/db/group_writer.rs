@@ -111,10 +111,7 @@ where
             let answer = match (own, failed) {
                 (Err(e), _) => Err(e),
                 (Ok(v), None) => Ok(v),
-                (Ok(_), Some(e)) => {
-                    tracing::error!(error = %e, "a group of writes was not committed");
-                    Err(not_stored())
-                }
+                (Ok(_), Some(_)) => Err(not_stored()),
             };
             let _ = tx.send(answer);
         })
@@ -132,10 +129,10 @@ fn run(pool: Pool, mut rx: mpsc::Receiver<Job>, groups: prometheus::IntCounter) 
             }
         }
         let mut replies = Vec::with_capacity(group.len());
-        // A write that panics fails its group, not the thread: the writes of the group that ran
-        // are answered that they were not stored, the others (and the one that panicked) that
-        // the writer could not take them; the connection, left inside a transaction, is
-        // discarded by the pool.
+        // A write that panics fails its group, not the thread: every write of the group is
+        // answered that it was not stored (those not run, and the one that panicked, when their
+        // answer's sender is dropped); the connection, left inside a transaction, is discarded
+        // by the pool.
         let ended = catch_unwind(AssertUnwindSafe(|| -> AppResult<()> {
             let mut c = pool.get()?;
             write(&mut c, |c| {
@@ -153,6 +150,9 @@ fn run(pool: Pool, mut rx: mpsc::Receiver<Job>, groups: prometheus::IntCounter) 
             Ok(Err(e)) => Some(e),
             Err(_) => Some(AppError::internal("a write of the group panicked")),
         };
+        if let Some(e) = &failed {
+            tracing::error!(error = %e, writes = replies.len(), "a group of writes was not committed");
+        }
         for reply in replies {
             reply(failed.as_ref());
         }

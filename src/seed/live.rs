@@ -822,7 +822,7 @@ fn pings(w: &mut World<'_>) -> anyhow::Result<()> {
                 },
             },
         )?;
-        crate::db::ping_writer::store_now(w.c, &request)?;
+        crate::db::pings::store_now(w.c, &request)?;
         w.out.pings += n;
     }
     Ok(())

@@ -11,7 +11,7 @@ use super::visit_steps;
 use super::Who;
 use crate::db::dispatch::visits as store;
 use crate::db::inspections;
-use crate::db::ping_writer::PingRequest;
+use crate::db::pings::PingRequest;
 use crate::db::{idempotency, tickets as ticket_store, write, DbConn, Paging};
 use crate::domain::geo::Location;
 use crate::domain::inspection::Finding;

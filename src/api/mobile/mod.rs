@@ -67,7 +67,7 @@ pub async fn pings(
     body: Json<serde_json::Value>,
 ) -> AppResult<HttpResponse> {
     let request = phone::ping_request(&who(&user, &state), post(&req, body.0, from_value::<PingBatch>))?;
-    let (status, out) = crate::db::ping_writer::store(&state.writer, request).await?;
+    let (status, out) = crate::db::pings::store(&state.writer, request).await?;
     Ok(json_response(status, out))
 }
 
