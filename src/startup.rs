@@ -130,11 +130,11 @@ impl Application {
             let size = settings.database_pool_size;
             tokio::task::spawn_blocking(move || db::connect(&url, size)).await??
         };
-        // The group writer's connection, of its own: the requests that hand it their writes hold
+        // The group writer's connections, of its own: the requests that hand it their writes hold
         // connections of the main pool while they wait for it.
         let writer_pool = {
             let url = settings.database_url.clone();
-            tokio::task::spawn_blocking(move || db::open(&url, 1)).await??
+            tokio::task::spawn_blocking(move || db::open_for_writer(&url)).await??
         };
         let bootstrap = {
             let pool = pool.clone();

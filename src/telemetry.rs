@@ -149,8 +149,9 @@ impl RequestId {
     }
 }
 
-/// When the request came in.
-struct Started(Instant);
+/// When the request came in, and the route template it matched (found once: matching walks the
+/// route table).
+struct Started(Instant, Option<String>);
 
 /// The paths whose answers are logged at debug only: probes and scrapes come every few seconds.
 const QUIET_ROUTES: &[&str] = &["/health", "/ready", "/metrics"];
@@ -238,7 +239,7 @@ impl RootSpanBuilder for RootSpan {
             status = Empty,
         );
         req.extensions_mut().insert(id);
-        req.extensions_mut().insert(Started(Instant::now()));
+        req.extensions_mut().insert(Started(Instant::now(), route));
         span
     }
 
@@ -246,9 +247,11 @@ impl RootSpanBuilder for RootSpan {
         let _entered = span.enter();
         let (status, error, elapsed) = match outcome {
             Ok(res) => {
-                let elapsed = res.request().extensions().get::<Started>().map(|s| s.0.elapsed());
-                if let (Some(m), Some(e)) = (res.request().app_data::<web::Data<Metrics>>(), elapsed) {
-                    let route = res.request().match_pattern();
+                let started = res.request().extensions_mut().remove::<Started>();
+                let elapsed = started.as_ref().map(|s| s.0.elapsed());
+                if let (Some(m), Some(Started(_, route)), Some(e)) =
+                    (res.request().app_data::<web::Data<Metrics>>(), &started, elapsed)
+                {
                     m.observe_request(
                         route.as_deref(),
                         res.request().method().as_str(),

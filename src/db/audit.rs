@@ -62,7 +62,7 @@ pub fn record(
     before: Option<Value>,
     after: Option<Value>,
 ) -> QueryResult<()> {
-    diesel::insert_into(audit_events::table)
+    crate::on_backend!(conn, |b| diesel::insert_into(audit_events::table)
         .values((
             audit_events::at.eq(ts(actor.at)),
             audit_events::actor_id.eq(actor.id.map(|u| u.0)),
@@ -73,7 +73,7 @@ pub fn record(
             audit_events::before_json.eq(before.map(|v| v.to_string())),
             audit_events::after_json.eq(after.map(|v| v.to_string())),
         ))
-        .execute(conn)?;
+        .execute(b))?;
     Ok(())
 }
 

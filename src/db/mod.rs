@@ -24,6 +24,7 @@ pub mod org;
 pub mod outbox;
 mod paging;
 pub mod pings;
+mod pool;
 pub mod portal;
 pub mod privacy;
 pub mod privacy_mail;
@@ -50,12 +51,12 @@ use crate::domain::geo::BBox;
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::prelude::*;
 use diesel::query_builder::AstPass;
-use diesel::r2d2::{self, CustomizeConnection, ManageConnection};
+use diesel::r2d2;
 use diesel::sql_types::Double;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
-use std::time::Duration;
 
 pub use paging::Paging;
+pub use pool::{open, open_for_writer, Manager};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -77,7 +78,11 @@ pub enum BackendKind {
 }
 
 /// Runs a query on the connection's own backend. For what diesel's multi-backend cannot express
-/// but both backends run the same way (a multi-row insert); written once, here.
+/// but both backends run the same way (a multi-row insert); and for the queries every request
+/// runs (a ticket's row, its names, the calendar, the registration's inserts): through the
+/// multi-backend connection a query's SQL text is rendered again on each pass over it (checking
+/// it may be cached, collecting its binds), where the backend's own connection finds its prepared
+/// statement by the query's type. Written once, here.
 #[macro_export]
 macro_rules! on_backend {
     ($conn:expr, |$c:ident| $body:expr) => {
@@ -105,65 +110,6 @@ pub fn sqlite_path(url: &str) -> &str {
         .unwrap_or(url)
 }
 
-/// Opens connections of the backend the URL names (never by trial, since SQLite accepts any string).
-#[derive(Debug, Clone)]
-pub struct Manager {
-    url: String,
-    kind: BackendKind,
-}
-
-impl ManageConnection for Manager {
-    type Connection = DbConn;
-    type Error = r2d2::Error;
-
-    fn connect(&self) -> Result<DbConn, r2d2::Error> {
-        match self.kind {
-            BackendKind::Postgres => PgConnection::establish(&self.url)
-                .map(DbConn::Pg)
-                .map_err(r2d2::Error::ConnectionError),
-            BackendKind::Sqlite => SqliteConnection::establish(sqlite_path(&self.url))
-                .map(DbConn::Sqlite)
-                .map_err(r2d2::Error::ConnectionError),
-        }
-    }
-
-    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
-    }
-
-    fn has_broken(&self, conn: &mut DbConn) -> bool {
-        use diesel::r2d2::R2D2Connection;
-        conn.is_broken()
-    }
-}
-
-/// Sets each new SQLite connection up: busy timeout first, then WAL, NORMAL sync, foreign keys,
-/// its page cache and the process's memory for SQLite.
-#[derive(Debug)]
-struct Pragmas;
-
-impl CustomizeConnection<DbConn, r2d2::Error> for Pragmas {
-    fn on_acquire(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
-        if let DbConn::Sqlite(c) = conn {
-            for pragma in [
-                "PRAGMA busy_timeout = 10000",
-                "PRAGMA journal_mode = WAL",
-                "PRAGMA synchronous = NORMAL",
-                "PRAGMA foreign_keys = ON",
-                "PRAGMA cache_size = -16000",
-                // The whole process's SQLite memory, every connection's page cache together (a
-                // soft limit: near it, caches reuse their pages rather than take more). Without
-                // it eight connections could hold 16 MB each of a large file; with it the mixed
-                // load run's peak stays about 150 MiB at N = 10,000 (docs/benchmarks.md, "Memory").
-                "PRAGMA soft_heap_limit = 50331648",
-            ] {
-                c.batch_execute(pragma).map_err(r2d2::Error::QueryError)?;
-            }
-        }
-        Ok(())
-    }
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum DbSetupError {
     #[error("cannot create the folder for the SQLite file {0}: {1}")]
@@ -181,30 +127,6 @@ pub fn connect(url: &str, size: u32) -> Result<Pool, DbSetupError> {
     let pool = open(url, size)?;
     let mut conn = pool.get()?;
     one_node_at_a_time(&mut conn, migrate)?;
-    Ok(pool)
-}
-
-/// Builds a pool of `size` connections for a URL (creating the SQLite file's folder), each opened.
-pub fn open(url: &str, size: u32) -> Result<Pool, DbSetupError> {
-    let kind = backend_of(url);
-    if kind == BackendKind::Sqlite {
-        let path = std::path::Path::new(sqlite_path(url));
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| DbSetupError::Folder(dir.display().to_string(), e))?;
-        }
-    }
-    let pool = r2d2::Pool::builder()
-        .max_size(size)
-        .connection_timeout(Duration::from_secs(10))
-        // A PostgreSQL connection can be dropped by the server (a restart, an idle timeout): it is
-        // tried (`SELECT 1`) before each use, so that a dead one is replaced instead of failing a
-        // request. A SQLite connection is an open file that nothing outside the process closes.
-        .test_on_check_out(kind == BackendKind::Postgres)
-        .connection_customizer(Box::new(Pragmas))
-        .build(Manager {
-            url: url.to_string(),
-            kind,
-        })?;
     Ok(pool)
 }
 
@@ -377,24 +299,15 @@ pub fn like_pattern(text: &str) -> String {
 /// The next ticket number of a year, allocated inside the caller's transaction (an upsert, so
 /// two registrations never get the same number).
 pub fn next_ticket_number(conn: &mut DbConn, year: i32) -> QueryResult<i64> {
-    use diesel::sql_types::{BigInt, Integer};
-    #[derive(QueryableByName)]
-    struct Last {
-        #[diesel(sql_type = BigInt)]
-        last_number: i64,
-    }
-    let sql = match conn {
-        DbConn::Pg(_) => {
-            "INSERT INTO ticket_counters (year, last_number) VALUES ($1, 1) \
-             ON CONFLICT (year) DO UPDATE SET last_number = ticket_counters.last_number + 1 RETURNING last_number"
-        }
-        DbConn::Sqlite(_) => {
-            "INSERT INTO ticket_counters (year, last_number) VALUES (?, 1) \
-             ON CONFLICT (year) DO UPDATE SET last_number = ticket_counters.last_number + 1 RETURNING last_number"
-        }
-    };
-    let row: Last = diesel::sql_query(sql).bind::<Integer, _>(year).get_result(conn)?;
-    Ok(row.last_number)
+    use schema::ticket_counters::dsl as tc;
+    // Through the backend's own connection, so the statement is prepared once, not per ticket.
+    crate::on_backend!(conn, |b| diesel::insert_into(tc::ticket_counters)
+        .values((tc::year.eq(year), tc::last_number.eq(1_i64)))
+        .on_conflict(tc::year)
+        .do_update()
+        .set(tc::last_number.eq(tc::last_number + 1_i64))
+        .returning(tc::last_number)
+        .get_result(b))
 }
 
 /// `column IN (the technicians whose home or last position lies in the box `area` but in

@@ -138,7 +138,7 @@ pub fn list_policies(conn: &mut DbConn, tier: Option<Tier>) -> AppResult<Vec<Sla
 /// The targets for a ticket: the most specific stored row that matches it
 /// (`domain::sla::choose`); the shipped targets when none does.
 pub fn targets_for(conn: &mut DbConn, t: &TicketClass) -> AppResult<Targets> {
-    let rows: Vec<PolicyRow> = sla_policies::table
+    let rows: Vec<PolicyRow> = crate::on_backend!(conn, |b| sla_policies::table
         .filter(sla_policies::kind.is_null().or(sla_policies::kind.eq(t.kind.as_str())))
         .filter(
             sla_policies::customer_tier
@@ -156,7 +156,7 @@ pub fn targets_for(conn: &mut DbConn, t: &TicketClass) -> AppResult<Targets> {
                 .or(sla_policies::region_class.eq(t.class.as_str())),
         )
         .select(PolicyRow::as_select())
-        .load(conn)?;
+        .load(b))?;
     let scoped = rows
         .iter()
         .map(|r| Ok((r.scope()?, r)))
@@ -328,12 +328,12 @@ pub fn store_calendar(c: &mut DbConn, w: &BusinessCalendar, actor: &Actor) -> Ap
 
 /// The calendar as stored (weekly hours and zone), without holidays.
 pub fn calendar_wire(conn: &mut DbConn) -> AppResult<BusinessCalendar> {
-    let (time_zone, hours_json): (String, String) = business_calendar::table
+    let (time_zone, hours_json): (String, String) = crate::on_backend!(conn, |b| business_calendar::table
         .find(CALENDAR_ID)
         .select((business_calendar::time_zone, business_calendar::hours_json))
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| AppError::internal("the business calendar is missing"))?;
+        .first(b)
+        .optional())?
+    .ok_or_else(|| AppError::internal("the business calendar is missing"))?;
     let (week, makeup_hours): (Vec<Option<DayHours>>, DayHours) =
         serde_json::from_str(&hours_json).map_err(|e| AppError::internal(format!("stored calendar: {e}")))?;
     Ok(BusinessCalendar {
@@ -346,7 +346,9 @@ pub fn calendar_wire(conn: &mut DbConn) -> AppResult<BusinessCalendar> {
 /// The calendar with its holidays and make-up days: what SLA clocks run on.
 pub fn calendar(conn: &mut DbConn) -> AppResult<Calendar> {
     let mut cal = calendar_from_wire(&calendar_wire(conn)?)?;
-    let days: Vec<(chrono::NaiveDate, String)> = holidays::table.select((holidays::day, holidays::kind)).load(conn)?;
+    let days: Vec<(chrono::NaiveDate, String)> = crate::on_backend!(conn, |b| holidays::table
+        .select((holidays::day, holidays::kind))
+        .load(b))?;
     for (day, kind) in days {
         let o = if kind == HolidayKind::Working.as_str() {
             DayOverride::Working

@@ -405,12 +405,12 @@ impl<'a> From<&'a TicketRow> for TicketChanges<'a> {
 }
 
 pub fn get(conn: &mut DbConn, id: i64) -> AppResult<TicketRow> {
-    tickets::table
+    crate::on_backend!(conn, |b| tickets::table
         .find(id)
         .select(TicketRow::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| AppError::not_found("ticket", id))
+        .first(b)
+        .optional())?
+    .ok_or_else(|| AppError::not_found("ticket", id))
 }
 
 /// Writes the changed row if nobody changed it meanwhile (optimistic: the version must match).
@@ -434,7 +434,7 @@ pub fn save(c: &mut DbConn, before: &TicketRow, row: &mut TicketRow, at: DateTim
 
 /// Stores a new ticket (its number given); returns its id.
 pub fn insert(c: &mut DbConn, row: &TicketRow) -> QueryResult<i64> {
-    diesel::insert_into(tickets::table)
+    crate::on_backend!(c, |b| diesel::insert_into(tickets::table)
         .values((
             TicketChanges::from(row),
             (
@@ -456,7 +456,7 @@ pub fn insert(c: &mut DbConn, row: &TicketRow) -> QueryResult<i64> {
             ),
         ))
         .returning(tickets::id)
-        .get_result(c)
+        .get_result(b))
 }
 
 /// A customer's tickets that are open (neither closed nor cancelled).

@@ -65,7 +65,7 @@ pub fn add(c: &mut DbConn, mut e: NewEvent) -> QueryResult<()> {
         data.insert("contact_id".into(), Value::from(contact));
         e.data = Some(Value::Object(data));
     }
-    diesel::insert_into(ticket_events::table)
+    crate::on_backend!(c, |b| diesel::insert_into(ticket_events::table)
         .values((
             ticket_events::ticket_id.eq(e.ticket_id),
             ticket_events::at.eq(ts(e.actor.at)),
@@ -76,7 +76,7 @@ pub fn add(c: &mut DbConn, mut e: NewEvent) -> QueryResult<()> {
             ticket_events::reason.eq(e.reason),
             ticket_events::data_json.eq(e.data.map(|d| d.to_string())),
         ))
-        .execute(c)?;
+        .execute(b))?;
     Ok(())
 }
 

@@ -107,7 +107,7 @@ pub fn fill_names_of_one(c: &mut DbConn, t: &mut fieldline_mobile_api::Ticket) -
     let (owner, assignee) = diesel::alias!(users as owner, users as assignee);
     let site = t.site_id.map(|s| s.0);
     let assignee_id = t.assignee_id.map(|a| a.0);
-    let names: Option<TicketNames> = customers::table
+    let names: Option<TicketNames> = crate::on_backend!(c, |b| customers::table
         .left_join(sites::table.on(sites::id.nullable().eq(site)))
         .left_join(owner.on(owner.field(users::id).eq(t.owner_id.0)))
         .left_join(assignee.on(assignee.field(users::id).nullable().eq(assignee_id)))
@@ -118,8 +118,8 @@ pub fn fill_names_of_one(c: &mut DbConn, t: &mut fieldline_mobile_api::Ticket) -
             owner.field(users::display_name).nullable(),
             assignee.field(users::display_name).nullable(),
         ))
-        .first(c)
-        .optional()?;
+        .first(b)
+        .optional())?;
     if let Some((customer, site, owner, assignee)) = names {
         t.customer_name = Some(customer);
         t.site_name = site;
