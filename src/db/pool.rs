@@ -79,17 +79,19 @@ impl CustomizeConnection<DbConn, r2d2::Error> for Pragmas {
 
 /// Builds a pool of `size` connections for a URL (creating the SQLite file's folder), each opened.
 pub fn open(url: &str, size: u32) -> Result<Pool, DbSetupError> {
-    open_with(url, size, Pragmas { checkpoints: true })
+    open_with(url, size, size, Pragmas { checkpoints: true })
 }
 
 /// The group writer's pool (`group_writer`): two connections of its own, one for its writes and
-/// one for its checkpoints. On SQLite their commits do not checkpoint the log, so the writing
-/// thread never waits for a checkpoint (copying pages into the file and syncing it).
+/// one for its checkpoints, opened at its first (on PostgreSQL, which checkpoints by itself,
+/// never). On SQLite their commits do not checkpoint the log, so the writing thread never waits
+/// for a checkpoint (copying pages into the file and syncing it).
 pub fn open_for_writer(url: &str) -> Result<Pool, DbSetupError> {
-    open_with(url, 2, Pragmas { checkpoints: false })
+    open_with(url, 2, 1, Pragmas { checkpoints: false })
 }
 
-fn open_with(url: &str, size: u32, pragmas: Pragmas) -> Result<Pool, DbSetupError> {
+/// A pool of at most `size` connections, `idle` of them kept open.
+fn open_with(url: &str, size: u32, idle: u32, pragmas: Pragmas) -> Result<Pool, DbSetupError> {
     let kind = backend_of(url);
     if kind == BackendKind::Sqlite {
         let path = std::path::Path::new(sqlite_path(url));
@@ -99,6 +101,7 @@ fn open_with(url: &str, size: u32, pragmas: Pragmas) -> Result<Pool, DbSetupErro
     }
     let pool = r2d2::Pool::builder()
         .max_size(size)
+        .min_idle(Some(idle))
         .connection_timeout(Duration::from_secs(10))
         // A PostgreSQL connection can be dropped by the server (a restart, an idle timeout): it is
         // tried (`SELECT 1`) before each use, so that a dead one is replaced instead of failing a
