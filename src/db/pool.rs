@@ -50,10 +50,6 @@ struct Pragmas {
 impl CustomizeConnection<DbConn, r2d2::Error> for Pragmas {
     fn on_acquire(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
         if let DbConn::Sqlite(c) = conn {
-            if !self.checkpoints {
-                c.batch_execute("PRAGMA wal_autocheckpoint = 0")
-                    .map_err(r2d2::Error::QueryError)?;
-            }
             for pragma in [
                 "PRAGMA busy_timeout = 10000",
                 "PRAGMA journal_mode = WAL",
@@ -71,6 +67,10 @@ impl CustomizeConnection<DbConn, r2d2::Error> for Pragmas {
                 "PRAGMA soft_heap_limit = 50331648",
             ] {
                 c.batch_execute(pragma).map_err(r2d2::Error::QueryError)?;
+            }
+            if !self.checkpoints {
+                c.batch_execute("PRAGMA wal_autocheckpoint = 0")
+                    .map_err(r2d2::Error::QueryError)?;
             }
         }
         Ok(())
